@@ -1,0 +1,1 @@
+"""Feature packages. Each subpackage is a discord.py extension with `async def setup(bot)`."""

@@ -1,0 +1,5 @@
+from cogs.setup.cog import SetupCog
+
+
+async def setup(bot) -> None:
+    await bot.add_cog(SetupCog(bot))

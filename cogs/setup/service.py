@@ -1,0 +1,94 @@
+"""Server setup rules: what quickstart must provide, the report it gives, content packs."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from config.content import ContentPack, ValueCardSpec, load_default_pack
+from gromada import guild_config
+from gromada.i18n import N_
+from models.core import BindingKind, ValueCard
+
+# What the bot needs server-wide to run every feature.
+REQUIRED_BOT_PERMISSIONS = (
+    "view_channel",
+    "send_messages",
+    "send_messages_in_threads",
+    "embed_links",
+    "attach_files",
+    "read_message_history",
+    "manage_channels",
+    "manage_roles",
+    "manage_threads",
+    "create_private_threads",
+    "manage_messages",
+    "moderate_members",
+    "kick_members",
+    "ban_members",
+)
+
+# Highest first: Moderator stands above Mediator, Buddy, Member and Newcomer.
+ROLE_ORDER = ("moderator", "mediator", "buddy", "member", "newcomer")
+
+
+@dataclass
+class QuickstartReport:
+    """What quickstart did, in the language of the admin who ran it."""
+
+    created: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def missing_permissions(granted: set[str]) -> list[str]:
+    return [name for name in REQUIRED_BOT_PERMISSIONS if name not in granted]
+
+
+def roles_out_of_order(positions: dict[str, int]) -> bool:
+    """Whether the bound roles (purpose → position) stand in another order than ROLE_ORDER."""
+    present = [positions[key] for key in ROLE_ORDER if key in positions]
+    return any(higher <= lower for higher, lower in itertools.pairwise(present))
+
+
+async def values_cards(guild_id: int) -> list[ValueCardSpec]:
+    """The server's values cards: imported ones, else the default pack in its language."""
+    rows = await ValueCard.filter(guild_id=guild_id).order_by("position")
+    if rows:
+        return [ValueCardSpec(title=row.title, body=row.body) for row in rows]
+    language = await guild_config.language(guild_id) or "en"
+    return load_default_pack(language).values
+
+
+async def replace_values(guild_id: int, cards: list[ValueCardSpec]) -> int:
+    async with in_transaction():
+        await ValueCard.filter(guild_id=guild_id).delete()
+        await ValueCard.bulk_create(
+            [
+                ValueCard(guild_id=guild_id, position=position, title=card.title, body=card.body)
+                for position, card in enumerate(cards)
+            ]
+        )
+    return len(cards)
+
+
+async def values_importer(guild_id: int, cards: list[Any]) -> int:
+    return await replace_values(guild_id, cards)
+
+
+def pack_sections(pack: ContentPack) -> dict[str, list[Any]]:
+    """The non-empty sections of a pack, by name."""
+    return {
+        name: items for name, items in (("values", pack.values), ("volunteer_roles", pack.volunteer_roles)) if items
+    }
+
+
+IMPORT_UNSUPPORTED = N_("The section “{section}” is not used on this server yet, so it was not imported.")
+BINDING_KINDS = {
+    "channel": BindingKind.CHANNEL,
+    "category": BindingKind.CATEGORY,
+    "role": BindingKind.ROLE,
+}

@@ -1,0 +1,124 @@
+"""Content packs: a server's values cards and volunteer roles catalogue, in TOML or YAML.
+
+The defaults ship in config/content/<lang>.toml; `/setup import` takes a file of the same
+shape. Errors name the line, so whoever wrote the file can fix it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+
+
+class ValueCardSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=1, max_length=256)
+    body: str = Field(min_length=1, max_length=3000)
+
+
+class VolunteerRoleSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    name: str = Field(min_length=1, max_length=100)
+    description: str = Field(default="", max_length=500)
+    responsibilities: str = Field(default="", max_length=1000)
+    seats: int = Field(ge=1, le=500)
+    term_days: int | None = Field(default=None, ge=1, le=3650)
+    approval: Literal["auto", "coordinator"] = "auto"
+    prerequisite: str | None = Field(default=None, max_length=100)
+    # When set, the volunteer role is the server's role for that purpose (e.g. "buddy").
+    role_purpose: str | None = None
+
+
+class ContentPack(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    values: list[ValueCardSpec] = Field(default_factory=list, max_length=25)
+    volunteer_roles: list[VolunteerRoleSpec] = Field(default_factory=list, max_length=25)
+
+
+class ContentError(ValueError):
+    """A problem in a content pack, with the line it is on (1-based) when known."""
+
+    def __init__(self, problem: str, line: int | None = None) -> None:
+        self.problem = problem
+        self.line = line
+        super().__init__(f"line {line}: {problem}" if line else problem)
+
+
+def load_default_pack(language: str) -> ContentPack:
+    path = CONTENT_DIR / f"{language}.toml"
+    if not path.exists():
+        path = CONTENT_DIR / "en.toml"
+    return parse_pack(path.read_text(encoding="utf-8"), path.name)
+
+
+def parse_pack(text: str, filename: str) -> ContentPack:
+    is_yaml = filename.lower().endswith((".yaml", ".yml"))
+    data = _load_yaml(text) if is_yaml else _load_toml(text)
+    if not isinstance(data, dict):
+        raise ContentError("the file must be a table of sections (values, volunteer_roles)", 1)
+    try:
+        return ContentPack.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        line = _yaml_line(text, first["loc"]) if is_yaml else _toml_line(text, first["loc"])
+        raise ContentError(f"{where}: {first['msg']}", line) from None
+
+
+def _load_toml(text: str) -> Any:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"line (\d+)", str(error))
+        raise ContentError(str(error).split(" (at")[0], int(match.group(1)) if match else None) from None
+
+
+def _load_yaml(text: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise ContentError(str(error.problem or error), mark.line + 1 if mark else None) from None
+
+
+def _toml_line(text: str, loc: tuple[Any, ...]) -> int | None:
+    """The line of `section[index].key` in a TOML file written with [[section]] tables."""
+    if not loc:
+        return None
+    section, index, key = loc[0], (loc[1] if len(loc) > 1 else None), (loc[2] if len(loc) > 2 else None)
+    lines = text.splitlines()
+    headers = [n for n, line in enumerate(lines) if line.strip() == f"[[{section}]]"]
+    if not isinstance(index, int) or index >= len(headers):
+        return headers[0] + 1 if headers else None
+    start = headers[index]
+    end = next((n for n in range(start + 1, len(lines)) if lines[n].lstrip().startswith("[")), len(lines))
+    if key is not None:
+        for n in range(start + 1, end):
+            if re.match(rf"\s*{re.escape(str(key))}\s*=", lines[n]):
+                return n + 1
+    return start + 1
+
+
+def _yaml_line(text: str, loc: tuple[Any, ...]) -> int | None:
+    node = yaml.compose(text)
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((value for key, value in node.value if key.value == str(part)), None)
+            if match is None:
+                break
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line

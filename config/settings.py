@@ -1,0 +1,52 @@
+"""Process-wide settings: secrets and URLs come from the environment (or a .env file).
+
+Per-server settings live in the database and are edited with /setup; see gromada.guild_config.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite://./data/gromada.sqlite3"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    discord_token: SecretStr | None = None
+    # sqlite:///abs/path.sqlite3, sqlite://relative/path.sqlite3 or postgres://user:pass@host/db
+    database_url: str = DEFAULT_DATABASE_URL
+    # The language used when neither the person nor the server has one we speak.
+    default_language: Literal["en", "pl", "ru"] = "en"
+    # Push the slash-command tree to Discord on start. Off by default: syncing on every
+    # start is rate limited by Discord, so it is done once per release (`gromada run --sync`).
+    sync_commands: bool = False
+    web_enabled: bool = True
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
+    log_level: str = "INFO"
+    log_format: Literal["json", "text"] = "json"
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_database_url(cls, value: str) -> str:
+        # Tortoise speaks "postgres://"; people and hosting providers often write "postgresql://".
+        for prefix in ("postgresql+asyncpg://", "postgresql://"):
+            if value.startswith(prefix):
+                return "postgres://" + value[len(prefix) :]
+        return value
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite://")
+
+    def sqlite_path(self) -> Path | None:
+        """The database file, for creating its folder before the first start."""
+        if not self.is_sqlite:
+            return None
+        raw = self.database_url[len("sqlite://") :]
+        return None if raw in ("", ":memory:") else Path(raw)

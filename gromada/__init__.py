@@ -1,0 +1,1 @@
+"""Gromada: a Discord bot for the community servers of social-economy organisations."""

@@ -1,0 +1,101 @@
+"""Opening, migrating and closing the database.
+
+Every module in models/ is a Tortoise app of its own, with migrations in
+models/migrations/<module>/. Discovering them here means a new feature only adds files.
+"""
+
+from __future__ import annotations
+
+import logging
+import pkgutil
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.context import TortoiseContext
+from tortoise.migrations.executor import MigrationExecutor
+
+import models
+from config.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# The one open database of this process. A bot that stopped without closing (a crash, or a
+# restart in tests) leaves it open; the next open replaces it.
+_context: TortoiseContext | None = None
+
+
+def model_modules() -> list[str]:
+    """Names of the feature model modules (core first: other apps may read its tables)."""
+    names = sorted(
+        info.name for info in pkgutil.iter_modules(models.__path__) if not info.ispkg and info.name != "__init__"
+    )
+    return sorted(names, key=lambda name: name != "core")
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    return {
+        "connections": {"default": database_url},
+        "apps": {
+            name: {
+                "models": [f"models.{name}"],
+                "default_connection": "default",
+                "migrations": f"models.migrations.{name}",
+            }
+            for name in model_modules()
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _ensure_sqlite_folder(settings: Settings) -> None:
+    path = settings.sqlite_path()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+async def open_database(settings: Settings, *, migrate: bool = True) -> None:
+    """Connect and bring the schema up to date (migrations are idempotent)."""
+    global _context
+    _ensure_sqlite_folder(settings)
+    config = tortoise_config(settings.database_url)
+    await close_database()
+    # The bot owns one database and handles interactions in many tasks, so the
+    # connection is shared process-wide rather than bound to the opening task.
+    _context = await Tortoise.init(config=config, _enable_global_fallback=True)
+    if migrate:
+        await apply_migrations(_context, config)
+
+
+async def apply_migrations(context: TortoiseContext, config: dict[str, Any]) -> None:
+    executor = MigrationExecutor(context.db("default"), config["apps"])
+    await executor.migrate(None, progress=_log_progress)
+
+
+def _log_progress(event: str, app_label: str, migration: str) -> None:
+    log.info("migration %s: %s.%s", event, app_label, migration)
+
+
+async def close_database() -> None:
+    global _context
+    if _context is not None:
+        await _context.close_connections()
+        _context = None
+
+
+async def database_reachable() -> bool:
+    if _context is None:
+        return False
+    try:
+        await _context.db("default").execute_query("SELECT 1")
+    except Exception:  # any failure means "not reachable" for a health check
+        log.warning("database health check failed", exc_info=True)
+        return False
+    return True
+
+
+def __getattr__(name: str) -> Any:
+    # `tortoise -c gromada.db.TORTOISE_ORM makemigrations <app>` reads the configuration here.
+    if name == "TORTOISE_ORM":
+        return tortoise_config(Settings().database_url)
+    raise AttributeError(name)

@@ -1,0 +1,119 @@
+"""`gromada demo`: the real bot inside SimCord's offline Discord, with a seeded server.
+
+Without --script it serves SimCord's browser preview on 127.0.0.1, where you act as a
+newcomer. With --script it walks the main flows of every feature and prints what people
+would see. Each feature contributes its walk in cogs/<feature>/demo.py:
+
+    ORDER = 30                      # position in the walk
+    async def walk(demo: Demo) -> None: ...
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import discord
+import simcord
+
+import cogs
+from config.settings import Settings
+from gromada.bot import create_bot
+
+
+@dataclass
+class Demo:
+    """The seeded world a walk acts in, and the transcript it prints."""
+
+    env: Any
+    guild: Any
+    admin: Any
+    buddy: Any
+    members: list[Any]
+    lines: list[str] = field(default_factory=list)
+
+    def say(self, text: str) -> None:
+        self.lines.append(text)
+        print(text, flush=True)
+
+    def step(self, title: str) -> None:
+        self.say(f"\n== {title} ==")
+
+    def show(self, who: str, result) -> None:
+        """Print what an interaction showed, as the person saw it."""
+        for message in [result.response, *result.followups]:
+            if message is None:
+                continue
+            text = message.content or ""
+            for embed in message.embeds:
+                text += f"\n[{embed.title or ''}] {embed.description or ''}"
+                for embed_field in embed.fields:
+                    text += f"\n  {embed_field.name}: {embed_field.value}"
+            self.say(f"{who} sees{' (only them)' if result.ephemeral else ''}: {text.strip()}")
+
+    def channel(self, name: str):
+        return next(channel for channel in self.guild.text_channels if channel.name == name)
+
+
+def demo_walks() -> list[tuple[int, str, Any]]:
+    walks = []
+    for info in pkgutil.iter_modules(cogs.__path__):
+        try:
+            module = importlib.import_module(f"cogs.{info.name}.demo")
+        except ModuleNotFoundError:
+            continue
+        walks.append((getattr(module, "ORDER", 50), info.name, module.walk))
+    return sorted(walks)
+
+
+async def seed(env) -> Demo:
+    guild = env.create_guild("Gromada demo")
+    board = guild.create_role("Board", permissions=discord.Permissions(manage_guild=True))
+    admin = guild.add_member(env.create_user("ala_admin"), roles=[board])
+    general = guild.create_text_channel("general")
+    await env.settle()
+    await admin.slash(general, "setup quickstart", language="en")
+    buddy = guild.add_member(env.create_user("basia_buddy"), roles=[guild.roles["Buddy"]])
+    members = [guild.add_member(env.create_user(name)) for name in ("celina", "dmitrij", "edward")]
+    await env.settle()
+    return Demo(env=env, guild=guild, admin=admin, buddy=buddy, members=members)
+
+
+async def run_demo(*, script: bool, port: int | None = None) -> int:
+    with tempfile.TemporaryDirectory(prefix="gromada-demo-") as folder:
+        settings = Settings(
+            _env_file=None,
+            database_url=f"sqlite://{Path(folder) / 'demo.sqlite3'}",
+            web_enabled=False,
+            sync_commands=True,
+            log_format="text",
+            log_level="WARNING",
+        )
+        async with simcord.run(create_bot(settings)) as env:
+            demo = await seed(env)
+            demo.say(f"Seeded “{demo.guild.name}”: quickstart applied, a buddy and {len(demo.members)} members.")
+            if script:
+                for _order, name, walk in demo_walks():
+                    demo.step(name)
+                    await walk(demo)
+                demo.say("\nDemo finished.")
+                return 0
+            return await serve_preview(demo, port)
+
+
+async def serve_preview(demo: Demo, port: int | None) -> int:
+    newcomer = demo.guild.add_member(demo.env.create_user("nowa_osoba"))
+    await demo.env.settle()
+    welcome = demo.channel("welcome")
+    threads = welcome.threads
+    target = threads[-1] if threads else welcome
+    async with demo.env.preview(target, viewers=[newcomer], layout="channel", port=port) as preview:
+        print(f"Gromada demo: open {preview.url} in a browser (only on this machine). Ctrl+C stops it.")
+        sys.stdout.flush()
+        await preview.wait_closed()
+    return 0

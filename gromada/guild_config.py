@@ -1,0 +1,203 @@
+"""Per-server configuration: language, which channel/role serves which purpose, and options.
+
+Options are declared (key, type, default, bounds) by the feature that uses them, Red-style,
+and stored as validated text; reading one always yields its declared type. No discord import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from gromada.durations import format_duration, parse_duration
+from gromada.errors import InvalidInput, NotFound
+from gromada.i18n import LANGUAGES, N_
+from models.core import BindingKind, GuildBinding, GuildOption, GuildSettings
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """A job a channel, category or role does in the community (its default name in English)."""
+
+    key: str
+    kind: BindingKind
+    default_name: str
+    staff_only: bool = False
+    description: str = ""
+
+
+PURPOSES: dict[tuple[BindingKind, str], Purpose] = {}
+
+
+def declare_purpose(purpose: Purpose) -> Purpose:
+    PURPOSES[(purpose.kind, purpose.key)] = purpose
+    return purpose
+
+
+def purposes(kind: BindingKind) -> list[Purpose]:
+    return [purpose for (k, _), purpose in PURPOSES.items() if k == kind]
+
+
+# The purposes of PRODUCT.md's quickstart; features may declare more.
+for _purpose in (
+    Purpose("welcome", BindingKind.CHANNEL, "welcome", description=N_("Newcomers' private threads")),
+    Purpose("introductions", BindingKind.CHANNEL, "introductions", description=N_("Introductions")),
+    Purpose("volunteers", BindingKind.CHANNEL, "volunteers", description=N_("Volunteer roles panel")),
+    Purpose("initiatives", BindingKind.CHANNEL, "initiatives", description=N_("Initiative proposals")),
+    Purpose("decisions", BindingKind.CHANNEL, "decisions", description=N_("Polls and the decision log")),
+    Purpose("mediation", BindingKind.CHANNEL, "mediation", description=N_("Mediation requests")),
+    Purpose("mod_log", BindingKind.CHANNEL, "mod-log", staff_only=True, description=N_("Staff log")),
+    Purpose("initiatives", BindingKind.CATEGORY, "Initiatives", description=N_("Initiative channels")),
+    Purpose("initiatives_archive", BindingKind.CATEGORY, "Initiatives archive", description=N_("Archived initiatives")),
+    Purpose("newcomer", BindingKind.ROLE, "Newcomer"),
+    Purpose("member", BindingKind.ROLE, "Member"),
+    Purpose("buddy", BindingKind.ROLE, "Buddy"),
+    Purpose("mediator", BindingKind.ROLE, "Mediator"),
+    Purpose("moderator", BindingKind.ROLE, "Moderator"),
+):
+    declare_purpose(_purpose)
+
+
+# ---------------------------------------------------------------- options
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    default: Any
+    parse: Callable[[str], Any]
+    show: Callable[[Any], str]
+    description: str
+
+
+OPTIONS: dict[str, Option] = {}
+
+
+def _parse_int(minimum: int, maximum: int) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            raise InvalidInput(N_("“{value}” is not a whole number."), value=raw[:40]) from None
+        if not minimum <= value <= maximum:
+            raise InvalidInput(
+                N_("The value must be between {minimum} and {maximum}."), minimum=minimum, maximum=maximum
+            )
+        return value
+
+    return parse
+
+
+def _parse_bool(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in ("on", "yes", "true", "1", "tak", "да"):
+        return True
+    if lowered in ("off", "no", "false", "0", "nie", "нет"):
+        return False
+    raise InvalidInput(N_("“{value}” is not on or off."), value=raw[:40])
+
+
+def declare_int(key: str, default: int, minimum: int, maximum: int, description: str) -> Option:
+    option = Option(key, default, _parse_int(minimum, maximum), str, description)
+    OPTIONS[key] = option
+    return option
+
+
+def declare_duration(
+    key: str, default: timedelta, description: str, minimum: timedelta = timedelta(minutes=1)
+) -> Option:
+    option = Option(
+        key,
+        default,
+        lambda raw: parse_duration(raw, minimum=minimum, maximum=timedelta(days=3650)),
+        format_duration,
+        description,
+    )
+    OPTIONS[key] = option
+    return option
+
+
+def declare_bool(key: str, default: bool, description: str) -> Option:
+    option = Option(key, default, _parse_bool, lambda value: "on" if value else "off", description)
+    OPTIONS[key] = option
+    return option
+
+
+def _option(key: str) -> Option:
+    try:
+        return OPTIONS[key]
+    except KeyError:
+        raise NotFound(N_("There is no option called “{key}”."), key=key[:60]) from None
+
+
+def _stored_text(option: Option, value: Any) -> str:
+    if isinstance(value, timedelta):
+        return f"{int(value.total_seconds())}s"
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
+
+
+async def get_option(guild_id: int, key: str) -> Any:
+    option = _option(key)
+    row = await GuildOption.get_or_none(guild_id=guild_id, key=key)
+    return option.default if row is None else option.parse(row.value)
+
+
+async def set_option(guild_id: int, key: str, raw: str) -> Any:
+    option = _option(key)
+    value = option.parse(raw)
+    await GuildOption.update_or_create(defaults={"value": _stored_text(option, value)}, guild_id=guild_id, key=key)
+    return value
+
+
+async def all_options(guild_id: int) -> dict[str, Any]:
+    stored = {row.key: row.value for row in await GuildOption.filter(guild_id=guild_id)}
+    return {key: option.parse(stored[key]) if key in stored else option.default for key, option in OPTIONS.items()}
+
+
+# ---------------------------------------------------------------- settings and bindings
+
+
+async def guild_settings(guild_id: int) -> GuildSettings:
+    try:
+        settings, _ = await GuildSettings.get_or_create(guild_id=guild_id)
+    except IntegrityError:  # created concurrently by another handler
+        settings = await GuildSettings.get(guild_id=guild_id)
+    return settings
+
+
+async def language(guild_id: int | None) -> str | None:
+    if guild_id is None:
+        return None
+    row = await GuildSettings.get_or_none(guild_id=guild_id)
+    return row.language if row else None
+
+
+async def set_language(guild_id: int, value: str) -> None:
+    if value not in LANGUAGES:
+        raise InvalidInput(N_("Choose one of: {languages}."), languages=", ".join(LANGUAGES))
+    settings = await guild_settings(guild_id)
+    settings.language = value
+    await settings.save(update_fields=["language", "updated_at"])
+
+
+async def binding(guild_id: int, kind: BindingKind, purpose: str) -> int | None:
+    row = await GuildBinding.get_or_none(guild_id=guild_id, kind=kind, purpose=purpose)
+    return row.discord_id if row else None
+
+
+async def bind(guild_id: int, kind: BindingKind, purpose: str, discord_id: int) -> None:
+    if (kind, purpose) not in PURPOSES:
+        raise NotFound(N_("There is no purpose called “{key}”."), key=purpose[:40])
+    await GuildBinding.update_or_create(
+        defaults={"discord_id": discord_id}, guild_id=guild_id, kind=kind, purpose=purpose
+    )
+
+
+async def bindings(guild_id: int) -> dict[tuple[BindingKind, str], int]:
+    return {(row.kind, row.purpose): row.discord_id for row in await GuildBinding.filter(guild_id=guild_id)}

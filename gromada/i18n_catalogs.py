@@ -1,0 +1,138 @@
+"""Keeping the catalogs complete: what the code says, per domain, and updating the .po files.
+
+Two kinds of text need translating: messages in code (`_()`, `_n()`, `N_()`, `lazy()`,
+`Plural()`) found by Babel's extractor, and the slash-command tree (names, descriptions,
+parameters, choices) read from the loaded bot under the "command" context.
+A domain is `core` (gromada/, config/, cogs/setup/) or a feature's name (cogs/<feature>/).
+
+`gromada i18n` rewrites the catalogs: new messages appear with empty translations in pl and
+ru (the suite fails until they are filled), vanished ones are dropped.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_file
+from babel.messages.pofile import read_po, write_po
+
+from gromada.i18n import COMMAND_CONTEXT, LANGUAGES, LOCALES_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYWORDS = {"_": None, "N_": None, "lazy": None, "_n": (1, 2), "Plural": (1, 2)}
+CORE_DOMAIN = "core"
+
+Message = tuple[str | tuple[str, str], str | None]  # (id or (singular, plural), context)
+
+
+def domain_of(path: Path) -> str:
+    parts = path.relative_to(ROOT).parts
+    if parts[0] == "cogs" and len(parts) > 2 and parts[1] != "setup":
+        return parts[1]
+    return CORE_DOMAIN
+
+
+def source_files() -> list[Path]:
+    files: list[Path] = []
+    for folder in ("gromada", "config", "cogs"):
+        files.extend(sorted((ROOT / folder).rglob("*.py")))
+    return files
+
+
+def code_messages() -> dict[str, set[Message]]:
+    found: dict[str, set[Message]] = defaultdict(set)
+    for path in source_files():
+        for _lineno, message, _comments, context in extract_from_file(
+            "python", str(path), keywords=KEYWORDS, strip_comment_tags=True
+        ):
+            if not message or (isinstance(message, tuple) and not all(message)):
+                continue
+            found[domain_of(path)].add((message, context))
+    return found
+
+
+def command_messages(tree) -> dict[str, set[Message]]:
+    """Every name, description and choice of the command tree, by the domain that declares it."""
+    from discord import app_commands
+
+    found: dict[str, set[Message]] = defaultdict(set)
+
+    def add(domain: str, text: str) -> None:
+        if text and text != "…":
+            found[domain].add((text, COMMAND_CONTEXT))
+
+    for command in tree.walk_commands():
+        module = getattr(command, "module", "") or ""
+        domain = _domain_of_module(module)
+        add(domain, command.name)
+        add(domain, command.description)
+        if isinstance(command, app_commands.Command):
+            for parameter in command.parameters:
+                add(domain, parameter.name)
+                add(domain, parameter.description)
+                for choice in parameter.choices:
+                    add(domain, choice.name)
+    return found
+
+
+def _domain_of_module(module: str) -> str:
+    parts = module.split(".")
+    if len(parts) > 1 and parts[0] == "cogs" and parts[1] != "setup":
+        return parts[1]
+    return CORE_DOMAIN
+
+
+def catalog_path(language: str, domain: str) -> Path:
+    return LOCALES_DIR / language / "LC_MESSAGES" / f"{domain}.po"
+
+
+def read_catalog(language: str, domain: str) -> Catalog | None:
+    path = catalog_path(language, domain)
+    if not path.exists():
+        return None
+    with path.open("rb") as handle:
+        return read_po(handle, locale=language, domain=domain)
+
+
+def update_catalogs(messages: dict[str, set[Message]]) -> list[Path]:
+    written: list[Path] = []
+    for domain, entries in sorted(messages.items()):
+        for language in LANGUAGES:
+            existing = read_catalog(language, domain)
+            catalog = Catalog(locale=language, domain=domain, project="Gromada", fuzzy=False)
+            for message_id, context in sorted(entries, key=lambda entry: (str(entry[0]), entry[1] or "")):
+                previous = existing.get(message_id, context=context) if existing else None
+                if previous is not None:
+                    string = previous.string
+                elif isinstance(message_id, tuple):
+                    string = ("",) * catalog.num_plurals
+                else:
+                    string = ""
+                catalog.add(message_id, string, context=context)
+            path = catalog_path(language, domain)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("wb") as handle:
+                write_po(handle, catalog, width=100, omit_header=False, sort_output=True)
+            written.append(path)
+    return written
+
+
+def all_messages(tree) -> dict[str, set[Message]]:
+    merged: dict[str, set[Message]] = defaultdict(set)
+    for source in (code_messages(), command_messages(tree)):
+        for domain, entries in source.items():
+            merged[domain] |= entries
+    return merged
+
+
+async def loaded_tree():
+    """The command tree with every feature loaded, without connecting anywhere."""
+    from config.settings import Settings
+    from gromada.bot import create_bot, feature_extensions
+
+    bot = create_bot(Settings(_env_file=None, web_enabled=False))
+    for extension in feature_extensions():
+        await bot.load_extension(extension)
+    return bot.tree

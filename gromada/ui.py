@@ -1,0 +1,162 @@
+"""Shared UI pieces: base classes that route to the one error path, replies, pagination.
+
+Every View, Modal and persistent item of a feature derives from these, so each
+interaction is answered in the person's language and every failure reaches
+gromada.error_handler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import discord
+
+from gromada.error_handler import report_error
+from gromada.i18n import _
+from gromada.interactions import activate
+
+NO_MENTIONS = discord.AllowedMentions.none()
+MESSAGE_LIMIT = 2000
+EMBED_DESCRIPTION_LIMIT = 4096
+
+
+def mention_only(*users: discord.abc.Snowflake) -> discord.AllowedMentions:
+    """Allowed mentions that ping exactly these people and nobody else."""
+    return discord.AllowedMentions(everyone=False, roles=False, users=list(users), replied_user=False)
+
+
+async def reply(
+    interaction: discord.Interaction,
+    content: str | None = None,
+    *,
+    ephemeral: bool = True,
+    allowed_mentions: discord.AllowedMentions = NO_MENTIONS,
+    **kwargs: Any,
+) -> None:
+    """Answer an interaction whether or not it was deferred."""
+    if interaction.response.is_done():
+        await interaction.followup.send(content, ephemeral=ephemeral, allowed_mentions=allowed_mentions, **kwargs)
+    else:
+        await interaction.response.send_message(
+            content, ephemeral=ephemeral, allowed_mentions=allowed_mentions, **kwargs
+        )
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def paginate_lines(lines: Sequence[str], *, limit: int = 1800) -> list[str]:
+    """Join lines into pages that each stay under `limit` characters (Discord's 2,000 cap)."""
+    pages: list[str] = []
+    current: list[str] = []
+    size = 0
+    for raw in lines:
+        line = truncate(raw, limit)
+        if current and size + len(line) + 1 > limit:
+            pages.append("\n".join(current))
+            current, size = [], 0
+        current.append(line)
+        size += len(line) + 1
+    if current:
+        pages.append("\n".join(current))
+    return pages
+
+
+class BaseView(discord.ui.View):
+    """A View answering in the person's language, errors going to the one error path."""
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        await activate(interaction)
+        try:
+            await self.check(interaction)
+        except Exception as error:
+            await report_error(interaction, error)
+            return False
+        return True
+
+    async def check(self, interaction: discord.Interaction) -> None:
+        """Raise a GromadaError to refuse; the person sees its message."""
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: Any) -> None:
+        await report_error(interaction, error)
+
+
+class BaseModal(discord.ui.Modal):
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        await activate(interaction)
+        return True
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        await report_error(interaction, error)
+
+
+class PersistentItem:
+    """Mixin for discord.ui.DynamicItem: persistent buttons and selects of every feature.
+
+    discord.py swallows exceptions raised by a DynamicItem (they never reach an error
+    handler), so this mixin catches them and routes them to the one error path.
+    Subclasses implement `check` (authorisation, re-checked on every click) and `run`.
+    Keep `from_custom_id` free of failures: parse the id there, load state in `run`.
+    """
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        await activate(interaction)
+        try:
+            await self.check(interaction)
+        except Exception as error:
+            await report_error(interaction, error)
+            return False
+        return True
+
+    async def check(self, interaction: discord.Interaction) -> None:
+        """Raise a GromadaError to refuse."""
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await self.run(interaction)
+        except Exception as error:
+            await report_error(interaction, error)
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        raise NotImplementedError
+
+
+class Pager(BaseView):
+    """Previous / Next over pages of text, for the person who asked (ephemeral, not persistent)."""
+
+    def __init__(self, pages: Sequence[str], *, owner_id: int, title: str | None = None) -> None:
+        super().__init__(timeout=600)
+        self.pages = list(pages) or [""]
+        self.owner_id = owner_id
+        self.title = title
+        self.index = 0
+        self.previous.label = _("Previous")
+        self.next.label = _("Next")
+        self._sync_buttons()
+
+    def render(self) -> str:
+        header = f"**{self.title}**\n" if self.title else ""
+        footer = f"\n\n{_('Page {page} of {pages}', page=self.index + 1, pages=len(self.pages))}"
+        return header + self.pages[self.index] + (footer if len(self.pages) > 1 else "")
+
+    def _sync_buttons(self) -> None:
+        self.previous.disabled = self.index == 0
+        self.next.disabled = self.index >= len(self.pages) - 1
+
+    async def send(self, interaction: discord.Interaction) -> None:
+        view = self if len(self.pages) > 1 else discord.utils.MISSING
+        await reply(interaction, self.render(), view=view)
+
+    @discord.ui.button(style=discord.ButtonStyle.secondary)
+    async def previous(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        self.index = max(0, self.index - 1)
+        self._sync_buttons()
+        await interaction.response.edit_message(content=self.render(), view=self)
+
+    @discord.ui.button(style=discord.ButtonStyle.secondary)
+    async def next(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        self.index = min(len(self.pages) - 1, self.index + 1)
+        self._sync_buttons()
+        await interaction.response.edit_message(content=self.render(), view=self)

@@ -1,0 +1,40 @@
+"""Health and metrics over HTTP: /healthz and /metrics (Prometheus text)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from gromada.db import database_reachable
+
+if TYPE_CHECKING:
+    from gromada.bot import Gromada
+
+
+def make_app(bot: Gromada) -> web.Application:
+    async def healthz(_request: web.Request) -> web.Response:
+        database = await database_reachable()
+        gateway = bot.is_ready() and not bot.is_closed()
+        healthy = database and gateway
+        return web.json_response(
+            {"status": "ok" if healthy else "unavailable", "database": database, "gateway": gateway},
+            status=200 if healthy else 503,
+        )
+
+    async def metrics(_request: web.Request) -> web.Response:
+        return web.Response(body=bot.metrics.render(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    app = web.Application()
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    return app
+
+
+async def start_web(bot: Gromada) -> web.AppRunner:
+    runner = web.AppRunner(make_app(bot), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, bot.settings.web_host, bot.settings.web_port)
+    await site.start()
+    return runner

@@ -1,0 +1,86 @@
+import discord
+
+from gromada import guild_config
+from models.core import BindingKind
+from tests.helpers import Server, refusal, shown
+
+CHANNELS = {"welcome", "introductions", "volunteers", "initiatives", "decisions", "mediation", "mod-log"}
+CATEGORIES = {"Initiatives", "Initiatives archive"}
+ROLES = {"Newcomer", "Member", "Buddy", "Mediator", "Moderator", "Order coordinator", "Treasurer"}
+
+
+async def test_quickstart_on_an_empty_server_creates_channels_and_roles(simcord_env):
+    server = Server(simcord_env)
+    await simcord_env.settle()
+
+    result = await server.admin.slash(server.general, "setup quickstart")
+
+    guild = server.guild.me.guild
+    assert result.ephemeral
+    assert CHANNELS <= {channel.name for channel in guild.text_channels}
+    assert CATEGORIES <= {category.name for category in guild.categories}
+    assert ROLES <= {role.name for role in guild.roles}
+    reply = shown(result)
+    assert "Created:" in reply and "#mod-log" in reply
+    # mod-log is for staff: a plain member cannot see it, a moderator can.
+    mod_log = discord.utils.get(guild.text_channels, name="mod-log")
+    plain = guild.get_member(server.member.id)
+    assert not mod_log.permissions_for(plain).view_channel
+    assert mod_log.permissions_for(guild.me).send_messages
+    assert await guild_config.binding(guild.id, BindingKind.CHANNEL, "mod_log") == mod_log.id
+
+
+async def test_quickstart_twice_creates_nothing_new(simcord_env):
+    server = Server(simcord_env)
+    await simcord_env.settle()
+    await server.admin.slash(server.general, "setup quickstart")
+    guild = server.guild.me.guild
+    channels_before = sorted(channel.id for channel in guild.channels)
+    roles_before = sorted(role.id for role in guild.roles)
+
+    result = await server.admin.slash(server.general, "setup quickstart")
+
+    assert sorted(channel.id for channel in guild.channels) == channels_before
+    assert sorted(role.id for role in guild.roles) == roles_before
+    reply = shown(result)
+    assert "nothing, everything existed" in reply
+
+
+async def test_quickstart_orders_roles_below_the_bot(simcord_env):
+    server = Server(simcord_env)
+    await simcord_env.settle()
+    await server.admin.slash(server.general, "setup quickstart")
+    guild = server.guild.me.guild
+    by_name = {role.name: role for role in guild.roles}
+
+    assert by_name["Moderator"] > by_name["Mediator"] > by_name["Buddy"] > by_name["Member"] > by_name["Newcomer"]
+    assert guild.me.top_role > by_name["Moderator"]
+
+
+async def test_member_without_manage_server_is_refused(simcord_env):
+    server = Server(simcord_env)
+    await simcord_env.settle()
+    # Even when an admin shows /setup to everyone, the bot itself refuses non-admins.
+    await server.open_command_to("setup", server.member)
+
+    result = await server.member.slash(server.general, "setup quickstart")
+
+    assert "You need the Manage Server permission" in refusal(simcord_env, result)
+    assert "welcome" not in {channel.name for channel in server.guild.me.guild.text_channels}
+
+
+async def test_missing_bot_permission_is_reported_not_crashed_on(simcord_env):
+    server = Server(simcord_env)
+    limited = discord.Permissions.all()
+    limited.administrator = False
+    limited.manage_roles = False
+    server.set_bot_permissions(limited)
+    await simcord_env.settle()
+
+    result = await server.admin.slash(server.general, "setup quickstart")
+
+    reply = shown(result)
+    assert "I am missing the Manage Roles permission." in reply
+    assert "I could not create the role Newcomer" in reply
+    # Channels need no role permission, so they were still created.
+    assert "welcome" in {channel.name for channel in server.guild.me.guild.text_channels}

@@ -1,0 +1,95 @@
+"""Test harness: every test gets its own migrated database and a bot inside SimCord.
+
+By default the database is SQLite: the schema is migrated once per run into a template
+file that each test copies. With GROMADA_TEST_DATABASE_URL=postgres://user:pass@host/name
+(as .ci/run sets) every test gets a fresh PostgreSQL database cloned from a migrated
+template instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import pytest_asyncio
+
+from config.settings import Settings
+from gromada.bot import create_bot
+from gromada.db import close_database, open_database
+
+POSTGRES_URL = os.environ.get("GROMADA_TEST_DATABASE_URL", "")
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+async def _postgres_admin(statement: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(
+        _with_database(POSTGRES_URL, "postgres").replace("postgres://", "postgresql://", 1)
+    )
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+async def _migrate(url: str) -> None:
+    await open_database(Settings(database_url=url))
+    await close_database()
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory) -> str:
+    """A database migrated once per run; each test starts from a copy of it."""
+    if POSTGRES_URL:
+        name = f"gromada_template_{uuid.uuid4().hex[:8]}"
+        asyncio.run(_postgres_admin(f'CREATE DATABASE "{name}"'))
+        asyncio.run(_migrate(_with_database(POSTGRES_URL, name)))
+        yield name
+        asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}"'))
+        return
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    asyncio.run(_migrate(f"sqlite://{path}"))
+    yield str(path)
+
+
+@pytest.fixture
+def database_url(template_database, tmp_path) -> str:
+    if POSTGRES_URL:
+        name = f"gromada_test_{uuid.uuid4().hex[:12]}"
+        asyncio.run(_postgres_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
+        yield _with_database(POSTGRES_URL, name)
+        asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        return
+    path = Path(tmp_path) / "gromada.sqlite3"
+    shutil.copyfile(template_database, path)
+    yield f"sqlite://{path}"
+
+
+@pytest.fixture
+def settings(database_url) -> Settings:
+    return Settings(
+        _env_file=None,
+        database_url=database_url,
+        web_enabled=False,
+        sync_commands=True,
+        log_format="text",
+    )
+
+
+@pytest_asyncio.fixture
+async def simcord_bot(settings):
+    bot = create_bot(settings)
+    yield bot
+    # SimCord detaches bots without closing them; release what they opened.
+    bot.timers.shutdown()
+    await close_database()

@@ -1,0 +1,70 @@
+"""Every string the bot can show exists in en, pl and ru, with the same placeholders."""
+
+import re
+
+import pytest
+from babel.messages.catalog import Catalog
+
+from gromada.i18n import COMMAND_CONTEXT, LANGUAGES, Plural, translate
+from gromada.i18n_catalogs import all_messages, loaded_tree, read_catalog
+
+PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
+# Discord's rule for command and option names (lowercase letters of any script, digits, - and _).
+COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
+
+
+@pytest.fixture(scope="module")
+async def messages():
+    return all_messages(await loaded_tree())
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text))
+
+
+def _strings(catalog: Catalog, message_id, context):
+    entry = catalog.get(message_id, context=context)
+    if entry is None:
+        return None
+    return list(entry.string) if isinstance(entry.string, tuple) else [entry.string]
+
+
+async def test_catalogs_list_every_message_in_the_code(messages):
+    for domain, entries in messages.items():
+        catalog = read_catalog("en", domain)
+        assert catalog is not None, f"no en catalog for {domain}: run `gromada i18n`"
+        missing = [entry for entry in entries if catalog.get(entry[0], context=entry[1]) is None]
+        assert not missing, f"{domain}: run `gromada i18n`; not in the catalog: {missing[:5]}"
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
+async def test_every_message_is_translated(messages, language):
+    untranslated, broken = [], []
+    for domain, entries in messages.items():
+        catalog = read_catalog(language, domain)
+        assert catalog is not None, f"no {language} catalog for {domain}"
+        for message_id, context in entries:
+            strings = _strings(catalog, message_id, context)
+            if strings is None or not all(s.strip() for s in strings):
+                untranslated.append((domain, message_id))
+                continue
+            source = message_id if isinstance(message_id, str) else message_id[1]
+            expected = _placeholders(source) - ({"n"} if isinstance(message_id, tuple) else set())
+            for string in strings:
+                if not expected <= _placeholders(string) or not _placeholders(string) <= _placeholders(source) | {"n"}:
+                    broken.append((domain, message_id, string))
+            if context == COMMAND_CONTEXT and COMMAND_NAME.match(source) and source == source.lower():
+                # A name: the translation must be a valid name too.
+                if not COMMAND_NAME.match(strings[0]) or strings[0] != strings[0].lower():
+                    broken.append((domain, message_id, strings[0]))
+    assert not untranslated, f"{len(untranslated)} untranslated in {language}, e.g. {untranslated[:5]}"
+    assert not broken, f"placeholders or names differ in {language}: {broken[:5]}"
+
+
+def test_polish_and_russian_plurals_use_their_own_forms():
+    assert translate(Plural("{n} item imported.", "{n} items imported.", 1), locale="en") == "1 item imported."
+    forms_pl = {translate(Plural("{n} item imported.", "{n} items imported.", n), locale="pl") for n in (1, 2, 5)}
+    forms_ru = {translate(Plural("{n} item imported.", "{n} items imported.", n), locale="ru") for n in (1, 2, 5)}
+    # One, few and many are three different words in both languages.
+    assert len({form.split(" ", 1)[1] for form in forms_pl}) == 3
+    assert len({form.split(" ", 1)[1] for form in forms_ru}) == 3

@@ -1,0 +1,114 @@
+"""Deadlines follow the bot's clock, survive restarts, and fire exactly once."""
+
+from datetime import timedelta
+
+import discord
+import pytest
+
+from gromada.bot import create_bot
+from models.core import Timer, TimerStatus
+from tests.helpers import Server
+
+
+def announcing(bot, channel_id: int, fired: list[int]):
+    """A feature-like handler: when the deadline is due, say so in a channel."""
+
+    async def handler(timer: Timer) -> None:
+        fired.append(timer.pk)
+        await bot.get_channel(channel_id).send(f"deadline {timer.ref_id} reached")
+
+    bot.add_timer_handler("test.announce", handler)
+    return bot
+
+
+@pytest.fixture
+def fired() -> list[int]:
+    return []
+
+
+@pytest.fixture
+def simcord_bot(simcord_bot, fired):
+    simcord_bot.fired = fired
+    return simcord_bot
+
+
+async def schedule_in(bot, channel, delay: timedelta, ref_id: int = 7) -> Timer:
+    announcing(bot, channel.id, bot.fired)
+    return await bot.timers.schedule("test.announce", discord.utils.utcnow() + delay, ref_id=ref_id)
+
+
+async def test_deadline_fires_when_time_advances(simcord_env):
+    server = Server(simcord_env)
+    await simcord_env.settle()
+    timer = await schedule_in(simcord_env.bot, server.general, timedelta(hours=3))
+
+    await simcord_env.advance_time(2 * 3600)
+    assert server.general.last_message is None
+    await simcord_env.advance_time(3600 + 1)
+
+    assert server.general.last_message.content == "deadline 7 reached"
+    assert (await Timer.get(id=timer.pk)).status == TimerStatus.DONE
+
+
+async def test_deadline_after_restart_fires_once(simcord_env, settings, fired):
+    server = Server(simcord_env)
+    await simcord_env.settle()
+    await schedule_in(simcord_env.bot, server.general, timedelta(days=2))
+
+    await simcord_env.restart_bot(announcing(create_bot(settings), server.general.id, fired))
+    await simcord_env.advance_time(3 * 86400)
+    await simcord_env.restart_bot(announcing(create_bot(settings), server.general.id, fired))
+    await simcord_env.advance_time(86400)
+
+    messages = [m.content for m in server.general.history() if m.content.startswith("deadline")]
+    assert messages == ["deadline 7 reached"]
+    assert len(fired) == 1
+
+
+async def test_overdue_deadline_fires_at_start(simcord_env, settings, fired):
+    server = Server(simcord_env)
+    await simcord_env.settle()
+    # Written while the bot was down: due an hour ago.
+    await Timer.create(
+        kind="test.announce",
+        ref_id=9,
+        due_at=discord.utils.utcnow() - timedelta(hours=1),
+        created_at=discord.utils.utcnow() - timedelta(days=1),
+    )
+
+    await simcord_env.restart_bot(announcing(create_bot(settings), server.general.id, fired))
+
+    assert server.general.last_message.content == "deadline 9 reached"
+
+
+async def test_cancelled_deadline_does_not_fire(simcord_env):
+    server = Server(simcord_env)
+    await simcord_env.settle()
+    await schedule_in(simcord_env.bot, server.general, timedelta(minutes=30))
+
+    assert await simcord_env.bot.timers.cancel("test.announce", 7) == 1
+    await simcord_env.advance_time(3600)
+
+    assert server.general.last_message is None
+
+
+async def test_failing_handler_is_retried_then_succeeds(simcord_env):
+    server = Server(simcord_env)
+    await simcord_env.settle()
+    bot = simcord_env.bot
+    attempts = []
+
+    async def flaky(timer: Timer) -> None:
+        attempts.append(timer.pk)
+        if len(attempts) == 1:
+            raise RuntimeError("Discord was down")
+        await server.guild.me.guild.get_channel(server.general.id).send("done on retry")
+
+    bot.add_timer_handler("test.flaky", flaky)
+    timer = await bot.timers.schedule("test.flaky", discord.utils.utcnow() + timedelta(minutes=5), ref_id=1)
+
+    await simcord_env.advance_time(10 * 60)
+
+    assert server.general.last_message.content == "done on retry"
+    assert len(attempts) == 2
+    assert (await Timer.get(id=timer.pk)).status == TimerStatus.DONE

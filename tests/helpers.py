@@ -1,0 +1,89 @@
+"""Arranging servers and people for SimCord tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import discord
+import pytest
+import simcord.interactions as sim_interactions
+
+ADMIN_PERMISSIONS = discord.Permissions(manage_guild=True)
+
+
+class Server:
+    """A SimCord guild with an admin and a plain member, the bot fully permitted."""
+
+    def __init__(self, env) -> None:
+        self.env = env
+        self.guild = env.create_guild("Spółdzielnia Gromada")
+        self.general = self.guild.create_text_channel("general")
+        admins = self.guild.create_role("Board", permissions=ADMIN_PERMISSIONS)
+        self.admin = self.guild.add_member(env.create_user("ala"), roles=[admins])
+        self.member = self.guild.add_member(env.create_user("borys"))
+
+    def set_bot_permissions(self, permissions: discord.Permissions) -> None:
+        """Narrow the bot's integration role, as an admin editing it in server settings would."""
+        backend = self.env.backend
+        guild = backend.get_guild(self.guild.id)
+        role = next(role for role in guild.roles.values() if role.managed)
+        backend.edit_role(self.guild.id, role.id, {"permissions": permissions.value})
+
+    async def open_command_to(self, name: str, actor) -> None:
+        """An admin lets `actor` see a command despite its default permissions (Integrations settings)."""
+        commands = await self.env.bot.tree.fetch_commands()
+        command = next(command for command in commands if command.name == name)
+        self.guild.set_command_permissions(command.id, {actor: True})
+        await self.env.settle()
+
+    def role(self, name: str) -> discord.Role | None:
+        return discord.utils.get(self.guild.me.guild.roles, name=name)
+
+    def channel(self, name: str):
+        return next(channel for channel in self.guild.text_channels if channel.name == name)
+
+
+@contextmanager
+def speaking(monkeypatch: pytest.MonkeyPatch, actor, locale: str) -> Iterator[None]:
+    """Make `actor`'s interactions arrive with a Discord locale (SimCord sends en-US)."""
+    original = sim_interactions.base_payload
+
+    def with_locale(*args, **kwargs):
+        record, payload = original(*args, **kwargs)
+        if kwargs.get("user_id") == actor.id:
+            payload["locale"] = locale
+        return record, payload
+
+    monkeypatch.setattr(sim_interactions, "base_payload", with_locale)
+    try:
+        yield
+    finally:
+        monkeypatch.setattr(sim_interactions, "base_payload", original)
+
+
+def shown(result) -> str:
+    """Everything the person saw in answer to an interaction, joined."""
+    messages = [result.response, *result.followups]
+    parts = []
+    for message in messages:
+        if message is None:
+            continue
+        parts.append(message.content or "")
+        parts.extend(embed.description or "" for embed in message.embeds)
+    return "\n".join(parts)
+
+
+def refusal(env, result) -> str:
+    """Assert the person got an ephemeral refusal caused by a domain error, not a crash.
+
+    SimCord re-raises at teardown every error that reached the bot's error handler;
+    expected refusals are acknowledged here, and anything else fails the test.
+    """
+    from gromada.error_handler import _unwrap
+    from gromada.errors import GromadaError
+
+    assert result.ephemeral, "a refusal must be ephemeral"
+    unexpected = [error for error in env.errors if not isinstance(_unwrap(error), GromadaError)]
+    assert not unexpected, f"unexpected errors behind the refusal: {unexpected!r}"
+    return shown(result)
