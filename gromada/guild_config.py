@@ -28,6 +28,8 @@ class Purpose:
     default_name: str
     staff_only: bool = False
     description: str = ""
+    # False for purposes an admin sets with /setup when wanted (quickstart does not create them).
+    create: bool = True
 
 
 PURPOSES: dict[tuple[BindingKind, str], Purpose] = {}

@@ -54,10 +54,10 @@ async def run_quickstart(bot: discord.Client, guild: discord.Guild, language: st
     roles = {purpose.key: await _ensure_role(guild, purpose, bound, report) for purpose in _ordered_role_purposes()}
     volunteer_roles = await _ensure_volunteer_roles(guild, language, report)
     await _order_roles(guild, {key: role for key, role in roles.items() if role is not None}, report)
-    for purpose in purposes(BindingKind.CATEGORY):
-        await _ensure_channel(guild, purpose, bound, report, roles)
-    for purpose in purposes(BindingKind.CHANNEL):
-        await _ensure_channel(guild, purpose, bound, report, roles)
+    for kind in (BindingKind.CATEGORY, BindingKind.CHANNEL):
+        for purpose in purposes(kind):
+            if purpose.create:
+                await _ensure_channel(guild, purpose, bound, report, roles)
     _check_hierarchy(guild, [role for role in roles.values() if role is not None] + volunteer_roles, report)
 
     for step in getattr(bot, "quickstart_steps", []):
@@ -71,7 +71,7 @@ async def run_quickstart(bot: discord.Client, guild: discord.Guild, language: st
 
 def _ordered_role_purposes() -> list[Purpose]:
     """Create roles highest first: Discord puts each new role at the bottom, so the order holds."""
-    declared = purposes(BindingKind.ROLE)
+    declared = [purpose for purpose in purposes(BindingKind.ROLE) if purpose.create]
     rank = {key: index for index, key in enumerate(ROLE_ORDER)}
     return sorted(declared, key=lambda purpose: rank.get(purpose.key, len(rank)))
 
