@@ -138,8 +138,10 @@ class Pager(BaseView):
 
     def render(self) -> str:
         header = f"**{self.title}**\n" if self.title else ""
-        footer = f"\n\n{_('Page {page} of {pages}', page=self.index + 1, pages=len(self.pages))}"
-        return header + self.pages[self.index] + (footer if len(self.pages) > 1 else "")
+        if len(self.pages) == 1:
+            return header + self.pages[0]
+        footer = _("Page {page} of {pages}", page=self.index + 1, pages=len(self.pages))
+        return f"{header}{self.pages[self.index]}\n\n{footer}"
 
     def _sync_buttons(self) -> None:
         self.previous.disabled = self.index == 0

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from typing import Literal
-
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -21,6 +19,12 @@ from gromada.ui import paginate_lines, reply, truncate
 from models.core import BindingKind
 
 MAX_PACK_BYTES = 256 * 1024
+# Each language by its own name, as people look for it.
+LANGUAGE_CHOICES = [
+    app_commands.Choice(name="English", value="en"),
+    app_commands.Choice(name="Polski", value="pl"),
+    app_commands.Choice(name="Русский", value="ru"),
+]
 
 
 class SetupCog(commands.Cog):
@@ -42,7 +46,8 @@ class SetupCog(commands.Cog):
 
     @setup.command(name="quickstart", description="Create the channels and roles Gromada needs, reusing what exists")
     @app_commands.describe(language="The server's language")
-    async def quickstart(self, interaction: discord.Interaction, language: Literal["en", "pl", "ru"] = "en") -> None:
+    @app_commands.choices(language=LANGUAGE_CHOICES)
+    async def quickstart(self, interaction: discord.Interaction, language: str = "en") -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         async with self._locks[interaction.guild_id]:
             report = await run_quickstart(self.bot, interaction.guild, language)
@@ -126,7 +131,9 @@ class SetupCog(commands.Cog):
         return [app_commands.Choice(name=key, value=key) for key in keys if current.lower() in key][:25]
 
     @setup.command(name="language", description="Set the server's language")
-    async def language(self, interaction: discord.Interaction, language: Literal["en", "pl", "ru"]) -> None:
+    @app_commands.describe(language="The server's language")
+    @app_commands.choices(language=LANGUAGE_CHOICES)
+    async def language(self, interaction: discord.Interaction, language: str) -> None:
         await guild_config.set_language(interaction.guild_id, language)
         await reply(interaction, _("The server's language is now {language}.", language=language))
 

@@ -1,5 +1,6 @@
 """Every string the bot can show exists in en, pl and ru, with the same placeholders."""
 
+import asyncio
 import re
 
 import pytest
@@ -14,8 +15,11 @@ COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
 
 
 @pytest.fixture(scope="module")
-async def messages():
-    return all_messages(await loaded_tree())
+def messages():
+    async def collect():
+        return all_messages(await loaded_tree())
+
+    return asyncio.run(collect())
 
 
 def _placeholders(text: str) -> set[str]:
@@ -29,7 +33,7 @@ def _strings(catalog: Catalog, message_id, context):
     return list(entry.string) if isinstance(entry.string, tuple) else [entry.string]
 
 
-async def test_catalogs_list_every_message_in_the_code(messages):
+def test_catalogs_list_every_message_in_the_code(messages):
     for domain, entries in messages.items():
         catalog = read_catalog("en", domain)
         assert catalog is not None, f"no en catalog for {domain}: run `gromada i18n`"
@@ -38,7 +42,7 @@ async def test_catalogs_list_every_message_in_the_code(messages):
 
 
 @pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
-async def test_every_message_is_translated(messages, language):
+def test_every_message_is_translated(messages, language):
     untranslated, broken = [], []
     for domain, entries in messages.items():
         catalog = read_catalog(language, domain)
@@ -62,9 +66,15 @@ async def test_every_message_is_translated(messages, language):
 
 
 def test_polish_and_russian_plurals_use_their_own_forms():
-    assert translate(Plural("{n} item imported.", "{n} items imported.", 1), locale="en") == "1 item imported."
-    forms_pl = {translate(Plural("{n} item imported.", "{n} items imported.", n), locale="pl") for n in (1, 2, 5)}
-    forms_ru = {translate(Plural("{n} item imported.", "{n} items imported.", n), locale="ru") for n in (1, 2, 5)}
-    # One, few and many are three different words in both languages.
-    assert len({form.split(" ", 1)[1] for form in forms_pl}) == 3
-    assert len({form.split(" ", 1)[1] for form in forms_ru}) == 3
+    imported = ("{section}: {n} item imported.", "{section}: {n} items imported.")
+
+    def form(language: str, n: int) -> str:
+        return translate(Plural(*imported, n), locale=language, section="values")
+
+    assert form("en", 1) == "values: 1 item imported."
+    assert form("en", 5) == "values: 5 items imported."
+    # One, few and many are three different words in both languages (1, 2, 5).
+    assert len({form("pl", n).replace(str(n), "") for n in (1, 2, 5)}) == 3
+    assert len({form("ru", n).replace(str(n), "") for n in (1, 2, 5)}) == 3
+    assert form("pl", 22) == form("pl", 2).replace("2", "22")
+    assert form("ru", 21) == form("ru", 1).replace("1", "21")
