@@ -1,0 +1,103 @@
+"""Initiatives: proposals that gather supporters and become working channels."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class InitiativeStatus(StrEnum):
+    PROPOSED = "proposed"  # gathering supporters
+    OPENING = "opening"  # threshold reached: one handler is creating the channel
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+    EXPIRED = "expired"  # the support window ended below the threshold
+
+
+class Progress(StrEnum):
+    """What the lead says about the work (`/initiative update`)."""
+
+    PLANNING = "planning"
+    IN_PROGRESS = "in_progress"
+    BLOCKED = "blocked"
+    DONE = "done"
+
+
+class Initiative(Model):
+    id = fields.IntField(primary_key=True)
+    guild_id = fields.BigIntField(db_index=True)
+    proposer_id = fields.BigIntField()
+    title = fields.CharField(max_length=100)
+    # Readable and unique per server; the channel is named after it.
+    slug = fields.CharField(max_length=100)
+    goal = fields.TextField()
+    needs = fields.TextField()
+    first_step = fields.TextField()
+    status = fields.CharEnumField(InitiativeStatus, max_length=10, default=InitiativeStatus.PROPOSED)
+    progress = fields.CharEnumField(Progress, max_length=12, default=Progress.PLANNING)
+    last_note = fields.TextField(null=True)
+    # Frozen when proposed, so the counter on the card never changes meaning.
+    threshold = fields.IntField()
+    support_until = fields.DatetimeField()
+    card_channel_id = fields.BigIntField()
+    card_message_id = fields.BigIntField(null=True)
+    channel_id = fields.BigIntField(null=True, db_index=True)
+    welcome_message_id = fields.BigIntField(null=True)
+    # Why the last attempt to open the channel failed (shown with the Retry button).
+    open_error = fields.CharField(max_length=200, null=True)
+    created_at = fields.DatetimeField()
+    opened_at = fields.DatetimeField(null=True)
+    archived_at = fields.DatetimeField(null=True)
+    last_activity_at = fields.DatetimeField(null=True)
+    inactivity_warned_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "initiative"
+        unique_together = (("guild_id", "slug"),)
+
+
+class InitiativeMember(Model):
+    """A supporter while proposed, a member of the channel once opened (the proposer leads)."""
+
+    id = fields.IntField(primary_key=True)
+    initiative: fields.ForeignKeyRelation[Initiative] = fields.ForeignKeyField(
+        "initiatives.Initiative", related_name="members", on_delete=fields.CASCADE
+    )
+    user_id = fields.BigIntField()
+    is_lead = fields.BooleanField(default=False)
+    joined_at = fields.DatetimeField()
+
+    class Meta:
+        table = "initiative_member"
+        unique_together = (("initiative", "user_id"),)
+
+
+class InitiativeNeed(Model):
+    """A call for help posted by the lead, with an "I can help" button."""
+
+    id = fields.IntField(primary_key=True)
+    initiative: fields.ForeignKeyRelation[Initiative] = fields.ForeignKeyField(
+        "initiatives.Initiative", related_name="calls", on_delete=fields.CASCADE
+    )
+    text = fields.TextField()
+    channel_id = fields.BigIntField()
+    message_id = fields.BigIntField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "initiative_need"
+
+
+class NeedHelper(Model):
+    id = fields.IntField(primary_key=True)
+    need: fields.ForeignKeyRelation[InitiativeNeed] = fields.ForeignKeyField(
+        "initiatives.InitiativeNeed", related_name="helpers", on_delete=fields.CASCADE
+    )
+    user_id = fields.BigIntField()
+    offered_at = fields.DatetimeField()
+
+    class Meta:
+        table = "initiative_need_helper"
+        unique_together = (("need", "user_id"),)
