@@ -1,0 +1,142 @@
+"""/buddy and /onboarding, and the listeners that start, follow and end each journey."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.onboarding import service, views
+from cogs.onboarding.flow import Flow
+from gromada import guild_config
+from gromada.checks import moderator_only, require_guild, require_moderator
+from gromada.durations import format_duration
+from gromada.errors import NotAllowed, NotConfigured
+from gromada.i18n import N_, _
+from gromada.scheduler import now
+from gromada.ui import reply
+from models.core import BindingKind
+
+MILESTONE_LABELS = {
+    "joined_at": N_("Joined"),
+    "values_at": N_("Shared the values"),
+    "introduced_at": N_("Introduced themselves"),
+    "matched_at": N_("Got a buddy"),
+    "completed_at": N_("Welcome complete"),
+}
+
+
+class OnboardingCog(commands.Cog):
+    buddy = app_commands.Group(name="buddy", description="Your availability as a buddy for newcomers", guild_only=True)
+    onboarding = app_commands.Group(name="onboarding", description="Newcomers' welcome", guild_only=True)
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+        self.flow = Flow(bot)
+        bot.add_timer_handler(service.OPEN_THREAD, self.flow.on_open_thread_due)
+        bot.add_timer_handler(service.REMIND, self.flow.on_remind_due)
+        bot.add_timer_handler(service.BUDDY_CHECK, self.flow.on_buddy_check_due)
+        bot.add_timer_handler(service.MATCH, self.flow.on_match_due)
+        bot.add_dynamic_items(*views.DYNAMIC_ITEMS)
+
+    async def cog_load(self) -> None:
+        await self.flow.load()
+
+    # ------------------------------------------------------------ listeners
+
+    @commands.Cog.listener()
+    async def on_member_join(self, member: discord.Member) -> None:
+        if not member.bot:
+            await self.flow.on_join(member)
+
+    @commands.Cog.listener()
+    async def on_member_remove(self, member: discord.Member) -> None:
+        await self.flow.on_leave(member)
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        await self.flow.on_message(message)
+
+    # ------------------------------------------------------------ /buddy
+
+    async def _require_buddy(self, interaction: discord.Interaction) -> discord.Member:
+        member = require_guild(interaction)
+        role_id = await guild_config.binding(member.guild.id, BindingKind.ROLE, "buddy")
+        if role_id is None:
+            raise NotConfigured()
+        if member.get_role(role_id) is None:
+            raise NotAllowed(
+                N_("Only members with the Buddy role can do that. Ask a moderator if you would like to be one.")
+            )
+        return member
+
+    @buddy.command(name="available", description="Say whether you can welcome new newcomers now")
+    @app_commands.describe(
+        state="on: you can take newcomers; off: not now", languages="Languages you speak, e.g. Polish, English"
+    )
+    async def available(
+        self, interaction: discord.Interaction, state: Literal["on", "off"], languages: str | None = None
+    ) -> None:
+        member = await self._require_buddy(interaction)
+        await service.set_available(member.guild.id, member.id, state == "on", languages)
+        if state == "on":
+            await reply(interaction, _("You are available as a buddy. Thank you!"))
+            await self.flow.fill_waiting(member.guild)
+        else:
+            await reply(
+                interaction,
+                _("You will get no new newcomers until you turn this on again. Your current newcomers stay with you."),
+            )
+
+    @buddy.command(name="capacity", description="How many newcomers you can look after at once")
+    @app_commands.describe(newcomers="At most this many newcomers at a time")
+    async def capacity(
+        self,
+        interaction: discord.Interaction,
+        newcomers: app_commands.Range[int, service.CAPACITY_MIN, service.CAPACITY_MAX],
+    ) -> None:
+        member = await self._require_buddy(interaction)
+        await service.set_capacity(member.guild.id, member.id, newcomers)
+        active = await service.active_count(member.guild.id, member.id)
+        await reply(
+            interaction,
+            _(
+                "You now look after at most {capacity} newcomers at once (now: {active}).",
+                capacity=newcomers,
+                active=active,
+            ),
+        )
+        await self.flow.fill_waiting(member.guild)
+
+    # ------------------------------------------------------------ /onboarding
+
+    @onboarding.command(name="status", description="Where a welcome stands (your own; staff: anyone's)")
+    @app_commands.describe(member="Whose welcome (staff only for someone else)")
+    async def status(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
+        asker = require_guild(interaction)
+        target = member or asker
+        if target.id != asker.id:
+            await require_moderator(interaction)
+        journey = await service.journey_of(asker.guild.id, target.id)
+        if journey is None:
+            await reply(interaction, _("{member} has no welcome on record.", member=target.mention))
+            return
+        await self.flow.show_status(interaction, journey)
+
+    @onboarding.command(name="funnel", description="How many newcomers reached each step, and how fast")
+    @app_commands.describe(days="Newcomers who joined in the last this many days")
+    @moderator_only()
+    async def funnel(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30) -> None:
+        figures = await service.funnel_since(interaction.guild_id, now() - timedelta(days=days))
+        lines = [_("**Onboarding in the last {days} days**", days=days)]
+        for stage in figures:
+            line = f"{_(MILESTONE_LABELS[stage.milestone])}: {stage.reached}"
+            if stage.median_from_previous is not None:
+                line += " " + _(
+                    "(median {duration} after the previous step)", duration=format_duration(stage.median_from_previous)
+                )
+            lines.append(line)
+        await reply(interaction, "\n".join(lines))

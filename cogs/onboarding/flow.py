@@ -1,0 +1,446 @@
+"""The journey on Discord: threads, roles, pings and deadlines around the service's rules.
+
+Each Discord side effect either follows a database change it can be retried from (a
+deadline re-runs the step) or is undone when the change after it fails, so Discord and
+the database agree.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+import discord
+
+from cogs.onboarding import service, views
+from cogs.setup.service import values_cards
+from config.content import ValueCardSpec
+from gromada import guild_config
+from gromada.checks import is_moderator, require_guild
+from gromada.errors import DiscordRefused, NotConfigured
+from gromada.i18n import N_, _, use_locale
+from gromada.interactions import language_for_guild, language_for_member
+from gromada.scheduler import now
+from gromada.ui import NO_MENTIONS, mention_only, reply, truncate
+from models.core import BindingKind, Timer
+from models.onboarding import BuddySlot, Journey, JourneyStatus, Step
+
+log = logging.getLogger(__name__)
+RETRY_SOON = timedelta(minutes=1)
+THREAD_ARCHIVE_MINUTES = 10080  # a week: conversations with a buddy can pause for days
+
+
+class Flow:
+    """What the bot does on Discord for onboarding; one per bot, held by the cog."""
+
+    def __init__(self, bot) -> None:
+        self.bot = bot
+        # thread id -> (journey id, newcomer id): lets on_message skip every other channel
+        # without touching the database.
+        self.threads: dict[int, tuple[int, int]] = {}
+
+    async def load(self) -> None:
+        self.threads = await service.active_threads()
+
+    async def cards(self, guild_id: int) -> list[ValueCardSpec]:
+        return await values_cards(guild_id)
+
+    # ------------------------------------------------------------ joining
+
+    async def on_join(self, member: discord.Member) -> None:
+        moment = now()
+        journey, resumed = await service.start_journey(member.guild.id, member.id, moment)
+        if journey.status == JourneyStatus.COMPLETED:
+            await self._give_role(member, "member")
+            return
+        await self._give_role(member, "newcomer")
+        await self.open_thread(journey, member, resumed=resumed)
+        after = await guild_config.get_option(member.guild.id, service.REMINDER_AFTER.key)
+        await self.bot.timers.schedule(service.REMIND, moment + after, ref_id=journey.pk, guild_id=member.guild.id)
+        if resumed and journey.step >= Step.INTRODUCED and journey.buddy_id is None:
+            await self.find_buddy(journey, member.guild)
+
+    async def _give_role(self, member: discord.Member, purpose: str) -> None:
+        role_id = await guild_config.binding(member.guild.id, BindingKind.ROLE, purpose)
+        role = member.guild.get_role(role_id) if role_id else None
+        if role is None or role in member.roles:
+            return
+        try:
+            await member.add_roles(role, reason="Gromada onboarding")
+        except discord.HTTPException as error:
+            log.warning("could not give %s to %s: %s", role, member.id, error)
+
+    async def open_thread(self, journey: Journey, member: discord.Member, *, resumed: bool, retry: bool = True) -> None:
+        """Make sure the newcomer has a thread showing their current step.
+
+        A refusal from Discord leaves the journey as it is (the thread id is kept as soon as
+        the thread exists) and arms a deadline that tries again; `retry=False` raises instead,
+        which lets the scheduler retry with its own back-off.
+        """
+        try:
+            await self._open_thread(journey, member, resumed)
+        except discord.HTTPException as error:
+            if not retry:
+                raise
+            log.warning("could not open the welcome thread of %s: %s", member.id, error)
+            await self.bot.timers.schedule(
+                service.OPEN_THREAD, now() + RETRY_SOON, ref_id=journey.pk, guild_id=member.guild.id
+            )
+
+    async def _open_thread(self, journey: Journey, member: discord.Member, resumed: bool) -> None:
+        guild = member.guild
+        thread = await self._existing_thread(guild, journey) if journey.thread_id else None
+        if thread is None:
+            channel_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "welcome")
+            channel = guild.get_channel(channel_id) if channel_id else None
+            if not isinstance(channel, discord.TextChannel):
+                log.warning("no welcome channel on %s: newcomer %s waits", guild.id, member.id)
+                return
+            thread = await channel.create_thread(
+                name=truncate(f"👋 {member.display_name}", 100),
+                type=discord.ChannelType.private_thread,
+                invitable=False,
+                auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+                reason="Gromada onboarding",
+            )
+            await service.set_thread(journey.pk, thread.id)
+            journey.thread_id, journey.step_message_id = thread.id, None
+            resumed = False
+        self.threads[thread.id] = (journey.pk, journey.user_id)
+        if journey.step_message_id and not resumed:
+            return
+        language = await language_for_member(self.bot, member.id, guild.id)
+        with use_locale(language):
+            message = views.step_message(journey, await self.cards(guild.id), member.mention)
+            if resumed:
+                message["content"] = _("Welcome back! Let's continue where you stopped.") + "\n" + message["content"]
+            # Mentioning the newcomer with an explicit ping is what adds them to the private thread.
+            sent = await thread.send(
+                content=message["content"],
+                embed=message["embed"],
+                view=message["view"] or discord.utils.MISSING,
+                allowed_mentions=mention_only(member),
+            )
+        await service.set_step_message(journey.pk, sent.id)
+
+    async def _existing_thread(self, guild: discord.Guild, journey: Journey) -> discord.Thread | None:
+        thread = guild.get_thread(journey.thread_id)
+        if thread is None:
+            try:
+                thread = await guild.fetch_channel(journey.thread_id)
+            except discord.NotFound:
+                return None
+        if not isinstance(thread, discord.Thread):
+            return None
+        if thread.archived or thread.locked:
+            await thread.edit(archived=False, locked=False)
+        return thread
+
+    async def thread_of(self, guild: discord.Guild, journey: Journey) -> discord.Thread | None:
+        if not journey.thread_id:
+            return None
+        try:
+            return await self._existing_thread(guild, journey)
+        except discord.HTTPException:
+            return None
+
+    # ------------------------------------------------------------ introduction
+
+    async def introduce(
+        self, interaction: discord.Interaction, journey_id: int, about: str, interests: str, languages: str
+    ) -> None:
+        member = require_guild(interaction)
+        journey = await service.own_active_journey(journey_id, member.id)
+        language = await language_for_member(self.bot, member.id, member.guild.id)
+        introduction = await service.check_introduction(
+            journey, about, interests, languages, now(), fallback_language=language
+        )
+        channel_id = await guild_config.binding(member.guild.id, BindingKind.CHANNEL, "introductions")
+        channel = member.guild.get_channel(channel_id) if channel_id else None
+        if channel is None:
+            raise NotConfigured()
+        if journey.step < Step.INTRODUCED:
+            try:
+                await channel.send(
+                    content=_("Please welcome {newcomer}!", newcomer=member.mention),
+                    embed=views.introduction_embed(member, introduction),
+                    allowed_mentions=mention_only(member),
+                )
+            except discord.HTTPException as error:
+                log.warning("introduction of %s refused: %s", member.id, error)
+                raise DiscordRefused(
+                    N_("I could not post your introduction. It is kept: press the button again in a moment.")
+                ) from error
+            await service.mark_introduced(journey, introduction, now())
+        cards = await self.cards(member.guild.id)
+        await interaction.response.edit_message(**views.step_message(journey, cards, member.mention))
+        await self.find_buddy(journey, member.guild)
+
+    # ------------------------------------------------------------ buddies
+
+    async def _buddy_holders(self, guild: discord.Guild) -> list[int]:
+        role_id = await guild_config.binding(guild.id, BindingKind.ROLE, "buddy")
+        role = guild.get_role(role_id) if role_id else None
+        return [member.id for member in role.members if not member.bot] if role else []
+
+    async def find_buddy(
+        self, journey: Journey, guild: discord.Guild, *, exclude: tuple[int, ...] = (), retry: bool = True
+    ) -> BuddySlot | None:
+        """Assign the best free buddy and bring them in; tell the team when nobody is free."""
+        capacity = await guild_config.get_option(guild.id, service.CAPACITY.key)
+        slot = await service.assign_buddy(journey, await self._buddy_holders(guild), capacity, now(), exclude=exclude)
+        if slot is None:
+            if journey.status == JourneyStatus.ACTIVE and journey.buddy_id is None:
+                await self._nobody_free(journey, guild)
+            return None
+        try:
+            await self._introduce_buddy(journey, guild, slot)
+        except (discord.HTTPException, ThreadGone) as error:
+            # The buddy was never told: give the slot back and try again shortly.
+            await service.release_slot(journey.pk)
+            if not retry:
+                raise
+            log.warning("could not bring buddy %s to journey %s: %s", slot.buddy_id, journey.pk, error)
+            await self.bot.timers.schedule(service.MATCH, now() + RETRY_SOON, ref_id=journey.pk, guild_id=guild.id)
+            return None
+        response = await guild_config.get_option(guild.id, service.BUDDY_RESPONSE.key)
+        await self.bot.timers.schedule(
+            service.BUDDY_CHECK, slot.assigned_at + response, ref_id=slot.pk, guild_id=guild.id
+        )
+        return slot
+
+    async def _introduce_buddy(self, journey: Journey, guild: discord.Guild, slot: BuddySlot) -> None:
+        thread = await self.thread_of(guild, journey)
+        if thread is None:
+            raise ThreadGone(journey.pk)
+        buddy = guild.get_member(slot.buddy_id) or discord.Object(slot.buddy_id)
+        with use_locale(await language_for_guild(self.bot, guild.id)):
+            # The explicit ping adds the buddy to the private thread.
+            await thread.send(
+                _(
+                    "{buddy}, you are the buddy of {newcomer}. Say hello here! "
+                    "When you feel they are at home, press “Welcome complete”.",
+                    buddy=f"<@{slot.buddy_id}>",
+                    newcomer=f"<@{journey.user_id}>",
+                ),
+                view=views.complete_view(journey.pk),
+                allowed_mentions=mention_only(buddy),
+            )
+
+    async def _nobody_free(self, journey: Journey, guild: discord.Guild) -> None:
+        if not await service.mark_team_notified(journey.pk, now()):
+            return  # the team already knows about this newcomer
+        team_id = await guild_config.binding(guild.id, BindingKind.ROLE, service.TEAM.key)
+        team_id = team_id or await guild_config.binding(guild.id, BindingKind.ROLE, "moderator")
+        team = guild.get_role(team_id) if team_id else None
+        log_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "mod_log")
+        staff_channel = guild.get_channel(log_id) if log_id else None
+        with use_locale(await language_for_guild(self.bot, guild.id)):
+            if staff_channel is not None:
+                await self._send_quietly(
+                    staff_channel,
+                    _(
+                        "{team} No buddy is free to welcome <@{newcomer}>. Could someone from the team step in, "
+                        "or could a buddy raise their capacity?",
+                        team=team.mention if team else "",
+                        newcomer=journey.user_id,
+                    ).strip(),
+                    discord.AllowedMentions(everyone=False, users=False, roles=[team] if team else False),
+                )
+        thread = await self.thread_of(guild, journey)
+        if thread is not None:
+            with use_locale(await language_for_member(self.bot, journey.user_id, guild.id)):
+                await self._send_quietly(
+                    thread,
+                    _("All our buddies are busy right now. Someone from the team will come to you soon."),
+                    NO_MENTIONS,
+                )
+
+    @staticmethod
+    async def _send_quietly(channel, content: str, mentions: discord.AllowedMentions) -> None:
+        try:
+            await channel.send(content, allowed_mentions=mentions)
+        except discord.HTTPException as error:
+            log.warning("could not post in %s: %s", channel.id, error)
+
+    async def fill_waiting(self, guild: discord.Guild) -> None:
+        """A buddy became free: give them to the newcomers who waited longest."""
+        for journey in await service.waiting(guild.id):
+            if await self.find_buddy(journey, guild) is None:
+                break
+
+    # ------------------------------------------------------------ sign-off
+
+    async def complete(self, interaction: discord.Interaction, journey_id: int) -> None:
+        actor = require_guild(interaction)
+        staff = await is_moderator(actor)
+        journey = await service.completion_target(journey_id, actor.id, staff)
+        guild = actor.guild
+        newcomer = guild.get_member(journey.user_id)
+        if newcomer is not None:
+            await self._graduate(newcomer)
+        journey, slot = await service.complete(journey_id, actor.id, staff, now())
+        self.threads.pop(journey.thread_id, None)
+        await self.bot.timers.cancel(service.REMIND, journey.pk)
+        if slot is not None:
+            await self.bot.timers.cancel(service.BUDDY_CHECK, slot.pk)
+        thanks = _(
+            "Welcome complete! {newcomer} is now a member. Thank you, {buddy}, for welcoming them.",
+            newcomer=f"<@{journey.user_id}>",
+            buddy=f"<@{journey.buddy_id or actor.id}>",
+        )
+        await interaction.response.edit_message(content=thanks, view=None, allowed_mentions=NO_MENTIONS)
+        thread = interaction.channel
+        if isinstance(thread, discord.Thread):
+            try:
+                await thread.edit(archived=True, locked=True, reason="Gromada onboarding: welcome complete")
+            except discord.HTTPException as error:
+                log.warning("could not archive thread %s: %s", thread.id, error)
+        await self.fill_waiting(guild)
+
+    async def _graduate(self, newcomer: discord.Member) -> None:
+        """Member in, Newcomer out, in one call (before the journey ends, so a refusal changes nothing)."""
+        bound = await guild_config.bindings(newcomer.guild.id)
+        member_role = newcomer.guild.get_role(bound.get((BindingKind.ROLE, "member"), 0))
+        newcomer_role = newcomer.guild.get_role(bound.get((BindingKind.ROLE, "newcomer"), 0))
+        if member_role is None:
+            raise NotConfigured()
+        roles = [role for role in newcomer.roles if not role.is_default() and role != newcomer_role]
+        if member_role not in roles:
+            roles.append(member_role)
+        try:
+            await newcomer.edit(roles=roles, reason="Gromada onboarding: welcome complete")
+        except discord.HTTPException as error:
+            raise DiscordRefused(
+                N_("I could not give {newcomer} the Member role. Check my role is above it, then press again."),
+                newcomer=newcomer.display_name,
+            ) from error
+
+    # ------------------------------------------------------------ activity and leaving
+
+    async def on_message(self, message: discord.Message) -> None:
+        known = self.threads.get(message.channel.id)
+        if known is None or message.author.bot:
+            return
+        journey_id, newcomer_id = known
+        if message.author.id == newcomer_id:
+            await service.touch(journey_id, now())
+        else:
+            await service.buddy_spoke(journey_id, message.author.id, now())
+
+    async def on_leave(self, member: discord.Member) -> None:
+        journey, slot = await service.leave(member.guild.id, member.id, now())
+        if journey is None:
+            return
+        self.threads.pop(journey.thread_id, None)
+        await self.bot.timers.cancel(service.REMIND, journey.pk)
+        if slot is not None:
+            await self.bot.timers.cancel(service.BUDDY_CHECK, slot.pk)
+            await self.fill_waiting(member.guild)
+
+    # ------------------------------------------------------------ deadlines
+
+    async def _journey_and_guild(self, journey_id: int) -> tuple[Journey | None, discord.Guild | None]:
+        journey = await Journey.get_or_none(id=journey_id)
+        if journey is None or journey.status != JourneyStatus.ACTIVE:
+            return None, None
+        return journey, self.bot.get_guild(journey.guild_id)
+
+    async def on_open_thread_due(self, timer: Timer) -> None:
+        journey, guild = await self._journey_and_guild(timer.ref_id)
+        member = guild.get_member(journey.user_id) if guild else None
+        if member is None or (journey.thread_id and journey.step_message_id):
+            return
+        await self.open_thread(journey, member, resumed=False, retry=False)
+
+    async def on_match_due(self, timer: Timer) -> None:
+        journey, guild = await self._journey_and_guild(timer.ref_id)
+        if guild is None or journey.step < Step.INTRODUCED or journey.buddy_id is not None:
+            return
+        await self.find_buddy(journey, guild, retry=False)
+
+    async def on_remind_due(self, timer: Timer) -> None:
+        journey, guild = await self._journey_and_guild(timer.ref_id)
+        if guild is None or journey.reminded_at is not None:
+            return
+        after = await guild_config.get_option(guild.id, service.REMINDER_AFTER.key)
+        due: datetime = journey.last_active_at + after
+        if due > now():
+            # Active since the deadline was set: look again a full idle period after that.
+            await self.bot.timers.schedule(service.REMIND, due, ref_id=journey.pk, guild_id=guild.id, replace=False)
+            return
+        thread = await self.thread_of(guild, journey)
+        if thread is None or not await service.mark_reminded(journey.pk, now()):
+            return
+        with use_locale(await language_for_member(self.bot, journey.user_id, guild.id)):
+            if journey.step >= Step.MATCHED:
+                text = _(
+                    "Hi {newcomer}! Your buddy is here for you: say hello whenever you like.",
+                    newcomer=f"<@{journey.user_id}>",
+                )
+            else:
+                text = _(
+                    "Hi {newcomer}! Just a gentle reminder: your welcome is waiting for you above, "
+                    "whenever you are ready.",
+                    newcomer=f"<@{journey.user_id}>",
+                )
+        await thread.send(text, allowed_mentions=mention_only(discord.Object(journey.user_id)))
+
+    async def on_buddy_check_due(self, timer: Timer) -> None:
+        slot = await service.slot_of_id(timer.ref_id)
+        if slot is None or slot.spoke_at is not None:
+            return
+        journey, guild = await self._journey_and_guild(slot.journey_id)
+        if guild is None:
+            return
+        if await service.release_slot(journey.pk) is None:
+            return  # freed meanwhile (sign-off, leave)
+        journey.buddy_id = None
+        await self.find_buddy(journey, guild, exclude=(slot.buddy_id,))
+        await self._thank_replaced(guild, slot.buddy_id, journey.user_id)
+
+    async def _thank_replaced(self, guild: discord.Guild, buddy_id: int, newcomer_id: int) -> None:
+        buddy = guild.get_member(buddy_id)
+        if buddy is None:
+            return
+        with use_locale(await language_for_member(self.bot, buddy_id, guild.id)):
+            text = _(
+                "Hi! It looks like the last days were busy for you, so another buddy is now welcoming "
+                "<@{newcomer}> on {server}. No worries, and thank you for being a buddy!",
+                newcomer=newcomer_id,
+                server=guild.name,
+            )
+        try:
+            await buddy.send(text)
+        except discord.HTTPException as error:
+            log.info("could not tell buddy %s about the replacement: %s", buddy_id, error)
+
+    # ------------------------------------------------------------ commands
+
+    async def status_text(self, guild: discord.Guild, journey: Journey) -> str:
+        done, todo = "✅", "⬜"
+        steps = (
+            (Step.VALUES, _("Values shared")),
+            (Step.INTRODUCED, _("Introduction posted")),
+            (Step.MATCHED, _("Buddy assigned")),
+            (Step.COMPLETED, _("Welcome complete")),
+        )
+        lines = [_("**Welcome of <@{newcomer}>**", newcomer=journey.user_id)]
+        lines.append(_("Joined {when}", when=discord.utils.format_dt(journey.joined_at, "R")))
+        lines.extend(f"{done if journey.step >= step else todo} {label}" for step, label in steps)
+        if journey.buddy_id:
+            lines.append(_("Buddy: <@{buddy}>", buddy=journey.buddy_id))
+        if journey.thread_id and journey.status == JourneyStatus.ACTIVE:
+            lines.append(_("Thread: <#{thread}>", thread=journey.thread_id))
+        elif journey.status == JourneyStatus.ACTIVE:
+            lines.append(_("The welcome thread is being prepared."))
+        if journey.status == JourneyStatus.LEFT:
+            lines.append(_("Left the server; the welcome resumes if they come back."))
+        return "\n".join(lines)
+
+    async def show_status(self, interaction: discord.Interaction, journey: Journey) -> None:
+        await reply(interaction, await self.status_text(interaction.guild, journey))
+
+
+class ThreadGone(Exception):
+    """The newcomer's thread no longer exists (deleted by someone), so nobody can be brought in."""

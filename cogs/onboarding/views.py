@@ -1,0 +1,249 @@
+"""The steps newcomers see in their thread: values cards, the introduction, the sign-off.
+
+Every button is persistent (`onboarding:<action>:<journey id>[:<card>]`) and loads its
+state from the database when pressed, so a restart in the middle of a journey changes
+nothing for the people in it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import discord
+
+from cogs.onboarding import service
+from config.content import ValueCardSpec
+from gromada.checks import is_moderator, require_guild
+from gromada.i18n import _
+from gromada.scheduler import now
+from gromada.ui import BaseModal, PersistentItem, truncate
+from models.onboarding import Journey, Step
+
+if TYPE_CHECKING:
+    from cogs.onboarding.flow import Flow
+
+
+def _flow(interaction: discord.Interaction) -> Flow:
+    return interaction.client.get_cog("OnboardingCog").flow  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------- what a step looks like
+
+
+def card_embed(cards: list[ValueCardSpec], index: int) -> discord.Embed:
+    card = cards[index]
+    embed = discord.Embed(title=truncate(card.title, 256), description=truncate(card.body, 4096))
+    embed.set_footer(text=_("Value {current} of {total}", current=index + 1, total=len(cards)))
+    return embed
+
+
+def walk_view(journey_id: int, index: int, count: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    back = CardButton(journey_id, max(0, index - 1), label=_("Back"))
+    back.item.disabled = index == 0
+    view.add_item(back)
+    if index < count - 1:
+        view.add_item(CardButton(journey_id, index + 1, label=_("Next"), style=discord.ButtonStyle.primary))
+    else:
+        view.add_item(AgreeButton(journey_id))
+    return view
+
+
+def step_message(journey: Journey, cards: list[ValueCardSpec], mention: str) -> dict:
+    """The newcomer's current step, as message arguments (content, embed, view)."""
+    if journey.step == Step.JOINED:
+        index = service.clamp_card(journey.card, len(cards))
+        return {
+            "content": _(
+                "Welcome, {newcomer}! This thread is yours. First, here is how we work together.",
+                newcomer=mention,
+            ),
+            "embed": card_embed(cards, index),
+            "view": walk_view(journey.pk, index, len(cards)),
+        }
+    if journey.step == Step.VALUES:
+        view = discord.ui.View(timeout=None)
+        view.add_item(IntroduceButton(journey.pk))
+        return {
+            "content": _(
+                "Thank you for sharing our values, {newcomer}! Next, tell the community a little about yourself.",
+                newcomer=mention,
+            ),
+            "embed": None,
+            "view": view,
+        }
+    return {
+        "content": _("Your introduction is posted, {newcomer}. Your buddy will write to you here.", newcomer=mention),
+        "embed": None,
+        "view": None,
+    }
+
+
+def complete_view(journey_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(CompleteButton(journey_id))
+    return view
+
+
+# ---------------------------------------------------------------- values walk
+
+
+class CardButton(
+    PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"onboarding:card:(?P<id>\d+):(?P<index>\d+)"
+):
+    def __init__(self, journey_id: int, index: int, *, label: str = "…", style=discord.ButtonStyle.secondary) -> None:
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"onboarding:card:{journey_id}:{index}"))
+        self.journey_id = journey_id
+        self.index = index
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+        return cls(int(match["id"]), int(match["index"]))
+
+    async def check(self, interaction: discord.Interaction) -> None:
+        await service.own_active_journey(self.journey_id, interaction.user.id)
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        journey = await service.own_active_journey(self.journey_id, interaction.user.id)
+        cards = await _flow(interaction).cards(journey.guild_id)
+        index = await service.view_card(journey, self.index, len(cards), now())
+        if journey.step != Step.JOINED:
+            # An old card message after the values were accepted: show the current step instead.
+            await interaction.response.edit_message(**step_message(journey, cards, interaction.user.mention))
+            return
+        await interaction.response.edit_message(
+            embed=card_embed(cards, index), view=walk_view(journey.pk, index, len(cards))
+        )
+
+
+class AgreeButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"onboarding:agree:(?P<id>\d+)"):
+    def __init__(self, journey_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=_("I share these values"),
+                style=discord.ButtonStyle.success,
+                custom_id=f"onboarding:agree:{journey_id}",
+            )
+        )
+        self.journey_id = journey_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+        return cls(int(match["id"]))
+
+    async def check(self, interaction: discord.Interaction) -> None:
+        await service.own_active_journey(self.journey_id, interaction.user.id)
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        journey = await service.own_active_journey(self.journey_id, interaction.user.id)
+        cards = await _flow(interaction).cards(journey.guild_id)
+        await service.accept_values(journey, len(cards), now())
+        await interaction.response.edit_message(**step_message(journey, cards, interaction.user.mention))
+
+
+# ---------------------------------------------------------------- introduction
+
+
+class IntroduceButton(
+    PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"onboarding:introduce:(?P<id>\d+)"
+):
+    def __init__(self, journey_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=_("Introduce yourself"),
+                style=discord.ButtonStyle.primary,
+                custom_id=f"onboarding:introduce:{journey_id}",
+            )
+        )
+        self.journey_id = journey_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+        return cls(int(match["id"]))
+
+    async def check(self, interaction: discord.Interaction) -> None:
+        await service.own_active_journey(self.journey_id, interaction.user.id)
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        journey = await service.own_active_journey(self.journey_id, interaction.user.id)
+        await interaction.response.send_modal(IntroductionModal(journey))
+
+
+class IntroductionModal(BaseModal):
+    def __init__(self, journey: Journey) -> None:
+        super().__init__(title=_("Introduce yourself"), custom_id=f"onboarding:introduction:{journey.pk}")
+        self.journey_id = journey.pk
+        self.about = discord.ui.TextInput(
+            label=_("About you"),
+            custom_id="about",
+            style=discord.TextStyle.paragraph,
+            placeholder=_("Who are you? What brings you here?"),
+            default=journey.about or None,
+            max_length=service.ABOUT_LIMIT,
+        )
+        self.interests = discord.ui.TextInput(
+            label=_("Interests"),
+            custom_id="interests",
+            style=discord.TextStyle.paragraph,
+            default=journey.interests or None,
+            required=False,
+            max_length=service.INTERESTS_LIMIT,
+        )
+        self.languages = discord.ui.TextInput(
+            label=_("Languages you speak"),
+            custom_id="languages",
+            placeholder=_("e.g. Polish, English"),
+            required=False,
+            max_length=service.LANGUAGES_LIMIT,
+        )
+        for item in (self.about, self.interests, self.languages):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await _flow(interaction).introduce(
+            interaction, self.journey_id, self.about.value, self.interests.value, self.languages.value
+        )
+
+
+def introduction_embed(member: discord.abc.User, introduction: service.Introduction) -> discord.Embed:
+    embed = discord.Embed(
+        title=_("Meet {name}", name=truncate(member.display_name, 200)), description=introduction.about
+    )
+    embed.set_thumbnail(url=member.display_avatar.url)
+    if introduction.interests:
+        embed.add_field(name=_("Interests"), value=truncate(introduction.interests, 1024), inline=False)
+    if introduction.languages:
+        embed.add_field(name=_("Languages"), value=truncate(introduction.languages, 1024), inline=False)
+    return embed
+
+
+# ---------------------------------------------------------------- sign-off
+
+
+class CompleteButton(
+    PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"onboarding:complete:(?P<id>\d+)"
+):
+    def __init__(self, journey_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=_("Welcome complete"),
+                style=discord.ButtonStyle.success,
+                custom_id=f"onboarding:complete:{journey_id}",
+            )
+        )
+        self.journey_id = journey_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+        return cls(int(match["id"]))
+
+    async def check(self, interaction: discord.Interaction) -> None:
+        member = require_guild(interaction)
+        await service.completion_target(self.journey_id, member.id, await is_moderator(member))
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        await _flow(interaction).complete(interaction, self.journey_id)
+
+
+DYNAMIC_ITEMS = (CardButton, AgreeButton, IntroduceButton, CompleteButton)
