@@ -1,0 +1,61 @@
+"""A server after quickstart with mediators, a requester and an uninvolved member."""
+
+from __future__ import annotations
+
+import discord
+from simcord.backend.access import can_access_channel
+
+from models.mediation import Ticket
+from tests.helpers import Server
+
+
+class MediationServer(Server):
+    def __init__(self, env) -> None:
+        super().__init__(env)
+        self.requester = self.member
+        self.outsider = self.guild.add_member(env.create_user("celina"))
+        self.other_party = self.guild.add_member(env.create_user("dmitrij"))
+
+    async def start(self, *, mediators: tuple[str, ...] = ("mira", "marek")) -> MediationServer:
+        await self.env.settle()
+        await self.admin.slash(self.general, "setup quickstart")
+        self.mediators = [
+            self.guild.add_member(self.env.create_user(name), roles=[self.guild.roles["Mediator"]]) for name in mediators
+        ]
+        await self.env.settle()
+        return self
+
+    def channel(self, name: str):
+        """A SimCord channel handle by name (tests.helpers.Server.channel reads a discord.Guild)."""
+        return self.guild.channels[name]
+
+    @property
+    def mediation(self):
+        return self.channel("mediation")
+
+    @property
+    def log(self):
+        return self.channel("mediation-log")
+
+    def panel(self) -> discord.Message:
+        return next(m for m in self.mediation.history() if m.components)
+
+    async def request(self, actor=None, *, what="We argue about the garden shifts.", parties="", hoped="A fair rota."):
+        actor = actor or self.requester
+        shown = await actor.click(self.panel(), label="Request mediation")
+        values = {"what_happened": what, "hoped_outcome": hoped}
+        if parties:
+            values["parties"] = parties
+        return await actor.submit_modal(shown, values)
+
+    def space(self, ticket: Ticket):
+        return next(handle for handle in self.guild.channels.values() if handle.id == ticket.channel_id)
+
+    def alert(self, ticket: Ticket) -> discord.Message:
+        return next(m for m in self.log.history() if m.id == ticket.alert_message_id)
+
+    def can_read(self, actor, ticket: Ticket) -> bool:
+        return can_access_channel(self.env, ticket.channel_id, actor, history=True)
+
+    def dms(self, actor) -> list[discord.Message]:
+        return actor.user.dm_channel.history()
