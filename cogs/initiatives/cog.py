@@ -1,0 +1,140 @@
+"""/initiative: propose, list, update, need, archive, reopen; deadlines and channel activity."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.initiatives import service, spaces, views
+from gromada.checks import require_guild
+from gromada.i18n import _
+from gromada.scheduler import now
+from gromada.ui import Pager, paginate_lines, reply, truncate
+from models.core import Timer
+from models.initiatives import InitiativeStatus, Progress
+
+ListStatus = Literal["proposed", "active", "archived", "expired"]
+ProgressChoice = Literal["planning", "in_progress", "blocked", "done"]
+
+
+class InitiativesCog(commands.Cog, name="Initiatives"):
+    initiative = app_commands.Group(
+        name="initiative", description="Community initiatives with their own channels", guild_only=True
+    )
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+        # channel id → initiative id of active initiatives, and when activity was last written.
+        # Loaded on the first message (cog_load may run without a database, e.g. `gromada i18n`).
+        self.active_channels: dict[int, int] | None = None
+        self._activity_written: dict[int, datetime] = {}
+        bot.add_timer_handler(service.EXPIRE_TIMER, self._on_expire)
+        bot.add_timer_handler(service.INACTIVITY_TIMER, self._on_inactivity)
+        bot.add_dynamic_items(
+            views.SupportButton,
+            views.WithdrawButton,
+            views.RetryButton,
+            views.JoinButton,
+            views.LeaveButton,
+            views.HelpButton,
+        )
+
+    # ------------------------------------------------------------ commands
+
+    @initiative.command(name="propose", description="Propose an initiative; with enough supporters it gets a channel")
+    async def propose(self, interaction: discord.Interaction) -> None:
+        require_guild(interaction)
+        await spaces.proposals_channel(interaction.guild)  # not set up: say so before the form
+        await interaction.response.send_modal(views.ProposalModal())
+
+    @initiative.command(name="list", description="List initiatives")
+    @app_commands.describe(status="Only initiatives in this state")
+    async def list_(self, interaction: discord.Interaction, status: ListStatus | None = None) -> None:
+        rows = await service.listing(interaction.guild_id, InitiativeStatus(status) if status else None)
+        lines = []
+        for row in rows:
+            where = f"<#{row.channel_id}>" if row.channel_id else spaces.card_link(row)
+            lines.append(f"- **{truncate(row.title, 100)}**: {_(views.STATUS_LABELS[row.status])} · {where}")
+        if not lines:
+            await reply(interaction, _("No initiatives yet. Start one with /initiative propose."))
+            return
+        await Pager(paginate_lines(lines), owner_id=interaction.user.id, title=_("Initiatives")).send(interaction)
+
+    @initiative.command(name="update", description="Post a progress note (lead only, in the initiative's channel)")
+    @app_commands.describe(status="Where the work stands", note="What happened")
+    async def update(self, interaction: discord.Interaction, status: ProgressChoice, note: str) -> None:
+        initiative = await service.in_channel(interaction.channel_id)
+        service.require_lead(initiative, interaction.user.id)
+        progress = Progress(status)
+        await service.update_progress(initiative, progress, note)
+        await interaction.response.send_message(
+            _(
+                "**Progress: {status}**\n{note}",
+                status=_(views.PROGRESS_LABELS[progress]),
+                note=note.strip(),
+            ),
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        await spaces.refresh_card(self.bot, initiative.pk)
+
+    @initiative.command(name="need", description="Ask the community for help (lead only)")
+    @app_commands.describe(text="What help you need")
+    async def need(self, interaction: discord.Interaction, text: str) -> None:
+        initiative = await service.in_channel(interaction.channel_id)
+        service.require_lead(initiative, interaction.user.id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        message = await spaces.post_need(self.bot, interaction.guild, initiative, text)
+        await reply(interaction, _("Your call for help is posted: {link}", link=message.jump_url))
+
+    @initiative.command(name="archive", description="Archive this initiative's channel (lead or staff)")
+    async def archive(self, interaction: discord.Interaction) -> None:
+        member = require_guild(interaction)
+        initiative = await service.in_channel(interaction.channel_id)
+        await spaces.may_manage(member, initiative)
+        await interaction.response.defer(thinking=True)
+        await spaces.archive(self.bot, interaction.guild, initiative)
+        await reply(
+            interaction,
+            _(
+                "{who} archived this initiative. It stays readable; /initiative reopen brings it back.",
+                who=member.mention,
+            ),
+            ephemeral=False,
+        )
+
+    @initiative.command(name="reopen", description="Reopen an archived initiative (lead or staff)")
+    async def reopen(self, interaction: discord.Interaction) -> None:
+        member = require_guild(interaction)
+        initiative = await service.in_channel(interaction.channel_id)
+        await spaces.may_manage(member, initiative)
+        await interaction.response.defer(thinking=True)
+        await spaces.reopen(self.bot, interaction.guild, initiative)
+        await reply(
+            interaction, _("{who} reopened this initiative. Welcome back!", who=member.mention), ephemeral=False
+        )
+
+    # ------------------------------------------------------------ activity and deadlines
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if message.guild is None:
+            return
+        if self.active_channels is None:
+            self.active_channels = await service.active_channel_ids()
+        initiative_id = self.active_channels.get(message.channel.id)
+        if initiative_id is None or message.author.bot:
+            return
+        moment = now()
+        if service.should_record_activity(self._activity_written.get(initiative_id), moment):
+            self._activity_written[initiative_id] = moment
+            await service.record_activity(initiative_id, moment)
+
+    async def _on_expire(self, timer: Timer) -> None:
+        await spaces.expire(self.bot, timer.ref_id)
+
+    async def _on_inactivity(self, timer: Timer) -> None:
+        await spaces.check_inactivity(self.bot, timer.ref_id)

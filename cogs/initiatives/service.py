@@ -1,0 +1,404 @@
+"""Initiative rules: proposing, supporting, opening exactly once, membership, inactivity.
+
+No Discord here. Every state change is a conditional update or guarded by a unique
+constraint, so concurrent clicks and deadlines cannot double-count or double-open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from cogs.initiatives.naming import TITLE_LIMIT, slugify, unique_name
+from gromada.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from gromada.guild_config import declare_duration, declare_int, get_option
+from gromada.i18n import N_
+from models.initiatives import (
+    Initiative,
+    InitiativeMember,
+    InitiativeNeed,
+    InitiativeStatus,
+    NeedHelper,
+    Progress,
+)
+
+THRESHOLD = declare_int("initiatives_threshold", 3, 1, 100, N_("Supporters a proposal needs to get its own channel"))
+SUPPORT_WINDOW = declare_duration(
+    "initiatives_support_window",
+    timedelta(days=14),
+    N_("How long a proposal gathers support"),
+    minimum=timedelta(hours=1),
+)
+# No message for this long → a warning in the channel; GRACE later still nothing → archived.
+INACTIVITY_WARNING = timedelta(days=30)
+INACTIVITY_GRACE = timedelta(days=7)
+# Writing the last-activity time at most this often keeps on_message cheap.
+ACTIVITY_RESOLUTION = timedelta(hours=1)
+
+EXPIRE_TIMER = "initiatives.expire"
+INACTIVITY_TIMER = "initiatives.inactivity"
+
+FIELD_LIMIT = 1000  # an embed field holds 1,024 characters
+NOTE_LIMIT = 1500
+NEED_LIMIT = 1000
+
+# Proposals whose title is still taken (an expired one frees it).
+TITLE_HOLDING = (
+    InitiativeStatus.PROPOSED,
+    InitiativeStatus.OPENING,
+    InitiativeStatus.ACTIVE,
+    InitiativeStatus.ARCHIVED,
+)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    title: str
+    slug: str
+    goal: str
+    needs: str
+    first_step: str
+
+
+def validate_proposal(title: str, goal: str, needs: str, first_step: str) -> Proposal:
+    title = " ".join((title or "").split())
+    if not title:
+        raise InvalidInput(N_("The title is empty. Give your initiative a short name."))
+    if len(title) > TITLE_LIMIT:
+        raise InvalidInput(
+            N_("The title is {length} characters long; keep it within {limit}."), length=len(title), limit=TITLE_LIMIT
+        )
+    slug = slugify(title)
+    if not slug:
+        raise InvalidInput(N_("The title needs at least one letter or digit (emoji alone cannot name a channel)."))
+    texts = {"goal": (goal or "").strip(), "needs": (needs or "").strip(), "first_step": (first_step or "").strip()}
+    for text in texts.values():
+        if not text:
+            raise InvalidInput(N_("Fill in the goal, what is needed and the first step."))
+        if len(text) > FIELD_LIMIT:
+            raise InvalidInput(N_("Each answer must stay within {limit} characters."), limit=FIELD_LIMIT)
+    return Proposal(title=title, slug=slug, **texts)
+
+
+async def create_proposal(
+    guild_id: int, proposer_id: int, proposal: Proposal, card_channel_id: int, now: datetime
+) -> Initiative:
+    """Store the proposal with its proposer as lead and first supporter."""
+    clash = await Initiative.filter(guild_id=guild_id, slug=proposal.slug, status__in=TITLE_HOLDING).first()
+    if clash is not None:
+        raise Conflict(
+            N_("An initiative called “{title}” already exists. Support it, or choose another title."),
+            title=clash.title,
+        )
+    threshold = await get_option(guild_id, THRESHOLD.key)
+    window = await get_option(guild_id, SUPPORT_WINDOW.key)
+    taken = set(
+        await Initiative.filter(guild_id=guild_id, slug__startswith=proposal.slug).values_list("slug", flat=True)
+    )
+    try:
+        async with in_transaction():
+            initiative = await Initiative.create(
+                guild_id=guild_id,
+                proposer_id=proposer_id,
+                title=proposal.title,
+                slug=unique_name(proposal.slug, taken),
+                goal=proposal.goal,
+                needs=proposal.needs,
+                first_step=proposal.first_step,
+                threshold=threshold,
+                support_until=now + window,
+                card_channel_id=card_channel_id,
+                created_at=now,
+            )
+            await InitiativeMember.create(initiative=initiative, user_id=proposer_id, is_lead=True, joined_at=now)
+    except IntegrityError:  # the same title proposed at the same moment
+        raise Conflict(
+            N_("An initiative called “{title}” already exists. Support it, or choose another title."),
+            title=proposal.title,
+        ) from None
+    return initiative
+
+
+async def set_card(initiative_id: int, message_id: int) -> None:
+    await Initiative.filter(id=initiative_id).update(card_message_id=message_id)
+
+
+async def discard(initiative_id: int) -> None:
+    """Remove a proposal whose card could not be posted (nobody has seen it)."""
+    await Initiative.filter(id=initiative_id).delete()
+
+
+async def get(initiative_id: int) -> Initiative:
+    initiative = await Initiative.get_or_none(id=initiative_id)
+    if initiative is None:
+        raise NotFound(N_("This initiative no longer exists."))
+    return initiative
+
+
+async def in_channel(channel_id: int) -> Initiative:
+    initiative = await Initiative.get_or_none(channel_id=channel_id)
+    if initiative is None:
+        raise NotFound(N_("Use this command inside an initiative's channel."))
+    return initiative
+
+
+async def active_channel_ids() -> dict[int, int]:
+    """Channel id → initiative id of every active initiative (for on_message)."""
+    rows = await Initiative.filter(status=InitiativeStatus.ACTIVE, channel_id__isnull=False).values_list(
+        "channel_id", "id"
+    )
+    return dict(rows)
+
+
+async def member_ids(initiative_id: int) -> list[int]:
+    return list(
+        await InitiativeMember.filter(initiative_id=initiative_id)
+        .order_by("joined_at", "id")
+        .values_list("user_id", flat=True)
+    )
+
+
+async def count_members(initiative_id: int) -> int:
+    return await InitiativeMember.filter(initiative_id=initiative_id).count()
+
+
+# ---------------------------------------------------------------- support
+
+
+@dataclass(frozen=True)
+class Support:
+    added: bool  # False: this person already supported
+    count: int
+    ready: bool  # the threshold is reached and the channel is not open yet
+
+
+async def support(initiative_id: int, user_id: int, now: datetime) -> Support:
+    initiative = await get(initiative_id)
+    if initiative.status != InitiativeStatus.PROPOSED:
+        raise Conflict(_closed_message(initiative.status))
+    if now >= initiative.support_until:
+        raise Conflict(N_("The support window for this proposal has ended."))
+    try:
+        await InitiativeMember.create(initiative_id=initiative_id, user_id=user_id, joined_at=now)
+        added = True
+    except IntegrityError:  # the unique (initiative, user) row: support counts once
+        added = False
+    count = await count_members(initiative_id)
+    return Support(added=added, count=count, ready=count >= initiative.threshold)
+
+
+async def withdraw(initiative_id: int, user_id: int) -> int:
+    initiative = await get(initiative_id)
+    if initiative.status != InitiativeStatus.PROPOSED:
+        raise Conflict(_closed_message(initiative.status))
+    if user_id == initiative.proposer_id:
+        raise NotAllowed(N_("You proposed this initiative, so you stay its first supporter."))
+    removed = await InitiativeMember.filter(initiative_id=initiative_id, user_id=user_id).delete()
+    if not removed:
+        raise NotFound(N_("You do not support this proposal."))
+    return await count_members(initiative_id)
+
+
+def _closed_message(status: InitiativeStatus) -> str:
+    if status == InitiativeStatus.EXPIRED:
+        return N_("This proposal has expired.")
+    if status == InitiativeStatus.OPENING:
+        return N_("The channel for this initiative is being opened right now. Try again in a moment.")
+    return N_("This initiative already has its channel; use Join there.")
+
+
+async def ready_to_open(initiative_id: int) -> bool:
+    initiative = await get(initiative_id)
+    return initiative.status == InitiativeStatus.PROPOSED and await count_members(initiative_id) >= initiative.threshold
+
+
+async def claim_opening(initiative_id: int) -> bool:
+    """Exactly one caller wins the right to create the channel."""
+    return bool(
+        await Initiative.filter(id=initiative_id, status=InitiativeStatus.PROPOSED).update(
+            status=InitiativeStatus.OPENING
+        )
+    )
+
+
+async def release_opening(initiative_id: int, error: str) -> None:
+    """Opening failed: back to proposed (supporters kept), so it can be retried."""
+    await Initiative.filter(id=initiative_id, status=InitiativeStatus.OPENING).update(
+        status=InitiativeStatus.PROPOSED, open_error=error[:200]
+    )
+
+
+async def mark_open(initiative_id: int, channel_id: int, welcome_message_id: int, now: datetime) -> bool:
+    return bool(
+        await Initiative.filter(id=initiative_id, status=InitiativeStatus.OPENING).update(
+            status=InitiativeStatus.ACTIVE,
+            channel_id=channel_id,
+            welcome_message_id=welcome_message_id,
+            opened_at=now,
+            last_activity_at=now,
+            inactivity_warned_at=None,
+            open_error=None,
+        )
+    )
+
+
+async def expire(initiative_id: int) -> bool:
+    """The window ended: expire unless the threshold was reached (then only opening is pending)."""
+    initiative = await Initiative.get_or_none(id=initiative_id)
+    if initiative is None or initiative.status != InitiativeStatus.PROPOSED:
+        return False
+    if await count_members(initiative_id) >= initiative.threshold:
+        return False
+    return bool(
+        await Initiative.filter(id=initiative_id, status=InitiativeStatus.PROPOSED).update(
+            status=InitiativeStatus.EXPIRED
+        )
+    )
+
+
+# ---------------------------------------------------------------- membership
+
+
+async def join(initiative: Initiative, user_id: int, now: datetime) -> None:
+    if initiative.status != InitiativeStatus.ACTIVE:
+        raise Conflict(N_("This initiative is archived; it cannot take new members now."))
+    try:
+        await InitiativeMember.create(initiative_id=initiative.pk, user_id=user_id, joined_at=now)
+    except IntegrityError:
+        raise Conflict(N_("You are already a member of this initiative.")) from None
+
+
+async def leave(initiative: Initiative, user_id: int) -> None:
+    if user_id == initiative.proposer_id:
+        raise NotAllowed(N_("You lead this initiative, so you cannot leave it. Archive it when it is done."))
+    removed = await InitiativeMember.filter(initiative_id=initiative.pk, user_id=user_id).delete()
+    if not removed:
+        raise NotFound(N_("You are not a member of this initiative."))
+
+
+def require_lead(initiative: Initiative, user_id: int, *, staff: bool = False) -> None:
+    if user_id != initiative.proposer_id and not staff:
+        raise NotAllowed(N_("Only the initiative's lead can do that."))
+
+
+async def update_progress(initiative: Initiative, progress: Progress, note: str) -> None:
+    note = note.strip()
+    if not note:
+        raise InvalidInput(N_("Write a short note about the progress."))
+    if len(note) > NOTE_LIMIT:
+        raise InvalidInput(N_("The note must stay within {limit} characters."), limit=NOTE_LIMIT)
+    if initiative.status != InitiativeStatus.ACTIVE:
+        raise Conflict(N_("This initiative is archived. Reopen it first."))
+    initiative.progress = progress
+    initiative.last_note = note
+    await initiative.save(update_fields=["progress", "last_note"])
+
+
+# ---------------------------------------------------------------- archive and reopen
+
+
+async def begin_archive(initiative: Initiative, now: datetime) -> bool:
+    return bool(
+        await Initiative.filter(id=initiative.pk, status=InitiativeStatus.ACTIVE).update(
+            status=InitiativeStatus.ARCHIVED, archived_at=now
+        )
+    )
+
+
+async def undo_archive(initiative: Initiative) -> None:
+    await Initiative.filter(id=initiative.pk, status=InitiativeStatus.ARCHIVED).update(
+        status=InitiativeStatus.ACTIVE, archived_at=None
+    )
+
+
+async def begin_reopen(initiative: Initiative, now: datetime) -> bool:
+    return bool(
+        await Initiative.filter(id=initiative.pk, status=InitiativeStatus.ARCHIVED).update(
+            status=InitiativeStatus.ACTIVE, archived_at=None, last_activity_at=now, inactivity_warned_at=None
+        )
+    )
+
+
+async def undo_reopen(initiative: Initiative, archived_at: datetime | None) -> None:
+    await Initiative.filter(id=initiative.pk, status=InitiativeStatus.ACTIVE).update(
+        status=InitiativeStatus.ARCHIVED, archived_at=archived_at
+    )
+
+
+# ---------------------------------------------------------------- calls for help
+
+
+async def add_need(initiative: Initiative, text: str, channel_id: int, now: datetime) -> InitiativeNeed:
+    text = text.strip()
+    if not text:
+        raise InvalidInput(N_("Say what help you need."))
+    if len(text) > NEED_LIMIT:
+        raise InvalidInput(N_("The call for help must stay within {limit} characters."), limit=NEED_LIMIT)
+    if initiative.status != InitiativeStatus.ACTIVE:
+        raise Conflict(N_("This initiative is archived. Reopen it first."))
+    return await InitiativeNeed.create(initiative=initiative, text=text, channel_id=channel_id, created_at=now)
+
+
+async def get_need(need_id: int) -> InitiativeNeed:
+    need = await InitiativeNeed.get_or_none(id=need_id).select_related("initiative")
+    if need is None:
+        raise NotFound(N_("This call for help no longer exists."))
+    return need
+
+
+async def offer_help(need: InitiativeNeed, user_id: int, now: datetime) -> bool:
+    try:
+        await NeedHelper.create(need=need, user_id=user_id, offered_at=now)
+    except IntegrityError:
+        return False
+    return True
+
+
+async def helper_ids(need_id: int) -> list[int]:
+    return list(await NeedHelper.filter(need_id=need_id).order_by("offered_at", "id").values_list("user_id", flat=True))
+
+
+# ---------------------------------------------------------------- inactivity
+
+
+def should_record_activity(last_written: datetime | None, now: datetime) -> bool:
+    return last_written is None or now - last_written >= ACTIVITY_RESOLUTION
+
+
+async def record_activity(initiative_id: int, now: datetime) -> None:
+    await Initiative.filter(id=initiative_id, status=InitiativeStatus.ACTIVE).update(last_activity_at=now)
+
+
+@dataclass(frozen=True)
+class InactivityStep:
+    action: str  # "wait", "warn" or "archive"
+    next_check: datetime | None
+
+
+def inactivity_step(last_activity: datetime, warned_at: datetime | None, now: datetime) -> InactivityStep:
+    """What an inactivity deadline should do, given the last message and any warning."""
+    quiet_until = last_activity + INACTIVITY_WARNING
+    if now < quiet_until:
+        return InactivityStep("wait", quiet_until)
+    if warned_at is None or warned_at < last_activity:
+        return InactivityStep("warn", now + INACTIVITY_GRACE)
+    if now < warned_at + INACTIVITY_GRACE:
+        return InactivityStep("wait", warned_at + INACTIVITY_GRACE)
+    return InactivityStep("archive", None)
+
+
+async def mark_warned(initiative_id: int, now: datetime) -> None:
+    await Initiative.filter(id=initiative_id).update(inactivity_warned_at=now)
+
+
+# ---------------------------------------------------------------- listing
+
+
+async def listing(guild_id: int, status: InitiativeStatus | None) -> list[Initiative]:
+    query = Initiative.filter(guild_id=guild_id)
+    if status is not None:
+        query = query.filter(status=status)
+    return await query.order_by("-created_at", "-id")

@@ -1,0 +1,540 @@
+"""The Discord side of initiatives: cards, channels, categories, permissions, staff notices.
+
+Each flow changes the database first with a conditional update and undoes it when Discord
+refuses, so the card, the channel and the database always tell the same story.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+
+import discord
+
+from cogs.initiatives import service, views
+from cogs.initiatives.naming import overflow_name, unique_name
+from cogs.setup.provision import BOT_CHANNEL_ACCESS
+from gromada import guild_config
+from gromada.checks import is_moderator
+from gromada.errors import Conflict, DiscordRefused, GromadaError, LimitReached, NotConfigured, NotFound
+from gromada.i18n import N_, _, use_locale
+from gromada.interactions import language_for_guild
+from gromada.scheduler import now
+from gromada.ui import NO_MENTIONS, mention_only, truncate
+from models.core import BindingKind
+from models.initiatives import Initiative, InitiativeNeed, InitiativeStatus
+
+log = logging.getLogger(__name__)
+
+# Discord's limits: channels in one category, and channels (categories included) in a server.
+CATEGORY_LIMIT = 50
+SERVER_CHANNEL_LIMIT = 500
+MAX_OVERFLOW_CATEGORIES = 10
+# Discord's answers when those limits are hit.
+MAX_GUILD_CHANNELS_CODE = 30013
+CATEGORY_FULL_MARKER = "CHANNEL_PARENT_MAX_CHANNELS"
+INVALID_FORM_BODY_CODE = 50035
+REASON = "Gromada initiatives"
+
+MEMBER_ACCESS = discord.PermissionOverwrite(send_messages=True, send_messages_in_threads=True)
+LEAD_ACCESS = discord.PermissionOverwrite(
+    send_messages=True, send_messages_in_threads=True, manage_messages=True, pin_messages=True
+)
+READ_ONLY = discord.PermissionOverwrite(
+    view_channel=True,
+    read_message_history=True,
+    send_messages=False,
+    send_messages_in_threads=False,
+    create_public_threads=False,
+    create_private_threads=False,
+)
+
+_card_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+
+class ServerFull(LimitReached):
+    default_message = N_(
+        "The server has reached Discord's limit of 500 channels, so I cannot open this channel. "
+        "Staff have been told; your support is kept."
+    )
+
+
+# ---------------------------------------------------------------- staff notices and the activity index
+
+
+async def tell_staff(bot: discord.Client, guild: discord.Guild, render: Callable[[], str]) -> None:
+    """Post in mod-log, in the server's language (`render` runs inside that language)."""
+    channel_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "mod_log")
+    channel = guild.get_channel(channel_id) if channel_id else None
+    if channel is None:
+        log.warning("initiatives: no mod-log to tell staff in guild %s", guild.id)
+        return
+    with use_locale(await language_for_guild(bot, guild.id)):
+        text = render()
+    try:
+        await channel.send(truncate(text, 2000), allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException:
+        log.warning("initiatives: could not post in mod-log of guild %s", guild.id, exc_info=True)
+
+
+def watch(bot: discord.Client, channel_id: int, initiative_id: int | None) -> None:
+    """Keep the cog's channel → initiative index (for on_message) in step."""
+    cog = bot.get_cog("Initiatives")
+    if cog is None or cog.active_channels is None:
+        return  # not loaded yet: it is read from the database on the first message
+    if initiative_id is None:
+        cog.active_channels.pop(channel_id, None)
+    else:
+        cog.active_channels[channel_id] = initiative_id
+
+
+# ---------------------------------------------------------------- proposals and their cards
+
+
+def card_link(initiative: Initiative) -> str:
+    return (
+        f"https://discord.com/channels/{initiative.guild_id}/{initiative.card_channel_id}/{initiative.card_message_id}"
+    )
+
+
+async def proposals_channel(guild: discord.Guild) -> discord.TextChannel:
+    channel_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "initiatives")
+    channel = guild.get_channel(channel_id) if channel_id else None
+    if not isinstance(channel, discord.TextChannel):
+        raise NotConfigured()
+    return channel
+
+
+async def post_proposal(
+    bot: discord.Client, guild: discord.Guild, proposer: discord.abc.User, proposal: service.Proposal
+) -> Initiative:
+    channel = await proposals_channel(guild)
+    await _initiative_category(guild)  # refuse now rather than when the threshold is reached
+    initiative = await service.create_proposal(guild.id, proposer.id, proposal, channel.id, now())
+    with use_locale(await language_for_guild(bot, guild.id)):
+        embed = views.proposal_embed(initiative, 1)
+        view = views.proposal_view(initiative, 1)
+    try:
+        message = await channel.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException:
+        await service.discard(initiative.pk)
+        raise
+    await service.set_card(initiative.pk, message.id)
+    initiative.card_message_id = message.id
+    await bot.timers.schedule(service.EXPIRE_TIMER, initiative.support_until, ref_id=initiative.pk, guild_id=guild.id)
+    return initiative
+
+
+async def refresh_card(bot: discord.Client, initiative_id: int) -> None:
+    """Redraw the proposal card from the database (serialised, so the last edit is the newest state)."""
+    async with _card_locks[initiative_id]:
+        initiative = await Initiative.get_or_none(id=initiative_id)
+        if initiative is None or initiative.card_message_id is None:
+            return
+        channel = bot.get_channel(initiative.card_channel_id)
+        if channel is None:
+            return
+        supporters = await service.count_members(initiative_id)
+        with use_locale(await language_for_guild(bot, initiative.guild_id)):
+            embed = views.proposal_embed(initiative, supporters)
+            view = views.proposal_view(initiative, supporters)
+        try:
+            await channel.get_partial_message(initiative.card_message_id).edit(embed=embed, view=view)
+        except discord.HTTPException:
+            # The card is a mirror of the database; the next change redraws it.
+            log.warning("initiatives: could not redraw card of %s", initiative_id, exc_info=True)
+
+
+async def expire(bot: discord.Client, initiative_id: int) -> None:
+    """The support window ended (a deadline): below the threshold → expired, supporters told."""
+    if not await service.expire(initiative_id):
+        return
+    await refresh_card(bot, initiative_id)
+    initiative = await service.get(initiative_id)
+    channel = bot.get_channel(initiative.card_channel_id)
+    if channel is None:
+        return
+    supporters = await service.member_ids(initiative_id)
+    with use_locale(await language_for_guild(bot, initiative.guild_id)):
+        text = _(
+            "The proposal “{title}” did not reach {threshold} supporters in time, so it has expired. "
+            "Thank you for your support: {supporters}",
+            title=initiative.title,
+            threshold=initiative.threshold,
+            supporters=views.mentions(supporters),
+        )
+    users = [discord.Object(user_id) for user_id in supporters[:100]]
+    await channel.send(truncate(text, 2000), allowed_mentions=mention_only(*users))
+
+
+# ---------------------------------------------------------------- categories
+
+
+def _find_category(guild: discord.Guild, name: str) -> discord.CategoryChannel | None:
+    wanted = name.casefold()
+    return discord.utils.find(lambda category: category.name.casefold() == wanted, guild.categories)
+
+
+def _ensure_room(guild: discord.Guild, needed: int) -> None:
+    if len(guild.channels) + needed > SERVER_CHANNEL_LIMIT:
+        raise ServerFull()
+
+
+async def _base_category(guild: discord.Guild, purpose: str) -> discord.CategoryChannel:
+    category_id = await guild_config.binding(guild.id, BindingKind.CATEGORY, purpose)
+    category = guild.get_channel(category_id) if category_id else None
+    if not isinstance(category, discord.CategoryChannel):
+        raise NotConfigured()
+    return category
+
+
+async def _initiative_category(guild: discord.Guild) -> discord.CategoryChannel:
+    return await _base_category(guild, "initiatives")
+
+
+async def category_with_room(
+    guild: discord.Guild, purpose: str, skip: frozenset[int] = frozenset()
+) -> discord.CategoryChannel:
+    """The first category of the purpose with room: "Initiatives", then "Initiatives 2"… (made if missing)."""
+    base = await _base_category(guild, purpose)
+    for number in range(1, MAX_OVERFLOW_CATEGORIES + 1):
+        category = base if number == 1 else _find_category(guild, overflow_name(base.name, number))
+        if category is None:
+            _ensure_room(guild, 2)  # the category and the channel that goes into it
+            return await guild.create_category(
+                overflow_name(base.name, number),
+                overwrites=base.overwrites,
+                position=base.position + number - 1,
+                reason=REASON,
+            )
+        if category.id not in skip and len(category.channels) < CATEGORY_LIMIT:
+            return category
+    raise LimitReached(
+        N_("All {n} initiative categories are full. Ask staff to archive or delete old channels."),
+        n=MAX_OVERFLOW_CATEGORIES,
+    )
+
+
+def _category_full(error: discord.HTTPException) -> bool:
+    return error.code == INVALID_FORM_BODY_CODE and CATEGORY_FULL_MARKER in str(error)
+
+
+async def _place(guild: discord.Guild, purpose: str, action) -> discord.CategoryChannel:
+    """Run `action(category)` in a category with room, moving on when Discord says one is full."""
+    skip: set[int] = set()
+    while True:
+        category = await category_with_room(guild, purpose, frozenset(skip))
+        try:
+            await action(category)
+        except discord.HTTPException as error:
+            if error.code == MAX_GUILD_CHANNELS_CODE:
+                raise ServerFull() from error
+            if _category_full(error) and category.id not in skip:
+                skip.add(category.id)
+                continue
+            raise
+        return category
+
+
+async def _report_server_full(bot: discord.Client, guild: discord.Guild, initiative: Initiative) -> None:
+    await tell_staff(
+        bot,
+        guild,
+        lambda: _(
+            "The initiative “{title}” has enough supporters, but the server has reached Discord's limit of "
+            "500 channels. Delete or merge unused channels, then press Retry on its card: {link}",
+            title=initiative.title,
+            link=card_link(initiative),
+        ),
+    )
+
+
+# ---------------------------------------------------------------- permissions
+
+
+def channel_overwrites(
+    guild: discord.Guild, initiative: Initiative, member_ids: list[int], *, archived: bool, moderator_id: int | None
+) -> dict:
+    """Everyone reads; members write; the lead also manages messages and pins. Archived: all read-only."""
+    overwrites: dict = {guild.default_role: READ_ONLY, guild.me: BOT_CHANNEL_ACCESS}
+    moderator = guild.get_role(moderator_id) if moderator_id else None
+    if moderator is not None:
+        overwrites[moderator] = discord.PermissionOverwrite(view_channel=True, manage_messages=True)
+    if archived:
+        return overwrites
+    for user_id in member_ids:
+        target = guild.get_member(user_id) or discord.Object(user_id, type=discord.Member)
+        overwrites[target] = LEAD_ACCESS if user_id == initiative.proposer_id else MEMBER_ACCESS
+    return overwrites
+
+
+async def _overwrites(guild: discord.Guild, initiative: Initiative, *, archived: bool) -> dict:
+    moderator_id = await guild_config.binding(guild.id, BindingKind.ROLE, "moderator")
+    members = await service.member_ids(initiative.pk)
+    return channel_overwrites(guild, initiative, members, archived=archived, moderator_id=moderator_id)
+
+
+# ---------------------------------------------------------------- opening the channel
+
+
+async def open_space(bot: discord.Client, initiative_id: int) -> discord.TextChannel | None:
+    """Create the channel once the threshold is reached. None: another click is already opening it.
+
+    On failure the proposal goes back to "proposed" with its supporters, the card shows
+    Retry, staff are told, and the person who clicked sees why.
+    """
+    if not await service.claim_opening(initiative_id):
+        return None
+    initiative = await service.get(initiative_id)
+    guild = bot.get_guild(initiative.guild_id)
+    channel: discord.TextChannel | None = None
+    try:
+        if guild is None:
+            raise NotConfigured()
+        channel = await _create_channel(guild, initiative)
+        members = await service.member_ids(initiative_id)
+        with use_locale(await language_for_guild(bot, guild.id)):
+            text, embed = views.welcome_text(initiative, members), views.welcome_embed(initiative)
+            view = views.welcome_view(initiative_id)
+        welcome = await channel.send(
+            text,
+            embed=embed,
+            view=view,
+            allowed_mentions=mention_only(*[discord.Object(user_id) for user_id in members[:100]]),
+        )
+        await welcome.pin(reason=REASON)
+    except (discord.HTTPException, GromadaError) as error:
+        await _undo_opening(bot, guild, initiative, channel, error)
+        raise _opening_refusal(error) from error
+    await service.mark_open(initiative_id, channel.id, welcome.id, now())
+    watch(bot, channel.id, initiative_id)
+    # Someone may have supported between the snapshot above and the claim: give them access too.
+    await _sync_member_access(guild, channel, await service.get(initiative_id))
+    await bot.timers.schedule(
+        service.INACTIVITY_TIMER, now() + service.INACTIVITY_WARNING, ref_id=initiative_id, guild_id=guild.id
+    )
+    await refresh_card(bot, initiative_id)
+    return channel
+
+
+async def _create_channel(guild: discord.Guild, initiative: Initiative) -> discord.TextChannel:
+    _ensure_room(guild, 1)
+    name = unique_name(initiative.slug, {channel.name for channel in guild.channels})
+    overwrites = await _overwrites(guild, initiative, archived=False)
+    created: list[discord.TextChannel] = []
+
+    async def create(category: discord.CategoryChannel) -> None:
+        created.append(
+            await guild.create_text_channel(
+                name, category=category, overwrites=overwrites, topic=truncate(initiative.goal, 1024), reason=REASON
+            )
+        )
+
+    await _place(guild, "initiatives", create)
+    return created[0]
+
+
+async def _undo_opening(bot, guild, initiative: Initiative, channel, error: Exception) -> None:
+    if channel is not None:
+        try:
+            await channel.delete(reason=REASON)
+        except discord.HTTPException:
+            log.warning("initiatives: could not remove half-opened channel %s", channel.id, exc_info=True)
+    await service.release_opening(initiative.pk, str(error))
+    await refresh_card(bot, initiative.pk)
+    if guild is None:
+        return
+    if isinstance(error, ServerFull):
+        await _report_server_full(bot, guild, initiative)
+    else:
+        await tell_staff(
+            bot,
+            guild,
+            lambda: _(
+                "I could not open the channel for the initiative “{title}”: {error}. "
+                "Check my Manage Channels permission, then press Retry on its card: {link}",
+                title=initiative.title,
+                error=truncate(str(error), 300),
+                link=card_link(initiative),
+            ),
+        )
+
+
+def _opening_refusal(error: Exception) -> GromadaError:
+    if isinstance(error, GromadaError):
+        return error
+    return DiscordRefused(
+        N_(
+            "Your support counts, but Discord refused to open the channel. "
+            "Staff have been told; press Retry on the card a bit later."
+        )
+    )
+
+
+async def _sync_member_access(guild: discord.Guild, channel: discord.TextChannel, initiative: Initiative) -> None:
+    for user_id in await service.member_ids(initiative.pk):
+        target = guild.get_member(user_id) or discord.Object(user_id, type=discord.Member)
+        if channel.overwrites_for(target).send_messages is not True:
+            access = LEAD_ACCESS if user_id == initiative.proposer_id else MEMBER_ACCESS
+            await channel.set_permissions(target, overwrite=access, reason=REASON)
+
+
+# ---------------------------------------------------------------- join and leave
+
+
+def _channel_of(guild: discord.Guild, initiative: Initiative) -> discord.TextChannel:
+    channel = guild.get_channel(initiative.channel_id) if initiative.channel_id else None
+    if not isinstance(channel, discord.TextChannel):
+        raise NotFound(N_("The initiative's channel is gone. Ask staff to check it."))
+    return channel
+
+
+async def join(guild: discord.Guild, initiative: Initiative, member: discord.Member) -> None:
+    channel = _channel_of(guild, initiative)
+    await service.join(initiative, member.id, now())
+    try:
+        await channel.set_permissions(member, overwrite=MEMBER_ACCESS, reason=REASON)
+    except discord.HTTPException:
+        await service.leave(initiative, member.id)
+        raise
+
+
+async def leave(guild: discord.Guild, initiative: Initiative, member: discord.Member) -> None:
+    channel = _channel_of(guild, initiative)
+    await service.leave(initiative, member.id)
+    if initiative.status == InitiativeStatus.ACTIVE:
+        try:
+            await channel.set_permissions(member, overwrite=None, reason=REASON)
+        except discord.HTTPException:
+            await service.join(initiative, member.id, now())
+            raise
+
+
+# ---------------------------------------------------------------- archive and reopen
+
+
+async def may_manage(member: discord.Member, initiative: Initiative) -> None:
+    service.require_lead(initiative, member.id, staff=await is_moderator(member))
+
+
+async def archive(bot: discord.Client, guild: discord.Guild, initiative: Initiative) -> discord.TextChannel:
+    channel = _channel_of(guild, initiative)
+    if not await service.begin_archive(initiative, now()):
+        raise Conflict(N_("This initiative is already archived."))
+    overwrites = await _overwrites(guild, initiative, archived=True)
+    try:
+
+        async def move(category: discord.CategoryChannel) -> None:
+            await channel.edit(category=category, overwrites=overwrites, reason=REASON)
+
+        await _place(guild, "initiatives_archive", move)
+    except (discord.HTTPException, GromadaError):
+        await service.undo_archive(initiative)
+        raise
+    watch(bot, channel.id, None)
+    await bot.timers.cancel(service.INACTIVITY_TIMER, initiative.pk)
+    await refresh_card(bot, initiative.pk)
+    return channel
+
+
+async def reopen(bot: discord.Client, guild: discord.Guild, initiative: Initiative) -> discord.TextChannel:
+    channel = _channel_of(guild, initiative)
+    archived_at = initiative.archived_at
+    if not await service.begin_reopen(initiative, now()):
+        raise Conflict(N_("This initiative is not archived."))
+    overwrites = await _overwrites(guild, initiative, archived=False)
+    try:
+
+        async def move(category: discord.CategoryChannel) -> None:
+            await channel.edit(category=category, overwrites=overwrites, reason=REASON)
+
+        await _place(guild, "initiatives", move)
+    except (discord.HTTPException, GromadaError):
+        await service.undo_reopen(initiative, archived_at)
+        raise
+    watch(bot, channel.id, initiative.pk)
+    await bot.timers.schedule(
+        service.INACTIVITY_TIMER, now() + service.INACTIVITY_WARNING, ref_id=initiative.pk, guild_id=guild.id
+    )
+    await refresh_card(bot, initiative.pk)
+    return channel
+
+
+# ---------------------------------------------------------------- inactivity
+
+
+async def check_inactivity(bot: discord.Client, initiative_id: int) -> None:
+    """The inactivity deadline: wait longer, warn, or archive (idempotent: re-reads the row)."""
+    initiative = await Initiative.get_or_none(id=initiative_id)
+    if initiative is None or initiative.status != InitiativeStatus.ACTIVE:
+        return
+    guild = bot.get_guild(initiative.guild_id)
+    if guild is None:
+        return
+    step = service.inactivity_step(
+        initiative.last_activity_at or initiative.opened_at or now(), initiative.inactivity_warned_at, now()
+    )
+    if step.action == "archive":
+        channel = await archive(bot, guild, initiative)
+        with use_locale(await language_for_guild(bot, guild.id)):
+            text = _(
+                "This initiative was archived after {days} days without messages. "
+                "The lead or staff can reopen it with /initiative reopen.",
+                days=(service.INACTIVITY_WARNING + service.INACTIVITY_GRACE).days,
+            )
+        await channel.send(text, allowed_mentions=NO_MENTIONS)
+        return
+    if step.action == "warn":
+        channel = _channel_of(guild, initiative)
+        with use_locale(await language_for_guild(bot, guild.id)):
+            text = _(
+                "<@{lead}>, nobody has written here for {days} days. Without a message in the next {grace} days "
+                "this initiative will be archived.",
+                lead=initiative.proposer_id,
+                days=service.INACTIVITY_WARNING.days,
+                grace=service.INACTIVITY_GRACE.days,
+            )
+        await channel.send(text, allowed_mentions=mention_only(discord.Object(initiative.proposer_id)))
+        await service.mark_warned(initiative_id, now())
+    await bot.timers.schedule(service.INACTIVITY_TIMER, step.next_check, ref_id=initiative_id, guild_id=guild.id)
+
+
+# ---------------------------------------------------------------- calls for help
+
+
+async def post_need(bot: discord.Client, guild: discord.Guild, initiative: Initiative, text: str) -> discord.Message:
+    target = await proposals_channel(guild)
+    need = await service.add_need(initiative, text, target.id, now())
+    with use_locale(await language_for_guild(bot, guild.id)):
+        content, view = views.need_text(initiative, need, []), views.need_view(need.pk)
+    try:
+        message = await target.send(content, view=view, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException:
+        await need.delete()
+        raise
+    need.message_id = message.id
+    await need.save(update_fields=["message_id"])
+    return message
+
+
+async def announce_helper(bot: discord.Client, need: InitiativeNeed, helper_id: int) -> None:
+    """List the helpers on the call, and tell the initiative's channel (where the lead works)."""
+    initiative = need.initiative
+    helpers = await service.helper_ids(need.pk)
+    channel = bot.get_channel(need.channel_id)
+    with use_locale(await language_for_guild(bot, initiative.guild_id)):
+        content = views.need_text(initiative, need, helpers)
+        notice = _("<@{helper}> offered to help with: {text}", helper=helper_id, text=truncate(need.text, 300))
+    if channel is not None and need.message_id is not None:
+        try:
+            await channel.get_partial_message(need.message_id).edit(content=content)
+        except discord.HTTPException:
+            log.warning("initiatives: could not update call for help %s", need.pk, exc_info=True)
+    space = bot.get_channel(initiative.channel_id) if initiative.channel_id else None
+    if space is not None:
+        try:
+            await space.send(notice, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException:
+            log.warning("initiatives: could not announce a helper in %s", space.id, exc_info=True)

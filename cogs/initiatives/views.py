@@ -1,0 +1,319 @@
+"""What people see and click: the proposal modal, the cards, and their persistent buttons."""
+
+from __future__ import annotations
+
+import re
+
+import discord
+
+from cogs.initiatives import service, spaces
+from gromada.checks import is_moderator, require_guild
+from gromada.errors import NotAllowed
+from gromada.i18n import N_, _
+from gromada.scheduler import now
+from gromada.ui import BaseModal, PersistentItem, reply, truncate
+from models.initiatives import Initiative, InitiativeNeed, InitiativeStatus, Progress
+
+STATUS_LABELS = {
+    InitiativeStatus.PROPOSED: N_("gathering support"),
+    InitiativeStatus.OPENING: N_("opening its channel"),
+    InitiativeStatus.ACTIVE: N_("active"),
+    InitiativeStatus.ARCHIVED: N_("archived"),
+    InitiativeStatus.EXPIRED: N_("expired"),
+}
+PROGRESS_LABELS = {
+    Progress.PLANNING: N_("planning"),
+    Progress.IN_PROGRESS: N_("in progress"),
+    Progress.BLOCKED: N_("blocked, needs help"),
+    Progress.DONE: N_("done"),
+}
+MENTION_BUDGET = 1500  # characters of mentions in one message (Discord's cap is 2,000)
+
+
+def timestamp(moment) -> str:
+    return f"<t:{int(moment.timestamp())}:R>"
+
+
+def mentions(user_ids: list[int], budget: int = MENTION_BUDGET) -> str:
+    """Mentions that fit the budget, then "and N more"."""
+    shown: list[str] = []
+    size = 0
+    for user_id in user_ids:
+        mention = f"<@{user_id}>"
+        if size + len(mention) + 1 > budget:
+            return " ".join(shown) + " " + _("and {n} more", n=len(user_ids) - len(shown))
+        shown.append(mention)
+        size += len(mention) + 1
+    return " ".join(shown)
+
+
+# ---------------------------------------------------------------- the proposal card
+
+
+def proposal_embed(initiative: Initiative, supporters: int) -> discord.Embed:
+    embed = discord.Embed(title=truncate(initiative.title, 256), description=initiative.goal)
+    embed.add_field(name=_("What is needed"), value=initiative.needs, inline=False)
+    embed.add_field(name=_("First step"), value=initiative.first_step, inline=False)
+    embed.add_field(name=_("Proposed by"), value=f"<@{initiative.proposer_id}>")
+    embed.add_field(name=_("Supporters"), value=f"{supporters}/{initiative.threshold}")
+    embed.add_field(name=_("Status"), value=_(STATUS_LABELS[initiative.status]))
+    if initiative.status == InitiativeStatus.PROPOSED:
+        embed.add_field(name=_("Support until"), value=timestamp(initiative.support_until))
+        if initiative.open_error and supporters >= initiative.threshold:
+            embed.add_field(
+                name=_("The channel could not be opened"),
+                value=_("Press Retry to try again. Staff have been told why."),
+                inline=False,
+            )
+    if initiative.channel_id is not None:
+        embed.add_field(name=_("Channel"), value=f"<#{initiative.channel_id}>")
+        embed.add_field(name=_("Progress"), value=_(PROGRESS_LABELS[initiative.progress]))
+        if initiative.last_note:
+            embed.add_field(name=_("Latest note"), value=truncate(initiative.last_note, 1024), inline=False)
+    return embed
+
+
+def proposal_view(initiative: Initiative, supporters: int) -> discord.ui.View | None:
+    if initiative.status != InitiativeStatus.PROPOSED:
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(SupportButton(initiative.pk))
+    view.add_item(WithdrawButton(initiative.pk))
+    if supporters >= initiative.threshold:
+        view.add_item(RetryButton(initiative.pk))
+    return view
+
+
+class _InitiativeButton:
+    """A button naming one initiative (or call for help) in its custom_id; state loads on click."""
+
+    action = ""
+    style = discord.ButtonStyle.secondary
+    label_text = ""
+
+    def __init__(self, ref_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=_(self.label_text),
+                style=self.style,
+                custom_id=f"initiatives:{self.action}:{ref_id}",
+            )
+        )
+        self.ref_id = ref_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+        return cls(int(match["id"]))
+
+    async def check(self, interaction: discord.Interaction) -> None:
+        require_guild(interaction)
+
+
+class SupportButton(
+    _InitiativeButton,
+    PersistentItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"initiatives:support:(?P<id>\d+)",
+):
+    action = "support"
+    style = discord.ButtonStyle.success
+    label_text = N_("Support")
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        outcome = await service.support(self.ref_id, interaction.user.id, now())
+        if outcome.ready:
+            channel = await spaces.open_space(interaction.client, self.ref_id)
+            if channel is not None:
+                await reply(
+                    interaction, _("Thank you! The initiative now has its channel: {channel}", channel=channel.mention)
+                )
+                return
+        await spaces.refresh_card(interaction.client, self.ref_id)
+        if outcome.added:
+            await reply(interaction, _("Thank you, your support counts."))
+        else:
+            await reply(interaction, _("You already support this proposal; it counts once."))
+
+
+class WithdrawButton(
+    _InitiativeButton,
+    PersistentItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"initiatives:withdraw:(?P<id>\d+)",
+):
+    action = "withdraw"
+    label_text = N_("Withdraw support")
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        await service.withdraw(self.ref_id, interaction.user.id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await spaces.refresh_card(interaction.client, self.ref_id)
+        await reply(interaction, _("Your support is withdrawn."))
+
+
+class RetryButton(
+    _InitiativeButton,
+    PersistentItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"initiatives:retry:(?P<id>\d+)",
+):
+    action = "retry"
+    style = discord.ButtonStyle.primary
+    label_text = N_("Retry opening the channel")
+
+    async def check(self, interaction: discord.Interaction) -> None:
+        member = require_guild(interaction)
+        members = await service.member_ids(self.ref_id)
+        if member.id not in members and not await is_moderator(member):
+            raise NotAllowed(N_("Only supporters and staff can retry opening the channel."))
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if not await service.ready_to_open(self.ref_id):
+            await spaces.refresh_card(interaction.client, self.ref_id)
+            await reply(interaction, _("Nothing to retry: the proposal is not waiting for its channel."))
+            return
+        channel = await spaces.open_space(interaction.client, self.ref_id)
+        if channel is None:
+            await reply(interaction, _("Someone else is opening the channel right now."))
+            return
+        await reply(interaction, _("Done: the initiative now has its channel: {channel}", channel=channel.mention))
+
+
+# ---------------------------------------------------------------- the welcome card in the channel
+
+
+def welcome_text(initiative: Initiative, member_ids: list[int]) -> str:
+    others = [user_id for user_id in member_ids if user_id != initiative.proposer_id]
+    lines = [
+        _("Welcome to **{title}**!", title=initiative.title),
+        _("Lead: <@{lead}>", lead=initiative.proposer_id),
+    ]
+    if others:
+        lines.append(_("Members: {members}", members=mentions(others)))
+    lines.append(_("Anyone can read along; press Join to take part, Leave to step back."))
+    return "\n".join(lines)
+
+
+def welcome_embed(initiative: Initiative) -> discord.Embed:
+    embed = discord.Embed(title=truncate(initiative.title, 256), description=initiative.goal)
+    embed.add_field(name=_("What is needed"), value=initiative.needs, inline=False)
+    embed.add_field(name=_("First step"), value=initiative.first_step, inline=False)
+    return embed
+
+
+def welcome_view(initiative_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(JoinButton(initiative_id))
+    view.add_item(LeaveButton(initiative_id))
+    return view
+
+
+class JoinButton(
+    _InitiativeButton,
+    PersistentItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"initiatives:join:(?P<id>\d+)",
+):
+    action = "join"
+    style = discord.ButtonStyle.success
+    label_text = N_("Join")
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        initiative = await service.get(self.ref_id)
+        await spaces.join(interaction.guild, initiative, interaction.user)
+        await reply(interaction, _("Welcome aboard! You can write here now."))
+
+
+class LeaveButton(
+    _InitiativeButton,
+    PersistentItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"initiatives:leave:(?P<id>\d+)",
+):
+    action = "leave"
+    label_text = N_("Leave")
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        initiative = await service.get(self.ref_id)
+        await spaces.leave(interaction.guild, initiative, interaction.user)
+        await reply(interaction, _("You left the initiative. You can still read along."))
+
+
+# ---------------------------------------------------------------- calls for help
+
+
+def need_text(initiative: Initiative, need: InitiativeNeed, helpers: list[int]) -> str:
+    lines = [
+        _("**{title}** needs help: {text}", title=initiative.title, text=need.text),
+        _("Channel: <#{channel}>", channel=initiative.channel_id),
+    ]
+    if helpers:
+        lines.append(_("Offered to help: {helpers}", helpers=mentions(helpers, budget=600)))
+    return truncate("\n".join(lines), 2000)
+
+
+def need_view(need_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(HelpButton(need_id))
+    return view
+
+
+class HelpButton(
+    _InitiativeButton,
+    PersistentItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"initiatives:help:(?P<id>\d+)",
+):
+    action = "help"
+    style = discord.ButtonStyle.primary
+    label_text = N_("I can help")
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        need = await service.get_need(self.ref_id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        added = await service.offer_help(need, interaction.user.id, now())
+        if added:
+            await spaces.announce_helper(interaction.client, need, interaction.user.id)
+            await reply(interaction, _("Thank you! The lead can see that you offered to help."))
+        else:
+            await reply(interaction, _("You already offered to help with this."))
+
+
+# ---------------------------------------------------------------- the proposal modal
+
+
+class ProposalModal(BaseModal):
+    def __init__(self) -> None:
+        super().__init__(title=_("Propose an initiative"), timeout=1800)
+        self.title_input = discord.ui.TextInput(
+            label=_("Title"), custom_id="title", max_length=100, placeholder=_("Community garden")
+        )
+        self.goal = discord.ui.TextInput(
+            label=_("Goal"), custom_id="goal", style=discord.TextStyle.paragraph, max_length=1000
+        )
+        self.needs = discord.ui.TextInput(
+            label=_("What is needed"), custom_id="needs", style=discord.TextStyle.paragraph, max_length=1000
+        )
+        self.first_step = discord.ui.TextInput(
+            label=_("First step"), custom_id="first_step", style=discord.TextStyle.paragraph, max_length=1000
+        )
+        for item in (self.title_input, self.goal, self.needs, self.first_step):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        proposal = service.validate_proposal(
+            self.title_input.value, self.goal.value, self.needs.value, self.first_step.value
+        )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        initiative = await spaces.post_proposal(interaction.client, interaction.guild, interaction.user, proposal)
+        await reply(
+            interaction,
+            _(
+                "Your proposal is posted: {link}\nIt needs {threshold} supporters by {deadline}; you are the first.",
+                link=spaces.card_link(initiative),
+                threshold=initiative.threshold,
+                deadline=timestamp(initiative.support_until),
+            ),
+        )

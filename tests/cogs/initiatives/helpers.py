@@ -1,0 +1,52 @@
+"""Arranging initiative scenarios: a set-up server, people, and proposals made through the modal."""
+
+from __future__ import annotations
+
+from models.initiatives import Initiative
+from tests.helpers import Server
+
+
+class Community(Server):
+    """A server after quickstart, with three more members to support proposals."""
+
+    def __init__(self, env) -> None:
+        super().__init__(env)
+        self.supporters = [self.guild.add_member(env.create_user(name)) for name in ("celina", "dmitrij", "edward")]
+
+    async def ready(self) -> Community:
+        await self.env.settle()
+        await self.admin.slash(self.general, "setup quickstart")
+        return self
+
+    def channel(self, name: str):
+        # tests.helpers.Server.channel reads GuildHandle.text_channels, which SimCord does not have.
+        return self.guild.channels[name]
+
+    @property
+    def proposals(self):
+        return self.channel("initiatives")
+
+    def discord_guild(self):
+        return self.guild.me.guild
+
+    def channel_named(self, name: str):
+        return next((c for c in self.discord_guild().text_channels if c.name == name), None)
+
+    async def propose(self, actor=None, title: str = "Community garden", **fields) -> tuple:
+        actor = actor or self.member
+        form = await actor.slash(self.general, "initiative propose")
+        values = {
+            "title": title,
+            "goal": fields.get("goal", "Grow vegetables together behind the community hall."),
+            "needs": fields.get("needs", "Seeds, tools and four pairs of hands."),
+            "first_step": fields.get("first_step", "Ask the landlord about the plot."),
+        }
+        result = await actor.submit_modal(form, values)
+        return result, await Initiative.filter(title=title).order_by("-id").first()
+
+    def card(self, initiative: Initiative):
+        return next(m for m in self.proposals.history() if m.id == initiative.card_message_id)
+
+
+def field(message, name: str) -> str:
+    return next(f.value for f in message.embeds[0].fields if f.name == name)
