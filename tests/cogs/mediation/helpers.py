@@ -20,7 +20,8 @@ class MediationServer(Server):
         await self.env.settle()
         await self.admin.slash(self.general, "setup quickstart")
         self.mediators = [
-            self.guild.add_member(self.env.create_user(name), roles=[self.guild.roles["Mediator"]]) for name in mediators
+            self.guild.add_member(self.env.create_user(name), roles=[self.guild.roles["Mediator"]])
+            for name in mediators
         ]
         await self.env.settle()
         return self
@@ -56,6 +57,9 @@ class MediationServer(Server):
 
     def can_read(self, actor, ticket: Ticket) -> bool:
         return can_access_channel(self.env, ticket.channel_id, actor, history=True)
+
+    def can_read_channel(self, actor, channel) -> bool:
+        return can_access_channel(self.env, channel.id, actor, history=True)
 
     def dms(self, actor) -> list[discord.Message]:
         return actor.user.dm_channel.history()

@@ -1,0 +1,64 @@
+"""The pure rules: who a request names, the transcript text, anonymised statistics."""
+
+from datetime import UTC, datetime, timedelta
+
+from cogs.mediation.logic import (
+    Person,
+    TicketFacts,
+    TranscriptEntry,
+    compute_stats,
+    render_transcript,
+    resolve_parties,
+    shown_count,
+)
+
+PEOPLE = [
+    Person(111111111111111111, ("borys", "Borys K.")),
+    Person(222222222222222222, ("celina", "Celina", "Cela")),
+    Person(333333333333333333, ("dmitrij",)),
+]
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_parties_are_found_by_mention_at_name_and_plain_name():
+    text = "<@333333333333333333>, @celina and Borys K."
+    assert resolve_parties(text, PEOPLE) == [333333333333333333, 222222222222222222, 111111111111111111]
+
+
+def test_parties_ignore_unknown_names_and_mentions_of_strangers():
+    assert resolve_parties("my neighbour, <@999999999999999999>", PEOPLE) == []
+    assert resolve_parties("", PEOPLE) == []
+
+
+def test_parties_match_nicknames_case_insensitively_once():
+    assert resolve_parties("CELA; cela\n@Celina", PEOPLE) == [222222222222222222]
+
+
+def test_transcript_lists_authors_times_and_attachments():
+    entries = [
+        TranscriptEntry("Borys (1)", T0, "Hello"),
+        TranscriptEntry("Mira (2)", T0 + timedelta(minutes=5), "", ("rota.pdf (https://cdn/rota.pdf)",)),
+    ]
+    text = render_transcript("Transcript of mediation #4", entries, "attachment")
+    assert "[2026-01-01 00:00 UTC] Borys (1): Hello" in text
+    assert "[2026-01-01 00:05 UTC] Mira (2):" in text
+    assert "    attachment: rota.pdf (https://cdn/rota.pdf)" in text
+    assert text.startswith("Transcript of mediation #4\n")
+
+
+def test_stats_hide_small_numbers_and_compute_medians():
+    tickets = [
+        TicketFacts(T0, T0 + timedelta(hours=h), T0 + timedelta(days=h), "closed", 4 if h % 2 else 5)
+        for h in range(1, 6)
+    ] + [TicketFacts(T0, None, None, "open", None)]
+    stats = compute_stats(tickets)
+    assert (stats.opened, stats.open, stats.closed, stats.claimed) == (6, 1, 5, 0)
+    assert stats.median_to_claim == timedelta(hours=3)
+    assert stats.median_to_close == timedelta(days=3)
+    assert stats.average_rating == 4.4
+    assert [shown_count(n) for n in (0, 1, 4, 5, 12)] == ["<5", "<5", "<5", "5", "12"]
+
+
+def test_stats_with_few_tickets_give_no_medians_or_average():
+    stats = compute_stats([TicketFacts(T0, T0 + timedelta(hours=1), T0 + timedelta(hours=2), "closed", 1)])
+    assert stats.median_to_claim is None and stats.median_to_close is None and stats.average_rating is None
