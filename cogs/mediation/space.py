@@ -64,6 +64,19 @@ async def places(guild: discord.Guild) -> Places:
     return Places(role, log_channel, category if isinstance(category, discord.CategoryChannel) else None)
 
 
+async def member_of(guild: discord.Guild | None, user_id: int) -> discord.Member | None:
+    """A member from the cache, else from Discord (the cache may be cold after a restart)."""
+    if guild is None:
+        return None
+    member = guild.get_member(user_id)
+    if member is not None:
+        return member
+    try:
+        return await guild.fetch_member(user_id)
+    except discord.HTTPException:
+        return None
+
+
 def active_mediators(role: discord.Role) -> list[discord.Member]:
     return [member for member in role.members if not member.bot]
 
@@ -266,7 +279,7 @@ async def set_access(
     """Let one person in (or lock them to reading); raises DiscordRefused if Discord says no."""
     channel = bot.get_channel(ticket.channel_id)
     guild = bot.get_guild(ticket.guild_id)
-    member = guild.get_member(user_id) if guild else None
+    member = await member_of(guild, user_id)
     if channel is None or member is None:
         raise NotConfigured(N_("The mediation space or the member is no longer on the server."))
     try:
@@ -285,7 +298,7 @@ async def lock_space(bot: discord.Client, ticket: Ticket, people: list[int]) -> 
     where = await places(guild)
     try:
         for user_id in people:
-            member = guild.get_member(user_id)
+            member = await member_of(guild, user_id)
             if member is not None:
                 await channel.set_permissions(member, overwrite=READ_ONLY, reason=REASON)
         await channel.set_permissions(where.mediator_role, overwrite=READ_ONLY, reason=REASON)
@@ -303,7 +316,7 @@ async def unlock_space(bot: discord.Client, ticket: Ticket, people: list[int]) -
     try:
         await channel.set_permissions(where.mediator_role, overwrite=PERSON_ACCESS, reason=REASON)
         for user_id in people:
-            member = channel.guild.get_member(user_id)
+            member = await member_of(channel.guild, user_id)
             if member is not None:
                 await channel.set_permissions(member, overwrite=PERSON_ACCESS, reason=REASON)
     except discord.HTTPException:
@@ -357,7 +370,9 @@ async def post_transcript(bot: discord.Client, ticket: Ticket, closed_by: discor
 async def direct_message(bot: discord.Client, user_id: int, guild_id: int, render) -> bool:
     """DM someone in their language; `render()` builds the send kwargs inside that locale."""
     user = bot.get_user(user_id)
-    if user is None:
+    try:
+        user = user or await bot.fetch_user(user_id)
+    except discord.HTTPException:
         return False
     with use_locale(await language_for_member(bot, user_id, guild_id)):
         kwargs = render()

@@ -1,0 +1,137 @@
+"""Closing with an outcome: transcript, locked space, rating by DM, the check-in and reopening."""
+
+from datetime import timedelta
+
+import pytest
+from simcord.backend.errors import BackendError
+
+from cogs.mediation import service
+from gromada.bot import create_bot
+from gromada.errors import Conflict
+from models.mediation import Ticket, TicketStatus
+from tests.cogs.mediation.helpers import MediationServer
+from tests.helpers import refusal, shown
+
+AGREEMENT = "Borys takes Mondays, Dmitrij takes Thursdays."
+
+
+async def close_ticket(server: MediationServer) -> Ticket:
+    await server.request()
+    ticket = await Ticket.get()
+    mira = server.mediators[0]
+    await mira.click(server.alert(ticket), label="Claim")
+    space = server.space(ticket)
+    await server.requester.send(space, "Here is the rota we argued about.", attachments=[("rota.txt", b"Mon: ?")])
+    await mira.send(space, "Thank you, let us find a fair split.")
+    form = await mira.slash(space, "ticket close")
+    result = await mira.submit_modal(form, {"outcome": AGREEMENT})
+    assert "is closed" in shown(result), shown(result)
+    return await Ticket.get()
+
+
+async def test_close_keeps_the_transcript_posts_it_to_the_log_and_locks_the_space(simcord_env):
+    server = await MediationServer(simcord_env).start()
+
+    ticket = await close_ticket(server)
+
+    assert (ticket.status, ticket.outcome, ticket.open_slot) == (TicketStatus.CLOSED, AGREEMENT, None)
+    assert "Here is the rota we argued about." in ticket.transcript
+    assert "borys" in ticket.transcript and "mira" in ticket.transcript
+    assert "attachment: rota.txt" in ticket.transcript
+    assert " UTC] " in ticket.transcript
+    posted = server.log.last_message
+    assert AGREEMENT in posted.content
+    [file] = posted.attachments
+    assert file.filename == f"mediation-{ticket.pk}.txt"
+    assert simcord_env.backend.cdn.get(file.url).decode() == ticket.transcript
+    # The space stays readable for the requester but nobody can write in it.
+    assert server.can_read(server.requester, ticket)
+    with pytest.raises(BackendError):
+        await server.requester.send(server.space(ticket), "one more thing")
+    assert not server.can_read(server.outsider, ticket)
+
+
+async def test_requester_gets_the_outcome_and_rates_once(simcord_env):
+    server = await MediationServer(simcord_env).start()
+    ticket = await close_ticket(server)
+    dm = server.dms(server.requester)[-1]
+    assert AGREEMENT in dm.content and "Rate it from 1 to 5" in dm.content
+
+    result = await server.requester.user.click(dm, label="★★★★")
+
+    assert "Thank you for your rating (4/5)" in shown(result)
+    assert (await Ticket.get()).rating == 4
+    with pytest.raises(Conflict):
+        await service.rate(ticket.pk, server.requester.id, 2)
+    assert (await Ticket.get()).rating == 4
+
+
+async def test_only_the_claiming_mediator_closes_and_needs_an_outcome(simcord_env):
+    server = await MediationServer(simcord_env).start()
+    await server.request()
+    ticket = await Ticket.get()
+    mira, marek = server.mediators
+    space = server.space(ticket)
+
+    unclaimed = await mira.slash(space, "ticket close")
+    assert "Claim it first" in refusal(simcord_env, unclaimed)
+    await mira.click(server.alert(ticket), label="Claim")
+    other = await marek.slash(space, "ticket close")
+    assert "Only the mediator of this ticket" in refusal(simcord_env, other)
+    requester = await server.requester.slash(space, "ticket close")
+    assert "Only mediators" in refusal(simcord_env, requester)
+    form = await mira.slash(space, "ticket close")
+    blank = await mira.submit_modal(form, {"outcome": "   "})
+    assert "Write the outcome" in refusal(simcord_env, blank)
+    assert (await Ticket.get()).status == TicketStatus.CLAIMED
+
+
+async def test_checkin_after_14_days_and_reopen_survive_a_restart(simcord_env, settings):
+    server = await MediationServer(simcord_env).start()
+    ticket = await close_ticket(server)
+    dms_before = len(server.dms(server.requester))
+
+    await simcord_env.advance_time(timedelta(days=13).total_seconds())
+    assert len(server.dms(server.requester)) == dms_before
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(timedelta(days=1, seconds=1).total_seconds())
+
+    checkin = server.dms(server.requester)[-1]
+    assert "Does it still hold?" in checkin.content and AGREEMENT in checkin.content
+    result = await server.requester.user.click(checkin, label="Reopen")
+
+    assert "The mediation is open again" in shown(result)
+    ticket = await Ticket.get()
+    assert (ticket.status, ticket.mediator_id, ticket.reopened_count) == (TicketStatus.OPEN, None, 1)
+    space = server.space(ticket)
+    await server.requester.send(space, "It did not hold, sorry.")
+    assert "reopened this mediation" in [m.content for m in space.history()][-2]
+    # Mediators get a fresh alert they can claim.
+    claim = await server.mediators[1].click(server.alert(ticket), label="Claim")
+    assert "You now mediate" in shown(claim)
+
+
+async def test_checkin_answer_that_the_agreement_holds(simcord_env):
+    server = await MediationServer(simcord_env).start()
+    await close_ticket(server)
+    await simcord_env.advance_time(timedelta(days=14, seconds=1).total_seconds())
+
+    result = await server.requester.user.click(server.dms(server.requester)[-1], label="Yes, it holds")
+
+    assert "Good to hear" in shown(result)
+    ticket = await Ticket.get()
+    assert (ticket.status, ticket.checkin_answer) == (TicketStatus.CLOSED, "holds")
+
+
+async def test_reopen_refused_when_another_ticket_is_open(simcord_env):
+    server = await MediationServer(simcord_env).start()
+    first = await close_ticket(server)
+    await simcord_env.advance_time(timedelta(hours=2).total_seconds())
+    await server.request(what="A new matter")
+    await simcord_env.advance_time(timedelta(days=14).total_seconds())
+    checkin = next(m for m in server.dms(server.requester) if "Does it still hold?" in m.content)
+
+    result = await server.requester.user.click(checkin, label="Reopen")
+
+    assert "already have an open mediation ticket" in refusal(simcord_env, result)
+    assert (await Ticket.get(id=first.pk)).status == TicketStatus.CLOSED

@@ -1,0 +1,98 @@
+"""Inviting the other party (with consent) and mediators' private notes."""
+
+from models.mediation import PartyStatus, Ticket, TicketNote, TicketParty
+from tests.cogs.mediation.helpers import MediationServer
+from tests.helpers import refusal, shown
+
+
+async def claimed(server: MediationServer, **request) -> Ticket:
+    await server.request(**request)
+    ticket = await Ticket.get()
+    await server.mediators[0].click(server.alert(ticket), label="Claim")
+    return await Ticket.get()
+
+
+async def test_invited_party_sees_the_space_only_after_accepting(simcord_env):
+    server = await MediationServer(simcord_env).start()
+    ticket = await claimed(server)
+    space = server.space(ticket)
+    dmitrij = server.other_party
+
+    result = await server.mediators[0].slash(space, "ticket add", member=dmitrij)
+
+    assert "was invited" in shown(result) and result.ephemeral
+    assert not server.can_read(dmitrij, ticket)
+    invitation = server.dms(dmitrij)[-1]
+    assert "You will see it only if you accept" in invitation.content
+    accepted = await dmitrij.user.click(invitation, label="Accept")
+    assert "You can now see the mediation space" in shown(accepted)
+    assert server.can_read(dmitrij, ticket)
+    assert not server.can_read(server.outsider, ticket)
+    assert (await TicketParty.get(user_id=dmitrij.id)).status == PartyStatus.ACCEPTED
+    assert "accepted the invitation" in space.last_message.content
+    # Now a party: a conflict of interest for claiming and for notes.
+    refused = await dmitrij.slash(space, "ticket note", text="hi")
+    assert "Only mediators" in refusal(simcord_env, refused)
+
+
+async def test_declined_invitation_keeps_the_space_closed(simcord_env):
+    server = await MediationServer(simcord_env).start()
+    ticket = await claimed(server)
+    await server.mediators[0].slash(server.space(ticket), "ticket add", member=server.other_party)
+
+    result = await server.other_party.user.click(server.dms(server.other_party)[-1], label="Decline")
+
+    assert "You declined" in shown(result)
+    assert not server.can_read(server.other_party, ticket)
+    assert (await TicketParty.get(user_id=server.other_party.id)).status == PartyStatus.DECLINED
+
+
+async def test_adding_requires_the_ticket_mediator_and_a_real_other_person(simcord_env):
+    server = await MediationServer(simcord_env).start()
+    ticket = await claimed(server)
+    space = server.space(ticket)
+    mira, marek = server.mediators
+
+    not_theirs = await marek.slash(space, "ticket add", member=server.other_party)
+    assert "Only the mediator of this ticket" in refusal(simcord_env, not_theirs)
+    requester = await mira.slash(space, "ticket add", member=server.requester)
+    assert "already in the space" in refusal(simcord_env, requester)
+    elsewhere = await mira.slash(server.general, "ticket add", member=server.other_party)
+    assert "inside a mediation ticket" in refusal(simcord_env, elsewhere)
+    await mira.slash(space, "ticket add", member=server.other_party)
+    twice = await mira.slash(space, "ticket add", member=server.other_party)
+    assert "already invited" in refusal(simcord_env, twice)
+
+
+async def test_invitation_that_cannot_be_delivered_is_withdrawn(simcord_env):
+    server = await MediationServer(simcord_env).start()
+    ticket = await claimed(server, parties="dmitrij")
+    simcord_env.inject_error("POST", "/channels/*/messages", status=403, code=50007, message="Cannot send messages")
+
+    result = await server.mediators[0].slash(server.space(ticket), "ticket add", member=server.other_party)
+
+    assert "could not send" in refusal(simcord_env, result)
+    # Named in the request before: still named, not invited, so it can be retried.
+    assert (await TicketParty.get(user_id=server.other_party.id)).status == PartyStatus.NAMED
+    again = await server.mediators[0].slash(server.space(ticket), "ticket add", member=server.other_party)
+    assert "was invited" in shown(again)
+
+
+async def test_notes_stay_in_the_database_and_only_mediators_read_them(simcord_env):
+    server = await MediationServer(simcord_env).start()
+    ticket = await claimed(server)
+    space = server.space(ticket)
+    mira, marek = server.mediators
+    before = len(space.history())
+
+    saved = await mira.slash(space, "ticket note", text="Requester seems exhausted; go slowly.")
+
+    assert saved.ephemeral and "Note saved" in shown(saved)
+    assert len(space.history()) == before  # nothing posted where the parties are
+    assert all("exhausted" not in m.content for m in space.history(viewer=server.requester))
+    assert (await TicketNote.get()).text == "Requester seems exhausted; go slowly."
+    listed = await marek.slash(space, "ticket notes")
+    assert listed.ephemeral and "go slowly" in shown(listed)
+    refused = await server.requester.slash(space, "ticket notes")
+    assert "Only mediators" in refusal(simcord_env, refused)
+    assert "go slowly" not in shown(refused)
