@@ -95,27 +95,27 @@ class InitiativesCog(commands.Cog, name="Initiatives"):
         member = require_guild(interaction)
         initiative = await service.in_channel(interaction.channel_id)
         await spaces.may_manage(member, initiative)
-        await interaction.response.defer(thinking=True)
-        await spaces.archive(self.bot, interaction.guild, initiative)
-        await reply(
-            interaction,
+        service.require_status(initiative, InitiativeStatus.ACTIVE)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        channel = await spaces.archive(self.bot, interaction.guild, initiative)
+        await channel.send(
             _(
                 "{who} archived this initiative. It stays readable; /initiative reopen brings it back.",
                 who=member.mention,
-            ),
-            ephemeral=False,
+            )
         )
+        await reply(interaction, _("Archived."))
 
     @initiative.command(name="reopen", description="Reopen an archived initiative (lead or staff)")
     async def reopen(self, interaction: discord.Interaction) -> None:
         member = require_guild(interaction)
         initiative = await service.in_channel(interaction.channel_id)
         await spaces.may_manage(member, initiative)
-        await interaction.response.defer(thinking=True)
-        await spaces.reopen(self.bot, interaction.guild, initiative)
-        await reply(
-            interaction, _("{who} reopened this initiative. Welcome back!", who=member.mention), ephemeral=False
-        )
+        service.require_status(initiative, InitiativeStatus.ARCHIVED)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        channel = await spaces.reopen(self.bot, interaction.guild, initiative)
+        await channel.send(_("{who} reopened this initiative. Welcome back!", who=member.mention))
+        await reply(interaction, _("Reopened."))
 
     # ------------------------------------------------------------ activity and deadlines
 

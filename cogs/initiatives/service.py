@@ -279,6 +279,14 @@ async def leave(initiative: Initiative, user_id: int) -> None:
         raise NotFound(N_("You are not a member of this initiative."))
 
 
+def require_status(initiative: Initiative, status: InitiativeStatus) -> None:
+    if initiative.status == status:
+        return
+    if status == InitiativeStatus.ACTIVE:
+        raise Conflict(N_("This initiative is already archived."))
+    raise Conflict(N_("This initiative is not archived."))
+
+
 def require_lead(initiative: Initiative, user_id: int, *, staff: bool = False) -> None:
     if user_id != initiative.proposer_id and not staff:
         raise NotAllowed(N_("Only the initiative's lead can do that."))

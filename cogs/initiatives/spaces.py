@@ -430,9 +430,9 @@ async def archive(bot: discord.Client, guild: discord.Guild, initiative: Initiat
             await channel.edit(category=category, overwrites=overwrites, reason=REASON)
 
         await _place(guild, "initiatives_archive", move)
-    except (discord.HTTPException, GromadaError):
+    except (discord.HTTPException, GromadaError) as error:
         await service.undo_archive(initiative)
-        raise
+        raise _move_refusal(error) from error
     watch(bot, channel.id, None)
     await bot.timers.cancel(service.INACTIVITY_TIMER, initiative.pk)
     await refresh_card(bot, initiative.pk)
@@ -451,15 +451,21 @@ async def reopen(bot: discord.Client, guild: discord.Guild, initiative: Initiati
             await channel.edit(category=category, overwrites=overwrites, reason=REASON)
 
         await _place(guild, "initiatives", move)
-    except (discord.HTTPException, GromadaError):
+    except (discord.HTTPException, GromadaError) as error:
         await service.undo_reopen(initiative, archived_at)
-        raise
+        raise _move_refusal(error) from error
     watch(bot, channel.id, initiative.pk)
     await bot.timers.schedule(
         service.INACTIVITY_TIMER, now() + service.INACTIVITY_WARNING, ref_id=initiative.pk, guild_id=guild.id
     )
     await refresh_card(bot, initiative.pk)
     return channel
+
+
+def _move_refusal(error: Exception) -> GromadaError:
+    if isinstance(error, GromadaError):
+        return error
+    return DiscordRefused(N_("Discord refused to move the channel, so nothing changed. Please try again later."))
 
 
 # ---------------------------------------------------------------- inactivity

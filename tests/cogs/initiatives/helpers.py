@@ -50,3 +50,12 @@ class Community(Server):
 
 def field(message, name: str) -> str:
     return next(f.value for f in message.embeds[0].fields if f.name == name)
+
+
+async def open_initiative(community, title: str = "Community garden"):
+    """A proposal that reached the threshold: its channel exists."""
+    _, initiative = await community.propose(title=title)
+    for supporter in community.supporters[:2]:
+        await supporter.click(community.card(initiative), label="Support")
+    await initiative.refresh_from_db()
+    return initiative, community.guild.channels[initiative.slug]

@@ -1,0 +1,151 @@
+"""/initiative archive, reopen, update, need, list, and refusals of bad proposals."""
+
+from models.initiatives import Initiative, InitiativeStatus, NeedHelper
+from tests.cogs.initiatives.helpers import field, open_initiative
+from tests.helpers import refusal, shown, speaking
+
+
+async def test_lead_archives_then_reopens_the_channel(community):
+    initiative, channel = await open_initiative(community)
+    guild = community.discord_guild()
+    lead = guild.get_member(community.member.id)
+
+    archived = await community.member.slash(channel, "initiative archive")
+
+    assert archived.ephemeral and "Archived." in shown(archived)
+    assert "archived this initiative" in channel.last_message.content
+    discord_channel = guild.get_channel(channel.id)
+    assert discord_channel.category.name == "Initiatives archive"
+    assert discord_channel.permissions_for(lead).view_channel
+    assert not discord_channel.permissions_for(lead).send_messages
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ARCHIVED
+    assert field(community.card(initiative), "Status") == "archived"
+
+    reopened = await community.member.slash(channel, "initiative reopen")
+
+    assert "Reopened." in shown(reopened)
+    assert "reopened this initiative" in channel.last_message.content
+    assert discord_channel.category.name == "Initiatives"
+    assert discord_channel.permissions_for(lead).send_messages
+    supporter = guild.get_member(community.supporters[0].id)
+    assert discord_channel.permissions_for(supporter).send_messages
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
+
+
+async def test_only_the_lead_or_staff_may_archive(community):
+    initiative, channel = await open_initiative(community)
+
+    refused = await community.supporters[0].slash(channel, "initiative archive")
+    assert "Only the initiative's lead" in refusal(community.env, refused)
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
+
+    await community.admin.slash(channel, "initiative archive")  # Manage Server counts as staff
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ARCHIVED
+    again = await community.admin.slash(channel, "initiative archive")
+    assert "already archived" in refusal(community.env, again)
+
+
+async def test_failed_move_to_the_archive_leaves_the_initiative_active(community):
+    initiative, channel = await open_initiative(community)
+    community.env.inject_error("PATCH", "/channels/*", status=500)
+
+    result = await community.member.slash(channel, "initiative archive")
+
+    assert "nothing changed" in refusal(community.env, result)
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
+    assert community.discord_guild().get_channel(channel.id).category.name == "Initiatives"
+
+
+async def test_join_and_leave_change_who_can_write(community):
+    _, channel = await open_initiative(community)
+    newcomer = community.supporters[2]
+    person = lambda: community.discord_guild().get_member(newcomer.id)  # noqa: E731
+    welcome = channel.pinned_messages()[0]
+    text_channel = community.discord_guild().get_channel(channel.id)
+    assert not text_channel.permissions_for(person()).send_messages
+
+    await newcomer.click(welcome, label="Join")
+    assert text_channel.permissions_for(person()).send_messages
+    twice = await newcomer.click(welcome, label="Join")
+    assert "already a member" in refusal(community.env, twice)
+
+    await newcomer.click(welcome, label="Leave")
+    assert not text_channel.permissions_for(person()).send_messages
+    lead_leaving = await community.member.click(welcome, label="Leave")
+    assert "cannot leave" in refusal(community.env, lead_leaving)
+
+
+async def test_lead_posts_progress_in_the_channel_and_on_the_card(community):
+    initiative, channel = await open_initiative(community)
+
+    result = await community.member.slash(channel, "initiative update", status="in_progress", note="Soil delivered.")
+
+    assert not result.ephemeral and "Soil delivered." in shown(result)
+    card = community.card(initiative)
+    assert field(card, "Progress") == "in progress"
+    assert field(card, "Latest note") == "Soil delivered."
+    other = await community.supporters[0].slash(channel, "initiative update", status="done", note="Done!")
+    assert "Only the initiative's lead" in refusal(community.env, other)
+    elsewhere = await community.member.slash(community.general, "initiative update", status="done", note="x")
+    assert "inside an initiative's channel" in refusal(community.env, elsewhere)
+
+
+async def test_call_for_help_collects_helpers_for_the_lead(community):
+    _, channel = await open_initiative(community)
+
+    posted = await community.member.slash(channel, "initiative need", text="Someone with a van on Saturday")
+
+    assert "call for help is posted" in shown(posted)
+    call = community.proposals.last_message
+    assert "Someone with a van on Saturday" in call.content
+    helper = community.supporters[2]
+    thanks = await helper.click(call, label="I can help")
+    assert "offered to help" in shown(thanks)
+    again = await helper.click(call, label="I can help")
+    assert "already offered" in shown(again)
+
+    assert helper.mention in community.proposals.last_message.content
+    assert f"{helper.mention} offered to help" in channel.last_message.content
+    assert await NeedHelper.filter(user_id=helper.id).count() == 1
+
+
+async def test_list_shows_initiatives_by_status(community):
+    await open_initiative(community, title="Community garden")
+    await community.propose(title="Repair café")
+
+    everything = await community.member.slash(community.general, "initiative list")
+    proposed = await community.member.slash(community.general, "initiative list", status="proposed")
+
+    assert "Community garden" in shown(everything) and "Repair café" in shown(everything)
+    assert "Repair café" in shown(proposed) and "Community garden" not in shown(proposed)
+
+
+async def test_bad_titles_get_a_clear_answer_and_post_nothing(community):
+    before = len(community.proposals.history())
+
+    empty, _ = await community.propose(title="   ")
+    emoji, _ = await community.propose(title="🌱🌻🎉")
+    await community.propose(title="Community garden")
+    duplicate, _ = await community.propose(actor=community.supporters[0], title="community GARDEN")
+
+    assert "The title is empty" in refusal(community.env, empty)
+    assert "at least one letter or digit" in refusal(community.env, emoji)
+    assert "already exists" in refusal(community.env, duplicate)
+    assert len(community.proposals.history()) == before + 1
+    assert await Initiative.all().count() == 1
+
+
+async def test_an_expired_title_can_be_proposed_again_under_a_new_channel_name(community):
+    _, first = await community.propose()
+    await community.env.advance_time(15 * 86400)
+
+    _, second = await community.propose()
+
+    assert second.pk != first.pk and second.slug == "community-garden-2"
+
+
+async def test_a_polish_member_sees_polish(community, monkeypatch):
+    with speaking(monkeypatch, community.member, "pl"):
+        result, initiative = await community.propose(title="Ogród")
+    assert "Twoja propozycja" in shown(result)
+    assert initiative is not None

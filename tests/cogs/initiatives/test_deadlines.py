@@ -1,0 +1,92 @@
+"""Time moving forward: expiry of the support window, inactivity warning and archive, restarts."""
+
+from datetime import timedelta
+
+from gromada.bot import create_bot
+from models.initiatives import Initiative, InitiativeStatus
+from tests.cogs.initiatives.helpers import field, open_initiative
+
+DAY = 86400
+
+
+async def test_proposal_without_enough_support_expires_and_supporters_are_told(community):
+    _, initiative = await community.propose()
+    await community.supporters[0].click(community.card(initiative), label="Support")
+    channels_before = {c.id for c in community.discord_guild().channels}
+
+    await community.env.advance_time(13 * DAY)
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.PROPOSED
+    await community.env.advance_time(DAY + 1)
+
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.EXPIRED
+    card = community.card(initiative)
+    assert field(card, "Status") == "expired"
+    assert not card.components, "an expired proposal cannot be supported"
+    notice = community.proposals.last_message
+    assert "has expired" in notice.content
+    assert community.member.mention in notice.content and community.supporters[0].mention in notice.content
+    assert {c.id for c in community.discord_guild().channels} == channels_before
+
+
+async def test_support_button_survives_a_restart(community, settings):
+    _, initiative = await community.propose()
+    await community.supporters[0].click(community.card(initiative), label="Support")
+
+    await community.env.restart_bot(create_bot(settings))
+    await community.supporters[1].click(community.card(initiative), label="Support")
+
+    assert community.channel_named(initiative.slug) is not None
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
+
+
+async def test_expiry_deadline_survives_a_restart(community, settings):
+    _, initiative = await community.propose()
+
+    await community.env.restart_bot(create_bot(settings))
+    await community.env.advance_time(15 * DAY)
+
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.EXPIRED
+
+
+async def test_silent_channel_is_warned_after_30_days_then_archived_7_days_later(community):
+    initiative, channel = await open_initiative(community)
+
+    await community.env.advance_time(30 * DAY + 60)
+
+    assert "nobody has written here for 30 days" in channel.last_message.content
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
+    await community.env.advance_time(7 * DAY + 60)
+
+    row = await Initiative.get(id=initiative.pk)
+    assert row.status == InitiativeStatus.ARCHIVED
+    discord_channel = community.discord_guild().get_channel(channel.id)
+    assert discord_channel.category.name == "Initiatives archive"
+    assert "archived after 37 days" in channel.last_message.content
+
+
+async def test_a_message_after_the_warning_keeps_the_channel_open(community):
+    initiative, channel = await open_initiative(community)
+    await community.env.advance_time(30 * DAY + 60)
+
+    await community.member.send(channel, "Still here! Planting on Saturday.")
+    await community.env.advance_time(8 * DAY)
+
+    row = await Initiative.get(id=initiative.pk)
+    assert row.status == InitiativeStatus.ACTIVE
+    assert community.discord_guild().get_channel(channel.id).category.name == "Initiatives"
+    # Thirty quiet days after that message, the warning comes again.
+    await community.env.advance_time(23 * DAY)
+    assert "nobody has written here" in channel.last_message.content
+
+
+async def test_activity_is_written_at_most_hourly(community):
+    initiative, channel = await open_initiative(community)
+    await community.env.advance_time(2 * 3600)
+
+    await community.member.send(channel, "first")
+    written = (await Initiative.get(id=initiative.pk)).last_activity_at
+    await community.env.advance_time(60)
+    await community.member.send(channel, "second, a minute later")
+
+    assert (await Initiative.get(id=initiative.pk)).last_activity_at == written
+    assert written > initiative.last_activity_at + timedelta(hours=1)

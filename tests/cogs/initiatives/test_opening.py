@@ -1,0 +1,166 @@
+"""Opening the channel: races, Discord failures with a retry, full categories, the server limit."""
+
+import asyncio
+
+import discord
+
+from cogs.initiatives import service, spaces
+from gromada.errors import Conflict
+from gromada.scheduler import now
+from models.initiatives import Initiative, InitiativeMember, InitiativeStatus
+from tests.cogs.initiatives.helpers import field
+from tests.helpers import refusal, shown
+
+
+async def test_two_supporters_clicking_at_once_open_exactly_one_channel(community):
+    # SimCord runs one click at a time, so the race is run at the level the Support button uses.
+    _, initiative = await community.propose()
+    bot = community.env.bot
+
+    async def press_support(actor):
+        outcome = await service.support(initiative.pk, actor.id, now())
+        return await spaces.open_space(bot, initiative.pk) if outcome.ready else None
+
+    outcomes = await asyncio.gather(*(press_support(s) for s in community.supporters), return_exceptions=True)
+    await community.env.settle()
+
+    # A click that lands while the channel is being opened is refused politely, never a crash.
+    assert all(isinstance(o, Conflict) for o in outcomes if isinstance(o, BaseException)), outcomes
+    assert sum(isinstance(o, discord.TextChannel) for o in outcomes) == 1
+    named = [c for c in community.discord_guild().text_channels if c.name.startswith(initiative.slug)]
+    assert len(named) == 1
+    row = await Initiative.get(id=initiative.pk)
+    assert row.status == InitiativeStatus.ACTIVE and row.channel_id == named[0].id
+    # Everyone whose support was recorded can write there, late clickers included.
+    members = await InitiativeMember.filter(initiative_id=initiative.pk).values_list("user_id", flat=True)
+    assert len(members) >= 3
+    for user_id in members:
+        assert named[0].permissions_for(community.discord_guild().get_member(user_id)).send_messages
+
+
+async def test_concurrent_support_calls_count_each_person_once(community):
+    _, initiative = await community.propose()
+    supporter = community.supporters[0]
+
+    outcomes = await asyncio.gather(*(service.support(initiative.pk, supporter.id, now()) for _ in range(5)))
+
+    assert sum(outcome.added for outcome in outcomes) == 1
+    assert await InitiativeMember.filter(initiative_id=initiative.pk).count() == 2
+
+
+async def test_only_one_of_many_concurrent_openers_wins(community):
+    _, initiative = await community.propose()
+    for supporter in community.supporters[:2]:
+        await service.support(initiative.pk, supporter.id, now())
+
+    opened = await asyncio.gather(*(spaces.open_space(community.env.bot, initiative.pk) for _ in range(4)))
+
+    assert sum(channel is not None for channel in opened) == 1
+    assert len([c for c in community.discord_guild().text_channels if c.name == initiative.slug]) == 1
+
+
+async def test_failed_channel_creation_keeps_the_proposal_and_retry_opens_it(community):
+    _, initiative = await community.propose()
+    await community.supporters[0].click(community.card(initiative), label="Support")
+    community.env.inject_error("POST", "/guilds/*/channels", status=500)
+
+    failed = await community.supporters[1].click(community.card(initiative), label="Support")
+
+    assert "Your support counts" in refusal(community.env, failed)
+    row = await Initiative.get(id=initiative.pk)
+    assert row.status == InitiativeStatus.PROPOSED and row.channel_id is None
+    assert await InitiativeMember.filter(initiative_id=initiative.pk).count() == 3
+    assert community.channel_named(initiative.slug) is None
+    card = community.card(initiative)
+    assert field(card, "Supporters") == "3/3"
+    assert "I could not open the channel" in community.channel("mod-log").last_message.content
+
+    retried = await community.supporters[1].click(card, label="Retry opening the channel")
+
+    assert "now has its channel" in shown(retried)
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
+    assert community.channel_named(initiative.slug) is not None
+
+
+async def test_failure_after_the_channel_exists_removes_it_so_discord_and_database_agree(community):
+    _, initiative = await community.propose()
+    await community.supporters[0].click(community.card(initiative), label="Support")
+    community.env.inject_error("PUT", "/channels/*/messages/pins/*", status=500)
+
+    failed = await community.supporters[1].click(community.card(initiative), label="Support")
+
+    refusal(community.env, failed)
+    assert community.channel_named(initiative.slug) is None, "the half-opened channel is removed"
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.PROPOSED
+    # A supporter clicking Support again is told they count once; Retry opens the channel.
+    await community.supporters[0].click(community.card(initiative), label="Retry opening the channel")
+    assert community.channel_named(initiative.slug) is not None
+
+
+async def test_a_full_category_sends_the_channel_to_initiatives_2(community):
+    base = community.guild.channels["Initiatives"]
+    for number in range(spaces.CATEGORY_LIMIT):
+        community.guild.create_text_channel(f"old-{number}", category=base)
+    await community.env.settle()
+
+    _, initiative = await community.propose()
+    for supporter in community.supporters[:2]:
+        await supporter.click(community.card(initiative), label="Support")
+
+    channel = community.channel_named(initiative.slug)
+    assert channel.category.name == "Initiatives 2"
+    assert len(community.discord_guild().get_channel(base.id).channels) == spaces.CATEGORY_LIMIT
+
+    # The next one reuses "Initiatives 2" rather than opening another category.
+    _, second = await community.propose(title="Repair café")
+    for supporter in community.supporters[:2]:
+        await supporter.click(community.card(second), label="Support")
+    assert community.channel_named(second.slug).category.name == "Initiatives 2"
+    assert [c.name for c in community.discord_guild().categories].count("Initiatives 2") == 1
+
+
+async def test_discord_saying_the_category_is_full_moves_on_to_the_next(community):
+    _, initiative = await community.propose()
+    await community.supporters[0].click(community.card(initiative), label="Support")
+    community.env.inject_error(
+        "POST",
+        "/guilds/*/channels",
+        status=400,
+        code=50035,
+        message="Invalid Form Body: parent_id CHANNEL_PARENT_MAX_CHANNELS",
+    )
+
+    await community.supporters[1].click(community.card(initiative), label="Support")
+
+    assert community.channel_named(initiative.slug).category.name == "Initiatives 2"
+
+
+async def test_the_server_channel_limit_tells_staff_and_keeps_the_proposal(community):
+    _, initiative = await community.propose()
+    await community.supporters[0].click(community.card(initiative), label="Support")
+    guild = community.discord_guild()
+    for number in range(spaces.SERVER_CHANNEL_LIMIT - len(guild.channels)):
+        community.guild.create_text_channel(f"filler-{number}")
+    await community.env.settle()
+    assert len(guild.channels) == spaces.SERVER_CHANNEL_LIMIT
+
+    result = await community.supporters[1].click(community.card(initiative), label="Support")
+
+    assert "limit of 500 channels" in refusal(community.env, result)
+    assert "limit of 500 channels" in community.channel("mod-log").last_message.content
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.PROPOSED
+    assert len(guild.channels) == spaces.SERVER_CHANNEL_LIMIT
+
+
+async def test_discord_refusing_for_the_server_limit_is_reported_the_same_way(community):
+    _, initiative = await community.propose()
+    await community.supporters[0].click(community.card(initiative), label="Support")
+    community.env.inject_error(
+        "POST", "/guilds/*/channels", status=400, code=30013, message="Maximum number of guild channels reached (500)"
+    )
+
+    result = await community.supporters[1].click(community.card(initiative), label="Support")
+
+    assert "limit of 500 channels" in refusal(community.env, result)
+    assert "limit of 500 channels" in community.channel("mod-log").last_message.content
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.PROPOSED
