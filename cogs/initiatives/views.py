@@ -9,7 +9,7 @@ import discord
 from cogs.initiatives import service, spaces
 from gromada.checks import is_moderator, require_guild
 from gromada.errors import NotAllowed
-from gromada.i18n import N_, _
+from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
 from gromada.ui import BaseModal, PersistentItem, reply, truncate
 from models.initiatives import Initiative, InitiativeNeed, InitiativeStatus, Progress
@@ -41,7 +41,8 @@ def mentions(user_ids: list[int], budget: int = MENTION_BUDGET) -> str:
     for user_id in user_ids:
         mention = f"<@{user_id}>"
         if size + len(mention) + 1 > budget:
-            return " ".join(shown) + " " + _("and {n} more", n=len(user_ids) - len(shown))
+            rest = len(user_ids) - len(shown)
+            return " ".join(shown) + " " + _n("and {n} more person", "and {n} more people", rest)
         shown.append(mention)
         size += len(mention) + 1
     return " ".join(shown)
