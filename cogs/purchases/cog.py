@@ -1,0 +1,273 @@
+"""/purchase: open, item, publish, close, mine, paid, unpaid, ledger, export."""
+
+from __future__ import annotations
+
+import io
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.purchases import access, service, texts
+from cogs.purchases.closing import close_and_notify, on_deadline
+from cogs.purchases.money import format_money
+from cogs.purchases.views import card_embed, card_view, refresh_card, send_cart
+from gromada.errors import DiscordRefused, InvalidInput, NotAllowed
+from gromada.i18n import N_, _, use_locale
+from gromada.interactions import language_for_guild
+from gromada.scheduler import now
+from gromada.ui import Pager, paginate_lines, reply, truncate
+from models.purchases import DeliveryStatus, PurchaseStatus
+
+
+class PurchasesCog(commands.Cog):
+    purchase = app_commands.Group(
+        name="purchase", description="Joint purchases: order together, pay exactly", guild_only=True
+    )
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+        bot.add_timer_handler(service.DEADLINE_KIND, lambda timer: on_deadline(bot, timer))
+
+    # ------------------------------------------------------------ coordinators
+
+    @purchase.command(name="open", description="Open a joint purchase (order coordinators)")
+    @app_commands.describe(
+        title="What is being bought together",
+        deadline="When orders close: 3d, 36h, or a UTC date like 2026-12-01 18:00",
+        supplier="Who sells it",
+        delivery_fee="Delivery cost to share, e.g. 25,00",
+        currency="Three-letter currency code (PLN if empty)",
+    )
+    async def open(
+        self,
+        interaction: discord.Interaction,
+        title: app_commands.Range[str, 1, 100],
+        deadline: str,
+        supplier: app_commands.Range[str, 1, 100] | None = None,
+        delivery_fee: str | None = None,
+        currency: str = service.DEFAULT_CURRENCY,
+    ) -> None:
+        member = await access.require_coordinator(interaction)
+        purchase = await service.open_purchase(
+            guild_id=interaction.guild_id,
+            user_id=member.id,
+            title=title,
+            deadline=deadline,
+            supplier=supplier,
+            delivery_fee=delivery_fee,
+            currency=currency,
+            now=now(),
+        )
+        await reply(
+            interaction,
+            _(
+                "Draft purchase **#{id}** “{title}” opened; orders close {deadline}. "
+                "Add items with /purchase item, then /purchase publish.",
+                id=purchase.pk,
+                title=purchase.title,
+                deadline=texts.when(purchase.deadline),
+            ),
+        )
+
+    @purchase.command(name="item", description="Add an item to a purchase (order coordinators)")
+    @app_commands.describe(
+        purchase="The purchase's number",
+        name="The item",
+        unit="Its unit: kg, piece, litre…",
+        price="Price per unit, e.g. 4,50",
+        bulk_min="Total quantity the supplier needs for this item",
+        max_per_member="The most one member may order",
+    )
+    async def item(
+        self,
+        interaction: discord.Interaction,
+        purchase: int,
+        name: app_commands.Range[str, 1, 80],
+        unit: app_commands.Range[str, 1, 20],
+        price: str,
+        bulk_min: str | None = None,
+        max_per_member: str | None = None,
+    ) -> None:
+        await access.require_coordinator(interaction)
+        item = await service.add_item(
+            guild_id=interaction.guild_id,
+            purchase_id=purchase,
+            name=name,
+            unit=unit,
+            price=price,
+            bulk_min=bulk_min,
+            max_per_member=max_per_member,
+        )
+        row = await service.get_purchase(interaction.guild_id, purchase)
+        await reply(
+            interaction,
+            _("Added to #{id}: {item}, {price}.", id=purchase, item=item.name, price=texts.price(row, item)),
+        )
+        await _refresh_if_published(self.bot, row)
+
+    @purchase.command(name="publish", description="Post the order card so members can order (order coordinators)")
+    @app_commands.describe(purchase="The purchase's number", channel="Where to post it (here if empty)")
+    async def publish(
+        self, interaction: discord.Interaction, purchase: int, channel: discord.TextChannel | None = None
+    ) -> None:
+        await access.require_coordinator(interaction)
+        row = await service.check_publishable(interaction.guild_id, purchase, now())
+        target = channel or interaction.channel
+        allowed = target.permissions_for(interaction.guild.me)
+        if not (allowed.send_messages and allowed.embed_links):
+            raise DiscordRefused(
+                N_("I cannot post in {channel}: let me send messages and embed links there."), channel=target.mention
+            )
+        row.status = PurchaseStatus.OPEN  # as the card will show it
+        with use_locale(await language_for_guild(self.bot, interaction.guild_id)):
+            embed, view = await card_embed(row), card_view(row)
+        try:
+            message = await target.send(embed=embed, view=view)
+        except discord.HTTPException:
+            raise DiscordRefused(
+                N_("Discord did not accept the card in {channel}. Nothing was published; try again."),
+                channel=target.mention,
+            ) from None
+        if not await service.mark_published(row.pk, target.id, message.id):
+            await message.delete()  # someone else published it at the same moment
+            raise InvalidInput(N_("Purchase #{id} is already published."), id=row.pk)
+        await self.bot.timers.schedule(service.DEADLINE_KIND, row.deadline, ref_id=row.pk, guild_id=row.guild_id)
+        await reply(
+            interaction,
+            _(
+                "Purchase #{id} is open for orders in {channel} until {deadline}.",
+                id=row.pk,
+                channel=target.mention,
+                deadline=texts.when(row.deadline),
+            ),
+        )
+
+    @purchase.command(name="close", description="Close orders now and send the bills (order coordinators)")
+    @app_commands.describe(purchase="The purchase's number")
+    async def close(self, interaction: discord.Interaction, purchase: int) -> None:
+        await access.require_coordinator(interaction)
+        row = await service.get_purchase(interaction.guild_id, purchase)
+        if row.status == PurchaseStatus.DRAFT:
+            raise InvalidInput(N_("Purchase #{id} was never published, so there is nothing to close."), id=row.pk)
+        if row.status == PurchaseStatus.CLOSED:
+            raise InvalidInput(N_("Purchase #{id} is already closed."), id=row.pk)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.bot.timers.cancel(service.DEADLINE_KIND, row.pk)
+        await close_and_notify(self.bot, row.pk)
+        bills = await service.bills_of(row.pk)
+        failed = sum(1 for bill in bills if bill.delivery == DeliveryStatus.FAILED)
+        lines = [_("Purchase #{id} is closed: {n} bills written.", id=row.pk, n=len(bills))]
+        if failed:
+            lines.append(
+                _("{n} members could not get a direct message; they see their bill with /purchase mine.", n=failed)
+            )
+        await reply(interaction, "\n".join(lines))
+
+    # ------------------------------------------------------------ members
+
+    @purchase.command(name="mine", description="Your orders and bills")
+    @app_commands.describe(purchase="One purchase (all of yours if empty)")
+    async def mine(self, interaction: discord.Interaction, purchase: int | None = None) -> None:
+        if purchase is not None:
+            row = await service.get_purchase(interaction.guild_id, purchase)
+            if row.status == PurchaseStatus.OPEN and row.deadline > now():
+                await send_cart(interaction, row, page=0)
+                return
+            rows = [row]
+        else:
+            rows = await service.member_purchases(interaction.guild_id, interaction.user.id)
+        lines: list[str] = []
+        for row in rows:
+            cart = await service.cart(row, interaction.user.id)
+            bill = await service.bill_of(row.pk, interaction.user.id)
+            lines.extend(
+                (texts.bill_text(row, bill, cart) if bill is not None else texts.cart_text(row, cart)).split("\n")
+            )
+            lines.append("")
+        if not lines:
+            await reply(interaction, _("You have not ordered anything in a joint purchase yet."))
+            return
+        await Pager(paginate_lines(lines), owner_id=interaction.user.id).send(interaction)
+
+    @purchase.command(name="ledger", description="The open books of a purchase")
+    @app_commands.describe(purchase="The purchase's number")
+    async def ledger(self, interaction: discord.Interaction, purchase: int) -> None:
+        book = await service.ledger(interaction.guild_id, purchase)
+        names = None
+        if await access.sees_names(interaction.user):
+            names = {bill.user_id: f"<@{bill.user_id}>" for bill in book.bills}
+        await Pager(paginate_lines(texts.ledger_lines(book, names)), owner_id=interaction.user.id).send(interaction)
+
+    # ------------------------------------------------------------ treasurer
+
+    @purchase.command(name="paid", description="Record that a member paid their bill (treasurer)")
+    @app_commands.describe(purchase="The purchase's number", member="Who paid")
+    async def paid(self, interaction: discord.Interaction, purchase: int, member: discord.Member) -> None:
+        await self._set_paid(interaction, purchase, member, paid=True)
+
+    @purchase.command(name="unpaid", description="Undo a recorded payment (treasurer)")
+    @app_commands.describe(purchase="The purchase's number", member="Whose payment to undo")
+    async def unpaid(self, interaction: discord.Interaction, purchase: int, member: discord.Member) -> None:
+        await self._set_paid(interaction, purchase, member, paid=False)
+
+    async def _set_paid(
+        self, interaction: discord.Interaction, purchase: int, member: discord.Member, *, paid: bool
+    ) -> None:
+        treasurer = await access.require_treasurer(interaction)
+        bill = await service.set_paid(
+            guild_id=interaction.guild_id,
+            purchase_id=purchase,
+            user_id=member.id,
+            paid=paid,
+            by=treasurer.id,
+            now=now(),
+        )
+        row = await service.get_purchase(interaction.guild_id, purchase)
+        amount = format_money(bill.total, row.currency)
+        if paid:
+            text = _("{member} paid {amount} for purchase #{id}.", member=member.mention, amount=amount, id=purchase)
+        else:
+            text = _(
+                "{member}'s bill of {amount} for purchase #{id} is unpaid again.",
+                member=member.mention,
+                amount=amount,
+                id=purchase,
+            )
+        await reply(interaction, text)
+
+    @purchase.command(
+        name="export", description="Download a purchase's orders and bills as CSV (coordinators, treasurer)"
+    )
+    @app_commands.describe(purchase="The purchase's number")
+    async def export(self, interaction: discord.Interaction, purchase: int) -> None:
+        if not await access.sees_names(interaction.user):
+            raise NotAllowed(N_("Only order coordinators, the treasurer or moderators can export a purchase."))
+        row, lines, bills = await service.export_rows(interaction.guild_id, purchase)
+        ids = {line.user_id for line in lines} | {bill.user_id for bill in bills}
+        names = {}
+        for user_id in ids:
+            member = interaction.guild.get_member(user_id)
+            names[user_id] = member.display_name if member is not None else ""
+        data = texts.csv_text(row, lines, bills, names).encode("utf-8")
+        file = discord.File(io.BytesIO(data), filename=f"purchase-{row.pk}.csv")
+        await reply(interaction, _("Orders and bills of purchase #{id}.", id=row.pk), file=file)
+
+    # ------------------------------------------------------------ autocomplete
+
+    @item.autocomplete("purchase")
+    @publish.autocomplete("purchase")
+    @close.autocomplete("purchase")
+    @mine.autocomplete("purchase")
+    @ledger.autocomplete("purchase")
+    @paid.autocomplete("purchase")
+    @unpaid.autocomplete("purchase")
+    @export.autocomplete("purchase")
+    async def _purchases(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
+        rows = await service.recent_purchases(interaction.guild_id, str(current or ""))
+        return [app_commands.Choice(name=truncate(f"#{row.pk} {row.title}", 100), value=row.pk) for row in rows]
+
+
+async def _refresh_if_published(bot: commands.Bot, row) -> None:
+    if row.status != PurchaseStatus.DRAFT:
+        await refresh_card(bot, row.pk)

@@ -1,0 +1,116 @@
+"""Money and quantities, pure: parsing what people type, formatting, exact splits.
+
+Amounts are integers in the currency's minor unit (1 PLN = 100 groszy); how many
+decimals a currency has, and how it is written in each language, comes from Babel's CLDR
+data. Quantities are Decimals (3.5 kg), never floats, so nothing drifts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import format_currency, format_decimal, get_currency_precision, is_currency
+
+from gromada.errors import InvalidInput
+from gromada.i18n import N_, current_locale
+
+# "4", "4,50", "4.50", "1000.5": digits with an optional decimal comma or point.
+_NUMBER = re.compile(r"\d{1,12}(?:[.,]\d+)?")
+QUANTITY_DECIMALS = 3
+MAX_AMOUNT_UNITS = 10**9  # a billion in major units: well beyond any joint purchase
+MAX_QUANTITY = Decimal(1_000_000)
+
+
+def currency_code(text: str) -> str:
+    """An ISO 4217 code that exists ("pln" → "PLN"), or a clear refusal."""
+    code = (text or "").strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", code) or not is_currency(code):
+        raise InvalidInput(
+            N_("“{code}” is not a currency code. Use a three-letter code such as PLN, EUR or UAH."),
+            code=(text or "")[:10],
+        )
+    return code
+
+
+def decimals(currency: str) -> int:
+    return get_currency_precision(currency)
+
+
+def _number(text: str, negative: str) -> Decimal:
+    raw = (text or "").strip().replace(" ", "").replace("\u00a0", "")
+    if raw.startswith("-"):
+        raise InvalidInput(negative)
+    if not _NUMBER.fullmatch(raw):
+        raise InvalidInput(N_("“{text}” is not a number. Write it like 4,50 or 4.50."), text=(text or "")[:20])
+    return Decimal(raw.replace(",", "."))
+
+
+def parse_amount(text: str, currency: str, *, allow_zero: bool = True) -> int:
+    """What a person typed as a price or fee, in minor units: "4,50" PLN → 450."""
+    value = _number(text, N_("An amount cannot be negative."))
+    places = decimals(currency)
+    if -value.as_tuple().exponent > places and value != value.quantize(Decimal(1).scaleb(-places)):
+        raise InvalidInput(
+            N_("{currency} amounts have at most {places} decimal places."), currency=currency, places=places
+        )
+    if value > MAX_AMOUNT_UNITS:
+        raise InvalidInput(N_("That amount is too large."))
+    if value == 0 and not allow_zero:
+        raise InvalidInput(N_("The amount must be more than zero."))
+    return int(value.scaleb(places))
+
+
+def parse_quantity(text: str) -> Decimal:
+    """A positive quantity with at most three decimals: "1,5" → Decimal("1.5")."""
+    value = _number(text, N_("A quantity cannot be negative."))
+    if -value.as_tuple().exponent > QUANTITY_DECIMALS and value != value.quantize(Decimal("0.001")):
+        raise InvalidInput(N_("A quantity has at most three decimal places."))
+    if value <= 0:
+        raise InvalidInput(N_("The quantity must be more than zero."))
+    if value > MAX_QUANTITY:
+        raise InvalidInput(N_("That quantity is too large."))
+    return value.normalize() if value == value.to_integral() else value
+
+
+def to_major(amount: int, currency: str) -> Decimal:
+    return Decimal(amount).scaleb(-decimals(currency))
+
+
+def format_money(amount: int, currency: str, locale: str | None = None) -> str:
+    """450 PLN → "4,50 zł" for Polish readers, "PLN4.50" for English ones."""
+    return format_currency(to_major(amount, currency), currency, locale=locale or current_locale())
+
+
+def format_quantity(quantity: Decimal, locale: str | None = None) -> str:
+    return format_decimal(quantity, locale=locale or current_locale())
+
+
+def line_value(quantity: Decimal, unit_price: int) -> int:
+    """Quantity × price per unit, rounded half up to a whole minor unit."""
+    return int((quantity * unit_price).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def split(total: int, weights: Sequence[int]) -> list[int]:
+    """Split `total` minor units in proportion to `weights`, parts summing exactly to `total`.
+
+    Largest remainder: everyone gets the floor of their exact share, then the units left
+    over go one each to the largest remainders (earlier positions win ties, so the result
+    is deterministic). Zero weights everywhere split the total evenly.
+    """
+    if total < 0 or any(weight < 0 for weight in weights):
+        raise ValueError("split takes a non-negative total and weights")
+    if not weights:
+        if total:
+            raise ValueError("nobody to split a non-zero total between")
+        return []
+    if not any(weights):
+        weights = [1] * len(weights)
+    whole = sum(weights)
+    parts = [total * weight // whole for weight in weights]
+    remainders = [total * weight % whole for weight in weights]
+    left = total - sum(parts)
+    for index in sorted(range(len(weights)), key=lambda i: (-remainders[i], i))[:left]:
+        parts[index] += 1
+    return parts

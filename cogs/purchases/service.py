@@ -1,0 +1,400 @@
+"""Joint purchases: the rules, on models and plain values (no Discord here).
+
+A purchase is a draft while a coordinator adds items, open once published, and closed at
+its deadline (or earlier by a coordinator): then items under their bulk minimum are
+dropped, the delivery fee is split, and one bill per member is written. Every order change
+first touches the purchase row with a conditional update (still open, deadline ahead), so
+an order racing the close either lands before it or is refused: never half counted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from cogs.purchases import money
+from cogs.purchases.settlement import ItemTerms, Order, settle
+from gromada.durations import parse_duration
+from gromada.errors import Conflict, InvalidInput, LimitReached, NotFound
+from gromada.guild_config import Purpose, declare_purpose
+from gromada.i18n import N_
+from models.core import BindingKind
+from models.purchases import Bill, DeliveryStatus, OrderLine, Purchase, PurchaseItem, PurchaseStatus
+
+DEADLINE_KIND = "purchases.deadline"
+DEFAULT_CURRENCY = "PLN"
+MAX_ITEMS = 50
+MAX_DEADLINE = timedelta(days=180)
+MIN_DEADLINE = timedelta(minutes=5)
+
+# Roles an admin may bind with /setup role; until then the volunteer catalogue's role names
+# are used (see access.py). Quickstart does not create them: the volunteer catalogue does.
+COORDINATOR_PURPOSE = declare_purpose(Purpose("order_coordinator", BindingKind.ROLE, "Order coordinator", create=False))
+TREASURER_PURPOSE = declare_purpose(Purpose("treasurer", BindingKind.ROLE, "Treasurer", create=False))
+
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2}))?")
+
+
+# ---------------------------------------------------------------- reading input
+
+
+def parse_deadline(text: str, now: datetime) -> datetime:
+    """ "3d", "36h" from now, or a UTC date "2026-12-01" (end of that day) / "2026-12-01 18:00"."""
+    raw = (text or "").strip()
+    match = _DATE.fullmatch(raw)
+    if match is None:
+        return now + parse_duration(raw, minimum=MIN_DEADLINE, maximum=MAX_DEADLINE)
+    year, month, day, hour, minute = match.groups()
+    try:
+        if hour is None:
+            deadline = datetime(int(year), int(month), int(day), 23, 59, tzinfo=UTC)
+        else:
+            deadline = datetime(int(year), int(month), int(day), int(hour), int(minute), tzinfo=UTC)
+    except ValueError:
+        raise InvalidInput(N_("“{text}” is not a valid date."), text=raw[:40]) from None
+    if deadline < now + MIN_DEADLINE:
+        raise InvalidInput(N_("The deadline must be in the future."))
+    if deadline > now + MAX_DEADLINE:
+        raise InvalidInput(N_("The deadline can be at most 180 days away."))
+    return deadline
+
+
+def _text(value: str | None, limit: int) -> str:
+    return " ".join((value or "").split())[:limit]
+
+
+# ---------------------------------------------------------------- coordinators
+
+
+async def open_purchase(
+    *,
+    guild_id: int,
+    user_id: int,
+    title: str,
+    deadline: str,
+    now: datetime,
+    supplier: str | None = None,
+    delivery_fee: str | None = None,
+    currency: str | None = None,
+) -> Purchase:
+    code = money.currency_code(currency or DEFAULT_CURRENCY)
+    fee = money.parse_amount(delivery_fee, code) if delivery_fee else 0
+    due = parse_deadline(deadline, now)
+    name = _text(title, 100)
+    if not name:
+        raise InvalidInput(N_("The purchase needs a title."))
+    return await Purchase.create(
+        guild_id=guild_id,
+        title=name,
+        supplier=_text(supplier, 100),
+        currency=code,
+        delivery_fee=fee,
+        deadline=due,
+        created_by=user_id,
+        created_at=now,
+    )
+
+
+async def get_purchase(guild_id: int, purchase_id: int) -> Purchase:
+    purchase = await Purchase.get_or_none(id=purchase_id, guild_id=guild_id)
+    if purchase is None:
+        raise NotFound(N_("There is no purchase #{id} on this server."), id=purchase_id)
+    return purchase
+
+
+async def items_of(purchase_id: int) -> list[PurchaseItem]:
+    return await PurchaseItem.filter(purchase_id=purchase_id).order_by("position")
+
+
+async def add_item(
+    *,
+    guild_id: int,
+    purchase_id: int,
+    name: str,
+    unit: str,
+    price: str,
+    bulk_min: str | None = None,
+    max_per_member: str | None = None,
+) -> PurchaseItem:
+    purchase = await get_purchase(guild_id, purchase_id)
+    if purchase.status == PurchaseStatus.CLOSED:
+        raise InvalidInput(N_("Purchase #{id} is closed; items can no longer be added."), id=purchase.pk)
+    unit_price = money.parse_amount(price, purchase.currency, allow_zero=False)
+    minimum = money.parse_quantity(bulk_min) if bulk_min else None
+    maximum = money.parse_quantity(max_per_member) if max_per_member else None
+    label, unit_label = _text(name, 80), _text(unit, 20)
+    if not label or not unit_label:
+        raise InvalidInput(N_("An item needs a name and a unit (kg, piece, litre…)."))
+    existing = await PurchaseItem.filter(purchase_id=purchase.pk).order_by("-position").first()
+    if existing is not None and existing.position + 1 >= MAX_ITEMS:
+        raise LimitReached(N_("A purchase can have at most {n} items."), n=MAX_ITEMS)
+    if await PurchaseItem.filter(purchase_id=purchase.pk, name=label).exists():
+        raise InvalidInput(N_("Purchase #{id} already has an item called “{name}”."), id=purchase.pk, name=label)
+    try:
+        return await PurchaseItem.create(
+            purchase_id=purchase.pk,
+            position=0 if existing is None else existing.position + 1,
+            name=label,
+            unit=unit_label,
+            unit_price=unit_price,
+            bulk_min=minimum,
+            max_per_member=maximum,
+        )
+    except IntegrityError:  # another item was added at the same moment
+        raise Conflict() from None
+
+
+async def check_publishable(guild_id: int, purchase_id: int, now: datetime) -> Purchase:
+    purchase = await get_purchase(guild_id, purchase_id)
+    if purchase.status != PurchaseStatus.DRAFT:
+        raise InvalidInput(N_("Purchase #{id} is already published."), id=purchase.pk)
+    if not await PurchaseItem.filter(purchase_id=purchase.pk).exists():
+        raise InvalidInput(N_("Add at least one item with /purchase item before publishing."))
+    if purchase.deadline <= now:
+        raise InvalidInput(N_("The deadline of purchase #{id} has passed; open a new purchase."), id=purchase.pk)
+    return purchase
+
+
+async def mark_published(purchase_id: int, channel_id: int, message_id: int) -> bool:
+    """Record where the order card is; False if someone published it in the meantime."""
+    updated = await Purchase.filter(id=purchase_id, status=PurchaseStatus.DRAFT).update(
+        status=PurchaseStatus.OPEN, channel_id=channel_id, message_id=message_id
+    )
+    return updated == 1
+
+
+# ---------------------------------------------------------------- members' orders
+
+
+def not_open(purchase: Purchase, now: datetime) -> InvalidInput:
+    if purchase.status == PurchaseStatus.DRAFT:
+        return InvalidInput(N_("Purchase #{id} is not open for orders yet."), id=purchase.pk)
+    return InvalidInput(N_("Orders for purchase #{id} are closed: the deadline has passed."), id=purchase.pk)
+
+
+async def _lock_open(purchase: Purchase, now: datetime) -> None:
+    """Inside a transaction: hold the purchase while it is open, or refuse."""
+    touched = await Purchase.filter(id=purchase.pk, status=PurchaseStatus.OPEN, deadline__gt=now).update(changed_at=now)
+    if not touched:
+        raise not_open(purchase, now)
+
+
+async def set_quantity(
+    *, guild_id: int, purchase_id: int, item_id: int, user_id: int, quantity: str, now: datetime
+) -> Decimal:
+    """Order `quantity` of an item (replacing the member's earlier quantity of it)."""
+    purchase = await get_purchase(guild_id, purchase_id)
+    item = await PurchaseItem.get_or_none(id=item_id, purchase_id=purchase.pk)
+    if item is None:
+        raise NotFound(N_("That item is no longer part of purchase #{id}."), id=purchase.pk)
+    amount = money.parse_quantity(quantity)
+    if item.max_per_member is not None and amount > item.max_per_member:
+        raise LimitReached(
+            N_("You can order at most {max} {unit} of {item}."),
+            max=money.format_quantity(item.max_per_member),
+            unit=item.unit,
+            item=item.name,
+        )
+    async with in_transaction():
+        await _lock_open(purchase, now)
+        changed = await OrderLine.filter(item_id=item.pk, user_id=user_id).update(quantity=amount, updated_at=now)
+        if not changed:
+            await OrderLine.create(
+                purchase_id=purchase.pk, item_id=item.pk, user_id=user_id, quantity=amount, updated_at=now
+            )
+    return amount
+
+
+async def remove_line(*, guild_id: int, purchase_id: int, item_id: int, user_id: int, now: datetime) -> None:
+    purchase = await get_purchase(guild_id, purchase_id)
+    async with in_transaction():
+        await _lock_open(purchase, now)
+        await OrderLine.filter(purchase_id=purchase.pk, item_id=item_id, user_id=user_id).delete()
+
+
+@dataclass(frozen=True)
+class CartLine:
+    item: PurchaseItem
+    quantity: Decimal
+    value: int
+
+
+async def cart(purchase: Purchase, user_id: int) -> list[CartLine]:
+    lines = await OrderLine.filter(purchase_id=purchase.pk, user_id=user_id).prefetch_related("item")
+    result = [
+        CartLine(
+            line.item,
+            line.quantity,
+            line.amount if line.amount is not None else money.line_value(line.quantity, line.item.unit_price),
+        )
+        for line in lines
+    ]
+    return sorted(result, key=lambda line: line.item.position)
+
+
+async def ordered_quantities(purchase_id: int) -> dict[int, Decimal]:
+    totals: dict[int, Decimal] = {}
+    for line in await OrderLine.filter(purchase_id=purchase_id).only("item_id", "quantity"):
+        totals[line.item_id] = totals.get(line.item_id, Decimal(0)) + line.quantity
+    return totals
+
+
+async def member_purchases(guild_id: int, user_id: int, limit: int = 10) -> list[Purchase]:
+    """Purchases this member ordered from or was billed for, newest first."""
+    ids = set(await OrderLine.filter(user_id=user_id).values_list("purchase_id", flat=True))
+    return await Purchase.filter(guild_id=guild_id, id__in=ids).order_by("-id").limit(limit)
+
+
+# ---------------------------------------------------------------- closing
+
+
+async def close_purchase(purchase_id: int, now: datetime) -> bool:
+    """Close an open purchase and write its bills; False when it was not open (idempotent)."""
+    async with in_transaction():
+        closed = await Purchase.filter(id=purchase_id, status=PurchaseStatus.OPEN).update(
+            status=PurchaseStatus.CLOSED, closed_at=now
+        )
+        if not closed:
+            return False
+        purchase = await Purchase.get(id=purchase_id)
+        items = await items_of(purchase_id)
+        lines = await OrderLine.filter(purchase_id=purchase_id)
+        result = settle(
+            [ItemTerms(item.pk, item.unit_price, item.bulk_min) for item in items],
+            [Order(line.pk, line.user_id, line.item_id, line.quantity) for line in lines],
+            purchase.delivery_fee,
+        )
+        if result.dropped:
+            await PurchaseItem.filter(id__in=list(result.dropped)).update(dropped=True)
+        for line in lines:
+            await OrderLine.filter(id=line.pk).update(amount=result.line_amounts[line.pk])
+        await Bill.bulk_create(
+            [
+                Bill(
+                    purchase_id=purchase_id,
+                    user_id=bill.user_id,
+                    goods=bill.goods,
+                    delivery_share=bill.delivery_share,
+                    total=bill.total,
+                )
+                for bill in result.bills
+            ]
+        )
+    return True
+
+
+async def claim_delivery(bill: Bill) -> bool:
+    """Take a pending bill for sending, once (a second closer or a retry skips it)."""
+    return (await Bill.filter(id=bill.pk, delivery=DeliveryStatus.PENDING).update(delivery=DeliveryStatus.SENT)) == 1
+
+
+async def delivery_failed(bill: Bill) -> None:
+    await Bill.filter(id=bill.pk).update(delivery=DeliveryStatus.FAILED)
+
+
+async def claim_supplier_list(purchase_id: int) -> bool:
+    return (await Purchase.filter(id=purchase_id, supplier_list_sent=False).update(supplier_list_sent=True)) == 1
+
+
+async def bills_of(purchase_id: int) -> list[Bill]:
+    return await Bill.filter(purchase_id=purchase_id).order_by("user_id")
+
+
+async def bill_of(purchase_id: int, user_id: int) -> Bill | None:
+    return await Bill.get_or_none(purchase_id=purchase_id, user_id=user_id)
+
+
+# ---------------------------------------------------------------- treasurer
+
+
+async def set_paid(*, guild_id: int, purchase_id: int, user_id: int, paid: bool, by: int, now: datetime) -> Bill:
+    purchase = await get_purchase(guild_id, purchase_id)
+    if purchase.status != PurchaseStatus.CLOSED:
+        raise InvalidInput(N_("Purchase #{id} has no bills yet: it closes at its deadline."), id=purchase.pk)
+    bill = await bill_of(purchase.pk, user_id)
+    if bill is None or bill.total == 0:
+        raise NotFound(N_("That member has nothing to pay for purchase #{id}."), id=purchase.pk)
+    if paid:
+        changed = await Bill.filter(id=bill.pk, paid_at=None).update(paid_at=now, paid_by=by)
+        if not changed:
+            raise InvalidInput(N_("That bill is already marked as paid."))
+    else:
+        changed = await Bill.filter(id=bill.pk, paid_at__not_isnull=True).update(paid_at=None, paid_by=None)
+        if not changed:
+            raise InvalidInput(N_("That bill is already marked as unpaid."))
+    return await Bill.get(id=bill.pk)
+
+
+# ---------------------------------------------------------------- the open ledger
+
+
+@dataclass(frozen=True)
+class LedgerItem:
+    item: PurchaseItem
+    quantity: Decimal
+    value: int
+
+
+@dataclass(frozen=True)
+class Ledger:
+    purchase: Purchase
+    items: list[LedgerItem]
+    bills: list[Bill]
+
+    @property
+    def due_bills(self) -> list[Bill]:
+        return [bill for bill in self.bills if bill.total > 0]
+
+    @property
+    def delivery(self) -> int:
+        return sum(bill.delivery_share for bill in self.bills)
+
+    @property
+    def billed(self) -> int:
+        return sum(bill.total for bill in self.bills)
+
+    @property
+    def paid(self) -> int:
+        return sum(bill.total for bill in self.bills if bill.paid_at is not None)
+
+    @property
+    def outstanding(self) -> int:
+        return self.billed - self.paid
+
+    @property
+    def payers(self) -> int:
+        return sum(1 for bill in self.due_bills if bill.paid_at is not None)
+
+
+async def ledger(guild_id: int, purchase_id: int) -> Ledger:
+    purchase = await get_purchase(guild_id, purchase_id)
+    items = await items_of(purchase.pk)
+    quantities = await ordered_quantities(purchase.pk)
+    lines = await OrderLine.filter(purchase_id=purchase.pk)
+    values: dict[int, int] = {}
+    for line in lines:
+        price = next(item.unit_price for item in items if item.pk == line.item_id)
+        value = line.amount if line.amount is not None else money.line_value(line.quantity, price)
+        values[line.item_id] = values.get(line.item_id, 0) + value
+    rows = [LedgerItem(item, quantities.get(item.pk, Decimal(0)), values.get(item.pk, 0)) for item in items]
+    return Ledger(purchase, rows, await bills_of(purchase.pk))
+
+
+async def export_rows(guild_id: int, purchase_id: int) -> tuple[Purchase, list[OrderLine], list[Bill]]:
+    purchase = await get_purchase(guild_id, purchase_id)
+    lines = await OrderLine.filter(purchase_id=purchase.pk).prefetch_related("item").order_by("user_id", "item_id")
+    return purchase, list(lines), await bills_of(purchase.pk)
+
+
+async def recent_purchases(guild_id: int, search: str = "", limit: int = 25) -> list[Purchase]:
+    query = Purchase.filter(guild_id=guild_id)
+    if search.strip().lstrip("#").isdigit():
+        query = query.filter(id=int(search.strip().lstrip("#")))
+    elif search.strip():
+        query = query.filter(title__icontains=search.strip())
+    return await query.order_by("-id").limit(limit)

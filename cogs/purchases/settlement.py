@@ -1,0 +1,82 @@
+"""Closing a purchase, pure: which items reach their bulk minimum, and who owes what.
+
+Items whose total ordered quantity stays below the supplier's minimum are dropped; the
+delivery fee is split among the members whose remaining orders have value, in proportion
+to that value, so that the shares add up to the fee exactly.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from cogs.purchases.money import line_value, split
+
+
+@dataclass(frozen=True)
+class ItemTerms:
+    item_id: int
+    unit_price: int
+    bulk_min: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Order:
+    line_id: int
+    user_id: int
+    item_id: int
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class MemberBill:
+    user_id: int
+    goods: int
+    delivery_share: int
+
+    @property
+    def total(self) -> int:
+        return self.goods + self.delivery_share
+
+
+@dataclass
+class Settlement:
+    quantities: dict[int, Decimal] = field(default_factory=dict)  # item → total ordered
+    dropped: set[int] = field(default_factory=set)  # items below their bulk minimum
+    line_amounts: dict[int, int] = field(default_factory=dict)  # order line → value (0 if dropped)
+    bills: list[MemberBill] = field(default_factory=list)  # one per member who ordered anything
+
+    @property
+    def delivery_charged(self) -> int:
+        return sum(bill.delivery_share for bill in self.bills)
+
+
+def item_totals(items: list[ItemTerms], orders: list[Order]) -> dict[int, Decimal]:
+    totals = {item.item_id: Decimal(0) for item in items}
+    for order in orders:
+        totals[order.item_id] += order.quantity
+    return totals
+
+
+def below_minimum(items: list[ItemTerms], totals: dict[int, Decimal]) -> set[int]:
+    return {item.item_id for item in items if item.bulk_min is not None and totals[item.item_id] < item.bulk_min}
+
+
+def settle(items: list[ItemTerms], orders: list[Order], delivery_fee: int) -> Settlement:
+    prices = {item.item_id: item.unit_price for item in items}
+    totals = item_totals(items, orders)
+    dropped = below_minimum(items, totals)
+    amounts = {
+        order.line_id: 0 if order.item_id in dropped else line_value(order.quantity, prices[order.item_id])
+        for order in orders
+    }
+    goods: dict[int, int] = defaultdict(int)
+    for order in orders:
+        goods[order.user_id] += amounts[order.line_id]
+    members = sorted(goods)  # a stable order, so the same orders always give the same shares
+    payers = [user_id for user_id in members if goods[user_id] > 0]
+    # Nobody left to deliver to: no delivery, nothing to share.
+    shares = dict(zip(payers, split(delivery_fee, [goods[u] for u in payers]) if payers else [], strict=True))
+    bills = [MemberBill(user_id, goods[user_id], shares.get(user_id, 0)) for user_id in members]
+    return Settlement(quantities=totals, dropped=dropped, line_amounts=amounts, bills=bills)

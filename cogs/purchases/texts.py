@@ -1,0 +1,215 @@
+"""What people read about a purchase, in the current locale: card, cart, bill, ledger, CSV.
+
+Plain strings only (no Discord objects), so the wording is tested without a bot.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from cogs.purchases.money import format_money, format_quantity, to_major
+from cogs.purchases.service import CartLine, Ledger
+from gromada.i18n import _
+from models.purchases import Bill, OrderLine, Purchase, PurchaseItem, PurchaseStatus
+
+
+def when(moment) -> str:
+    """A deadline as Discord shows it: in each reader's own time zone, and how far away."""
+    stamp = int(moment.timestamp())
+    return f"<t:{stamp}:f> (<t:{stamp}:R>)"
+
+
+def price(purchase: Purchase, item: PurchaseItem) -> str:
+    return _("{price} per {unit}", price=format_money(item.unit_price, purchase.currency), unit=item.unit)
+
+
+def progress(item: PurchaseItem, ordered: Decimal) -> str:
+    if item.bulk_min is None:
+        return _("ordered: {ordered} {unit}", ordered=format_quantity(ordered), unit=item.unit)
+    mark = "✅" if ordered >= item.bulk_min else "⏳"
+    return _(
+        "{mark} ordered {ordered} of the minimum {minimum} {unit}",
+        mark=mark,
+        ordered=format_quantity(ordered),
+        minimum=format_quantity(item.bulk_min),
+        unit=item.unit,
+    )
+
+
+def card_title(purchase: Purchase) -> str:
+    return _("Joint purchase #{id}: {title}", id=purchase.pk, title=purchase.title)
+
+
+def card_description(purchase: Purchase, items: list[PurchaseItem], ordered: dict[int, Decimal]) -> str:
+    lines = []
+    if purchase.supplier:
+        lines.append(_("Supplier: {supplier}", supplier=purchase.supplier))
+    if purchase.status == PurchaseStatus.CLOSED:
+        lines.append(_("**Orders are closed.** Bills were sent by direct message; see yours with /purchase mine."))
+    else:
+        lines.append(_("Order by: {deadline}", deadline=when(purchase.deadline)))
+    if purchase.delivery_fee:
+        lines.append(
+            _(
+                "Delivery: {fee}, shared in proportion to each order's value.",
+                fee=format_money(purchase.delivery_fee, purchase.currency),
+            )
+        )
+    lines.append("")
+    for item in items:
+        status = _(" — dropped: below the minimum") if item.dropped else ""
+        lines.append(
+            f"**{item.name}** · {price(purchase, item)} · {progress(item, ordered.get(item.pk, Decimal(0)))}{status}"
+        )
+    if purchase.status == PurchaseStatus.OPEN:
+        lines.append("")
+        lines.append(_("Press **Order** to choose items and quantities; you can change them until the deadline."))
+    return "\n".join(lines)
+
+
+def cart_text(purchase: Purchase, lines: list[CartLine]) -> str:
+    head = _("**Your order in purchase #{id}: {title}**", id=purchase.pk, title=purchase.title)
+    if not lines:
+        return head + "\n" + _("Nothing yet. Choose an item below.")
+    body = [
+        _(
+            "{item}: {quantity} {unit} × {price} = {value}",
+            item=line.item.name,
+            quantity=format_quantity(line.quantity),
+            unit=line.item.unit,
+            price=format_money(line.item.unit_price, purchase.currency),
+            value=format_money(line.value, purchase.currency),
+        )
+        for line in lines
+    ]
+    total = sum(line.value for line in lines)
+    body.append(_("Total before delivery: **{total}**", total=format_money(total, purchase.currency)))
+    if purchase.status == PurchaseStatus.OPEN:
+        body.append(_("You can change or remove lines until {deadline}.", deadline=when(purchase.deadline)))
+    return head + "\n" + "\n".join(body)
+
+
+def bill_text(purchase: Purchase, bill: Bill, lines: list[CartLine]) -> str:
+    head = _("**Bill for joint purchase #{id}: {title}**", id=purchase.pk, title=purchase.title)
+    body = []
+    for line in lines:
+        if line.item.dropped:
+            body.append(
+                _(
+                    "{item}: {quantity} {unit} — dropped, the order did not reach the supplier's minimum. "
+                    "You pay nothing for it.",
+                    item=line.item.name,
+                    quantity=format_quantity(line.quantity),
+                    unit=line.item.unit,
+                )
+            )
+        else:
+            body.append(
+                _(
+                    "{item}: {quantity} {unit} × {price} = {value}",
+                    item=line.item.name,
+                    quantity=format_quantity(line.quantity),
+                    unit=line.item.unit,
+                    price=format_money(line.item.unit_price, purchase.currency),
+                    value=format_money(line.value, purchase.currency),
+                )
+            )
+    if bill.total == 0:
+        body.append(_("Nothing to pay: none of your items reached the supplier's minimum."))
+        return head + "\n" + "\n".join(body)
+    body.append(_("Share of delivery: {share}", share=format_money(bill.delivery_share, purchase.currency)))
+    body.append(_("**Total to pay: {total}**", total=format_money(bill.total, purchase.currency)))
+    if bill.paid_at is not None:
+        body.append(_("Paid. Thank you!"))
+    else:
+        body.append(_("Please pay the treasurer; they will mark your bill as paid."))
+    return head + "\n" + "\n".join(body)
+
+
+def dropped_notice(purchase: Purchase, items: list[PurchaseItem]) -> str:
+    names = ", ".join(item.name for item in items)
+    return _("Dropped in purchase #{id} (below the supplier's minimum): {items}", id=purchase.pk, items=names)
+
+
+def supplier_list(purchase: Purchase, items: list[PurchaseItem], ordered: dict[int, Decimal]) -> list[str]:
+    lines = [_("**Order list for the supplier: purchase #{id}, {title}**", id=purchase.pk, title=purchase.title)]
+    if purchase.supplier:
+        lines.append(_("Supplier: {supplier}", supplier=purchase.supplier))
+    kept = [item for item in items if not item.dropped and ordered.get(item.pk, Decimal(0)) > 0]
+    for item in kept:
+        lines.append(f"- {item.name}: {format_quantity(ordered[item.pk])} {item.unit}")
+    if not kept:
+        lines.append(_("Nothing to order: no item reached its minimum."))
+    dropped = [item for item in items if item.dropped]
+    if dropped:
+        lines.append(dropped_notice(purchase, dropped))
+    return lines
+
+
+def ledger_lines(ledger: Ledger, names: dict[int, str] | None) -> list[str]:
+    """The open ledger; `names` only for the treasurer and coordinators (None hides them)."""
+    purchase = ledger.purchase
+    currency = purchase.currency
+    lines = [_("**Ledger of purchase #{id}: {title}**", id=purchase.pk, title=purchase.title)]
+    for row in ledger.items:
+        status = _(" (dropped)") if row.item.dropped else ""
+        lines.append(
+            f"- {row.item.name}: {format_quantity(row.quantity)} {row.item.unit} · "
+            f"{format_money(row.value, currency)}{status}"
+        )
+    if purchase.status != PurchaseStatus.CLOSED:
+        lines.append(
+            _("Delivery fee: {fee}", fee=format_money(purchase.delivery_fee, currency)),
+        )
+        lines.append(_("Bills are written when orders close ({deadline}).", deadline=when(purchase.deadline)))
+        return lines
+    lines.append(_("Delivery fee charged: {fee}", fee=format_money(ledger.delivery, currency)))
+    lines.append(_("Billed: {amount}", amount=format_money(ledger.billed, currency)))
+    lines.append(_("Paid: {amount}", amount=format_money(ledger.paid, currency)))
+    lines.append(_("Outstanding: {amount}", amount=format_money(ledger.outstanding, currency)))
+    lines.append(_("Members who paid: {paid} of {total}", paid=ledger.payers, total=len(ledger.due_bills)))
+    if names is not None:
+        for bill in ledger.due_bills:
+            state = _("paid") if bill.paid_at is not None else _("unpaid")
+            name = names.get(bill.user_id, str(bill.user_id))
+            lines.append(f"- {name}: {format_money(bill.total, currency)} · {state}")
+    return lines
+
+
+CSV_HEADER = ("kind", "member_id", "member", "item", "unit", "quantity", "unit_price", "amount", "currency", "paid")
+
+
+def csv_text(purchase: Purchase, lines: list[OrderLine], bills: list[Bill], names: dict[int, str]) -> str:
+    """One row per order line, then per member their delivery share and bill total (major units)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    currency = purchase.currency
+
+    def amount(value: int | None) -> str:
+        return "" if value is None else str(to_major(value, currency))
+
+    for line in lines:
+        item = line.item
+        writer.writerow(
+            (
+                "line",
+                line.user_id,
+                names.get(line.user_id, ""),
+                item.name,
+                item.unit,
+                str(line.quantity),
+                amount(item.unit_price),
+                amount(line.amount),
+                currency,
+                "",
+            )
+        )
+    for bill in bills:
+        name = names.get(bill.user_id, "")
+        writer.writerow(("delivery", bill.user_id, name, "", "", "", "", amount(bill.delivery_share), currency, ""))
+        paid = "yes" if bill.paid_at is not None else "no"
+        writer.writerow(("total", bill.user_id, name, "", "", "", "", amount(bill.total), currency, paid))
+    return buffer.getvalue()

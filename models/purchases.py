@@ -1,0 +1,111 @@
+"""Joint purchases: a purchase with its items, members' order lines, and the bills at close.
+
+Money is stored in integer minor units of the purchase's currency (grosze, kopecks, cents);
+quantities are decimals (kilograms, litres), never floats.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class PurchaseStatus(StrEnum):
+    DRAFT = "draft"  # items being added, not visible to members
+    OPEN = "open"  # published: members order until the deadline
+    CLOSED = "closed"  # bills written; nothing changes but payments
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # the DM was refused; the bill stays readable with /purchase mine
+
+
+class Purchase(Model):
+    id = fields.IntField(primary_key=True)
+    guild_id = fields.BigIntField(db_index=True)
+    title = fields.CharField(max_length=100)
+    supplier = fields.CharField(max_length=100, default="")
+    currency = fields.CharField(max_length=3)
+    delivery_fee = fields.BigIntField(default=0)
+    deadline = fields.DatetimeField()
+    status = fields.CharEnumField(PurchaseStatus, max_length=10, default=PurchaseStatus.DRAFT)
+    created_by = fields.BigIntField()
+    channel_id = fields.BigIntField(null=True)
+    message_id = fields.BigIntField(null=True)
+    created_at = fields.DatetimeField()
+    # Touched by every order change, so an order and the close serialise on this row.
+    changed_at = fields.DatetimeField(null=True)
+    closed_at = fields.DatetimeField(null=True)
+    # Set once the coordinator has been sent the supplier order list.
+    supplier_list_sent = fields.BooleanField(default=False)
+
+    items: fields.ReverseRelation[PurchaseItem]
+
+    class Meta:
+        table = "purchase"
+
+
+class PurchaseItem(Model):
+    id = fields.IntField(primary_key=True)
+    purchase: fields.ForeignKeyRelation[Purchase] = fields.ForeignKeyField(
+        "purchases.Purchase", related_name="items", on_delete=fields.CASCADE
+    )
+    position = fields.IntField()
+    name = fields.CharField(max_length=80)
+    unit = fields.CharField(max_length=20)
+    unit_price = fields.BigIntField()
+    # The total quantity the supplier needs for this item, across all members.
+    bulk_min = fields.DecimalField(max_digits=14, decimal_places=3, null=True)
+    # The most one member may order of this item.
+    max_per_member = fields.DecimalField(max_digits=14, decimal_places=3, null=True)
+    dropped = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "purchase_item"
+        unique_together = (("purchase", "position"),)
+
+
+class OrderLine(Model):
+    """One member's quantity of one item: one row per (item, member), so nothing double counts."""
+
+    id = fields.IntField(primary_key=True)
+    purchase: fields.ForeignKeyRelation[Purchase] = fields.ForeignKeyField(
+        "purchases.Purchase", related_name="lines", on_delete=fields.CASCADE
+    )
+    item: fields.ForeignKeyRelation[PurchaseItem] = fields.ForeignKeyField(
+        "purchases.PurchaseItem", related_name="lines", on_delete=fields.CASCADE
+    )
+    user_id = fields.BigIntField()
+    quantity = fields.DecimalField(max_digits=14, decimal_places=3)
+    # Written at close: the line's value in minor units (0 when its item was dropped).
+    amount = fields.BigIntField(null=True)
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "purchase_order_line"
+        unique_together = (("item", "user_id"),)
+        indexes = (("purchase", "user_id"),)
+
+
+class Bill(Model):
+    """What one member owes for one purchase, written once at close."""
+
+    id = fields.IntField(primary_key=True)
+    purchase: fields.ForeignKeyRelation[Purchase] = fields.ForeignKeyField(
+        "purchases.Purchase", related_name="bills", on_delete=fields.CASCADE
+    )
+    user_id = fields.BigIntField()
+    goods = fields.BigIntField()
+    delivery_share = fields.BigIntField()
+    total = fields.BigIntField()
+    paid_at = fields.DatetimeField(null=True)
+    paid_by = fields.BigIntField(null=True)
+    delivery = fields.CharEnumField(DeliveryStatus, max_length=10, default=DeliveryStatus.PENDING)
+
+    class Meta:
+        table = "purchase_bill"
+        unique_together = (("purchase", "user_id"),)

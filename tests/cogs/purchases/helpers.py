@@ -1,0 +1,67 @@
+"""A cooperative's server for purchase tests: a coordinator, a treasurer and three members."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from models.purchases import Purchase
+from tests.helpers import Server, shown
+
+
+@dataclass
+class Coop:
+    env: Any
+    server: Server
+    coordinator: Any
+    treasurer: Any
+    members: list[Any]
+
+    @property
+    def general(self):
+        return self.server.general
+
+    async def open(self, title="Vegetables", deadline="2d", **options) -> Purchase:
+        result = await self.coordinator.slash(self.general, "purchase open", title=title, deadline=deadline, **options)
+        assert "#" in shown(result), shown(result)
+        return await Purchase.filter(title=title).order_by("-id").first()
+
+    async def item(self, purchase: Purchase, name: str, unit: str, price: str, **options):
+        return await self.coordinator.slash(
+            self.general, "purchase item", purchase=purchase.pk, name=name, unit=unit, price=price, **options
+        )
+
+    async def publish(self, purchase: Purchase):
+        result = await self.coordinator.slash(self.general, "purchase publish", purchase=purchase.pk)
+        await purchase.refresh_from_db()
+        return result
+
+    def card(self, purchase: Purchase):
+        return next(message for message in self.general.history() if message.id == purchase.message_id)
+
+    async def order(self, actor, purchase: Purchase, item_id: int, quantity: str):
+        """Order button → select the item → type the quantity; returns the cart shown after."""
+        cart = await actor.click(self.card(purchase), custom_id=f"purchase:order:{purchase.pk}")
+        return await self.choose(actor, cart, purchase, item_id, quantity)
+
+    async def choose(self, actor, cart, purchase: Purchase, item_id: int, quantity: str, page: int = 0):
+        modal = await actor.select(cart.response, [str(item_id)], custom_id=f"purchase:pick:{purchase.pk}:{page}")
+        assert modal.modal is not None, shown(modal)
+        return await actor.submit_modal(modal, {"quantity": quantity})
+
+
+async def make_coop(env) -> Coop:
+    server = Server(env)
+    await env.settle()
+    await server.admin.slash(server.general, "setup quickstart")
+    guild = server.guild
+    coordinator = guild.add_member(env.create_user("olga"), roles=[guild.roles["Order coordinator"]])
+    treasurer = guild.add_member(env.create_user("tomasz"), roles=[guild.roles["Treasurer"]])
+    members = [server.member] + [guild.add_member(env.create_user(name)) for name in ("celina", "dmitrij")]
+    await env.settle()
+    return Coop(env, server, coordinator, treasurer, members)
+
+
+def dms(actor) -> list[str]:
+    """Everything the bot wrote to this person by direct message."""
+    return [message.content for message in actor.user.dm_channel.history()]
