@@ -57,7 +57,7 @@ class Journey(Model):
 
 
 class BuddyProfile(Model):
-    """A buddy's own settings; a Buddy without a row is available at the server's capacity."""
+    """A buddy's own settings (a Buddy without a row is available at the server's capacity)."""
 
     id = fields.IntField(primary_key=True)
     guild_id = fields.BigIntField()

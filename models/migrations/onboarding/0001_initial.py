@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 ('capacity', fields.IntField(null=True)),
                 ('languages', fields.CharField(default='', max_length=200)),
             ],
-            options={'table': 'onboarding_buddy', 'app': 'onboarding', 'unique_together': (('guild_id', 'user_id'),), 'pk_attr': 'id', 'table_description': "A buddy's own settings; a Buddy without a row is available at the server's capacity."},
+            options={'table': 'onboarding_buddy', 'app': 'onboarding', 'unique_together': (('guild_id', 'user_id'),), 'pk_attr': 'id', 'table_description': "A buddy's own settings (a Buddy without a row is available at the server's capacity)."},
             bases=['Model'],
         ),
         ops.CreateModel(
