@@ -27,6 +27,8 @@ from models.onboarding import BuddySlot, Journey, JourneyStatus, Step
 
 log = logging.getLogger(__name__)
 RETRY_SOON = timedelta(minutes=1)
+# Who joins holding one of these roles is already part of the community.
+ALREADY_IN = ("member", "buddy", "moderator", "mediator")
 THREAD_ARCHIVE_MINUTES = 10080  # a week: conversations with a buddy can pause for days
 
 
@@ -48,20 +50,25 @@ class Flow:
     # ------------------------------------------------------------ joining
 
     async def on_join(self, member: discord.Member) -> None:
+        bound = await guild_config.bindings(member.guild.id)
+        if any(role.id in {bound.get((BindingKind.ROLE, key)) for key in ALREADY_IN} for role in member.roles):
+            return  # arrived with a community role (restored by an admin or a bot): not a newcomer
+        welcome_id = bound.get((BindingKind.CHANNEL, "welcome"))
+        if welcome_id is None:
+            return  # onboarding starts once /setup quickstart has given it a welcome channel
         moment = now()
         journey, resumed = await service.start_journey(member.guild.id, member.id, moment)
         if journey.status == JourneyStatus.COMPLETED:
-            await self._give_role(member, "member")
+            await self._give_role(member, bound.get((BindingKind.ROLE, "member")))
             return
-        await self._give_role(member, "newcomer")
-        await self.open_thread(journey, member, resumed=resumed)
+        await self._give_role(member, bound.get((BindingKind.ROLE, "newcomer")))
+        await self.open_thread(journey, member, resumed=resumed, welcome_id=welcome_id)
         after = await guild_config.get_option(member.guild.id, service.REMINDER_AFTER.key)
         await self.bot.timers.schedule(service.REMIND, moment + after, ref_id=journey.pk, guild_id=member.guild.id)
         if resumed and journey.step >= Step.INTRODUCED and journey.buddy_id is None:
             await self.find_buddy(journey, member.guild)
 
-    async def _give_role(self, member: discord.Member, purpose: str) -> None:
-        role_id = await guild_config.binding(member.guild.id, BindingKind.ROLE, purpose)
+    async def _give_role(self, member: discord.Member, role_id: int | None) -> None:
         role = member.guild.get_role(role_id) if role_id else None
         if role is None or role in member.roles:
             return
@@ -70,7 +77,15 @@ class Flow:
         except discord.HTTPException as error:
             log.warning("could not give %s to %s: %s", role, member.id, error)
 
-    async def open_thread(self, journey: Journey, member: discord.Member, *, resumed: bool, retry: bool = True) -> None:
+    async def open_thread(
+        self,
+        journey: Journey,
+        member: discord.Member,
+        *,
+        resumed: bool,
+        retry: bool = True,
+        welcome_id: int | None = None,
+    ) -> None:
         """Make sure the newcomer has a thread showing their current step.
 
         A refusal from Discord leaves the journey as it is (the thread id is kept as soon as
@@ -78,7 +93,7 @@ class Flow:
         which lets the scheduler retry with its own back-off.
         """
         try:
-            await self._open_thread(journey, member, resumed)
+            await self._open_thread(journey, member, resumed, welcome_id)
         except discord.HTTPException as error:
             if not retry:
                 raise
@@ -87,11 +102,13 @@ class Flow:
                 service.OPEN_THREAD, now() + RETRY_SOON, ref_id=journey.pk, guild_id=member.guild.id
             )
 
-    async def _open_thread(self, journey: Journey, member: discord.Member, resumed: bool) -> None:
+    async def _open_thread(
+        self, journey: Journey, member: discord.Member, resumed: bool, welcome_id: int | None
+    ) -> None:
         guild = member.guild
         thread = await self._existing_thread(guild, journey) if journey.thread_id else None
         if thread is None:
-            channel_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "welcome")
+            channel_id = welcome_id or await guild_config.binding(guild.id, BindingKind.CHANNEL, "welcome")
             channel = guild.get_channel(channel_id) if channel_id else None
             if not isinstance(channel, discord.TextChannel):
                 log.warning("no welcome channel on %s: newcomer %s waits", guild.id, member.id)

@@ -140,11 +140,6 @@ class Introduction:
     codes: list[str]
 
 
-def neutralise_mass_mentions(text: str) -> str:
-    """Keep @everyone and @here readable but harmless wherever the text ends up."""
-    return text.replace("@everyone", "@\u200beveryone").replace("@here", "@\u200bhere")
-
-
 async def check_introduction(
     journey: Journey, about: str, interests: str, languages: str, now: datetime, *, fallback_language: str
 ) -> Introduction:
@@ -164,12 +159,8 @@ async def check_introduction(
             interests=INTERESTS_LIMIT,
         )
     codes = language_codes(languages) or [fallback_language]
-    return Introduction(
-        about=neutralise_mass_mentions(about),
-        interests=neutralise_mass_mentions(interests),
-        languages=neutralise_mass_mentions(languages),
-        codes=codes,
-    )
+    # Posted inside an embed, whose text never pings (not even @everyone).
+    return Introduction(about=about, interests=interests, languages=languages, codes=codes)
 
 
 async def mark_introduced(journey: Journey, introduction: Introduction, now: datetime) -> None:

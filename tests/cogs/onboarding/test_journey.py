@@ -1,0 +1,128 @@
+"""The whole journey as people live it: join, values, introduction, buddy, sign-off."""
+
+from cogs.setup.service import values_cards
+from models.onboarding import BuddySlot, Journey, JourneyStatus, Step
+from tests.helpers import refusal, shown
+
+
+async def walk_values(newcomer, thread, cards: int):
+    step = thread.history()[-1]
+    for _ in range(cards - 1):
+        await newcomer.click(step, label="Next")
+        step = thread.history()[-1]
+    return await newcomer.click(step, label="I share these values")
+
+
+async def introduce(newcomer, thread, **values):
+    step = thread.history()[-1]
+    shown_modal = await newcomer.click(step, label="Introduce yourself")
+    fields = {"about": "I bake bread and fix bikes.", "interests": "gardening", "languages": "Polish, English"}
+    fields.update(values)
+    return await newcomer.submit_modal(shown_modal, fields)
+
+
+async def test_full_journey_from_join_to_member(simcord_env, community):
+    newcomer = await community.join("nowa")
+    guild = community.guild.me.guild
+    member = community.discord_member(newcomer)
+    assert guild.get_role(community.guild.roles["Newcomer"].id) in member.roles
+
+    thread = community.thread_of(newcomer)
+    first = thread.history()[-1]
+    cards = await values_cards(guild.id)
+    assert f"<@{newcomer.id}>" in first.content
+    assert first.embeds[0].title == cards[0].title
+    assert first.embeds[0].footer.text == f"Value 1 of {len(cards)}"
+    # Back on the first card goes nowhere; Next shows the second card in the same message.
+    await newcomer.click(first, label="Next")
+    assert thread.history()[-1].embeds[0].title == cards[1].title
+    await newcomer.click(thread.history()[-1], label="Back")
+    assert thread.history()[-1].embeds[0].title == cards[0].title
+
+    await walk_values(newcomer, thread, len(cards))
+    assert "Thank you for sharing our values" in thread.history()[-1].content
+    assert (await Journey.get(user_id=newcomer.id)).step == Step.VALUES
+
+    await introduce(newcomer, thread)
+    intro = community.channel_handle("introductions").last_message
+    assert f"<@{newcomer.id}>" in intro.content
+    assert intro.embeds[0].description == "I bake bread and fix bikes."
+    assert not intro.mention_everyone
+
+    journey = await Journey.get(user_id=newcomer.id)
+    assert journey.step == Step.MATCHED and journey.buddy_id in {buddy.id for buddy in community.buddies}
+    buddy = next(buddy for buddy in community.buddies if buddy.id == journey.buddy_id)
+    ping = thread.history()[-1]
+    assert f"<@{buddy.id}>" in ping.content
+    assert buddy.id in simcord_env.backend.get_channel(thread.id).thread_members
+
+    result = await buddy.click(ping, label="Welcome complete")
+
+    assert "Welcome complete!" in shown(result) or "Welcome complete!" in thread.history()[-1].content
+    member = community.discord_member(newcomer)
+    role_names = {role.name for role in member.roles}
+    assert "Member" in role_names and "Newcomer" not in role_names
+    stored = simcord_env.backend.get_channel(thread.id)
+    assert stored.thread_metadata.archived and stored.thread_metadata.locked
+    journey = await Journey.get(user_id=newcomer.id)
+    assert journey.status == JourneyStatus.COMPLETED and journey.buddy_id == buddy.id
+    assert not await BuddySlot.exists(buddy_id=buddy.id)
+
+
+async def test_only_the_buddy_can_sign_off(simcord_env, community):
+    newcomer = await community.join("nowa")
+    thread = community.thread_of(newcomer)
+    cards = await values_cards(community.guild.id)
+    await walk_values(newcomer, thread, len(cards))
+    await introduce(newcomer, thread)
+    ping = thread.history()[-1]
+    journey = await Journey.get(user_id=newcomer.id)
+    other_buddy = next(buddy for buddy in community.buddies if buddy.id != journey.buddy_id)
+    simcord_env.backend.add_thread_member(thread.id, other_buddy.id)
+
+    for person in (newcomer, other_buddy):
+        result = await person.click(ping, label="Welcome complete")
+        assert "Only the newcomer's buddy" in refusal(simcord_env, result)
+
+    assert (await Journey.get(user_id=newcomer.id)).status == JourneyStatus.ACTIVE
+    assert "Newcomer" in {role.name for role in community.discord_member(newcomer).roles}
+
+
+async def test_another_person_cannot_click_a_newcomers_steps(simcord_env, community):
+    newcomer = await community.join("nowa")
+    thread = community.thread_of(newcomer)
+    # Someone else in the thread (added by a moderator, say) still cannot take the newcomer's steps.
+    simcord_env.backend.add_thread_member(thread.id, community.admin.id)
+    result = await community.admin.click(thread.history()[-1], label="Next")
+
+    assert "belongs to someone else" in refusal(simcord_env, result)
+    assert (await Journey.get(user_id=newcomer.id)).card == 0
+
+
+async def test_empty_introduction_is_refused_and_the_draft_kept(simcord_env, community):
+    newcomer = await community.join("nowa")
+    thread = community.thread_of(newcomer)
+    await walk_values(newcomer, thread, len(await values_cards(community.guild.id)))
+
+    result = await introduce(newcomer, thread, about="   ", interests="chess and choirs")
+
+    assert "the “About you” field is empty" in refusal(simcord_env, result)
+    assert community.channel_handle("introductions").last_message is None
+    shown_modal = await newcomer.click(thread.history()[-1], label="Introduce yourself")
+    assert "chess and choirs" in str(shown_modal.modal)  # what they typed comes back
+    assert (await Journey.get(user_id=newcomer.id)).interests == "chess and choirs"
+
+
+async def test_long_introduction_with_everyone_is_posted_safely(simcord_env, community):
+    newcomer = await community.join("nowa")
+    thread = community.thread_of(newcomer)
+    await walk_values(newcomer, thread, len(await values_cards(community.guild.id)))
+    about = ("@everyone hello " * 400)[:4000]
+
+    await introduce(newcomer, thread, about=about)
+
+    intro = community.channel_handle("introductions").last_message
+    assert not intro.mention_everyone
+    assert intro.embeds[0].description == about.strip()  # in full, nothing cut
+    assert [user.id for user in intro.mentions] == [newcomer.id]
+    assert (await Journey.get(user_id=newcomer.id)).step == Step.MATCHED
