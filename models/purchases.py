@@ -88,7 +88,7 @@ class OrderLine(Model):
     class Meta:
         table = "purchase_order_line"
         unique_together = (("item", "user_id"),)
-        indexes = (("purchase", "user_id"),)
+        indexes = (("purchase_id", "user_id"),)
 
 
 class Bill(Model):

@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
                 ('amount', fields.BigIntField(null=True)),
                 ('updated_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'purchase_order_line', 'app': 'purchases', 'unique_together': (('item', 'user_id'),), 'indexes': [Index(fields=['purchase', 'user_id'])], 'pk_attr': 'id', 'table_description': "One member's quantity of one item: one row per (item, member), so nothing double counts."},
+            options={'table': 'purchase_order_line', 'app': 'purchases', 'unique_together': (('item', 'user_id'),), 'indexes': [Index(fields=['purchase_id', 'user_id'])], 'pk_attr': 'id', 'table_description': "One member's quantity of one item: one row per (item, member), so nothing double counts."},
             bases=['Model'],
         ),
     ]

@@ -1,0 +1,258 @@
+"""Refusals, restarts, failing Discord calls and races around joint purchases."""
+
+import asyncio
+
+import discord
+
+from cogs.purchases import service
+from gromada.bot import create_bot
+from gromada.errors import InvalidInput
+from models.purchases import Bill, DeliveryStatus, OrderLine, Purchase, PurchaseItem, PurchaseStatus
+from tests.cogs.purchases.helpers import dms, make_coop
+from tests.helpers import refusal, shown
+
+
+async def published(coop, **options):
+    purchase = await coop.open(**options)
+    await coop.item(purchase, "Potatoes", "kg", "2,50", bulk_min="10", max_per_member="8")
+    await coop.item(purchase, "Honey", "jar", "30")
+    await coop.publish(purchase)
+    items = await PurchaseItem.filter(purchase_id=purchase.pk).order_by("position")
+    return purchase, items
+
+
+async def test_only_coordinators_open_and_only_treasurers_record_payments(simcord_env):
+    coop = await make_coop(simcord_env)
+    member = coop.members[0]
+
+    opened = await member.slash(coop.general, "purchase open", title="Mine", deadline="1d")
+    assert "Only order coordinators" in refusal(simcord_env, opened)
+    assert not await Purchase.exists()
+
+    purchase, (_potatoes, honey) = await published(coop, delivery_fee="5")
+    await coop.order(member, purchase, honey.pk, "1")
+    await coop.coordinator.slash(coop.general, "purchase close", purchase=purchase.pk)
+
+    paid = await member.slash(coop.general, "purchase paid", purchase=purchase.pk, member=member)
+    assert "Only the treasurer" in refusal(simcord_env, paid)
+    exported = await member.slash(coop.general, "purchase export", purchase=purchase.pk)
+    assert "can export" in refusal(simcord_env, exported)
+    assert (await Bill.get(user_id=member.id)).paid_at is None
+
+    # A moderator (staff) may act as treasurer.
+    paid = await coop.server.admin.slash(coop.general, "purchase paid", purchase=purchase.pk, member=member)
+    assert "paid PLN35.00" in shown(paid)
+    again = await coop.server.admin.slash(coop.general, "purchase paid", purchase=purchase.pk, member=member)
+    assert "already marked as paid" in refusal(simcord_env, again)
+
+
+async def test_bad_input_is_refused_and_nothing_half_saved(simcord_env):
+    coop = await make_coop(simcord_env)
+    wrong_currency = await coop.coordinator.slash(
+        coop.general, "purchase open", title="Cheese", deadline="2d", currency="XYZ"
+    )
+    assert "not a currency code" in refusal(simcord_env, wrong_currency)
+    wrong_fee = await coop.coordinator.slash(
+        coop.general, "purchase open", title="Cheese", deadline="2d", delivery_fee="-3"
+    )
+    assert "cannot be negative" in refusal(simcord_env, wrong_fee)
+    assert not await Purchase.exists()
+
+    purchase = await coop.open(title="Cheese")
+    empty = await coop.coordinator.slash(coop.general, "purchase publish", purchase=purchase.pk)
+    assert "Add at least one item" in refusal(simcord_env, empty)
+    for price, message in (("-4,50", "cannot be negative"), ("cheap", "is not a number"), ("4,505", "decimal places")):
+        refused = await coop.item(purchase, "Gouda", "kg", price)
+        assert message in refusal(simcord_env, refused)
+    assert not await PurchaseItem.exists()
+    await purchase.refresh_from_db()
+    assert purchase.status == PurchaseStatus.DRAFT and purchase.message_id is None
+
+
+async def test_bad_quantities_and_orders_after_the_deadline_are_refused(simcord_env):
+    coop = await make_coop(simcord_env)
+    member = coop.members[0]
+    purchase, (potatoes, honey) = await published(coop, deadline="1d")
+
+    for quantity, message in (("9", "at most 8 kg of Potatoes"), ("-1", "negative"), ("lots", "not a number")):
+        result = await coop.order(member, purchase, potatoes.pk, quantity)
+        assert message in refusal(simcord_env, result)
+    assert not await OrderLine.exists()
+
+    # The modal was opened in time but submitted after the deadline.
+    cart = await member.click(coop.card(purchase), custom_id=f"purchase:order:{purchase.pk}")
+    modal = await member.select(cart.response, [str(honey.pk)], custom_id=f"purchase:pick:{purchase.pk}:0")
+    await simcord_env.advance_time(86400 + 60)
+    late = await member.submit_modal(modal, {"quantity": "1"})
+    assert "Orders for purchase" in refusal(simcord_env, late)
+    assert not await OrderLine.exists()
+    await purchase.refresh_from_db()
+    assert purchase.status == PurchaseStatus.CLOSED
+
+
+async def test_member_changes_and_removes_lines_in_the_cart(simcord_env):
+    coop = await make_coop(simcord_env)
+    member = coop.members[0]
+    purchase, (potatoes, honey) = await published(coop)
+
+    await coop.order(member, purchase, potatoes.pk, "3")
+    cart = await coop.order(member, purchase, honey.pk, "1")
+    assert "Total before delivery: **PLN37.50**" in shown(cart)
+
+    removed = await member.select(cart.response, [str(potatoes.pk)], custom_id=f"purchase:remove:{purchase.pk}")
+    assert "Potatoes" not in removed.response.content and "PLN30.00" in removed.response.content
+    assert await OrderLine.filter(user_id=member.id).count() == 1
+    mine = await member.slash(coop.general, "purchase mine", purchase=purchase.pk)
+    assert "Honey: 1 jar" in shown(mine)
+
+
+async def test_closing_twice_sends_each_bill_once(simcord_env):
+    coop = await make_coop(simcord_env)
+    member = coop.members[0]
+    purchase, (potatoes, _honey) = await published(coop)
+    await coop.order(member, purchase, potatoes.pk, "8")
+    await coop.order(coop.members[1], purchase, potatoes.pk, "2")
+
+    closed = await coop.coordinator.slash(coop.general, "purchase close", purchase=purchase.pk)
+    assert "2 bills written" in shown(closed)
+    again = await coop.coordinator.slash(coop.general, "purchase close", purchase=purchase.pk)
+    assert "already closed" in refusal(simcord_env, again)
+    # The deadline passes later: its timer was cancelled, and closing is idempotent anyway.
+    await simcord_env.advance_time(3 * 86400)
+
+    assert len([text for text in dms(member) if "Bill for joint purchase" in text]) == 1
+    assert await Bill.filter(purchase_id=purchase.pk).count() == 2
+
+
+async def test_restart_before_the_deadline_keeps_the_card_and_the_deadline(simcord_env, settings):
+    coop = await make_coop(simcord_env)
+    member, other = coop.members[:2]
+    purchase, (potatoes, honey) = await published(coop, deadline="3d")
+    await coop.order(member, purchase, potatoes.pk, "6")
+    # A cart opened before the restart...
+    cart = await other.click(coop.card(purchase), custom_id=f"purchase:order:{purchase.pk}")
+
+    await simcord_env.restart_bot(create_bot(settings))
+
+    # ...and the card's button both still work after it.
+    modal = await other.select(cart.response, [str(potatoes.pk)], custom_id=f"purchase:pick:{purchase.pk}:0")
+    await other.submit_modal(modal, {"quantity": "4"})
+    await coop.order(member, purchase, honey.pk, "1")
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(3 * 86400 + 60)
+    await simcord_env.restart_bot(create_bot(settings))
+
+    await purchase.refresh_from_db()
+    assert purchase.status == PurchaseStatus.CLOSED
+    assert {bill.user_id: bill.total for bill in await Bill.all()} == {member.id: 1500 + 3000, other.id: 1000}
+    assert len([text for text in dms(member) if "Bill for joint purchase" in text]) == 1
+
+
+async def test_failed_dm_keeps_the_bill_readable(simcord_env):
+    coop = await make_coop(simcord_env)
+    member, other = coop.members[:2]
+    purchase, (potatoes, _honey) = await published(coop)
+    await coop.order(member, purchase, potatoes.pk, "5")
+    await coop.order(other, purchase, potatoes.pk, "5")
+    # This member does not accept direct messages from server members.
+    simcord_env.inject_error(
+        "POST", f"/channels/{member.user.dm_channel.id}/messages", status=403, code=50007, times=None
+    )
+
+    closed = await coop.coordinator.slash(coop.general, "purchase close", purchase=purchase.pk)
+
+    assert "1 members could not get a direct message" in shown(closed)
+    assert (await Bill.get(user_id=member.id)).delivery == DeliveryStatus.FAILED
+    assert (await Bill.get(user_id=other.id)).delivery == DeliveryStatus.SENT
+    mine = shown(await member.slash(coop.general, "purchase mine"))
+    assert "Total to pay: PLN12.50" in mine
+
+
+async def test_failed_card_post_leaves_a_draft_that_can_be_published_again(simcord_env):
+    coop = await make_coop(simcord_env)
+    purchase = await coop.open()
+    await coop.item(purchase, "Potatoes", "kg", "2,50")
+    simcord_env.inject_error("POST", f"/channels/{coop.general.id}/messages", status=500)
+
+    failed = await coop.coordinator.slash(coop.general, "purchase publish", purchase=purchase.pk)
+    assert "Nothing was published" in refusal(simcord_env, failed)
+    await purchase.refresh_from_db()
+    assert purchase.status == PurchaseStatus.DRAFT
+
+    retried = await coop.publish(purchase)
+    assert "is open for orders" in shown(retried)
+    assert purchase.status == PurchaseStatus.OPEN and coop.card(purchase) is not None
+
+
+async def test_members_ordering_the_same_item_at_once_are_all_counted_once(simcord_env):
+    coop = await make_coop(simcord_env)
+    purchase, (potatoes, _honey) = await published(coop)
+    first = coop.members[0]
+
+    def order(actor, quantity):
+        return service.set_quantity(
+            guild_id=purchase.guild_id,
+            purchase_id=purchase.pk,
+            item_id=potatoes.pk,
+            user_id=actor.id,
+            quantity=quantity,
+            now=discord.utils.utcnow(),
+        )
+
+    # Everyone at once, and the first member twice (a double submit).
+    await asyncio.gather(order(first, "3"), *(order(actor, "3") for actor in coop.members))
+
+    lines = await OrderLine.filter(item_id=potatoes.pk)
+    assert len(lines) == 3 and len({line.user_id for line in lines}) == 3
+    assert sum(line.quantity for line in lines) == 9
+    cart = await first.click(coop.card(purchase), custom_id=f"purchase:order:{purchase.pk}")
+    assert "Potatoes: 3 kg" in shown(cart)
+
+
+async def test_orders_racing_the_close_are_either_billed_or_refused(simcord_env):
+    coop = await make_coop(simcord_env)
+    purchase, (potatoes, honey) = await published(coop)
+    now = discord.utils.utcnow()
+    orders = [
+        service.set_quantity(
+            guild_id=purchase.guild_id,
+            purchase_id=purchase.pk,
+            item_id=item.pk,
+            user_id=actor.id,
+            quantity="1",
+            now=now,
+        )
+        for actor in coop.members
+        for item in (potatoes, honey)
+    ]
+
+    outcomes = await asyncio.gather(
+        *orders[:3], service.close_purchase(purchase.pk, now), *orders[3:], return_exceptions=True
+    )
+
+    refused = [outcome for outcome in outcomes if isinstance(outcome, InvalidInput)]
+    assert all(not isinstance(outcome, Exception) or isinstance(outcome, InvalidInput) for outcome in outcomes)
+    lines = await OrderLine.filter(purchase_id=purchase.pk)
+    assert len(lines) + len(refused) == 6
+    # Every order that landed was billed: none slipped in after the bills were written.
+    assert all(line.amount is not None for line in lines)
+    bills = await Bill.filter(purchase_id=purchase.pk)
+    assert sum(bill.goods for bill in bills) == sum(line.amount for line in lines)
+
+
+async def test_many_items_page_through_the_select(simcord_env):
+    coop = await make_coop(simcord_env)
+    member = coop.members[0]
+    purchase = await coop.open()
+    for number in range(30):
+        await coop.item(purchase, f"Spice {number:02}", "g", "1")
+    await coop.publish(purchase)
+    last = await PurchaseItem.get(purchase_id=purchase.pk, name="Spice 29")
+
+    cart = await member.click(coop.card(purchase), custom_id=f"purchase:order:{purchase.pk}")
+    select = next(row for row in cart.response.components)["components"][0]
+    assert len(select["options"]) == 25
+    page = await member.click(cart.response, custom_id=f"purchase:items:{purchase.pk}:1")
+    assert "Items 26–30 of 30" in page.response.content
+    ordered = await coop.choose(member, page, purchase, last.pk, "250", page=1)
+    assert "Spice 29: 250 g" in shown(ordered)
