@@ -13,7 +13,7 @@ from cogs.purchases.closing import close_and_notify, on_deadline
 from cogs.purchases.money import format_money
 from cogs.purchases.views import card_embed, card_view, refresh_card, send_cart
 from gromada.errors import DiscordRefused, InvalidInput, NotAllowed
-from gromada.i18n import N_, _, use_locale
+from gromada.i18n import N_, _, _n, use_locale
 from gromada.interactions import language_for_guild
 from gromada.scheduler import now
 from gromada.ui import Pager, paginate_lines, reply, truncate
@@ -157,10 +157,21 @@ class PurchasesCog(commands.Cog):
         await close_and_notify(self.bot, row.pk)
         bills = await service.bills_of(row.pk)
         failed = sum(1 for bill in bills if bill.delivery == DeliveryStatus.FAILED)
-        lines = [_("Purchase #{id} is closed: {n} bills written.", id=row.pk, n=len(bills))]
+        lines = [
+            _n(
+                "Purchase #{id} is closed: {n} bill written.",
+                "Purchase #{id} is closed: {n} bills written.",
+                len(bills),
+                id=row.pk,
+            )
+        ]
         if failed:
             lines.append(
-                _("{n} members could not get a direct message; they see their bill with /purchase mine.", n=failed)
+                _n(
+                    "{n} member could not get a direct message; they see their bill with /purchase mine.",
+                    "{n} members could not get a direct message; they see their bill with /purchase mine.",
+                    failed,
+                )
             )
         await reply(interaction, "\n".join(lines))
 

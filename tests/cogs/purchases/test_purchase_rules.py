@@ -9,7 +9,7 @@ from gromada.bot import create_bot
 from gromada.errors import InvalidInput
 from models.purchases import Bill, DeliveryStatus, OrderLine, Purchase, PurchaseItem, PurchaseStatus
 from tests.cogs.purchases.helpers import dms, make_coop
-from tests.helpers import refusal, shown
+from tests.helpers import refusal, shown, speaking
 
 
 async def published(coop, **options):
@@ -161,7 +161,7 @@ async def test_failed_dm_keeps_the_bill_readable(simcord_env):
 
     closed = await coop.coordinator.slash(coop.general, "purchase close", purchase=purchase.pk)
 
-    assert "1 members could not get a direct message" in shown(closed)
+    assert "1 member could not get a direct message" in shown(closed)
     assert (await Bill.get(user_id=member.id)).delivery == DeliveryStatus.FAILED
     assert (await Bill.get(user_id=other.id)).delivery == DeliveryStatus.SENT
     mine = shown(await member.slash(coop.general, "purchase mine"))
@@ -256,3 +256,18 @@ async def test_many_items_page_through_the_select(simcord_env):
     assert "Items 26–30 of 30" in page.response.content
     ordered = await coop.choose(member, page, purchase, last.pk, "250", page=1)
     assert "Spice 29: 250 g" in shown(ordered)
+
+
+async def test_polish_member_orders_in_polish_and_gets_a_polish_bill(simcord_env, monkeypatch):
+    coop = await make_coop(simcord_env)
+    member = coop.members[0]
+    purchase, (_potatoes, honey) = await published(coop, delivery_fee="2,50")
+
+    with speaking(monkeypatch, member, "pl"):
+        cart = await coop.order(member, purchase, honey.pk, "2")
+    assert "Twoje zamówienie" in shown(cart) and "60,00\xa0zł" in shown(cart)
+
+    await simcord_env.advance_time(2 * 86400 + 60)
+
+    bill = "\n".join(dms(member))
+    assert "Rachunek za wspólny zakup" in bill and "Do zapłaty: 62,50\xa0zł" in bill
