@@ -195,7 +195,18 @@ class Flow:
 
     # ------------------------------------------------------------ buddies
 
+    @staticmethod
+    async def _members_known(guild: discord.Guild) -> discord.Guild:
+        """Role holders come from the member cache, which is empty until the guild is chunked."""
+        if not guild.chunked:
+            await guild.chunk()
+        return guild
+
+    async def _member(self, guild: discord.Guild, user_id: int) -> discord.Member | None:
+        return guild.get_member(user_id) or (await self._members_known(guild)).get_member(user_id)
+
     async def _buddy_holders(self, guild: discord.Guild) -> list[int]:
+        await self._members_known(guild)
         role_id = await guild_config.binding(guild.id, BindingKind.ROLE, "buddy")
         role = guild.get_role(role_id) if role_id else None
         return [member.id for member in role.members if not member.bot] if role else []
@@ -207,7 +218,7 @@ class Flow:
         capacity = await guild_config.get_option(guild.id, service.CAPACITY.key)
         slot = await service.assign_buddy(journey, await self._buddy_holders(guild), capacity, now(), exclude=exclude)
         if slot is None:
-            if journey.status == JourneyStatus.ACTIVE and journey.buddy_id is None:
+            if journey.status == JourneyStatus.ACTIVE and not await service.has_buddy_slot(journey.pk):
                 await self._nobody_free(journey, guild)
             return None
         try:
@@ -220,6 +231,7 @@ class Flow:
             log.warning("could not bring buddy %s to journey %s: %s", slot.buddy_id, journey.pk, error)
             await self.bot.timers.schedule(service.MATCH, now() + RETRY_SOON, ref_id=journey.pk, guild_id=guild.id)
             return None
+        await service.confirm_buddy(journey, slot, now())
         response = await guild_config.get_option(guild.id, service.BUDDY_RESPONSE.key)
         await self.bot.timers.schedule(
             service.BUDDY_CHECK, slot.assigned_at + response, ref_id=slot.pk, guild_id=guild.id
@@ -230,7 +242,7 @@ class Flow:
         thread = await self.thread_of(guild, journey)
         if thread is None:
             raise ThreadGone(journey.pk)
-        buddy = guild.get_member(slot.buddy_id) or discord.Object(slot.buddy_id)
+        buddy = discord.Object(slot.buddy_id)
         with use_locale(await language_for_guild(self.bot, guild.id)):
             # The explicit ping adds the buddy to the private thread.
             await thread.send(
@@ -293,7 +305,7 @@ class Flow:
         staff = await is_moderator(actor)
         journey = await service.completion_target(journey_id, actor.id, staff)
         guild = actor.guild
-        newcomer = guild.get_member(journey.user_id)
+        newcomer = await self._member(guild, journey.user_id)
         if newcomer is not None:
             await self._graduate(newcomer)
         journey, slot = await service.complete(journey_id, actor.id, staff, now())
@@ -365,7 +377,7 @@ class Flow:
 
     async def on_open_thread_due(self, timer: Timer) -> None:
         journey, guild = await self._journey_and_guild(timer.ref_id)
-        member = guild.get_member(journey.user_id) if guild else None
+        member = await self._member(guild, journey.user_id) if guild else None
         if member is None or (journey.thread_id and journey.step_message_id):
             return
         await self.open_thread(journey, member, resumed=False, retry=False)
@@ -417,7 +429,7 @@ class Flow:
         await self._thank_replaced(guild, slot.buddy_id, journey.user_id)
 
     async def _thank_replaced(self, guild: discord.Guild, buddy_id: int, newcomer_id: int) -> None:
-        buddy = guild.get_member(buddy_id)
+        buddy = await self._member(guild, buddy_id)
         if buddy is None:
             return
         with use_locale(await language_for_member(self.bot, buddy_id, guild.id)):

@@ -254,7 +254,10 @@ async def _take_slot(journey: Journey, buddy_id: int, capacity: int, now: dateti
 async def assign_buddy(
     journey: Journey, holder_ids: list[int], default_capacity: int, now: datetime, *, exclude: tuple[int, ...] = ()
 ) -> BuddySlot | None:
-    """Give the newcomer the best free buddy, race-free; None when nobody is free."""
+    """Reserve the best free buddy's slot, race-free; None when nobody is free (or one is reserved).
+
+    The journey itself names the buddy only after they were told (`confirm_buddy`).
+    """
     if journey.status != JourneyStatus.ACTIVE or await BuddySlot.exists(journey_id=journey.pk):
         return None
     pool = await candidates(journey.guild_id, holder_ids, default_capacity)
@@ -265,14 +268,21 @@ async def assign_buddy(
             slot = await _take_slot(journey, buddy_id, capacity_of[buddy_id], now)
         except Conflict:
             return None
-        if slot is None:
-            continue
-        await Journey.filter(id=journey.pk).update(buddy_id=buddy_id, team_notified_at=None)
-        await Journey.filter(id=journey.pk, matched_at=None).update(matched_at=now)
-        await Journey.filter(id=journey.pk, step=Step.INTRODUCED).update(step=Step.MATCHED)
-        await journey.refresh_from_db()
-        return slot
+        if slot is not None:
+            return slot
     return None
+
+
+async def confirm_buddy(journey: Journey, slot: BuddySlot, now: datetime) -> None:
+    """The buddy was brought into the thread: the journey now has them."""
+    await Journey.filter(id=journey.pk).update(buddy_id=slot.buddy_id, team_notified_at=None)
+    await Journey.filter(id=journey.pk, matched_at=None).update(matched_at=now)
+    await Journey.filter(id=journey.pk, step=Step.INTRODUCED).update(step=Step.MATCHED)
+    await journey.refresh_from_db()
+
+
+async def has_buddy_slot(journey_id: int) -> bool:
+    return await BuddySlot.exists(journey_id=journey_id)
 
 
 async def release_slot(journey_id: int, *, keep_buddy: bool = False) -> BuddySlot | None:

@@ -2,23 +2,8 @@
 
 from cogs.setup.service import values_cards
 from models.onboarding import BuddySlot, Journey, JourneyStatus, Step
+from tests.cogs.onboarding.helpers import introduce, walk_values
 from tests.helpers import refusal, shown
-
-
-async def walk_values(newcomer, thread, cards: int):
-    step = thread.history()[-1]
-    for _ in range(cards - 1):
-        await newcomer.click(step, label="Next")
-        step = thread.history()[-1]
-    return await newcomer.click(step, label="I share these values")
-
-
-async def introduce(newcomer, thread, **values):
-    step = thread.history()[-1]
-    shown_modal = await newcomer.click(step, label="Introduce yourself")
-    fields = {"about": "I bake bread and fix bikes.", "interests": "gardening", "languages": "Polish, English"}
-    fields.update(values)
-    return await newcomer.submit_modal(shown_modal, fields)
 
 
 async def test_full_journey_from_join_to_member(simcord_env, community):
@@ -39,7 +24,7 @@ async def test_full_journey_from_join_to_member(simcord_env, community):
     await newcomer.click(thread.history()[-1], label="Back")
     assert thread.history()[-1].embeds[0].title == cards[0].title
 
-    await walk_values(newcomer, thread, len(cards))
+    await walk_values(newcomer, thread)
     assert "Thank you for sharing our values" in thread.history()[-1].content
     assert (await Journey.get(user_id=newcomer.id)).step == Step.VALUES
 
@@ -72,8 +57,7 @@ async def test_full_journey_from_join_to_member(simcord_env, community):
 async def test_only_the_buddy_can_sign_off(simcord_env, community):
     newcomer = await community.join("nowa")
     thread = community.thread_of(newcomer)
-    cards = await values_cards(community.guild.id)
-    await walk_values(newcomer, thread, len(cards))
+    await walk_values(newcomer, thread)
     await introduce(newcomer, thread)
     ping = thread.history()[-1]
     journey = await Journey.get(user_id=newcomer.id)
@@ -102,7 +86,7 @@ async def test_another_person_cannot_click_a_newcomers_steps(simcord_env, commun
 async def test_empty_introduction_is_refused_and_the_draft_kept(simcord_env, community):
     newcomer = await community.join("nowa")
     thread = community.thread_of(newcomer)
-    await walk_values(newcomer, thread, len(await values_cards(community.guild.id)))
+    await walk_values(newcomer, thread)
 
     result = await introduce(newcomer, thread, about="   ", interests="chess and choirs")
 
@@ -116,7 +100,7 @@ async def test_empty_introduction_is_refused_and_the_draft_kept(simcord_env, com
 async def test_long_introduction_with_everyone_is_posted_safely(simcord_env, community):
     newcomer = await community.join("nowa")
     thread = community.thread_of(newcomer)
-    await walk_values(newcomer, thread, len(await values_cards(community.guild.id)))
+    await walk_values(newcomer, thread)
     about = ("@everyone hello " * 400)[:4000]
 
     await introduce(newcomer, thread, about=about)
@@ -124,5 +108,5 @@ async def test_long_introduction_with_everyone_is_posted_safely(simcord_env, com
     intro = community.channel_handle("introductions").last_message
     assert not intro.mention_everyone
     assert intro.embeds[0].description == about.strip()  # in full, nothing cut
-    assert [user.id for user in intro.mentions] == [newcomer.id]
+    assert simcord_env.backend.get_message(intro.channel.id, intro.id).ping_user_ids == [newcomer.id]
     assert (await Journey.get(user_id=newcomer.id)).step == Step.MATCHED

@@ -1,0 +1,138 @@
+"""Restarts, Discord failing in the middle, and newcomers racing for the same buddies."""
+
+import asyncio
+
+import discord
+
+from cogs.onboarding import service
+from gromada.bot import create_bot
+from models.core import Timer, TimerStatus
+from models.onboarding import BuddySlot, Journey, Step
+from tests.cogs.onboarding.helpers import introduce, walk_values
+from tests.helpers import shown
+
+MINUTE = 60
+
+
+async def test_buttons_keep_working_after_a_restart(simcord_env, community, settings):
+    newcomer = await community.join("nowa")
+    thread = community.thread_of(newcomer)
+    await newcomer.click(thread.history()[-1], label="Next")
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await walk_values(newcomer, thread)
+    await simcord_env.restart_bot(create_bot(settings))
+    await introduce(newcomer, thread)
+    await simcord_env.restart_bot(create_bot(settings))
+
+    journey = await Journey.get(user_id=newcomer.id)
+    buddy = next(buddy for buddy in community.buddies if buddy.id == journey.buddy_id)
+    # The bot still knows the thread after the restart: the buddy's message counts.
+    await buddy.send(thread, "Hello there!")
+    assert (await BuddySlot.get(journey_id=journey.pk)).spoke_at is not None
+    await buddy.click(thread.history()[-2], label="Welcome complete")
+    assert (await Journey.get(user_id=newcomer.id)).step == Step.COMPLETED
+    assert "Member" in {role.name for role in community.discord_member(newcomer).roles}
+
+
+async def test_thread_creation_failing_is_retried(simcord_env, community):
+    simcord_env.inject_error("POST", "/channels/*/threads", status=403, code=50013, message="Missing Permissions")
+
+    newcomer = await community.join("nowa")
+
+    journey = await Journey.get(user_id=newcomer.id)
+    assert journey.thread_id is None and journey.step == Step.JOINED
+    assert community.channel_handle("welcome").threads == []
+    assert "Newcomer" in {role.name for role in community.discord_member(newcomer).roles}
+    retry = await Timer.get(kind=service.OPEN_THREAD, ref_id=journey.pk)
+    assert retry.status == TimerStatus.PENDING
+
+    await simcord_env.advance_time(2 * MINUTE)
+
+    thread = community.thread_of(newcomer)
+    assert f"<@{newcomer.id}>" in thread.history()[-1].content
+    journey = await Journey.get(user_id=newcomer.id)
+    assert journey.thread_id == thread.id and journey.step_message_id == thread.history()[-1].id
+    assert len(community.channel_handle("welcome").threads) == 1
+
+
+async def test_first_message_failing_keeps_the_thread_and_posts_later(simcord_env, community):
+    simcord_env.inject_error("POST", "/channels/*/messages", status=403, code=50013, message="Missing Permissions")
+
+    newcomer = await community.join("nowa")
+
+    journey = await Journey.get(user_id=newcomer.id)
+    assert journey.thread_id is not None and journey.step_message_id is None
+    await simcord_env.advance_time(2 * MINUTE)
+
+    # The same thread, now with the first step; no second thread was opened.
+    threads = community.channel_handle("welcome").threads
+    assert [thread.id for thread in threads] == [journey.thread_id]
+    thread = community.thread_of(newcomer)
+    assert thread.history()[-1].embeds and (await Journey.get(user_id=newcomer.id)).step_message_id
+
+
+async def test_buddy_ping_failing_frees_the_slot_and_retries(simcord_env, community):
+    newcomer = await community.join("nowa")
+    thread = community.thread_of(newcomer)
+    await walk_values(newcomer, thread)
+    simcord_env.inject_error("POST", f"/channels/{thread.id}/messages", status=403, code=50013)
+
+    result = await introduce(newcomer, thread)
+
+    assert "Your introduction is posted" in thread.history()[-1].content or shown(result) is not None
+    journey = await Journey.get(user_id=newcomer.id)
+    assert journey.step == Step.INTRODUCED and journey.buddy_id is None
+    assert await BuddySlot.all().count() == 0
+    await simcord_env.advance_time(2 * MINUTE)
+    journey = await Journey.get(user_id=newcomer.id)
+    assert journey.step == Step.MATCHED and await BuddySlot.filter(journey_id=journey.pk).count() == 1
+    assert f"<@{journey.buddy_id}>, you are the buddy" in thread.history()[-1].content
+
+
+async def test_two_newcomers_at_once_get_different_buddies(simcord_env, community):
+    for buddy in community.buddies:
+        await buddy.slash(community.general, "buddy capacity", newcomers=1)
+        await buddy.slash(community.general, "buddy available", state="off")
+    # Both join in the same moment, then both introduce themselves while no buddy is free.
+    first = community.guild.add_member(simcord_env.create_user("pierwsza"))
+    second = community.guild.add_member(simcord_env.create_user("druga"))
+    await simcord_env.settle()
+    for person in (first, second):
+        await walk_values(person, community.thread_of(person))
+        await introduce(person, community.thread_of(person))
+    journeys = [await Journey.get(user_id=person.id) for person in (first, second)]
+    assert [journey.buddy_id for journey in journeys] == [None, None]
+    for buddy in community.buddies:
+        await service.set_available(community.guild.id, buddy.id, True)
+
+    # Both buddies become free at once and both newcomers are matched concurrently.
+    flow = simcord_env.bot.get_cog("OnboardingCog").flow
+    guild = simcord_env.bot.get_guild(community.guild.id)
+    await asyncio.gather(*(flow.find_buddy(journey, guild) for journey in journeys))
+    await simcord_env.settle()
+
+    buddies = [(await Journey.get(user_id=person.id)).buddy_id for person in (first, second)]
+    assert sorted(buddies) == sorted(buddy.id for buddy in community.buddies)
+    for buddy in community.buddies:
+        assert await BuddySlot.filter(buddy_id=buddy.id).count() == 1
+
+
+async def test_concurrent_matching_never_overbooks(simcord_env, community):
+    """The service itself, many newcomers at once, straight at the database."""
+    guild_id = community.guild.id
+    holders = [buddy.id for buddy in community.buddies]
+    now = discord.utils.utcnow()
+    journeys = []
+    for user_id in range(1, 7):
+        journey, _ = await service.start_journey(guild_id, user_id, now)
+        await Journey.filter(id=journey.pk).update(step=Step.INTRODUCED, introduced_at=now)
+        journeys.append(await Journey.get(id=journey.pk))
+
+    slots = await asyncio.gather(*(service.assign_buddy(j, holders, 2, now) for j in journeys))
+
+    assigned = [slot for slot in slots if slot is not None]
+    assert len(assigned) == 4  # two buddies with two slots each
+    for buddy_id in holders:
+        assert await BuddySlot.filter(buddy_id=buddy_id).count() == 2
+    assert len({slot.journey_id for slot in assigned}) == 4

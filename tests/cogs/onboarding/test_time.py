@@ -1,0 +1,80 @@
+"""Deadlines on the bot clock: the idle reminder and the silent buddy's replacement."""
+
+from gromada.bot import create_bot
+from models.onboarding import BuddySlot, Journey
+from tests.cogs.onboarding.helpers import ready_for_a_buddy
+from tests.helpers import refusal
+
+HOUR = 3600
+
+
+def reminders(thread) -> list[str]:
+    return [message.content for message in thread.history() if "gentle reminder" in message.content]
+
+
+async def test_idle_newcomer_gets_one_reminder_after_24_hours(simcord_env, community):
+    newcomer = await community.join("nowa")
+    thread = community.thread_of(newcomer)
+
+    await simcord_env.advance_time(23 * HOUR)
+    assert reminders(thread) == []
+    await simcord_env.advance_time(2 * HOUR)
+    assert reminders(thread) == [
+        f"Hi <@{newcomer.id}>! Just a gentle reminder: your welcome is waiting for you above, whenever you are ready."
+    ]
+    assert simcord_env.backend.get_message(thread.id, thread.history()[-1].id).ping_user_ids == [newcomer.id]
+
+    await simcord_env.advance_time(72 * HOUR)
+    assert len(reminders(thread)) == 1
+
+
+async def test_activity_pushes_the_reminder_back(simcord_env, community, settings):
+    newcomer = await community.join("nowa")
+    thread = community.thread_of(newcomer)
+
+    await simcord_env.advance_time(20 * HOUR)
+    await newcomer.click(thread.history()[-1], label="Next")
+    # The bot restarts in between: the deadline is a row, not a job in memory.
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(10 * HOUR)
+    assert reminders(thread) == []
+
+    await simcord_env.advance_time(15 * HOUR)
+    assert len(reminders(thread)) == 1
+
+
+async def test_silent_buddy_is_replaced_after_48_hours(simcord_env, community):
+    newcomer, thread = await ready_for_a_buddy(community, "nowa")
+    first = (await Journey.get(user_id=newcomer.id)).buddy_id
+    first_buddy, second_buddy = sorted(community.buddies, key=lambda buddy: buddy.id != first)
+
+    await simcord_env.advance_time(47 * HOUR)
+    assert (await Journey.get(user_id=newcomer.id)).buddy_id == first_buddy.id
+    await simcord_env.advance_time(2 * HOUR)
+
+    journey = await Journey.get(user_id=newcomer.id)
+    assert journey.buddy_id == second_buddy.id
+    assert await BuddySlot.filter(buddy_id=first_buddy.id).count() == 0
+    ping = next(m for m in reversed(thread.history()) if f"<@{second_buddy.id}>, you are the buddy" in m.content)
+    assert simcord_env.backend.get_message(thread.id, ping.id).ping_user_ids == [second_buddy.id]
+    assert second_buddy.id in simcord_env.backend.get_channel(thread.id).thread_members
+    told = first_buddy.user.dm_channel.last_message
+    assert "another buddy is now welcoming" in told.content and "thank you for being a buddy" in told.content
+
+    # The new buddy's sign-off button works; the old one's no longer does.
+    result = await first_buddy.click(ping, label="Welcome complete")
+    assert "Only the newcomer's buddy" in refusal(simcord_env, result)
+
+
+async def test_buddy_who_wrote_in_the_thread_stays(simcord_env, community):
+    newcomer, thread = await ready_for_a_buddy(community, "nowa")
+    journey = await Journey.get(user_id=newcomer.id)
+    buddy = next(buddy for buddy in community.buddies if buddy.id == journey.buddy_id)
+
+    await simcord_env.advance_time(30 * HOUR)
+    await buddy.send(thread, "Hi! Welcome, happy to meet you.")
+    await simcord_env.advance_time(30 * HOUR)
+
+    assert (await Journey.get(user_id=newcomer.id)).buddy_id == buddy.id
+    assert (await BuddySlot.get(buddy_id=buddy.id)).spoke_at is not None
+    assert buddy.user.dm_channel.last_message is None
