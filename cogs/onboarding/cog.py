@@ -15,7 +15,7 @@ from gromada import guild_config
 from gromada.checks import moderator_only, require_guild, require_moderator
 from gromada.durations import format_duration
 from gromada.errors import NotAllowed, NotConfigured
-from gromada.i18n import N_, _
+from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
 from gromada.ui import reply
 from models.core import BindingKind
@@ -41,9 +41,6 @@ class OnboardingCog(commands.Cog):
         bot.add_timer_handler(service.BUDDY_CHECK, self.flow.on_buddy_check_due)
         bot.add_timer_handler(service.MATCH, self.flow.on_match_due)
         bot.add_dynamic_items(*views.DYNAMIC_ITEMS)
-
-    async def cog_load(self) -> None:
-        await self.flow.load()
 
     # ------------------------------------------------------------ listeners
 
@@ -103,9 +100,10 @@ class OnboardingCog(commands.Cog):
         active = await service.active_count(member.guild.id, member.id)
         await reply(
             interaction,
-            _(
-                "You now look after at most {capacity} newcomers at once (now: {active}).",
-                capacity=newcomers,
+            _n(
+                "You now look after at most {n} newcomer at once (now: {active}).",
+                "You now look after at most {n} newcomers at once (now: {active}).",
+                newcomers,
                 active=active,
             ),
         )
@@ -131,7 +129,7 @@ class OnboardingCog(commands.Cog):
     @moderator_only()
     async def funnel(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30) -> None:
         figures = await service.funnel_since(interaction.guild_id, now() - timedelta(days=days))
-        lines = [_("**Onboarding in the last {days} days**", days=days)]
+        lines = [_n("**Onboarding in the last {n} day**", "**Onboarding in the last {n} days**", days)]
         for stage in figures:
             line = f"{_(MILESTONE_LABELS[stage.milestone])}: {stage.reached}"
             if stage.median_from_previous is not None:

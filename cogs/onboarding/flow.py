@@ -39,10 +39,13 @@ class Flow:
         self.bot = bot
         # thread id -> (journey id, newcomer id): lets on_message skip every other channel
         # without touching the database.
-        self.threads: dict[int, tuple[int, int]] = {}
+        self.threads: dict[int, tuple[int, int]] | None = None
 
-    async def load(self) -> None:
-        self.threads = await service.active_threads()
+    async def _known_threads(self) -> dict[int, tuple[int, int]]:
+        """Loaded on first use (not at cog load, when tools load the cogs without a database)."""
+        if self.threads is None:
+            self.threads = await service.active_threads()
+        return self.threads
 
     async def cards(self, guild_id: int) -> list[ValueCardSpec]:
         return await values_cards(guild_id)
@@ -123,7 +126,7 @@ class Flow:
             await service.set_thread(journey.pk, thread.id)
             journey.thread_id, journey.step_message_id = thread.id, None
             resumed = False
-        self.threads[thread.id] = (journey.pk, journey.user_id)
+        (await self._known_threads())[thread.id] = (journey.pk, journey.user_id)
         if journey.step_message_id and not resumed:
             return
         language = await language_for_member(self.bot, member.id, guild.id)
@@ -309,7 +312,7 @@ class Flow:
         if newcomer is not None:
             await self._graduate(newcomer)
         journey, slot = await service.complete(journey_id, actor.id, staff, now())
-        self.threads.pop(journey.thread_id, None)
+        (await self._known_threads()).pop(journey.thread_id, None)
         await self.bot.timers.cancel(service.REMIND, journey.pk)
         if slot is not None:
             await self.bot.timers.cancel(service.BUDDY_CHECK, slot.pk)
@@ -348,8 +351,10 @@ class Flow:
     # ------------------------------------------------------------ activity and leaving
 
     async def on_message(self, message: discord.Message) -> None:
-        known = self.threads.get(message.channel.id)
-        if known is None or message.author.bot:
+        if message.author.bot or message.guild is None:
+            return
+        known = (await self._known_threads()).get(message.channel.id)
+        if known is None:
             return
         journey_id, newcomer_id = known
         if message.author.id == newcomer_id:
@@ -361,7 +366,7 @@ class Flow:
         journey, slot = await service.leave(member.guild.id, member.id, now())
         if journey is None:
             return
-        self.threads.pop(journey.thread_id, None)
+        (await self._known_threads()).pop(journey.thread_id, None)
         await self.bot.timers.cancel(service.REMIND, journey.pk)
         if slot is not None:
             await self.bot.timers.cancel(service.BUDDY_CHECK, slot.pk)
