@@ -1,0 +1,5 @@
+from cogs.moderation.cog import ModerationCog
+
+
+async def setup(bot) -> None:
+    await bot.add_cog(ModerationCog(bot))

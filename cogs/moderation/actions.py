@@ -1,0 +1,324 @@
+"""Moderation on Discord: who may act, telling the member, acting, recording, logging.
+
+The order matters. The member is told by DM before a kick or ban (afterwards the bot
+shares no server with them). Discord acts before the case is recorded, so a refused
+call leaves no case claiming an action that did not happen; the DM already sent is then
+deleted. A DM or a mod-log post that fails never fails the case: the reply says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+import discord
+
+from cogs.moderation import render, rules, service
+from cogs.moderation.rules import Standing
+from gromada import guild_config
+from gromada.checks import require_guild
+from gromada.error_handler import permission_label
+from gromada.errors import DiscordRefused, NotAllowed, NotConfigured
+from gromada.i18n import N_, use_locale
+from gromada.interactions import language_for_guild, language_for_member
+from gromada.scheduler import now
+from models.core import BindingKind
+from models.moderation import CaseAction, CaseStatus, ModCase
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Outcome:
+    case: ModCase
+    logged: bool
+    escalation: service.Escalation | None = None
+
+
+# ---------------------------------------------------------------- who may act
+
+
+async def moderator_for(interaction: discord.Interaction, action: CaseAction) -> discord.Member:
+    """The person acting, if the moderator role or Discord's permission for `action` allows it."""
+    member = require_guild(interaction)
+    role_id = await guild_config.binding(member.guild.id, BindingKind.ROLE, "moderator")
+    has_role = role_id is not None and member.get_role(role_id) is not None
+    permissions = {name for name, granted in member.guild_permissions if granted}
+    if member.guild.owner_id != member.id and not rules.may_use(
+        action, has_moderator_role=has_role, permissions=permissions
+    ):
+        raise NotAllowed(
+            N_("Only moderators can do that: you need the moderator role or the {permission} permission."),
+            permission=permission_label(rules.ACTION_PERMISSION[action]),
+        )
+    if action in rules.DISCORD_ACTIONS:
+        me = member.guild.me
+        needed = rules.ACTION_PERMISSION[action]
+        if not getattr(me.guild_permissions, needed):
+            raise NotAllowed(
+                N_("I need the {permission} permission to do that. Ask an admin to grant it to my role."),
+                permission=permission_label(needed),
+            )
+    return member
+
+
+async def is_staff(member: discord.Member) -> bool:
+    role_id = await guild_config.binding(member.guild.id, BindingKind.ROLE, "moderator")
+    permissions = {name for name, granted in member.guild_permissions if granted}
+    has_role = role_id is not None and member.get_role(role_id) is not None
+    return member.guild.owner_id == member.id or rules.may_use(
+        CaseAction.NOTE, has_moderator_role=has_role, permissions=permissions
+    )
+
+
+def standing(member: discord.Member) -> Standing:
+    return Standing(
+        user_id=member.id,
+        top_role_position=member.top_role.position,
+        is_owner=member.guild.owner_id == member.id,
+        name=member.display_name,
+    )
+
+
+def check_target(moderator: discord.Member, target: discord.Member | discord.User) -> None:
+    guild = moderator.guild
+    if isinstance(target, discord.Member):
+        rules.check_target(standing(moderator), standing(target), standing(guild.me))
+    elif target.id in (moderator.id, guild.me.id):
+        # Not a member (a ban ahead of time): only who they are matters.
+        rules.check_target(standing(moderator), Standing(target.id, -1, name=target.name), standing(guild.me))
+
+
+async def log_channel(guild: discord.Guild) -> discord.abc.Messageable:
+    channel_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "mod_log")
+    channel = guild.get_channel(channel_id) if channel_id is not None else None
+    if channel is None:
+        raise NotConfigured(
+            N_("There is no mod-log channel for the cases. An admin can run /setup quickstart or /setup channel.")
+        )
+    return channel
+
+
+# ---------------------------------------------------------------- side effects
+
+
+async def tell(
+    bot: discord.Client, guild: discord.Guild, user: discord.abc.User, action: CaseAction, reason: str, until
+) -> discord.Message | None:
+    """DM the member in their language; None when it could not be delivered."""
+    language = await language_for_member(bot, user.id, guild.id)
+    with use_locale(language):
+        text = render.dm_text(action, guild.name, reason, until)
+    try:
+        return await user.send(text)
+    except discord.HTTPException as error:
+        log.info("could not DM %s about a %s: %s", user.id, action, error)
+        return None
+
+
+async def take_back(message: discord.Message | None) -> None:
+    """The action failed after the DM went out: the member must not believe it happened."""
+    if message is None:
+        return
+    try:
+        await message.delete()
+    except discord.HTTPException:
+        log.warning("could not delete the DM about an action that failed", exc_info=True)
+
+
+async def post_log(bot: discord.Client, guild: discord.Guild, case: ModCase) -> bool:
+    """The case's embed in mod-log, in the server's language; its message id kept for edits."""
+    channel_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "mod_log")
+    channel = guild.get_channel(channel_id) if channel_id is not None else None
+    if channel is None:
+        return False
+    with use_locale(await language_for_guild(bot, guild.id)):
+        embed = render.case_embed(case)
+    try:
+        message = await channel.send(embed=embed)
+    except discord.HTTPException:
+        log.warning("could not post case %s to mod-log", case.pk, exc_info=True)
+        return False
+    case.log_channel_id, case.log_message_id = channel.id, message.id
+    await service.attach_log(case.pk, channel.id, message.id)
+    return True
+
+
+async def refresh_log(bot: discord.Client, guild: discord.Guild, case: ModCase) -> bool:
+    """Show an edited case in its log entry; post a new entry when the old one is gone."""
+    channel = guild.get_channel(case.log_channel_id) if case.log_channel_id else None
+    if channel is None or case.log_message_id is None:
+        return await post_log(bot, guild, case)
+    with use_locale(await language_for_guild(bot, guild.id)):
+        embed = render.case_embed(case)
+    try:
+        await channel.get_partial_message(case.log_message_id).edit(embed=embed)
+    except discord.NotFound:
+        return await post_log(bot, guild, case)
+    except discord.HTTPException:
+        log.warning("could not edit the log entry of case %s", case.pk, exc_info=True)
+        return False
+    return True
+
+
+def refused(error: discord.HTTPException, action: CaseAction) -> DiscordRefused:
+    log.warning("Discord refused a %s: %s", action, error)
+    return DiscordRefused(
+        N_("Discord refused the action ({error}). Nothing was recorded; you can try again."),
+        error=(error.text or str(error.status))[:200],
+    )
+
+
+# ---------------------------------------------------------------- the actions
+
+
+async def _finish(bot: discord.Client, guild: discord.Guild, case: ModCase) -> Outcome:
+    logged = await post_log(bot, guild, case)
+    return Outcome(case=case, logged=logged)
+
+
+async def warn(bot, moderator: discord.Member, member: discord.Member, reason: str) -> Outcome:
+    dm = await tell(bot, moderator.guild, member, CaseAction.WARN, reason, None)
+    moment = now()
+    case = await service.record_case(
+        moderator.guild.id,
+        CaseAction.WARN,
+        target_id=member.id,
+        moderator_id=moderator.id,
+        reason=reason,
+        now=moment,
+        dm_delivered=dm is not None,
+    )
+    outcome = await _finish(bot, moderator.guild, case)
+    outcome.escalation = await service.escalation(moderator.guild.id, member.id, moment)
+    return outcome
+
+
+async def note(bot, moderator: discord.Member, member: discord.Member | discord.User, text: str) -> Outcome:
+    case = await service.record_case(
+        moderator.guild.id, CaseAction.NOTE, target_id=member.id, moderator_id=moderator.id, reason=text, now=now()
+    )
+    return await _finish(bot, moderator.guild, case)
+
+
+async def timeout(bot, moderator: discord.Member, member: discord.Member, duration: timedelta, reason: str) -> Outcome:
+    until = now() + duration
+    try:
+        await member.timeout(until, reason=audit_reason(moderator, reason))
+    except discord.HTTPException as error:
+        raise refused(error, CaseAction.TIMEOUT) from error
+    dm = await tell(bot, moderator.guild, member, CaseAction.TIMEOUT, reason, until)
+    case = await service.record_case(
+        moderator.guild.id,
+        CaseAction.TIMEOUT,
+        target_id=member.id,
+        moderator_id=moderator.id,
+        reason=reason,
+        now=now(),
+        expires_at=until,
+        dm_delivered=dm is not None,
+    )
+    return await _finish(bot, moderator.guild, case)
+
+
+async def kick(bot, moderator: discord.Member, member: discord.Member, reason: str) -> Outcome:
+    dm = await tell(bot, moderator.guild, member, CaseAction.KICK, reason, None)
+    try:
+        await member.kick(reason=audit_reason(moderator, reason))
+    except discord.HTTPException as error:
+        await take_back(dm)
+        raise refused(error, CaseAction.KICK) from error
+    case = await service.record_case(
+        moderator.guild.id,
+        CaseAction.KICK,
+        target_id=member.id,
+        moderator_id=moderator.id,
+        reason=reason,
+        now=now(),
+        dm_delivered=dm is not None,
+    )
+    return await _finish(bot, moderator.guild, case)
+
+
+async def ban(
+    bot,
+    moderator: discord.Member,
+    user: discord.Member | discord.User,
+    reason: str,
+    duration: timedelta | None,
+    delete_days: int,
+) -> Outcome:
+    guild = moderator.guild
+    started = now()
+    until = rules.expiry(started, duration)
+    # Only members can be told: a user outside the server shares no server with the bot.
+    dm = await tell(bot, guild, user, CaseAction.BAN, reason, until) if isinstance(user, discord.Member) else None
+    try:
+        await guild.ban(user, reason=audit_reason(moderator, reason), delete_message_seconds=delete_days * 86400)
+    except discord.HTTPException as error:
+        await take_back(dm)
+        raise refused(error, CaseAction.BAN) from error
+    # A new ban replaces an earlier one still in force (its timer must not lift the new one).
+    for earlier in await service.end_active_bans(guild.id, user.id):
+        await bot.timers.cancel(service.UNBAN_TIMER, earlier.pk)
+    case = await service.record_case(
+        guild.id,
+        CaseAction.BAN,
+        target_id=user.id,
+        moderator_id=moderator.id,
+        reason=reason,
+        now=started,
+        expires_at=until,
+        status=CaseStatus.ACTIVE,
+        dm_delivered=(dm is not None) if isinstance(user, discord.Member) else None,
+    )
+    if until is not None:
+        await bot.timers.schedule(service.UNBAN_TIMER, until, ref_id=case.pk, guild_id=guild.id)
+    return await _finish(bot, guild, case)
+
+
+async def unban(bot, moderator: discord.Member, user: discord.User, reason: str) -> Outcome:
+    guild = moderator.guild
+    try:
+        await guild.unban(user, reason=audit_reason(moderator, reason))
+    except discord.NotFound:
+        raise NotAllowed(N_("{user} is not banned on this server."), user=user.name) from None
+    except discord.HTTPException as error:
+        raise refused(error, CaseAction.UNBAN) from error
+    ended = await service.end_active_bans(guild.id, user.id)
+    for earlier in ended:
+        await bot.timers.cancel(service.UNBAN_TIMER, earlier.pk)
+    case = await service.record_case(
+        guild.id,
+        CaseAction.UNBAN,
+        target_id=user.id,
+        moderator_id=moderator.id,
+        reason=reason,
+        now=now(),
+        related_number=max((earlier.number for earlier in ended), default=None),
+    )
+    return await _finish(bot, guild, case)
+
+
+async def lift_expired_ban(bot: discord.Client, case_id: int) -> None:
+    """A temporary ban's timer: unban on Discord, then record it once (idempotent)."""
+    ban = await service.active_ban(case_id)
+    if ban is None:
+        return  # lifted by hand, replaced by a new ban, or already handled
+    guild = bot.get_guild(ban.guild_id)
+    if guild is None:
+        raise RuntimeError(f"guild {ban.guild_id} unavailable; the unban of case {ban.pk} is retried")
+    with use_locale(await language_for_guild(bot, guild.id)):
+        reason = render.expiry_reason(ban.number)
+    try:
+        await guild.unban(discord.Object(ban.target_id), reason=reason)
+    except discord.NotFound:
+        pass  # unbanned on Discord directly: the case still ends
+    unban_case = await service.close_expired_ban(ban, reason=reason, now=now())
+    if unban_case is not None:
+        await post_log(bot, guild, unban_case)
+
+
+def audit_reason(moderator: discord.Member, reason: str) -> str:
+    return f"{moderator} ({moderator.id}): {reason}"[:512]
