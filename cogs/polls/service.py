@@ -1,0 +1,494 @@
+"""Decision polls: creating, voting, closing, the decision log. No Discord here.
+
+Every state change is guarded in the database: a vote locks its poll row with a conditional
+update (status still open), so a vote and the close are ordered on PostgreSQL as on SQLite;
+one ballot per member is a unique constraint (open polls: (poll, voter); anonymous polls:
+the participation hash, see cogs/polls/anonymity.py); closing is a conditional update from
+open to closed, so it happens once whoever triggers it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import secrets
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
+
+from cogs.polls import anonymity, tally
+from gromada.durations import parse_duration
+from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
+from gromada.i18n import N_
+from models.polls import (
+    Decision,
+    DecisionOutcome,
+    Poll,
+    PollAnonymousCount,
+    PollAnonymousReason,
+    PollBallot,
+    PollElector,
+    PollKind,
+    PollParticipation,
+    PollStatus,
+)
+
+MAX_OPTIONS = 20  # four rows of five buttons, and within a select's 25 options
+MAX_OPTION_LENGTH = 80  # a button label's limit
+MAX_QUESTION_LENGTH = 240  # an embed title holds 256
+MAX_REASON_LENGTH = 1000
+DEFAULT_DURATION = timedelta(days=3)
+MIN_DURATION = timedelta(minutes=1)
+MAX_DURATION = timedelta(days=90)
+
+
+class VoteOutcome(StrEnum):
+    RECORDED = "recorded"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+
+
+# ---------------------------------------------------------------- creating
+
+
+def parse_options(kind: PollKind, raw: str | None) -> list[str]:
+    """The option labels: fixed for consent, else `;`-separated, 2 to MAX_OPTIONS, distinct."""
+    if kind == PollKind.CONSENT:
+        return list(tally.CONSENT_OPTIONS)
+    labels = [part.strip() for part in (raw or "").split(";") if part.strip()]
+    if len(labels) < 2:
+        raise InvalidInput(N_("Give at least two options, separated by “;”, like: yes; no; later."))
+    if len(labels) > MAX_OPTIONS:
+        raise LimitReached(N_("A poll can have at most {n} options."), n=MAX_OPTIONS)
+    too_long = next((label for label in labels if len(label) > MAX_OPTION_LENGTH), None)
+    if too_long is not None:
+        raise InvalidInput(
+            N_("Each option can have at most {n} characters: “{option}” is longer."),
+            n=MAX_OPTION_LENGTH,
+            option=too_long[:40] + "…",
+        )
+    folded = [label.casefold() for label in labels]
+    if len(set(folded)) != len(folded):
+        raise InvalidInput(N_("Two options are the same. Each option must be different."))
+    return labels
+
+
+@dataclass(frozen=True)
+class PollRequest:
+    guild_id: int
+    channel_id: int
+    creator_id: int
+    question: str
+    options: str | None
+    kind: PollKind = PollKind.SINGLE
+    duration: str | None = None
+    anonymous: bool = False
+    eligible_role_id: int | None = None
+    quorum_percent: int = 0
+    hide_results: bool = False
+    max_choices: int | None = None
+
+
+async def create_poll(request: PollRequest, electorate: list[int], now: datetime) -> Poll:
+    question = request.question.strip()
+    if not question:
+        raise InvalidInput(N_("The question cannot be empty."))
+    if len(question) > MAX_QUESTION_LENGTH:
+        raise InvalidInput(N_("The question can have at most {n} characters."), n=MAX_QUESTION_LENGTH)
+    labels = parse_options(request.kind, request.options)
+    duration = (
+        parse_duration(request.duration, minimum=MIN_DURATION, maximum=MAX_DURATION)
+        if request.duration
+        else DEFAULT_DURATION
+    )
+    if not 0 <= request.quorum_percent <= 100:
+        raise InvalidInput(N_("The quorum is a percentage between 0 and 100."))
+    max_choices = 1
+    if request.kind == PollKind.MULTI:
+        max_choices = request.max_choices or len(labels)
+        if not 1 <= max_choices <= len(labels):
+            raise InvalidInput(N_("max_choices must be between 1 and the number of options ({n})."), n=len(labels))
+    elif request.max_choices not in (None, 1) and request.kind != PollKind.RANKED:
+        raise InvalidInput(N_("max_choices only applies to multi polls."))
+    if request.kind == PollKind.RANKED:
+        max_choices = len(labels)
+    voters = sorted(set(electorate))
+    if not voters:
+        raise InvalidInput(N_("Nobody would be able to vote: the eligible role has no members."))
+    async with in_transaction():
+        poll = await Poll.create(
+            guild_id=request.guild_id,
+            channel_id=request.channel_id,
+            creator_id=request.creator_id,
+            question=question,
+            options=labels,
+            kind=request.kind,
+            anonymous=request.anonymous,
+            hide_results=request.hide_results,
+            max_choices=max_choices,
+            quorum_percent=request.quorum_percent,
+            eligible_role_id=request.eligible_role_id,
+            electorate_size=len(voters),
+            seed=secrets.randbelow(1_000_000),
+            secret=anonymity.new_secret() if request.anonymous else None,
+            created_at=now,
+            closes_at=now + duration,
+        )
+        await PollElector.bulk_create([PollElector(poll_id=poll.pk, user_id=user_id) for user_id in voters])
+        if request.anonymous:
+            await PollAnonymousCount.bulk_create(
+                [
+                    PollAnonymousCount(poll_id=poll.pk, choice_key=key, count=0)
+                    for key in anonymity.all_single_keys(request.kind, len(labels))
+                ]
+            )
+    return poll
+
+
+async def attach_message(poll_id: int, message_id: int) -> None:
+    await Poll.filter(id=poll_id).update(message_id=message_id)
+
+
+async def discard_poll(poll_id: int) -> None:
+    """Undo a poll whose message could not be posted (nobody could have voted on it)."""
+    async with in_transaction():
+        await PollElector.filter(poll_id=poll_id).delete()
+        await PollAnonymousCount.filter(poll_id=poll_id).delete()
+        await Poll.filter(id=poll_id).delete()
+
+
+async def get_poll(poll_id: int, guild_id: int | None = None) -> Poll:
+    query = Poll.filter(id=poll_id)
+    if guild_id is not None:
+        query = query.filter(guild_id=guild_id)
+    poll = await query.first()
+    if poll is None:
+        raise NotFound(N_("There is no poll #{id} on this server."), id=poll_id)
+    return poll
+
+
+def may_manage(poll: Poll, user_id: int, is_staff: bool) -> bool:
+    return is_staff or poll.creator_id == user_id
+
+
+def require_manager(poll: Poll, user_id: int, is_staff: bool) -> None:
+    if not may_manage(poll, user_id, is_staff):
+        raise NotAllowed(N_("Only the poll's creator or a moderator can do that."))
+
+
+# ---------------------------------------------------------------- voting
+
+
+def validate_ballot(poll: Poll, choices: list[int], reason: str | None) -> tuple[tuple[int, ...], str | None]:
+    count = len(poll.options)
+    ballot = tuple(choices)
+    if not ballot or any(not 0 <= option < count for option in ballot) or len(set(ballot)) != len(ballot):
+        raise InvalidInput(N_("That choice is not one of this poll's options."))
+    if poll.kind in (PollKind.SINGLE, PollKind.CONSENT) and len(ballot) != 1:
+        raise InvalidInput(N_("Choose exactly one option."))
+    if poll.kind == PollKind.MULTI and len(ballot) > poll.max_choices:
+        raise InvalidInput(N_("Choose at most {n} options."), n=poll.max_choices)
+    if poll.kind != PollKind.CONSENT:
+        return ballot, None
+    reason = (reason or "").strip() or None
+    if ballot[0] in tally.NEEDS_REASON and reason is None:
+        raise InvalidInput(N_("An objection or a block needs a reason."))
+    if reason is not None and len(reason) > MAX_REASON_LENGTH:
+        raise InvalidInput(N_("The reason can have at most {n} characters."), n=MAX_REASON_LENGTH)
+    return ballot, reason if ballot[0] in tally.NEEDS_REASON else None
+
+
+def require_open(poll: Poll, now: datetime) -> None:
+    if poll.status != PollStatus.OPEN or now >= poll.closes_at:
+        raise Conflict(N_("This poll is closed. Votes are no longer accepted."))
+
+
+async def require_elector(poll: Poll, user_id: int) -> None:
+    if not await PollElector.exists(poll_id=poll.pk, user_id=user_id):
+        raise NotAllowed(N_("You are not in this poll's electorate. It was fixed when the poll opened."))
+
+
+async def cast_vote(
+    poll_id: int, user_id: int, choices: list[int], now: datetime, reason: str | None = None
+) -> VoteOutcome:
+    poll = await Poll.get_or_none(id=poll_id)
+    if poll is None:
+        raise NotFound(N_("This poll no longer exists."))
+    require_open(poll, now)
+    await require_elector(poll, user_id)
+    ballot, reason = validate_ballot(poll, choices, reason)
+    try:
+        async with in_transaction():
+            # Locks the poll row until commit, so a concurrent close waits for this vote
+            # (or this vote sees the poll closed): no vote slips in after the count.
+            if not await Poll.filter(id=poll_id, status=PollStatus.OPEN).update(status=PollStatus.OPEN):
+                raise Conflict(N_("This poll is closed. Votes are no longer accepted."))
+            if poll.anonymous:
+                return await _cast_anonymous(poll, user_id, ballot, reason)
+            return await _cast_open(poll, user_id, ballot, reason, now)
+    except IntegrityError:
+        # Two clicks of the same member raced past the checks: the constraint kept one.
+        if poll.anonymous:
+            raise Conflict(N_("You have already voted. Anonymous votes cannot be changed.")) from None
+        return await cast_vote(poll_id, user_id, choices, now, reason)
+
+
+async def _cast_open(
+    poll: Poll, user_id: int, ballot: tuple[int, ...], reason: str | None, now: datetime
+) -> VoteOutcome:
+    existing = await PollBallot.get_or_none(poll_id=poll.pk, voter_id=user_id)
+    if existing is None:
+        await PollBallot.create(
+            poll_id=poll.pk, voter_id=user_id, choices=list(ballot), reason=reason, cast_at=now, updated_at=now
+        )
+        return VoteOutcome.RECORDED
+    if tuple(existing.choices) == ballot and existing.reason == reason:
+        return VoteOutcome.UNCHANGED
+    await PollBallot.filter(id=existing.pk).update(choices=list(ballot), reason=reason, updated_at=now)
+    return VoteOutcome.CHANGED
+
+
+async def _cast_anonymous(poll: Poll, user_id: int, ballot: tuple[int, ...], reason: str | None) -> VoteOutcome:
+    token = anonymity.participation_token(poll.secret, poll.pk, user_id)
+    if await PollParticipation.exists(token=token):
+        raise Conflict(N_("You have already voted. Anonymous votes cannot be changed."))
+    await PollParticipation.create(token=token, poll_id=poll.pk)
+    key = anonymity.choice_key(poll.kind, ballot)
+    if not await PollAnonymousCount.filter(poll_id=poll.pk, choice_key=key).update(count=F("count") + 1):
+        await PollAnonymousCount.create(poll_id=poll.pk, choice_key=key, count=1)
+    if reason is not None:
+        await PollAnonymousReason.create(poll_id=poll.pk, option=ballot[0], text=reason)
+    return VoteOutcome.RECORDED
+
+
+async def has_voted(poll: Poll, user_id: int) -> bool:
+    if poll.anonymous:
+        if poll.secret is None:
+            return False  # closed: nobody can tell any more
+        return await PollParticipation.exists(token=anonymity.participation_token(poll.secret, poll.pk, user_id))
+    return await PollBallot.exists(poll_id=poll.pk, voter_id=user_id)
+
+
+async def own_ballot(poll: Poll, user_id: int) -> tuple[int, ...] | None:
+    """A member's own current choice in an open poll (never available for anonymous polls)."""
+    if poll.anonymous:
+        return None
+    row = await PollBallot.get_or_none(poll_id=poll.pk, voter_id=user_id)
+    return tuple(row.choices) if row else None
+
+
+# ---------------------------------------------------------------- counting
+
+
+async def grouped_ballots(poll: Poll) -> Counter[tuple[int, ...]]:
+    if poll.anonymous:
+        rows = await PollAnonymousCount.filter(poll_id=poll.pk, count__gt=0).values_list("choice_key", "count")
+        return Counter({anonymity.parse_choice_key(key): count for key, count in rows})
+    choices = await PollBallot.filter(poll_id=poll.pk).values_list("choices", flat=True)
+    return tally.group(tuple(choice) for choice in choices)
+
+
+async def turnout(poll: Poll) -> int:
+    if poll.anonymous:
+        return await PollParticipation.filter(poll_id=poll.pk).count()
+    return await PollBallot.filter(poll_id=poll.pk).count()
+
+
+@dataclass(frozen=True)
+class Reason:
+    option: int
+    text: str
+    voter_id: int | None  # None for anonymous polls
+
+
+@dataclass(frozen=True)
+class PollResult:
+    kind: PollKind
+    options: tuple[str, ...]
+    votes: tuple[int, ...]  # first preferences for ranked
+    turnout: int
+    electorate: int
+    quorum_percent: int
+    quorum_met: bool
+    outcome: DecisionOutcome
+    winners: tuple[int, ...]
+    runoff: tally.RunoffResult | None = None
+    reasons: tuple[Reason, ...] = field(default=())
+    seed: int = 0
+
+
+def summarise(poll: Poll, ballots: Counter[tuple[int, ...]], voters: int, reasons: list[Reason]) -> PollResult:
+    """The result of a poll from its grouped ballots: pure, so every path counts the same way."""
+    options = len(poll.options)
+    runoff = None
+    if poll.kind == PollKind.RANKED:
+        runoff = tally.instant_runoff(ballots, options, poll.seed)
+        first = tally.plurality({ballot[:1]: weight for ballot, weight in ballots.items() if ballot}, options)
+        votes, winners = first.votes, runoff.winners
+    else:
+        count = tally.plurality(ballots, options)
+        votes, winners = count.votes, count.winners
+    met = tally.quorum_met(voters, poll.electorate_size, poll.quorum_percent)
+    if voters == 0:
+        outcome = DecisionOutcome.NO_VOTES
+    elif not met:
+        outcome = DecisionOutcome.NO_QUORUM
+    elif poll.kind == PollKind.CONSENT:
+        outcome = DecisionOutcome.PASSED if tally.consent(ballots).passed else DecisionOutcome.BLOCKED
+    elif len(winners) > 1:
+        outcome = DecisionOutcome.TIE
+    elif winners:
+        outcome = DecisionOutcome.WINNER
+    else:
+        outcome = DecisionOutcome.NO_VOTES
+    return PollResult(
+        kind=poll.kind,
+        options=tuple(poll.options),
+        votes=votes,
+        turnout=voters,
+        electorate=poll.electorate_size,
+        quorum_percent=poll.quorum_percent,
+        quorum_met=met,
+        outcome=outcome,
+        winners=winners if poll.kind != PollKind.CONSENT else (),
+        runoff=runoff,
+        reasons=tuple(reasons),
+        seed=poll.seed,
+    )
+
+
+async def result_of(poll: Poll) -> PollResult:
+    reasons: list[Reason] = []
+    if poll.kind == PollKind.CONSENT:
+        if poll.anonymous:
+            rows = await PollAnonymousReason.filter(poll_id=poll.pk).order_by("id")
+            reasons = [Reason(row.option, row.text, None) for row in rows]
+        else:
+            rows = await PollBallot.filter(poll_id=poll.pk, reason__isnull=False).order_by("cast_at", "id")
+            reasons = [Reason(row.choices[0], row.reason, row.voter_id) for row in rows]
+    return summarise(poll, await grouped_ballots(poll), await turnout(poll), reasons)
+
+
+# ---------------------------------------------------------------- closing
+
+
+async def close_poll(poll_id: int, now: datetime) -> bool:
+    """Close once: freeze the result in the decision log, erase the anonymity secret.
+
+    Returns False if the poll was already closed (by the deadline or a person).
+    """
+    async with in_transaction():
+        if not await Poll.filter(id=poll_id, status=PollStatus.OPEN).update(status=PollStatus.CLOSED, closed_at=now):
+            return False
+        poll = await Poll.get(id=poll_id)
+        result = await result_of(poll)
+        await Decision.create(
+            guild_id=poll.guild_id,
+            poll_id=poll.pk,
+            question=poll.question,
+            outcome=result.outcome,
+            winners="; ".join(poll.options[index] for index in result.winners),
+            turnout=result.turnout,
+            electorate=result.electorate,
+            decided_at=now,
+        )
+        if poll.anonymous:
+            await Poll.filter(id=poll_id).update(secret=None)
+            await _rewrite_anonymous_rows(poll.pk)
+    return True
+
+
+async def _rewrite_anonymous_rows(poll_id: int) -> None:
+    """Store counts in key order and reasons shuffled, so no row order follows the votes."""
+    counts = await PollAnonymousCount.filter(poll_id=poll_id).values_list("choice_key", "count")
+    reasons = await PollAnonymousReason.filter(poll_id=poll_id).values_list("option", "text")
+    await PollAnonymousCount.filter(poll_id=poll_id).delete()
+    await PollAnonymousReason.filter(poll_id=poll_id).delete()
+    await PollAnonymousCount.bulk_create(
+        [PollAnonymousCount(poll_id=poll_id, choice_key=key, count=count) for key, count in sorted(counts)]
+    )
+    shuffled = list(reasons)
+    random.SystemRandom().shuffle(shuffled)
+    await PollAnonymousReason.bulk_create(
+        [PollAnonymousReason(poll_id=poll_id, option=option, text=text) for option, text in shuffled]
+    )
+
+
+async def mark_announced(poll_id: int, message_id: int) -> None:
+    await Poll.filter(id=poll_id).update(results_message_id=message_id)
+
+
+# ---------------------------------------------------------------- reminders, export, log
+
+
+async def non_voters(poll: Poll) -> list[int]:
+    """Electors who have not voted yet (only while the poll is open)."""
+    electors = await PollElector.filter(poll_id=poll.pk).order_by("user_id").values_list("user_id", flat=True)
+    if poll.anonymous:
+        if poll.secret is None:
+            return []
+        tokens = set(await PollParticipation.filter(poll_id=poll.pk).values_list("token", flat=True))
+        return [
+            user_id
+            for user_id in electors
+            if anonymity.participation_token(poll.secret, poll.pk, user_id) not in tokens
+        ]
+    voted = set(await PollBallot.filter(poll_id=poll.pk).values_list("voter_id", flat=True))
+    return [user_id for user_id in electors if user_id not in voted]
+
+
+def _label_list(poll: Poll, ballot: tuple[int, ...] | list[int]) -> str:
+    separator = " > " if poll.kind == PollKind.RANKED else "; "
+    return separator.join(poll.options[index] for index in ballot)
+
+
+async def export_csv(poll: Poll) -> str:
+    """One row per ballot (open polls) or per distinct ballot with its count (anonymous)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    if poll.anonymous:
+        writer.writerow(["poll_id", "ballot", "count"])
+        for ballot, count in sorted((await grouped_ballots(poll)).items()):
+            writer.writerow([poll.pk, _label_list(poll, ballot), count])
+        if poll.kind == PollKind.CONSENT:
+            writer.writerow([])
+            writer.writerow(["poll_id", "option", "reason"])
+            for row in await PollAnonymousReason.filter(poll_id=poll.pk).order_by("option", "text"):
+                writer.writerow([poll.pk, poll.options[row.option], row.text])
+    else:
+        writer.writerow(["poll_id", "voter_id", "ballot", "reason", "cast_at", "updated_at"])
+        for row in await PollBallot.filter(poll_id=poll.pk).order_by("cast_at", "id"):
+            writer.writerow(
+                [
+                    poll.pk,
+                    row.voter_id,
+                    _label_list(poll, row.choices),
+                    row.reason or "",
+                    row.cast_at.isoformat(),
+                    row.updated_at.isoformat(),
+                ]
+            )
+    return buffer.getvalue()
+
+
+async def decisions(guild_id: int, search: str | None = None) -> list[Decision]:
+    query = Decision.filter(guild_id=guild_id)
+    if search and search.strip():
+        term = search.strip()
+        query = query.filter(Q(question__icontains=term) | Q(winners__icontains=term))
+    return await query.order_by("-decided_at", "-id").limit(500)
+
+
+async def polls_to_close(now: datetime) -> list[Poll]:
+    """Open polls past their deadline (normally the scheduler handles them; used at start)."""
+    return await Poll.filter(status=PollStatus.OPEN, closes_at__lte=now)
+
+
+async def decisions_for_poll(poll_id: int) -> Decision:
+    return await Decision.get(poll_id=poll_id)

@@ -1,0 +1,355 @@
+"""The poll message's components, the reason modal, the ranking flow, and the tally refresh.
+
+Every component of a poll message is a persistent DynamicItem (`poll:<action>:<id>[:<option>]`)
+whose state comes from the database, so buttons keep working after a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import discord
+
+from cogs.polls import render, service, tally
+from gromada.errors import Conflict
+from gromada.i18n import N_, _, use_locale
+from gromada.interactions import language_for_guild
+from gromada.ui import BaseModal, BaseView, PersistentItem, reply, truncate
+from models.polls import Poll, PollKind
+
+if TYPE_CHECKING:
+    from cogs.polls.cog import PollsCog
+
+log = logging.getLogger(__name__)
+
+# The public tally is edited at most this often, however many votes arrive.
+REFRESH_INTERVAL = timedelta(seconds=5)
+# Editing a message older than an hour is rate limited harder by Discord: once a poll message
+# is that old the tally rides on a vote's own interaction response where it can (see
+# TallyRefresher.should_piggyback), and the fallback edit is spaced out further.
+OLD_MESSAGE_AGE = timedelta(hours=1)
+OLD_MESSAGE_INTERVAL = timedelta(seconds=60)
+CONSENT_STYLES = (
+    discord.ButtonStyle.success,
+    discord.ButtonStyle.secondary,
+    discord.ButtonStyle.primary,
+    discord.ButtonStyle.danger,
+)
+
+
+def cog_of(interaction: discord.Interaction) -> PollsCog:
+    return interaction.client.get_cog("PollsCog")  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------- the poll message
+
+
+def poll_components(poll: Poll, *, closed: bool = False) -> discord.ui.View:
+    """The components of a poll message (all disabled once the poll is closed)."""
+    view = discord.ui.View(timeout=None)
+    if poll.kind in (PollKind.SINGLE, PollKind.CONSENT):
+        for index in range(len(poll.options)):
+            button = VoteButton(poll.pk, index)
+            button.item.label = truncate(render.option_label(poll, index), 80)
+            if poll.kind == PollKind.CONSENT:
+                button.item.style = CONSENT_STYLES[index]
+            button.item.disabled = closed
+            view.add_item(button)
+    elif poll.kind == PollKind.MULTI:
+        select = MultiSelect(poll.pk)
+        select.item.options = [
+            discord.SelectOption(label=truncate(label, 100), value=str(index))
+            for index, label in enumerate(poll.options)
+        ]
+        select.item.max_values = poll.max_choices
+        select.item.placeholder = _("Choose up to {n}", n=poll.max_choices)
+        select.item.disabled = closed
+        view.add_item(select)
+    else:
+        rank = RankButton(poll.pk)
+        rank.item.label = _("Rank the options")
+        rank.item.disabled = closed
+        view.add_item(rank)
+    return view
+
+
+def poll_embed(poll: Poll, votes: tuple[int, ...] | None, turnout: int) -> discord.Embed:
+    embed = discord.Embed(
+        title=truncate(poll.question, 256),
+        description=truncate(render.poll_description(poll, votes, turnout), 4096),
+        colour=discord.Colour.blurple() if poll.status == "open" else discord.Colour.dark_grey(),
+    )
+    embed.set_footer(text=_("Poll #{id}", id=poll.pk))
+    return embed
+
+
+async def current_embed(bot: discord.Client, poll: Poll) -> discord.Embed:
+    """The poll message as everyone sees it, in the server's language (not the voter's)."""
+    turnout = await service.turnout(poll)
+    votes = None
+    if not poll.hide_results or poll.status != "open":
+        votes = (await service.result_of(poll)).votes
+    with use_locale(await language_for_guild(bot, poll.guild_id)):
+        return poll_embed(poll, votes, turnout)
+
+
+def confirmation(poll: Poll, ballot: list[int], outcome: service.VoteOutcome) -> str:
+    separator = " > " if poll.kind == PollKind.RANKED else ", "
+    chosen = separator.join(f"**{render.option_label(poll, index)}**" for index in ballot)
+    if poll.anonymous:
+        return _("Your anonymous vote is recorded: {choice}. It cannot be changed.", choice=chosen)
+    if outcome == service.VoteOutcome.CHANGED:
+        return _("Your vote is changed to: {choice}.", choice=chosen)
+    if outcome == service.VoteOutcome.UNCHANGED:
+        return _("You already voted for {choice}; your vote stays as it is.", choice=chosen)
+    return _("Your vote is recorded: {choice}. You can change it until the poll closes.", choice=chosen)
+
+
+async def vote_and_confirm(
+    interaction: discord.Interaction, poll_id: int, ballot: list[int], reason: str | None = None
+) -> None:
+    """Cast the vote, then answer with one call: the ephemeral confirmation.
+
+    When the tally is due and the poll message is old, the same single response edits the
+    poll message instead and the confirmation follows (see TallyRefresher).
+    """
+    cog = cog_of(interaction)
+    outcome = await service.cast_vote(poll_id, interaction.user.id, ballot, discord.utils.utcnow(), reason)
+    poll = await Poll.get(id=poll_id)
+    text = confirmation(poll, ballot, outcome)
+    on_poll_message = interaction.message is not None and interaction.message.id == poll.message_id
+    if on_poll_message and cog.refresher.should_piggyback(poll):
+        await interaction.response.edit_message(embed=await current_embed(interaction.client, poll))
+        await interaction.followup.send(text, ephemeral=True)
+        return
+    await reply(interaction, text)
+    if outcome != service.VoteOutcome.UNCHANGED:
+        cog.refresher.poke(poll)
+
+
+async def refuse_if_cannot_vote(poll_id: int, user_id: int) -> Poll:
+    """The checks before showing a modal or the ranking flow (cast_vote repeats them)."""
+    poll = await service.get_poll(poll_id)
+    service.require_open(poll, discord.utils.utcnow())
+    await service.require_elector(poll, user_id)
+    if poll.anonymous and await service.has_voted(poll, user_id):
+        raise Conflict(N_("You have already voted. Anonymous votes cannot be changed."))
+    return poll
+
+
+class VoteButton(
+    PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"poll:vote:(?P<id>\d+):(?P<option>\d+)"
+):
+    def __init__(self, poll_id: int, option: int) -> None:
+        self.poll_id = poll_id
+        self.option = option
+        super().__init__(discord.ui.Button(label=str(option + 1), custom_id=f"poll:vote:{poll_id}:{option}"))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]):
+        return cls(int(match["id"]), int(match["option"]))
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        poll = await service.get_poll(self.poll_id)
+        if poll.kind == PollKind.CONSENT and self.option in tally.NEEDS_REASON:
+            await refuse_if_cannot_vote(self.poll_id, interaction.user.id)
+            await interaction.response.send_modal(ReasonModal(poll, self.option))
+            return
+        await vote_and_confirm(interaction, self.poll_id, [self.option])
+
+
+class ReasonModal(BaseModal):
+    def __init__(self, poll: Poll, option: int) -> None:
+        super().__init__(title=truncate(_("Why: {option}", option=render.option_label(poll, option)), 45))
+        self.poll_id = poll.pk
+        self.option = option
+        self.reason = discord.ui.TextInput(
+            label=_("Your reason"),
+            custom_id="reason",
+            style=discord.TextStyle.paragraph,
+            required=True,
+            max_length=service.MAX_REASON_LENGTH,
+        )
+        self.add_item(self.reason)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await vote_and_confirm(interaction, self.poll_id, [self.option], self.reason.value)
+
+
+class MultiSelect(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], template=r"poll:multi:(?P<id>\d+)"):
+    def __init__(self, poll_id: int) -> None:
+        self.poll_id = poll_id
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"poll:multi:{poll_id}",
+                min_values=1,
+                options=[discord.SelectOption(label="-", value="0")],
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Select, match: re.Match[str]):
+        return cls(int(match["id"]))
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        values = (interaction.data or {}).get("values", [])
+        await vote_and_confirm(interaction, self.poll_id, [int(value) for value in values])
+
+
+class RankButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"poll:rank:(?P<id>\d+)"):
+    def __init__(self, poll_id: int) -> None:
+        self.poll_id = poll_id
+        super().__init__(
+            discord.ui.Button(label="Rank", style=discord.ButtonStyle.primary, custom_id=f"poll:rank:{poll_id}")
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]):
+        return cls(int(match["id"]))
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        poll = await refuse_if_cannot_vote(self.poll_id, interaction.user.id)
+        flow = RankingFlow(poll, interaction.user.id)
+        await reply(interaction, flow.render(), view=flow)
+
+
+class RankingFlow(BaseView):
+    """Choose the first preference, then the second, …; submit any time after the first."""
+
+    def __init__(self, poll: Poll, owner_id: int) -> None:
+        super().__init__(timeout=900)
+        self.poll = poll
+        self.owner_id = owner_id
+        self.ranking: list[int] = []
+        self.submit.label = _("Submit ranking")
+        self.restart.label = _("Start over")
+        self._rebuild()
+
+    def render(self) -> str:
+        lines = [_("Rank the options for: {question}", question=self.poll.question)]
+        for place, option in enumerate(self.ranking, start=1):
+            lines.append(f"{place}. {render.option_label(self.poll, option)}")
+        if len(self.ranking) < len(self.poll.options):
+            lines.append(_("Choose your preference number {n}, or submit now.", n=len(self.ranking) + 1))
+        return truncate("\n".join(lines), 2000)
+
+    def _rebuild(self) -> None:
+        self.choose.options = [
+            discord.SelectOption(label=truncate(render.option_label(self.poll, index), 100), value=str(index))
+            for index in range(len(self.poll.options))
+            if index not in self.ranking
+        ] or [discord.SelectOption(label="-", value="-1")]
+        self.choose.disabled = len(self.ranking) >= len(self.poll.options)
+        self.choose.placeholder = _("Preference number {n}", n=len(self.ranking) + 1)
+        self.submit.disabled = not self.ranking
+
+    async def check(self, interaction: discord.Interaction) -> None:
+        if interaction.user.id != self.owner_id:
+            raise Conflict(N_("This ranking belongs to someone else."))
+
+    @discord.ui.select(
+        custom_id="poll:ranking:choose", min_values=1, max_values=1, options=[discord.SelectOption(label="-")]
+    )
+    async def choose(self, interaction: discord.Interaction, select: discord.ui.Select) -> None:
+        option = int(select.values[0])
+        if 0 <= option < len(self.poll.options) and option not in self.ranking:
+            self.ranking.append(option)
+        self._rebuild()
+        await interaction.response.edit_message(content=self.render(), view=self)
+
+    @discord.ui.button(custom_id="poll:ranking:submit", style=discord.ButtonStyle.success)
+    async def submit(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        outcome = await service.cast_vote(self.poll.pk, interaction.user.id, self.ranking, discord.utils.utcnow())
+        self.stop()
+        text = confirmation(self.poll, self.ranking, outcome)
+        await interaction.response.edit_message(content=text, view=None)
+        if outcome != service.VoteOutcome.UNCHANGED:
+            cog_of(interaction).refresher.poke(self.poll)
+
+    @discord.ui.button(custom_id="poll:ranking:restart", style=discord.ButtonStyle.secondary)
+    async def restart(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        self.ranking = []
+        self._rebuild()
+        await interaction.response.edit_message(content=self.render(), view=self)
+
+
+# ---------------------------------------------------------------- coalesced tally refresh
+
+
+class TallyRefresher:
+    """At most one edit of a poll message per interval, however many votes arrive.
+
+    A vote "pokes" its poll: if no refresh is waiting, one is scheduled after the interval;
+    when it runs it reads the tally as it is *then*, so every vote poked before it is shown
+    and the votes after it schedule the next one.
+    """
+
+    def __init__(self, bot: discord.Client) -> None:
+        self.bot = bot
+        self._waiting: dict[int, asyncio.Task[None]] = {}
+        self._last_edit: dict[int, float] = {}
+
+    def _interval(self, poll: Poll) -> timedelta:
+        return OLD_MESSAGE_INTERVAL if self._is_old(poll) else REFRESH_INTERVAL
+
+    @staticmethod
+    def _is_old(poll: Poll) -> bool:
+        return discord.utils.utcnow() - poll.created_at >= OLD_MESSAGE_AGE
+
+    def should_piggyback(self, poll: Poll) -> bool:
+        """Old poll message and a refresh due: let this vote's response carry the new tally."""
+        if not self._is_old(poll):
+            return False
+        now = discord.utils.utcnow().timestamp()
+        if now - self._last_edit.get(poll.pk, 0.0) < REFRESH_INTERVAL.total_seconds():
+            return False
+        self._last_edit[poll.pk] = now
+        waiting = self._waiting.pop(poll.pk, None)
+        if waiting is not None:
+            waiting.cancel()
+        return True
+
+    def poke(self, poll: Poll) -> None:
+        if poll.pk in self._waiting or poll.message_id is None:
+            return
+        self._waiting[poll.pk] = asyncio.get_running_loop().create_task(
+            self._refresh_later(poll.pk, self._interval(poll).total_seconds())
+        )
+
+    async def _refresh_later(self, poll_id: int, delay: float) -> None:
+        await asyncio.sleep(delay)
+        # Leave the waiting slot before reading: a vote committed from now on pokes again.
+        self._waiting.pop(poll_id, None)
+        await self.refresh(poll_id)
+
+    async def refresh(self, poll_id: int) -> None:
+        poll = await Poll.get_or_none(id=poll_id)
+        if poll is None or poll.message_id is None or poll.status != "open":
+            return  # closing edits the message itself
+        channel = self.bot.get_channel(poll.channel_id)
+        if channel is None:
+            return
+        self._last_edit[poll_id] = discord.utils.utcnow().timestamp()
+        try:
+            await channel.get_partial_message(poll.message_id).edit(embed=await current_embed(self.bot, poll))
+        except discord.HTTPException:
+            # The next vote (or the close) shows the tally again; nothing is lost.
+            log.warning("could not refresh the tally of poll %s", poll_id, exc_info=True)
+
+    def forget(self, poll_id: int) -> None:
+        waiting = self._waiting.pop(poll_id, None)
+        if waiting is not None:
+            waiting.cancel()
+        self._last_edit.pop(poll_id, None)
+
+    def cancel_all(self) -> None:
+        for task in self._waiting.values():
+            task.cancel()
+        self._waiting.clear()
+
+
+PERSISTENT_ITEMS = (VoteButton, MultiSelect, RankButton)

@@ -1,0 +1,29 @@
+"""Arranging polls in SimCord tests."""
+
+from __future__ import annotations
+
+from models.polls import Poll
+from tests.helpers import Server
+
+
+async def ready_server(env) -> Server:
+    server = Server(env)
+    await env.settle()
+    await server.admin.slash(server.general, "setup quickstart")
+    return server
+
+
+async def open_poll(server, **options) -> tuple[Poll, object]:
+    """The admin opens a poll in #general; returns the row and the poll message."""
+    options.setdefault("question", "Where do we meet?")
+    options.setdefault("options", "Library; Park; Café")
+    result = await server.admin.slash(server.general, "poll create", **options)
+    assert result.ephemeral, result
+    poll = await Poll.all().order_by("-id").first()
+    message = server.general.last_message
+    assert message.id == poll.message_id
+    return poll, message
+
+
+def poll_message(server, poll: Poll):
+    return next(m for m in server.general.history() if m.id == poll.message_id)
