@@ -64,7 +64,12 @@ async def open_database(settings: Settings, *, migrate: bool = True) -> None:
     # connection is shared process-wide rather than bound to the opening task.
     _context = await Tortoise.init(config=config, _enable_global_fallback=True)
     if migrate:
-        await apply_migrations(_context, config)
+        try:
+            await apply_migrations(_context, config)
+        except BaseException:
+            # An open connection keeps a thread alive: close it so the process can exit and report.
+            await close_database()
+            raise
 
 
 async def apply_migrations(context: TortoiseContext, config: dict[str, Any]) -> None:
