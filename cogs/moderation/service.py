@@ -16,6 +16,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from cogs.moderation.rules import escalation_due
 from gromada.errors import Conflict, InvalidInput, NotFound
 from gromada.guild_config import declare_duration, declare_int, get_option
 from gromada.i18n import N_
@@ -141,7 +142,7 @@ async def escalation(guild_id: int, target_id: int, now: datetime) -> Escalation
     count = await ModCase.filter(
         guild_id=guild_id, target_id=target_id, action=CaseAction.WARN, created_at__gte=now - window
     ).count()
-    if threshold <= 0 or count < threshold:
+    if not escalation_due(count, threshold):
         return None
     return Escalation(warnings=count, window=window)
 

@@ -1,0 +1,121 @@
+"""Temporary bans lifted by the scheduler; Discord failing in the middle of an action."""
+
+from gromada.bot import create_bot
+from models.core import Timer, TimerStatus
+from models.moderation import CaseAction, CaseStatus
+from tests.cogs.moderation.helpers import cases, field
+from tests.helpers import refusal, shown
+
+
+async def test_temporary_ban_is_lifted_at_expiry_and_logged(server, simcord_env):
+    result = await server.moderator.slash(
+        server.general, "mod ban", member=server.member, reason="Cool down", duration="2d"
+    )
+    assert "The ban will be lifted" in shown(result)
+    assert "until" in server.dms(server.member)[0]
+
+    await simcord_env.advance_time(2 * 86400 - 60)
+    assert server.guild.get_ban(server.member) is not None
+
+    await simcord_env.advance_time(120)
+
+    assert server.guild.get_ban(server.member) is None
+    ban, unban = await cases(server.guild.id)
+    assert ban.status == CaseStatus.ENDED
+    assert (unban.action, unban.moderator_id, unban.related_number) == (CaseAction.UNBAN, None, 1)
+    last = server.log_embeds()[-1]
+    assert last.title == "Case #2 · Unban"
+    assert field(last, "Moderator") == "Gromada (automatic)"
+    assert field(last, "Reason") == "The temporary ban of case #1 expired."
+
+
+async def test_temporary_ban_survives_a_restart_and_is_lifted_once(server, simcord_env, settings):
+    await server.moderator.slash(server.general, "mod ban", member=server.member, reason="Cool down", duration="1d")
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(86400 + 60)
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(86400)
+
+    assert server.guild.get_ban(server.member) is None
+    assert [case.action for case in await cases(server.guild.id)] == [CaseAction.BAN, CaseAction.UNBAN]
+    assert [embed.title for embed in server.log_embeds()] == ["Case #1 · Ban", "Case #2 · Unban"]
+
+
+async def test_unban_by_hand_cancels_the_expiry(server, simcord_env):
+    await server.moderator.slash(server.general, "mod ban", member=server.member, reason="x", duration="1d")
+    await server.moderator.slash(server.general, "mod unban", user=server.member.user, reason="Forgiven")
+
+    await simcord_env.advance_time(2 * 86400)
+
+    assert [case.action for case in await cases(server.guild.id)] == [CaseAction.BAN, CaseAction.UNBAN]
+    [timer] = await Timer.filter(kind="moderation.unban")
+    assert timer.status == TimerStatus.CANCELLED
+
+
+async def test_a_new_ban_replaces_the_earlier_temporary_one(server, simcord_env):
+    await server.moderator.slash(server.general, "mod ban", member=server.member, reason="x", duration="1d")
+    await server.moderator.slash(server.general, "mod ban", member=server.member.user, reason="For good now")
+
+    await simcord_env.advance_time(2 * 86400)
+
+    assert server.guild.get_ban(server.member) is not None
+    first, second = await cases(server.guild.id)
+    assert (first.status, second.status, second.expires_at) == (CaseStatus.ENDED, CaseStatus.ACTIVE, None)
+
+
+async def test_a_failed_dm_does_not_fail_the_case(server, simcord_env):
+    simcord_env.inject_error("POST", server.dm_path(server.member), status=403, code=50007, message="Cannot send")
+
+    result = await server.moderator.slash(server.general, "mod kick", member=server.member, reason="Ads")
+
+    assert "Case #1" in shown(result)
+    assert "I could not tell them by DM" in shown(result)
+    assert server.member.id not in server.guild.member_ids()
+    [case] = await cases(server.guild.id)
+    assert case.dm_delivered is False
+    assert field(server.log_embeds()[0], "Told by DM") == "no, the DM could not be delivered"
+
+
+async def test_a_refused_ban_leaves_no_case_and_takes_the_dm_back(server, simcord_env):
+    simcord_env.inject_error("PUT", f"/guilds/{server.guild.id}/bans/*", status=500)
+
+    result = await server.moderator.slash(server.general, "mod ban", member=server.member, reason="x", duration="1d")
+
+    assert "Nothing was recorded; you can try again." in refusal(simcord_env, result)
+    assert server.guild.get_ban(server.member) is None
+    assert await cases(server.guild.id) == []
+    assert await Timer.filter(kind="moderation.unban").count() == 0
+    assert server.dms(server.member) == []  # the "you were banned" DM was deleted again
+    assert server.log_embeds() == []
+
+    # Trying again works and takes number 1.
+    retry = await server.moderator.slash(server.general, "mod ban", member=server.member, reason="x")
+    assert "Case #1" in shown(retry)
+    assert server.guild.get_ban(server.member) is not None
+
+
+async def test_a_failing_mod_log_keeps_the_case_and_says_so(server, simcord_env):
+    simcord_env.inject_error("POST", f"/channels/{server.mod_log.id}/messages", status=500)
+
+    result = await server.moderator.slash(server.general, "mod warn", member=server.member, reason="x")
+
+    assert "I could not post this case in the mod-log channel" in shown(result)
+    [case] = await cases(server.guild.id)
+    assert case.log_message_id is None
+    # /mod reason posts the missing entry.
+    await server.moderator.slash(server.general, "mod reason", number=1, text="Rude to a newcomer")
+    assert field(server.log_embeds()[-1], "Reason") == "Rude to a newcomer"
+
+
+async def test_unban_failing_at_expiry_is_retried(server, simcord_env):
+    await server.moderator.slash(server.general, "mod ban", member=server.member, reason="x", duration="1h")
+    simcord_env.inject_error("DELETE", f"/guilds/{server.guild.id}/bans/*", status=500)
+
+    await simcord_env.advance_time(3600 + 5)
+    assert server.guild.get_ban(server.member) is not None
+    assert len(await cases(server.guild.id)) == 1
+
+    await simcord_env.advance_time(120)  # the scheduler's first retry
+    assert server.guild.get_ban(server.member) is None
+    assert [case.action for case in await cases(server.guild.id)] == [CaseAction.BAN, CaseAction.UNBAN]

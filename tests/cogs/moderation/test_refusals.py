@@ -1,0 +1,108 @@
+"""Who may act on whom: each refusal is ephemeral, says why, and changes nothing."""
+
+import discord
+
+from tests.cogs.moderation.helpers import cases
+from tests.helpers import refusal
+
+
+async def test_plain_member_cannot_moderate(server, simcord_env):
+    result = await server.member.slash(server.general, "mod warn", member=server.buddy, reason="x")
+
+    assert "Only moderators can do that" in refusal(simcord_env, result)
+    assert "Timeout Members" in refusal(simcord_env, result)
+    assert await cases(server.guild.id) == []
+
+
+async def test_kick_permission_alone_allows_kicking_but_not_banning(server, simcord_env):
+    kickers = server.guild.create_role("Kickers", permissions=discord.Permissions(kick_members=True))
+    kicker = server.guild.add_member(simcord_env.create_user("kasia"), roles=[kickers])
+    await simcord_env.settle()
+    # Above the member, so only the missing permission can stop the ban.
+    await simcord_env.bot.get_guild(server.guild.id).get_role(kickers.id).edit(position=5)
+    await simcord_env.settle()
+
+    refused = await kicker.slash(server.general, "mod ban", member=server.member, reason="x")
+    assert "Ban Members" in refusal(simcord_env, refused)
+    assert server.guild.get_ban(server.member) is None
+
+    await kicker.slash(server.general, "mod kick", member=server.member, reason="Spam")
+    assert server.member.id not in server.guild.member_ids()
+
+
+async def test_nobody_acts_on_themselves(server, simcord_env):
+    result = await server.moderator.slash(server.general, "mod kick", member=server.moderator, reason="x")
+
+    assert "You cannot take moderation action on yourself." in refusal(simcord_env, result)
+    assert server.moderator.id in server.guild.member_ids()
+
+
+async def test_nobody_acts_on_the_bot(server, simcord_env):
+    bot = _handle(simcord_env, server, simcord_env.bot.user.id)
+    result = await server.moderator.slash(server.general, "mod ban", member=bot, reason="x")
+
+    assert "I will not take moderation action on myself." in refusal(simcord_env, result)
+
+
+async def test_nobody_acts_on_the_owner(server, simcord_env):
+    owner = _handle(simcord_env, server, server.guild.me.guild.owner_id)
+    result = await server.moderator.slash(server.general, "mod warn", member=owner, reason="x")
+
+    assert "Nobody can take moderation action on the server owner." in refusal(simcord_env, result)
+
+
+async def test_moderator_cannot_act_on_an_equal_or_higher_role(server, simcord_env):
+    colleague = server.guild.add_member(simcord_env.create_user("olek_mod"), roles=[server.guild.roles["Moderator"]])
+    await simcord_env.settle()
+
+    result = await server.moderator.slash(server.general, "mod timeout", member=colleague, duration="1h", reason="x")
+
+    assert "highest role is not below yours" in refusal(simcord_env, result)
+    assert not server.guild.me.guild.get_member(colleague.id).is_timed_out()
+
+
+async def test_bot_refuses_members_above_its_own_role(server, simcord_env):
+    # An admin whose role stands above the bot's: Discord would refuse, the bot says why first.
+    guild = simcord_env.bot.get_guild(server.guild.id)
+    high = server.guild.create_role("Elders", position=guild.me.top_role.position + 1)
+    elder = server.guild.add_member(simcord_env.create_user("stary"), roles=[high])
+    await simcord_env.settle()
+    owner = _handle(simcord_env, server, guild.owner_id)
+
+    result = await owner.slash(server.general, "mod kick", member=elder, reason="x")
+
+    assert "not below mine" in refusal(simcord_env, result)
+    assert elder.id in server.guild.member_ids()
+
+
+async def test_bad_duration_is_explained(server, simcord_env):
+    result = await server.moderator.slash(
+        server.general, "mod timeout", member=server.member, duration="forever", reason="x"
+    )
+
+    assert "is not a duration" in refusal(simcord_env, result)
+    result = await server.moderator.slash(
+        server.general, "mod timeout", member=server.member, duration="30d", reason="x"
+    )
+    assert "The duration must be between" in refusal(simcord_env, result)
+
+
+async def test_no_mod_log_channel_is_explained_before_acting(server, simcord_env):
+    from gromada import guild_config
+    from models.core import BindingKind, GuildBinding
+
+    await GuildBinding.filter(guild_id=server.guild.id, kind=BindingKind.CHANNEL, purpose="mod_log").delete()
+    assert await guild_config.binding(server.guild.id, BindingKind.CHANNEL, "mod_log") is None
+
+    result = await server.moderator.slash(server.general, "mod kick", member=server.member, reason="x")
+
+    assert "There is no mod-log channel" in refusal(simcord_env, result)
+    assert server.member.id in server.guild.member_ids()
+
+
+def _handle(env, server, user_id: int):
+    """The SimCord actor of a member by id (the owner, the bot)."""
+    from simcord.actors import MemberActor
+    from simcord.builders import UserHandle
+
+    return MemberActor(env, server.guild, UserHandle(env, env.backend.get_user(user_id)))

@@ -1,0 +1,61 @@
+"""The pure rules of who may act on whom, without Discord."""
+
+import pytest
+
+from cogs.moderation import rules
+from cogs.moderation.rules import Standing
+from gromada.errors import NotAllowed
+from models.moderation import CaseAction
+
+BOT = Standing(1, 10, name="bot")
+MOD = Standing(2, 6, name="mod")
+OWNER = Standing(3, 0, is_owner=True, name="owner")
+
+
+@pytest.mark.parametrize(
+    ("target", "fragment"),
+    [
+        (MOD, "yourself"),
+        (BOT, "on myself"),
+        (OWNER, "server owner"),
+        (Standing(4, 6, name="peer"), "not below yours"),
+        (Standing(5, 8, name="boss"), "not below yours"),
+    ],
+)
+def test_refusals(target, fragment):
+    with pytest.raises(NotAllowed) as refused:
+        rules.check_target(MOD, target, BOT)
+    assert fragment in str(refused.value)
+
+
+def test_owner_may_act_on_anyone_below_the_bot_but_not_above():
+    rules.check_target(OWNER, Standing(4, 9), BOT)
+    with pytest.raises(NotAllowed) as refused:
+        rules.check_target(OWNER, Standing(4, 10, name="top"), BOT)
+    assert "not below mine" in str(refused.value)
+
+
+def test_lower_member_may_be_acted_on():
+    rules.check_target(MOD, Standing(4, 5), BOT)
+
+
+@pytest.mark.parametrize(
+    ("action", "permissions", "allowed"),
+    [
+        (CaseAction.BAN, {"kick_members"}, False),
+        (CaseAction.BAN, {"ban_members"}, True),
+        (CaseAction.KICK, {"kick_members"}, True),
+        (CaseAction.TIMEOUT, {"kick_members"}, False),
+        (CaseAction.WARN, {"moderate_members"}, True),
+        (CaseAction.UNBAN, {"administrator"}, True),
+    ],
+)
+def test_permission_per_action(action, permissions, allowed):
+    assert rules.may_use(action, has_moderator_role=False, permissions=permissions) is allowed
+    assert rules.may_use(action, has_moderator_role=True, permissions=set()) is True
+
+
+def test_escalation_threshold():
+    assert not rules.escalation_due(2, 3)
+    assert rules.escalation_due(3, 3)
+    assert not rules.escalation_due(9, 0)
