@@ -10,11 +10,11 @@ from typing import Literal
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from cogs.polls import render, service
 from cogs.polls.chart import bar_chart
-from cogs.polls.views import TallyRefresher, current_embed, poll_components
+from cogs.polls.views import REFRESH_INTERVAL, TallyRefresher, current_embed, poll_components
 from gromada import guild_config
 from gromada.checks import is_moderator, require_guild, require_moderator
 from gromada.errors import Conflict, DiscordRefused, InvalidInput
@@ -40,8 +40,20 @@ class PollsCog(commands.Cog):
         self._closing: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         bot.add_timer_handler(CLOSE_TIMER, self._on_deadline)
 
+    async def cog_load(self) -> None:
+        self.flush_tallies.start()
+
     async def cog_unload(self) -> None:
-        self.refresher.cancel_all()
+        self.flush_tallies.cancel()
+
+    @tasks.loop(seconds=REFRESH_INTERVAL.total_seconds())
+    async def flush_tallies(self) -> None:
+        """The one place poll messages are edited for new votes (coalesced, see TallyRefresher)."""
+        try:
+            await self.refresher.flush()
+        except Exception:
+            # A database hiccup must not stop the loop for good; the next round tries again.
+            log.exception("refreshing poll tallies failed")
 
     # ------------------------------------------------------------ create
 

@@ -6,7 +6,6 @@ whose state comes from the database, so buttons keep working after a restart.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from datetime import timedelta
@@ -283,48 +282,48 @@ class RankingFlow(BaseView):
 class TallyRefresher:
     """At most one edit of a poll message per interval, however many votes arrive.
 
-    A vote "pokes" its poll: if no refresh is waiting, one is scheduled after the interval;
-    when it runs it reads the tally as it is *then*, so every vote poked before it is shown
-    and the votes after it schedule the next one.
+    A vote marks its poll dirty; a single periodic flush (PollsCog.flush_tallies, every
+    REFRESH_INTERVAL) edits each dirty poll message once, reading the tally as it is *then*,
+    so every vote before the flush is shown and the votes after it mark the poll again.
+    Nothing is read or written while no vote arrives.
     """
 
     def __init__(self, bot: discord.Client) -> None:
         self.bot = bot
-        self._waiting: dict[int, asyncio.Task[None]] = {}
+        self._dirty: dict[int, Poll] = {}
         self._last_edit: dict[int, float] = {}
-
-    def _interval(self, poll: Poll) -> timedelta:
-        return OLD_MESSAGE_INTERVAL if self._is_old(poll) else REFRESH_INTERVAL
 
     @staticmethod
     def _is_old(poll: Poll) -> bool:
         return discord.utils.utcnow() - poll.created_at >= OLD_MESSAGE_AGE
 
+    def _since_last_edit(self, poll_id: int) -> float:
+        return discord.utils.utcnow().timestamp() - self._last_edit.get(poll_id, 0.0)
+
     def should_piggyback(self, poll: Poll) -> bool:
         """Old poll message and a refresh due: let this vote's response carry the new tally."""
-        if not self._is_old(poll):
+        if not self._is_old(poll) or self._since_last_edit(poll.pk) < REFRESH_INTERVAL.total_seconds():
             return False
-        now = discord.utils.utcnow().timestamp()
-        if now - self._last_edit.get(poll.pk, 0.0) < REFRESH_INTERVAL.total_seconds():
-            return False
-        self._last_edit[poll.pk] = now
-        waiting = self._waiting.pop(poll.pk, None)
-        if waiting is not None:
-            waiting.cancel()
+        self._last_edit[poll.pk] = discord.utils.utcnow().timestamp()
+        self._dirty.pop(poll.pk, None)
         return True
 
     def poke(self, poll: Poll) -> None:
-        if poll.pk in self._waiting or poll.message_id is None:
-            return
-        self._waiting[poll.pk] = asyncio.get_running_loop().create_task(
-            self._refresh_later(poll.pk, self._interval(poll).total_seconds())
-        )
+        if poll.message_id is not None:
+            self._dirty[poll.pk] = poll
 
-    async def _refresh_later(self, poll_id: int, delay: float) -> None:
-        await asyncio.sleep(delay)
-        # Leave the waiting slot before reading: a vote committed from now on pokes again.
-        self._waiting.pop(poll_id, None)
-        await self.refresh(poll_id)
+    @property
+    def pending(self) -> set[int]:
+        return set(self._dirty)
+
+    async def flush(self) -> None:
+        for poll_id, poll in list(self._dirty.items()):
+            interval = OLD_MESSAGE_INTERVAL if self._is_old(poll) else REFRESH_INTERVAL
+            if self._since_last_edit(poll_id) < interval.total_seconds() - 0.5:
+                continue
+            # Leave the dirty set before reading: a vote committed from now on marks it again.
+            self._dirty.pop(poll_id, None)
+            await self.refresh(poll_id)
 
     async def refresh(self, poll_id: int) -> None:
         poll = await Poll.get_or_none(id=poll_id)
@@ -341,15 +340,8 @@ class TallyRefresher:
             log.warning("could not refresh the tally of poll %s", poll_id, exc_info=True)
 
     def forget(self, poll_id: int) -> None:
-        waiting = self._waiting.pop(poll_id, None)
-        if waiting is not None:
-            waiting.cancel()
+        self._dirty.pop(poll_id, None)
         self._last_edit.pop(poll_id, None)
-
-    def cancel_all(self) -> None:
-        for task in self._waiting.values():
-            task.cancel()
-        self._waiting.clear()
 
 
 PERSISTENT_ITEMS = (VoteButton, MultiSelect, RankButton)

@@ -27,3 +27,8 @@ async def open_poll(server, **options) -> tuple[Poll, object]:
 
 def poll_message(server, poll: Poll):
     return next(m for m in server.general.history() if m.id == poll.message_id)
+
+
+def results_message(server, poll: Poll):
+    assert poll.results_message_id, "the results were not posted"
+    return next(m for m in server.general.history() if m.id == poll.results_message_id)

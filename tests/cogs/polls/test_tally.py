@@ -1,0 +1,228 @@
+"""Tallying without Discord: published worked examples and invariants (hypothesis)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cogs.polls import tally
+
+# Wikipedia, "Instant-runoff voting", the Tennessee capital example (percentages as voters):
+# Memphis 0, Nashville 1, Chattanooga 2, Knoxville 3. Knoxville wins in the third round.
+TENNESSEE = {
+    (0, 1, 2, 3): 42,
+    (1, 2, 3, 0): 26,
+    (2, 3, 1, 0): 15,
+    (3, 2, 1, 0): 17,
+}
+
+
+def test_tennessee_example_rounds_and_winner():
+    result = tally.instant_runoff(TENNESSEE, 4, seed=1)
+
+    assert [r.votes for r in result.rounds] == [
+        {0: 42, 1: 26, 2: 15, 3: 17},
+        {0: 42, 1: 26, 3: 32},
+        {0: 42, 3: 58},
+    ]
+    assert [r.eliminated for r in result.rounds] == [2, 1, None]
+    assert result.winners == (3,)
+    assert not result.tie
+
+
+def test_tennessee_plurality_would_pick_memphis():
+    first = tally.plurality({ballot[:1]: weight for ballot, weight in TENNESSEE.items()}, 4)
+    assert first.winners == (0,)
+
+
+# Worked by hand: truncated ballots (voters rank only some options) exhaust.
+# A 8 first, B 7 first, C 5 first; of C's voters 3 rank B next and 2 rank nobody else.
+EXHAUSTING = {(0,): 8, (1,): 4, (1, 0): 3, (2, 1): 3, (2,): 2}
+
+
+def test_exhausted_ballots_leave_the_count_and_are_reported():
+    result = tally.instant_runoff(EXHAUSTING, 3, seed=7)
+
+    assert result.rounds[0].votes == {0: 8, 1: 7, 2: 5}
+    assert result.rounds[0].eliminated == 2
+    assert result.rounds[1].votes == {0: 8, 1: 10}
+    assert result.rounds[1].exhausted == 2
+    # 10 of the 18 still active ballots: a majority of those, not of all 20.
+    assert result.winners == (1,)
+
+
+def test_tie_for_elimination_in_the_first_round_goes_to_the_seed():
+    # Round 1: A 6, B 3, C 4, D 3: B and D tie for fewest, no earlier round, so the seed
+    # order fixed at creation decides, and the result says so.
+    tied = {(0,): 6, (1,): 3, (2,): 4, (3, 1): 1, (3, 2): 2}
+    for seed in (11, 12, 13, 14):
+        result = tally.instant_runoff(tied, 4, seed=seed)
+        first = result.rounds[0]
+        assert first.votes == {0: 6, 1: 3, 2: 4, 3: 3}
+        assert first.tie_break == "seed"
+        order = tally.seed_order(seed, 4)
+        assert first.eliminated == min((1, 3), key=order.index)
+
+
+def test_tie_for_elimination_uses_earlier_rounds_before_the_seed():
+    # Round 1: A 5, B 4, C 3, D 2, E 1 -> E out (to D): D 3 ties C 3; round 1 had C 3 > D 2,
+    # so D (fewer in the earlier round) is eliminated, whatever the seed.
+    ballots = {(0,): 5, (1,): 4, (2,): 3, (3,): 2, (4, 3): 1}
+    for seed in range(20):
+        result = tally.instant_runoff(ballots, 5, seed=seed)
+        assert result.rounds[1].votes == {0: 5, 1: 4, 2: 3, 3: 3}
+        assert result.rounds[1].eliminated == 3
+        assert result.rounds[1].tie_break == "earlier_rounds"
+
+
+def test_an_exact_final_tie_is_reported_not_broken():
+    result = tally.instant_runoff({(0, 1): 5, (1, 0): 5}, 2, seed=4)
+
+    assert result.tie
+    assert result.winners == (0, 1)
+    assert len(result.rounds) == 1
+
+
+def test_no_ballots_means_no_winner():
+    result = tally.instant_runoff({}, 3, seed=1)
+    assert result.winners == ()
+
+
+def test_plurality_tie_and_multi_choice():
+    count = tally.plurality({(0,): 2, (1,): 2, (2,): 1}, 3)
+    assert count.winners == (0, 1) and count.tie
+
+    multi = tally.plurality({(0, 1): 3, (1, 2): 2}, 3)
+    assert multi.votes == (3, 5, 2)
+    assert multi.ballots == 5
+    assert multi.winners == (1,)
+
+
+def test_consent_passes_unless_blocked():
+    assert tally.consent({(tally.AGREE,): 4, (tally.OBJECT,): 2}).passed
+    assert not tally.consent({(tally.AGREE,): 9, (tally.BLOCK,): 1}).passed
+    assert not tally.consent({}).passed
+
+
+def test_quorum_is_a_share_of_the_electorate():
+    assert tally.quorum_met(5, 10, 50)
+    assert not tally.quorum_met(4, 10, 50)
+    assert tally.quorum_met(0, 10, 0)
+
+
+# ---------------------------------------------------------------- invariants
+
+rankings = st.integers(min_value=2, max_value=6).flatmap(
+    lambda n: st.tuples(
+        st.just(n),
+        st.dictionaries(
+            st.permutations(list(range(n))).flatmap(
+                lambda perm: st.integers(min_value=0, max_value=len(perm)).map(lambda k: tuple(perm[:k]))
+            ),
+            st.integers(min_value=1, max_value=20),
+            max_size=12,
+        ),
+        st.integers(min_value=0, max_value=10**6),
+    )
+)
+
+
+@given(rankings)
+@settings(max_examples=200, deadline=None)
+def test_runoff_conserves_ballots_every_round(case):
+    options, ballots, seed = case
+    result = tally.instant_runoff(ballots, options, seed)
+    total = sum(ballots.values())
+    assert result.ballots == total
+    exhausted_before = 0
+    for round_ in result.rounds:
+        # Every ballot is either with a continuing option or exhausted, never lost or doubled.
+        assert sum(round_.votes.values()) + round_.exhausted == total
+        # Exhausted ballots only ever accumulate.
+        assert round_.exhausted >= exhausted_before
+        exhausted_before = round_.exhausted
+    eliminated = [r.eliminated for r in result.rounds if r.eliminated is not None]
+    assert len(eliminated) == len(set(eliminated))
+    assert not set(eliminated) & set(result.winners)
+
+
+@given(rankings)
+@settings(max_examples=200, deadline=None)
+def test_runoff_winner_has_a_majority_or_is_the_last_standing(case):
+    options, ballots, seed = case
+    result = tally.instant_runoff(ballots, options, seed)
+    final = result.rounds[-1]
+    active = sum(final.votes.values())
+    if not result.winners:
+        assert active == 0
+    elif len(result.winners) == 1:
+        winner = result.winners[0]
+        assert final.votes[winner] * 2 > active or len(final.votes) == 1
+    else:
+        # An honest tie: every option still standing has the same count.
+        assert len(set(final.votes.values())) == 1
+
+
+@given(rankings)
+@settings(max_examples=100, deadline=None)
+def test_runoff_is_deterministic_and_order_independent(case):
+    options, ballots, seed = case
+    reversed_ballots = dict(reversed(list(ballots.items())))
+    assert tally.instant_runoff(ballots, options, seed) == tally.instant_runoff(reversed_ballots, options, seed)
+
+
+@given(rankings)
+@settings(max_examples=100, deadline=None)
+def test_a_majority_of_first_preferences_wins_in_round_one(case):
+    options, ballots, seed = case
+    firsts = Counter()
+    for ballot, weight in ballots.items():
+        if ballot:
+            firsts[ballot[0]] += weight
+    active = sum(firsts.values())
+    leader = max(firsts, key=firsts.__getitem__, default=None)
+    result = tally.instant_runoff(ballots, options, seed)
+    if leader is not None and firsts[leader] * 2 > active:
+        assert result.winners == (leader,)
+        assert len(result.rounds) == 1
+
+
+@given(
+    st.integers(min_value=2, max_value=8).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.dictionaries(
+                st.sets(st.integers(min_value=0, max_value=n - 1), min_size=1).map(lambda s: tuple(sorted(s))),
+                st.integers(min_value=1, max_value=50),
+                max_size=10,
+            ),
+        )
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_plurality_counts_each_choice_once_and_winners_lead(case):
+    options, ballots = case
+    count = tally.plurality(ballots, options)
+    assert sum(count.votes) == sum(len(ballot) * weight for ballot, weight in ballots.items())
+    assert count.ballots == sum(ballots.values())
+    for winner in count.winners:
+        assert count.votes[winner] == max(count.votes)
+
+
+def test_runoff_over_100k_ballots_and_10_options_conserves_every_ballot():
+    # The speed (issue: < 0.5 s) is measured by benchmarks/polls_vote.py; here: correctness at size.
+    import random
+
+    rng = random.Random(42)
+    options = list(range(10))
+    ballots = []
+    for _ in range(100_000):
+        rng.shuffle(options)
+        ballots.append(tuple(options[: rng.randint(1, 10)]))
+    result = tally.instant_runoff(tally.group(ballots), 10, seed=5)
+    assert result.ballots == 100_000
+    for round_ in result.rounds:
+        assert sum(round_.votes.values()) + round_.exhausted == 100_000
+    assert len(result.winners) == 1
