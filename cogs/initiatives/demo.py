@@ -1,0 +1,53 @@
+"""Demo walk: a proposal gathers supporters, gets its channel, posts progress and asks for help."""
+
+from __future__ import annotations
+
+ORDER = 40
+
+
+async def walk(demo) -> None:
+    lead, first, second = demo.members[0], demo.members[1], demo.buddy
+    general = _channel(demo, "general")
+    proposals = _channel(demo, "initiatives")
+
+    demo.say(f"{lead.name} proposes an initiative with /initiative propose.")
+    form = await lead.slash(general, "initiative propose")
+    posted = await lead.submit_modal(
+        form,
+        {
+            "title": "Ogród społeczny",
+            "goal": "Grow vegetables together behind the community hall.",
+            "needs": "Seeds, tools and four pairs of hands.",
+            "first_step": "Ask the landlord about the plot.",
+        },
+    )
+    demo.show(lead.name, posted)
+    card = proposals.last_message
+    demo.say(f"The card in #initiatives shows supporters {_field(card, 'Supporters')}.")
+
+    for supporter in (first, second):
+        result = await supporter.click(card, label="Support")
+        demo.show(supporter.name, result)
+        card = next(message for message in proposals.history() if message.id == card.id)
+
+    space = _channel(demo, "ogród-społeczny")
+    welcome = space.pinned_messages()[0]
+    demo.say(f"Pinned in #{space.name}: {welcome.content}")
+
+    update = await lead.slash(space, "initiative update", status="in_progress", note="The landlord said yes!")
+    demo.show(lead.name, update)
+    need = await lead.slash(space, "initiative need", text="Someone with a van on Saturday")
+    demo.show(lead.name, need)
+    helper = demo.members[2]
+    offered = await helper.click(proposals.last_message, label="I can help")
+    demo.show(helper.name, offered)
+    demo.say(f"In #{space.name}: {space.last_message.content}")
+
+
+def _channel(demo, name: str):
+    # Demo.channel reads GuildHandle.text_channels, which SimCord does not have; look it up by name.
+    return demo.guild.channels[name]
+
+
+def _field(message, name: str) -> str:
+    return next((field.value for field in message.embeds[0].fields if field.name == name), "?")
