@@ -24,6 +24,7 @@ import simcord
 import cogs
 from config.settings import Settings
 from gromada.bot import create_bot
+from gromada.db import close_database
 
 
 @dataclass
@@ -57,7 +58,7 @@ class Demo:
             self.say(f"{who} sees{' (only them)' if result.ephemeral else ''}: {text.strip()}")
 
     def channel(self, name: str):
-        return next(channel for channel in self.guild.text_channels if channel.name == name)
+        return self.guild.channels[name]
 
 
 def demo_walks() -> list[tuple[int, str, Any]]:
@@ -94,26 +95,37 @@ async def run_demo(*, script: bool, port: int | None = None) -> int:
             log_format="text",
             log_level="WARNING",
         )
-        async with simcord.run(create_bot(settings)) as env:
-            demo = await seed(env)
-            demo.say(f"Seeded “{demo.guild.name}”: quickstart applied, a buddy and {len(demo.members)} members.")
-            if script:
+        bot = create_bot(settings)
+        try:
+            async with simcord.run(bot) as env:
+                demo = await seed(env)
+                demo.say(f"Seeded “{demo.guild.name}”: quickstart applied, a buddy and {len(demo.members)} members.")
+                if not script:
+                    return await serve_preview(demo, port)
                 for _order, name, walk in demo_walks():
                     demo.step(name)
                     await walk(demo)
                 demo.say("\nDemo finished.")
                 return 0
-            return await serve_preview(demo, port)
+        finally:
+            # SimCord detaches the bot without closing it; release what it opened.
+            bot.timers.shutdown()
+            await close_database()
 
 
 async def serve_preview(demo: Demo, port: int | None) -> int:
     newcomer = demo.guild.add_member(demo.env.create_user("nowa_osoba"))
     await demo.env.settle()
     welcome = demo.channel("welcome")
-    threads = welcome.threads
-    target = threads[-1] if threads else welcome
-    async with demo.env.preview(target, viewers=[newcomer], layout="channel", port=port) as preview:
-        print(f"Gromada demo: open {preview.url} in a browser (only on this machine). Ctrl+C stops it.")
-        sys.stdout.flush()
-        await preview.wait_closed()
-    return 0
+    # The newcomer's own welcome thread when they can open it, else the welcome channel.
+    for target in [*reversed(welcome.threads), welcome, demo.channel("general")]:
+        try:
+            preview = demo.env.preview(target, viewers=[newcomer], layout="channel", port=port)
+        except simcord.SetupError:
+            continue
+        async with preview:
+            print(f"Gromada demo: open {preview.url} in a browser on this machine. Ctrl+C stops it.", flush=True)
+            await preview.wait_closed()
+        return 0
+    print("No channel of the demo server can be shown to the newcomer.", file=sys.stderr)
+    return 1

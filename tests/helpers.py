@@ -41,7 +41,7 @@ class Server:
         return discord.utils.get(self.guild.me.guild.roles, name=name)
 
     def channel(self, name: str):
-        return next(channel for channel in self.guild.text_channels if channel.name == name)
+        return self.guild.channels[name]
 
 
 @contextmanager
