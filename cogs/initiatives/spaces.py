@@ -423,13 +423,8 @@ async def archive(bot: discord.Client, guild: discord.Guild, initiative: Initiat
     channel = _channel_of(guild, initiative)
     if not await service.begin_archive(initiative, now()):
         raise Conflict(N_("This initiative is already archived."))
-    overwrites = await _overwrites(guild, initiative, archived=True)
     try:
-
-        async def move(category: discord.CategoryChannel) -> None:
-            await channel.edit(category=category, overwrites=overwrites, reason=REASON)
-
-        await _place(guild, "initiatives_archive", move)
+        await _move(guild, initiative, channel, archived=True)
     except (discord.HTTPException, GromadaError) as error:
         await service.undo_archive(initiative)
         raise _move_refusal(error) from error
@@ -444,13 +439,8 @@ async def reopen(bot: discord.Client, guild: discord.Guild, initiative: Initiati
     archived_at = initiative.archived_at
     if not await service.begin_reopen(initiative, now()):
         raise Conflict(N_("This initiative is not archived."))
-    overwrites = await _overwrites(guild, initiative, archived=False)
     try:
-
-        async def move(category: discord.CategoryChannel) -> None:
-            await channel.edit(category=category, overwrites=overwrites, reason=REASON)
-
-        await _place(guild, "initiatives", move)
+        await _move(guild, initiative, channel, archived=False)
     except (discord.HTTPException, GromadaError) as error:
         await service.undo_reopen(initiative, archived_at)
         raise _move_refusal(error) from error
@@ -460,6 +450,16 @@ async def reopen(bot: discord.Client, guild: discord.Guild, initiative: Initiati
     )
     await refresh_card(bot, initiative.pk)
     return channel
+
+
+async def _move(guild: discord.Guild, initiative: Initiative, channel: discord.TextChannel, *, archived: bool) -> None:
+    """Into the archive (read-only for all) or back (members write again), in a category with room."""
+    overwrites = await _overwrites(guild, initiative, archived=archived)
+
+    async def move(category: discord.CategoryChannel) -> None:
+        await channel.edit(category=category, overwrites=overwrites, reason=REASON)
+
+    await _place(guild, "initiatives_archive" if archived else "initiatives", move)
 
 
 def _move_refusal(error: Exception) -> GromadaError:

@@ -5,6 +5,7 @@ from datetime import timedelta
 from gromada.bot import create_bot
 from models.initiatives import Initiative, InitiativeStatus
 from tests.cogs.initiatives.helpers import field, open_initiative
+from tests.helpers import refusal
 
 DAY = 86400
 
@@ -90,3 +91,31 @@ async def test_activity_is_written_at_most_hourly(community):
 
     assert (await Initiative.get(id=initiative.pk)).last_activity_at == written
     assert written > initiative.last_activity_at + timedelta(hours=1)
+
+
+async def test_activity_is_tracked_after_a_restart(community, settings):
+    initiative, channel = await open_initiative(community)
+    await community.env.advance_time(20 * DAY)
+
+    await community.env.restart_bot(create_bot(settings))
+    await community.member.send(channel, "Back from holidays.")
+    await community.env.advance_time(11 * DAY)
+
+    assert "nobody has written here" not in (channel.last_message.content or "")
+    await community.env.advance_time(20 * DAY)
+    assert "nobody has written here" in channel.last_message.content
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
+
+
+async def test_a_proposal_that_reached_the_threshold_does_not_expire_while_waiting_for_retry(community):
+    _, initiative = await community.propose()
+    await community.supporters[0].click(community.card(initiative), label="Support")
+    community.env.inject_error("POST", "/guilds/*/channels", status=500)
+    failed = await community.supporters[1].click(community.card(initiative), label="Support")
+    refusal(community.env, failed)
+
+    await community.env.advance_time(15 * DAY)
+
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.PROPOSED
+    await community.supporters[0].click(community.card(initiative), label="Retry opening the channel")
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
