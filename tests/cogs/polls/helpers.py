@@ -17,6 +17,8 @@ async def open_poll(server, **options) -> tuple[Poll, object]:
     """The admin opens a poll in #general; returns the row and the poll message."""
     options.setdefault("question", "Where do we meet?")
     options.setdefault("options", "Library; Park; Café")
+    if options["options"] is None:
+        del options["options"]
     result = await server.admin.slash(server.general, "poll create", **options)
     assert result.ephemeral, result
     poll = await Poll.all().order_by("-id").first()

@@ -6,8 +6,8 @@ import asyncio
 
 import discord
 
-from gromada.bot import create_bot
 from cogs.polls import service
+from gromada.bot import create_bot
 from models.core import Timer, TimerStatus
 from models.polls import Decision, DecisionOutcome, Poll, PollBallot, PollStatus
 from tests.cogs.polls.helpers import open_poll, poll_message, ready_server, results_message
@@ -158,7 +158,7 @@ async def test_close_after_restart_counts_votes_from_before_and_after(simcord_en
 
 async def test_same_member_clicking_fast_gets_one_ballot(simcord_env):
     server = await ready_server(simcord_env)
-    poll, message = await open_poll(server)
+    poll, _message = await open_poll(server)
 
     now = discord.utils.utcnow()
     outcomes = await asyncio.gather(

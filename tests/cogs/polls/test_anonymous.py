@@ -1,0 +1,128 @@
+"""Anonymous polls: exact turnout, no double vote, and no table links a voter to a choice."""
+
+from __future__ import annotations
+
+import asyncio
+
+import discord
+from tortoise import connections
+
+from cogs.polls import anonymity, service
+from models.polls import Poll, PollParticipation
+from tests.cogs.polls.helpers import open_poll, ready_server, results_message
+from tests.helpers import refusal, shown
+
+
+async def all_rows() -> list[tuple[str, list[tuple]]]:
+    """Every row of every table of the database, as a reader with full access would see it."""
+    connection = connections.get("default")
+    dialect = connection.capabilities.dialect
+    if dialect == "sqlite":
+        _count, tables = await connection.execute_query("SELECT name FROM sqlite_master WHERE type='table'")
+        names = [row["name"] for row in tables]
+    else:
+        _count, tables = await connection.execute_query(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        )
+        names = [row["tablename"] for row in tables]
+    dump = []
+    for name in names:
+        _count, rows = await connection.execute_query(f'SELECT * FROM "{name}"')
+        dump.append((name, [tuple(dict(row).values()) for row in rows]))
+    return dump
+
+
+async def test_anonymous_vote_counts_once_and_cannot_be_changed(simcord_env):
+    server = await ready_server(simcord_env)
+    poll, message = await open_poll(server, anonymous=True)
+
+    first = await server.member.click(message, label="Park")
+    second = await server.member.click(message, label="Café")
+
+    assert "Your anonymous vote is recorded: **Park**. It cannot be changed." in shown(first)
+    assert "Anonymous votes cannot be changed" in refusal(simcord_env, second)
+    assert await service.turnout(poll) == 1
+    assert dict(await service.grouped_ballots(poll)) == {(1,): 1}
+
+
+async def test_racing_anonymous_votes_of_one_member_count_once(simcord_env):
+    server = await ready_server(simcord_env)
+    poll, _message = await open_poll(server, anonymous=True)
+    now = discord.utils.utcnow()
+
+    outcomes = await asyncio.gather(
+        *(service.cast_vote(poll.pk, server.member.id, [option], now) for option in (0, 1, 2, 1)),
+        return_exceptions=True,
+    )
+
+    assert sum(1 for outcome in outcomes if outcome == service.VoteOutcome.RECORDED) == 1
+    assert await PollParticipation.filter(poll_id=poll.pk).count() == 1
+    assert sum((await service.grouped_ballots(poll)).values()) == 1
+
+
+async def test_database_reader_cannot_find_who_voted_what(simcord_env):
+    server = await ready_server(simcord_env)
+    guild = server.guild
+    voters = [guild.add_member(simcord_env.create_user(f"anon{i}")) for i in range(3)]
+    await simcord_env.settle()
+    poll, message = await open_poll(server, anonymous=True, kind="consent", options=None)
+    await voters[0].click(message, label="Agree")
+    modal = await voters[1].click(message, label="Object")
+    await voters[1].submit_modal(modal, {"reason": "Too expensive"})
+    await voters[2].click(message, label="Abstain")
+
+    await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
+
+    closed = await Poll.get(id=poll.pk)
+    text = results_message(server, closed).embeds[0].description
+    assert "**Object**: Too expensive" in text and f"<@{voters[1].id}>" not in text
+    assert closed.secret is None
+    voter_ids = {str(voter.id) for voter in voters}
+    for table, rows in await all_rows():
+        if table in ("poll_elector", "member_locale", "sqlite_sequence"):
+            # Who may vote, and the language people use (with SQLite's counter of that
+            # table), are public knowledge, not a choice.
+            continue
+        for row in rows:
+            cells = {str(cell) for cell in row}
+            # No row anywhere names a voter next to anything: no id, in any column.
+            assert not cells & voter_ids, (table, row)
+    # The participation tokens cannot be recomputed: the key is gone, and with any guess
+    # of it a token of a voter is not found.
+    tokens = set(await PollParticipation.filter(poll_id=poll.pk).values_list("token", flat=True))
+    assert len(tokens) == 3
+    for voter in voters:
+        assert anonymity.participation_token("00" * 32, poll.pk, voter.id) not in tokens
+    # Turnout and tally stay checkable.
+    assert "Turnout: 3 of 6 eligible members (50%)" in text
+    assert "Passed by consent" in text
+
+
+async def test_anonymous_reason_rows_are_rewritten_in_no_vote_order(simcord_env):
+    server = await ready_server(simcord_env)
+    guild = server.guild
+    voters = [guild.add_member(simcord_env.create_user(f"r{i}")) for i in range(4)]
+    await simcord_env.settle()
+    poll, _message = await open_poll(server, anonymous=True, kind="ranked", options="A; B; C")
+    now = discord.utils.utcnow()
+    for voter, ranking in zip(voters, ([2, 0], [0, 1], [2, 0], [1]), strict=True):
+        await service.cast_vote(poll.pk, voter.id, ranking, now)
+
+    await service.close_poll(poll.pk, now)
+
+    from models.polls import PollAnonymousCount
+
+    rows = await PollAnonymousCount.filter(poll_id=poll.pk).order_by("id").values_list("choice_key", "count")
+    # Stored sorted by content, not in the order the distinct ballots first appeared.
+    assert rows == [("0>1", 1), ("1", 1), ("2>0", 2)]
+    assert (await Poll.get(id=poll.pk)).secret is None
+
+
+async def test_remind_works_for_anonymous_polls_while_open(simcord_env):
+    server = await ready_server(simcord_env)
+    poll, message = await open_poll(server, anonymous=True)
+    await server.member.click(message, label="Park")
+
+    waiting = await service.non_voters(await Poll.get(id=poll.pk))
+
+    assert server.member.id not in waiting and server.admin.id in waiting

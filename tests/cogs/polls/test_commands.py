@@ -1,0 +1,132 @@
+"""/poll results, remind, export and /decisions."""
+
+from __future__ import annotations
+
+import discord
+
+from cogs.polls.cog import reminder_batches
+from models.polls import Poll
+from tests.cogs.polls.helpers import open_poll, ready_server
+from tests.helpers import refusal, shown
+
+
+async def test_remind_pings_only_eligible_members_who_have_not_voted(simcord_env):
+    server = await ready_server(simcord_env)
+    guild = server.guild
+    role = guild.roles["Member"]
+    voted = guild.add_member(simcord_env.create_user("voted"), roles=[role])
+    waiting = guild.add_member(simcord_env.create_user("waiting"), roles=[role])
+    await simcord_env.settle()
+    poll, message = await open_poll(server, eligible_role=role)
+    await voted.click(message, label="Park")
+
+    result = await server.admin.slash(server.general, "poll remind", poll_id=poll.pk)
+
+    assert "Reminded 1 member who has not voted." in shown(result)
+    reminder = server.general.last_message
+    assert reminder.content.startswith("Reminder: poll #")
+    assert f"<@{waiting.id}>" in reminder.content
+    assert f"<@{voted.id}>" not in reminder.content and f"<@{server.member.id}>" not in reminder.content
+    # Exactly the waiting member may be pinged: no roles, no everyone.
+    request = next(r for r in reversed(simcord_env.http_requests) if r.method == "POST" and "Reminder" in str(r.json))
+    mentions = request.json["allowed_mentions"]
+    assert [int(user) for user in mentions["users"]] == [waiting.id]
+    assert mentions.get("parse", []) == []
+
+
+async def test_remind_is_for_the_creator_or_staff(simcord_env):
+    server = await ready_server(simcord_env)
+    poll, _message = await open_poll(server)
+
+    result = await server.member.slash(server.general, "poll remind", poll_id=poll.pk)
+
+    assert "Only the poll's creator or a moderator" in refusal(simcord_env, result)
+
+
+def test_reminder_batches_stay_within_the_message_limit():
+    header = "Reminder: poll #1 “Where?” closes soon. Not voted yet:"
+    users = [10**18 + n for n in range(500)]
+
+    batches = reminder_batches(header, users)
+
+    assert sum(len(batch) for batch in batches) == 500
+    assert [user for batch in batches for user in batch] == users
+    for batch in batches:
+        text = header + "\n" + " ".join(f"<@{user}>" for user in batch)
+        assert len(text) <= 2000
+    assert len(batches) > 1
+
+
+async def test_results_while_open_and_hidden(simcord_env):
+    server = await ready_server(simcord_env)
+    poll, message = await open_poll(server)
+    hidden, hidden_message = await open_poll(server, question="Secret till the end?", hide_results=True)
+    await server.member.click(message, label="Park")
+    await server.member.click(hidden_message, label="Park")
+
+    standings = await server.member.slash(server.general, "poll results", poll_id=poll.pk)
+    refused = await server.member.slash(server.general, "poll results", poll_id=hidden.pk)
+
+    assert standings.ephemeral
+    assert "**Park**: 1 (100%)" in standings.response.embeds[0].description
+    assert "The poll is still open." in standings.response.embeds[0].description
+    assert standings.response.attachments[0].filename == "results.png"
+    assert "hidden until it closes" in refusal(simcord_env, refused)
+    # The hidden poll's public message shows turnout, not the tally.
+    assert "Park**: 1" not in hidden_message.embeds[0].description
+
+
+async def test_export_is_for_staff_and_has_no_identities_when_anonymous(simcord_env):
+    server = await ready_server(simcord_env)
+    poll, message = await open_poll(server)
+    anonymous, anonymous_message = await open_poll(server, question="Anon?", anonymous=True)
+    await server.member.click(message, label="Park")
+    await server.member.click(anonymous_message, label="Café")
+
+    refused = await server.member.slash(server.general, "poll export", poll_id=poll.pk)
+    open_export = await server.admin.slash(server.general, "poll export", poll_id=poll.pk)
+    anonymous_export = await server.admin.slash(server.general, "poll export", poll_id=anonymous.pk)
+
+    assert "Only moderators" in refusal(simcord_env, refused)
+    open_csv = (await open_export.response.attachments[0].read()).decode()
+    assert f"{poll.pk},{server.member.id},Park," in open_csv
+    anonymous_csv = (await anonymous_export.response.attachments[0].read()).decode()
+    assert anonymous_csv.splitlines()[0] == "poll_id,ballot,count"
+    assert f"{anonymous.pk},Café,1" in anonymous_csv
+    assert str(server.member.id) not in anonymous_csv
+
+
+async def test_decision_log_newest_first_with_search_and_pages(simcord_env):
+    server = await ready_server(simcord_env)
+    for number in range(14):
+        poll, message = await open_poll(server, question=f"Budget item {number:02d} " + "x" * 90)
+        await server.member.click(message, label="Park")
+        await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
+        await simcord_env.advance_time(60)
+    other, _ = await open_poll(server, question="Paint the door green?")
+    await server.admin.slash(server.general, "poll close", poll_id=other.pk)
+
+    log = await server.member.slash(server.general, "decisions")
+    found = await server.member.slash(server.general, "decisions", search="door")
+    missing = await server.member.slash(server.general, "decisions", search="rocket")
+
+    first_page = shown(log)
+    assert first_page.index("Paint the door green?") < first_page.index("Budget item 13")
+    assert "Page 1 of 2" in first_page
+    second = await server.member.click(log.response, label="Next")
+    assert "Budget item 00" in shown(second)
+    assert "Paint the door green?" in shown(found) and "Budget" not in shown(found)
+    assert "No decision matches" in refusal(simcord_env, missing)
+    # The decisions channel got a line for each decision, linking to the results.
+    decisions = next(c for c in server.guild.me.guild.text_channels if c.name == "decisions")
+    assert "Decided (poll #" in decisions.last_message.content
+
+
+async def test_unknown_poll_is_not_found(simcord_env):
+    server = await ready_server(simcord_env)
+
+    result = await server.admin.slash(server.general, "poll close", poll_id=999)
+
+    assert "There is no poll #999" in refusal(simcord_env, result)
+    assert await Poll.all().count() == 0
+    assert discord.utils.utcnow()

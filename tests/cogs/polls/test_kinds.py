@@ -1,0 +1,129 @@
+"""Multi, ranked and consent polls end to end."""
+
+from __future__ import annotations
+
+from models.polls import Decision, DecisionOutcome, Poll, PollBallot
+from tests.cogs.polls.helpers import open_poll, ready_server, results_message
+from tests.helpers import refusal, shown
+
+
+async def test_multi_choice_up_to_max_choices(simcord_env):
+    server = await ready_server(simcord_env)
+    poll, message = await open_poll(server, kind="multi", options="Soup; Salad; Cake; Tea", max_choices=2)
+
+    result = await server.member.select(message, ["0", "2"], custom_id=f"poll:multi:{poll.pk}")
+    changed = await server.member.select(message, ["3"], custom_id=f"poll:multi:{poll.pk}")
+    await server.admin.select(message, ["3", "1"], custom_id=f"poll:multi:{poll.pk}")
+    await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
+
+    assert "Your vote is recorded: **Soup**, **Cake**" in shown(result)
+    assert "Your vote is changed to: **Tea**" in shown(changed)
+    assert (await PollBallot.get(poll_id=poll.pk, voter_id=server.member.id)).choices == [3]
+    text = results_message(server, await Poll.get(id=poll.pk)).embeds[0].description
+    assert "Decision: **Tea**" in text
+    assert "**Tea**: 2 (100%)" in text and "**Salad**: 1 (50%)" in text
+
+
+async def test_multi_max_choices_beyond_options_is_refused(simcord_env):
+    server = await ready_server(simcord_env)
+
+    result = await server.admin.slash(
+        server.general, "poll create", question="Q?", options="a; b", kind="multi", max_choices=3
+    )
+
+    assert "max_choices must be between 1 and the number of options (2)" in refusal(simcord_env, result)
+
+
+async def test_ranked_flow_and_instant_runoff_rounds(simcord_env):
+    server = await ready_server(simcord_env)
+    guild = server.guild
+    voters = [guild.add_member(simcord_env.create_user(f"v{i}")) for i in range(4)]
+    await simcord_env.settle()
+    poll, message = await open_poll(server, kind="ranked", options="Alpha; Beta; Gamma")
+    # First preferences: Alpha 2, Beta 2, Gamma 1 (then Beta): Gamma goes, Beta wins 3-2.
+    rankings = {
+        voters[0]: ["Alpha"],
+        voters[1]: ["Alpha", "Beta"],
+        voters[2]: ["Beta"],
+        voters[3]: ["Beta", "Alpha"],
+        server.member: ["Gamma", "Beta"],
+    }
+    for voter, ranking in rankings.items():
+        flow = await voter.click(message, label="Rank the options")
+        assert flow.ephemeral
+        for label in ranking:
+            index = poll.options.index(label)
+            flow_message = flow.response
+            flow = await voter.select(flow_message, [str(index)], custom_id="poll:ranking:choose")
+        done = await voter.click(flow.response, label="Submit ranking")
+        assert "Your vote is recorded" in shown(done), shown(done)
+
+    await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
+
+    closed = await Poll.get(id=poll.pk)
+    text = results_message(server, closed).embeds[0].description
+    assert "Decision: **Beta**" in text
+    assert "Round 1: Alpha 2, Beta 2, Gamma 1; exhausted 0 — eliminated: Gamma" in text
+    assert "Round 2: Alpha 2, Beta 3; exhausted 0" in text
+    assert f"tie-break seed {closed.seed}" in text
+    ballot = await PollBallot.get(poll_id=poll.pk, voter_id=server.member.id)
+    assert ballot.choices == [2, 1]
+
+
+async def test_consent_object_and_block_need_a_reason(simcord_env):
+    server = await ready_server(simcord_env)
+    other = server.guild.add_member(simcord_env.create_user("dmitrij"))
+    await simcord_env.settle()
+    poll, message = await open_poll(server, kind="consent", question="Adopt the new statute?", options=None)
+
+    agree = await server.admin.click(message, label="Agree")
+    shown_modal = await server.member.click(message, label="Object")
+    assert shown_modal.modal is not None
+    objected = await server.member.submit_modal(shown_modal, {"reason": "Article 4 is unclear"})
+    block_modal = await other.click(message, label="Block")
+    blocked = await other.submit_modal(block_modal, {"reason": "It breaks our bylaws"})
+    await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
+
+    assert "Your vote is recorded: **Agree**" in shown(agree)
+    assert "**Object**" in shown(objected) and "**Block**" in shown(blocked)
+    text = results_message(server, await Poll.get(id=poll.pk)).embeds[0].description
+    assert "Not passed: 1 block." in text
+    assert f"**Object** (<@{server.member.id}>): Article 4 is unclear" in text
+    assert f"**Block** (<@{other.id}>): It breaks our bylaws" in text
+    assert (await Decision.get(poll_id=poll.pk)).outcome == DecisionOutcome.BLOCKED
+
+
+async def test_consent_passes_without_blocks_and_respects_quorum(simcord_env):
+    server = await ready_server(simcord_env)
+    poll, message = await open_poll(server, kind="consent", options=None, quorum=50)
+    await server.admin.click(message, label="Agree")
+    await server.member.click(message, label="Abstain")
+    await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
+
+    text = results_message(server, await Poll.get(id=poll.pk)).embeds[0].description
+    assert "Passed by consent: nobody blocked." in text
+    assert "Quorum of 50%: reached." in text
+
+
+async def test_quorum_not_reached_is_no_decision(simcord_env):
+    server = await ready_server(simcord_env)
+    poll, message = await open_poll(server, quorum=60)
+    await server.member.click(message, label="Park")
+    await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
+
+    text = results_message(server, await Poll.get(id=poll.pk)).embeds[0].description
+    assert "No decision: the quorum of 60% was not reached." in text
+    assert (await Decision.get(poll_id=poll.pk)).outcome == DecisionOutcome.NO_QUORUM
+
+
+async def test_an_honest_tie(simcord_env):
+    server = await ready_server(simcord_env)
+    poll, message = await open_poll(server)
+    await server.member.click(message, label="Park")
+    await server.admin.click(message, label="Library")
+    await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
+
+    text = results_message(server, await Poll.get(id=poll.pk)).embeds[0].description
+    assert "A tie between **Library**, **Park**. No single winner." in text
+    decision = await Decision.get(poll_id=poll.pk)
+    assert decision.outcome == DecisionOutcome.TIE and decision.winners == "Library; Park"
