@@ -173,7 +173,11 @@ class PurchasesCog(commands.Cog):
                     failed,
                 )
             )
-        await reply(interaction, "\n".join(lines))
+        # The coordinator who closes gets the supplier's list right here too (their DM may be closed).
+        items = await service.items_of(row.pk)
+        lines += ["", *texts.supplier_list(row, items, await service.ordered_quantities(row.pk))]
+        for page in paginate_lines(lines):
+            await reply(interaction, page)
 
     # ------------------------------------------------------------ members
 

@@ -178,6 +178,11 @@ def ledger_lines(ledger: Ledger, names: dict[int, str] | None) -> list[str]:
     return lines
 
 
+def _cell(value: str) -> str:
+    """Text a spreadsheet will not run as a formula (names and items are typed by members)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 CSV_HEADER = ("kind", "member_id", "member", "item", "unit", "quantity", "unit_price", "amount", "currency", "paid")
 
 
@@ -197,9 +202,9 @@ def csv_text(purchase: Purchase, lines: list[OrderLine], bills: list[Bill], name
             (
                 "line",
                 line.user_id,
-                names.get(line.user_id, ""),
-                item.name,
-                item.unit,
+                _cell(names.get(line.user_id, "")),
+                _cell(item.name),
+                _cell(item.unit),
                 str(line.quantity),
                 amount(item.unit_price),
                 amount(line.amount),
@@ -208,7 +213,7 @@ def csv_text(purchase: Purchase, lines: list[OrderLine], bills: list[Bill], name
             )
         )
     for bill in bills:
-        name = names.get(bill.user_id, "")
+        name = _cell(names.get(bill.user_id, ""))
         writer.writerow(("delivery", bill.user_id, name, "", "", "", "", amount(bill.delivery_share), currency, ""))
         paid = "yes" if bill.paid_at is not None else "no"
         writer.writerow(("total", bill.user_id, name, "", "", "", "", amount(bill.total), currency, paid))

@@ -146,3 +146,35 @@ def test_item_below_its_minimum_is_dropped_and_its_buyers_pay_no_delivery_for_it
         (100, 2500, 1000),
         (200, 0, 0),
     ]
+
+
+def test_deadlines_are_durations_or_utc_dates():
+    from datetime import UTC, datetime, timedelta
+
+    from cogs.purchases.service import parse_deadline
+
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    assert parse_deadline("36h", now) == now + timedelta(hours=36)
+    assert parse_deadline("2026-12-01", now) == datetime(2026, 12, 1, 23, 59, tzinfo=UTC)
+    assert parse_deadline("2026-12-01 18:30", now) == datetime(2026, 12, 1, 18, 30, tzinfo=UTC)
+    for wrong, message in (
+        ("2026-11-20", "in the future"),
+        ("2026-02-30", "not a valid date"),
+        ("2027-12-01", "at most 180 days"),
+        ("soon", "not a duration"),
+    ):
+        with pytest.raises(InvalidInput) as refused:
+            parse_deadline(wrong, now)
+        assert message in refused.value.render("en")
+
+
+def test_spreadsheet_formulas_typed_by_members_are_neutralised():
+    from types import SimpleNamespace
+
+    from cogs.purchases.texts import csv_text
+
+    purchase = SimpleNamespace(currency="PLN")
+    item = SimpleNamespace(name="=HYPERLINK(1)", unit="kg", unit_price=250)
+    line = SimpleNamespace(user_id=1, item=item, quantity=Decimal("1.5"), amount=375)
+    text = csv_text(purchase, [line], [], {1: "@mallory"})
+    assert "'=HYPERLINK(1)" in text and "'@mallory" in text and ",3.75,PLN," in text

@@ -115,6 +115,7 @@ async def test_closing_twice_sends_each_bill_once(simcord_env):
 
     closed = await coop.coordinator.slash(coop.general, "purchase close", purchase=purchase.pk)
     assert "2 bills written" in shown(closed)
+    assert "Order list for the supplier" in shown(closed) and "- Potatoes: 10 kg" in shown(closed)
     again = await coop.coordinator.slash(coop.general, "purchase close", purchase=purchase.pk)
     assert "already closed" in refusal(simcord_env, again)
     # The deadline passes later: its timer was cancelled, and closing is idempotent anyway.
