@@ -51,7 +51,8 @@ def parse_amount(text: str, currency: str, *, allow_zero: bool = True) -> int:
     """What a person typed as a price or fee, in minor units: "4,50" PLN → 450."""
     value = _number(text, N_("An amount cannot be negative."))
     places = decimals(currency)
-    if -value.as_tuple().exponent > places and value != value.quantize(Decimal(1).scaleb(-places)):
+    # Strictly: "1,000" in PLN is refused rather than guessed as one złoty or a thousand.
+    if -value.as_tuple().exponent > places:
         raise InvalidInput(
             N_("{currency} amounts have at most {places} decimal places."), currency=currency, places=places
         )
@@ -81,6 +82,12 @@ def to_major(amount: int, currency: str) -> Decimal:
 def format_money(amount: int, currency: str, locale: str | None = None) -> str:
     """450 PLN → "4,50 zł" for Polish readers, "PLN4.50" for English ones."""
     return format_currency(to_major(amount, currency), currency, locale=locale or current_locale())
+
+
+def plain_quantity(quantity: Decimal) -> str:
+    """A quantity as the parser reads it back in any language ("1.5", never "1,000")."""
+    text = format(quantity, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def format_quantity(quantity: Decimal, locale: str | None = None) -> str:

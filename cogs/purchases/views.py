@@ -11,7 +11,7 @@ import logging
 import discord
 
 from cogs.purchases import service, texts
-from cogs.purchases.money import format_money, format_quantity
+from cogs.purchases.money import format_money, format_quantity, plain_quantity
 from gromada.errors import NotFound
 from gromada.i18n import _, use_locale
 from gromada.interactions import language_for_guild
@@ -184,7 +184,7 @@ class QuantityModal(BaseModal):
             custom_id="quantity",
             label=truncate(_("Quantity"), 45),
             placeholder=truncate(hint, 100),
-            default=format_quantity(current) if current is not None else None,
+            default=plain_quantity(current) if current is not None else None,
             max_length=16,
         )
         self.add_item(self.quantity)

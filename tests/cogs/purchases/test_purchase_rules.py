@@ -272,3 +272,33 @@ async def test_polish_member_orders_in_polish_and_gets_a_polish_bill(simcord_env
 
     bill = "\n".join(dms(member))
     assert "Rachunek za wspólny zakup" in bill and "Do zapłaty: 62,50\xa0zł" in bill
+
+
+async def test_a_role_bound_with_setup_replaces_the_catalogue_role(simcord_env):
+    coop = await make_coop(simcord_env)
+    guild = coop.server.guild
+    buyers = guild.create_role("Buyers")
+    buyer = guild.add_member(simcord_env.create_user("bea"), roles=[buyers])
+    await simcord_env.settle()
+    await coop.server.admin.slash(coop.general, "setup role", purpose="order_coordinator", role=buyers)
+
+    opened = await buyer.slash(coop.general, "purchase open", title="Flour", deadline="1d")
+    assert "Draft purchase" in shown(opened)
+    # Holding a role merely named "Order coordinator" no longer counts once a role is bound.
+    refused = await coop.coordinator.slash(coop.general, "purchase open", title="Oats", deadline="1d")
+    assert "Only order coordinators" in refusal(simcord_env, refused)
+    assert await Purchase.filter(title="Flour").exists() and not await Purchase.filter(title="Oats").exists()
+
+
+async def test_ledger_of_an_open_purchase_shows_progress_and_the_fee_to_share(simcord_env):
+    coop = await make_coop(simcord_env)
+    member = coop.members[0]
+    purchase, (potatoes, _honey) = await published(coop, delivery_fee="7,50")
+    await coop.order(member, purchase, potatoes.pk, "1,5")
+
+    ledger = shown(await coop.members[1].slash(coop.general, "purchase ledger", purchase=purchase.pk))
+
+    assert "- Potatoes: 1.5 kg · PLN3.75" in ledger
+    assert "Delivery fee: PLN7.50" in ledger and "Bills are written when orders close" in ledger
+    missing = await member.slash(coop.general, "purchase ledger", purchase=purchase.pk + 100)
+    assert "There is no purchase" in refusal(simcord_env, missing)
