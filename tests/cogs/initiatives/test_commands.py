@@ -1,5 +1,7 @@
 """/initiative archive, reopen, update, need, list, and refusals of bad proposals."""
 
+import discord
+
 from models.initiatives import Initiative, InitiativeStatus, NeedHelper
 from tests.cogs.initiatives.helpers import field, open_initiative
 from tests.helpers import refusal, shown, speaking
@@ -149,3 +151,19 @@ async def test_a_polish_member_sees_polish(community, monkeypatch):
         result, initiative = await community.propose(title="Ogród")
     assert "Twoja propozycja" in shown(result)
     assert initiative is not None
+
+
+async def test_join_button_works_after_a_restart(community, settings):
+    from gromada.bot import create_bot
+
+    _, channel = await open_initiative(community)
+    welcome = channel.pinned_messages()[0]
+
+    await community.env.restart_bot(create_bot(settings))
+    result = await community.supporters[2].click(welcome, label="Join")
+
+    assert "You can write here now" in shown(result)
+    overwrite = (
+        community.discord_guild().get_channel(channel.id).overwrites_for(discord.Object(community.supporters[2].id))
+    )
+    assert overwrite.send_messages is True

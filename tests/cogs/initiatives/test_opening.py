@@ -164,3 +164,16 @@ async def test_discord_refusing_for_the_server_limit_is_reported_the_same_way(co
     assert "limit of 500 channels" in refusal(community.env, result)
     assert "limit of 500 channels" in community.channel("mod-log").last_message.content
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.PROPOSED
+
+
+async def test_retry_is_for_supporters_and_staff_only(community):
+    _, initiative = await community.propose()
+    await community.supporters[0].click(community.card(initiative), label="Support")
+    community.env.inject_error("POST", "/guilds/*/channels", status=500)
+    refusal(community.env, await community.supporters[1].click(community.card(initiative), label="Support"))
+
+    outsider = await community.supporters[2].click(community.card(initiative), label="Retry opening the channel")
+    assert "Only supporters and staff" in refusal(community.env, outsider)
+
+    await community.admin.click(community.card(initiative), label="Retry opening the channel")
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
