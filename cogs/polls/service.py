@@ -329,7 +329,11 @@ def summarise(poll: Poll, ballots: Counter[tuple[int, ...]], voters: int, reason
     runoff = None
     if poll.kind == PollKind.RANKED:
         runoff = tally.instant_runoff(ballots, options, poll.seed)
-        first = tally.plurality({ballot[:1]: weight for ballot, weight in ballots.items() if ballot}, options)
+        firsts: Counter[tuple[int, ...]] = Counter()
+        for ballot, weight in ballots.items():
+            if ballot:
+                firsts[ballot[:1]] += weight
+        first = tally.plurality(firsts, options)
         votes, winners = first.votes, runoff.winners
     else:
         count = tally.plurality(ballots, options)

@@ -65,6 +65,8 @@ async def test_ranked_flow_and_instant_runoff_rounds(simcord_env):
     assert "Decision: **Beta**" in text
     assert "Round 1: Alpha 2, Beta 2, Gamma 1; exhausted 0 — eliminated: Gamma" in text
     assert "Round 2: Alpha 2, Beta 3; exhausted 0" in text
+    # First preferences: partial rankings with the same first choice add up.
+    assert "**Alpha**: 2 (40%)" in text and "**Gamma**: 1 (20%)" in text
     assert f"tie-break seed {closed.seed}" in text
     ballot = await PollBallot.get(poll_id=poll.pk, voter_id=server.member.id)
     assert ballot.choices == [2, 1]

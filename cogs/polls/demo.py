@@ -1,0 +1,65 @@
+"""Demo walk: a ranked-choice poll, votes, a consent objection, the close with its rounds."""
+
+from __future__ import annotations
+
+from models.polls import Poll
+
+ORDER = 60
+
+
+async def walk(demo) -> None:
+    general = demo.channel("general")
+    admin = demo.admin
+
+    demo.say(f"{admin.name} asks where the next meeting should be, ranked choice, open for a day.")
+    created = await admin.slash(
+        general,
+        "poll create",
+        question="Where do we meet next?",
+        options="Library; Park; Café",
+        kind="ranked",
+        duration="1d",
+    )
+    demo.show(admin.name, created)
+    message = general.last_message
+    demo.say(f"The poll in #general: {message.embeds[0].title}")
+
+    rankings = {
+        demo.members[0]: ["Library", "Park"],
+        demo.members[1]: ["Park"],
+        demo.members[2]: ["Café", "Park"],
+        demo.buddy: ["Library"],
+        admin: ["Park", "Library"],
+    }
+    labels = ["Library", "Park", "Café"]
+    for voter, ranking in rankings.items():
+        flow = await voter.click(message, label="Rank the options")
+        for label in ranking:
+            flow = await voter.select(flow.response, [str(labels.index(label))], custom_id="poll:ranking:choose")
+        done = await voter.click(flow.response, label="Submit ranking")
+        demo.show(voter.name, done)
+
+    await demo.env.advance_time(6)
+    refreshed = next(m for m in general.history() if m.id == message.id)
+    demo.say("A few seconds later the poll message shows the first preferences (one edit for all five votes):")
+    demo.say(refreshed.embeds[0].description.split("\n\n")[0])
+
+    demo.say("A day passes; the deadline closes the poll.")
+    await demo.env.advance_time(86400)
+    closed = await Poll.filter(question="Where do we meet next?").first()
+    results = next(m for m in general.history() if m.id == closed.results_message_id)
+    demo.say(f"Results posted with a chart ({results.attachments[0].filename}):")
+    demo.say(results.embeds[0].description)
+
+    demo.say(f"\n{admin.name} asks for consent on a proposal.")
+    await admin.slash(general, "poll create", question="Adopt the new statute?", options="", kind="consent")
+    consent = general.last_message
+    demo.show(demo.members[0].name, await demo.members[0].click(consent, label="Agree"))
+    modal = await demo.members[1].click(consent, label="Object")
+    demo.show(demo.members[1].name, await demo.members[1].submit_modal(modal, {"reason": "Article 4 is unclear"}))
+    poll_id = consent.embeds[0].footer.text.split("#")[-1]
+    demo.show(admin.name, await admin.slash(general, "poll close", poll_id=int(poll_id)))
+    closed = await Poll.get(id=int(poll_id))
+    demo.say(next(m for m in general.history() if m.id == closed.results_message_id).embeds[0].description)
+
+    demo.show(demo.members[2].name, await demo.members[2].slash(general, "decisions"))
