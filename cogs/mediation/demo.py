@@ -1,0 +1,59 @@
+"""Demo walk: a member asks for mediation, a mediator claims, invites the other party, closes."""
+
+from __future__ import annotations
+
+ORDER = 60
+
+
+async def walk(demo) -> None:
+    env, guild = demo.env, demo.guild  # channels by name from SimCord's handles
+    celina, dmitrij = demo.members[0], demo.members[1]
+    mira = guild.add_member(env.create_user("mira_mediator"), roles=[guild.roles["Mediator"]])
+    await env.settle()
+    mediation = guild.channels["mediation"]
+    panel = next(message for message in mediation.history() if message.components)
+
+    demo.say("Celina clicks “Request mediation” in #mediation and fills in the form.")
+    form = await celina.click(panel, label="Request mediation")
+    opened = await celina.submit_modal(
+        form,
+        {
+            "what_happened": "Dmitrij and I keep arguing about the tool shed keys.",
+            "parties": "dmitrij",
+            "hoped_outcome": "A simple rule for who keeps the keys.",
+        },
+    )
+    demo.show("Celina", opened)
+
+    log = guild.channels["mediation-log"]
+    alert = log.last_message
+    demo.say(f"Mediators see in #mediation-log: {alert.content} [{alert.embeds[0].title}]")
+    demo.show("Mira", await mira.click(alert, label="Claim"))
+    space = next(
+        channel for name, channel in guild.channels.items() if name.startswith("mediation-") and name[-1].isdigit()
+    )
+    demo.say(f"In the private space: {space.last_message.content}")
+
+    await celina.send(space, "Thanks. The keys vanished twice last week.")
+    demo.show("Mira", await mira.slash(space, "ticket note", text="Both want the same thing: access on weekends."))
+    demo.show("Mira", await mira.slash(space, "ticket add", member=dmitrij))
+    invitation = dmitrij.user.dm_channel.history()[-1]
+    demo.say(f"Dmitrij gets a DM: {invitation.content}")
+    demo.show("Dmitrij", await dmitrij.user.click(invitation, label="Accept"))
+    await dmitrij.send(space, "Fine by me if we keep a key box.")
+
+    close_form = await mira.slash(space, "ticket close")
+    closed = await mira.submit_modal(close_form, {"outcome": "A key box by the shed; code shared with both."})
+    demo.show("Mira", closed)
+    posted = log.last_message
+    demo.say(f"#mediation-log gets: {posted.content.splitlines()[0]} + {posted.attachments[0].filename}")
+    rating = celina.user.dm_channel.history()[-1]
+    demo.say(f"Celina gets a DM: {rating.content.splitlines()[0]}")
+    demo.show("Celina", await celina.user.click(rating, label="★★★★★"))
+
+    demo.say("Two weeks later…")
+    await env.advance_time(14 * 86400 + 1)
+    checkin = celina.user.dm_channel.history()[-1]
+    demo.say(f"Celina gets a DM: {checkin.content.splitlines()[-1]}")
+    demo.show("Celina", await celina.user.click(checkin, label="Yes, it holds"))
+    demo.show("Mira", await mira.slash(guild.channels["general"], "ticket stats"))
