@@ -11,7 +11,7 @@ async def walk(demo) -> None:
     coordinator = demo.admin  # staff may coordinate and keep the books
     general = demo.guild.channels["general"]  # Demo.channel() reads an attribute SimCord's guild lacks
     opened = await coordinator.slash(
-        general, "purchase open", title="Farm box", deadline="2d", supplier="Farma Zielona", delivery_fee="12,00"
+        general, "purchase open", title="Farm box", deadline="1h", supplier="Farma Zielona", delivery_fee="12,00"
     )
     demo.show("Ala (coordinator)", opened)
     purchase = await Purchase.all().order_by("-id").first()
@@ -30,8 +30,8 @@ async def walk(demo) -> None:
         modal = await member.select(cart.response, [str(item.pk)], custom_id=f"purchase:pick:{purchase.pk}:0")
         demo.show(member.name, await member.submit_modal(modal, {"quantity": quantity}))
 
-    demo.say("… two days pass; the deadline closes the purchase …")
-    await demo.env.advance_time(2 * 86400 + 60)
+    demo.say("… an hour passes; the deadline closes the purchase …")
+    await demo.env.advance_time(3600 + 60)
     for member in demo.members:
         for message in member.user.dm_channel.history():
             demo.say(f"{member.name} gets a DM: {message.content}")

@@ -21,7 +21,7 @@ class Coop:
     def general(self):
         return self.server.general
 
-    async def open(self, title="Vegetables", deadline="2d", **options) -> Purchase:
+    async def open(self, title="Vegetables", deadline="20m", **options) -> Purchase:
         result = await self.coordinator.slash(self.general, "purchase open", title=title, deadline=deadline, **options)
         assert "#" in shown(result), shown(result)
         return await Purchase.filter(title=title).order_by("-id").first()

@@ -72,7 +72,7 @@ async def test_bad_input_is_refused_and_nothing_half_saved(simcord_env):
 async def test_bad_quantities_and_orders_after_the_deadline_are_refused(simcord_env):
     coop = await make_coop(simcord_env)
     member = coop.members[0]
-    purchase, (potatoes, honey) = await published(coop, deadline="1d")
+    purchase, (potatoes, honey) = await published(coop)
 
     for quantity, message in (("9", "at most 8 kg of Potatoes"), ("-1", "negative"), ("lots", "not a number")):
         result = await coop.order(member, purchase, potatoes.pk, quantity)
@@ -82,7 +82,7 @@ async def test_bad_quantities_and_orders_after_the_deadline_are_refused(simcord_
     # The modal was opened in time but submitted after the deadline.
     cart = await member.click(coop.card(purchase), custom_id=f"purchase:order:{purchase.pk}")
     modal = await member.select(cart.response, [str(honey.pk)], custom_id=f"purchase:pick:{purchase.pk}:0")
-    await simcord_env.advance_time(86400 + 60)
+    await simcord_env.advance_time(21 * 60)
     late = await member.submit_modal(modal, {"quantity": "1"})
     assert "Orders for purchase" in refusal(simcord_env, late)
     assert not await OrderLine.exists()
@@ -119,7 +119,7 @@ async def test_closing_twice_sends_each_bill_once(simcord_env):
     again = await coop.coordinator.slash(coop.general, "purchase close", purchase=purchase.pk)
     assert "already closed" in refusal(simcord_env, again)
     # The deadline passes later: its timer was cancelled, and closing is idempotent anyway.
-    await simcord_env.advance_time(3 * 86400)
+    await simcord_env.advance_time(30 * 60)
 
     assert len([text for text in dms(member) if "Bill for joint purchase" in text]) == 1
     assert await Bill.filter(purchase_id=purchase.pk).count() == 2
@@ -128,7 +128,7 @@ async def test_closing_twice_sends_each_bill_once(simcord_env):
 async def test_restart_before_the_deadline_keeps_the_card_and_the_deadline(simcord_env, settings):
     coop = await make_coop(simcord_env)
     member, other = coop.members[:2]
-    purchase, (potatoes, honey) = await published(coop, deadline="3d")
+    purchase, (potatoes, honey) = await published(coop, deadline="30m")
     await coop.order(member, purchase, potatoes.pk, "6")
     # A cart opened before the restart...
     cart = await other.click(coop.card(purchase), custom_id=f"purchase:order:{purchase.pk}")
@@ -140,7 +140,7 @@ async def test_restart_before_the_deadline_keeps_the_card_and_the_deadline(simco
     await other.submit_modal(modal, {"quantity": "4"})
     await coop.order(member, purchase, honey.pk, "1")
     await simcord_env.restart_bot(create_bot(settings))
-    await simcord_env.advance_time(3 * 86400 + 60)
+    await simcord_env.advance_time(31 * 60)
     await simcord_env.restart_bot(create_bot(settings))
 
     await purchase.refresh_from_db()
@@ -268,7 +268,7 @@ async def test_polish_member_orders_in_polish_and_gets_a_polish_bill(simcord_env
         cart = await coop.order(member, purchase, honey.pk, "2")
     assert "Twoje zamówienie" in shown(cart) and "60,00\xa0zł" in shown(cart)
 
-    await simcord_env.advance_time(2 * 86400 + 60)
+    await simcord_env.advance_time(21 * 60)
 
     bill = "\n".join(dms(member))
     assert "Rachunek za wspólny zakup" in bill and "Do zapłaty: 62,50\xa0zł" in bill
