@@ -309,6 +309,11 @@ class ProposalModal(BaseModal):
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
         initiative = await spaces.post_proposal(interaction.client, interaction.guild, interaction.user, proposal)
+        if await service.ready_to_open(initiative.pk):  # a threshold of 1: the proposer alone is enough
+            channel = await spaces.open_space(interaction.client, initiative.pk)
+            if channel is not None:
+                await reply(interaction, _("Your initiative has its channel: {channel}", channel=channel.mention))
+                return
         await reply(
             interaction,
             _(

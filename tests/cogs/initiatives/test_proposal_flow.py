@@ -61,3 +61,22 @@ async def test_support_twice_counts_once_and_withdraw_lowers_the_count(community
     assert "You do not support this proposal" in refusal(community.env, not_supporting)
     proposer = await community.member.click(community.card(initiative), label="Withdraw support")
     assert "first supporter" in refusal(community.env, proposer)
+
+
+async def test_threshold_option_of_one_opens_the_channel_at_once(community):
+    await community.admin.slash(community.general, "setup option", key="initiatives_threshold", value="1")
+
+    result, initiative = await community.propose(title="Solo sewing circle")
+
+    assert "has its channel" in shown(result)
+    assert community.channel_named("solo-sewing-circle") is not None
+    assert (await Initiative.get(id=initiative.pk)).threshold == 1
+
+
+async def test_support_window_option_sets_the_deadline(community):
+    await community.admin.slash(community.general, "setup option", key="initiatives_support_window", value="2d")
+
+    _, initiative = await community.propose()
+    await community.env.advance_time(2 * 86400 + 1)
+
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.EXPIRED
