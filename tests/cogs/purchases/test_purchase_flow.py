@@ -34,9 +34,10 @@ async def test_whole_purchase_from_opening_to_the_ledger(simcord_env):
     await coop.order(ania, purchase, apples.pk, "2")
     assert await OrderLine.filter(purchase_id=purchase.pk).count() == 5
 
-    # Potatoes: 4 + 3.5 = 7.5 kg, under the 10 kg minimum -> wait, raise to reach it.
+    # Potatoes: 4 + 3.5 = 7.5 kg, under the 10 kg minimum, until Dmitrij adds 2.5 kg.
+    assert "⏳ ordered 7.5 of the minimum 10 kg" in coop.card(purchase).embeds[0].description
     await coop.order(dmitrij, purchase, potatoes.pk, "2,5")
-    assert "10" in coop.card(purchase).embeds[0].description
+    assert "✅ ordered 10 of the minimum 10 kg" in coop.card(purchase).embeds[0].description
 
     # Short deadlines keep simulated time small: other features tick on the same clock.
     await simcord_env.advance_time(21 * 60)

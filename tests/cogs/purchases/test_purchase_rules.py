@@ -67,6 +67,15 @@ async def test_bad_input_is_refused_and_nothing_half_saved(simcord_env):
     assert not await PurchaseItem.exists()
     await purchase.refresh_from_db()
     assert purchase.status == PurchaseStatus.DRAFT and purchase.message_id is None
+    never = await coop.coordinator.slash(coop.general, "purchase close", purchase=purchase.pk)
+    assert "never published" in refusal(simcord_env, never)
+
+    await coop.item(purchase, "Gouda", "kg", "42")
+    await coop.publish(purchase)
+    twice = await coop.coordinator.slash(coop.general, "purchase publish", purchase=purchase.pk)
+    assert "already published" in refusal(simcord_env, twice)
+    cards = [message for message in coop.general.history() if message.embeds]
+    assert len(cards) == 1
 
 
 async def test_bad_quantities_and_orders_after_the_deadline_are_refused(simcord_env):
