@@ -358,6 +358,8 @@ async def get_need(need_id: int) -> InitiativeNeed:
 
 
 async def offer_help(need: InitiativeNeed, user_id: int, now: datetime) -> bool:
+    if need.initiative.status != InitiativeStatus.ACTIVE:
+        raise Conflict(N_("This initiative is archived, so it is not looking for help right now."))
     try:
         await NeedHelper.create(need=need, user_id=user_id, offered_at=now)
     except IntegrityError:

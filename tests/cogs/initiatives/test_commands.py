@@ -167,3 +167,26 @@ async def test_join_button_works_after_a_restart(community, settings):
         community.discord_guild().get_channel(channel.id).overwrites_for(discord.Object(community.supporters[2].id))
     )
     assert overwrite.send_messages is True
+
+
+async def test_help_offers_stop_when_the_initiative_is_archived(community):
+    _, channel = await open_initiative(community)
+    await community.member.slash(channel, "initiative need", text="Paint for the fence")
+    call = community.proposals.last_message
+    await community.member.slash(channel, "initiative archive")
+
+    late = await community.supporters[2].click(call, label="I can help")
+
+    assert "not looking for help" in refusal(community.env, late)
+    assert await NeedHelper.all().count() == 0
+
+
+async def test_proposing_on_a_server_without_setup_says_what_to_do(simcord_env):
+    from tests.cogs.initiatives.helpers import Community
+
+    bare = Community(simcord_env)
+    await simcord_env.settle()
+
+    result = await bare.member.slash(bare.general, "initiative propose")
+
+    assert "/setup quickstart" in refusal(simcord_env, result)
