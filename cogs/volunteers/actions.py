@@ -1,0 +1,320 @@
+"""The Discord side of claims, offers and terms: roles, DMs and deadlines.
+
+The service decides; this module makes Discord agree. Whenever Discord refuses after the
+database changed, the change is undone (a seat rolled back, an acceptance reverted), so a
+seat in the database always means the role on Discord.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from cogs.volunteers import rules, service
+from gromada.errors import DiscordRefused, NotConfigured, NotFound
+from gromada.i18n import N_, _, use_locale
+from gromada.interactions import language_for_member
+from gromada.scheduler import now
+from gromada.ui import NO_MENTIONS, mention_only
+from models.volunteers import ApprovalRequest, SeatStatus, VolunteerRole, VolunteerSeat
+
+log = logging.getLogger(__name__)
+
+OFFER_EXPIRY = "volunteers.offer_expiry"
+RENEWAL_PROMPT = "volunteers.renewal_prompt"
+TERM_END = "volunteers.term_end"
+REASON = "Gromada volunteer roles"
+
+
+def _refresher(bot):
+    cog = bot.get_cog("Volunteers")
+    return cog.panels if cog is not None else None
+
+
+def mark_dirty(bot, guild_id: int) -> None:
+    refresher = _refresher(bot)
+    if refresher is not None:
+        refresher.mark_dirty(guild_id)
+
+
+# ---------------------------------------------------------------- Discord roles
+
+
+def discord_role_of(guild: discord.Guild, role: VolunteerRole) -> discord.Role:
+    discord_role = guild.get_role(role.discord_role_id)
+    if discord_role is None:
+        raise NotConfigured(
+            N_("The Discord role of {role} is missing. An admin can fix it with /volunteer role edit."),
+            role=role.name,
+        )
+    if discord_role >= guild.me.top_role or discord_role.managed:
+        raise DiscordRefused(
+            N_("I cannot give or take {role}: it is above my highest role. An admin can drag my role above it."),
+            role=discord_role.name,
+        )
+    return discord_role
+
+
+async def member_of(guild: discord.Guild, user_id: int) -> discord.Member | None:
+    member = guild.get_member(user_id)
+    if member is not None:
+        return member
+    try:
+        return await guild.fetch_member(user_id)
+    except discord.NotFound:
+        return None
+
+
+async def grant(guild: discord.Guild, role: VolunteerRole, user_id: int) -> None:
+    discord_role = discord_role_of(guild, role)
+    member = await member_of(guild, user_id)
+    if member is None:
+        raise NotFound(N_("That person is no longer a member of this server."))
+    try:
+        await member.add_roles(discord_role, reason=REASON)
+    except discord.HTTPException:
+        raise DiscordRefused(
+            N_("Discord did not let me give the role {role}. Nothing was changed, please try again."),
+            role=role.name,
+        ) from None
+
+
+async def revoke(guild: discord.Guild, role: VolunteerRole, user_id: int) -> None:
+    """Take the Discord role away (nothing to do if the person or the role is gone)."""
+    member = await member_of(guild, user_id)
+    discord_role = guild.get_role(role.discord_role_id)
+    if member is None or discord_role is None or member.get_role(discord_role.id) is None:
+        return
+    discord_role_of(guild, role)
+    try:
+        await member.remove_roles(discord_role, reason=REASON)
+    except discord.HTTPException:
+        raise DiscordRefused(
+            N_("Discord did not let me take back the role {role}. Nothing was changed, please try again."),
+            role=role.name,
+        ) from None
+
+
+async def seat_granted(bot, guild: discord.Guild, seat: VolunteerSeat, role: VolunteerRole) -> None:
+    """Give the role of a new seat, or roll the seat back and say why."""
+    try:
+        await grant(guild, role, seat.user_id)
+    except Exception:
+        await service.rollback_seat(seat)
+        mark_dirty(bot, guild.id)
+        raise
+    await schedule_term(bot, seat)
+    mark_dirty(bot, guild.id)
+
+
+# ---------------------------------------------------------------- deadlines
+
+
+async def schedule_term(bot, seat: VolunteerSeat) -> None:
+    if seat.term_ends_at is None:
+        return
+    await bot.timers.schedule(
+        RENEWAL_PROMPT, rules.renewal_prompt_at(seat.term_ends_at, now()), ref_id=seat.pk, guild_id=seat.guild_id
+    )
+    await bot.timers.schedule(TERM_END, seat.term_ends_at, ref_id=seat.pk, guild_id=seat.guild_id)
+
+
+async def cancel_seat_timers(bot, seat_id: int) -> None:
+    for kind in (OFFER_EXPIRY, RENEWAL_PROMPT, TERM_END):
+        await bot.timers.cancel(kind, seat_id)
+
+
+# ---------------------------------------------------------------- DMs
+
+
+async def direct_message(bot, guild_id: int, user_id: int, render, view_factory=None) -> bool:
+    """Write to someone in their language; False when their DMs are closed."""
+    user = bot.get_user(user_id)
+    if user is None:
+        try:
+            user = await bot.fetch_user(user_id)
+        except discord.HTTPException:
+            return False
+    with use_locale(await language_for_member(bot, user_id, guild_id)):
+        content = render()
+        view = view_factory() if view_factory is not None else discord.utils.MISSING
+    try:
+        await user.send(content, view=view, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException:
+        log.info("could not DM %s about volunteer roles", user_id)
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- releasing and offering
+
+
+async def release(bot, guild: discord.Guild, role: VolunteerRole, user_id: int, reason: str) -> bool:
+    """Step down from a held seat: the role first (so a refusal changes nothing), then the seat."""
+    seat = await service.seat_of(role, user_id)
+    if seat is None or seat.status != SeatStatus.ACTIVE:
+        return False
+    await revoke(guild, role, user_id)
+    if await service.end_seat(seat, role, now(), reason):
+        await cancel_seat_timers(bot, seat.pk)
+    await offer_free_seats(bot, guild, role)
+    mark_dirty(bot, guild.id)
+    return True
+
+
+async def offer_free_seats(bot, guild: discord.Guild, role: VolunteerRole) -> None:
+    """Offer every free seat to the waitlist, in order; closed DMs pass the offer on."""
+    from cogs.volunteers.views import offer_view
+
+    while True:
+        seat = await service.offer_next(role, now())
+        if seat is None:
+            return
+        if await member_of(guild, seat.user_id) is None:
+            await service.withdraw_offer(seat)
+            continue
+        await bot.timers.schedule(OFFER_EXPIRY, seat.offer_expires_at, ref_id=seat.pk, guild_id=guild.id)
+        sent = await direct_message(
+            bot,
+            guild.id,
+            seat.user_id,
+            lambda seat=seat: _(
+                "A seat as **{role}** on {server} is free for you. Accept it within 48 hours, "
+                "or it goes to the next person on the waitlist.",
+                role=role.name,
+                server=guild.name,
+            ),
+            lambda seat=seat: offer_view(seat.pk),
+        )
+        if sent:
+            mark_dirty(bot, guild.id)
+            continue
+        await bot.timers.cancel(OFFER_EXPIRY, seat.pk)
+        await service.withdraw_offer(seat)
+
+
+async def accept(bot, seat: VolunteerSeat, user_id: int) -> VolunteerSeat:
+    guild = bot.get_guild(seat.guild_id)
+    if guild is None:
+        raise NotFound(N_("I am no longer on that server."))
+    accepted = await service.accept_offer(seat, user_id, now())
+    try:
+        await grant(guild, accepted.role, user_id)
+    except Exception:
+        # The offer stays open (its deadline still runs), so Accept can be pressed again.
+        await service.revert_acceptance(accepted)
+        raise
+    await bot.timers.cancel(OFFER_EXPIRY, seat.pk)
+    await schedule_term(bot, accepted)
+    mark_dirty(bot, guild.id)
+    return accepted
+
+
+async def withdraw(bot, seat: VolunteerSeat) -> None:
+    """A declined or expired offer: the seat goes to the next person."""
+    if not await service.withdraw_offer(seat):
+        return
+    await bot.timers.cancel(OFFER_EXPIRY, seat.pk)
+    guild = bot.get_guild(seat.guild_id)
+    if guild is not None:
+        await offer_free_seats(bot, guild, seat.role)
+        mark_dirty(bot, guild.id)
+
+
+# ---------------------------------------------------------------- coordinator approval
+
+
+async def send_request(bot, guild: discord.Guild, request: ApprovalRequest, role: VolunteerRole) -> None:
+    """Ask the coordinators (the staff, in the staff log) to approve; undo if it cannot be posted."""
+    from cogs.volunteers.views import request_view
+    from gromada import guild_config
+    from gromada.interactions import language_for_guild
+    from models.core import BindingKind
+
+    channel_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "mod_log")
+    channel = guild.get_channel(channel_id) if channel_id else None
+    if channel is None:
+        await service.forget_request(request)
+        raise NotConfigured(N_("Coordinators review requests in the staff log, which is not set up. Ask an admin."))
+    with use_locale(await language_for_guild(bot, guild.id)):
+        content = _(
+            "<@{user}> asks to become **{role}**. Coordinators, please approve or decline.",
+            user=request.user_id,
+            role=role.name,
+        )
+        view = request_view(request.pk)
+    try:
+        message = await channel.send(content, view=view, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException:
+        await service.forget_request(request)
+        raise DiscordRefused(N_("I could not reach the coordinators. Nothing was sent, please try again.")) from None
+    await service.set_request_message(request, channel.id, message.id)
+
+
+def request_decided_text(
+    request: ApprovalRequest, role: VolunteerRole, coordinator: discord.abc.User, approved: bool
+) -> str:
+    if approved:
+        return _(
+            "<@{user}> asked to become **{role}**: approved by {coordinator}.",
+            user=request.user_id,
+            role=role.name,
+            coordinator=coordinator.mention,
+        )
+    return _(
+        "<@{user}> asked to become **{role}**: declined by {coordinator}.",
+        user=request.user_id,
+        role=role.name,
+        coordinator=coordinator.mention,
+    )
+
+
+async def approve(bot, guild: discord.Guild, request: ApprovalRequest, coordinator_id: int) -> service.ClaimResult:
+    role = request.role
+    await service.decide_request(request, approve=True, coordinator_id=coordinator_id, now=now())
+    try:
+        result = await service.take_or_wait(role, request.user_id, now())
+        if result.seat is not None:
+            await seat_granted(bot, guild, result.seat, role)
+    except Exception:
+        await service.reopen_request(request)
+        raise
+    mark_dirty(bot, guild.id)
+
+    def render() -> str:
+        if result.outcome == service.Outcome.GRANTED:
+            return _(
+                "Your request to become **{role}** on {server} was approved. Welcome aboard!",
+                role=role.name,
+                server=guild.name,
+            )
+        return _(
+            "Your request to become **{role}** on {server} was approved, but every seat is taken: "
+            "you are number {position} on the waitlist.",
+            role=role.name,
+            server=guild.name,
+            position=result.position,
+        )
+
+    await direct_message(bot, guild.id, request.user_id, render)
+    return result
+
+
+async def decline(bot, guild: discord.Guild, request: ApprovalRequest, coordinator_id: int) -> None:
+    await service.decide_request(request, approve=False, coordinator_id=coordinator_id, now=now())
+    role = request.role
+    await direct_message(
+        bot,
+        guild.id,
+        request.user_id,
+        lambda: _(
+            "Your request to become **{role}** on {server} was declined. A coordinator can tell you more.",
+            role=role.name,
+            server=guild.name,
+        ),
+    )
+
+
+def thanks_mentions(user: discord.abc.Snowflake) -> discord.AllowedMentions:
+    return mention_only(user)

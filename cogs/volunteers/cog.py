@@ -1,0 +1,396 @@
+"""/volunteer and /thanks: the catalogue, panels, claims, roster, recognition; and their deadlines."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.volunteers import actions, catalogue, panel, rules, service
+from cogs.volunteers.certificate import CertificateText, render
+from cogs.volunteers.views import DYNAMIC_ITEMS, claim_for, release_for, renew_view
+from gromada.checks import admin_only, require_guild
+from gromada.errors import InvalidInput
+from gromada.i18n import N_, _, _n
+from gromada.scheduler import now
+from gromada.ui import Pager, paginate_lines, reply, truncate
+from models.core import Timer
+from models.volunteers import Approval, SeatStatus
+
+
+def _date(value) -> str:
+    return discord.utils.format_dt(value, "d") if value else "—"
+
+
+class VolunteersCog(commands.Cog, name="Volunteers"):
+    volunteer = app_commands.Group(
+        name="volunteer", description="Volunteer roles: seats, waitlists and terms", guild_only=True
+    )
+    role = app_commands.Group(name="role", description="Manage the volunteer roles catalogue", parent=volunteer)
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+        self.panels = panel.PanelRefresher(bot)
+        bot.quickstart_steps.append(catalogue.quickstart_step(bot))
+        bot.content_importers["volunteer_roles"] = catalogue.importer(bot)
+        bot.add_timer_handler(actions.OFFER_EXPIRY, self._on_offer_expired)
+        bot.add_timer_handler(actions.RENEWAL_PROMPT, self._on_renewal_due)
+        bot.add_timer_handler(actions.TERM_END, self._on_term_end)
+
+    async def cog_unload(self) -> None:
+        self.panels.stop()
+
+    # ------------------------------------------------------------ catalogue
+
+    async def _role_names(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        names = [role.name for role in await service.roles(interaction.guild_id)]
+        return [app_commands.Choice(name=name, value=name) for name in names if current.casefold() in name.casefold()][
+            :25
+        ]
+
+    @role.command(name="create", description="Add a volunteer role (creates its Discord role if missing)")
+    @app_commands.describe(
+        name="The role's name",
+        seats="How many people can hold it",
+        description="One line about it",
+        responsibilities="What the volunteer does",
+        term_days="How long a term lasts, in days",
+        approval="Whether a coordinator approves each volunteer",
+        prerequisite="A role people need before they can take this one",
+    )
+    @admin_only()
+    async def role_create(
+        self,
+        interaction: discord.Interaction,
+        name: app_commands.Range[str, 1, 100],
+        seats: app_commands.Range[int, 1, 500],
+        description: app_commands.Range[str, 0, 500] = "",
+        responsibilities: app_commands.Range[str, 0, 1000] = "",
+        term_days: app_commands.Range[int, 1, 3650] | None = None,
+        approval: Literal["auto", "coordinator"] = "auto",
+        prerequisite: discord.Role | None = None,
+    ) -> None:
+        guild = interaction.guild
+        # Refuse before touching Discord, so a refusal leaves no new Discord role behind.
+        await service.check_room(guild.id, name)
+        discord_role, created = await catalogue.ensure_discord_role(guild, name.strip())
+        fields = service.RoleFields(
+            name=name,
+            seats=seats,
+            description=description,
+            responsibilities=responsibilities,
+            term_days=term_days,
+            approval=Approval(approval),
+            prerequisite_role_id=prerequisite.id if prerequisite else None,
+        )
+        try:
+            role = await service.create_role(guild.id, fields, discord_role.id, now())
+        except Exception:
+            if created:  # no orphan Discord role for a catalogue entry that does not exist
+                await discord_role.delete(reason=catalogue.REASON)
+            raise
+        self.panels.mark_dirty(guild.id)
+        await reply(
+            interaction,
+            _n(
+                "Volunteer role **{role}** created with {n} seat, linked to {discord_role}.",
+                "Volunteer role **{role}** created with {n} seats, linked to {discord_role}.",
+                seats,
+                role=role.name,
+                discord_role=discord_role.mention,
+            ),
+        )
+
+    @role.command(name="edit", description="Change a volunteer role")
+    @app_commands.describe(
+        role="The volunteer role",
+        name="A new name",
+        seats="How many people can hold it",
+        description="One line about it",
+        responsibilities="What the volunteer does",
+        term_days="How long a term lasts, in days",
+        approval="Whether a coordinator approves each volunteer",
+        prerequisite="A role people need before they can take this one",
+        discord_role="The Discord role it gives",
+    )
+    @admin_only()
+    async def role_edit(
+        self,
+        interaction: discord.Interaction,
+        role: str,
+        name: app_commands.Range[str, 1, 100] | None = None,
+        seats: app_commands.Range[int, 1, 500] | None = None,
+        description: app_commands.Range[str, 0, 500] | None = None,
+        responsibilities: app_commands.Range[str, 0, 1000] | None = None,
+        term_days: app_commands.Range[int, 1, 3650] | None = None,
+        approval: Literal["auto", "coordinator"] | None = None,
+        prerequisite: discord.Role | None = None,
+        discord_role: discord.Role | None = None,
+    ) -> None:
+        found = await service.find_role(interaction.guild_id, role)
+        changes = {
+            key: value
+            for key, value in (
+                ("name", name),
+                ("seats", seats),
+                ("description", description),
+                ("responsibilities", responsibilities),
+                ("term_days", term_days),
+                ("approval", Approval(approval) if approval else None),
+                ("prerequisite_role_id", prerequisite.id if prerequisite else None),
+            )
+            if value is not None
+        }
+        if discord_role is not None:
+            catalogue.check_assignable(interaction.guild, discord_role)
+            changes["discord_role_id"] = discord_role.id
+        if not changes:
+            raise InvalidInput(N_("Say what to change: a name, seats, a description…"))
+        updated = await service.edit_role(found, changes)
+        # More seats may open room for people on the waitlist.
+        await actions.offer_free_seats(self.bot, interaction.guild, updated)
+        self.panels.mark_dirty(interaction.guild_id)
+        await reply(interaction, _("Volunteer role **{role}** updated.", role=updated.name))
+
+    @role.command(name="delete", description="Delete a volunteer role (its holders lose the Discord role)")
+    @app_commands.describe(role="The volunteer role")
+    @admin_only()
+    async def role_delete(self, interaction: discord.Interaction, role: str) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        found = await service.find_role(interaction.guild_id, role)
+        for seat in await service.active_seats(found):
+            await actions.revoke(interaction.guild, found, seat.user_id)
+        seats = await service.delete_role(found, now())
+        for seat in seats:
+            await actions.cancel_seat_timers(self.bot, seat.pk)
+        self.panels.mark_dirty(interaction.guild_id)
+        await reply(
+            interaction, _("Volunteer role **{role}** deleted. Its Discord role stays on the server.", role=found.name)
+        )
+
+    role_edit.autocomplete("role")(_role_names)
+    role_delete.autocomplete("role")(_role_names)
+
+    # ------------------------------------------------------------ panel and claims
+
+    @volunteer.command(name="panel", description="Post the volunteer roles panel")
+    @app_commands.describe(channel="Where to post it (this channel if empty)")
+    @admin_only()
+    async def post_panel(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
+        target = channel or interaction.channel
+        _message, reused = await panel.post(self.bot, target)
+        if reused:
+            await reply(interaction, _("The panel in {channel} is up to date.", channel=target.mention))
+        else:
+            await reply(interaction, _("Panel posted in {channel}.", channel=target.mention))
+
+    @volunteer.command(name="claim", description="Take a seat in a volunteer role")
+    @app_commands.describe(role="The volunteer role")
+    async def claim(self, interaction: discord.Interaction, role: str) -> None:
+        found = await service.find_role(interaction.guild_id, role)
+        await reply(interaction, await claim_for(interaction, found))
+
+    @volunteer.command(name="release", description="Step down from a volunteer role, or leave its waitlist")
+    @app_commands.describe(role="The volunteer role")
+    async def release(self, interaction: discord.Interaction, role: str) -> None:
+        found = await service.find_role(interaction.guild_id, role)
+        await reply(interaction, await release_for(interaction, found))
+
+    claim.autocomplete("role")(_role_names)
+    release.autocomplete("role")(_role_names)
+
+    # ------------------------------------------------------------ reading
+
+    @volunteer.command(name="roster", description="Who holds which volunteer role, since and until when")
+    async def roster(self, interaction: discord.Interaction) -> None:
+        lines: list[str] = []
+        for state in await service.catalogue_state(interaction.guild_id):
+            lines.append(
+                _("**{role}** · {filled}/{seats}", role=state.role.name, filled=state.filled, seats=state.role.seats)
+            )
+            for seat in state.seats:
+                if seat.status == SeatStatus.OFFERED:
+                    lines.append(
+                        _("- <@{user}>: offered, until {date}", user=seat.user_id, date=_date(seat.offer_expires_at))
+                    )
+                else:
+                    lines.append(
+                        _(
+                            "- <@{user}> since {start}, until {end}",
+                            user=seat.user_id,
+                            start=_date(seat.started_at),
+                            end=_date(seat.term_ends_at),
+                        )
+                    )
+            if state.waiting:
+                lines.append(_n("- {n} on the waitlist", "- {n} on the waitlist", len(state.waiting)))
+        if not lines:
+            lines = [_("There are no volunteer roles yet.")]
+        await Pager(paginate_lines(lines), owner_id=interaction.user.id, title=_("Volunteer roster")).send(interaction)
+
+    @volunteer.command(name="mine", description="Your volunteer roles, offers and waitlist places")
+    async def mine(self, interaction: discord.Interaction) -> None:
+        mine = await service.member_volunteering(interaction.guild_id, interaction.user.id)
+        lines = []
+        for seat in mine.seats:
+            if seat.status == SeatStatus.OFFERED:
+                lines.append(
+                    _(
+                        "**{role}**: a seat is offered to you until {date} (see your DMs)",
+                        role=seat.role.name,
+                        date=_date(seat.offer_expires_at),
+                    )
+                )
+            else:
+                lines.append(
+                    _(
+                        "**{role}** since {start}, until {end}",
+                        role=seat.role.name,
+                        start=_date(seat.started_at),
+                        end=_date(seat.term_ends_at),
+                    )
+                )
+        for role, position in mine.waiting:
+            lines.append(_("**{role}**: number {position} on the waitlist", role=role.name, position=position))
+        for request in mine.requests:
+            lines.append(_("**{role}**: waiting for a coordinator", role=request.role.name))
+        if not lines:
+            lines.append(_("You hold no volunteer role yet. Pick one on the volunteer panel!"))
+        await reply(interaction, truncate("\n".join(lines), 1900))
+
+    # ------------------------------------------------------------ recognition
+
+    @app_commands.command(name="thanks", description="Thank someone publicly for what they did")
+    @app_commands.describe(member="Who to thank", message="What for")
+    @app_commands.guild_only()
+    async def thanks(
+        self, interaction: discord.Interaction, member: discord.Member, message: app_commands.Range[str, 1, 500]
+    ) -> None:
+        author = require_guild(interaction)
+        if member.bot:
+            raise InvalidInput(N_("Thank a person, not a bot."))
+        thanks = await service.thank(interaction.guild_id, author.id, member.id, message, now())
+        await reply(
+            interaction,
+            _("{author} thanks {member}: {text}", author=author.mention, member=member.mention, text=thanks.message),
+            ephemeral=False,
+            allowed_mentions=actions.thanks_mentions(member),
+        )
+
+    @volunteer.command(name="certificate", description="A certificate of appreciation for a member")
+    @app_commands.describe(member="Who it is for")
+    async def certificate(self, interaction: discord.Interaction, member: discord.Member) -> None:
+        await interaction.response.defer(thinking=True)
+        text = await self._certificate_text(interaction.guild, member)
+        png = await asyncio.to_thread(render, text)
+        file = discord.File(io.BytesIO(png), filename="certificate.png")
+        await reply(
+            interaction,
+            _("A certificate of appreciation for {member}.", member=member.mention),
+            ephemeral=False,
+            file=file,
+        )
+
+    async def _certificate_text(self, guild: discord.Guild, member: discord.Member) -> CertificateText:
+        mine = await service.member_volunteering(guild.id, member.id)
+        lines = []
+        for seat in mine.seats:
+            if seat.status == SeatStatus.ACTIVE:
+                lines.append(
+                    _n(
+                        "{role}: since {start} ({n} term)",
+                        "{role}: since {start} ({n} terms)",
+                        seat.terms,
+                        role=seat.role.name,
+                        start=seat.started_at.date().isoformat(),
+                    )
+                )
+        for term in mine.past:
+            lines.append(
+                _n(
+                    "{role}: {start} – {end} ({n} term)",
+                    "{role}: {start} – {end} ({n} terms)",
+                    term.terms,
+                    role=term.role_name,
+                    start=term.started_at.date().isoformat(),
+                    end=term.ended_at.date().isoformat(),
+                )
+            )
+        if not lines:
+            lines.append(_("A valued member of our community"))
+        lines.append(_n("Thanked {n} time by fellow members", "Thanked {n} times by fellow members", len(mine.thanks)))
+        return CertificateText(
+            title=_("Certificate of appreciation"),
+            presented_to=_("presented with gratitude to"),
+            name=member.display_name,
+            lines=lines,
+            footer=f"{guild.name} · {now().date().isoformat()}",
+        )
+
+    # ------------------------------------------------------------ deadlines
+
+    async def _on_offer_expired(self, timer: Timer) -> None:
+        seat = await service.seat_by_id(timer.ref_id)
+        if seat is None or seat.status != SeatStatus.OFFERED:
+            return  # accepted, declined or gone already
+        role = seat.role
+        await actions.withdraw(self.bot, seat)
+        await actions.direct_message(
+            self.bot,
+            seat.guild_id,
+            seat.user_id,
+            lambda: _(
+                "The seat as **{role}** was offered to you for 48 hours and has passed to the next person.",
+                role=role.name,
+            ),
+        )
+
+    async def _on_renewal_due(self, timer: Timer) -> None:
+        seat = await service.seat_by_id(timer.ref_id)
+        if seat is None or seat.status != SeatStatus.ACTIVE or not rules.renewal_open(seat.term_ends_at, now()):
+            return
+        role = seat.role
+        guild = self.bot.get_guild(seat.guild_id)
+        await actions.direct_message(
+            self.bot,
+            seat.guild_id,
+            seat.user_id,
+            lambda: _(
+                "Your term as **{role}** on {server} ends on {date}. Would you like to continue? "
+                "Press Renew, otherwise the seat is released at the end of the term.",
+                role=role.name,
+                server=guild.name if guild else "",
+                date=_date(seat.term_ends_at),
+            ),
+            lambda: renew_view(seat.pk),
+        )
+
+    async def _on_term_end(self, timer: Timer) -> None:
+        seat = await service.seat_by_id(timer.ref_id)
+        if seat is None or seat.status != SeatStatus.ACTIVE or seat.term_ends_at is None or seat.term_ends_at > now():
+            return  # renewed (a later deadline is scheduled) or already released
+        guild = self.bot.get_guild(seat.guild_id)
+        if guild is None:
+            return
+        role = seat.role
+        # A refusal raises: the scheduler retries later and the seat stays as it is meanwhile.
+        await actions.release(self.bot, guild, role, seat.user_id, "term_ended")
+        await actions.direct_message(
+            self.bot,
+            guild.id,
+            seat.user_id,
+            lambda: _(
+                "Your term as **{role}** on {server} has ended and the seat was released. Thank you for your work!",
+                role=role.name,
+                server=guild.name,
+            ),
+        )
+
+
+async def setup_cog(bot: commands.Bot) -> None:
+    bot.add_dynamic_items(*DYNAMIC_ITEMS)
+    await bot.add_cog(VolunteersCog(bot))

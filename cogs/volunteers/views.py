@@ -1,0 +1,345 @@
+"""Persistent components of volunteer roles: the panel's picker, claim, release, offers, renewal, approval.
+
+Every component is a DynamicItem whose custom_id carries only an id; state is loaded from
+the database when clicked, so buttons keep working after a restart.
+"""
+
+from __future__ import annotations
+
+import discord
+
+from cogs.volunteers import actions, rules, service
+from gromada.checks import require_guild, require_moderator
+from gromada.errors import NotFound
+from gromada.i18n import N_, _, _n
+from gromada.scheduler import now
+from gromada.ui import PersistentItem, reply, truncate
+
+NO_LONGER_OPEN = N_("This offer or seat is no longer open.")
+
+
+class _ById:
+    """Parse `volunteers:<action>:<id>` and build the button with a translated label."""
+
+    style = discord.ButtonStyle.secondary
+    action = ""
+
+    def __init__(self, ref_id: int) -> None:
+        self.ref_id = ref_id
+        super().__init__(
+            discord.ui.Button(label=self.label(), style=self.style, custom_id=f"volunteers:{self.action}:{ref_id}")
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):
+        return cls(int(match["id"]))
+
+    @staticmethod
+    def label() -> str:
+        raise NotImplementedError
+
+
+# ---------------------------------------------------------------- panel
+
+
+def panel_embed(guild_name: str, lines: list[rules.PanelLine]) -> discord.Embed:
+    embed = discord.Embed(
+        title=_("Volunteer roles"),
+        description=_("Pick a role below to read what it involves and to take a seat or step down."),
+        colour=discord.Colour.green(),
+    )
+    if not lines:
+        embed.description = _("There are no volunteer roles yet. An admin can add them with /volunteer role create.")
+    budget = rules.field_budget(len(lines))
+    for line in lines:
+        name = _("{role} · {filled}/{seats} seats", role=line.name, filled=line.filled, seats=line.seats)
+        if line.waiting:
+            name += " · " + _n("{n} waiting", "{n} waiting", line.waiting)
+        embed.add_field(name=truncate(name, 120), value=truncate(line.description or "-", budget), inline=False)
+    embed.set_footer(text=truncate(guild_name, 100))
+    return embed
+
+
+class RolePicker(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], template=r"volunteers:pick:(?P<id>\d+)"):
+    def __init__(self, guild_id: int, options: list[discord.SelectOption] | None = None) -> None:
+        self.guild_id = guild_id
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"volunteers:pick:{guild_id}",
+                placeholder=_("Choose a volunteer role"),
+                options=options or [],
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):
+        return cls(int(match["id"]))
+
+    async def check(self, interaction: discord.Interaction) -> None:
+        require_guild(interaction)
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        role = await service.role_by_id(interaction.guild_id, int(self.item.values[0]))
+        await reply(
+            interaction, role_card(role, await service.catalogue_state(interaction.guild_id)), view=card_view(role.pk)
+        )
+
+
+def panel_view(guild_id: int, lines: list[rules.PanelLine], role_ids: list[int]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    if role_ids:
+        options = [
+            discord.SelectOption(
+                label=truncate(line.name, 100),
+                value=str(role_id),
+                description=truncate(f"{line.filled}/{line.seats}", 100),
+            )
+            for line, role_id in zip(lines, role_ids, strict=True)
+        ]
+        view.add_item(RolePicker(guild_id, options[:25]))
+    return view
+
+
+def role_card(role, states) -> str:
+    state = next((state for state in states if state.role.pk == role.pk), None)
+    filled = state.filled if state else 0
+    waiting = len(state.waiting) if state else 0
+    lines = [f"**{role.name}**"]
+    if role.description:
+        lines.append(role.description)
+    if role.responsibilities:
+        lines.append(_("Responsibilities: {text}", text=role.responsibilities))
+    lines.append(_("Seats: {filled}/{seats}", filled=filled, seats=role.seats))
+    if waiting:
+        lines.append(_n("{n} person on the waitlist", "{n} people on the waitlist", waiting))
+    if role.term_days:
+        lines.append(_n("A term lasts {n} day.", "A term lasts {n} days.", role.term_days))
+    if role.approval == "coordinator":
+        lines.append(_("A coordinator approves each new volunteer."))
+    if role.prerequisite_role_id:
+        lines.append(_("You need the role <@&{role}> first.", role=role.prerequisite_role_id))
+    return truncate("\n".join(lines), 1900)
+
+
+class ClaimButton(
+    _ById, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:claim:(?P<id>\d+)"
+):
+    style = discord.ButtonStyle.success
+    action = "claim"
+
+    @staticmethod
+    def label() -> str:
+        return _("Take a seat")
+
+    async def check(self, interaction: discord.Interaction) -> None:
+        require_guild(interaction)
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        role = await service.role_by_id(interaction.guild_id, self.ref_id)
+        await reply(interaction, await claim_for(interaction, role))
+
+
+class ReleaseButton(
+    _ById, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:release:(?P<id>\d+)"
+):
+    style = discord.ButtonStyle.danger
+    action = "release"
+
+    @staticmethod
+    def label() -> str:
+        return _("Step down")
+
+    async def check(self, interaction: discord.Interaction) -> None:
+        require_guild(interaction)
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        role = await service.role_by_id(interaction.guild_id, self.ref_id)
+        await reply(interaction, await release_for(interaction, role))
+
+
+def card_view(role_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ClaimButton(role_id))
+    view.add_item(ReleaseButton(role_id))
+    return view
+
+
+async def claim_for(interaction: discord.Interaction, role) -> str:
+    """Claim `role` for the person clicking; the reply says what happened."""
+    member = require_guild(interaction)
+    bot = interaction.client
+    result = await service.claim(role, member.id, {r.id for r in member.roles}, now())
+    if result.outcome == service.Outcome.GRANTED:
+        await actions.seat_granted(bot, interaction.guild, result.seat, role)
+        return _("You are now **{role}**. Thank you for stepping up!", role=role.name)
+    if result.outcome == service.Outcome.REQUESTED:
+        await actions.send_request(bot, interaction.guild, result.request, role)
+        return _(
+            "Your request to become **{role}** went to the coordinators. I will write to you when they decide.",
+            role=role.name,
+        )
+    actions.mark_dirty(bot, interaction.guild_id)
+    return _(
+        "Every seat of **{role}** is taken. You are number {position} on the waitlist; "
+        "I will write to you when a seat frees up.",
+        role=role.name,
+        position=result.position,
+    )
+
+
+async def release_for(interaction: discord.Interaction, role) -> str:
+    member = require_guild(interaction)
+    bot = interaction.client
+    if await actions.release(bot, interaction.guild, role, member.id, "released"):
+        return _("You stepped down as **{role}**. Thank you for your work!", role=role.name)
+    if await service.leave_waitlist(role, member.id):
+        actions.mark_dirty(bot, interaction.guild_id)
+        return _("You left the waitlist of **{role}**.", role=role.name)
+    raise NotFound(N_("You do not hold **{role}** and are not on its waitlist."), role=role.name)
+
+
+# ---------------------------------------------------------------- offers and renewal (in DMs)
+
+
+async def _own_seat(seat_id: int):
+    seat = await service.seat_by_id(seat_id)
+    if seat is None:
+        raise NotFound(NO_LONGER_OPEN)
+    return seat
+
+
+class AcceptOffer(
+    _ById, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:accept:(?P<id>\d+)"
+):
+    style = discord.ButtonStyle.success
+    action = "accept"
+
+    @staticmethod
+    def label() -> str:
+        return _("Accept")
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        seat = await actions.accept(interaction.client, await _own_seat(self.ref_id), interaction.user.id)
+        await interaction.response.edit_message(
+            content=_("You accepted: you are now **{role}**. Thank you!", role=seat.role.name), view=None
+        )
+
+
+class DeclineOffer(
+    _ById, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:decline:(?P<id>\d+)"
+):
+    action = "decline"
+
+    @staticmethod
+    def label() -> str:
+        return _("Decline")
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        seat = await _own_seat(self.ref_id)
+        if seat.user_id != interaction.user.id:
+            raise NotFound(NO_LONGER_OPEN)
+        await actions.withdraw(interaction.client, seat)
+        await interaction.response.edit_message(
+            content=_("You declined the seat as **{role}**. It goes to the next person.", role=seat.role.name),
+            view=None,
+        )
+
+
+def offer_view(seat_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(AcceptOffer(seat_id))
+    view.add_item(DeclineOffer(seat_id))
+    return view
+
+
+class RenewTerm(
+    _ById, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:renew:(?P<id>\d+)"
+):
+    style = discord.ButtonStyle.success
+    action = "renew"
+
+    @staticmethod
+    def label() -> str:
+        return _("Renew")
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        seat = await service.renew(await _own_seat(self.ref_id), interaction.user.id, now())
+        await actions.schedule_term(interaction.client, seat)
+        await interaction.response.edit_message(
+            content=_(
+                "Renewed: you stay **{role}** until {date}. Thank you!",
+                role=seat.role.name,
+                date=discord.utils.format_dt(seat.term_ends_at, "D"),
+            ),
+            view=None,
+        )
+
+
+def renew_view(seat_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(RenewTerm(seat_id))
+    return view
+
+
+# ---------------------------------------------------------------- coordinator approval
+
+
+class ApproveRequest(
+    _ById, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:approve:(?P<id>\d+)"
+):
+    style = discord.ButtonStyle.success
+    action = "approve"
+
+    @staticmethod
+    def label() -> str:
+        return _("Approve")
+
+    async def check(self, interaction: discord.Interaction) -> None:
+        await require_moderator(interaction)
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        request = await service.request_by_id(self.ref_id, interaction.guild_id)
+        await actions.approve(interaction.client, interaction.guild, request, interaction.user.id)
+        await interaction.response.edit_message(
+            content=actions.request_decided_text(request, request.role, interaction.user, True), view=None
+        )
+
+
+class RejectRequest(
+    _ById, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:reject:(?P<id>\d+)"
+):
+    style = discord.ButtonStyle.danger
+    action = "reject"
+
+    @staticmethod
+    def label() -> str:
+        return _("Decline")
+
+    async def check(self, interaction: discord.Interaction) -> None:
+        await require_moderator(interaction)
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        request = await service.request_by_id(self.ref_id, interaction.guild_id)
+        await actions.decline(interaction.client, interaction.guild, request, interaction.user.id)
+        await interaction.response.edit_message(
+            content=actions.request_decided_text(request, request.role, interaction.user, False), view=None
+        )
+
+
+def request_view(request_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ApproveRequest(request_id))
+    view.add_item(RejectRequest(request_id))
+    return view
+
+
+DYNAMIC_ITEMS = (
+    RolePicker,
+    ClaimButton,
+    ReleaseButton,
+    AcceptOffer,
+    DeclineOffer,
+    RenewTerm,
+    ApproveRequest,
+    RejectRequest,
+)

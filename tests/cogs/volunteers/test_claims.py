@@ -1,0 +1,143 @@
+"""Claiming seats through the panel: seats fill, then the waitlist; stepping down offers the seat."""
+
+from models.volunteers import SeatStatus, VolunteerRole, VolunteerSeat, WaitlistEntry
+from tests.cogs.volunteers.helpers import create_role, holders, member, panel_message, ready_server
+from tests.helpers import refusal, shown
+
+
+async def pick(actor, server, name):
+    role = await VolunteerRole.get(guild_id=server.guild.id, name=name)
+    card = await actor.select(panel_message(server), [str(role.pk)], custom_id=f"volunteers:pick:{server.guild.id}")
+    return role, card
+
+
+async def test_claim_until_full_then_waitlist(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Gardener", 2, description="Looks after the plants")
+    await simcord_env.advance_time(5)
+    people = [member(server, name) for name in ("ola", "piotr", "rysia")]
+    await simcord_env.settle()
+
+    replies = []
+    for person in people:
+        role, card = await pick(person, server, "Gardener")
+        assert "Looks after the plants" in shown(card)
+        replies.append(shown(await person.click(card.response, custom_id=f"volunteers:claim:{role.pk}")))
+
+    assert "You are now **Gardener**" in replies[0] and "You are now **Gardener**" in replies[1]
+    assert "waitlist" in replies[2] and "number 1" in replies[2]
+    assert holders(server, "Gardener") == {people[0].id, people[1].id}
+    assert await VolunteerSeat.filter(role_id=role.pk, status=SeatStatus.ACTIVE).count() == 2
+    assert await WaitlistEntry.filter(role_id=role.pk, user_id=people[2].id).exists()
+    await simcord_env.advance_time(5)
+    field = next(f for f in panel_message(server).embeds[0].fields if f.name.startswith("Gardener"))
+    assert "2/2" in field.name and "1 waiting" in field.name
+
+
+async def test_release_offers_the_seat_and_an_unanswered_offer_passes_on(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Driver", 1)
+    holder, first, second = (member(server, name) for name in ("tola", "uma", "wit"))
+    await simcord_env.settle()
+    role = await VolunteerRole.get(name="Driver")
+    for person in (holder, first, second):
+        await person.slash(server.general, "volunteer claim", role="Driver")
+
+    result = await holder.slash(server.general, "volunteer release", role="Driver")
+
+    assert "You stepped down" in shown(result)
+    assert holders(server, "Driver") == set()
+    offer = first.user.dm_channel.last_message
+    assert "Accept it within 48 hours" in offer.content
+    seat = await VolunteerSeat.get(role_id=role.pk)
+    assert (seat.user_id, seat.status) == (first.id, SeatStatus.OFFERED)
+    # Nobody else can take the reserved seat meanwhile.
+    late = member(server, "xena")
+    await simcord_env.settle()
+    assert "waitlist" in shown(await late.slash(server.general, "volunteer claim", role="Driver"))
+
+    await simcord_env.advance_time(48 * 3600 + 60)
+
+    assert "passed to the next person" in first.user.dm_channel.last_message.content
+    seat = await VolunteerSeat.get(role_id=role.pk)
+    assert (seat.user_id, seat.status) == (second.id, SeatStatus.OFFERED)
+    accepted = await second.user.click(second.user.dm_channel.last_message, label="Accept")
+    assert "you are now **Driver**" in shown(accepted)
+    assert holders(server, "Driver") == {second.id}
+    assert (await VolunteerSeat.get(role_id=role.pk)).status == SeatStatus.ACTIVE
+    # The expired offer's button no longer does anything.
+    stale = await first.user.click(first.user.dm_channel.history()[-2], label="Accept")
+    assert "no longer open" in refusal(simcord_env, stale)
+
+
+async def test_declining_an_offer_passes_it_on(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Cook", 1)
+    holder, first, second = (member(server, name) for name in ("ada", "bea", "cyd"))
+    await simcord_env.settle()
+    for person in (holder, first, second):
+        await person.slash(server.general, "volunteer claim", role="Cook")
+    await holder.slash(server.general, "volunteer release", role="Cook")
+
+    declined = await first.user.click(first.user.dm_channel.last_message, label="Decline")
+
+    assert "You declined" in shown(declined)
+    assert "Accept it within 48 hours" in second.user.dm_channel.last_message.content
+
+
+async def test_prerequisite_is_required(simcord_env):
+    server = await ready_server(simcord_env)
+    trained = server.guild.create_role("First aid")
+    await simcord_env.settle()
+    await create_role(server, "Medic", 2, prerequisite=trained)
+    plain = member(server, "dora")
+    qualified = member(server, "emil", roles=[trained])
+    await simcord_env.settle()
+
+    refused = await plain.slash(server.general, "volunteer claim", role="Medic")
+    granted = await qualified.slash(server.general, "volunteer claim", role="Medic")
+
+    assert "you first need the role" in refusal(simcord_env, refused)
+    assert "You are now **Medic**" in shown(granted)
+    assert holders(server, "Medic") == {qualified.id}
+
+
+async def test_claiming_twice_and_releasing_what_you_do_not_hold_are_refused(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Baker", 3)
+    await server.member.slash(server.general, "volunteer claim", role="Baker")
+
+    twice = await server.member.slash(server.general, "volunteer claim", role="Baker")
+    assert "already hold" in refusal(simcord_env, twice)
+    nothing = await server.admin.slash(server.general, "volunteer release", role="Baker")
+    assert "do not hold" in refusal(simcord_env, nothing)
+    unknown = await server.member.slash(server.general, "volunteer claim", role="Astronaut")
+    assert "no volunteer role called" in refusal(simcord_env, unknown)
+
+
+async def test_failed_role_grant_rolls_the_seat_back(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Porter", 1)
+    simcord_env.inject_error("PUT", "/guilds/*/members/*/roles/*", status=500)
+
+    failed = await server.member.slash(server.general, "volunteer claim", role="Porter")
+
+    assert "Nothing was changed" in refusal(simcord_env, failed)
+    assert not await VolunteerSeat.exists(user_id=server.member.id)
+    retried = await server.member.slash(server.general, "volunteer claim", role="Porter")
+    assert "You are now **Porter**" in shown(retried)
+    assert holders(server, "Porter") == {server.member.id}
+
+
+async def test_only_admins_manage_the_catalogue(simcord_env):
+    server = await ready_server(simcord_env)
+    await server.open_command_to("volunteer", server.member)
+
+    result = (
+        await create_role(server, "Boss", 1)
+        if False
+        else await server.member.slash(server.general, "volunteer role create", name="Boss", seats=1)
+    )
+
+    assert "Manage Server" in refusal(simcord_env, result)
+    assert not await VolunteerRole.exists(name="Boss")

@@ -1,0 +1,129 @@
+"""Quickstart's catalogue and panel, coalesced panel edits, roster, thanks and certificates."""
+
+import io
+
+from PIL import Image
+
+from cogs.volunteers import certificate
+from models.volunteers import Thanks, VolunteerPanel, VolunteerRole, VolunteerSeat
+from tests.cogs.volunteers.helpers import create_role, holders, member, panel_message, ready_server
+from tests.helpers import refusal, shown
+
+
+async def test_quickstart_links_the_catalogue_and_posts_one_panel(simcord_env):
+    server = await ready_server(simcord_env)
+    buddy_role = server.guild.roles["Buddy"]
+    buddy = member(server, "basia", roles=[buddy_role])
+    await simcord_env.settle()
+
+    again = await server.admin.slash(server.general, "setup quickstart")
+
+    assert "volunteer panel in #volunteers" in shown(again)
+    roles = {role.key: role for role in await VolunteerRole.filter(guild_id=server.guild.id)}
+    assert set(roles) == {
+        "order_coordinator",
+        "treasurer",
+        "logistics",
+        "supplier_contact",
+        "communications",
+        "onboarding_buddy",
+        "mediator",
+    }
+    assert roles["onboarding_buddy"].discord_role_id == buddy_role.id
+    assert roles["treasurer"].discord_role_id == server.role("Treasurer").id
+    # The buddy who already had the role holds a seat, so roster and Discord agree.
+    assert await VolunteerSeat.exists(role_id=roles["onboarding_buddy"].pk, user_id=buddy.id)
+    assert await VolunteerPanel.filter(guild_id=server.guild.id).count() == 1
+    field_names = [f.name for f in panel_message(server).embeds[0].fields]
+    assert any(name.startswith("Onboarding buddy · 1/10") for name in field_names)
+
+
+async def test_a_burst_of_claims_edits_the_panel_far_fewer_times(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Helper", 30)
+    await simcord_env.advance_time(5)
+    people = [member(server, f"p{n}") for n in range(12)]
+    await simcord_env.settle()
+    panel_id = panel_message(server).id
+    before = len(simcord_env.http_requests)
+
+    for person in people:
+        await person.slash(server.general, "volunteer claim", role="Helper")
+    for person in people[:6]:
+        await person.slash(server.general, "volunteer release", role="Helper")
+    await simcord_env.advance_time(10)
+
+    edits = [r for r in simcord_env.http_requests[before:] if r.method == "PATCH" and str(panel_id) in r.path]
+    assert 1 <= len(edits) <= 3, f"{len(edits)} edits for 18 changes"
+    field = next(f for f in panel_message(server).embeds[0].fields if f.name.startswith("Helper"))
+    assert "6/30" in field.name
+    assert len(holders(server, "Helper")) == 6
+
+
+async def test_roster_and_mine(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Florist", 1, term_days=60)
+    waiting = member(server, "zosia")
+    await simcord_env.settle()
+    await server.member.slash(server.general, "volunteer claim", role="Florist")
+    await waiting.slash(server.general, "volunteer claim", role="Florist")
+
+    roster = shown(await server.admin.slash(server.general, "volunteer roster"))
+    mine = shown(await server.member.slash(server.general, "volunteer mine"))
+    queued = shown(await waiting.slash(server.general, "volunteer mine"))
+
+    assert f"<@{server.member.id}> since" in roster and "1 on the waitlist" in roster
+    assert "**Florist** since" in mine
+    assert "number 1 on the waitlist" in queued
+
+
+async def test_thanks_is_public_and_recorded(simcord_env):
+    server = await ready_server(simcord_env)
+
+    result = await server.admin.slash(server.general, "thanks", member=server.member, message="for fixing the fridge")
+    own = await server.admin.slash(server.general, "thanks", member=server.admin, message="me")
+
+    assert not result.ephemeral
+    assert f"<@{server.member.id}>" in shown(result) and "for fixing the fridge" in shown(result)
+    # Only the thanked person is pinged (not the author, nobody else).
+    sent = next(r.json for r in simcord_env.http_requests if "for fixing the fridge" in str(r.json))
+    allowed = sent["data"]["allowed_mentions"]
+    assert [int(user) for user in allowed["users"]] == [server.member.id] and not allowed.get("parse")
+    assert "thanking yourself" in refusal(simcord_env, own)
+    assert await Thanks.filter(to_user_id=server.member.id).count() == 1
+
+
+def ink_in(png: bytes, box) -> int:
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    region = image.crop(box)
+    return sum(1 for pixel in region.getdata() if pixel != certificate.BACKGROUND)
+
+
+async def test_certificate_is_a_png_with_the_name_drawn(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Archivist", 1)
+    await server.member.slash(server.general, "volunteer claim", role="Archivist")
+    await server.admin.slash(server.general, "thanks", member=server.member, message="for the archive")
+
+    result = await server.admin.slash(server.general, "volunteer certificate", member=server.member)
+
+    message = result.followups[-1] if result.followups else result.response
+    attachment = message.attachments[0]
+    assert attachment.filename == "certificate.png"
+    png = await attachment.read()
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.size == certificate.SIZE
+    # The same certificate without the name leaves the name's area blank.
+    facts = certificate.CertificateText("Certificate of appreciation", "presented with gratitude to", "", ["x"], "")
+    assert ink_in(certificate.render(facts), certificate.NAME_BOX) == 0
+    assert ink_in(png, certificate.NAME_BOX) > 500
+
+
+def test_certificate_draws_polish_and_cyrillic_names():
+    text = certificate.CertificateText(
+        "Podziękowanie", "dla", "Żaneta Щукина", ["Skarbnik: 2026-01-01 – 2026-06-01"], ""
+    )
+    blank = certificate.CertificateText("Podziękowanie", "dla", "", [], "")
+    named = ink_in(certificate.render(text), certificate.NAME_BOX)
+    assert named > 1000
+    assert ink_in(certificate.render(blank), certificate.NAME_BOX) == 0

@@ -1,0 +1,106 @@
+"""The seat rules against the database: races, waitlists, offers and renewals."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from cogs.volunteers import rules, service
+from gromada.errors import Conflict, InvalidInput, LimitReached
+from models.volunteers import SeatStatus, VolunteerSeat, WaitlistEntry
+
+NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
+GUILD = 1
+
+
+async def make_role(seats=1, **fields):
+    values = service.RoleFields(name=fields.pop("name", "Treasurer"), seats=seats, **fields)
+    return await service.create_role(GUILD, values, discord_role_id=99, now=NOW)
+
+
+async def test_racing_for_the_last_seat_leaves_exactly_one_holder(database):
+    role = await make_role(seats=3)
+    people = range(100, 120)
+
+    results = await asyncio.gather(*(service.claim(role, user, set(), NOW) for user in people))
+
+    granted = [r for r in results if r.outcome == service.Outcome.GRANTED]
+    waiting = [r for r in results if r.outcome == service.Outcome.WAITLISTED]
+    assert len(granted) == 3 and len(waiting) == 17
+    seats = await VolunteerSeat.filter(role_id=role.pk)
+    assert sorted(seat.slot for seat in seats) == [0, 1, 2]
+    assert sorted(r.position for r in waiting) == list(range(1, 18))
+
+
+async def test_two_claims_by_the_same_person_hold_one_seat(database):
+    role = await make_role(seats=5)
+
+    results = await asyncio.gather(*(service.claim(role, 7, set(), NOW) for _ in range(4)), return_exceptions=True)
+
+    assert sum(1 for r in results if isinstance(r, service.ClaimResult)) == 1
+    assert all(isinstance(r, Conflict) for r in results if not isinstance(r, service.ClaimResult))
+    assert await VolunteerSeat.filter(role_id=role.pk).count() == 1
+
+
+async def test_concurrent_offers_after_a_release_reserve_one_seat_each(database):
+    role = await make_role(seats=1)
+    first = (await service.claim(role, 1, set(), NOW)).seat
+    for user in (2, 3, 4):
+        await service.claim(role, user, set(), NOW)
+    await service.end_seat(first, role, NOW, "released")
+
+    offers = await asyncio.gather(*(service.offer_next(role, NOW) for _ in range(3)))
+
+    made = [offer for offer in offers if offer is not None]
+    assert [offer.user_id for offer in made] == [2]
+    assert made[0].offer_expires_at == NOW + rules.OFFER_VALIDITY
+    # The others keep their places, in order.
+    assert [e.user_id for e in await WaitlistEntry.filter(role_id=role.pk).order_by("id")] == [3, 4]
+
+
+async def test_accept_is_once_and_renewal_only_in_the_last_week(database):
+    role = await make_role(seats=1, term_days=90)
+    await service.claim(role, 1, set(), NOW)
+    await service.claim(role, 2, set(), NOW)
+    await service.end_seat(await service.seat_of(role, 1), role, NOW, "released")
+    offer = await service.seat_by_id((await service.offer_next(role, NOW)).pk)
+
+    accepted = await service.accept_offer(offer, 2, NOW)
+    with pytest.raises(Conflict):
+        await service.accept_offer(offer, 2, NOW)
+    assert accepted.term_ends_at == NOW + timedelta(days=90)
+    with pytest.raises(InvalidInput):
+        await service.renew(accepted, 2, NOW + timedelta(days=10))
+    renewed = await service.renew(accepted, 2, NOW + timedelta(days=85))
+    assert renewed.term_ends_at == NOW + timedelta(days=180)
+    assert renewed.terms == 2 and renewed.status == SeatStatus.ACTIVE
+
+
+async def test_catalogue_limits(database):
+    await make_role(name="One")
+    with pytest.raises(Conflict):
+        await make_role(name="One")
+    for n in range(rules.MAX_ROLES - 1):
+        await make_role(name=f"Role {n}")
+    with pytest.raises(LimitReached):
+        await make_role(name="One too many")
+
+
+async def test_thanks_rules(database):
+    with pytest.raises(InvalidInput):
+        await service.thank(GUILD, 1, 1, "me", NOW)
+    with pytest.raises(InvalidInput):
+        await service.thank(GUILD, 1, 2, "   ", NOW)
+    thanks = await service.thank(GUILD, 1, 2, " for the soup ", NOW)
+    assert thanks.message == "for the soup"
+
+
+def test_pure_rules():
+    assert rules.free_slots(4, [1, 3, 7]) == [0, 2]
+    end = NOW + timedelta(days=30)
+    assert rules.renewal_prompt_at(end, NOW) == end - timedelta(days=7)
+    assert rules.renewal_prompt_at(NOW + timedelta(days=2), NOW) == NOW
+    assert rules.extended_term(end, 30, NOW) == end + timedelta(days=30)
+    assert rules.extended_term(NOW - timedelta(days=1), 30, NOW) == NOW + timedelta(days=30)
+    # Role names in field titles are cut at 120 characters: 25 full fields still fit 6,000.
+    assert 25 * (rules.field_budget(25) + 120) + 400 < 6000

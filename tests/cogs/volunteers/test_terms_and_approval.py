@@ -1,0 +1,104 @@
+"""Coordinator approval, terms that end or are renewed, and panels across restarts."""
+
+from datetime import timedelta
+
+from gromada.bot import create_bot
+from models.volunteers import ApprovalRequest, RequestStatus, VolunteerRole, VolunteerSeat, VolunteerTerm
+from tests.cogs.volunteers.helpers import create_role, holders, member, panel_message, ready_server
+from tests.helpers import refusal, shown
+
+
+def staff_log(server):
+    return server.guild.channels["mod-log"]
+
+
+async def test_coordinator_approves_a_request(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Keeper", 1, approval="coordinator")
+
+    asked = await server.member.slash(server.general, "volunteer claim", role="Keeper")
+
+    assert "went to the coordinators" in shown(asked)
+    assert holders(server, "Keeper") == set()
+    request_message = staff_log(server).last_message
+    assert "asks to become **Keeper**" in request_message.content
+    moderator = member(server, "mod", roles=[server.guild.roles["Moderator"]])
+    await simcord_env.settle()
+
+    approved = await moderator.click(request_message, label="Approve")
+
+    assert "approved by" in shown(approved)
+    assert holders(server, "Keeper") == {server.member.id}
+    assert "was approved" in server.member.user.dm_channel.last_message.content
+    assert (await ApprovalRequest.get(user_id=server.member.id)).status == RequestStatus.APPROVED
+
+
+async def test_non_coordinator_cannot_approve_and_decline_tells_the_member(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Auditor", 1, approval="coordinator")
+    await server.member.slash(server.general, "volunteer claim", role="Auditor")
+    request_message = staff_log(server).last_message
+    moderator = member(server, "mod", roles=[server.guild.roles["Moderator"]])
+    outsider = member(server, "nosy")
+    await simcord_env.settle()
+    # Someone who can read the staff log but is no moderator may not decide.
+    guild = server.guild.me.guild
+    log_channel = guild.get_channel(staff_log(server).id)
+    await log_channel.set_permissions(guild.get_member(outsider.id), view_channel=True, read_message_history=True)
+    await simcord_env.settle()
+
+    refused = await outsider.click(request_message, label="Approve")
+    assert "Only moderators" in refusal(simcord_env, refused)
+
+    declined = await moderator.click(request_message, label="Decline")
+    assert "declined by" in shown(declined)
+    assert "was declined" in server.member.user.dm_channel.last_message.content
+    assert holders(server, "Auditor") == set()
+
+
+async def test_term_ends_unless_renewed(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Steward", 1, term_days=30)
+    renewer = member(server, "hania")
+    await simcord_env.settle()
+    await renewer.slash(server.general, "volunteer claim", role="Steward")
+    await server.member.slash(server.general, "volunteer claim", role="Steward")
+
+    await simcord_env.advance_time(timedelta(days=23, hours=1).total_seconds())
+    prompt = renewer.user.dm_channel.last_message
+    assert "Press Renew" in prompt.content
+    renewed = await renewer.user.click(prompt, label="Renew")
+    assert "Renewed" in shown(renewed)
+
+    await simcord_env.advance_time(timedelta(days=8).total_seconds())
+    assert holders(server, "Steward") == {renewer.id}
+
+    # The second term is not renewed: the seat is released and offered to the waitlist.
+    await simcord_env.advance_time(timedelta(days=29, hours=1).total_seconds())
+    assert holders(server, "Steward") == set()
+    assert "has ended" in renewer.user.dm_channel.last_message.content
+    assert "Accept it within 48 hours" in server.member.user.dm_channel.last_message.content
+    term = await VolunteerTerm.get(user_id=renewer.id)
+    assert (term.terms, term.reason) == (2, "term_ended")
+
+
+async def test_panel_buttons_work_after_a_restart(simcord_env, settings):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Librarian", 2)
+    await simcord_env.advance_time(5)
+    role = await VolunteerRole.get(name="Librarian")
+
+    await simcord_env.restart_bot(create_bot(settings))
+
+    card = await server.member.select(
+        panel_message(server), [str(role.pk)], custom_id=f"volunteers:pick:{server.guild.id}"
+    )
+    claimed = await server.member.click(card.response, label="Take a seat")
+    assert "You are now **Librarian**" in shown(claimed)
+    assert holders(server, "Librarian") == {server.member.id}
+    await simcord_env.advance_time(5)
+    field = next(f for f in panel_message(server).embeds[0].fields if f.name.startswith("Librarian"))
+    assert "1/2" in field.name
+    released = await server.member.click(card.response, label="Step down")
+    assert "You stepped down" in shown(released)
+    assert not await VolunteerSeat.exists(role_id=role.pk)
