@@ -12,7 +12,7 @@ from decimal import Decimal
 from cogs.purchases.money import format_money, format_quantity, to_major
 from cogs.purchases.service import CartLine, Ledger
 from gromada.i18n import _
-from models.purchases import Bill, OrderLine, Purchase, PurchaseItem, PurchaseStatus
+from models.purchases import Bill, DeliveryStatus, OrderLine, Purchase, PurchaseItem, PurchaseStatus
 
 
 def when(moment) -> str:
@@ -173,6 +173,8 @@ def ledger_lines(ledger: Ledger, names: dict[int, str] | None) -> list[str]:
     if names is not None:
         for bill in ledger.due_bills:
             state = _("paid") if bill.paid_at is not None else _("unpaid")
+            if bill.delivery == DeliveryStatus.FAILED:
+                state += " · " + _("the bill could not be sent by DM")
             name = names.get(bill.user_id, str(bill.user_id))
             lines.append(f"- {name}: {format_money(bill.total, currency)} · {state}")
     return lines

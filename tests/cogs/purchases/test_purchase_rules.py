@@ -5,6 +5,7 @@ import asyncio
 import discord
 
 from cogs.purchases import service
+from cogs.purchases.closing import close_and_notify
 from gromada.bot import create_bot
 from gromada.errors import InvalidInput
 from models.purchases import Bill, DeliveryStatus, OrderLine, Purchase, PurchaseItem, PurchaseStatus
@@ -176,6 +177,8 @@ async def test_failed_dm_keeps_the_bill_readable(simcord_env):
     assert (await Bill.get(user_id=other.id)).delivery == DeliveryStatus.SENT
     mine = shown(await member.slash(coop.general, "purchase mine"))
     assert "Total to pay: PLN12.50" in mine
+    books = shown(await coop.treasurer.slash(coop.general, "purchase ledger", purchase=purchase.pk))
+    assert f"<@{member.id}>: PLN12.50 · unpaid · the bill could not be sent by DM" in books
 
 
 async def test_failed_card_post_leaves_a_draft_that_can_be_published_again(simcord_env):
@@ -311,3 +314,32 @@ async def test_ledger_of_an_open_purchase_shows_progress_and_the_fee_to_share(si
     assert "Delivery fee: PLN7.50" in ledger and "Bills are written when orders close" in ledger
     missing = await member.slash(coop.general, "purchase ledger", purchase=purchase.pk + 100)
     assert "There is no purchase" in refusal(simcord_env, missing)
+
+
+async def test_deadline_and_a_manual_close_at_the_same_moment_bill_once(simcord_env):
+    coop = await make_coop(simcord_env)
+    member = coop.members[0]
+    purchase, (_potatoes, honey) = await published(coop)
+    await coop.order(member, purchase, honey.pk, "1")
+
+    closed = await asyncio.gather(
+        close_and_notify(simcord_env.bot, purchase.pk), close_and_notify(simcord_env.bot, purchase.pk)
+    )
+    await simcord_env.settle()
+
+    assert sorted(closed) == [False, True]
+    assert await Bill.filter(purchase_id=purchase.pk).count() == 1
+    assert len([text for text in dms(member) if "Bill for joint purchase" in text]) == 1
+    assert len([text for text in dms(coop.coordinator) if "Order list for the supplier" in text]) == 1
+
+
+async def test_two_publishes_at_once_leave_one_card(simcord_env):
+    coop = await make_coop(simcord_env)
+    purchase = await coop.open()
+    await coop.item(purchase, "Potatoes", "kg", "2,50")
+
+    won = await asyncio.gather(*(service.mark_published(purchase.pk, coop.general.id, 1000 + n) for n in range(3)))
+
+    assert sorted(won) == [False, False, True]
+    await purchase.refresh_from_db()
+    assert purchase.status == PurchaseStatus.OPEN and purchase.message_id in {1000, 1001, 1002}
