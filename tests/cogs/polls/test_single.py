@@ -165,7 +165,7 @@ async def test_same_member_clicking_fast_gets_one_ballot(simcord_env):
         *(service.cast_vote(poll.pk, server.member.id, [option], now) for option in (0, 1, 2, 0, 1, 2))
     )
 
-    assert outcomes[0] == service.VoteOutcome.RECORDED
+    assert outcomes.count(service.VoteOutcome.RECORDED) == 1
     assert await PollBallot.filter(poll_id=poll.pk, voter_id=server.member.id).count() == 1
 
 
