@@ -64,7 +64,12 @@ async def close_ticket(interaction: discord.Interaction, ticket_id: int, outcome
     if posted:
         lines.append(_("The transcript file is in the mediators' log."))
     else:
-        lines.append(_("I could not post the transcript file in the mediators' log; it is kept in the database."))
+        lines.append(
+            _(
+                "I could not post the transcript file in the mediators' log; it is kept, "
+                "and /ticket transcript here gives it to you."
+            )
+        )
     if not locked:
         lines.append(_("I could not lock the space; please make it read-only by hand."))
     if not told:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from datetime import timedelta
 
@@ -181,6 +182,17 @@ class MediationCog(commands.Cog):
         ticket = await service.ticket_in_channel(interaction.channel_id)
         service.require_mediator_of(ticket, mediator.id)
         await interaction.response.send_modal(CloseModal(ticket.pk))
+
+    @ticket.command(name="transcript", description="Get the kept transcript of this closed ticket (only you see it)")
+    async def transcript(self, interaction: discord.Interaction) -> None:
+        mediator = await require_mediator_role(interaction)
+        ticket = await service.ticket_in_channel(interaction.channel_id)
+        text = await service.transcript_for(ticket, mediator.id)
+        await reply(
+            interaction,
+            _("The transcript of mediation #{id}.", id=ticket.pk),
+            file=discord.File(io.BytesIO(text.encode("utf-8")), filename=f"mediation-{ticket.pk}.txt"),
+        )
 
     @ticket.command(name="unclaim", description="Stop mediating this ticket so another mediator can take it")
     async def unclaim(self, interaction: discord.Interaction) -> None:

@@ -415,6 +415,15 @@ async def undo_reopen(ticket: Ticket) -> None:
     )
 
 
+async def transcript_for(ticket: Ticket, reader_id: int) -> str:
+    """The kept transcript, for a mediator who is not involved (a retry when the log post failed)."""
+    if ticket.status != TicketStatus.CLOSED or ticket.transcript is None:
+        raise InvalidInput(N_("The transcript is kept when the ticket is closed."))
+    if await has_conflict(ticket, reader_id):
+        raise NotAllowed(N_("Only mediators who are not parties to this conflict can read its transcript."))
+    return ticket.transcript
+
+
 # ---------------------------------------------------------------- statistics
 
 

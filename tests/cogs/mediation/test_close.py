@@ -10,7 +10,7 @@ from gromada.bot import create_bot
 from gromada.errors import Conflict
 from models.mediation import Ticket, TicketStatus
 from tests.cogs.mediation.helpers import MediationServer
-from tests.helpers import refusal, shown
+from tests.helpers import refusal, shown, speaking
 
 AGREEMENT = "Borys takes Mondays, Dmitrij takes Thursdays."
 
@@ -135,3 +135,44 @@ async def test_reopen_refused_when_another_ticket_is_open(simcord_env):
 
     assert "already have an open mediation ticket" in refusal(simcord_env, result)
     assert (await Ticket.get(id=first.pk)).status == TicketStatus.CLOSED
+
+
+async def test_transcript_post_failing_still_closes_and_the_transcript_can_be_fetched(simcord_env):
+    server = await MediationServer(simcord_env).start()
+    await server.request()
+    ticket = await Ticket.get()
+    mira = server.mediators[0]
+    await mira.click(server.alert(ticket), label="Claim")
+    space = server.space(ticket)
+    await server.requester.send(space, "The shed keys again.")
+    form = await mira.slash(space, "ticket close")
+    # Posting into the mediators' log fails once (the file upload); the rest goes on.
+    simcord_env.inject_error("POST", f"/channels/{server.log.id}/messages", status=500)
+
+    result = await mira.submit_modal(form, {"outcome": AGREEMENT})
+
+    assert "I could not post the transcript file" in shown(result)
+    ticket = await Ticket.get()
+    assert ticket.status == TicketStatus.CLOSED and "The shed keys again." in ticket.transcript
+    assert AGREEMENT in server.dms(server.requester)[-1].content
+    fetched = await mira.slash(space, "ticket transcript")
+    assert fetched.ephemeral
+    [file] = fetched.response.attachments
+    assert simcord_env.backend.cdn.get(file.url).decode() == ticket.transcript
+    refused = await server.requester.slash(space, "ticket transcript")
+    assert "Only mediators" in refusal(simcord_env, refused)
+
+
+async def test_requester_speaking_polish_gets_the_outcome_in_polish(simcord_env, monkeypatch):
+    server = await MediationServer(simcord_env).start()
+    with speaking(monkeypatch, server.requester, "pl"):
+        opened = await server.request()
+    assert "Twoja prywatna przestrzeń mediacji jest gotowa" in shown(opened)
+    ticket = await Ticket.get()
+    mira = server.mediators[0]
+    await mira.click(server.alert(ticket), label="Claim")
+    form = await mira.slash(server.space(ticket), "ticket close")
+    await mira.submit_modal(form, {"outcome": AGREEMENT})
+
+    dm = server.dms(server.requester)[-1]
+    assert "Twoja mediacja" in dm.content and "Oceń ją w skali od 1 do 5" in dm.content

@@ -96,3 +96,20 @@ async def test_notes_stay_in_the_database_and_only_mediators_read_them(simcord_e
     refused = await server.requester.slash(space, "ticket notes")
     assert "Only mediators" in refusal(simcord_env, refused)
     assert "go slowly" not in shown(refused)
+
+
+async def test_accepting_when_discord_refuses_access_keeps_the_invitation_open(simcord_env):
+    server = await MediationServer(simcord_env).start()
+    ticket = await claimed(server)
+    await server.mediators[0].slash(server.space(ticket), "ticket add", member=server.other_party)
+    invitation = server.dms(server.other_party)[-1]
+    simcord_env.inject_error("PUT", f"/channels/{ticket.channel_id}/permissions/*", status=500)
+
+    failed = await server.other_party.user.click(invitation, label="Accept")
+
+    assert "Discord refused" in refusal(simcord_env, failed)
+    assert (await TicketParty.get(user_id=server.other_party.id)).status == PartyStatus.INVITED
+    assert not server.can_read(server.other_party, ticket)
+    retried = await server.other_party.user.click(invitation, label="Accept")
+    assert "You can now see the mediation space" in shown(retried)
+    assert server.can_read(server.other_party, ticket)
