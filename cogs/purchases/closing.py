@@ -17,7 +17,7 @@ from gromada.i18n import use_locale
 from gromada.interactions import language_for_member
 from gromada.scheduler import now
 from gromada.ui import paginate_lines
-from models.core import Timer
+from models.core import Timer, TimerStatus
 from models.purchases import DeliveryStatus, Purchase, PurchaseStatus
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,22 @@ async def close_and_notify(client: discord.Client, purchase_id: int) -> bool:
 
 async def on_deadline(client: discord.Client, timer: Timer) -> None:
     await close_and_notify(client, timer.ref_id)
+
+
+async def ensure_deadlines(client) -> int:
+    """At start: every open purchase has its deadline armed, even if the process stopped
+    between publishing the card and writing the timer. Returns how many were missing."""
+    missing = 0
+    for purchase in await Purchase.filter(status=PurchaseStatus.OPEN):
+        armed = await Timer.filter(
+            kind=service.DEADLINE_KIND, ref_id=purchase.pk, status__in=[TimerStatus.PENDING, TimerStatus.RUNNING]
+        ).exists()
+        if not armed:
+            await client.timers.schedule(
+                service.DEADLINE_KIND, purchase.deadline, ref_id=purchase.pk, guild_id=purchase.guild_id
+            )
+            missing += 1
+    return missing
 
 
 async def deliver(client: discord.Client, purchase_id: int) -> None:

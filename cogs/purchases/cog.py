@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.purchases import access, service, texts
-from cogs.purchases.closing import close_and_notify, on_deadline
+from cogs.purchases.closing import close_and_notify, ensure_deadlines, on_deadline
 from cogs.purchases.money import format_money
 from cogs.purchases.views import card_embed, card_view, refresh_card, send_cart
 from gromada.errors import DiscordRefused, InvalidInput, NotAllowed
@@ -28,6 +28,9 @@ class PurchasesCog(commands.Cog):
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
         bot.add_timer_handler(service.DEADLINE_KIND, lambda timer: on_deadline(bot, timer))
+
+    async def cog_load(self) -> None:
+        await ensure_deadlines(self.bot)
 
     # ------------------------------------------------------------ coordinators
 

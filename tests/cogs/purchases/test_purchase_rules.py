@@ -343,3 +343,19 @@ async def test_two_publishes_at_once_leave_one_card(simcord_env):
     assert sorted(won) == [False, False, True]
     await purchase.refresh_from_db()
     assert purchase.status == PurchaseStatus.OPEN and purchase.message_id in {1000, 1001, 1002}
+
+
+async def test_an_open_purchase_whose_deadline_was_never_written_gets_one_at_start(simcord_env, settings):
+    coop = await make_coop(simcord_env)
+    member = coop.members[0]
+    purchase, (_potatoes, honey) = await published(coop)
+    await coop.order(member, purchase, honey.pk, "1")
+    # As if the process had stopped right after publishing, before writing the deadline.
+    await simcord_env.bot.timers.cancel(service.DEADLINE_KIND, purchase.pk)
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(21 * 60)
+
+    await purchase.refresh_from_db()
+    assert purchase.status == PurchaseStatus.CLOSED
+    assert len([text for text in dms(member) if "Bill for joint purchase" in text]) == 1
