@@ -58,6 +58,7 @@ NAMED_MEDIATORS_HIDDEN = declare_bool(
 )
 # After the first reminder, mediators are reminded again this often (up to the limit).
 REMINDER_INTERVAL = timedelta(hours=24)
+ALREADY_OPEN = N_("You already have an open mediation ticket. Continue there, or wait until it is closed.")
 FIELD_LIMIT = 1000
 OUTCOME_LIMIT = 1500
 NOTE_LIMIT = 1000
@@ -91,7 +92,7 @@ async def check_can_request(guild_id: int, requester_id: int, now: datetime) -> 
         guild_id=guild_id, requester_id=requester_id, status__in=(TicketStatus.OPEN, TicketStatus.CLAIMED)
     ).count()
     if open_count >= limit:
-        raise LimitReached(N_("You already have an open mediation ticket. Continue there, or wait until it is closed."))
+        raise LimitReached(ALREADY_OPEN)
     cooldown: timedelta = await get_option(guild_id, COOLDOWN.key)
     last = await Ticket.filter(guild_id=guild_id, requester_id=requester_id).order_by("-created_at").first()
     if last is not None and cooldown and now < last.created_at + cooldown:
@@ -100,12 +101,8 @@ async def check_can_request(guild_id: int, requester_id: int, now: datetime) -> 
         )
 
 
-async def open_ticket(
-    guild_id: int, requester_id: int, channel_id: int, form: RequestForm, named: list[int], now: datetime
-) -> Ticket:
-    """Record a ticket for an already created private channel (the caller removes the
-    channel if this raises). The open slot makes the per-member limit hold under races."""
-    await check_can_request(guild_id, requester_id, now)
+async def free_slot(guild_id: int, requester_id: int) -> int:
+    """The lowest open-ticket slot the member has free (1..the server's limit)."""
     limit = await get_option(guild_id, MAX_OPEN.key)
     used = set(
         await Ticket.filter(guild_id=guild_id, requester_id=requester_id, open_slot__not_isnull=True).values_list(
@@ -114,14 +111,24 @@ async def open_ticket(
     )
     free = [slot for slot in range(1, limit + 1) if slot not in used]
     if not free:
-        raise LimitReached(N_("You already have an open mediation ticket. Continue there, or wait until it is closed."))
+        raise LimitReached(ALREADY_OPEN)
+    return free[0]
+
+
+async def open_ticket(
+    guild_id: int, requester_id: int, channel_id: int, form: RequestForm, named: list[int], now: datetime
+) -> Ticket:
+    """Record a ticket for an already created private channel (the caller removes the
+    channel if this raises). The open slot makes the per-member limit hold under races."""
+    await check_can_request(guild_id, requester_id, now)
+    slot = await free_slot(guild_id, requester_id)
     try:
         async with in_transaction():
             ticket = await Ticket.create(
                 guild_id=guild_id,
                 requester_id=requester_id,
                 channel_id=channel_id,
-                open_slot=free[0],
+                open_slot=slot,
                 what_happened=form.what_happened,
                 parties_text=form.parties,
                 hoped_outcome=form.hoped_outcome,
@@ -131,9 +138,7 @@ async def open_ticket(
                 if user_id != requester_id:
                     await TicketParty.create(ticket=ticket, user_id=user_id, status=PartyStatus.NAMED, created_at=now)
     except IntegrityError:
-        raise LimitReached(
-            N_("You already have an open mediation ticket. Continue there, or wait until it is closed.")
-        ) from None
+        raise LimitReached(ALREADY_OPEN) from None
     return ticket
 
 
@@ -380,19 +385,11 @@ async def reopen(ticket_id: int, user_id: int) -> Ticket:
     ticket = await get_ticket(ticket_id)
     if ticket.requester_id != user_id:
         raise NotAllowed(N_("Only the person who asked for this mediation can reopen it."))
-    limit = await get_option(ticket.guild_id, MAX_OPEN.key)
-    used = set(
-        await Ticket.filter(guild_id=ticket.guild_id, requester_id=user_id, open_slot__not_isnull=True).values_list(
-            "open_slot", flat=True
-        )
-    )
-    free = [slot for slot in range(1, limit + 1) if slot not in used]
-    if not free:
-        raise LimitReached(N_("You already have an open mediation ticket. Continue there, or wait until it is closed."))
+    slot = await free_slot(ticket.guild_id, user_id)
     try:
         changed = await Ticket.filter(id=ticket_id, status=TicketStatus.CLOSED).update(
             status=TicketStatus.OPEN,
-            open_slot=free[0],
+            open_slot=slot,
             mediator_id=None,
             claimed_at=None,
             reminders_sent=0,
@@ -400,9 +397,7 @@ async def reopen(ticket_id: int, user_id: int) -> Ticket:
             reopened_count=ticket.reopened_count + 1,
         )
     except IntegrityError:
-        raise LimitReached(
-            N_("You already have an open mediation ticket. Continue there, or wait until it is closed.")
-        ) from None
+        raise LimitReached(ALREADY_OPEN) from None
     if not changed:
         raise Conflict(N_("This mediation is already open again."))
     return await get_ticket(ticket_id)

@@ -100,19 +100,17 @@ async def open_request(interaction: discord.Interaction, form: service.RequestFo
     where = await places(guild)
     await service.check_can_request(guild.id, requester.id, now)
     named = resolve_parties(form.parties, people_of(guild))
-    hide_from = [
-        guild.get_member(user_id)
-        for user_id in named
-        if guild.get_member(user_id) is not None and where.mediator_role in guild.get_member(user_id).roles
-    ]
-    if not await guild_config.get_option(guild.id, service.NAMED_MEDIATORS_HIDDEN.key):
-        hide_from = []
+    # A mediator named as a party is kept out by a member overwrite (it beats the role's).
+    hide_from = []
+    if await guild_config.get_option(guild.id, service.NAMED_MEDIATORS_HIDDEN.key):
+        members = [guild.get_member(user_id) for user_id in named if user_id != requester.id]
+        hide_from = [member for member in members if member is not None and where.mediator_role in member.roles]
     overwrites = {
         guild.default_role: HIDDEN,
         guild.me: BOT_ACCESS,
         where.mediator_role: PERSON_ACCESS,
         requester: PERSON_ACCESS,
-        **{member: HIDDEN for member in hide_from if member.id != requester.id},
+        **{member: HIDDEN for member in hide_from},
     }
     number = await Ticket.filter(guild_id=guild.id).count() + 1
     try:
