@@ -18,7 +18,7 @@ from gromada.interactions import language_for_member
 from gromada.scheduler import now
 from gromada.ui import paginate_lines
 from models.core import Timer, TimerStatus
-from models.purchases import DeliveryStatus, Purchase, PurchaseStatus
+from models.purchases import Bill, DeliveryStatus, Purchase, PurchaseStatus
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,8 @@ async def on_deadline(client: discord.Client, timer: Timer) -> None:
 
 async def ensure_deadlines(client) -> int:
     """At start: every open purchase has its deadline armed, even if the process stopped
-    between publishing the card and writing the timer. Returns how many were missing."""
+    between publishing the card and writing the timer, and every closed purchase with
+    unsent bills gets them sent. Returns how many timers were missing."""
     missing = 0
     for purchase in await Purchase.filter(status=PurchaseStatus.OPEN):
         armed = await Timer.filter(
@@ -46,6 +47,12 @@ async def ensure_deadlines(client) -> int:
             await client.timers.schedule(
                 service.DEADLINE_KIND, purchase.deadline, ref_id=purchase.pk, guild_id=purchase.guild_id
             )
+            missing += 1
+    # Closed, but the process stopped before every bill went out: finish delivering now.
+    undelivered = set(await Bill.filter(delivery=DeliveryStatus.PENDING).values_list("purchase_id", flat=True))
+    for purchase_id in undelivered:
+        if not await client.timers.pending(service.DEADLINE_KIND, purchase_id):
+            await client.timers.schedule(service.DEADLINE_KIND, now(), ref_id=purchase_id)
             missing += 1
     return missing
 

@@ -359,3 +359,20 @@ async def test_an_open_purchase_whose_deadline_was_never_written_gets_one_at_sta
     await purchase.refresh_from_db()
     assert purchase.status == PurchaseStatus.CLOSED
     assert len([text for text in dms(member) if "Bill for joint purchase" in text]) == 1
+
+
+async def test_bills_written_before_a_crash_are_sent_at_start(simcord_env, settings):
+    coop = await make_coop(simcord_env)
+    member = coop.members[0]
+    purchase, (_potatoes, honey) = await published(coop)
+    await coop.order(member, purchase, honey.pk, "1")
+    # The close committed its bills, then the process stopped before any DM went out.
+    await simcord_env.bot.timers.cancel(service.DEADLINE_KIND, purchase.pk)
+    assert await service.close_purchase(purchase.pk, discord.utils.utcnow())
+    assert dms(member) == []
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.settle()
+
+    assert len([text for text in dms(member) if "Bill for joint purchase" in text]) == 1
+    assert (await Bill.get(user_id=member.id)).delivery == DeliveryStatus.SENT
