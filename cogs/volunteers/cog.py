@@ -331,6 +331,17 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
             footer=f"{guild.name} · {now().date().isoformat()}",
         )
 
+    # ------------------------------------------------------------ people leaving
+
+    @commands.Cog.listener()
+    async def on_member_remove(self, member: discord.Member) -> None:
+        seats = await service.seats_of_member(member.guild.id, member.id)
+        for seat in seats:
+            await actions.cancel_seat_timers(self.bot, seat.pk)
+        for role in await service.forget_member(member.guild.id, member.id, now()):
+            await actions.offer_free_seats(self.bot, member.guild, role)
+        self.panels.mark_dirty(member.guild.id)
+
     # ------------------------------------------------------------ deadlines
 
     async def _on_offer_expired(self, timer: Timer) -> None:

@@ -260,6 +260,29 @@ async def take_or_wait(role: VolunteerRole, user_id: int, now: datetime) -> Clai
     return ClaimResult(Outcome.WAITLISTED, role, position=await waitlist_position(role, user_id))
 
 
+async def seats_of_member(guild_id: int, user_id: int) -> list[VolunteerSeat]:
+    return await VolunteerSeat.filter(guild_id=guild_id, user_id=user_id).prefetch_related("role")
+
+
+async def forget_member(guild_id: int, user_id: int, now: datetime) -> list[VolunteerRole]:
+    """Someone left the server: their seats end and they leave every waitlist and request.
+
+    Returns the roles whose seats were freed, so they can be offered to the waitlist.
+    """
+    freed = []
+    for seat in await seats_of_member(guild_id, user_id):
+        if seat.status == SeatStatus.ACTIVE:
+            await end_seat(seat, seat.role, now, "left")
+        else:
+            await withdraw_offer(seat)
+        freed.append(seat.role)
+    await WaitlistEntry.filter(role__guild_id=guild_id, user_id=user_id).delete()
+    await ApprovalRequest.filter(guild_id=guild_id, user_id=user_id, status=RequestStatus.PENDING).update(
+        status=RequestStatus.DECLINED, decided_at=now
+    )
+    return freed
+
+
 async def claim(role: VolunteerRole, user_id: int, member_role_ids: set[int], now: datetime) -> ClaimResult:
     if role.prerequisite_role_id is not None and role.prerequisite_role_id not in member_role_ids:
         raise NotAllowed(

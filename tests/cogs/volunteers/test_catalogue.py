@@ -1,0 +1,111 @@
+"""The catalogue: create, edit, delete, import, and Discord's role hierarchy."""
+
+from config.content import VolunteerRoleSpec
+from models.volunteers import VolunteerRole, VolunteerSeat, VolunteerTerm
+from tests.cogs.volunteers.helpers import create_role, holders, member, ready_server
+from tests.helpers import refusal, shown
+
+
+async def test_create_reuses_a_role_of_that_name_and_refuses_one_above_the_bot(simcord_env):
+    server = await ready_server(simcord_env)
+    existing = server.guild.create_role("Gardener")
+    await simcord_env.settle()
+
+    created = await create_role(server, "Gardener", 2)
+    assert "linked to" in shown(created)
+    assert (await VolunteerRole.get(name="Gardener")).discord_role_id == existing.id
+
+    # An admin made "Chair" by hand and dragged it above the bot's role.
+    high = server.guild.create_role("Chair")
+    top = server.guild.me.top_role.position
+    simcord_env.backend.edit_role(server.guild.id, high.id, {"position": top + 1})
+    await simcord_env.settle()
+    assert server.role("Chair") > server.guild.me.top_role
+    too_high = await create_role(server, "Chair", 1)
+    assert "above my highest role" in refusal(simcord_env, too_high)
+    assert not await VolunteerRole.exists(name="Chair")
+    duplicate = await create_role(server, "gardener", 1)
+    assert "already exists" in refusal(simcord_env, duplicate)
+
+
+async def test_edit_more_seats_offers_them_to_the_waitlist(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Runner", 1)
+    waiting = member(server, "kuba")
+    await simcord_env.settle()
+    await server.member.slash(server.general, "volunteer claim", role="Runner")
+    await waiting.slash(server.general, "volunteer claim", role="Runner")
+
+    edited = await server.admin.slash(server.general, "volunteer role edit", role="Runner", seats=2, description="Runs")
+
+    assert "updated" in shown(edited)
+    assert "Accept it within 48 hours" in waiting.user.dm_channel.last_message.content
+    nothing = await server.admin.slash(server.general, "volunteer role edit", role="Runner")
+    assert "Say what to change" in refusal(simcord_env, nothing)
+
+
+async def test_delete_takes_the_role_back_and_keeps_the_history(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Painter", 2)
+    await server.member.slash(server.general, "volunteer claim", role="Painter")
+
+    deleted = await server.admin.slash(server.general, "volunteer role delete", role="Painter")
+
+    assert "deleted" in shown(deleted)
+    assert holders(server, "Painter") == set()
+    assert not await VolunteerRole.exists(name="Painter")
+    assert (await VolunteerTerm.get(user_id=server.member.id)).reason == "deleted"
+
+
+async def test_import_updates_the_catalogue(simcord_env):
+    server = await ready_server(simcord_env)
+    importer = simcord_env.bot.content_importers["volunteer_roles"]
+    specs = [
+        VolunteerRoleSpec(key="treasurer", name="Treasurer", seats=2, term_days=180),
+        VolunteerRoleSpec(key="tool_keeper", name="Tool keeper", seats=1, prerequisite="Member"),
+    ]
+
+    count = await importer(server.guild.id, specs)
+    await simcord_env.settle()
+
+    assert count == 2
+    treasurer = await VolunteerRole.get(guild_id=server.guild.id, key="treasurer")
+    assert (treasurer.seats, treasurer.term_days) == (2, 180)
+    keeper = await VolunteerRole.get(guild_id=server.guild.id, key="tool_keeper")
+    assert keeper.discord_role_id == server.role("Tool keeper").id
+    assert keeper.prerequisite_role_id == server.role("Member").id
+
+
+async def test_accept_that_cannot_be_granted_stays_an_open_offer(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Host", 1)
+    waiting = member(server, "lena")
+    await simcord_env.settle()
+    await server.member.slash(server.general, "volunteer claim", role="Host")
+    await waiting.slash(server.general, "volunteer claim", role="Host")
+    await server.member.slash(server.general, "volunteer release", role="Host")
+    offer = waiting.user.dm_channel.last_message
+
+    simcord_env.inject_error("PUT", "/guilds/*/members/*/roles/*", status=500)
+    failed = await waiting.user.click(offer, label="Accept")
+    assert "Nothing was changed" in refusal(simcord_env, failed)
+    assert (await VolunteerSeat.get(user_id=waiting.id)).status == "offered"
+
+    accepted = await waiting.user.click(offer, label="Accept")
+    assert "you are now **Host**" in shown(accepted)
+    assert holders(server, "Host") == {waiting.id}
+
+
+async def test_a_holder_leaving_the_server_frees_the_seat(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Guide", 1)
+    waiting = member(server, "marta")
+    await simcord_env.settle()
+    await server.member.slash(server.general, "volunteer claim", role="Guide")
+    await waiting.slash(server.general, "volunteer claim", role="Guide")
+
+    server.guild.remove_member(server.member)
+    await simcord_env.settle()
+
+    assert (await VolunteerTerm.get(user_id=server.member.id)).reason == "left"
+    assert "Accept it within 48 hours" in waiting.user.dm_channel.last_message.content
