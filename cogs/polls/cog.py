@@ -35,16 +35,27 @@ class PollsCog(commands.Cog):
 
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
-        self.refresher = TallyRefresher(bot)
+        self.refresher = TallyRefresher(bot, on_dirty=self._flush_soon)
         # One close at a time per poll in this process (deadline and /poll close may meet).
         self._closing: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         bot.add_timer_handler(CLOSE_TIMER, self._on_deadline)
 
     async def cog_load(self) -> None:
-        self.flush_tallies.start()
+        # Votes of the last seconds before a stop may not be shown yet: refresh open polls once.
+        for poll in await Poll.filter(status=PollStatus.OPEN, message_id__isnull=False):
+            self.refresher.poke(poll)
 
     async def cog_unload(self) -> None:
         self.flush_tallies.cancel()
+
+    def _flush_soon(self) -> None:
+        """Start flushing when a vote arrives; nothing runs while no poll has unshown votes.
+
+        A loop that ticked while idle would also make a simulated clock step through every
+        tick when tests (or the scheduler) move time by days.
+        """
+        if not self.flush_tallies.is_running():
+            self.flush_tallies.start()
 
     @tasks.loop(seconds=REFRESH_INTERVAL.total_seconds())
     async def flush_tallies(self) -> None:
@@ -52,8 +63,12 @@ class PollsCog(commands.Cog):
         try:
             await self.refresher.flush()
         except Exception:
-            # A database hiccup must not stop the loop for good; the next round tries again.
+            # A database hiccup must not stop refreshing for good; the next round tries again.
             log.exception("refreshing poll tallies failed")
+        if not self.refresher.pending:
+            # No await between here and the loop's end, so a vote cannot slip in unseen:
+            # the next poke finds the loop stopped and starts it again.
+            self.flush_tallies.stop()
 
     # ------------------------------------------------------------ create
 

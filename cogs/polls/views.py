@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -282,15 +283,18 @@ class RankingFlow(BaseView):
 class TallyRefresher:
     """At most one edit of a poll message per interval, however many votes arrive.
 
-    A vote marks its poll dirty; a single periodic flush (PollsCog.flush_tallies, every
-    REFRESH_INTERVAL) edits each dirty poll message once, reading the tally as it is *then*,
-    so every vote before the flush is shown and the votes after it mark the poll again.
-    Nothing is read or written while no vote arrives.
+    A vote marks its poll dirty; a flush (PollsCog.flush_tallies, every REFRESH_INTERVAL while
+    anything is dirty) edits a dirty poll message once the interval has passed since it was
+    first marked (and since its last edit), reading the tally as it is *then*: every vote
+    before the edit is shown and the votes after it mark the poll again. Nothing runs, reads
+    or writes while no vote arrives.
     """
 
-    def __init__(self, bot: discord.Client) -> None:
+    def __init__(self, bot: discord.Client, on_dirty: Callable[[], None]) -> None:
         self.bot = bot
+        self._on_dirty = on_dirty
         self._dirty: dict[int, Poll] = {}
+        self._dirty_since: dict[int, float] = {}
         self._last_edit: dict[int, float] = {}
 
     @staticmethod
@@ -305,12 +309,14 @@ class TallyRefresher:
         if not self._is_old(poll) or self._since_last_edit(poll.pk) < REFRESH_INTERVAL.total_seconds():
             return False
         self._last_edit[poll.pk] = discord.utils.utcnow().timestamp()
-        self._dirty.pop(poll.pk, None)
+        self._unmark(poll.pk)
         return True
 
     def poke(self, poll: Poll) -> None:
         if poll.message_id is not None:
             self._dirty[poll.pk] = poll
+            self._dirty_since.setdefault(poll.pk, discord.utils.utcnow().timestamp())
+            self._on_dirty()
 
     @property
     def pending(self) -> set[int]:
@@ -318,12 +324,18 @@ class TallyRefresher:
 
     async def flush(self) -> None:
         for poll_id, poll in list(self._dirty.items()):
-            interval = OLD_MESSAGE_INTERVAL if self._is_old(poll) else REFRESH_INTERVAL
-            if self._since_last_edit(poll_id) < interval.total_seconds() - 0.5:
+            interval = (OLD_MESSAGE_INTERVAL if self._is_old(poll) else REFRESH_INTERVAL).total_seconds()
+            waited = discord.utils.utcnow().timestamp() - self._dirty_since.get(poll_id, 0.0)
+            # Half a second of slack: the loop's ticks and the interval are the same length.
+            if waited < interval - 0.5 or self._since_last_edit(poll_id) < interval - 0.5:
                 continue
             # Leave the dirty set before reading: a vote committed from now on marks it again.
-            self._dirty.pop(poll_id, None)
+            self._unmark(poll_id)
             await self.refresh(poll_id)
+
+    def _unmark(self, poll_id: int) -> None:
+        self._dirty.pop(poll_id, None)
+        self._dirty_since.pop(poll_id, None)
 
     async def refresh(self, poll_id: int) -> None:
         poll = await Poll.get_or_none(id=poll_id)
@@ -340,7 +352,7 @@ class TallyRefresher:
             log.warning("could not refresh the tally of poll %s", poll_id, exc_info=True)
 
     def forget(self, poll_id: int) -> None:
-        self._dirty.pop(poll_id, None)
+        self._unmark(poll_id)
         self._last_edit.pop(poll_id, None)
 
 

@@ -248,3 +248,25 @@ async def test_poll_in_polish(simcord_env, monkeypatch):
         result = await server.member.click(message, label="Park")
     assert "Twój głos" in shown(result)
     assert discord.utils.utcnow() < poll.closes_at
+
+
+async def test_an_old_poll_message_gets_its_tally_through_the_vote_response(simcord_env):
+    server = await ready_server(simcord_env)
+    poll, message = await open_poll(server)
+    await simcord_env.advance_time(2 * 3600)
+    requests_before = len(simcord_env.http_requests)
+
+    result = await server.member.click(message, label="Park")
+
+    requests = simcord_env.http_requests[requests_before:]
+    # No PATCH of the two-hour-old message: the click's own response (an update of the
+    # message the button sits on) carried the new tally, and the confirmation followed.
+    assert not [r for r in requests if r.method == "PATCH" and str(poll.message_id) in r.path]
+    assert len(requests) == 2
+    assert "Your vote is recorded: **Park**" in shown(result)
+    assert result.followups[0].ephemeral
+    assert "**Park**: 1 (100%)" in poll_message(server, poll).embeds[0].description
+    # A second vote right after is confirmed with one call; its tally waits for the flush.
+    again = len(simcord_env.http_requests)
+    await server.admin.click(message, label="Café")
+    assert len(simcord_env.http_requests) - again == 1
