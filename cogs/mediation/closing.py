@@ -135,12 +135,15 @@ async def on_checkin(bot: discord.Client, timer: Timer) -> None:
         ticket.requester_id,
         ticket.guild_id,
         lambda: {
-            "content": _(
-                "Some time ago your mediation #{id} on {server} ended with this agreement:\n> {outcome}\n\n"
-                "Does it still hold?",
-                id=ticket.pk,
-                server=server,
-                outcome=truncate(ticket.outcome or "", 1500).replace("\n", "\n> "),
+            "content": truncate(
+                _(
+                    "Some time ago your mediation #{id} on {server} ended with this agreement:\n> {outcome}\n\n"
+                    "Does it still hold?",
+                    id=ticket.pk,
+                    server=server,
+                    outcome=truncate(ticket.outcome or "", 1500).replace("\n", "\n> "),
+                ),
+                2000,
             ),
             "view": checkin_view(ticket.pk),
         },

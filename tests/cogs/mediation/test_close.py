@@ -1,5 +1,6 @@
 """Closing with an outcome: transcript, locked space, rating by DM, the check-in and reopening."""
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -7,7 +8,7 @@ from simcord.backend.errors import BackendError
 
 from cogs.mediation import service
 from gromada.bot import create_bot
-from gromada.errors import Conflict
+from gromada.errors import Conflict, NotAllowed
 from models.mediation import Ticket, TicketStatus
 from tests.cogs.mediation.helpers import MediationServer
 from tests.helpers import refusal, shown, speaking
@@ -61,9 +62,16 @@ async def test_requester_gets_the_outcome_and_rates_once(simcord_env):
 
     assert "Thank you for your rating (4/5)" in shown(result)
     assert (await Ticket.get()).rating == 4
-    with pytest.raises(Conflict):
-        await service.rate(ticket.pk, server.requester.id, 2)
+    # A second rating (say from a double click racing) changes nothing.
+    late = await asyncio.gather(
+        service.rate(ticket.pk, server.requester.id, 2),
+        service.rate(ticket.pk, server.requester.id, 1),
+        return_exceptions=True,
+    )
+    assert all(isinstance(outcome, Conflict) for outcome in late)
     assert (await Ticket.get()).rating == 4
+    stranger = await asyncio.gather(service.rate(ticket.pk, server.outsider.id, 5), return_exceptions=True)
+    assert isinstance(stranger[0], NotAllowed)
 
 
 async def test_only_the_claiming_mediator_closes_and_needs_an_outcome(simcord_env):
