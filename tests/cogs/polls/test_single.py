@@ -59,6 +59,15 @@ async def test_tally_is_refreshed_once_for_a_burst_of_votes(simcord_env):
     assert _poll_edits(simcord_env, poll) == edits_before + 1
     assert "**Library**: 6 (100%)" in poll_message(server, poll).embeds[0].description
     assert "Voted: 6 of 9" in poll_message(server, poll).embeds[0].description
+    # With nothing left to show the flush stops, and the next vote starts it again.
+    cog = simcord_env.bot.get_cog("PollsCog")
+    assert not cog.flush_tallies.is_running()
+    await server.member.click(message, label="Park")
+    assert cog.flush_tallies.is_running()
+    await simcord_env.advance_time(6)
+    assert _poll_edits(simcord_env, poll) == edits_before + 2
+    assert not cog.flush_tallies.is_running()
+    assert "Voted: 7 of 9" in poll_message(server, poll).embeds[0].description
 
 
 def _poll_edits(env, poll: Poll) -> int:
