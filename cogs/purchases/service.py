@@ -171,7 +171,7 @@ async def mark_published(purchase_id: int, channel_id: int, message_id: int) -> 
 # ---------------------------------------------------------------- members' orders
 
 
-def not_open(purchase: Purchase, now: datetime) -> InvalidInput:
+def not_open(purchase: Purchase) -> InvalidInput:
     if purchase.status == PurchaseStatus.DRAFT:
         return InvalidInput(N_("Purchase #{id} is not open for orders yet."), id=purchase.pk)
     return InvalidInput(N_("Orders for purchase #{id} are closed: the deadline has passed."), id=purchase.pk)
@@ -181,7 +181,7 @@ async def _lock_open(purchase: Purchase, now: datetime) -> None:
     """Inside a transaction: hold the purchase while it is open, or refuse."""
     touched = await Purchase.filter(id=purchase.pk, status=PurchaseStatus.OPEN, deadline__gt=now).update(changed_at=now)
     if not touched:
-        raise not_open(purchase, now)
+        raise not_open(purchase)
 
 
 async def set_quantity(

@@ -83,7 +83,7 @@ class OrderButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], tem
 async def _open_purchase(interaction: discord.Interaction, purchase_id: int) -> Purchase:
     purchase = await service.get_purchase(interaction.guild_id, purchase_id)
     if purchase.status != PurchaseStatus.OPEN or purchase.deadline <= now():
-        raise service.not_open(purchase, now())
+        raise service.not_open(purchase)
     return purchase
 
 
