@@ -279,3 +279,27 @@ async def test_an_old_poll_message_gets_its_tally_through_the_vote_response(simc
     again = len(simcord_env.http_requests)
     await server.admin.click(message, label="Café")
     assert len(simcord_env.http_requests) - again == 1
+
+
+async def test_votes_racing_the_close_are_either_counted_or_refused(simcord_env):
+    server = await ready_server(simcord_env)
+    guild = server.guild
+    voters = [guild.add_member(simcord_env.create_user(f"racer{i}")) for i in range(8)]
+    await simcord_env.settle()
+    poll, _message = await open_poll(server)
+    now = discord.utils.utcnow()
+
+    outcomes = await asyncio.gather(
+        *(service.cast_vote(poll.pk, voter.id, [index % 3], now) for index, voter in enumerate(voters[:4])),
+        service.close_poll(poll.pk, now),
+        *(service.cast_vote(poll.pk, voter.id, [index % 3], now) for index, voter in enumerate(voters[4:])),
+        return_exceptions=True,
+    )
+
+    accepted = [o for o in outcomes if o == service.VoteOutcome.RECORDED]
+    refused = [o for o in outcomes if isinstance(o, Exception)]
+    assert all("closed" in str(error) for error in refused)
+    assert len(accepted) + len(refused) == 8
+    # Whatever the interleaving, the decision counted exactly the ballots that were accepted.
+    decision = await Decision.get(poll_id=poll.pk)
+    assert decision.turnout == len(accepted) == await PollBallot.filter(poll_id=poll.pk).count()
