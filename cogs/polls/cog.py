@@ -49,10 +49,10 @@ class PollsCog(commands.Cog):
         self.flush_tallies.cancel()
 
     def _flush_soon(self) -> None:
-        """Start flushing when a vote arrives; nothing runs while no poll has unshown votes.
+        """Run the flush loop while some poll has unshown votes, and only then.
 
-        A loop that ticked while idle would also make a simulated clock step through every
-        tick when tests (or the scheduler) move time by days.
+        An idle loop ticking every few seconds would cost work for nothing, and would make a
+        simulated clock step through every tick when tests move time forward by days.
         """
         if not self.flush_tallies.is_running():
             self.flush_tallies.start()
@@ -66,9 +66,13 @@ class PollsCog(commands.Cog):
             # A database hiccup must not stop refreshing for good; the next round tries again.
             log.exception("refreshing poll tallies failed")
         if not self.refresher.pending:
-            # No await between here and the loop's end, so a vote cannot slip in unseen:
-            # the next poke finds the loop stopped and starts it again.
             self.flush_tallies.stop()
+
+    @flush_tallies.after_loop
+    async def _resume_if_votes_arrived(self) -> None:
+        # A vote that came while the loop was stopping found it still running: start anew.
+        if self.refresher.pending and not self.flush_tallies.is_being_cancelled():
+            asyncio.get_running_loop().call_soon(self._flush_soon)
 
     # ------------------------------------------------------------ create
 
