@@ -112,9 +112,14 @@ async def on_unclaimed(bot: discord.Client, timer: Timer) -> None:
     limit = await guild_config.get_option(ticket.guild_id, service.REMINDER_LIMIT.key)
     if ticket.reminders_sent >= limit:
         return
-    await space.remind(bot, ticket)
-    ticket = await service.count_reminder(ticket.pk)
-    if ticket is not None and ticket.reminders_sent < limit:
+    if not await service.take_reminder(ticket):
+        return
+    try:
+        await space.remind(bot, ticket)
+    except Exception:
+        await service.give_back_reminder(ticket)
+        raise  # the timer retries
+    if ticket.reminders_sent + 1 < limit:
         await bot.timers.schedule(
             "mediation.unclaimed",
             discord.utils.utcnow() + service.REMINDER_INTERVAL,
@@ -126,8 +131,8 @@ async def on_unclaimed(bot: discord.Client, timer: Timer) -> None:
 async def on_checkin(bot: discord.Client, timer: Timer) -> None:
     """Some time after the close: does the agreement hold? (Reopen if not.)"""
     ticket = await Ticket.get_or_none(id=timer.ref_id)
-    if ticket is None or ticket.status != TicketStatus.CLOSED or ticket.checkin_answer is not None:
-        return
+    if ticket is None or not await service.mark_checkin_asked(ticket.pk):
+        return  # reopened, answered, or asked already
     guild = bot.get_guild(ticket.guild_id)
     server = guild.name if guild else ""
     await space.direct_message(

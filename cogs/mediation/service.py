@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from cogs.mediation.logic import Stats, TicketFacts, compute_stats
@@ -58,6 +58,7 @@ NAMED_MEDIATORS_HIDDEN = declare_bool(
 )
 # After the first reminder, mediators are reminded again this often (up to the limit).
 REMINDER_INTERVAL = timedelta(hours=24)
+CHECKIN_ASKED = "asked"
 ALREADY_OPEN = N_("You already have an open mediation ticket. Continue there, or wait until it is closed.")
 FIELD_LIMIT = 1000
 OUTCOME_LIMIT = 1500
@@ -249,10 +250,29 @@ async def release_mediator(guild_id: int, mediator_id: int) -> list[Ticket]:
     return released
 
 
-async def count_reminder(ticket_id: int) -> Ticket | None:
-    """The ticket to remind mediators about, if it still waits (None when claimed or closed)."""
-    changed = await Ticket.filter(id=ticket_id, status=TicketStatus.OPEN).update(reminders_sent=F("reminders_sent") + 1)
-    return await get_ticket(ticket_id) if changed else None
+async def take_reminder(ticket: Ticket) -> bool:
+    """Count one reminder for a ticket that still waits; False if claimed, closed or counted already."""
+    return bool(
+        await Ticket.filter(id=ticket.pk, status=TicketStatus.OPEN, reminders_sent=ticket.reminders_sent).update(
+            reminders_sent=ticket.reminders_sent + 1
+        )
+    )
+
+
+async def give_back_reminder(ticket: Ticket) -> None:
+    """The reminder could not be posted: uncount it, so the retried deadline sends it."""
+    await Ticket.filter(id=ticket.pk, reminders_sent=ticket.reminders_sent + 1).update(
+        reminders_sent=ticket.reminders_sent
+    )
+
+
+async def mark_checkin_asked(ticket_id: int) -> bool:
+    """Claim the one check-in of a closed ticket (False if it was asked or answered already)."""
+    return bool(
+        await Ticket.filter(id=ticket_id, status=TicketStatus.CLOSED, checkin_answer__isnull=True).update(
+            checkin_answer=CHECKIN_ASKED
+        )
+    )
 
 
 # ---------------------------------------------------------------- parties and notes
@@ -373,9 +393,8 @@ async def record_checkin(ticket_id: int, user_id: int, answer: str) -> Ticket:
     ticket = await get_ticket(ticket_id)
     if ticket.requester_id != user_id:
         raise NotAllowed(N_("Only the person who asked for this mediation can answer."))
-    if not await Ticket.filter(id=ticket_id, status=TicketStatus.CLOSED, checkin_answer__isnull=True).update(
-        checkin_answer=answer
-    ):
+    unanswered = Q(checkin_answer__isnull=True) | Q(checkin_answer=CHECKIN_ASKED)
+    if not await Ticket.filter(unanswered, id=ticket_id, status=TicketStatus.CLOSED).update(checkin_answer=answer):
         raise Conflict(N_("You already answered, or the mediation was reopened."))
     return await get_ticket(ticket_id)
 
@@ -406,7 +425,10 @@ async def reopen(ticket_id: int, user_id: int) -> Ticket:
 async def undo_reopen(ticket: Ticket) -> None:
     """The space could not be unlocked: the ticket stays closed, so the person can try again."""
     await Ticket.filter(id=ticket.pk, status=TicketStatus.OPEN).update(
-        status=TicketStatus.CLOSED, open_slot=None, checkin_answer=None, reopened_count=ticket.reopened_count - 1
+        status=TicketStatus.CLOSED,
+        open_slot=None,
+        checkin_answer=CHECKIN_ASKED,
+        reopened_count=ticket.reopened_count - 1,
     )
 
 

@@ -6,9 +6,10 @@ from datetime import timedelta
 import pytest
 from simcord.backend.errors import BackendError
 
-from cogs.mediation import service
+from cogs.mediation import closing, service
 from gromada.bot import create_bot
 from gromada.errors import Conflict, NotAllowed
+from models.core import Timer
 from models.mediation import Ticket, TicketStatus
 from tests.cogs.mediation.helpers import MediationServer
 from tests.helpers import refusal, shown, speaking
@@ -123,6 +124,11 @@ async def test_checkin_answer_that_the_agreement_holds(simcord_env):
     server = await MediationServer(simcord_env).start()
     await close_ticket(server)
     await simcord_env.advance_time(timedelta(days=14, seconds=1).total_seconds())
+
+    # The deadline handler is idempotent: running it again asks nobody twice.
+    timer = await Timer.get(kind="mediation.checkin")
+    await closing.on_checkin(simcord_env.bot, timer)
+    assert sum("Does it still hold?" in m.content for m in server.dms(server.requester)) == 1
 
     result = await server.requester.user.click(server.dms(server.requester)[-1], label="Yes, it holds")
 

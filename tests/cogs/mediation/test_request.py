@@ -157,6 +157,19 @@ async def test_unclaimed_ticket_reminds_mediators_after_12_hours_then_daily_up_t
     assert (await Ticket.get()).reminders_sent == 2
 
 
+async def test_reminder_that_cannot_be_posted_is_retried(simcord_env):
+    server = await MediationServer(simcord_env).start()
+    await server.request()
+    simcord_env.inject_error("POST", f"/channels/{server.log.id}/messages", status=500)
+
+    await simcord_env.advance_time(timedelta(hours=12, seconds=1).total_seconds())
+    assert (await Ticket.get()).reminders_sent == 0
+    await simcord_env.advance_time(timedelta(minutes=1, seconds=1).total_seconds())
+
+    assert len([m for m in server.log.history() if "still waiting" in m.content]) == 1
+    assert (await Ticket.get()).reminders_sent == 1
+
+
 async def test_claimed_ticket_is_not_reminded(simcord_env):
     server = await MediationServer(simcord_env).start()
     await server.request()
