@@ -40,8 +40,10 @@ class PollsCog(commands.Cog):
         self._closing: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         bot.add_timer_handler(CLOSE_TIMER, self._on_deadline)
 
-    async def cog_load(self) -> None:
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
         # Votes of the last seconds before a stop may not be shown yet: refresh open polls once.
+        # (Not in cog_load: loading the cog must not need the database, e.g. for `gromada i18n`.)
         for poll in await Poll.filter(status=PollStatus.OPEN, message_id__isnull=False):
             self.refresher.poke(poll)
 
