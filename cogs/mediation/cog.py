@@ -248,12 +248,21 @@ class MediationCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
-        for ticket in await service.release_mediator(payload.guild_id, payload.user.id):
-            guild = self.bot.get_guild(ticket.guild_id)
-            with use_locale(await language_for_guild(self.bot, ticket.guild_id)):
-                text = _("Your mediator left the server. Another mediator will take over soon.")
+        await self._release(payload.guild_id, payload.user.id, N_("Your mediator left the server."))
+
+    @commands.Cog.listener()
+    async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
+        role_id = await guild_config.binding(after.guild.id, BindingKind.ROLE, "mediator")
+        if role_id and before.get_role(role_id) is not None and after.get_role(role_id) is None:
+            await self._release(after.guild.id, after.id, N_("Your mediator no longer mediates on this server."))
+
+    async def _release(self, guild_id: int, mediator_id: int, reason: str) -> None:
+        """A mediator is gone: their tickets wait for someone else, and the requester knows."""
+        for ticket in await service.release_mediator(guild_id, mediator_id):
+            with use_locale(await language_for_guild(self.bot, guild_id)):
+                text = _(reason) + " " + _("Another mediator will take over soon.")
             await space.post_in_space(self.bot, ticket, text)
-            if guild is not None:
+            if self.bot.get_guild(guild_id) is not None:
                 await self._wait_for_mediator(ticket)
 
     async def _wait_for_mediator(self, ticket) -> None:

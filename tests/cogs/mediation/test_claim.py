@@ -96,6 +96,9 @@ async def test_claim_button_still_works_after_a_restart(simcord_env, settings):
 
     assert "You now mediate" in shown(result)
     assert (await Ticket.get()).mediator_id == server.mediators[0].id
+    # The panel and its form work after the restart too.
+    second = await server.request(server.outsider, what="Parking", hoped="A rota")
+    assert "is ready" in shown(second)
 
 
 async def test_unclaim_and_hand_over(simcord_env):
@@ -146,6 +149,23 @@ async def test_mediator_who_leaves_the_server_frees_the_ticket(simcord_env):
 
     ticket = await Ticket.get()
     assert (ticket.status, ticket.mediator_id) == (TicketStatus.OPEN, None)
-    assert "Your mediator left the server" in server.space(ticket).last_message.content
+    assert "Your mediator left the server. Another mediator" in server.space(ticket).last_message.content
     result = await marek.click(server.alert(ticket), label="Claim")
     assert "You now mediate" in shown(result)
+
+
+async def test_mediator_who_loses_the_role_frees_the_ticket(simcord_env):
+    server = await MediationServer(simcord_env).start()
+    mira = server.mediators[0]
+    await server.request()
+    ticket = await Ticket.get()
+    await mira.click(server.alert(ticket), label="Claim")
+
+    # An admin takes the role away (through the API, as server settings would).
+    member = mira.member
+    await member.remove_roles(discord.utils.get(member.guild.roles, name="Mediator"))
+    await simcord_env.settle()
+
+    ticket = await Ticket.get()
+    assert (ticket.status, ticket.mediator_id) == (TicketStatus.OPEN, None)
+    assert "no longer mediates" in server.space(ticket).last_message.content
