@@ -303,3 +303,17 @@ async def test_votes_racing_the_close_are_either_counted_or_refused(simcord_env)
     # Whatever the interleaving, the decision counted exactly the ballots that were accepted.
     decision = await Decision.get(poll_id=poll.pk)
     assert decision.turnout == len(accepted) == await PollBallot.filter(poll_id=poll.pk).count()
+
+
+async def test_votes_not_yet_shown_at_a_restart_are_shown_after_it(simcord_env, settings):
+    server = await ready_server(simcord_env)
+    poll, message = await open_poll(server)
+    await server.member.click(message, label="Café")
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(6)
+
+    assert "**Café**: 1 (100%)" in poll_message(server, poll).embeds[0].description
+    # The buttons of the old process still work in the new one.
+    result = await server.admin.click(message, label="Library")
+    assert "Your vote is recorded: **Library**" in shown(result)
