@@ -131,8 +131,16 @@ async def loaded_tree():
     """The command tree with every feature loaded, without connecting anywhere."""
     from config.settings import Settings
     from gromada.bot import create_bot, feature_extensions
+    from gromada.db import close_database, open_database
 
-    bot = create_bot(Settings(_env_file=None, web_enabled=False))
-    for extension in feature_extensions():
-        await bot.load_extension(extension)
+    settings = Settings(_env_file=None, web_enabled=False, database_url="sqlite://:memory:")
+    bot = create_bot(settings)
+    # Features may read the database while loading (re-arming their deadlines, say).
+    await open_database(settings)
+    try:
+        for extension in feature_extensions():
+            await bot.load_extension(extension)
+    finally:
+        bot.timers.shutdown()
+        await close_database()
     return bot.tree
