@@ -130,7 +130,7 @@ rankings = st.integers(min_value=2, max_value=6).flatmap(
 
 
 @given(rankings)
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 def test_runoff_conserves_ballots_every_round(case):
     options, ballots, seed = case
     result = tally.instant_runoff(ballots, options, seed)
@@ -149,7 +149,7 @@ def test_runoff_conserves_ballots_every_round(case):
 
 
 @given(rankings)
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 def test_runoff_winner_has_a_majority_or_is_the_last_standing(case):
     options, ballots, seed = case
     result = tally.instant_runoff(ballots, options, seed)
@@ -166,7 +166,7 @@ def test_runoff_winner_has_a_majority_or_is_the_last_standing(case):
 
 
 @given(rankings)
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 def test_runoff_is_deterministic_and_order_independent(case):
     options, ballots, seed = case
     reversed_ballots = dict(reversed(list(ballots.items())))
@@ -174,7 +174,7 @@ def test_runoff_is_deterministic_and_order_independent(case):
 
 
 @given(rankings)
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 def test_a_majority_of_first_preferences_wins_in_round_one(case):
     options, ballots, seed = case
     firsts = Counter()
@@ -201,7 +201,7 @@ def test_a_majority_of_first_preferences_wins_in_round_one(case):
         )
     )
 )
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 def test_plurality_counts_each_choice_once_and_winners_lead(case):
     options, ballots = case
     count = tally.plurality(ballots, options)
