@@ -45,6 +45,9 @@ class Initiative(Model):
     card_message_id = fields.BigIntField(null=True)
     channel_id = fields.BigIntField(null=True, db_index=True)
     welcome_message_id = fields.BigIntField(null=True)
+    # When the current opening attempt began: one that never finished (the bot stopped
+    # mid-way) is stale after a while and may be claimed again.
+    opening_since = fields.DatetimeField(null=True)
     # Why the last attempt to open the channel failed (shown with the Retry button).
     open_error = fields.CharField(max_length=200, null=True)
     created_at = fields.DatetimeField()

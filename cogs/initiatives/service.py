@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from cogs.initiatives.naming import TITLE_LIMIT, slugify, unique_name
@@ -37,6 +38,9 @@ INACTIVITY_WARNING = timedelta(days=30)
 INACTIVITY_GRACE = timedelta(days=7)
 # Writing the last-activity time at most this often keeps on_message cheap.
 ACTIVITY_RESOLUTION = timedelta(hours=1)
+
+# An opening attempt that has not finished by then was interrupted (the bot stopped mid-way).
+STALE_OPENING = timedelta(minutes=10)
 
 EXPIRE_TIMER = "initiatives.expire"
 INACTIVITY_TIMER = "initiatives.inactivity"
@@ -177,7 +181,7 @@ class Support:
 
 async def support(initiative_id: int, user_id: int, now: datetime) -> Support:
     initiative = await get(initiative_id)
-    if initiative.status != InitiativeStatus.PROPOSED:
+    if not gathering(initiative, now):
         raise Conflict(_closed_message(initiative.status))
     if now >= initiative.support_until:
         raise Conflict(N_("The support window for this proposal has ended."))
@@ -190,9 +194,9 @@ async def support(initiative_id: int, user_id: int, now: datetime) -> Support:
     return Support(added=added, count=count, ready=count >= initiative.threshold)
 
 
-async def withdraw(initiative_id: int, user_id: int) -> int:
+async def withdraw(initiative_id: int, user_id: int, now: datetime) -> int:
     initiative = await get(initiative_id)
-    if initiative.status != InitiativeStatus.PROPOSED:
+    if not gathering(initiative, now):
         raise Conflict(_closed_message(initiative.status))
     if user_id == initiative.proposer_id:
         raise NotAllowed(N_("You proposed this initiative, so you stay its first supporter."))
@@ -210,17 +214,27 @@ def _closed_message(status: InitiativeStatus) -> str:
     return N_("This initiative already has its channel; use Join there.")
 
 
-async def ready_to_open(initiative_id: int) -> bool:
+def gathering(initiative: Initiative, now: datetime) -> bool:
+    """Still a proposal: gathering support, or an opening attempt that was interrupted."""
+    if initiative.status == InitiativeStatus.PROPOSED:
+        return True
+    return initiative.status == InitiativeStatus.OPENING and (
+        initiative.opening_since is None or initiative.opening_since <= now - STALE_OPENING
+    )
+
+
+async def ready_to_open(initiative_id: int, now: datetime) -> bool:
     initiative = await get(initiative_id)
-    return initiative.status == InitiativeStatus.PROPOSED and await count_members(initiative_id) >= initiative.threshold
+    return gathering(initiative, now) and await count_members(initiative_id) >= initiative.threshold
 
 
-async def claim_opening(initiative_id: int) -> bool:
-    """Exactly one caller wins the right to create the channel."""
+async def claim_opening(initiative_id: int, now: datetime) -> bool:
+    """Exactly one caller wins the right to create the channel (or to retry an interrupted attempt)."""
+    claimable = Q(status=InitiativeStatus.PROPOSED) | Q(
+        status=InitiativeStatus.OPENING, opening_since__lte=now - STALE_OPENING
+    )
     return bool(
-        await Initiative.filter(id=initiative_id, status=InitiativeStatus.PROPOSED).update(
-            status=InitiativeStatus.OPENING
-        )
+        await Initiative.filter(claimable, id=initiative_id).update(status=InitiativeStatus.OPENING, opening_since=now)
     )
 
 
@@ -245,17 +259,15 @@ async def mark_open(initiative_id: int, channel_id: int, welcome_message_id: int
     )
 
 
-async def expire(initiative_id: int) -> bool:
+async def expire(initiative_id: int, now: datetime) -> bool:
     """The window ended: expire unless the threshold was reached (then only opening is pending)."""
     initiative = await Initiative.get_or_none(id=initiative_id)
-    if initiative is None or initiative.status != InitiativeStatus.PROPOSED:
+    if initiative is None or not gathering(initiative, now):
         return False
     if await count_members(initiative_id) >= initiative.threshold:
         return False
     return bool(
-        await Initiative.filter(id=initiative_id, status=InitiativeStatus.PROPOSED).update(
-            status=InitiativeStatus.EXPIRED
-        )
+        await Initiative.filter(id=initiative_id, status=initiative.status).update(status=InitiativeStatus.EXPIRED)
     )
 
 

@@ -149,7 +149,7 @@ async def refresh_card(bot: discord.Client, initiative_id: int) -> None:
 
 async def expire(bot: discord.Client, initiative_id: int) -> None:
     """The support window ended (a deadline): below the threshold → expired, supporters told."""
-    if not await service.expire(initiative_id):
+    if not await service.expire(initiative_id, now()):
         return
     await refresh_card(bot, initiative_id)
     initiative = await service.get(initiative_id)
@@ -285,7 +285,7 @@ async def open_space(bot: discord.Client, initiative_id: int) -> discord.TextCha
     On failure the proposal goes back to "proposed" with its supporters, the card shows
     Retry, staff are told, and the person who clicked sees why.
     """
-    if not await service.claim_opening(initiative_id):
+    if not await service.claim_opening(initiative_id, now()):
         return None
     initiative = await service.get(initiative_id)
     guild = bot.get_guild(initiative.guild_id)

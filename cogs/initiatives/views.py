@@ -75,7 +75,8 @@ def proposal_embed(initiative: Initiative, supporters: int) -> discord.Embed:
 
 
 def proposal_view(initiative: Initiative, supporters: int) -> discord.ui.View | None:
-    if initiative.status != InitiativeStatus.PROPOSED:
+    # While opening, the buttons stay: if that attempt is interrupted, Retry picks it up.
+    if initiative.status not in (InitiativeStatus.PROPOSED, InitiativeStatus.OPENING):
         return None
     view = discord.ui.View(timeout=None)
     view.add_item(SupportButton(initiative.pk))
@@ -147,7 +148,7 @@ class WithdrawButton(
     label_text = N_("Withdraw support")
 
     async def run(self, interaction: discord.Interaction) -> None:
-        await service.withdraw(self.ref_id, interaction.user.id)
+        await service.withdraw(self.ref_id, interaction.user.id, now())
         await interaction.response.defer(ephemeral=True, thinking=True)
         await spaces.refresh_card(interaction.client, self.ref_id)
         await reply(interaction, _("Your support is withdrawn."))
@@ -171,7 +172,10 @@ class RetryButton(
 
     async def run(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        if not await service.ready_to_open(self.ref_id):
+        if not await service.ready_to_open(self.ref_id, now()):
+            if (await service.get(self.ref_id)).status == InitiativeStatus.OPENING:
+                await reply(interaction, _("Someone else is opening the channel right now."))
+                return
             await spaces.refresh_card(interaction.client, self.ref_id)
             await reply(interaction, _("Nothing to retry: the proposal is not waiting for its channel."))
             return
@@ -309,7 +313,7 @@ class ProposalModal(BaseModal):
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
         initiative = await spaces.post_proposal(interaction.client, interaction.guild, interaction.user, proposal)
-        if await service.ready_to_open(initiative.pk):  # a threshold of 1: the proposer alone is enough
+        if await service.ready_to_open(initiative.pk, now()):  # a threshold of 1: the proposer alone is enough
             channel = await spaces.open_space(interaction.client, initiative.pk)
             if channel is not None:
                 await reply(interaction, _("Your initiative has its channel: {channel}", channel=channel.mention))

@@ -177,3 +177,26 @@ async def test_retry_is_for_supporters_and_staff_only(community):
 
     await community.admin.click(community.card(initiative), label="Retry opening the channel")
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
+
+
+async def test_an_opening_interrupted_by_a_restart_can_be_retried_later(community, settings):
+    from datetime import timedelta
+
+    from gromada.bot import create_bot
+
+    _, initiative = await community.propose()
+    for supporter in community.supporters[:2]:
+        await service.support(initiative.pk, supporter.id, now())
+    # The bot stopped right after claiming the opening, before creating anything.
+    assert await service.claim_opening(initiative.pk, now())
+    await community.env.restart_bot(create_bot(settings))
+    await spaces.refresh_card(community.env.bot, initiative.pk)
+
+    early = await community.supporters[0].click(community.card(initiative), label="Retry opening the channel")
+    assert "Someone else is opening" in shown(early)
+    await community.env.advance_time((service.STALE_OPENING + timedelta(seconds=1)).total_seconds())
+    late = await community.supporters[0].click(community.card(initiative), label="Retry opening the channel")
+
+    assert "now has its channel" in shown(late)
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
+    assert len([c for c in community.discord_guild().text_channels if c.name.startswith(initiative.slug)]) == 1
