@@ -21,6 +21,16 @@ from gromada.ui import Pager, paginate_lines, reply, truncate
 from models.core import Timer
 from models.volunteers import Approval, SeatStatus
 
+# What the options of /volunteer role create and edit mean.
+ROLE_OPTIONS_HELP = {
+    "seats": "How many people can hold it",
+    "description": "One line about it",
+    "responsibilities": "What the volunteer does",
+    "term_days": "How long a term lasts, in days",
+    "approval": "Whether a coordinator approves each volunteer",
+    "prerequisite": "A role people need before they can take this one",
+}
+
 
 def _date(value) -> str:
     return discord.utils.format_dt(value, "d") if value else "—"
@@ -53,15 +63,7 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
         ]
 
     @role.command(name="create", description="Add a volunteer role (creates its Discord role if missing)")
-    @app_commands.describe(
-        name="The role's name",
-        seats="How many people can hold it",
-        description="One line about it",
-        responsibilities="What the volunteer does",
-        term_days="How long a term lasts, in days",
-        approval="Whether a coordinator approves each volunteer",
-        prerequisite="A role people need before they can take this one",
-    )
+    @app_commands.describe(name="The role's name", **ROLE_OPTIONS_HELP)
     @admin_only()
     async def role_create(
         self,
@@ -107,15 +109,7 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
 
     @role.command(name="edit", description="Change a volunteer role")
     @app_commands.describe(
-        role="The volunteer role",
-        name="A new name",
-        seats="How many people can hold it",
-        description="One line about it",
-        responsibilities="What the volunteer does",
-        term_days="How long a term lasts, in days",
-        approval="Whether a coordinator approves each volunteer",
-        prerequisite="A role people need before they can take this one",
-        discord_role="The Discord role it gives",
+        role="The volunteer role", name="A new name", discord_role="The Discord role it gives", **ROLE_OPTIONS_HELP
     )
     @admin_only()
     async def role_edit(

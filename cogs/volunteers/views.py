@@ -178,6 +178,8 @@ async def claim_for(interaction: discord.Interaction, role) -> str:
             "Your request to become **{role}** went to the coordinators. I will write to you when they decide.",
             role=role.name,
         )
+    # A seat freed while this claim was joining the waitlist would otherwise stay empty.
+    await actions.offer_free_seats(bot, interaction.guild, role)
     actions.mark_dirty(bot, interaction.guild_id)
     return _(
         "Every seat of **{role}** is taken. You are number {position} on the waitlist; "
@@ -284,8 +286,25 @@ def renew_view(seat_id: int) -> discord.ui.View:
 # ---------------------------------------------------------------- coordinator approval
 
 
+class _Decision(_ById):
+    """A coordinator's Approve or Decline on a request (staff only, re-checked on every click)."""
+
+    approves = True
+
+    async def check(self, interaction: discord.Interaction) -> None:
+        await require_moderator(interaction)
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        request = await service.request_by_id(self.ref_id, interaction.guild_id)
+        decide = actions.approve if self.approves else actions.decline
+        await decide(interaction.client, interaction.guild, request, interaction.user.id)
+        await interaction.response.edit_message(
+            content=actions.request_decided_text(request, request.role, interaction.user, self.approves), view=None
+        )
+
+
 class ApproveRequest(
-    _ById, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:approve:(?P<id>\d+)"
+    _Decision, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:approve:(?P<id>\d+)"
 ):
     style = discord.ButtonStyle.success
     action = "approve"
@@ -294,36 +313,17 @@ class ApproveRequest(
     def label() -> str:
         return _("Approve")
 
-    async def check(self, interaction: discord.Interaction) -> None:
-        await require_moderator(interaction)
-
-    async def run(self, interaction: discord.Interaction) -> None:
-        request = await service.request_by_id(self.ref_id, interaction.guild_id)
-        await actions.approve(interaction.client, interaction.guild, request, interaction.user.id)
-        await interaction.response.edit_message(
-            content=actions.request_decided_text(request, request.role, interaction.user, True), view=None
-        )
-
 
 class RejectRequest(
-    _ById, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:reject:(?P<id>\d+)"
+    _Decision, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:reject:(?P<id>\d+)"
 ):
     style = discord.ButtonStyle.danger
     action = "reject"
+    approves = False
 
     @staticmethod
     def label() -> str:
         return _("Decline")
-
-    async def check(self, interaction: discord.Interaction) -> None:
-        await require_moderator(interaction)
-
-    async def run(self, interaction: discord.Interaction) -> None:
-        request = await service.request_by_id(self.ref_id, interaction.guild_id)
-        await actions.decline(interaction.client, interaction.guild, request, interaction.user.id)
-        await interaction.response.edit_message(
-            content=actions.request_decided_text(request, request.role, interaction.user, False), view=None
-        )
 
 
 def request_view(request_id: int) -> discord.ui.View:
