@@ -158,7 +158,14 @@ class PollsCog(commands.Cog):
             raise Conflict(N_("Poll #{id} is already closed."), id=poll_id)
         await interaction.response.defer(ephemeral=True, thinking=True)
         await self.bot.timers.cancel(CLOSE_TIMER, poll_id)
-        await self.finish(poll_id)
+        try:
+            await self.finish(poll_id)
+        except discord.HTTPException:
+            # The poll is closed and its decision logged; only the announcement is missing.
+            raise DiscordRefused(
+                N_("Poll #{id} is closed, but I could not post its results. Run /poll close again to retry."),
+                id=poll_id,
+            ) from None
         await reply(interaction, _("Poll #{id} is closed; the results are posted.", id=poll_id))
 
     async def _on_deadline(self, timer: Timer) -> None:

@@ -317,3 +317,19 @@ async def test_votes_not_yet_shown_at_a_restart_are_shown_after_it(simcord_env, 
     # The buttons of the old process still work in the new one.
     result = await server.admin.click(message, label="Library")
     assert "Your vote is recorded: **Library**" in shown(result)
+
+
+async def test_close_command_whose_post_fails_can_be_retried(simcord_env):
+    server = await ready_server(simcord_env)
+    poll, message = await open_poll(server)
+    await server.member.click(message, label="Park")
+    simcord_env.inject_error("POST", f"/channels/{server.general.id}/messages", status=500)
+
+    failed = await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
+
+    assert "could not post its results. Run /poll close again" in refusal(simcord_env, failed)
+    assert (await Poll.get(id=poll.pk)).status == PollStatus.CLOSED
+    retried = await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
+    assert "the results are posted" in shown(retried)
+    assert "Decision: **Park**" in results_message(server, await Poll.get(id=poll.pk)).embeds[0].description
+    assert await Decision.filter(poll_id=poll.pk).count() == 1
