@@ -8,6 +8,8 @@ seat in the database always means the role on Discord.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import discord
 
@@ -125,6 +127,30 @@ async def cancel_seat_timers(bot, seat_id: int) -> None:
         await bot.timers.cancel(kind, seat_id)
 
 
+async def role_changed_by_hand(bot, member: discord.Member, added: set[int], removed: set[int]) -> None:
+    """Someone gave or took a volunteer role in Discord's settings: the seats follow.
+
+    Taken away → the seat ends and is offered to the waitlist. Given → the person gets a
+    seat if one is free (if not, the role stays and the roster shows the seats it has).
+    """
+    guild = member.guild
+    changed = False
+    for role in await service.roles(guild.id):
+        if role.discord_role_id in removed and not removed_by_bot(guild.id, member.id, role.discord_role_id):
+            seat = await service.seat_of(role, member.id)
+            if seat is not None and await service.end_seat(seat, role, now(), "removed"):
+                await cancel_seat_timers(bot, seat.pk)
+                await offer_free_seats(bot, guild, role)
+                changed = True
+        if role.discord_role_id in added and await service.seat_of(role, member.id) is None:
+            seat = await service.adopt(role, member.id, now())
+            if seat is not None:
+                await schedule_term(bot, seat)
+                changed = True
+    if changed:
+        mark_dirty(bot, guild.id)
+
+
 # ---------------------------------------------------------------- DMs
 
 
@@ -150,14 +176,34 @@ async def direct_message(bot, guild_id: int, user_id: int, render, view_factory=
 # ---------------------------------------------------------------- releasing and offering
 
 
+# (guild, user, Discord role) the bot itself is taking away right now: the member-update
+# listener leaves those to the code doing it, which records why the seat ended.
+_own_removals: set[tuple[int, int, int]] = set()
+
+
+@contextmanager
+def removing(guild_id: int, user_id: int, role: VolunteerRole) -> Iterator[None]:
+    key = (guild_id, user_id, role.discord_role_id)
+    _own_removals.add(key)
+    try:
+        yield
+    finally:
+        _own_removals.discard(key)
+
+
+def removed_by_bot(guild_id: int, user_id: int, discord_role_id: int) -> bool:
+    return (guild_id, user_id, discord_role_id) in _own_removals
+
+
 async def release(bot, guild: discord.Guild, role: VolunteerRole, user_id: int, reason: str) -> bool:
     """Step down from a held seat: the role first (so a refusal changes nothing), then the seat."""
     seat = await service.seat_of(role, user_id)
     if seat is None or seat.status != SeatStatus.ACTIVE:
         return False
-    await revoke(guild, role, user_id)
-    if await service.end_seat(seat, role, now(), reason):
-        await cancel_seat_timers(bot, seat.pk)
+    with removing(guild.id, user_id, role):
+        await revoke(guild, role, user_id)
+        if await service.end_seat(seat, role, now(), reason):
+            await cancel_seat_timers(bot, seat.pk)
     await offer_free_seats(bot, guild, role)
     mark_dirty(bot, guild.id)
     return True

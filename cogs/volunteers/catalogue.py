@@ -6,7 +6,7 @@ import logging
 
 import discord
 
-from cogs.volunteers import panel, service
+from cogs.volunteers import actions, panel, service
 from config.content import VolunteerRoleSpec, load_default_pack
 from gromada import guild_config
 from gromada.errors import DiscordRefused
@@ -74,16 +74,17 @@ def fields_from_spec(guild: discord.Guild, spec: VolunteerRoleSpec, known: dict[
     )
 
 
-async def adopt_holders(guild: discord.Guild, role: VolunteerRole, discord_role: discord.Role) -> int:
+async def adopt_holders(bot, guild: discord.Guild, role: VolunteerRole, discord_role: discord.Role) -> int:
     """People who already hold the Discord role get its seats, so roster and Discord agree."""
     seated = set(await VolunteerSeat.filter(role_id=role.pk).values_list("user_id", flat=True))
     adopted = 0
     for member in discord_role.members:
         if member.bot or member.id in seated:
             continue
-        result = await service.adopt(role, member.id, now())
-        if result is None:
+        seat = await service.adopt(role, member.id, now())
+        if seat is None:
             break
+        await actions.schedule_term(bot, seat)
         adopted += 1
     return adopted
 
@@ -104,7 +105,7 @@ def quickstart_step(bot):
                 guild.id, fields_from_spec(guild, spec, known), discord_role.id, now()
             )
             linked += created
-            await adopt_holders(guild, role, discord_role)
+            await adopt_holders(bot, guild, role, discord_role)
         if linked:
             report.created.append(_n("{n} volunteer role", "{n} volunteer roles", linked))
         channel_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "volunteers")

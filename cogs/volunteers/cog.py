@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from contextlib import ExitStack
 from typing import Literal
 
 import discord
@@ -156,9 +157,11 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
     async def role_delete(self, interaction: discord.Interaction, role: str) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         found = await service.find_role(interaction.guild_id, role)
-        for seat in await service.active_seats(found):
-            await actions.revoke(interaction.guild, found, seat.user_id)
-        seats = await service.delete_role(found, now())
+        with ExitStack() as own_removals:
+            for seat in await service.active_seats(found):
+                own_removals.enter_context(actions.removing(interaction.guild_id, seat.user_id, found))
+                await actions.revoke(interaction.guild, found, seat.user_id)
+            seats = await service.delete_role(found, now())
         for seat in seats:
             await actions.cancel_seat_timers(self.bot, seat.pk)
         self.panels.mark_dirty(interaction.guild_id)
@@ -325,7 +328,13 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
             footer=f"{guild.name} · {now().date().isoformat()}",
         )
 
-    # ------------------------------------------------------------ people leaving
+    # ------------------------------------------------------------ Discord changes made by people
+
+    @commands.Cog.listener()
+    async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
+        old, new = {role.id for role in before.roles}, {role.id for role in after.roles}
+        if old != new:
+            await actions.role_changed_by_hand(self.bot, after, added=new - old, removed=old - new)
 
     @commands.Cog.listener()
     async def on_member_remove(self, member: discord.Member) -> None:

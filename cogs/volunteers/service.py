@@ -234,8 +234,11 @@ async def active_seats(role: VolunteerRole) -> list[VolunteerSeat]:
 
 
 async def adopt(role: VolunteerRole, user_id: int, now: datetime) -> VolunteerSeat | None:
-    """Seat someone who already holds the Discord role (None when the role is full)."""
-    return await _take_seat(role, user_id, now, status=SeatStatus.ACTIVE)
+    """Seat someone who already holds the Discord role (None when full or already seated)."""
+    try:
+        return await _take_seat(role, user_id, now, status=SeatStatus.ACTIVE)
+    except Conflict:
+        return None  # seated a moment ago (the bot's own grant)
 
 
 async def waitlist_position(role: VolunteerRole, user_id: int) -> int | None:

@@ -109,3 +109,26 @@ async def test_a_holder_leaving_the_server_frees_the_seat(simcord_env):
 
     assert (await VolunteerTerm.get(user_id=server.member.id)).reason == "left"
     assert "Accept it within 48 hours" in waiting.user.dm_channel.last_message.content
+
+
+async def test_roles_given_or_taken_by_hand_keep_the_seats_in_step(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Usher", 1, term_days=30)
+    waiting = member(server, "nina")
+    await simcord_env.settle()
+    guild = server.guild.me.guild
+    usher = guild.get_role(server.role("Usher").id)
+
+    # An admin gives the role in Discord's settings: the member gets the free seat.
+    await guild.get_member(server.member.id).add_roles(usher)
+    await simcord_env.settle()
+    seat = await VolunteerSeat.get(user_id=server.member.id)
+    assert seat.status == "active" and seat.term_ends_at is not None
+    queued = await waiting.slash(server.general, "volunteer claim", role="Usher")
+    assert "waitlist" in shown(queued)
+
+    # And takes it away again: the seat ends and goes to the waitlist.
+    await guild.get_member(server.member.id).remove_roles(usher)
+    await simcord_env.settle()
+    assert (await VolunteerTerm.get(user_id=server.member.id)).reason == "removed"
+    assert "Accept it within 48 hours" in waiting.user.dm_channel.last_message.content
