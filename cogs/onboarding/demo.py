@@ -1,0 +1,56 @@
+"""Demo walk: a newcomer joins, reads the values, introduces themselves; a buddy welcomes them."""
+
+from __future__ import annotations
+
+from models.onboarding import Journey
+
+ORDER = 10
+
+
+def _channel(demo, name: str):
+    # Demo.channel reads `guild.text_channels`, which SimCord's GuildHandle does not have.
+    return demo.guild.channels[name]
+
+
+def _last(thread, containing: str = ""):
+    return next(message for message in reversed(thread.history()) if containing in message.content)
+
+
+def _has_button(message, label: str) -> bool:
+    return any(button.label == label for row in message.components for button in row.children)
+
+
+async def walk(demo) -> None:
+    newcomer = demo.guild.add_member(demo.env.create_user("nadia"))
+    await demo.env.settle()
+    journey = await Journey.get(user_id=newcomer.id)
+    thread = next(thread for thread in _channel(demo, "welcome").threads if thread.id == journey.thread_id)
+    # On Discord the ping in the first message adds Nadia to her private thread (and the ping
+    # to the buddy adds the buddy); the offline Discord does not model that, so the walk does.
+    demo.env.backend.add_thread_member(thread.id, newcomer.id)
+    step = _last(thread)
+    demo.say(f"nadia joins and gets the Newcomer role. In her private thread: {step.content}")
+    demo.say(f"  [{step.embeds[0].title}] {step.embeds[0].footer.text}")
+
+    while _has_button(_last(thread), "Next"):
+        await newcomer.click(_last(thread), label="Next")
+    demo.say(f"nadia reads every values card; the last one is “{_last(thread).embeds[0].title}”.")
+    await newcomer.click(_last(thread), label="I share these values")
+    demo.say(f"nadia presses “I share these values”: {_last(thread).content}")
+
+    modal = await newcomer.click(_last(thread), label="Introduce yourself")
+    answers = {"about": "I teach maths and love the allotment.", "interests": "seeds, bikes", "languages": "polski"}
+    await newcomer.submit_modal(modal, answers)
+    introduction = _channel(demo, "introductions").last_message
+    embed = introduction.embeds[0]
+    demo.say(f"#introductions: {introduction.content} [{embed.title}] {embed.description}")
+    ping = _last(thread, "you are the buddy")
+    demo.say(f"In the thread: {ping.content}")
+
+    demo.env.backend.add_thread_member(thread.id, demo.buddy.id)
+    await demo.buddy.send(thread, "Cześć Nadia! Happy to show you around.")
+    await demo.buddy.click(ping, label="Welcome complete")
+    demo.say(f"basia_buddy presses “Welcome complete”: {_last(thread, 'Welcome complete!').content}")
+    roles = sorted(role.name for role in newcomer.member.roles if not role.is_default())
+    demo.say(f"nadia's roles now: {', '.join(roles)}; the thread is archived and locked.")
+    demo.show("nadia", await newcomer.slash(_channel(demo, "general"), "onboarding status"))
