@@ -15,7 +15,7 @@ from cogs.volunteers import actions, catalogue, panel, rules, service
 from cogs.volunteers.certificate import CertificateText, render
 from cogs.volunteers.views import DYNAMIC_ITEMS, claim_for, release_for, renew_view
 from gromada.checks import admin_only, require_guild
-from gromada.errors import InvalidInput
+from gromada.errors import DiscordRefused, InvalidInput
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
 from gromada.ui import Pager, paginate_lines, reply, truncate
@@ -179,7 +179,12 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
     @admin_only()
     async def post_panel(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
         target = channel or interaction.channel
-        _message, reused = await panel.post(self.bot, target)
+        try:
+            _message, reused = await panel.post(self.bot, target)
+        except discord.HTTPException:
+            raise DiscordRefused(
+                N_("I cannot post in {channel}. Let my role view it and send messages there."), channel=target.mention
+            ) from None
         if reused:
             await reply(interaction, _("The panel in {channel} is up to date.", channel=target.mention))
         else:

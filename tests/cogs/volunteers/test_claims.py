@@ -1,8 +1,9 @@
 """Claiming seats through the panel: seats fill, then the waitlist; stepping down offers the seat."""
 
+from gromada.bot import create_bot
 from models.volunteers import SeatStatus, VolunteerRole, VolunteerSeat, WaitlistEntry
 from tests.cogs.volunteers.helpers import create_role, holders, member, panel_message, ready_server
-from tests.helpers import refusal, shown
+from tests.helpers import refusal, shown, speaking
 
 
 async def pick(actor, server, name):
@@ -141,3 +142,54 @@ async def test_only_admins_manage_the_catalogue(simcord_env):
 
     assert "Manage Server" in refusal(simcord_env, result)
     assert not await VolunteerRole.exists(name="Boss")
+
+
+async def test_closed_dms_pass_the_offer_on(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Sorter", 1)
+    closed, open_ = member(server, "olek"), member(server, "pola")
+    await simcord_env.settle()
+    for person in (server.member, closed, open_):
+        await person.slash(server.general, "volunteer claim", role="Sorter")
+    closed_dm = closed.user.dm_channel.id if closed.user.dm_channel else None
+    simcord_env.inject_error("POST", f"/channels/{closed_dm or '*'}/messages", status=403, code=50007)
+
+    await server.member.slash(server.general, "volunteer release", role="Sorter")
+
+    seat = await VolunteerSeat.get(role__name="Sorter")
+    assert (seat.user_id, seat.status) == (open_.id, SeatStatus.OFFERED)
+    assert "Accept it within 48 hours" in open_.user.dm_channel.last_message.content
+    assert not any("Accept it" in m.content for m in closed.user.dm_channel.history())
+    assert not await WaitlistEntry.exists(user_id=closed.id)
+
+
+async def test_an_offer_survives_a_restart_and_still_expires(simcord_env, settings):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Clerk", 1)
+    first, second = member(server, "rafal"), member(server, "sara")
+    await simcord_env.settle()
+    for person in (server.member, first, second):
+        await person.slash(server.general, "volunteer claim", role="Clerk")
+    await server.member.slash(server.general, "volunteer release", role="Clerk")
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(49 * 3600)
+
+    assert "passed to the next person" in first.user.dm_channel.last_message.content
+    offer = second.user.dm_channel.last_message
+    accepted = await second.user.click(offer, label="Accept")
+    assert "you are now **Clerk**" in shown(accepted)
+    assert holders(server, "Clerk") == {second.id}
+
+
+async def test_a_polish_member_is_answered_in_polish(simcord_env, monkeypatch):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Kucharz", 1)
+    other = member(server, "tomek")
+    await simcord_env.settle()
+    await server.member.slash(server.general, "volunteer claim", role="Kucharz")
+
+    with speaking(monkeypatch, other, "pl"):
+        result = await other.slash(server.general, "volunteer claim", role="Kucharz")
+
+    assert "liście oczekujących" in shown(result)

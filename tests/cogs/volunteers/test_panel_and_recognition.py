@@ -129,3 +129,19 @@ def test_certificate_draws_polish_and_cyrillic_names():
     named = ink_in(certificate.render(text), certificate.NAME_BOX)
     assert named > 1000
     assert ink_in(certificate.render(blank), certificate.NAME_BOX) == 0
+
+
+async def test_panel_command_posts_once_per_channel_and_reports_a_refusal(simcord_env):
+    server = await ready_server(simcord_env)
+
+    posted = await server.admin.slash(server.general, "volunteer panel")
+    again = await server.admin.slash(server.general, "volunteer panel")
+    simcord_env.inject_error("POST", f"/channels/{server.general.id}/messages", status=403, code=50013)
+    await VolunteerPanel.filter(channel_id=server.general.id).delete()
+    refused = await server.admin.slash(server.general, "volunteer panel")
+
+    assert "Panel posted" in shown(posted)
+    assert "up to date" in shown(again)
+    assert "I cannot post in" in refusal(simcord_env, refused)
+    panels = [m for m in server.general.history() if m.embeds and m.embeds[0].title == "Volunteer roles"]
+    assert len(panels) == 1
