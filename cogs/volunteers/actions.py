@@ -14,11 +14,13 @@ from contextlib import contextmanager
 import discord
 
 from cogs.volunteers import rules, service
+from gromada import guild_config
 from gromada.errors import DiscordRefused, NotConfigured, NotFound
 from gromada.i18n import N_, _, use_locale
-from gromada.interactions import language_for_member
+from gromada.interactions import language_for_guild, language_for_member
 from gromada.scheduler import now
-from gromada.ui import NO_MENTIONS, mention_only
+from gromada.ui import NO_MENTIONS
+from models.core import BindingKind
 from models.volunteers import ApprovalRequest, SeatStatus, VolunteerRole, VolunteerSeat
 
 log = logging.getLogger(__name__)
@@ -211,7 +213,7 @@ async def release(bot, guild: discord.Guild, role: VolunteerRole, user_id: int, 
 
 async def offer_free_seats(bot, guild: discord.Guild, role: VolunteerRole) -> None:
     """Offer every free seat to the waitlist, in order; closed DMs pass the offer on."""
-    from cogs.volunteers.views import offer_view
+    from cogs.volunteers.views import offer_view  # views import this module
 
     while True:
         seat = await service.offer_next(role, now())
@@ -273,10 +275,7 @@ async def withdraw(bot, seat: VolunteerSeat) -> None:
 
 async def send_request(bot, guild: discord.Guild, request: ApprovalRequest, role: VolunteerRole) -> None:
     """Ask the coordinators (the staff, in the staff log) to approve; undo if it cannot be posted."""
-    from cogs.volunteers.views import request_view
-    from gromada import guild_config
-    from gromada.interactions import language_for_guild
-    from models.core import BindingKind
+    from cogs.volunteers.views import request_view  # views import this module
 
     channel_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "mod_log")
     channel = guild.get_channel(channel_id) if channel_id else None
@@ -360,7 +359,3 @@ async def decline(bot, guild: discord.Guild, request: ApprovalRequest, coordinat
             server=guild.name,
         ),
     )
-
-
-def thanks_mentions(user: discord.abc.Snowflake) -> discord.AllowedMentions:
-    return mention_only(user)

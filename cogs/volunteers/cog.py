@@ -18,7 +18,7 @@ from gromada.checks import admin_only, require_guild
 from gromada.errors import DiscordRefused, InvalidInput
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
-from gromada.ui import Pager, paginate_lines, reply, truncate
+from gromada.ui import Pager, mention_only, paginate_lines, reply, truncate
 from models.core import Timer
 from models.volunteers import Approval, SeatStatus
 
@@ -280,7 +280,7 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
             interaction,
             _("{author} thanks {member}: {text}", author=author.mention, member=member.mention, text=thanks.message),
             ephemeral=False,
-            allowed_mentions=actions.thanks_mentions(member),
+            allowed_mentions=mention_only(member),
         )
 
     @volunteer.command(name="certificate", description="A certificate of appreciation for a member")
