@@ -1,0 +1,95 @@
+"""Onboarding: a burst of newcomers joining, each getting a role, a private thread and a first step.
+
+    .venv/bin/python -m benchmarks.onboarding_joins                # 300 joins, about 30 s
+    .venv/bin/python -m benchmarks.onboarding_joins --joins 1000   # the issue's size
+
+Newcomers arrive in bursts of --burst members at once (SimCord delivers their joins together,
+and the bot handles them concurrently), then the world settles. Much larger bursts exceed
+SimCord's 5 s settle timeout on SQLite (the joins wait on the database, not on Discord). The baseline bot only posts
+a welcome message in #welcome for each join, with no database. Figures: CPU per join relative
+to the baseline and REST calls per join (target <= 3: role, thread, first step).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections import Counter
+
+import discord
+import simcord
+
+from benchmarks.harness import Measurement, baseline_bot, gromada_bot, measure, report
+
+
+async def _server(env, *, quickstart: bool):
+    guild = env.create_guild("Benchmark")
+    general = guild.create_text_channel("general")
+    admins = guild.create_role("Board", permissions=discord.Permissions(manage_guild=True))
+    admin = guild.add_member(env.create_user("admin"), roles=[admins])
+    await env.settle()
+    if quickstart:
+        await admin.slash(general, "setup quickstart")
+    else:
+        guild.create_text_channel("welcome")
+        await env.settle()
+    return guild
+
+
+async def _join_all(env, guild, joins: int, burst: int) -> None:
+    for start in range(0, joins, burst):
+        for index in range(start, min(joins, start + burst)):
+            guild.add_member(env.create_user(f"newcomer{index}"))
+        await env.settle()
+
+
+def _calls_by_route(env, since: int) -> str:
+    routes = Counter(f"{entry.method} {_shape(entry.path)}" for entry in env.http_requests[since:])
+    return ", ".join(f"{route} x{count}" for route, count in routes.most_common())
+
+
+def _shape(path: str) -> str:
+    return "/".join("{id}" if part.isdigit() else part for part in path.split("/"))
+
+
+async def gromada_joins(joins: int, burst: int) -> Measurement:
+    async with gromada_bot() as bot, simcord.run(bot) as env:
+        guild = await _server(env, quickstart=True)
+        since = len(env.http_requests)
+        measured = await measure("gromada", env, joins, lambda: _join_all(env, guild, joins, burst))
+        print(f"  gromada REST calls: {_calls_by_route(env, since)}")
+        threads = len(guild.channels["welcome"].threads)
+        print(f"  private threads opened: {threads} for {joins} joins")
+        return measured
+
+
+async def baseline_joins(joins: int, burst: int) -> Measurement:
+    async def setup(bot) -> None:
+        async def on_member_join(member: discord.Member) -> None:
+            welcome = discord.utils.get(member.guild.text_channels, name="welcome")
+            if welcome is None:
+                return  # the admin, before the channel exists
+            await welcome.send(f"Welcome, {member.mention}!", allowed_mentions=discord.AllowedMentions(users=[member]))
+
+        bot.add_listener(on_member_join)
+
+    async with simcord.run(baseline_bot(setup)) as env:
+        guild = await _server(env, quickstart=False)
+        return await measure("baseline", env, joins, lambda: _join_all(env, guild, joins, burst))
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--joins", type=int, default=300)
+    parser.add_argument("--burst", type=int, default=10, help="members joining at the same moment")
+    args = parser.parse_args()
+
+    baseline = await baseline_joins(args.joins, args.burst)
+    gromada = await gromada_joins(args.joins, args.burst)
+    report(f"{args.joins:,} newcomers joining in bursts of {args.burst}", gromada, baseline)
+    target = "met" if gromada.rest_per_action <= 3 else "NOT met"
+    print(f"  REST calls per join target <= 3: {target}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
