@@ -104,3 +104,21 @@ def test_pure_rules():
     assert rules.extended_term(NOW - timedelta(days=1), 30, NOW) == NOW + timedelta(days=30)
     # Role names in field titles are cut at 120 characters: 25 full fields still fit 6,000.
     assert 25 * (rules.field_budget(25) + 120) + 400 < 6000
+
+
+def test_a_full_catalogue_fits_one_panel():
+    from cogs.volunteers.views import panel_embed
+
+    lines = [rules.PanelLine(f"{n:02} " + "N" * 97, "D" * 500, 3, 500, 12) for n in range(rules.MAX_ROLES)]
+
+    embed = panel_embed("S" * 100, lines)
+    assert len(embed) <= 6000 and len(embed.fields) == 25
+
+
+async def test_panel_select_has_one_option_per_role():
+    from cogs.volunteers.views import panel_view
+
+    lines = [rules.PanelLine(f"Role {n}", "", 0, 1, 0) for n in range(rules.MAX_ROLES)]
+    view = panel_view(5, lines, list(range(rules.MAX_ROLES)))
+    (picker,) = view.children
+    assert len(picker.item.options) == 25 and picker.item.custom_id == "volunteers:pick:5"

@@ -102,3 +102,20 @@ async def test_panel_buttons_work_after_a_restart(simcord_env, settings):
     released = await server.member.click(card.response, label="Step down")
     assert "You stepped down" in shown(released)
     assert not await VolunteerSeat.exists(role_id=role.pk)
+
+
+async def test_term_end_retries_when_discord_refuses_to_take_the_role(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Scribe", 1, term_days=10)
+    await server.member.slash(server.general, "volunteer claim", role="Scribe")
+    simcord_env.inject_error("DELETE", "/guilds/*/members/*/roles/*", status=500)
+
+    await simcord_env.advance_time(timedelta(days=10, seconds=1).total_seconds())
+    # Discord refused: the seat and the role both stay, nothing disagrees.
+    assert holders(server, "Scribe") == {server.member.id}
+    assert await VolunteerSeat.exists(user_id=server.member.id)
+
+    await simcord_env.advance_time(120)  # the deadline is retried a minute later
+    assert holders(server, "Scribe") == set()
+    assert not await VolunteerSeat.exists(user_id=server.member.id)
+    assert "has ended" in server.member.user.dm_channel.last_message.content
