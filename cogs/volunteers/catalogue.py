@@ -9,7 +9,7 @@ import discord
 from cogs.volunteers import actions, panel, service
 from config.content import VolunteerRoleSpec, load_default_pack
 from gromada import guild_config
-from gromada.errors import DiscordRefused
+from gromada.errors import DiscordRefused, GromadaError, InvalidInput
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
 from models.core import BindingKind
@@ -25,9 +25,16 @@ def by_name(roles, name: str) -> discord.Role | None:
     return discord.utils.find(lambda role: role.name.casefold() == wanted, roles)
 
 
-def check_assignable(guild: discord.Guild, role: discord.Role) -> None:
+async def check_assignable(guild: discord.Guild, role: discord.Role) -> None:
     if role.is_default() or role.managed:
         raise DiscordRefused(N_("{role} cannot be given to people. Choose a regular role."), role=role.name)
+    # Anyone may claim a volunteer seat, so its role must not carry staff powers.
+    moderator_role = await guild_config.binding(guild.id, BindingKind.ROLE, "moderator")
+    if role.id == moderator_role or role.permissions.value & discord.Permissions.elevated().value:
+        raise InvalidInput(
+            N_("{role} gives moderation or admin powers, so it cannot be a volunteer role. Choose another role."),
+            role=role.name,
+        )
     if role >= guild.me.top_role:
         raise DiscordRefused(
             N_(
@@ -46,7 +53,7 @@ async def ensure_discord_role(guild: discord.Guild, name: str, purpose: str | No
         existing = guild.get_role(role_id) if role_id else None
     existing = existing or by_name(guild.roles, name)
     if existing is not None:
-        check_assignable(guild, existing)
+        await check_assignable(guild, existing)
         return existing, False
     try:
         # Discord puts a new role at the bottom, which is below the bot's own role.
@@ -97,7 +104,7 @@ def quickstart_step(bot):
         for spec in load_default_pack(language).volunteer_roles:
             try:
                 discord_role, _created = await ensure_discord_role(guild, spec.name, spec.role_purpose)
-            except DiscordRefused as error:
+            except GromadaError as error:
                 report.problems.append(error.render())
                 continue
             known[spec.key] = discord_role.id

@@ -141,7 +141,7 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
             if value is not None
         }
         if discord_role is not None:
-            catalogue.check_assignable(interaction.guild, discord_role)
+            await catalogue.check_assignable(interaction.guild, discord_role)
             changes["discord_role_id"] = discord_role.id
         if not changes:
             raise InvalidInput(N_("Say what to change: a name, seats, a description…"))

@@ -1,5 +1,7 @@
 """The catalogue: create, edit, delete, import, and Discord's role hierarchy."""
 
+import discord
+
 from config.content import VolunteerRoleSpec
 from models.volunteers import VolunteerRole, VolunteerSeat, VolunteerTerm
 from tests.cogs.volunteers.helpers import create_role, holders, member, ready_server
@@ -132,3 +134,16 @@ async def test_roles_given_or_taken_by_hand_keep_the_seats_in_step(simcord_env):
     await simcord_env.settle()
     assert (await VolunteerTerm.get(user_id=server.member.id)).reason == "removed"
     assert "Accept it within 48 hours" in waiting.user.dm_channel.last_message.content
+
+
+async def test_a_role_with_staff_powers_cannot_become_a_volunteer_role(simcord_env):
+    server = await ready_server(simcord_env)
+    server.guild.create_role("Wardens", permissions=discord.Permissions(ban_members=True))
+    await simcord_env.settle()
+
+    powerful = await create_role(server, "Wardens", 1)
+    moderator = await create_role(server, "Moderator", 1)
+
+    assert "moderation or admin powers" in refusal(simcord_env, powerful)
+    assert "moderation or admin powers" in refusal(simcord_env, moderator)
+    assert not await VolunteerRole.exists(name__in=["Wardens", "Moderator"])
