@@ -267,31 +267,38 @@ class Flow:
         team = guild.get_role(team_id) if team_id else None
         log_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "mod_log")
         staff_channel = guild.get_channel(log_id) if log_id else None
+        thread = await self.thread_of(guild, journey)
         with use_locale(await language_for_guild(self.bot, guild.id)):
             if staff_channel is not None:
+                text = _(
+                    "{team} No buddy is free to welcome <@{newcomer}>. Could someone from the team step in, "
+                    "or could a buddy raise their capacity?",
+                    team=team.mention if team else "",
+                    newcomer=journey.user_id,
+                ).strip()
+                if thread is not None:
+                    text += "\n" + _("Thread: <#{thread}>", thread=thread.id)
                 await self._send_quietly(
                     staff_channel,
-                    _(
-                        "{team} No buddy is free to welcome <@{newcomer}>. Could someone from the team step in, "
-                        "or could a buddy raise their capacity?",
-                        team=team.mention if team else "",
-                        newcomer=journey.user_id,
-                    ).strip(),
+                    text,
                     discord.AllowedMentions(everyone=False, users=False, roles=[team] if team else False),
                 )
-        thread = await self.thread_of(guild, journey)
         if thread is not None:
             with use_locale(await language_for_member(self.bot, journey.user_id, guild.id)):
+                # The sign-off button is there for the staff member who steps in.
                 await self._send_quietly(
                     thread,
                     _("All our buddies are busy right now. Someone from the team will come to you soon."),
                     NO_MENTIONS,
+                    view=views.complete_view(journey.pk),
                 )
 
     @staticmethod
-    async def _send_quietly(channel, content: str, mentions: discord.AllowedMentions) -> None:
+    async def _send_quietly(
+        channel, content: str, mentions: discord.AllowedMentions, view: discord.ui.View | None = None
+    ) -> None:
         try:
-            await channel.send(content, allowed_mentions=mentions)
+            await channel.send(content, allowed_mentions=mentions, view=view or discord.utils.MISSING)
         except discord.HTTPException as error:
             log.warning("could not post in %s: %s", channel.id, error)
 
@@ -364,13 +371,19 @@ class Flow:
 
     async def on_leave(self, member: discord.Member) -> None:
         journey, slot = await service.leave(member.guild.id, member.id, now())
-        if journey is None:
-            return
-        (await self._known_threads()).pop(journey.thread_id, None)
-        await self.bot.timers.cancel(service.REMIND, journey.pk)
+        if journey is not None:
+            (await self._known_threads()).pop(journey.thread_id, None)
+            await self.bot.timers.cancel(service.REMIND, journey.pk)
         if slot is not None:
             await self.bot.timers.cancel(service.BUDDY_CHECK, slot.pk)
             await self.fill_waiting(member.guild)
+        # A buddy who left: their newcomers get someone else.
+        for held in await service.slots_of_buddy(member.guild.id, member.id):
+            if await service.release_slot(held.journey_id) is None:
+                continue
+            await self.bot.timers.cancel(service.BUDDY_CHECK, held.pk)
+            orphan = await service.get_journey(held.journey_id)
+            await self.find_buddy(orphan, member.guild, exclude=(member.id,))
 
     # ------------------------------------------------------------ deadlines
 

@@ -298,6 +298,10 @@ async def release_slot(journey_id: int, *, keep_buddy: bool = False) -> BuddySlo
     return slot
 
 
+async def slots_of_buddy(guild_id: int, buddy_id: int) -> list[BuddySlot]:
+    return await BuddySlot.filter(guild_id=guild_id, buddy_id=buddy_id).order_by("assigned_at")
+
+
 async def slot_of_id(slot_id: int) -> BuddySlot | None:
     return await BuddySlot.get_or_none(id=slot_id)
 

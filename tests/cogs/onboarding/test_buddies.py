@@ -152,3 +152,34 @@ async def test_a_polish_newcomer_sees_polish(simcord_env, community, monkeypatch
         result = await newcomer.slash(community.general, "onboarding status")
     assert "Wartości" in shown(result) or "wartości" in shown(result)
     assert thread.history()[-1].components
+
+
+async def test_a_buddy_who_leaves_hands_their_newcomers_on(simcord_env, community):
+    newcomer, thread = await ready_for_a_buddy(community, "nowa")
+    first = (await Journey.get(user_id=newcomer.id)).buddy_id
+    leaving = next(buddy for buddy in community.buddies if buddy.id == first)
+    staying = next(buddy for buddy in community.buddies if buddy is not leaving)
+
+    community.guild.remove_member(leaving)
+    await simcord_env.settle()
+
+    assert (await Journey.get(user_id=newcomer.id)).buddy_id == staying.id
+    assert f"<@{staying.id}>, you are the buddy" in thread.history()[-1].content
+    assert await BuddySlot.filter(buddy_id=leaving.id).count() == 0
+
+
+async def test_staff_can_sign_off_when_no_buddy_came(simcord_env, community):
+    for buddy in community.buddies:
+        await buddy.slash(community.general, "buddy available", state="off")
+    newcomer, thread = await ready_for_a_buddy(community, "nowa")
+    assert f"<#{thread.id}>" in community.channel_handle("mod-log").last_message.content
+    moderator = community.guild.add_member(
+        simcord_env.create_user("moderatorka"), roles=[community.guild.roles["Moderator"]]
+    )
+    await simcord_env.settle()
+    simcord_env.backend.add_thread_member(thread.id, moderator.id)
+
+    await moderator.click(thread.history()[-1], label="Welcome complete")
+
+    assert (await Journey.get(user_id=newcomer.id)).status == JourneyStatus.COMPLETED
+    assert "Member" in {role.name for role in community.discord_member(newcomer).roles}
