@@ -15,7 +15,7 @@ import discord
 
 from cogs.volunteers import rules, service
 from gromada import guild_config
-from gromada.errors import DiscordRefused, NotConfigured, NotFound
+from gromada.errors import Conflict, DiscordRefused, NotConfigured, NotFound
 from gromada.i18n import N_, _, use_locale
 from gromada.interactions import language_for_guild, language_for_member
 from gromada.scheduler import now
@@ -315,17 +315,22 @@ def request_decided_text(
     )
 
 
-async def approve(bot, guild: discord.Guild, request: ApprovalRequest, coordinator_id: int) -> service.ClaimResult:
+async def approve(bot, guild: discord.Guild, request: ApprovalRequest, coordinator_id: int) -> None:
     role = request.role
     await service.decide_request(request, approve=True, coordinator_id=coordinator_id, now=now())
     try:
         result = await service.take_or_wait(role, request.user_id, now())
         if result.seat is not None:
             await seat_granted(bot, guild, result.seat, role)
+    except Conflict:
+        return  # they hold the role already (given by hand meanwhile): the approval stands
     except Exception:
+        # Discord refused the role: the request is pending again, to approve once more.
         await service.reopen_request(request)
         raise
     mark_dirty(bot, guild.id)
+    if result.outcome == service.Outcome.WAITLISTED:
+        await offer_free_seats(bot, guild, role)
 
     def render() -> str:
         if result.outcome == service.Outcome.GRANTED:
@@ -343,7 +348,6 @@ async def approve(bot, guild: discord.Guild, request: ApprovalRequest, coordinat
         )
 
     await direct_message(bot, guild.id, request.user_id, render)
-    return result
 
 
 async def decline(bot, guild: discord.Guild, request: ApprovalRequest, coordinator_id: int) -> None:

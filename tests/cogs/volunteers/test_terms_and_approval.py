@@ -119,3 +119,21 @@ async def test_term_end_retries_when_discord_refuses_to_take_the_role(simcord_en
     assert holders(server, "Scribe") == set()
     assert not await VolunteerSeat.exists(user_id=server.member.id)
     assert "has ended" in server.member.user.dm_channel.last_message.content
+
+
+async def test_an_approved_request_for_a_full_role_joins_the_waitlist(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Treasurer deputy", 1, approval="coordinator")
+    later = member(server, "ula")
+    moderator = member(server, "mod", roles=[server.guild.roles["Moderator"]])
+    await simcord_env.settle()
+    await server.member.slash(server.general, "volunteer claim", role="Treasurer deputy")
+    await moderator.click(staff_log(server).last_message, label="Approve")
+
+    await later.slash(server.general, "volunteer claim", role="Treasurer deputy")
+    twice = await later.slash(server.general, "volunteer claim", role="Treasurer deputy")
+    await moderator.click(staff_log(server).last_message, label="Approve")
+
+    assert "already waiting for a coordinator" in refusal(simcord_env, twice)
+    assert "number 1 on the waitlist" in later.user.dm_channel.last_message.content
+    assert holders(server, "Treasurer deputy") == {server.member.id}
