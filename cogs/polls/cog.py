@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 CLOSE_TIMER = "polls.close"
 Kind = Literal["single", "multi", "ranked", "consent"]
+# Poll numbers are 32-bit keys: Discord refuses larger numbers before the database sees them.
+PollId = app_commands.Range[int, 1, 2**31 - 1]
 
 
 class PollsCog(commands.Cog):
@@ -151,7 +153,7 @@ class PollsCog(commands.Cog):
 
     @poll.command(name="close", description="Close a poll now (its creator or a moderator)")
     @app_commands.describe(poll_id="The poll's number")
-    async def close(self, interaction: discord.Interaction, poll_id: int) -> None:
+    async def close(self, interaction: discord.Interaction, poll_id: PollId) -> None:
         poll = await service.get_poll(poll_id, interaction.guild_id)
         service.require_manager(poll, interaction.user.id, await is_moderator(interaction.user))
         if poll.status == PollStatus.CLOSED and poll.results_message_id is not None:
@@ -242,7 +244,7 @@ class PollsCog(commands.Cog):
 
     @poll.command(name="results", description="Show a poll's results (or its standings while open)")
     @app_commands.describe(poll_id="The poll's number")
-    async def results(self, interaction: discord.Interaction, poll_id: int) -> None:
+    async def results(self, interaction: discord.Interaction, poll_id: PollId) -> None:
         poll = await service.get_poll(poll_id, interaction.guild_id)
         if poll.status == PollStatus.OPEN and poll.hide_results:
             raise Conflict(N_("The results of poll #{id} are hidden until it closes."), id=poll_id)
@@ -257,7 +259,7 @@ class PollsCog(commands.Cog):
 
     @poll.command(name="remind", description="Ping the eligible members who have not voted yet")
     @app_commands.describe(poll_id="The poll's number")
-    async def remind(self, interaction: discord.Interaction, poll_id: int) -> None:
+    async def remind(self, interaction: discord.Interaction, poll_id: PollId) -> None:
         poll = await service.get_poll(poll_id, interaction.guild_id)
         service.require_manager(poll, interaction.user.id, await is_moderator(interaction.user))
         service.require_open(poll, discord.utils.utcnow())
@@ -290,7 +292,7 @@ class PollsCog(commands.Cog):
 
     @poll.command(name="export", description="Download a poll's ballots as CSV (moderators)")
     @app_commands.describe(poll_id="The poll's number")
-    async def export(self, interaction: discord.Interaction, poll_id: int) -> None:
+    async def export(self, interaction: discord.Interaction, poll_id: PollId) -> None:
         await require_moderator(interaction)
         poll = await service.get_poll(poll_id, interaction.guild_id)
         data = await service.export_csv(poll)
