@@ -15,7 +15,7 @@ import discord
 from cogs.onboarding import service
 from config.content import ValueCardSpec
 from gromada.checks import is_moderator, require_guild
-from gromada.i18n import _
+from gromada.i18n import N_, _
 from gromada.scheduler import now
 from gromada.ui import BaseModal, PersistentItem, truncate
 from models.onboarding import Journey, Step
@@ -117,14 +117,16 @@ class CardButton(
         )
 
 
-class AgreeButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"onboarding:agree:(?P<id>\d+)"):
+class _JourneyButton:
+    """A button on one newcomer's journey: `onboarding:<ACTION>:<journey id>`, for that newcomer."""
+
+    ACTION = ""
+    LABEL = ""
+    STYLE = discord.ButtonStyle.primary
+
     def __init__(self, journey_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=_("I share these values"),
-                style=discord.ButtonStyle.success,
-                custom_id=f"onboarding:agree:{journey_id}",
-            )
+        super().__init__(  # type: ignore[call-arg]
+            discord.ui.Button(label=_(self.LABEL), style=self.STYLE, custom_id=f"onboarding:{self.ACTION}:{journey_id}")
         )
         self.journey_id = journey_id
 
@@ -134,6 +136,12 @@ class AgreeButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], tem
 
     async def check(self, interaction: discord.Interaction) -> None:
         await service.own_active_journey(self.journey_id, interaction.user.id)
+
+
+class AgreeButton(
+    _JourneyButton, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"onboarding:agree:(?P<id>\d+)"
+):
+    ACTION, LABEL, STYLE = "agree", N_("I share these values"), discord.ButtonStyle.success
 
     async def run(self, interaction: discord.Interaction) -> None:
         journey = await service.own_active_journey(self.journey_id, interaction.user.id)
@@ -146,24 +154,12 @@ class AgreeButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], tem
 
 
 class IntroduceButton(
-    PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"onboarding:introduce:(?P<id>\d+)"
+    _JourneyButton,
+    PersistentItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"onboarding:introduce:(?P<id>\d+)",
 ):
-    def __init__(self, journey_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=_("Introduce yourself"),
-                style=discord.ButtonStyle.primary,
-                custom_id=f"onboarding:introduce:{journey_id}",
-            )
-        )
-        self.journey_id = journey_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
-        return cls(int(match["id"]))
-
-    async def check(self, interaction: discord.Interaction) -> None:
-        await service.own_active_journey(self.journey_id, interaction.user.id)
+    ACTION, LABEL = "introduce", N_("Introduce yourself")
 
     async def run(self, interaction: discord.Interaction) -> None:
         journey = await service.own_active_journey(self.journey_id, interaction.user.id)
@@ -222,21 +218,12 @@ def introduction_embed(member: discord.abc.User, introduction: service.Introduct
 
 
 class CompleteButton(
-    PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"onboarding:complete:(?P<id>\d+)"
+    _JourneyButton,
+    PersistentItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"onboarding:complete:(?P<id>\d+)",
 ):
-    def __init__(self, journey_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=_("Welcome complete"),
-                style=discord.ButtonStyle.success,
-                custom_id=f"onboarding:complete:{journey_id}",
-            )
-        )
-        self.journey_id = journey_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
-        return cls(int(match["id"]))
+    ACTION, LABEL, STYLE = "complete", N_("Welcome complete"), discord.ButtonStyle.success
 
     async def check(self, interaction: discord.Interaction) -> None:
         member = require_guild(interaction)
