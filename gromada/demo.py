@@ -117,8 +117,13 @@ async def serve_preview(demo: Demo, port: int | None) -> int:
     newcomer = demo.guild.add_member(demo.env.create_user("nowa_osoba"))
     await demo.env.settle()
     welcome = demo.channel("welcome")
-    # The newcomer's own welcome thread when they can open it, else the welcome channel.
-    for target in [*reversed(welcome.threads), welcome, demo.channel("general")]:
+    threads = welcome.threads
+    if threads:
+        # Discord adds a person to a private thread when a message there mentions them (as the
+        # bot's first welcome step does); SimCord does not model that, so the demo narrates it.
+        demo.env.backend.add_thread_member(threads[-1].id, newcomer.id)
+    # The newcomer's own welcome thread, else a channel they can open.
+    for target in [*reversed(threads), welcome, demo.channel("general")]:
         try:
             preview = demo.env.preview(target, viewers=[newcomer], layout="channel", port=port)
         except simcord.SetupError:
