@@ -1,0 +1,101 @@
+"""/privacy export and /privacy forget, the retention sweep, and members who leave."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.privacy import service
+from cogs.privacy.texts import export_summary, forget_preview
+from cogs.privacy.views import confirmation
+from gromada.checks import require_guild
+from gromada.i18n import _
+from gromada.interactions import language_for_guild
+from gromada.scheduler import now
+from gromada.ui import paginate_lines, reply, truncate
+from models.core import Timer
+
+log = logging.getLogger(__name__)
+
+
+class PrivacyCog(commands.Cog):
+    privacy = app_commands.Group(
+        name="privacy", description="See or erase what Gromada keeps about you", guild_only=True
+    )
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+        bot.add_timer_handler(service.RETENTION_KIND, self._on_retention)
+        bot.add_timer_handler(service.DEPARTURE_KIND, self._on_departure_deadline)
+
+    # ------------------------------------------------------------ commands
+
+    @privacy.command(name="export", description="Receive by direct message everything Gromada keeps about you here")
+    async def export(self, interaction: discord.Interaction) -> None:
+        member = require_guild(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        exported = await service.export(member.guild.id, member.id, now())
+        payload = json.dumps(exported.data, ensure_ascii=False, indent=2).encode("utf-8")
+        pages = paginate_lines(export_summary(truncate(member.guild.name, 100), exported))
+        try:
+            for index, page in enumerate(pages):
+                last = index == len(pages) - 1
+                file = discord.File(io.BytesIO(payload), filename=f"gromada-{member.guild.id}-{member.id}.json")
+                await member.send(page, file=file if last else discord.utils.MISSING)
+        except discord.HTTPException:
+            log.info("export DM to %s refused", member.id)
+            await reply(
+                interaction,
+                _(
+                    "I could not send you a direct message. Allow direct messages from this server's members "
+                    "(Privacy settings of the server) and run /privacy export again."
+                ),
+            )
+            return
+        await reply(interaction, _("I sent you everything Gromada keeps about you here by direct message."))
+
+    @privacy.command(name="forget", description="Erase what Gromada keeps about you here (asks to confirm)")
+    async def forget(self, interaction: discord.Interaction) -> None:
+        member = require_guild(interaction)
+        plan = await service.plan_forget(member.guild.id, member.id)
+        await reply(interaction, forget_preview(plan), view=confirmation(member.id))
+
+    # ------------------------------------------------------------ retention
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        # At every start (not at cog load: loading must not need the database).
+        if await self.bot.timers.pending(service.RETENTION_KIND, 0) is None:
+            await self.bot.timers.schedule(service.RETENTION_KIND, now() + service.SWEEP_EVERY, ref_id=0)
+
+    async def _on_retention(self, timer: Timer) -> None:
+        moment = now()
+        tickets = await service.purge_closed_tickets(moment)
+        notes = await service.purge_moderation_notes(moment)
+        if tickets or notes:
+            log.info("retention: purged %s mediation tickets and %s moderation notes", tickets, notes)
+        await self.bot.timers.schedule(service.RETENTION_KIND, moment + service.SWEEP_EVERY, ref_id=0)
+
+    # ------------------------------------------------------------ people who leave
+
+    @commands.Cog.listener()
+    async def on_member_remove(self, member: discord.Member) -> None:
+        if member.bot:
+            return
+        row, due = await service.record_departure(member.guild.id, member.id, now())
+        await self.bot.timers.schedule(service.DEPARTURE_KIND, due, ref_id=row.pk, guild_id=member.guild.id)
+
+    @commands.Cog.listener()
+    async def on_member_join(self, member: discord.Member) -> None:
+        departure_id = await service.cancel_departure(member.guild.id, member.id)
+        if departure_id is not None:
+            await self.bot.timers.cancel(service.DEPARTURE_KIND, departure_id)
+
+    async def _on_departure_deadline(self, timer: Timer) -> None:
+        language = await language_for_guild(self.bot, timer.guild_id)
+        await service.erase_departed(timer.ref_id, language)

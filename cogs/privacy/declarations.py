@@ -1,0 +1,87 @@
+"""Finding every model's personal-data declaration, and the rows a declaration points at.
+
+Works on whatever models are loaded (every app in models/), so a feature is covered by
+declaring `personal_data` on its models; nothing here names another feature.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from tortoise import Tortoise
+from tortoise.fields import BigIntField
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from models.privacy import PersonalData
+
+# A BigIntField holding a person's Discord id, by its name. Anything else ending in _id
+# must name a Discord object (guild, channel, message, role…) or a row.
+PERSON_FIELD = re.compile(
+    r"^(?:.*_)?(?:user|requester|buddy|member|mediator|moderator|target|author|voter|proposer|creator|owner)_id$"
+    r"|^.+_by$"
+)
+
+
+@dataclass(frozen=True)
+class Declared:
+    model: type[Model]
+    personal: PersonalData = field(compare=False, hash=False)
+
+    @property
+    def app(self) -> str:
+        return self.model._meta.app
+
+    @property
+    def table(self) -> str:
+        return self.model._meta.db_table
+
+
+def all_models() -> list[type[Model]]:
+    apps = Tortoise.apps
+    return sorted(apps.get_models_iterable(), key=lambda model: model._meta.db_table) if apps else []
+
+
+def person_fields(model: type[Model]) -> list[str]:
+    """The fields of a model that hold a person's id, judged by name and type."""
+    return [
+        name
+        for name, field in model._meta.fields_map.items()
+        if isinstance(field, BigIntField) and PERSON_FIELD.match(name)
+    ]
+
+
+def declared(apps: set[str] | None = None) -> Iterator[Declared]:
+    for model in all_models():
+        personal = getattr(model, "personal_data", None)
+        if isinstance(personal, PersonalData) and (apps is None or model._meta.app in apps):
+            yield Declared(model, personal)
+
+
+def undeclared() -> dict[str, list[str]]:
+    """Tables whose person fields no declaration covers (what the coverage test reports)."""
+    missing: dict[str, list[str]] = {}
+    for model in all_models():
+        personal = getattr(model, "personal_data", None)
+        covered = set(personal.user_fields) if isinstance(personal, PersonalData) else set()
+        uncovered = [name for name in person_fields(model) if name not in covered]
+        if uncovered:
+            missing[model._meta.db_table] = uncovered
+    return missing
+
+
+async def in_server(entry: Declared, guild_id: int) -> QuerySet:
+    """The model's rows on one server (all rows for data not tied to a server)."""
+    personal = entry.personal
+    query = entry.model.all()
+    if personal.guild_via is not None:
+        field, target = personal.guild_via
+        app, name = target.split(".", 1)
+        parent = Tortoise.apps.get_model(app, name)
+        ids = await parent.filter(guild_id=guild_id).values_list("id", flat=True)
+        return query.filter(**{f"{field}__in": list(ids)})
+    if personal.guild is None:
+        return query
+    return query.filter(**{personal.guild: guild_id})

@@ -1,0 +1,308 @@
+"""Privacy rules: export everything about a member, forget them, and keep data no longer than needed.
+
+Everything is driven by the models' `personal_data` declarations (models/privacy.py), so
+this module names no other feature's tables except where a retention rule is about one
+(closed mediation tickets, moderation notes, onboarding data of people who left).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from cogs.privacy.declarations import Declared, declared, in_server
+from cogs.privacy.rows import columns, plain, row_values
+from gromada.guild_config import declare_bool, declare_duration, get_option
+from gromada.i18n import N_, translate
+from models.privacy import PSEUDONYM_LIMIT, Departure, pseudonym_tag
+
+RETENTION_KIND = "privacy.retention"
+DEPARTURE_KIND = "privacy.departure"
+# The retention sweep runs this often (a lowered retention period applies within a day).
+SWEEP_EVERY = timedelta(days=1)
+
+MEDIATION_RETENTION = declare_duration(
+    "privacy_mediation_retention",
+    timedelta(days=365),
+    N_("How long closed mediation tickets (transcripts and notes) are kept"),
+    minimum=timedelta(days=1),
+)
+MODERATION_NOTE_RETENTION = declare_duration(
+    "privacy_moderation_note_retention",
+    timedelta(days=365),
+    N_("How long moderators' notes about members are kept"),
+    minimum=timedelta(days=1),
+)
+DEPARTURE_GRACE = declare_duration(
+    "privacy_departure_grace",
+    timedelta(days=30),
+    N_("How long onboarding data of a member who left is kept in case they come back"),
+    minimum=timedelta(hours=1),
+)
+EXPORT_MODERATION = declare_bool(
+    "privacy_export_moderation",
+    False,
+    N_("Whether /privacy export includes moderation cases about the member"),
+)
+
+# ---------------------------------------------------------------- export
+
+
+@dataclass
+class Export:
+    data: dict[str, Any]
+    counts: Counter[str] = field(default_factory=Counter)  # records per feature (app)
+    left_out: list[str] = field(default_factory=list)  # tables never exported, or not on this server
+
+
+async def _exported(entry: Declared, guild_id: int) -> bool:
+    personal = entry.personal
+    if not personal.exported:
+        return False
+    if personal.export_only_if is not None:
+        return bool(await get_option(guild_id, personal.export_only_if))
+    return True
+
+
+async def export(guild_id: int, user_id: int, now: datetime) -> Export:
+    """Every row about the member on this server, grouped by feature and table."""
+    features: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(dict)
+    result = Export(data={})
+    for entry in declared():
+        if not await _exported(entry, guild_id):
+            result.left_out.append(entry.table)
+            continue
+        personal = entry.personal
+        match = Q(*(Q(**{name: user_id}) for name in personal.user_fields), join_type="OR")
+        query = (await in_server(entry, guild_id)).filter(match)
+        if personal.export_with:
+            query = query.prefetch_related(*personal.export_with)
+        rows = await query.order_by(entry.model._meta.pk_attr)
+        if not rows:
+            continue
+        features[entry.app][entry.table] = [_export_row(entry, row, user_id) for row in rows]
+        result.counts[entry.app] += len(rows)
+    result.data = {
+        "guild_id": str(guild_id),
+        "user_id": str(user_id),
+        "exported_at": plain(now),
+        "features": dict(features),
+        "not_exported": sorted(result.left_out),
+    }
+    return result
+
+
+def _export_row(entry: Declared, row, user_id: int) -> dict[str, Any]:
+    personal = entry.personal
+    names = [name for name in columns(entry.model) if name not in personal.export_exclude]
+    matched = [name for name in personal.user_fields if getattr(row, name) == user_id]
+    if matched and all(name in personal.export_only for name in matched):
+        names = [name for name in names if any(name in personal.export_only[m] for m in matched)]
+    values = row_values(row, names)
+    for relation, wanted in personal.export_with.items():
+        related = getattr(row, relation, None)
+        values[relation] = row_values(related, wanted) if related is not None else None
+    return values
+
+
+# ---------------------------------------------------------------- forget
+
+
+@dataclass
+class ForgetPlan:
+    """What forgetting would do: per table, the rows to delete and to pseudonymise."""
+
+    deletions: dict[Declared, set[Any]] = field(default_factory=lambda: defaultdict(set))
+    pseudonymise: dict[tuple[Declared, str], set[Any]] = field(default_factory=lambda: defaultdict(set))
+    kept: dict[str, set[tuple[str, Any]]] = field(default_factory=lambda: defaultdict(set))
+
+    @property
+    def kept_counts(self) -> dict[str, int]:
+        return {reason: len(rows) for reason, rows in self.kept.items()}
+
+    @property
+    def deleted_count(self) -> int:
+        return sum(len(ids) for ids in self.deletions.values())
+
+    @property
+    def pseudonymised_count(self) -> int:
+        rows = {(entry.table, pk) for (entry, _field), ids in self.pseudonymise.items() for pk in ids}
+        return len(rows - {(entry.table, pk) for entry, ids in self.deletions.items() for pk in ids})
+
+
+@dataclass(frozen=True)
+class ForgetReport:
+    pseudonym: int
+    deleted: int
+    pseudonymised: int
+    scrubbed: int
+    kept: dict[str, int]
+
+
+def new_pseudonym() -> int:
+    """A random negative id: stable across every table of one erasure, and not derivable
+    from the person's id (a keyed hash could be recomputed by whoever holds the key)."""
+    return -(secrets.randbelow(PSEUDONYM_LIMIT - 1) + 1)
+
+
+def pseudonym_label(pseudonym: int, language: str | None = None) -> str:
+    return translate(N_("former member #{tag}"), locale=language, tag=pseudonym_tag(pseudonym))
+
+
+async def plan_forget(guild_id: int, user_id: int, apps: set[str] | None = None) -> ForgetPlan:
+    plan = ForgetPlan()
+    for entry in declared(apps):
+        personal = entry.personal
+        scope = await in_server(entry, guild_id)
+        pk = entry.model._meta.pk_attr
+        for name in personal.user_fields:
+            query = scope.filter(**{name: user_id})
+            for rule in personal.keep:
+                if not rule.applies_to(name):
+                    continue
+                for kept in await query.filter(**rule.where).values_list(pk, flat=True):
+                    plan.kept[rule.reason].add((entry.table, kept))
+                query = query.exclude(**rule.where)
+            ids = set(await query.values_list(pk, flat=True))
+            if not ids:
+                continue
+            if name in personal.delete_for:
+                plan.deletions[entry] |= ids
+            else:
+                plan.pseudonymise[(entry, name)] |= ids
+    # A row kept for one reason is left whole, whichever field matched.
+    kept_rows = {row for rows in plan.kept.values() for row in rows}
+    for entry, ids in plan.deletions.items():
+        ids -= {pk for table, pk in kept_rows if table == entry.table}
+    for (entry, _name), ids in plan.pseudonymise.items():
+        ids -= {pk for table, pk in kept_rows if table == entry.table}
+    return plan
+
+
+async def forget(
+    guild_id: int,
+    user_id: int,
+    *,
+    names: tuple[str, ...] = (),
+    language: str | None = None,
+    apps: set[str] | None = None,
+) -> ForgetReport:
+    """Erase or pseudonymise everything about the member on this server, in one transaction.
+
+    `names` are the person's display names, scrubbed from transcripts next to their id.
+    """
+    pseudonym = new_pseudonym()
+    label = pseudonym_label(pseudonym, language)
+    async with in_transaction():
+        plan = await plan_forget(guild_id, user_id, apps)
+        kept_rows = {row for rows in plan.kept.values() for row in rows}
+        for entry, ids in plan.deletions.items():
+            if ids:
+                await entry.model.filter(**{f"{entry.model._meta.pk_attr}__in": list(ids)}).delete()
+        for (entry, name), ids in plan.pseudonymise.items():
+            ids = ids - plan.deletions.get(entry, set())
+            if ids:
+                changes: dict[str, Any] = {name: pseudonym}
+                for text in entry.personal.texts.get(name, ()):
+                    changes[text] = None if entry.model._meta.fields_map[text].null else ""
+                await entry.model.filter(**{f"{entry.model._meta.pk_attr}__in": list(ids)}).update(**changes)
+        scrubbed = await _scrub_quotes(guild_id, user_id, names, label, kept_rows, apps)
+    return ForgetReport(pseudonym, plan.deleted_count, plan.pseudonymised_count, scrubbed, plan.kept_counts)
+
+
+def scrub(text: str, user_id: int, names: tuple[str, ...], label: str) -> str:
+    """Replace a person's id (as a mention, "Name (id)" or bare) by their pseudonym label."""
+    ident = str(user_id)
+    for name in sorted({n for n in names if n}, key=len, reverse=True):
+        text = text.replace(f"{name} ({ident})", label)
+    text = re.sub(rf"<@!?{ident}>", label, text)
+    return re.sub(rf"(?<!\d){ident}(?!\d)", label, text)
+
+
+async def _scrub_quotes(
+    guild_id: int,
+    user_id: int,
+    names: tuple[str, ...],
+    label: str,
+    kept_rows: set[tuple[str, Any]],
+    apps: set[str] | None,
+) -> int:
+    changed = 0
+    for entry in declared(apps):
+        pk = entry.model._meta.pk_attr
+        for text in entry.personal.quoting_texts:
+            scope = await in_server(entry, guild_id)
+            for row in await scope.filter(**{f"{text}__contains": str(user_id)}):
+                if (entry.table, row.pk) in kept_rows:
+                    continue
+                value = getattr(row, text)
+                await entry.model.filter(**{pk: row.pk}).update(**{text: scrub(value, user_id, names, label)})
+                changed += 1
+    return changed
+
+
+# ---------------------------------------------------------------- retention
+
+
+async def purge_closed_tickets(now: datetime) -> int:
+    """Delete closed mediation tickets (their transcript, parties and notes) past retention."""
+    from models.mediation import Ticket, TicketStatus
+
+    purged = 0
+    guilds = await Ticket.filter(status=TicketStatus.CLOSED).distinct().values_list("guild_id", flat=True)
+    for guild_id in set(guilds):
+        keep_for = await get_option(guild_id, MEDIATION_RETENTION.key)
+        purged += await Ticket.filter(
+            guild_id=guild_id, status=TicketStatus.CLOSED, closed_at__lt=now - keep_for
+        ).delete()
+    return purged
+
+
+async def purge_moderation_notes(now: datetime) -> int:
+    """Delete moderators' notes about members past retention (other cases stay on record)."""
+    from models.moderation import CaseAction, ModCase
+
+    purged = 0
+    guilds = await ModCase.filter(action=CaseAction.NOTE).distinct().values_list("guild_id", flat=True)
+    for guild_id in set(guilds):
+        keep_for = await get_option(guild_id, MODERATION_NOTE_RETENTION.key)
+        purged += await ModCase.filter(
+            guild_id=guild_id, action=CaseAction.NOTE, created_at__lt=now - keep_for
+        ).delete()
+    return purged
+
+
+# ---------------------------------------------------------------- people who left
+
+
+async def record_departure(guild_id: int, user_id: int, now: datetime) -> tuple[Departure, datetime]:
+    """Remember that someone left; returns the row and when their onboarding data goes."""
+    row, _created = await Departure.update_or_create(defaults={"left_at": now}, guild_id=guild_id, user_id=user_id)
+    return row, now + await get_option(guild_id, DEPARTURE_GRACE.key)
+
+
+async def cancel_departure(guild_id: int, user_id: int) -> int | None:
+    """They came back: nothing is deleted. Returns the departure's id (for its deadline)."""
+    row = await Departure.get_or_none(guild_id=guild_id, user_id=user_id)
+    if row is None:
+        return None
+    await Departure.filter(id=row.pk).delete()
+    return row.pk
+
+
+async def erase_departed(departure_id: int, language: str | None = None) -> ForgetReport | None:
+    """The grace period ended: delete their onboarding data (once; None if they came back)."""
+    row = await Departure.get_or_none(id=departure_id)
+    if row is None:
+        return None
+    async with in_transaction():
+        if not await Departure.filter(id=departure_id).delete():
+            return None
+        return await forget(row.guild_id, row.user_id, language=language, apps={"onboarding"})
