@@ -7,6 +7,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.privacy import PersonalData
+
 
 class GuildSettings(Model):
     """One row per server: the things every feature needs to know about it."""
@@ -107,6 +109,9 @@ class MemberLocale(Model):
     user_id = fields.BigIntField(primary_key=True, generated=False)
     locale = fields.CharField(max_length=5)
     updated_at = fields.DatetimeField(auto_now=True)
+
+    # Not tied to one server; forgetting it only means the next DM uses the server's language.
+    personal_data = PersonalData(user_fields=("user_id",), delete_for=("user_id",), guild=None)
 
     class Meta:
         table = "member_locale"

@@ -10,6 +10,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.privacy import Keep, PersonalData
+
 
 class TicketStatus(StrEnum):
     OPEN = "open"  # waiting for a mediator
@@ -50,6 +52,16 @@ class Ticket(Model):
     parties: fields.ReverseRelation[TicketParty]
     notes: fields.ReverseRelation[TicketNote]
 
+    # A closed ticket stays for the other party under a pseudonym, without the requester's
+    # own words; closed tickets are purged after the server's retention period anyway.
+    personal_data = PersonalData(
+        user_fields=("requester_id", "mediator_id"),
+        texts={"requester_id": ("what_happened", "parties_text", "hoped_outcome")},
+        quoting_texts=("transcript",),
+        keep=(Keep("open_mediation", {"status__in": ("open", "claimed")}),),
+        export_only={"mediator_id": ("id", "status", "created_at", "claimed_at", "closed_at")},
+    )
+
     class Meta:
         table = "mediation_ticket"
         unique_together = (("guild_id", "requester_id", "open_slot"),)
@@ -73,6 +85,13 @@ class TicketParty(Model):
     invited_by = fields.BigIntField(null=True)
     created_at = fields.DatetimeField()
 
+    personal_data = PersonalData(
+        user_fields=("user_id", "invited_by"),
+        guild="ticket__guild_id",
+        keep=(Keep("open_mediation", {"ticket__status__in": ("open", "claimed")}),),
+        export_with={"ticket": ("id", "status", "created_at", "closed_at", "outcome")},
+    )
+
     class Meta:
         table = "mediation_party"
         unique_together = (("ticket", "user_id"),)
@@ -88,6 +107,9 @@ class TicketNote(Model):
     author_id = fields.BigIntField()
     text = fields.TextField()
     created_at = fields.DatetimeField()
+
+    # Mediators' private notes are never exported; a mediator who is forgotten stays a pseudonym.
+    personal_data = PersonalData(user_fields=("author_id",), guild="ticket__guild_id", exported=False)
 
     class Meta:
         table = "mediation_note"

@@ -11,6 +11,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.privacy import Keep, PersonalData
+
 
 class PurchaseStatus(StrEnum):
     DRAFT = "draft"  # items being added, not visible to members
@@ -44,6 +46,11 @@ class Purchase(Model):
     supplier_list_sent = fields.BooleanField(default=False)
 
     items: fields.ReverseRelation[PurchaseItem]
+
+    personal_data = PersonalData(
+        user_fields=("created_by",),
+        keep=(Keep("open_purchase_coordinated", {"status__in": ("draft", "open")}),),
+    )
 
     class Meta:
         table = "purchase"
@@ -85,6 +92,13 @@ class OrderLine(Model):
     amount = fields.BigIntField(null=True)
     updated_at = fields.DatetimeField()
 
+    personal_data = PersonalData(
+        user_fields=("user_id",),
+        guild="purchase__guild_id",
+        keep=(Keep("open_purchase_orders", {"purchase__status__in": ("draft", "open")}),),
+        export_with={"purchase": ("title", "currency", "status"), "item": ("name", "unit", "unit_price")},
+    )
+
     class Meta:
         table = "purchase_order_line"
         unique_together = (("item", "user_id"),)
@@ -105,6 +119,14 @@ class Bill(Model):
     paid_at = fields.DatetimeField(null=True)
     paid_by = fields.BigIntField(null=True)
     delivery = fields.CharEnumField(DeliveryStatus, max_length=10, default=DeliveryStatus.PENDING)
+
+    # Paid bills keep their amounts under a pseudonym, so the ledger's totals never change.
+    personal_data = PersonalData(
+        user_fields=("user_id", "paid_by"),
+        guild="purchase__guild_id",
+        keep=(Keep("unpaid_bill", {"paid_at__isnull": True, "total__gt": 0}, fields=("user_id",)),),
+        export_with={"purchase": ("title", "currency", "status")},
+    )
 
     class Meta:
         table = "purchase_bill"
