@@ -121,8 +121,23 @@ def role_card(role, states) -> str:
     return truncate("\n".join(lines), 1900)
 
 
+class _RoleAction(_ById):
+    """A button on a role's card: does `act` for the person clicking, in the server."""
+
+    async def check(self, interaction: discord.Interaction) -> None:
+        require_guild(interaction)
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        role = await service.role_by_id(interaction.guild_id, self.ref_id)
+        await reply(interaction, await self.act(interaction, role))
+
+    @staticmethod
+    async def act(interaction: discord.Interaction, role) -> str:
+        raise NotImplementedError
+
+
 class ClaimButton(
-    _ById, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:claim:(?P<id>\d+)"
+    _RoleAction, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:claim:(?P<id>\d+)"
 ):
     style = discord.ButtonStyle.success
     action = "claim"
@@ -131,16 +146,13 @@ class ClaimButton(
     def label() -> str:
         return _("Take a seat")
 
-    async def check(self, interaction: discord.Interaction) -> None:
-        require_guild(interaction)
-
-    async def run(self, interaction: discord.Interaction) -> None:
-        role = await service.role_by_id(interaction.guild_id, self.ref_id)
-        await reply(interaction, await claim_for(interaction, role))
+    @staticmethod
+    async def act(interaction: discord.Interaction, role) -> str:
+        return await claim_for(interaction, role)
 
 
 class ReleaseButton(
-    _ById, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:release:(?P<id>\d+)"
+    _RoleAction, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:release:(?P<id>\d+)"
 ):
     style = discord.ButtonStyle.danger
     action = "release"
@@ -149,12 +161,9 @@ class ReleaseButton(
     def label() -> str:
         return _("Step down")
 
-    async def check(self, interaction: discord.Interaction) -> None:
-        require_guild(interaction)
-
-    async def run(self, interaction: discord.Interaction) -> None:
-        role = await service.role_by_id(interaction.guild_id, self.ref_id)
-        await reply(interaction, await release_for(interaction, role))
+    @staticmethod
+    async def act(interaction: discord.Interaction, role) -> str:
+        return await release_for(interaction, role)
 
 
 def card_view(role_id: int) -> discord.ui.View:
