@@ -185,3 +185,21 @@ async def test_staff_can_sign_off_when_no_buddy_came(simcord_env, community):
 
     assert (await Journey.get(user_id=newcomer.id)).status == JourneyStatus.COMPLETED
     assert "Member" in {role.name for role in community.discord_member(newcomer).roles}
+
+
+async def test_a_graduate_who_rejoins_is_a_member_again_without_a_new_welcome(simcord_env, community):
+    newcomer, thread = await ready_for_a_buddy(community, "nowa")
+    journey = await Journey.get(user_id=newcomer.id)
+    buddy = next(buddy for buddy in community.buddies if buddy.id == journey.buddy_id)
+    ping = next(message for message in reversed(thread.history()) if "you are the buddy" in message.content)
+    await buddy.click(ping, label="Welcome complete")
+    community.guild.remove_member(newcomer)
+    await simcord_env.settle()
+
+    back = community.guild.add_member(newcomer.user)
+    await simcord_env.settle()
+
+    roles = {role.name for role in community.discord_member(back).roles}
+    assert "Member" in roles and "Newcomer" not in roles
+    assert len(community.channel_handle("welcome").threads) == 1
+    assert (await Journey.get(user_id=back.id)).status == JourneyStatus.COMPLETED
