@@ -73,9 +73,11 @@ async def is_staff(member: discord.Member) -> bool:
 
 
 def standing(member: discord.Member) -> Standing:
+    # The rank in discord.py's role order (position, then age), as Discord breaks ties:
+    # roles sharing a position number are still above or below each other.
     return Standing(
         user_id=member.id,
-        top_role_position=member.top_role.position,
+        top_role_position=member.guild.roles.index(member.top_role),
         is_owner=member.guild.owner_id == member.id,
         name=member.display_name,
     )

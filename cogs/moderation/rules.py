@@ -58,8 +58,14 @@ class Standing:
 
 
 def may_use(action: CaseAction, *, has_moderator_role: bool, permissions: set[str]) -> bool:
-    """The moderator role, administrators, or the permission Discord requires for the action."""
-    return has_moderator_role or "administrator" in permissions or ACTION_PERMISSION[action] in permissions
+    """The moderator role, administrators, or the permission Discord requires for the action.
+
+    Warnings and notes touch nothing on Discord, so server admins (Manage Server) may
+    write them too, as they count as moderators everywhere else in Gromada.
+    """
+    if has_moderator_role or "administrator" in permissions or ACTION_PERMISSION[action] in permissions:
+        return True
+    return action not in DISCORD_ACTIONS and "manage_guild" in permissions
 
 
 def check_target(actor: Standing, target: Standing, bot: Standing) -> None:

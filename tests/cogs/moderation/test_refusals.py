@@ -106,3 +106,17 @@ def _handle(env, server, user_id: int):
     from simcord.builders import UserHandle
 
     return MemberActor(env, server.guild, UserHandle(env, env.backend.get_user(user_id)))
+
+
+async def test_moderator_acts_on_every_role_quickstart_puts_below_it(server, simcord_env):
+    roles = server.guild.roles
+    people = {
+        name: server.guild.add_member(simcord_env.create_user(name.lower()), roles=[roles[name]])
+        for name in ("Mediator", "Buddy", "Member", "Newcomer")
+    }
+    await simcord_env.settle()
+
+    for person in people.values():
+        await server.moderator.slash(server.general, "mod warn", member=person, reason="Be kind")
+
+    assert {case.target_id for case in await cases(server.guild.id)} == {person.id for person in people.values()}

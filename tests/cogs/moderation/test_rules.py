@@ -48,6 +48,8 @@ def test_lower_member_may_be_acted_on():
         (CaseAction.TIMEOUT, {"kick_members"}, False),
         (CaseAction.WARN, {"moderate_members"}, True),
         (CaseAction.UNBAN, {"administrator"}, True),
+        (CaseAction.NOTE, {"manage_guild"}, True),
+        (CaseAction.KICK, {"manage_guild"}, False),
     ],
 )
 def test_permission_per_action(action, permissions, allowed):

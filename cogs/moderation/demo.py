@@ -1,0 +1,39 @@
+"""Demo walk: a moderator warns, times out and temporarily bans a spammer; the ban lifts itself."""
+
+from __future__ import annotations
+
+ORDER = 90
+
+
+async def walk(demo) -> None:
+    env, guild = demo.env, demo.guild
+    general = guild.channels["general"]
+    mod_log = guild.channels["mod-log"]
+    moderator = guild.add_member(env.create_user("marta_mod"), roles=[guild.roles["Moderator"]])
+    spammer = guild.add_member(env.create_user("spam_bot_3000"))
+    await env.settle()
+
+    demo.say(f"{moderator.name} (Moderator) deals with {spammer.name}, who posts links everywhere.")
+    warned = await moderator.slash(general, "mod warn", member=spammer, reason="Advertising links in #general")
+    demo.show(moderator.name, warned)
+    demo.say(f"{spammer.name} got a DM: {spammer.user.dm_channel.last_message.content}")
+
+    timed_out = await moderator.slash(general, "mod timeout", member=spammer, duration="90m", reason="Kept posting")
+    demo.show(moderator.name, timed_out)
+
+    banned = await moderator.slash(general, "mod ban", member=spammer, reason="Third strike", duration="1d")
+    demo.show(moderator.name, banned)
+    _show_log(demo, mod_log)
+
+    demo.say("A day passes; the scheduler lifts the temporary ban and logs it.")
+    await env.advance_time(86400 + 60)
+    _show_log(demo, mod_log)
+
+    history = await moderator.slash(general, "mod history", member=spammer.user)
+    demo.show(moderator.name, history)
+
+
+def _show_log(demo, mod_log) -> None:
+    embed = mod_log.last_message.embeds[0]
+    details = "; ".join(f"{field.name}: {field.value}" for field in embed.fields)
+    demo.say(f"#mod-log: [{embed.title}] {details}")
