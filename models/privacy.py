@@ -19,6 +19,9 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+# In a Keep rule's `where`, stands for the id of the person being forgotten.
+PERSON = "<person>"
+
 
 @dataclass(frozen=True)
 class Keep:
@@ -26,7 +29,8 @@ class Keep:
 
     `reason` is a key of cogs.privacy.reasons.REASONS, where its text is written and
     translated (model modules are not in any catalog); `fields` narrows the rule to
-    matches in those user fields (empty: any).
+    matches in those user fields (empty: any). A `where` value PERSON stands for the
+    person's id (their own unpaid bill, not anyone's).
     """
 
     reason: str
@@ -35,6 +39,9 @@ class Keep:
 
     def applies_to(self, user_field: str) -> bool:
         return not self.fields or user_field in self.fields
+
+    def condition(self, user_id: int) -> dict[str, Any]:
+        return {key: user_id if value == PERSON else value for key, value in self.where.items()}
 
 
 @dataclass(frozen=True)

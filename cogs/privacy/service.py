@@ -167,9 +167,10 @@ async def plan_forget(guild_id: int, user_id: int, apps: set[str] | None = None)
             for rule in personal.keep:
                 if not rule.applies_to(name):
                     continue
-                for kept in await query.filter(**rule.where).values_list(pk, flat=True):
+                where = rule.condition(user_id)
+                for kept in await query.filter(**where).values_list(pk, flat=True):
                     plan.kept[rule.reason].add((entry.table, kept))
-                query = query.exclude(**rule.where)
+                query = query.filter(~Q(**where))
             ids = set(await query.values_list(pk, flat=True))
             if not ids:
                 continue
@@ -203,16 +204,21 @@ async def forget(
     async with in_transaction():
         plan = await plan_forget(guild_id, user_id, apps)
         kept_rows = {row for rows in plan.kept.values() for row in rows}
+        # Each change also requires the person's id still in place: a second forget racing
+        # this one then leaves rows the first has already pseudonymised alone.
         for entry, ids in plan.deletions.items():
             if ids:
-                await entry.model.filter(**{f"{entry.model._meta.pk_attr}__in": list(ids)}).delete()
+                still_theirs = Q(*(Q(**{name: user_id}) for name in entry.personal.delete_for), join_type="OR")
+                await entry.model.filter(still_theirs, **{f"{entry.model._meta.pk_attr}__in": list(ids)}).delete()
         for (entry, name), ids in plan.pseudonymise.items():
             ids = ids - plan.deletions.get(entry, set())
             if ids:
                 changes: dict[str, Any] = {name: pseudonym}
                 for text in entry.personal.texts.get(name, ()):
                     changes[text] = None if entry.model._meta.fields_map[text].null else ""
-                await entry.model.filter(**{f"{entry.model._meta.pk_attr}__in": list(ids)}).update(**changes)
+                await entry.model.filter(**{name: user_id, f"{entry.model._meta.pk_attr}__in": list(ids)}).update(
+                    **changes
+                )
         scrubbed = await _scrub_quotes(guild_id, user_id, names, label, kept_rows, apps)
     return ForgetReport(pseudonym, plan.deleted_count, plan.pseudonymised_count, scrubbed, plan.kept_counts)
 

@@ -23,7 +23,7 @@ def export_summary(server: str, export: Export) -> list[str]:
 
 def kept_lines(kept: dict[str, int]) -> list[str]:
     return [
-        _n("- {reason} ({n} record)", "- {reason} ({n} records)", count, reason=_(reason_text(key)))
+        _n("- {n} record: {reason}", "- {n} records: {reason}", count, reason=_(reason_text(key)))
         for key, count in sorted(kept.items())
     ]
 

@@ -1,0 +1,114 @@
+"""/privacy forget: confirmation, erasure or pseudonyms everywhere, what stays and why."""
+
+import asyncio
+
+from cogs.privacy import service
+from cogs.purchases import service as purchases
+from gromada.bot import create_bot
+from models.mediation import Ticket, TicketParty
+from models.purchases import Bill, OrderLine
+from tests.cogs.privacy.helpers import PrivacyServer, exported_file, tables_holding
+from tests.helpers import shown
+
+
+async def test_forget_leaves_no_trace_and_others_records_stay_consistent(simcord_env):
+    server = await PrivacyServer(simcord_env).start()
+    member, other = server.requester, server.other_party
+    ticket = await server.closed_ticket()
+    purchase = await server.purchase("Apples", {member.id: "2", other.id: "3"})
+    await server.pay(purchase, member.id)
+    before = await purchases.ledger(server.guild_id, purchase.pk)
+    others_bill = await Bill.get(purchase_id=purchase.pk, user_id=other.id)
+    assert await tables_holding(member.id)
+
+    preview = await member.slash(server.general, "privacy forget")
+    assert preview.ephemeral and "Forget me on this server?" in shown(preview)
+    assert "These stay for now" not in shown(preview)
+    done = await member.click(preview.response, label="Forget me")
+
+    assert "Done." in shown(done) and "instead of you" in shown(done)
+    assert await tables_holding(member.id) == {}
+    after = await purchases.ledger(server.guild_id, purchase.pk)
+    assert (after.billed, after.paid, after.outstanding) == (before.billed, before.paid, before.outstanding)
+    assert sorted(bill.total for bill in after.bills) == sorted(bill.total for bill in before.bills)
+    assert (await Bill.get(id=others_bill.pk)).total == others_bill.total
+    kept = await Ticket.get(id=ticket.pk)
+    assert kept.requester_id < 0 and kept.what_happened == "" and kept.hoped_outcome == ""
+    assert "former member #" in kept.transcript and "let us find a fair split" in kept.transcript
+    # One pseudonym across tables: the ledger still groups the former member's rows.
+    [line] = await OrderLine.filter(purchase_id=purchase.pk, user_id__lt=0)
+    assert (await Bill.get(purchase_id=purchase.pk, user_id=line.user_id)).paid_at is not None
+    # The other party still finds the ticket in their own export.
+    await other.slash(server.general, "privacy export")
+    _, data = await exported_file(other)
+    assert data["features"]["mediation"]["mediation_party"][0]["ticket"]["id"] == ticket.pk
+
+
+async def test_what_cannot_be_erased_is_said_and_kept(simcord_env):
+    server = await PrivacyServer(simcord_env).start()
+    member = server.requester
+    unpaid = await server.purchase("Pears", {member.id: "1"})
+    paid = await server.purchase("Apples", {member.id: "2"})
+    await server.pay(paid, member.id)
+    await server.request()
+    open_ticket = await Ticket.get(requester_id=member.id)
+
+    preview = await member.slash(server.general, "privacy forget")
+    assert "These stay for now" in shown(preview)
+    assert "bill that is not paid yet" in shown(preview) and "mediation you take part in is still open" in shown(
+        preview
+    )
+    done = await member.click(preview.response, label="Forget me")
+
+    report = shown(done)
+    assert "Not erased yet, and why" in report and "2 records: You have a bill that is not paid yet" in report
+    assert (await Bill.get(purchase_id=unpaid.pk)).user_id == member.id
+    assert (await Bill.get(purchase_id=paid.pk)).user_id < 0
+    assert (await Ticket.get(id=open_ticket.pk)).requester_id == member.id
+    assert set(await tables_holding(member.id)) == {"purchase_bill", "purchase_order_line", "mediation_ticket"}
+
+
+async def test_cancel_erases_nothing(simcord_env):
+    server = await PrivacyServer(simcord_env).start()
+    member = server.requester
+    await server.purchase("Apples", {member.id: "2"})
+    preview = await member.slash(server.general, "privacy forget")
+
+    cancelled = await member.click(preview.response, label="Cancel")
+
+    assert "Nothing was erased" in shown(cancelled)
+    assert (await Bill.get()).user_id == member.id
+
+
+async def test_confirmation_still_works_after_a_restart(simcord_env, settings):
+    server = await PrivacyServer(simcord_env).start()
+    member = server.requester
+    await server.purchase("Apples", {member.id: "2", server.outsider.id: "1"})
+    for bill in await Bill.all():
+        await server.pay(await bill.purchase, bill.user_id)
+    preview = await member.slash(server.general, "privacy forget")
+
+    await simcord_env.restart_bot(create_bot(settings))
+    done = await member.click(preview.response, label="Forget me")
+
+    assert "Done." in shown(done)
+    assert await tables_holding(member.id) == {}
+    assert await Bill.filter(user_id=server.outsider.id).count() == 1
+
+
+async def test_two_forgets_at_once_leave_no_trace_and_lose_nothing(simcord_env):
+    server = await PrivacyServer(simcord_env).start()
+    member, other = server.requester, server.other_party
+    await server.closed_ticket()
+    purchase = await server.purchase("Apples", {member.id: "2", other.id: "3"})
+    await server.pay(purchase, member.id)
+    parties = await TicketParty.all().count()
+
+    reports = await asyncio.gather(
+        service.forget(server.guild_id, member.id), service.forget(server.guild_id, member.id)
+    )
+
+    assert await tables_holding(member.id) == {}
+    assert sum(report.pseudonymised for report in reports) >= 1
+    assert await Bill.filter(purchase_id=purchase.pk).count() == 2
+    assert await TicketParty.all().count() == parties
