@@ -11,7 +11,7 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
-from models.privacy import Keep, PersonalData
+from models.privacy import PERSON, Keep, PersonalData
 
 
 class PurchaseStatus(StrEnum):
@@ -95,7 +95,18 @@ class OrderLine(Model):
     personal_data = PersonalData(
         user_fields=("user_id",),
         guild="purchase__guild_id",
-        keep=(Keep("open_purchase_orders", {"purchase__status__in": ("draft", "open")}),),
+        keep=(
+            Keep("open_purchase_orders", {"purchase__status__in": ("draft", "open")}),
+            # The lines behind an unpaid bill stay with it, so the bill still adds up.
+            Keep(
+                "unpaid_bill",
+                {
+                    "purchase__bills__user_id": PERSON,
+                    "purchase__bills__paid_at__isnull": True,
+                    "purchase__bills__total__gt": 0,
+                },
+            ),
+        ),
         export_with={"purchase": ("title", "currency", "status"), "item": ("name", "unit", "unit_price")},
     )
 
