@@ -1,0 +1,114 @@
+"""Keeping data no longer than needed: closed tickets, moderation notes, people who left."""
+
+from gromada.bot import create_bot
+from gromada.scheduler import now
+from models.core import Timer, TimerStatus
+from models.mediation import Ticket, TicketNote, TicketParty, TicketStatus
+from models.moderation import CaseAction, ModCase
+from models.onboarding import Journey
+from models.privacy import Departure
+from tests.cogs.privacy.helpers import PrivacyServer
+from tests.helpers import shown
+
+DAY = 86400
+
+
+async def set_option(server, key: str, value: str) -> None:
+    result = await server.admin.slash(server.general, "setup option", key=key, value=value)
+    assert "is now" in shown(result), shown(result)
+
+
+async def test_closed_tickets_are_purged_after_the_retention_period_open_ones_stay(simcord_env):
+    server = await PrivacyServer(simcord_env).start()
+    await set_option(server, "privacy_mediation_retention", "3d")
+    closed = await server.closed_ticket()
+    await server.request(server.outsider)
+    still_open = await Ticket.get(requester_id=server.outsider.id)
+
+    await simcord_env.advance_time(2 * DAY)
+    assert await Ticket.filter(id=closed.pk).exists()
+    assert await TicketNote.filter(ticket_id=closed.pk).exists()
+
+    await simcord_env.advance_time(2 * DAY)
+    assert not await Ticket.filter(id=closed.pk).exists()
+    assert not await TicketNote.filter(ticket_id=closed.pk).exists()
+    assert not await TicketParty.filter(ticket_id=closed.pk).exists()
+    assert (await Ticket.get(id=still_open.pk)).status == TicketStatus.OPEN
+
+
+async def test_retention_sweep_survives_a_restart_and_runs_once_a_day(simcord_env, settings):
+    server = await PrivacyServer(simcord_env).start()
+    await set_option(server, "privacy_mediation_retention", "1d")
+    closed = await server.closed_ticket()
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(2 * DAY + 60)
+
+    assert not await Ticket.filter(id=closed.pk).exists()
+    assert await Timer.filter(kind="privacy.retention", status=TimerStatus.PENDING).count() == 1
+
+
+async def test_moderation_notes_are_purged_after_their_period_other_cases_stay(simcord_env):
+    server = await PrivacyServer(simcord_env).start()
+    await set_option(server, "privacy_moderation_note_retention", "5d")
+    moment = now()
+    for number, action in enumerate((CaseAction.NOTE, CaseAction.WARN), start=1):
+        await ModCase.create(
+            guild_id=server.guild_id,
+            number=number,
+            action=action,
+            target_id=server.member.id,
+            moderator_id=server.admin.id,
+            reason="Was rude in #general.",
+            created_at=moment,
+        )
+
+    await simcord_env.advance_time(4 * DAY)
+    assert await ModCase.filter(action=CaseAction.NOTE).count() == 1
+
+    await simcord_env.advance_time(2 * DAY)
+    assert [case.action for case in await ModCase.all()] == [CaseAction.WARN]
+
+
+async def newcomer(server, name: str):
+    actor = server.guild.add_member(server.env.create_user(name))
+    await server.env.settle()
+    assert await Journey.filter(user_id=actor.id).exists()
+    return actor
+
+
+async def test_onboarding_data_of_someone_who_left_is_deleted_after_the_grace_period(simcord_env, settings):
+    server = await PrivacyServer(simcord_env).start()
+    await set_option(server, "privacy_departure_grace", "3d")
+    leaver = await newcomer(server, "ewa")
+    stayer = await newcomer(server, "filip")
+
+    server.guild.remove_member(leaver)
+    await simcord_env.settle()
+    assert await Departure.filter(user_id=leaver.id).exists()
+    await simcord_env.advance_time(2 * DAY)
+    assert await Journey.filter(user_id=leaver.id).exists()
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(2 * DAY)
+
+    assert not await Journey.filter(user_id=leaver.id).exists()
+    assert not await Departure.filter(user_id=leaver.id).exists()
+    assert await Journey.filter(user_id=stayer.id).exists()
+
+
+async def test_coming_back_within_the_grace_period_keeps_the_journey(simcord_env):
+    server = await PrivacyServer(simcord_env).start()
+    await set_option(server, "privacy_departure_grace", "3d")
+    leaver = await newcomer(server, "ewa")
+    journey = await Journey.get(user_id=leaver.id)
+
+    server.guild.remove_member(leaver)
+    await simcord_env.settle()
+    await simcord_env.advance_time(DAY)
+    server.guild.add_member(leaver.user)
+    await simcord_env.settle()
+    await simcord_env.advance_time(5 * DAY)
+
+    assert (await Journey.get(user_id=leaver.id)).pk == journey.pk
+    assert not await Departure.all().exists()
+    assert await Timer.filter(kind="privacy.departure", status=TimerStatus.CANCELLED).count() == 1
