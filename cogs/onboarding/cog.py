@@ -54,6 +54,10 @@ class OnboardingCog(commands.Cog):
         await self.flow.on_leave(member)
 
     @commands.Cog.listener()
+    async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
+        await self.flow.on_roles_changed(before, after)
+
+    @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         await self.flow.on_message(message)
 

@@ -380,13 +380,23 @@ class Flow:
         if slot is not None:
             await self.bot.timers.cancel(service.BUDDY_CHECK, slot.pk)
             await self.fill_waiting(member.guild)
-        # A buddy who left: their newcomers get someone else.
-        for held in await service.slots_of_buddy(member.guild.id, member.id):
+        await self.hand_on(member.guild, member.id)
+
+    async def hand_on(self, guild: discord.Guild, buddy_id: int) -> None:
+        """A buddy left (or is no longer a buddy): their newcomers get someone else."""
+        for held in await service.slots_of_buddy(guild.id, buddy_id):
             if await service.release_slot(held.journey_id) is None:
                 continue
             await self.bot.timers.cancel(service.BUDDY_CHECK, held.pk)
             orphan = await service.get_journey(held.journey_id)
-            await self.find_buddy(orphan, member.guild, exclude=(member.id,))
+            await self.find_buddy(orphan, guild, exclude=(buddy_id,))
+
+    async def on_roles_changed(self, before: discord.Member, after: discord.Member) -> None:
+        if before.roles == after.roles:
+            return
+        role_id = await guild_config.binding(after.guild.id, BindingKind.ROLE, "buddy")
+        if role_id and before.get_role(role_id) is not None and after.get_role(role_id) is None:
+            await self.hand_on(after.guild, after.id)
 
     # ------------------------------------------------------------ deadlines
 

@@ -203,3 +203,16 @@ async def test_a_graduate_who_rejoins_is_a_member_again_without_a_new_welcome(si
     assert "Member" in roles and "Newcomer" not in roles
     assert len(community.channel_handle("welcome").threads) == 1
     assert (await Journey.get(user_id=back.id)).status == JourneyStatus.COMPLETED
+
+
+async def test_a_buddy_who_loses_the_role_hands_their_newcomers_on(simcord_env, community):
+    newcomer, _ = await ready_for_a_buddy(community, "nowa")
+    first = (await Journey.get(user_id=newcomer.id)).buddy_id
+    staying = next(buddy for buddy in community.buddies if buddy.id != first)
+
+    buddy_role = community.role("Buddy")
+    await community.discord_member(next(b for b in community.buddies if b.id == first)).remove_roles(buddy_role)
+    await simcord_env.settle()
+
+    assert (await Journey.get(user_id=newcomer.id)).buddy_id == staying.id
+    assert await BuddySlot.filter(buddy_id=first).count() == 0
