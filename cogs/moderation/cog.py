@@ -32,6 +32,15 @@ class ModerationCog(commands.Cog):
         self._locks: defaultdict[tuple[int, int], asyncio.Lock] = defaultdict(asyncio.Lock)
         bot.add_timer_handler(service.UNBAN_TIMER, self._on_ban_expired)
 
+    async def cog_load(self) -> None:
+        # A temporary ban whose timer was lost (a crash between the ban and its timer, or a
+        # timer that gave up after its retries) is armed again: every ban ends when it says.
+        for ban in await service.expiring_bans():
+            if await self.bot.timers.pending(service.UNBAN_TIMER, ban.pk) is None:
+                await self.bot.timers.schedule(
+                    service.UNBAN_TIMER, ban.expires_at, ref_id=ban.pk, guild_id=ban.guild_id
+                )
+
     async def _on_ban_expired(self, timer: Timer) -> None:
         await actions.lift_expired_ban(self.bot, timer.ref_id)
 
@@ -152,6 +161,7 @@ class ModerationCog(commands.Cog):
     @app_commands.describe(number="The case number", text="The new reason")
     async def reason(self, interaction: discord.Interaction, number: app_commands.Range[int, 1], text: str) -> None:
         editor = await actions.moderator_for(interaction, CaseAction.NOTE)
+        text = service.clean_reason(text)
         await interaction.response.defer(ephemeral=True, thinking=True)
         case = await service.edit_reason(
             interaction.guild_id, number, text, editor_id=editor.id, now=discord.utils.utcnow()

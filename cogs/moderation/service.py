@@ -159,6 +159,11 @@ async def end_active_bans(guild_id: int, target_id: int) -> list[ModCase]:
     return ended
 
 
+async def expiring_bans() -> list[ModCase]:
+    """Temporary bans still in force, on every server (their timers are checked at start)."""
+    return await ModCase.filter(action=CaseAction.BAN, status=CaseStatus.ACTIVE, expires_at__isnull=False)
+
+
 async def active_ban(case_id: int) -> ModCase | None:
     return await ModCase.get_or_none(id=case_id, action=CaseAction.BAN, status=CaseStatus.ACTIVE)
 

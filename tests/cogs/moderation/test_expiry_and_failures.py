@@ -1,5 +1,7 @@
 """Temporary bans lifted by the scheduler; Discord failing in the middle of an action."""
 
+import asyncio
+
 from gromada.bot import create_bot
 from models.core import Timer, TimerStatus
 from models.moderation import CaseAction, CaseStatus
@@ -119,3 +121,44 @@ async def test_unban_failing_at_expiry_is_retried(server, simcord_env):
     await simcord_env.advance_time(120)  # the scheduler's first retry
     assert server.guild.get_ban(server.member) is None
     assert [case.action for case in await cases(server.guild.id)] == [CaseAction.BAN, CaseAction.UNBAN]
+
+
+async def test_lifting_the_same_ban_twice_at_once_records_one_unban(server, simcord_env):
+    from cogs.moderation import actions
+
+    await server.moderator.slash(server.general, "mod ban", member=server.member, reason="x", duration="1d")
+    [ban] = await cases(server.guild.id)
+
+    await asyncio.gather(
+        actions.lift_expired_ban(simcord_env.bot, ban.pk), actions.lift_expired_ban(simcord_env.bot, ban.pk)
+    )
+
+    assert [case.action for case in await cases(server.guild.id)] == [CaseAction.BAN, CaseAction.UNBAN]
+    assert server.guild.get_ban(server.member) is None
+
+
+async def test_a_ban_whose_timer_was_lost_is_armed_again_at_start(server, simcord_env, settings):
+    await server.moderator.slash(server.general, "mod ban", member=server.member, reason="x", duration="1d")
+    # The timer gave up (or was never written): only the case knows the ban must end.
+    await Timer.filter(kind="moderation.unban").update(status=TimerStatus.FAILED)
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(86400 + 60)
+
+    assert server.guild.get_ban(server.member) is None
+    assert [case.action for case in await cases(server.guild.id)] == [CaseAction.BAN, CaseAction.UNBAN]
+
+
+async def test_reason_posts_a_new_log_entry_when_the_old_one_was_deleted(server, simcord_env):
+    await server.moderator.slash(server.general, "mod warn", member=server.member, reason="spam")
+    channel = simcord_env.bot.get_channel(server.mod_log.id)
+    await channel.get_partial_message(server.mod_log.last_message.id).delete()
+    await simcord_env.settle()
+
+    result = await server.moderator.slash(server.general, "mod reason", number=1, text="Spam links")
+
+    assert "Case #1 now has the new reason." in shown(result)
+    [embed] = server.log_embeds()
+    assert field(embed, "Reason") == "Spam links"
+    [case] = await cases(server.guild.id)
+    assert case.log_message_id == server.mod_log.last_message.id
