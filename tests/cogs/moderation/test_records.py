@@ -109,3 +109,14 @@ async def test_dm_reaches_the_member_in_their_language(server, monkeypatch):
 
     [dm] = server.dms(server.member)
     assert "Otrzymujesz ostrzeżenie" in dm and "Powód: Spam" in dm
+
+
+async def test_mod_log_speaks_the_servers_language(server):
+    await server.admin.slash(server.general, "setup language", language="pl")
+
+    await server.moderator.slash(server.general, "mod ban", member=server.member, reason="Spam", duration="2d")
+
+    [embed] = server.log_embeds()
+    assert embed.title == "Sprawa #1 · Ban"
+    assert field(embed, "Powód") == "Spam"
+    assert field(embed, "Powiadomienie w DM") == "tak"
