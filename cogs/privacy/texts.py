@@ -45,17 +45,21 @@ def forget_preview(plan: ForgetPlan) -> str:
 
 
 def forget_report(report: ForgetReport) -> str:
-    lines = [
-        _("**Done.**"),
-        _n("{n} record about you was erased.", "{n} records about you were erased.", report.deleted),
-        _n(
-            "{n} record now shows “{label}” instead of you.",
-            "{n} records now show “{label}” instead of you.",
-            report.pseudonymised,
-            label=pseudonym_label(report.pseudonym),
-        ),
-    ]
+    lines = [_("**Done.**")]
+    if report.deleted:
+        lines.append(_n("{n} record about you was erased.", "{n} records about you were erased.", report.deleted))
+    if report.pseudonymised:
+        lines.append(
+            _n(
+                "{n} record now shows “{label}” instead of you.",
+                "{n} records now show “{label}” instead of you.",
+                report.pseudonymised,
+                label=pseudonym_label(report.pseudonym),
+            )
+        )
     if report.kept:
         lines.append(_("**Not erased yet, and why:**"))
         lines.extend(kept_lines(report.kept))
+    elif not report.deleted and not report.pseudonymised:
+        lines.append(_("Gromada kept nothing about you here."))
     return "\n".join(lines)

@@ -8,7 +8,7 @@ from gromada.bot import create_bot
 from models.mediation import Ticket, TicketParty
 from models.purchases import Bill, OrderLine
 from tests.cogs.privacy.helpers import PrivacyServer, exported_file, tables_holding
-from tests.helpers import shown
+from tests.helpers import shown, speaking
 
 
 async def test_forget_leaves_no_trace_and_others_records_stay_consistent(simcord_env):
@@ -112,3 +112,19 @@ async def test_two_forgets_at_once_leave_no_trace_and_lose_nothing(simcord_env):
     assert sum(report.pseudonymised for report in reports) >= 1
     assert await Bill.filter(purchase_id=purchase.pk).count() == 2
     assert await TicketParty.all().count() == parties
+
+
+async def test_forget_speaks_polish(simcord_env, monkeypatch):
+    server = await PrivacyServer(simcord_env).start()
+    member = server.requester
+    await server.purchase("Gruszki", {member.id: "1"})
+
+    with speaking(monkeypatch, member, "pl"):
+        preview = await member.slash(server.general, "privacy forget")
+        asked = shown(preview)
+        done = await member.click(preview.response, label="Zapomnij o mnie")
+
+    assert "Zapomnieć o Tobie na tym serwerze?" in asked
+    assert "- 2 wpisy: Masz nieopłacony rachunek" in asked
+    assert "Usunięto 1 wpis o Tobie." in shown(done) and "zamiast Ciebie" not in shown(done)
+    assert "Czego jeszcze nie usunięto i dlaczego" in shown(done)
