@@ -162,3 +162,20 @@ async def test_reason_posts_a_new_log_entry_when_the_old_one_was_deleted(server,
     assert field(embed, "Reason") == "Spam links"
     [case] = await cases(server.guild.id)
     assert case.log_message_id == server.mod_log.last_message.id
+
+
+async def test_a_refused_kick_or_timeout_leaves_no_case(server, simcord_env):
+    simcord_env.inject_error("DELETE", f"/guilds/{server.guild.id}/members/*", status=500)
+    kicked = await server.moderator.slash(server.general, "mod kick", member=server.member, reason="x")
+
+    simcord_env.inject_error("PATCH", f"/guilds/{server.guild.id}/members/*", status=500)
+    timed_out = await server.moderator.slash(
+        server.general, "mod timeout", member=server.member, duration="1h", reason="x"
+    )
+
+    assert "Nothing was recorded" in refusal(simcord_env, kicked)
+    assert "Nothing was recorded" in refusal(simcord_env, timed_out)
+    assert server.member.id in server.guild.member_ids()
+    assert not server.guild.me.guild.get_member(server.member.id).is_timed_out()
+    assert await cases(server.guild.id) == []
+    assert server.dms(server.member) == []
