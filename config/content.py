@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -52,7 +53,9 @@ class ContentError(ValueError):
         super().__init__(f"line {line}: {problem}" if line else problem)
 
 
+@cache
 def load_default_pack(language: str) -> ContentPack:
+    """The shipped pack for a language, parsed once (it is read on every join and card click)."""
     path = CONTENT_DIR / f"{language}.toml"
     if not path.exists():
         path = CONTENT_DIR / "en.toml"

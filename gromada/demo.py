@@ -79,8 +79,10 @@ async def seed(env) -> Demo:
     general = guild.create_text_channel("general")
     await env.settle()
     await admin.slash(general, "setup quickstart", language="en")
-    buddy = guild.add_member(env.create_user("basia_buddy"), roles=[guild.roles["Buddy"]])
-    members = [guild.add_member(env.create_user(name)) for name in ("celina", "dmitrij", "edward")]
+    # Long-standing members: they already hold Member, so onboarding leaves them be.
+    member_role = guild.roles["Member"]
+    buddy = guild.add_member(env.create_user("basia_buddy"), roles=[member_role, guild.roles["Buddy"]])
+    members = [guild.add_member(env.create_user(name), roles=[member_role]) for name in ("celina", "dmitrij", "edward")]
     await env.settle()
     return Demo(env=env, guild=guild, admin=admin, buddy=buddy, members=members)
 

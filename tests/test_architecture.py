@@ -45,10 +45,14 @@ def _models():
                 yield value
 
 
-def test_model_docstrings_have_no_semicolons():
-    # Tortoise turns the docstring into a table comment, and its SQLite migration runner
-    # splits scripts at every semicolon, comments included.
-    offenders = [model.__name__ for model in _models() if ";" in (model._meta.table_description or "")]
+def test_table_comments_cannot_break_sqlite_migrations():
+    # Tortoise turns the docstring into a table comment; its SQLite migration runner splits
+    # scripts at every semicolon, and "*/" would end the comment early.
+    offenders = [
+        model.__name__
+        for model in _models()
+        if ";" in (model._meta.table_description or "") or "*/" in (model._meta.table_description or "")
+    ]
     assert not offenders
 
 
