@@ -10,7 +10,7 @@ import logging
 
 import discord
 
-from cogs.setup.service import ROLE_ORDER, QuickstartReport, missing_permissions, roles_out_of_order
+from cogs.setup.service import ROLE_ORDER, QuickstartReport, missing_permissions, ordered_roles
 from config.content import load_default_pack
 from gromada import guild_config
 from gromada.error_handler import permission_label
@@ -118,13 +118,18 @@ async def _ensure_volunteer_roles(guild: discord.Guild, language: str, report: Q
 
 
 async def _order_roles(guild: discord.Guild, roles: dict[str, discord.Role], report: QuickstartReport) -> None:
-    """Moderator above Mediator, Buddy, Member and Newcomer, all below the bot's own role."""
-    if not roles_out_of_order({key: role.position for key, role in roles.items()}):
+    """Moderator above Mediator, Buddy, Member and Newcomer, all below the bot's own role.
+
+    Every role below the bot's gets a distinct position: equal positions would leave the
+    order to Discord's tie-break by age, which a later role creation can upset.
+    """
+    below_bot = sorted(role for role in guild.roles if not role.is_default() and role < guild.me.top_role)
+    wanted = ordered_roles(below_bot, roles)
+    positions = {role: index + 1 for index, role in enumerate(wanted)}
+    if wanted == below_bot and all(role.position == position for role, position in positions.items()):
         return
-    movable = [roles[key] for key in ROLE_ORDER if key in roles and roles[key] < guild.me.top_role]
-    slots = sorted((role.position for role in movable), reverse=True)
     try:
-        await guild.edit_role_positions(dict(zip(movable, slots, strict=True)), reason=REASON)
+        await guild.edit_role_positions(positions, reason=REASON)
     except discord.HTTPException as error:
         report.problems.append(_("I could not put the roles in order: {error}", error=error.text))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,10 +47,18 @@ def missing_permissions(granted: set[str]) -> list[str]:
     return [name for name in REQUIRED_BOT_PERMISSIONS if name not in granted]
 
 
-def roles_out_of_order(positions: dict[str, int]) -> bool:
-    """Whether the bound roles (purpose → position) stand in another order than ROLE_ORDER."""
-    present = [positions[key] for key in ROLE_ORDER if key in positions]
-    return any(higher <= lower for higher, lower in itertools.pairwise(present))
+def ordered_roles(below_bot: list[Any], ours: dict[str, Any]) -> list[Any]:
+    """The roles below the bot's own, lowest first, with ours together in ROLE_ORDER.
+
+    `below_bot` is every role the bot may move, lowest first; `ours` maps purposes to roles.
+    Our roles stay where the lowest of them stands, so other roles keep their places.
+    """
+    mine = [ours[key] for key in reversed(ROLE_ORDER) if key in ours and ours[key] in below_bot]
+    if not mine:
+        return list(below_bot)
+    anchor = min(below_bot.index(role) for role in mine)
+    rest = [role for role in below_bot if role not in mine]
+    return rest[:anchor] + mine + rest[anchor:]
 
 
 async def values_cards(guild_id: int) -> list[ValueCardSpec]:

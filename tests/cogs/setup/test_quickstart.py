@@ -53,8 +53,11 @@ async def test_quickstart_orders_roles_below_the_bot(simcord_env):
     guild = server.guild.me.guild
     by_name = {role.name: role for role in guild.roles}
 
-    assert by_name["Moderator"] > by_name["Mediator"] > by_name["Buddy"] > by_name["Member"] > by_name["Newcomer"]
-    assert guild.me.top_role > by_name["Moderator"]
+    ours = [by_name[name] for name in ("Moderator", "Mediator", "Buddy", "Member", "Newcomer")]
+    positions = [role.position for role in ours]
+    # Strictly descending positions: the order must not rest on a tie-break.
+    assert positions == sorted(set(positions), reverse=True)
+    assert guild.me.top_role.position > positions[0]
 
 
 async def test_member_without_manage_server_is_refused(simcord_env):
