@@ -30,7 +30,8 @@ class Keep:
     `reason` is a key of cogs.privacy.reasons.REASONS, where its text is written and
     translated (model modules are not in any catalog); `fields` narrows the rule to
     matches in those user fields (empty: any). A `where` value PERSON stands for the
-    person's id (their own unpaid bill, not anyone's).
+    person's id (their own unpaid bill, not anyone's); an empty `where` keeps every row
+    the person is in.
     """
 
     reason: str

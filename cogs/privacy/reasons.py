@@ -15,7 +15,7 @@ REASONS: dict[str, str] = {
         "Moderation records about you are kept for the server's safety until their retention period ends."
     ),
     "volunteer_seat": N_("You hold or are offered a volunteer role: step down first."),
-    "open_poll": N_("A poll you voted in is still open: ask again after it closes."),
+    "open_initiative": N_("You lead an initiative that is not archived yet: hand it over or archive it first."),
 }
 
 # Feature names for the readable summary, by app (models module) name.

@@ -170,7 +170,8 @@ async def plan_forget(guild_id: int, user_id: int, apps: set[str] | None = None)
                 where = rule.condition(user_id)
                 for kept in await query.filter(**where).values_list(pk, flat=True):
                     plan.kept[rule.reason].add((entry.table, kept))
-                query = query.filter(~Q(**where))
+                # An empty `where` keeps every row the person is in.
+                query = query.filter(~Q(**where)) if where else query.filter(**{f"{pk}__in": []})
             ids = set(await query.values_list(pk, flat=True))
             if not ids:
                 continue

@@ -39,11 +39,14 @@ class ForgetButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], te
 
     async def run(self, interaction: discord.Interaction) -> None:
         member = interaction.user
+        # Acknowledge first: if Discord is unreachable nothing is erased; if the edit after
+        # the erasure fails, the button stays and a second click reports what is left.
+        await interaction.response.defer()
         names = tuple({member.name, member.display_name, getattr(member, "global_name", None) or ""})
         # Pseudonyms written into shared text (transcripts) read in the server's language.
         language = await language_for_guild(interaction.client, interaction.guild_id)
         report = await service.forget(interaction.guild_id, member.id, names=names, language=language)
-        await interaction.response.edit_message(content=forget_report(report), view=None)
+        await interaction.edit_original_response(content=forget_report(report), view=None)
 
 
 class KeepButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"privacy:keep:(?P<id>\d+)"):

@@ -128,3 +128,18 @@ async def test_forget_speaks_polish(simcord_env, monkeypatch):
     assert "- 2 wpisy: Masz nieopłacony rachunek" in asked
     assert "Usunięto 1 wpis o Tobie." in shown(done) and "zamiast Ciebie" not in shown(done)
     assert "Czego jeszcze nie usunięto i dlaczego" in shown(done)
+
+
+async def test_a_failed_edit_after_the_erasure_loses_nothing_and_a_second_click_reports(simcord_env):
+    server = await PrivacyServer(simcord_env).start()
+    member = server.requester
+    await server.purchase("Apples", {member.id: "2"})
+    preview = await member.slash(server.general, "privacy forget")
+    simcord_env.inject_error("PATCH", "/webhooks/*/messages/@original", status=500)
+
+    failed = await member.click(preview.response, label="Forget me")
+    assert "incident id" in shown(failed)
+    assert set(await tables_holding(member.id)) == {"purchase_bill", "purchase_order_line"}
+    again = await member.click(preview.response, label="Forget me")
+
+    assert "Not erased yet, and why" in shown(again) and "2 records: You have a bill" in shown(again)
