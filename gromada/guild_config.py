@@ -30,6 +30,8 @@ class Purpose:
     description: str = ""
     # False for purposes an admin sets with /setup when wanted (quickstart does not create them).
     create: bool = True
+    # Discord permissions a role created for this purpose starts with (permission names).
+    grants: tuple[str, ...] = ()
 
 
 PURPOSES: dict[tuple[BindingKind, str], Purpose] = {}
@@ -59,7 +61,8 @@ for _purpose in (
     Purpose("member", BindingKind.ROLE, "Member"),
     Purpose("buddy", BindingKind.ROLE, "Buddy"),
     Purpose("mediator", BindingKind.ROLE, "Mediator"),
-    Purpose("moderator", BindingKind.ROLE, "Moderator"),
+    # Moderators can time out and tidy up; that also lets Discord show them the moderator commands.
+    Purpose("moderator", BindingKind.ROLE, "Moderator", grants=("moderate_members", "manage_messages")),
 ):
     declare_purpose(_purpose)
 

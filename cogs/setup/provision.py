@@ -85,7 +85,8 @@ async def _ensure_role(guild: discord.Guild, purpose: Purpose, bound: dict, repo
         await guild_config.bind(guild.id, BindingKind.ROLE, purpose.key, existing.id)
         return existing
     try:
-        role = await guild.create_role(name=purpose.default_name, reason=REASON)
+        permissions = discord.Permissions(**dict.fromkeys(purpose.grants, True))
+        role = await guild.create_role(name=purpose.default_name, permissions=permissions, reason=REASON)
     except discord.HTTPException as error:
         report.problems.append(
             _("I could not create the role {role}: {error}", role=purpose.default_name, error=error.text)

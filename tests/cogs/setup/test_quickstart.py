@@ -87,3 +87,14 @@ async def test_missing_bot_permission_is_reported_not_crashed_on(simcord_env):
     assert "I could not create the role Newcomer" in reply
     # Channels need no role permission, so they were still created.
     assert "welcome" in {channel.name for channel in server.guild.me.guild.text_channels}
+
+
+async def test_moderator_role_may_time_out_and_tidy_up(simcord_env):
+    server = Server(simcord_env)
+    await simcord_env.settle()
+
+    await server.admin.slash(server.general, "setup quickstart")
+
+    permissions = server.role("Moderator").permissions
+    assert permissions.moderate_members and permissions.manage_messages
+    assert not permissions.ban_members and not permissions.administrator
