@@ -29,7 +29,13 @@ async def _members(env, count: int):
     channel = guild.create_text_channel("general")
     admins = guild.create_role("Board", permissions=discord.Permissions(manage_guild=True))
     admin = guild.add_member(env.create_user("admin"), roles=[admins])
-    voters = [guild.add_member(env.create_user(f"m{index}")) for index in range(count)]
+    voters = []
+    for index in range(count):
+        voters.append(guild.add_member(env.create_user(f"m{index}")))
+        # Every join runs the features' join listeners; settle in small batches, as members
+        # arrive on a real server, rather than all at once.
+        if index % 10 == 9:
+            await env.settle()
     await env.settle()
     return guild, channel, admin, voters
 
