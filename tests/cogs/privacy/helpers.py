@@ -26,18 +26,19 @@ class PrivacyServer(MediationServer):
     def guild_id(self) -> int:
         return self.guild.id
 
-    async def closed_ticket(self, *, with_party: bool = True) -> Ticket:
+    async def closed_ticket(self, requester=None, *, with_party: bool = True) -> Ticket:
         """A mediation the member asked for, with the other party invited, talked through and closed."""
-        await self.request(what="We argue about the garden shifts.", hoped="A fair rota.")
-        ticket = await Ticket.filter(requester_id=self.requester.id).order_by("-id").first()
+        requester = requester or self.requester
+        await self.request(requester, what="We argue about the garden shifts.", hoped="A fair rota.")
+        ticket = await Ticket.filter(requester_id=requester.id).order_by("-id").first()
         mira = self.mediators[0]
         await mira.click(self.alert(ticket), label="Claim")
         space = self.space(ticket)
         if with_party:
             claimed = await Ticket.get(id=ticket.pk)
             await mediation.invite_party(claimed, self.other_party.id, mira.id, now(), is_bot=False)
-        await self.requester.send(space, f"Here is the rota, <@{self.other_party.id}>.")
-        await mira.send(space, f"Thank you <@{self.requester.id}>, let us find a fair split.")
+        await requester.send(space, f"Here is the rota, <@{self.other_party.id}>.")
+        await mira.send(space, f"Thank you <@{requester.id}>, let us find a fair split.")
         await mediation.add_note(ticket, mira.id, "Borys seems tired; go gently.", now())
         form = await mira.slash(space, "ticket close")
         result = await mira.submit_modal(form, {"outcome": AGREEMENT})

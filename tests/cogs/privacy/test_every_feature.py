@@ -1,0 +1,116 @@
+"""A newcomer who used every feature: export holds each feature's data, forget leaves no trace."""
+
+from cogs.initiatives import service as initiatives
+from cogs.polls import service as polls
+from cogs.purchases import service as purchases
+from cogs.volunteers import service as volunteers
+from gromada.scheduler import now
+from models.initiatives import InitiativeMember
+from models.moderation import CaseAction, ModCase
+from models.polls import PollBallot
+from models.volunteers import Thanks
+from tests.cogs.privacy.helpers import PrivacyServer, exported_file, tables_holding
+from tests.helpers import shown
+
+
+async def busy_newcomer(server: PrivacyServer):
+    """Ewa joins after quickstart and then takes part in everything."""
+    env, other = server.env, server.other_party
+    ewa = server.guild.add_member(env.create_user("ewa"))
+    await env.settle()
+    moment = now()
+    role = (await volunteers.roles(server.guild_id))[0]
+    granted = await volunteers.take_or_wait(role, ewa.id, moment)
+    await volunteers.end_seat(granted.seat, role, moment, "stepped_down")
+    await volunteers.thank(server.guild_id, other.id, ewa.id, "Thanks for the shed!", moment)
+    await volunteers.thank(server.guild_id, ewa.id, other.id, "You saved the harvest.", moment)
+    proposal = initiatives.Proposal("Seed library", "seed-library", "Share seeds", "Jars", "Ask around")
+    initiative = await initiatives.create_proposal(server.guild_id, other.id, proposal, server.general.id, moment)
+    await initiatives.support(initiative.pk, ewa.id, moment)
+    request = polls.PollRequest(server.guild_id, server.general.id, server.admin.id, "Buy a mower?", "yes; no")
+    poll = await polls.create_poll(request, [ewa.id, other.id, server.admin.id], moment)
+    await polls.cast_vote(poll.pk, ewa.id, [0], moment)
+    await polls.cast_vote(poll.pk, other.id, [1], moment)
+    await server.closed_ticket(ewa)
+    purchase = await server.purchase("Apples", {ewa.id: "2", other.id: "3"})
+    await server.pay(purchase, ewa.id)
+    return ewa, poll, purchase
+
+
+async def test_export_holds_every_features_data(simcord_env):
+    server = await PrivacyServer(simcord_env).start()
+    ewa, poll, _ = await busy_newcomer(server)
+    await ModCase.create(
+        guild_id=server.guild_id,
+        number=1,
+        action=CaseAction.WARN,
+        target_id=ewa.id,
+        moderator_id=server.admin.id,
+        reason="Spoilers in #general.",
+        created_at=now(),
+    )
+
+    await ewa.slash(server.general, "privacy export")
+
+    text, data = await exported_file(ewa)
+    features = data["features"]
+    assert set(features) == {"core", "onboarding", "volunteers", "initiatives", "polls", "mediation", "purchases"}
+    assert features["onboarding"]["onboarding_journey"][0]["user_id"] == ewa.id
+    assert {row["message"] for row in features["volunteers"]["volunteer_thanks"]} == {
+        "Thanks for the shed!",
+        "You saved the harvest.",
+    }
+    assert features["volunteers"]["volunteer_term"][0]["reason"] == "stepped_down"
+    assert features["initiatives"]["initiative_member"][0]["initiative"]["title"] == "Seed library"
+    assert features["polls"]["poll_ballot"] == [
+        {**features["polls"]["poll_ballot"][0], "poll_id": poll.pk, "voter_id": ewa.id, "choices": [0]}
+    ]
+    assert "Moderation" not in text and "moderation_case" in data["not_exported"]
+
+    await server.admin.slash(server.general, "setup option", key="privacy_export_moderation", value="on")
+    await ewa.slash(server.general, "privacy export")
+    _, shared = await exported_file(ewa)
+    assert shared["features"]["moderation"]["moderation_case"][0]["reason"] == "Spoilers in #general."
+
+
+async def test_forget_leaves_no_trace_and_totals_and_tallies_stay(simcord_env):
+    server = await PrivacyServer(simcord_env).start()
+    ewa, poll, purchase = await busy_newcomer(server)
+    ledger = await purchases.ledger(server.guild_id, purchase.pk)
+    tally = sorted(await PollBallot.filter(poll_id=poll.pk).values_list("choices", flat=True))
+    supporters = await InitiativeMember.all().count()
+
+    preview = await ewa.slash(server.general, "privacy forget")
+    done = await ewa.click(preview.response, label="Forget me")
+
+    assert "Done." in shown(done) and "Not erased yet" not in shown(done)
+    assert await tables_holding(ewa.id) == {}
+    after = await purchases.ledger(server.guild_id, purchase.pk)
+    assert (after.billed, after.paid) == (ledger.billed, ledger.paid)
+    assert sorted(await PollBallot.filter(poll_id=poll.pk).values_list("choices", flat=True)) == tally
+    assert await InitiativeMember.all().count() == supporters
+    # Thanks she gave stay for the person thanked; thanks she received went with her.
+    assert [thanks.message for thanks in await Thanks.all()] == ["You saved the harvest."]
+
+
+async def test_moderation_records_and_a_volunteer_seat_stay_and_are_explained(simcord_env):
+    server = await PrivacyServer(simcord_env).start()
+    member = server.requester
+    role = (await volunteers.roles(server.guild_id))[0]
+    await volunteers.take_or_wait(role, member.id, now())
+    await ModCase.create(
+        guild_id=server.guild_id,
+        number=1,
+        action=CaseAction.BAN,
+        target_id=member.id,
+        moderator_id=server.admin.id,
+        reason="Harassment.",
+        created_at=now(),
+    )
+
+    preview = await member.slash(server.general, "privacy forget")
+    done = await member.click(preview.response, label="Forget me")
+
+    assert "Moderation records about you are kept" in shown(done)
+    assert "volunteer role: step down first" in shown(done)
+    assert set(await tables_holding(member.id)) == {"moderation_case", "volunteer_seat"}
