@@ -7,6 +7,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from tortoise.fields import BigIntField
 from tortoise.models import Model
 
 
@@ -29,5 +30,16 @@ def columns(model: type[Model]) -> list[str]:
     return list(model._meta.fields_db_projection)
 
 
+def _is_snowflake(model: type[Model], name: str) -> bool:
+    field = model._meta.fields_map.get(name)
+    return isinstance(field, BigIntField) and (name.endswith("_id") or name.endswith("_by"))
+
+
 def row_values(row: Model, names: list[str] | tuple[str, ...]) -> dict[str, Any]:
-    return {name: plain(getattr(row, name, None)) for name in names}
+    """Column values as JSON; Discord ids as strings, as Discord writes them (they exceed
+    the integers JavaScript and spreadsheets read exactly)."""
+    values = {}
+    for name in names:
+        value = getattr(row, name, None)
+        values[name] = str(value) if value is not None and _is_snowflake(type(row), name) else plain(value)
+    return values

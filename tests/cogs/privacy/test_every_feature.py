@@ -55,7 +55,7 @@ async def test_export_holds_every_features_data(simcord_env):
     text, data = await exported_file(ewa)
     features = data["features"]
     assert set(features) == {"core", "onboarding", "volunteers", "initiatives", "polls", "mediation", "purchases"}
-    assert features["onboarding"]["onboarding_journey"][0]["user_id"] == ewa.id
+    assert features["onboarding"]["onboarding_journey"][0]["user_id"] == str(ewa.id)
     assert {row["message"] for row in features["volunteers"]["volunteer_thanks"]} == {
         "Thanks for the shed!",
         "You saved the harvest.",
@@ -63,7 +63,7 @@ async def test_export_holds_every_features_data(simcord_env):
     assert features["volunteers"]["volunteer_term"][0]["reason"] == "stepped_down"
     assert features["initiatives"]["initiative_member"][0]["initiative"]["title"] == "Seed library"
     assert features["polls"]["poll_ballot"] == [
-        {**features["polls"]["poll_ballot"][0], "poll_id": poll.pk, "voter_id": ewa.id, "choices": [0]}
+        {**features["polls"]["poll_ballot"][0], "poll_id": poll.pk, "voter_id": str(ewa.id), "choices": [0]}
     ]
     assert "Moderation" not in text and "moderation_case" in data["not_exported"]
 

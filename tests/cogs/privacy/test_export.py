@@ -25,14 +25,14 @@ async def test_export_sends_each_features_data_by_dm(simcord_env):
     assert exported_ticket["what_happened"] == "We argue about the garden shifts."
     assert f"({member.id})" in exported_ticket["transcript"]
     [bill] = features["purchases"]["purchase_bill"]
-    assert bill["user_id"] == member.id and bill["paid_at"] is not None
+    assert bill["user_id"] == str(member.id) and bill["paid_at"] is not None
     assert bill["purchase"]["title"] == "Apples"
     [line] = features["purchases"]["purchase_order_line"]
     assert line["quantity"] == "2.000" and line["item"]["name"] == "Apples"
     # Nothing of the other member's, and mediators' private notes never.
     assert "mediation_note" not in features.get("mediation", {})
     assert "mediation_note" in data["not_exported"]
-    assert all(row["user_id"] == member.id for row in features["purchases"]["purchase_order_line"])
+    assert all(row["user_id"] == str(member.id) for row in features["purchases"]["purchase_order_line"])
 
 
 async def test_a_party_sees_the_ticket_they_were_part_of_but_a_mediator_only_its_dates(simcord_env):
@@ -61,7 +61,7 @@ async def test_someone_who_used_nothing_gets_only_their_language(simcord_env):
         "core": {
             "member_locale": [
                 {
-                    "user_id": server.outsider.id,
+                    "user_id": str(server.outsider.id),
                     "locale": "en",
                     "updated_at": data["features"]["core"]["member_locale"][0]["updated_at"],
                 }
