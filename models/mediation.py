@@ -57,7 +57,8 @@ class Ticket(Model):
     personal_data = PersonalData(
         user_fields=("requester_id", "mediator_id"),
         texts={"requester_id": ("what_happened", "parties_text", "hoped_outcome")},
-        quoting_texts=("transcript",),
+        # Any ticket's texts may mention the person (<@id>) or quote them in the transcript.
+        quoting_texts=("transcript", "what_happened", "parties_text", "hoped_outcome", "outcome"),
         keep=(Keep("open_mediation", {"status__in": ("open", "claimed")}),),
         export_only={"mediator_id": ("id", "status", "created_at", "claimed_at", "closed_at")},
     )
