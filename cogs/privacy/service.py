@@ -80,6 +80,8 @@ async def export(guild_id: int, user_id: int, now: datetime) -> Export:
             result.left_out.append(entry.table)
             continue
         personal = entry.personal
+        if not personal.user_fields:
+            continue  # declared only for the ids its texts may quote
         match = Q(*(Q(**{name: user_id}) for name in personal.user_fields), join_type="OR")
         query = (await in_server(entry, guild_id)).filter(match)
         if personal.export_with:
