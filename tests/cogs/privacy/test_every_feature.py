@@ -5,7 +5,7 @@ from cogs.polls import service as polls
 from cogs.purchases import service as purchases
 from cogs.volunteers import service as volunteers
 from gromada.scheduler import now
-from models.initiatives import InitiativeMember
+from models.initiatives import Initiative, InitiativeMember
 from models.moderation import CaseAction, ModCase
 from models.polls import PollBallot
 from models.volunteers import Thanks
@@ -24,7 +24,9 @@ async def busy_newcomer(server: PrivacyServer):
     await volunteers.end_seat(granted.seat, role, moment, "stepped_down")
     await volunteers.thank(server.guild_id, other.id, ewa.id, "Thanks for the shed!", moment)
     await volunteers.thank(server.guild_id, ewa.id, other.id, "You saved the harvest.", moment)
-    proposal = initiatives.Proposal("Seed library", "seed-library", "Share seeds", "Jars", "Ask around")
+    proposal = initiatives.Proposal(
+        "Seed library", "seed-library", "Share seeds", f"Jars (<@{ewa.id}> has some)", "Ask"
+    )
     initiative = await initiatives.create_proposal(server.guild_id, other.id, proposal, server.general.id, moment)
     await initiatives.support(initiative.pk, ewa.id, moment)
     request = polls.PollRequest(server.guild_id, server.general.id, server.admin.id, "Buy a mower?", "yes; no")
@@ -89,6 +91,7 @@ async def test_forget_leaves_no_trace_and_totals_and_tallies_stay(simcord_env):
     assert (after.billed, after.paid) == (ledger.billed, ledger.paid)
     assert sorted(await PollBallot.filter(poll_id=poll.pk).values_list("choices", flat=True)) == tally
     assert await InitiativeMember.all().count() == supporters
+    assert (await Initiative.get()).needs.startswith("Jars (former member #")
     # Thanks she gave stay for the person thanked; thanks she received went with her.
     assert [thanks.message for thanks in await Thanks.all()] == ["You saved the harvest."]
 
