@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import discord
 from discord import app_commands
 
@@ -23,7 +25,7 @@ async def as_check(check) -> bool:
     """Run a check that raises GromadaError, the way app-command checks must fail."""
     try:
         result = check()
-        if hasattr(result, "__await__"):
+        if inspect.isawaitable(result):
             await result
     except GromadaError as error:
         raise Refused(error) from error

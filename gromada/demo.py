@@ -14,7 +14,7 @@ import importlib
 import pkgutil
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +36,8 @@ class Demo:
     admin: Any
     buddy: Any
     members: list[Any]
-    lines: list[str] = field(default_factory=list)
 
     def say(self, text: str) -> None:
-        self.lines.append(text)
         print(text, flush=True)
 
     def step(self, title: str) -> None:
