@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.privacy import service
+from cogs.privacy import purge, service
 from cogs.privacy.texts import export_summary, forget_preview
 from cogs.privacy.views import confirmation
 from gromada.checks import require_guild
@@ -75,7 +75,7 @@ class PrivacyCog(commands.Cog):
 
     async def _on_retention(self, timer: Timer) -> None:
         moment = now()
-        tickets = await service.purge_closed_tickets(moment)
+        tickets = await purge.purge_tickets(self.bot, moment)
         notes = await service.purge_moderation_notes(moment)
         if tickets or notes:
             log.info("retention: purged %s mediation tickets and %s moderation notes", tickets, notes)

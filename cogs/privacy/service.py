@@ -260,18 +260,27 @@ async def _scrub_quotes(
 # ---------------------------------------------------------------- retention
 
 
-async def purge_closed_tickets(now: datetime) -> int:
-    """Delete closed mediation tickets (their transcript, parties and notes) past retention."""
+async def tickets_past_retention(now: datetime) -> list[Any]:
+    """Closed mediation tickets older than their server's retention period."""
     from models.mediation import Ticket, TicketStatus
 
-    purged = 0
+    due = []
     guilds = await Ticket.filter(status=TicketStatus.CLOSED).distinct().values_list("guild_id", flat=True)
     for guild_id in set(guilds):
         keep_for = await get_option(guild_id, MEDIATION_RETENTION.key)
-        purged += await Ticket.filter(
-            guild_id=guild_id, status=TicketStatus.CLOSED, closed_at__lt=now - keep_for
-        ).delete()
-    return purged
+        due.extend(
+            await Ticket.filter(guild_id=guild_id, status=TicketStatus.CLOSED, closed_at__lt=now - keep_for).order_by(
+                "id"
+            )
+        )
+    return due
+
+
+async def purge_ticket(ticket_id: int) -> bool:
+    """Delete a closed ticket with its transcript, parties and notes (False if reopened meanwhile)."""
+    from models.mediation import Ticket, TicketStatus
+
+    return bool(await Ticket.filter(id=ticket_id, status=TicketStatus.CLOSED).delete())
 
 
 async def purge_moderation_notes(now: datetime) -> int:

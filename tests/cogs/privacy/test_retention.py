@@ -29,11 +29,39 @@ async def test_closed_tickets_are_purged_after_the_retention_period_open_ones_st
     assert await Ticket.filter(id=closed.pk).exists()
     assert await TicketNote.filter(ticket_id=closed.pk).exists()
 
+    assert any(f"mediation-{closed.pk}.txt" in names(m) for m in server.log.history())
+
     await simcord_env.advance_time(2 * DAY)
     assert not await Ticket.filter(id=closed.pk).exists()
     assert not await TicketNote.filter(ticket_id=closed.pk).exists()
     assert not await TicketParty.filter(ticket_id=closed.pk).exists()
     assert (await Ticket.get(id=still_open.pk)).status == TicketStatus.OPEN
+    # Nothing of it is left on Discord either: its space, its alert, its transcript file.
+    channel_ids = {channel.id for channel in server.guild.me.guild.channels}
+    assert closed.channel_id not in channel_ids and still_open.channel_id in channel_ids
+    log_ids = {message.id for message in server.log.history()}
+    assert closed.alert_message_id not in log_ids and still_open.alert_message_id in log_ids
+    assert not any(f"mediation-{closed.pk}.txt" in names(m) for m in server.log.history())
+
+
+def names(message) -> list[str]:
+    return [attachment.filename for attachment in message.attachments]
+
+
+async def test_a_space_that_cannot_be_deleted_keeps_its_ticket_until_the_next_sweep(simcord_env):
+    server = await PrivacyServer(simcord_env).start()
+    await set_option(server, "privacy_mediation_retention", "1d")
+    closed = await server.closed_ticket()
+    simcord_env.inject_error("DELETE", f"/channels/{closed.channel_id}", status=500)
+
+    # The daily sweep after the ticket is a day old meets the failing delete…
+    await simcord_env.advance_time(2 * DAY + 60)
+    assert await Ticket.filter(id=closed.pk).exists()
+
+    # …and the next one finishes the job.
+    await simcord_env.advance_time(DAY)
+    assert not await Ticket.filter(id=closed.pk).exists()
+    assert closed.channel_id not in {channel.id for channel in server.guild.me.guild.channels}
 
 
 async def test_retention_sweep_survives_a_restart_and_runs_once_a_day(simcord_env, settings):

@@ -1,0 +1,58 @@
+"""Retention on the Discord side: a purged mediation ticket leaves no channel or log post behind.
+
+The database row goes only after its Discord traces are gone, so a failing Discord call is
+retried at the next sweep instead of leaving an orphan channel that nothing points at.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import discord
+
+from cogs.privacy import service
+
+log = logging.getLogger(__name__)
+# The transcript file is posted to the mediators' log when the ticket closes (or soon after).
+TRANSCRIPT_WINDOW = timedelta(days=1)
+
+
+async def purge_tickets(bot: discord.Client, now) -> int:
+    purged = 0
+    for ticket in await service.tickets_past_retention(now):
+        try:
+            await _erase_traces(bot, ticket)
+        except discord.HTTPException:
+            log.warning("retention: could not remove the Discord traces of ticket %s", ticket.pk, exc_info=True)
+            continue
+        purged += await service.purge_ticket(ticket.pk)
+    return purged
+
+
+async def _erase_traces(bot: discord.Client, ticket) -> None:
+    guild = bot.get_guild(ticket.guild_id)
+    if guild is None:
+        return  # the bot was removed from the server: nothing left for it to delete
+    space = guild.get_channel(ticket.channel_id)
+    if space is not None:
+        await _quietly(space.delete(reason=f"Mediation #{ticket.pk}: retention period ended"))
+    log_channel = guild.get_channel(ticket.alert_channel_id) if ticket.alert_channel_id else None
+    if not isinstance(log_channel, discord.TextChannel):
+        return
+    if ticket.alert_message_id:
+        await _quietly(log_channel.get_partial_message(ticket.alert_message_id).delete())
+    transcript = f"mediation-{ticket.pk}.txt"
+    async for message in log_channel.history(
+        limit=None, after=ticket.closed_at - timedelta(minutes=1), before=ticket.closed_at + TRANSCRIPT_WINDOW
+    ):
+        if message.author.id == bot.user.id and any(a.filename == transcript for a in message.attachments):
+            await _quietly(message.delete())
+
+
+async def _quietly(call) -> None:
+    """Run a delete; something already gone is fine."""
+    try:
+        await call
+    except discord.NotFound:
+        pass
