@@ -14,6 +14,7 @@ from discord import app_commands
 
 from gromada.errors import DiscordRefused, GromadaError
 from gromada.i18n import N_, _
+from gromada.replies import reply
 
 log = logging.getLogger(__name__)
 
@@ -99,11 +100,6 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
 
 async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
-        else:
-            await interaction.response.send_message(
-                text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-            )
+        await reply(interaction, text)
     except discord.HTTPException:
         log.warning("could not deliver an error message to the person", exc_info=True)

@@ -15,32 +15,10 @@ import discord
 from gromada.error_handler import report_error
 from gromada.i18n import _
 from gromada.interactions import activate
+from gromada.replies import NO_MENTIONS, mention_only, reply  # noqa: F401 - features import them from here
 
-NO_MENTIONS = discord.AllowedMentions.none()
 MESSAGE_LIMIT = 2000
 EMBED_DESCRIPTION_LIMIT = 4096
-
-
-def mention_only(*users: discord.abc.Snowflake) -> discord.AllowedMentions:
-    """Allowed mentions that ping exactly these people and nobody else."""
-    return discord.AllowedMentions(everyone=False, roles=False, users=list(users), replied_user=False)
-
-
-async def reply(
-    interaction: discord.Interaction,
-    content: str | None = None,
-    *,
-    ephemeral: bool = True,
-    allowed_mentions: discord.AllowedMentions = NO_MENTIONS,
-    **kwargs: Any,
-) -> None:
-    """Answer an interaction whether or not it was deferred."""
-    if interaction.response.is_done():
-        await interaction.followup.send(content, ephemeral=ephemeral, allowed_mentions=allowed_mentions, **kwargs)
-    else:
-        await interaction.response.send_message(
-            content, ephemeral=ephemeral, allowed_mentions=allowed_mentions, **kwargs
-        )
 
 
 def truncate(text: str, limit: int) -> str:
