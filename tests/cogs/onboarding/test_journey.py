@@ -43,7 +43,11 @@ async def test_full_journey_from_join_to_member(simcord_env, community):
 
     result = await buddy.click(ping, label="Welcome complete")
 
-    assert "Welcome complete!" in shown(result) or "Welcome complete!" in thread.history()[-1].content
+    # The buddy is thanked in the thread, without being pinged again.
+    thanks = f"Welcome complete! <@{newcomer.id}> is now a member. Thank you, <@{buddy.id}>, for welcoming them."
+    assert shown(result) == thanks
+    assert thread.history()[-1].content == thanks
+    assert simcord_env.backend.get_message(thread.id, thread.history()[-1].id).ping_user_ids == []
     member = community.discord_member(newcomer)
     role_names = {role.name for role in member.roles}
     assert "Member" in role_names and "Newcomer" not in role_names
