@@ -126,6 +126,11 @@ class MediationCog(commands.Cog):
             ticket, member.id, mediator.id, discord.utils.utcnow(), is_bot=member.bot
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            hidden = await space.hide_until_accepted(self.bot, ticket, member)
+        except Exception:
+            await service.withdraw_invitation(party.pk, previous)
+            raise
         sent = await space.direct_message(
             self.bot,
             member.id,
@@ -142,6 +147,8 @@ class MediationCog(commands.Cog):
         )
         if not sent:
             await service.withdraw_invitation(party.pk, previous)
+            if hidden:
+                await space.show_again(self.bot, ticket, member)
             raise DiscordRefused(
                 N_("I could not send {member} a direct message, so they were not invited. Ask them to open their DMs."),
                 member=member.mention,

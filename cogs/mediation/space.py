@@ -287,6 +287,38 @@ async def set_access(
         raise DiscordRefused() from None
 
 
+async def hide_until_accepted(bot: discord.Client, ticket: Ticket, member: discord.Member) -> bool:
+    """Keep a mediator invited as a party out of the space until they accept.
+
+    The Mediator role lets every mediator read every space, so without a member overwrite
+    an invited mediator would read it before consenting, and after declining. Returns
+    whether an overwrite was added (to remove again if the invitation is withdrawn).
+    """
+    channel = bot.get_channel(ticket.channel_id)
+    if channel is None:
+        raise NotConfigured(N_("The mediation space or the member is no longer on the server."))
+    where = await places(channel.guild)
+    if where.mediator_role not in member.roles or channel.overwrites_for(member).view_channel is False:
+        return False
+    try:
+        await channel.set_permissions(member, overwrite=HIDDEN, reason=REASON)
+    except discord.HTTPException as error:
+        log.warning("could not hide %s from %s: %s", channel.id, member.id, error)
+        raise DiscordRefused() from None
+    return True
+
+
+async def show_again(bot: discord.Client, ticket: Ticket, member: discord.Member) -> None:
+    """Undo hide_until_accepted for a withdrawn invitation (best effort)."""
+    channel = bot.get_channel(ticket.channel_id)
+    if channel is None:
+        return
+    try:
+        await channel.set_permissions(member, overwrite=None, reason=REASON)
+    except discord.HTTPException:
+        log.warning("could not restore %s's access to %s", member.id, channel.id, exc_info=True)
+
+
 async def lock_space(bot: discord.Client, ticket: Ticket, people: list[int]) -> bool:
     """After the close everyone may read the space but nobody writes in it."""
     channel = bot.get_channel(ticket.channel_id)

@@ -96,6 +96,12 @@ async def test_notes_stay_in_the_database_and_only_mediators_read_them(simcord_e
     refused = await server.requester.slash(space, "ticket notes")
     assert "Only mediators" in refusal(simcord_env, refused)
     assert "go slowly" not in shown(refused)
+    # Nor do they reach the parties through the close: not in the transcript, not in the DM.
+    form = await mira.slash(space, "ticket close")
+    await mira.submit_modal(form, {"outcome": "A rota for the shed."})
+    closed = await Ticket.get()
+    assert "A rota for the shed." in closed.outcome and "exhausted" not in closed.transcript
+    assert server.dms(server.requester) and all("exhausted" not in m.content for m in server.dms(server.requester))
 
 
 async def test_accepting_when_discord_refuses_access_keeps_the_invitation_open(simcord_env):
@@ -113,3 +119,35 @@ async def test_accepting_when_discord_refuses_access_keeps_the_invitation_open(s
     retried = await server.other_party.user.click(invitation, label="Accept")
     assert "You can now see the mediation space" in shown(retried)
     assert server.can_read(server.other_party, ticket)
+
+
+async def test_a_mediator_invited_as_a_party_sees_the_space_only_after_accepting(simcord_env):
+    server = await MediationServer(simcord_env).start(mediators=("mira", "marek", "maja"))
+    ticket = await claimed(server)
+    space = server.space(ticket)
+    mira, marek, maja = server.mediators
+    assert server.can_read(marek, ticket) and server.can_read(maja, ticket)  # the Mediator role
+
+    await mira.slash(space, "ticket add", member=marek)
+    await mira.slash(space, "ticket add", member=maja)
+
+    # Invited, so a party: nothing is read before consenting.
+    assert not server.can_read(marek, ticket) and not server.can_read(maja, ticket)
+    await marek.user.click(server.dms(marek)[-1], label="Accept")
+    await maja.user.click(server.dms(maja)[-1], label="Decline")
+    assert server.can_read(marek, ticket)
+    assert not server.can_read(maja, ticket)
+    assert server.can_read(mira, ticket)
+
+
+async def test_a_mediator_whose_invitation_fails_keeps_seeing_the_space(simcord_env):
+    server = await MediationServer(simcord_env).start()
+    ticket = await claimed(server)
+    mira, marek = server.mediators
+    simcord_env.inject_error("POST", "/channels/*/messages", status=403, code=50007, message="Cannot send messages")
+
+    result = await mira.slash(server.space(ticket), "ticket add", member=marek)
+
+    assert "could not send" in refusal(simcord_env, result)
+    assert await TicketParty.filter(user_id=marek.id).count() == 0
+    assert server.can_read(marek, ticket)
