@@ -211,6 +211,35 @@ async def release(bot, guild: discord.Guild, role: VolunteerRole, user_id: int, 
     return True
 
 
+async def delete_role(bot, guild: discord.Guild, role: VolunteerRole) -> None:
+    """Delete a catalogue role: each holder loses the Discord role and then the seat, one by one.
+
+    A refusal halfway leaves those already done without role and seat and the others with
+    both, and the role still in the catalogue, so deleting it again finishes the job.
+    """
+    seats = await service.active_seats(role)
+    if seats and guild.get_role(role.discord_role_id) is not None:
+        discord_role_of(guild, role)  # a role above mine: refuse before anyone loses it
+    for seat in seats:
+        with removing(guild.id, seat.user_id, role):
+            try:
+                await revoke(guild, role, seat.user_id)
+            except DiscordRefused:
+                mark_dirty(bot, guild.id)
+                raise DiscordRefused(
+                    N_(
+                        "Discord did not let me take the role {role} from every holder, so it is not deleted yet. "
+                        "Please try again."
+                    ),
+                    role=role.name,
+                ) from None
+            await service.end_seat(seat, role, now(), "deleted")
+        await cancel_seat_timers(bot, seat.pk)
+    for seat in await service.delete_role(role, now()):  # open offers; any seat taken meanwhile
+        await cancel_seat_timers(bot, seat.pk)
+    mark_dirty(bot, guild.id)
+
+
 async def offer_free_seats(bot, guild: discord.Guild, role: VolunteerRole) -> None:
     """Offer every free seat to the waitlist, in order; closed DMs pass the offer on."""
     from cogs.volunteers.views import offer_view  # views import this module

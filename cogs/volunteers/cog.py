@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-from contextlib import ExitStack
 from typing import Literal
 
 import discord
@@ -157,14 +156,7 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
     async def role_delete(self, interaction: discord.Interaction, role: str) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         found = await service.find_role(interaction.guild_id, role)
-        with ExitStack() as own_removals:
-            for seat in await service.active_seats(found):
-                own_removals.enter_context(actions.removing(interaction.guild_id, seat.user_id, found))
-                await actions.revoke(interaction.guild, found, seat.user_id)
-            seats = await service.delete_role(found, now())
-        for seat in seats:
-            await actions.cancel_seat_timers(self.bot, seat.pk)
-        self.panels.mark_dirty(interaction.guild_id)
+        await actions.delete_role(self.bot, interaction.guild, found)
         await reply(
             interaction, _("Volunteer role **{role}** deleted. Its Discord role stays on the server.", role=found.name)
         )

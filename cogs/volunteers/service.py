@@ -230,7 +230,7 @@ async def _take_seat(
 
 
 async def active_seats(role: VolunteerRole) -> list[VolunteerSeat]:
-    return await VolunteerSeat.filter(role_id=role.pk, status=SeatStatus.ACTIVE)
+    return await VolunteerSeat.filter(role_id=role.pk, status=SeatStatus.ACTIVE).order_by("slot")
 
 
 async def adopt(role: VolunteerRole, user_id: int, now: datetime) -> VolunteerSeat | None:

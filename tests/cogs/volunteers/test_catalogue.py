@@ -59,6 +59,32 @@ async def test_delete_takes_the_role_back_and_keeps_the_history(simcord_env):
     assert (await VolunteerTerm.get(user_id=server.member.id)).reason == "deleted"
 
 
+async def test_delete_refused_halfway_leaves_seats_and_roles_in_step(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Glazier", 2)
+    second = member(server, "iga")
+    await simcord_env.settle()
+    await server.member.slash(server.general, "volunteer claim", role="Glazier")
+    await second.slash(server.general, "volunteer claim", role="Glazier")
+    # Discord takes the role from the first holder, then refuses for the second.
+    simcord_env.inject_error("DELETE", f"/guilds/*/members/{second.id}/roles/*", status=500)
+
+    refused = await server.admin.slash(server.general, "volunteer role delete", role="Glazier")
+
+    assert "not deleted yet" in refusal(simcord_env, refused)
+    assert await VolunteerRole.exists(name="Glazier")
+    # Whoever lost the Discord role lost the seat too; whoever kept one kept the other.
+    assert holders(server, "Glazier") == {second.id}
+    assert [seat.user_id for seat in await VolunteerSeat.all()] == [second.id]
+    assert (await VolunteerTerm.get(user_id=server.member.id)).reason == "deleted"
+
+    retried = await server.admin.slash(server.general, "volunteer role delete", role="Glazier")
+
+    assert "deleted" in shown(retried)
+    assert not await VolunteerRole.exists(name="Glazier")
+    assert not await VolunteerSeat.exists() and holders(server, "Glazier") == set()
+
+
 async def test_import_updates_the_catalogue(simcord_env):
     server = await ready_server(simcord_env)
     importer = simcord_env.bot.content_importers["volunteer_roles"]
