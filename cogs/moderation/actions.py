@@ -281,6 +281,8 @@ async def ban(
 
 
 async def unban(bot, moderator: discord.Member, user: discord.User, reason: str) -> Outcome:
+    # No DM: an unbanned user usually shares no server with the bot any more, so it would
+    # not arrive (and a note, below, is for staff only).
     guild = moderator.guild
     try:
         await guild.unban(user, reason=audit_reason(moderator, reason))

@@ -33,10 +33,6 @@ ACTION_PERMISSION: dict[CaseAction, str] = {
 # Actions the bot performs on Discord, and so needs the permission for itself.
 DISCORD_ACTIONS = frozenset({CaseAction.TIMEOUT, CaseAction.KICK, CaseAction.BAN, CaseAction.UNBAN})
 
-# Actions the member hears about by DM (a note is for staff only; an unbanned user
-# usually shares no server with the bot any more, so a DM would not arrive).
-TOLD_BY_DM = frozenset({CaseAction.WARN, CaseAction.TIMEOUT, CaseAction.KICK, CaseAction.BAN})
-
 ACTION_LABELS: dict[CaseAction, str] = {
     CaseAction.WARN: N_("Warning"),
     CaseAction.TIMEOUT: N_("Timeout"),

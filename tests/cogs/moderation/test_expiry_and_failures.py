@@ -179,3 +179,17 @@ async def test_a_refused_kick_or_timeout_leaves_no_case(server, simcord_env):
     assert not server.guild.me.guild.get_member(server.member.id).is_timed_out()
     assert await cases(server.guild.id) == []
     assert server.dms(server.member) == []
+
+
+async def test_a_refused_unban_leaves_the_ban_in_force_and_records_nothing(server, simcord_env):
+    await server.moderator.slash(server.general, "mod ban", member=server.member, reason="x", duration="1d")
+    simcord_env.inject_error("DELETE", f"/guilds/{server.guild.id}/bans/*", status=500)
+
+    result = await server.moderator.slash(server.general, "mod unban", user=server.member.user, reason="Forgiven")
+
+    assert "Nothing was recorded" in refusal(simcord_env, result)
+    assert server.guild.get_ban(server.member) is not None
+    [ban] = await cases(server.guild.id)
+    assert (ban.action, ban.status) == (CaseAction.BAN, CaseStatus.ACTIVE)
+    assert await Timer.filter(kind="moderation.unban", status=TimerStatus.PENDING).count() == 1
+    assert [embed.title for embed in server.log_embeds()] == ["Case #1 · Ban"]
