@@ -25,6 +25,10 @@ PERSON_FIELD = re.compile(
 )
 
 
+# BigIntFields that name a Discord object or a row, never a person.
+OBJECT_FIELD = re.compile(r"^(?:.*_)?(?:guild|channel|message|role|thread|category)_id$|^(?:discord_id|ref_id)$")
+
+
 @dataclass(frozen=True)
 class Declared:
     model: type[Model]
@@ -48,9 +52,22 @@ def person_fields(model: type[Model]) -> list[str]:
     """The fields of a model that hold a person's id, judged by name and type."""
     return [
         name
-        for name, field in model._meta.fields_map.items()
-        if isinstance(field, BigIntField) and PERSON_FIELD.match(name)
+        for name, kind in model._meta.fields_map.items()
+        if isinstance(kind, BigIntField) and PERSON_FIELD.match(name)
     ]
+
+
+def unclassified() -> dict[str, list[str]]:
+    """BigInt id fields that are neither a person's nor a Discord object's, by their name:
+    a new kind of id must be named so that it is clear (and the person ones declared)."""
+    found: dict[str, list[str]] = {}
+    for model in all_models():
+        for name, kind in model._meta.fields_map.items():
+            if not isinstance(kind, BigIntField) or not name.endswith("_id"):
+                continue
+            if not PERSON_FIELD.match(name) and not OBJECT_FIELD.match(name):
+                found.setdefault(model._meta.db_table, []).append(name)
+    return found
 
 
 def declared(apps: set[str] | None = None) -> Iterator[Declared]:

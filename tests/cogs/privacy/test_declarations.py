@@ -1,6 +1,6 @@
 """Every model says what in it is personal data, and the declarations name real things."""
 
-from cogs.privacy.declarations import PERSON_FIELD, all_models, declared, undeclared
+from cogs.privacy.declarations import OBJECT_FIELD, PERSON_FIELD, all_models, declared, unclassified, undeclared
 from cogs.privacy.reasons import FEATURES, REASONS
 from gromada.db import model_modules
 
@@ -9,6 +9,11 @@ async def test_every_person_field_of_every_model_is_declared(simcord_env):
     # A model with a user id field and no `personal_data` covering it would escape
     # /privacy export and forget: declare it (see models/privacy.py).
     assert undeclared() == {}
+
+
+async def test_every_id_field_is_clearly_a_person_or_a_discord_object(simcord_env):
+    # "owner_ref_id" could be anyone's: name it after what it holds (…user_id, …channel_id).
+    assert unclassified() == {}
 
 
 async def test_declarations_name_existing_fields_and_known_reasons(simcord_env):
@@ -44,3 +49,5 @@ def test_person_field_names():
         assert PERSON_FIELD.match(name), name
     for name in ("guild_id", "channel_id", "message_id", "discord_role_id", "ref_id", "poll_id"):
         assert not PERSON_FIELD.match(name), name
+    for name in ("alert_channel_id", "step_message_id", "eligible_role_id", "thread_id", "discord_id"):
+        assert OBJECT_FIELD.match(name) and not PERSON_FIELD.match(name), name
