@@ -59,7 +59,7 @@ EXPORT_MODERATION = declare_bool(
 class Export:
     data: dict[str, Any]
     counts: Counter[str] = field(default_factory=Counter)  # records per feature (app)
-    left_out: list[str] = field(default_factory=list)  # tables never exported, or not on this server
+    left_out: list[str] = field(default_factory=list)  # tables never exported, or not shared by this server
 
 
 async def _exported(entry: Declared, guild_id: int) -> bool:
