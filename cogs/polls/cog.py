@@ -42,10 +42,18 @@ class PollsCog(commands.Cog):
         self._closing: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         bot.add_timer_handler(CLOSE_TIMER, self._on_deadline)
 
+    async def cog_load(self) -> None:
+        # A poll whose close timer was lost (a stop between posting the poll and arming its
+        # timer, or a results post that failed through every retry) is armed again, so every
+        # poll closes and announces its results; one past its deadline closes right away.
+        for poll in await service.polls_to_finish():
+            if await self.bot.timers.pending(CLOSE_TIMER, poll.pk) is None:
+                await self.bot.timers.schedule(CLOSE_TIMER, poll.closes_at, ref_id=poll.pk, guild_id=poll.guild_id)
+
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        # Votes of the last seconds before a stop may not be shown yet: refresh open polls once.
-        # (Not in cog_load: loading the cog must not need the database, e.g. for `gromada i18n`.)
+        # Votes of the last seconds before a stop may not be shown yet: refresh open polls once
+        # (here rather than in cog_load: editing messages needs the connection to Discord).
         for poll in await Poll.filter(status=PollStatus.OPEN, message_id__isnull=False):
             self.refresher.poke(poll)
 
@@ -156,7 +164,7 @@ class PollsCog(commands.Cog):
     async def close(self, interaction: discord.Interaction, poll_id: PollId) -> None:
         poll = await service.get_poll(poll_id, interaction.guild_id)
         service.require_manager(poll, interaction.user.id, await is_moderator(interaction.user))
-        if poll.status == PollStatus.CLOSED and poll.results_message_id is not None:
+        if service.announced(poll):
             raise Conflict(N_("Poll #{id} is already closed."), id=poll_id)
         await interaction.response.defer(ephemeral=True, thinking=True)
         await self.bot.timers.cancel(CLOSE_TIMER, poll_id)
@@ -172,7 +180,7 @@ class PollsCog(commands.Cog):
 
     async def _on_deadline(self, timer: Timer) -> None:
         poll = await Poll.get_or_none(id=timer.ref_id)
-        if poll is None or (poll.status == PollStatus.CLOSED and poll.results_message_id is not None):
+        if poll is None or service.announced(poll):
             return  # deleted, or closed and announced already
         await self.finish(poll.pk)
 
@@ -246,8 +254,7 @@ class PollsCog(commands.Cog):
     @app_commands.describe(poll_id="The poll's number")
     async def results(self, interaction: discord.Interaction, poll_id: PollId) -> None:
         poll = await service.get_poll(poll_id, interaction.guild_id)
-        if poll.status == PollStatus.OPEN and poll.hide_results:
-            raise Conflict(N_("The results of poll #{id} are hidden until it closes."), id=poll_id)
+        service.require_visible_results(poll)
         result = await service.result_of(poll)
         embed, chart = self._results_embed(poll, result)
         if poll.status == PollStatus.OPEN:

@@ -489,9 +489,21 @@ async def decisions(guild_id: int, search: str | None = None) -> list[Decision]:
     return await query.order_by("-decided_at", "-id").limit(500)
 
 
-async def polls_to_close(now: datetime) -> list[Poll]:
-    """Open polls past their deadline (normally the scheduler handles them; used at start)."""
-    return await Poll.filter(status=PollStatus.OPEN, closes_at__lte=now)
+async def polls_to_finish() -> list[Poll]:
+    """Polls still waiting for their close or for their results to be posted (checked at start)."""
+    return await Poll.filter(
+        Q(status=PollStatus.OPEN) | Q(status=PollStatus.CLOSED, results_message_id__isnull=True)
+    ).exclude(message_id__isnull=True)
+
+
+def announced(poll: Poll) -> bool:
+    """Closed and its results posted (or the channel was gone): nothing left to do."""
+    return poll.status == PollStatus.CLOSED and poll.results_message_id is not None
+
+
+def require_visible_results(poll: Poll) -> None:
+    if poll.status == PollStatus.OPEN and poll.hide_results:
+        raise Conflict(N_("The results of poll #{id} are hidden until it closes."), id=poll.pk)
 
 
 async def decisions_for_poll(poll_id: int) -> Decision:

@@ -123,6 +123,42 @@ async def test_vote_between_deadline_and_timer_is_refused(simcord_env, settings)
     assert "This poll is closed" in refusal(simcord_env, result)
 
 
+async def test_a_poll_whose_close_timer_was_lost_still_closes_after_a_restart(simcord_env, settings):
+    server = await ready_server(simcord_env)
+    poll, message = await open_poll(server, duration="1h")
+    await server.member.click(message, label="Park")
+    # The bot stopped between posting the poll and arming its deadline.
+    await Timer.filter(ref_id=poll.pk, kind="polls.close").delete()
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(3601)
+
+    closed = await Poll.get(id=poll.pk)
+    assert closed.status == PollStatus.CLOSED
+    assert "Decision: **Park**" in results_message(server, closed).embeds[0].description
+
+
+async def test_results_that_failed_every_retry_are_posted_after_a_restart(simcord_env, settings):
+    server = await ready_server(simcord_env)
+    poll, message = await open_poll(server, duration="1h")
+    await server.member.click(message, label="Park")
+    await simcord_env.advance_time(3601)
+    # Closed and logged, but the announcement gave up (its timer failed for good).
+    await Poll.filter(id=poll.pk).update(results_message_id=None)
+    await Timer.filter(ref_id=poll.pk, kind="polls.close").update(status=TimerStatus.FAILED)
+    for old in [m for m in server.general.history() if m.embeds and m.embeds[0].title.startswith("Results")]:
+        await simcord_env.bot.get_channel(server.general.id).get_partial_message(old.id).delete()
+    await simcord_env.settle()
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(1)
+
+    closed = await Poll.get(id=poll.pk)
+    assert closed.results_message_id is not None
+    assert "Decision: **Park**" in results_message(server, closed).embeds[0].description
+    assert await Decision.filter(poll_id=poll.pk).count() == 1
+
+
 async def test_member_outside_the_electorate_is_refused(simcord_env):
     server = await ready_server(simcord_env)
     guild = server.guild
