@@ -143,3 +143,27 @@ async def test_a_failed_edit_after_the_erasure_loses_nothing_and_a_second_click_
     again = await member.click(preview.response, label="Forget me")
 
     assert "Not erased yet, and why" in shown(again) and "2 records: You have a bill" in shown(again)
+
+
+async def test_export_and_forget_stay_within_the_server(simcord_env):
+    server = await PrivacyServer(simcord_env).start()
+    member = server.requester
+    elsewhere = simcord_env.create_guild("Other coop")
+    elsewhere.add_member(member.user)
+    await simcord_env.settle()
+    here = await server.purchase("Apples", {member.id: "2"})
+    await server.pay(here, member.id)
+    server.guild, home = elsewhere, server.guild  # the same helpers, on the other server
+    there = await server.purchase("Pears", {member.id: "1"})
+    await server.pay(there, member.id)
+    server.guild = home
+
+    await member.slash(server.general, "privacy export")
+    _, data = await exported_file(member)
+    assert [bill["purchase"]["title"] for bill in data["features"]["purchases"]["purchase_bill"]] == ["Apples"]
+    preview = await member.slash(server.general, "privacy forget")
+    await member.click(preview.response, label="Forget me")
+
+    assert (await Bill.get(purchase_id=here.pk)).user_id < 0
+    assert (await Bill.get(purchase_id=there.pk)).user_id == member.id
+    assert await OrderLine.filter(purchase_id=there.pk, user_id=member.id).exists()
