@@ -75,11 +75,12 @@ class PrivacyCog(commands.Cog):
 
     async def _on_retention(self, timer: Timer) -> None:
         moment = now()
+        # Tomorrow's sweep first: a sweep that fails for good must not end the sweeping.
+        await self.bot.timers.schedule(service.RETENTION_KIND, moment + service.SWEEP_EVERY, ref_id=0)
         tickets = await purge.purge_tickets(self.bot, moment)
         notes = await service.purge_moderation_notes(moment)
         if tickets or notes:
             log.info("retention: purged %s mediation tickets and %s moderation notes", tickets, notes)
-        await self.bot.timers.schedule(service.RETENTION_KIND, moment + service.SWEEP_EVERY, ref_id=0)
 
     # ------------------------------------------------------------ people who leave
 
