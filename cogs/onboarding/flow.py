@@ -456,20 +456,29 @@ class Flow:
         if await service.release_slot(journey.pk) is None:
             return  # freed meanwhile (sign-off, leave)
         journey.buddy_id = None
-        await self.find_buddy(journey, guild, exclude=(slot.buddy_id,))
-        await self._thank_replaced(guild, slot.buddy_id, journey.user_id)
+        replacement = await self.find_buddy(journey, guild, exclude=(slot.buddy_id,))
+        await self._thank_replaced(guild, slot.buddy_id, journey.user_id, replaced=replacement is not None)
 
-    async def _thank_replaced(self, guild: discord.Guild, buddy_id: int, newcomer_id: int) -> None:
+    async def _thank_replaced(self, guild: discord.Guild, buddy_id: int, newcomer_id: int, *, replaced: bool) -> None:
+        """Tell the silent buddy kindly who looks after their newcomer now (another buddy or the team)."""
         buddy = await self._member(guild, buddy_id)
         if buddy is None:
             return
         with use_locale(await language_for_member(self.bot, buddy_id, guild.id)):
-            text = _(
-                "Hi! It looks like the last days were busy for you, so another buddy is now welcoming "
-                "<@{newcomer}> on {server}. No worries, and thank you for being a buddy!",
-                newcomer=newcomer_id,
-                server=guild.name,
-            )
+            if replaced:
+                text = _(
+                    "Hi! It looks like the last days were busy for you, so another buddy is now welcoming "
+                    "<@{newcomer}> on {server}. No worries, and thank you for being a buddy!",
+                    newcomer=newcomer_id,
+                    server=guild.name,
+                )
+            else:
+                text = _(
+                    "Hi! It looks like the last days were busy for you, so the onboarding team now looks after "
+                    "<@{newcomer}> on {server}. No worries, and thank you for being a buddy!",
+                    newcomer=newcomer_id,
+                    server=guild.name,
+                )
         try:
             await buddy.send(text)
         except discord.HTTPException as error:

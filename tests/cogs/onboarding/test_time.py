@@ -2,6 +2,7 @@
 
 from gromada.bot import create_bot
 from models.onboarding import BuddySlot, Journey
+from tests.cogs.onboarding.conftest import Community
 from tests.cogs.onboarding.helpers import ready_for_a_buddy
 from tests.helpers import refusal
 
@@ -78,3 +79,17 @@ async def test_buddy_who_wrote_in_the_thread_stays(simcord_env, community):
     assert (await Journey.get(user_id=newcomer.id)).buddy_id == buddy.id
     assert (await BuddySlot.get(buddy_id=buddy.id)).spoke_at is not None
     assert buddy.user.dm_channel.last_message is None
+
+
+async def test_silent_buddy_with_nobody_to_take_over_is_not_told_of_a_replacement(simcord_env):
+    community = await Community(simcord_env, buddies=1).ready()
+    newcomer, thread = await ready_for_a_buddy(community, "nowa")
+    (buddy,) = community.buddies
+
+    await simcord_env.advance_time(49 * HOUR)
+
+    assert (await Journey.get(user_id=newcomer.id)).buddy_id is None
+    assert f"No buddy is free to welcome <@{newcomer.id}>" in community.channel_handle("mod-log").last_message.content
+    assert "Someone from the team will come to you soon" in thread.history()[-1].content
+    told = buddy.user.dm_channel.last_message.content
+    assert "the onboarding team now looks after" in told and "another buddy" not in told
