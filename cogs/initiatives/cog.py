@@ -29,7 +29,7 @@ class InitiativesCog(commands.Cog, name="Initiatives"):
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
         # channel id → initiative id of active initiatives, and when activity was last written.
-        # Loaded on the first message (cog_load may run without a database, e.g. `gromada i18n`).
+        # Loaded on the first message, so a restart reads it fresh from the database.
         self.active_channels: dict[int, int] | None = None
         self._activity_written: dict[int, datetime] = {}
         bot.add_timer_handler(service.EXPIRE_TIMER, self._on_expire)
@@ -42,6 +42,26 @@ class InitiativesCog(commands.Cog, name="Initiatives"):
             views.LeaveButton,
             views.HelpButton,
         )
+
+    async def cog_load(self) -> None:
+        # A deadline lost between a change and arming its timer (a stop at that moment, or a
+        # handler that failed through every retry) is armed again: every proposal expires or
+        # opens, and every quiet channel is warned and archived, as promised.
+        moment = now()
+        proposals, active = await service.awaiting_deadlines()
+        for initiative in proposals:
+            if await self.bot.timers.pending(service.EXPIRE_TIMER, initiative.pk) is None:
+                await self.bot.timers.schedule(
+                    service.EXPIRE_TIMER, initiative.support_until, ref_id=initiative.pk, guild_id=initiative.guild_id
+                )
+        for initiative in active:
+            if await self.bot.timers.pending(service.INACTIVITY_TIMER, initiative.pk) is None:
+                await self.bot.timers.schedule(
+                    service.INACTIVITY_TIMER,
+                    service.inactivity_due(initiative, moment),
+                    ref_id=initiative.pk,
+                    guild_id=initiative.guild_id,
+                )
 
     # ------------------------------------------------------------ commands
 

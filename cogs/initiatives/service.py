@@ -91,7 +91,10 @@ async def create_proposal(
     guild_id: int, proposer_id: int, proposal: Proposal, card_channel_id: int, now: datetime
 ) -> Initiative:
     """Store the proposal with its proposer as lead and first supporter."""
-    clash = await Initiative.filter(guild_id=guild_id, slug=proposal.slug, status__in=TITLE_HOLDING).first()
+    # Compare titles, not stored slugs: a title proposed again after an expiry is stored as
+    # "garden-2", and a third "Garden" must still meet it.
+    holding = await Initiative.filter(guild_id=guild_id, slug__startswith=proposal.slug, status__in=TITLE_HOLDING)
+    clash = next((row for row in holding if slugify(row.title) == proposal.slug), None)
     if clash is not None:
         raise Conflict(
             N_("An initiative called “{title}” already exists. Support it, or choose another title."),
@@ -198,6 +201,10 @@ async def withdraw(initiative_id: int, user_id: int, now: datetime) -> int:
     initiative = await get(initiative_id)
     if not gathering(initiative, now):
         raise Conflict(_closed_message(initiative.status))
+    if now >= initiative.support_until:
+        # The count is final once the window ends: a proposal that reached the threshold waits
+        # for its channel (Retry), and a withdrawal now would leave it neither open nor expired.
+        raise Conflict(N_("The support window for this proposal has ended."))
     if user_id == initiative.proposer_id:
         raise NotAllowed(N_("You proposed this initiative, so you stay its first supporter."))
     removed = await InitiativeMember.filter(initiative_id=initiative_id, user_id=user_id).delete()
@@ -221,6 +228,13 @@ def gathering(initiative: Initiative, now: datetime) -> bool:
     return initiative.status == InitiativeStatus.OPENING and (
         initiative.opening_since is None or initiative.opening_since <= now - STALE_OPENING
     )
+
+
+async def require_supporter_or_staff(initiative_id: int, user_id: int, *, staff: bool) -> None:
+    """Retrying the opening is for those the channel is for, and for staff."""
+    if staff or await InitiativeMember.exists(initiative_id=initiative_id, user_id=user_id):
+        return
+    raise NotAllowed(N_("Only supporters and staff can retry opening the channel."))
 
 
 async def ready_to_open(initiative_id: int, now: datetime) -> bool:
@@ -410,6 +424,23 @@ def inactivity_step(last_activity: datetime, warned_at: datetime | None, now: da
     if now < warned_at + INACTIVITY_GRACE:
         return InactivityStep("wait", warned_at + INACTIVITY_GRACE)
     return InactivityStep("archive", None)
+
+
+def inactivity_due(initiative: Initiative, now: datetime) -> datetime:
+    """When the inactivity deadline of an active initiative should next run."""
+    step = inactivity_step(
+        initiative.last_activity_at or initiative.opened_at or now, initiative.inactivity_warned_at, now
+    )
+    return step.next_check if step.action == "wait" else now
+
+
+async def awaiting_deadlines() -> tuple[list[Initiative], list[Initiative]]:
+    """Proposals whose support window is running, and active initiatives (checked at start)."""
+    proposals = await Initiative.filter(
+        status__in=(InitiativeStatus.PROPOSED, InitiativeStatus.OPENING), card_message_id__isnull=False
+    )
+    active = await Initiative.filter(status=InitiativeStatus.ACTIVE)
+    return proposals, active
 
 
 async def mark_warned(initiative_id: int, now: datetime) -> None:

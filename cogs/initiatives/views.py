@@ -8,7 +8,6 @@ import discord
 
 from cogs.initiatives import service, spaces
 from gromada.checks import is_moderator, require_guild
-from gromada.errors import NotAllowed
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
 from gromada.ui import BaseModal, PersistentItem, reply, truncate
@@ -166,9 +165,7 @@ class RetryButton(
 
     async def check(self, interaction: discord.Interaction) -> None:
         member = require_guild(interaction)
-        members = await service.member_ids(self.ref_id)
-        if member.id not in members and not await is_moderator(member):
-            raise NotAllowed(N_("Only supporters and staff can retry opening the channel."))
+        await service.require_supporter_or_staff(self.ref_id, member.id, staff=await is_moderator(member))
 
     async def run(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)

@@ -144,6 +144,10 @@ async def test_an_expired_title_can_be_proposed_again_under_a_new_channel_name(c
     _, second = await community.propose()
 
     assert second.pk != first.pk and second.slug == "community-garden-2"
+    # The title is taken again by the second proposal, whatever its channel name.
+    third, _ = await community.propose(actor=community.supporters[0], title="Community Garden")
+    assert "already exists" in refusal(community.env, third)
+    assert await Initiative.filter(title__iexact="community garden").count() == 2
 
 
 async def test_a_polish_member_sees_polish(community, monkeypatch):

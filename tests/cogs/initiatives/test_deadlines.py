@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from gromada.bot import create_bot
+from models.core import Timer
 from models.initiatives import Initiative, InitiativeStatus
 from tests.cogs.initiatives.helpers import field, open_initiative
 from tests.helpers import refusal
@@ -119,3 +120,31 @@ async def test_a_proposal_that_reached_the_threshold_does_not_expire_while_waiti
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.PROPOSED
     await community.supporters[0].click(community.card(initiative), label="Retry opening the channel")
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
+
+
+async def test_withdrawing_after_the_window_is_refused_so_the_proposal_cannot_get_stuck(community):
+    _, initiative = await community.propose()
+    await community.supporters[0].click(community.card(initiative), label="Support")
+    community.env.inject_error("POST", "/guilds/*/channels", status=500)
+    refusal(community.env, await community.supporters[1].click(community.card(initiative), label="Support"))
+    await community.env.advance_time(15 * DAY)
+
+    late = await community.supporters[1].click(community.card(initiative), label="Withdraw support")
+
+    assert "support window for this proposal has ended" in refusal(community.env, late)
+    await community.supporters[1].click(community.card(initiative), label="Retry opening the channel")
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
+
+
+async def test_lost_deadlines_are_armed_again_at_a_restart(community, settings):
+    initiative, channel = await open_initiative(community)
+    _, proposal = await community.propose(title="Repair café")
+    # The bot stopped between each change and arming its deadline.
+    await Timer.filter(ref_id__in=[initiative.pk, proposal.pk]).delete()
+
+    await community.env.restart_bot(create_bot(settings))
+    await community.env.advance_time(15 * DAY)
+    assert (await Initiative.get(id=proposal.pk)).status == InitiativeStatus.EXPIRED
+    await community.env.advance_time(16 * DAY)
+
+    assert "nobody has written here for 30 days" in channel.last_message.content

@@ -92,7 +92,7 @@ async def test_failure_after_the_channel_exists_removes_it_so_discord_and_databa
     refusal(community.env, failed)
     assert community.channel_named(initiative.slug) is None, "the half-opened channel is removed"
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.PROPOSED
-    # A supporter clicking Support again is told they count once; Retry opens the channel.
+    # Retry (shown once the threshold is reached) opens the channel.
     await community.supporters[0].click(community.card(initiative), label="Retry opening the channel")
     assert community.channel_named(initiative.slug) is not None
 

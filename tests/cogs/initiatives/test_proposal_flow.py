@@ -28,6 +28,8 @@ async def test_threshold_reached_opens_a_channel_for_proposer_and_supporters(com
         assert channel.permissions_for(person).view_channel
         assert channel.permissions_for(person).send_messages
     assert channel.permissions_for(proposer).manage_messages
+    assert channel.permissions_for(proposer).pin_messages
+    assert not channel.permissions_for(guild.get_member(community.supporters[0].id)).pin_messages
     outsider = guild.get_member(community.supporters[2].id)
     assert channel.permissions_for(outsider).view_channel
     assert not channel.permissions_for(outsider).send_messages
