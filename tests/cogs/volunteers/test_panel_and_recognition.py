@@ -129,6 +129,15 @@ def test_certificate_draws_polish_and_cyrillic_names():
     named = ink_in(certificate.render(text), certificate.NAME_BOX)
     assert named > 1000
     assert ink_in(certificate.render(blank), certificate.NAME_BOX) == 0
+    # A font without these letters draws the same empty box for each: the diacritics must show.
+    for plain, accented in (("Z", "Ż"), ("L", "Ł"), ("Ш", "Щ"), ("Е", "Ё")):
+        assert name_area(plain) != name_area(accented), f"{accented} is drawn like {plain}"
+
+
+def name_area(name: str) -> bytes:
+    text = certificate.CertificateText("", "", name, [], "")
+    png = certificate.render(text)
+    return Image.open(io.BytesIO(png)).convert("RGB").crop(certificate.NAME_BOX).tobytes()
 
 
 async def test_panel_command_posts_once_per_channel_and_reports_a_refusal(simcord_env):
