@@ -37,7 +37,44 @@ def test_tennessee_plurality_would_pick_memphis():
     assert first.winners == (0,)
 
 
-# Worked by hand: truncated ballots (voters rank only some options) exhaust.
+def test_textbook_example_where_the_plurality_leader_keeps_the_lead():
+    # "Math in Society" (D. Lippman), instant runoff: a library L, a fire station F and a
+    # community centre C; 150 voters. F has the fewest first choices and goes; L wins 79-71.
+    library, fire, centre = 0, 1, 2
+    ballots = {
+        (library, fire, centre): 41,
+        (library, centre, fire): 25,
+        (fire, library, centre): 13,
+        (fire, centre, library): 26,
+        (centre, fire, library): 30,
+        (centre, library, fire): 15,
+    }
+
+    result = tally.instant_runoff(ballots, 3, seed=1)
+
+    assert [r.votes for r in result.rounds] == [{0: 66, 1: 39, 2: 45}, {0: 79, 2: 71}]
+    assert [r.eliminated for r in result.rounds] == [fire, None]
+    assert result.winners == (library,)
+
+
+def test_textbook_example_won_in_the_last_round_by_the_first_round_leader():
+    # pierzgal.github.io "Introduction to electoral systems", instant runoff method (3):
+    # ABCD 4, BACD 2, BCAD 1, DCAB 2, CBAD 5. D goes (to C), then B (2 to A, 1 to C): C 8-6.
+    a, b, c, d = range(4)
+    ballots = {(a, b, c, d): 4, (b, a, c, d): 2, (b, c, a, d): 1, (d, c, a, b): 2, (c, b, a, d): 5}
+
+    result = tally.instant_runoff(ballots, 4, seed=1)
+
+    assert [r.votes for r in result.rounds] == [
+        {0: 4, 1: 3, 2: 5, 3: 2},
+        {0: 4, 1: 3, 2: 7},
+        {0: 6, 2: 8},
+    ]
+    assert [r.eliminated for r in result.rounds] == [d, b, None]
+    assert result.winners == (c,)
+
+
+# Worked by hand (not a published example): truncated ballots (voters rank only some options) exhaust.
 # A 8 first, B 7 first, C 5 first; of C's voters 3 rank B next and 2 rank nobody else.
 EXHAUSTING = {(0,): 8, (1,): 4, (1, 0): 3, (2, 1): 3, (2,): 2}
 
