@@ -60,6 +60,8 @@ class PersonalData:
     - keep: rows that must stay as they are for now, and why (an open bill).
     - guild: the filter path to the server id (None: not tied to a server);
       guild_via: (field, "app.Model") when the server is reached through a plain id.
+    - owned_channels: fields holding a channel or thread the bot made for the row's person
+      (a newcomer's welcome thread); deleted from Discord when forget deletes the row.
     - exported / export_only_if (a bool option key) / export_exclude (columns never
       exported) / export_only: user field -> the only columns exported when the person
       is in that field alone (a mediator sees the dates of tickets they handled, not
@@ -71,6 +73,7 @@ class PersonalData:
     texts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     quoting_texts: tuple[str, ...] = ()
     keep: tuple[Keep, ...] = ()
+    owned_channels: tuple[str, ...] = ()
     guild: str | None = "guild_id"
     guild_via: tuple[str, str] | None = None
     exported: bool = True

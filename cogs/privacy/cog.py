@@ -98,5 +98,9 @@ class PrivacyCog(commands.Cog):
             await self.bot.timers.cancel(service.DEPARTURE_KIND, departure_id)
 
     async def _on_departure_deadline(self, timer: Timer) -> None:
+        row = await service.departure(timer.ref_id)
+        if row is None:
+            return  # they came back
+        await purge.delete_owned_channels(self.bot, row.guild_id, row.user_id, service.DEPARTED_APPS)
         language = await language_for_guild(self.bot, timer.guild_id)
         await service.erase_departed(timer.ref_id, language)

@@ -1,4 +1,5 @@
-"""Retention on the Discord side: a purged mediation ticket leaves no channel or log post behind.
+"""The Discord side of erasing: a purged mediation ticket leaves no channel or log post behind,
+and a forgotten person no thread made for them.
 
 The database row goes only after its Discord traces are gone, so a failing Discord call is
 retried at the next sweep instead of leaving an orphan channel that nothing points at.
@@ -56,3 +57,21 @@ async def _quietly(call) -> None:
         await call
     except discord.NotFound:
         pass
+
+
+async def delete_owned_channels(bot: discord.Client, guild_id: int, user_id: int, apps: set[str] | None = None) -> bool:
+    """Delete the channels and threads made for the person; False if one could not be deleted."""
+    guild = bot.get_guild(guild_id)
+    if guild is None:
+        return True
+    complete = True
+    for channel_id in await service.owned_channels(guild_id, user_id, apps):
+        channel = guild.get_channel_or_thread(channel_id)
+        if channel is None:
+            continue
+        try:
+            await _quietly(channel.delete())
+        except discord.HTTPException:
+            log.warning("could not delete channel %s made for a forgotten member", channel_id, exc_info=True)
+            complete = False
+    return complete

@@ -25,6 +25,8 @@ from models.privacy import PSEUDONYM_LIMIT, Departure, pseudonym_tag
 
 RETENTION_KIND = "privacy.retention"
 DEPARTURE_KIND = "privacy.departure"
+# What a member who left loses when the grace period ends.
+DEPARTED_APPS = {"onboarding"}
 # The retention sweep runs this often (a lowered retention period applies within a day).
 SWEEP_EVERY = timedelta(days=1)
 
@@ -190,6 +192,19 @@ async def plan_forget(guild_id: int, user_id: int, apps: set[str] | None = None)
     return plan
 
 
+async def owned_channels(guild_id: int, user_id: int, apps: set[str] | None = None) -> list[int]:
+    """Channels and threads made for the person, in rows forget would delete."""
+    plan = await plan_forget(guild_id, user_id, apps)
+    found: list[int] = []
+    for entry, ids in plan.deletions.items():
+        for name in entry.personal.owned_channels:
+            rows = await entry.model.filter(**{f"{entry.model._meta.pk_attr}__in": list(ids)}).values_list(
+                name, flat=True
+            )
+            found.extend(channel_id for channel_id in rows if channel_id)
+    return found
+
+
 async def forget(
     guild_id: int,
     user_id: int,
@@ -315,6 +330,10 @@ async def cancel_departure(guild_id: int, user_id: int) -> int | None:
     return row.pk
 
 
+async def departure(departure_id: int) -> Departure | None:
+    return await Departure.get_or_none(id=departure_id)
+
+
 async def erase_departed(departure_id: int, language: str | None = None) -> ForgetReport | None:
     """The grace period ended: delete their onboarding data (once; None if they came back)."""
     row = await Departure.get_or_none(id=departure_id)
@@ -323,4 +342,4 @@ async def erase_departed(departure_id: int, language: str | None = None) -> Forg
     async with in_transaction():
         if not await Departure.filter(id=departure_id).delete():
             return None
-        return await forget(row.guild_id, row.user_id, language=language, apps={"onboarding"})
+        return await forget(row.guild_id, row.user_id, language=language, apps=DEPARTED_APPS)

@@ -44,7 +44,7 @@ def forget_preview(plan: ForgetPlan) -> str:
     return "\n".join(lines)
 
 
-def forget_report(report: ForgetReport) -> str:
+def forget_report(report: ForgetReport, channels_gone: bool = True) -> str:
     lines = [_("**Done.**")]
     if report.deleted:
         lines.append(_n("{n} record about you was erased.", "{n} records about you were erased.", report.deleted))
@@ -62,4 +62,6 @@ def forget_report(report: ForgetReport) -> str:
         lines.extend(kept_lines(report.kept))
     elif not report.deleted and not report.pseudonymised:
         lines.append(_("Gromada kept nothing about you here."))
+    if not channels_gone:
+        lines.append(_("I could not delete a channel made for you; an admin can delete it by hand."))
     return "\n".join(lines)

@@ -7,6 +7,7 @@ import re
 import discord
 
 from cogs.privacy import service
+from cogs.privacy.purge import delete_owned_channels
 from cogs.privacy.texts import forget_report
 from gromada.checks import require_guild
 from gromada.errors import NotAllowed
@@ -42,11 +43,13 @@ class ForgetButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], te
         # Acknowledge first: if Discord is unreachable nothing is erased; if the edit after
         # the erasure fails, the button stays and a second click reports what is left.
         await interaction.response.defer()
+        # Threads made for them go first: once the rows are gone nothing points at them.
+        channels_gone = await delete_owned_channels(interaction.client, interaction.guild_id, member.id)
         names = tuple({member.name, member.display_name, getattr(member, "global_name", None) or ""})
         # Pseudonyms written into shared text (transcripts) read in the server's language.
         language = await language_for_guild(interaction.client, interaction.guild_id)
         report = await service.forget(interaction.guild_id, member.id, names=names, language=language)
-        await interaction.edit_original_response(content=forget_report(report), view=None)
+        await interaction.edit_original_response(content=forget_report(report, channels_gone), view=None)
 
 
 class KeepButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"privacy:keep:(?P<id>\d+)"):

@@ -7,6 +7,7 @@ from cogs.volunteers import service as volunteers
 from gromada.scheduler import now
 from models.initiatives import Initiative, InitiativeMember
 from models.moderation import CaseAction, ModCase
+from models.onboarding import Journey
 from models.polls import PollBallot
 from models.volunteers import Thanks
 from tests.cogs.privacy.helpers import PrivacyServer, exported_file, tables_holding
@@ -82,10 +83,13 @@ async def test_forget_leaves_no_trace_and_totals_and_tallies_stay(simcord_env):
     tally = sorted(await PollBallot.filter(poll_id=poll.pk).values_list("choices", flat=True))
     supporters = await InitiativeMember.all().count()
 
+    thread_id = (await Journey.get(user_id=ewa.id)).thread_id
+
     preview = await ewa.slash(server.general, "privacy forget")
     done = await ewa.click(preview.response, label="Forget me")
 
     assert "Done." in shown(done) and "Not erased yet" not in shown(done)
+    assert server.guild.me.guild.get_channel_or_thread(thread_id) is None
     assert await tables_holding(ewa.id) == {}
     after = await purchases.ledger(server.guild_id, purchase.pk)
     assert (after.billed, after.paid) == (ledger.billed, ledger.paid)
@@ -117,3 +121,17 @@ async def test_moderation_records_and_a_volunteer_seat_stay_and_are_explained(si
     assert "Moderation records about you are kept" in shown(done)
     assert "volunteer role: step down first" in shown(done)
     assert set(await tables_holding(member.id)) == {"moderation_case", "volunteer_seat"}
+
+
+async def test_a_thread_that_cannot_be_deleted_is_reported_and_the_data_still_goes(simcord_env):
+    server = await PrivacyServer(simcord_env).start()
+    ewa = server.guild.add_member(simcord_env.create_user("ewa"))
+    await simcord_env.settle()
+    journey = await Journey.get(user_id=ewa.id)
+    simcord_env.inject_error("DELETE", f"/channels/{journey.thread_id}", status=403, code=50013)
+
+    preview = await ewa.slash(server.general, "privacy forget")
+    done = await ewa.click(preview.response, label="Forget me")
+
+    assert "could not delete a channel made for you" in shown(done)
+    assert await tables_holding(ewa.id) == {}

@@ -110,6 +110,8 @@ async def test_onboarding_data_of_someone_who_left_is_deleted_after_the_grace_pe
     await set_option(server, "privacy_departure_grace", "3d")
     leaver = await newcomer(server, "ewa")
     stayer = await newcomer(server, "filip")
+    threads = {journey.user_id: journey.thread_id for journey in await Journey.all()}
+    assert all(threads.values())
 
     server.guild.remove_member(leaver)
     await simcord_env.settle()
@@ -122,6 +124,10 @@ async def test_onboarding_data_of_someone_who_left_is_deleted_after_the_grace_pe
     assert not await Journey.filter(user_id=leaver.id).exists()
     assert not await Departure.filter(user_id=leaver.id).exists()
     assert await Journey.filter(user_id=stayer.id).exists()
+    # Their welcome thread went with the data; the other newcomer's stays.
+    guild = server.guild.me.guild
+    assert guild.get_channel_or_thread(threads[leaver.id]) is None
+    assert guild.get_channel_or_thread(threads[stayer.id]) is not None
 
 
 async def test_coming_back_within_the_grace_period_keeps_the_journey(simcord_env):
