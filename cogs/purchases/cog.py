@@ -150,11 +150,7 @@ class PurchasesCog(commands.Cog):
     @app_commands.describe(purchase="The purchase's number")
     async def close(self, interaction: discord.Interaction, purchase: int) -> None:
         await access.require_coordinator(interaction)
-        row = await service.get_purchase(interaction.guild_id, purchase)
-        if row.status == PurchaseStatus.DRAFT:
-            raise InvalidInput(N_("Purchase #{id} was never published, so there is nothing to close."), id=row.pk)
-        if row.status == PurchaseStatus.CLOSED:
-            raise InvalidInput(N_("Purchase #{id} is already closed."), id=row.pk)
+        row = await service.check_closable(interaction.guild_id, purchase)
         await interaction.response.defer(ephemeral=True, thinking=True)
         await self.bot.timers.cancel(service.DEADLINE_KIND, row.pk)
         await close_and_notify(self.bot, row.pk)
@@ -189,7 +185,7 @@ class PurchasesCog(commands.Cog):
     async def mine(self, interaction: discord.Interaction, purchase: int | None = None) -> None:
         if purchase is not None:
             row = await service.get_purchase(interaction.guild_id, purchase)
-            if row.status == PurchaseStatus.OPEN and row.deadline > now():
+            if service.takes_orders(row, now()):
                 await send_cart(interaction, row, page=0)
                 return
             rows = [row]
@@ -219,18 +215,19 @@ class PurchasesCog(commands.Cog):
 
     # ------------------------------------------------------------ treasurer
 
+    # A discord.User, not a Member: someone who paid and then left the server is still recorded.
     @purchase.command(name="paid", description="Record that a member paid their bill (treasurer)")
     @app_commands.describe(purchase="The purchase's number", member="Who paid")
-    async def paid(self, interaction: discord.Interaction, purchase: int, member: discord.Member) -> None:
+    async def paid(self, interaction: discord.Interaction, purchase: int, member: discord.User) -> None:
         await self._set_paid(interaction, purchase, member, paid=True)
 
     @purchase.command(name="unpaid", description="Undo a recorded payment (treasurer)")
     @app_commands.describe(purchase="The purchase's number", member="Whose payment to undo")
-    async def unpaid(self, interaction: discord.Interaction, purchase: int, member: discord.Member) -> None:
+    async def unpaid(self, interaction: discord.Interaction, purchase: int, member: discord.User) -> None:
         await self._set_paid(interaction, purchase, member, paid=False)
 
     async def _set_paid(
-        self, interaction: discord.Interaction, purchase: int, member: discord.Member, *, paid: bool
+        self, interaction: discord.Interaction, purchase: int, member: discord.User, *, paid: bool
     ) -> None:
         treasurer = await access.require_treasurer(interaction)
         bill = await service.set_paid(

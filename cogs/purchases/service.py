@@ -160,6 +160,16 @@ async def check_publishable(guild_id: int, purchase_id: int, now: datetime) -> P
     return purchase
 
 
+async def check_closable(guild_id: int, purchase_id: int) -> Purchase:
+    """A purchase a coordinator may close now: published and not closed yet."""
+    purchase = await get_purchase(guild_id, purchase_id)
+    if purchase.status == PurchaseStatus.DRAFT:
+        raise InvalidInput(N_("Purchase #{id} was never published, so there is nothing to close."), id=purchase.pk)
+    if purchase.status == PurchaseStatus.CLOSED:
+        raise InvalidInput(N_("Purchase #{id} is already closed."), id=purchase.pk)
+    return purchase
+
+
 async def mark_published(purchase_id: int, channel_id: int, message_id: int) -> bool:
     """Record where the order card is; False if someone published it in the meantime."""
     updated = await Purchase.filter(id=purchase_id, status=PurchaseStatus.DRAFT).update(
@@ -175,6 +185,18 @@ def not_open(purchase: Purchase) -> InvalidInput:
     if purchase.status == PurchaseStatus.DRAFT:
         return InvalidInput(N_("Purchase #{id} is not open for orders yet."), id=purchase.pk)
     return InvalidInput(N_("Orders for purchase #{id} are closed: the deadline has passed."), id=purchase.pk)
+
+
+def takes_orders(purchase: Purchase, now: datetime) -> bool:
+    return purchase.status == PurchaseStatus.OPEN and purchase.deadline > now
+
+
+async def open_for_orders(guild_id: int, purchase_id: int, now: datetime) -> Purchase:
+    """A purchase members may order from now, or the refusal saying why not."""
+    purchase = await get_purchase(guild_id, purchase_id)
+    if not takes_orders(purchase, now):
+        raise not_open(purchase)
+    return purchase
 
 
 async def _lock_open(purchase: Purchase, now: datetime) -> None:

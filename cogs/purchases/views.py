@@ -81,10 +81,7 @@ class OrderButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], tem
 
 
 async def _open_purchase(interaction: discord.Interaction, purchase_id: int) -> Purchase:
-    purchase = await service.get_purchase(interaction.guild_id, purchase_id)
-    if purchase.status != PurchaseStatus.OPEN or purchase.deadline <= now():
-        raise service.not_open(purchase)
-    return purchase
+    return await service.open_for_orders(interaction.guild_id, purchase_id, now())
 
 
 # ---------------------------------------------------------------- the cart
@@ -111,10 +108,14 @@ async def cart_message(purchase: Purchase, user_id: int, page: int) -> tuple[str
         for target, label in ((page - 1, _("Previous items")), (page + 1, _("More items"))):
             if 0 <= target < pages:
                 view.add_item(ItemsPage(purchase.pk, target, label))
-    if lines and purchase.status == PurchaseStatus.OPEN:
-        remove = LineRemove(purchase.pk)
+    # The lines of the items on this page: at most 25 (a select's limit), and every line
+    # of a long cart is reachable by paging, as its item is.
+    on_page = {item.pk for item in shown}
+    removable = [line for line in lines if line.item.pk in on_page]
+    if removable and purchase.status == PurchaseStatus.OPEN:
+        remove = LineRemove(purchase.pk, page)
         remove.item.placeholder = _("Remove a line…")
-        for line in lines[:PAGE_SIZE]:
+        for line in removable:
             remove.item.add_option(
                 label=truncate(line.item.name, 100),
                 value=str(line.item.pk),
@@ -203,14 +204,20 @@ class QuantityModal(BaseModal):
         await refresh_card(interaction.client, self.purchase_id)
 
 
-class LineRemove(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], template=r"purchase:remove:(?P<id>\d+)"):
-    def __init__(self, purchase_id: int) -> None:
-        super().__init__(discord.ui.Select(custom_id=f"purchase:remove:{purchase_id}"))
+class LineRemove(
+    PersistentItem,
+    discord.ui.DynamicItem[discord.ui.Select],
+    # Carts posted before pages existed carry no page: they were page 0.
+    template=r"purchase:remove:(?P<id>\d+)(?::(?P<page>\d+))?",
+):
+    def __init__(self, purchase_id: int, page: int = 0) -> None:
+        super().__init__(discord.ui.Select(custom_id=f"purchase:remove:{purchase_id}:{page}"))
         self.purchase_id = purchase_id
+        self.page = page
 
     @classmethod
     async def from_custom_id(cls, interaction, item, match):
-        return cls(int(match["id"]))
+        return cls(int(match["id"]), int(match["page"] or 0))
 
     async def run(self, interaction: discord.Interaction) -> None:
         await service.remove_line(
@@ -221,7 +228,7 @@ class LineRemove(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], temp
             now=now(),
         )
         purchase = await service.get_purchase(interaction.guild_id, self.purchase_id)
-        await edit_cart(interaction, purchase, 0)
+        await edit_cart(interaction, purchase, self.page)
         await refresh_card(interaction.client, self.purchase_id)
 
 

@@ -47,6 +47,21 @@ async def test_only_coordinators_open_and_only_treasurers_record_payments(simcor
     assert "already marked as paid" in refusal(simcord_env, again)
 
 
+async def test_a_member_who_left_after_ordering_can_still_be_recorded_as_paid(simcord_env):
+    coop = await make_coop(simcord_env)
+    member = coop.members[1]
+    purchase, (_potatoes, honey) = await published(coop)
+    await coop.order(member, purchase, honey.pk, "1")
+    await coop.coordinator.slash(coop.general, "purchase close", purchase=purchase.pk)
+    coop.server.guild.remove_member(member)
+    await simcord_env.settle()
+
+    paid = await coop.treasurer.slash(coop.general, "purchase paid", purchase=purchase.pk, member=member.user)
+
+    assert "paid PLN30.00" in shown(paid)
+    assert (await Bill.get(user_id=member.id)).paid_by == coop.treasurer.id
+
+
 async def test_bad_input_is_refused_and_nothing_half_saved(simcord_env):
     coop = await make_coop(simcord_env)
     wrong_currency = await coop.coordinator.slash(
@@ -109,7 +124,7 @@ async def test_member_changes_and_removes_lines_in_the_cart(simcord_env):
     cart = await coop.order(member, purchase, honey.pk, "1")
     assert "Total before delivery: **PLN37.50**" in shown(cart)
 
-    removed = await member.select(cart.response, [str(potatoes.pk)], custom_id=f"purchase:remove:{purchase.pk}")
+    removed = await member.select(cart.response, [str(potatoes.pk)], custom_id=f"purchase:remove:{purchase.pk}:0")
     assert "Potatoes" not in removed.response.content and "PLN30.00" in removed.response.content
     assert await OrderLine.filter(user_id=member.id).count() == 1
     mine = await member.slash(coop.general, "purchase mine", purchase=purchase.pk)
@@ -269,6 +284,35 @@ async def test_many_items_page_through_the_select(simcord_env):
     assert "Items 26–30 of 30" in page.response.content
     ordered = await coop.choose(member, page, purchase, last.pk, "250", page=1)
     assert "Spice 29: 250 g" in shown(ordered)
+
+
+async def test_every_line_of_a_long_cart_can_be_removed(simcord_env):
+    coop = await make_coop(simcord_env)
+    member = coop.members[0]
+    purchase = await coop.open()
+    for number in range(30):
+        await coop.item(purchase, f"Spice {number:02}", "g", "1")
+    await coop.publish(purchase)
+    items = await PurchaseItem.filter(purchase_id=purchase.pk).order_by("position")
+    for item in items:  # 30 lines: more than one select can offer
+        await service.set_quantity(
+            guild_id=coop.server.guild.id,
+            purchase_id=purchase.pk,
+            item_id=item.pk,
+            user_id=member.id,
+            quantity="5",
+            now=discord.utils.utcnow(),
+        )
+
+    cart = await member.click(coop.card(purchase), custom_id=f"purchase:order:{purchase.pk}")
+    selects = [row["components"][0] for row in cart.response.components if row["components"][0]["type"] == 3]
+    assert [len(select["options"]) for select in selects] == [25, 25]
+    page = await member.click(cart.response, custom_id=f"purchase:items:{purchase.pk}:1")
+    removed = await member.select(page.response, [str(items[29].pk)], custom_id=f"purchase:remove:{purchase.pk}:1")
+
+    assert await OrderLine.filter(user_id=member.id).count() == 29
+    assert not await OrderLine.filter(user_id=member.id, item_id=items[29].pk).exists()
+    assert "Items 26–30 of 30" in removed.response.content  # still on the page it was removed from
 
 
 async def test_polish_member_orders_in_polish_and_gets_a_polish_bill(simcord_env, monkeypatch):
