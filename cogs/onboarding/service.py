@@ -19,8 +19,13 @@ from gromada.i18n import N_
 from models.core import BindingKind, MemberLocale
 from models.onboarding import BuddyProfile, BuddySlot, Journey, JourneyStatus, Step
 
+CAPACITY_MIN, CAPACITY_MAX = 1, 25
 CAPACITY = declare_int(
-    "onboarding_buddy_capacity", 3, 1, 25, N_("How many newcomers a buddy looks after at once (by default)")
+    "onboarding_buddy_capacity",
+    3,
+    CAPACITY_MIN,
+    CAPACITY_MAX,
+    N_("How many newcomers a buddy looks after at once (by default)"),
 )
 REMINDER_AFTER = declare_duration(
     "onboarding_reminder_after", timedelta(hours=24), N_("Remind a newcomer who has been idle this long")
@@ -39,7 +44,6 @@ REMIND = "onboarding.remind"  # ref: journey
 BUDDY_CHECK = "onboarding.buddy_check"  # ref: buddy slot
 MATCH = "onboarding.match"  # ref: journey; retries a buddy assignment Discord refused
 
-CAPACITY_MIN, CAPACITY_MAX = 1, 25
 ABOUT_LIMIT = 4000  # Discord's own limit for a text input; fits an embed description
 INTERESTS_LIMIT = 1000  # fits an embed field
 LANGUAGES_LIMIT = 200
