@@ -7,8 +7,8 @@ ORDER = 40
 
 async def walk(demo) -> None:
     lead, first, second = demo.members[0], demo.members[1], demo.buddy
-    general = _channel(demo, "general")
-    proposals = _channel(demo, "initiatives")
+    general = demo.channel("general")
+    proposals = demo.channel("initiatives")
 
     demo.say(f"{lead.name} proposes an initiative with /initiative propose.")
     form = await lead.slash(general, "initiative propose")
@@ -30,7 +30,7 @@ async def walk(demo) -> None:
         demo.show(supporter.name, result)
         card = next(message for message in proposals.history() if message.id == card.id)
 
-    space = _channel(demo, "ogród-społeczny")
+    space = demo.channel("ogród-społeczny")
     welcome = space.pinned_messages()[0]
     demo.say(f"Pinned in #{space.name}: {welcome.content}")
 
@@ -42,11 +42,6 @@ async def walk(demo) -> None:
     offered = await helper.click(proposals.last_message, label="I can help")
     demo.show(helper.name, offered)
     demo.say(f"In #{space.name}: {space.last_message.content}")
-
-
-def _channel(demo, name: str):
-    # Demo.channel reads GuildHandle.text_channels, which SimCord does not have; look it up by name.
-    return demo.guild.channels[name]
 
 
 def _field(message, name: str) -> str:

@@ -18,10 +18,6 @@ class Community(Server):
         await self.admin.slash(self.general, "setup quickstart")
         return self
 
-    def channel(self, name: str):
-        # tests.helpers.Server.channel reads GuildHandle.text_channels, which SimCord does not have.
-        return self.guild.channels[name]
-
     @property
     def proposals(self):
         return self.channel("initiatives")
