@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from cogs.purchases.money import format_money, format_quantity, to_major
 from cogs.purchases.service import CartLine, Ledger
-from gromada.i18n import _
+from gromada.i18n import _, _n
 from models.purchases import Bill, DeliveryStatus, OrderLine, Purchase, PurchaseItem, PurchaseStatus
 
 
@@ -42,7 +42,14 @@ def card_title(purchase: Purchase) -> str:
     return _("Joint purchase #{id}: {title}", id=purchase.pk, title=purchase.title)
 
 
-def card_description(purchase: Purchase, items: list[PurchaseItem], ordered: dict[int, Decimal]) -> str:
+CARD_LIMIT = 4096  # an embed description
+MORE_ITEMS_ROOM = 200  # kept free for the line saying how many items did not fit
+
+
+def card_description(
+    purchase: Purchase, items: list[PurchaseItem], ordered: dict[int, Decimal], limit: int = CARD_LIMIT
+) -> str:
+    """The card's text; with many long items, those that do not fit are counted, not cut off."""
     lines = []
     if purchase.supplier:
         lines.append(_("Supplier: {supplier}", supplier=purchase.supplier))
@@ -58,15 +65,30 @@ def card_description(purchase: Purchase, items: list[PurchaseItem], ordered: dic
             )
         )
     lines.append("")
+    footer = []
+    if purchase.status == PurchaseStatus.OPEN:
+        footer.append("")
+        footer.append(_("Press **Order** to choose items and quantities; you can change them until the deadline."))
+    used = len("\n".join(lines + footer)) + MORE_ITEMS_ROOM
+    listed = 0
     for item in items:
         status = _(" — dropped: below the minimum") if item.dropped else ""
+        line = f"**{item.name}** · {price(purchase, item)} · {progress(item, ordered.get(item.pk, Decimal(0)))}{status}"
+        if used + len(line) + 1 > limit:
+            break
+        lines.append(line)
+        used += len(line) + 1
+        listed += 1
+    if listed < len(items):
+        hidden = len(items) - listed
         lines.append(
-            f"**{item.name}** · {price(purchase, item)} · {progress(item, ordered.get(item.pk, Decimal(0)))}{status}"
+            _n(
+                "…and {n} more item: /purchase ledger lists them all.",
+                "…and {n} more items: /purchase ledger lists them all.",
+                hidden,
+            )
         )
-    if purchase.status == PurchaseStatus.OPEN:
-        lines.append("")
-        lines.append(_("Press **Order** to choose items and quantities; you can change them until the deadline."))
-    return "\n".join(lines)
+    return "\n".join(lines + footer)
 
 
 def cart_text(purchase: Purchase, lines: list[CartLine]) -> str:

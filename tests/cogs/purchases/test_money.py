@@ -184,3 +184,32 @@ def test_spreadsheet_formulas_typed_by_members_are_neutralised():
     line = SimpleNamespace(user_id=1, item=item, quantity=Decimal("1.5"), amount=375)
     text = csv_text(purchase, [line], [], {1: "@mallory"})
     assert "'=HYPERLINK(1)" in text and "'@mallory" in text and ",3.75,PLN," in text
+
+
+def test_a_card_with_many_long_items_counts_those_that_do_not_fit():
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from cogs.purchases.texts import CARD_LIMIT, card_description
+    from models.purchases import PurchaseStatus
+
+    purchase = SimpleNamespace(
+        supplier="Farma", status=PurchaseStatus.OPEN, deadline=datetime(2026, 12, 1, tzinfo=UTC), delivery_fee=0
+    )
+    purchase.currency = "PLN"
+    items = [
+        SimpleNamespace(
+            pk=n, name=f"Item {n:02} " + "x" * 70, unit="kg", unit_price=250, bulk_min=Decimal(10), dropped=False
+        )
+        for n in range(50)
+    ]
+
+    text = card_description(purchase, items, {})
+
+    assert len(text) <= CARD_LIMIT
+    listed = sum(f"**Item {n:02} " in text for n in range(50))
+    assert 0 < listed < 50
+    assert f"…and {50 - listed} more items: /purchase ledger lists them all." in text
+    assert text.endswith("you can change them until the deadline.")
+    few = card_description(purchase, items[:3], {})
+    assert "more item" not in few and "**Item 02 " in few
