@@ -27,6 +27,7 @@ from models.polls import Poll, PollStatus
 log = logging.getLogger(__name__)
 
 CLOSE_TIMER = "polls.close"
+EMBED_DESCRIPTION_LIMIT = 4096
 Kind = Literal["single", "multi", "ranked", "consent"]
 # Poll numbers are 32-bit keys: Discord refuses larger numbers before the database sees them.
 PollId = app_commands.Range[int, 1, 2**31 - 1]
@@ -201,10 +202,15 @@ class PollsCog(commands.Cog):
             return
         result = await service.result_of(poll)
         with use_locale(await language_for_guild(self.bot, poll.guild_id)):
-            embed, chart = self._results_embed(poll, result)
+            embed, chart, more = self._results_embed(poll, result)
             view = poll_components(poll, closed=True)
         message = await channel.send(embed=embed, file=chart)
         await service.mark_announced(poll.pk, message.id)
+        try:
+            for page in more:
+                await channel.send(page)
+        except discord.HTTPException:
+            log.warning("poll %s: could not post all objections and blocks", poll.pk, exc_info=True)
         if poll.message_id:
             try:
                 await channel.get_partial_message(poll.message_id).edit(
@@ -214,17 +220,22 @@ class PollsCog(commands.Cog):
                 log.warning("poll %s: could not disable the buttons of the poll message", poll.pk)
         await self._log_decision(poll, message)
 
-    def _results_embed(self, poll: Poll, result: service.PollResult) -> tuple[discord.Embed, discord.File]:
+    def _results_embed(
+        self, poll: Poll, result: service.PollResult, note: str | None = None
+    ) -> tuple[discord.Embed, discord.File, list[str]]:
+        """The results embed with its chart, and the messages that carry reasons too long for it."""
+        reserve = len(note) + 2 if note else 0
+        text, more = render.results_pages(poll, result, EMBED_DESCRIPTION_LIMIT - reserve, MESSAGE_LIMIT)
         embed = discord.Embed(
             title=truncate(_("Results: {question}", question=poll.question), 256),
-            description=truncate(render.results_text(poll, result), 4096),
+            description=truncate(text + ("\n\n" + note if note else ""), EMBED_DESCRIPTION_LIMIT),
             colour=discord.Colour.green(),
         )
         embed.set_footer(text=_("Poll #{id}", id=poll.pk))
         labels = [render.option_label(poll, index) for index in range(len(poll.options))]
         png = bar_chart(poll.question, labels, list(result.votes), set(result.winners))
         embed.set_image(url="attachment://results.png")
-        return embed, discord.File(io.BytesIO(png), filename="results.png")
+        return embed, discord.File(io.BytesIO(png), filename="results.png"), more
 
     async def _log_decision(self, poll: Poll, results: discord.Message) -> None:
         """A line in the `decisions` channel, if the server has one and the poll was elsewhere."""
@@ -256,13 +267,13 @@ class PollsCog(commands.Cog):
         poll = await service.get_poll(poll_id, interaction.guild_id)
         service.require_visible_results(poll)
         result = await service.result_of(poll)
-        embed, chart = self._results_embed(poll, result)
-        if poll.status == PollStatus.OPEN:
+        still_open = poll.status == PollStatus.OPEN
+        embed, chart, more = self._results_embed(poll, result, _("The poll is still open.") if still_open else None)
+        if still_open:
             embed.title = truncate(_("Standings so far: {question}", question=poll.question), 256)
-            embed.description = truncate(
-                render.results_text(poll, result) + "\n\n" + _("The poll is still open."), 4096
-            )
         await reply(interaction, embed=embed, file=chart)
+        for page in more:
+            await reply(interaction, page)
 
     @poll.command(name="remind", description="Ping the eligible members who have not voted yet")
     @app_commands.describe(poll_id="The poll's number")

@@ -10,6 +10,7 @@ from datetime import datetime
 from cogs.polls import tally
 from cogs.polls.service import PollResult
 from gromada.i18n import N_, _, _n
+from gromada.ui import paginate_lines
 from models.polls import DecisionOutcome, Poll, PollKind
 
 KIND_LABELS = {
@@ -110,8 +111,8 @@ def decision_outcome_text(outcome: DecisionOutcome, winners: str) -> str:
     }[outcome]()
 
 
-def results_text(poll: Poll, result: PollResult, mention_voters: bool = True) -> str:
-    """Counts, percentages, turnout, quorum, the outcome, and rounds or reasons."""
+def results_text(poll: Poll, result: PollResult) -> str:
+    """Counts, percentages, turnout, quorum, the outcome, and the rounds (reasons: reason_lines)."""
     lines = [outcome_line(poll, result), ""]
     counted = result.turnout
     if poll.kind == PollKind.RANKED:
@@ -136,13 +137,31 @@ def results_text(poll: Poll, result: PollResult, mention_voters: bool = True) ->
     if result.runoff is not None and result.turnout:
         lines.append("")
         lines.extend(runoff_lines(poll, result.runoff))
-    if result.reasons:
-        lines.append("")
-        lines.append(_("Objections and blocks:"))
-        for reason in result.reasons:
-            who = f" (<@{reason.voter_id}>)" if reason.voter_id is not None and mention_voters else ""
-            lines.append(f"- **{option_label(poll, reason.option)}**{who}: {reason.text}")
     return "\n".join(lines)
+
+
+def reason_lines(poll: Poll, result: PollResult) -> list[str]:
+    """The objections and blocks of a consent poll, each with its voter unless anonymous."""
+    if not result.reasons:
+        return []
+    lines = [_("Objections and blocks:")]
+    for reason in result.reasons:
+        who = f" (<@{reason.voter_id}>)" if reason.voter_id is not None else ""
+        lines.append(f"- **{option_label(poll, reason.option)}**{who}: {reason.text}")
+    return lines
+
+
+def results_pages(poll: Poll, result: PollResult, limit: int, page_limit: int) -> tuple[str, list[str]]:
+    """The results as one text within `limit`, or, when the reasons do not fit with the counts,
+    the counts and then the reasons on pages of `page_limit` (every reason is shown whole)."""
+    text = results_text(poll, result)
+    reasons = reason_lines(poll, result)
+    if not reasons:
+        return text, []
+    whole = text + "\n\n" + "\n".join(reasons)
+    if len(whole) <= limit:
+        return whole, []
+    return text + "\n\n" + _("The objections and blocks follow below."), paginate_lines(reasons, limit=page_limit)
 
 
 def runoff_lines(poll: Poll, runoff: tally.RunoffResult) -> list[str]:

@@ -371,7 +371,9 @@ async def result_of(poll: Poll) -> PollResult:
     reasons: list[Reason] = []
     if poll.kind == PollKind.CONSENT:
         if poll.anonymous:
-            rows = await PollAnonymousReason.filter(poll_id=poll.pk).order_by("id")
+            # Sorted by content, never by storage order: while the poll is open that order is
+            # the order of votes, which someone who saw a member vote could match.
+            rows = await PollAnonymousReason.filter(poll_id=poll.pk).order_by("option", "text")
             reasons = [Reason(row.option, row.text, None) for row in rows]
         else:
             rows = await PollBallot.filter(poll_id=poll.pk, reason__isnull=False).order_by("cast_at", "id")

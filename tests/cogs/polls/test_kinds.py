@@ -129,3 +129,33 @@ async def test_an_honest_tie(simcord_env):
     assert "A tie between **Library**, **Park**. No single winner." in text
     decision = await Decision.get(poll_id=poll.pk)
     assert decision.outcome == DecisionOutcome.TIE and decision.winners == "Library; Park"
+
+
+async def test_long_objections_are_all_posted_whole_after_the_results(simcord_env):
+    server = await ready_server(simcord_env)
+    guild = server.guild
+    objectors = [guild.add_member(simcord_env.create_user(f"objector{i}")) for i in range(6)]
+    await simcord_env.settle()
+    poll, message = await open_poll(server, kind="consent", options=None)
+    reasons = {}
+    for index, objector in enumerate(objectors):
+        reasons[objector] = f"Reason {index}: " + "the budget line is unclear; " * 32 + f"end {index}."
+        modal = await objector.click(message, label="Object")
+        await objector.submit_modal(modal, {"reason": reasons[objector]})
+
+    standings = await server.admin.slash(server.general, "poll results", poll_id=poll.pk)
+    await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
+
+    closed = await Poll.get(id=poll.pk)
+    results = results_message(server, closed)
+    assert len(results.embeds[0].description) <= 4096
+    assert "Passed by consent" in results.embeds[0].description
+    after = [m.content for m in server.general.history() if m.id > results.id and m.content]
+    posted = "\n".join(after)
+    for objector, reason in reasons.items():
+        assert f"(<@{objector.id}>): {reason}" in posted
+    assert all(len(text) <= 2000 for text in after)
+    # Asking for the standings while open gets the same reasons, only for the asker.
+    shown_to_admin = "\n".join(f.content or "" for f in standings.followups)
+    assert all(reason in shown_to_admin for reason in reasons.values())
+    assert all(f.ephemeral for f in standings.followups)
