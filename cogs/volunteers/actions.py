@@ -211,6 +211,57 @@ async def release(bot, guild: discord.Guild, role: VolunteerRole, user_id: int, 
     return True
 
 
+async def _swap_role(member: discord.Member, give: discord.Role | None, take: discord.Role | None) -> None:
+    """One role in, another out, in one call (so a refusal changes neither)."""
+    roles = [r for r in member.roles if not r.is_default() and r != take]
+    if give is not None and give not in roles:
+        roles.append(give)
+    if roles != [r for r in member.roles if not r.is_default()]:
+        await member.edit(roles=roles, reason=REASON)
+
+
+async def _relink_holders(guild: discord.Guild, role: VolunteerRole, old_discord_role_id: int) -> None:
+    """Move every holder from the old Discord role to the role's new one (undone on a refusal)."""
+    new, old = guild.get_role(role.discord_role_id), guild.get_role(old_discord_role_id)
+    moved: list[discord.Member] = []
+    try:
+        for seat in await service.active_seats(role):
+            member = await member_of(guild, seat.user_id)
+            if member is not None:
+                await _swap_role(member, new, old)
+                moved.append(member)
+    except discord.HTTPException:
+        for member in moved:
+            try:
+                await _swap_role(member, old, new)
+            except discord.HTTPException as error:
+                log.warning("could not give %s back to %s: %s", old, member.id, error)
+        raise DiscordRefused(
+            N_("Discord did not let me move the holders of {role} to the new Discord role. Nothing was changed."),
+            role=role.name,
+        ) from None
+
+
+async def edit_role(bot, guild: discord.Guild, role: VolunteerRole, changes: dict) -> VolunteerRole:
+    """Change a catalogue role; when it gives another Discord role, its holders move to that role.
+
+    A refused move restores the role as it was, so seats and Discord roles keep matching.
+    """
+    before = {key: getattr(role, key) for key in changes}
+    old_discord_role_id = role.discord_role_id
+    updated = await service.edit_role(role, changes)
+    if updated.discord_role_id != old_discord_role_id:
+        try:
+            await _relink_holders(guild, updated, old_discord_role_id)
+        except DiscordRefused:
+            await service.edit_role(updated, before)
+            raise
+    # More seats may open room for people on the waitlist.
+    await offer_free_seats(bot, guild, updated)
+    mark_dirty(bot, guild.id)
+    return updated
+
+
 async def delete_role(bot, guild: discord.Guild, role: VolunteerRole) -> None:
     """Delete a catalogue role: each holder loses the Discord role and then the seat, one by one.
 

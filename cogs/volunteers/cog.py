@@ -144,10 +144,9 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
             changes["discord_role_id"] = discord_role.id
         if not changes:
             raise InvalidInput(N_("Say what to change: a name, seats, a description…"))
-        updated = await service.edit_role(found, changes)
-        # More seats may open room for people on the waitlist.
-        await actions.offer_free_seats(self.bot, interaction.guild, updated)
-        self.panels.mark_dirty(interaction.guild_id)
+        if changes.get("discord_role_id", found.discord_role_id) != found.discord_role_id:
+            await interaction.response.defer(ephemeral=True, thinking=True)  # one Discord call per holder
+        updated = await actions.edit_role(self.bot, interaction.guild, found, changes)
         await reply(interaction, _("Volunteer role **{role}** updated.", role=updated.name))
 
     @role.command(name="delete", description="Delete a volunteer role (its holders lose the Discord role)")

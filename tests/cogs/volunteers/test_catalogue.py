@@ -85,6 +85,46 @@ async def test_delete_refused_halfway_leaves_seats_and_roles_in_step(simcord_env
     assert not await VolunteerSeat.exists() and holders(server, "Glazier") == set()
 
 
+async def test_linking_another_discord_role_moves_the_holders_to_it(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Mason", 2)
+    await server.member.slash(server.general, "volunteer claim", role="Mason")
+    stonemason = server.guild.create_role("Stonemason")
+    await simcord_env.settle()
+
+    edited = await server.admin.slash(server.general, "volunteer role edit", role="Mason", discord_role=stonemason)
+
+    assert "updated" in shown(edited)
+    assert holders(server, "Stonemason") == {server.member.id} and holders(server, "Mason") == set()
+    assert await VolunteerSeat.exists(user_id=server.member.id)
+    # The seat now follows the new role: taking it away by hand ends the seat.
+    guild = server.guild.me.guild
+    await guild.get_member(server.member.id).remove_roles(guild.get_role(stonemason.id))
+    await simcord_env.settle()
+    assert not await VolunteerSeat.exists(user_id=server.member.id)
+
+
+async def test_a_refused_move_to_another_discord_role_changes_nothing(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Mason", 2)
+    second = member(server, "iwo")
+    await simcord_env.settle()
+    await server.member.slash(server.general, "volunteer claim", role="Mason")
+    await second.slash(server.general, "volunteer claim", role="Mason")
+    stonemason = server.guild.create_role("Stonemason")
+    await simcord_env.settle()
+    simcord_env.inject_error("PATCH", f"/guilds/*/members/{second.id}", status=500)
+
+    refused = await server.admin.slash(
+        server.general, "volunteer role edit", role="Mason", name="Stonemason", discord_role=stonemason
+    )
+
+    assert "Nothing was changed" in refusal(simcord_env, refused)
+    assert holders(server, "Mason") == {server.member.id, second.id} and holders(server, "Stonemason") == set()
+    mason = await VolunteerRole.get(guild_id=server.guild.id, discord_role_id=server.role("Mason").id)
+    assert mason.name == "Mason"  # the new name is undone with the new Discord role
+
+
 async def test_import_updates_the_catalogue(simcord_env):
     server = await ready_server(simcord_env)
     importer = simcord_env.bot.content_importers["volunteer_roles"]
