@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import discord
-
 from cogs.polls.cog import reminder_batches
-from models.polls import Poll
+from models.polls import Poll, PollStatus
 from tests.cogs.polls.helpers import open_poll, ready_server
-from tests.helpers import refusal, shown
+from tests.helpers import Server, refusal, shown
 
 
 async def test_remind_pings_only_eligible_members_who_have_not_voted(simcord_env):
@@ -129,4 +127,17 @@ async def test_unknown_poll_is_not_found(simcord_env):
 
     assert "There is no poll #999" in refusal(simcord_env, result)
     assert await Poll.all().count() == 0
-    assert discord.utils.utcnow()
+
+
+async def test_a_poll_of_another_server_cannot_be_reached_by_its_number(simcord_env):
+    server = await ready_server(simcord_env)
+    other = Server(simcord_env)
+    await simcord_env.settle()
+    poll, _message = await open_poll(server)
+
+    closing = await other.admin.slash(other.general, "poll close", poll_id=poll.pk)
+    peeking = await other.admin.slash(other.general, "poll results", poll_id=poll.pk)
+
+    assert f"There is no poll #{poll.pk} on this server" in refusal(simcord_env, closing)
+    assert f"There is no poll #{poll.pk} on this server" in refusal(simcord_env, peeking)
+    assert (await Poll.get(id=poll.pk)).status == PollStatus.OPEN

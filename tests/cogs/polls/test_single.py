@@ -292,7 +292,10 @@ async def test_poll_in_polish(simcord_env, monkeypatch):
     with speaking(monkeypatch, server.member, "pl"):
         result = await server.member.click(message, label="Park")
     assert "Twój głos" in shown(result)
-    assert discord.utils.utcnow() < poll.closes_at
+    assert (await PollBallot.get(poll_id=poll.pk, voter_id=server.member.id)).choices == [1]
+    # The public poll message stays in the server's language, whoever voted.
+    await simcord_env.advance_time(6)
+    assert "Voted: 1 of 3 eligible members" in poll_message(server, poll).embeds[0].description
 
 
 async def test_an_old_poll_message_gets_its_tally_through_the_vote_response(simcord_env):
