@@ -61,8 +61,15 @@ async def close_ticket(interaction: discord.Interaction, ticket_id: int, outcome
     )
     await space.refresh_alert(bot, ticket)
     lines = [_("Mediation #{id} is closed and its transcript is kept.", id=ticket.pk)]
-    if posted:
+    if posted == space.TranscriptPost.POSTED:
         lines.append(_("The transcript file is in the mediators' log."))
+    elif posted == space.TranscriptPost.WITHHELD:
+        lines.append(
+            _(
+                "A mediator is a party to this conflict, so the transcript is not posted in the mediators' log; "
+                "/ticket transcript here gives it to you."
+            )
+        )
     else:
         lines.append(
             _(

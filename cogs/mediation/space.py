@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass
+from enum import Enum
 
 import discord
 
@@ -375,23 +376,52 @@ async def collect_transcript(channel: discord.TextChannel, ticket: Ticket, local
         return render_transcript(_("Transcript of mediation #{id}", id=ticket.pk), entries, _("attachment"))
 
 
-async def post_transcript(bot: discord.Client, ticket: Ticket, closed_by: discord.abc.User) -> bool:
+class TranscriptPost(Enum):
+    POSTED = "posted"
+    WITHHELD = "withheld"  # a mediator is a party: the shared log is no place for it
+    FAILED = "failed"
+
+
+async def mediator_is_party(guild: discord.Guild, ticket: Ticket, where: Places) -> bool:
+    """Whether someone named or invited in the ticket holds the Mediator role, and so
+    reads the mediators' log (the space itself is hidden from them)."""
+    for user_id in await service.party_ids(ticket):
+        member = await member_of(guild, user_id)
+        if member is not None and where.mediator_role in member.roles:
+            return True
+    return False
+
+
+async def post_transcript(bot: discord.Client, ticket: Ticket, closed_by: discord.abc.User) -> TranscriptPost:
     guild = bot.get_guild(ticket.guild_id)
     where = await places(guild)
+    withheld = await mediator_is_party(guild, ticket, where)
     with use_locale(await language_for_guild(bot, guild.id)):
-        text = _(
-            "Mediation #{id} was closed by {mediator}.\n**Outcome:** {outcome}",
-            id=ticket.pk,
-            mediator=closed_by.mention,
-            outcome=truncate(ticket.outcome or "", 1500),
-        )
-    file = discord.File(io.BytesIO((ticket.transcript or "").encode("utf-8")), filename=f"mediation-{ticket.pk}.txt")
+        if withheld:
+            text = _(
+                "Mediation #{id} was closed by {mediator}. A mediator is a party to it, so its outcome and "
+                "transcript are not posted here: a mediator who is not involved finds them in its space "
+                "with /ticket transcript.",
+                id=ticket.pk,
+                mediator=closed_by.mention,
+            )
+        else:
+            text = _(
+                "Mediation #{id} was closed by {mediator}.\n**Outcome:** {outcome}",
+                id=ticket.pk,
+                mediator=closed_by.mention,
+                outcome=truncate(ticket.outcome or "", 1500),
+            )
+    kwargs = {}
+    if not withheld:
+        transcript = io.BytesIO((ticket.transcript or "").encode("utf-8"))
+        kwargs["file"] = discord.File(transcript, filename=f"mediation-{ticket.pk}.txt")
     try:
-        await where.log_channel.send(truncate(text, 2000), file=file)
+        await where.log_channel.send(truncate(text, 2000), **kwargs)
     except discord.HTTPException:
         log.warning("could not post the transcript of ticket %s", ticket.pk, exc_info=True)
-        return False
-    return True
+        return TranscriptPost.FAILED
+    return TranscriptPost.WITHHELD if withheld else TranscriptPost.POSTED
 
 
 # ---------------------------------------------------------------- direct messages

@@ -190,3 +190,29 @@ async def test_requester_speaking_polish_gets_the_outcome_in_polish(simcord_env,
 
     dm = server.dms(server.requester)[-1]
     assert "Twoja mediacja" in dm.content and "Oceń ją w skali od 1 do 5" in dm.content
+
+
+async def test_transcript_stays_out_of_the_log_when_a_mediator_is_a_party(simcord_env):
+    server = await MediationServer(simcord_env).start()
+    mira, marek = server.mediators
+    await server.request(parties=f"{mira.mention}")
+    ticket = await Ticket.get()
+    await marek.click(server.alert(ticket), label="Claim")
+    space = server.space(ticket)
+    await server.requester.send(space, "Mira keeps the shed keys to herself.")
+    form = await marek.slash(space, "ticket close")
+
+    result = await marek.submit_modal(form, {"outcome": AGREEMENT})
+
+    assert "the transcript is not posted in the mediators' log" in shown(result)
+    # Mira reads the mediators' log, but not the space: nothing of it reaches her there.
+    assert server.can_read_channel(mira, server.log) and not server.can_read(mira, ticket)
+    posted = server.log.last_message
+    assert "A mediator is a party to it" in posted.content
+    assert not posted.attachments and AGREEMENT not in posted.content
+    assert all("shed keys" not in m.content and not m.attachments for m in server.log.history())
+    ticket = await Ticket.get()
+    assert "shed keys" in ticket.transcript
+    fetched = await marek.slash(space, "ticket transcript")
+    [file] = fetched.response.attachments
+    assert simcord_env.backend.cdn.get(file.url).decode() == ticket.transcript
