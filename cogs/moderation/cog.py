@@ -147,7 +147,7 @@ class ModerationCog(commands.Cog):
             await reply(interaction, _("{member} has no moderation cases.", member=member.mention))
             return
         title = _n("{member}: {n} case", "{member}: {n} cases", len(cases), member=member.mention)
-        pages = paginate_lines([render.history_line(case) for case in cases])
+        pages = paginate_lines([render.history_line(case, for_staff=staff) for case in cases])
         await Pager(pages, owner_id=viewer.id, title=title).send(interaction)
 
     @mod.command(name="case", description="Show one moderation case")

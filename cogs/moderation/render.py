@@ -59,11 +59,15 @@ def case_embed(case: ModCase) -> discord.Embed:
     return embed
 
 
-def history_line(case: ModCase) -> str:
+def history_line(case: ModCase, *, for_staff: bool = True) -> str:
+    """One case in a history; a member reading their own is not told which moderator acted
+    (their DMs never name one either), so nobody is singled out for retaliation."""
     parts = [f"**#{case.number}**", action_label(case.action), when(case.created_at, "d"), truncate(case.reason, 150)]
     line = " · ".join(parts)
     if case.expires_at is not None:
         line += " · " + _("until {moment}", moment=when(case.expires_at, "d"))
+    if not for_staff:
+        return line
     return line + " · " + _("by {moderator}", moderator=moderator_text(case))
 
 

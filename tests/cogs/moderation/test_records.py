@@ -32,6 +32,9 @@ async def test_history_is_paginated_and_shows_notes_to_staff_only(server, simcor
 
     own = await server.member.slash(server.general, "mod history", member=server.member)
     assert "30 cases" in own.response.content and "Note" not in own.response.content
+    # Members are not told which moderator acted on them (staff are).
+    assert server.moderator.mention in first_page
+    assert server.moderator.mention not in own.response.content and "by " not in own.response.content
 
 
 async def test_members_cannot_read_others_history(server, simcord_env):
