@@ -91,21 +91,23 @@ def card_description(
     return "\n".join(lines + footer)
 
 
+def line_text(purchase: Purchase, line: CartLine) -> str:
+    """One order line as carts and bills show it: quantity × price = value."""
+    return _(
+        "{item}: {quantity} {unit} × {price} = {value}",
+        item=line.item.name,
+        quantity=format_quantity(line.quantity),
+        unit=line.item.unit,
+        price=format_money(line.item.unit_price, purchase.currency),
+        value=format_money(line.value, purchase.currency),
+    )
+
+
 def cart_text(purchase: Purchase, lines: list[CartLine]) -> str:
     head = _("**Your order in purchase #{id}: {title}**", id=purchase.pk, title=purchase.title)
     if not lines:
         return head + "\n" + _("Nothing yet. Choose an item below.")
-    body = [
-        _(
-            "{item}: {quantity} {unit} × {price} = {value}",
-            item=line.item.name,
-            quantity=format_quantity(line.quantity),
-            unit=line.item.unit,
-            price=format_money(line.item.unit_price, purchase.currency),
-            value=format_money(line.value, purchase.currency),
-        )
-        for line in lines
-    ]
+    body = [line_text(purchase, line) for line in lines]
     total = sum(line.value for line in lines)
     body.append(_("Total before delivery: **{total}**", total=format_money(total, purchase.currency)))
     if purchase.status == PurchaseStatus.OPEN:
@@ -128,16 +130,7 @@ def bill_text(purchase: Purchase, bill: Bill, lines: list[CartLine]) -> str:
                 )
             )
         else:
-            body.append(
-                _(
-                    "{item}: {quantity} {unit} × {price} = {value}",
-                    item=line.item.name,
-                    quantity=format_quantity(line.quantity),
-                    unit=line.item.unit,
-                    price=format_money(line.item.unit_price, purchase.currency),
-                    value=format_money(line.value, purchase.currency),
-                )
-            )
+            body.append(line_text(purchase, line))
     if bill.total == 0:
         body.append(_("Nothing to pay: none of your items reached the supplier's minimum."))
         return head + "\n" + "\n".join(body)
