@@ -117,6 +117,13 @@ class PurchasesCog(commands.Cog):
         await access.require_coordinator(interaction)
         row = await service.check_publishable(interaction.guild_id, purchase, now())
         target = channel or interaction.channel
+        # The bot posts only where the coordinator could post themselves (not into staff channels).
+        theirs = target.permissions_for(interaction.user)
+        if not (theirs.view_channel and theirs.send_messages):
+            raise NotAllowed(
+                N_("You cannot post in {channel} yourself, so I will not post the card there for you."),
+                channel=target.mention,
+            )
         allowed = target.permissions_for(interaction.guild.me)
         if not (allowed.send_messages and allowed.embed_links):
             raise DiscordRefused(

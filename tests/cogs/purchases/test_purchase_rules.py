@@ -196,6 +196,20 @@ async def test_failed_dm_keeps_the_bill_readable(simcord_env):
     assert f"<@{member.id}>: PLN12.50 · unpaid · the bill could not be sent by DM" in books
 
 
+async def test_a_card_goes_only_where_the_coordinator_may_post(simcord_env):
+    coop = await make_coop(simcord_env)
+    purchase = await coop.open()
+    await coop.item(purchase, "Potatoes", "kg", "2,50")
+    welcome = coop.server.guild.channels["welcome"]  # members read it; only the bot writes there
+
+    refused = await coop.coordinator.slash(coop.general, "purchase publish", purchase=purchase.pk, channel=welcome)
+
+    assert "You cannot post in" in refusal(simcord_env, refused)
+    assert not [m for m in welcome.history() if m.embeds]
+    await purchase.refresh_from_db()
+    assert purchase.status == PurchaseStatus.DRAFT
+
+
 async def test_failed_card_post_leaves_a_draft_that_can_be_published_again(simcord_env):
     coop = await make_coop(simcord_env)
     purchase = await coop.open()
