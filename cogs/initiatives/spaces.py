@@ -310,11 +310,12 @@ async def open_space(bot: discord.Client, initiative_id: int) -> discord.TextCha
         raise _opening_refusal(error) from error
     await service.mark_open(initiative_id, channel.id, welcome.id, now())
     watch(bot, channel.id, initiative_id)
-    # Someone may have supported between the snapshot above and the claim: give them access too.
-    await _sync_member_access(guild, channel, await service.get(initiative_id))
+    # Armed before anything else can fail: the channel is open and must be watched for inactivity.
     await bot.timers.schedule(
         service.INACTIVITY_TIMER, now() + service.INACTIVITY_WARNING, ref_id=initiative_id, guild_id=guild.id
     )
+    # Someone may have supported between the snapshot above and the claim: give them access too.
+    await _sync_member_access(guild, channel, await service.get(initiative_id))
     await refresh_card(bot, initiative_id)
     return channel
 
