@@ -15,6 +15,8 @@ from tests.helpers import refusal, shown
 
 async def test_request_opens_a_private_space_seen_by_requester_mediators_and_bot_only(simcord_env):
     server = await MediationServer(simcord_env).start()
+    moderator = server.guild.add_member(simcord_env.create_user("mod"), roles=[server.guild.roles["Moderator"]])
+    await simcord_env.settle()
 
     result = await server.request(parties="dmitrij")
 
@@ -27,6 +29,8 @@ async def test_request_opens_a_private_space_seen_by_requester_mediators_and_bot
     assert server.can_read(server.mediators[0], ticket)
     assert not server.can_read(server.outsider, ticket)
     assert not server.can_read(server.other_party, ticket)  # named, not invited yet
+    # Staff are not mediators: neither moderators nor server admins read the space.
+    assert not server.can_read(moderator, ticket) and not server.can_read(server.admin, ticket)
     space = server.space(ticket)
     card = space.history()[0]
     assert card.embeds[0].fields[0].value == "We argue about the garden shifts."
