@@ -80,9 +80,12 @@ class RolePicker(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], temp
 
     async def run(self, interaction: discord.Interaction) -> None:
         role = await service.role_by_id(interaction.guild_id, int(self.item.values[0]))
-        await reply(
-            interaction, role_card(role, await service.catalogue_state(interaction.guild_id)), view=card_view(role.pk)
-        )
+        card = role_card(role, await service.catalogue_state(interaction.guild_id))
+        # Answering with an (empty) update of the panel clears the member's choice in the menu.
+        # A plain reply would leave the role selected, and Discord sends nothing when someone
+        # picks the selected role again: they could not come back to it without reloading.
+        await interaction.response.edit_message()
+        await reply(interaction, card, view=card_view(role.pk))
 
 
 def panel_view(guild_id: int, lines: list[rules.PanelLine], role_ids: list[int]) -> discord.ui.View:

@@ -7,8 +7,16 @@ from tests.helpers import refusal, shown, speaking
 
 
 async def pick(actor, server, name):
+    """Choose a role in the panel's menu; returns the role and the ephemeral card shown."""
     role = await VolunteerRole.get(guild_id=server.guild.id, name=name)
-    card = await actor.select(panel_message(server), [str(role.pk)], custom_id=f"volunteers:pick:{server.guild.id}")
+    panel = panel_message(server)
+    result = await actor.select(panel, [str(role.pk)], custom_id=f"volunteers:pick:{server.guild.id}")
+    # The panel is answered with an update (which clears the choice in the menu, so the same
+    # role can be picked again) and left as it was; the card comes as an ephemeral follow-up.
+    assert result.response.id == panel.id
+    assert panel_message(server).embeds == panel.embeds
+    card = result.followups[-1]
+    assert card.ephemeral
     return role, card
 
 
@@ -22,8 +30,8 @@ async def test_claim_until_full_then_waitlist(simcord_env):
     replies = []
     for person in people:
         role, card = await pick(person, server, "Gardener")
-        assert "Looks after the plants" in shown(card)
-        replies.append(shown(await person.click(card.response, custom_id=f"volunteers:claim:{role.pk}")))
+        assert "Looks after the plants" in card.content
+        replies.append(shown(await person.click(card, custom_id=f"volunteers:claim:{role.pk}")))
 
     assert "You are now **Gardener**" in replies[0] and "You are now **Gardener**" in replies[1]
     assert "waitlist" in replies[2] and "number 1" in replies[2]

@@ -93,13 +93,13 @@ async def test_panel_buttons_work_after_a_restart(simcord_env, settings):
     card = await server.member.select(
         panel_message(server), [str(role.pk)], custom_id=f"volunteers:pick:{server.guild.id}"
     )
-    claimed = await server.member.click(card.response, label="Take a seat")
+    claimed = await server.member.click(card.followups[-1], label="Take a seat")
     assert "You are now **Librarian**" in shown(claimed)
     assert holders(server, "Librarian") == {server.member.id}
     await simcord_env.advance_time(5)
     field = next(f for f in panel_message(server).embeds[0].fields if f.name.startswith("Librarian"))
     assert "1/2" in field.name
-    released = await server.member.click(card.response, label="Step down")
+    released = await server.member.click(card.followups[-1], label="Step down")
     assert "You stepped down" in shown(released)
     assert not await VolunteerSeat.exists(role_id=role.pk)
 
