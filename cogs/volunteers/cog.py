@@ -264,9 +264,7 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
         self, interaction: discord.Interaction, member: discord.Member, message: app_commands.Range[str, 1, 500]
     ) -> None:
         author = require_guild(interaction)
-        if member.bot:
-            raise InvalidInput(N_("Thank a person, not a bot."))
-        thanks = await service.thank(interaction.guild_id, author.id, member.id, message, now())
+        thanks = await service.thank(interaction.guild_id, author.id, member.id, message, now(), to_bot=member.bot)
         await reply(
             interaction,
             _("{author} thanks {member}: {text}", author=author.mention, member=member.mention, text=thanks.message),

@@ -508,8 +508,12 @@ async def forget_panel(panel: VolunteerPanel) -> None:
     await VolunteerPanel.filter(id=panel.pk).delete()
 
 
-async def thank(guild_id: int, from_user_id: int, to_user_id: int, message: str, now: datetime) -> Thanks:
+async def thank(
+    guild_id: int, from_user_id: int, to_user_id: int, message: str, now: datetime, *, to_bot: bool = False
+) -> Thanks:
     text = message.strip()
+    if to_bot:
+        raise InvalidInput(N_("Thank a person, not a bot."))
     if from_user_id == to_user_id:
         raise InvalidInput(N_("Thank someone else: thanking yourself does not count."))
     if not text:

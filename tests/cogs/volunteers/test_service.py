@@ -7,7 +7,7 @@ import pytest
 
 from cogs.volunteers import rules, service
 from gromada.errors import Conflict, InvalidInput, LimitReached
-from models.volunteers import SeatStatus, VolunteerSeat, WaitlistEntry
+from models.volunteers import SeatStatus, Thanks, VolunteerSeat, WaitlistEntry
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 GUILD = 1
@@ -91,6 +91,9 @@ async def test_thanks_rules(database):
         await service.thank(GUILD, 1, 1, "me", NOW)
     with pytest.raises(InvalidInput):
         await service.thank(GUILD, 1, 2, "   ", NOW)
+    with pytest.raises(InvalidInput):
+        await service.thank(GUILD, 1, 3, "for the beeps", NOW, to_bot=True)
+    assert not await Thanks.exists()
     thanks = await service.thank(GUILD, 1, 2, " for the soup ", NOW)
     assert thanks.message == "for the soup"
 
