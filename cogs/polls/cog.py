@@ -210,7 +210,7 @@ class PollsCog(commands.Cog):
             for page in more:
                 await channel.send(page)
         except discord.HTTPException:
-            log.warning("poll %s: could not post all objections and blocks", poll.pk, exc_info=True)
+            log.warning("poll %s: could not post all details of the results", poll.pk, exc_info=True)
         if poll.message_id:
             try:
                 await channel.get_partial_message(poll.message_id).edit(
@@ -223,7 +223,7 @@ class PollsCog(commands.Cog):
     def _results_embed(
         self, poll: Poll, result: service.PollResult, note: str | None = None
     ) -> tuple[discord.Embed, discord.File, list[str]]:
-        """The results embed with its chart, and the messages that carry reasons too long for it."""
+        """The results embed with its chart, and the messages that carry rounds or reasons too long for it."""
         reserve = len(note) + 2 if note else 0
         text, more = render.results_pages(poll, result, EMBED_DESCRIPTION_LIMIT - reserve, MESSAGE_LIMIT)
         embed = discord.Embed(

@@ -112,7 +112,7 @@ def decision_outcome_text(outcome: DecisionOutcome, winners: str) -> str:
 
 
 def results_text(poll: Poll, result: PollResult) -> str:
-    """Counts, percentages, turnout, quorum, the outcome, and the rounds (reasons: reason_lines)."""
+    """The outcome, counts, percentages, turnout and quorum (the details: detail_lines)."""
     lines = [outcome_line(poll, result), ""]
     counted = result.turnout
     if poll.kind == PollKind.RANKED:
@@ -134,10 +134,14 @@ def results_text(poll: Poll, result: PollResult) -> str:
             lines.append(_("Quorum of {percent}%: reached.", percent=result.quorum_percent))
         else:
             lines.append(_("Quorum of {percent}%: not reached.", percent=result.quorum_percent))
-    if result.runoff is not None and result.turnout:
-        lines.append("")
-        lines.extend(runoff_lines(poll, result.runoff))
     return "\n".join(lines)
+
+
+def detail_lines(poll: Poll, result: PollResult) -> list[str]:
+    """What follows the counts: the instant-runoff rounds, or the objections and blocks."""
+    if result.runoff is not None and result.turnout:
+        return runoff_lines(poll, result.runoff)
+    return reason_lines(poll, result)
 
 
 def reason_lines(poll: Poll, result: PollResult) -> list[str]:
@@ -152,16 +156,16 @@ def reason_lines(poll: Poll, result: PollResult) -> list[str]:
 
 
 def results_pages(poll: Poll, result: PollResult, limit: int, page_limit: int) -> tuple[str, list[str]]:
-    """The results as one text within `limit`, or, when the reasons do not fit with the counts,
-    the counts and then the reasons on pages of `page_limit` (every reason is shown whole)."""
+    """The results as one text within `limit`, or, when the rounds or the reasons do not fit
+    with the counts, the counts and then those details on pages of `page_limit` (shown whole)."""
     text = results_text(poll, result)
-    reasons = reason_lines(poll, result)
-    if not reasons:
+    details = detail_lines(poll, result)
+    if not details:
         return text, []
-    whole = text + "\n\n" + "\n".join(reasons)
+    whole = text + "\n\n" + "\n".join(details)
     if len(whole) <= limit:
         return whole, []
-    return text + "\n\n" + _("The objections and blocks follow below."), paginate_lines(reasons, limit=page_limit)
+    return text + "\n\n" + _("The details follow in the next messages."), paginate_lines(details, limit=page_limit)
 
 
 def runoff_lines(poll: Poll, runoff: tally.RunoffResult) -> list[str]:

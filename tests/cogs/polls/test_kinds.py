@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import discord
+
+from cogs.polls import service
 from models.polls import Decision, DecisionOutcome, Poll, PollBallot
 from tests.cogs.polls.helpers import open_poll, ready_server, results_message
 from tests.helpers import refusal, shown
@@ -159,3 +162,30 @@ async def test_long_objections_are_all_posted_whole_after_the_results(simcord_en
     shown_to_admin = "\n".join(f.content or "" for f in standings.followups)
     assert all(reason in shown_to_admin for reason in reasons.values())
     assert all(f.ephemeral for f in standings.followups)
+
+
+async def test_every_round_of_a_long_runoff_is_posted(simcord_env):
+    server = await ready_server(simcord_env)
+    guild = server.guild
+    voters = [guild.add_member(simcord_env.create_user(f"ranker{i}")) for i in range(55)]
+    await simcord_env.settle()
+    labels = [f"Option {index}: " + "a long description of this choice " * 2 for index in range(10)]
+    poll, _message = await open_poll(server, kind="ranked", options="; ".join(labels))
+    # Option i is the only preference of i + 1 voters: one option leaves per round.
+    voter = iter(voters)
+    now = discord.utils.utcnow()
+    for option in range(10):
+        for _ in range(option + 1):
+            await service.cast_vote(poll.pk, next(voter).id, [option], now)
+
+    await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
+
+    closed = await Poll.get(id=poll.pk)
+    results = results_message(server, closed)
+    assert len(results.embeds[0].description) <= 4096
+    posted = "\n".join(m.content for m in server.general.history() if m.id > results.id and m.content)
+    rounds = service.summarise(closed, await service.grouped_ballots(closed), 55, []).runoff.rounds
+    assert len(rounds) > 5
+    for number in range(1, len(rounds) + 1):
+        assert f"Round {number}: " in posted
+    assert "eliminated: Option 0:" in posted
