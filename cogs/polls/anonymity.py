@@ -13,7 +13,8 @@ The scheme
      row: only "this many ballots said exactly this". For single-choice and consent polls
      every possible key is created with count 0 when the poll opens, so even the order in
      which rows appear tells nothing.
-   - for an objection or block in a consent poll, the reason text, unsigned.
+   - for an objection or block in a consent poll, the reason text, unsigned. Reasons are
+     always shown sorted by option and text, never in the order they were stored.
 3. While the poll is open the secret lets the bot answer "has this member voted?" (to refuse
    a second vote and to remind only those who have not). It never tells what they chose.
 4. At close the secret is erased (set to NULL) in the same transaction that freezes the
