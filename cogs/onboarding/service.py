@@ -150,7 +150,10 @@ async def check_introduction(
     """Keep the draft (so nothing typed is lost if it is refused), then check it."""
     about, interests, languages = (value.strip() for value in (about or "", interests or "", languages or ""))
     await Journey.filter(id=journey.pk).update(
-        about=about[:ABOUT_LIMIT], interests=interests[:INTERESTS_LIMIT], last_active_at=now
+        about=about[:ABOUT_LIMIT],
+        interests=interests[:INTERESTS_LIMIT],
+        languages=join_codes(language_codes(languages)),  # kept as codes, the form the journey stores
+        last_active_at=now,
     )
     if journey.step < Step.VALUES:
         raise InvalidInput(N_("Please go through the values first."))

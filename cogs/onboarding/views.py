@@ -190,6 +190,7 @@ class IntroductionModal(BaseModal):
             label=_("Languages you speak"),
             custom_id="languages",
             placeholder=_("e.g. Polish, English"),
+            default=journey.languages.replace(",", ", ") or None,  # a refused draft's languages, as codes
             required=False,
             max_length=service.LANGUAGES_LIMIT,
         )

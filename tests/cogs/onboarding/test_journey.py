@@ -92,12 +92,13 @@ async def test_empty_introduction_is_refused_and_the_draft_kept(simcord_env, com
     thread = community.thread_of(newcomer)
     await walk_values(newcomer, thread)
 
-    result = await introduce(newcomer, thread, about="   ", interests="chess and choirs")
+    result = await introduce(newcomer, thread, about="   ", interests="chess and choirs", languages="polski i English")
 
     assert "the “About you” field is empty" in refusal(simcord_env, result)
     assert community.channel_handle("introductions").last_message is None
     shown_modal = await newcomer.click(thread.history()[-1], label="Introduce yourself")
     assert "chess and choirs" in str(shown_modal.modal)  # what they typed comes back
+    assert "'pl, en'" in str(shown_modal.modal)  # the languages too, as the codes they named
     assert (await Journey.get(user_id=newcomer.id)).interests == "chess and choirs"
 
 
