@@ -130,3 +130,16 @@ async def test_remind_works_for_anonymous_polls_while_open(simcord_env):
     waiting = await service.non_voters(await Poll.get(id=poll.pk))
 
     assert server.member.id not in waiting and server.admin.id in waiting
+
+
+async def test_anonymous_reasons_are_listed_by_content_not_by_the_order_of_votes(simcord_env):
+    server = await ready_server(simcord_env)
+    poll, message = await open_poll(server, anonymous=True, kind="consent", options=None)
+    for voter, reason in ((server.member, "Zebra crossing first"), (server.admin, "Apples are cheaper")):
+        modal = await voter.click(message, label="Object")
+        await voter.submit_modal(modal, {"reason": reason})
+
+    standings = await server.admin.slash(server.general, "poll results", poll_id=poll.pk)
+
+    text = standings.response.embeds[0].description
+    assert text.index("Apples are cheaper") < text.index("Zebra crossing first")
