@@ -158,6 +158,9 @@ async def test_long_objections_are_all_posted_whole_after_the_results(simcord_en
     for objector, reason in reasons.items():
         assert f"(<@{objector.id}>): {reason}" in posted
     assert all(len(text) <= 2000 for text in after)
+    # The voters are named, not pinged.
+    pages = [r for r in simcord_env.http_requests if r.method == "POST" and "Reason 0:" in str(r.json)]
+    assert pages and all(r.json["allowed_mentions"] == {"parse": []} for r in pages)
     # Asking for the standings while open gets the same reasons, only for the asker.
     shown_to_admin = "\n".join(f.content or "" for f in standings.followups)
     assert all(reason in shown_to_admin for reason in reasons.values())
