@@ -273,15 +273,21 @@ async def mark_open(initiative_id: int, channel_id: int, welcome_message_id: int
     )
 
 
-async def expire(initiative_id: int, now: datetime) -> bool:
-    """The window ended: expire unless the threshold was reached (then only opening is pending)."""
+async def expiring(initiative_id: int, now: datetime) -> Initiative | None:
+    """The window ended: the proposal to expire, or None when the threshold was reached (then
+    only opening is pending) or it is no longer a proposal. Once the window is over nobody can
+    support or withdraw, so the answer stays true until `expire` records it."""
     initiative = await Initiative.get_or_none(id=initiative_id)
     if initiative is None or not gathering(initiative, now):
-        return False
+        return None
     if await count_members(initiative_id) >= initiative.threshold:
-        return False
+        return None
+    return initiative
+
+
+async def expire(initiative: Initiative) -> bool:
     return bool(
-        await Initiative.filter(id=initiative_id, status=initiative.status).update(status=InitiativeStatus.EXPIRED)
+        await Initiative.filter(id=initiative.pk, status=initiative.status).update(status=InitiativeStatus.EXPIRED)
     )
 
 

@@ -148,25 +148,29 @@ async def refresh_card(bot: discord.Client, initiative_id: int) -> None:
 
 
 async def expire(bot: discord.Client, initiative_id: int) -> None:
-    """The support window ended (a deadline): below the threshold → expired, supporters told."""
-    if not await service.expire(initiative_id, now()):
+    """The support window ended (a deadline): below the threshold → supporters told, expired.
+
+    The supporters are told first: if Discord refuses, nothing has changed and the deadline's
+    retry tells them and expires the proposal then.
+    """
+    initiative = await service.expiring(initiative_id, now())
+    if initiative is None:
         return
-    await refresh_card(bot, initiative_id)
-    initiative = await service.get(initiative_id)
     channel = bot.get_channel(initiative.card_channel_id)
-    if channel is None:
-        return
-    supporters = await service.member_ids(initiative_id)
-    with use_locale(await language_for_guild(bot, initiative.guild_id)):
-        text = _(
-            "The proposal “{title}” did not reach {threshold} supporters in time, so it has expired. "
-            "Thank you for your support: {supporters}",
-            title=initiative.title,
-            threshold=initiative.threshold,
-            supporters=views.mentions(supporters),
-        )
-    users = [discord.Object(user_id) for user_id in supporters[:100]]
-    await channel.send(truncate(text, 2000), allowed_mentions=mention_only(*users))
+    if channel is not None:
+        supporters = await service.member_ids(initiative_id)
+        with use_locale(await language_for_guild(bot, initiative.guild_id)):
+            text = _(
+                "The proposal “{title}” did not reach {threshold} supporters in time, so it has expired. "
+                "Thank you for your support: {supporters}",
+                title=initiative.title,
+                threshold=initiative.threshold,
+                supporters=views.mentions(supporters),
+            )
+        users = [discord.Object(user_id) for user_id in supporters[:100]]
+        await channel.send(truncate(text, 2000), allowed_mentions=mention_only(*users))
+    if await service.expire(initiative):
+        await refresh_card(bot, initiative_id)
 
 
 # ---------------------------------------------------------------- categories

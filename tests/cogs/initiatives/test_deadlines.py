@@ -148,3 +148,19 @@ async def test_lost_deadlines_are_armed_again_at_a_restart(community, settings):
     await community.env.advance_time(16 * DAY)
 
     assert "nobody has written here for 30 days" in channel.last_message.content
+
+
+async def test_supporters_are_told_of_the_expiry_even_when_discord_first_refuses(community):
+    _, initiative = await community.propose()
+    await community.supporters[0].click(community.card(initiative), label="Support")
+    community.env.inject_error("POST", f"/channels/{community.proposals.id}/messages", status=500)
+
+    await community.env.advance_time(14 * DAY + 1)
+    assert "has expired" not in (community.proposals.last_message.content or "")
+    await community.env.advance_time(61)  # the deadline's retry
+
+    notices = [m for m in community.proposals.history() if "has expired" in (m.content or "")]
+    assert len(notices) == 1 and community.supporters[0].mention in notices[0].content
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.EXPIRED
+    assert field(community.card(initiative), "Status") == "expired"
+    community.env.errors.clear()
