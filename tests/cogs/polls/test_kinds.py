@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 
 from cogs.polls import service
+from gromada.bot import create_bot
 from models.polls import Decision, DecisionOutcome, Poll, PollBallot
 from tests.cogs.polls.helpers import open_poll, ready_server, results_message
 from tests.helpers import refusal, shown
@@ -192,3 +193,19 @@ async def test_every_round_of_a_long_runoff_is_posted(simcord_env):
     for number in range(1, len(rounds) + 1):
         assert f"Round {number}: " in posted
     assert "eliminated: Option 0:" in posted
+
+
+async def test_multi_select_and_rank_button_work_after_a_restart(simcord_env, settings):
+    server = await ready_server(simcord_env)
+    multi, multi_message = await open_poll(server, kind="multi", options="Soup; Salad; Cake")
+    ranked, ranked_message = await open_poll(server, kind="ranked", options="Alpha; Beta; Gamma")
+
+    await simcord_env.restart_bot(create_bot(settings))
+    chosen = await server.member.select(multi_message, ["1", "2"], custom_id=f"poll:multi:{multi.pk}")
+    flow = await server.member.click(ranked_message, label="Rank the options")
+    flow = await server.member.select(flow.response, ["2"], custom_id="poll:ranking:choose")
+    done = await server.member.click(flow.response, label="Submit ranking")
+
+    assert "Your vote is recorded: **Salad**, **Cake**" in shown(chosen)
+    assert "Your vote is recorded: **Gamma**" in shown(done)
+    assert (await PollBallot.get(poll_id=ranked.pk, voter_id=server.member.id)).choices == [2]
