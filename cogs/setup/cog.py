@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+
 import discord
 from discord import app_commands
 from discord.ext import commands
