@@ -7,6 +7,8 @@ from enum import IntEnum, StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.privacy import PersonalData
+
 
 class Step(IntEnum):
     """How far a newcomer got; each step is reached in this order."""
@@ -50,6 +52,14 @@ class Journey(Model):
     reminded_at = fields.DatetimeField(null=True)
     team_notified_at = fields.DatetimeField(null=True)
 
+    # The newcomer's own journey goes with them; as someone's buddy they become a pseudonym.
+    personal_data = PersonalData(
+        user_fields=("user_id", "buddy_id"),
+        delete_for=("user_id",),
+        owned_channels=("thread_id",),
+        export_only={"buddy_id": ("id", "status", "step", "matched_at", "completed_at")},
+    )
+
     class Meta:
         table = "onboarding_journey"
         unique_together = (("guild_id", "user_id"),)
@@ -65,6 +75,8 @@ class BuddyProfile(Model):
     available = fields.BooleanField(default=True)
     capacity = fields.IntField(null=True)  # None: the server's onboarding_buddy_capacity
     languages = fields.CharField(max_length=200, default="")
+
+    personal_data = PersonalData(user_fields=("user_id",), delete_for=("user_id",))
 
     class Meta:
         table = "onboarding_buddy"
@@ -89,6 +101,8 @@ class BuddySlot(Model):
     assigned_at = fields.DatetimeField()
     # When the buddy first wrote in the newcomer's thread (None: not yet).
     spoke_at = fields.DatetimeField(null=True)
+
+    personal_data = PersonalData(user_fields=("buddy_id",), delete_for=("buddy_id",))
 
     class Meta:
         table = "onboarding_buddy_slot"
