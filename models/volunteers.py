@@ -14,6 +14,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.privacy import Keep, PersonalData
+
 
 class Approval(StrEnum):
     AUTO = "auto"
@@ -59,6 +61,13 @@ class VolunteerSeat(Model):
     offer_expires_at = fields.DatetimeField(null=True)
     terms = fields.IntField(default=1)
 
+    # A live seat goes through stepping down (it frees the seat and the Discord role).
+    personal_data = PersonalData(
+        user_fields=("user_id",),
+        keep=(Keep("volunteer_seat", {}),),
+        export_with={"role": ("name",)},
+    )
+
     class Meta:
         table = "volunteer_seat"
         unique_together = (("role", "slot"), ("role", "user_id"))
@@ -77,6 +86,9 @@ class VolunteerTerm(Model):
     terms = fields.IntField(default=1)
     reason = fields.CharField(max_length=20)
 
+    # The roster's history stays, under a pseudonym.
+    personal_data = PersonalData(user_fields=("user_id",))
+
     class Meta:
         table = "volunteer_term"
 
@@ -88,6 +100,10 @@ class WaitlistEntry(Model):
     )
     user_id = fields.BigIntField()
     joined_at = fields.DatetimeField()
+
+    personal_data = PersonalData(
+        user_fields=("user_id",), delete_for=("user_id",), guild="role__guild_id", export_with={"role": ("name",)}
+    )
 
     class Meta:
         table = "volunteer_waitlist"
@@ -114,6 +130,10 @@ class ApprovalRequest(Model):
     channel_id = fields.BigIntField(null=True)
     message_id = fields.BigIntField(null=True)
 
+    personal_data = PersonalData(
+        user_fields=("user_id", "decided_by"), delete_for=("user_id",), export_with={"role": ("name",)}
+    )
+
     class Meta:
         table = "volunteer_request"
 
@@ -136,6 +156,12 @@ class Thanks(Model):
     to_user_id = fields.BigIntField(db_index=True)
     message = fields.CharField(max_length=500)
     created_at = fields.DatetimeField()
+
+    # Thanks received are about the person and go with them; thanks given stay for the
+    # person thanked, signed by a pseudonym.
+    personal_data = PersonalData(
+        user_fields=("from_user_id", "to_user_id"), delete_for=("to_user_id",), quoting_texts=("message",)
+    )
 
     class Meta:
         table = "volunteer_thanks"
