@@ -7,6 +7,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.privacy import Keep, PersonalData
+
 
 class InitiativeStatus(StrEnum):
     PROPOSED = "proposed"  # gathering supporters
@@ -56,6 +58,15 @@ class Initiative(Model):
     last_activity_at = fields.DatetimeField(null=True)
     inactivity_warned_at = fields.DatetimeField(null=True)
 
+    # An initiative belongs to its members: the lead hands it over or archives it before
+    # being forgotten; afterwards a pseudonym stands for the proposer.
+    personal_data = PersonalData(
+        user_fields=("proposer_id",),
+        keep=(Keep("open_initiative", {"status__in": ("proposed", "opening", "active")}),),
+        quoting_texts=("goal", "needs", "first_step", "last_note"),
+        export_only={"proposer_id": ("id", "title", "status", "goal", "needs", "first_step", "created_at")},
+    )
+
     class Meta:
         table = "initiative"
         unique_together = (("guild_id", "slug"),)
@@ -71,6 +82,14 @@ class InitiativeMember(Model):
     user_id = fields.BigIntField()
     is_lead = fields.BooleanField(default=False)
     joined_at = fields.DatetimeField()
+
+    # Support stays counted under a pseudonym (a threshold once reached stays reached).
+    personal_data = PersonalData(
+        user_fields=("user_id",),
+        guild="initiative__guild_id",
+        keep=(Keep("open_initiative", {"is_lead": True, "initiative__status__in": ("proposed", "opening", "active")}),),
+        export_with={"initiative": ("id", "title", "status")},
+    )
 
     class Meta:
         table = "initiative_member"
@@ -89,6 +108,9 @@ class InitiativeNeed(Model):
     message_id = fields.BigIntField(null=True)
     created_at = fields.DatetimeField()
 
+    # No person in it, but a call for help may mention one.
+    personal_data = PersonalData(user_fields=(), guild="initiative__guild_id", quoting_texts=("text",))
+
     class Meta:
         table = "initiative_need"
 
@@ -100,6 +122,13 @@ class NeedHelper(Model):
     )
     user_id = fields.BigIntField()
     offered_at = fields.DatetimeField()
+
+    personal_data = PersonalData(
+        user_fields=("user_id",),
+        delete_for=("user_id",),
+        guild="need__initiative__guild_id",
+        export_with={"need": ("text",)},
+    )
 
     class Meta:
         table = "initiative_need_helper"
