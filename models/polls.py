@@ -13,6 +13,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.privacy import PersonalData
+
 
 class PollKind(StrEnum):
     SINGLE = "single"
@@ -52,6 +54,10 @@ class Poll(Model):
     closed_at = fields.DatetimeField(null=True)
     results_message_id = fields.BigIntField(null=True)
 
+    personal_data = PersonalData(
+        user_fields=("creator_id",), export_only={"creator_id": ("id", "question", "created_at")}
+    )
+
     class Meta:
         table = "poll"
 
@@ -62,6 +68,9 @@ class PollElector(Model):
     id = fields.IntField(primary_key=True)
     poll_id = fields.IntField(db_index=True)
     user_id = fields.BigIntField()
+
+    # The electorate's size (and so the quorum) stays; a pseudonym cannot vote again.
+    personal_data = PersonalData(user_fields=("user_id",), guild=None, guild_via=("poll_id", "polls.Poll"))
 
     class Meta:
         table = "poll_elector"
@@ -79,6 +88,16 @@ class PollBallot(Model):
     reason = fields.TextField(null=True)
     cast_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
+
+    # Open ballots stay in the tally under a pseudonym, without the voter's own reason.
+    # Anonymous polls keep no voter id at all (PollParticipation is a keyed hash).
+    personal_data = PersonalData(
+        user_fields=("voter_id",),
+        texts={"voter_id": ("reason",)},
+        quoting_texts=("reason",),
+        guild=None,
+        guild_via=("poll_id", "polls.Poll"),
+    )
 
     class Meta:
         table = "poll_ballot"
