@@ -7,6 +7,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.privacy import Keep, PersonalData
+
 
 class CaseAction(StrEnum):
     WARN = "warn"
@@ -58,6 +60,20 @@ class ModCase(Model):
     log_message_id = fields.BigIntField(null=True)
     reason_edited_at = fields.DatetimeField(null=True)
     reason_edited_by = fields.BigIntField(null=True)
+
+    # Cases about a member stay for the server's safety (notes are purged after the
+    # privacy_moderation_note_retention period); the member sees them only if the server
+    # allows it. A moderator who is forgotten becomes a pseudonym.
+    personal_data = PersonalData(
+        user_fields=("target_id", "moderator_id", "reason_edited_by"),
+        keep=(Keep("moderation_record", {}, fields=("target_id",)),),
+        export_only_if="privacy_export_moderation",
+        quoting_texts=("reason",),
+        export_only={
+            "moderator_id": ("number", "action", "created_at"),
+            "reason_edited_by": ("number", "action", "reason_edited_at"),
+        },
+    )
 
     class Meta:
         table = "moderation_case"
