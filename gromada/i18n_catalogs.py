@@ -18,20 +18,16 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po, write_po
 
-from gromada.i18n import COMMAND_CONTEXT, LANGUAGES, LOCALES_DIR
+from gromada.i18n import COMMAND_CONTEXT, LANGUAGES, LOCALES_DIR, domain_of_module
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "N_": None, "lazy": None, "_n": (1, 2), "Plural": (1, 2)}
-CORE_DOMAIN = "core"
 
 Message = tuple[str | tuple[str, str], str | None]  # (id or (singular, plural), context)
 
 
 def domain_of(path: Path) -> str:
-    parts = path.relative_to(ROOT).parts
-    if parts[0] == "cogs" and len(parts) > 2 and parts[1] != "setup":
-        return parts[1]
-    return CORE_DOMAIN
+    return domain_of_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
 
 
 def source_files() -> list[Path]:
@@ -65,7 +61,7 @@ def command_messages(tree) -> dict[str, set[Message]]:
 
     for command in tree.walk_commands():
         module = getattr(command, "module", "") or ""
-        domain = _domain_of_module(module)
+        domain = domain_of_module(module)
         add(domain, command.name)
         add(domain, command.description)
         if isinstance(command, app_commands.Command):
@@ -75,13 +71,6 @@ def command_messages(tree) -> dict[str, set[Message]]:
                 for choice in parameter.choices:
                     add(domain, choice.name)
     return found
-
-
-def _domain_of_module(module: str) -> str:
-    parts = module.split(".")
-    if len(parts) > 1 and parts[0] == "cogs" and parts[1] != "setup":
-        return parts[1]
-    return CORE_DOMAIN
 
 
 def catalog_path(language: str, domain: str) -> Path:
