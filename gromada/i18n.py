@@ -160,9 +160,7 @@ def use_locale(language: str) -> Iterator[None]:
         _current.reset(token)
 
 
-def translate(
-    message: str | Plural, *, locale: str | None = None, domain: str | None = None, **params: Any
-) -> str:
+def translate(message: str | Plural, *, locale: str | None = None, domain: str | None = None, **params: Any) -> str:
     """`message` in the reader's language, from the domain it is marked with (else `domain`)."""
     translations = catalog(locale or current_locale(), getattr(message, "domain", None) or domain or CORE_DOMAIN)
     if isinstance(message, Plural):
