@@ -72,11 +72,18 @@ for _purpose in (
 
 @dataclass(frozen=True)
 class Option:
+    """A per-server setting. Features keep the declared Option and read it with `get`."""
+
     key: str
     default: Any
     parse: Callable[[str], Any]
     show: Callable[[Any], str]
     description: str
+
+    async def get(self, guild_id: int) -> Any:
+        """This server's value, or the declared default; always of the declared type."""
+        row = await GuildOption.get_or_none(guild_id=guild_id, key=self.key)
+        return self.default if row is None else self.parse(row.value)
 
 
 OPTIONS: dict[str, Option] = {}
@@ -148,9 +155,8 @@ def _stored_text(option: Option, value: Any) -> str:
 
 
 async def get_option(guild_id: int, key: str) -> Any:
-    option = _option(key)
-    row = await GuildOption.get_or_none(guild_id=guild_id, key=key)
-    return option.default if row is None else option.parse(row.value)
+    """An option by the key an admin typed (features read their declared Option with `get`)."""
+    return await _option(key).get(guild_id)
 
 
 async def set_option(guild_id: int, key: str, raw: str) -> Any:

@@ -113,6 +113,17 @@ class Timers:
         self._arm(timer)
         return timer
 
+    async def ensure(self, kind: str, due_at: datetime, *, ref_id: int, guild_id: int | None = None) -> bool:
+        """Arm a deadline unless one is already pending for the same kind and ref; True if armed.
+
+        Features call this at load for the rows whose deadline must exist (a crash between a
+        change and its timer, or a timer that gave up after its retries, would lose it).
+        """
+        if await self.pending(kind, ref_id) is not None:
+            return False
+        await self.schedule(kind, due_at, ref_id=ref_id, guild_id=guild_id, replace=False)
+        return True
+
     async def cancel(self, kind: str, ref_id: int) -> int:
         pending = await Timer.filter(kind=kind, ref_id=ref_id, status=TimerStatus.PENDING)
         for timer in pending:

@@ -7,8 +7,9 @@ gromada.error_handler.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import discord
 
@@ -99,6 +100,42 @@ class PersistentItem:
 
     async def run(self, interaction: discord.Interaction) -> None:
         raise NotImplementedError
+
+
+class IdButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"(?!)"):
+    """A persistent button naming one row: custom_id `<feature>:<action>:<id>`.
+
+    A subclass names its action once, `class Support(IdButton, action="initiatives:support")`,
+    and both the template that matches clicks and the custom_id it puts on buttons come from
+    it. An intermediate base (shared checks) passes no action and is never registered.
+    """
+
+    action: ClassVar[str] = ""
+    style: ClassVar[discord.ButtonStyle] = discord.ButtonStyle.secondary
+    label_text: ClassVar[str] = ""
+
+    def __init_subclass__(cls, *, action: str | None = None, **kwargs: Any) -> None:
+        if action is not None:
+            cls.action = action
+            kwargs["template"] = rf"{re.escape(action)}:(?P<id>\d+)"
+        kwargs.setdefault("template", cls.__discord_ui_compiled_template__)
+        super().__init_subclass__(**kwargs)
+
+    def __init__(self, ref_id: int) -> None:
+        super().__init__(discord.ui.Button(label=self.label(), style=self.style, custom_id=self.custom_id_for(ref_id)))
+        self.ref_id = ref_id
+
+    @classmethod
+    def custom_id_for(cls, ref_id: int) -> str:
+        return f"{cls.action}:{ref_id}"
+
+    def label(self) -> str:
+        """The button's text in the reader's language (override for a label that varies)."""
+        return _(self.label_text)
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]):
+        return cls(int(match["id"]))
 
 
 class Pager(BaseView):

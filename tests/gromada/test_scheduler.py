@@ -112,3 +112,20 @@ async def test_failing_handler_is_retried_then_succeeds(simcord_env):
     assert server.general.last_message.content == "done on retry"
     assert len(attempts) == 2
     assert (await Timer.get(id=timer.pk)).status == TimerStatus.DONE
+
+
+async def test_ensure_arms_a_lost_deadline_once(simcord_env):
+    server = Server(simcord_env)
+    await simcord_env.settle()
+    bot = simcord_env.bot
+    announcing(bot, server.general.id, bot.fired)
+    due = discord.utils.utcnow() + timedelta(hours=1)
+
+    assert await bot.timers.ensure("test.announce", due, ref_id=9) is True
+    # A second ensure (the next start, say) finds the pending row and arms nothing more.
+    assert await bot.timers.ensure("test.announce", due, ref_id=9) is False
+    assert await Timer.filter(kind="test.announce", ref_id=9).count() == 1
+
+    await simcord_env.advance_time(3600 + 1)
+    assert server.general.last_message.content == "deadline 9 reached"
+    assert len(bot.fired) == 1
