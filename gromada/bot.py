@@ -13,6 +13,7 @@ from discord.ext import commands
 
 import cogs
 from config.settings import Settings
+from gromada.cooldowns import Cooldowns
 from gromada.db import close_database, open_database
 from gromada.error_handler import report_error
 from gromada.interactions import activate
@@ -61,6 +62,7 @@ class Gromada(commands.Bot):
         self.settings = settings
         self.metrics = Metrics()
         self.timers = Timers(on_fired=lambda _timer, lag: self.metrics.scheduler_lag(lag))
+        self.cooldowns = Cooldowns()
         self.quickstart_steps: list[QuickstartStep] = []
         self.content_importers: dict[str, ContentImporter] = {}
         self._web = None

@@ -12,6 +12,7 @@ import secrets
 import discord
 from discord import app_commands
 
+from gromada import cooldowns
 from gromada.errors import DiscordRefused, GromadaError
 from gromada.i18n import N_, _
 from gromada.replies import reply
@@ -82,6 +83,9 @@ def describe(error: BaseException) -> tuple[str, bool]:
 
 async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
     text, expected = describe(error)
+    if isinstance(_unwrap(error), GromadaError):
+        # Refused, so nothing was done: the attempt does not count toward a cooldown.
+        cooldowns.give_back(interaction)
     metrics = getattr(interaction.client, "metrics", None)
     if metrics is not None:
         metrics.error("expected" if expected else "unexpected")

@@ -120,12 +120,16 @@ def declare_int(key: str, default: int, minimum: int, maximum: int, description:
 
 
 def declare_duration(
-    key: str, default: timedelta, description: str, minimum: timedelta = timedelta(minutes=1)
+    key: str,
+    default: timedelta,
+    description: str,
+    minimum: timedelta = timedelta(minutes=1),
+    maximum: timedelta = timedelta(days=3650),
 ) -> Option:
     option = Option(
         key,
         default,
-        lambda raw: parse_duration(raw, minimum=minimum, maximum=timedelta(days=3650)),
+        lambda raw: parse_duration(raw, minimum=minimum, maximum=maximum),
         format_duration,
         description,
     )

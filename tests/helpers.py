@@ -62,6 +62,12 @@ def speaking(monkeypatch: pytest.MonkeyPatch, actor, locale: str) -> Iterator[No
         monkeypatch.setattr(sim_interactions, "base_payload", original)
 
 
+async def wait_out(env, window) -> None:
+    """Let a member's cooldown pass at its default length (a gromada.cooldowns Action or window option)."""
+    option = getattr(window, "window", window)
+    await env.advance_time(option.default.total_seconds() + 1)
+
+
 def shown(result) -> str:
     """Everything the person saw in answer to an interaction, joined."""
     messages = [result.response, *result.followups]

@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.initiatives import service, spaces, views
+from gromada import cooldowns
 from gromada.checks import require_guild
 from gromada.i18n import _
 from gromada.scheduler import now
@@ -69,6 +70,7 @@ class InitiativesCog(commands.Cog, name="Initiatives"):
     async def propose(self, interaction: discord.Interaction) -> None:
         require_guild(interaction)
         await spaces.proposals_channel(interaction.guild)  # not set up: say so before the form
+        await cooldowns.ensure_ready(interaction, views.PROPOSE_COOLDOWN)  # the use counts when the form is sent
         await interaction.response.send_modal(views.ProposalModal())
 
     @initiative.command(name="list", description="List initiatives")

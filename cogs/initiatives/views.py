@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import discord
 
 from cogs.initiatives import service, spaces
+from gromada import cooldowns
 from gromada.checks import is_moderator, require_guild
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
@@ -27,6 +29,10 @@ PROGRESS_LABELS = {
     Progress.DONE: N_("done"),
 }
 MENTION_BUDGET = 1500  # characters of mentions in one message (Discord's cap is 2,000)
+# A proposal is a card for everyone in the initiatives channel.
+PROPOSE_COOLDOWN = cooldowns.declare(
+    "initiative_propose", timedelta(minutes=10), N_("Time a member waits between proposing two initiatives")
+)
 
 
 def timestamp(moment) -> str:
@@ -305,6 +311,7 @@ class ProposalModal(BaseModal):
             self.add_item(item)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
+        await cooldowns.take(interaction, PROPOSE_COOLDOWN)
         proposal = service.validate_proposal(
             self.title_input.value, self.goal.value, self.needs.value, self.first_step.value
         )

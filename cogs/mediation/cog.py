@@ -19,7 +19,7 @@ from cogs.mediation.views import (
     panel_message,
     require_mediator_role,
 )
-from gromada import guild_config
+from gromada import cooldowns, guild_config
 from gromada.checks import admin_only, is_moderator, require_guild
 from gromada.durations import format_duration
 from gromada.errors import DiscordRefused, InvalidInput, NotAllowed
@@ -31,6 +31,7 @@ from models.mediation import MediationPanel
 
 log = logging.getLogger(__name__)
 MEDIATORS_ACCESS = discord.PermissionOverwrite(view_channel=True, send_messages=True, read_message_history=True)
+TRANSCRIPT_COOLDOWN = cooldowns.export("mediation_transcript")
 
 
 class MediationCog(commands.Cog):
@@ -191,6 +192,7 @@ class MediationCog(commands.Cog):
         await interaction.response.send_modal(CloseModal(ticket.pk))
 
     @ticket.command(name="transcript", description="Get the kept transcript of this closed ticket (only you see it)")
+    @cooldowns.limited(TRANSCRIPT_COOLDOWN)
     async def transcript(self, interaction: discord.Interaction) -> None:
         mediator = await require_mediator_role(interaction)
         ticket = await service.ticket_in_channel(interaction.channel_id)

@@ -13,6 +13,7 @@ from discord.ext import commands
 from cogs.privacy import purge, service
 from cogs.privacy.texts import export_summary, forget_preview
 from cogs.privacy.views import confirmation
+from gromada import cooldowns
 from gromada.checks import require_guild
 from gromada.i18n import _
 from gromada.interactions import language_for_guild
@@ -21,6 +22,8 @@ from gromada.ui import paginate_lines, reply, truncate
 from models.core import Timer
 
 log = logging.getLogger(__name__)
+# An export reads every feature's rows about the member and sends a file by DM.
+EXPORT_COOLDOWN = cooldowns.export("privacy_export")
 
 
 class PrivacyCog(commands.Cog):
@@ -36,6 +39,7 @@ class PrivacyCog(commands.Cog):
     # ------------------------------------------------------------ commands
 
     @privacy.command(name="export", description="Receive by direct message everything Gromada keeps about you here")
+    @cooldowns.limited(EXPORT_COOLDOWN)
     async def export(self, interaction: discord.Interaction) -> None:
         member = require_guild(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -49,6 +53,7 @@ class PrivacyCog(commands.Cog):
                 await member.send(page, file=file if last else discord.utils.MISSING)
         except discord.HTTPException:
             log.info("export DM to %s refused", member.id)
+            cooldowns.give_back(interaction)  # nothing reached them: they may retry at once
             await reply(
                 interaction,
                 _(

@@ -12,12 +12,15 @@ from cogs.purchases import access, service, texts
 from cogs.purchases.closing import close_and_notify, ensure_deadlines, on_deadline
 from cogs.purchases.money import format_money
 from cogs.purchases.views import card_embed, card_view, refresh_card, send_cart
+from gromada import cooldowns
 from gromada.errors import DiscordRefused, InvalidInput, NotAllowed
 from gromada.i18n import N_, _, _n, use_locale
 from gromada.interactions import language_for_guild
 from gromada.scheduler import now
 from gromada.ui import Pager, paginate_lines, reply, truncate
 from models.purchases import DeliveryStatus, PurchaseStatus
+
+EXPORT_COOLDOWN = cooldowns.export("purchase_export")
 
 
 class PurchasesCog(commands.Cog):
@@ -262,6 +265,7 @@ class PurchasesCog(commands.Cog):
         name="export", description="Download a purchase's orders and bills as CSV (coordinators, treasurer)"
     )
     @app_commands.describe(purchase="The purchase's number")
+    @cooldowns.limited(EXPORT_COOLDOWN)
     async def export(self, interaction: discord.Interaction, purchase: int) -> None:
         if not await access.sees_names(interaction.user):
             raise NotAllowed(N_("Only order coordinators, the treasurer or moderators can export a purchase."))

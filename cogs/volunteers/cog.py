@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from datetime import timedelta
 from typing import Literal
 
 import discord
@@ -13,6 +14,7 @@ from discord.ext import commands
 from cogs.volunteers import actions, catalogue, panel, rules, service
 from cogs.volunteers.certificate import CertificateText, render
 from cogs.volunteers.views import DYNAMIC_ITEMS, claim_for, release_for, renew_view
+from gromada import cooldowns
 from gromada.checks import admin_only, require_guild
 from gromada.errors import DiscordRefused, InvalidInput
 from gromada.i18n import N_, _, _n
@@ -30,6 +32,11 @@ ROLE_OPTIONS_HELP = {
     "approval": "Whether a coordinator approves each volunteer",
     "prerequisite": "A role people need before they can take this one",
 }
+# Thanks ping someone in public; a certificate is a picture drawn and posted in public.
+THANKS_COOLDOWN = cooldowns.declare("thanks", timedelta(seconds=30), N_("Time a member waits between two /thanks"))
+CERTIFICATE_COOLDOWN = cooldowns.declare(
+    "volunteer_certificate", timedelta(minutes=1), N_("Time a member waits between two certificates")
+)
 
 
 def _date(value) -> str:
@@ -260,6 +267,7 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
     @app_commands.command(name="thanks", description="Thank someone publicly for what they did")
     @app_commands.describe(member="Who to thank", message="What for")
     @app_commands.guild_only()
+    @cooldowns.limited(THANKS_COOLDOWN)
     async def thanks(
         self, interaction: discord.Interaction, member: discord.Member, message: app_commands.Range[str, 1, 500]
     ) -> None:
@@ -274,6 +282,7 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
 
     @volunteer.command(name="certificate", description="A certificate of appreciation for a member")
     @app_commands.describe(member="Who it is for")
+    @cooldowns.limited(CERTIFICATE_COOLDOWN)
     async def certificate(self, interaction: discord.Interaction, member: discord.Member) -> None:
         await interaction.response.defer(thinking=True)
         text = await self._certificate_text(interaction.guild, member)

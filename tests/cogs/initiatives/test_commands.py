@@ -2,9 +2,10 @@
 
 import discord
 
+from cogs.initiatives.views import PROPOSE_COOLDOWN
 from models.initiatives import Initiative, InitiativeStatus, NeedHelper
 from tests.cogs.initiatives.helpers import field, open_initiative
-from tests.helpers import refusal, shown, speaking
+from tests.helpers import refusal, shown, speaking, wait_out
 
 
 async def test_lead_archives_then_reopens_the_channel(community):
@@ -113,6 +114,7 @@ async def test_call_for_help_collects_helpers_for_the_lead(community):
 
 async def test_list_shows_initiatives_by_status(community):
     await open_initiative(community, title="Community garden")
+    await wait_out(community.env, PROPOSE_COOLDOWN)
     await community.propose(title="Repair café")
 
     everything = await community.member.slash(community.general, "initiative list")

@@ -2,11 +2,12 @@
 
 from datetime import timedelta
 
+from cogs.initiatives.views import PROPOSE_COOLDOWN
 from gromada.bot import create_bot
 from models.core import Timer
 from models.initiatives import Initiative, InitiativeStatus
 from tests.cogs.initiatives.helpers import field, open_initiative
-from tests.helpers import refusal
+from tests.helpers import refusal, wait_out
 
 DAY = 86400
 
@@ -138,6 +139,7 @@ async def test_withdrawing_after_the_window_is_refused_so_the_proposal_cannot_ge
 
 async def test_lost_deadlines_are_armed_again_at_a_restart(community, settings):
     initiative, channel = await open_initiative(community)
+    await wait_out(community.env, PROPOSE_COOLDOWN)
     _, proposal = await community.propose(title="Repair café")
     # The bot stopped between each change and arming its deadline.
     await Timer.filter(ref_id__in=[initiative.pk, proposal.pk]).delete()

@@ -5,11 +5,12 @@ import asyncio
 import discord
 
 from cogs.initiatives import service, spaces
+from cogs.initiatives.views import PROPOSE_COOLDOWN
 from gromada.errors import Conflict
 from gromada.scheduler import now
 from models.initiatives import Initiative, InitiativeMember, InitiativeStatus
 from tests.cogs.initiatives.helpers import field
-from tests.helpers import refusal, shown
+from tests.helpers import refusal, shown, wait_out
 
 
 async def test_two_supporters_clicking_at_once_open_exactly_one_channel(community):
@@ -112,6 +113,7 @@ async def test_a_full_category_sends_the_channel_to_initiatives_2(community):
     assert len(community.discord_guild().get_channel(base.id).channels) == spaces.CATEGORY_LIMIT
 
     # The next one reuses "Initiatives 2" rather than opening another category.
+    await wait_out(community.env, PROPOSE_COOLDOWN)
     _, second = await community.propose(title="Repair café")
     for supporter in community.supporters[:2]:
         await supporter.click(community.card(second), label="Support")

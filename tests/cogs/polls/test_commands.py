@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from cogs.polls.cog import reminder_batches
+import threading
+
+from cogs.polls import cog as polls_cog
+from cogs.polls.chart import bar_chart
+from cogs.polls.cog import RESULTS_COOLDOWN, reminder_batches
 from models.polls import Poll, PollStatus
 from tests.cogs.polls.helpers import open_poll, ready_server
-from tests.helpers import Server, refusal, shown
+from tests.helpers import Server, refusal, shown, wait_out
 
 
 async def test_remind_pings_only_eligible_members_who_have_not_voted(simcord_env):
@@ -63,6 +67,7 @@ async def test_results_while_open_and_hidden(simcord_env):
     await server.member.click(hidden_message, label="Park")
 
     standings = await server.member.slash(server.general, "poll results", poll_id=poll.pk)
+    await wait_out(simcord_env, RESULTS_COOLDOWN)
     refused = await server.member.slash(server.general, "poll results", poll_id=hidden.pk)
 
     assert standings.ephemeral
@@ -141,3 +146,23 @@ async def test_a_poll_of_another_server_cannot_be_reached_by_its_number(simcord_
     assert f"There is no poll #{poll.pk} on this server" in refusal(simcord_env, closing)
     assert f"There is no poll #{poll.pk} on this server" in refusal(simcord_env, peeking)
     assert (await Poll.get(id=poll.pk)).status == PollStatus.OPEN
+
+
+async def test_results_charts_are_drawn_off_the_event_loop(simcord_env, monkeypatch):
+    server = await ready_server(simcord_env)
+    poll, message = await open_poll(server)
+    await server.member.click(message, label="Park")
+    loop_thread = threading.get_ident()
+    drawn_in: list[int] = []
+
+    def drawing(*args):
+        drawn_in.append(threading.get_ident())
+        return bar_chart(*args)
+
+    monkeypatch.setattr(polls_cog, "bar_chart", drawing)
+    standings = await server.member.slash(server.general, "poll results", poll_id=poll.pk)
+    await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
+
+    assert standings.response.attachments[0].filename == "results.png"
+    assert (await Poll.get(id=poll.pk)).results_message_id
+    assert len(drawn_in) == 2 and loop_thread not in drawn_in

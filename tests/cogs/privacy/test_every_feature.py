@@ -4,6 +4,7 @@ from cogs.initiatives import service as initiatives
 from cogs.polls import service as polls
 from cogs.purchases import service as purchases
 from cogs.volunteers import service as volunteers
+from gromada.cooldowns import EXPORT_WINDOW
 from gromada.scheduler import now
 from models.initiatives import Initiative, InitiativeMember
 from models.moderation import CaseAction, ModCase
@@ -11,7 +12,7 @@ from models.onboarding import Journey
 from models.polls import PollBallot
 from models.volunteers import Thanks
 from tests.cogs.privacy.helpers import PrivacyServer, exported_file, tables_holding
-from tests.helpers import shown
+from tests.helpers import shown, wait_out
 
 
 async def busy_newcomer(server: PrivacyServer):
@@ -71,6 +72,7 @@ async def test_export_holds_every_features_data(simcord_env):
     assert "Moderation" not in text and "moderation_case" in data["not_exported"]
 
     await server.admin.slash(server.general, "setup option", key="privacy_export_moderation", value="on")
+    await wait_out(simcord_env, EXPORT_WINDOW)
     await ewa.slash(server.general, "privacy export")
     _, shared = await exported_file(ewa)
     assert shared["features"]["moderation"]["moderation_case"][0]["reason"] == "Spoilers in #general."
