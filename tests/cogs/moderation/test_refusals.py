@@ -3,7 +3,7 @@
 import discord
 
 from tests.cogs.moderation.helpers import cases
-from tests.helpers import refusal
+from tests.helpers import refusal, speaking
 
 
 async def test_plain_member_cannot_moderate(server, simcord_env):
@@ -85,6 +85,23 @@ async def test_bad_duration_is_explained(server, simcord_env):
         server.general, "mod timeout", member=server.member, duration="30d", reason="x"
     )
     assert "The duration must be between" in refusal(simcord_env, result)
+
+
+async def test_a_plain_members_duration_is_never_read(server, simcord_env, monkeypatch):
+    # Who asks is checked first: a hostile duration from a non-moderator gets the same
+    # refusal as any other, in their language, and never reaches the duration parser.
+    hostile = "1d " * 2000 + "!"
+    with speaking(monkeypatch, server.member, "pl"):
+        timeout = await server.member.slash(
+            server.general, "mod timeout", member=server.buddy, duration=hostile, reason="x"
+        )
+        ban = await server.member.slash(server.general, "mod ban", member=server.buddy, duration=hostile, reason="x")
+
+    for result in (timeout, ban):
+        assert "Tylko moderatorzy mogą to zrobić" in refusal(simcord_env, result)
+    assert not server.guild.me.guild.get_member(server.buddy.id).is_timed_out()
+    assert server.guild.get_ban(server.buddy) is None
+    assert await cases(server.guild.id) == []
 
 
 async def test_no_mod_log_channel_is_explained_before_acting(server, simcord_env):
