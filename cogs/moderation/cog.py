@@ -15,6 +15,7 @@ from gromada.checks import require_guild
 from gromada.durations import MAX_DURATION, parse_duration
 from gromada.errors import NotAllowed
 from gromada.i18n import N_, _, _n
+from gromada.ids import IdOption
 from gromada.ui import Pager, paginate_lines, reply
 from models.core import Timer
 from models.moderation import CaseAction
@@ -164,14 +165,14 @@ class ModerationCog(commands.Cog):
 
     @mod.command(name="case", description="Show one moderation case")
     @app_commands.describe(number="The case number")
-    async def case(self, interaction: discord.Interaction, number: app_commands.Range[int, 1]) -> None:
+    async def case(self, interaction: discord.Interaction, number: IdOption) -> None:
         await actions.moderator_for(interaction, CaseAction.NOTE)
         found = await service.get_case(interaction.guild_id, number)
         await reply(interaction, embed=render.case_embed(found))
 
     @mod.command(name="reason", description="Change the reason of a case and its mod-log entry")
     @app_commands.describe(number="The case number", text="The new reason")
-    async def reason(self, interaction: discord.Interaction, number: app_commands.Range[int, 1], text: str) -> None:
+    async def reason(self, interaction: discord.Interaction, number: IdOption, text: str) -> None:
         editor = await actions.moderator_for(interaction, CaseAction.NOTE)
         text = service.clean_reason(text)
         await interaction.response.defer(ephemeral=True, thinking=True)

@@ -1,0 +1,14 @@
+"""Numbers people type to name a row: a poll, a purchase, a moderation case.
+
+Those rows are numbered by 32-bit integer columns (PostgreSQL's `integer`). A larger
+number cannot name one of them, and sent to the database it overflows the column and
+fails as an incident instead of a plain "not found". Slash options take `IdOption`, so
+Discord refuses such a number before the bot sees it.
+"""
+
+from __future__ import annotations
+
+from discord import app_commands
+
+MAX_ID = 2**31 - 1
+IdOption = app_commands.Range[int, 1, MAX_ID]
