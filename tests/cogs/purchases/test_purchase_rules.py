@@ -1,6 +1,7 @@
 """Refusals, restarts, failing Discord calls and races around joint purchases."""
 
 import asyncio
+import logging
 
 import discord
 import pytest
@@ -120,6 +121,21 @@ async def test_a_purchase_number_beyond_the_database_column_is_refused_by_discor
     # The largest number a purchase can have still reaches the bot, and is simply not found.
     largest = await coop.coordinator.slash(coop.general, "purchase ledger", purchase=2**31 - 1)
     assert "There is no purchase #2147483647" in refusal(simcord_env, largest)
+
+
+async def test_typing_a_huge_or_odd_number_into_the_purchase_picker_offers_nothing(simcord_env, caplog):
+    coop = await make_coop(simcord_env)
+    purchase = await coop.open(title="Cheese")
+
+    offered = {
+        typed: await coop.coordinator.autocomplete(coop.general, "purchase ledger", "purchase", typed)
+        for typed in (str(purchase.pk), "#" + str(purchase.pk), "9" * 25, "²", "٣")
+    }
+
+    assert [choice["value"] for choice in offered[str(purchase.pk)]] == [purchase.pk]
+    assert [choice["value"] for choice in offered["#" + str(purchase.pk)]] == [purchase.pk]
+    assert offered["9" * 25] == offered["²"] == offered["٣"] == []
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
 
 
 async def test_bad_quantities_and_orders_after_the_deadline_are_refused(simcord_env):
