@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from datetime import timedelta
 
 import discord
 from discord import app_commands
@@ -11,9 +12,10 @@ from discord.ext import commands
 
 from cogs.moderation import actions, render, rules, service
 from gromada.checks import require_guild
-from gromada.durations import parse_duration
+from gromada.durations import MAX_DURATION, parse_duration
 from gromada.errors import NotAllowed
 from gromada.i18n import N_, _, _n
+from gromada.ids import IdOption
 from gromada.ui import Pager, paginate_lines, reply
 from models.core import Timer
 from models.moderation import CaseAction
@@ -45,15 +47,24 @@ class ModerationCog(commands.Cog):
         await actions.lift_expired_ban(self.bot, timer.ref_id)
 
     async def _prepare(
-        self, interaction: discord.Interaction, action: CaseAction, target: discord.abc.User, reason: str
-    ) -> tuple[discord.Member, str]:
-        """Everything that can refuse, before anything happens."""
+        self,
+        interaction: discord.Interaction,
+        action: CaseAction,
+        target: discord.abc.User,
+        reason: str,
+        *,
+        duration: str | None = None,
+        longest: timedelta = MAX_DURATION,
+    ) -> tuple[discord.Member, str, timedelta | None]:
+        """Everything that can refuse, before anything happens: who asks comes first, so
+        nothing else a non-moderator typed is even read."""
         moderator = await actions.moderator_for(interaction, action)
+        length = parse_duration(duration, maximum=longest) if duration is not None else None
         actions.check_target(moderator, target)
         cleaned = service.clean_reason(reason)
         await actions.log_channel(moderator.guild)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        return moderator, cleaned
+        return moderator, cleaned, length
 
     async def _report(
         self, interaction: discord.Interaction, outcome: actions.Outcome, target: discord.abc.User
@@ -73,7 +84,7 @@ class ModerationCog(commands.Cog):
     @mod.command(name="warn", description="Warn a member; they are told by DM")
     @app_commands.describe(member="Who to warn", reason="Why (the member sees this)")
     async def warn(self, interaction: discord.Interaction, member: discord.Member, reason: str) -> None:
-        moderator, reason = await self._prepare(interaction, CaseAction.WARN, member, reason)
+        moderator, reason, _ = await self._prepare(interaction, CaseAction.WARN, member, reason)
         async with self._lock(interaction, member):
             outcome = await actions.warn(self.bot, moderator, member, reason)
         await self._report(interaction, outcome, member)
@@ -85,8 +96,9 @@ class ModerationCog(commands.Cog):
     async def timeout(
         self, interaction: discord.Interaction, member: discord.Member, duration: str, reason: str
     ) -> None:
-        length = parse_duration(duration, maximum=rules.MAX_TIMEOUT)
-        moderator, reason = await self._prepare(interaction, CaseAction.TIMEOUT, member, reason)
+        moderator, reason, length = await self._prepare(
+            interaction, CaseAction.TIMEOUT, member, reason, duration=duration, longest=rules.MAX_TIMEOUT
+        )
         async with self._lock(interaction, member):
             outcome = await actions.timeout(self.bot, moderator, member, length, reason)
         await self._report(interaction, outcome, member)
@@ -94,7 +106,7 @@ class ModerationCog(commands.Cog):
     @mod.command(name="kick", description="Remove a member from the server; they may join again")
     @app_commands.describe(member="Who to kick", reason="Why (the member sees this)")
     async def kick(self, interaction: discord.Interaction, member: discord.Member, reason: str) -> None:
-        moderator, reason = await self._prepare(interaction, CaseAction.KICK, member, reason)
+        moderator, reason, _ = await self._prepare(interaction, CaseAction.KICK, member, reason)
         async with self._lock(interaction, member):
             outcome = await actions.kick(self.bot, moderator, member, reason)
         await self._report(interaction, outcome, member)
@@ -114,8 +126,9 @@ class ModerationCog(commands.Cog):
         duration: str | None = None,
         delete_days: app_commands.Range[int, 0, rules.MAX_DELETE_DAYS] = 0,
     ) -> None:
-        length = parse_duration(duration, maximum=rules.MAX_TEMPORARY_BAN) if duration else None
-        moderator, reason = await self._prepare(interaction, CaseAction.BAN, member, reason)
+        moderator, reason, length = await self._prepare(
+            interaction, CaseAction.BAN, member, reason, duration=duration, longest=rules.MAX_TEMPORARY_BAN
+        )
         async with self._lock(interaction, member):
             outcome = await actions.ban(self.bot, moderator, member, reason, length, delete_days)
         await self._report(interaction, outcome, member)
@@ -123,7 +136,7 @@ class ModerationCog(commands.Cog):
     @mod.command(name="unban", description="Lift a ban")
     @app_commands.describe(user="Who to unban (their user id works too)", reason="Why")
     async def unban(self, interaction: discord.Interaction, user: discord.User, reason: str) -> None:
-        moderator, reason = await self._prepare(interaction, CaseAction.UNBAN, user, reason)
+        moderator, reason, _ = await self._prepare(interaction, CaseAction.UNBAN, user, reason)
         async with self._lock(interaction, user):
             outcome = await actions.unban(self.bot, moderator, user, reason)
         await self._report(interaction, outcome, user)
@@ -131,7 +144,7 @@ class ModerationCog(commands.Cog):
     @mod.command(name="note", description="Write a note about someone that only staff can read")
     @app_commands.describe(member="Who the note is about", text="The note (the member never sees it)")
     async def note(self, interaction: discord.Interaction, member: discord.User, text: str) -> None:
-        moderator, text = await self._prepare(interaction, CaseAction.NOTE, member, text)
+        moderator, text, _ = await self._prepare(interaction, CaseAction.NOTE, member, text)
         outcome = await actions.note(self.bot, moderator, member, text)
         await self._report(interaction, outcome, member)
 
@@ -152,14 +165,14 @@ class ModerationCog(commands.Cog):
 
     @mod.command(name="case", description="Show one moderation case")
     @app_commands.describe(number="The case number")
-    async def case(self, interaction: discord.Interaction, number: app_commands.Range[int, 1]) -> None:
+    async def case(self, interaction: discord.Interaction, number: IdOption) -> None:
         await actions.moderator_for(interaction, CaseAction.NOTE)
         found = await service.get_case(interaction.guild_id, number)
         await reply(interaction, embed=render.case_embed(found))
 
     @mod.command(name="reason", description="Change the reason of a case and its mod-log entry")
     @app_commands.describe(number="The case number", text="The new reason")
-    async def reason(self, interaction: discord.Interaction, number: app_commands.Range[int, 1], text: str) -> None:
+    async def reason(self, interaction: discord.Interaction, number: IdOption, text: str) -> None:
         editor = await actions.moderator_for(interaction, CaseAction.NOTE)
         text = service.clean_reason(text)
         await interaction.response.defer(ephemeral=True, thinking=True)

@@ -20,6 +20,7 @@ from gromada import cooldowns, guild_config
 from gromada.checks import is_moderator, require_guild, require_moderator
 from gromada.errors import Conflict, DiscordRefused, InvalidInput
 from gromada.i18n import N_, _, _n, use_locale
+from gromada.ids import IdOption as PollId
 from gromada.interactions import language_for_guild
 from gromada.ui import MESSAGE_LIMIT, Pager, mention_only, paginate_lines, reply, truncate
 from models.core import BindingKind, Timer
@@ -30,8 +31,6 @@ log = logging.getLogger(__name__)
 CLOSE_TIMER = "polls.close"
 EMBED_DESCRIPTION_LIMIT = 4096
 Kind = Literal["single", "multi", "ranked", "consent"]
-# Poll numbers are 32-bit keys: Discord refuses larger numbers before the database sees them.
-PollId = app_commands.Range[int, 1, 2**31 - 1]
 # A poll is a post for everyone and a results chart is drawn for the asker: both cost.
 CREATE_COOLDOWN = cooldowns.declare(
     "poll_create", timedelta(minutes=5), N_("Time a member waits between creating two polls")

@@ -15,6 +15,7 @@ from cogs.purchases.views import card_embed, card_view, refresh_card, send_cart
 from gromada import cooldowns
 from gromada.errors import DiscordRefused, InvalidInput, NotAllowed
 from gromada.i18n import N_, _, _n, use_locale
+from gromada.ids import IdOption
 from gromada.interactions import language_for_guild
 from gromada.scheduler import now
 from gromada.ui import Pager, paginate_lines, reply, truncate
@@ -88,7 +89,7 @@ class PurchasesCog(commands.Cog):
     async def item(
         self,
         interaction: discord.Interaction,
-        purchase: int,
+        purchase: IdOption,
         name: app_commands.Range[str, 1, 80],
         unit: app_commands.Range[str, 1, 20],
         price: str,
@@ -115,7 +116,7 @@ class PurchasesCog(commands.Cog):
     @purchase.command(name="publish", description="Post the order card so members can order (order coordinators)")
     @app_commands.describe(purchase="The purchase's number", channel="Where to post it (here if empty)")
     async def publish(
-        self, interaction: discord.Interaction, purchase: int, channel: discord.TextChannel | None = None
+        self, interaction: discord.Interaction, purchase: IdOption, channel: discord.TextChannel | None = None
     ) -> None:
         await access.require_coordinator(interaction)
         row = await service.check_publishable(interaction.guild_id, purchase, now())
@@ -158,7 +159,7 @@ class PurchasesCog(commands.Cog):
 
     @purchase.command(name="close", description="Close orders now and send the bills (order coordinators)")
     @app_commands.describe(purchase="The purchase's number")
-    async def close(self, interaction: discord.Interaction, purchase: int) -> None:
+    async def close(self, interaction: discord.Interaction, purchase: IdOption) -> None:
         await access.require_coordinator(interaction)
         row = await service.check_closable(interaction.guild_id, purchase)
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -192,7 +193,7 @@ class PurchasesCog(commands.Cog):
 
     @purchase.command(name="mine", description="Your orders and bills")
     @app_commands.describe(purchase="One purchase (all of yours if empty)")
-    async def mine(self, interaction: discord.Interaction, purchase: int | None = None) -> None:
+    async def mine(self, interaction: discord.Interaction, purchase: IdOption | None = None) -> None:
         if purchase is not None:
             row = await service.get_purchase(interaction.guild_id, purchase)
             if service.takes_orders(row, now()):
@@ -216,7 +217,7 @@ class PurchasesCog(commands.Cog):
 
     @purchase.command(name="ledger", description="The open books of a purchase")
     @app_commands.describe(purchase="The purchase's number")
-    async def ledger(self, interaction: discord.Interaction, purchase: int) -> None:
+    async def ledger(self, interaction: discord.Interaction, purchase: IdOption) -> None:
         book = await service.ledger(interaction.guild_id, purchase)
         names = None
         if await access.sees_names(interaction.user):
@@ -228,12 +229,12 @@ class PurchasesCog(commands.Cog):
     # A discord.User, not a Member: someone who paid and then left the server is still recorded.
     @purchase.command(name="paid", description="Record that a member paid their bill (treasurer)")
     @app_commands.describe(purchase="The purchase's number", member="Who paid")
-    async def paid(self, interaction: discord.Interaction, purchase: int, member: discord.User) -> None:
+    async def paid(self, interaction: discord.Interaction, purchase: IdOption, member: discord.User) -> None:
         await self._set_paid(interaction, purchase, member, paid=True)
 
     @purchase.command(name="unpaid", description="Undo a recorded payment (treasurer)")
     @app_commands.describe(purchase="The purchase's number", member="Whose payment to undo")
-    async def unpaid(self, interaction: discord.Interaction, purchase: int, member: discord.User) -> None:
+    async def unpaid(self, interaction: discord.Interaction, purchase: IdOption, member: discord.User) -> None:
         await self._set_paid(interaction, purchase, member, paid=False)
 
     async def _set_paid(
@@ -266,7 +267,7 @@ class PurchasesCog(commands.Cog):
     )
     @app_commands.describe(purchase="The purchase's number")
     @cooldowns.limited(EXPORT_COOLDOWN)
-    async def export(self, interaction: discord.Interaction, purchase: int) -> None:
+    async def export(self, interaction: discord.Interaction, purchase: IdOption) -> None:
         if not await access.sees_names(interaction.user):
             raise NotAllowed(N_("Only order coordinators, the treasurer or moderators can export a purchase."))
         row, lines, bills = await service.export_rows(interaction.guild_id, purchase)

@@ -23,6 +23,7 @@ from gromada.durations import parse_duration
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotFound
 from gromada.guild_config import Purpose, declare_purpose
 from gromada.i18n import N_
+from gromada.ids import id_in_text
 from models.core import BindingKind
 from models.purchases import Bill, DeliveryStatus, OrderLine, Purchase, PurchaseItem, PurchaseStatus
 
@@ -415,8 +416,9 @@ async def export_rows(guild_id: int, purchase_id: int) -> tuple[Purchase, list[O
 
 async def recent_purchases(guild_id: int, search: str = "", limit: int = 25) -> list[Purchase]:
     query = Purchase.filter(guild_id=guild_id)
-    if search.strip().lstrip("#").isdigit():
-        query = query.filter(id=int(search.strip().lstrip("#")))
+    number = id_in_text(search)
+    if number is not None:
+        query = query.filter(id=number)
     elif search.strip():
         query = query.filter(title__icontains=search.strip())
     return await query.order_by("-id").limit(limit)

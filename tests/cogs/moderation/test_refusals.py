@@ -1,9 +1,11 @@
 """Who may act on whom: each refusal is ephemeral, says why, and changes nothing."""
 
 import discord
+import pytest
+from simcord.interactions import OptionError
 
 from tests.cogs.moderation.helpers import cases
-from tests.helpers import refusal
+from tests.helpers import refusal, speaking
 
 
 async def test_plain_member_cannot_moderate(server, simcord_env):
@@ -85,6 +87,38 @@ async def test_bad_duration_is_explained(server, simcord_env):
         server.general, "mod timeout", member=server.member, duration="30d", reason="x"
     )
     assert "The duration must be between" in refusal(simcord_env, result)
+
+
+async def test_a_plain_members_duration_is_never_read(server, simcord_env, monkeypatch):
+    # Who asks is checked first: a hostile duration from a non-moderator gets the same
+    # refusal as any other, in their language, and never reaches the duration parser.
+    hostile = "1d " * 2000 + "!"
+    with speaking(monkeypatch, server.member, "pl"):
+        timeout = await server.member.slash(
+            server.general, "mod timeout", member=server.buddy, duration=hostile, reason="x"
+        )
+        ban = await server.member.slash(server.general, "mod ban", member=server.buddy, duration=hostile, reason="x")
+
+    for result in (timeout, ban):
+        assert "Tylko moderatorzy mogą to zrobić" in refusal(simcord_env, result)
+    assert not server.guild.me.guild.get_member(server.buddy.id).is_timed_out()
+    assert server.guild.get_ban(server.buddy) is None
+    assert await cases(server.guild.id) == []
+
+
+async def test_a_case_number_beyond_the_database_column_is_refused_by_discord(server, simcord_env):
+    # Case numbers are 32-bit: PostgreSQL fails on a larger one, which ended as an incident.
+    await server.moderator.slash(server.general, "mod warn", member=server.member, reason="Spam")
+
+    with pytest.raises(OptionError, match="must be ≤ 2147483647"):
+        await server.moderator.slash(server.general, "mod case", number=2**31)
+    with pytest.raises(OptionError, match="must be ≤ 2147483647"):
+        await server.moderator.slash(server.general, "mod reason", number=2**31, text="Changed")
+
+    assert simcord_env.errors == []
+    assert [case.reason for case in await cases(server.guild.id)] == ["Spam"]
+    largest = await server.moderator.slash(server.general, "mod case", number=2**31 - 1)
+    assert "#2147483647" in refusal(simcord_env, largest)
 
 
 async def test_no_mod_log_channel_is_explained_before_acting(server, simcord_env):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import discord
 
@@ -281,6 +282,34 @@ async def test_bad_input_is_refused_clearly(simcord_env):
     assert "at least two options" in refusal(simcord_env, one_option)
     assert "is not a duration" in refusal(simcord_env, bad_duration)
     assert "Two options are the same" in refusal(simcord_env, same)
+    assert await Poll.all().count() == 0
+
+
+async def test_a_hostile_duration_is_refused_at_once(simcord_env):
+    # Any member may open a poll. "1d 1d … !" as long as Discord allows once kept the
+    # duration parser busy for longer than anyone would wait, and the whole bot with it.
+    server = await ready_server(simcord_env)
+    hostile = "1d " * 2000 + "!"
+    costs: dict[str, list[float]] = {"soon": [], hostile: []}
+    answers = {}
+
+    await server.member.slash(server.general, "poll create", question="Q?", options="a;b", duration="soon")
+    for _ in range(3):  # after a first refusal has loaded what every later one reuses
+        for duration, spent in costs.items():
+            start = time.process_time()
+            answers[duration] = await server.member.slash(
+                server.general, "poll create", question="Q?", options="a;b", duration=duration
+            )
+            spent.append(time.process_time() - start)
+
+    assert "“soon” is not a duration" in refusal(simcord_env, answers["soon"])
+    assert "That is too long to be a duration. Write it like 90m, 36h, 3d or 1w." in refusal(
+        simcord_env, answers[hostile]
+    )
+    # The same refused command, only the duration differs: the cheapest of three runs of
+    # each, so a stray pause of the machine does not decide.
+    plain, long = min(costs["soon"]), min(costs[hostile])
+    assert long < 5 * plain, f"{long * 1e3:.1f} ms against {plain * 1e3:.1f} ms for a short bad duration"
     assert await Poll.all().count() == 0
 
 

@@ -1,8 +1,11 @@
 """Refusals, restarts, failing Discord calls and races around joint purchases."""
 
 import asyncio
+import logging
 
 import discord
+import pytest
+from simcord.interactions import OptionError
 
 from cogs.purchases import service
 from cogs.purchases.closing import close_and_notify
@@ -92,6 +95,47 @@ async def test_bad_input_is_refused_and_nothing_half_saved(simcord_env):
     assert "already published" in refusal(simcord_env, twice)
     cards = [message for message in coop.general.history() if message.embeds]
     assert len(cards) == 1
+
+
+async def test_a_purchase_number_beyond_the_database_column_is_refused_by_discord(simcord_env):
+    # Purchase numbers are 32-bit keys: PostgreSQL fails on a larger one, which ended as an
+    # incident. The option is bounded, so Discord refuses it before the bot sees it.
+    coop = await make_coop(simcord_env)
+    purchase = await coop.open(title="Cheese")
+    await coop.item(purchase, "Gouda", "kg", "42")
+    await coop.publish(purchase)
+
+    for command, options in (
+        ("purchase close", {}),
+        ("purchase item", {"name": "Brie", "unit": "kg", "price": "9"}),
+        ("purchase ledger", {}),
+        ("purchase mine", {}),
+    ):
+        with pytest.raises(OptionError, match="must be ≤ 2147483647"):
+            await coop.coordinator.slash(coop.general, command, purchase=2**31, **options)
+
+    assert simcord_env.errors == []
+    await purchase.refresh_from_db()
+    assert purchase.status == PurchaseStatus.OPEN
+    assert [item.name for item in await PurchaseItem.filter(purchase_id=purchase.pk)] == ["Gouda"]
+    # The largest number a purchase can have still reaches the bot, and is simply not found.
+    largest = await coop.coordinator.slash(coop.general, "purchase ledger", purchase=2**31 - 1)
+    assert "There is no purchase #2147483647" in refusal(simcord_env, largest)
+
+
+async def test_typing_a_huge_or_odd_number_into_the_purchase_picker_offers_nothing(simcord_env, caplog):
+    coop = await make_coop(simcord_env)
+    purchase = await coop.open(title="Cheese")
+
+    offered = {
+        typed: await coop.coordinator.autocomplete(coop.general, "purchase ledger", "purchase", typed)
+        for typed in (str(purchase.pk), "#" + str(purchase.pk), "9" * 25, "²", "٣")
+    }
+
+    assert [choice["value"] for choice in offered[str(purchase.pk)]] == [purchase.pk]
+    assert [choice["value"] for choice in offered["#" + str(purchase.pk)]] == [purchase.pk]
+    assert offered["9" * 25] == offered["²"] == offered["٣"] == []
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
 
 
 async def test_bad_quantities_and_orders_after_the_deadline_are_refused(simcord_env):
