@@ -9,8 +9,6 @@ open to closed, so it happens once whoever triggers it.
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 import secrets
 from collections import Counter
@@ -23,6 +21,7 @@ from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from cogs.polls import anonymity, tally
+from gromada.csv_export import csv_text
 from gromada.durations import parse_duration
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
 from gromada.i18n import N_
@@ -456,31 +455,31 @@ def _label_list(poll: Poll, ballot: tuple[int, ...] | list[int]) -> str:
 
 async def export_csv(poll: Poll) -> str:
     """One row per ballot (open polls) or per distinct ballot with its count (anonymous)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
     if poll.anonymous:
-        writer.writerow(["poll_id", "ballot", "count"])
-        for ballot, count in sorted((await grouped_ballots(poll)).items()):
-            writer.writerow([poll.pk, _label_list(poll, ballot), count])
+        rows: list[list[object]] = [
+            [poll.pk, _label_list(poll, ballot), count]
+            for ballot, count in sorted((await grouped_ballots(poll)).items())
+        ]
         if poll.kind == PollKind.CONSENT:
-            writer.writerow([])
-            writer.writerow(["poll_id", "option", "reason"])
+            rows += [[], ["poll_id", "option", "reason"]]
             for row in await PollAnonymousReason.filter(poll_id=poll.pk).order_by("option", "text"):
-                writer.writerow([poll.pk, poll.options[row.option], row.text])
-    else:
-        writer.writerow(["poll_id", "voter_id", "ballot", "reason", "cast_at", "updated_at"])
-        for row in await PollBallot.filter(poll_id=poll.pk).order_by("cast_at", "id"):
-            writer.writerow(
-                [
-                    poll.pk,
-                    row.voter_id,
-                    _label_list(poll, row.choices),
-                    row.reason or "",
-                    row.cast_at.isoformat(),
-                    row.updated_at.isoformat(),
-                ]
-            )
-    return buffer.getvalue()
+                rows.append([poll.pk, poll.options[row.option], row.text])
+        return csv_text(["poll_id", "ballot", "count"], rows)
+    ballots = await PollBallot.filter(poll_id=poll.pk).order_by("cast_at", "id")
+    return csv_text(
+        ["poll_id", "voter_id", "ballot", "reason", "cast_at", "updated_at"],
+        (
+            [
+                poll.pk,
+                row.voter_id,
+                _label_list(poll, row.choices),
+                row.reason or "",
+                row.cast_at.isoformat(),
+                row.updated_at.isoformat(),
+            ]
+            for row in ballots
+        ),
+    )
 
 
 async def decisions(guild_id: int, search: str | None = None) -> list[Decision]:

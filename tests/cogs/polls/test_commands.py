@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from cogs.polls.cog import reminder_batches
 from models.polls import Poll, PollStatus
 from tests.cogs.polls.helpers import open_poll, ready_server
@@ -92,6 +95,33 @@ async def test_export_is_for_staff_and_has_no_identities_when_anonymous(simcord_
     assert anonymous_csv.splitlines()[0] == "poll_id,ballot,count"
     assert f"{anonymous.pk},Café,1" in anonymous_csv
     assert str(server.member.id) not in anonymous_csv
+
+
+async def test_export_shows_typed_formulas_as_text_in_a_spreadsheet(simcord_env):
+    # A reason or an option label starting with "=" would run as a formula when staff open
+    # the file in a spreadsheet; the export must carry it as text (a leading apostrophe).
+    server = await ready_server(simcord_env)
+    formula = '=HYPERLINK("http://x","y")'
+    consent, consent_message = await open_poll(server, kind="consent", options=None)
+    anonymous, anonymous_message = await open_poll(server, kind="consent", options=None, anonymous=True)
+    labelled, labelled_message = await open_poll(server, question="Dues?", options="=1+1; @here; Park")
+    for message in (consent_message, anonymous_message):
+        modal = await server.member.click(message, label="Object")
+        await server.member.submit_modal(modal, {"reason": formula})
+    await server.member.click(labelled_message, label="=1+1")
+
+    async def exported(poll) -> list[list[str]]:
+        result = await server.admin.slash(server.general, "poll export", poll_id=poll.pk)
+        data = await result.response.attachments[0].read()
+        return list(csv.reader(io.StringIO(data.decode("utf-8"))))
+
+    open_rows, anonymous_rows, labelled_rows = [await exported(poll) for poll in (consent, anonymous, labelled)]
+
+    assert open_rows[1][2:4] == ["Object", "'" + formula]
+    assert anonymous_rows[-1] == [str(anonymous.pk), "Object", "'" + formula]
+    assert labelled_rows[1][2] == "'=1+1"
+    cells = [cell for rows in (open_rows, anonymous_rows, labelled_rows) for row in rows for cell in row]
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))]
 
 
 async def test_decision_log_newest_first_with_search_and_pages(simcord_env):
