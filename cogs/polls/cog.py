@@ -116,6 +116,7 @@ class PollsCog(commands.Cog):
     ) -> None:
         member = require_guild(interaction)
         channel = interaction.channel
+        await with_all_members(interaction.guild)
         if eligible_role is not None and eligible_role.is_default():
             eligible_role = None
         holders = eligible_role.members if eligible_role is not None else interaction.guild.members
@@ -281,7 +282,7 @@ class PollsCog(commands.Cog):
         poll = await service.get_poll(poll_id, interaction.guild_id)
         service.require_manager(poll, interaction.user.id, await is_moderator(interaction.user))
         service.require_open(poll, discord.utils.utcnow())
-        guild = interaction.guild
+        guild = await with_all_members(interaction.guild)
         waiting = [user_id for user_id in await service.non_voters(poll) if guild.get_member(user_id) is not None]
         if not waiting:
             await reply(interaction, _("Everyone eligible has already voted in poll #{id}.", id=poll_id))
@@ -345,6 +346,14 @@ class PollsCog(commands.Cog):
         ]
         pager = Pager(paginate_lines(lines, limit=1500), owner_id=interaction.user.id, title=_("Decision log"))
         await pager.send(interaction)
+
+
+async def with_all_members(guild: discord.Guild) -> discord.Guild:
+    """The guild with its member cache filled: after a restart it holds nobody until chunked,
+    and an electorate or a list of non-voters read from it then would be empty."""
+    if not guild.chunked:
+        await guild.chunk()
+    return guild
 
 
 def reminder_batches(header: str, user_ids: list[int], limit: int = MESSAGE_LIMIT) -> list[list[int]]:

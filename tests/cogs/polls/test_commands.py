@@ -6,6 +6,7 @@ import csv
 import io
 
 from cogs.polls.cog import reminder_batches
+from gromada.bot import create_bot
 from models.polls import Poll, PollStatus
 from tests.cogs.polls.helpers import open_poll, ready_server
 from tests.helpers import Server, refusal, shown
@@ -42,6 +43,21 @@ async def test_remind_is_for_the_creator_or_staff(simcord_env):
     result = await server.member.slash(server.general, "poll remind", poll_id=poll.pk)
 
     assert "Only the poll's creator or a moderator" in refusal(simcord_env, result)
+
+
+async def test_after_a_restart_polls_still_see_every_member(simcord_env, settings):
+    # The bot's member cache is empty after a restart until the server's members are fetched:
+    # the electorate and the list of non-voters must not be read from an empty cache.
+    server = await ready_server(simcord_env)
+    before, _message = await open_poll(server)
+
+    await simcord_env.restart_bot(create_bot(settings))
+    after, _message = await open_poll(server, question="And after the restart?")
+    reminded = await server.admin.slash(server.general, "poll remind", poll_id=before.pk)
+
+    assert after.pk != before.pk and before.electorate_size >= 2
+    assert after.electorate_size == before.electorate_size
+    assert f"Reminded {before.electorate_size} members who have not voted." in shown(reminded)
 
 
 def test_reminder_batches_stay_within_the_message_limit():
