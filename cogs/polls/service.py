@@ -45,6 +45,8 @@ MAX_REASON_LENGTH = 1000
 DEFAULT_DURATION = timedelta(days=3)
 MIN_DURATION = timedelta(minutes=1)
 MAX_DURATION = timedelta(days=90)
+# A reminder pings every elector who has not voted: one per poll in this time at most.
+REMINDER_INTERVAL = timedelta(hours=12)
 
 
 class VoteOutcome(StrEnum):
@@ -446,6 +448,25 @@ async def non_voters(poll: Poll) -> list[int]:
         ]
     voted = set(await PollBallot.filter(poll_id=poll.pk).values_list("voter_id", flat=True))
     return [user_id for user_id in electors if user_id not in voted]
+
+
+async def claim_reminder(poll_id: int, now: datetime) -> datetime | None:
+    """Take the poll's reminder slot; None if taken, else when the next reminder is allowed.
+
+    One conditional update, so of two reminders asked for at once only one goes out.
+    """
+    claimed = await Poll.filter(
+        Q(reminded_at__isnull=True) | Q(reminded_at__lte=now - REMINDER_INTERVAL), id=poll_id
+    ).update(reminded_at=now)
+    if claimed:
+        return None
+    last = (await Poll.get(id=poll_id)).reminded_at
+    return last + REMINDER_INTERVAL
+
+
+async def release_reminder(poll_id: int, claimed_at: datetime, previous: datetime | None) -> None:
+    """Give the slot back when no reminder could be posted (unless another one took it since)."""
+    await Poll.filter(id=poll_id, reminded_at=claimed_at).update(reminded_at=previous)
 
 
 def _label_list(poll: Poll, ballot: tuple[int, ...] | list[int]) -> str:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+from datetime import timedelta
 
+import discord
+
+from cogs.polls import service
 from cogs.polls.cog import reminder_batches
 from gromada.bot import create_bot
 from models.polls import Poll, PollStatus
@@ -58,6 +63,60 @@ async def test_after_a_restart_polls_still_see_every_member(simcord_env, setting
     assert after.pk != before.pk and before.electorate_size >= 2
     assert after.electorate_size == before.electorate_size
     assert f"Reminded {before.electorate_size} members who have not voted." in shown(reminded)
+
+
+def reminders_in(channel) -> list:
+    return [message for message in channel.history() if message.content.startswith("Reminder: poll #")]
+
+
+async def test_a_poll_gets_at_most_one_reminder_in_12_hours_even_across_a_restart(simcord_env, settings):
+    server = await ready_server(simcord_env)
+    poll, _message = await open_poll(server)
+
+    first = await server.admin.slash(server.general, "poll remind", poll_id=poll.pk)
+    reminded_at = (await Poll.get(id=poll.pk)).reminded_at
+    await simcord_env.advance_time(3600)
+    again = await server.admin.slash(server.general, "poll remind", poll_id=poll.pk)
+    await simcord_env.restart_bot(create_bot(settings))
+    after_restart = await server.admin.slash(server.general, "poll remind", poll_id=poll.pk)
+
+    assert f"Reminded {poll.electorate_size} members who have not voted." in shown(first)
+    next_allowed = f"<t:{int((reminded_at + timedelta(hours=12)).timestamp())}:R>"
+    for refused in (again, after_restart):
+        text = refusal(simcord_env, refused)
+        assert f"Poll #{poll.pk} already had a reminder" in text
+        assert f"The next reminder is possible {next_allowed}." in text
+    assert len(reminders_in(server.general)) == 1
+    assert (await Poll.get(id=poll.pk)).reminded_at == reminded_at
+
+    await simcord_env.advance_time(11 * 3600)
+    allowed = await server.admin.slash(server.general, "poll remind", poll_id=poll.pk)
+
+    assert f"Reminded {poll.electorate_size} members who have not voted." in shown(allowed)
+    assert len(reminders_in(server.general)) == 2
+
+
+async def test_two_reminders_asked_at_once_send_one(simcord_env):
+    server = await ready_server(simcord_env)
+    poll, _message = await open_poll(server)
+    moment = discord.utils.utcnow()
+
+    outcomes = await asyncio.gather(*(service.claim_reminder(poll.pk, moment) for _ in range(2)))
+
+    assert sorted(outcomes, key=lambda outcome: outcome is not None) == [None, moment + timedelta(hours=12)]
+
+
+async def test_a_reminder_discord_refused_can_be_asked_for_again(simcord_env):
+    server = await ready_server(simcord_env)
+    poll, _message = await open_poll(server)
+    simcord_env.inject_error("POST", f"/channels/{server.general.id}/messages", status=500)
+
+    failed = await server.admin.slash(server.general, "poll remind", poll_id=poll.pk)
+    retried = await server.admin.slash(server.general, "poll remind", poll_id=poll.pk)
+
+    assert "I could not post the reminder" in refusal(simcord_env, failed)
+    assert f"Reminded {poll.electorate_size} members who have not voted." in shown(retried)
+    assert len(reminders_in(server.general)) == 1
 
 
 def test_reminder_batches_stay_within_the_message_limit():
