@@ -12,7 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from cogs.polls import render, service
+from cogs.polls import access, render, service
 from cogs.polls.chart import bar_chart
 from cogs.polls.views import REFRESH_INTERVAL, TallyRefresher, current_embed, poll_components
 from gromada import guild_config
@@ -116,12 +116,13 @@ class PollsCog(commands.Cog):
         max_choices: app_commands.Range[int, 1, service.MAX_OPTIONS] | None = None,
     ) -> None:
         member = require_guild(interaction)
+        await access.require_creator(member)
         channel = interaction.channel
-        await with_all_members(interaction.guild)
         if eligible_role is not None and eligible_role.is_default():
             eligible_role = None
-        holders = eligible_role.members if eligible_role is not None else interaction.guild.members
-        electorate = [person.id for person in holders if not person.bot]
+        electors = await access.electorate(interaction.guild, eligible_role)
+        await access.require_readable(channel, electors)
+        electorate = [person.id for person in electors]
         request = service.PollRequest(
             guild_id=interaction.guild_id,
             channel_id=channel.id,
@@ -284,7 +285,7 @@ class PollsCog(commands.Cog):
         service.require_manager(poll, interaction.user.id, await is_moderator(interaction.user))
         moment = now()
         service.require_open(poll, moment)
-        guild = await with_all_members(interaction.guild)
+        guild = await access.with_all_members(interaction.guild)
         waiting = [user_id for user_id in await service.non_voters(poll) if guild.get_member(user_id) is not None]
         if not waiting:
             await reply(interaction, _("Everyone eligible has already voted in poll #{id}.", id=poll_id))
@@ -366,14 +367,6 @@ class PollsCog(commands.Cog):
         ]
         pager = Pager(paginate_lines(lines, limit=1500), owner_id=interaction.user.id, title=_("Decision log"))
         await pager.send(interaction)
-
-
-async def with_all_members(guild: discord.Guild) -> discord.Guild:
-    """The guild with its member cache filled: after a restart it holds nobody until chunked,
-    and an electorate or a list of non-voters read from it then would be empty."""
-    if not guild.chunked:
-        await guild.chunk()
-    return guild
 
 
 def reminder_batches(header: str, user_ids: list[int], limit: int = MESSAGE_LIMIT) -> list[list[int]]:

@@ -24,6 +24,7 @@ from cogs.polls import anonymity, tally
 from gromada.csv_export import csv_text
 from gromada.durations import parse_duration
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
+from gromada.guild_config import declare_choice
 from gromada.i18n import N_
 from models.polls import (
     Decision,
@@ -47,6 +48,28 @@ MIN_DURATION = timedelta(minutes=1)
 MAX_DURATION = timedelta(days=90)
 # A reminder pings every elector who has not voted: one per poll in this time at most.
 REMINDER_INTERVAL = timedelta(hours=12)
+
+
+class Creators(StrEnum):
+    """Who may create polls on a server (the `polls_creators` option)."""
+
+    MEMBERS = "members"  # holders of the member role (so not newcomers) and moderators
+    EVERYONE = "everyone"
+    MODERATORS = "moderators"
+
+
+CREATORS = declare_choice(
+    "polls_creators",
+    Creators.MEMBERS.value,
+    tuple(creators.value for creators in Creators),
+    N_("Who may create polls: members (not newcomers), everyone, or moderators"),
+).key
+
+
+def may_create(creators: Creators, *, is_moderator: bool, is_member: bool) -> bool:
+    if creators == Creators.EVERYONE or is_moderator:
+        return True
+    return creators == Creators.MEMBERS and is_member
 
 
 class VoteOutcome(StrEnum):
