@@ -143,6 +143,20 @@ def declare_bool(key: str, default: bool, description: str) -> Option:
     return option
 
 
+def declare_choice(key: str, default: str, choices: tuple[str, ...], description: str) -> Option:
+    """An option that is one of a few words (stored and shown as that word)."""
+
+    def parse(raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in choices:
+            raise InvalidInput(N_("“{value}” is not one of: {choices}."), value=raw[:40], choices=", ".join(choices))
+        return value
+
+    option = Option(key, default, parse, str, description)
+    OPTIONS[key] = option
+    return option
+
+
 def _option(key: str) -> Option:
     try:
         return OPTIONS[key]

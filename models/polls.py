@@ -53,6 +53,8 @@ class Poll(Model):
     closes_at = fields.DatetimeField()
     closed_at = fields.DatetimeField(null=True)
     results_message_id = fields.BigIntField(null=True)
+    # When /poll remind last pinged the non-voters: at most one reminder per poll in 12 hours.
+    reminded_at = fields.DatetimeField(null=True)
 
     personal_data = PersonalData(
         user_fields=("creator_id",), export_only={"creator_id": ("id", "question", "created_at")}

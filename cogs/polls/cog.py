@@ -13,15 +13,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from cogs.polls import render, service
+from cogs.polls import access, render, service
 from cogs.polls.chart import bar_chart
 from cogs.polls.views import REFRESH_INTERVAL, TallyRefresher, current_embed, poll_components
 from gromada import cooldowns, guild_config
 from gromada.checks import is_moderator, require_guild, require_moderator
-from gromada.errors import Conflict, DiscordRefused, InvalidInput
+from gromada.errors import Conflict, DiscordRefused, InvalidInput, LimitReached
 from gromada.i18n import N_, _, _n, use_locale
 from gromada.ids import IdOption as PollId
 from gromada.interactions import language_for_guild
+from gromada.scheduler import now
 from gromada.ui import MESSAGE_LIMIT, Pager, mention_only, paginate_lines, reply, truncate
 from models.core import BindingKind, Timer
 from models.polls import Poll, PollStatus
@@ -124,11 +125,13 @@ class PollsCog(commands.Cog):
         max_choices: app_commands.Range[int, 1, service.MAX_OPTIONS] | None = None,
     ) -> None:
         member = require_guild(interaction)
+        await access.require_creator(member)
         channel = interaction.channel
         if eligible_role is not None and eligible_role.is_default():
             eligible_role = None
-        holders = eligible_role.members if eligible_role is not None else interaction.guild.members
-        electorate = [person.id for person in holders if not person.bot]
+        electors = await access.electorate(interaction.guild, eligible_role)
+        await access.require_readable(channel, electors)
+        electorate = [person.id for person in electors]
         request = service.PollRequest(
             guild_id=interaction.guild_id,
             channel_id=channel.id,
@@ -293,12 +296,21 @@ class PollsCog(commands.Cog):
     async def remind(self, interaction: discord.Interaction, poll_id: PollId) -> None:
         poll = await service.get_poll(poll_id, interaction.guild_id)
         service.require_manager(poll, interaction.user.id, await is_moderator(interaction.user))
-        service.require_open(poll, discord.utils.utcnow())
-        guild = interaction.guild
+        moment = now()
+        service.require_open(poll, moment)
+        guild = await access.with_all_members(interaction.guild)
         waiting = [user_id for user_id in await service.non_voters(poll) if guild.get_member(user_id) is not None]
         if not waiting:
             await reply(interaction, _("Everyone eligible has already voted in poll #{id}.", id=poll_id))
             return
+        next_allowed = await service.claim_reminder(poll.pk, moment)
+        if next_allowed is not None:
+            raise LimitReached(
+                N_("Poll #{id} already had a reminder {last}. The next reminder is possible {when}."),
+                id=poll_id,
+                last=render.timestamp(next_allowed - service.REMINDER_INTERVAL, "R"),
+                when=render.timestamp(next_allowed, "R"),
+            )
         await interaction.response.defer(ephemeral=True, thinking=True)
         channel = self.bot.get_channel(poll.channel_id) or interaction.channel
         with use_locale(await language_for_guild(self.bot, poll.guild_id)):
@@ -309,9 +321,19 @@ class PollsCog(commands.Cog):
                 when=render.timestamp(poll.closes_at, "R"),
             )
         batches = reminder_batches(header, waiting)
-        for batch in batches:
-            text = header + "\n" + " ".join(f"<@{user_id}>" for user_id in batch)
-            await channel.send(text, allowed_mentions=mention_only(*(discord.Object(id=i) for i in batch)))
+        sent = 0
+        try:
+            for batch in batches:
+                text = header + "\n" + " ".join(f"<@{user_id}>" for user_id in batch)
+                await channel.send(text, allowed_mentions=mention_only(*(discord.Object(id=i) for i in batch)))
+                sent += 1
+        except discord.HTTPException:
+            if sent == 0:
+                # Nobody was pinged: the reminder may be asked for again at once.
+                await service.release_reminder(poll.pk, moment, poll.reminded_at)
+            raise DiscordRefused(
+                N_("I could not post the reminder in the poll's channel. Check that I may send messages there."),
+            ) from None
         await reply(
             interaction,
             _n(

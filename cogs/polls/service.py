@@ -9,8 +9,6 @@ open to closed, so it happens once whoever triggers it.
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 import secrets
 from collections import Counter
@@ -23,8 +21,10 @@ from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from cogs.polls import anonymity, tally
+from gromada.csv_export import csv_text
 from gromada.durations import parse_duration
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
+from gromada.guild_config import declare_choice
 from gromada.i18n import N_
 from models.polls import (
     Decision,
@@ -46,6 +46,30 @@ MAX_REASON_LENGTH = 1000
 DEFAULT_DURATION = timedelta(days=3)
 MIN_DURATION = timedelta(minutes=1)
 MAX_DURATION = timedelta(days=90)
+# A reminder pings every elector who has not voted: one per poll in this time at most.
+REMINDER_INTERVAL = timedelta(hours=12)
+
+
+class Creators(StrEnum):
+    """Who may create polls on a server (the `polls_creators` option)."""
+
+    MEMBERS = "members"  # holders of the member role (so not newcomers) and moderators
+    EVERYONE = "everyone"
+    MODERATORS = "moderators"
+
+
+CREATORS = declare_choice(
+    "polls_creators",
+    Creators.MEMBERS.value,
+    tuple(creators.value for creators in Creators),
+    N_("Who may create polls: members (not newcomers), everyone, or moderators"),
+).key
+
+
+def may_create(creators: Creators, *, is_moderator: bool, is_member: bool) -> bool:
+    if creators == Creators.EVERYONE or is_moderator:
+        return True
+    return creators == Creators.MEMBERS and is_member
 
 
 class VoteOutcome(StrEnum):
@@ -449,6 +473,25 @@ async def non_voters(poll: Poll) -> list[int]:
     return [user_id for user_id in electors if user_id not in voted]
 
 
+async def claim_reminder(poll_id: int, now: datetime) -> datetime | None:
+    """Take the poll's reminder slot; None if taken, else when the next reminder is allowed.
+
+    One conditional update, so of two reminders asked for at once only one goes out.
+    """
+    claimed = await Poll.filter(
+        Q(reminded_at__isnull=True) | Q(reminded_at__lte=now - REMINDER_INTERVAL), id=poll_id
+    ).update(reminded_at=now)
+    if claimed:
+        return None
+    last = (await Poll.get(id=poll_id)).reminded_at
+    return last + REMINDER_INTERVAL
+
+
+async def release_reminder(poll_id: int, claimed_at: datetime, previous: datetime | None) -> None:
+    """Give the slot back when no reminder could be posted (unless another one took it since)."""
+    await Poll.filter(id=poll_id, reminded_at=claimed_at).update(reminded_at=previous)
+
+
 def _label_list(poll: Poll, ballot: tuple[int, ...] | list[int]) -> str:
     separator = " > " if poll.kind == PollKind.RANKED else "; "
     return separator.join(poll.options[index] for index in ballot)
@@ -456,31 +499,31 @@ def _label_list(poll: Poll, ballot: tuple[int, ...] | list[int]) -> str:
 
 async def export_csv(poll: Poll) -> str:
     """One row per ballot (open polls) or per distinct ballot with its count (anonymous)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
     if poll.anonymous:
-        writer.writerow(["poll_id", "ballot", "count"])
-        for ballot, count in sorted((await grouped_ballots(poll)).items()):
-            writer.writerow([poll.pk, _label_list(poll, ballot), count])
+        rows: list[list[object]] = [
+            [poll.pk, _label_list(poll, ballot), count]
+            for ballot, count in sorted((await grouped_ballots(poll)).items())
+        ]
         if poll.kind == PollKind.CONSENT:
-            writer.writerow([])
-            writer.writerow(["poll_id", "option", "reason"])
+            rows += [[], ["poll_id", "option", "reason"]]
             for row in await PollAnonymousReason.filter(poll_id=poll.pk).order_by("option", "text"):
-                writer.writerow([poll.pk, poll.options[row.option], row.text])
-    else:
-        writer.writerow(["poll_id", "voter_id", "ballot", "reason", "cast_at", "updated_at"])
-        for row in await PollBallot.filter(poll_id=poll.pk).order_by("cast_at", "id"):
-            writer.writerow(
-                [
-                    poll.pk,
-                    row.voter_id,
-                    _label_list(poll, row.choices),
-                    row.reason or "",
-                    row.cast_at.isoformat(),
-                    row.updated_at.isoformat(),
-                ]
-            )
-    return buffer.getvalue()
+                rows.append([poll.pk, poll.options[row.option], row.text])
+        return csv_text(["poll_id", "ballot", "count"], rows)
+    ballots = await PollBallot.filter(poll_id=poll.pk).order_by("cast_at", "id")
+    return csv_text(
+        ["poll_id", "voter_id", "ballot", "reason", "cast_at", "updated_at"],
+        (
+            [
+                poll.pk,
+                row.voter_id,
+                _label_list(poll, row.choices),
+                row.reason or "",
+                row.cast_at.isoformat(),
+                row.updated_at.isoformat(),
+            ]
+            for row in ballots
+        ),
+    )
 
 
 async def decisions(guild_id: int, search: str | None = None) -> list[Decision]:

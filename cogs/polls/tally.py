@@ -119,7 +119,9 @@ def instant_runoff(ballots: Mapping[Ballot, int], options: int, seed: int) -> Ru
     no continuing option, leave the count). The option with the fewest votes is eliminated;
     a tie for fewest goes to the option that had fewer votes in the latest earlier round
     where they differed, and failing that to the seed order. When every continuing option
-    has the same number of votes nobody can be eliminated fairly, and the result is a tie.
+    has the same number of votes the earlier-rounds rule still applies (so a bystander with
+    more votes cannot change who is eliminated); only when no earlier round separates them
+    either can nobody be eliminated fairly, and the result is a tie.
     """
     buckets: dict[int, dict[Ballot, int]] = {option: {} for option in range(options)}
     exhausted = 0
@@ -150,10 +152,11 @@ def instant_runoff(ballots: Mapping[Ballot, int], options: int, seed: int) -> Ru
         if top * 2 > active or len(continuing) == 1:
             rounds.append(Round(votes, exhausted))
             return RunoffResult(tuple(rounds), leaders, total, seed, tuple(eliminated_order))
-        if len(leaders) == len(continuing):
+        choice = _choose_loser(votes, rounds, order)
+        if choice is None:
             rounds.append(Round(votes, exhausted))
             return RunoffResult(tuple(rounds), leaders, total, seed, tuple(eliminated_order))
-        loser, how = _choose_loser(votes, rounds, order)
+        loser, how = choice
         rounds.append(Round(votes, exhausted, loser, how))
         eliminated_order.append(loser)
         continuing.discard(loser)
@@ -186,7 +189,13 @@ def _next_continuing(rest: Ballot, continuing: set[int]) -> tuple[int | None, Ba
     return None, ()
 
 
-def _choose_loser(votes: dict[int, int], rounds: list[Round], order: list[int]) -> tuple[int, str | None]:
+def _choose_loser(votes: dict[int, int], rounds: list[Round], order: list[int]) -> tuple[int, str | None] | None:
+    """The option to eliminate and how a tie for fewest was broken; None for an honest tie.
+
+    The seed only breaks a tie that earlier rounds narrowed or that leaves someone standing:
+    when every continuing option is tied now and was level in every earlier round, drawing
+    one out would decide the poll by lot, so nobody is eliminated.
+    """
     lowest = min(votes.values())
     tied = [option for option, count in votes.items() if count == lowest]
     if len(tied) == 1:
@@ -198,6 +207,8 @@ def _choose_loser(votes: dict[int, int], rounds: list[Round], order: list[int]) 
             tied = narrowed
             if len(tied) == 1:
                 return tied[0], "earlier_rounds"
+    if len(tied) == len(votes):
+        return None
     position = {option: index for index, option in enumerate(order)}
     return min(tied, key=position.__getitem__), "seed"
 

@@ -5,12 +5,11 @@ Plain strings only (no Discord objects), so the wording is tested without a bot.
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 from cogs.purchases.money import format_money, format_quantity, to_major
 from cogs.purchases.service import CartLine, Ledger
+from gromada import csv_export
 from gromada.i18n import _, _n
 from models.purchases import Bill, DeliveryStatus, OrderLine, Purchase, PurchaseItem, PurchaseStatus
 
@@ -195,34 +194,31 @@ def ledger_lines(ledger: Ledger, names: dict[int, str] | None) -> list[str]:
     return lines
 
 
-def _cell(value: str) -> str:
-    """Text a spreadsheet will not run as a formula (names and items are typed by members)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 CSV_HEADER = ("kind", "member_id", "member", "item", "unit", "quantity", "unit_price", "amount", "currency", "paid")
 
 
 def csv_text(purchase: Purchase, lines: list[OrderLine], bills: list[Bill], names: dict[int, str]) -> str:
-    """One row per order line, then per member their delivery share and bill total (major units)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
+    """One row per order line, then per member their delivery share and bill total (major units).
+
+    Names, items and units are typed by members: the shared writer guards them against
+    spreadsheet formulas.
+    """
     currency = purchase.currency
 
-    def amount(value: int | None) -> str:
-        return "" if value is None else str(to_major(value, currency))
+    def amount(value: int | None) -> Decimal | str:
+        return "" if value is None else to_major(value, currency)
 
+    rows: list[tuple[object, ...]] = []
     for line in lines:
         item = line.item
-        writer.writerow(
+        rows.append(
             (
                 "line",
                 line.user_id,
-                _cell(names.get(line.user_id, "")),
-                _cell(item.name),
-                _cell(item.unit),
-                str(line.quantity),
+                names.get(line.user_id, ""),
+                item.name,
+                item.unit,
+                line.quantity,
                 amount(item.unit_price),
                 amount(line.amount),
                 currency,
@@ -230,8 +226,8 @@ def csv_text(purchase: Purchase, lines: list[OrderLine], bills: list[Bill], name
             )
         )
     for bill in bills:
-        name = _cell(names.get(bill.user_id, ""))
-        writer.writerow(("delivery", bill.user_id, name, "", "", "", "", amount(bill.delivery_share), currency, ""))
+        name = names.get(bill.user_id, "")
+        rows.append(("delivery", bill.user_id, name, "", "", "", "", amount(bill.delivery_share), currency, ""))
         paid = "yes" if bill.paid_at is not None else "no"
-        writer.writerow(("total", bill.user_id, name, "", "", "", "", amount(bill.total), currency, paid))
-    return buffer.getvalue()
+        rows.append(("total", bill.user_id, name, "", "", "", "", amount(bill.total), currency, paid))
+    return csv_export.csv_text(CSV_HEADER, rows)

@@ -30,6 +30,14 @@ from tests.helpers import Server, refusal, shown, speaking
 WAIT = re.compile(r"Please wait a little: you can do that again <t:(\d+):R>\.")
 
 
+async def member_server(env) -> Server:
+    """A quickstarted server whose plain member holds the Member role (newcomers may not create polls)."""
+    server = await ready_server(env)
+    server.member = server.guild.add_member(env.create_user("marta"), roles=[server.guild.roles["Member"]])
+    await env.settle()
+    return server
+
+
 @dataclass
 class Scene:
     """Someone who is held by a cooldown, how they use the command, and how many uses took effect."""
@@ -54,7 +62,7 @@ def files_in(answers: list, suffix: str) -> Callable[[], Awaitable[int]]:
 
 
 async def poll_create(env) -> Scene:
-    server = await ready_server(env)
+    server = await member_server(env)
 
     async def use():
         return await server.member.slash(server.general, "poll create", question="Paint the door?", options="Yes; No")
@@ -230,7 +238,7 @@ async def test_the_refusal_is_in_the_members_language(simcord_env, monkeypatch):
 
 
 async def test_a_refused_attempt_does_not_count(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await member_server(simcord_env)
 
     typo = await server.member.slash(server.general, "poll create", question="Paint the door?", options="Yes")
     created = await server.member.slash(server.general, "poll create", question="Paint the door?", options="Yes; No")

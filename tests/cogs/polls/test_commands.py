@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import csv
+import io
 import threading
+from datetime import timedelta
+
+import discord
 
 from cogs.polls import cog as polls_cog
+from cogs.polls import service
 from cogs.polls.chart import bar_chart
 from cogs.polls.cog import RESULTS_COOLDOWN, reminder_batches
+from gromada.bot import create_bot
 from models.polls import Poll, PollStatus
 from tests.cogs.polls.helpers import open_poll, ready_server
 from tests.helpers import Server, refusal, shown, wait_out
@@ -43,6 +51,75 @@ async def test_remind_is_for_the_creator_or_staff(simcord_env):
     result = await server.member.slash(server.general, "poll remind", poll_id=poll.pk)
 
     assert "Only the poll's creator or a moderator" in refusal(simcord_env, result)
+
+
+async def test_after_a_restart_polls_still_see_every_member(simcord_env, settings):
+    # The bot's member cache is empty after a restart until the server's members are fetched:
+    # the electorate and the list of non-voters must not be read from an empty cache.
+    server = await ready_server(simcord_env)
+    before, _message = await open_poll(server)
+
+    await simcord_env.restart_bot(create_bot(settings))
+    after, _message = await open_poll(server, question="And after the restart?")
+    reminded = await server.admin.slash(server.general, "poll remind", poll_id=before.pk)
+
+    assert after.pk != before.pk and before.electorate_size >= 2
+    assert after.electorate_size == before.electorate_size
+    assert f"Reminded {before.electorate_size} members who have not voted." in shown(reminded)
+
+
+def reminders_in(channel) -> list:
+    return [message for message in channel.history() if message.content.startswith("Reminder: poll #")]
+
+
+async def test_a_poll_gets_at_most_one_reminder_in_12_hours_even_across_a_restart(simcord_env, settings):
+    server = await ready_server(simcord_env)
+    poll, _message = await open_poll(server)
+
+    first = await server.admin.slash(server.general, "poll remind", poll_id=poll.pk)
+    reminded_at = (await Poll.get(id=poll.pk)).reminded_at
+    await simcord_env.advance_time(3600)
+    again = await server.admin.slash(server.general, "poll remind", poll_id=poll.pk)
+    await simcord_env.restart_bot(create_bot(settings))
+    after_restart = await server.admin.slash(server.general, "poll remind", poll_id=poll.pk)
+
+    assert f"Reminded {poll.electorate_size} members who have not voted." in shown(first)
+    next_allowed = f"<t:{int((reminded_at + timedelta(hours=12)).timestamp())}:R>"
+    for refused in (again, after_restart):
+        text = refusal(simcord_env, refused)
+        assert f"Poll #{poll.pk} already had a reminder" in text
+        assert f"The next reminder is possible {next_allowed}." in text
+    assert len(reminders_in(server.general)) == 1
+    assert (await Poll.get(id=poll.pk)).reminded_at == reminded_at
+
+    await simcord_env.advance_time(11 * 3600)
+    allowed = await server.admin.slash(server.general, "poll remind", poll_id=poll.pk)
+
+    assert f"Reminded {poll.electorate_size} members who have not voted." in shown(allowed)
+    assert len(reminders_in(server.general)) == 2
+
+
+async def test_two_reminders_asked_at_once_send_one(simcord_env):
+    server = await ready_server(simcord_env)
+    poll, _message = await open_poll(server)
+    moment = discord.utils.utcnow()
+
+    outcomes = await asyncio.gather(*(service.claim_reminder(poll.pk, moment) for _ in range(2)))
+
+    assert sorted(outcomes, key=lambda outcome: outcome is not None) == [None, moment + timedelta(hours=12)]
+
+
+async def test_a_reminder_discord_refused_can_be_asked_for_again(simcord_env):
+    server = await ready_server(simcord_env)
+    poll, _message = await open_poll(server)
+    simcord_env.inject_error("POST", f"/channels/{server.general.id}/messages", status=500)
+
+    failed = await server.admin.slash(server.general, "poll remind", poll_id=poll.pk)
+    retried = await server.admin.slash(server.general, "poll remind", poll_id=poll.pk)
+
+    assert "I could not post the reminder" in refusal(simcord_env, failed)
+    assert f"Reminded {poll.electorate_size} members who have not voted." in shown(retried)
+    assert len(reminders_in(server.general)) == 1
 
 
 def test_reminder_batches_stay_within_the_message_limit():
@@ -97,6 +174,33 @@ async def test_export_is_for_staff_and_has_no_identities_when_anonymous(simcord_
     assert anonymous_csv.splitlines()[0] == "poll_id,ballot,count"
     assert f"{anonymous.pk},Café,1" in anonymous_csv
     assert str(server.member.id) not in anonymous_csv
+
+
+async def test_export_shows_typed_formulas_as_text_in_a_spreadsheet(simcord_env):
+    # A reason or an option label starting with "=" would run as a formula when staff open
+    # the file in a spreadsheet; the export must carry it as text (a leading apostrophe).
+    server = await ready_server(simcord_env)
+    formula = '=HYPERLINK("http://x","y")'
+    consent, consent_message = await open_poll(server, kind="consent", options=None)
+    anonymous, anonymous_message = await open_poll(server, kind="consent", options=None, anonymous=True)
+    labelled, labelled_message = await open_poll(server, question="Dues?", options="=1+1; @here; Park")
+    for message in (consent_message, anonymous_message):
+        modal = await server.member.click(message, label="Object")
+        await server.member.submit_modal(modal, {"reason": formula})
+    await server.member.click(labelled_message, label="=1+1")
+
+    async def exported(poll) -> list[list[str]]:
+        result = await server.admin.slash(server.general, "poll export", poll_id=poll.pk)
+        data = await result.response.attachments[0].read()
+        return list(csv.reader(io.StringIO(data.decode("utf-8"))))
+
+    open_rows, anonymous_rows, labelled_rows = [await exported(poll) for poll in (consent, anonymous, labelled)]
+
+    assert open_rows[1][2:4] == ["Object", "'" + formula]
+    assert anonymous_rows[-1] == [str(anonymous.pk), "Object", "'" + formula]
+    assert labelled_rows[1][2] == "'=1+1"
+    cells = [cell for rows in (open_rows, anonymous_rows, labelled_rows) for row in rows for cell in row]
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))]
 
 
 async def test_decision_log_newest_first_with_search_and_pages(simcord_env):

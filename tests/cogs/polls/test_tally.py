@@ -114,6 +114,74 @@ def test_tie_for_elimination_uses_earlier_rounds_before_the_seed():
         assert result.rounds[1].tie_break == "earlier_rounds"
 
 
+# When every continuing option is tied, the earlier-rounds rule still applies before a tie
+# is declared (RCTab does the same): A 3, B 3, C 2, D 1 -> D out (to C) -> A 3, B 3, C 3,
+# and C had fewer votes in round 1, so C goes (to A) and A wins 5-3.
+ALL_TIED_AFTER_A_TRANSFER = {(0,): 3, (1,): 3, (2, 0): 2, (3, 2): 1}
+
+
+def test_an_all_way_tie_is_first_separated_by_earlier_rounds():
+    a, b, c, d = range(4)
+    for seed in range(20):
+        result = tally.instant_runoff(ALL_TIED_AFTER_A_TRANSFER, 4, seed=seed)
+
+        assert [r.votes for r in result.rounds] == [
+            {a: 3, b: 3, c: 2, d: 1},
+            {a: 3, b: 3, c: 3},
+            {a: 5, b: 3},
+        ]
+        assert [r.eliminated for r in result.rounds] == [d, c, None]
+        assert result.rounds[1].tie_break == "earlier_rounds"
+        assert result.winners == (a,)
+        assert not result.tie
+
+
+def test_a_bystander_with_more_first_preferences_does_not_change_the_answer():
+    # The same ballots with an unrelated E holding 4 first preferences: A, B and C tie for
+    # fewest in round 2, C goes by the same earlier-rounds rule, then B, and A wins again.
+    a, b, c, d, e = range(5)
+    ballots = {**ALL_TIED_AFTER_A_TRANSFER, (e,): 4}
+    for seed in range(20):
+        result = tally.instant_runoff(ballots, 5, seed=seed)
+
+        assert [r.votes for r in result.rounds] == [
+            {a: 3, b: 3, c: 2, d: 1, e: 4},
+            {a: 3, b: 3, c: 3, e: 4},
+            {a: 5, b: 3, e: 4},
+            {a: 5, e: 4},
+        ]
+        assert [r.eliminated for r in result.rounds] == [d, c, b, None]
+        assert result.rounds[1].tie_break == "earlier_rounds"
+        assert result.winners == (a,)
+        assert result.winners == tally.instant_runoff(ALL_TIED_AFTER_A_TRANSFER, 4, seed=seed).winners
+
+
+def test_an_all_way_tie_no_earlier_round_separates_stays_an_honest_tie():
+    # A 3, B 3, C 3, D 1 -> D out (its ballot ranks nobody else) -> A 3, B 3, C 3, and round 1
+    # had them level too: nothing fair separates them, whatever the seed.
+    ballots = {(0,): 3, (1,): 3, (2,): 3, (3,): 1}
+    for seed in range(20):
+        result = tally.instant_runoff(ballots, 4, seed=seed)
+
+        assert [r.votes for r in result.rounds] == [{0: 3, 1: 3, 2: 3, 3: 1}, {0: 3, 1: 3, 2: 3}]
+        assert [r.eliminated for r in result.rounds] == [3, None]
+        assert result.tie
+        assert result.winners == (0, 1, 2)
+
+
+def test_a_final_two_way_tie_goes_to_the_one_ahead_in_an_earlier_round():
+    # A 4, B 3, C 1 -> C out (to B) -> A 4, B 4. A had more in round 1, so B is eliminated
+    # (its ballots rank nobody else) and A is the last one standing.
+    ballots = {(0,): 4, (1,): 3, (2, 1): 1}
+    for seed in range(20):
+        result = tally.instant_runoff(ballots, 3, seed=seed)
+
+        assert [r.votes for r in result.rounds] == [{0: 4, 1: 3, 2: 1}, {0: 4, 1: 4}, {0: 4}]
+        assert result.rounds[1].tie_break == "earlier_rounds"
+        assert result.rounds[2].exhausted == 4
+        assert result.winners == (0,)
+
+
 def test_an_exact_final_tie_is_reported_not_broken():
     result = tally.instant_runoff({(0, 1): 5, (1, 0): 5}, 2, seed=4)
 
