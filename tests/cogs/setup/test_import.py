@@ -1,0 +1,135 @@
+"""/setup import with packs that are hostile, half wrong, or bind roles they must not."""
+
+import threading
+
+import pytest
+
+from cogs.setup import cog as setup_cog
+from models.core import ValueCard
+from models.volunteers import VolunteerRole
+from tests.helpers import Server, refusal, shown, speaking
+
+GOOD_VALUES = """
+[[values]]
+title = "Solidarność"
+body = "Pomagamy sobie nawzajem."
+
+[[values]]
+title = "Jawność"
+body = "Wszystko, co wspólne, jest widoczne."
+"""
+
+
+def volunteer_role(key: str, name: str, **extra: str) -> str:
+    lines = [f'[[volunteer_roles]]\nkey = "{key}"\nname = "{name}"\nseats = 2']
+    lines.extend(f'{field} = "{value}"' for field, value in extra.items())
+    return "\n".join(lines) + "\n"
+
+
+async def ready_server(env) -> Server:
+    server = Server(env)
+    await env.settle()
+    await server.admin.slash(server.general, "setup quickstart")
+    return server
+
+
+async def upload(server: Server, filename: str, text: str):
+    return await server.admin.slash(server.general, "setup import", file=(filename, text.encode("utf-8")))
+
+
+async def stored(server: Server) -> dict:
+    """What an import can change: the cards, the catalogue, and the server's Discord roles."""
+    guild_id = server.guild.id
+    return {
+        "cards": await ValueCard.filter(guild_id=guild_id).order_by("position").values_list("title", flat=True),
+        "catalogue": await VolunteerRole.filter(guild_id=guild_id)
+        .order_by("id")
+        .values_list("name", "approval", "seats", "discord_role_id"),
+        "discord roles": sorted(role.name for role in server.guild.me.guild.roles),
+    }
+
+
+# ------------------------------------------------------------------ hostile files
+
+
+@pytest.mark.parametrize(
+    ("filename", "text"),
+    [
+        ("deep.toml", "values = " + "[" * 10_000),
+        ("deep.yaml", "values: " + "[" * 10_000),
+        ("deep-tables.toml", "values = " + "{a = " * 5_000),
+        ("deep-indent.yaml", "values:\n" + "".join("  " * level + "-\n" for level in range(500))),
+    ],
+)
+async def test_deeply_nested_pack_is_a_content_error_not_an_incident(simcord_env, filename, text):
+    server = await ready_server(simcord_env)
+    await upload(server, "values.toml", GOOD_VALUES)
+    before = await stored(server)
+
+    result = await upload(server, filename, text)
+
+    message = refusal(simcord_env, result)  # an ephemeral refusal, no incident behind it
+    assert message.startswith("The file could not be read: its lists or tables are nested too deeply")
+    assert "incident" not in message
+    assert await stored(server) == before
+
+
+async def test_the_nesting_error_speaks_the_admins_language(simcord_env, monkeypatch):
+    server = await ready_server(simcord_env)
+
+    with speaking(monkeypatch, server.admin, "pl"):
+        result = await upload(server, "deep.yaml", "values: " + "[" * 10_000)
+
+    assert refusal(simcord_env, result) == (
+        "Nie udało się odczytać pliku: listy lub tabele są zagnieżdżone zbyt głęboko. "
+        "Pakiet treści potrzebuje tylko kilku poziomów."
+    )
+
+
+@pytest.mark.parametrize(
+    ("filename", "text", "problem"),
+    [
+        ("control.yaml", "values:\n  - title: Bell\x07\n", "unacceptable character #x0007"),
+        ("tag.yaml", "values: !!float lots\n", "a value could not be read: could not convert string to float"),
+        ("tag.yml", "values: !!bool maybe\n", "a tagged value (!!…) could not be read"),
+        ("number.toml", "values = 1" + "0" * 5_000 + "\n", "Exceeds the limit (4300 digits)"),
+        ("number.yaml", "values: 1" + "0" * 5_000 + "\n", "Exceeds the limit (4300 digits)"),
+    ],
+)
+async def test_values_the_parsers_choke_on_are_content_errors(simcord_env, filename, text, problem):
+    server = await ready_server(simcord_env)
+
+    result = await upload(server, filename, text)
+
+    message = refusal(simcord_env, result)
+    assert message.startswith("The file could not be read: ")
+    assert problem in message
+    assert await ValueCard.filter(guild_id=server.guild.id).count() == 0
+
+
+async def test_the_pack_is_parsed_off_the_event_loop(simcord_env, monkeypatch):
+    server = await ready_server(simcord_env)
+    threads = []
+    real_parse = setup_cog.parse_pack
+
+    def parse_and_note_the_thread(text, filename):
+        threads.append(threading.current_thread())
+        return real_parse(text, filename)
+
+    monkeypatch.setattr(setup_cog, "parse_pack", parse_and_note_the_thread)
+
+    result = await upload(server, "values.toml", GOOD_VALUES)
+
+    assert "values: 2 items imported." in shown(result)
+    assert threads and threads[0] is not threading.main_thread()
+
+
+async def test_an_attachment_over_the_size_limit_is_refused_unread(simcord_env):
+    server = await ready_server(simcord_env)
+    padding = "# " + "x" * 100 + "\n"
+    text = GOOD_VALUES + padding * (setup_cog.MAX_PACK_BYTES // len(padding) + 1)
+
+    result = await upload(server, "values.toml", text)
+
+    assert refusal(simcord_env, result) == "The file is too large (at most 256 KB)."
+    assert await ValueCard.filter(guild_id=server.guild.id).count() == 0
