@@ -14,6 +14,7 @@ from cogs.setup.provision import run_quickstart
 from config.content import ContentError, ContentPack, ContentTooDeep, parse_pack
 from gromada import guild_config
 from gromada.checks import as_check, require_admin
+from gromada.content_import import import_sections
 from gromada.errors import InvalidInput
 from gromada.i18n import N_, _, _n
 from gromada.ui import paginate_lines, reply, truncate
@@ -171,14 +172,14 @@ class SetupCog(commands.Cog):
         sections = service.pack_sections(pack)
         if not sections:
             raise InvalidInput(N_("The file has no values cards and no volunteer roles."))
-        lines = []
-        for section, items in sections.items():
-            importer = self.bot.content_importers.get(section)
-            if importer is None:
-                lines.append(_(service.IMPORT_UNSUPPORTED, section=section))
-                continue
-            count = await importer(interaction.guild_id, items)
-            lines.append(_n("{section}: {n} item imported.", "{section}: {n} items imported.", count, section=section))
+        async with self._locks[interaction.guild_id]:
+            counts = await import_sections(self.bot.content_importers, interaction.guild_id, sections)
+        lines = [
+            _n("{section}: {n} item imported.", "{section}: {n} items imported.", counts[section], section=section)
+            if section in counts
+            else _(service.IMPORT_UNSUPPORTED, section=section)
+            for section in sections
+        ]
         await reply(interaction, "\n".join(lines))
 
     @staticmethod

@@ -9,6 +9,7 @@ import discord
 from cogs.volunteers import actions, panel, service
 from config.content import VolunteerRoleSpec, load_default_pack
 from gromada import guild_config
+from gromada.content_import import PreparedImport
 from gromada.errors import DiscordRefused, GromadaError, InvalidInput
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
@@ -126,18 +127,41 @@ def quickstart_step(bot):
 
 
 def importer(bot):
-    async def import_roles(guild_id: int, specs: list[VolunteerRoleSpec]) -> int:
+    async def prepare(guild_id: int, specs: list[VolunteerRoleSpec]) -> PreparedImport:
         guild = bot.get_guild(guild_id)
-        count = 0
-        known: dict[str, int] = {}
-        for spec in specs:
-            discord_role, _created = await ensure_discord_role(guild, spec.name, spec.role_purpose)
-            known[spec.key] = discord_role.id
-            await service.upsert_from_spec(guild_id, fields_from_spec(guild, spec, known), discord_role.id, now())
-            count += 1
-        cog = bot.get_cog("Volunteers")
-        if cog is not None:
-            cog.panels.mark_dirty(guild_id)
-        return count
+        created: list[discord.Role] = []
 
-    return import_roles
+        async def undo() -> None:
+            for role in created:
+                try:
+                    await role.delete(reason=REASON)
+                except discord.HTTPException:
+                    log.warning("could not delete role %s, created for a refused import", role.id)
+
+        rows: list[tuple[service.RoleFields, int]] = []
+        known: dict[str, int] = {}
+        try:
+            for spec in specs:
+                discord_role, is_new = await ensure_discord_role(guild, spec.name, spec.role_purpose)
+                if is_new:
+                    created.append(discord_role)
+                known[spec.key] = discord_role.id
+                rows.append((fields_from_spec(guild, spec, known), discord_role.id))
+        except BaseException:
+            await undo()  # no orphan Discord roles for a pack that was refused
+            raise
+
+        async def write() -> int:
+            moment = now()
+            for fields, discord_role_id in rows:
+                await service.upsert_from_spec(guild_id, fields, discord_role_id, moment)
+            return len(rows)
+
+        def done() -> None:
+            cog = bot.get_cog("Volunteers")
+            if cog is not None:
+                cog.panels.mark_dirty(guild_id)
+
+        return PreparedImport(write=write, undo=undo, done=done)
+
+    return prepare

@@ -2,6 +2,7 @@
 
 import threading
 
+import discord
 import pytest
 
 from cogs.setup import cog as setup_cog
@@ -133,3 +134,36 @@ async def test_an_attachment_over_the_size_limit_is_refused_unread(simcord_env):
 
     assert refusal(simcord_env, result) == "The file is too large (at most 256 KB)."
     assert await ValueCard.filter(guild_id=server.guild.id).count() == 0
+
+
+# ------------------------------------------------------------------ all or nothing
+
+
+async def test_a_refused_volunteer_role_after_good_cards_changes_nothing(simcord_env):
+    server = await ready_server(simcord_env)
+    server.guild.create_role("Caretakers", permissions=discord.Permissions(administrator=True))
+    await simcord_env.settle()
+    before = await stored(server)
+    pack = (
+        GOOD_VALUES
+        + volunteer_role("gardener", "Gardener")  # fine: its Discord role gets created first
+        + volunteer_role("caretaker", "Caretakers")  # that role is an admin's: refused
+    )
+
+    result = await upload(server, "pack.toml", pack)
+
+    assert "Caretakers gives moderation or admin powers" in refusal(simcord_env, result)
+    assert await stored(server) == before  # no cards, no Gardener row, no Gardener Discord role
+
+
+async def test_a_catalogue_limit_reached_while_writing_rolls_back_the_cards(simcord_env):
+    server = await ready_server(simcord_env)
+    catalogue_now = await VolunteerRole.filter(guild_id=server.guild.id).count()
+    fill_up = "".join(volunteer_role(f"crew_{n}", f"Crew {n}") for n in range(25 - catalogue_now))
+    assert "items imported" in shown(await upload(server, "crews.toml", fill_up))
+    before = await stored(server)
+
+    result = await upload(server, "pack.toml", GOOD_VALUES + volunteer_role("extra", "Extra hands"))
+
+    assert refusal(simcord_env, result) == "A server can have at most 25 volunteer roles."
+    assert await stored(server) == before  # the cards were written, then rolled back; Extra hands undone

@@ -3,6 +3,7 @@
 import discord
 
 from config.content import VolunteerRoleSpec
+from gromada.content_import import import_sections
 from models.volunteers import VolunteerRole, VolunteerSeat, VolunteerTerm
 from tests.cogs.volunteers.helpers import create_role, holders, member, ready_server
 from tests.helpers import refusal, shown
@@ -127,16 +128,15 @@ async def test_a_refused_move_to_another_discord_role_changes_nothing(simcord_en
 
 async def test_import_updates_the_catalogue(simcord_env):
     server = await ready_server(simcord_env)
-    importer = simcord_env.bot.content_importers["volunteer_roles"]
     specs = [
         VolunteerRoleSpec(key="treasurer", name="Treasurer", seats=2, term_days=180),
         VolunteerRoleSpec(key="tool_keeper", name="Tool keeper", seats=1, prerequisite="Member"),
     ]
 
-    count = await importer(server.guild.id, specs)
+    counts = await import_sections(simcord_env.bot.content_importers, server.guild.id, {"volunteer_roles": specs})
     await simcord_env.settle()
 
-    assert count == 2
+    assert counts == {"volunteer_roles": 2}
     treasurer = await VolunteerRole.get(guild_id=server.guild.id, key="treasurer")
     assert (treasurer.seats, treasurer.term_days) == (2, 180)
     keeper = await VolunteerRole.get(guild_id=server.guild.id, key="tool_keeper")
