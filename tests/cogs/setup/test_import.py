@@ -7,7 +7,7 @@ import pytest
 
 from cogs.setup import cog as setup_cog
 from models.core import ValueCard
-from models.volunteers import VolunteerRole
+from models.volunteers import Approval, VolunteerRole
 from tests.helpers import Server, refusal, shown, speaking
 
 GOOD_VALUES = """
@@ -167,3 +167,73 @@ async def test_a_catalogue_limit_reached_while_writing_rolls_back_the_cards(simc
 
     assert refusal(simcord_env, result) == "A server can have at most 25 volunteer roles."
     assert await stored(server) == before  # the cards were written, then rolled back; Extra hands undone
+
+
+# ------------------------------------------------------------------ what a volunteer role may give
+
+
+async def test_a_mediator_role_without_coordinator_approval_is_refused(simcord_env):
+    server = await ready_server(simcord_env)
+    before = await stored(server)
+
+    by_purpose = await upload(
+        server, "pack.toml", GOOD_VALUES + volunteer_role("peace", "Peacemaker", role_purpose="mediator")
+    )
+    by_name = await upload(
+        server, "pack.yaml", "volunteer_roles:\n  - {key: peace, name: Mediator, seats: 9, approval: auto}\n"
+    )
+
+    assert refusal(simcord_env, by_purpose) == (
+        "The volunteer role Peacemaker gives the server's mediator role, so a coordinator must approve "
+        "each volunteer: set its approval to “coordinator”."
+    )
+    assert "The volunteer role Mediator gives the server's mediator role" in refusal(simcord_env, by_name)
+    assert await stored(server) == before
+
+
+async def test_a_mediator_role_with_coordinator_approval_is_imported(simcord_env):
+    server = await ready_server(simcord_env)
+    pack = volunteer_role("peace", "Peacemaker", role_purpose="mediator", approval="coordinator")
+
+    result = await upload(server, "pack.toml", pack)
+
+    assert "volunteer_roles: 1 item imported." in shown(result)
+    peacemaker = await VolunteerRole.get(guild_id=server.guild.id, key="peace")
+    assert peacemaker.approval == Approval.COORDINATOR
+    assert peacemaker.discord_role_id == server.role("Mediator").id
+
+
+@pytest.mark.parametrize("purpose", ["moderator", "member", "newcomer"])
+async def test_a_pack_cannot_make_a_staff_or_standing_role_claimable(simcord_env, purpose):
+    server = await ready_server(simcord_env)
+    before = await stored(server)
+    pack = GOOD_VALUES + volunteer_role("helper", "Helper", role_purpose=purpose, approval="coordinator")
+
+    result = await upload(server, "pack.toml", pack)
+
+    assert refusal(simcord_env, result) == (
+        f"The volunteer role Helper would give the server's {purpose} role, which people are given "
+        "and never take themselves. Choose another role."
+    )
+    assert await stored(server) == before
+
+
+async def test_a_volunteer_role_named_like_the_member_role_is_refused(simcord_env):
+    server = await ready_server(simcord_env)
+    before = await stored(server)
+
+    result = await upload(server, "pack.toml", volunteer_role("members", "Member"))
+
+    assert "would give the server's member role" in refusal(simcord_env, result)
+    assert await stored(server) == before
+
+
+async def test_an_unknown_purpose_is_refused(simcord_env):
+    server = await ready_server(simcord_env)
+
+    result = await upload(server, "pack.toml", volunteer_role("chef", "Chef", role_purpose="kitchen"))
+
+    assert refusal(simcord_env, result) == (
+        "The volunteer role Chef names the purpose “kitchen”, which is not a role purpose."
+    )
+    assert server.role("Chef") is None
