@@ -4,8 +4,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     DATABASE_URL=sqlite:///data/gromada.sqlite3 \
-    WEB_HOST=0.0.0.0 \
     WEB_PORT=8080
+# The web server listens on the container's loopback only (WEB_HOST=127.0.0.1, the
+# default), which the health check reaches. To publish /healthz and /metrics, set
+# WEB_HOST=0.0.0.0, publish on the host's loopback (-p 127.0.0.1:8080:8080) as
+# docker-compose.yml does, and set METRICS_TOKEN: see the README.
 
 WORKDIR /app
 COPY pyproject.toml README.md ./

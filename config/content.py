@@ -53,6 +53,13 @@ class ContentError(ValueError):
         super().__init__(f"line {line}: {problem}" if line else problem)
 
 
+class ContentTooDeep(ContentError):
+    """Lists or tables nested deeper than the parsers can follow (no line: they give up mid-file)."""
+
+    def __init__(self) -> None:
+        super().__init__("lists or tables are nested too deeply")
+
+
 @cache
 def load_default_pack(language: str) -> ContentPack:
     """The shipped pack for a language, parsed once (it is read on every join and card click)."""
@@ -63,8 +70,20 @@ def load_default_pack(language: str) -> ContentPack:
 
 
 def parse_pack(text: str, filename: str) -> ContentPack:
+    """The validated pack; slow on large files (pure-Python parsers), so callers on the event loop use a thread."""
+    try:
+        return _parse(text, filename)
+    except RecursionError:
+        # Both parsers recurse once per level of nesting: a few kilobytes of "[" exhaust the stack.
+        raise ContentTooDeep() from None
+
+
+def _parse(text: str, filename: str) -> ContentPack:
     is_yaml = filename.lower().endswith((".yaml", ".yml"))
-    data = _load_yaml(text) if is_yaml else _load_toml(text)
+    if is_yaml:
+        data, root = _load_yaml(text)
+    else:
+        data, root = _load_toml(text), None
     if not isinstance(data, dict):
         raise ContentError("the file must be a table of sections (values, volunteer_roles)", 1)
     try:
@@ -72,7 +91,7 @@ def parse_pack(text: str, filename: str) -> ContentPack:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        line = _yaml_line(text, first["loc"]) if is_yaml else _toml_line(text, first["loc"])
+        line = _yaml_line(root, first["loc"]) if is_yaml else _toml_line(text, first["loc"])
         raise ContentError(f"{where}: {first['msg']}", line) from None
 
 
@@ -82,14 +101,30 @@ def _load_toml(text: str) -> Any:
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"line (\d+)", str(error))
         raise ContentError(str(error).split(" (at")[0], int(match.group(1)) if match else None) from None
+    except ValueError as error:  # a number longer than Python converts (4,300 digits)
+        raise ContentError(str(error).split(";")[0]) from None
 
 
-def _load_yaml(text: str) -> Any:
+def _load_yaml(text: str) -> tuple[Any, yaml.Node | None]:
+    """The data and its node tree, read once (the tree gives the line of a validation error)."""
+    loader = None
     try:
-        return yaml.safe_load(text)
+        loader = yaml.SafeLoader(text)  # checks every character first: a control character stops it here
+        root = loader.get_single_node()
+        return (loader.construct_document(root) if root is not None else None), root
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         raise ContentError(str(error.problem or error), mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as error:  # e.g. a control character, which YAML does not allow
+        raise ContentError(str(error).splitlines()[0]) from None
+    except ValueError as error:  # "!!float x", "!!timestamp 2020-13-45", a number too long to convert
+        raise ContentError(f"a value could not be read: {str(error).split(';')[0]}") from None
+    except (KeyError, AttributeError, TypeError):
+        # How PyYAML's constructors fail on other tagged values they cannot read ("!!bool maybe").
+        raise ContentError("a tagged value (!!…) could not be read") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
 
 
 def _toml_line(text: str, loc: tuple[Any, ...]) -> int | None:
@@ -110,8 +145,7 @@ def _toml_line(text: str, loc: tuple[Any, ...]) -> int | None:
     return start + 1
 
 
-def _yaml_line(text: str, loc: tuple[Any, ...]) -> int | None:
-    node = yaml.compose(text)
+def _yaml_line(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
     line = node.start_mark.line + 1 if node is not None else None
     for part in loc:
         if isinstance(node, yaml.MappingNode):

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     web_enabled: bool = True
     web_host: str = "127.0.0.1"
     web_port: int = 8080
+    # When set, /metrics answers only requests with `Authorization: Bearer <token>`.
+    metrics_token: SecretStr | None = None
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
 

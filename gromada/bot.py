@@ -13,6 +13,7 @@ from discord.ext import commands
 
 import cogs
 from config.settings import Settings
+from gromada.content_import import ContentImporter
 from gromada.cooldowns import Cooldowns
 from gromada.db import close_database, open_database
 from gromada.error_handler import report_error
@@ -27,8 +28,6 @@ log = logging.getLogger(__name__)
 
 # A feature's contribution to /setup quickstart (posting its panel, say): (guild, report).
 QuickstartStep = Callable[[discord.Guild, Any], Awaitable[None]]
-# A feature's importer for one section of a content pack: (guild_id, validated items) -> count.
-ContentImporter = Callable[[int, list[Any]], Awaitable[int]]
 
 
 def feature_extensions() -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -17,6 +18,17 @@ from gromada.durations import format_duration, parse_duration
 from gromada.errors import InvalidInput, NotFound
 from gromada.i18n import LANGUAGES, N_
 from models.core import BindingKind, GuildBinding, GuildOption, GuildSettings
+
+
+class Claim(StrEnum):
+    """Whether members may take a purpose's role themselves, through a volunteer role."""
+
+    # Powers over others or standing in the community (moderator, member): given, never claimed.
+    NEVER = "never"
+    # A coordinator approves each volunteer: the role sees confidential things (mediator).
+    APPROVED = "approved"
+    # Anyone may take a free seat (buddy).
+    OPEN = "open"
 
 
 @dataclass(frozen=True)
@@ -32,6 +44,8 @@ class Purpose:
     create: bool = True
     # Discord permissions a role created for this purpose starts with (permission names).
     grants: tuple[str, ...] = ()
+    # For roles: whether a volunteer role may give it (never, unless the purpose says so).
+    claim: Claim = Claim.NEVER
 
 
 PURPOSES: dict[tuple[BindingKind, str], Purpose] = {}
@@ -59,8 +73,8 @@ for _purpose in (
     Purpose("initiatives_archive", BindingKind.CATEGORY, "Initiatives archive", description=N_("Archived initiatives")),
     Purpose("newcomer", BindingKind.ROLE, "Newcomer"),
     Purpose("member", BindingKind.ROLE, "Member"),
-    Purpose("buddy", BindingKind.ROLE, "Buddy"),
-    Purpose("mediator", BindingKind.ROLE, "Mediator"),
+    Purpose("buddy", BindingKind.ROLE, "Buddy", claim=Claim.OPEN),
+    Purpose("mediator", BindingKind.ROLE, "Mediator", claim=Claim.APPROVED),
     # Moderators can time out and tidy up; that also lets Discord show them the moderator commands.
     Purpose("moderator", BindingKind.ROLE, "Moderator", grants=("moderate_members", "manage_messages")),
 ):

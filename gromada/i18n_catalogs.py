@@ -90,7 +90,9 @@ def update_catalogs(messages: dict[str, set[Message]]) -> list[Path]:
     for domain, entries in sorted(messages.items()):
         for language in LANGUAGES:
             existing = read_catalog(language, domain)
-            catalog = Catalog(locale=language, domain=domain, project="Gromada", fuzzy=False)
+            # Keep the header's date, so regenerating an unchanged domain changes nothing.
+            created = existing.creation_date if existing else None
+            catalog = Catalog(locale=language, domain=domain, project="Gromada", fuzzy=False, creation_date=created)
             for message_id, context in sorted(entries, key=lambda entry: (str(entry[0]), entry[1] or "")):
                 previous = existing.get(message_id, context=context) if existing else None
                 if previous is not None:

@@ -1,7 +1,12 @@
-"""Health and metrics over HTTP: /healthz and /metrics (Prometheus text)."""
+"""Health and metrics over HTTP: /healthz and /metrics (Prometheus text).
+
+/healthz stays open for probes. /metrics reveals how busy each feature is, so when
+METRICS_TOKEN is set it answers only a request carrying `Authorization: Bearer <token>`.
+"""
 
 from __future__ import annotations
 
+import hmac
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -13,7 +18,15 @@ if TYPE_CHECKING:
     from gromada.bot import Gromada
 
 
+def bearer_token_matches(request: web.Request, expected: str) -> bool:
+    scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
+    # Compared as bytes in constant time: the time taken says nothing about the token.
+    return scheme.lower() == "bearer" and hmac.compare_digest(presented.strip().encode(), expected.encode())
+
+
 def make_app(bot: Gromada) -> web.Application:
+    token = bot.settings.metrics_token.get_secret_value() if bot.settings.metrics_token else ""
+
     async def healthz(_request: web.Request) -> web.Response:
         database = await database_reachable()
         gateway = bot.is_ready() and not bot.is_closed()
@@ -23,7 +36,9 @@ def make_app(bot: Gromada) -> web.Application:
             status=200 if healthy else 503,
         )
 
-    async def metrics(_request: web.Request) -> web.Response:
+    async def metrics(request: web.Request) -> web.Response:
+        if token and not bearer_token_matches(request, token):
+            return web.Response(status=401, text="401: Unauthorized", headers={"WWW-Authenticate": "Bearer"})
         return web.Response(body=bot.metrics.render(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     app = web.Application()

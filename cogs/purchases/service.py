@@ -21,7 +21,7 @@ from cogs.purchases import money
 from cogs.purchases.settlement import ItemTerms, Order, settle
 from gromada.durations import parse_duration
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotFound
-from gromada.guild_config import Purpose, declare_purpose
+from gromada.guild_config import Claim, Purpose, declare_purpose
 from gromada.i18n import N_
 from gromada.ids import id_in_text
 from models.core import BindingKind
@@ -35,8 +35,13 @@ MIN_DEADLINE = timedelta(minutes=5)
 
 # Roles an admin may bind with /setup role; until then the volunteer catalogue's role names
 # are used (see access.py). Quickstart does not create them: the volunteer catalogue does.
-COORDINATOR_PURPOSE = declare_purpose(Purpose("order_coordinator", BindingKind.ROLE, "Order coordinator", create=False))
-TREASURER_PURPOSE = declare_purpose(Purpose("treasurer", BindingKind.ROLE, "Treasurer", create=False))
+# They see who owes what, so a coordinator approves each volunteer who takes them.
+COORDINATOR_PURPOSE = declare_purpose(
+    Purpose("order_coordinator", BindingKind.ROLE, "Order coordinator", create=False, claim=Claim.APPROVED)
+)
+TREASURER_PURPOSE = declare_purpose(
+    Purpose("treasurer", BindingKind.ROLE, "Treasurer", create=False, claim=Claim.APPROVED)
+)
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2}))?")
 

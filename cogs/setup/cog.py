@@ -11,15 +11,19 @@ from discord.ext import commands
 
 from cogs.setup import service
 from cogs.setup.provision import run_quickstart
-from config.content import ContentError, parse_pack
+from config.content import ContentError, ContentPack, ContentTooDeep, parse_pack
 from gromada import guild_config
 from gromada.checks import as_check, require_admin
+from gromada.content_import import import_sections
 from gromada.errors import InvalidInput
 from gromada.i18n import N_, _, _n
 from gromada.ui import paginate_lines, reply, truncate
 from models.core import BindingKind
 
+# The largest pack that can be valid: 25 values cards and 25 volunteer roles at their longest,
+# written in Cyrillic (two bytes a letter).
 MAX_PACK_BYTES = 256 * 1024
+PACK_TOO_LARGE = N_("The file is too large (at most {kb} KB).")
 # Each language by its own name, as people look for it.
 LANGUAGE_CHOICES = [
     app_commands.Choice(name="English", value="en"),
@@ -159,26 +163,42 @@ class SetupCog(commands.Cog):
         if not file.filename.lower().endswith((".toml", ".yaml", ".yml")):
             raise InvalidInput(N_("The content pack must be a .toml, .yaml or .yml file."))
         if file.size > MAX_PACK_BYTES:
-            raise InvalidInput(N_("The file is too large (at most {kb} KB)."), kb=MAX_PACK_BYTES // 1024)
+            raise InvalidInput(PACK_TOO_LARGE, kb=MAX_PACK_BYTES // 1024)
         await interaction.response.defer(ephemeral=True, thinking=True)
         raw = await file.read()
+        if len(raw) > MAX_PACK_BYTES:  # what arrived, whatever the attachment claimed
+            raise InvalidInput(PACK_TOO_LARGE, kb=MAX_PACK_BYTES // 1024)
+        pack = await self._parse(raw, file.filename)
+        sections = service.pack_sections(pack)
+        if not sections:
+            raise InvalidInput(N_("The file has no values cards and no volunteer roles."))
+        async with self._locks[interaction.guild_id]:
+            counts = await import_sections(self.bot.content_importers, interaction.guild_id, sections)
+        lines = [
+            _n("{section}: {n} item imported.", "{section}: {n} items imported.", counts[section], section=section)
+            if section in counts
+            else _(service.IMPORT_UNSUPPORTED, section=section)
+            for section in sections
+        ]
+        await reply(interaction, "\n".join(lines))
+
+    @staticmethod
+    async def _parse(raw: bytes, filename: str) -> ContentPack:
         try:
-            pack = parse_pack(raw.decode("utf-8"), file.filename)
+            text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise InvalidInput(N_("The file is not UTF-8 text.")) from None
+        try:
+            # Parsing a large YAML file takes a while in pure Python: keep the bot answering meanwhile.
+            return await asyncio.to_thread(parse_pack, text, filename)
+        except ContentTooDeep:
+            raise InvalidInput(
+                N_(
+                    "The file could not be read: its lists or tables are nested too deeply. "
+                    "A content pack needs only a few levels."
+                )
+            ) from None
         except ContentError as error:
             if error.line:
                 raise InvalidInput(N_("Line {line}: {problem}"), line=error.line, problem=error.problem) from None
             raise InvalidInput(N_("The file could not be read: {problem}"), problem=error.problem) from None
-        sections = service.pack_sections(pack)
-        if not sections:
-            raise InvalidInput(N_("The file has no values cards and no volunteer roles."))
-        lines = []
-        for section, items in sections.items():
-            importer = self.bot.content_importers.get(section)
-            if importer is None:
-                lines.append(_(service.IMPORT_UNSUPPORTED, section=section))
-                continue
-            count = await importer(interaction.guild_id, items)
-            lines.append(_n("{section}: {n} item imported.", "{section}: {n} items imported.", count, section=section))
-        await reply(interaction, "\n".join(lines))

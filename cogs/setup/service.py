@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 
 from config.content import ContentPack, ValueCardSpec, load_default_pack
 from gromada import guild_config
+from gromada.content_import import PreparedImport
 from gromada.i18n import N_
 from models.core import BindingKind, ValueCard
 
@@ -82,8 +83,9 @@ async def replace_values(guild_id: int, cards: list[ValueCardSpec]) -> int:
     return len(cards)
 
 
-async def values_importer(guild_id: int, cards: list[Any]) -> int:
-    return await replace_values(guild_id, cards)
+async def values_importer(guild_id: int, cards: list[Any]) -> PreparedImport:
+    # Nothing on Discord to prepare: the cards are only rows.
+    return PreparedImport(write=lambda: replace_values(guild_id, cards))
 
 
 def pack_sections(pack: ContentPack) -> dict[str, list[Any]]:

@@ -86,7 +86,7 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
         guild = interaction.guild
         # Refuse before touching Discord, so a refusal leaves no new Discord role behind.
         await service.check_room(guild.id, name)
-        discord_role, created = await catalogue.ensure_discord_role(guild, name.strip())
+        discord_role, created = await catalogue.ensure_discord_role(guild, name.strip(), Approval(approval))
         fields = service.RoleFields(
             name=name,
             seats=seats,
@@ -146,9 +146,13 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
             )
             if value is not None
         }
+        name_after, approval_after = changes.get("name", found.name), changes.get("approval", found.approval)
         if discord_role is not None:
-            await catalogue.check_assignable(interaction.guild, discord_role)
+            await catalogue.check_assignable(interaction.guild, discord_role, name_after, approval_after)
             changes["discord_role_id"] = discord_role.id
+        elif "approval" in changes and (current := interaction.guild.get_role(found.discord_role_id)) is not None:
+            # Turning approval off must not open a role that needs it (the Mediator role, say).
+            await catalogue.check_claimable(interaction.guild_id, current.id, current.name, name_after, approval_after)
         if not changes:
             raise InvalidInput(N_("Say what to change: a name, seats, a description…"))
         if changes.get("discord_role_id", found.discord_role_id) != found.discord_role_id:

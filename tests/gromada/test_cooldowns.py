@@ -22,20 +22,12 @@ from models.initiatives import Initiative
 from models.polls import Poll
 from models.volunteers import Thanks
 from tests.cogs.initiatives.helpers import Community
-from tests.cogs.polls.helpers import open_poll, ready_server
+from tests.cogs.polls.helpers import member_server, open_poll, ready_server
 from tests.cogs.privacy.helpers import PrivacyServer
 from tests.cogs.purchases.helpers import make_coop
 from tests.helpers import Server, refusal, shown, speaking
 
 WAIT = re.compile(r"Please wait a little: you can do that again <t:(\d+):R>\.")
-
-
-async def member_server(env) -> Server:
-    """A quickstarted server whose plain member holds the Member role (newcomers may not create polls)."""
-    server = await ready_server(env)
-    server.member = server.guild.add_member(env.create_user("marta"), roles=[server.guild.roles["Member"]])
-    await env.settle()
-    return server
 
 
 @dataclass

@@ -13,6 +13,14 @@ async def ready_server(env) -> Server:
     return server
 
 
+async def member_server(env) -> Server:
+    """A quickstarted server whose plain member holds the Member role (newcomers may not create polls)."""
+    server = await ready_server(env)
+    server.member = server.guild.add_member(env.create_user("marta"), roles=[server.guild.roles["Member"]])
+    await env.settle()
+    return server
+
+
 async def open_poll(server, **options) -> tuple[Poll, object]:
     """The admin opens a poll in #general; returns the row and the poll message."""
     options.setdefault("question", "Where do we meet?")

@@ -11,7 +11,7 @@ from cogs.polls import service
 from gromada.bot import create_bot
 from models.core import Timer, TimerStatus
 from models.polls import Decision, DecisionOutcome, Poll, PollBallot, PollStatus
-from tests.cogs.polls.helpers import open_poll, poll_message, ready_server, results_message
+from tests.cogs.polls.helpers import member_server, open_poll, poll_message, ready_server, results_message
 from tests.helpers import refusal, shown
 
 
@@ -288,7 +288,7 @@ async def test_bad_input_is_refused_clearly(simcord_env):
 async def test_a_hostile_duration_is_refused_at_once(simcord_env):
     # Any member may open a poll. "1d 1d … !" as long as Discord allows once kept the
     # duration parser busy for longer than anyone would wait, and the whole bot with it.
-    server = await ready_server(simcord_env)
+    server = await member_server(simcord_env)
     hostile = "1d " * 2000 + "!"
     costs: dict[str, list[float]] = {"soon": [], hostile: []}
     answers = {}

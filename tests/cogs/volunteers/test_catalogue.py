@@ -3,7 +3,8 @@
 import discord
 
 from config.content import VolunteerRoleSpec
-from models.volunteers import VolunteerRole, VolunteerSeat, VolunteerTerm
+from gromada.content_import import import_sections
+from models.volunteers import Approval, VolunteerRole, VolunteerSeat, VolunteerTerm
 from tests.cogs.volunteers.helpers import create_role, holders, member, ready_server
 from tests.helpers import refusal, shown
 
@@ -127,16 +128,16 @@ async def test_a_refused_move_to_another_discord_role_changes_nothing(simcord_en
 
 async def test_import_updates_the_catalogue(simcord_env):
     server = await ready_server(simcord_env)
-    importer = simcord_env.bot.content_importers["volunteer_roles"]
     specs = [
-        VolunteerRoleSpec(key="treasurer", name="Treasurer", seats=2, term_days=180),
+        # The treasurer sees who owes what, so a coordinator approves each volunteer for it.
+        VolunteerRoleSpec(key="treasurer", name="Treasurer", seats=2, term_days=180, approval="coordinator"),
         VolunteerRoleSpec(key="tool_keeper", name="Tool keeper", seats=1, prerequisite="Member"),
     ]
 
-    count = await importer(server.guild.id, specs)
+    counts = await import_sections(simcord_env.bot.content_importers, server.guild.id, {"volunteer_roles": specs})
     await simcord_env.settle()
 
-    assert count == 2
+    assert counts == {"volunteer_roles": 2}
     treasurer = await VolunteerRole.get(guild_id=server.guild.id, key="treasurer")
     assert (treasurer.seats, treasurer.term_days) == (2, 180)
     keeper = await VolunteerRole.get(guild_id=server.guild.id, key="tool_keeper")
@@ -213,3 +214,41 @@ async def test_a_role_with_staff_powers_cannot_become_a_volunteer_role(simcord_e
     assert "moderation or admin powers" in refusal(simcord_env, powerful)
     assert "moderation or admin powers" in refusal(simcord_env, moderator)
     assert not await VolunteerRole.exists(name__in=["Wardens", "Moderator"])
+
+
+async def test_the_member_role_cannot_be_taken_as_a_volunteer_role(simcord_env):
+    server = await ready_server(simcord_env)
+
+    # A newcomer who could claim it would skip onboarding.
+    refused = await create_role(server, "Member", 3)
+
+    assert refusal(simcord_env, refused) == (
+        "The volunteer role Member would give the server's member role, which people are given "
+        "and never take themselves. Choose another role."
+    )
+    assert not await VolunteerRole.exists(name="Member")
+
+
+async def test_the_mediator_role_always_needs_a_coordinators_approval(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Listener", 2, approval="coordinator")
+
+    opened = await server.admin.slash(server.general, "volunteer role edit", role="Mediator", approval="auto")
+    moved = await server.admin.slash(
+        server.general, "volunteer role edit", role="Listener", discord_role=server.guild.roles["Mediator"]
+    )
+    moved_and_opened = await server.admin.slash(
+        server.general,
+        "volunteer role edit",
+        role="Listener",
+        approval="auto",
+        discord_role=server.guild.roles["Mediator"],
+    )
+
+    assert "The volunteer role Mediator gives the server's mediator role" in refusal(simcord_env, opened)
+    assert shown(moved) == "Volunteer role **Listener** updated."
+    assert "The volunteer role Listener gives the server's mediator role" in refusal(simcord_env, moved_and_opened)
+    mediator = await VolunteerRole.get(name="Mediator")
+    listener = await VolunteerRole.get(name="Listener")
+    assert (mediator.approval, listener.approval) == (Approval.COORDINATOR, Approval.COORDINATOR)
+    assert listener.discord_role_id == server.role("Mediator").id
