@@ -13,7 +13,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from cogs.initiatives.naming import TITLE_LIMIT, slugify, unique_name
+from cogs.initiatives.rules import TITLE_LIMIT, slugify, unique_name
 from gromada.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from gromada.guild_config import declare_duration, declare_int, get_option
 from gromada.i18n import N_

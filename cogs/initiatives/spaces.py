@@ -14,7 +14,7 @@ from collections.abc import Callable
 import discord
 
 from cogs.initiatives import service, views
-from cogs.initiatives.naming import overflow_name, unique_name
+from cogs.initiatives.rules import overflow_name, unique_name
 from cogs.setup.provision import BOT_CHANNEL_ACCESS
 from gromada import guild_config
 from gromada.checks import is_moderator
