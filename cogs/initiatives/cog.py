@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.initiatives import service, spaces, views
+from cogs.initiatives import flows, service, views
 from gromada.checks import require_guild
 from gromada.i18n import _
 from gromada.scheduler import now
@@ -68,7 +68,7 @@ class InitiativesCog(commands.Cog, name="Initiatives"):
     @initiative.command(name="propose", description="Propose an initiative; with enough supporters it gets a channel")
     async def propose(self, interaction: discord.Interaction) -> None:
         require_guild(interaction)
-        await spaces.proposals_channel(interaction.guild)  # not set up: say so before the form
+        await flows.proposals_channel(interaction.guild)  # not set up: say so before the form
         await interaction.response.send_modal(views.ProposalModal())
 
     @initiative.command(name="list", description="List initiatives")
@@ -77,7 +77,7 @@ class InitiativesCog(commands.Cog, name="Initiatives"):
         rows = await service.listing(interaction.guild_id, InitiativeStatus(status) if status else None)
         lines = []
         for row in rows:
-            where = f"<#{row.channel_id}>" if row.channel_id else spaces.card_link(row)
+            where = f"<#{row.channel_id}>" if row.channel_id else views.card_link(row)
             lines.append(f"- **{truncate(row.title, 100)}**: {_(views.STATUS_LABELS[row.status])} · {where}")
         if not lines:
             await reply(interaction, _("No initiatives yet. Start one with /initiative propose."))
@@ -99,7 +99,7 @@ class InitiativesCog(commands.Cog, name="Initiatives"):
             ),
             allowed_mentions=discord.AllowedMentions.none(),
         )
-        await spaces.refresh_card(self.bot, initiative.pk)
+        await flows.refresh_card(self.bot, initiative.pk)
 
     @initiative.command(name="need", description="Ask the community for help (lead only)")
     @app_commands.describe(text="What help you need")
@@ -107,17 +107,17 @@ class InitiativesCog(commands.Cog, name="Initiatives"):
         initiative = await service.in_channel(interaction.channel_id)
         service.require_lead(initiative, interaction.user.id)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        message = await spaces.post_need(self.bot, interaction.guild, initiative, text)
+        message = await flows.post_need(self.bot, interaction.guild, initiative, text)
         await reply(interaction, _("Your call for help is posted: {link}", link=message.jump_url))
 
     @initiative.command(name="archive", description="Archive this initiative's channel (lead or staff)")
     async def archive(self, interaction: discord.Interaction) -> None:
         member = require_guild(interaction)
         initiative = await service.in_channel(interaction.channel_id)
-        await spaces.may_manage(member, initiative)
+        await flows.may_manage(member, initiative)
         service.require_status(initiative, InitiativeStatus.ACTIVE)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        channel = await spaces.archive(self.bot, interaction.guild, initiative)
+        channel = await flows.archive(self.bot, interaction.guild, initiative)
         await channel.send(
             _(
                 "{who} archived this initiative. It stays readable; /initiative reopen brings it back.",
@@ -130,10 +130,10 @@ class InitiativesCog(commands.Cog, name="Initiatives"):
     async def reopen(self, interaction: discord.Interaction) -> None:
         member = require_guild(interaction)
         initiative = await service.in_channel(interaction.channel_id)
-        await spaces.may_manage(member, initiative)
+        await flows.may_manage(member, initiative)
         service.require_status(initiative, InitiativeStatus.ARCHIVED)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        channel = await spaces.reopen(self.bot, interaction.guild, initiative)
+        channel = await flows.reopen(self.bot, interaction.guild, initiative)
         await channel.send(_("{who} reopened this initiative. Welcome back!", who=member.mention))
         await reply(interaction, _("Reopened."))
 
@@ -154,7 +154,7 @@ class InitiativesCog(commands.Cog, name="Initiatives"):
             await service.record_activity(initiative_id, moment)
 
     async def _on_expire(self, timer: Timer) -> None:
-        await spaces.expire(self.bot, timer.ref_id)
+        await flows.expire(self.bot, timer.ref_id)
 
     async def _on_inactivity(self, timer: Timer) -> None:
-        await spaces.check_inactivity(self.bot, timer.ref_id)
+        await flows.check_inactivity(self.bot, timer.ref_id)

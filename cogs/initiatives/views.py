@@ -6,7 +6,7 @@ import re
 
 import discord
 
-from cogs.initiatives import service, spaces
+from cogs.initiatives import service
 from gromada.checks import is_moderator, require_guild
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
@@ -27,6 +27,12 @@ PROGRESS_LABELS = {
     Progress.DONE: N_("done"),
 }
 MENTION_BUDGET = 1500  # characters of mentions in one message (Discord's cap is 2,000)
+
+
+def card_link(initiative: Initiative) -> str:
+    return (
+        f"https://discord.com/channels/{initiative.guild_id}/{initiative.card_channel_id}/{initiative.card_message_id}"
+    )
 
 
 def timestamp(moment) -> str:
@@ -121,17 +127,15 @@ class SupportButton(
     label_text = N_("Support")
 
     async def run(self, interaction: discord.Interaction) -> None:
+        from cogs.initiatives import flows
+
         await interaction.response.defer(ephemeral=True, thinking=True)
-        outcome = await service.support(self.ref_id, interaction.user.id, now())
-        if outcome.ready:
-            channel = await spaces.open_space(interaction.client, self.ref_id)
-            if channel is not None:
-                await reply(
-                    interaction, _("Thank you! The initiative now has its channel: {channel}", channel=channel.mention)
-                )
-                return
-        await spaces.refresh_card(interaction.client, self.ref_id)
-        if outcome.added:
+        outcome, channel = await flows.support(interaction.client, self.ref_id, interaction.user.id)
+        if channel is not None:
+            await reply(
+                interaction, _("Thank you! The initiative now has its channel: {channel}", channel=channel.mention)
+            )
+        elif outcome.added:
             await reply(interaction, _("Thank you, your support counts."))
         else:
             await reply(interaction, _("You already support this proposal; it counts once."))
@@ -147,9 +151,11 @@ class WithdrawButton(
     label_text = N_("Withdraw support")
 
     async def run(self, interaction: discord.Interaction) -> None:
+        from cogs.initiatives import flows
+
         await service.withdraw(self.ref_id, interaction.user.id, now())
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await spaces.refresh_card(interaction.client, self.ref_id)
+        await flows.refresh_card(interaction.client, self.ref_id)
         await reply(interaction, _("Your support is withdrawn."))
 
 
@@ -168,15 +174,17 @@ class RetryButton(
         await service.require_supporter_or_staff(self.ref_id, member.id, staff=await is_moderator(member))
 
     async def run(self, interaction: discord.Interaction) -> None:
+        from cogs.initiatives import flows
+
         await interaction.response.defer(ephemeral=True, thinking=True)
         if not await service.ready_to_open(self.ref_id, now()):
             if (await service.get(self.ref_id)).status == InitiativeStatus.OPENING:
                 await reply(interaction, _("Someone else is opening the channel right now."))
                 return
-            await spaces.refresh_card(interaction.client, self.ref_id)
+            await flows.refresh_card(interaction.client, self.ref_id)
             await reply(interaction, _("Nothing to retry: the proposal is not waiting for its channel."))
             return
-        channel = await spaces.open_space(interaction.client, self.ref_id)
+        channel = await flows.open_space(interaction.client, self.ref_id)
         if channel is None:
             await reply(interaction, _("Someone else is opening the channel right now."))
             return
@@ -223,8 +231,10 @@ class JoinButton(
     label_text = N_("Join")
 
     async def run(self, interaction: discord.Interaction) -> None:
+        from cogs.initiatives import flows
+
         initiative = await service.get(self.ref_id)
-        await spaces.join(interaction.guild, initiative, interaction.user)
+        await flows.join(interaction.guild, initiative, interaction.user)
         await reply(interaction, _("Welcome aboard! You can write here now."))
 
 
@@ -238,8 +248,10 @@ class LeaveButton(
     label_text = N_("Leave")
 
     async def run(self, interaction: discord.Interaction) -> None:
+        from cogs.initiatives import flows
+
         initiative = await service.get(self.ref_id)
-        await spaces.leave(interaction.guild, initiative, interaction.user)
+        await flows.leave(interaction.guild, initiative, interaction.user)
         await reply(interaction, _("You left the initiative. You can still read along."))
 
 
@@ -273,11 +285,13 @@ class HelpButton(
     label_text = N_("I can help")
 
     async def run(self, interaction: discord.Interaction) -> None:
+        from cogs.initiatives import flows
+
         need = await service.get_need(self.ref_id)
         await interaction.response.defer(ephemeral=True, thinking=True)
         added = await service.offer_help(need, interaction.user.id, now())
         if added:
-            await spaces.announce_helper(interaction.client, need, interaction.user.id)
+            await flows.announce_helper(interaction.client, need, interaction.user.id)
             await reply(interaction, _("Thank you! The lead can see that you offered to help."))
         else:
             await reply(interaction, _("You already offered to help with this."))
@@ -305,21 +319,21 @@ class ProposalModal(BaseModal):
             self.add_item(item)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
+        from cogs.initiatives import flows
+
         proposal = service.validate_proposal(
             self.title_input.value, self.goal.value, self.needs.value, self.first_step.value
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
-        initiative = await spaces.post_proposal(interaction.client, interaction.guild, interaction.user, proposal)
-        if await service.ready_to_open(initiative.pk, now()):  # a threshold of 1: the proposer alone is enough
-            channel = await spaces.open_space(interaction.client, initiative.pk)
-            if channel is not None:
-                await reply(interaction, _("Your initiative has its channel: {channel}", channel=channel.mention))
-                return
+        initiative, channel = await flows.propose(interaction.client, interaction.guild, interaction.user, proposal)
+        if channel is not None:
+            await reply(interaction, _("Your initiative has its channel: {channel}", channel=channel.mention))
+            return
         await reply(
             interaction,
             _(
                 "Your proposal is posted: {link}\nIt needs {threshold} supporters by {deadline}; you are the first.",
-                link=spaces.card_link(initiative),
+                link=card_link(initiative),
                 threshold=initiative.threshold,
                 deadline=timestamp(initiative.support_until),
             ),

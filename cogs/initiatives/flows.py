@@ -1,4 +1,4 @@
-"""The Discord side of initiatives: cards, channels, categories, permissions, staff notices.
+"""The Discord side of initiatives: cards, channels, categories, permissions, staff notices, deadlines.
 
 Each flow changes the database first with a conditional update and undoes it when Discord
 refuses, so the card, the channel and the database always tell the same story.
@@ -93,12 +93,6 @@ def watch(bot: discord.Client, channel_id: int, initiative_id: int | None) -> No
 # ---------------------------------------------------------------- proposals and their cards
 
 
-def card_link(initiative: Initiative) -> str:
-    return (
-        f"https://discord.com/channels/{initiative.guild_id}/{initiative.card_channel_id}/{initiative.card_message_id}"
-    )
-
-
 async def proposals_channel(guild: discord.Guild) -> discord.TextChannel:
     channel_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "initiatives")
     channel = guild.get_channel(channel_id) if channel_id else None
@@ -107,7 +101,18 @@ async def proposals_channel(guild: discord.Guild) -> discord.TextChannel:
     return channel
 
 
-async def post_proposal(
+async def propose(
+    bot: discord.Client, guild: discord.Guild, proposer: discord.abc.User, proposal: service.Proposal
+) -> tuple[Initiative, discord.TextChannel | None]:
+    """Post the proposal's card and arm its support window; with a threshold of one (the proposer
+    alone is enough) open its channel at once. The channel is None while support is gathered."""
+    initiative = await _post_proposal(bot, guild, proposer, proposal)
+    if await service.ready_to_open(initiative.pk, now()):
+        return initiative, await open_space(bot, initiative.pk)
+    return initiative, None
+
+
+async def _post_proposal(
     bot: discord.Client, guild: discord.Guild, proposer: discord.abc.User, proposal: service.Proposal
 ) -> Initiative:
     channel = await proposals_channel(guild)
@@ -125,6 +130,22 @@ async def post_proposal(
     initiative.card_message_id = message.id
     await bot.timers.schedule(service.EXPIRE_TIMER, initiative.support_until, ref_id=initiative.pk, guild_id=guild.id)
     return initiative
+
+
+async def support(
+    bot: discord.Client, initiative_id: int, user_id: int
+) -> tuple[service.Support, discord.TextChannel | None]:
+    """Count someone's support; at the threshold open the channel, otherwise redraw the card.
+
+    The channel is None when it is not open (yet, or another click is opening it right now).
+    """
+    outcome = await service.support(initiative_id, user_id, now())
+    if outcome.ready:
+        channel = await open_space(bot, initiative_id)
+        if channel is not None:
+            return outcome, channel
+    await refresh_card(bot, initiative_id)
+    return outcome, None
 
 
 async def refresh_card(bot: discord.Client, initiative_id: int) -> None:
@@ -250,7 +271,7 @@ async def _report_server_full(bot: discord.Client, guild: discord.Guild, initiat
             "The initiative “{title}” has enough supporters, but the server has reached Discord's limit of "
             "500 channels. Delete or merge unused channels, then press Retry on its card: {link}",
             title=initiative.title,
-            link=card_link(initiative),
+            link=views.card_link(initiative),
         ),
     )
 
@@ -362,7 +383,7 @@ async def _undo_opening(bot, guild, initiative: Initiative, channel, error: Exce
                 "Check my Manage Channels permission, then press Retry on its card: {link}",
                 title=initiative.title,
                 error=truncate(str(error), 300),
-                link=card_link(initiative),
+                link=views.card_link(initiative),
             ),
         )
 
