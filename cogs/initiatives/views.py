@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import discord
 
 from cogs.initiatives import service
 from gromada.checks import is_moderator, require_guild
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
-from gromada.ui import BaseModal, PersistentItem, reply, truncate
+from gromada.ui import BaseModal, IdButton, reply, truncate
 from models.initiatives import Initiative, InitiativeNeed, InitiativeStatus, Progress
 
 STATUS_LABELS = {
@@ -91,38 +89,14 @@ def proposal_view(initiative: Initiative, supporters: int) -> discord.ui.View | 
     return view
 
 
-class _InitiativeButton:
-    """A button naming one initiative (or call for help) in its custom_id; state loads on click."""
-
-    action = ""
-    style = discord.ButtonStyle.secondary
-    label_text = ""
-
-    def __init__(self, ref_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=_(self.label_text),
-                style=self.style,
-                custom_id=f"initiatives:{self.action}:{ref_id}",
-            )
-        )
-        self.ref_id = ref_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
-        return cls(int(match["id"]))
+class _InServer(IdButton):
+    """The initiatives' buttons act for a member of the server (never registered itself)."""
 
     async def check(self, interaction: discord.Interaction) -> None:
         require_guild(interaction)
 
 
-class SupportButton(
-    _InitiativeButton,
-    PersistentItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"initiatives:support:(?P<id>\d+)",
-):
-    action = "support"
+class SupportButton(_InServer, action="initiatives:support"):
     style = discord.ButtonStyle.success
     label_text = N_("Support")
 
@@ -141,13 +115,7 @@ class SupportButton(
             await reply(interaction, _("You already support this proposal; it counts once."))
 
 
-class WithdrawButton(
-    _InitiativeButton,
-    PersistentItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"initiatives:withdraw:(?P<id>\d+)",
-):
-    action = "withdraw"
+class WithdrawButton(_InServer, action="initiatives:withdraw"):
     label_text = N_("Withdraw support")
 
     async def run(self, interaction: discord.Interaction) -> None:
@@ -159,13 +127,7 @@ class WithdrawButton(
         await reply(interaction, _("Your support is withdrawn."))
 
 
-class RetryButton(
-    _InitiativeButton,
-    PersistentItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"initiatives:retry:(?P<id>\d+)",
-):
-    action = "retry"
+class RetryButton(_InServer, action="initiatives:retry"):
     style = discord.ButtonStyle.primary
     label_text = N_("Retry opening the channel")
 
@@ -220,13 +182,7 @@ def welcome_view(initiative_id: int) -> discord.ui.View:
     return view
 
 
-class JoinButton(
-    _InitiativeButton,
-    PersistentItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"initiatives:join:(?P<id>\d+)",
-):
-    action = "join"
+class JoinButton(_InServer, action="initiatives:join"):
     style = discord.ButtonStyle.success
     label_text = N_("Join")
 
@@ -238,13 +194,7 @@ class JoinButton(
         await reply(interaction, _("Welcome aboard! You can write here now."))
 
 
-class LeaveButton(
-    _InitiativeButton,
-    PersistentItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"initiatives:leave:(?P<id>\d+)",
-):
-    action = "leave"
+class LeaveButton(_InServer, action="initiatives:leave"):
     label_text = N_("Leave")
 
     async def run(self, interaction: discord.Interaction) -> None:
@@ -274,13 +224,7 @@ def need_view(need_id: int) -> discord.ui.View:
     return view
 
 
-class HelpButton(
-    _InitiativeButton,
-    PersistentItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"initiatives:help:(?P<id>\d+)",
-):
-    action = "help"
+class HelpButton(_InServer, action="initiatives:help"):
     style = discord.ButtonStyle.primary
     label_text = N_("I can help")
 
