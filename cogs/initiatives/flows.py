@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable
 
 import discord
 
@@ -21,6 +20,7 @@ from gromada.checks import is_moderator
 from gromada.errors import Conflict, DiscordRefused, GromadaError, LimitReached, NotConfigured, NotFound
 from gromada.i18n import N_, _, use_locale
 from gromada.interactions import language_for_guild
+from gromada.messaging import member_of, post_to, purpose_channel
 from gromada.scheduler import now
 from gromada.ui import NO_MENTIONS, mention_only, truncate
 from models.core import BindingKind
@@ -61,22 +61,7 @@ class ServerFull(LimitReached):
     )
 
 
-# ---------------------------------------------------------------- staff notices and the activity index
-
-
-async def tell_staff(bot: discord.Client, guild: discord.Guild, render: Callable[[], str]) -> None:
-    """Post in mod-log, in the server's language (`render` runs inside that language)."""
-    channel_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "mod_log")
-    channel = guild.get_channel(channel_id) if channel_id else None
-    if channel is None:
-        log.warning("initiatives: no mod-log to tell staff in guild %s", guild.id)
-        return
-    with use_locale(await language_for_guild(bot, guild.id)):
-        text = render()
-    try:
-        await channel.send(truncate(text, 2000), allowed_mentions=NO_MENTIONS)
-    except discord.HTTPException:
-        log.warning("initiatives: could not post in mod-log of guild %s", guild.id, exc_info=True)
+# ---------------------------------------------------------------- the activity index
 
 
 def watch(bot: discord.Client, channel_id: int, initiative_id: int | None) -> None:
@@ -94,8 +79,7 @@ def watch(bot: discord.Client, channel_id: int, initiative_id: int | None) -> No
 
 
 async def proposals_channel(guild: discord.Guild) -> discord.TextChannel:
-    channel_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "initiatives")
-    channel = guild.get_channel(channel_id) if channel_id else None
+    channel = await purpose_channel(guild, "initiatives")
     if not isinstance(channel, discord.TextChannel):
         raise NotConfigured()
     return channel
@@ -264,9 +248,10 @@ async def _place(guild: discord.Guild, purpose: str, action) -> discord.Category
 
 
 async def _report_server_full(bot: discord.Client, guild: discord.Guild, initiative: Initiative) -> None:
-    await tell_staff(
+    await post_to(
         bot,
         guild,
+        "mod_log",
         lambda: _(
             "The initiative “{title}” has enough supporters, but the server has reached Discord's limit of "
             "500 channels. Delete or merge unused channels, then press Retry on its card: {link}",
@@ -290,7 +275,8 @@ def channel_overwrites(
     if archived:
         return overwrites
     for user_id in member_ids:
-        target = guild.get_member(user_id) or discord.Object(user_id, type=discord.Member)
+        # An overwrite needs only the id: no lookup (and no fetch for a member not in the cache).
+        target = discord.Object(user_id, type=discord.Member)
         overwrites[target] = LEAD_ACCESS if user_id == initiative.proposer_id else MEMBER_ACCESS
     return overwrites
 
@@ -375,9 +361,10 @@ async def _undo_opening(bot, guild, initiative: Initiative, channel, error: Exce
     if isinstance(error, ServerFull):
         await _report_server_full(bot, guild, initiative)
     else:
-        await tell_staff(
+        await post_to(
             bot,
             guild,
+            "mod_log",
             lambda: _(
                 "I could not open the channel for the initiative “{title}”: {error}. "
                 "Check my Manage Channels permission, then press Retry on its card: {link}",
@@ -401,10 +388,11 @@ def _opening_refusal(error: Exception) -> GromadaError:
 
 async def _sync_member_access(guild: discord.Guild, channel: discord.TextChannel, initiative: Initiative) -> None:
     for user_id in await service.member_ids(initiative.pk):
-        target = guild.get_member(user_id) or discord.Object(user_id, type=discord.Member)
-        if channel.overwrites_for(target).send_messages is not True:
-            access = LEAD_ACCESS if user_id == initiative.proposer_id else MEMBER_ACCESS
-            await channel.set_permissions(target, overwrite=access, reason=REASON)
+        if channel.overwrites_for(discord.Object(user_id)).send_messages is True:
+            continue
+        target = await member_of(guild, user_id) or discord.Object(user_id, type=discord.Member)
+        access = LEAD_ACCESS if user_id == initiative.proposer_id else MEMBER_ACCESS
+        await channel.set_permissions(target, overwrite=access, reason=REASON)
 
 
 # ---------------------------------------------------------------- join and leave
