@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Literal
 
 import discord
@@ -11,57 +12,59 @@ from discord.ext import commands
 
 from cogs.initiatives import flows, service, views
 from gromada.checks import require_guild
+from gromada.feature import FeatureCog
 from gromada.i18n import _
-from gromada.scheduler import now
+from gromada.scheduler import TimerHandler, now
 from gromada.ui import Pager, paginate_lines, reply, truncate
-from models.core import Timer
 from models.initiatives import InitiativeStatus, Progress
 
 ListStatus = Literal["proposed", "active", "archived", "expired"]
 ProgressChoice = Literal["planning", "in_progress", "blocked", "done"]
 
 
-class InitiativesCog(commands.Cog, name="Initiatives"):
+class InitiativesCog(FeatureCog, name="Initiatives"):
     initiative = app_commands.Group(
         name="initiative", description="Community initiatives with their own channels", guild_only=True
     )
+    persistent_items = (
+        views.SupportButton,
+        views.WithdrawButton,
+        views.RetryButton,
+        views.JoinButton,
+        views.LeaveButton,
+        views.HelpButton,
+    )
 
     def __init__(self, bot: commands.Bot) -> None:
-        self.bot = bot
+        super().__init__(bot)
         # channel id → initiative id of active initiatives, and when activity was last written.
         # Loaded on the first message, so a restart reads it fresh from the database.
         self.active_channels: dict[int, int] | None = None
         self._activity_written: dict[int, datetime] = {}
-        bot.add_timer_handler(service.EXPIRE_TIMER, self._on_expire)
-        bot.add_timer_handler(service.INACTIVITY_TIMER, self._on_inactivity)
-        bot.add_dynamic_items(
-            views.SupportButton,
-            views.WithdrawButton,
-            views.RetryButton,
-            views.JoinButton,
-            views.LeaveButton,
-            views.HelpButton,
-        )
 
-    async def cog_load(self) -> None:
+    def timer_handlers(self) -> dict[str, TimerHandler]:
+        return {
+            service.EXPIRE_TIMER: partial(flows.expire, self.bot),
+            service.INACTIVITY_TIMER: partial(flows.check_inactivity, self.bot),
+        }
+
+    async def ensure_deadlines(self) -> None:
         # A deadline lost between a change and arming its timer (a stop at that moment, or a
         # handler that failed through every retry) is armed again: every proposal expires or
         # opens, and every quiet channel is warned and archived, as promised.
         moment = now()
         proposals, active = await service.awaiting_deadlines()
         for initiative in proposals:
-            if await self.bot.timers.pending(service.EXPIRE_TIMER, initiative.pk) is None:
-                await self.bot.timers.schedule(
-                    service.EXPIRE_TIMER, initiative.support_until, ref_id=initiative.pk, guild_id=initiative.guild_id
-                )
+            await self.bot.timers.ensure(
+                service.EXPIRE_TIMER, initiative.support_until, ref_id=initiative.pk, guild_id=initiative.guild_id
+            )
         for initiative in active:
-            if await self.bot.timers.pending(service.INACTIVITY_TIMER, initiative.pk) is None:
-                await self.bot.timers.schedule(
-                    service.INACTIVITY_TIMER,
-                    service.inactivity_due(initiative, moment),
-                    ref_id=initiative.pk,
-                    guild_id=initiative.guild_id,
-                )
+            await self.bot.timers.ensure(
+                service.INACTIVITY_TIMER,
+                service.inactivity_due(initiative, moment),
+                ref_id=initiative.pk,
+                guild_id=initiative.guild_id,
+            )
 
     # ------------------------------------------------------------ commands
 
@@ -137,7 +140,7 @@ class InitiativesCog(commands.Cog, name="Initiatives"):
         await channel.send(_("{who} reopened this initiative. Welcome back!", who=member.mention))
         await reply(interaction, _("Reopened."))
 
-    # ------------------------------------------------------------ activity and deadlines
+    # ------------------------------------------------------------ channel activity
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -152,9 +155,3 @@ class InitiativesCog(commands.Cog, name="Initiatives"):
         if service.should_record_activity(self._activity_written.get(initiative_id), moment):
             self._activity_written[initiative_id] = moment
             await service.record_activity(initiative_id, moment)
-
-    async def _on_expire(self, timer: Timer) -> None:
-        await flows.expire(self.bot, timer.ref_id)
-
-    async def _on_inactivity(self, timer: Timer) -> None:
-        await flows.check_inactivity(self.bot, timer.ref_id)

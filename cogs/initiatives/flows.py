@@ -23,7 +23,7 @@ from gromada.interactions import language_for_guild
 from gromada.messaging import member_of, post_to, purpose_channel
 from gromada.scheduler import now
 from gromada.ui import NO_MENTIONS, mention_only, truncate
-from models.core import BindingKind
+from models.core import BindingKind, Timer
 from models.initiatives import Initiative, InitiativeNeed, InitiativeStatus
 
 log = logging.getLogger(__name__)
@@ -152,12 +152,13 @@ async def refresh_card(bot: discord.Client, initiative_id: int) -> None:
             log.warning("initiatives: could not redraw card of %s", initiative_id, exc_info=True)
 
 
-async def expire(bot: discord.Client, initiative_id: int) -> None:
-    """The support window ended (a deadline): below the threshold → supporters told, expired.
+async def expire(bot: discord.Client, timer: Timer) -> None:
+    """The support window ended (the EXPIRE_TIMER deadline): below the threshold → supporters told, expired.
 
     The supporters are told first: if Discord refuses, nothing has changed and the deadline's
     retry tells them and expires the proposal then.
     """
+    initiative_id = timer.ref_id
     initiative = await service.expiring(initiative_id, now())
     if initiative is None:
         return
@@ -485,8 +486,9 @@ def _move_refusal(error: Exception) -> GromadaError:
 # ---------------------------------------------------------------- inactivity
 
 
-async def check_inactivity(bot: discord.Client, initiative_id: int) -> None:
-    """The inactivity deadline: wait longer, warn, or archive (idempotent: re-reads the row)."""
+async def check_inactivity(bot: discord.Client, timer: Timer) -> None:
+    """The INACTIVITY_TIMER deadline: wait longer, warn, or archive (idempotent: re-reads the row)."""
+    initiative_id = timer.ref_id
     initiative = await Initiative.get_or_none(id=initiative_id)
     if initiative is None or initiative.status != InitiativeStatus.ACTIVE:
         return
