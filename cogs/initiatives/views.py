@@ -33,10 +33,6 @@ def card_link(initiative: Initiative) -> str:
     )
 
 
-def timestamp(moment) -> str:
-    return f"<t:{int(moment.timestamp())}:R>"
-
-
 def mentions(user_ids: list[int], budget: int = MENTION_BUDGET) -> str:
     """Mentions that fit the budget, then "and N more"."""
     shown: list[str] = []
@@ -62,7 +58,7 @@ def proposal_embed(initiative: Initiative, supporters: int) -> discord.Embed:
     embed.add_field(name=_("Supporters"), value=f"{supporters}/{initiative.threshold}")
     embed.add_field(name=_("Status"), value=_(STATUS_LABELS[initiative.status]))
     if initiative.status == InitiativeStatus.PROPOSED:
-        embed.add_field(name=_("Support until"), value=timestamp(initiative.support_until))
+        embed.add_field(name=_("Support until"), value=discord.utils.format_dt(initiative.support_until, "R"))
         if initiative.open_error and supporters >= initiative.threshold:
             embed.add_field(
                 name=_("The channel could not be opened"),
@@ -279,6 +275,6 @@ class ProposalModal(BaseModal):
                 "Your proposal is posted: {link}\nIt needs {threshold} supporters by {deadline}; you are the first.",
                 link=card_link(initiative),
                 threshold=initiative.threshold,
-                deadline=timestamp(initiative.support_until),
+                deadline=discord.utils.format_dt(initiative.support_until, "R"),
             ),
         )
