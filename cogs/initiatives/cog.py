@@ -3,73 +3,76 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.initiatives import service, spaces, views
+from cogs.initiatives import flows, service, views
 from gromada import cooldowns
 from gromada.checks import require_guild
+from gromada.feature import FeatureCog
 from gromada.i18n import _
-from gromada.scheduler import now
+from gromada.scheduler import TimerHandler, now
 from gromada.ui import Pager, paginate_lines, reply, truncate
-from models.core import Timer
 from models.initiatives import InitiativeStatus, Progress
 
 ListStatus = Literal["proposed", "active", "archived", "expired"]
 ProgressChoice = Literal["planning", "in_progress", "blocked", "done"]
 
 
-class InitiativesCog(commands.Cog, name="Initiatives"):
+class InitiativesCog(FeatureCog, name="Initiatives"):
     initiative = app_commands.Group(
         name="initiative", description="Community initiatives with their own channels", guild_only=True
     )
+    persistent_items = (
+        views.SupportButton,
+        views.WithdrawButton,
+        views.RetryButton,
+        views.JoinButton,
+        views.LeaveButton,
+        views.HelpButton,
+    )
 
     def __init__(self, bot: commands.Bot) -> None:
-        self.bot = bot
+        super().__init__(bot)
         # channel id → initiative id of active initiatives, and when activity was last written.
         # Loaded on the first message, so a restart reads it fresh from the database.
         self.active_channels: dict[int, int] | None = None
         self._activity_written: dict[int, datetime] = {}
-        bot.add_timer_handler(service.EXPIRE_TIMER, self._on_expire)
-        bot.add_timer_handler(service.INACTIVITY_TIMER, self._on_inactivity)
-        bot.add_dynamic_items(
-            views.SupportButton,
-            views.WithdrawButton,
-            views.RetryButton,
-            views.JoinButton,
-            views.LeaveButton,
-            views.HelpButton,
-        )
 
-    async def cog_load(self) -> None:
+    def timer_handlers(self) -> dict[str, TimerHandler]:
+        return {
+            service.EXPIRE_TIMER: partial(flows.expire, self.bot),
+            service.INACTIVITY_TIMER: partial(flows.check_inactivity, self.bot),
+        }
+
+    async def ensure_deadlines(self) -> None:
         # A deadline lost between a change and arming its timer (a stop at that moment, or a
         # handler that failed through every retry) is armed again: every proposal expires or
         # opens, and every quiet channel is warned and archived, as promised.
         moment = now()
         proposals, active = await service.awaiting_deadlines()
         for initiative in proposals:
-            if await self.bot.timers.pending(service.EXPIRE_TIMER, initiative.pk) is None:
-                await self.bot.timers.schedule(
-                    service.EXPIRE_TIMER, initiative.support_until, ref_id=initiative.pk, guild_id=initiative.guild_id
-                )
+            await self.bot.timers.ensure(
+                service.EXPIRE_TIMER, initiative.support_until, ref_id=initiative.pk, guild_id=initiative.guild_id
+            )
         for initiative in active:
-            if await self.bot.timers.pending(service.INACTIVITY_TIMER, initiative.pk) is None:
-                await self.bot.timers.schedule(
-                    service.INACTIVITY_TIMER,
-                    service.inactivity_due(initiative, moment),
-                    ref_id=initiative.pk,
-                    guild_id=initiative.guild_id,
-                )
+            await self.bot.timers.ensure(
+                service.INACTIVITY_TIMER,
+                service.inactivity_due(initiative, moment),
+                ref_id=initiative.pk,
+                guild_id=initiative.guild_id,
+            )
 
     # ------------------------------------------------------------ commands
 
     @initiative.command(name="propose", description="Propose an initiative; with enough supporters it gets a channel")
     async def propose(self, interaction: discord.Interaction) -> None:
         require_guild(interaction)
-        await spaces.proposals_channel(interaction.guild)  # not set up: say so before the form
+        await flows.proposals_channel(interaction.guild)  # not set up: say so before the form
         await cooldowns.ensure_ready(interaction, views.PROPOSE_COOLDOWN)  # the use counts when the form is sent
         await interaction.response.send_modal(views.ProposalModal())
 
@@ -79,7 +82,7 @@ class InitiativesCog(commands.Cog, name="Initiatives"):
         rows = await service.listing(interaction.guild_id, InitiativeStatus(status) if status else None)
         lines = []
         for row in rows:
-            where = f"<#{row.channel_id}>" if row.channel_id else spaces.card_link(row)
+            where = f"<#{row.channel_id}>" if row.channel_id else views.card_link(row)
             lines.append(f"- **{truncate(row.title, 100)}**: {_(views.STATUS_LABELS[row.status])} · {where}")
         if not lines:
             await reply(interaction, _("No initiatives yet. Start one with /initiative propose."))
@@ -101,7 +104,7 @@ class InitiativesCog(commands.Cog, name="Initiatives"):
             ),
             allowed_mentions=discord.AllowedMentions.none(),
         )
-        await spaces.refresh_card(self.bot, initiative.pk)
+        await flows.refresh_card(self.bot, initiative.pk)
 
     @initiative.command(name="need", description="Ask the community for help (lead only)")
     @app_commands.describe(text="What help you need")
@@ -109,17 +112,17 @@ class InitiativesCog(commands.Cog, name="Initiatives"):
         initiative = await service.in_channel(interaction.channel_id)
         service.require_lead(initiative, interaction.user.id)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        message = await spaces.post_need(self.bot, interaction.guild, initiative, text)
+        message = await flows.post_need(self.bot, interaction.guild, initiative, text)
         await reply(interaction, _("Your call for help is posted: {link}", link=message.jump_url))
 
     @initiative.command(name="archive", description="Archive this initiative's channel (lead or staff)")
     async def archive(self, interaction: discord.Interaction) -> None:
         member = require_guild(interaction)
         initiative = await service.in_channel(interaction.channel_id)
-        await spaces.may_manage(member, initiative)
+        await flows.may_manage(member, initiative)
         service.require_status(initiative, InitiativeStatus.ACTIVE)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        channel = await spaces.archive(self.bot, interaction.guild, initiative)
+        channel = await flows.archive(self.bot, interaction.guild, initiative)
         await channel.send(
             _(
                 "{who} archived this initiative. It stays readable; /initiative reopen brings it back.",
@@ -132,14 +135,14 @@ class InitiativesCog(commands.Cog, name="Initiatives"):
     async def reopen(self, interaction: discord.Interaction) -> None:
         member = require_guild(interaction)
         initiative = await service.in_channel(interaction.channel_id)
-        await spaces.may_manage(member, initiative)
+        await flows.may_manage(member, initiative)
         service.require_status(initiative, InitiativeStatus.ARCHIVED)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        channel = await spaces.reopen(self.bot, interaction.guild, initiative)
+        channel = await flows.reopen(self.bot, interaction.guild, initiative)
         await channel.send(_("{who} reopened this initiative. Welcome back!", who=member.mention))
         await reply(interaction, _("Reopened."))
 
-    # ------------------------------------------------------------ activity and deadlines
+    # ------------------------------------------------------------ channel activity
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -154,9 +157,3 @@ class InitiativesCog(commands.Cog, name="Initiatives"):
         if service.should_record_activity(self._activity_written.get(initiative_id), moment):
             self._activity_written[initiative_id] = moment
             await service.record_activity(initiative_id, moment)
-
-    async def _on_expire(self, timer: Timer) -> None:
-        await spaces.expire(self.bot, timer.ref_id)
-
-    async def _on_inactivity(self, timer: Timer) -> None:
-        await spaces.check_inactivity(self.bot, timer.ref_id)

@@ -13,9 +13,9 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from cogs.initiatives.naming import TITLE_LIMIT, slugify, unique_name
+from cogs.initiatives.rules import TITLE_LIMIT, slugify, unique_name
 from gromada.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from gromada.guild_config import declare_duration, declare_int, get_option
+from gromada.guild_config import declare_duration, declare_int
 from gromada.i18n import N_
 from models.initiatives import (
     Initiative,
@@ -100,8 +100,8 @@ async def create_proposal(
             N_("An initiative called “{title}” already exists. Support it, or choose another title."),
             title=clash.title,
         )
-    threshold = await get_option(guild_id, THRESHOLD.key)
-    window = await get_option(guild_id, SUPPORT_WINDOW.key)
+    threshold = await THRESHOLD.get(guild_id)
+    window = await SUPPORT_WINDOW.get(guild_id)
     taken = set(
         await Initiative.filter(guild_id=guild_id, slug__startswith=proposal.slug).values_list("slug", flat=True)
     )

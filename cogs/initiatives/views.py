@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import discord
 
-from cogs.initiatives import service, spaces
+from cogs.initiatives import service
 from gromada import cooldowns
 from gromada.checks import is_moderator, require_guild
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
-from gromada.ui import BaseModal, PersistentItem, reply, truncate
+from gromada.ui import BaseModal, IdButton, reply, truncate
 from models.initiatives import Initiative, InitiativeNeed, InitiativeStatus, Progress
 
 STATUS_LABELS = {
@@ -35,8 +34,10 @@ PROPOSE_COOLDOWN = cooldowns.declare(
 )
 
 
-def timestamp(moment) -> str:
-    return f"<t:{int(moment.timestamp())}:R>"
+def card_link(initiative: Initiative) -> str:
+    return (
+        f"https://discord.com/channels/{initiative.guild_id}/{initiative.card_channel_id}/{initiative.card_message_id}"
+    )
 
 
 def mentions(user_ids: list[int], budget: int = MENTION_BUDGET) -> str:
@@ -64,7 +65,7 @@ def proposal_embed(initiative: Initiative, supporters: int) -> discord.Embed:
     embed.add_field(name=_("Supporters"), value=f"{supporters}/{initiative.threshold}")
     embed.add_field(name=_("Status"), value=_(STATUS_LABELS[initiative.status]))
     if initiative.status == InitiativeStatus.PROPOSED:
-        embed.add_field(name=_("Support until"), value=timestamp(initiative.support_until))
+        embed.add_field(name=_("Support until"), value=discord.utils.format_dt(initiative.support_until, "R"))
         if initiative.open_error and supporters >= initiative.threshold:
             embed.add_field(
                 name=_("The channel could not be opened"),
@@ -91,81 +92,45 @@ def proposal_view(initiative: Initiative, supporters: int) -> discord.ui.View | 
     return view
 
 
-class _InitiativeButton:
-    """A button naming one initiative (or call for help) in its custom_id; state loads on click."""
-
-    action = ""
-    style = discord.ButtonStyle.secondary
-    label_text = ""
-
-    def __init__(self, ref_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=_(self.label_text),
-                style=self.style,
-                custom_id=f"initiatives:{self.action}:{ref_id}",
-            )
-        )
-        self.ref_id = ref_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
-        return cls(int(match["id"]))
+class _InServer(IdButton):
+    """The initiatives' buttons act for a member of the server (never registered itself)."""
 
     async def check(self, interaction: discord.Interaction) -> None:
         require_guild(interaction)
 
 
-class SupportButton(
-    _InitiativeButton,
-    PersistentItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"initiatives:support:(?P<id>\d+)",
-):
-    action = "support"
+class SupportButton(_InServer, action="initiatives:support"):
     style = discord.ButtonStyle.success
     label_text = N_("Support")
 
     async def run(self, interaction: discord.Interaction) -> None:
+        from cogs.initiatives import flows
+
         await interaction.response.defer(ephemeral=True, thinking=True)
-        outcome = await service.support(self.ref_id, interaction.user.id, now())
-        if outcome.ready:
-            channel = await spaces.open_space(interaction.client, self.ref_id)
-            if channel is not None:
-                await reply(
-                    interaction, _("Thank you! The initiative now has its channel: {channel}", channel=channel.mention)
-                )
-                return
-        await spaces.refresh_card(interaction.client, self.ref_id)
-        if outcome.added:
+        outcome, channel = await flows.support(interaction.client, self.ref_id, interaction.user.id)
+        if channel is not None:
+            await reply(
+                interaction, _("Thank you! The initiative now has its channel: {channel}", channel=channel.mention)
+            )
+        elif outcome.added:
             await reply(interaction, _("Thank you, your support counts."))
         else:
             await reply(interaction, _("You already support this proposal; it counts once."))
 
 
-class WithdrawButton(
-    _InitiativeButton,
-    PersistentItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"initiatives:withdraw:(?P<id>\d+)",
-):
-    action = "withdraw"
+class WithdrawButton(_InServer, action="initiatives:withdraw"):
     label_text = N_("Withdraw support")
 
     async def run(self, interaction: discord.Interaction) -> None:
+        from cogs.initiatives import flows
+
         await service.withdraw(self.ref_id, interaction.user.id, now())
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await spaces.refresh_card(interaction.client, self.ref_id)
+        await flows.refresh_card(interaction.client, self.ref_id)
         await reply(interaction, _("Your support is withdrawn."))
 
 
-class RetryButton(
-    _InitiativeButton,
-    PersistentItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"initiatives:retry:(?P<id>\d+)",
-):
-    action = "retry"
+class RetryButton(_InServer, action="initiatives:retry"):
     style = discord.ButtonStyle.primary
     label_text = N_("Retry opening the channel")
 
@@ -174,15 +139,17 @@ class RetryButton(
         await service.require_supporter_or_staff(self.ref_id, member.id, staff=await is_moderator(member))
 
     async def run(self, interaction: discord.Interaction) -> None:
+        from cogs.initiatives import flows
+
         await interaction.response.defer(ephemeral=True, thinking=True)
         if not await service.ready_to_open(self.ref_id, now()):
             if (await service.get(self.ref_id)).status == InitiativeStatus.OPENING:
                 await reply(interaction, _("Someone else is opening the channel right now."))
                 return
-            await spaces.refresh_card(interaction.client, self.ref_id)
+            await flows.refresh_card(interaction.client, self.ref_id)
             await reply(interaction, _("Nothing to retry: the proposal is not waiting for its channel."))
             return
-        channel = await spaces.open_space(interaction.client, self.ref_id)
+        channel = await flows.open_space(interaction.client, self.ref_id)
         if channel is None:
             await reply(interaction, _("Someone else is opening the channel right now."))
             return
@@ -218,34 +185,26 @@ def welcome_view(initiative_id: int) -> discord.ui.View:
     return view
 
 
-class JoinButton(
-    _InitiativeButton,
-    PersistentItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"initiatives:join:(?P<id>\d+)",
-):
-    action = "join"
+class JoinButton(_InServer, action="initiatives:join"):
     style = discord.ButtonStyle.success
     label_text = N_("Join")
 
     async def run(self, interaction: discord.Interaction) -> None:
+        from cogs.initiatives import flows
+
         initiative = await service.get(self.ref_id)
-        await spaces.join(interaction.guild, initiative, interaction.user)
+        await flows.join(interaction.guild, initiative, interaction.user)
         await reply(interaction, _("Welcome aboard! You can write here now."))
 
 
-class LeaveButton(
-    _InitiativeButton,
-    PersistentItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"initiatives:leave:(?P<id>\d+)",
-):
-    action = "leave"
+class LeaveButton(_InServer, action="initiatives:leave"):
     label_text = N_("Leave")
 
     async def run(self, interaction: discord.Interaction) -> None:
+        from cogs.initiatives import flows
+
         initiative = await service.get(self.ref_id)
-        await spaces.leave(interaction.guild, initiative, interaction.user)
+        await flows.leave(interaction.guild, initiative, interaction.user)
         await reply(interaction, _("You left the initiative. You can still read along."))
 
 
@@ -268,22 +227,18 @@ def need_view(need_id: int) -> discord.ui.View:
     return view
 
 
-class HelpButton(
-    _InitiativeButton,
-    PersistentItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"initiatives:help:(?P<id>\d+)",
-):
-    action = "help"
+class HelpButton(_InServer, action="initiatives:help"):
     style = discord.ButtonStyle.primary
     label_text = N_("I can help")
 
     async def run(self, interaction: discord.Interaction) -> None:
+        from cogs.initiatives import flows
+
         need = await service.get_need(self.ref_id)
         await interaction.response.defer(ephemeral=True, thinking=True)
         added = await service.offer_help(need, interaction.user.id, now())
         if added:
-            await spaces.announce_helper(interaction.client, need, interaction.user.id)
+            await flows.announce_helper(interaction.client, need, interaction.user.id)
             await reply(interaction, _("Thank you! The lead can see that you offered to help."))
         else:
             await reply(interaction, _("You already offered to help with this."))
@@ -311,23 +266,23 @@ class ProposalModal(BaseModal):
             self.add_item(item)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
+        from cogs.initiatives import flows
+
         await cooldowns.take(interaction, PROPOSE_COOLDOWN)
         proposal = service.validate_proposal(
             self.title_input.value, self.goal.value, self.needs.value, self.first_step.value
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
-        initiative = await spaces.post_proposal(interaction.client, interaction.guild, interaction.user, proposal)
-        if await service.ready_to_open(initiative.pk, now()):  # a threshold of 1: the proposer alone is enough
-            channel = await spaces.open_space(interaction.client, initiative.pk)
-            if channel is not None:
-                await reply(interaction, _("Your initiative has its channel: {channel}", channel=channel.mention))
-                return
+        initiative, channel = await flows.propose(interaction.client, interaction.guild, interaction.user, proposal)
+        if channel is not None:
+            await reply(interaction, _("Your initiative has its channel: {channel}", channel=channel.mention))
+            return
         await reply(
             interaction,
             _(
                 "Your proposal is posted: {link}\nIt needs {threshold} supporters by {deadline}; you are the first.",
-                link=spaces.card_link(initiative),
+                link=card_link(initiative),
                 threshold=initiative.threshold,
-                deadline=timestamp(initiative.support_until),
+                deadline=discord.utils.format_dt(initiative.support_until, "R"),
             ),
         )

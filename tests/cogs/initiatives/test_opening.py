@@ -4,7 +4,7 @@ import asyncio
 
 import discord
 
-from cogs.initiatives import service, spaces
+from cogs.initiatives import flows, service
 from cogs.initiatives.views import PROPOSE_COOLDOWN
 from gromada.errors import Conflict
 from gromada.scheduler import now
@@ -20,7 +20,7 @@ async def test_two_supporters_clicking_at_once_open_exactly_one_channel(communit
 
     async def press_support(actor):
         outcome = await service.support(initiative.pk, actor.id, now())
-        return await spaces.open_space(bot, initiative.pk) if outcome.ready else None
+        return await flows.open_space(bot, initiative.pk) if outcome.ready else None
 
     outcomes = await asyncio.gather(*(press_support(s) for s in community.supporters), return_exceptions=True)
     await community.env.settle()
@@ -54,7 +54,7 @@ async def test_only_one_of_many_concurrent_openers_wins(community):
     for supporter in community.supporters[:2]:
         await service.support(initiative.pk, supporter.id, now())
 
-    opened = await asyncio.gather(*(spaces.open_space(community.env.bot, initiative.pk) for _ in range(4)))
+    opened = await asyncio.gather(*(flows.open_space(community.env.bot, initiative.pk) for _ in range(4)))
 
     assert sum(channel is not None for channel in opened) == 1
     assert len([c for c in community.discord_guild().text_channels if c.name == initiative.slug]) == 1
@@ -100,7 +100,7 @@ async def test_failure_after_the_channel_exists_removes_it_so_discord_and_databa
 
 async def test_a_full_category_sends_the_channel_to_initiatives_2(community):
     base = community.guild.channels["Initiatives"]
-    for number in range(spaces.CATEGORY_LIMIT):
+    for number in range(flows.CATEGORY_LIMIT):
         community.guild.create_text_channel(f"old-{number}", category=base)
     await community.env.settle()
 
@@ -110,7 +110,7 @@ async def test_a_full_category_sends_the_channel_to_initiatives_2(community):
 
     channel = community.channel_named(initiative.slug)
     assert channel.category.name == "Initiatives 2"
-    assert len(community.discord_guild().get_channel(base.id).channels) == spaces.CATEGORY_LIMIT
+    assert len(community.discord_guild().get_channel(base.id).channels) == flows.CATEGORY_LIMIT
 
     # The next one reuses "Initiatives 2" rather than opening another category.
     await wait_out(community.env, PROPOSE_COOLDOWN)
@@ -141,17 +141,17 @@ async def test_the_server_channel_limit_tells_staff_and_keeps_the_proposal(commu
     _, initiative = await community.propose()
     await community.supporters[0].click(community.card(initiative), label="Support")
     guild = community.discord_guild()
-    for number in range(spaces.SERVER_CHANNEL_LIMIT - len(guild.channels)):
+    for number in range(flows.SERVER_CHANNEL_LIMIT - len(guild.channels)):
         community.guild.create_text_channel(f"filler-{number}")
     await community.env.settle()
-    assert len(guild.channels) == spaces.SERVER_CHANNEL_LIMIT
+    assert len(guild.channels) == flows.SERVER_CHANNEL_LIMIT
 
     result = await community.supporters[1].click(community.card(initiative), label="Support")
 
     assert "limit of 500 channels" in refusal(community.env, result)
     assert "limit of 500 channels" in community.channel("mod-log").last_message.content
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.PROPOSED
-    assert len(guild.channels) == spaces.SERVER_CHANNEL_LIMIT
+    assert len(guild.channels) == flows.SERVER_CHANNEL_LIMIT
 
 
 async def test_discord_refusing_for_the_server_limit_is_reported_the_same_way(community):
@@ -192,7 +192,7 @@ async def test_an_opening_interrupted_by_a_restart_can_be_retried_later(communit
     # The bot stopped right after claiming the opening, before creating anything.
     assert await service.claim_opening(initiative.pk, now())
     await community.env.restart_bot(create_bot(settings))
-    await spaces.refresh_card(community.env.bot, initiative.pk)
+    await flows.refresh_card(community.env.bot, initiative.pk)
 
     early = await community.supporters[0].click(community.card(initiative), label="Retry opening the channel")
     assert "Someone else is opening" in shown(early)

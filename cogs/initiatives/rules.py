@@ -1,4 +1,6 @@
-"""Channel names from titles: readable, lowercase, hyphenated, unique (no Discord here).
+"""Pure rules of initiatives (no Discord, no database): channel and category names.
+
+A title becomes a channel name that is readable, lowercase, hyphenated and unique.
 
 Discord accepts letters of any script in text channel names, so "Ogród społeczny" becomes
 "ogród-społeczny" and "Общий сад" becomes "общий-сад"; what cannot be part of a name

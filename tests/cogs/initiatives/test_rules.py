@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cogs.initiatives.naming import overflow_name, slugify, unique_name
+from cogs.initiatives.rules import overflow_name, slugify, unique_name
 from cogs.initiatives.service import INACTIVITY_GRACE, INACTIVITY_WARNING, inactivity_step, validate_proposal
 from gromada.errors import InvalidInput
 

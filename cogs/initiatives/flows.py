@@ -1,4 +1,4 @@
-"""The Discord side of initiatives: cards, channels, categories, permissions, staff notices.
+"""The Discord side of initiatives: cards, channels, categories, permissions, staff notices, deadlines.
 
 Each flow changes the database first with a conditional update and undoes it when Discord
 refuses, so the card, the channel and the database always tell the same story.
@@ -9,21 +9,21 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable
 
 import discord
 
 from cogs.initiatives import service, views
-from cogs.initiatives.naming import overflow_name, unique_name
+from cogs.initiatives.rules import overflow_name, unique_name
 from cogs.setup.provision import BOT_CHANNEL_ACCESS
 from gromada import guild_config
 from gromada.checks import is_moderator
 from gromada.errors import Conflict, DiscordRefused, GromadaError, LimitReached, NotConfigured, NotFound
 from gromada.i18n import N_, _, use_locale
 from gromada.interactions import language_for_guild
+from gromada.messaging import member_of, post_to, purpose_channel
 from gromada.scheduler import now
 from gromada.ui import NO_MENTIONS, mention_only, truncate
-from models.core import BindingKind
+from models.core import BindingKind, Timer
 from models.initiatives import Initiative, InitiativeNeed, InitiativeStatus
 
 log = logging.getLogger(__name__)
@@ -61,22 +61,7 @@ class ServerFull(LimitReached):
     )
 
 
-# ---------------------------------------------------------------- staff notices and the activity index
-
-
-async def tell_staff(bot: discord.Client, guild: discord.Guild, render: Callable[[], str]) -> None:
-    """Post in mod-log, in the server's language (`render` runs inside that language)."""
-    channel_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "mod_log")
-    channel = guild.get_channel(channel_id) if channel_id else None
-    if channel is None:
-        log.warning("initiatives: no mod-log to tell staff in guild %s", guild.id)
-        return
-    with use_locale(await language_for_guild(bot, guild.id)):
-        text = render()
-    try:
-        await channel.send(truncate(text, 2000), allowed_mentions=NO_MENTIONS)
-    except discord.HTTPException:
-        log.warning("initiatives: could not post in mod-log of guild %s", guild.id, exc_info=True)
+# ---------------------------------------------------------------- the activity index
 
 
 def watch(bot: discord.Client, channel_id: int, initiative_id: int | None) -> None:
@@ -93,21 +78,25 @@ def watch(bot: discord.Client, channel_id: int, initiative_id: int | None) -> No
 # ---------------------------------------------------------------- proposals and their cards
 
 
-def card_link(initiative: Initiative) -> str:
-    return (
-        f"https://discord.com/channels/{initiative.guild_id}/{initiative.card_channel_id}/{initiative.card_message_id}"
-    )
-
-
 async def proposals_channel(guild: discord.Guild) -> discord.TextChannel:
-    channel_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "initiatives")
-    channel = guild.get_channel(channel_id) if channel_id else None
+    channel = await purpose_channel(guild, "initiatives")
     if not isinstance(channel, discord.TextChannel):
         raise NotConfigured()
     return channel
 
 
-async def post_proposal(
+async def propose(
+    bot: discord.Client, guild: discord.Guild, proposer: discord.abc.User, proposal: service.Proposal
+) -> tuple[Initiative, discord.TextChannel | None]:
+    """Post the proposal's card and arm its support window; with a threshold of one (the proposer
+    alone is enough) open its channel at once. The channel is None while support is gathered."""
+    initiative = await _post_proposal(bot, guild, proposer, proposal)
+    if await service.ready_to_open(initiative.pk, now()):
+        return initiative, await open_space(bot, initiative.pk)
+    return initiative, None
+
+
+async def _post_proposal(
     bot: discord.Client, guild: discord.Guild, proposer: discord.abc.User, proposal: service.Proposal
 ) -> Initiative:
     channel = await proposals_channel(guild)
@@ -125,6 +114,22 @@ async def post_proposal(
     initiative.card_message_id = message.id
     await bot.timers.schedule(service.EXPIRE_TIMER, initiative.support_until, ref_id=initiative.pk, guild_id=guild.id)
     return initiative
+
+
+async def support(
+    bot: discord.Client, initiative_id: int, user_id: int
+) -> tuple[service.Support, discord.TextChannel | None]:
+    """Count someone's support; at the threshold open the channel, otherwise redraw the card.
+
+    The channel is None when it is not open (yet, or another click is opening it right now).
+    """
+    outcome = await service.support(initiative_id, user_id, now())
+    if outcome.ready:
+        channel = await open_space(bot, initiative_id)
+        if channel is not None:
+            return outcome, channel
+    await refresh_card(bot, initiative_id)
+    return outcome, None
 
 
 async def refresh_card(bot: discord.Client, initiative_id: int) -> None:
@@ -147,12 +152,13 @@ async def refresh_card(bot: discord.Client, initiative_id: int) -> None:
             log.warning("initiatives: could not redraw card of %s", initiative_id, exc_info=True)
 
 
-async def expire(bot: discord.Client, initiative_id: int) -> None:
-    """The support window ended (a deadline): below the threshold → supporters told, expired.
+async def expire(bot: discord.Client, timer: Timer) -> None:
+    """The support window ended (the EXPIRE_TIMER deadline): below the threshold → supporters told, expired.
 
     The supporters are told first: if Discord refuses, nothing has changed and the deadline's
     retry tells them and expires the proposal then.
     """
+    initiative_id = timer.ref_id
     initiative = await service.expiring(initiative_id, now())
     if initiative is None:
         return
@@ -243,14 +249,15 @@ async def _place(guild: discord.Guild, purpose: str, action) -> discord.Category
 
 
 async def _report_server_full(bot: discord.Client, guild: discord.Guild, initiative: Initiative) -> None:
-    await tell_staff(
+    await post_to(
         bot,
         guild,
+        "mod_log",
         lambda: _(
             "The initiative “{title}” has enough supporters, but the server has reached Discord's limit of "
             "500 channels. Delete or merge unused channels, then press Retry on its card: {link}",
             title=initiative.title,
-            link=card_link(initiative),
+            link=views.card_link(initiative),
         ),
     )
 
@@ -269,7 +276,8 @@ def channel_overwrites(
     if archived:
         return overwrites
     for user_id in member_ids:
-        target = guild.get_member(user_id) or discord.Object(user_id, type=discord.Member)
+        # An overwrite needs only the id: no lookup (and no fetch for a member not in the cache).
+        target = discord.Object(user_id, type=discord.Member)
         overwrites[target] = LEAD_ACCESS if user_id == initiative.proposer_id else MEMBER_ACCESS
     return overwrites
 
@@ -354,15 +362,16 @@ async def _undo_opening(bot, guild, initiative: Initiative, channel, error: Exce
     if isinstance(error, ServerFull):
         await _report_server_full(bot, guild, initiative)
     else:
-        await tell_staff(
+        await post_to(
             bot,
             guild,
+            "mod_log",
             lambda: _(
                 "I could not open the channel for the initiative “{title}”: {error}. "
                 "Check my Manage Channels permission, then press Retry on its card: {link}",
                 title=initiative.title,
                 error=truncate(str(error), 300),
-                link=card_link(initiative),
+                link=views.card_link(initiative),
             ),
         )
 
@@ -380,10 +389,11 @@ def _opening_refusal(error: Exception) -> GromadaError:
 
 async def _sync_member_access(guild: discord.Guild, channel: discord.TextChannel, initiative: Initiative) -> None:
     for user_id in await service.member_ids(initiative.pk):
-        target = guild.get_member(user_id) or discord.Object(user_id, type=discord.Member)
-        if channel.overwrites_for(target).send_messages is not True:
-            access = LEAD_ACCESS if user_id == initiative.proposer_id else MEMBER_ACCESS
-            await channel.set_permissions(target, overwrite=access, reason=REASON)
+        if channel.overwrites_for(discord.Object(user_id)).send_messages is True:
+            continue
+        target = await member_of(guild, user_id) or discord.Object(user_id, type=discord.Member)
+        access = LEAD_ACCESS if user_id == initiative.proposer_id else MEMBER_ACCESS
+        await channel.set_permissions(target, overwrite=access, reason=REASON)
 
 
 # ---------------------------------------------------------------- join and leave
@@ -476,8 +486,9 @@ def _move_refusal(error: Exception) -> GromadaError:
 # ---------------------------------------------------------------- inactivity
 
 
-async def check_inactivity(bot: discord.Client, initiative_id: int) -> None:
-    """The inactivity deadline: wait longer, warn, or archive (idempotent: re-reads the row)."""
+async def check_inactivity(bot: discord.Client, timer: Timer) -> None:
+    """The INACTIVITY_TIMER deadline: wait longer, warn, or archive (idempotent: re-reads the row)."""
+    initiative_id = timer.ref_id
     initiative = await Initiative.get_or_none(id=initiative_id)
     if initiative is None or initiative.status != InitiativeStatus.ACTIVE:
         return
