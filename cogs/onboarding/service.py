@@ -11,8 +11,16 @@ from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 
-from cogs.onboarding.funnel import MILESTONES, StageFigures, funnel
-from cogs.onboarding.matching import Candidate, join_codes, language_codes, rank_buddies, split_codes
+from cogs.onboarding.rules import (
+    MILESTONES,
+    Candidate,
+    StageFigures,
+    funnel,
+    join_codes,
+    language_codes,
+    rank_buddies,
+    split_codes,
+)
 from gromada.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from gromada.guild_config import Purpose, declare_duration, declare_int, declare_purpose
 from gromada.i18n import N_
