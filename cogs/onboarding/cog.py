@@ -36,10 +36,10 @@ class OnboardingCog(commands.Cog):
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
         self.flow = Flow(bot)
-        bot.add_timer_handler(service.OPEN_THREAD, self.flow.on_open_thread_due)
-        bot.add_timer_handler(service.REMIND, self.flow.on_remind_due)
-        bot.add_timer_handler(service.BUDDY_CHECK, self.flow.on_buddy_check_due)
-        bot.add_timer_handler(service.MATCH, self.flow.on_match_due)
+        bot.add_timer_handler(service.OPEN_THREAD_TIMER, self.flow.on_open_thread_due)
+        bot.add_timer_handler(service.REMIND_TIMER, self.flow.on_remind_due)
+        bot.add_timer_handler(service.BUDDY_CHECK_TIMER, self.flow.on_buddy_check_due)
+        bot.add_timer_handler(service.MATCH_TIMER, self.flow.on_match_due)
         bot.add_dynamic_items(*views.DYNAMIC_ITEMS)
 
     # ------------------------------------------------------------ listeners

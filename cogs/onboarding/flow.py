@@ -69,7 +69,7 @@ class Flow:
         after = await guild_config.get_option(member.guild.id, service.REMINDER_AFTER.key)
         # A new journey has no reminder to replace: skip the look-up (one query less per join).
         await self.bot.timers.schedule(
-            service.REMIND, moment + after, ref_id=journey.pk, guild_id=member.guild.id, replace=resumed
+            service.REMIND_TIMER, moment + after, ref_id=journey.pk, guild_id=member.guild.id, replace=resumed
         )
         if resumed and journey.step >= Step.INTRODUCED and journey.buddy_id is None:
             await self.find_buddy(journey, member.guild)
@@ -105,7 +105,7 @@ class Flow:
                 raise
             log.warning("could not open the welcome thread of %s: %s", member.id, error)
             await self.bot.timers.schedule(
-                service.OPEN_THREAD, now() + RETRY_SOON, ref_id=journey.pk, guild_id=member.guild.id
+                service.OPEN_THREAD_TIMER, now() + RETRY_SOON, ref_id=journey.pk, guild_id=member.guild.id
             )
 
     async def _open_thread(
@@ -235,12 +235,14 @@ class Flow:
             if not retry:
                 raise
             log.warning("could not bring buddy %s to journey %s: %s", slot.buddy_id, journey.pk, error)
-            await self.bot.timers.schedule(service.MATCH, now() + RETRY_SOON, ref_id=journey.pk, guild_id=guild.id)
+            await self.bot.timers.schedule(
+                service.MATCH_TIMER, now() + RETRY_SOON, ref_id=journey.pk, guild_id=guild.id
+            )
             return None
         await service.confirm_buddy(journey, slot, now())
         response = await guild_config.get_option(guild.id, service.BUDDY_RESPONSE.key)
         await self.bot.timers.schedule(
-            service.BUDDY_CHECK, slot.assigned_at + response, ref_id=slot.pk, guild_id=guild.id
+            service.BUDDY_CHECK_TIMER, slot.assigned_at + response, ref_id=slot.pk, guild_id=guild.id
         )
         return slot
 
@@ -323,9 +325,9 @@ class Flow:
             await self._graduate(newcomer)
         journey, slot = await service.complete(journey_id, actor.id, staff, now())
         (await self._known_threads()).pop(journey.thread_id, None)
-        await self.bot.timers.cancel(service.REMIND, journey.pk)
+        await self.bot.timers.cancel(service.REMIND_TIMER, journey.pk)
         if slot is not None:
-            await self.bot.timers.cancel(service.BUDDY_CHECK, slot.pk)
+            await self.bot.timers.cancel(service.BUDDY_CHECK_TIMER, slot.pk)
         thanks = _(
             "Welcome complete! {newcomer} is now a member. Thank you, {buddy}, for welcoming them.",
             newcomer=f"<@{journey.user_id}>",
@@ -376,9 +378,9 @@ class Flow:
         journey, slot = await service.leave(member.guild.id, member.id, now())
         if journey is not None:
             (await self._known_threads()).pop(journey.thread_id, None)
-            await self.bot.timers.cancel(service.REMIND, journey.pk)
+            await self.bot.timers.cancel(service.REMIND_TIMER, journey.pk)
         if slot is not None:
-            await self.bot.timers.cancel(service.BUDDY_CHECK, slot.pk)
+            await self.bot.timers.cancel(service.BUDDY_CHECK_TIMER, slot.pk)
             await self.fill_waiting(member.guild)
         await self.hand_on(member.guild, member.id)
 
@@ -387,7 +389,7 @@ class Flow:
         for held in await service.slots_of_buddy(guild.id, buddy_id):
             if await service.release_slot(held.journey_id) is None:
                 continue
-            await self.bot.timers.cancel(service.BUDDY_CHECK, held.pk)
+            await self.bot.timers.cancel(service.BUDDY_CHECK_TIMER, held.pk)
             orphan = await service.get_journey(held.journey_id)
             await self.find_buddy(orphan, guild, exclude=(buddy_id,))
 
@@ -427,7 +429,9 @@ class Flow:
         due: datetime = journey.last_active_at + after
         if due > now():
             # Active since the deadline was set: look again a full idle period after that.
-            await self.bot.timers.schedule(service.REMIND, due, ref_id=journey.pk, guild_id=guild.id, replace=False)
+            await self.bot.timers.schedule(
+                service.REMIND_TIMER, due, ref_id=journey.pk, guild_id=guild.id, replace=False
+            )
             return
         thread = await self.thread_of(guild, journey)
         if thread is None or not await service.mark_reminded(journey.pk, now()):

@@ -44,7 +44,7 @@ async def test_thread_creation_failing_is_retried(simcord_env, community):
     assert journey.thread_id is None and journey.step == Step.JOINED
     assert community.channel_handle("welcome").threads == []
     assert "Newcomer" in {role.name for role in community.discord_member(newcomer).roles}
-    retry = await Timer.get(kind=service.OPEN_THREAD, ref_id=journey.pk)
+    retry = await Timer.get(kind=service.OPEN_THREAD_TIMER, ref_id=journey.pk)
     assert retry.status == TimerStatus.PENDING
 
     await simcord_env.advance_time(2 * MINUTE)
