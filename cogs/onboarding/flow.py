@@ -66,7 +66,7 @@ class Flow:
             return
         await self._give_role(member, bound.get((BindingKind.ROLE, "newcomer")))
         await self.open_thread(journey, member, resumed=resumed, welcome_id=welcome_id)
-        after = await guild_config.get_option(member.guild.id, service.REMINDER_AFTER.key)
+        after = await service.REMINDER_AFTER.get(member.guild.id)
         # A new journey has no reminder to replace: skip the look-up (one query less per join).
         await self.bot.timers.schedule(
             service.REMIND_TIMER, moment + after, ref_id=journey.pk, guild_id=member.guild.id, replace=resumed
@@ -221,7 +221,7 @@ class Flow:
         self, journey: Journey, guild: discord.Guild, *, exclude: tuple[int, ...] = (), retry: bool = True
     ) -> BuddySlot | None:
         """Assign the best free buddy and bring them in; tell the team when nobody is free."""
-        capacity = await guild_config.get_option(guild.id, service.CAPACITY.key)
+        capacity = await service.CAPACITY.get(guild.id)
         slot = await service.assign_buddy(journey, await self._buddy_holders(guild), capacity, now(), exclude=exclude)
         if slot is None:
             if journey.status == JourneyStatus.ACTIVE and not await service.has_buddy_slot(journey.pk):
@@ -240,7 +240,7 @@ class Flow:
             )
             return None
         await service.confirm_buddy(journey, slot, now())
-        response = await guild_config.get_option(guild.id, service.BUDDY_RESPONSE.key)
+        response = await service.BUDDY_RESPONSE.get(guild.id)
         await self.bot.timers.schedule(
             service.BUDDY_CHECK_TIMER, slot.assigned_at + response, ref_id=slot.pk, guild_id=guild.id
         )
@@ -425,7 +425,7 @@ class Flow:
         journey, guild = await self._journey_and_guild(timer.ref_id)
         if guild is None or journey.reminded_at is not None:
             return
-        after = await guild_config.get_option(guild.id, service.REMINDER_AFTER.key)
+        after = await service.REMINDER_AFTER.get(guild.id)
         due: datetime = journey.last_active_at + after
         if due > now():
             # Active since the deadline was set: look again a full idle period after that.
