@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.onboarding import service, views
-from cogs.onboarding.flow import Flow
+from cogs.onboarding import flows, service, views
 from gromada import guild_config
 from gromada.checks import moderator_only, require_guild, require_moderator
 from gromada.durations import format_duration
 from gromada.errors import NotAllowed, NotConfigured
+from gromada.feature import FeatureCog
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
 from gromada.ui import reply
@@ -29,37 +30,42 @@ MILESTONE_LABELS = {
 }
 
 
-class OnboardingCog(commands.Cog):
+class OnboardingCog(FeatureCog):
     buddy = app_commands.Group(name="buddy", description="Your availability as a buddy for newcomers", guild_only=True)
     onboarding = app_commands.Group(name="onboarding", description="Newcomers' welcome", guild_only=True)
 
-    def __init__(self, bot: commands.Bot) -> None:
-        self.bot = bot
-        self.flow = Flow(bot)
-        bot.add_timer_handler(service.OPEN_THREAD_TIMER, self.flow.on_open_thread_due)
-        bot.add_timer_handler(service.REMIND_TIMER, self.flow.on_remind_due)
-        bot.add_timer_handler(service.BUDDY_CHECK_TIMER, self.flow.on_buddy_check_due)
-        bot.add_timer_handler(service.MATCH_TIMER, self.flow.on_match_due)
-        bot.add_dynamic_items(*views.DYNAMIC_ITEMS)
+    persistent_items = views.PERSISTENT_ITEMS
+
+    def __init__(self, bot) -> None:
+        super().__init__(bot)
+        self.threads = flows.ThreadIndex()
+
+    def timer_handlers(self):
+        return {
+            service.OPEN_THREAD_TIMER: partial(flows.on_open_thread_due, self.bot),
+            service.REMIND_TIMER: partial(flows.on_remind_due, self.bot),
+            service.BUDDY_CHECK_TIMER: partial(flows.on_buddy_check_due, self.bot),
+            service.MATCH_TIMER: partial(flows.on_match_due, self.bot),
+        }
 
     # ------------------------------------------------------------ listeners
 
     @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:
         if not member.bot:
-            await self.flow.on_join(member)
+            await flows.on_join(self.bot, member)
 
     @commands.Cog.listener()
     async def on_member_remove(self, member: discord.Member) -> None:
-        await self.flow.on_leave(member)
+        await flows.on_leave(self.bot, member)
 
     @commands.Cog.listener()
     async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
-        await self.flow.on_roles_changed(before, after)
+        await flows.on_roles_changed(self.bot, before, after)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        await self.flow.on_message(message)
+        await flows.on_message(self.bot, message)
 
     # ------------------------------------------------------------ /buddy
 
@@ -85,7 +91,7 @@ class OnboardingCog(commands.Cog):
         await service.set_available(member.guild.id, member.id, state == "on", languages)
         if state == "on":
             await reply(interaction, _("You are available as a buddy. Thank you!"))
-            await self.flow.fill_waiting(member.guild)
+            await flows.fill_waiting(self.bot, member.guild)
         else:
             await reply(
                 interaction,
@@ -111,7 +117,7 @@ class OnboardingCog(commands.Cog):
                 active=active,
             ),
         )
-        await self.flow.fill_waiting(member.guild)
+        await flows.fill_waiting(self.bot, member.guild)
 
     # ------------------------------------------------------------ /onboarding
 
@@ -126,7 +132,7 @@ class OnboardingCog(commands.Cog):
         if journey is None:
             await reply(interaction, _("{member} has no welcome on record.", member=target.mention))
             return
-        await self.flow.show_status(interaction, journey)
+        await reply(interaction, views.status_text(journey))
 
     @onboarding.command(name="funnel", description="How many newcomers reached each step, and how fast")
     @app_commands.describe(days="Newcomers who joined in the last this many days")

@@ -1,4 +1,5 @@
-"""The steps newcomers see in their thread: values cards, the introduction, the sign-off.
+"""The steps newcomers see in their thread: values cards, the introduction, the sign-off,
+and the answer to /onboarding status.
 
 Every button is persistent (`onboarding:<action>:<journey id>[:<card>]`) and loads its
 state from the database when pressed, so a restart in the middle of a journey changes
@@ -8,7 +9,6 @@ nothing for the people in it.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 import discord
 
@@ -16,17 +16,8 @@ from cogs.onboarding import service
 from config.content import ValueCardSpec
 from gromada.checks import is_moderator, require_guild
 from gromada.i18n import N_, _
-from gromada.scheduler import now
 from gromada.ui import BaseModal, PersistentItem, truncate
-from models.onboarding import Journey, Step
-
-if TYPE_CHECKING:
-    from cogs.onboarding.flow import Flow
-
-
-def _flow(interaction: discord.Interaction) -> Flow:
-    return interaction.client.get_cog("OnboardingCog").flow  # type: ignore[union-attr]
-
+from models.onboarding import Journey, JourneyStatus, Step
 
 # ---------------------------------------------------------------- what a step looks like
 
@@ -105,16 +96,9 @@ class CardButton(
         await service.own_active_journey(self.journey_id, interaction.user.id)
 
     async def run(self, interaction: discord.Interaction) -> None:
-        journey = await service.own_active_journey(self.journey_id, interaction.user.id)
-        cards = await _flow(interaction).cards(journey.guild_id)
-        index = await service.view_card(journey, self.index, len(cards), now())
-        if journey.step != Step.JOINED:
-            # An old card message after the values were accepted: show the current step instead.
-            await interaction.response.edit_message(**step_message(journey, cards, interaction.user.mention))
-            return
-        await interaction.response.edit_message(
-            embed=card_embed(cards, index), view=walk_view(journey.pk, index, len(cards))
-        )
+        from cogs.onboarding import flows
+
+        await flows.show_card(interaction.client, interaction, self.journey_id, self.index)
 
 
 class _JourneyButton:
@@ -144,10 +128,9 @@ class AgreeButton(
     ACTION, LABEL, STYLE = "agree", N_("I share these values"), discord.ButtonStyle.success
 
     async def run(self, interaction: discord.Interaction) -> None:
-        journey = await service.own_active_journey(self.journey_id, interaction.user.id)
-        cards = await _flow(interaction).cards(journey.guild_id)
-        await service.accept_values(journey, len(cards), now())
-        await interaction.response.edit_message(**step_message(journey, cards, interaction.user.mention))
+        from cogs.onboarding import flows
+
+        await flows.accept_values(interaction.client, interaction, self.journey_id)
 
 
 # ---------------------------------------------------------------- introduction
@@ -198,8 +181,15 @@ class IntroductionModal(BaseModal):
             self.add_item(item)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        await _flow(interaction).introduce(
-            interaction, self.journey_id, self.about.value, self.interests.value, self.languages.value
+        from cogs.onboarding import flows
+
+        await flows.introduce(
+            interaction.client,
+            interaction,
+            self.journey_id,
+            self.about.value,
+            self.interests.value,
+            self.languages.value,
         )
 
 
@@ -231,7 +221,34 @@ class CompleteButton(
         await service.completion_target(self.journey_id, member.id, await is_moderator(member))
 
     async def run(self, interaction: discord.Interaction) -> None:
-        await _flow(interaction).complete(interaction, self.journey_id)
+        from cogs.onboarding import flows
+
+        await flows.complete(interaction.client, interaction, self.journey_id)
 
 
-DYNAMIC_ITEMS = (CardButton, AgreeButton, IntroduceButton, CompleteButton)
+# ---------------------------------------------------------------- /onboarding status
+
+
+def status_text(journey: Journey) -> str:
+    done, todo = "✅", "⬜"
+    steps = (
+        (Step.VALUES, _("Values shared")),
+        (Step.INTRODUCED, _("Introduction posted")),
+        (Step.MATCHED, _("Buddy assigned")),
+        (Step.COMPLETED, _("Welcome complete")),
+    )
+    lines = [_("**Welcome of <@{newcomer}>**", newcomer=journey.user_id)]
+    lines.append(_("Joined {when}", when=discord.utils.format_dt(journey.joined_at, "R")))
+    lines.extend(f"{done if journey.step >= step else todo} {label}" for step, label in steps)
+    if journey.buddy_id:
+        lines.append(_("Buddy: <@{buddy}>", buddy=journey.buddy_id))
+    if journey.thread_id and journey.status == JourneyStatus.ACTIVE:
+        lines.append(_("Thread: <#{thread}>", thread=journey.thread_id))
+    elif journey.status == JourneyStatus.ACTIVE:
+        lines.append(_("The welcome thread is being prepared."))
+    if journey.status == JourneyStatus.LEFT:
+        lines.append(_("Left the server; the welcome resumes if they come back."))
+    return "\n".join(lines)
+
+
+PERSISTENT_ITEMS = (CardButton, AgreeButton, IntroduceButton, CompleteButton)
