@@ -16,7 +16,7 @@ from cogs.onboarding import service
 from config.content import ValueCardSpec
 from gromada.checks import is_moderator, require_guild
 from gromada.i18n import N_, _
-from gromada.ui import BaseModal, PersistentItem, truncate
+from gromada.ui import BaseModal, IdButton, PersistentItem, truncate
 from models.onboarding import Journey, JourneyStatus, Step
 
 # ---------------------------------------------------------------- what a step looks like
@@ -83,6 +83,8 @@ def complete_view(journey_id: int) -> discord.ui.View:
 class CardButton(
     PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"onboarding:card:(?P<id>\d+):(?P<index>\d+)"
 ):
+    """Back / Next on the values walk. Not an IdButton: its custom_id carries the card after the journey."""
+
     def __init__(self, journey_id: int, index: int, *, label: str = "…", style=discord.ButtonStyle.secondary) -> None:
         super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"onboarding:card:{journey_id}:{index}"))
         self.journey_id = journey_id
@@ -101,51 +103,33 @@ class CardButton(
         await flows.show_card(interaction.client, interaction, self.journey_id, self.index)
 
 
-class _JourneyButton:
-    """A button on one newcomer's journey: `onboarding:<ACTION>:<journey id>`, for that newcomer."""
+class _NewcomerButton(IdButton):
+    """A step button on one newcomer's journey (`self.ref_id`), pressed by that newcomer only."""
 
-    ACTION = ""
-    LABEL = ""
-    STYLE = discord.ButtonStyle.primary
-
-    def __init__(self, journey_id: int) -> None:
-        super().__init__(  # type: ignore[call-arg]
-            discord.ui.Button(label=_(self.LABEL), style=self.STYLE, custom_id=f"onboarding:{self.ACTION}:{journey_id}")
-        )
-        self.journey_id = journey_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
-        return cls(int(match["id"]))
+    style = discord.ButtonStyle.primary
 
     async def check(self, interaction: discord.Interaction) -> None:
-        await service.own_active_journey(self.journey_id, interaction.user.id)
+        await service.own_active_journey(self.ref_id, interaction.user.id)
 
 
-class AgreeButton(
-    _JourneyButton, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"onboarding:agree:(?P<id>\d+)"
-):
-    ACTION, LABEL, STYLE = "agree", N_("I share these values"), discord.ButtonStyle.success
+class AgreeButton(_NewcomerButton, action="onboarding:agree"):
+    style = discord.ButtonStyle.success
+    label_text = N_("I share these values")
 
     async def run(self, interaction: discord.Interaction) -> None:
         from cogs.onboarding import flows
 
-        await flows.accept_values(interaction.client, interaction, self.journey_id)
+        await flows.accept_values(interaction.client, interaction, self.ref_id)
 
 
 # ---------------------------------------------------------------- introduction
 
 
-class IntroduceButton(
-    _JourneyButton,
-    PersistentItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"onboarding:introduce:(?P<id>\d+)",
-):
-    ACTION, LABEL = "introduce", N_("Introduce yourself")
+class IntroduceButton(_NewcomerButton, action="onboarding:introduce"):
+    label_text = N_("Introduce yourself")
 
     async def run(self, interaction: discord.Interaction) -> None:
-        journey = await service.own_active_journey(self.journey_id, interaction.user.id)
+        journey = await service.own_active_journey(self.ref_id, interaction.user.id)
         await interaction.response.send_modal(IntroductionModal(journey))
 
 
@@ -208,22 +192,20 @@ def introduction_embed(member: discord.abc.User, introduction: service.Introduct
 # ---------------------------------------------------------------- sign-off
 
 
-class CompleteButton(
-    _JourneyButton,
-    PersistentItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"onboarding:complete:(?P<id>\d+)",
-):
-    ACTION, LABEL, STYLE = "complete", N_("Welcome complete"), discord.ButtonStyle.success
+class CompleteButton(IdButton, action="onboarding:complete"):
+    """The sign-off, pressed by the newcomer's buddy or by staff."""
+
+    style = discord.ButtonStyle.success
+    label_text = N_("Welcome complete")
 
     async def check(self, interaction: discord.Interaction) -> None:
         member = require_guild(interaction)
-        await service.completion_target(self.journey_id, member.id, await is_moderator(member))
+        await service.completion_target(self.ref_id, member.id, await is_moderator(member))
 
     async def run(self, interaction: discord.Interaction) -> None:
         from cogs.onboarding import flows
 
-        await flows.complete(interaction.client, interaction, self.journey_id)
+        await flows.complete(interaction.client, interaction, self.ref_id)
 
 
 # ---------------------------------------------------------------- /onboarding status
