@@ -20,6 +20,7 @@ from gromada.checks import is_moderator, require_guild
 from gromada.errors import DiscordRefused, NotConfigured
 from gromada.i18n import N_, _, use_locale
 from gromada.interactions import language_for_guild, language_for_member
+from gromada.messaging import dm, member_of, post_to, purpose_channel
 from gromada.scheduler import now
 from gromada.ui import NO_MENTIONS, mention_only, truncate
 from models.core import BindingKind, Timer
@@ -131,8 +132,7 @@ async def _open_thread(bot, journey: Journey, member: discord.Member, resumed: b
     guild = member.guild
     thread = await _existing_thread(guild, journey) if journey.thread_id else None
     if thread is None:
-        channel_id = welcome_id or await guild_config.binding(guild.id, BindingKind.CHANNEL, "welcome")
-        channel = guild.get_channel(channel_id) if channel_id else None
+        channel = guild.get_channel(welcome_id) if welcome_id else await purpose_channel(guild, "welcome")
         if not isinstance(channel, discord.TextChannel):
             log.warning("no welcome channel on %s: newcomer %s waits", guild.id, member.id)
             return
@@ -223,8 +223,7 @@ async def introduce(
     introduction = await service.check_introduction(
         journey, about, interests, languages, now(), fallback_language=language
     )
-    channel_id = await guild_config.binding(member.guild.id, BindingKind.CHANNEL, "introductions")
-    channel = member.guild.get_channel(channel_id) if channel_id else None
+    channel = await purpose_channel(member.guild, "introductions")
     if channel is None:
         raise NotConfigured()
     if journey.step < Step.INTRODUCED:
@@ -248,19 +247,9 @@ async def introduce(
 # ---------------------------------------------------------------- buddies
 
 
-async def _members_known(guild: discord.Guild) -> discord.Guild:
-    """Role holders come from the member cache, which is empty until the guild is chunked."""
-    if not guild.chunked:
-        await guild.chunk()
-    return guild
-
-
-async def _member(guild: discord.Guild, user_id: int) -> discord.Member | None:
-    return guild.get_member(user_id) or (await _members_known(guild)).get_member(user_id)
-
-
 async def _buddy_holders(guild: discord.Guild) -> list[int]:
-    await _members_known(guild)
+    if not guild.chunked:
+        await guild.chunk()  # role holders come from the member cache, which is empty until then
     role_id = await guild_config.binding(guild.id, BindingKind.ROLE, "buddy")
     role = guild.get_role(role_id) if role_id else None
     return [member.id for member in role.members if not member.bot] if role else []
@@ -317,42 +306,35 @@ async def _nobody_free(bot, journey: Journey, guild: discord.Guild) -> None:
     team_id = await guild_config.binding(guild.id, BindingKind.ROLE, service.TEAM.key)
     team_id = team_id or await guild_config.binding(guild.id, BindingKind.ROLE, "moderator")
     team = guild.get_role(team_id) if team_id else None
-    log_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "mod_log")
-    staff_channel = guild.get_channel(log_id) if log_id else None
     thread = await thread_of(guild, journey)
-    with use_locale(await language_for_guild(bot, guild.id)):
-        if staff_channel is not None:
-            text = _(
-                "{team} No buddy is free to welcome <@{newcomer}>. Could someone from the team step in, "
-                "or could a buddy raise their capacity?",
-                team=team.mention if team else "",
-                newcomer=journey.user_id,
-            ).strip()
-            if thread is not None:
-                text += "\n" + _("Thread: <#{thread}>", thread=thread.id)
-            await _send_quietly(
-                staff_channel,
-                text,
-                discord.AllowedMentions(everyone=False, users=False, roles=[team] if team else False),
-            )
-    if thread is not None:
-        with use_locale(await language_for_member(bot, journey.user_id, guild.id)):
+
+    def call_for_help() -> dict:
+        text = _(
+            "{team} No buddy is free to welcome <@{newcomer}>. Could someone from the team step in, "
+            "or could a buddy raise their capacity?",
+            team=team.mention if team else "",
+            newcomer=journey.user_id,
+        ).strip()
+        if thread is not None:
+            text += "\n" + _("Thread: <#{thread}>", thread=thread.id)
+        return {
+            "content": text,
+            "allowed_mentions": discord.AllowedMentions(everyone=False, users=False, roles=[team] if team else False),
+        }
+
+    await post_to(bot, guild, "mod_log", call_for_help)
+    if thread is None:
+        return
+    with use_locale(await language_for_member(bot, journey.user_id, guild.id)):
+        try:
             # The sign-off button is there for the staff member who steps in.
-            await _send_quietly(
-                thread,
+            await thread.send(
                 _("All our buddies are busy right now. Someone from the team will come to you soon."),
-                NO_MENTIONS,
+                allowed_mentions=NO_MENTIONS,
                 view=views.complete_view(journey.pk),
             )
-
-
-async def _send_quietly(
-    channel, content: str, mentions: discord.AllowedMentions, view: discord.ui.View | None = None
-) -> None:
-    try:
-        await channel.send(content, allowed_mentions=mentions, view=view or discord.utils.MISSING)
-    except discord.HTTPException as error:
-        log.warning("could not post in %s: %s", channel.id, error)
+        except discord.HTTPException as error:
+            log.warning("could not post in %s: %s", thread.id, error)
 
 
 async def fill_waiting(bot, guild: discord.Guild) -> None:
@@ -370,7 +352,7 @@ async def complete(bot, interaction: discord.Interaction, journey_id: int) -> No
     staff = await is_moderator(actor)
     journey = await service.completion_target(journey_id, actor.id, staff)
     guild = actor.guild
-    newcomer = await _member(guild, journey.user_id)
+    newcomer = await member_of(guild, journey.user_id)
     if newcomer is not None:
         await _graduate(newcomer)
     journey, slot = await service.complete(journey_id, actor.id, staff, now())
@@ -469,7 +451,7 @@ async def _journey_and_guild(bot, journey_id: int) -> tuple[Journey | None, disc
 
 async def on_open_thread_due(bot, timer: Timer) -> None:
     journey, guild = await _journey_and_guild(bot, timer.ref_id)
-    member = await _member(guild, journey.user_id) if guild else None
+    member = await member_of(guild, journey.user_id) if guild else None
     if member is None or (journey.thread_id and journey.step_message_id):
         return
     await open_thread(bot, journey, member, resumed=False, retry=False)
@@ -525,25 +507,22 @@ async def on_buddy_check_due(bot, timer: Timer) -> None:
 
 async def _thank_replaced(bot, guild: discord.Guild, buddy_id: int, newcomer_id: int, *, replaced: bool) -> None:
     """Tell the silent buddy kindly who looks after their newcomer now (another buddy or the team)."""
-    buddy = await _member(guild, buddy_id)
-    if buddy is None:
-        return
-    with use_locale(await language_for_member(bot, buddy_id, guild.id)):
+    if await member_of(guild, buddy_id) is None:
+        return  # left the server meanwhile
+
+    def thanks() -> str:
         if replaced:
-            text = _(
+            return _(
                 "Hi! It looks like the last days were busy for you, so another buddy is now welcoming "
                 "<@{newcomer}> on {server}. No worries, and thank you for being a buddy!",
                 newcomer=newcomer_id,
                 server=guild.name,
             )
-        else:
-            text = _(
-                "Hi! It looks like the last days were busy for you, so the onboarding team now looks after "
-                "<@{newcomer}> on {server}. No worries, and thank you for being a buddy!",
-                newcomer=newcomer_id,
-                server=guild.name,
-            )
-    try:
-        await buddy.send(text)
-    except discord.HTTPException as error:
-        log.info("could not tell buddy %s about the replacement: %s", buddy_id, error)
+        return _(
+            "Hi! It looks like the last days were busy for you, so the onboarding team now looks after "
+            "<@{newcomer}> on {server}. No worries, and thank you for being a buddy!",
+            newcomer=newcomer_id,
+            server=guild.name,
+        )
+
+    await dm(bot, buddy_id, guild_id=guild.id, render=thanks)
