@@ -13,21 +13,12 @@ from discord.ext import commands
 from cogs.onboarding import flows, service, views
 from gromada import guild_config
 from gromada.checks import moderator_only, require_guild, require_moderator
-from gromada.durations import format_duration
 from gromada.errors import NotAllowed, NotConfigured
 from gromada.feature import FeatureCog
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
 from gromada.ui import reply
 from models.core import BindingKind
-
-MILESTONE_LABELS = {
-    "joined_at": N_("Joined"),
-    "values_at": N_("Shared the values"),
-    "introduced_at": N_("Introduced themselves"),
-    "matched_at": N_("Got a buddy"),
-    "completed_at": N_("Welcome complete"),
-}
 
 
 class OnboardingCog(FeatureCog):
@@ -139,12 +130,4 @@ class OnboardingCog(FeatureCog):
     @moderator_only()
     async def funnel(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30) -> None:
         figures = await service.funnel_since(interaction.guild_id, now() - timedelta(days=days))
-        lines = [_n("**Onboarding in the last {n} day**", "**Onboarding in the last {n} days**", days)]
-        for stage in figures:
-            line = f"{_(MILESTONE_LABELS[stage.milestone])}: {stage.reached}"
-            if stage.median_from_previous is not None:
-                line += " " + _(
-                    "(median {duration} after the previous step)", duration=format_duration(stage.median_from_previous)
-                )
-            lines.append(line)
-        await reply(interaction, "\n".join(lines))
+        await reply(interaction, views.funnel_text(days, figures))

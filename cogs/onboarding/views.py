@@ -1,5 +1,5 @@
 """The steps newcomers see in their thread: values cards, the introduction, the sign-off,
-and the answer to /onboarding status.
+and the answers to /onboarding status and funnel.
 
 Every button is persistent (`onboarding:<action>:<journey id>[:<card>]`) and loads its
 state from the database when pressed, so a restart in the middle of a journey changes
@@ -13,9 +13,11 @@ import re
 import discord
 
 from cogs.onboarding import service
+from cogs.onboarding.rules import StageFigures
 from config.content import ValueCardSpec
 from gromada.checks import is_moderator, require_guild
-from gromada.i18n import N_, _
+from gromada.durations import format_duration
+from gromada.i18n import N_, _, _n
 from gromada.ui import BaseModal, IdButton, PersistentItem, truncate
 from models.onboarding import Journey, JourneyStatus, Step
 
@@ -230,6 +232,29 @@ def status_text(journey: Journey) -> str:
         lines.append(_("The welcome thread is being prepared."))
     if journey.status == JourneyStatus.LEFT:
         lines.append(_("Left the server; the welcome resumes if they come back."))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- /onboarding funnel
+
+MILESTONE_LABELS = {
+    "joined_at": N_("Joined"),
+    "values_at": N_("Shared the values"),
+    "introduced_at": N_("Introduced themselves"),
+    "matched_at": N_("Got a buddy"),
+    "completed_at": N_("Welcome complete"),
+}
+
+
+def funnel_text(days: int, figures: list[StageFigures]) -> str:
+    lines = [_n("**Onboarding in the last {n} day**", "**Onboarding in the last {n} days**", days)]
+    for stage in figures:
+        line = f"{_(MILESTONE_LABELS[stage.milestone])}: {stage.reached}"
+        if stage.median_from_previous is not None:
+            line += " " + _(
+                "(median {duration} after the previous step)", duration=format_duration(stage.median_from_previous)
+            )
+        lines.append(line)
     return "\n".join(lines)
 
 
