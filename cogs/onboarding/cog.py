@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import partial
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
@@ -16,9 +16,12 @@ from gromada.checks import moderator_only, require_guild, require_moderator
 from gromada.errors import NotAllowed, NotConfigured
 from gromada.feature import FeatureCog
 from gromada.i18n import N_, _, _n
-from gromada.scheduler import now
+from gromada.scheduler import TimerHandler, now
 from gromada.ui import reply
 from models.core import BindingKind
+
+if TYPE_CHECKING:
+    from gromada.bot import Gromada
 
 
 class OnboardingCog(FeatureCog):
@@ -27,11 +30,11 @@ class OnboardingCog(FeatureCog):
 
     persistent_items = views.PERSISTENT_ITEMS
 
-    def __init__(self, bot) -> None:
+    def __init__(self, bot: Gromada) -> None:
         super().__init__(bot)
         self.threads = flows.ThreadIndex()
 
-    def timer_handlers(self):
+    def timer_handlers(self) -> dict[str, TimerHandler]:
         return {
             service.OPEN_THREAD_TIMER: partial(flows.on_open_thread_due, self.bot),
             service.REMIND_TIMER: partial(flows.on_remind_due, self.bot),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import discord
 
@@ -25,6 +26,9 @@ from gromada.scheduler import now
 from gromada.ui import NO_MENTIONS, mention_only, truncate
 from models.core import BindingKind, Timer
 from models.onboarding import BuddySlot, Journey, JourneyStatus, Step
+
+if TYPE_CHECKING:
+    from gromada.bot import Gromada
 
 log = logging.getLogger(__name__)
 RETRY_SOON = timedelta(minutes=1)
@@ -58,8 +62,8 @@ class ThreadIndex:
         (await self._loaded()).pop(thread_id, None)
 
 
-def _threads(bot) -> ThreadIndex:
-    return bot.get_cog("OnboardingCog").threads
+def _threads(bot: Gromada) -> ThreadIndex:
+    return bot.get_cog("OnboardingCog").threads  # type: ignore[union-attr]
 
 
 class ThreadGone(Exception):
@@ -69,7 +73,7 @@ class ThreadGone(Exception):
 # ---------------------------------------------------------------- joining
 
 
-async def on_join(bot, member: discord.Member) -> None:
+async def on_join(bot: Gromada, member: discord.Member) -> None:
     bound = await guild_config.bindings(member.guild.id)
     if any(role.id in {bound.get((BindingKind.ROLE, key)) for key in ALREADY_IN} for role in member.roles):
         return  # arrived with a community role (restored by an admin or a bot): not a newcomer
@@ -103,7 +107,7 @@ async def _give_role(member: discord.Member, role_id: int | None) -> None:
 
 
 async def open_thread(
-    bot,
+    bot: Gromada,
     journey: Journey,
     member: discord.Member,
     *,
@@ -128,7 +132,9 @@ async def open_thread(
         )
 
 
-async def _open_thread(bot, journey: Journey, member: discord.Member, resumed: bool, welcome_id: int | None) -> None:
+async def _open_thread(
+    bot: Gromada, journey: Journey, member: discord.Member, resumed: bool, welcome_id: int | None
+) -> None:
     guild = member.guild
     thread = await _existing_thread(guild, journey) if journey.thread_id else None
     if thread is None:
@@ -190,7 +196,7 @@ async def thread_of(guild: discord.Guild, journey: Journey) -> discord.Thread | 
 # ---------------------------------------------------------------- values walk
 
 
-async def show_card(bot, interaction: discord.Interaction, journey_id: int, index: int) -> None:
+async def show_card(bot: Gromada, interaction: discord.Interaction, journey_id: int, index: int) -> None:
     """Back / Next on the values walk: the newcomer looks at card `index`."""
     journey = await service.own_active_journey(journey_id, interaction.user.id)
     cards = await values_cards(journey.guild_id)
@@ -204,7 +210,7 @@ async def show_card(bot, interaction: discord.Interaction, journey_id: int, inde
     )
 
 
-async def accept_values(bot, interaction: discord.Interaction, journey_id: int) -> None:
+async def accept_values(bot: Gromada, interaction: discord.Interaction, journey_id: int) -> None:
     journey = await service.own_active_journey(journey_id, interaction.user.id)
     cards = await values_cards(journey.guild_id)
     await service.accept_values(journey, len(cards), now())
@@ -215,7 +221,7 @@ async def accept_values(bot, interaction: discord.Interaction, journey_id: int) 
 
 
 async def introduce(
-    bot, interaction: discord.Interaction, journey_id: int, about: str, interests: str, languages: str
+    bot: Gromada, interaction: discord.Interaction, journey_id: int, about: str, interests: str, languages: str
 ) -> None:
     member = require_guild(interaction)
     journey = await service.own_active_journey(journey_id, member.id)
@@ -256,7 +262,7 @@ async def _buddy_holders(guild: discord.Guild) -> list[int]:
 
 
 async def find_buddy(
-    bot, journey: Journey, guild: discord.Guild, *, exclude: tuple[int, ...] = (), retry: bool = True
+    bot: Gromada, journey: Journey, guild: discord.Guild, *, exclude: tuple[int, ...] = (), retry: bool = True
 ) -> BuddySlot | None:
     """Assign the best free buddy and bring them in; tell the team when nobody is free."""
     capacity = await service.CAPACITY.get(guild.id)
@@ -281,7 +287,7 @@ async def find_buddy(
     return slot
 
 
-async def _introduce_buddy(bot, journey: Journey, guild: discord.Guild, slot: BuddySlot) -> None:
+async def _introduce_buddy(bot: Gromada, journey: Journey, guild: discord.Guild, slot: BuddySlot) -> None:
     thread = await thread_of(guild, journey)
     if thread is None:
         raise ThreadGone(journey.pk)
@@ -300,7 +306,7 @@ async def _introduce_buddy(bot, journey: Journey, guild: discord.Guild, slot: Bu
         )
 
 
-async def _nobody_free(bot, journey: Journey, guild: discord.Guild) -> None:
+async def _nobody_free(bot: Gromada, journey: Journey, guild: discord.Guild) -> None:
     if not await service.mark_team_notified(journey.pk, now()):
         return  # the team already knows about this newcomer
     team_id = await guild_config.binding(guild.id, BindingKind.ROLE, service.TEAM.key)
@@ -337,7 +343,7 @@ async def _nobody_free(bot, journey: Journey, guild: discord.Guild) -> None:
             log.warning("could not post in %s: %s", thread.id, error)
 
 
-async def fill_waiting(bot, guild: discord.Guild) -> None:
+async def fill_waiting(bot: Gromada, guild: discord.Guild) -> None:
     """A buddy became free: give them to the newcomers who waited longest."""
     for journey in await service.waiting(guild.id):
         if await find_buddy(bot, journey, guild) is None:
@@ -347,7 +353,7 @@ async def fill_waiting(bot, guild: discord.Guild) -> None:
 # ---------------------------------------------------------------- sign-off
 
 
-async def complete(bot, interaction: discord.Interaction, journey_id: int) -> None:
+async def complete(bot: Gromada, interaction: discord.Interaction, journey_id: int) -> None:
     actor = require_guild(interaction)
     staff = await is_moderator(actor)
     journey = await service.completion_target(journey_id, actor.id, staff)
@@ -397,7 +403,7 @@ async def _graduate(newcomer: discord.Member) -> None:
 # ---------------------------------------------------------------- activity and leaving
 
 
-async def on_message(bot, message: discord.Message) -> None:
+async def on_message(bot: Gromada, message: discord.Message) -> None:
     if message.author.bot or message.guild is None:
         return
     known = await _threads(bot).get(message.channel.id)
@@ -410,7 +416,7 @@ async def on_message(bot, message: discord.Message) -> None:
         await service.buddy_spoke(journey_id, message.author.id, now())
 
 
-async def on_leave(bot, member: discord.Member) -> None:
+async def on_leave(bot: Gromada, member: discord.Member) -> None:
     journey, slot = await service.leave(member.guild.id, member.id, now())
     if journey is not None:
         await _threads(bot).drop(journey.thread_id)
@@ -421,7 +427,7 @@ async def on_leave(bot, member: discord.Member) -> None:
     await hand_on(bot, member.guild, member.id)
 
 
-async def hand_on(bot, guild: discord.Guild, buddy_id: int) -> None:
+async def hand_on(bot: Gromada, guild: discord.Guild, buddy_id: int) -> None:
     """A buddy left (or is no longer a buddy): their newcomers get someone else."""
     for held in await service.slots_of_buddy(guild.id, buddy_id):
         if await service.release_slot(held.journey_id) is None:
@@ -431,7 +437,7 @@ async def hand_on(bot, guild: discord.Guild, buddy_id: int) -> None:
         await find_buddy(bot, orphan, guild, exclude=(buddy_id,))
 
 
-async def on_roles_changed(bot, before: discord.Member, after: discord.Member) -> None:
+async def on_roles_changed(bot: Gromada, before: discord.Member, after: discord.Member) -> None:
     if before.roles == after.roles:
         return
     role_id = await guild_config.binding(after.guild.id, BindingKind.ROLE, "buddy")
@@ -442,14 +448,14 @@ async def on_roles_changed(bot, before: discord.Member, after: discord.Member) -
 # ---------------------------------------------------------------- deadlines
 
 
-async def _journey_and_guild(bot, journey_id: int) -> tuple[Journey | None, discord.Guild | None]:
+async def _journey_and_guild(bot: Gromada, journey_id: int) -> tuple[Journey | None, discord.Guild | None]:
     journey = await Journey.get_or_none(id=journey_id)
     if journey is None or journey.status != JourneyStatus.ACTIVE:
         return None, None
     return journey, bot.get_guild(journey.guild_id)
 
 
-async def on_open_thread_due(bot, timer: Timer) -> None:
+async def on_open_thread_due(bot: Gromada, timer: Timer) -> None:
     journey, guild = await _journey_and_guild(bot, timer.ref_id)
     member = await member_of(guild, journey.user_id) if guild else None
     if member is None or (journey.thread_id and journey.step_message_id):
@@ -457,14 +463,14 @@ async def on_open_thread_due(bot, timer: Timer) -> None:
     await open_thread(bot, journey, member, resumed=False, retry=False)
 
 
-async def on_match_due(bot, timer: Timer) -> None:
+async def on_match_due(bot: Gromada, timer: Timer) -> None:
     journey, guild = await _journey_and_guild(bot, timer.ref_id)
     if guild is None or journey.step < Step.INTRODUCED or journey.buddy_id is not None:
         return
     await find_buddy(bot, journey, guild, retry=False)
 
 
-async def on_remind_due(bot, timer: Timer) -> None:
+async def on_remind_due(bot: Gromada, timer: Timer) -> None:
     journey, guild = await _journey_and_guild(bot, timer.ref_id)
     if guild is None or journey.reminded_at is not None:
         return
@@ -491,7 +497,7 @@ async def on_remind_due(bot, timer: Timer) -> None:
     await thread.send(text, allowed_mentions=mention_only(discord.Object(journey.user_id)))
 
 
-async def on_buddy_check_due(bot, timer: Timer) -> None:
+async def on_buddy_check_due(bot: Gromada, timer: Timer) -> None:
     slot = await service.slot_of_id(timer.ref_id)
     if slot is None or slot.spoke_at is not None:
         return
@@ -505,7 +511,9 @@ async def on_buddy_check_due(bot, timer: Timer) -> None:
     await _thank_replaced(bot, guild, slot.buddy_id, journey.user_id, replaced=replacement is not None)
 
 
-async def _thank_replaced(bot, guild: discord.Guild, buddy_id: int, newcomer_id: int, *, replaced: bool) -> None:
+async def _thank_replaced(
+    bot: Gromada, guild: discord.Guild, buddy_id: int, newcomer_id: int, *, replaced: bool
+) -> None:
     """Tell the silent buddy kindly who looks after their newcomer now (another buddy or the team)."""
     if await member_of(guild, buddy_id) is None:
         return  # left the server meanwhile
