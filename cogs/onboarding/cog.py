@@ -3,63 +3,63 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Literal
+from functools import partial
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.onboarding import service, views
-from cogs.onboarding.flow import Flow
+from cogs.onboarding import flows, service, views
 from gromada import guild_config
 from gromada.checks import moderator_only, require_guild, require_moderator
-from gromada.durations import format_duration
 from gromada.errors import NotAllowed, NotConfigured
+from gromada.feature import FeatureCog
 from gromada.i18n import N_, _, _n
-from gromada.scheduler import now
+from gromada.scheduler import TimerHandler, now
 from gromada.ui import reply
 from models.core import BindingKind
 
-MILESTONE_LABELS = {
-    "joined_at": N_("Joined"),
-    "values_at": N_("Shared the values"),
-    "introduced_at": N_("Introduced themselves"),
-    "matched_at": N_("Got a buddy"),
-    "completed_at": N_("Welcome complete"),
-}
+if TYPE_CHECKING:
+    from gromada.bot import Gromada
 
 
-class OnboardingCog(commands.Cog):
+class OnboardingCog(FeatureCog):
     buddy = app_commands.Group(name="buddy", description="Your availability as a buddy for newcomers", guild_only=True)
     onboarding = app_commands.Group(name="onboarding", description="Newcomers' welcome", guild_only=True)
 
-    def __init__(self, bot: commands.Bot) -> None:
-        self.bot = bot
-        self.flow = Flow(bot)
-        bot.add_timer_handler(service.OPEN_THREAD, self.flow.on_open_thread_due)
-        bot.add_timer_handler(service.REMIND, self.flow.on_remind_due)
-        bot.add_timer_handler(service.BUDDY_CHECK, self.flow.on_buddy_check_due)
-        bot.add_timer_handler(service.MATCH, self.flow.on_match_due)
-        bot.add_dynamic_items(*views.DYNAMIC_ITEMS)
+    persistent_items = views.PERSISTENT_ITEMS
+
+    def __init__(self, bot: Gromada) -> None:
+        super().__init__(bot)
+        self.threads = flows.ThreadIndex()
+
+    def timer_handlers(self) -> dict[str, TimerHandler]:
+        return {
+            service.OPEN_THREAD_TIMER: partial(flows.on_open_thread_due, self.bot),
+            service.REMIND_TIMER: partial(flows.on_remind_due, self.bot),
+            service.BUDDY_CHECK_TIMER: partial(flows.on_buddy_check_due, self.bot),
+            service.MATCH_TIMER: partial(flows.on_match_due, self.bot),
+        }
 
     # ------------------------------------------------------------ listeners
 
     @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:
         if not member.bot:
-            await self.flow.on_join(member)
+            await flows.on_join(self.bot, member)
 
     @commands.Cog.listener()
     async def on_member_remove(self, member: discord.Member) -> None:
-        await self.flow.on_leave(member)
+        await flows.on_leave(self.bot, member)
 
     @commands.Cog.listener()
     async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
-        await self.flow.on_roles_changed(before, after)
+        await flows.on_roles_changed(self.bot, before, after)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        await self.flow.on_message(message)
+        await flows.on_message(self.bot, message)
 
     # ------------------------------------------------------------ /buddy
 
@@ -85,7 +85,7 @@ class OnboardingCog(commands.Cog):
         await service.set_available(member.guild.id, member.id, state == "on", languages)
         if state == "on":
             await reply(interaction, _("You are available as a buddy. Thank you!"))
-            await self.flow.fill_waiting(member.guild)
+            await flows.fill_waiting(self.bot, member.guild)
         else:
             await reply(
                 interaction,
@@ -111,7 +111,7 @@ class OnboardingCog(commands.Cog):
                 active=active,
             ),
         )
-        await self.flow.fill_waiting(member.guild)
+        await flows.fill_waiting(self.bot, member.guild)
 
     # ------------------------------------------------------------ /onboarding
 
@@ -126,19 +126,11 @@ class OnboardingCog(commands.Cog):
         if journey is None:
             await reply(interaction, _("{member} has no welcome on record.", member=target.mention))
             return
-        await self.flow.show_status(interaction, journey)
+        await reply(interaction, views.status_text(journey))
 
     @onboarding.command(name="funnel", description="How many newcomers reached each step, and how fast")
     @app_commands.describe(days="Newcomers who joined in the last this many days")
     @moderator_only()
     async def funnel(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30) -> None:
         figures = await service.funnel_since(interaction.guild_id, now() - timedelta(days=days))
-        lines = [_n("**Onboarding in the last {n} day**", "**Onboarding in the last {n} days**", days)]
-        for stage in figures:
-            line = f"{_(MILESTONE_LABELS[stage.milestone])}: {stage.reached}"
-            if stage.median_from_previous is not None:
-                line += " " + _(
-                    "(median {duration} after the previous step)", duration=format_duration(stage.median_from_previous)
-                )
-            lines.append(line)
-        await reply(interaction, "\n".join(lines))
+        await reply(interaction, views.funnel_text(days, figures))

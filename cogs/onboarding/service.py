@@ -11,8 +11,16 @@ from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 
-from cogs.onboarding.funnel import MILESTONES, StageFigures, funnel
-from cogs.onboarding.matching import Candidate, join_codes, language_codes, rank_buddies, split_codes
+from cogs.onboarding.rules import (
+    MILESTONES,
+    Candidate,
+    StageFigures,
+    funnel,
+    join_codes,
+    language_codes,
+    rank_buddies,
+    split_codes,
+)
 from gromada.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from gromada.guild_config import Purpose, declare_duration, declare_int, declare_purpose
 from gromada.i18n import N_
@@ -39,10 +47,10 @@ BUDDY_RESPONSE = declare_duration(
 TEAM = declare_purpose(Purpose("onboarding_team", BindingKind.ROLE, "Onboarding team", create=False))
 
 # Deadlines (gromada.scheduler kinds).
-OPEN_THREAD = "onboarding.open_thread"  # ref: journey; retries opening a thread Discord refused
-REMIND = "onboarding.remind"  # ref: journey
-BUDDY_CHECK = "onboarding.buddy_check"  # ref: buddy slot
-MATCH = "onboarding.match"  # ref: journey; retries a buddy assignment Discord refused
+OPEN_THREAD_TIMER = "onboarding.open_thread"  # ref: journey; retries opening a thread Discord refused
+REMIND_TIMER = "onboarding.remind"  # ref: journey
+BUDDY_CHECK_TIMER = "onboarding.buddy_check"  # ref: buddy slot
+MATCH_TIMER = "onboarding.match"  # ref: journey; retries a buddy assignment Discord refused
 
 ABOUT_LIMIT = 4000  # Discord's own limit for a text input; fits an embed description
 INTERESTS_LIMIT = 1000  # fits an embed field

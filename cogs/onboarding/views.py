@@ -1,4 +1,5 @@
-"""The steps newcomers see in their thread: values cards, the introduction, the sign-off.
+"""The steps newcomers see in their thread: values cards, the introduction, the sign-off,
+and the answers to /onboarding status and funnel.
 
 Every button is persistent (`onboarding:<action>:<journey id>[:<card>]`) and loads its
 state from the database when pressed, so a restart in the middle of a journey changes
@@ -8,25 +9,17 @@ nothing for the people in it.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 import discord
 
 from cogs.onboarding import service
+from cogs.onboarding.rules import StageFigures
 from config.content import ValueCardSpec
 from gromada.checks import is_moderator, require_guild
-from gromada.i18n import N_, _
-from gromada.scheduler import now
-from gromada.ui import BaseModal, PersistentItem, truncate
-from models.onboarding import Journey, Step
-
-if TYPE_CHECKING:
-    from cogs.onboarding.flow import Flow
-
-
-def _flow(interaction: discord.Interaction) -> Flow:
-    return interaction.client.get_cog("OnboardingCog").flow  # type: ignore[union-attr]
-
+from gromada.durations import format_duration
+from gromada.i18n import N_, _, _n
+from gromada.ui import BaseModal, IdButton, PersistentItem, truncate
+from models.onboarding import Journey, JourneyStatus, Step
 
 # ---------------------------------------------------------------- what a step looks like
 
@@ -92,6 +85,8 @@ def complete_view(journey_id: int) -> discord.ui.View:
 class CardButton(
     PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"onboarding:card:(?P<id>\d+):(?P<index>\d+)"
 ):
+    """Back / Next on the values walk. Not an IdButton: its custom_id carries the card after the journey."""
+
     def __init__(self, journey_id: int, index: int, *, label: str = "…", style=discord.ButtonStyle.secondary) -> None:
         super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"onboarding:card:{journey_id}:{index}"))
         self.journey_id = journey_id
@@ -105,64 +100,38 @@ class CardButton(
         await service.own_active_journey(self.journey_id, interaction.user.id)
 
     async def run(self, interaction: discord.Interaction) -> None:
-        journey = await service.own_active_journey(self.journey_id, interaction.user.id)
-        cards = await _flow(interaction).cards(journey.guild_id)
-        index = await service.view_card(journey, self.index, len(cards), now())
-        if journey.step != Step.JOINED:
-            # An old card message after the values were accepted: show the current step instead.
-            await interaction.response.edit_message(**step_message(journey, cards, interaction.user.mention))
-            return
-        await interaction.response.edit_message(
-            embed=card_embed(cards, index), view=walk_view(journey.pk, index, len(cards))
-        )
+        from cogs.onboarding import flows
+
+        await flows.show_card(interaction.client, interaction, self.journey_id, self.index)
 
 
-class _JourneyButton:
-    """A button on one newcomer's journey: `onboarding:<ACTION>:<journey id>`, for that newcomer."""
+class _NewcomerButton(IdButton):
+    """A step button on one newcomer's journey (`self.ref_id`), pressed by that newcomer only."""
 
-    ACTION = ""
-    LABEL = ""
-    STYLE = discord.ButtonStyle.primary
-
-    def __init__(self, journey_id: int) -> None:
-        super().__init__(  # type: ignore[call-arg]
-            discord.ui.Button(label=_(self.LABEL), style=self.STYLE, custom_id=f"onboarding:{self.ACTION}:{journey_id}")
-        )
-        self.journey_id = journey_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
-        return cls(int(match["id"]))
+    style = discord.ButtonStyle.primary
 
     async def check(self, interaction: discord.Interaction) -> None:
-        await service.own_active_journey(self.journey_id, interaction.user.id)
+        await service.own_active_journey(self.ref_id, interaction.user.id)
 
 
-class AgreeButton(
-    _JourneyButton, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"onboarding:agree:(?P<id>\d+)"
-):
-    ACTION, LABEL, STYLE = "agree", N_("I share these values"), discord.ButtonStyle.success
+class AgreeButton(_NewcomerButton, action="onboarding:agree"):
+    style = discord.ButtonStyle.success
+    label_text = N_("I share these values")
 
     async def run(self, interaction: discord.Interaction) -> None:
-        journey = await service.own_active_journey(self.journey_id, interaction.user.id)
-        cards = await _flow(interaction).cards(journey.guild_id)
-        await service.accept_values(journey, len(cards), now())
-        await interaction.response.edit_message(**step_message(journey, cards, interaction.user.mention))
+        from cogs.onboarding import flows
+
+        await flows.accept_values(interaction.client, interaction, self.ref_id)
 
 
 # ---------------------------------------------------------------- introduction
 
 
-class IntroduceButton(
-    _JourneyButton,
-    PersistentItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"onboarding:introduce:(?P<id>\d+)",
-):
-    ACTION, LABEL = "introduce", N_("Introduce yourself")
+class IntroduceButton(_NewcomerButton, action="onboarding:introduce"):
+    label_text = N_("Introduce yourself")
 
     async def run(self, interaction: discord.Interaction) -> None:
-        journey = await service.own_active_journey(self.journey_id, interaction.user.id)
+        journey = await service.own_active_journey(self.ref_id, interaction.user.id)
         await interaction.response.send_modal(IntroductionModal(journey))
 
 
@@ -198,8 +167,15 @@ class IntroductionModal(BaseModal):
             self.add_item(item)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        await _flow(interaction).introduce(
-            interaction, self.journey_id, self.about.value, self.interests.value, self.languages.value
+        from cogs.onboarding import flows
+
+        await flows.introduce(
+            interaction.client,
+            interaction,
+            self.journey_id,
+            self.about.value,
+            self.interests.value,
+            self.languages.value,
         )
 
 
@@ -218,20 +194,68 @@ def introduction_embed(member: discord.abc.User, introduction: service.Introduct
 # ---------------------------------------------------------------- sign-off
 
 
-class CompleteButton(
-    _JourneyButton,
-    PersistentItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"onboarding:complete:(?P<id>\d+)",
-):
-    ACTION, LABEL, STYLE = "complete", N_("Welcome complete"), discord.ButtonStyle.success
+class CompleteButton(IdButton, action="onboarding:complete"):
+    """The sign-off, pressed by the newcomer's buddy or by staff."""
+
+    style = discord.ButtonStyle.success
+    label_text = N_("Welcome complete")
 
     async def check(self, interaction: discord.Interaction) -> None:
         member = require_guild(interaction)
-        await service.completion_target(self.journey_id, member.id, await is_moderator(member))
+        await service.completion_target(self.ref_id, member.id, await is_moderator(member))
 
     async def run(self, interaction: discord.Interaction) -> None:
-        await _flow(interaction).complete(interaction, self.journey_id)
+        from cogs.onboarding import flows
+
+        await flows.complete(interaction.client, interaction, self.ref_id)
 
 
-DYNAMIC_ITEMS = (CardButton, AgreeButton, IntroduceButton, CompleteButton)
+# ---------------------------------------------------------------- /onboarding status
+
+
+def status_text(journey: Journey) -> str:
+    done, todo = "✅", "⬜"
+    steps = (
+        (Step.VALUES, _("Values shared")),
+        (Step.INTRODUCED, _("Introduction posted")),
+        (Step.MATCHED, _("Buddy assigned")),
+        (Step.COMPLETED, _("Welcome complete")),
+    )
+    lines = [_("**Welcome of <@{newcomer}>**", newcomer=journey.user_id)]
+    lines.append(_("Joined {when}", when=discord.utils.format_dt(journey.joined_at, "R")))
+    lines.extend(f"{done if journey.step >= step else todo} {label}" for step, label in steps)
+    if journey.buddy_id:
+        lines.append(_("Buddy: <@{buddy}>", buddy=journey.buddy_id))
+    if journey.thread_id and journey.status == JourneyStatus.ACTIVE:
+        lines.append(_("Thread: <#{thread}>", thread=journey.thread_id))
+    elif journey.status == JourneyStatus.ACTIVE:
+        lines.append(_("The welcome thread is being prepared."))
+    if journey.status == JourneyStatus.LEFT:
+        lines.append(_("Left the server; the welcome resumes if they come back."))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- /onboarding funnel
+
+MILESTONE_LABELS = {
+    "joined_at": N_("Joined"),
+    "values_at": N_("Shared the values"),
+    "introduced_at": N_("Introduced themselves"),
+    "matched_at": N_("Got a buddy"),
+    "completed_at": N_("Welcome complete"),
+}
+
+
+def funnel_text(days: int, figures: list[StageFigures]) -> str:
+    lines = [_n("**Onboarding in the last {n} day**", "**Onboarding in the last {n} days**", days)]
+    for stage in figures:
+        line = f"{_(MILESTONE_LABELS[stage.milestone])}: {stage.reached}"
+        if stage.median_from_previous is not None:
+            line += " " + _(
+                "(median {duration} after the previous step)", duration=format_duration(stage.median_from_previous)
+            )
+        lines.append(line)
+    return "\n".join(lines)
+
+
+PERSISTENT_ITEMS = (CardButton, AgreeButton, IntroduceButton, CompleteButton)

@@ -4,7 +4,7 @@ import asyncio
 
 import discord
 
-from cogs.onboarding import service
+from cogs.onboarding import flows, service
 from gromada.bot import create_bot
 from models.core import Timer, TimerStatus
 from models.onboarding import BuddySlot, Journey, Step
@@ -44,7 +44,7 @@ async def test_thread_creation_failing_is_retried(simcord_env, community):
     assert journey.thread_id is None and journey.step == Step.JOINED
     assert community.channel_handle("welcome").threads == []
     assert "Newcomer" in {role.name for role in community.discord_member(newcomer).roles}
-    retry = await Timer.get(kind=service.OPEN_THREAD, ref_id=journey.pk)
+    retry = await Timer.get(kind=service.OPEN_THREAD_TIMER, ref_id=journey.pk)
     assert retry.status == TimerStatus.PENDING
 
     await simcord_env.advance_time(2 * MINUTE)
@@ -110,9 +110,8 @@ async def test_two_newcomers_at_once_get_different_buddies(simcord_env, communit
         await service.set_available(community.guild.id, buddy.id, True)
 
     # Both buddies become free at once and both newcomers are matched concurrently.
-    flow = simcord_env.bot.get_cog("OnboardingCog").flow
     guild = simcord_env.bot.get_guild(community.guild.id)
-    await asyncio.gather(*(flow.find_buddy(journey, guild) for journey in journeys))
+    await asyncio.gather(*(flows.find_buddy(simcord_env.bot, journey, guild) for journey in journeys))
     await simcord_env.settle()
 
     buddies = [(await Journey.get(user_id=person.id)).buddy_id for person in (first, second)]

@@ -2,8 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from cogs.onboarding.funnel import funnel
-from cogs.onboarding.matching import Candidate, language_codes, rank_buddies
+from cogs.onboarding.rules import Candidate, funnel, language_codes, rank_buddies
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

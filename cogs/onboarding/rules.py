@@ -1,10 +1,12 @@
-"""Choosing a buddy and reading languages: pure rules, no database and no Discord."""
+"""Onboarding's pure rules, no database and no Discord: choosing a buddy, reading languages, the funnel."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import statistics
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 # Names people write for the languages they speak, mapped to one code each.
 _LANGUAGE_NAMES = {
@@ -65,3 +67,36 @@ def rank_buddies(candidates: Iterable[Candidate], languages: Iterable[str], excl
     eligible = [c for c in candidates if c.has_room and c.user_id not in excluded]
     eligible.sort(key=lambda c: (c.active, not (wanted & c.languages), c.user_id))
     return [c.user_id for c in eligible]
+
+
+# ---------------------------------------------------------------- the funnel: who reached each step, how fast
+
+# The moments of a journey, in order (attribute names of a journey row).
+MILESTONES = ("joined_at", "values_at", "introduced_at", "matched_at", "completed_at")
+
+
+@dataclass(frozen=True)
+class StageFigures:
+    milestone: str
+    reached: int
+    # Median time from the previous milestone, among those who reached this one.
+    median_from_previous: timedelta | None
+
+
+def funnel(journeys: Sequence[dict[str, datetime | None]]) -> list[StageFigures]:
+    """Counts per milestone and the median time between consecutive milestones."""
+    figures: list[StageFigures] = []
+    for index, milestone in enumerate(MILESTONES):
+        reached = [journey for journey in journeys if journey.get(milestone) is not None]
+        median = None
+        if index > 0:
+            previous = MILESTONES[index - 1]
+            gaps = [
+                (journey[milestone] - journey[previous]).total_seconds()
+                for journey in reached
+                if journey.get(previous) is not None
+            ]
+            if gaps:
+                median = timedelta(seconds=max(0.0, statistics.median(gaps)))
+        figures.append(StageFigures(milestone, len(reached), median))
+    return figures
