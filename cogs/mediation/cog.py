@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.mediation import closing, service, space
-from cogs.mediation.logic import shown_count
+from cogs.mediation.rules import shown_count
 from cogs.mediation.views import (
     CloseModal,
     announce_mediator,

@@ -14,7 +14,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from cogs.mediation.logic import Stats, TicketFacts, compute_stats
+from cogs.mediation.rules import Stats, TicketFacts, compute_stats
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
 from gromada.guild_config import Purpose, declare_bool, declare_duration, declare_int, declare_purpose, get_option
 from gromada.i18n import N_

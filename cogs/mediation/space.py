@@ -20,7 +20,7 @@ from enum import Enum
 import discord
 
 from cogs.mediation import service
-from cogs.mediation.logic import Person, TranscriptEntry, render_transcript, resolve_parties
+from cogs.mediation.rules import Person, TranscriptEntry, render_transcript, resolve_parties
 from gromada import guild_config
 from gromada.errors import DiscordRefused, NotConfigured
 from gromada.i18n import N_, _, use_locale
