@@ -8,9 +8,9 @@ import discord
 
 from cogs.mediation import service, space
 from cogs.mediation.views import checkin_view, rating_view, require_mediator_role
-from gromada import guild_config
 from gromada.i18n import _, use_locale
 from gromada.interactions import language_for_guild
+from gromada.scheduler import now
 from gromada.ui import reply, truncate
 from models.core import Timer
 from models.mediation import Ticket, TicketStatus
@@ -24,14 +24,14 @@ async def close_ticket(interaction: discord.Interaction, ticket_id: int, outcome
     ticket = await service.get_ticket(ticket_id)
     service.require_mediator_of(ticket, mediator.id)
     await interaction.response.defer(ephemeral=True, thinking=True)
-    now = discord.utils.utcnow()
+    closed_at = now()
     channel = bot.get_channel(ticket.channel_id)
     language = await language_for_guild(bot, ticket.guild_id)
     transcript = await space.collect_transcript(channel, ticket, language) if channel is not None else ""
-    ticket = await service.close(ticket_id, mediator.id, outcome, transcript, now)
-    await bot.timers.cancel("mediation.unclaimed", ticket.pk)
-    delay = await guild_config.get_option(ticket.guild_id, service.CHECKIN_AFTER.key)
-    await bot.timers.schedule("mediation.checkin", now + delay, ref_id=ticket.pk, guild_id=ticket.guild_id)
+    ticket = await service.close(ticket_id, mediator.id, outcome, transcript, closed_at)
+    await bot.timers.cancel(service.UNCLAIMED_TIMER, ticket.pk)
+    delay = await service.CHECKIN_AFTER.get(ticket.guild_id)
+    await bot.timers.schedule(service.CHECKIN_TIMER, closed_at + delay, ref_id=ticket.pk, guild_id=ticket.guild_id)
 
     # The database holds the outcome and the transcript; what follows is best effort, and
     # the mediator is told what did not work.
@@ -92,7 +92,7 @@ async def reopen_ticket(bot: discord.Client, ticket_id: int, user_id: int) -> Ti
     except Exception:
         await service.undo_reopen(ticket)
         raise
-    await bot.timers.cancel("mediation.checkin", ticket.pk)
+    await bot.timers.cancel(service.CHECKIN_TIMER, ticket.pk)
     with use_locale(await language_for_guild(bot, ticket.guild_id)):
         text = _("<@{requester}> reopened this mediation: the agreement did not hold.", requester=ticket.requester_id)
     await space.post_in_space(bot, ticket, text)
@@ -101,10 +101,8 @@ async def reopen_ticket(bot: discord.Client, ticket_id: int, user_id: int) -> Ti
         await space.post_alert(bot, guild, ticket, await space.places(guild))
     except discord.HTTPException:
         log.warning("could not alert mediators about reopened ticket %s", ticket.pk, exc_info=True)
-    delay = await guild_config.get_option(ticket.guild_id, service.CLAIM_REMINDER.key)
-    await bot.timers.schedule(
-        "mediation.unclaimed", discord.utils.utcnow() + delay, ref_id=ticket.pk, guild_id=ticket.guild_id
-    )
+    delay = await service.CLAIM_REMINDER.get(ticket.guild_id)
+    await bot.timers.schedule(service.UNCLAIMED_TIMER, now() + delay, ref_id=ticket.pk, guild_id=ticket.guild_id)
     return await service.get_ticket(ticket.pk)
 
 
@@ -116,7 +114,7 @@ async def on_unclaimed(bot: discord.Client, timer: Timer) -> None:
     ticket = await Ticket.get_or_none(id=timer.ref_id)
     if ticket is None or ticket.status != TicketStatus.OPEN:
         return
-    limit = await guild_config.get_option(ticket.guild_id, service.REMINDER_LIMIT.key)
+    limit = await service.REMINDER_LIMIT.get(ticket.guild_id)
     if ticket.reminders_sent >= limit:
         return
     if not await service.take_reminder(ticket):
@@ -128,8 +126,8 @@ async def on_unclaimed(bot: discord.Client, timer: Timer) -> None:
         raise  # the timer retries
     if ticket.reminders_sent + 1 < limit:
         await bot.timers.schedule(
-            "mediation.unclaimed",
-            discord.utils.utcnow() + service.REMINDER_INTERVAL,
+            service.UNCLAIMED_TIMER,
+            now() + service.REMINDER_INTERVAL,
             ref_id=ticket.pk,
             guild_id=ticket.guild_id,
         )

@@ -9,6 +9,7 @@ from datetime import timedelta
 import discord
 from discord import app_commands
 from discord.ext import commands
+from discord.utils import format_dt
 
 from cogs.mediation import closing, service, space
 from cogs.mediation.rules import shown_count
@@ -25,6 +26,7 @@ from gromada.durations import format_duration
 from gromada.errors import DiscordRefused, InvalidInput, NotAllowed
 from gromada.i18n import N_, _, use_locale
 from gromada.interactions import language_for_guild
+from gromada.scheduler import now
 from gromada.ui import Pager, paginate_lines, reply, truncate
 from models.core import BindingKind, Timer
 from models.mediation import MediationPanel
@@ -44,8 +46,8 @@ class MediationCog(commands.Cog):
 
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
-        bot.add_timer_handler("mediation.unclaimed", self._on_unclaimed)
-        bot.add_timer_handler("mediation.checkin", self._on_checkin)
+        bot.add_timer_handler(service.UNCLAIMED_TIMER, self._on_unclaimed)
+        bot.add_timer_handler(service.CHECKIN_TIMER, self._on_checkin)
         bot.quickstart_steps.append(self.quickstart_step)
 
     async def _on_unclaimed(self, timer: Timer) -> None:
@@ -122,9 +124,7 @@ class MediationCog(commands.Cog):
     async def add(self, interaction: discord.Interaction, member: discord.Member) -> None:
         mediator = await require_mediator_role(interaction)
         ticket = await service.ticket_in_channel(interaction.channel_id)
-        party, previous = await service.invite_party(
-            ticket, member.id, mediator.id, discord.utils.utcnow(), is_bot=member.bot
-        )
+        party, previous = await service.invite_party(ticket, member.id, mediator.id, now(), is_bot=member.bot)
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             hidden = await space.hide_until_accepted(self.bot, ticket, member)
@@ -165,7 +165,7 @@ class MediationCog(commands.Cog):
     async def note(self, interaction: discord.Interaction, text: app_commands.Range[str, 1, 1000]) -> None:
         mediator = await require_mediator_role(interaction)
         ticket = await service.ticket_in_channel(interaction.channel_id)
-        await service.add_note(ticket, mediator.id, text, discord.utils.utcnow())
+        await service.add_note(ticket, mediator.id, text, now())
         await reply(interaction, _("Note saved. Only mediators can read it, with /ticket notes."))
 
     @ticket.command(name="notes", description="Read the mediators' notes on this ticket")
@@ -176,9 +176,7 @@ class MediationCog(commands.Cog):
         if not rows:
             await reply(interaction, _("There are no notes on this ticket yet."))
             return
-        lines = [
-            f"<t:{int(row.created_at.timestamp())}:f> <@{row.author_id}>: {truncate(row.text, 1500)}" for row in rows
-        ]
+        lines = [f"{format_dt(row.created_at, 'f')} <@{row.author_id}>: {truncate(row.text, 1500)}" for row in rows]
         await Pager(paginate_lines(lines), owner_id=mediator.id, title=_("Notes on #{id}", id=ticket.pk)).send(
             interaction
         )
@@ -229,7 +227,7 @@ class MediationCog(commands.Cog):
         role_id = await guild_config.binding(member.guild.id, BindingKind.ROLE, "mediator")
         if not (await is_moderator(member) or member.get_role(role_id or 0) is not None):
             raise NotAllowed(N_("Only mediators and moderators can see mediation figures."))
-        figures = await service.stats(member.guild.id, discord.utils.utcnow() - timedelta(days=days))
+        figures = await service.stats(member.guild.id, now() - timedelta(days=days))
 
         def duration(value):
             return format_duration(value) if value is not None else _("not enough tickets")
@@ -280,7 +278,7 @@ class MediationCog(commands.Cog):
             await space.post_alert(self.bot, guild, ticket, await space.places(guild))
         except discord.HTTPException:
             log.warning("could not alert mediators about ticket %s", ticket.pk, exc_info=True)
-        delay = await guild_config.get_option(ticket.guild_id, service.CLAIM_REMINDER.key)
+        delay = await service.CLAIM_REMINDER.get(ticket.guild_id)
         await self.bot.timers.schedule(
-            "mediation.unclaimed", discord.utils.utcnow() + delay, ref_id=ticket.pk, guild_id=ticket.guild_id
+            service.UNCLAIMED_TIMER, now() + delay, ref_id=ticket.pk, guild_id=ticket.guild_id
         )

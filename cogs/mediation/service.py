@@ -16,7 +16,7 @@ from tortoise.transactions import in_transaction
 
 from cogs.mediation.rules import Stats, TicketFacts, compute_stats
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
-from gromada.guild_config import Purpose, declare_bool, declare_duration, declare_int, declare_purpose, get_option
+from gromada.guild_config import Purpose, declare_bool, declare_duration, declare_int, declare_purpose
 from gromada.i18n import N_
 from models.core import BindingKind
 from models.mediation import PartyStatus, Ticket, TicketNote, TicketParty, TicketStatus
@@ -56,6 +56,10 @@ NAMED_MEDIATORS_HIDDEN = declare_bool(
     True,
     N_("Hide a ticket from mediators named in it as a party"),
 )
+# Deadlines of a ticket (Timer kinds, ref_id = the ticket): remind the mediators while it
+# waits for one, and ask the requester some time after the close whether the agreement holds.
+UNCLAIMED_TIMER = "mediation.unclaimed"
+CHECKIN_TIMER = "mediation.checkin"
 # After the first reminder, mediators are reminded again this often (up to the limit).
 REMINDER_INTERVAL = timedelta(hours=24)
 CHECKIN_ASKED = "asked"
@@ -88,23 +92,21 @@ def clean_form(what_happened: str, parties: str, hoped_outcome: str) -> RequestF
 
 async def check_can_request(guild_id: int, requester_id: int, now: datetime) -> None:
     """Refuse early (before the form) when the member already has open tickets or must wait."""
-    limit = await get_option(guild_id, MAX_OPEN.key)
+    limit = await MAX_OPEN.get(guild_id)
     open_count = await Ticket.filter(
         guild_id=guild_id, requester_id=requester_id, status__in=(TicketStatus.OPEN, TicketStatus.CLAIMED)
     ).count()
     if open_count >= limit:
         raise LimitReached(ALREADY_OPEN)
-    cooldown: timedelta = await get_option(guild_id, COOLDOWN.key)
+    cooldown: timedelta = await COOLDOWN.get(guild_id)
     last = await Ticket.filter(guild_id=guild_id, requester_id=requester_id).order_by("-created_at").first()
     if last is not None and cooldown and now < last.created_at + cooldown:
-        raise LimitReached(
-            N_("You can ask for mediation again {when}."), when=f"<t:{int((last.created_at + cooldown).timestamp())}:R>"
-        )
+        raise LimitReached(N_("You can ask for mediation again {when}."), when=last.created_at + cooldown)
 
 
 async def free_slot(guild_id: int, requester_id: int) -> int:
     """The lowest open-ticket slot the member has free (1..the server's limit)."""
-    limit = await get_option(guild_id, MAX_OPEN.key)
+    limit = await MAX_OPEN.get(guild_id)
     used = set(
         await Ticket.filter(guild_id=guild_id, requester_id=requester_id, open_slot__not_isnull=True).values_list(
             "open_slot", flat=True

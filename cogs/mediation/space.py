@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 import discord
+from discord.utils import format_dt
 
 from cogs.mediation import service
 from cogs.mediation.rules import Person, TranscriptEntry, render_transcript, resolve_parties
@@ -25,6 +26,7 @@ from gromada import guild_config
 from gromada.errors import DiscordRefused, NotConfigured
 from gromada.i18n import N_, _, use_locale
 from gromada.interactions import language_for_guild, language_for_member
+from gromada.scheduler import now
 from gromada.ui import mention_only, truncate
 from models.core import BindingKind
 from models.mediation import Ticket, TicketStatus
@@ -97,13 +99,13 @@ async def open_request(interaction: discord.Interaction, form: service.RequestFo
     """Create the space, then the row, then the card and alert; undo all of it on failure."""
     guild = interaction.guild
     requester = interaction.user
-    now = discord.utils.utcnow()
+    opened_at = now()
     where = await places(guild)
-    await service.check_can_request(guild.id, requester.id, now)
+    await service.check_can_request(guild.id, requester.id, opened_at)
     named = resolve_parties(form.parties, people_of(guild))
     # A mediator named as a party is kept out by a member overwrite (it beats the role's).
     hide_from = []
-    if await guild_config.get_option(guild.id, service.NAMED_MEDIATORS_HIDDEN.key):
+    if await service.NAMED_MEDIATORS_HIDDEN.get(guild.id):
         members = [guild.get_member(user_id) for user_id in named if user_id != requester.id]
         hide_from = [member for member in members if member is not None and where.mediator_role in member.roles]
     overwrites = {
@@ -123,7 +125,7 @@ async def open_request(interaction: discord.Interaction, form: service.RequestFo
         raise DiscordRefused(N_("I could not open a private space right now. Please try again in a moment.")) from None
     ticket = None
     try:
-        ticket = await service.open_ticket(guild.id, requester.id, channel.id, form, named, now)
+        ticket = await service.open_ticket(guild.id, requester.id, channel.id, form, named, opened_at)
         await channel.send(
             _(
                 "{requester}, this is your private mediation space. Only you, the mediators and I can see it.",
@@ -133,13 +135,13 @@ async def open_request(interaction: discord.Interaction, form: service.RequestFo
             allowed_mentions=mention_only(requester),
         )
         await post_alert(interaction.client, guild, ticket, where)
-        delay = await guild_config.get_option(guild.id, service.CLAIM_REMINDER.key)
+        delay = await service.CLAIM_REMINDER.get(guild.id)
         await interaction.client.timers.schedule(
-            "mediation.unclaimed", now + delay, ref_id=ticket.pk, guild_id=guild.id
+            service.UNCLAIMED_TIMER, opened_at + delay, ref_id=ticket.pk, guild_id=guild.id
         )
     except Exception as error:
         if ticket is not None:
-            await interaction.client.timers.cancel("mediation.unclaimed", ticket.pk)
+            await interaction.client.timers.cancel(service.UNCLAIMED_TIMER, ticket.pk)
             await service.discard_ticket(ticket.pk)
         await _delete_quietly(channel)
         if isinstance(error, discord.HTTPException):
@@ -244,7 +246,7 @@ async def remind(bot: discord.Client, ticket: Ticket) -> None:
             "{role}: mediation request #{id} is still waiting for a mediator (since {since}).",
             role=where.mediator_role.mention,
             id=ticket.pk,
-            since=f"<t:{int(ticket.created_at.timestamp())}:R>",
+            since=format_dt(ticket.created_at, "R"),
         )
     reference = None
     if ticket.alert_channel_id == where.log_channel.id and ticket.alert_message_id:

@@ -12,6 +12,7 @@ from gromada.checks import require_guild
 from gromada.errors import NotAllowed
 from gromada.i18n import N_, _, use_locale
 from gromada.interactions import language_for_guild, language_for_member
+from gromada.scheduler import now
 from gromada.ui import BaseModal, BaseView, PersistentItem, reply
 from models.core import BindingKind
 from models.mediation import Ticket, TicketStatus
@@ -56,7 +57,7 @@ class RequestButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], t
     async def run(self, interaction: discord.Interaction) -> None:
         member = require_guild(interaction)
         await space.places(member.guild)
-        await service.check_can_request(member.guild.id, member.id, discord.utils.utcnow())
+        await service.check_can_request(member.guild.id, member.id, now())
         await interaction.response.send_modal(RequestModal())
 
 
@@ -130,8 +131,8 @@ class ClaimButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], tem
         await require_mediator_role(interaction)
 
     async def run(self, interaction: discord.Interaction) -> None:
-        ticket = await service.claim(self.ticket_id, interaction.user.id, discord.utils.utcnow())
-        await interaction.client.timers.cancel("mediation.unclaimed", ticket.pk)
+        ticket = await service.claim(self.ticket_id, interaction.user.id, now())
+        await interaction.client.timers.cancel(service.UNCLAIMED_TIMER, ticket.pk)
         await reply(
             interaction, _("You now mediate ticket #{id}: <#{channel}>.", id=ticket.pk, channel=ticket.channel_id)
         )
