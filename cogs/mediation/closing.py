@@ -10,6 +10,7 @@ from cogs.mediation import service, space
 from cogs.mediation.views import checkin_view, rating_view, require_mediator_role
 from gromada.i18n import _, use_locale
 from gromada.interactions import language_for_guild
+from gromada.messaging import dm
 from gromada.scheduler import now
 from gromada.ui import reply, truncate
 from models.core import Timer
@@ -41,11 +42,11 @@ async def close_ticket(interaction: discord.Interaction, ticket_id: int, outcome
     people = [ticket.requester_id, *await service.accepted_parties(ticket.pk)]
     locked = await space.lock_space(bot, ticket, people)
     posted = await space.post_transcript(bot, ticket, mediator)
-    told = await space.direct_message(
+    told = await dm(
         bot,
         ticket.requester_id,
-        ticket.guild_id,
-        lambda: {
+        guild_id=ticket.guild_id,
+        render=lambda: {
             "content": truncate(
                 _(
                     "Your mediation #{id} on {server} is closed.\n**Outcome:** {outcome}\n\n"
@@ -79,7 +80,7 @@ async def close_ticket(interaction: discord.Interaction, ticket_id: int, outcome
         )
     if not locked:
         lines.append(_("I could not lock the space; please make it read-only by hand."))
-    if not told:
+    if told is None:
         lines.append(_("I could not send the requester a direct message (their DMs may be closed)."))
     await reply(interaction, "\n".join(lines))
 
@@ -140,11 +141,11 @@ async def on_checkin(bot: discord.Client, timer: Timer) -> None:
         return  # reopened, answered, or asked already
     guild = bot.get_guild(ticket.guild_id)
     server = guild.name if guild else ""
-    await space.direct_message(
+    await dm(
         bot,
         ticket.requester_id,
-        ticket.guild_id,
-        lambda: {
+        guild_id=ticket.guild_id,
+        render=lambda: {
             "content": truncate(
                 _(
                     "Some time ago your mediation #{id} on {server} ended with this agreement:\n> {outcome}\n\n"

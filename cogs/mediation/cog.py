@@ -26,6 +26,7 @@ from gromada.durations import format_duration
 from gromada.errors import DiscordRefused, InvalidInput, NotAllowed
 from gromada.i18n import N_, _, use_locale
 from gromada.interactions import language_for_guild
+from gromada.messaging import dm
 from gromada.scheduler import now
 from gromada.ui import Pager, paginate_lines, reply, truncate
 from models.core import BindingKind, Timer
@@ -131,11 +132,11 @@ class MediationCog(commands.Cog):
         except Exception:
             await service.withdraw_invitation(party.pk, previous)
             raise
-        sent = await space.direct_message(
+        sent = await dm(
             self.bot,
             member.id,
-            ticket.guild_id,
-            lambda: {
+            guild_id=ticket.guild_id,
+            render=lambda: {
                 "content": _(
                     "{mediator} invites you to a private mediation conversation on {server}. "
                     "You will see it only if you accept.",
@@ -145,7 +146,7 @@ class MediationCog(commands.Cog):
                 "view": invitation_view(party.pk),
             },
         )
-        if not sent:
+        if sent is None:
             await service.withdraw_invitation(party.pk, previous)
             if hidden:
                 await space.show_again(self.bot, ticket, member)

@@ -25,7 +25,8 @@ from cogs.mediation.rules import Person, TranscriptEntry, render_transcript, res
 from gromada import guild_config
 from gromada.errors import DiscordRefused, NotConfigured
 from gromada.i18n import N_, _, use_locale
-from gromada.interactions import language_for_guild, language_for_member
+from gromada.interactions import language_for_guild
+from gromada.messaging import member_of, post_to
 from gromada.scheduler import now
 from gromada.ui import mention_only, truncate
 from models.core import BindingKind
@@ -65,19 +66,6 @@ async def places(guild: discord.Guild) -> Places:
     if role is None or not isinstance(log_channel, discord.TextChannel):
         raise NotConfigured()
     return Places(role, log_channel, category if isinstance(category, discord.CategoryChannel) else None)
-
-
-async def member_of(guild: discord.Guild | None, user_id: int) -> discord.Member | None:
-    """A member from the cache, else from Discord (the cache may be cold after a restart)."""
-    if guild is None:
-        return None
-    member = guild.get_member(user_id)
-    if member is not None:
-        return member
-    try:
-        return await guild.fetch_member(user_id)
-    except discord.HTTPException:
-        return None
 
 
 def active_mediators(role: discord.Role) -> list[discord.Member]:
@@ -162,19 +150,16 @@ async def _delete_quietly(channel: discord.abc.GuildChannel) -> None:
 
 async def alert_staff_no_mediator(bot: discord.Client, guild: discord.Guild, ticket: Ticket) -> None:
     """Nobody holds the Mediator role: the moderators hear about it in the staff log."""
-    channel = guild.get_channel(await guild_config.binding(guild.id, BindingKind.CHANNEL, "mod_log") or 0)
-    if not isinstance(channel, discord.TextChannel):
-        return
-    with use_locale(await language_for_guild(bot, guild.id)):
-        text = _(
+    await post_to(
+        bot,
+        guild,
+        "mod_log",
+        lambda: _(
             "A member asked for mediation (ticket #{id}), but nobody holds the Mediator role. "
             "Please give the role to someone trusted.",
             id=ticket.pk,
-        )
-    try:
-        await channel.send(text)
-    except discord.HTTPException:
-        log.warning("could not alert staff about ticket %s", ticket.pk, exc_info=True)
+        ),
+    )
 
 
 def summary_embed(ticket: Ticket, guild: discord.Guild) -> discord.Embed:
@@ -424,23 +409,3 @@ async def post_transcript(bot: discord.Client, ticket: Ticket, closed_by: discor
         log.warning("could not post the transcript of ticket %s", ticket.pk, exc_info=True)
         return TranscriptPost.FAILED
     return TranscriptPost.WITHHELD if withheld else TranscriptPost.POSTED
-
-
-# ---------------------------------------------------------------- direct messages
-
-
-async def direct_message(bot: discord.Client, user_id: int, guild_id: int, render) -> bool:
-    """DM someone in their language; `render()` builds the send kwargs inside that locale."""
-    user = bot.get_user(user_id)
-    try:
-        user = user or await bot.fetch_user(user_id)
-    except discord.HTTPException:
-        return False
-    with use_locale(await language_for_member(bot, user_id, guild_id)):
-        kwargs = render()
-    try:
-        await user.send(**kwargs)
-    except discord.HTTPException:
-        log.info("could not DM %s about mediation", user_id)
-        return False
-    return True
