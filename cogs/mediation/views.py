@@ -13,7 +13,7 @@ from gromada.errors import NotAllowed
 from gromada.i18n import N_, _, use_locale
 from gromada.interactions import language_for_guild, language_for_member
 from gromada.scheduler import now
-from gromada.ui import BaseModal, BaseView, PersistentItem, reply
+from gromada.ui import BaseModal, BaseView, IdButton, PersistentItem, reply
 from models.core import BindingKind
 from models.mediation import Ticket, TicketStatus
 
@@ -114,24 +114,15 @@ def alert_view(ticket: Ticket) -> BaseView:
     return view
 
 
-class ClaimButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"mediation:claim:(?P<id>\d+)"):
-    def __init__(self, ticket_id: int) -> None:
-        self.ticket_id = ticket_id
-        super().__init__(
-            discord.ui.Button(
-                label=_("Claim"), style=discord.ButtonStyle.success, custom_id=f"mediation:claim:{ticket_id}"
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]) -> ClaimButton:
-        return cls(int(match["id"]))
+class ClaimButton(IdButton, action="mediation:claim"):
+    style = discord.ButtonStyle.success
+    label_text = N_("Claim")
 
     async def check(self, interaction: discord.Interaction) -> None:
         await require_mediator_role(interaction)
 
     async def run(self, interaction: discord.Interaction) -> None:
-        ticket = await service.claim(self.ticket_id, interaction.user.id, now())
+        ticket = await service.claim(self.ref_id, interaction.user.id, now())
         await interaction.client.timers.cancel(service.UNCLAIMED_TIMER, ticket.pk)
         await reply(
             interaction, _("You now mediate ticket #{id}: <#{channel}>.", id=ticket.pk, channel=ticket.channel_id)
