@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from datetime import timedelta
 from functools import partial
 
@@ -12,17 +13,27 @@ from discord.ext import commands
 from discord.utils import format_dt
 
 from cogs.mediation import flows, service
-from cogs.mediation.views import CloseModal, require_mediator_role, stats_report
+from cogs.mediation.views import (
+    CheckinButton,
+    ClaimButton,
+    CloseModal,
+    InvitationButton,
+    RateButton,
+    RequestButton,
+    require_mediator_role,
+    stats_report,
+)
 from gromada import guild_config
 from gromada.checks import admin_only, is_moderator, require_guild
 from gromada.errors import DiscordRefused, InvalidInput, NotAllowed
+from gromada.feature import FeatureCog
 from gromada.i18n import N_, _
-from gromada.scheduler import now
+from gromada.scheduler import TimerHandler, now
 from gromada.ui import Pager, paginate_lines, reply, truncate
 from models.core import BindingKind
 
 
-class MediationCog(commands.Cog):
+class MediationCog(FeatureCog):
     mediation = app_commands.Group(
         name="mediation",
         description="Mediation on this server",
@@ -30,12 +41,17 @@ class MediationCog(commands.Cog):
         default_permissions=discord.Permissions(manage_guild=True),
     )
     ticket = app_commands.Group(name="ticket", description="Work on a mediation ticket", guild_only=True)
+    persistent_items = (RequestButton, ClaimButton, InvitationButton, RateButton, CheckinButton)
 
     def __init__(self, bot: commands.Bot) -> None:
-        self.bot = bot
-        bot.add_timer_handler(service.UNCLAIMED_TIMER, partial(flows.on_unclaimed, bot))
-        bot.add_timer_handler(service.CHECKIN_TIMER, partial(flows.on_checkin, bot))
+        super().__init__(bot)
         bot.quickstart_steps.append(self.quickstart_step)
+
+    def timer_handlers(self) -> Mapping[str, TimerHandler]:
+        return {
+            service.UNCLAIMED_TIMER: partial(flows.on_unclaimed, self.bot),
+            service.CHECKIN_TIMER: partial(flows.on_checkin, self.bot),
+        }
 
     # ------------------------------------------------------------ setup
 
