@@ -30,10 +30,10 @@ from cogs.mediation.service import TranscriptPost
 from cogs.mediation.views import (
     alert_embed,
     alert_view,
-    checkin_view,
-    invitation_view,
+    checkin_message,
+    closed_message,
+    invitation_message,
     panel_message,
-    rating_view,
     summary_embed,
 )
 from gromada import guild_config
@@ -473,20 +473,7 @@ async def send_invitation(
     except Exception:
         await service.withdraw_invitation(party_id, previous)
         raise
-    sent = await dm(
-        bot,
-        member.id,
-        guild_id=ticket.guild_id,
-        render=lambda: {
-            "content": _(
-                "{mediator} invites you to a private mediation conversation on {server}. "
-                "You will see it only if you accept.",
-                mediator=mediator.mention,
-                server=mediator.guild.name,
-            ),
-            "view": invitation_view(party_id),
-        },
-    )
+    sent = await dm(bot, member.id, guild_id=ticket.guild_id, render=lambda: invitation_message(mediator, party_id))
     if sent is None:
         await service.withdraw_invitation(party_id, previous)
         if hidden:
@@ -557,22 +544,7 @@ async def close_ticket(bot: discord.Client, ticket: Ticket, mediator: discord.Me
     locked = await lock_space(bot, ticket, await service.people_in_space(ticket))
     posted = await post_transcript(bot, ticket, mediator)
     told = await dm(
-        bot,
-        ticket.requester_id,
-        guild_id=ticket.guild_id,
-        render=lambda: {
-            "content": truncate(
-                _(
-                    "Your mediation #{id} on {server} is closed.\n**Outcome:** {outcome}\n\n"
-                    "How helpful was the mediation? Rate it from 1 to 5:",
-                    id=ticket.pk,
-                    server=mediator.guild.name,
-                    outcome=ticket.outcome,
-                ),
-                2000,
-            ),
-            "view": rating_view(ticket.pk),
-        },
+        bot, ticket.requester_id, guild_id=ticket.guild_id, render=lambda: closed_message(ticket, mediator.guild.name)
     )
     await refresh_alert(bot, ticket)
     return Closed(ticket, posted, locked, told is not None)
@@ -687,21 +659,4 @@ async def on_checkin(bot: discord.Client, timer: Timer) -> None:
         return  # reopened, answered, or asked already
     guild = bot.get_guild(ticket.guild_id)
     server = guild.name if guild else ""
-    await dm(
-        bot,
-        ticket.requester_id,
-        guild_id=ticket.guild_id,
-        render=lambda: {
-            "content": truncate(
-                _(
-                    "Some time ago your mediation #{id} on {server} ended with this agreement:\n> {outcome}\n\n"
-                    "Does it still hold?",
-                    id=ticket.pk,
-                    server=server,
-                    outcome=truncate(ticket.outcome or "", 1500).replace("\n", "\n> "),
-                ),
-                2000,
-            ),
-            "view": checkin_view(ticket.pk),
-        },
-    )
+    await dm(bot, ticket.requester_id, guild_id=ticket.guild_id, render=lambda: checkin_message(ticket, server))

@@ -178,6 +178,19 @@ def invitation_view(party_id: int) -> BaseView:
     return view
 
 
+def invitation_message(mediator: discord.Member, party_id: int) -> dict:
+    """The DM inviting someone into a mediation (they see the space only once they accept)."""
+    return {
+        "content": _(
+            "{mediator} invites you to a private mediation conversation on {server}. "
+            "You will see it only if you accept.",
+            mediator=mediator.mention,
+            server=mediator.guild.name,
+        ),
+        "view": invitation_view(party_id),
+    }
+
+
 class InvitationButton(
     PersistentItem,
     discord.ui.DynamicItem[discord.ui.Button],
@@ -266,6 +279,23 @@ def closed_report(ticket: Ticket, transcript: TranscriptPost, *, locked: bool, t
     return "\n".join(lines)
 
 
+def closed_message(ticket: Ticket, server: str) -> dict:
+    """The requester's DM after the close: the outcome, and a rating from 1 to 5."""
+    return {
+        "content": truncate(
+            _(
+                "Your mediation #{id} on {server} is closed.\n**Outcome:** {outcome}\n\n"
+                "How helpful was the mediation? Rate it from 1 to 5:",
+                id=ticket.pk,
+                server=server,
+                outcome=ticket.outcome,
+            ),
+            2000,
+        ),
+        "view": rating_view(ticket.pk),
+    }
+
+
 def rating_view(ticket_id: int) -> BaseView:
     view = BaseView(timeout=None)
     for score in range(1, 6):
@@ -293,6 +323,23 @@ class RateButton(
         await service.rate(self.ticket_id, interaction.user.id, self.score)
         await interaction.response.edit_message(view=None)
         await reply(interaction, _("Thank you for your rating ({score}/5).", score=self.score))
+
+
+def checkin_message(ticket: Ticket, server: str) -> dict:
+    """The requester's DM some time after the close: does the agreement still hold?"""
+    return {
+        "content": truncate(
+            _(
+                "Some time ago your mediation #{id} on {server} ended with this agreement:\n> {outcome}\n\n"
+                "Does it still hold?",
+                id=ticket.pk,
+                server=server,
+                outcome=truncate(ticket.outcome or "", 1500).replace("\n", "\n> "),
+            ),
+            2000,
+        ),
+        "view": checkin_view(ticket.pk),
+    }
 
 
 def checkin_view(ticket_id: int) -> BaseView:
