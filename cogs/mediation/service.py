@@ -171,7 +171,7 @@ async def open_ticket(
 
 
 async def ticket_count(guild_id: int) -> int:
-    """How many tickets the server ever had (spaces are numbered by it)."""
+    """How many tickets the server has on record (a new space is numbered after them)."""
     return await Ticket.filter(guild_id=guild_id).count()
 
 
