@@ -7,9 +7,21 @@ incident id, and the person sees that id to quote.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from gromada.i18n import N_, Plural, translate
+
+
+def _shown(params: dict[str, Any]) -> dict[str, Any]:
+    """A moment is shown as Discord shows time (relative, in each reader's own clock), so a
+    service raises with a plain datetime and never builds Discord markup itself."""
+    if not any(isinstance(value, datetime) for value in params.values()):
+        return params
+    # Imported only here: services import this module and stay free of discord.
+    from discord.utils import format_dt
+
+    return {name: format_dt(value, "R") if isinstance(value, datetime) else value for name, value in params.items()}
 
 
 class GromadaError(Exception):
@@ -19,10 +31,10 @@ class GromadaError(Exception):
         self.message = message if message is not None else self.default_message
         self.params = params
         # The English text, for logs and tracebacks.
-        super().__init__(translate(self.message, locale="en", **params))
+        super().__init__(translate(self.message, locale="en", **_shown(params)))
 
     def render(self, locale: str | None = None) -> str:
-        return translate(self.message, locale=locale, **self.params)
+        return translate(self.message, locale=locale, **_shown(self.params))
 
 
 class InvalidInput(GromadaError):

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import Enum
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from cogs.mediation.logic import Stats, TicketFacts, compute_stats
+from cogs.mediation.rules import Stats, TicketFacts, compute_stats
+from gromada import guild_config
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
-from gromada.guild_config import Purpose, declare_bool, declare_duration, declare_int, declare_purpose, get_option
+from gromada.guild_config import Purpose, declare_bool, declare_duration, declare_int, declare_purpose
 from gromada.i18n import N_
 from models.core import BindingKind
-from models.mediation import PartyStatus, Ticket, TicketNote, TicketParty, TicketStatus
+from models.mediation import MediationPanel, PartyStatus, Ticket, TicketNote, TicketParty, TicketStatus
 
 # Where mediators are alerted and transcripts are kept: mediators (and moderators) only.
 LOG_PURPOSE = declare_purpose(
@@ -56,6 +58,10 @@ NAMED_MEDIATORS_HIDDEN = declare_bool(
     True,
     N_("Hide a ticket from mediators named in it as a party"),
 )
+# Deadlines of a ticket (Timer kinds, ref_id = the ticket): remind the mediators while it
+# waits for one, and ask the requester some time after the close whether the agreement holds.
+UNCLAIMED_TIMER = "mediation.unclaimed"
+CHECKIN_TIMER = "mediation.checkin"
 # After the first reminder, mediators are reminded again this often (up to the limit).
 REMINDER_INTERVAL = timedelta(hours=24)
 CHECKIN_ASKED = "asked"
@@ -83,28 +89,49 @@ def clean_form(what_happened: str, parties: str, hoped_outcome: str) -> RequestF
     return form
 
 
+class TranscriptPost(Enum):
+    """Where a closed ticket's transcript went (the mediator who closed it is told)."""
+
+    POSTED = "posted"
+    WITHHELD = "withheld"  # a mediator is a party: the shared log is no place for it
+    FAILED = "failed"
+
+
+async def mediator_role_id(guild_id: int) -> int | None:
+    """The role that makes someone a mediator on this server, if one is set."""
+    return await guild_config.binding(guild_id, BindingKind.ROLE, "mediator")
+
+
+async def panel_of(guild_id: int) -> MediationPanel | None:
+    return await MediationPanel.get_or_none(guild_id=guild_id)
+
+
+async def remember_panel(guild_id: int, channel_id: int, message_id: int) -> None:
+    await MediationPanel.update_or_create(
+        defaults={"channel_id": channel_id, "message_id": message_id}, guild_id=guild_id
+    )
+
+
 # ---------------------------------------------------------------- opening
 
 
 async def check_can_request(guild_id: int, requester_id: int, now: datetime) -> None:
     """Refuse early (before the form) when the member already has open tickets or must wait."""
-    limit = await get_option(guild_id, MAX_OPEN.key)
+    limit = await MAX_OPEN.get(guild_id)
     open_count = await Ticket.filter(
         guild_id=guild_id, requester_id=requester_id, status__in=(TicketStatus.OPEN, TicketStatus.CLAIMED)
     ).count()
     if open_count >= limit:
         raise LimitReached(ALREADY_OPEN)
-    cooldown: timedelta = await get_option(guild_id, COOLDOWN.key)
+    cooldown: timedelta = await COOLDOWN.get(guild_id)
     last = await Ticket.filter(guild_id=guild_id, requester_id=requester_id).order_by("-created_at").first()
     if last is not None and cooldown and now < last.created_at + cooldown:
-        raise LimitReached(
-            N_("You can ask for mediation again {when}."), when=f"<t:{int((last.created_at + cooldown).timestamp())}:R>"
-        )
+        raise LimitReached(N_("You can ask for mediation again {when}."), when=last.created_at + cooldown)
 
 
 async def free_slot(guild_id: int, requester_id: int) -> int:
     """The lowest open-ticket slot the member has free (1..the server's limit)."""
-    limit = await get_option(guild_id, MAX_OPEN.key)
+    limit = await MAX_OPEN.get(guild_id)
     used = set(
         await Ticket.filter(guild_id=guild_id, requester_id=requester_id, open_slot__not_isnull=True).values_list(
             "open_slot", flat=True
@@ -141,6 +168,11 @@ async def open_ticket(
     except IntegrityError:
         raise LimitReached(ALREADY_OPEN) from None
     return ticket
+
+
+async def ticket_count(guild_id: int) -> int:
+    """How many tickets the server has on record (a new space is numbered after them)."""
+    return await Ticket.filter(guild_id=guild_id).count()
 
 
 async def discard_ticket(ticket_id: int) -> None:
@@ -337,6 +369,11 @@ async def accepted_parties(ticket_id: int) -> list[int]:
     return list(
         await TicketParty.filter(ticket_id=ticket_id, status=PartyStatus.ACCEPTED).values_list("user_id", flat=True)
     )
+
+
+async def people_in_space(ticket: Ticket) -> list[int]:
+    """Who writes in the space besides the mediators: the requester and the parties who accepted."""
+    return [ticket.requester_id, *await accepted_parties(ticket.pk)]
 
 
 async def add_note(ticket: Ticket, author_id: int, text: str, now: datetime) -> TicketNote:

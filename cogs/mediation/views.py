@@ -1,25 +1,32 @@
-"""The panel button, the request and close forms, and the persistent buttons of tickets."""
+"""The panel button, the request and close forms, the persistent buttons of tickets, and the
+messages the bot shows about tickets (the summary, the mediators' alert, reports).
+
+A handler checks who clicks and hands off to cogs.mediation.flows, imported inside it:
+flows builds its messages from this module, so this module never imports flows at load.
+"""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import discord
 
-from cogs.mediation import service, space
-from gromada import guild_config
+from cogs.mediation import service
+from cogs.mediation.rules import Stats, shown_count
+from cogs.mediation.service import TranscriptPost
 from gromada.checks import require_guild
+from gromada.durations import format_duration
 from gromada.errors import NotAllowed
-from gromada.i18n import N_, _, use_locale
-from gromada.interactions import language_for_guild, language_for_member
-from gromada.ui import BaseModal, BaseView, PersistentItem, reply
-from models.core import BindingKind
+from gromada.i18n import N_, _
+from gromada.scheduler import now
+from gromada.ui import BaseModal, BaseView, IdButton, PersistentItem, reply, truncate
 from models.mediation import Ticket, TicketStatus
 
 
 async def require_mediator_role(interaction: discord.Interaction) -> discord.Member:
     member = require_guild(interaction)
-    role_id = await guild_config.binding(member.guild.id, BindingKind.ROLE, "mediator")
+    role_id = await service.mediator_role_id(member.guild.id)
     if role_id is None or member.get_role(role_id) is None:
         raise NotAllowed(N_("Only mediators (the Mediator role) can do that."))
     return member
@@ -54,9 +61,11 @@ class RequestButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], t
         return cls()
 
     async def run(self, interaction: discord.Interaction) -> None:
+        from cogs.mediation import flows
+
         member = require_guild(interaction)
-        await space.places(member.guild)
-        await service.check_can_request(member.guild.id, member.id, discord.utils.utcnow())
+        await flows.places(member.guild)  # refuses before the form when mediation is not set up
+        await service.check_can_request(member.guild.id, member.id, now())
         await interaction.response.send_modal(RequestModal())
 
 
@@ -86,23 +95,52 @@ class RequestModal(BaseModal):
             self.add_item(item)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
+        from cogs.mediation import flows
+
         form = service.clean_form(self.what_happened.value, self.parties.value, self.hoped_outcome.value)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        ticket = await space.open_request(interaction, form)
+        ticket, has_mediators = await flows.request_mediation(
+            interaction.client, interaction.guild, interaction.user, form
+        )
         text = _(
             "Your private mediation space is ready: <#{channel}>. A mediator will join you there.",
             channel=ticket.channel_id,
         )
-        where = await space.places(interaction.guild)
-        if not space.active_mediators(where.mediator_role):
+        if not has_mediators:
             text += "\n" + _(
                 "Right now nobody holds the Mediator role, so it may take a while. The staff have been told."
             )
-            await space.alert_staff_no_mediator(interaction.client, interaction.guild, ticket)
         await reply(interaction, text)
 
 
-# ---------------------------------------------------------------- claiming
+def summary_embed(ticket: Ticket, guild: discord.Guild) -> discord.Embed:
+    embed = discord.Embed(title=_("Mediation request #{id}", id=ticket.pk), colour=discord.Colour.blurple())
+    embed.add_field(name=_("What happened"), value=truncate(ticket.what_happened, 1024), inline=False)
+    embed.add_field(name=_("Others involved"), value=truncate(ticket.parties_text or "-", 1024), inline=False)
+    embed.add_field(name=_("Hoped outcome"), value=truncate(ticket.hoped_outcome, 1024), inline=False)
+    return embed
+
+
+# ---------------------------------------------------------------- the mediators' alert and claiming
+
+
+def alert_embed(ticket: Ticket) -> discord.Embed:
+    if ticket.status == TicketStatus.OPEN:
+        state = _("Waiting for a mediator")
+    elif ticket.status == TicketStatus.CLAIMED:
+        state = _("Mediated by <@{mediator}>", mediator=ticket.mediator_id)
+    else:
+        state = _("Closed")
+    embed = discord.Embed(
+        title=_("Mediation request #{id}", id=ticket.pk),
+        description=_(
+            "Requested by <@{requester}> in <#{channel}>. If you are involved, leave it to another mediator.",
+            requester=ticket.requester_id,
+            channel=ticket.channel_id,
+        ),
+    )
+    embed.add_field(name=_("Status"), value=state)
+    return embed
 
 
 def alert_view(ticket: Ticket) -> BaseView:
@@ -113,41 +151,21 @@ def alert_view(ticket: Ticket) -> BaseView:
     return view
 
 
-class ClaimButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"mediation:claim:(?P<id>\d+)"):
-    def __init__(self, ticket_id: int) -> None:
-        self.ticket_id = ticket_id
-        super().__init__(
-            discord.ui.Button(
-                label=_("Claim"), style=discord.ButtonStyle.success, custom_id=f"mediation:claim:{ticket_id}"
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]) -> ClaimButton:
-        return cls(int(match["id"]))
+class ClaimButton(IdButton, action="mediation:claim"):
+    style = discord.ButtonStyle.success
+    label_text = N_("Claim")
 
     async def check(self, interaction: discord.Interaction) -> None:
         await require_mediator_role(interaction)
 
     async def run(self, interaction: discord.Interaction) -> None:
-        ticket = await service.claim(self.ticket_id, interaction.user.id, discord.utils.utcnow())
-        await interaction.client.timers.cancel("mediation.unclaimed", ticket.pk)
+        from cogs.mediation import flows
+
+        ticket = await flows.claim(interaction.client, self.ref_id, interaction.user.id)
         await reply(
             interaction, _("You now mediate ticket #{id}: <#{channel}>.", id=ticket.pk, channel=ticket.channel_id)
         )
-        await announce_mediator(interaction.client, ticket)
-        await space.refresh_alert(interaction.client, ticket)
-
-
-async def announce_mediator(bot: discord.Client, ticket: Ticket) -> None:
-    """Tell the requester (in their space, with a ping) who mediates now."""
-    with use_locale(await language_for_member(bot, ticket.requester_id, ticket.guild_id)):
-        text = _(
-            "<@{requester}>, <@{mediator}> is your mediator and will help you from here.",
-            requester=ticket.requester_id,
-            mediator=ticket.mediator_id,
-        )
-    await space.post_in_space(bot, ticket, text, ping=[ticket.requester_id])
+        await flows.announce_mediator(interaction.client, ticket)
 
 
 # ---------------------------------------------------------------- invitations
@@ -158,6 +176,19 @@ def invitation_view(party_id: int) -> BaseView:
     view.add_item(InvitationButton(party_id, "yes"))
     view.add_item(InvitationButton(party_id, "no"))
     return view
+
+
+def invitation_message(mediator: discord.Member, party_id: int) -> dict:
+    """The DM inviting someone into a mediation (they see the space only once they accept)."""
+    return {
+        "content": _(
+            "{mediator} invites you to a private mediation conversation on {server}. "
+            "You will see it only if you accept.",
+            mediator=mediator.mention,
+            server=mediator.guild.name,
+        ),
+        "view": invitation_view(party_id),
+    }
 
 
 class InvitationButton(
@@ -182,28 +213,16 @@ class InvitationButton(
         return cls(int(match["id"]), match["answer"])
 
     async def run(self, interaction: discord.Interaction) -> None:
+        from cogs.mediation import flows
+
         accept = self.answer == "yes"
-        ticket, party = await service.answer_invitation(self.party_id, interaction.user.id, accept)
+        ticket = await flows.answer_invitation(interaction.client, self.party_id, interaction.user.id, accept)
         if accept:
-            try:
-                await space.set_access(interaction.client, ticket, interaction.user.id, space.PERSON_ACCESS)
-            except Exception:
-                await service.revert_acceptance(party.pk)  # the buttons stay, so they can try again
-                raise
             text = _("Thank you. You can now see the mediation space: <#{channel}>.", channel=ticket.channel_id)
         else:
             text = _("You declined. Nobody else learns anything more from the bot about it.")
         await interaction.response.edit_message(content=text, view=None)
-        await tell_space_about_answer(interaction.client, ticket, interaction.user.id, accept)
-
-
-async def tell_space_about_answer(bot: discord.Client, ticket: Ticket, user_id: int, accept: bool) -> None:
-    with use_locale(await language_for_guild(bot, ticket.guild_id)):
-        if accept:
-            text = _("<@{user}> accepted the invitation and joined this space.", user=user_id)
-        else:
-            text = _("<@{user}> declined the invitation.", user=user_id)
-    await space.post_in_space(bot, ticket, text)
+        await flows.tell_space_about_answer(interaction.client, ticket, interaction.user.id, accept)
 
 
 # ---------------------------------------------------------------- closing and after
@@ -222,9 +241,59 @@ class CloseModal(BaseModal):
         self.add_item(self.outcome)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        from cogs.mediation import closing
+        from cogs.mediation import flows
 
-        await closing.close_ticket(interaction, self.ticket_id, self.outcome.value)
+        mediator = await require_mediator_role(interaction)
+        ticket = await service.get_ticket(self.ticket_id)
+        service.require_mediator_of(ticket, mediator.id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        closed = await flows.close_ticket(interaction.client, ticket, mediator, self.outcome.value)
+        await reply(
+            interaction, closed_report(closed.ticket, closed.transcript, locked=closed.locked, told=closed.told)
+        )
+
+
+def closed_report(ticket: Ticket, transcript: TranscriptPost, *, locked: bool, told: bool) -> str:
+    """What the closing mediator reads: the ticket is closed, and what did not work after."""
+    lines = [_("Mediation #{id} is closed and its transcript is kept.", id=ticket.pk)]
+    if transcript == TranscriptPost.POSTED:
+        lines.append(_("The transcript file is in the mediators' log."))
+    elif transcript == TranscriptPost.WITHHELD:
+        lines.append(
+            _(
+                "A mediator is a party to this conflict, so the transcript is not posted in the mediators' log; "
+                "/ticket transcript here gives it to you."
+            )
+        )
+    else:
+        lines.append(
+            _(
+                "I could not post the transcript file in the mediators' log; it is kept, "
+                "and /ticket transcript here gives it to you."
+            )
+        )
+    if not locked:
+        lines.append(_("I could not lock the space; please make it read-only by hand."))
+    if not told:
+        lines.append(_("I could not send the requester a direct message (their DMs may be closed)."))
+    return "\n".join(lines)
+
+
+def closed_message(ticket: Ticket, server: str) -> dict:
+    """The requester's DM after the close: the outcome, and a rating from 1 to 5."""
+    return {
+        "content": truncate(
+            _(
+                "Your mediation #{id} on {server} is closed.\n**Outcome:** {outcome}\n\n"
+                "How helpful was the mediation? Rate it from 1 to 5:",
+                id=ticket.pk,
+                server=server,
+                outcome=ticket.outcome,
+            ),
+            2000,
+        ),
+        "view": rating_view(ticket.pk),
+    }
 
 
 def rating_view(ticket_id: int) -> BaseView:
@@ -256,6 +325,23 @@ class RateButton(
         await reply(interaction, _("Thank you for your rating ({score}/5).", score=self.score))
 
 
+def checkin_message(ticket: Ticket, server: str) -> dict:
+    """The requester's DM some time after the close: does the agreement still hold?"""
+    return {
+        "content": truncate(
+            _(
+                "Some time ago your mediation #{id} on {server} ended with this agreement:\n> {outcome}\n\n"
+                "Does it still hold?",
+                id=ticket.pk,
+                server=server,
+                outcome=truncate(ticket.outcome or "", 1500).replace("\n", "\n> "),
+            ),
+            2000,
+        ),
+        "view": checkin_view(ticket.pk),
+    }
+
+
 def checkin_view(ticket_id: int) -> BaseView:
     view = BaseView(timeout=None)
     view.add_item(CheckinButton(ticket_id, "holds"))
@@ -285,14 +371,14 @@ class CheckinButton(
         return cls(int(match["id"]), match["answer"])
 
     async def run(self, interaction: discord.Interaction) -> None:
-        from cogs.mediation import closing
+        from cogs.mediation import flows
 
         if self.answer == "holds":
             await service.record_checkin(self.ticket_id, interaction.user.id, "holds")
             await interaction.response.edit_message(view=None)
             await reply(interaction, _("Good to hear. Thank you for telling us."))
             return
-        ticket = await closing.reopen_ticket(interaction.client, self.ticket_id, interaction.user.id)
+        ticket = await flows.reopen_ticket(interaction.client, self.ticket_id, interaction.user.id)
         await interaction.response.edit_message(view=None)
         await reply(
             interaction,
@@ -300,4 +386,28 @@ class CheckinButton(
         )
 
 
-DYNAMIC_ITEMS = (RequestButton, ClaimButton, InvitationButton, RateButton, CheckinButton)
+# ---------------------------------------------------------------- figures
+
+
+def stats_report(figures: Stats, days: int) -> str:
+    """/ticket stats: counts under five shown as <5, medians and averages only from enough tickets."""
+
+    def duration(value: timedelta | None) -> str:
+        return format_duration(value) if value is not None else _("not enough tickets")
+
+    lines = [
+        _("**Mediation in the last {days} days**", days=days),
+        _("Requests: {count}", count=shown_count(figures.opened)),
+        _("Waiting: {count}", count=shown_count(figures.open)),
+        _("Being mediated: {count}", count=shown_count(figures.claimed)),
+        _("Closed: {count}", count=shown_count(figures.closed)),
+        _("Median time to claim: {value}", value=duration(figures.median_to_claim)),
+        _("Median time to close: {value}", value=duration(figures.median_to_close)),
+        _(
+            "Average rating: {value} ({count} ratings)",
+            value=f"{figures.average_rating}/5" if figures.average_rating is not None else _("not enough ratings"),
+            count=shown_count(figures.ratings),
+        ),
+        _("Counts under 5 are shown as <5 so that nobody can be recognised."),
+    ]
+    return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 import logging
 import re
+from datetime import UTC, datetime
 
 import discord
 import pytest
@@ -51,6 +52,15 @@ async def test_domain_error_is_shown_as_its_message(simcord_env):
     result = await server.member.slash(server.general, "limited")
 
     assert refusal(simcord_env, result) == "The value must be between 1 and 3."
+
+
+def test_a_moment_in_an_error_reads_as_discord_relative_time():
+    until = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+    error = LimitReached(N_("You can try again {when}."), when=until)
+
+    assert error.render("en") == f"You can try again <t:{int(until.timestamp())}:R>."
+    assert str(error) == error.render("en")  # the English text in logs reads the same
 
 
 async def test_unexpected_exception_shows_an_incident_id_that_is_logged(simcord_env, caplog):

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from simcord.backend.errors import BackendError
 
-from cogs.mediation import closing, service
+from cogs.mediation import flows, service
 from gromada.bot import create_bot
 from gromada.errors import Conflict, NotAllowed
 from models.core import Timer
@@ -127,7 +127,7 @@ async def test_checkin_answer_that_the_agreement_holds(simcord_env):
 
     # The deadline handler is idempotent: running it again asks nobody twice.
     timer = await Timer.get(kind="mediation.checkin")
-    await closing.on_checkin(simcord_env.bot, timer)
+    await flows.on_checkin(simcord_env.bot, timer)
     assert sum("Does it still hold?" in m.content for m in server.dms(server.requester)) == 1
 
     result = await server.requester.user.click(server.dms(server.requester)[-1], label="Yes, it holds")

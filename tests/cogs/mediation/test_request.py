@@ -90,6 +90,18 @@ async def test_one_open_ticket_per_member_and_a_cooldown(simcord_env):
     assert await Ticket.filter(requester_id=server.requester.id).count() == 2
 
 
+async def test_the_cooldown_refusal_shows_when_in_each_readers_own_clock(simcord_env):
+    server = await MediationServer(simcord_env).start()
+    await guild_config.set_option(server.guild.id, "mediation_max_open", "2")
+    await server.request()
+    ticket = await Ticket.get()
+
+    refused = await server.requester.click(server.panel(), label="Request mediation")
+
+    again = ticket.created_at + timedelta(hours=1)
+    assert f"You can ask for mediation again <t:{int(again.timestamp())}:R>." in refusal(simcord_env, refused)
+
+
 async def test_two_requests_racing_open_only_one_ticket(simcord_env):
     server = await MediationServer(simcord_env).start()
     await guild_config.set_option(server.guild.id, "mediation_cooldown", "0s")

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from cogs.mediation.logic import (
+from cogs.mediation.rules import (
     Person,
     TicketFacts,
     TranscriptEntry,
