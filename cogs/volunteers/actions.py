@@ -25,9 +25,6 @@ from models.volunteers import ApprovalRequest, SeatStatus, VolunteerRole, Volunt
 
 log = logging.getLogger(__name__)
 
-OFFER_EXPIRY = "volunteers.offer_expiry"
-RENEWAL_PROMPT = "volunteers.renewal_prompt"
-TERM_END = "volunteers.term_end"
 REASON = "Gromada volunteer roles"
 
 
@@ -119,13 +116,16 @@ async def schedule_term(bot, seat: VolunteerSeat) -> None:
     if seat.term_ends_at is None:
         return
     await bot.timers.schedule(
-        RENEWAL_PROMPT, rules.renewal_prompt_at(seat.term_ends_at, now()), ref_id=seat.pk, guild_id=seat.guild_id
+        service.RENEWAL_PROMPT_TIMER,
+        rules.renewal_prompt_at(seat.term_ends_at, now()),
+        ref_id=seat.pk,
+        guild_id=seat.guild_id,
     )
-    await bot.timers.schedule(TERM_END, seat.term_ends_at, ref_id=seat.pk, guild_id=seat.guild_id)
+    await bot.timers.schedule(service.TERM_END_TIMER, seat.term_ends_at, ref_id=seat.pk, guild_id=seat.guild_id)
 
 
 async def cancel_seat_timers(bot, seat_id: int) -> None:
-    for kind in (OFFER_EXPIRY, RENEWAL_PROMPT, TERM_END):
+    for kind in service.SEAT_TIMERS:
         await bot.timers.cancel(kind, seat_id)
 
 
@@ -302,7 +302,7 @@ async def offer_free_seats(bot, guild: discord.Guild, role: VolunteerRole) -> No
         if await member_of(guild, seat.user_id) is None:
             await service.withdraw_offer(seat)
             continue
-        await bot.timers.schedule(OFFER_EXPIRY, seat.offer_expires_at, ref_id=seat.pk, guild_id=guild.id)
+        await bot.timers.schedule(service.OFFER_EXPIRY_TIMER, seat.offer_expires_at, ref_id=seat.pk, guild_id=guild.id)
         sent = await direct_message(
             bot,
             guild.id,
@@ -318,7 +318,7 @@ async def offer_free_seats(bot, guild: discord.Guild, role: VolunteerRole) -> No
         if sent:
             mark_dirty(bot, guild.id)
             continue
-        await bot.timers.cancel(OFFER_EXPIRY, seat.pk)
+        await bot.timers.cancel(service.OFFER_EXPIRY_TIMER, seat.pk)
         await service.withdraw_offer(seat)
 
 
@@ -333,7 +333,7 @@ async def accept(bot, seat: VolunteerSeat, user_id: int) -> VolunteerSeat:
         # The offer stays open (its deadline still runs), so Accept can be pressed again.
         await service.revert_acceptance(accepted)
         raise
-    await bot.timers.cancel(OFFER_EXPIRY, seat.pk)
+    await bot.timers.cancel(service.OFFER_EXPIRY_TIMER, seat.pk)
     await schedule_term(bot, accepted)
     mark_dirty(bot, guild.id)
     return accepted
@@ -343,7 +343,7 @@ async def withdraw(bot, seat: VolunteerSeat) -> None:
     """A declined or expired offer: the seat goes to the next person."""
     if not await service.withdraw_offer(seat):
         return
-    await bot.timers.cancel(OFFER_EXPIRY, seat.pk)
+    await bot.timers.cancel(service.OFFER_EXPIRY_TIMER, seat.pk)
     guild = bot.get_guild(seat.guild_id)
     if guild is not None:
         await offer_free_seats(bot, guild, seat.role)

@@ -47,9 +47,9 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
         self.panels = panel.PanelRefresher(bot)
         bot.quickstart_steps.append(catalogue.quickstart_step(bot))
         bot.content_importers["volunteer_roles"] = catalogue.importer(bot)
-        bot.add_timer_handler(actions.OFFER_EXPIRY, self._on_offer_expired)
-        bot.add_timer_handler(actions.RENEWAL_PROMPT, self._on_renewal_due)
-        bot.add_timer_handler(actions.TERM_END, self._on_term_end)
+        bot.add_timer_handler(service.OFFER_EXPIRY_TIMER, self._on_offer_expired)
+        bot.add_timer_handler(service.RENEWAL_PROMPT_TIMER, self._on_renewal_due)
+        bot.add_timer_handler(service.TERM_END_TIMER, self._on_term_end)
 
     async def cog_unload(self) -> None:
         self.panels.stop()

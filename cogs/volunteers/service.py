@@ -33,6 +33,12 @@ from models.volunteers import (
     WaitlistEntry,
 )
 
+# Deadlines of a seat (Timer rows whose ref_id is the seat's id).
+OFFER_EXPIRY_TIMER = "volunteers.offer_expiry"
+RENEWAL_PROMPT_TIMER = "volunteers.renewal_prompt"
+TERM_END_TIMER = "volunteers.term_end"
+SEAT_TIMERS = (OFFER_EXPIRY_TIMER, RENEWAL_PROMPT_TIMER, TERM_END_TIMER)
+
 ALREADY_HOLDS = N_("You already hold the role {role} (or have an offer for it).")
 THANKS_LIMIT = 500
 DUPLICATE_NAME = N_("A volunteer role called “{name}” already exists.")
