@@ -6,7 +6,7 @@ import logging
 
 import discord
 
-from cogs.volunteers import actions, panel, service
+from cogs.volunteers import flows, panel, service
 from config.content import VolunteerRoleSpec, load_default_pack
 from gromada import guild_config
 from gromada.errors import DiscordRefused, GromadaError, InvalidInput
@@ -91,7 +91,7 @@ async def adopt_holders(bot, guild: discord.Guild, role: VolunteerRole, discord_
         seat = await service.adopt(role, member.id, now())
         if seat is None:
             break
-        await actions.schedule_term(bot, seat)
+        await flows.schedule_term(bot, seat)
         adopted += 1
     return adopted
 

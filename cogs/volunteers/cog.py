@@ -10,9 +10,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.volunteers import actions, catalogue, panel, rules, service
+from cogs.volunteers import catalogue, flows, panel, rules, service
 from cogs.volunteers.certificate import CertificateText, render
-from cogs.volunteers.views import DYNAMIC_ITEMS, claim_for, release_for, renew_view
+from cogs.volunteers.views import DYNAMIC_ITEMS, renew_view
 from gromada.checks import admin_only, require_guild
 from gromada.errors import DiscordRefused, InvalidInput
 from gromada.i18n import N_, _, _n
@@ -146,7 +146,7 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
             raise InvalidInput(N_("Say what to change: a name, seats, a description…"))
         if changes.get("discord_role_id", found.discord_role_id) != found.discord_role_id:
             await interaction.response.defer(ephemeral=True, thinking=True)  # one Discord call per holder
-        updated = await actions.edit_role(self.bot, interaction.guild, found, changes)
+        updated = await flows.edit_role(self.bot, interaction.guild, found, changes)
         await reply(interaction, _("Volunteer role **{role}** updated.", role=updated.name))
 
     @role.command(name="delete", description="Delete a volunteer role (its holders lose the Discord role)")
@@ -155,7 +155,7 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
     async def role_delete(self, interaction: discord.Interaction, role: str) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         found = await service.find_role(interaction.guild_id, role)
-        await actions.delete_role(self.bot, interaction.guild, found)
+        await flows.delete_role(self.bot, interaction.guild, found)
         await reply(
             interaction, _("Volunteer role **{role}** deleted. Its Discord role stays on the server.", role=found.name)
         )
@@ -185,13 +185,13 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
     @app_commands.describe(role="The volunteer role")
     async def claim(self, interaction: discord.Interaction, role: str) -> None:
         found = await service.find_role(interaction.guild_id, role)
-        await reply(interaction, await claim_for(interaction, found))
+        await reply(interaction, await flows.claim_for(self.bot, require_guild(interaction), found))
 
     @volunteer.command(name="release", description="Step down from a volunteer role, or leave its waitlist")
     @app_commands.describe(role="The volunteer role")
     async def release(self, interaction: discord.Interaction, role: str) -> None:
         found = await service.find_role(interaction.guild_id, role)
-        await reply(interaction, await release_for(interaction, found))
+        await reply(interaction, await flows.release_for(self.bot, require_guild(interaction), found))
 
     claim.autocomplete("role")(_role_names)
     release.autocomplete("role")(_role_names)
@@ -328,15 +328,15 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
     async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
         old, new = {role.id for role in before.roles}, {role.id for role in after.roles}
         if old != new:
-            await actions.role_changed_by_hand(self.bot, after, added=new - old, removed=old - new)
+            await flows.role_changed_by_hand(self.bot, after, added=new - old, removed=old - new)
 
     @commands.Cog.listener()
     async def on_member_remove(self, member: discord.Member) -> None:
         seats = await service.seats_of_member(member.guild.id, member.id)
         for seat in seats:
-            await actions.cancel_seat_timers(self.bot, seat.pk)
+            await flows.cancel_seat_timers(self.bot, seat.pk)
         for role in await service.forget_member(member.guild.id, member.id, now()):
-            await actions.offer_free_seats(self.bot, member.guild, role)
+            await flows.offer_free_seats(self.bot, member.guild, role)
         self.panels.mark_dirty(member.guild.id)
 
     # ------------------------------------------------------------ deadlines
@@ -346,8 +346,8 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
         if seat is None or seat.status != SeatStatus.OFFERED:
             return  # accepted, declined or gone already
         role = seat.role
-        await actions.withdraw(self.bot, seat)
-        await actions.direct_message(
+        await flows.withdraw(self.bot, seat)
+        await flows.direct_message(
             self.bot,
             seat.guild_id,
             seat.user_id,
@@ -363,7 +363,7 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
             return
         role = seat.role
         guild = self.bot.get_guild(seat.guild_id)
-        await actions.direct_message(
+        await flows.direct_message(
             self.bot,
             seat.guild_id,
             seat.user_id,
@@ -386,8 +386,8 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
             return
         role = seat.role
         # A refusal raises: the scheduler retries later and the seat stays as it is meanwhile.
-        await actions.release(self.bot, guild, role, seat.user_id, "term_ended")
-        await actions.direct_message(
+        await flows.release(self.bot, guild, role, seat.user_id, "term_ended")
+        await flows.direct_message(
             self.bot,
             guild.id,
             seat.user_id,

@@ -3,7 +3,7 @@
 Every function takes `now` from its caller. Seats are claimed by inserting a row into a
 free slot; the unique constraint on (role, slot) decides races, so exactly one of two
 people claiming the last seat gets it, on SQLite and PostgreSQL. The Discord side (roles,
-DMs, timers) lives in cogs/volunteers/actions.py, which calls the compensating functions
+DMs, timers) lives in cogs/volunteers/flows.py, which calls the compensating functions
 here (`rollback_seat`, `revert_acceptance`) when Discord refuses.
 """
 

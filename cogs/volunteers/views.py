@@ -1,21 +1,19 @@
 """Persistent components of volunteer roles: the panel's picker, claim, release, offers, renewal, approval.
 
 Every component is a DynamicItem whose custom_id carries only an id; state is loaded from
-the database when clicked, so buttons keep working after a restart.
+the database when clicked, so buttons keep working after a restart. A click hands off to
+cogs/volunteers/flows.py, imported inside the handler (flows builds these views).
 """
 
 from __future__ import annotations
 
 import discord
 
-from cogs.volunteers import actions, rules, service
+from cogs.volunteers import rules, service
 from gromada.checks import require_guild, require_moderator
-from gromada.errors import NotFound
-from gromada.i18n import N_, _, _n
-from gromada.scheduler import now
+from gromada.i18n import _, _n
 from gromada.ui import PersistentItem, reply, truncate
-
-NO_LONGER_OPEN = N_("This offer or seat is no longer open.")
+from models.volunteers import ApprovalRequest, VolunteerRole
 
 
 class _ById:
@@ -132,10 +130,10 @@ class _RoleAction(_ById):
 
     async def run(self, interaction: discord.Interaction) -> None:
         role = await service.role_by_id(interaction.guild_id, self.ref_id)
-        await reply(interaction, await self.act(interaction, role))
+        await reply(interaction, await self.act(interaction.client, interaction.user, role))
 
     @staticmethod
-    async def act(interaction: discord.Interaction, role) -> str:
+    async def act(bot, member: discord.Member, role) -> str:
         raise NotImplementedError
 
 
@@ -150,8 +148,10 @@ class ClaimButton(
         return _("Take a seat")
 
     @staticmethod
-    async def act(interaction: discord.Interaction, role) -> str:
-        return await claim_for(interaction, role)
+    async def act(bot, member: discord.Member, role) -> str:
+        from cogs.volunteers import flows
+
+        return await flows.claim_for(bot, member, role)
 
 
 class ReleaseButton(
@@ -165,8 +165,10 @@ class ReleaseButton(
         return _("Step down")
 
     @staticmethod
-    async def act(interaction: discord.Interaction, role) -> str:
-        return await release_for(interaction, role)
+    async def act(bot, member: discord.Member, role) -> str:
+        from cogs.volunteers import flows
+
+        return await flows.release_for(bot, member, role)
 
 
 def card_view(role_id: int) -> discord.ui.View:
@@ -176,50 +178,7 @@ def card_view(role_id: int) -> discord.ui.View:
     return view
 
 
-async def claim_for(interaction: discord.Interaction, role) -> str:
-    """Claim `role` for the person clicking; the reply says what happened."""
-    member = require_guild(interaction)
-    bot = interaction.client
-    result = await service.claim(role, member.id, {r.id for r in member.roles}, now())
-    if result.outcome == service.Outcome.GRANTED:
-        await actions.seat_granted(bot, interaction.guild, result.seat, role)
-        return _("You are now **{role}**. Thank you for stepping up!", role=role.name)
-    if result.outcome == service.Outcome.REQUESTED:
-        await actions.send_request(bot, interaction.guild, result.request, role)
-        return _(
-            "Your request to become **{role}** went to the coordinators. I will write to you when they decide.",
-            role=role.name,
-        )
-    # A seat freed while this claim was joining the waitlist would otherwise stay empty.
-    await actions.offer_free_seats(bot, interaction.guild, role)
-    actions.mark_dirty(bot, interaction.guild_id)
-    return _(
-        "Every seat of **{role}** is taken. You are number {position} on the waitlist; "
-        "I will write to you when a seat frees up.",
-        role=role.name,
-        position=result.position,
-    )
-
-
-async def release_for(interaction: discord.Interaction, role) -> str:
-    member = require_guild(interaction)
-    bot = interaction.client
-    if await actions.release(bot, interaction.guild, role, member.id, "released"):
-        return _("You stepped down as **{role}**. Thank you for your work!", role=role.name)
-    if await service.leave_waitlist(role, member.id):
-        actions.mark_dirty(bot, interaction.guild_id)
-        return _("You left the waitlist of **{role}**.", role=role.name)
-    raise NotFound(N_("You do not hold **{role}** and are not on its waitlist."), role=role.name)
-
-
 # ---------------------------------------------------------------- offers and renewal (in DMs)
-
-
-async def _own_seat(seat_id: int):
-    seat = await service.seat_by_id(seat_id)
-    if seat is None:
-        raise NotFound(NO_LONGER_OPEN)
-    return seat
 
 
 class AcceptOffer(
@@ -233,7 +192,9 @@ class AcceptOffer(
         return _("Accept")
 
     async def run(self, interaction: discord.Interaction) -> None:
-        seat = await actions.accept(interaction.client, await _own_seat(self.ref_id), interaction.user.id)
+        from cogs.volunteers import flows
+
+        seat = await flows.accept(interaction.client, self.ref_id, interaction.user.id)
         await interaction.response.edit_message(
             content=_("You accepted: you are now **{role}**. Thank you!", role=seat.role.name), view=None
         )
@@ -249,10 +210,9 @@ class DeclineOffer(
         return _("Decline")
 
     async def run(self, interaction: discord.Interaction) -> None:
-        seat = await _own_seat(self.ref_id)
-        if seat.user_id != interaction.user.id:
-            raise NotFound(NO_LONGER_OPEN)
-        await actions.withdraw(interaction.client, seat)
+        from cogs.volunteers import flows
+
+        seat = await flows.decline_offer(interaction.client, self.ref_id, interaction.user.id)
         await interaction.response.edit_message(
             content=_("You declined the seat as **{role}**. It goes to the next person.", role=seat.role.name),
             view=None,
@@ -277,8 +237,9 @@ class RenewTerm(
         return _("Renew")
 
     async def run(self, interaction: discord.Interaction) -> None:
-        seat = await service.renew(await _own_seat(self.ref_id), interaction.user.id, now())
-        await actions.schedule_term(interaction.client, seat)
+        from cogs.volunteers import flows
+
+        seat = await flows.renew(interaction.client, self.ref_id, interaction.user.id)
         await interaction.response.edit_message(
             content=_(
                 "Renewed: you stay **{role}** until {date}. Thank you!",
@@ -298,6 +259,24 @@ def renew_view(seat_id: int) -> discord.ui.View:
 # ---------------------------------------------------------------- coordinator approval
 
 
+def request_decided_text(
+    request: ApprovalRequest, role: VolunteerRole, coordinator: discord.abc.User, approved: bool
+) -> str:
+    if approved:
+        return _(
+            "<@{user}> asked to become **{role}**: approved by {coordinator}.",
+            user=request.user_id,
+            role=role.name,
+            coordinator=coordinator.mention,
+        )
+    return _(
+        "<@{user}> asked to become **{role}**: declined by {coordinator}.",
+        user=request.user_id,
+        role=role.name,
+        coordinator=coordinator.mention,
+    )
+
+
 class _Decision(_ById):
     """A coordinator's Approve or Decline on a request (staff only, re-checked on every click)."""
 
@@ -307,11 +286,13 @@ class _Decision(_ById):
         await require_moderator(interaction)
 
     async def run(self, interaction: discord.Interaction) -> None:
-        request = await service.request_by_id(self.ref_id, interaction.guild_id)
-        decide = actions.approve if self.approves else actions.decline
-        await decide(interaction.client, interaction.guild, request, interaction.user.id)
+        from cogs.volunteers import flows
+
+        request = await flows.decide(
+            interaction.client, interaction.guild, self.ref_id, interaction.user.id, approve=self.approves
+        )
         await interaction.response.edit_message(
-            content=actions.request_decided_text(request, request.role, interaction.user, self.approves), view=None
+            content=request_decided_text(request, request.role, interaction.user, self.approves), view=None
         )
 
 

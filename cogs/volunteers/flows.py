@@ -1,4 +1,4 @@
-"""The Discord side of claims, offers and terms: roles, DMs and deadlines.
+"""The Discord side of volunteer roles: roles, DMs, deadlines, and what buttons and commands do.
 
 The service decides; this module makes Discord agree. Whenever Discord refuses after the
 database changed, the change is undone (a seat rolled back, an acceptance reverted), so a
@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import discord
 
-from cogs.volunteers import rules, service
+from cogs.volunteers import rules, service, views
 from gromada import guild_config
 from gromada.errors import Conflict, DiscordRefused, NotConfigured, NotFound
 from gromada.i18n import N_, _, use_locale
@@ -26,6 +26,7 @@ from models.volunteers import ApprovalRequest, SeatStatus, VolunteerRole, Volunt
 log = logging.getLogger(__name__)
 
 REASON = "Gromada volunteer roles"
+NO_LONGER_OPEN = N_("This offer or seat is no longer open.")
 
 
 def _refresher(bot):
@@ -293,8 +294,6 @@ async def delete_role(bot, guild: discord.Guild, role: VolunteerRole) -> None:
 
 async def offer_free_seats(bot, guild: discord.Guild, role: VolunteerRole) -> None:
     """Offer every free seat to the waitlist, in order; closed DMs pass the offer on."""
-    from cogs.volunteers.views import offer_view  # views import this module
-
     while True:
         seat = await service.offer_next(role, now())
         if seat is None:
@@ -313,7 +312,7 @@ async def offer_free_seats(bot, guild: discord.Guild, role: VolunteerRole) -> No
                 role=role.name,
                 server=guild.name,
             ),
-            lambda seat=seat: offer_view(seat.pk),
+            lambda seat=seat: views.offer_view(seat.pk),
         )
         if sent:
             mark_dirty(bot, guild.id)
@@ -322,7 +321,16 @@ async def offer_free_seats(bot, guild: discord.Guild, role: VolunteerRole) -> No
         await service.withdraw_offer(seat)
 
 
-async def accept(bot, seat: VolunteerSeat, user_id: int) -> VolunteerSeat:
+async def _seat_or_gone(seat_id: int) -> VolunteerSeat:
+    seat = await service.seat_by_id(seat_id)
+    if seat is None:
+        raise NotFound(NO_LONGER_OPEN)
+    return seat
+
+
+async def accept(bot, seat_id: int, user_id: int) -> VolunteerSeat:
+    """Accept an offered seat (from the DM's button): the role, then its term's deadlines."""
+    seat = await _seat_or_gone(seat_id)
     guild = bot.get_guild(seat.guild_id)
     if guild is None:
         raise NotFound(N_("I am no longer on that server."))
@@ -350,13 +358,65 @@ async def withdraw(bot, seat: VolunteerSeat) -> None:
         mark_dirty(bot, guild.id)
 
 
+async def decline_offer(bot, seat_id: int, user_id: int) -> VolunteerSeat:
+    """Decline an offered seat (from the DM's button): it goes to the next person."""
+    seat = await _seat_or_gone(seat_id)
+    if seat.user_id != user_id:
+        raise NotFound(NO_LONGER_OPEN)
+    await withdraw(bot, seat)
+    return seat
+
+
+async def renew(bot, seat_id: int, user_id: int) -> VolunteerSeat:
+    """Renew a term (from the renewal DM's button) and move its deadlines."""
+    seat = await service.renew(await _seat_or_gone(seat_id), user_id, now())
+    await schedule_term(bot, seat)
+    return seat
+
+
+# ---------------------------------------------------------------- claims (from the panel or /volunteer)
+
+
+async def claim_for(bot, member: discord.Member, role: VolunteerRole) -> str:
+    """Claim `role` for `member`; the reply says what happened."""
+    guild = member.guild
+    result = await service.claim(role, member.id, {r.id for r in member.roles}, now())
+    if result.outcome == service.Outcome.GRANTED:
+        await seat_granted(bot, guild, result.seat, role)
+        return _("You are now **{role}**. Thank you for stepping up!", role=role.name)
+    if result.outcome == service.Outcome.REQUESTED:
+        await send_request(bot, guild, result.request, role)
+        return _(
+            "Your request to become **{role}** went to the coordinators. I will write to you when they decide.",
+            role=role.name,
+        )
+    # A seat freed while this claim was joining the waitlist would otherwise stay empty.
+    await offer_free_seats(bot, guild, role)
+    mark_dirty(bot, guild.id)
+    return _(
+        "Every seat of **{role}** is taken. You are number {position} on the waitlist; "
+        "I will write to you when a seat frees up.",
+        role=role.name,
+        position=result.position,
+    )
+
+
+async def release_for(bot, member: discord.Member, role: VolunteerRole) -> str:
+    """Step `member` down from `role`, or take them off its waitlist; the reply says which."""
+    guild = member.guild
+    if await release(bot, guild, role, member.id, "released"):
+        return _("You stepped down as **{role}**. Thank you for your work!", role=role.name)
+    if await service.leave_waitlist(role, member.id):
+        mark_dirty(bot, guild.id)
+        return _("You left the waitlist of **{role}**.", role=role.name)
+    raise NotFound(N_("You do not hold **{role}** and are not on its waitlist."), role=role.name)
+
+
 # ---------------------------------------------------------------- coordinator approval
 
 
 async def send_request(bot, guild: discord.Guild, request: ApprovalRequest, role: VolunteerRole) -> None:
     """Ask the coordinators (the staff, in the staff log) to approve; undo if it cannot be posted."""
-    from cogs.volunteers.views import request_view  # views import this module
-
     channel_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "mod_log")
     channel = guild.get_channel(channel_id) if channel_id else None
     if channel is None:
@@ -368,7 +428,7 @@ async def send_request(bot, guild: discord.Guild, request: ApprovalRequest, role
             user=request.user_id,
             role=role.name,
         )
-        view = request_view(request.pk)
+        view = views.request_view(request.pk)
     try:
         message = await channel.send(content, view=view, allowed_mentions=NO_MENTIONS)
     except discord.HTTPException:
@@ -377,25 +437,7 @@ async def send_request(bot, guild: discord.Guild, request: ApprovalRequest, role
     await service.set_request_message(request, channel.id, message.id)
 
 
-def request_decided_text(
-    request: ApprovalRequest, role: VolunteerRole, coordinator: discord.abc.User, approved: bool
-) -> str:
-    if approved:
-        return _(
-            "<@{user}> asked to become **{role}**: approved by {coordinator}.",
-            user=request.user_id,
-            role=role.name,
-            coordinator=coordinator.mention,
-        )
-    return _(
-        "<@{user}> asked to become **{role}**: declined by {coordinator}.",
-        user=request.user_id,
-        role=role.name,
-        coordinator=coordinator.mention,
-    )
-
-
-async def approve(bot, guild: discord.Guild, request: ApprovalRequest, coordinator_id: int) -> None:
+async def approve_request(bot, guild: discord.Guild, request: ApprovalRequest, coordinator_id: int) -> None:
     role = request.role
     await service.decide_request(request, approve=True, coordinator_id=coordinator_id, now=now())
     try:
@@ -430,7 +472,7 @@ async def approve(bot, guild: discord.Guild, request: ApprovalRequest, coordinat
     await direct_message(bot, guild.id, request.user_id, render)
 
 
-async def decline(bot, guild: discord.Guild, request: ApprovalRequest, coordinator_id: int) -> None:
+async def decline_request(bot, guild: discord.Guild, request: ApprovalRequest, coordinator_id: int) -> None:
     await service.decide_request(request, approve=False, coordinator_id=coordinator_id, now=now())
     role = request.role
     await direct_message(
@@ -443,3 +485,10 @@ async def decline(bot, guild: discord.Guild, request: ApprovalRequest, coordinat
             server=guild.name,
         ),
     )
+
+
+async def decide(bot, guild: discord.Guild, request_id: int, coordinator_id: int, *, approve: bool) -> ApprovalRequest:
+    """A coordinator's Approve or Decline on a request in the staff log."""
+    request = await service.request_by_id(request_id, guild.id)
+    await (approve_request if approve else decline_request)(bot, guild, request, coordinator_id)
+    return request
