@@ -6,7 +6,7 @@ import logging
 
 import discord
 
-from cogs.volunteers import flows, panel, service
+from cogs.volunteers import flows, service
 from config.content import VolunteerRoleSpec, load_default_pack
 from gromada import guild_config
 from gromada.errors import DiscordRefused, GromadaError, InvalidInput
@@ -119,7 +119,7 @@ def quickstart_step(bot):
         channel = guild.get_channel(channel_id) if channel_id else None
         if channel is None:
             return
-        _message, reused = await panel.post(bot, channel)
+        _message, reused = await flows.post_panel(bot, channel)
         (report.reused if reused else report.created).append(_("volunteer panel in #{channel}", channel=channel.name))
 
     return step

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.volunteers import catalogue, flows, panel, rules, service
+from cogs.volunteers import catalogue, flows, rules, service
 from cogs.volunteers.certificate import CertificateText, render
 from cogs.volunteers.views import DYNAMIC_ITEMS, renew_view
 from gromada.checks import admin_only, require_guild
@@ -44,7 +44,7 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
 
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
-        self.panels = panel.PanelRefresher(bot)
+        self.panels = flows.PanelRefresher(bot)
         bot.quickstart_steps.append(catalogue.quickstart_step(bot))
         bot.content_importers["volunteer_roles"] = catalogue.importer(bot)
         bot.add_timer_handler(service.OFFER_EXPIRY_TIMER, self._on_offer_expired)
@@ -171,7 +171,7 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
     async def post_panel(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
         target = channel or interaction.channel
         try:
-            _message, reused = await panel.post(self.bot, target)
+            _message, reused = await flows.post_panel(self.bot, target)
         except discord.HTTPException:
             raise DiscordRefused(
                 N_("I cannot post in {channel}. Let my role view it and send messages there."), channel=target.mention
