@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 from typing import Literal
 
@@ -10,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.volunteers import catalogue, flows, rules, service
+from cogs.volunteers import flows, rules, service
 from cogs.volunteers.certificate import CertificateText, render
 from cogs.volunteers.views import DYNAMIC_ITEMS, renew_view
 from gromada.checks import admin_only, require_guild
@@ -45,8 +46,8 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
         self.panels = flows.PanelRefresher(bot)
-        bot.quickstart_steps.append(catalogue.quickstart_step(bot))
-        bot.content_importers["volunteer_roles"] = catalogue.importer(bot)
+        bot.quickstart_steps.append(functools.partial(flows.quickstart, bot))
+        bot.content_importers["volunteer_roles"] = functools.partial(flows.import_roles, bot)
         bot.add_timer_handler(service.OFFER_EXPIRY_TIMER, self._on_offer_expired)
         bot.add_timer_handler(service.RENEWAL_PROMPT_TIMER, self._on_renewal_due)
         bot.add_timer_handler(service.TERM_END_TIMER, self._on_term_end)
@@ -76,10 +77,6 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
         approval: Literal["auto", "coordinator"] = "auto",
         prerequisite: discord.Role | None = None,
     ) -> None:
-        guild = interaction.guild
-        # Refuse before touching Discord, so a refusal leaves no new Discord role behind.
-        await service.check_room(guild.id, name)
-        discord_role, created = await catalogue.ensure_discord_role(guild, name.strip())
         fields = service.RoleFields(
             name=name,
             seats=seats,
@@ -89,13 +86,7 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
             approval=Approval(approval),
             prerequisite_role_id=prerequisite.id if prerequisite else None,
         )
-        try:
-            role = await service.create_role(guild.id, fields, discord_role.id, now())
-        except Exception:
-            if created:  # no orphan Discord role for a catalogue entry that does not exist
-                await discord_role.delete(reason=catalogue.REASON)
-            raise
-        self.panels.mark_dirty(guild.id)
+        role, discord_role = await flows.create_role(self.bot, interaction.guild, fields)
         await reply(
             interaction,
             _n(
@@ -140,7 +131,7 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
             if value is not None
         }
         if discord_role is not None:
-            await catalogue.check_assignable(interaction.guild, discord_role)
+            await flows.check_assignable(interaction.guild, discord_role)
             changes["discord_role_id"] = discord_role.id
         if not changes:
             raise InvalidInput(N_("Say what to change: a name, seats, a description…"))

@@ -15,9 +15,10 @@ import discord
 from discord.ext import tasks
 
 from cogs.volunteers import rules, service, views
+from config.content import VolunteerRoleSpec, load_default_pack
 from gromada import guild_config
-from gromada.errors import Conflict, DiscordRefused, NotConfigured, NotFound
-from gromada.i18n import N_, _, use_locale
+from gromada.errors import Conflict, DiscordRefused, GromadaError, InvalidInput, NotConfigured, NotFound
+from gromada.i18n import N_, _, _n, use_locale
 from gromada.interactions import language_for_guild, language_for_member
 from gromada.scheduler import now
 from gromada.ui import NO_MENTIONS
@@ -310,6 +311,126 @@ async def release(bot, guild: discord.Guild, role: VolunteerRole, user_id: int, 
     return True
 
 
+# ---------------------------------------------------------------- the catalogue on Discord
+
+
+async def check_assignable(guild: discord.Guild, role: discord.Role) -> None:
+    if role.is_default() or role.managed:
+        raise DiscordRefused(N_("{role} cannot be given to people. Choose a regular role."), role=role.name)
+    # Anyone may claim a volunteer seat, so its role must not carry staff powers.
+    moderator_role = await guild_config.binding(guild.id, BindingKind.ROLE, "moderator")
+    if role.id == moderator_role or role.permissions.value & discord.Permissions.elevated().value:
+        raise InvalidInput(
+            N_("{role} gives moderation or admin powers, so it cannot be a volunteer role. Choose another role."),
+            role=role.name,
+        )
+    if role >= guild.me.top_role:
+        raise DiscordRefused(
+            N_(
+                "The role {role} is above my highest role, so I could not give it to anyone. "
+                "Drag my role above it in Server Settings → Roles."
+            ),
+            role=role.name,
+        )
+
+
+async def ensure_discord_role(guild: discord.Guild, name: str, purpose: str | None = None) -> tuple[discord.Role, bool]:
+    """The Discord role for a volunteer role: the purpose's role, one of that name, or a new one."""
+    existing = None
+    if purpose:
+        role_id = await guild_config.binding(guild.id, BindingKind.ROLE, purpose)
+        existing = guild.get_role(role_id) if role_id else None
+    existing = existing or rules.named(guild.roles, name)
+    if existing is not None:
+        await check_assignable(guild, existing)
+        return existing, False
+    try:
+        # Discord puts a new role at the bottom, which is below the bot's own role.
+        return await guild.create_role(name=name, reason=REASON), True
+    except discord.HTTPException:
+        raise DiscordRefused(
+            N_("I could not create the role {role}. Let me Manage Roles, or create it yourself."), role=name[:100]
+        ) from None
+
+
+async def create_role(bot, guild: discord.Guild, fields: service.RoleFields) -> tuple[VolunteerRole, discord.Role]:
+    """Add a catalogue role with its Discord role (found by name, else created)."""
+    # Refuse before touching Discord, so a refusal leaves no new Discord role behind.
+    await service.check_room(guild.id, fields.name)
+    discord_role, created = await ensure_discord_role(guild, fields.name.strip())
+    try:
+        role = await service.create_role(guild.id, fields, discord_role.id, now())
+    except Exception:
+        if created:  # no orphan Discord role for a catalogue entry that does not exist
+            await discord_role.delete(reason=REASON)
+        raise
+    mark_dirty(bot, guild.id)
+    return role, discord_role
+
+
+def _fields_from_spec(guild: discord.Guild, spec: VolunteerRoleSpec, known: dict[str, int]) -> service.RoleFields:
+    """A pack's role; its prerequisite is a Discord role of that name, or one this pack just linked."""
+    prerequisite = None
+    if spec.prerequisite:
+        found = rules.named(guild.roles, spec.prerequisite)
+        prerequisite = found.id if found else known.get(spec.prerequisite)
+    return service.fields_from_spec(spec, prerequisite)
+
+
+async def adopt_holders(bot, guild: discord.Guild, role: VolunteerRole, discord_role: discord.Role) -> int:
+    """People who already hold the Discord role get its seats, so roster and Discord agree."""
+    seated = await service.seated_user_ids(role)
+    adopted = 0
+    for member in discord_role.members:
+        if member.bot or member.id in seated:
+            continue
+        seat = await service.adopt(role, member.id, now())
+        if seat is None:
+            break
+        await schedule_term(bot, seat)
+        adopted += 1
+    return adopted
+
+
+async def quickstart(bot, guild: discord.Guild, report) -> None:
+    """/setup quickstart: link the default catalogue's roles and post the panel in #volunteers."""
+    language = await guild_config.language(guild.id) or "en"
+    linked = 0
+    known: dict[str, int] = {}
+    for spec in load_default_pack(language).volunteer_roles:
+        try:
+            discord_role, _created = await ensure_discord_role(guild, spec.name, spec.role_purpose)
+        except GromadaError as error:
+            report.problems.append(error.render())
+            continue
+        known[spec.key] = discord_role.id
+        role, created = await service.link_role(guild.id, _fields_from_spec(guild, spec, known), discord_role.id, now())
+        linked += created
+        await adopt_holders(bot, guild, role, discord_role)
+    if linked:
+        report.created.append(_n("{n} volunteer role", "{n} volunteer roles", linked))
+    channel_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "volunteers")
+    channel = guild.get_channel(channel_id) if channel_id else None
+    if channel is None:
+        return
+    _message, reused = await post_panel(bot, channel)
+    (report.reused if reused else report.created).append(_("volunteer panel in #{channel}", channel=channel.name))
+
+
+async def import_roles(bot, guild_id: int, specs: list[VolunteerRoleSpec]) -> int:
+    """/setup import: create or update catalogue roles from a content pack."""
+    guild = bot.get_guild(guild_id)
+    count = 0
+    known: dict[str, int] = {}
+    for spec in specs:
+        discord_role, _created = await ensure_discord_role(guild, spec.name, spec.role_purpose)
+        known[spec.key] = discord_role.id
+        await service.upsert_from_spec(guild_id, _fields_from_spec(guild, spec, known), discord_role.id, now())
+        count += 1
+    mark_dirty(bot, guild_id)
+    return count
+
+
 async def _swap_role(member: discord.Member, give: discord.Role | None, take: discord.Role | None) -> None:
     """One role in, another out, in one call (so a refusal changes neither)."""
     roles = [r for r in member.roles if not r.is_default() and r != take]
@@ -388,6 +509,9 @@ async def delete_role(bot, guild: discord.Guild, role: VolunteerRole) -> None:
     for seat in await service.delete_role(role, now()):  # open offers; any seat taken meanwhile
         await cancel_seat_timers(bot, seat.pk)
     mark_dirty(bot, guild.id)
+
+
+# ---------------------------------------------------------------- offers
 
 
 async def offer_free_seats(bot, guild: discord.Guild, role: VolunteerRole) -> None:

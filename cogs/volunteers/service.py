@@ -18,6 +18,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from cogs.volunteers import rules
+from config.content import VolunteerRoleSpec
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
 from gromada.i18n import N_
 from models.volunteers import (
@@ -74,15 +75,28 @@ class RoleFields:
     key: str | None = None
 
 
+def fields_from_spec(spec: VolunteerRoleSpec, prerequisite_role_id: int | None) -> RoleFields:
+    """A content pack's role as catalogue fields (its prerequisite already found on Discord)."""
+    return RoleFields(
+        name=spec.name,
+        seats=spec.seats,
+        description=spec.description,
+        responsibilities=spec.responsibilities,
+        term_days=spec.term_days,
+        approval=Approval(spec.approval),
+        prerequisite_role_id=prerequisite_role_id,
+        key=spec.key,
+    )
+
+
 async def roles(guild_id: int) -> list[VolunteerRole]:
     return await VolunteerRole.filter(guild_id=guild_id).order_by("id")
 
 
 async def find_role(guild_id: int, name: str) -> VolunteerRole:
-    wanted = name.strip().casefold()
-    for role in await roles(guild_id):
-        if role.name.casefold() == wanted:
-            return role
+    role = rules.named(await roles(guild_id), name.strip())
+    if role is not None:
+        return role
     raise NotFound(N_("There is no volunteer role called “{name}”. See /volunteer roster."), name=name[:100])
 
 
@@ -107,7 +121,7 @@ async def check_room(guild_id: int, name: str) -> None:
     existing = await roles(guild_id)
     if len(existing) >= rules.MAX_ROLES:
         raise LimitReached(N_("A server can have at most {n} volunteer roles."), n=rules.MAX_ROLES)
-    if any(role.name.casefold() == name.strip().casefold() for role in existing):
+    if rules.named(existing, name.strip()) is not None:
         raise Conflict(DUPLICATE_NAME, name=name[:100])
 
 
@@ -161,9 +175,7 @@ async def upsert_from_spec(guild_id: int, values: RoleFields, discord_role_id: i
     if values.key:
         existing = await VolunteerRole.get_or_none(guild_id=guild_id, key=values.key)
     if existing is None:
-        existing = next(
-            (role for role in await roles(guild_id) if role.name.casefold() == values.name.casefold()), None
-        )
+        existing = rules.named(await roles(guild_id), values.name)
     if existing is None:
         return await create_role(guild_id, values, discord_role_id, now)
     changes = {
@@ -233,6 +245,11 @@ async def _take_seat(
                 if await VolunteerSeat.exists(role_id=role.pk, user_id=user_id):
                     raise Conflict(ALREADY_HOLDS, role=role.name) from None
                 # Someone else took this slot a moment ago: try the next one.
+
+
+async def seated_user_ids(role: VolunteerRole) -> set[int]:
+    """Everyone with a seat of `role`, held or offered."""
+    return set(await VolunteerSeat.filter(role_id=role.pk).values_list("user_id", flat=True))
 
 
 async def active_seats(role: VolunteerRole) -> list[VolunteerSeat]:
