@@ -11,15 +11,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.volunteers import flows, rules, service
+from cogs.volunteers import flows, service, views
 from cogs.volunteers.certificate import CertificateText, render
-from cogs.volunteers.views import DYNAMIC_ITEMS, renew_view
+from cogs.volunteers.views import DYNAMIC_ITEMS
 from gromada.checks import admin_only, require_guild
 from gromada.errors import DiscordRefused, InvalidInput
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
 from gromada.ui import Pager, mention_only, paginate_lines, reply, truncate
-from models.core import Timer
 from models.volunteers import Approval, SeatStatus
 
 # What the options of /volunteer role create and edit mean.
@@ -33,10 +32,6 @@ ROLE_OPTIONS_HELP = {
 }
 
 
-def _date(value) -> str:
-    return discord.utils.format_dt(value, "d") if value else "—"
-
-
 class VolunteersCog(commands.Cog, name="Volunteers"):
     volunteer = app_commands.Group(
         name="volunteer", description="Volunteer roles: seats, waitlists and terms", guild_only=True
@@ -48,9 +43,9 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
         self.panels = flows.PanelRefresher(bot)
         bot.quickstart_steps.append(functools.partial(flows.quickstart, bot))
         bot.content_importers["volunteer_roles"] = functools.partial(flows.import_roles, bot)
-        bot.add_timer_handler(service.OFFER_EXPIRY_TIMER, self._on_offer_expired)
-        bot.add_timer_handler(service.RENEWAL_PROMPT_TIMER, self._on_renewal_due)
-        bot.add_timer_handler(service.TERM_END_TIMER, self._on_term_end)
+        bot.add_timer_handler(service.OFFER_EXPIRY_TIMER, functools.partial(flows.offer_expired, bot))
+        bot.add_timer_handler(service.RENEWAL_PROMPT_TIMER, functools.partial(flows.renewal_due, bot))
+        bot.add_timer_handler(service.TERM_END_TIMER, functools.partial(flows.term_ended, bot))
 
     async def cog_unload(self) -> None:
         self.panels.stop()
@@ -199,15 +194,19 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
             for seat in state.seats:
                 if seat.status == SeatStatus.OFFERED:
                     lines.append(
-                        _("- <@{user}>: offered, until {date}", user=seat.user_id, date=_date(seat.offer_expires_at))
+                        _(
+                            "- <@{user}>: offered, until {date}",
+                            user=seat.user_id,
+                            date=views.short_date(seat.offer_expires_at),
+                        )
                     )
                 else:
                     lines.append(
                         _(
                             "- <@{user}> since {start}, until {end}",
                             user=seat.user_id,
-                            start=_date(seat.started_at),
-                            end=_date(seat.term_ends_at),
+                            start=views.short_date(seat.started_at),
+                            end=views.short_date(seat.term_ends_at),
                         )
                     )
             if state.waiting:
@@ -226,7 +225,7 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
                     _(
                         "**{role}**: a seat is offered to you until {date} (see your DMs)",
                         role=seat.role.name,
-                        date=_date(seat.offer_expires_at),
+                        date=views.short_date(seat.offer_expires_at),
                     )
                 )
             else:
@@ -234,8 +233,8 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
                     _(
                         "**{role}** since {start}, until {end}",
                         role=seat.role.name,
-                        start=_date(seat.started_at),
-                        end=_date(seat.term_ends_at),
+                        start=views.short_date(seat.started_at),
+                        end=views.short_date(seat.term_ends_at),
                     )
                 )
         for role, position in mine.waiting:
@@ -323,71 +322,7 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
 
     @commands.Cog.listener()
     async def on_member_remove(self, member: discord.Member) -> None:
-        seats = await service.seats_of_member(member.guild.id, member.id)
-        for seat in seats:
-            await flows.cancel_seat_timers(self.bot, seat.pk)
-        for role in await service.forget_member(member.guild.id, member.id, now()):
-            await flows.offer_free_seats(self.bot, member.guild, role)
-        self.panels.mark_dirty(member.guild.id)
-
-    # ------------------------------------------------------------ deadlines
-
-    async def _on_offer_expired(self, timer: Timer) -> None:
-        seat = await service.seat_by_id(timer.ref_id)
-        if seat is None or seat.status != SeatStatus.OFFERED:
-            return  # accepted, declined or gone already
-        role = seat.role
-        await flows.withdraw(self.bot, seat)
-        await flows.direct_message(
-            self.bot,
-            seat.guild_id,
-            seat.user_id,
-            lambda: _(
-                "The seat as **{role}** was offered to you for 48 hours and has passed to the next person.",
-                role=role.name,
-            ),
-        )
-
-    async def _on_renewal_due(self, timer: Timer) -> None:
-        seat = await service.seat_by_id(timer.ref_id)
-        if seat is None or seat.status != SeatStatus.ACTIVE or not rules.renewal_open(seat.term_ends_at, now()):
-            return
-        role = seat.role
-        guild = self.bot.get_guild(seat.guild_id)
-        await flows.direct_message(
-            self.bot,
-            seat.guild_id,
-            seat.user_id,
-            lambda: _(
-                "Your term as **{role}** on {server} ends on {date}. Would you like to continue? "
-                "Press Renew, otherwise the seat is released at the end of the term.",
-                role=role.name,
-                server=guild.name if guild else "",
-                date=_date(seat.term_ends_at),
-            ),
-            lambda: renew_view(seat.pk),
-        )
-
-    async def _on_term_end(self, timer: Timer) -> None:
-        seat = await service.seat_by_id(timer.ref_id)
-        if seat is None or seat.status != SeatStatus.ACTIVE or seat.term_ends_at is None or seat.term_ends_at > now():
-            return  # renewed (a later deadline is scheduled) or already released
-        guild = self.bot.get_guild(seat.guild_id)
-        if guild is None:
-            return
-        role = seat.role
-        # A refusal raises: the scheduler retries later and the seat stays as it is meanwhile.
-        await flows.release(self.bot, guild, role, seat.user_id, "term_ended")
-        await flows.direct_message(
-            self.bot,
-            guild.id,
-            seat.user_id,
-            lambda: _(
-                "Your term as **{role}** on {server} has ended and the seat was released. Thank you for your work!",
-                role=role.name,
-                server=guild.name,
-            ),
-        )
+        await flows.member_left(self.bot, member)
 
 
 async def setup_cog(bot: commands.Bot) -> None:

@@ -22,7 +22,7 @@ from gromada.i18n import N_, _, _n, use_locale
 from gromada.interactions import language_for_guild, language_for_member
 from gromada.scheduler import now
 from gromada.ui import NO_MENTIONS
-from models.core import BindingKind
+from models.core import BindingKind, Timer
 from models.volunteers import ApprovalRequest, SeatStatus, VolunteerRole, VolunteerSeat
 
 log = logging.getLogger(__name__)
@@ -714,3 +714,82 @@ async def decide(bot, guild: discord.Guild, request_id: int, coordinator_id: int
     request = await service.request_by_id(request_id, guild.id)
     await (approve_request if approve else decline_request)(bot, guild, request, coordinator_id)
     return request
+
+
+# ---------------------------------------------------------------- members leaving
+
+
+async def member_left(bot, member: discord.Member) -> None:
+    """Someone left the server: their seats end and are offered on; their deadlines go."""
+    seats = await service.seats_of_member(member.guild.id, member.id)
+    for seat in seats:
+        await cancel_seat_timers(bot, seat.pk)
+    for role in await service.forget_member(member.guild.id, member.id, now()):
+        await offer_free_seats(bot, member.guild, role)
+    mark_dirty(bot, member.guild.id)
+
+
+# ---------------------------------------------------------------- deadlines due
+
+
+async def offer_expired(bot, timer: Timer) -> None:
+    """An offer not accepted within 48 hours passes to the next person on the waitlist."""
+    seat = await service.seat_by_id(timer.ref_id)
+    if seat is None or seat.status != SeatStatus.OFFERED:
+        return  # accepted, declined or gone already
+    role = seat.role
+    await withdraw(bot, seat)
+    await direct_message(
+        bot,
+        seat.guild_id,
+        seat.user_id,
+        lambda: _(
+            "The seat as **{role}** was offered to you for 48 hours and has passed to the next person.",
+            role=role.name,
+        ),
+    )
+
+
+async def renewal_due(bot, timer: Timer) -> None:
+    """A week before a term ends, its holder is asked whether to renew."""
+    seat = await service.seat_by_id(timer.ref_id)
+    if seat is None or seat.status != SeatStatus.ACTIVE or not rules.renewal_open(seat.term_ends_at, now()):
+        return
+    role = seat.role
+    guild = bot.get_guild(seat.guild_id)
+    await direct_message(
+        bot,
+        seat.guild_id,
+        seat.user_id,
+        lambda: _(
+            "Your term as **{role}** on {server} ends on {date}. Would you like to continue? "
+            "Press Renew, otherwise the seat is released at the end of the term.",
+            role=role.name,
+            server=guild.name if guild else "",
+            date=views.short_date(seat.term_ends_at),
+        ),
+        lambda: views.renew_view(seat.pk),
+    )
+
+
+async def term_ended(bot, timer: Timer) -> None:
+    """A term not renewed ends: the role goes, the seat is offered on."""
+    seat = await service.seat_by_id(timer.ref_id)
+    if seat is None or seat.status != SeatStatus.ACTIVE or seat.term_ends_at is None or seat.term_ends_at > now():
+        return  # renewed (a later deadline is scheduled) or already released
+    guild = bot.get_guild(seat.guild_id)
+    if guild is None:
+        return
+    role = seat.role
+    # A refusal raises: the scheduler retries later and the seat stays as it is meanwhile.
+    await release(bot, guild, role, seat.user_id, "term_ended")
+    await direct_message(
+        bot,
+        guild.id,
+        seat.user_id,
+        lambda: _(
+            "Your term as **{role}** on {server} has ended and the seat was released. Thank you for your work!",
+            role=role.name,
+            server=guild.name,
+        ),
+    )

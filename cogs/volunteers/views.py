@@ -37,6 +37,11 @@ class _ById:
         raise NotImplementedError
 
 
+def short_date(value) -> str:
+    """A date shown in each reader's own format, or a dash when there is none."""
+    return discord.utils.format_dt(value, "d") if value else "—"
+
+
 # ---------------------------------------------------------------- panel
 
 
