@@ -11,30 +11,9 @@ import discord
 
 from cogs.volunteers import rules, service
 from gromada.checks import require_guild, require_moderator
-from gromada.i18n import _, _n
-from gromada.ui import PersistentItem, reply, truncate
+from gromada.i18n import N_, _, _n
+from gromada.ui import IdButton, PersistentItem, reply, truncate
 from models.volunteers import ApprovalRequest, VolunteerRole
-
-
-class _ById:
-    """Parse `volunteers:<action>:<id>` and build the button with a translated label."""
-
-    style = discord.ButtonStyle.secondary
-    action = ""
-
-    def __init__(self, ref_id: int) -> None:
-        self.ref_id = ref_id
-        super().__init__(
-            discord.ui.Button(label=self.label(), style=self.style, custom_id=f"volunteers:{self.action}:{ref_id}")
-        )
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match):
-        return cls(int(match["id"]))
-
-    @staticmethod
-    def label() -> str:
-        raise NotImplementedError
 
 
 def short_date(value) -> str:
@@ -127,7 +106,7 @@ def role_card(role, states) -> str:
     return truncate("\n".join(lines), 1900)
 
 
-class _RoleAction(_ById):
+class _RoleAction(IdButton):
     """A button on a role's card: does `act` for the person clicking, in the server."""
 
     async def check(self, interaction: discord.Interaction) -> None:
@@ -142,15 +121,9 @@ class _RoleAction(_ById):
         raise NotImplementedError
 
 
-class ClaimButton(
-    _RoleAction, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:claim:(?P<id>\d+)"
-):
+class ClaimButton(_RoleAction, action="volunteers:claim"):
     style = discord.ButtonStyle.success
-    action = "claim"
-
-    @staticmethod
-    def label() -> str:
-        return _("Take a seat")
+    label_text = N_("Take a seat")
 
     @staticmethod
     async def act(bot, member: discord.Member, role) -> str:
@@ -159,15 +132,9 @@ class ClaimButton(
         return await flows.claim_for(bot, member, role)
 
 
-class ReleaseButton(
-    _RoleAction, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:release:(?P<id>\d+)"
-):
+class ReleaseButton(_RoleAction, action="volunteers:release"):
     style = discord.ButtonStyle.danger
-    action = "release"
-
-    @staticmethod
-    def label() -> str:
-        return _("Step down")
+    label_text = N_("Step down")
 
     @staticmethod
     async def act(bot, member: discord.Member, role) -> str:
@@ -186,15 +153,9 @@ def card_view(role_id: int) -> discord.ui.View:
 # ---------------------------------------------------------------- offers and renewal (in DMs)
 
 
-class AcceptOffer(
-    _ById, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:accept:(?P<id>\d+)"
-):
+class AcceptOffer(IdButton, action="volunteers:accept"):
     style = discord.ButtonStyle.success
-    action = "accept"
-
-    @staticmethod
-    def label() -> str:
-        return _("Accept")
+    label_text = N_("Accept")
 
     async def run(self, interaction: discord.Interaction) -> None:
         from cogs.volunteers import flows
@@ -205,14 +166,8 @@ class AcceptOffer(
         )
 
 
-class DeclineOffer(
-    _ById, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:decline:(?P<id>\d+)"
-):
-    action = "decline"
-
-    @staticmethod
-    def label() -> str:
-        return _("Decline")
+class DeclineOffer(IdButton, action="volunteers:decline"):
+    label_text = N_("Decline")
 
     async def run(self, interaction: discord.Interaction) -> None:
         from cogs.volunteers import flows
@@ -231,15 +186,9 @@ def offer_view(seat_id: int) -> discord.ui.View:
     return view
 
 
-class RenewTerm(
-    _ById, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:renew:(?P<id>\d+)"
-):
+class RenewTerm(IdButton, action="volunteers:renew"):
     style = discord.ButtonStyle.success
-    action = "renew"
-
-    @staticmethod
-    def label() -> str:
-        return _("Renew")
+    label_text = N_("Renew")
 
     async def run(self, interaction: discord.Interaction) -> None:
         from cogs.volunteers import flows
@@ -282,7 +231,7 @@ def request_decided_text(
     )
 
 
-class _Decision(_ById):
+class _Decision(IdButton):
     """A coordinator's Approve or Decline on a request (staff only, re-checked on every click)."""
 
     approves = True
@@ -301,27 +250,15 @@ class _Decision(_ById):
         )
 
 
-class ApproveRequest(
-    _Decision, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:approve:(?P<id>\d+)"
-):
+class ApproveRequest(_Decision, action="volunteers:approve"):
     style = discord.ButtonStyle.success
-    action = "approve"
-
-    @staticmethod
-    def label() -> str:
-        return _("Approve")
+    label_text = N_("Approve")
 
 
-class RejectRequest(
-    _Decision, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:reject:(?P<id>\d+)"
-):
+class RejectRequest(_Decision, action="volunteers:reject"):
     style = discord.ButtonStyle.danger
-    action = "reject"
     approves = False
-
-    @staticmethod
-    def label() -> str:
-        return _("Decline")
+    label_text = N_("Decline")
 
 
 def request_view(request_id: int) -> discord.ui.View:
