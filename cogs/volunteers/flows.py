@@ -16,10 +16,10 @@ from discord.ext import tasks
 
 from cogs.volunteers import rules, service, views
 from config.content import VolunteerRoleSpec, load_default_pack
-from gromada import guild_config
+from gromada import guild_config, messaging
 from gromada.errors import Conflict, DiscordRefused, GromadaError, InvalidInput, NotConfigured, NotFound
 from gromada.i18n import N_, _, _n, use_locale
-from gromada.interactions import language_for_guild, language_for_member
+from gromada.interactions import language_for_guild
 from gromada.scheduler import now
 from gromada.ui import NO_MENTIONS
 from models.core import BindingKind, Timer
@@ -157,19 +157,9 @@ def discord_role_of(guild: discord.Guild, role: VolunteerRole) -> discord.Role:
     return discord_role
 
 
-async def member_of(guild: discord.Guild, user_id: int) -> discord.Member | None:
-    member = guild.get_member(user_id)
-    if member is not None:
-        return member
-    try:
-        return await guild.fetch_member(user_id)
-    except discord.NotFound:
-        return None
-
-
 async def grant(guild: discord.Guild, role: VolunteerRole, user_id: int) -> None:
     discord_role = discord_role_of(guild, role)
-    member = await member_of(guild, user_id)
+    member = await messaging.member_of(guild, user_id)
     if member is None:
         raise NotFound(N_("That person is no longer a member of this server."))
     try:
@@ -183,7 +173,7 @@ async def grant(guild: discord.Guild, role: VolunteerRole, user_id: int) -> None
 
 async def revoke(guild: discord.Guild, role: VolunteerRole, user_id: int) -> None:
     """Take the Discord role away (nothing to do if the person or the role is gone)."""
-    member = await member_of(guild, user_id)
+    member = await messaging.member_of(guild, user_id)
     discord_role = guild.get_role(role.discord_role_id)
     if member is None or discord_role is None or member.get_role(discord_role.id) is None:
         return
@@ -251,28 +241,6 @@ async def role_changed_by_hand(bot, member: discord.Member, added: set[int], rem
                 changed = True
     if changed:
         mark_dirty(bot, guild.id)
-
-
-# ---------------------------------------------------------------- DMs
-
-
-async def direct_message(bot, guild_id: int, user_id: int, render, view_factory=None) -> bool:
-    """Write to someone in their language; False when their DMs are closed."""
-    user = bot.get_user(user_id)
-    if user is None:
-        try:
-            user = await bot.fetch_user(user_id)
-        except discord.HTTPException:
-            return False
-    with use_locale(await language_for_member(bot, user_id, guild_id)):
-        content = render()
-        view = view_factory() if view_factory is not None else discord.utils.MISSING
-    try:
-        await user.send(content, view=view, allowed_mentions=NO_MENTIONS)
-    except discord.HTTPException:
-        log.info("could not DM %s about volunteer roles", user_id)
-        return False
-    return True
 
 
 # ---------------------------------------------------------------- releasing and offering
@@ -409,8 +377,7 @@ async def quickstart(bot, guild: discord.Guild, report) -> None:
         await adopt_holders(bot, guild, role, discord_role)
     if linked:
         report.created.append(_n("{n} volunteer role", "{n} volunteer roles", linked))
-    channel_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "volunteers")
-    channel = guild.get_channel(channel_id) if channel_id else None
+    channel = await messaging.purpose_channel(guild, "volunteers")
     if channel is None:
         return
     _message, reused = await post_panel(bot, channel)
@@ -446,7 +413,7 @@ async def _relink_holders(guild: discord.Guild, role: VolunteerRole, old_discord
     moved: list[discord.Member] = []
     try:
         for seat in await service.active_seats(role):
-            member = await member_of(guild, seat.user_id)
+            member = await messaging.member_of(guild, seat.user_id)
             if member is not None:
                 await _swap_role(member, new, old)
                 moved.append(member)
@@ -520,23 +487,25 @@ async def offer_free_seats(bot, guild: discord.Guild, role: VolunteerRole) -> No
         seat = await service.offer_next(role, now())
         if seat is None:
             return
-        if await member_of(guild, seat.user_id) is None:
+        if await messaging.member_of(guild, seat.user_id) is None:
             await service.withdraw_offer(seat)
             continue
         await bot.timers.schedule(service.OFFER_EXPIRY_TIMER, seat.offer_expires_at, ref_id=seat.pk, guild_id=guild.id)
-        sent = await direct_message(
+        offer = await messaging.dm(
             bot,
-            guild.id,
             seat.user_id,
-            lambda seat=seat: _(
-                "A seat as **{role}** on {server} is free for you. Accept it within 48 hours, "
-                "or it goes to the next person on the waitlist.",
-                role=role.name,
-                server=guild.name,
-            ),
-            lambda seat=seat: views.offer_view(seat.pk),
+            guild_id=guild.id,
+            render=lambda seat=seat: {
+                "content": _(
+                    "A seat as **{role}** on {server} is free for you. Accept it within 48 hours, "
+                    "or it goes to the next person on the waitlist.",
+                    role=role.name,
+                    server=guild.name,
+                ),
+                "view": views.offer_view(seat.pk),
+            },
         )
-        if sent:
+        if offer is not None:
             mark_dirty(bot, guild.id)
             continue
         await bot.timers.cancel(service.OFFER_EXPIRY_TIMER, seat.pk)
@@ -639,24 +608,26 @@ async def release_for(bot, member: discord.Member, role: VolunteerRole) -> str:
 
 async def send_request(bot, guild: discord.Guild, request: ApprovalRequest, role: VolunteerRole) -> None:
     """Ask the coordinators (the staff, in the staff log) to approve; undo if it cannot be posted."""
-    channel_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "mod_log")
-    channel = guild.get_channel(channel_id) if channel_id else None
-    if channel is None:
+    if await messaging.purpose_channel(guild, "mod_log") is None:
         await service.forget_request(request)
         raise NotConfigured(N_("Coordinators review requests in the staff log, which is not set up. Ask an admin."))
-    with use_locale(await language_for_guild(bot, guild.id)):
-        content = _(
-            "<@{user}> asks to become **{role}**. Coordinators, please approve or decline.",
-            user=request.user_id,
-            role=role.name,
-        )
-        view = views.request_view(request.pk)
-    try:
-        message = await channel.send(content, view=view, allowed_mentions=NO_MENTIONS)
-    except discord.HTTPException:
+    message = await messaging.post_to(
+        bot,
+        guild,
+        "mod_log",
+        lambda: {
+            "content": _(
+                "<@{user}> asks to become **{role}**. Coordinators, please approve or decline.",
+                user=request.user_id,
+                role=role.name,
+            ),
+            "view": views.request_view(request.pk),
+        },
+    )
+    if message is None:
         await service.forget_request(request)
-        raise DiscordRefused(N_("I could not reach the coordinators. Nothing was sent, please try again.")) from None
-    await service.set_request_message(request, channel.id, message.id)
+        raise DiscordRefused(N_("I could not reach the coordinators. Nothing was sent, please try again."))
+    await service.set_request_message(request, message.channel.id, message.id)
 
 
 async def approve_request(bot, guild: discord.Guild, request: ApprovalRequest, coordinator_id: int) -> None:
@@ -691,17 +662,17 @@ async def approve_request(bot, guild: discord.Guild, request: ApprovalRequest, c
             position=result.position,
         )
 
-    await direct_message(bot, guild.id, request.user_id, render)
+    await messaging.dm(bot, request.user_id, guild_id=guild.id, render=render)
 
 
 async def decline_request(bot, guild: discord.Guild, request: ApprovalRequest, coordinator_id: int) -> None:
     await service.decide_request(request, approve=False, coordinator_id=coordinator_id, now=now())
     role = request.role
-    await direct_message(
+    await messaging.dm(
         bot,
-        guild.id,
         request.user_id,
-        lambda: _(
+        guild_id=guild.id,
+        render=lambda: _(
             "Your request to become **{role}** on {server} was declined. A coordinator can tell you more.",
             role=role.name,
             server=guild.name,
@@ -739,11 +710,11 @@ async def offer_expired(bot, timer: Timer) -> None:
         return  # accepted, declined or gone already
     role = seat.role
     await withdraw(bot, seat)
-    await direct_message(
+    await messaging.dm(
         bot,
-        seat.guild_id,
         seat.user_id,
-        lambda: _(
+        guild_id=seat.guild_id,
+        render=lambda: _(
             "The seat as **{role}** was offered to you for 48 hours and has passed to the next person.",
             role=role.name,
         ),
@@ -757,18 +728,20 @@ async def renewal_due(bot, timer: Timer) -> None:
         return
     role = seat.role
     guild = bot.get_guild(seat.guild_id)
-    await direct_message(
+    await messaging.dm(
         bot,
-        seat.guild_id,
         seat.user_id,
-        lambda: _(
-            "Your term as **{role}** on {server} ends on {date}. Would you like to continue? "
-            "Press Renew, otherwise the seat is released at the end of the term.",
-            role=role.name,
-            server=guild.name if guild else "",
-            date=views.short_date(seat.term_ends_at),
-        ),
-        lambda: views.renew_view(seat.pk),
+        guild_id=seat.guild_id,
+        render=lambda: {
+            "content": _(
+                "Your term as **{role}** on {server} ends on {date}. Would you like to continue? "
+                "Press Renew, otherwise the seat is released at the end of the term.",
+                role=role.name,
+                server=guild.name if guild else "",
+                date=views.short_date(seat.term_ends_at),
+            ),
+            "view": views.renew_view(seat.pk),
+        },
     )
 
 
@@ -783,11 +756,11 @@ async def term_ended(bot, timer: Timer) -> None:
     role = seat.role
     # A refusal raises: the scheduler retries later and the seat stays as it is meanwhile.
     await release(bot, guild, role, seat.user_id, "term_ended")
-    await direct_message(
+    await messaging.dm(
         bot,
-        guild.id,
         seat.user_id,
-        lambda: _(
+        guild_id=guild.id,
+        render=lambda: _(
             "Your term as **{role}** on {server} has ended and the seat was released. Thank you for your work!",
             role=role.name,
             server=guild.name,
