@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import io
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
@@ -13,13 +13,16 @@ from discord.ext import commands
 
 from cogs.volunteers import flows, service, views
 from cogs.volunteers.certificate import CertificateText, render
-from cogs.volunteers.views import DYNAMIC_ITEMS
 from gromada.checks import admin_only, require_guild
 from gromada.errors import DiscordRefused, InvalidInput
+from gromada.feature import FeatureCog
 from gromada.i18n import N_, _, _n
-from gromada.scheduler import now
+from gromada.scheduler import TimerHandler, now
 from gromada.ui import Pager, mention_only, paginate_lines, reply, truncate
 from models.volunteers import Approval, SeatStatus
+
+if TYPE_CHECKING:
+    from gromada.bot import Gromada
 
 # What the options of /volunteer role create and edit mean.
 ROLE_OPTIONS_HELP = {
@@ -32,22 +35,39 @@ ROLE_OPTIONS_HELP = {
 }
 
 
-class VolunteersCog(commands.Cog, name="Volunteers"):
+class VolunteersCog(FeatureCog, name="Volunteers"):
+    persistent_items = (
+        views.RolePicker,
+        views.ClaimButton,
+        views.ReleaseButton,
+        views.AcceptOffer,
+        views.DeclineOffer,
+        views.RenewTerm,
+        views.ApproveRequest,
+        views.RejectRequest,
+    )
+
     volunteer = app_commands.Group(
         name="volunteer", description="Volunteer roles: seats, waitlists and terms", guild_only=True
     )
     role = app_commands.Group(name="role", description="Manage the volunteer roles catalogue", parent=volunteer)
 
-    def __init__(self, bot: commands.Bot) -> None:
-        self.bot = bot
+    def __init__(self, bot: Gromada) -> None:
+        super().__init__(bot)
+        # The bot's one coalescing refresher of panels (flows.mark_dirty reaches it through the cog).
         self.panels = flows.PanelRefresher(bot)
         bot.quickstart_steps.append(functools.partial(flows.quickstart, bot))
         bot.content_importers["volunteer_roles"] = functools.partial(flows.import_roles, bot)
-        bot.add_timer_handler(service.OFFER_EXPIRY_TIMER, functools.partial(flows.offer_expired, bot))
-        bot.add_timer_handler(service.RENEWAL_PROMPT_TIMER, functools.partial(flows.renewal_due, bot))
-        bot.add_timer_handler(service.TERM_END_TIMER, functools.partial(flows.term_ended, bot))
+
+    def timer_handlers(self) -> dict[str, TimerHandler]:
+        return {
+            service.OFFER_EXPIRY_TIMER: functools.partial(flows.offer_expired, self.bot),
+            service.RENEWAL_PROMPT_TIMER: functools.partial(flows.renewal_due, self.bot),
+            service.TERM_END_TIMER: functools.partial(flows.term_ended, self.bot),
+        }
 
     async def cog_unload(self) -> None:
+        await super().cog_unload()
         self.panels.stop()
 
     # ------------------------------------------------------------ catalogue
@@ -323,8 +343,3 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
     @commands.Cog.listener()
     async def on_member_remove(self, member: discord.Member) -> None:
         await flows.member_left(self.bot, member)
-
-
-async def setup_cog(bot: commands.Bot) -> None:
-    bot.add_dynamic_items(*DYNAMIC_ITEMS)
-    await bot.add_cog(VolunteersCog(bot))

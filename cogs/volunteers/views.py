@@ -266,15 +266,3 @@ def request_view(request_id: int) -> discord.ui.View:
     view.add_item(ApproveRequest(request_id))
     view.add_item(RejectRequest(request_id))
     return view
-
-
-DYNAMIC_ITEMS = (
-    RolePicker,
-    ClaimButton,
-    ReleaseButton,
-    AcceptOffer,
-    DeclineOffer,
-    RenewTerm,
-    ApproveRequest,
-    RejectRequest,
-)
