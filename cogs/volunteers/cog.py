@@ -12,14 +12,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.volunteers import flows, service, views
-from cogs.volunteers.certificate import CertificateText, render
+from cogs.volunteers.certificate import render
 from gromada.checks import admin_only, require_guild
 from gromada.errors import DiscordRefused, InvalidInput
 from gromada.feature import FeatureCog
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import TimerHandler, now
 from gromada.ui import Pager, mention_only, paginate_lines, reply, truncate
-from models.volunteers import Approval, SeatStatus
+from models.volunteers import Approval
 
 if TYPE_CHECKING:
     from gromada.bot import Gromada
@@ -206,63 +206,13 @@ class VolunteersCog(FeatureCog, name="Volunteers"):
 
     @volunteer.command(name="roster", description="Who holds which volunteer role, since and until when")
     async def roster(self, interaction: discord.Interaction) -> None:
-        lines: list[str] = []
-        for state in await service.catalogue_state(interaction.guild_id):
-            lines.append(
-                _("**{role}** · {filled}/{seats}", role=state.role.name, filled=state.filled, seats=state.role.seats)
-            )
-            for seat in state.seats:
-                if seat.status == SeatStatus.OFFERED:
-                    lines.append(
-                        _(
-                            "- <@{user}>: offered, until {date}",
-                            user=seat.user_id,
-                            date=views.short_date(seat.offer_expires_at),
-                        )
-                    )
-                else:
-                    lines.append(
-                        _(
-                            "- <@{user}> since {start}, until {end}",
-                            user=seat.user_id,
-                            start=views.short_date(seat.started_at),
-                            end=views.short_date(seat.term_ends_at),
-                        )
-                    )
-            if state.waiting:
-                lines.append(_n("- {n} on the waitlist", "- {n} on the waitlist", len(state.waiting)))
-        if not lines:
-            lines = [_("There are no volunteer roles yet.")]
+        lines = views.roster_lines(await service.catalogue_state(interaction.guild_id))
         await Pager(paginate_lines(lines), owner_id=interaction.user.id, title=_("Volunteer roster")).send(interaction)
 
     @volunteer.command(name="mine", description="Your volunteer roles, offers and waitlist places")
     async def mine(self, interaction: discord.Interaction) -> None:
         mine = await service.member_volunteering(interaction.guild_id, interaction.user.id)
-        lines = []
-        for seat in mine.seats:
-            if seat.status == SeatStatus.OFFERED:
-                lines.append(
-                    _(
-                        "**{role}**: a seat is offered to you until {date} (see your DMs)",
-                        role=seat.role.name,
-                        date=views.short_date(seat.offer_expires_at),
-                    )
-                )
-            else:
-                lines.append(
-                    _(
-                        "**{role}** since {start}, until {end}",
-                        role=seat.role.name,
-                        start=views.short_date(seat.started_at),
-                        end=views.short_date(seat.term_ends_at),
-                    )
-                )
-        for role, position in mine.waiting:
-            lines.append(_("**{role}**: number {position} on the waitlist", role=role.name, position=position))
-        for request in mine.requests:
-            lines.append(_("**{role}**: waiting for a coordinator", role=request.role.name))
-        if not lines:
-            lines.append(_("You hold no volunteer role yet. Pick one on the volunteer panel!"))
+        lines = views.member_lines(mine)
         await reply(interaction, truncate("\n".join(lines), 1900))
 
     # ------------------------------------------------------------ recognition
@@ -286,7 +236,8 @@ class VolunteersCog(FeatureCog, name="Volunteers"):
     @app_commands.describe(member="Who it is for")
     async def certificate(self, interaction: discord.Interaction, member: discord.Member) -> None:
         await interaction.response.defer(thinking=True)
-        text = await self._certificate_text(interaction.guild, member)
+        mine = await service.member_volunteering(interaction.guild_id, member.id)
+        text = views.certificate_text(interaction.guild.name, member.display_name, mine, now().date())
         png = await asyncio.to_thread(render, text)
         file = discord.File(io.BytesIO(png), filename="certificate.png")
         await reply(
@@ -294,42 +245,6 @@ class VolunteersCog(FeatureCog, name="Volunteers"):
             _("A certificate of appreciation for {member}.", member=member.mention),
             ephemeral=False,
             file=file,
-        )
-
-    async def _certificate_text(self, guild: discord.Guild, member: discord.Member) -> CertificateText:
-        mine = await service.member_volunteering(guild.id, member.id)
-        lines = []
-        for seat in mine.seats:
-            if seat.status == SeatStatus.ACTIVE:
-                lines.append(
-                    _n(
-                        "{role}: since {start} ({n} term)",
-                        "{role}: since {start} ({n} terms)",
-                        seat.terms,
-                        role=seat.role.name,
-                        start=seat.started_at.date().isoformat(),
-                    )
-                )
-        for term in mine.past:
-            lines.append(
-                _n(
-                    "{role}: {start} – {end} ({n} term)",
-                    "{role}: {start} – {end} ({n} terms)",
-                    term.terms,
-                    role=term.role_name,
-                    start=term.started_at.date().isoformat(),
-                    end=term.ended_at.date().isoformat(),
-                )
-            )
-        if not lines:
-            lines.append(_("A valued member of our community"))
-        lines.append(_n("Thanked {n} time by fellow members", "Thanked {n} times by fellow members", len(mine.thanks)))
-        return CertificateText(
-            title=_("Certificate of appreciation"),
-            presented_to=_("presented with gratitude to"),
-            name=member.display_name,
-            lines=lines,
-            footer=f"{guild.name} · {now().date().isoformat()}",
         )
 
     # ------------------------------------------------------------ Discord changes made by people

@@ -1,19 +1,22 @@
-"""Persistent components of volunteer roles: the panel's picker, claim, release, offers, renewal, approval.
+"""What volunteer roles look like: the panel and its picker, role cards, the buttons, and texts.
 
-Every component is a DynamicItem whose custom_id carries only an id; state is loaded from
-the database when clicked, so buttons keep working after a restart. A click hands off to
-cogs/volunteers/flows.py, imported inside the handler (flows builds these views).
+Every persistent component is a DynamicItem whose custom_id carries only an id; state is
+loaded from the database when clicked, so buttons keep working after a restart. A click hands
+off to cogs/volunteers/flows.py, imported inside the handler (flows builds these views).
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 import discord
 
 from cogs.volunteers import rules, service
+from cogs.volunteers.certificate import CertificateText
 from gromada.checks import require_guild, require_moderator
 from gromada.i18n import N_, _, _n
 from gromada.ui import IdButton, PersistentItem, reply, truncate
-from models.volunteers import ApprovalRequest, VolunteerRole
+from models.volunteers import ApprovalRequest, SeatStatus, VolunteerRole
 
 
 def short_date(value) -> str:
@@ -266,3 +269,107 @@ def request_view(request_id: int) -> discord.ui.View:
     view.add_item(ApproveRequest(request_id))
     view.add_item(RejectRequest(request_id))
     return view
+
+
+# ---------------------------------------------------------------- reading: roster, mine, certificate
+
+
+def roster_lines(states: list[service.RoleState]) -> list[str]:
+    """/volunteer roster: each role, who holds or is offered its seats, and its waitlist."""
+    lines: list[str] = []
+    for state in states:
+        lines.append(
+            _("**{role}** · {filled}/{seats}", role=state.role.name, filled=state.filled, seats=state.role.seats)
+        )
+        for seat in state.seats:
+            if seat.status == SeatStatus.OFFERED:
+                lines.append(
+                    _(
+                        "- <@{user}>: offered, until {date}",
+                        user=seat.user_id,
+                        date=short_date(seat.offer_expires_at),
+                    )
+                )
+            else:
+                lines.append(
+                    _(
+                        "- <@{user}> since {start}, until {end}",
+                        user=seat.user_id,
+                        start=short_date(seat.started_at),
+                        end=short_date(seat.term_ends_at),
+                    )
+                )
+        if state.waiting:
+            lines.append(_n("- {n} on the waitlist", "- {n} on the waitlist", len(state.waiting)))
+    if not lines:
+        lines = [_("There are no volunteer roles yet.")]
+    return lines
+
+
+def member_lines(mine: service.MemberVolunteering) -> list[str]:
+    """/volunteer mine: the member's seats, offers, waitlist places and pending requests."""
+    lines = []
+    for seat in mine.seats:
+        if seat.status == SeatStatus.OFFERED:
+            lines.append(
+                _(
+                    "**{role}**: a seat is offered to you until {date} (see your DMs)",
+                    role=seat.role.name,
+                    date=short_date(seat.offer_expires_at),
+                )
+            )
+        else:
+            lines.append(
+                _(
+                    "**{role}** since {start}, until {end}",
+                    role=seat.role.name,
+                    start=short_date(seat.started_at),
+                    end=short_date(seat.term_ends_at),
+                )
+            )
+    for role, position in mine.waiting:
+        lines.append(_("**{role}**: number {position} on the waitlist", role=role.name, position=position))
+    for request in mine.requests:
+        lines.append(_("**{role}**: waiting for a coordinator", role=request.role.name))
+    if not lines:
+        lines.append(_("You hold no volunteer role yet. Pick one on the volunteer panel!"))
+    return lines
+
+
+def certificate_text(
+    server_name: str, member_name: str, mine: service.MemberVolunteering, today: date
+) -> CertificateText:
+    """What the certificate of appreciation says: seats held, past terms, thanks received."""
+    lines = []
+    for seat in mine.seats:
+        if seat.status == SeatStatus.ACTIVE:
+            lines.append(
+                _n(
+                    "{role}: since {start} ({n} term)",
+                    "{role}: since {start} ({n} terms)",
+                    seat.terms,
+                    role=seat.role.name,
+                    start=seat.started_at.date().isoformat(),
+                )
+            )
+    for term in mine.past:
+        lines.append(
+            _n(
+                "{role}: {start} – {end} ({n} term)",
+                "{role}: {start} – {end} ({n} terms)",
+                term.terms,
+                role=term.role_name,
+                start=term.started_at.date().isoformat(),
+                end=term.ended_at.date().isoformat(),
+            )
+        )
+    if not lines:
+        lines.append(_("A valued member of our community"))
+    lines.append(_n("Thanked {n} time by fellow members", "Thanked {n} times by fellow members", len(mine.thanks)))
+    return CertificateText(
+        title=_("Certificate of appreciation"),
+        presented_to=_("presented with gratitude to"),
+        name=member_name,
+        lines=lines,
+        footer=f"{server_name} · {today.isoformat()}",
+    )
