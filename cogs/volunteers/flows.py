@@ -219,31 +219,7 @@ async def cancel_seat_timers(bot, seat_id: int) -> None:
         await bot.timers.cancel(kind, seat_id)
 
 
-async def role_changed_by_hand(bot, member: discord.Member, added: set[int], removed: set[int]) -> None:
-    """Someone gave or took a volunteer role in Discord's settings: the seats follow.
-
-    Taken away → the seat ends and is offered to the waitlist. Given → the person gets a
-    seat if one is free (if not, the role stays and the roster shows the seats it has).
-    """
-    guild = member.guild
-    changed = False
-    for role in await service.roles(guild.id):
-        if role.discord_role_id in removed and not removed_by_bot(guild.id, member.id, role.discord_role_id):
-            seat = await service.seat_of(role, member.id)
-            if seat is not None and await service.end_seat(seat, role, now(), "removed"):
-                await cancel_seat_timers(bot, seat.pk)
-                await offer_free_seats(bot, guild, role)
-                changed = True
-        if role.discord_role_id in added and await service.seat_of(role, member.id) is None:
-            seat = await service.adopt(role, member.id, now())
-            if seat is not None:
-                await schedule_term(bot, seat)
-                changed = True
-    if changed:
-        mark_dirty(bot, guild.id)
-
-
-# ---------------------------------------------------------------- releasing and offering
+# ---------------------------------------------------------------- stepping down
 
 
 # (guild, user, Discord role) the bot itself is taking away right now: the member-update
@@ -687,7 +663,31 @@ async def decide(bot, guild: discord.Guild, request_id: int, coordinator_id: int
     return request
 
 
-# ---------------------------------------------------------------- members leaving
+# ---------------------------------------------------------------- changes people make on Discord
+
+
+async def role_changed_by_hand(bot, member: discord.Member, added: set[int], removed: set[int]) -> None:
+    """Someone gave or took a volunteer role in Discord's settings: the seats follow.
+
+    Taken away → the seat ends and is offered to the waitlist. Given → the person gets a
+    seat if one is free (if not, the role stays and the roster shows the seats it has).
+    """
+    guild = member.guild
+    changed = False
+    for role in await service.roles(guild.id):
+        if role.discord_role_id in removed and not removed_by_bot(guild.id, member.id, role.discord_role_id):
+            seat = await service.seat_of(role, member.id)
+            if seat is not None and await service.end_seat(seat, role, now(), "removed"):
+                await cancel_seat_timers(bot, seat.pk)
+                await offer_free_seats(bot, guild, role)
+                changed = True
+        if role.discord_role_id in added and await service.seat_of(role, member.id) is None:
+            seat = await service.adopt(role, member.id, now())
+            if seat is not None:
+                await schedule_term(bot, seat)
+                changed = True
+    if changed:
+        mark_dirty(bot, guild.id)
 
 
 async def member_left(bot, member: discord.Member) -> None:
