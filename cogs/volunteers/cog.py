@@ -1,4 +1,4 @@
-"""/volunteer and /thanks: the catalogue, panels, claims, roster, recognition; and their deadlines."""
+"""/volunteer and /thanks: the catalogue, panels, claims, roster and recognition; parse, call flows, reply."""
 
 from __future__ import annotations
 

@@ -45,12 +45,16 @@ def panel_embed(guild_name: str, lines: list[rules.PanelLine]) -> discord.Embed:
     return embed
 
 
-class RolePicker(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], template=r"volunteers:pick:(?P<id>\d+)"):
+# The picker carries its server's id (not a row's), so it is a select of its own, not an IdButton.
+PICK = "volunteers:pick"
+
+
+class RolePicker(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], template=rf"{PICK}:(?P<id>\d+)"):
     def __init__(self, guild_id: int, options: list[discord.SelectOption] | None = None) -> None:
         self.guild_id = guild_id
         super().__init__(
             discord.ui.Select(
-                custom_id=f"volunteers:pick:{guild_id}",
+                custom_id=f"{PICK}:{guild_id}",
                 placeholder=_("Choose a volunteer role"),
                 options=options or [],
             )
