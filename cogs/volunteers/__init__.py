@@ -1,5 +1,5 @@
-from cogs.volunteers.cog import setup_cog
+from cogs.volunteers.cog import VolunteersCog
 
 
 async def setup(bot) -> None:
-    await setup_cog(bot)
+    await bot.add_cog(VolunteersCog(bot))

@@ -1,27 +1,30 @@
-"""/volunteer and /thanks: the catalogue, panels, claims, roster, recognition; and their deadlines."""
+"""/volunteer and /thanks: the catalogue, panels, claims, roster and recognition; parse, call flows, reply."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 from datetime import timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.volunteers import actions, catalogue, panel, rules, service
-from cogs.volunteers.certificate import CertificateText, render
-from cogs.volunteers.views import DYNAMIC_ITEMS, claim_for, release_for, renew_view
+from cogs.volunteers import flows, service, views
+from cogs.volunteers.certificate import render
 from gromada import cooldowns
 from gromada.checks import admin_only, require_guild
 from gromada.errors import DiscordRefused, InvalidInput
+from gromada.feature import FeatureCog
 from gromada.i18n import N_, _, _n
-from gromada.scheduler import now
+from gromada.scheduler import TimerHandler, now
 from gromada.ui import Pager, mention_only, paginate_lines, reply, truncate
-from models.core import Timer
-from models.volunteers import Approval, SeatStatus
+from models.volunteers import Approval
+
+if TYPE_CHECKING:
+    from gromada.bot import Gromada
 
 # What the options of /volunteer role create and edit mean.
 ROLE_OPTIONS_HELP = {
@@ -39,26 +42,39 @@ CERTIFICATE_COOLDOWN = cooldowns.declare(
 )
 
 
-def _date(value) -> str:
-    return discord.utils.format_dt(value, "d") if value else "—"
+class VolunteersCog(FeatureCog, name="Volunteers"):
+    persistent_items = (
+        views.RolePicker,
+        views.ClaimButton,
+        views.ReleaseButton,
+        views.AcceptOffer,
+        views.DeclineOffer,
+        views.RenewTerm,
+        views.ApproveRequest,
+        views.RejectRequest,
+    )
 
-
-class VolunteersCog(commands.Cog, name="Volunteers"):
     volunteer = app_commands.Group(
         name="volunteer", description="Volunteer roles: seats, waitlists and terms", guild_only=True
     )
     role = app_commands.Group(name="role", description="Manage the volunteer roles catalogue", parent=volunteer)
 
-    def __init__(self, bot: commands.Bot) -> None:
-        self.bot = bot
-        self.panels = panel.PanelRefresher(bot)
-        bot.quickstart_steps.append(catalogue.quickstart_step(bot))
-        bot.content_importers["volunteer_roles"] = catalogue.importer(bot)
-        bot.add_timer_handler(actions.OFFER_EXPIRY, self._on_offer_expired)
-        bot.add_timer_handler(actions.RENEWAL_PROMPT, self._on_renewal_due)
-        bot.add_timer_handler(actions.TERM_END, self._on_term_end)
+    def __init__(self, bot: Gromada) -> None:
+        super().__init__(bot)
+        # The bot's one coalescing refresher of panels (flows.mark_dirty reaches it through the cog).
+        self.panels = flows.PanelRefresher(bot)
+        bot.quickstart_steps.append(functools.partial(flows.quickstart, bot))
+        bot.content_importers["volunteer_roles"] = functools.partial(flows.import_roles, bot)
+
+    def timer_handlers(self) -> dict[str, TimerHandler]:
+        return {
+            service.OFFER_EXPIRY_TIMER: functools.partial(flows.offer_expired, self.bot),
+            service.RENEWAL_PROMPT_TIMER: functools.partial(flows.renewal_due, self.bot),
+            service.TERM_END_TIMER: functools.partial(flows.term_ended, self.bot),
+        }
 
     async def cog_unload(self) -> None:
+        await super().cog_unload()
         self.panels.stop()
 
     # ------------------------------------------------------------ catalogue
@@ -83,10 +99,6 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
         approval: Literal["auto", "coordinator"] = "auto",
         prerequisite: discord.Role | None = None,
     ) -> None:
-        guild = interaction.guild
-        # Refuse before touching Discord, so a refusal leaves no new Discord role behind.
-        await service.check_room(guild.id, name)
-        discord_role, created = await catalogue.ensure_discord_role(guild, name.strip(), Approval(approval))
         fields = service.RoleFields(
             name=name,
             seats=seats,
@@ -96,13 +108,7 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
             approval=Approval(approval),
             prerequisite_role_id=prerequisite.id if prerequisite else None,
         )
-        try:
-            role = await service.create_role(guild.id, fields, discord_role.id, now())
-        except Exception:
-            if created:  # no orphan Discord role for a catalogue entry that does not exist
-                await discord_role.delete(reason=catalogue.REASON)
-            raise
-        self.panels.mark_dirty(guild.id)
+        role, discord_role = await flows.create_role(self.bot, interaction.guild, fields)
         await reply(
             interaction,
             _n(
@@ -148,16 +154,16 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
         }
         name_after, approval_after = changes.get("name", found.name), changes.get("approval", found.approval)
         if discord_role is not None:
-            await catalogue.check_assignable(interaction.guild, discord_role, name_after, approval_after)
+            await flows.check_assignable(interaction.guild, discord_role, name_after, approval_after)
             changes["discord_role_id"] = discord_role.id
         elif "approval" in changes and (current := interaction.guild.get_role(found.discord_role_id)) is not None:
             # Turning approval off must not open a role that needs it (the Mediator role, say).
-            await catalogue.check_claimable(interaction.guild_id, current.id, current.name, name_after, approval_after)
+            await service.check_claimable(interaction.guild_id, current.id, current.name, name_after, approval_after)
         if not changes:
             raise InvalidInput(N_("Say what to change: a name, seats, a description…"))
         if changes.get("discord_role_id", found.discord_role_id) != found.discord_role_id:
             await interaction.response.defer(ephemeral=True, thinking=True)  # one Discord call per holder
-        updated = await actions.edit_role(self.bot, interaction.guild, found, changes)
+        updated = await flows.edit_role(self.bot, interaction.guild, found, changes)
         await reply(interaction, _("Volunteer role **{role}** updated.", role=updated.name))
 
     @role.command(name="delete", description="Delete a volunteer role (its holders lose the Discord role)")
@@ -166,7 +172,7 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
     async def role_delete(self, interaction: discord.Interaction, role: str) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         found = await service.find_role(interaction.guild_id, role)
-        await actions.delete_role(self.bot, interaction.guild, found)
+        await flows.delete_role(self.bot, interaction.guild, found)
         await reply(
             interaction, _("Volunteer role **{role}** deleted. Its Discord role stays on the server.", role=found.name)
         )
@@ -182,7 +188,7 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
     async def post_panel(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
         target = channel or interaction.channel
         try:
-            _message, reused = await panel.post(self.bot, target)
+            _message, reused = await flows.post_panel(self.bot, target)
         except discord.HTTPException:
             raise DiscordRefused(
                 N_("I cannot post in {channel}. Let my role view it and send messages there."), channel=target.mention
@@ -196,13 +202,13 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
     @app_commands.describe(role="The volunteer role")
     async def claim(self, interaction: discord.Interaction, role: str) -> None:
         found = await service.find_role(interaction.guild_id, role)
-        await reply(interaction, await claim_for(interaction, found))
+        await reply(interaction, await flows.claim_for(self.bot, require_guild(interaction), found))
 
     @volunteer.command(name="release", description="Step down from a volunteer role, or leave its waitlist")
     @app_commands.describe(role="The volunteer role")
     async def release(self, interaction: discord.Interaction, role: str) -> None:
         found = await service.find_role(interaction.guild_id, role)
-        await reply(interaction, await release_for(interaction, found))
+        await reply(interaction, await flows.release_for(self.bot, require_guild(interaction), found))
 
     claim.autocomplete("role")(_role_names)
     release.autocomplete("role")(_role_names)
@@ -211,59 +217,13 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
 
     @volunteer.command(name="roster", description="Who holds which volunteer role, since and until when")
     async def roster(self, interaction: discord.Interaction) -> None:
-        lines: list[str] = []
-        for state in await service.catalogue_state(interaction.guild_id):
-            lines.append(
-                _("**{role}** · {filled}/{seats}", role=state.role.name, filled=state.filled, seats=state.role.seats)
-            )
-            for seat in state.seats:
-                if seat.status == SeatStatus.OFFERED:
-                    lines.append(
-                        _("- <@{user}>: offered, until {date}", user=seat.user_id, date=_date(seat.offer_expires_at))
-                    )
-                else:
-                    lines.append(
-                        _(
-                            "- <@{user}> since {start}, until {end}",
-                            user=seat.user_id,
-                            start=_date(seat.started_at),
-                            end=_date(seat.term_ends_at),
-                        )
-                    )
-            if state.waiting:
-                lines.append(_n("- {n} on the waitlist", "- {n} on the waitlist", len(state.waiting)))
-        if not lines:
-            lines = [_("There are no volunteer roles yet.")]
+        lines = views.roster_lines(await service.catalogue_state(interaction.guild_id))
         await Pager(paginate_lines(lines), owner_id=interaction.user.id, title=_("Volunteer roster")).send(interaction)
 
     @volunteer.command(name="mine", description="Your volunteer roles, offers and waitlist places")
     async def mine(self, interaction: discord.Interaction) -> None:
         mine = await service.member_volunteering(interaction.guild_id, interaction.user.id)
-        lines = []
-        for seat in mine.seats:
-            if seat.status == SeatStatus.OFFERED:
-                lines.append(
-                    _(
-                        "**{role}**: a seat is offered to you until {date} (see your DMs)",
-                        role=seat.role.name,
-                        date=_date(seat.offer_expires_at),
-                    )
-                )
-            else:
-                lines.append(
-                    _(
-                        "**{role}** since {start}, until {end}",
-                        role=seat.role.name,
-                        start=_date(seat.started_at),
-                        end=_date(seat.term_ends_at),
-                    )
-                )
-        for role, position in mine.waiting:
-            lines.append(_("**{role}**: number {position} on the waitlist", role=role.name, position=position))
-        for request in mine.requests:
-            lines.append(_("**{role}**: waiting for a coordinator", role=request.role.name))
-        if not lines:
-            lines.append(_("You hold no volunteer role yet. Pick one on the volunteer panel!"))
+        lines = views.member_lines(mine)
         await reply(interaction, truncate("\n".join(lines), 1900))
 
     # ------------------------------------------------------------ recognition
@@ -289,7 +249,8 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
     @cooldowns.limited(CERTIFICATE_COOLDOWN)
     async def certificate(self, interaction: discord.Interaction, member: discord.Member) -> None:
         await interaction.response.defer(thinking=True)
-        text = await self._certificate_text(interaction.guild, member)
+        mine = await service.member_volunteering(interaction.guild_id, member.id)
+        text = views.certificate_text(interaction.guild.name, member.display_name, mine, now().date())
         png = await asyncio.to_thread(render, text)
         file = discord.File(io.BytesIO(png), filename="certificate.png")
         await reply(
@@ -299,119 +260,14 @@ class VolunteersCog(commands.Cog, name="Volunteers"):
             file=file,
         )
 
-    async def _certificate_text(self, guild: discord.Guild, member: discord.Member) -> CertificateText:
-        mine = await service.member_volunteering(guild.id, member.id)
-        lines = []
-        for seat in mine.seats:
-            if seat.status == SeatStatus.ACTIVE:
-                lines.append(
-                    _n(
-                        "{role}: since {start} ({n} term)",
-                        "{role}: since {start} ({n} terms)",
-                        seat.terms,
-                        role=seat.role.name,
-                        start=seat.started_at.date().isoformat(),
-                    )
-                )
-        for term in mine.past:
-            lines.append(
-                _n(
-                    "{role}: {start} – {end} ({n} term)",
-                    "{role}: {start} – {end} ({n} terms)",
-                    term.terms,
-                    role=term.role_name,
-                    start=term.started_at.date().isoformat(),
-                    end=term.ended_at.date().isoformat(),
-                )
-            )
-        if not lines:
-            lines.append(_("A valued member of our community"))
-        lines.append(_n("Thanked {n} time by fellow members", "Thanked {n} times by fellow members", len(mine.thanks)))
-        return CertificateText(
-            title=_("Certificate of appreciation"),
-            presented_to=_("presented with gratitude to"),
-            name=member.display_name,
-            lines=lines,
-            footer=f"{guild.name} · {now().date().isoformat()}",
-        )
-
     # ------------------------------------------------------------ Discord changes made by people
 
     @commands.Cog.listener()
     async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
         old, new = {role.id for role in before.roles}, {role.id for role in after.roles}
         if old != new:
-            await actions.role_changed_by_hand(self.bot, after, added=new - old, removed=old - new)
+            await flows.role_changed_by_hand(self.bot, after, added=new - old, removed=old - new)
 
     @commands.Cog.listener()
     async def on_member_remove(self, member: discord.Member) -> None:
-        seats = await service.seats_of_member(member.guild.id, member.id)
-        for seat in seats:
-            await actions.cancel_seat_timers(self.bot, seat.pk)
-        for role in await service.forget_member(member.guild.id, member.id, now()):
-            await actions.offer_free_seats(self.bot, member.guild, role)
-        self.panels.mark_dirty(member.guild.id)
-
-    # ------------------------------------------------------------ deadlines
-
-    async def _on_offer_expired(self, timer: Timer) -> None:
-        seat = await service.seat_by_id(timer.ref_id)
-        if seat is None or seat.status != SeatStatus.OFFERED:
-            return  # accepted, declined or gone already
-        role = seat.role
-        await actions.withdraw(self.bot, seat)
-        await actions.direct_message(
-            self.bot,
-            seat.guild_id,
-            seat.user_id,
-            lambda: _(
-                "The seat as **{role}** was offered to you for 48 hours and has passed to the next person.",
-                role=role.name,
-            ),
-        )
-
-    async def _on_renewal_due(self, timer: Timer) -> None:
-        seat = await service.seat_by_id(timer.ref_id)
-        if seat is None or seat.status != SeatStatus.ACTIVE or not rules.renewal_open(seat.term_ends_at, now()):
-            return
-        role = seat.role
-        guild = self.bot.get_guild(seat.guild_id)
-        await actions.direct_message(
-            self.bot,
-            seat.guild_id,
-            seat.user_id,
-            lambda: _(
-                "Your term as **{role}** on {server} ends on {date}. Would you like to continue? "
-                "Press Renew, otherwise the seat is released at the end of the term.",
-                role=role.name,
-                server=guild.name if guild else "",
-                date=_date(seat.term_ends_at),
-            ),
-            lambda: renew_view(seat.pk),
-        )
-
-    async def _on_term_end(self, timer: Timer) -> None:
-        seat = await service.seat_by_id(timer.ref_id)
-        if seat is None or seat.status != SeatStatus.ACTIVE or seat.term_ends_at is None or seat.term_ends_at > now():
-            return  # renewed (a later deadline is scheduled) or already released
-        guild = self.bot.get_guild(seat.guild_id)
-        if guild is None:
-            return
-        role = seat.role
-        # A refusal raises: the scheduler retries later and the seat stays as it is meanwhile.
-        await actions.release(self.bot, guild, role, seat.user_id, "term_ended")
-        await actions.direct_message(
-            self.bot,
-            guild.id,
-            seat.user_id,
-            lambda: _(
-                "Your term as **{role}** on {server} has ended and the seat was released. Thank you for your work!",
-                role=role.name,
-                server=guild.name,
-            ),
-        )
-
-
-async def setup_cog(bot: commands.Bot) -> None:
-    bot.add_dynamic_items(*DYNAMIC_ITEMS)
-    await bot.add_cog(VolunteersCog(bot))
+        await flows.member_left(self.bot, member)

@@ -5,11 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
 
 OFFER_VALIDITY = timedelta(hours=48)
 RENEWAL_NOTICE = timedelta(days=7)
 # The catalogue fits one select menu and one embed (25 options, 25 fields).
 MAX_ROLES = 25
+
+
+class _Named(Protocol):
+    name: str
+
+
+NamedT = TypeVar("NamedT", bound=_Named)
+
+
+def named(items: Iterable[NamedT], name: str) -> NamedT | None:
+    """The first item called `name`, ignoring case (catalogue roles, Discord roles)."""
+    wanted = name.casefold()
+    return next((item for item in items if item.name.casefold() == wanted), None)
 
 
 def free_slots(seats: int, taken: Iterable[int]) -> list[int]:

@@ -3,7 +3,7 @@
 Every function takes `now` from its caller. Seats are claimed by inserting a row into a
 free slot; the unique constraint on (role, slot) decides races, so exactly one of two
 people claiming the last seat gets it, on SQLite and PostgreSQL. The Discord side (roles,
-DMs, timers) lives in cogs/volunteers/actions.py, which calls the compensating functions
+DMs, timers) lives in cogs/volunteers/flows.py, which calls the compensating functions
 here (`rollback_seat`, `revert_acceptance`) when Discord refuses.
 """
 
@@ -18,8 +18,12 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from cogs.volunteers import rules
+from config.content import VolunteerRoleSpec
+from gromada import guild_config
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
+from gromada.guild_config import Claim, Purpose
 from gromada.i18n import N_
+from models.core import BindingKind
 from models.volunteers import (
     Approval,
     ApprovalRequest,
@@ -32,6 +36,12 @@ from models.volunteers import (
     VolunteerTerm,
     WaitlistEntry,
 )
+
+# Deadlines of a seat (Timer rows whose ref_id is the seat's id).
+OFFER_EXPIRY_TIMER = "volunteers.offer_expiry"
+RENEWAL_PROMPT_TIMER = "volunteers.renewal_prompt"
+TERM_END_TIMER = "volunteers.term_end"
+SEAT_TIMERS = (OFFER_EXPIRY_TIMER, RENEWAL_PROMPT_TIMER, TERM_END_TIMER)
 
 ALREADY_HOLDS = N_("You already hold the role {role} (or have an offer for it).")
 THANKS_LIMIT = 500
@@ -68,15 +78,28 @@ class RoleFields:
     key: str | None = None
 
 
+def fields_from_spec(spec: VolunteerRoleSpec, prerequisite_role_id: int | None) -> RoleFields:
+    """A content pack's role as catalogue fields (its prerequisite already found on Discord)."""
+    return RoleFields(
+        name=spec.name,
+        seats=spec.seats,
+        description=spec.description,
+        responsibilities=spec.responsibilities,
+        term_days=spec.term_days,
+        approval=Approval(spec.approval),
+        prerequisite_role_id=prerequisite_role_id,
+        key=spec.key,
+    )
+
+
 async def roles(guild_id: int) -> list[VolunteerRole]:
     return await VolunteerRole.filter(guild_id=guild_id).order_by("id")
 
 
 async def find_role(guild_id: int, name: str) -> VolunteerRole:
-    wanted = name.strip().casefold()
-    for role in await roles(guild_id):
-        if role.name.casefold() == wanted:
-            return role
+    role = rules.named(await roles(guild_id), name.strip())
+    if role is not None:
+        return role
     raise NotFound(N_("There is no volunteer role called “{name}”. See /volunteer roster."), name=name[:100])
 
 
@@ -101,7 +124,7 @@ async def check_room(guild_id: int, name: str) -> None:
     existing = await roles(guild_id)
     if len(existing) >= rules.MAX_ROLES:
         raise LimitReached(N_("A server can have at most {n} volunteer roles."), n=rules.MAX_ROLES)
-    if any(role.name.casefold() == name.strip().casefold() for role in existing):
+    if rules.named(existing, name.strip()) is not None:
         raise Conflict(DUPLICATE_NAME, name=name[:100])
 
 
@@ -155,9 +178,7 @@ async def upsert_from_spec(guild_id: int, values: RoleFields, discord_role_id: i
     if values.key:
         existing = await VolunteerRole.get_or_none(guild_id=guild_id, key=values.key)
     if existing is None:
-        existing = next(
-            (role for role in await roles(guild_id) if role.name.casefold() == values.name.casefold()), None
-        )
+        existing = rules.named(await roles(guild_id), values.name)
     if existing is None:
         return await create_role(guild_id, values, discord_role_id, now)
     changes = {
@@ -227,6 +248,11 @@ async def _take_seat(
                 if await VolunteerSeat.exists(role_id=role.pk, user_id=user_id):
                     raise Conflict(ALREADY_HOLDS, role=role.name) from None
                 # Someone else took this slot a moment ago: try the next one.
+
+
+async def seated_user_ids(role: VolunteerRole) -> set[int]:
+    """Everyone with a seat of `role`, held or offered."""
+    return set(await VolunteerSeat.filter(role_id=role.pk).values_list("user_id", flat=True))
 
 
 async def active_seats(role: VolunteerRole) -> list[VolunteerSeat]:
@@ -523,3 +549,50 @@ async def thank(
     return await Thanks.create(
         guild_id=guild_id, from_user_id=from_user_id, to_user_id=to_user_id, message=text, created_at=now
     )
+
+
+# ---------------------------------------------------------------- which server roles a volunteer role may give
+
+# Why a volunteer role may not give a purpose's role (see guild_config.Claim).
+NEVER_CLAIMED = N_(
+    "The volunteer role {role} would give the server's {purpose} role, which people are given "
+    "and never take themselves. Choose another role."
+)
+NEEDS_APPROVAL = N_(
+    "The volunteer role {role} gives the server's {purpose} role, so a coordinator must approve "
+    "each volunteer: set its approval to “coordinator”."
+)
+UNKNOWN_PURPOSE = N_("The volunteer role {role} names the purpose “{purpose}”, which is not a role purpose.")
+
+
+def check_claim(purpose: Purpose, name: str, approval: Approval) -> None:
+    """Whether members may take the role of `purpose` through the volunteer role `name`."""
+    if purpose.claim == Claim.NEVER:
+        raise InvalidInput(NEVER_CLAIMED, role=name[:100], purpose=purpose.key)
+    if purpose.claim == Claim.APPROVED and approval != Approval.COORDINATOR:
+        raise InvalidInput(NEEDS_APPROVAL, role=name[:100], purpose=purpose.key)
+
+
+async def check_claimable(guild_id: int, role_id: int | None, role_name: str, name: str, approval: Approval) -> None:
+    """Check every purpose the Discord role serves (`role_id` None: a role about to be created).
+
+    A role serves the purposes bound to it, and those left unbound whose default name it
+    bears: quickstart and the purchases feature take such a role for the purpose.
+    """
+    bound = await guild_config.bindings(guild_id)
+    for purpose in guild_config.purposes(BindingKind.ROLE):
+        bound_id = bound.get((BindingKind.ROLE, purpose.key))
+        named_like_it = bound_id is None and role_name.casefold() == purpose.default_name.casefold()
+        if (role_id is not None and bound_id == role_id) or named_like_it:
+            check_claim(purpose, name, approval)
+
+
+def check_pack_purposes(specs: list[VolunteerRoleSpec]) -> None:
+    """The purposes a pack names, checked before anything changes on Discord."""
+    for spec in specs:
+        if not spec.role_purpose:
+            continue
+        purpose = guild_config.PURPOSES.get((BindingKind.ROLE, spec.role_purpose))
+        if purpose is None:
+            raise InvalidInput(UNKNOWN_PURPOSE, role=spec.name, purpose=spec.role_purpose[:40])
+        check_claim(purpose, spec.name, Approval(spec.approval))

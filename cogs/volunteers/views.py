@@ -1,42 +1,27 @@
-"""Persistent components of volunteer roles: the panel's picker, claim, release, offers, renewal, approval.
+"""What volunteer roles look like: the panel and its picker, role cards, the buttons, and texts.
 
-Every component is a DynamicItem whose custom_id carries only an id; state is loaded from
-the database when clicked, so buttons keep working after a restart.
+Every persistent component is a DynamicItem whose custom_id carries only an id; state is
+loaded from the database when clicked, so buttons keep working after a restart. A click hands
+off to cogs/volunteers/flows.py, imported inside the handler (flows builds these views).
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 import discord
 
-from cogs.volunteers import actions, rules, service
+from cogs.volunteers import rules, service
+from cogs.volunteers.certificate import CertificateText
 from gromada.checks import require_guild, require_moderator
-from gromada.errors import NotFound
 from gromada.i18n import N_, _, _n
-from gromada.scheduler import now
-from gromada.ui import PersistentItem, reply, truncate
-
-NO_LONGER_OPEN = N_("This offer or seat is no longer open.")
+from gromada.ui import IdButton, PersistentItem, reply, truncate
+from models.volunteers import ApprovalRequest, SeatStatus, VolunteerRole
 
 
-class _ById:
-    """Parse `volunteers:<action>:<id>` and build the button with a translated label."""
-
-    style = discord.ButtonStyle.secondary
-    action = ""
-
-    def __init__(self, ref_id: int) -> None:
-        self.ref_id = ref_id
-        super().__init__(
-            discord.ui.Button(label=self.label(), style=self.style, custom_id=f"volunteers:{self.action}:{ref_id}")
-        )
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match):
-        return cls(int(match["id"]))
-
-    @staticmethod
-    def label() -> str:
-        raise NotImplementedError
+def short_date(value) -> str:
+    """A date shown in each reader's own format, or a dash when there is none."""
+    return discord.utils.format_dt(value, "d") if value else "—"
 
 
 # ---------------------------------------------------------------- panel
@@ -60,12 +45,16 @@ def panel_embed(guild_name: str, lines: list[rules.PanelLine]) -> discord.Embed:
     return embed
 
 
-class RolePicker(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], template=r"volunteers:pick:(?P<id>\d+)"):
+# The picker carries its server's id (not a row's), so it is a select of its own, not an IdButton.
+PICK = "volunteers:pick"
+
+
+class RolePicker(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], template=rf"{PICK}:(?P<id>\d+)"):
     def __init__(self, guild_id: int, options: list[discord.SelectOption] | None = None) -> None:
         self.guild_id = guild_id
         super().__init__(
             discord.ui.Select(
-                custom_id=f"volunteers:pick:{guild_id}",
+                custom_id=f"{PICK}:{guild_id}",
                 placeholder=_("Choose a volunteer role"),
                 options=options or [],
             )
@@ -124,7 +113,7 @@ def role_card(role, states) -> str:
     return truncate("\n".join(lines), 1900)
 
 
-class _RoleAction(_ById):
+class _RoleAction(IdButton):
     """A button on a role's card: does `act` for the person clicking, in the server."""
 
     async def check(self, interaction: discord.Interaction) -> None:
@@ -132,41 +121,33 @@ class _RoleAction(_ById):
 
     async def run(self, interaction: discord.Interaction) -> None:
         role = await service.role_by_id(interaction.guild_id, self.ref_id)
-        await reply(interaction, await self.act(interaction, role))
+        await reply(interaction, await self.act(interaction.client, interaction.user, role))
 
     @staticmethod
-    async def act(interaction: discord.Interaction, role) -> str:
+    async def act(bot, member: discord.Member, role) -> str:
         raise NotImplementedError
 
 
-class ClaimButton(
-    _RoleAction, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:claim:(?P<id>\d+)"
-):
+class ClaimButton(_RoleAction, action="volunteers:claim"):
     style = discord.ButtonStyle.success
-    action = "claim"
+    label_text = N_("Take a seat")
 
     @staticmethod
-    def label() -> str:
-        return _("Take a seat")
+    async def act(bot, member: discord.Member, role) -> str:
+        from cogs.volunteers import flows
 
-    @staticmethod
-    async def act(interaction: discord.Interaction, role) -> str:
-        return await claim_for(interaction, role)
+        return await flows.claim_for(bot, member, role)
 
 
-class ReleaseButton(
-    _RoleAction, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:release:(?P<id>\d+)"
-):
+class ReleaseButton(_RoleAction, action="volunteers:release"):
     style = discord.ButtonStyle.danger
-    action = "release"
+    label_text = N_("Step down")
 
     @staticmethod
-    def label() -> str:
-        return _("Step down")
+    async def act(bot, member: discord.Member, role) -> str:
+        from cogs.volunteers import flows
 
-    @staticmethod
-    async def act(interaction: discord.Interaction, role) -> str:
-        return await release_for(interaction, role)
+        return await flows.release_for(bot, member, role)
 
 
 def card_view(role_id: int) -> discord.ui.View:
@@ -176,83 +157,29 @@ def card_view(role_id: int) -> discord.ui.View:
     return view
 
 
-async def claim_for(interaction: discord.Interaction, role) -> str:
-    """Claim `role` for the person clicking; the reply says what happened."""
-    member = require_guild(interaction)
-    bot = interaction.client
-    result = await service.claim(role, member.id, {r.id for r in member.roles}, now())
-    if result.outcome == service.Outcome.GRANTED:
-        await actions.seat_granted(bot, interaction.guild, result.seat, role)
-        return _("You are now **{role}**. Thank you for stepping up!", role=role.name)
-    if result.outcome == service.Outcome.REQUESTED:
-        await actions.send_request(bot, interaction.guild, result.request, role)
-        return _(
-            "Your request to become **{role}** went to the coordinators. I will write to you when they decide.",
-            role=role.name,
-        )
-    # A seat freed while this claim was joining the waitlist would otherwise stay empty.
-    await actions.offer_free_seats(bot, interaction.guild, role)
-    actions.mark_dirty(bot, interaction.guild_id)
-    return _(
-        "Every seat of **{role}** is taken. You are number {position} on the waitlist; "
-        "I will write to you when a seat frees up.",
-        role=role.name,
-        position=result.position,
-    )
-
-
-async def release_for(interaction: discord.Interaction, role) -> str:
-    member = require_guild(interaction)
-    bot = interaction.client
-    if await actions.release(bot, interaction.guild, role, member.id, "released"):
-        return _("You stepped down as **{role}**. Thank you for your work!", role=role.name)
-    if await service.leave_waitlist(role, member.id):
-        actions.mark_dirty(bot, interaction.guild_id)
-        return _("You left the waitlist of **{role}**.", role=role.name)
-    raise NotFound(N_("You do not hold **{role}** and are not on its waitlist."), role=role.name)
-
-
 # ---------------------------------------------------------------- offers and renewal (in DMs)
 
 
-async def _own_seat(seat_id: int):
-    seat = await service.seat_by_id(seat_id)
-    if seat is None:
-        raise NotFound(NO_LONGER_OPEN)
-    return seat
-
-
-class AcceptOffer(
-    _ById, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:accept:(?P<id>\d+)"
-):
+class AcceptOffer(IdButton, action="volunteers:accept"):
     style = discord.ButtonStyle.success
-    action = "accept"
-
-    @staticmethod
-    def label() -> str:
-        return _("Accept")
+    label_text = N_("Accept")
 
     async def run(self, interaction: discord.Interaction) -> None:
-        seat = await actions.accept(interaction.client, await _own_seat(self.ref_id), interaction.user.id)
+        from cogs.volunteers import flows
+
+        seat = await flows.accept(interaction.client, self.ref_id, interaction.user.id)
         await interaction.response.edit_message(
             content=_("You accepted: you are now **{role}**. Thank you!", role=seat.role.name), view=None
         )
 
 
-class DeclineOffer(
-    _ById, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:decline:(?P<id>\d+)"
-):
-    action = "decline"
-
-    @staticmethod
-    def label() -> str:
-        return _("Decline")
+class DeclineOffer(IdButton, action="volunteers:decline"):
+    label_text = N_("Decline")
 
     async def run(self, interaction: discord.Interaction) -> None:
-        seat = await _own_seat(self.ref_id)
-        if seat.user_id != interaction.user.id:
-            raise NotFound(NO_LONGER_OPEN)
-        await actions.withdraw(interaction.client, seat)
+        from cogs.volunteers import flows
+
+        seat = await flows.decline_offer(interaction.client, self.ref_id, interaction.user.id)
         await interaction.response.edit_message(
             content=_("You declined the seat as **{role}**. It goes to the next person.", role=seat.role.name),
             view=None,
@@ -266,19 +193,14 @@ def offer_view(seat_id: int) -> discord.ui.View:
     return view
 
 
-class RenewTerm(
-    _ById, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:renew:(?P<id>\d+)"
-):
+class RenewTerm(IdButton, action="volunteers:renew"):
     style = discord.ButtonStyle.success
-    action = "renew"
-
-    @staticmethod
-    def label() -> str:
-        return _("Renew")
+    label_text = N_("Renew")
 
     async def run(self, interaction: discord.Interaction) -> None:
-        seat = await service.renew(await _own_seat(self.ref_id), interaction.user.id, now())
-        await actions.schedule_term(interaction.client, seat)
+        from cogs.volunteers import flows
+
+        seat = await flows.renew(interaction.client, self.ref_id, interaction.user.id)
         await interaction.response.edit_message(
             content=_(
                 "Renewed: you stay **{role}** until {date}. Thank you!",
@@ -298,7 +220,25 @@ def renew_view(seat_id: int) -> discord.ui.View:
 # ---------------------------------------------------------------- coordinator approval
 
 
-class _Decision(_ById):
+def request_decided_text(
+    request: ApprovalRequest, role: VolunteerRole, coordinator: discord.abc.User, approved: bool
+) -> str:
+    if approved:
+        return _(
+            "<@{user}> asked to become **{role}**: approved by {coordinator}.",
+            user=request.user_id,
+            role=role.name,
+            coordinator=coordinator.mention,
+        )
+    return _(
+        "<@{user}> asked to become **{role}**: declined by {coordinator}.",
+        user=request.user_id,
+        role=role.name,
+        coordinator=coordinator.mention,
+    )
+
+
+class _Decision(IdButton):
     """A coordinator's Approve or Decline on a request (staff only, re-checked on every click)."""
 
     approves = True
@@ -307,35 +247,25 @@ class _Decision(_ById):
         await require_moderator(interaction)
 
     async def run(self, interaction: discord.Interaction) -> None:
-        request = await service.request_by_id(self.ref_id, interaction.guild_id)
-        decide = actions.approve if self.approves else actions.decline
-        await decide(interaction.client, interaction.guild, request, interaction.user.id)
+        from cogs.volunteers import flows
+
+        request = await flows.decide(
+            interaction.client, interaction.guild, self.ref_id, interaction.user.id, approve=self.approves
+        )
         await interaction.response.edit_message(
-            content=actions.request_decided_text(request, request.role, interaction.user, self.approves), view=None
+            content=request_decided_text(request, request.role, interaction.user, self.approves), view=None
         )
 
 
-class ApproveRequest(
-    _Decision, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:approve:(?P<id>\d+)"
-):
+class ApproveRequest(_Decision, action="volunteers:approve"):
     style = discord.ButtonStyle.success
-    action = "approve"
-
-    @staticmethod
-    def label() -> str:
-        return _("Approve")
+    label_text = N_("Approve")
 
 
-class RejectRequest(
-    _Decision, PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"volunteers:reject:(?P<id>\d+)"
-):
+class RejectRequest(_Decision, action="volunteers:reject"):
     style = discord.ButtonStyle.danger
-    action = "reject"
     approves = False
-
-    @staticmethod
-    def label() -> str:
-        return _("Decline")
+    label_text = N_("Decline")
 
 
 def request_view(request_id: int) -> discord.ui.View:
@@ -345,13 +275,105 @@ def request_view(request_id: int) -> discord.ui.View:
     return view
 
 
-DYNAMIC_ITEMS = (
-    RolePicker,
-    ClaimButton,
-    ReleaseButton,
-    AcceptOffer,
-    DeclineOffer,
-    RenewTerm,
-    ApproveRequest,
-    RejectRequest,
-)
+# ---------------------------------------------------------------- reading: roster, mine, certificate
+
+
+def roster_lines(states: list[service.RoleState]) -> list[str]:
+    """/volunteer roster: each role, who holds or is offered its seats, and its waitlist."""
+    lines: list[str] = []
+    for state in states:
+        lines.append(
+            _("**{role}** · {filled}/{seats}", role=state.role.name, filled=state.filled, seats=state.role.seats)
+        )
+        for seat in state.seats:
+            if seat.status == SeatStatus.OFFERED:
+                lines.append(
+                    _(
+                        "- <@{user}>: offered, until {date}",
+                        user=seat.user_id,
+                        date=short_date(seat.offer_expires_at),
+                    )
+                )
+            else:
+                lines.append(
+                    _(
+                        "- <@{user}> since {start}, until {end}",
+                        user=seat.user_id,
+                        start=short_date(seat.started_at),
+                        end=short_date(seat.term_ends_at),
+                    )
+                )
+        if state.waiting:
+            lines.append(_n("- {n} on the waitlist", "- {n} on the waitlist", len(state.waiting)))
+    if not lines:
+        lines = [_("There are no volunteer roles yet.")]
+    return lines
+
+
+def member_lines(mine: service.MemberVolunteering) -> list[str]:
+    """/volunteer mine: the member's seats, offers, waitlist places and pending requests."""
+    lines = []
+    for seat in mine.seats:
+        if seat.status == SeatStatus.OFFERED:
+            lines.append(
+                _(
+                    "**{role}**: a seat is offered to you until {date} (see your DMs)",
+                    role=seat.role.name,
+                    date=short_date(seat.offer_expires_at),
+                )
+            )
+        else:
+            lines.append(
+                _(
+                    "**{role}** since {start}, until {end}",
+                    role=seat.role.name,
+                    start=short_date(seat.started_at),
+                    end=short_date(seat.term_ends_at),
+                )
+            )
+    for role, position in mine.waiting:
+        lines.append(_("**{role}**: number {position} on the waitlist", role=role.name, position=position))
+    for request in mine.requests:
+        lines.append(_("**{role}**: waiting for a coordinator", role=request.role.name))
+    if not lines:
+        lines.append(_("You hold no volunteer role yet. Pick one on the volunteer panel!"))
+    return lines
+
+
+def certificate_text(
+    server_name: str, member_name: str, mine: service.MemberVolunteering, today: date
+) -> CertificateText:
+    """What the certificate of appreciation says: seats held, past terms, thanks received."""
+    lines = []
+    for seat in mine.seats:
+        if seat.status == SeatStatus.ACTIVE:
+            lines.append(
+                _n(
+                    "{role}: since {start} ({n} term)",
+                    "{role}: since {start} ({n} terms)",
+                    seat.terms,
+                    role=seat.role.name,
+                    start=seat.started_at.date().isoformat(),
+                )
+            )
+    for term in mine.past:
+        lines.append(
+            _n(
+                "{role}: {start} – {end} ({n} term)",
+                "{role}: {start} – {end} ({n} terms)",
+                term.terms,
+                role=term.role_name,
+                start=term.started_at.date().isoformat(),
+                end=term.ended_at.date().isoformat(),
+            )
+        )
+    if not lines:
+        lines.append(_("A valued member of our community"))
+    lines.append(_n("Thanked {n} time by fellow members", "Thanked {n} times by fellow members", len(mine.thanks)))
+    return CertificateText(
+        title=_("Certificate of appreciation"),
+        presented_to=_("presented with gratitude to"),
+        name=member_name,
+        lines=lines,
+        footer=f"{server_name} · {today.isoformat()}",
+    )

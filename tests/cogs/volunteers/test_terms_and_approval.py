@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from gromada.bot import create_bot
+from models.core import BindingKind, GuildBinding
 from models.volunteers import ApprovalRequest, RequestStatus, VolunteerRole, VolunteerSeat, VolunteerTerm
 from tests.cogs.volunteers.helpers import create_role, holders, member, panel_message, ready_server
 from tests.helpers import refusal, shown
@@ -137,3 +138,26 @@ async def test_an_approved_request_for_a_full_role_joins_the_waitlist(simcord_en
     assert "already waiting for a coordinator" in refusal(simcord_env, twice)
     assert "number 1 on the waitlist" in later.user.dm_channel.last_message.content
     assert holders(server, "Treasurer deputy") == {server.member.id}
+
+
+async def test_a_request_the_staff_log_refuses_is_not_kept(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Archivist", 1, approval="coordinator")
+    simcord_env.inject_error("POST", f"/channels/{staff_log(server).id}/messages", status=403, code=50013)
+
+    refused = await server.member.slash(server.general, "volunteer claim", role="Archivist")
+
+    assert "could not reach the coordinators" in refusal(simcord_env, refused)
+    assert not await ApprovalRequest.exists(user_id=server.member.id)
+    assert holders(server, "Archivist") == set()
+
+
+async def test_a_request_without_a_staff_log_is_refused_and_not_kept(simcord_env):
+    server = await ready_server(simcord_env)
+    await create_role(server, "Gardener", 1, approval="coordinator")
+    await GuildBinding.filter(guild_id=server.guild.id, kind=BindingKind.CHANNEL, purpose="mod_log").delete()
+
+    refused = await server.member.slash(server.general, "volunteer claim", role="Gardener")
+
+    assert "staff log, which is not set up" in refusal(simcord_env, refused)
+    assert not await ApprovalRequest.exists(user_id=server.member.id)
