@@ -43,8 +43,8 @@ def paginate_lines(lines: Sequence[str], *, limit: int = 1800) -> list[str]:
     return pages
 
 
-class BaseView(discord.ui.View):
-    """A View answering in the person's language, errors going to the one error path."""
+class _Checked:
+    """Answer in the person's language, then run `check`; a refusal goes to the one error path."""
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         await activate(interaction)
@@ -57,6 +57,10 @@ class BaseView(discord.ui.View):
 
     async def check(self, interaction: discord.Interaction) -> None:
         """Raise a GromadaError to refuse; the person sees its message."""
+
+
+class BaseView(_Checked, discord.ui.View):
+    """A View answering in the person's language, errors going to the one error path."""
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: Any) -> None:
         await report_error(interaction, error)
@@ -71,7 +75,7 @@ class BaseModal(discord.ui.Modal):
         await report_error(interaction, error)
 
 
-class PersistentItem:
+class PersistentItem(_Checked):
     """Mixin for discord.ui.DynamicItem: persistent buttons and selects of every feature.
 
     discord.py swallows exceptions raised by a DynamicItem (they never reach an error
@@ -79,18 +83,6 @@ class PersistentItem:
     Subclasses implement `check` (authorisation, re-checked on every click) and `run`.
     Keep `from_custom_id` free of failures: parse the id there, load state in `run`.
     """
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        await activate(interaction)
-        try:
-            await self.check(interaction)
-        except Exception as error:
-            await report_error(interaction, error)
-            return False
-        return True
-
-    async def check(self, interaction: discord.Interaction) -> None:
-        """Raise a GromadaError to refuse."""
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
