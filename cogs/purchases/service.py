@@ -18,7 +18,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from cogs.purchases import money
-from cogs.purchases.settlement import ItemTerms, Order, settle
+from cogs.purchases.rules import ItemTerms, Order, line_value, settle
 from gromada.durations import parse_duration
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotFound
 from gromada.guild_config import Claim, Purpose, declare_purpose
@@ -258,7 +258,7 @@ async def cart(purchase: Purchase, user_id: int) -> list[CartLine]:
         CartLine(
             line.item,
             line.quantity,
-            line.amount if line.amount is not None else money.line_value(line.quantity, line.item.unit_price),
+            line.amount if line.amount is not None else line_value(line.quantity, line.item.unit_price),
         )
         for line in lines
     ]
@@ -407,7 +407,7 @@ async def ledger(guild_id: int, purchase_id: int) -> Ledger:
     values: dict[int, int] = {}
     for line in lines:
         price = next(item.unit_price for item in items if item.pk == line.item_id)
-        value = line.amount if line.amount is not None else money.line_value(line.quantity, price)
+        value = line.amount if line.amount is not None else line_value(line.quantity, price)
         values[line.item_id] = values.get(line.item_id, 0) + value
     rows = [LedgerItem(item, quantities.get(item.pk, Decimal(0)), values.get(item.pk, 0)) for item in items]
     return Ledger(purchase, rows, await bills_of(purchase.pk))
