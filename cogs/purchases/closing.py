@@ -11,7 +11,7 @@ import logging
 
 import discord
 
-from cogs.purchases import service, texts
+from cogs.purchases import service, views
 from cogs.purchases.views import refresh_card
 from gromada.i18n import use_locale
 from gromada.interactions import language_for_member
@@ -66,14 +66,14 @@ async def deliver(client: discord.Client, purchase_id: int) -> None:
             continue
         with use_locale(await language_for_member(client, bill.user_id, purchase.guild_id)):
             lines = await service.cart(purchase, bill.user_id)
-            text = texts.bill_text(purchase, bill, lines)
+            text = views.bill_text(purchase, bill, lines)
         if not await _direct_message(client, bill.user_id, paginate_lines(text.split("\n"))):
             await service.delivery_failed(bill)
     if await service.claim_supplier_list(purchase_id):
         items = await service.items_of(purchase_id)
         ordered = await service.ordered_quantities(purchase_id)
         with use_locale(await language_for_member(client, purchase.created_by, purchase.guild_id)):
-            pages = paginate_lines(texts.supplier_list(purchase, items, ordered))
+            pages = paginate_lines(views.supplier_list(purchase, items, ordered))
         await _direct_message(client, purchase.created_by, pages)
     await refresh_card(client, purchase_id)
 

@@ -8,10 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.purchases import access, service, texts
+from cogs.purchases import access, service, views
 from cogs.purchases.closing import close_and_notify, ensure_deadlines, on_deadline
 from cogs.purchases.money import format_money
-from cogs.purchases.views import card_embed, card_view, refresh_card, send_cart
 from gromada import cooldowns
 from gromada.errors import DiscordRefused, InvalidInput, NotAllowed
 from gromada.i18n import N_, _, _n, use_locale
@@ -73,7 +72,7 @@ class PurchasesCog(commands.Cog):
                 "Add items with /purchase item, then /purchase publish.",
                 id=purchase.pk,
                 title=purchase.title,
-                deadline=texts.when(purchase.deadline),
+                deadline=views.when(purchase.deadline),
             ),
         )
 
@@ -109,7 +108,7 @@ class PurchasesCog(commands.Cog):
         row = await service.get_purchase(interaction.guild_id, purchase)
         await reply(
             interaction,
-            _("Added to #{id}: {item}, {price}.", id=purchase, item=item.name, price=texts.price(row, item)),
+            _("Added to #{id}: {item}, {price}.", id=purchase, item=item.name, price=views.price(row, item)),
         )
         await _refresh_if_published(self.bot, row)
 
@@ -135,7 +134,7 @@ class PurchasesCog(commands.Cog):
             )
         row.status = PurchaseStatus.OPEN  # as the card will show it
         with use_locale(await language_for_guild(self.bot, interaction.guild_id)):
-            embed, view = await card_embed(row), card_view(row)
+            embed, view = await views.card_embed(row), views.card_view(row)
         try:
             message = await target.send(embed=embed, view=view)
         except discord.HTTPException:
@@ -153,7 +152,7 @@ class PurchasesCog(commands.Cog):
                 "Purchase #{id} is open for orders in {channel} until {deadline}.",
                 id=row.pk,
                 channel=target.mention,
-                deadline=texts.when(row.deadline),
+                deadline=views.when(row.deadline),
             ),
         )
 
@@ -185,7 +184,7 @@ class PurchasesCog(commands.Cog):
             )
         # The coordinator who closes gets the supplier's list right here too (their DM may be closed).
         items = await service.items_of(row.pk)
-        lines += ["", *texts.supplier_list(row, items, await service.ordered_quantities(row.pk))]
+        lines += ["", *views.supplier_list(row, items, await service.ordered_quantities(row.pk))]
         for page in paginate_lines(lines):
             await reply(interaction, page)
 
@@ -197,7 +196,7 @@ class PurchasesCog(commands.Cog):
         if purchase is not None:
             row = await service.get_purchase(interaction.guild_id, purchase)
             if service.takes_orders(row, now()):
-                await send_cart(interaction, row, page=0)
+                await views.send_cart(interaction, row, page=0)
                 return
             rows = [row]
         else:
@@ -207,7 +206,7 @@ class PurchasesCog(commands.Cog):
             cart = await service.cart(row, interaction.user.id)
             bill = await service.bill_of(row.pk, interaction.user.id)
             lines.extend(
-                (texts.bill_text(row, bill, cart) if bill is not None else texts.cart_text(row, cart)).split("\n")
+                (views.bill_text(row, bill, cart) if bill is not None else views.cart_text(row, cart)).split("\n")
             )
             lines.append("")
         if not lines:
@@ -222,7 +221,7 @@ class PurchasesCog(commands.Cog):
         names = None
         if await access.sees_names(interaction.user):
             names = {bill.user_id: f"<@{bill.user_id}>" for bill in book.bills}
-        await Pager(paginate_lines(texts.ledger_lines(book, names)), owner_id=interaction.user.id).send(interaction)
+        await Pager(paginate_lines(views.ledger_lines(book, names)), owner_id=interaction.user.id).send(interaction)
 
     # ------------------------------------------------------------ treasurer
 
@@ -276,7 +275,7 @@ class PurchasesCog(commands.Cog):
         for user_id in ids:
             member = interaction.guild.get_member(user_id)
             names[user_id] = member.display_name if member is not None else ""
-        data = texts.csv_text(row, lines, bills, names).encode("utf-8")
+        data = views.csv_text(row, lines, bills, names).encode("utf-8")
         file = discord.File(io.BytesIO(data), filename=f"purchase-{row.pk}.csv")
         await reply(interaction, _("Orders and bills of purchase #{id}.", id=row.pk), file=file)
 
@@ -297,4 +296,4 @@ class PurchasesCog(commands.Cog):
 
 async def _refresh_if_published(bot: commands.Bot, row) -> None:
     if row.status != PurchaseStatus.DRAFT:
-        await refresh_card(bot, row.pk)
+        await views.refresh_card(bot, row.pk)

@@ -105,7 +105,7 @@ def test_deadlines_are_durations_or_utc_dates():
 def test_spreadsheet_formulas_typed_by_members_are_neutralised():
     from types import SimpleNamespace
 
-    from cogs.purchases.texts import csv_text
+    from cogs.purchases.views import csv_text
 
     purchase = SimpleNamespace(currency="PLN")
     item = SimpleNamespace(name="=HYPERLINK(1)", unit="kg", unit_price=250)
@@ -118,7 +118,7 @@ def test_a_card_with_many_long_items_counts_those_that_do_not_fit():
     from datetime import UTC, datetime
     from types import SimpleNamespace
 
-    from cogs.purchases.texts import CARD_LIMIT, card_description
+    from cogs.purchases.views import CARD_LIMIT, card_description
     from models.purchases import PurchaseStatus
 
     purchase = SimpleNamespace(
