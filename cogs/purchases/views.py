@@ -3,12 +3,12 @@
 The builders write in the current locale from plain values, so the wording is tested without a
 bot. Every component is a DynamicItem (`purchase:<action>:<id>…`) whose state comes from the
 database, so a cart opened before a restart still works after it. Quantities are typed in a
-modal whose input is `quantity`.
+modal whose input is `quantity`. After a member's change the card is redrawn by
+cogs/purchases/flows.py, imported inside the handler (flows builds these views).
 """
 
 from __future__ import annotations
 
-import logging
 from decimal import Decimal
 
 import discord
@@ -18,13 +18,10 @@ from cogs.purchases.money import format_money, format_quantity, plain_quantity, 
 from cogs.purchases.service import CartLine, Ledger
 from gromada import csv_export
 from gromada.errors import NotFound
-from gromada.i18n import _, _n, use_locale
-from gromada.interactions import language_for_guild
+from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
-from gromada.ui import BaseModal, PersistentItem, reply, truncate
+from gromada.ui import BaseModal, IdButton, PersistentItem, reply, truncate
 from models.purchases import Bill, DeliveryStatus, OrderLine, Purchase, PurchaseItem, PurchaseStatus
-
-log = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------- texts
 
@@ -263,43 +260,17 @@ async def card_embed(purchase: Purchase) -> discord.Embed:
 def card_view(purchase: Purchase) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     button = OrderButton(purchase.pk)
-    button.item.label = _("Order")
     button.item.disabled = purchase.status != PurchaseStatus.OPEN
     view.add_item(button)
     return view
 
 
-async def refresh_card(client: discord.Client, purchase_id: int) -> None:
-    """Show current quantities on the published card (best effort: the database is the truth)."""
-    purchase = await Purchase.get_or_none(id=purchase_id)
-    if purchase is None or purchase.channel_id is None or purchase.message_id is None:
-        return
-    channel = client.get_channel(purchase.channel_id)
-    if channel is None:
-        return
-    with use_locale(await language_for_guild(client, purchase.guild_id)):
-        embed, view = await card_embed(purchase), card_view(purchase)
-    try:
-        await channel.get_partial_message(purchase.message_id).edit(embed=embed, view=view)
-    except discord.HTTPException:
-        log.warning("could not refresh the card of purchase %s", purchase_id, exc_info=True)
-
-
-class OrderButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"purchase:order:(?P<id>\d+)"):
-    def __init__(self, purchase_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                style=discord.ButtonStyle.primary, label="Order", custom_id=f"purchase:order:{purchase_id}"
-            )
-        )
-        self.purchase_id = purchase_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match):
-        return cls(int(match["id"]))
+class OrderButton(IdButton, action="purchase:order"):
+    style = discord.ButtonStyle.primary
+    label_text = N_("Order")
 
     async def run(self, interaction: discord.Interaction) -> None:
-        purchase = await _open_purchase(interaction, self.purchase_id)
+        purchase = await _open_purchase(interaction, self.ref_id)
         await send_cart(interaction, purchase, page=0)
 
 
@@ -416,6 +387,8 @@ class QuantityModal(BaseModal):
         self.add_item(self.quantity)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
+        from cogs.purchases import flows
+
         await service.set_quantity(
             guild_id=interaction.guild_id,
             purchase_id=self.purchase_id,
@@ -426,7 +399,7 @@ class QuantityModal(BaseModal):
         )
         purchase = await service.get_purchase(interaction.guild_id, self.purchase_id)
         await send_cart(interaction, purchase, self.page)
-        await refresh_card(interaction.client, self.purchase_id)
+        await flows.refresh_card(interaction.client, self.purchase_id)
 
 
 class LineRemove(
@@ -445,6 +418,8 @@ class LineRemove(
         return cls(int(match["id"]), int(match["page"] or 0))
 
     async def run(self, interaction: discord.Interaction) -> None:
+        from cogs.purchases import flows
+
         await service.remove_line(
             guild_id=interaction.guild_id,
             purchase_id=self.purchase_id,
@@ -454,7 +429,7 @@ class LineRemove(
         )
         purchase = await service.get_purchase(interaction.guild_id, self.purchase_id)
         await edit_cart(interaction, purchase, self.page)
-        await refresh_card(interaction.client, self.purchase_id)
+        await flows.refresh_card(interaction.client, self.purchase_id)
 
 
 class ItemsPage(
@@ -476,6 +451,3 @@ class ItemsPage(
     async def run(self, interaction: discord.Interaction) -> None:
         purchase = await _open_purchase(interaction, self.purchase_id)
         await edit_cart(interaction, purchase, self.page)
-
-
-DYNAMIC_ITEMS = (OrderButton, ItemPick, LineRemove, ItemsPage)
