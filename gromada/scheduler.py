@@ -114,12 +114,17 @@ class Timers:
         return timer
 
     async def ensure(self, kind: str, due_at: datetime, *, ref_id: int, guild_id: int | None = None) -> bool:
-        """Arm a deadline unless one is already pending for the same kind and ref; True if armed.
+        """Arm a deadline unless one is already pending or running for the same kind and ref; True if armed.
 
         Features call this at load for the rows whose deadline must exist (a crash between a
-        change and its timer, or a timer that gave up after its retries, would lose it).
+        change and its timer, or a timer that gave up after its retries, would lose it). A row
+        left running by a stopped process counts: rearm() runs it again once the features are
+        loaded, so arming another would run the deadline twice.
         """
-        if await self.pending(kind, ref_id) is not None:
+        armed = await Timer.filter(
+            kind=kind, ref_id=ref_id, status__in=[TimerStatus.PENDING, TimerStatus.RUNNING]
+        ).exists()
+        if armed:
             return False
         await self.schedule(kind, due_at, ref_id=ref_id, guild_id=guild_id, replace=False)
         return True

@@ -14,7 +14,7 @@ import discord
 
 from cogs.initiatives import service, views
 from cogs.initiatives.rules import overflow_name, unique_name
-from cogs.setup.provision import BOT_CHANNEL_ACCESS
+from cogs.setup.flows import BOT_CHANNEL_ACCESS
 from gromada import guild_config
 from gromada.checks import is_moderator
 from gromada.errors import Conflict, DiscordRefused, GromadaError, LimitReached, NotConfigured, NotFound

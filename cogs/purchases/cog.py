@@ -1,40 +1,46 @@
-"""/purchase: open, item, publish, close, mine, paid, unpaid, ledger, export."""
+"""/purchase: open, item, publish, close, mine, paid, unpaid, ledger, export; the closing deadline."""
 
 from __future__ import annotations
 
 import io
+from functools import partial
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
-from cogs.purchases import access, service, texts
-from cogs.purchases.closing import close_and_notify, ensure_deadlines, on_deadline
+from cogs.purchases import flows, service, views
 from cogs.purchases.money import format_money
-from cogs.purchases.views import card_embed, card_view, refresh_card, send_cart
 from gromada import cooldowns
-from gromada.errors import DiscordRefused, InvalidInput, NotAllowed
-from gromada.i18n import N_, _, _n, use_locale
+from gromada.errors import NotAllowed
+from gromada.feature import FeatureCog
+from gromada.i18n import N_, _, _n
 from gromada.ids import IdOption
-from gromada.interactions import language_for_guild
-from gromada.scheduler import now
+from gromada.scheduler import TimerHandler, now
 from gromada.ui import Pager, paginate_lines, reply, truncate
 from models.purchases import DeliveryStatus, PurchaseStatus
 
 EXPORT_COOLDOWN = cooldowns.export("purchase_export")
 
 
-class PurchasesCog(commands.Cog):
+class PurchasesCog(FeatureCog):
     purchase = app_commands.Group(
         name="purchase", description="Joint purchases: order together, pay exactly", guild_only=True
     )
+    persistent_items = (views.OrderButton, views.ItemPick, views.LineRemove, views.ItemsPage)
 
-    def __init__(self, bot: commands.Bot) -> None:
-        self.bot = bot
-        bot.add_timer_handler(service.DEADLINE_KIND, lambda timer: on_deadline(bot, timer))
+    def timer_handlers(self) -> dict[str, TimerHandler]:
+        return {service.DEADLINE_TIMER: partial(flows.on_deadline, self.bot)}
 
-    async def cog_load(self) -> None:
-        await ensure_deadlines(self.bot)
+    async def ensure_deadlines(self) -> None:
+        # Every open purchase has its deadline armed, even if the process stopped between
+        # publishing the card and writing the timer.
+        for purchase in await service.open_purchases():
+            await self.bot.timers.ensure(
+                service.DEADLINE_TIMER, purchase.deadline, ref_id=purchase.pk, guild_id=purchase.guild_id
+            )
+        # Closed, but the process stopped before every bill went out: finish delivering now.
+        for purchase_id in await service.purchases_with_unsent_bills():
+            await self.bot.timers.ensure(service.DEADLINE_TIMER, now(), ref_id=purchase_id)
 
     # ------------------------------------------------------------ coordinators
 
@@ -55,7 +61,7 @@ class PurchasesCog(commands.Cog):
         delivery_fee: str | None = None,
         currency: str = service.DEFAULT_CURRENCY,
     ) -> None:
-        member = await access.require_coordinator(interaction)
+        member = await flows.require_coordinator(interaction)
         purchase = await service.open_purchase(
             guild_id=interaction.guild_id,
             user_id=member.id,
@@ -73,7 +79,7 @@ class PurchasesCog(commands.Cog):
                 "Add items with /purchase item, then /purchase publish.",
                 id=purchase.pk,
                 title=purchase.title,
-                deadline=texts.when(purchase.deadline),
+                deadline=views.when(purchase.deadline),
             ),
         )
 
@@ -96,7 +102,7 @@ class PurchasesCog(commands.Cog):
         bulk_min: str | None = None,
         max_per_member: str | None = None,
     ) -> None:
-        await access.require_coordinator(interaction)
+        await flows.require_coordinator(interaction)
         item = await service.add_item(
             guild_id=interaction.guild_id,
             purchase_id=purchase,
@@ -109,62 +115,37 @@ class PurchasesCog(commands.Cog):
         row = await service.get_purchase(interaction.guild_id, purchase)
         await reply(
             interaction,
-            _("Added to #{id}: {item}, {price}.", id=purchase, item=item.name, price=texts.price(row, item)),
+            _("Added to #{id}: {item}, {price}.", id=purchase, item=item.name, price=views.price(row, item)),
         )
-        await _refresh_if_published(self.bot, row)
+        if row.status != PurchaseStatus.DRAFT:
+            await flows.refresh_card(self.bot, row.pk)
 
     @purchase.command(name="publish", description="Post the order card so members can order (order coordinators)")
     @app_commands.describe(purchase="The purchase's number", channel="Where to post it (here if empty)")
     async def publish(
         self, interaction: discord.Interaction, purchase: IdOption, channel: discord.TextChannel | None = None
     ) -> None:
-        await access.require_coordinator(interaction)
+        coordinator = await flows.require_coordinator(interaction)
         row = await service.check_publishable(interaction.guild_id, purchase, now())
         target = channel or interaction.channel
-        # The bot posts only where the coordinator could post themselves (not into staff channels).
-        theirs = target.permissions_for(interaction.user)
-        if not (theirs.view_channel and theirs.send_messages):
-            raise NotAllowed(
-                N_("You cannot post in {channel} yourself, so I will not post the card there for you."),
-                channel=target.mention,
-            )
-        allowed = target.permissions_for(interaction.guild.me)
-        if not (allowed.send_messages and allowed.embed_links):
-            raise DiscordRefused(
-                N_("I cannot post in {channel}: let me send messages and embed links there."), channel=target.mention
-            )
-        row.status = PurchaseStatus.OPEN  # as the card will show it
-        with use_locale(await language_for_guild(self.bot, interaction.guild_id)):
-            embed, view = await card_embed(row), card_view(row)
-        try:
-            message = await target.send(embed=embed, view=view)
-        except discord.HTTPException:
-            raise DiscordRefused(
-                N_("Discord did not accept the card in {channel}. Nothing was published; try again."),
-                channel=target.mention,
-            ) from None
-        if not await service.mark_published(row.pk, target.id, message.id):
-            await message.delete()  # someone else published it at the same moment
-            raise InvalidInput(N_("Purchase #{id} is already published."), id=row.pk)
-        await self.bot.timers.schedule(service.DEADLINE_KIND, row.deadline, ref_id=row.pk, guild_id=row.guild_id)
+        await flows.publish(self.bot, row, target, coordinator)
         await reply(
             interaction,
             _(
                 "Purchase #{id} is open for orders in {channel} until {deadline}.",
                 id=row.pk,
                 channel=target.mention,
-                deadline=texts.when(row.deadline),
+                deadline=views.when(row.deadline),
             ),
         )
 
     @purchase.command(name="close", description="Close orders now and send the bills (order coordinators)")
     @app_commands.describe(purchase="The purchase's number")
     async def close(self, interaction: discord.Interaction, purchase: IdOption) -> None:
-        await access.require_coordinator(interaction)
+        await flows.require_coordinator(interaction)
         row = await service.check_closable(interaction.guild_id, purchase)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.bot.timers.cancel(service.DEADLINE_KIND, row.pk)
-        await close_and_notify(self.bot, row.pk)
+        await flows.close_now(self.bot, row.pk)
         bills = await service.bills_of(row.pk)
         failed = sum(1 for bill in bills if bill.delivery == DeliveryStatus.FAILED)
         lines = [
@@ -185,7 +166,7 @@ class PurchasesCog(commands.Cog):
             )
         # The coordinator who closes gets the supplier's list right here too (their DM may be closed).
         items = await service.items_of(row.pk)
-        lines += ["", *texts.supplier_list(row, items, await service.ordered_quantities(row.pk))]
+        lines += ["", *views.supplier_list(row, items, await service.ordered_quantities(row.pk))]
         for page in paginate_lines(lines):
             await reply(interaction, page)
 
@@ -197,7 +178,7 @@ class PurchasesCog(commands.Cog):
         if purchase is not None:
             row = await service.get_purchase(interaction.guild_id, purchase)
             if service.takes_orders(row, now()):
-                await send_cart(interaction, row, page=0)
+                await views.send_cart(interaction, row, page=0)
                 return
             rows = [row]
         else:
@@ -207,7 +188,7 @@ class PurchasesCog(commands.Cog):
             cart = await service.cart(row, interaction.user.id)
             bill = await service.bill_of(row.pk, interaction.user.id)
             lines.extend(
-                (texts.bill_text(row, bill, cart) if bill is not None else texts.cart_text(row, cart)).split("\n")
+                (views.bill_text(row, bill, cart) if bill is not None else views.cart_text(row, cart)).split("\n")
             )
             lines.append("")
         if not lines:
@@ -220,9 +201,9 @@ class PurchasesCog(commands.Cog):
     async def ledger(self, interaction: discord.Interaction, purchase: IdOption) -> None:
         book = await service.ledger(interaction.guild_id, purchase)
         names = None
-        if await access.sees_names(interaction.user):
+        if await flows.sees_names(interaction.user):
             names = {bill.user_id: f"<@{bill.user_id}>" for bill in book.bills}
-        await Pager(paginate_lines(texts.ledger_lines(book, names)), owner_id=interaction.user.id).send(interaction)
+        await Pager(paginate_lines(views.ledger_lines(book, names)), owner_id=interaction.user.id).send(interaction)
 
     # ------------------------------------------------------------ treasurer
 
@@ -240,7 +221,7 @@ class PurchasesCog(commands.Cog):
     async def _set_paid(
         self, interaction: discord.Interaction, purchase: int, member: discord.User, *, paid: bool
     ) -> None:
-        treasurer = await access.require_treasurer(interaction)
+        treasurer = await flows.require_treasurer(interaction)
         bill = await service.set_paid(
             guild_id=interaction.guild_id,
             purchase_id=purchase,
@@ -268,7 +249,7 @@ class PurchasesCog(commands.Cog):
     @app_commands.describe(purchase="The purchase's number")
     @cooldowns.limited(EXPORT_COOLDOWN)
     async def export(self, interaction: discord.Interaction, purchase: IdOption) -> None:
-        if not await access.sees_names(interaction.user):
+        if not await flows.sees_names(interaction.user):
             raise NotAllowed(N_("Only order coordinators, the treasurer or moderators can export a purchase."))
         row, lines, bills = await service.export_rows(interaction.guild_id, purchase)
         ids = {line.user_id for line in lines} | {bill.user_id for bill in bills}
@@ -276,7 +257,7 @@ class PurchasesCog(commands.Cog):
         for user_id in ids:
             member = interaction.guild.get_member(user_id)
             names[user_id] = member.display_name if member is not None else ""
-        data = texts.csv_text(row, lines, bills, names).encode("utf-8")
+        data = views.csv_text(row, lines, bills, names).encode("utf-8")
         file = discord.File(io.BytesIO(data), filename=f"purchase-{row.pk}.csv")
         await reply(interaction, _("Orders and bills of purchase #{id}.", id=row.pk), file=file)
 
@@ -293,8 +274,3 @@ class PurchasesCog(commands.Cog):
     async def _purchases(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
         rows = await service.recent_purchases(interaction.guild_id, str(current or ""))
         return [app_commands.Choice(name=truncate(f"#{row.pk} {row.title}", 100), value=row.pk) for row in rows]
-
-
-async def _refresh_if_published(bot: commands.Bot, row) -> None:
-    if row.status != PurchaseStatus.DRAFT:
-        await refresh_card(bot, row.pk)

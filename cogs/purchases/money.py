@@ -1,15 +1,15 @@
-"""Money and quantities, pure: parsing what people type, formatting, exact splits.
+"""Money and quantities, pure: parsing what people type, and writing it back.
 
 Amounts are integers in the currency's minor unit (1 PLN = 100 groszy); how many
 decimals a currency has, and how it is written in each language, comes from Babel's CLDR
-data. Quantities are Decimals (3.5 kg), never floats, so nothing drifts.
+data. Quantities are Decimals (3.5 kg), never floats, so nothing drifts. The arithmetic of
+a bill (line values, exact splits) is in rules.py.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal, get_currency_precision, is_currency
 
@@ -92,32 +92,3 @@ def plain_quantity(quantity: Decimal) -> str:
 
 def format_quantity(quantity: Decimal, locale: str | None = None) -> str:
     return format_decimal(quantity, locale=locale or current_locale())
-
-
-def line_value(quantity: Decimal, unit_price: int) -> int:
-    """Quantity × price per unit, rounded half up to a whole minor unit."""
-    return int((quantity * unit_price).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def split(total: int, weights: Sequence[int]) -> list[int]:
-    """Split `total` minor units in proportion to `weights`, parts summing exactly to `total`.
-
-    Largest remainder: everyone gets the floor of their exact share, then the units left
-    over go one each to the largest remainders (earlier positions win ties, so the result
-    is deterministic). Zero weights everywhere split the total evenly.
-    """
-    if total < 0 or any(weight < 0 for weight in weights):
-        raise ValueError("split takes a non-negative total and weights")
-    if not weights:
-        if total:
-            raise ValueError("nobody to split a non-zero total between")
-        return []
-    if not any(weights):
-        weights = [1] * len(weights)
-    whole = sum(weights)
-    parts = [total * weight // whole for weight in weights]
-    remainders = [total * weight % whole for weight in weights]
-    left = total - sum(parts)
-    for index in sorted(range(len(weights)), key=lambda i: (-remainders[i], i))[:left]:
-        parts[index] += 1
-    return parts

@@ -13,35 +13,52 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from cogs.purchases import money
-from cogs.purchases.settlement import ItemTerms, Order, settle
+from cogs.purchases.rules import ItemTerms, Order, line_value, settle
+from config.content import load_default_pack
 from gromada.durations import parse_duration
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotFound
 from gromada.guild_config import Claim, Purpose, declare_purpose
-from gromada.i18n import N_
+from gromada.i18n import LANGUAGES, N_
 from gromada.ids import id_in_text
 from models.core import BindingKind
 from models.purchases import Bill, DeliveryStatus, OrderLine, Purchase, PurchaseItem, PurchaseStatus
 
-DEADLINE_KIND = "purchases.deadline"
+DEADLINE_TIMER = "purchases.deadline"  # closes a published purchase and sends its bills
 DEFAULT_CURRENCY = "PLN"
 MAX_ITEMS = 50
 MAX_DEADLINE = timedelta(days=180)
 MIN_DEADLINE = timedelta(minutes=5)
 
-# Roles an admin may bind with /setup role; until then the volunteer catalogue's role names
-# are used (see access.py). Quickstart does not create them: the volunteer catalogue does.
-# They see who owes what, so a coordinator approves each volunteer who takes them.
+# Who runs purchases (order coordinators) and keeps their books (treasurers), besides staff.
+# The role is the one an admin bound with /setup role; until then a role named like the
+# volunteer catalogue's entry ("Order coordinator", "Koordynator zamówień", …) serves: the
+# volunteers feature is not imported, the catalogue names are the contract. Quickstart does
+# not create them: the volunteer catalogue does. They see who owes what, so a coordinator
+# approves each volunteer who takes them.
 COORDINATOR_PURPOSE = declare_purpose(
     Purpose("order_coordinator", BindingKind.ROLE, "Order coordinator", create=False, claim=Claim.APPROVED)
 )
 TREASURER_PURPOSE = declare_purpose(
     Purpose("treasurer", BindingKind.ROLE, "Treasurer", create=False, claim=Claim.APPROVED)
 )
+
+
+@cache
+def catalogue_names(key: str) -> frozenset[str]:
+    """The catalogue's name of a volunteer role in every language we ship (casefolded)."""
+    return frozenset(
+        spec.name.casefold()
+        for language in LANGUAGES
+        for spec in load_default_pack(language).volunteer_roles
+        if spec.key == key
+    )
+
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2}))?")
 
@@ -258,7 +275,7 @@ async def cart(purchase: Purchase, user_id: int) -> list[CartLine]:
         CartLine(
             line.item,
             line.quantity,
-            line.amount if line.amount is not None else money.line_value(line.quantity, line.item.unit_price),
+            line.amount if line.amount is not None else line_value(line.quantity, line.item.unit_price),
         )
         for line in lines
     ]
@@ -314,6 +331,16 @@ async def close_purchase(purchase_id: int, now: datetime) -> bool:
             ]
         )
     return True
+
+
+async def open_purchases() -> list[Purchase]:
+    """Every published purchase still taking orders, on every server (their deadlines must be armed)."""
+    return await Purchase.filter(status=PurchaseStatus.OPEN)
+
+
+async def purchases_with_unsent_bills() -> set[int]:
+    """Closed purchases whose bills were written but not all sent (the process stopped meanwhile)."""
+    return set(await Bill.filter(delivery=DeliveryStatus.PENDING).values_list("purchase_id", flat=True))
 
 
 async def claim_delivery(bill: Bill) -> bool:
@@ -407,7 +434,7 @@ async def ledger(guild_id: int, purchase_id: int) -> Ledger:
     values: dict[int, int] = {}
     for line in lines:
         price = next(item.unit_price for item in items if item.pk == line.item_id)
-        value = line.amount if line.amount is not None else money.line_value(line.quantity, price)
+        value = line.amount if line.amount is not None else line_value(line.quantity, price)
         values[line.item_id] = values.get(line.item_id, 0) + value
     rows = [LedgerItem(item, quantities.get(item.pk, Decimal(0)), values.get(item.pk, 0)) for item in items]
     return Ledger(purchase, rows, await bills_of(purchase.pk))

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
-from cogs.setup import service
-from cogs.setup.provision import run_quickstart
+from cogs.setup import flows, service
 from config.content import ContentError, ContentPack, ContentTooDeep, parse_pack
 from gromada import guild_config
 from gromada.checks import as_check, require_admin
 from gromada.content_import import import_sections
 from gromada.errors import InvalidInput
+from gromada.feature import FeatureCog
 from gromada.i18n import N_, _, _n
 from gromada.ui import paginate_lines, reply, truncate
 from models.core import BindingKind
+
+if TYPE_CHECKING:
+    from gromada.bot import Gromada
 
 # The largest pack that can be valid: 25 values cards and 25 volunteer roles at their longest,
 # written in Cyrillic (two bytes a letter).
@@ -32,7 +35,7 @@ LANGUAGE_CHOICES = [
 ]
 
 
-class SetupCog(commands.Cog):
+class SetupCog(FeatureCog):
     setup = app_commands.Group(
         name="setup",
         description="Configure Gromada on this server",
@@ -40,8 +43,8 @@ class SetupCog(commands.Cog):
         default_permissions=discord.Permissions(manage_guild=True),
     )
 
-    def __init__(self, bot: commands.Bot) -> None:
-        self.bot = bot
+    def __init__(self, bot: Gromada) -> None:
+        super().__init__(bot)
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         bot.content_importers["values"] = service.values_importer
 
@@ -55,7 +58,7 @@ class SetupCog(commands.Cog):
     async def quickstart(self, interaction: discord.Interaction, language: str = "en") -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         async with self._locks[interaction.guild_id]:
-            report = await run_quickstart(self.bot, interaction.guild, language)
+            report = await flows.run_quickstart(self.bot, interaction.guild, language)
         lines = [_("**Quickstart finished.**")]
         lines.append(_("Created: {items}", items=", ".join(report.created) or _("nothing, everything existed")))
         if report.reused:

@@ -129,3 +129,22 @@ async def test_ensure_arms_a_lost_deadline_once(simcord_env):
     await simcord_env.advance_time(3600 + 1)
     assert server.general.last_message.content == "deadline 9 reached"
     assert len(bot.fired) == 1
+
+
+async def test_ensure_counts_a_deadline_left_running_by_a_stopped_process(simcord_env):
+    server = Server(simcord_env)
+    await simcord_env.settle()
+    bot = simcord_env.bot
+    announcing(bot, server.general.id, bot.fired)
+    due = discord.utils.utcnow() + timedelta(hours=1)
+    timer = await bot.timers.schedule("test.announce", due, ref_id=9)
+    # The process stopped while the handler ran; at the next start features ensure their
+    # deadlines (while loading) before the left-over running row is re-armed.
+    await Timer.filter(id=timer.pk).update(status=TimerStatus.RUNNING)
+
+    assert await bot.timers.ensure("test.announce", due, ref_id=9) is False
+    await bot.timers.rearm()
+    await simcord_env.advance_time(3600 + 1)
+
+    assert await Timer.filter(kind="test.announce", ref_id=9).count() == 1
+    assert len(bot.fired) == 1

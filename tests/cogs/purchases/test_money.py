@@ -1,4 +1,4 @@
-"""The money logic without Discord: parsing, formatting, exact proportional splits."""
+"""The money logic without Discord: parsing and formatting amounts and quantities."""
 
 from decimal import Decimal
 
@@ -9,46 +9,12 @@ from hypothesis import strategies as st
 from cogs.purchases.money import (
     currency_code,
     format_money,
-    line_value,
     parse_amount,
     parse_quantity,
-    split,
 )
-from cogs.purchases.settlement import ItemTerms, Order, settle
 from gromada.errors import InvalidInput
 
-weights_lists = st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=40)
-totals = st.integers(min_value=0, max_value=10**11)
 quantities = st.decimals(min_value=Decimal("0.001"), max_value=Decimal(500), places=3)
-
-
-@given(totals, weights_lists)
-def test_split_parts_always_add_up_to_the_total(total, weights):
-    assert sum(split(total, weights)) == total
-
-
-@given(totals, weights_lists)
-def test_split_is_proportional_within_one_minor_unit(total, weights):
-    parts = split(total, weights)
-    whole = sum(weights) or len(weights)
-    shares = weights if any(weights) else [1] * len(weights)
-    for part, weight in zip(parts, shares, strict=True):
-        exact = Decimal(total) * weight / whole
-        assert abs(part - exact) < 1
-
-
-@given(totals, weights_lists)
-def test_split_gives_no_negative_shares_and_nothing_to_zero_weights(total, weights):
-    parts = split(total, weights)
-    assert all(part >= 0 for part in parts)
-    if any(weights):
-        assert all(part == 0 for part, weight in zip(parts, weights, strict=True) if weight == 0)
-
-
-def test_split_leftover_goes_to_the_largest_remainders_first():
-    assert split(100, [1, 1, 1]) == [34, 33, 33]
-    assert split(1000, [1840, 875, 1255]) == [464, 220, 316]
-    assert split(0, [5, 7]) == [0, 0]
 
 
 @pytest.mark.parametrize("text", ["4,50", "4.50", " 4,5 ", "4.5"])
@@ -116,44 +82,6 @@ def test_a_quantity_shown_in_the_modal_parses_back(quantity):
     assert parse_quantity(plain_quantity(quantity)) == quantity
 
 
-def test_line_value_rounds_half_up_to_a_minor_unit():
-    assert line_value(Decimal("1.5"), 333) == 500  # 499.5 -> 500
-    assert line_value(Decimal("0.333"), 100) == 33
-
-
-@given(
-    st.lists(
-        st.tuples(st.integers(0, 4), st.integers(0, 2), quantities),
-        min_size=1,
-        max_size=30,
-        unique_by=lambda order: (order[0], order[1]),
-    ),
-    st.integers(0, 10**6),
-)
-def test_settlement_charges_exactly_the_fee_among_remaining_orders(orders, fee):
-    items = [ItemTerms(0, 250, Decimal(10)), ItemTerms(1, 3000, None), ItemTerms(2, 420, Decimal(3))]
-    lines = [Order(index, user, item, quantity) for index, (user, item, quantity) in enumerate(orders)]
-    result = settle(items, lines, fee)
-    paying = [bill for bill in result.bills if bill.goods > 0]
-    assert result.delivery_charged == (fee if paying else 0)
-    assert all(bill.delivery_share == 0 for bill in result.bills if bill.goods == 0)
-    for order in lines:
-        if order.item_id in result.dropped:
-            assert result.line_amounts[order.line_id] == 0
-    assert sum(bill.goods for bill in result.bills) == sum(result.line_amounts.values())
-    assert {bill.user_id for bill in result.bills} == {order.user_id for order in lines}
-
-
-def test_item_below_its_minimum_is_dropped_and_its_buyers_pay_no_delivery_for_it():
-    items = [ItemTerms(1, 250, Decimal(10)), ItemTerms(2, 3000, Decimal(5))]
-    result = settle(items, [Order(1, 100, 1, Decimal(10)), Order(2, 200, 2, Decimal(2))], 1000)
-    assert result.dropped == {2}
-    assert [(bill.user_id, bill.goods, bill.delivery_share) for bill in result.bills] == [
-        (100, 2500, 1000),
-        (200, 0, 0),
-    ]
-
-
 def test_deadlines_are_durations_or_utc_dates():
     from datetime import UTC, datetime, timedelta
 
@@ -177,7 +105,7 @@ def test_deadlines_are_durations_or_utc_dates():
 def test_spreadsheet_formulas_typed_by_members_are_neutralised():
     from types import SimpleNamespace
 
-    from cogs.purchases.texts import csv_text
+    from cogs.purchases.views import csv_text
 
     purchase = SimpleNamespace(currency="PLN")
     item = SimpleNamespace(name="=HYPERLINK(1)", unit="kg", unit_price=250)
@@ -190,7 +118,7 @@ def test_a_card_with_many_long_items_counts_those_that_do_not_fit():
     from datetime import UTC, datetime
     from types import SimpleNamespace
 
-    from cogs.purchases.texts import CARD_LIMIT, card_description
+    from cogs.purchases.views import CARD_LIMIT, card_description
     from models.purchases import PurchaseStatus
 
     purchase = SimpleNamespace(

@@ -8,7 +8,7 @@ import pytest
 from simcord.interactions import OptionError
 
 from cogs.purchases import service
-from cogs.purchases.closing import close_and_notify
+from cogs.purchases.flows import close_and_notify
 from gromada.bot import create_bot
 from gromada.errors import InvalidInput
 from models.purchases import Bill, DeliveryStatus, OrderLine, Purchase, PurchaseItem, PurchaseStatus
@@ -453,7 +453,7 @@ async def test_an_open_purchase_whose_deadline_was_never_written_gets_one_at_sta
     purchase, (_potatoes, honey) = await published(coop)
     await coop.order(member, purchase, honey.pk, "1")
     # As if the process had stopped right after publishing, before writing the deadline.
-    await simcord_env.bot.timers.cancel(service.DEADLINE_KIND, purchase.pk)
+    await simcord_env.bot.timers.cancel(service.DEADLINE_TIMER, purchase.pk)
 
     await simcord_env.restart_bot(create_bot(settings))
     await simcord_env.advance_time(21 * 60)
@@ -469,7 +469,7 @@ async def test_bills_written_before_a_crash_are_sent_at_start(simcord_env, setti
     purchase, (_potatoes, honey) = await published(coop)
     await coop.order(member, purchase, honey.pk, "1")
     # The close committed its bills, then the process stopped before any DM went out.
-    await simcord_env.bot.timers.cancel(service.DEADLINE_KIND, purchase.pk)
+    await simcord_env.bot.timers.cancel(service.DEADLINE_TIMER, purchase.pk)
     assert await service.close_purchase(purchase.pk, discord.utils.utcnow())
     assert dms(member) == []
 

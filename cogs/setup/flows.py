@@ -1,4 +1,4 @@
-"""/setup quickstart on Discord: reuse what exists, create what is missing, report the rest.
+"""The Discord side of setup: /setup quickstart reuses what exists, creates what is missing, reports the rest.
 
 Each step catches Discord's refusals and records them in the report, so a server with a
 missing permission gets a clear list of what to fix instead of a half-done failure.

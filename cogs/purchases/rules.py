@@ -1,17 +1,46 @@
-"""Closing a purchase, pure: which items reach their bulk minimum, and who owes what.
+"""The arithmetic of a purchase, pure: line values, exact splits, and settling at the close.
 
-Items whose total ordered quantity stays below the supplier's minimum are dropped; the
-delivery fee is split among the members whose remaining orders have value, in proportion
-to that value, so that the shares add up to the fee exactly.
+Amounts are integers in the currency's minor unit. At the close, items whose total ordered
+quantity stays below the supplier's minimum are dropped; the delivery fee is split among the
+members whose remaining orders have value, in proportion to that value, so that the shares
+add up to the fee exactly.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from cogs.purchases.money import line_value, split
+
+def line_value(quantity: Decimal, unit_price: int) -> int:
+    """Quantity × price per unit, rounded half up to a whole minor unit."""
+    return int((quantity * unit_price).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def split(total: int, weights: Sequence[int]) -> list[int]:
+    """Split `total` minor units in proportion to `weights`, parts summing exactly to `total`.
+
+    Largest remainder: everyone gets the floor of their exact share, then the units left
+    over go one each to the largest remainders (earlier positions win ties, so the result
+    is deterministic). Zero weights everywhere split the total evenly.
+    """
+    if total < 0 or any(weight < 0 for weight in weights):
+        raise ValueError("split takes a non-negative total and weights")
+    if not weights:
+        if total:
+            raise ValueError("nobody to split a non-zero total between")
+        return []
+    if not any(weights):
+        weights = [1] * len(weights)
+    whole = sum(weights)
+    parts = [total * weight // whole for weight in weights]
+    remainders = [total * weight % whole for weight in weights]
+    left = total - sum(parts)
+    for index in sorted(range(len(weights)), key=lambda i: (-remainders[i], i))[:left]:
+        parts[index] += 1
+    return parts
 
 
 @dataclass(frozen=True)

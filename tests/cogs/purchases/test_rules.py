@@ -1,0 +1,79 @@
+"""The arithmetic of a bill without Discord: line values, exact proportional splits, settling."""
+
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cogs.purchases.rules import ItemTerms, Order, line_value, settle, split
+
+weights_lists = st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=40)
+totals = st.integers(min_value=0, max_value=10**11)
+quantities = st.decimals(min_value=Decimal("0.001"), max_value=Decimal(500), places=3)
+
+
+@given(totals, weights_lists)
+def test_split_parts_always_add_up_to_the_total(total, weights):
+    assert sum(split(total, weights)) == total
+
+
+@given(totals, weights_lists)
+def test_split_is_proportional_within_one_minor_unit(total, weights):
+    parts = split(total, weights)
+    whole = sum(weights) or len(weights)
+    shares = weights if any(weights) else [1] * len(weights)
+    for part, weight in zip(parts, shares, strict=True):
+        exact = Decimal(total) * weight / whole
+        assert abs(part - exact) < 1
+
+
+@given(totals, weights_lists)
+def test_split_gives_no_negative_shares_and_nothing_to_zero_weights(total, weights):
+    parts = split(total, weights)
+    assert all(part >= 0 for part in parts)
+    if any(weights):
+        assert all(part == 0 for part, weight in zip(parts, weights, strict=True) if weight == 0)
+
+
+def test_split_leftover_goes_to_the_largest_remainders_first():
+    assert split(100, [1, 1, 1]) == [34, 33, 33]
+    assert split(1000, [1840, 875, 1255]) == [464, 220, 316]
+    assert split(0, [5, 7]) == [0, 0]
+
+
+def test_line_value_rounds_half_up_to_a_minor_unit():
+    assert line_value(Decimal("1.5"), 333) == 500  # 499.5 -> 500
+    assert line_value(Decimal("0.333"), 100) == 33
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 4), st.integers(0, 2), quantities),
+        min_size=1,
+        max_size=30,
+        unique_by=lambda order: (order[0], order[1]),
+    ),
+    st.integers(0, 10**6),
+)
+def test_settlement_charges_exactly_the_fee_among_remaining_orders(orders, fee):
+    items = [ItemTerms(0, 250, Decimal(10)), ItemTerms(1, 3000, None), ItemTerms(2, 420, Decimal(3))]
+    lines = [Order(index, user, item, quantity) for index, (user, item, quantity) in enumerate(orders)]
+    result = settle(items, lines, fee)
+    paying = [bill for bill in result.bills if bill.goods > 0]
+    assert result.delivery_charged == (fee if paying else 0)
+    assert all(bill.delivery_share == 0 for bill in result.bills if bill.goods == 0)
+    for order in lines:
+        if order.item_id in result.dropped:
+            assert result.line_amounts[order.line_id] == 0
+    assert sum(bill.goods for bill in result.bills) == sum(result.line_amounts.values())
+    assert {bill.user_id for bill in result.bills} == {order.user_id for order in lines}
+
+
+def test_item_below_its_minimum_is_dropped_and_its_buyers_pay_no_delivery_for_it():
+    items = [ItemTerms(1, 250, Decimal(10)), ItemTerms(2, 3000, Decimal(5))]
+    result = settle(items, [Order(1, 100, 1, Decimal(10)), Order(2, 200, 2, Decimal(2))], 1000)
+    assert result.dropped == {2}
+    assert [(bill.user_id, bill.goods, bill.delivery_share) for bill in result.bills] == [
+        (100, 2500, 1000),
+        (200, 0, 0),
+    ]
