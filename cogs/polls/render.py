@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cogs.polls import tally
+from cogs.polls import rules
 from cogs.polls.service import PollResult
 from gromada.i18n import N_, _, _n
 from gromada.ui import paginate_lines
@@ -41,7 +41,7 @@ def bar(part: int, whole: int) -> str:
 def tally_lines(poll: Poll, votes: tuple[int, ...], counted: int) -> list[str]:
     lines = []
     for index, count in enumerate(votes):
-        share = tally.percent(count, counted)
+        share = rules.percent(count, counted)
         lines.append(f"`{bar(count, counted)}` **{option_label(poll, index)}**: {count} ({share:.0f}%)")
     return lines
 
@@ -93,7 +93,7 @@ def outcome_line(poll: Poll, result: PollResult) -> str:
     if result.outcome == DecisionOutcome.PASSED:
         return _("Passed by consent: nobody blocked.")
     if result.outcome == DecisionOutcome.BLOCKED:
-        return _n("Not passed: {n} block.", "Not passed: {n} blocks.", result.votes[tally.BLOCK])
+        return _n("Not passed: {n} block.", "Not passed: {n} blocks.", result.votes[rules.BLOCK])
     if result.outcome == DecisionOutcome.TIE:
         return _("A tie between {options}. No single winner.", options=names)
     return _("Decision: {option}", option=names)
@@ -119,7 +119,7 @@ def results_text(poll: Poll, result: PollResult) -> str:
         lines.append(_("First preferences:"))
     lines.extend(tally_lines(poll, result.votes, counted))
     lines.append("")
-    share = tally.percent(result.turnout, result.electorate)
+    share = rules.percent(result.turnout, result.electorate)
     lines.append(
         _n(
             "Turnout: {turnout} of {n} eligible member ({share}%)",
@@ -168,7 +168,7 @@ def results_pages(poll: Poll, result: PollResult, limit: int, page_limit: int) -
     return text + "\n\n" + _("The details follow in the next messages."), paginate_lines(details, limit=page_limit)
 
 
-def runoff_lines(poll: Poll, runoff: tally.RunoffResult) -> list[str]:
+def runoff_lines(poll: Poll, runoff: rules.RunoffResult) -> list[str]:
     lines = [_("Instant-runoff rounds (tie-break seed {seed}):", seed=runoff.seed)]
     for number, round_ in enumerate(runoff.rounds, start=1):
         counts = ", ".join(f"{option_label(poll, option)} {count}" for option, count in round_.votes.items())

@@ -20,7 +20,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
-from cogs.polls import anonymity, tally
+from cogs.polls import anonymity, rules
 from gromada.csv_export import csv_text
 from gromada.durations import parse_duration
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
@@ -84,7 +84,7 @@ class VoteOutcome(StrEnum):
 def parse_options(kind: PollKind, raw: str | None) -> list[str]:
     """The option labels: fixed for consent, else `;`-separated, 2 to MAX_OPTIONS, distinct."""
     if kind == PollKind.CONSENT:
-        return list(tally.CONSENT_OPTIONS)
+        return list(rules.CONSENT_OPTIONS)
     labels = [part.strip() for part in (raw or "").split(";") if part.strip()]
     if len(labels) < 2:
         raise InvalidInput(N_("Give at least two options, separated by “;”, like: yes; no; later."))
@@ -221,11 +221,11 @@ def validate_ballot(poll: Poll, choices: list[int], reason: str | None) -> tuple
     if poll.kind != PollKind.CONSENT:
         return ballot, None
     reason = (reason or "").strip() or None
-    if ballot[0] in tally.NEEDS_REASON and reason is None:
+    if ballot[0] in rules.NEEDS_REASON and reason is None:
         raise InvalidInput(N_("An objection or a block needs a reason."))
     if reason is not None and len(reason) > MAX_REASON_LENGTH:
         raise InvalidInput(N_("The reason can have at most {n} characters."), n=MAX_REASON_LENGTH)
-    return ballot, reason if ballot[0] in tally.NEEDS_REASON else None
+    return ballot, reason if ballot[0] in rules.NEEDS_REASON else None
 
 
 def require_open(poll: Poll, now: datetime) -> None:
@@ -315,7 +315,7 @@ async def grouped_ballots(poll: Poll) -> Counter[tuple[int, ...]]:
         rows = await PollAnonymousCount.filter(poll_id=poll.pk, count__gt=0).values_list("choice_key", "count")
         return Counter({anonymity.parse_choice_key(key): count for key, count in rows})
     choices = await PollBallot.filter(poll_id=poll.pk).values_list("choices", flat=True)
-    return tally.group(tuple(choice) for choice in choices)
+    return rules.group(tuple(choice) for choice in choices)
 
 
 async def turnout(poll: Poll) -> int:
@@ -342,7 +342,7 @@ class PollResult:
     quorum_met: bool
     outcome: DecisionOutcome
     winners: tuple[int, ...]
-    runoff: tally.RunoffResult | None = None
+    runoff: rules.RunoffResult | None = None
     reasons: tuple[Reason, ...] = field(default=())
     seed: int = 0
 
@@ -352,23 +352,23 @@ def summarise(poll: Poll, ballots: Counter[tuple[int, ...]], voters: int, reason
     options = len(poll.options)
     runoff = None
     if poll.kind == PollKind.RANKED:
-        runoff = tally.instant_runoff(ballots, options, poll.seed)
+        runoff = rules.instant_runoff(ballots, options, poll.seed)
         firsts: Counter[tuple[int, ...]] = Counter()
         for ballot, weight in ballots.items():
             if ballot:
                 firsts[ballot[:1]] += weight
-        first = tally.plurality(firsts, options)
+        first = rules.plurality(firsts, options)
         votes, winners = first.votes, runoff.winners
     else:
-        count = tally.plurality(ballots, options)
+        count = rules.plurality(ballots, options)
         votes, winners = count.votes, count.winners
-    met = tally.quorum_met(voters, poll.electorate_size, poll.quorum_percent)
+    met = rules.quorum_met(voters, poll.electorate_size, poll.quorum_percent)
     if voters == 0:
         outcome = DecisionOutcome.NO_VOTES
     elif not met:
         outcome = DecisionOutcome.NO_QUORUM
     elif poll.kind == PollKind.CONSENT:
-        outcome = DecisionOutcome.PASSED if tally.consent(ballots).passed else DecisionOutcome.BLOCKED
+        outcome = DecisionOutcome.PASSED if rules.consent(ballots).passed else DecisionOutcome.BLOCKED
     elif len(winners) > 1:
         outcome = DecisionOutcome.TIE
     elif winners:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from cogs.polls import render, service, tally
+from cogs.polls import render, rules, service
 from gromada.errors import Conflict
 from gromada.i18n import N_, _, use_locale
 from gromada.interactions import language_for_guild
@@ -155,7 +155,7 @@ class VoteButton(
 
     async def run(self, interaction: discord.Interaction) -> None:
         poll = await service.get_poll(self.poll_id)
-        if poll.kind == PollKind.CONSENT and self.option in tally.NEEDS_REASON:
+        if poll.kind == PollKind.CONSENT and self.option in rules.NEEDS_REASON:
             await refuse_if_cannot_vote(self.poll_id, interaction.user.id)
             await interaction.response.send_modal(ReasonModal(poll, self.option))
             return
