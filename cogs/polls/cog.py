@@ -29,7 +29,6 @@ from models.polls import Poll, PollStatus
 
 log = logging.getLogger(__name__)
 
-CLOSE_TIMER = "polls.close"
 EMBED_DESCRIPTION_LIMIT = 4096
 Kind = Literal["single", "multi", "ranked", "consent"]
 # A poll is a post for everyone and a results chart is drawn for the asker: both cost.
@@ -50,15 +49,17 @@ class PollsCog(commands.Cog):
         self.refresher = TallyRefresher(bot, on_dirty=self._flush_soon)
         # One close at a time per poll in this process (deadline and /poll close may meet).
         self._closing: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
-        bot.add_timer_handler(CLOSE_TIMER, self._on_deadline)
+        bot.add_timer_handler(service.CLOSE_TIMER, self._on_deadline)
 
     async def cog_load(self) -> None:
         # A poll whose close timer was lost (a stop between posting the poll and arming its
         # timer, or a results post that failed through every retry) is armed again, so every
         # poll closes and announces its results; one past its deadline closes right away.
         for poll in await service.polls_to_finish():
-            if await self.bot.timers.pending(CLOSE_TIMER, poll.pk) is None:
-                await self.bot.timers.schedule(CLOSE_TIMER, poll.closes_at, ref_id=poll.pk, guild_id=poll.guild_id)
+            if await self.bot.timers.pending(service.CLOSE_TIMER, poll.pk) is None:
+                await self.bot.timers.schedule(
+                    service.CLOSE_TIMER, poll.closes_at, ref_id=poll.pk, guild_id=poll.guild_id
+                )
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
@@ -158,7 +159,7 @@ class PollsCog(commands.Cog):
                 N_("I could not post the poll in this channel. Check that I may send messages here, then try again.")
             ) from None
         await service.attach_message(poll.pk, message.id)
-        await self.bot.timers.schedule(CLOSE_TIMER, poll.closes_at, ref_id=poll.pk, guild_id=poll.guild_id)
+        await self.bot.timers.schedule(service.CLOSE_TIMER, poll.closes_at, ref_id=poll.pk, guild_id=poll.guild_id)
         await reply(
             interaction,
             _n(
@@ -180,7 +181,7 @@ class PollsCog(commands.Cog):
         if service.announced(poll):
             raise Conflict(N_("Poll #{id} is already closed."), id=poll_id)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.bot.timers.cancel(CLOSE_TIMER, poll_id)
+        await self.bot.timers.cancel(service.CLOSE_TIMER, poll_id)
         try:
             await self.finish(poll_id)
         except discord.HTTPException:

@@ -48,6 +48,8 @@ MIN_DURATION = timedelta(minutes=1)
 MAX_DURATION = timedelta(days=90)
 # A reminder pings every elector who has not voted: one per poll in this time at most.
 REMINDER_INTERVAL = timedelta(hours=12)
+# The deadline of an open poll: close it, then post its results (retried until they are posted).
+CLOSE_TIMER = "polls.close"
 
 
 class Creators(StrEnum):
