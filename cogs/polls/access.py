@@ -13,36 +13,25 @@ from cogs.polls import service
 from gromada import guild_config
 from gromada.checks import is_moderator
 from gromada.errors import NotAllowed
-from gromada.i18n import N_, Plural
+from gromada.i18n import Plural
 from models.core import BindingKind
 
 PollChannel = discord.abc.GuildChannel | discord.Thread
 
 
 async def require_creator(member: discord.Member) -> None:
-    """The server's `polls_creators` option decides; by default members, not newcomers."""
-    creators = service.Creators(await guild_config.get_option(member.guild.id, service.CREATORS))
-    staff = await is_moderator(member)
-    if service.may_create(creators, is_moderator=staff, is_member=await _is_member(member)):
-        return
-    if creators == service.Creators.MODERATORS:
-        raise NotAllowed(N_("Only moderators can create polls on this server."))
-    raise NotAllowed(
-        N_(
-            "Only members and moderators can create polls on this server: newcomers can once they "
-            "have the member role. An admin can change who may with /setup option polls_creators."
-        )
+    await service.require_creator(
+        member.guild.id, is_moderator=await is_moderator(member), is_member=await _is_member(member)
     )
 
 
 async def _is_member(member: discord.Member) -> bool:
-    """Holds the member role; where none is set up, anyone who does not hold the newcomer role."""
     bound = await guild_config.bindings(member.guild.id)
-    member_role = bound.get((BindingKind.ROLE, "member"))
-    if member_role is not None:
-        return member.get_role(member_role) is not None
-    newcomer_role = bound.get((BindingKind.ROLE, "newcomer"))
-    return newcomer_role is None or member.get_role(newcomer_role) is None
+    return service.counts_as_member(
+        {role.id for role in member.roles},
+        bound.get((BindingKind.ROLE, "member")),
+        bound.get((BindingKind.ROLE, "newcomer")),
+    )
 
 
 async def with_all_members(guild: discord.Guild) -> discord.Guild:

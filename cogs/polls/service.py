@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import secrets
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -65,13 +66,35 @@ CREATORS = declare_choice(
     Creators.MEMBERS.value,
     tuple(creators.value for creators in Creators),
     N_("Who may create polls: members (not newcomers), everyone, or moderators"),
-).key
+)
 
 
 def may_create(creators: Creators, *, is_moderator: bool, is_member: bool) -> bool:
     if creators == Creators.EVERYONE or is_moderator:
         return True
     return creators == Creators.MEMBERS and is_member
+
+
+async def require_creator(guild_id: int, *, is_moderator: bool, is_member: bool) -> None:
+    """The server's `polls_creators` option decides; by default members, not newcomers."""
+    creators = Creators(await CREATORS.get(guild_id))
+    if may_create(creators, is_moderator=is_moderator, is_member=is_member):
+        return
+    if creators == Creators.MODERATORS:
+        raise NotAllowed(N_("Only moderators can create polls on this server."))
+    raise NotAllowed(
+        N_(
+            "Only members and moderators can create polls on this server: newcomers can once they "
+            "have the member role. An admin can change who may with /setup option polls_creators."
+        )
+    )
+
+
+def counts_as_member(held: Collection[int], member_role: int | None, newcomer_role: int | None) -> bool:
+    """Holds the member role; where none is set up, anyone who does not hold the newcomer role."""
+    if member_role is not None:
+        return member_role in held
+    return newcomer_role is None or newcomer_role not in held
 
 
 class VoteOutcome(StrEnum):
