@@ -1,4 +1,4 @@
-"""/poll create|close|results|remind|export and /decisions: parse, call the service, render."""
+"""/poll create|close|results|remind|export and /decisions: parse, call the service, views."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from cogs.polls import access, render, service
+from cogs.polls import access, service, views
 from cogs.polls.chart import bar_chart
 from cogs.polls.views import REFRESH_INTERVAL, TallyRefresher, current_embed, poll_components
 from gromada import cooldowns, guild_config
@@ -167,7 +167,7 @@ class PollsCog(commands.Cog):
                 "Poll #{id} is open for {n} eligible members until {when}.",
                 poll.electorate_size,
                 id=poll.pk,
-                when=render.timestamp(poll.closes_at),
+                when=discord.utils.format_dt(poll.closes_at, "f"),
             ),
         )
 
@@ -238,14 +238,14 @@ class PollsCog(commands.Cog):
     ) -> tuple[discord.Embed, discord.File, list[str]]:
         """The results embed with its chart, and the messages that carry rounds or reasons too long for it."""
         reserve = len(note) + 2 if note else 0
-        text, more = render.results_pages(poll, result, EMBED_DESCRIPTION_LIMIT - reserve, MESSAGE_LIMIT)
+        text, more = views.results_pages(poll, result, EMBED_DESCRIPTION_LIMIT - reserve, MESSAGE_LIMIT)
         embed = discord.Embed(
             title=truncate(_("Results: {question}", question=poll.question), 256),
             description=truncate(text + ("\n\n" + note if note else ""), EMBED_DESCRIPTION_LIMIT),
             colour=discord.Colour.green(),
         )
         embed.set_footer(text=_("Poll #{id}", id=poll.pk))
-        labels = [render.option_label(poll, index) for index in range(len(poll.options))]
+        labels = [views.option_label(poll, index) for index in range(len(poll.options))]
         # Drawing costs 10 ms (3 options) to over 100 ms (25) of CPU: off the event loop, which keeps answering.
         png = await asyncio.to_thread(bar_chart, poll.question, labels, list(result.votes), set(result.winners))
         embed.set_image(url="attachment://results.png")
@@ -265,7 +265,7 @@ class PollsCog(commands.Cog):
                 "Decided (poll #{id}): {question} — {outcome}. {link}",
                 id=poll.pk,
                 question=poll.question,
-                outcome=render.decision_outcome_text(decision.outcome, decision.winners),
+                outcome=views.decision_outcome_text(decision.outcome, decision.winners),
                 link=results.jump_url,
             )
         try:
@@ -309,8 +309,8 @@ class PollsCog(commands.Cog):
             raise LimitReached(
                 N_("Poll #{id} already had a reminder {last}. The next reminder is possible {when}."),
                 id=poll_id,
-                last=render.timestamp(next_allowed - service.REMINDER_INTERVAL, "R"),
-                when=render.timestamp(next_allowed, "R"),
+                last=next_allowed - service.REMINDER_INTERVAL,
+                when=next_allowed,
             )
         await interaction.response.defer(ephemeral=True, thinking=True)
         channel = self.bot.get_channel(poll.channel_id) or interaction.channel
@@ -319,7 +319,7 @@ class PollsCog(commands.Cog):
                 "Reminder: poll #{id} “{question}” closes {when}. Not voted yet:",
                 id=poll.pk,
                 question=truncate(poll.question, 200),
-                when=render.timestamp(poll.closes_at, "R"),
+                when=discord.utils.format_dt(poll.closes_at, "R"),
             )
         batches = reminder_batches(header, waiting)
         sent = 0
@@ -372,9 +372,9 @@ class PollsCog(commands.Cog):
             _(
                 "#{id} · {date} · **{question}** — {outcome} ({turnout}/{electorate})",
                 id=row.poll_id,
-                date=render.timestamp(row.decided_at, "d"),
+                date=discord.utils.format_dt(row.decided_at, "d"),
                 question=truncate(row.question, 200),
-                outcome=render.decision_outcome_text(row.outcome, truncate(row.winners, 200)),
+                outcome=views.decision_outcome_text(row.outcome, truncate(row.winners, 200)),
                 turnout=row.turnout,
                 electorate=row.electorate,
             )
