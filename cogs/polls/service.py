@@ -263,6 +263,16 @@ async def require_elector(poll: Poll, user_id: int) -> None:
         raise NotAllowed(N_("You are not in this poll's electorate. It was fixed when the poll opened."))
 
 
+async def require_may_vote(poll_id: int, user_id: int, now: datetime) -> Poll:
+    """The checks before showing a modal or the ranking flow (cast_vote repeats them)."""
+    poll = await get_poll(poll_id)
+    require_open(poll, now)
+    await require_elector(poll, user_id)
+    if poll.anonymous and await has_voted(poll, user_id):
+        raise Conflict(N_("You have already voted. Anonymous votes cannot be changed."))
+    return poll
+
+
 async def cast_vote(
     poll_id: int, user_id: int, choices: list[int], now: datetime, reason: str | None = None
 ) -> VoteOutcome:
@@ -557,6 +567,11 @@ async def decisions(guild_id: int, search: str | None = None) -> list[Decision]:
         term = search.strip()
         query = query.filter(Q(question__icontains=term) | Q(winners__icontains=term))
     return await query.order_by("-decided_at", "-id").limit(500)
+
+
+async def displayed_open_polls() -> list[Poll]:
+    """Open polls whose message was posted (their tally is shown on it)."""
+    return await Poll.filter(status=PollStatus.OPEN, message_id__isnull=False)
 
 
 async def polls_to_finish() -> list[Poll]:

@@ -7,7 +7,7 @@ import time
 
 import discord
 
-from cogs.polls import service
+from cogs.polls import flows, service
 from gromada.bot import create_bot
 from models.core import Timer, TimerStatus
 from models.polls import Decision, DecisionOutcome, Poll, PollBallot, PollStatus
@@ -220,9 +220,11 @@ async def test_close_by_command_and_deadline_together_announce_once(simcord_env)
     poll, message = await open_poll(server, duration="1h")
     await server.member.click(message, label="Park")
 
-    cog = simcord_env.bot.get_cog("PollsCog")
+    bot = simcord_env.bot
 
-    await asyncio.gather(cog.finish(poll.pk), cog.finish(poll.pk), service.close_poll(poll.pk, discord.utils.utcnow()))
+    await asyncio.gather(
+        flows.finish(bot, poll.pk), flows.finish(bot, poll.pk), service.close_poll(poll.pk, discord.utils.utcnow())
+    )
     await simcord_env.advance_time(3601)
 
     results = [m for m in server.general.history() if m.embeds and m.embeds[0].title.startswith("Results")]
