@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 import discord
 
 from cogs.polls import service, views
-from gromada import guild_config
+from gromada import guild_config, messaging
 from gromada.checks import is_moderator
 from gromada.errors import DiscordRefused, NotAllowed
 from gromada.i18n import N_, Plural, use_locale
@@ -129,8 +129,7 @@ async def require_readable(channel: PollChannel, electors: list[discord.Member])
 
 
 async def _decisions_channel(guild: discord.Guild, electors: list[discord.Member]) -> discord.TextChannel | None:
-    channel_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "decisions")
-    channel = guild.get_channel(channel_id) if channel_id is not None else None
+    channel = await messaging.purpose_channel(guild, "decisions")
     if not isinstance(channel, discord.TextChannel) or await unable_to_read(channel, electors):
         return None
     return channel
@@ -337,19 +336,12 @@ async def _announce(bot: discord.Client, poll: Poll) -> None:
 
 async def _log_decision(bot: discord.Client, poll: Poll, results: discord.Message) -> None:
     """A line in the `decisions` channel, if the server has one and the poll was elsewhere."""
-    channel_id = await guild_config.binding(poll.guild_id, BindingKind.CHANNEL, "decisions")
-    if channel_id is None or channel_id == poll.channel_id:
-        return
-    channel = bot.get_channel(channel_id)
-    if channel is None:
+    guild = bot.get_guild(poll.guild_id)
+    channel = await messaging.purpose_channel(guild, "decisions") if guild is not None else None
+    if channel is None or channel.id == poll.channel_id:
         return
     decision = await service.decisions_for_poll(poll.pk)
-    with use_locale(await language_for_guild(bot, poll.guild_id)):
-        text = views.decision_line(poll, decision, results)
-    try:
-        await channel.send(text)
-    except discord.HTTPException:
-        log.warning("poll %s: could not post to the decisions channel", poll.pk)
+    await messaging.post_to(bot, guild, "decisions", lambda: views.decision_line(poll, decision, results))
 
 
 # ---------------------------------------------------------------- reminders
