@@ -25,6 +25,7 @@ from gromada.ui import (
     MESSAGE_LIMIT,
     BaseModal,
     BaseView,
+    IdButton,
     PersistentItem,
     paginate_lines,
     reply,
@@ -297,7 +298,6 @@ def poll_components(poll: Poll, *, closed: bool = False) -> discord.ui.View:
         view.add_item(select)
     else:
         rank = RankButton(poll.pk)
-        rank.item.label = _("Rank the options")
         rank.item.disabled = closed
         view.add_item(rank)
     return view
@@ -390,19 +390,12 @@ class MultiSelect(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], tem
         await flows.vote_and_confirm(interaction, self.poll_id, [int(value) for value in values])
 
 
-class RankButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"poll:rank:(?P<id>\d+)"):
-    def __init__(self, poll_id: int) -> None:
-        self.poll_id = poll_id
-        super().__init__(
-            discord.ui.Button(label="Rank", style=discord.ButtonStyle.primary, custom_id=f"poll:rank:{poll_id}")
-        )
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]):
-        return cls(int(match["id"]))
+class RankButton(IdButton, action="poll:rank"):
+    style = discord.ButtonStyle.primary
+    label_text = N_("Rank the options")
 
     async def run(self, interaction: discord.Interaction) -> None:
-        poll = await service.require_may_vote(self.poll_id, interaction.user.id, now())
+        poll = await service.require_may_vote(self.ref_id, interaction.user.id, now())
         flow = RankingFlow(poll, interaction.user.id)
         await reply(interaction, flow.render(), view=flow)
 
