@@ -18,9 +18,10 @@ from cogs.polls import flows, service, views
 from gromada import cooldowns
 from gromada.checks import is_moderator, require_guild, require_moderator
 from gromada.errors import Conflict, InvalidInput, LimitReached
+from gromada.feature import FeatureCog
 from gromada.i18n import N_, _, _n
 from gromada.ids import IdOption as PollId
-from gromada.scheduler import now
+from gromada.scheduler import TimerHandler, now
 from gromada.ui import Pager, paginate_lines, reply, truncate
 from models.polls import PollStatus
 
@@ -40,26 +41,26 @@ RESULTS_COOLDOWN = cooldowns.declare(
 EXPORT_COOLDOWN = cooldowns.export("poll_export")
 
 
-class PollsCog(commands.Cog):
+class PollsCog(FeatureCog):
     poll = app_commands.Group(name="poll", description="Decision polls", guild_only=True)
+    persistent_items = (views.VoteButton, views.MultiSelect, views.RankButton)
 
     def __init__(self, bot: Gromada) -> None:
-        self.bot = bot
+        super().__init__(bot)
         # The bot's one coalescing refresher of poll messages (flows reaches it through the cog).
         self.refresher = flows.TallyRefresher(bot, on_dirty=self._flush_soon)
         # One close at a time per poll in this process (deadline and /poll close may meet).
         self.closing: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
-        bot.add_timer_handler(service.CLOSE_TIMER, functools.partial(flows.on_deadline, bot))
 
-    async def cog_load(self) -> None:
+    def timer_handlers(self) -> dict[str, TimerHandler]:
+        return {service.CLOSE_TIMER: functools.partial(flows.on_deadline, self.bot)}
+
+    async def ensure_deadlines(self) -> None:
         # A poll whose close timer was lost (a stop between posting the poll and arming its
         # timer, or a results post that failed through every retry) is armed again, so every
         # poll closes and announces its results; one past its deadline closes right away.
         for poll in await service.polls_to_finish():
-            if await self.bot.timers.pending(service.CLOSE_TIMER, poll.pk) is None:
-                await self.bot.timers.schedule(
-                    service.CLOSE_TIMER, poll.closes_at, ref_id=poll.pk, guild_id=poll.guild_id
-                )
+            await self.bot.timers.ensure(service.CLOSE_TIMER, poll.closes_at, ref_id=poll.pk, guild_id=poll.guild_id)
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
@@ -69,6 +70,7 @@ class PollsCog(commands.Cog):
             self.refresher.poke(poll)
 
     async def cog_unload(self) -> None:
+        await super().cog_unload()
         self.flush_tallies.cancel()
 
     def _flush_soon(self) -> None:

@@ -455,6 +455,3 @@ class RankingFlow(BaseView):
         self.ranking = []
         self._rebuild()
         await interaction.response.edit_message(content=self.render(), view=self)
-
-
-PERSISTENT_ITEMS = (VoteButton, MultiSelect, RankButton)
