@@ -21,7 +21,7 @@ import discord
 import simcord
 
 from benchmarks.harness import Measurement, baseline_bot, gromada_bot, measure, report
-from cogs.polls import tally
+from cogs.polls import rules
 
 
 async def _members(env, count: int):
@@ -89,7 +89,7 @@ async def baseline_votes(members: int, rate: float) -> Measurement:
         )
 
 
-def irv_benchmark(ballots: int = 100_000, options: int = 10) -> tuple[float, tally.RunoffResult]:
+def irv_benchmark(ballots: int = 100_000, options: int = 10) -> tuple[float, rules.RunoffResult]:
     rng = random.Random(2026)
     order = list(range(options))
     raw = []
@@ -97,7 +97,7 @@ def irv_benchmark(ballots: int = 100_000, options: int = 10) -> tuple[float, tal
         rng.shuffle(order)
         raw.append(tuple(order[: rng.randint(1, options)]))
     started = time.process_time()
-    result = tally.instant_runoff(tally.group(raw), options, seed=7)
+    result = rules.instant_runoff(rules.group(raw), options, seed=7)
     return time.process_time() - started, result
 
 

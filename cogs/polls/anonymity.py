@@ -45,7 +45,7 @@ import hmac
 import secrets
 from collections.abc import Iterable
 
-from cogs.polls.tally import Ballot
+from cogs.polls.rules import Ballot
 
 
 def new_secret() -> str:

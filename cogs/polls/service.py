@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import secrets
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -20,7 +21,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
-from cogs.polls import anonymity, tally
+from cogs.polls import anonymity, rules
 from gromada.csv_export import csv_text
 from gromada.durations import parse_duration
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
@@ -48,6 +49,8 @@ MIN_DURATION = timedelta(minutes=1)
 MAX_DURATION = timedelta(days=90)
 # A reminder pings every elector who has not voted: one per poll in this time at most.
 REMINDER_INTERVAL = timedelta(hours=12)
+# The deadline of an open poll: close it, then post its results (retried until they are posted).
+CLOSE_TIMER = "polls.close"
 
 
 class Creators(StrEnum):
@@ -63,13 +66,35 @@ CREATORS = declare_choice(
     Creators.MEMBERS.value,
     tuple(creators.value for creators in Creators),
     N_("Who may create polls: members (not newcomers), everyone, or moderators"),
-).key
+)
 
 
 def may_create(creators: Creators, *, is_moderator: bool, is_member: bool) -> bool:
     if creators == Creators.EVERYONE or is_moderator:
         return True
     return creators == Creators.MEMBERS and is_member
+
+
+async def require_creator(guild_id: int, *, is_moderator: bool, is_member: bool) -> None:
+    """The server's `polls_creators` option decides; by default members, not newcomers."""
+    creators = Creators(await CREATORS.get(guild_id))
+    if may_create(creators, is_moderator=is_moderator, is_member=is_member):
+        return
+    if creators == Creators.MODERATORS:
+        raise NotAllowed(N_("Only moderators can create polls on this server."))
+    raise NotAllowed(
+        N_(
+            "Only members and moderators can create polls on this server: newcomers can once they "
+            "have the member role. An admin can change who may with /setup option polls_creators."
+        )
+    )
+
+
+def counts_as_member(held: Collection[int], member_role: int | None, newcomer_role: int | None) -> bool:
+    """Holds the member role; where none is set up, anyone who does not hold the newcomer role."""
+    if member_role is not None:
+        return member_role in held
+    return newcomer_role is None or newcomer_role not in held
 
 
 class VoteOutcome(StrEnum):
@@ -84,7 +109,7 @@ class VoteOutcome(StrEnum):
 def parse_options(kind: PollKind, raw: str | None) -> list[str]:
     """The option labels: fixed for consent, else `;`-separated, 2 to MAX_OPTIONS, distinct."""
     if kind == PollKind.CONSENT:
-        return list(tally.CONSENT_OPTIONS)
+        return list(rules.CONSENT_OPTIONS)
     labels = [part.strip() for part in (raw or "").split(";") if part.strip()]
     if len(labels) < 2:
         raise InvalidInput(N_("Give at least two options, separated by “;”, like: yes; no; later."))
@@ -221,11 +246,11 @@ def validate_ballot(poll: Poll, choices: list[int], reason: str | None) -> tuple
     if poll.kind != PollKind.CONSENT:
         return ballot, None
     reason = (reason or "").strip() or None
-    if ballot[0] in tally.NEEDS_REASON and reason is None:
+    if ballot[0] in rules.NEEDS_REASON and reason is None:
         raise InvalidInput(N_("An objection or a block needs a reason."))
     if reason is not None and len(reason) > MAX_REASON_LENGTH:
         raise InvalidInput(N_("The reason can have at most {n} characters."), n=MAX_REASON_LENGTH)
-    return ballot, reason if ballot[0] in tally.NEEDS_REASON else None
+    return ballot, reason if ballot[0] in rules.NEEDS_REASON else None
 
 
 def require_open(poll: Poll, now: datetime) -> None:
@@ -236,6 +261,16 @@ def require_open(poll: Poll, now: datetime) -> None:
 async def require_elector(poll: Poll, user_id: int) -> None:
     if not await PollElector.exists(poll_id=poll.pk, user_id=user_id):
         raise NotAllowed(N_("You are not in this poll's electorate. It was fixed when the poll opened."))
+
+
+async def require_may_vote(poll_id: int, user_id: int, now: datetime) -> Poll:
+    """The checks before showing a modal or the ranking flow (cast_vote repeats them)."""
+    poll = await get_poll(poll_id)
+    require_open(poll, now)
+    await require_elector(poll, user_id)
+    if poll.anonymous and await has_voted(poll, user_id):
+        raise Conflict(N_("You have already voted. Anonymous votes cannot be changed."))
+    return poll
 
 
 async def cast_vote(
@@ -315,7 +350,7 @@ async def grouped_ballots(poll: Poll) -> Counter[tuple[int, ...]]:
         rows = await PollAnonymousCount.filter(poll_id=poll.pk, count__gt=0).values_list("choice_key", "count")
         return Counter({anonymity.parse_choice_key(key): count for key, count in rows})
     choices = await PollBallot.filter(poll_id=poll.pk).values_list("choices", flat=True)
-    return tally.group(tuple(choice) for choice in choices)
+    return rules.group(tuple(choice) for choice in choices)
 
 
 async def turnout(poll: Poll) -> int:
@@ -342,7 +377,7 @@ class PollResult:
     quorum_met: bool
     outcome: DecisionOutcome
     winners: tuple[int, ...]
-    runoff: tally.RunoffResult | None = None
+    runoff: rules.RunoffResult | None = None
     reasons: tuple[Reason, ...] = field(default=())
     seed: int = 0
 
@@ -352,23 +387,23 @@ def summarise(poll: Poll, ballots: Counter[tuple[int, ...]], voters: int, reason
     options = len(poll.options)
     runoff = None
     if poll.kind == PollKind.RANKED:
-        runoff = tally.instant_runoff(ballots, options, poll.seed)
+        runoff = rules.instant_runoff(ballots, options, poll.seed)
         firsts: Counter[tuple[int, ...]] = Counter()
         for ballot, weight in ballots.items():
             if ballot:
                 firsts[ballot[:1]] += weight
-        first = tally.plurality(firsts, options)
+        first = rules.plurality(firsts, options)
         votes, winners = first.votes, runoff.winners
     else:
-        count = tally.plurality(ballots, options)
+        count = rules.plurality(ballots, options)
         votes, winners = count.votes, count.winners
-    met = tally.quorum_met(voters, poll.electorate_size, poll.quorum_percent)
+    met = rules.quorum_met(voters, poll.electorate_size, poll.quorum_percent)
     if voters == 0:
         outcome = DecisionOutcome.NO_VOTES
     elif not met:
         outcome = DecisionOutcome.NO_QUORUM
     elif poll.kind == PollKind.CONSENT:
-        outcome = DecisionOutcome.PASSED if tally.consent(ballots).passed else DecisionOutcome.BLOCKED
+        outcome = DecisionOutcome.PASSED if rules.consent(ballots).passed else DecisionOutcome.BLOCKED
     elif len(winners) > 1:
         outcome = DecisionOutcome.TIE
     elif winners:
@@ -532,6 +567,11 @@ async def decisions(guild_id: int, search: str | None = None) -> list[Decision]:
         term = search.strip()
         query = query.filter(Q(question__icontains=term) | Q(winners__icontains=term))
     return await query.order_by("-decided_at", "-id").limit(500)
+
+
+async def displayed_open_polls() -> list[Poll]:
+    """Open polls whose message was posted (their tally is shown on it)."""
+    return await Poll.filter(status=PollStatus.OPEN, message_id__isnull=False)
 
 
 async def polls_to_finish() -> list[Poll]:

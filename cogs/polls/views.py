@@ -1,38 +1,38 @@
-"""The poll message's components, the reason modal, the ranking flow, and the tally refresh.
+"""What people see of a poll: its text in the reader's language (tally, results, reminders,
+decision lines), the poll message's components, the reason modal and the ranking flow.
 
 Every component of a poll message is a persistent DynamicItem (`poll:<action>:<id>[:<option>]`)
-whose state comes from the database, so buttons keep working after a restart.
+whose state comes from the database, so buttons keep working after a restart. What a click
+does on Discord beyond answering it (casting the vote, refreshing the public tally) is in flows.
 """
 
 from __future__ import annotations
 
-import logging
+import asyncio
+import io
 import re
-from collections.abc import Callable
-from datetime import timedelta
-from typing import TYPE_CHECKING
 
 import discord
 
-from cogs.polls import render, service, tally
+from cogs.polls import rules, service
+from cogs.polls.chart import bar_chart
+from cogs.polls.service import PollResult
 from gromada.errors import Conflict
-from gromada.i18n import N_, _, use_locale
-from gromada.interactions import language_for_guild
-from gromada.ui import BaseModal, BaseView, PersistentItem, reply, truncate
-from models.polls import Poll, PollKind
+from gromada.i18n import N_, _, _n
+from gromada.scheduler import now
+from gromada.ui import (
+    EMBED_DESCRIPTION_LIMIT,
+    MESSAGE_LIMIT,
+    BaseModal,
+    BaseView,
+    IdButton,
+    PersistentItem,
+    paginate_lines,
+    reply,
+    truncate,
+)
+from models.polls import Decision, DecisionOutcome, Poll, PollKind
 
-if TYPE_CHECKING:
-    from cogs.polls.cog import PollsCog
-
-log = logging.getLogger(__name__)
-
-# The public tally is edited at most this often, however many votes arrive.
-REFRESH_INTERVAL = timedelta(seconds=5)
-# Editing a message older than an hour is rate limited harder by Discord: once a poll message
-# is that old the tally rides on a vote's own interaction response where it can (see
-# TallyRefresher.should_piggyback), and the fallback edit is spaced out further.
-OLD_MESSAGE_AGE = timedelta(hours=1)
-OLD_MESSAGE_INTERVAL = timedelta(seconds=60)
 CONSENT_STYLES = (
     discord.ButtonStyle.success,
     discord.ButtonStyle.secondary,
@@ -41,8 +41,235 @@ CONSENT_STYLES = (
 )
 
 
-def cog_of(interaction: discord.Interaction) -> PollsCog:
-    return interaction.client.get_cog("PollsCog")  # type: ignore[return-value]
+# ---------------------------------------------------------------- what people read
+
+KIND_LABELS = {
+    PollKind.SINGLE: N_("single choice"),
+    PollKind.MULTI: N_("multiple choice"),
+    PollKind.RANKED: N_("ranked choice (instant-runoff)"),
+    PollKind.CONSENT: N_("consent"),
+}
+CONSENT_LABELS = (N_("Agree"), N_("Abstain"), N_("Object"), N_("Block"))
+BAR_WIDTH = 12
+
+
+def option_label(poll: Poll, index: int) -> str:
+    if poll.kind == PollKind.CONSENT:
+        return _(CONSENT_LABELS[index])
+    return poll.options[index]
+
+
+def bar(part: int, whole: int) -> str:
+    filled = 0 if whole == 0 else round(BAR_WIDTH * part / whole)
+    return "█" * filled + "░" * (BAR_WIDTH - filled)
+
+
+def tally_lines(poll: Poll, votes: tuple[int, ...], counted: int) -> list[str]:
+    lines = []
+    for index, count in enumerate(votes):
+        share = rules.percent(count, counted)
+        lines.append(f"`{bar(count, counted)}` **{option_label(poll, index)}**: {count} ({share:.0f}%)")
+    return lines
+
+
+def poll_description(poll: Poll, votes: tuple[int, ...] | None, turnout: int) -> str:
+    """The poll message's body: options (with the tally unless hidden) and the facts."""
+    if votes is None:
+        lines = [f"{index + 1}. **{option_label(poll, index)}**" for index in range(len(poll.options))]
+    else:
+        counted = turnout if poll.kind != PollKind.MULTI else max(turnout, 1)
+        lines = tally_lines(poll, votes, counted)
+        if poll.kind == PollKind.RANKED:
+            lines.append(_("(first preferences; the rounds are counted at close)"))
+    lines.append("")
+    lines.append(_("Kind: {kind}", kind=_(KIND_LABELS[poll.kind])))
+    if poll.kind == PollKind.MULTI:
+        lines.append(_n("Choose up to {n} option.", "Choose up to {n} options.", poll.max_choices))
+    if poll.status == "open":
+        lines.append(
+            _(
+                "Closes: {when} ({relative})",
+                when=discord.utils.format_dt(poll.closes_at, "f"),
+                relative=discord.utils.format_dt(poll.closes_at, "R"),
+            )
+        )
+    else:
+        lines.append(_("Closed."))
+    lines.append(
+        _n(
+            "Voted: {turnout} of {n} eligible member",
+            "Voted: {turnout} of {n} eligible members",
+            poll.electorate_size,
+            turnout=turnout,
+        )
+    )
+    if poll.quorum_percent:
+        lines.append(_("Quorum: {percent}% of the electorate", percent=poll.quorum_percent))
+    if poll.eligible_role_id:
+        lines.append(_("Eligible: members of <@&{role}> when the poll opened", role=poll.eligible_role_id))
+    if poll.anonymous:
+        lines.append(_("Anonymous: nobody can see who voted what, and a vote cannot be changed."))
+    if poll.hide_results and poll.status == "open":
+        lines.append(_("Results are hidden until the poll closes."))
+    return "\n".join(lines)
+
+
+def outcome_line(poll: Poll, result: PollResult) -> str:
+    names = ", ".join(f"**{option_label(poll, index)}**" for index in result.winners)
+    if result.outcome == DecisionOutcome.NO_VOTES:
+        return _("No decision: nobody voted.")
+    if result.outcome == DecisionOutcome.NO_QUORUM:
+        return _("No decision: the quorum of {percent}% was not reached.", percent=result.quorum_percent)
+    if result.outcome == DecisionOutcome.PASSED:
+        return _("Passed by consent: nobody blocked.")
+    if result.outcome == DecisionOutcome.BLOCKED:
+        return _n("Not passed: {n} block.", "Not passed: {n} blocks.", result.votes[rules.BLOCK])
+    if result.outcome == DecisionOutcome.TIE:
+        return _("A tie between {options}. No single winner.", options=names)
+    return _("Decision: {option}", option=names)
+
+
+def decision_outcome_text(outcome: DecisionOutcome, winners: str) -> str:
+    """One line of the decision log (labels were stored as the poll's own text)."""
+    return {
+        DecisionOutcome.WINNER: lambda: _("chosen: {options}", options=winners),
+        DecisionOutcome.TIE: lambda: _("tie: {options}", options=winners),
+        DecisionOutcome.PASSED: lambda: _("passed by consent"),
+        DecisionOutcome.BLOCKED: lambda: _("blocked"),
+        DecisionOutcome.NO_QUORUM: lambda: _("no quorum"),
+        DecisionOutcome.NO_VOTES: lambda: _("no votes"),
+    }[outcome]()
+
+
+def results_text(poll: Poll, result: PollResult) -> str:
+    """The outcome, counts, percentages, turnout and quorum (the details: detail_lines)."""
+    lines = [outcome_line(poll, result), ""]
+    counted = result.turnout
+    if poll.kind == PollKind.RANKED:
+        lines.append(_("First preferences:"))
+    lines.extend(tally_lines(poll, result.votes, counted))
+    lines.append("")
+    share = rules.percent(result.turnout, result.electorate)
+    lines.append(
+        _n(
+            "Turnout: {turnout} of {n} eligible member ({share}%)",
+            "Turnout: {turnout} of {n} eligible members ({share}%)",
+            result.electorate,
+            turnout=result.turnout,
+            share=f"{share:.0f}",
+        )
+    )
+    if result.quorum_percent:
+        if result.quorum_met:
+            lines.append(_("Quorum of {percent}%: reached.", percent=result.quorum_percent))
+        else:
+            lines.append(_("Quorum of {percent}%: not reached.", percent=result.quorum_percent))
+    return "\n".join(lines)
+
+
+def detail_lines(poll: Poll, result: PollResult) -> list[str]:
+    """What follows the counts: the instant-runoff rounds, or the objections and blocks."""
+    if result.runoff is not None and result.turnout:
+        return runoff_lines(poll, result.runoff)
+    return reason_lines(poll, result)
+
+
+def reason_lines(poll: Poll, result: PollResult) -> list[str]:
+    """The objections and blocks of a consent poll, each with its voter unless anonymous."""
+    if not result.reasons:
+        return []
+    lines = [_("Objections and blocks:")]
+    for reason in result.reasons:
+        who = f" (<@{reason.voter_id}>)" if reason.voter_id is not None else ""
+        lines.append(f"- **{option_label(poll, reason.option)}**{who}: {reason.text}")
+    return lines
+
+
+def results_pages(poll: Poll, result: PollResult, limit: int, page_limit: int) -> tuple[str, list[str]]:
+    """The results as one text within `limit`, or, when the rounds or the reasons do not fit
+    with the counts, the counts and then those details on pages of `page_limit` (shown whole)."""
+    text = results_text(poll, result)
+    details = detail_lines(poll, result)
+    if not details:
+        return text, []
+    whole = text + "\n\n" + "\n".join(details)
+    if len(whole) <= limit:
+        return whole, []
+    return text + "\n\n" + _("The details follow in the next messages."), paginate_lines(details, limit=page_limit)
+
+
+def runoff_lines(poll: Poll, runoff: rules.RunoffResult) -> list[str]:
+    lines = [_("Instant-runoff rounds (tie-break seed {seed}):", seed=runoff.seed)]
+    for number, round_ in enumerate(runoff.rounds, start=1):
+        counts = ", ".join(f"{option_label(poll, option)} {count}" for option, count in round_.votes.items())
+        line = _(
+            "Round {number}: {counts}; exhausted {exhausted}", number=number, counts=counts, exhausted=round_.exhausted
+        )
+        if round_.eliminated is not None:
+            line += " — " + _("eliminated: {option}", option=option_label(poll, round_.eliminated))
+            if round_.tie_break == "earlier_rounds":
+                line += " " + _("(tie broken by earlier rounds)")
+            elif round_.tie_break == "seed":
+                line += " " + _("(tie broken by the seed)")
+        lines.append(line)
+    return lines
+
+
+async def results_embed(
+    poll: Poll, result: PollResult, note: str | None = None
+) -> tuple[discord.Embed, discord.File, list[str]]:
+    """The results embed with its chart, and the messages that carry rounds or reasons too long for it."""
+    reserve = len(note) + 2 if note else 0
+    text, more = results_pages(poll, result, EMBED_DESCRIPTION_LIMIT - reserve, MESSAGE_LIMIT)
+    embed = discord.Embed(
+        title=truncate(_("Results: {question}", question=poll.question), 256),
+        description=truncate(text + ("\n\n" + note if note else ""), EMBED_DESCRIPTION_LIMIT),
+        colour=discord.Colour.green(),
+    )
+    embed.set_footer(text=_("Poll #{id}", id=poll.pk))
+    labels = [option_label(poll, index) for index in range(len(poll.options))]
+    # Drawing costs 10 ms (3 options) to over 100 ms (25) of CPU: off the event loop, which keeps answering.
+    png = await asyncio.to_thread(bar_chart, poll.question, labels, list(result.votes), set(result.winners))
+    embed.set_image(url="attachment://results.png")
+    return embed, discord.File(io.BytesIO(png), filename="results.png"), more
+
+
+def decision_line(poll: Poll, decision: Decision, results: discord.Message) -> str:
+    """The line the `decisions` channel gets when a poll elsewhere is decided."""
+    text = _(
+        "Decided (poll #{id}): {question} — {outcome}. {link}",
+        id=poll.pk,
+        question=poll.question,
+        outcome=decision_outcome_text(decision.outcome, decision.winners),
+        link=results.jump_url,
+    )
+    return truncate(text, MESSAGE_LIMIT)
+
+
+def reminder_header(poll: Poll) -> str:
+    return _(
+        "Reminder: poll #{id} “{question}” closes {when}. Not voted yet:",
+        id=poll.pk,
+        question=truncate(poll.question, 200),
+        when=discord.utils.format_dt(poll.closes_at, "R"),
+    )
+
+
+def reminder_batches(header: str, user_ids: list[int], limit: int = MESSAGE_LIMIT) -> list[list[int]]:
+    """Split mentions into messages that each stay within Discord's length limit."""
+    batches: list[list[int]] = []
+    current: list[int] = []
+    size = len(header) + 1
+    for user_id in user_ids:
+        mention = len(f"<@{user_id}>") + 1
+        if current and size + mention > limit:
+            batches.append(current)
+            current, size = [], len(header) + 1
+        current.append(user_id)
+        size += mention
+    if current:
+        batches.append(current)
+    return batches
 
 
 # ---------------------------------------------------------------- the poll message
@@ -54,7 +281,7 @@ def poll_components(poll: Poll, *, closed: bool = False) -> discord.ui.View:
     if poll.kind in (PollKind.SINGLE, PollKind.CONSENT):
         for index in range(len(poll.options)):
             button = VoteButton(poll.pk, index)
-            button.item.label = truncate(render.option_label(poll, index), 80)
+            button.item.label = truncate(option_label(poll, index), 80)
             if poll.kind == PollKind.CONSENT:
                 button.item.style = CONSENT_STYLES[index]
             button.item.disabled = closed
@@ -71,7 +298,6 @@ def poll_components(poll: Poll, *, closed: bool = False) -> discord.ui.View:
         view.add_item(select)
     else:
         rank = RankButton(poll.pk)
-        rank.item.label = _("Rank the options")
         rank.item.disabled = closed
         view.add_item(rank)
     return view
@@ -80,26 +306,16 @@ def poll_components(poll: Poll, *, closed: bool = False) -> discord.ui.View:
 def poll_embed(poll: Poll, votes: tuple[int, ...] | None, turnout: int) -> discord.Embed:
     embed = discord.Embed(
         title=truncate(poll.question, 256),
-        description=truncate(render.poll_description(poll, votes, turnout), 4096),
+        description=truncate(poll_description(poll, votes, turnout), EMBED_DESCRIPTION_LIMIT),
         colour=discord.Colour.blurple() if poll.status == "open" else discord.Colour.dark_grey(),
     )
     embed.set_footer(text=_("Poll #{id}", id=poll.pk))
     return embed
 
 
-async def current_embed(bot: discord.Client, poll: Poll) -> discord.Embed:
-    """The poll message as everyone sees it, in the server's language (not the voter's)."""
-    turnout = await service.turnout(poll)
-    votes = None
-    if not poll.hide_results or poll.status != "open":
-        votes = (await service.result_of(poll)).votes
-    with use_locale(await language_for_guild(bot, poll.guild_id)):
-        return poll_embed(poll, votes, turnout)
-
-
 def confirmation(poll: Poll, ballot: list[int], outcome: service.VoteOutcome) -> str:
     separator = " > " if poll.kind == PollKind.RANKED else ", "
-    chosen = separator.join(f"**{render.option_label(poll, index)}**" for index in ballot)
+    chosen = separator.join(f"**{option_label(poll, index)}**" for index in ballot)
     if poll.anonymous:
         return _("Your anonymous vote is recorded: {choice}. It cannot be changed.", choice=chosen)
     if outcome == service.VoteOutcome.CHANGED:
@@ -107,38 +323,6 @@ def confirmation(poll: Poll, ballot: list[int], outcome: service.VoteOutcome) ->
     if outcome == service.VoteOutcome.UNCHANGED:
         return _("You already voted for {choice}; your vote stays as it is.", choice=chosen)
     return _("Your vote is recorded: {choice}. You can change it until the poll closes.", choice=chosen)
-
-
-async def vote_and_confirm(
-    interaction: discord.Interaction, poll_id: int, ballot: list[int], reason: str | None = None
-) -> None:
-    """Cast the vote, then answer with one call: the ephemeral confirmation.
-
-    When the tally is due and the poll message is old, the same single response edits the
-    poll message instead and the confirmation follows (see TallyRefresher).
-    """
-    cog = cog_of(interaction)
-    outcome = await service.cast_vote(poll_id, interaction.user.id, ballot, discord.utils.utcnow(), reason)
-    poll = await Poll.get(id=poll_id)
-    text = confirmation(poll, ballot, outcome)
-    on_poll_message = interaction.message is not None and interaction.message.id == poll.message_id
-    if on_poll_message and cog.refresher.should_piggyback(poll):
-        await interaction.response.edit_message(embed=await current_embed(interaction.client, poll))
-        await interaction.followup.send(text, ephemeral=True)
-        return
-    await reply(interaction, text)
-    if outcome != service.VoteOutcome.UNCHANGED:
-        cog.refresher.poke(poll)
-
-
-async def refuse_if_cannot_vote(poll_id: int, user_id: int) -> Poll:
-    """The checks before showing a modal or the ranking flow (cast_vote repeats them)."""
-    poll = await service.get_poll(poll_id)
-    service.require_open(poll, discord.utils.utcnow())
-    await service.require_elector(poll, user_id)
-    if poll.anonymous and await service.has_voted(poll, user_id):
-        raise Conflict(N_("You have already voted. Anonymous votes cannot be changed."))
-    return poll
 
 
 class VoteButton(
@@ -154,17 +338,19 @@ class VoteButton(
         return cls(int(match["id"]), int(match["option"]))
 
     async def run(self, interaction: discord.Interaction) -> None:
+        from cogs.polls import flows
+
         poll = await service.get_poll(self.poll_id)
-        if poll.kind == PollKind.CONSENT and self.option in tally.NEEDS_REASON:
-            await refuse_if_cannot_vote(self.poll_id, interaction.user.id)
+        if poll.kind == PollKind.CONSENT and self.option in rules.NEEDS_REASON:
+            await service.require_may_vote(self.poll_id, interaction.user.id, now())
             await interaction.response.send_modal(ReasonModal(poll, self.option))
             return
-        await vote_and_confirm(interaction, self.poll_id, [self.option])
+        await flows.vote_and_confirm(interaction, self.poll_id, [self.option])
 
 
 class ReasonModal(BaseModal):
     def __init__(self, poll: Poll, option: int) -> None:
-        super().__init__(title=truncate(_("Why: {option}", option=render.option_label(poll, option)), 45))
+        super().__init__(title=truncate(_("Why: {option}", option=option_label(poll, option)), 45))
         self.poll_id = poll.pk
         self.option = option
         self.reason = discord.ui.TextInput(
@@ -177,7 +363,9 @@ class ReasonModal(BaseModal):
         self.add_item(self.reason)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        await vote_and_confirm(interaction, self.poll_id, [self.option], self.reason.value)
+        from cogs.polls import flows
+
+        await flows.vote_and_confirm(interaction, self.poll_id, [self.option], self.reason.value)
 
 
 class MultiSelect(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], template=r"poll:multi:(?P<id>\d+)"):
@@ -196,23 +384,18 @@ class MultiSelect(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], tem
         return cls(int(match["id"]))
 
     async def run(self, interaction: discord.Interaction) -> None:
+        from cogs.polls import flows
+
         values = (interaction.data or {}).get("values", [])
-        await vote_and_confirm(interaction, self.poll_id, [int(value) for value in values])
+        await flows.vote_and_confirm(interaction, self.poll_id, [int(value) for value in values])
 
 
-class RankButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"poll:rank:(?P<id>\d+)"):
-    def __init__(self, poll_id: int) -> None:
-        self.poll_id = poll_id
-        super().__init__(
-            discord.ui.Button(label="Rank", style=discord.ButtonStyle.primary, custom_id=f"poll:rank:{poll_id}")
-        )
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]):
-        return cls(int(match["id"]))
+class RankButton(IdButton, action="poll:rank"):
+    style = discord.ButtonStyle.primary
+    label_text = N_("Rank the options")
 
     async def run(self, interaction: discord.Interaction) -> None:
-        poll = await refuse_if_cannot_vote(self.poll_id, interaction.user.id)
+        poll = await service.require_may_vote(self.ref_id, interaction.user.id, now())
         flow = RankingFlow(poll, interaction.user.id)
         await reply(interaction, flow.render(), view=flow)
 
@@ -232,14 +415,14 @@ class RankingFlow(BaseView):
     def render(self) -> str:
         lines = [_("Rank the options for: {question}", question=self.poll.question)]
         for place, option in enumerate(self.ranking, start=1):
-            lines.append(f"{place}. {render.option_label(self.poll, option)}")
+            lines.append(f"{place}. {option_label(self.poll, option)}")
         if len(self.ranking) < len(self.poll.options):
             lines.append(_("Choose your preference number {n}, or submit now.", n=len(self.ranking) + 1))
-        return truncate("\n".join(lines), 2000)
+        return truncate("\n".join(lines), MESSAGE_LIMIT)
 
     def _rebuild(self) -> None:
         self.choose.options = [
-            discord.SelectOption(label=truncate(render.option_label(self.poll, index), 100), value=str(index))
+            discord.SelectOption(label=truncate(option_label(self.poll, index), 100), value=str(index))
             for index in range(len(self.poll.options))
             if index not in self.ranking
         ] or [discord.SelectOption(label="-", value="-1")]
@@ -263,97 +446,12 @@ class RankingFlow(BaseView):
 
     @discord.ui.button(custom_id="poll:ranking:submit", style=discord.ButtonStyle.success)
     async def submit(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
-        outcome = await service.cast_vote(self.poll.pk, interaction.user.id, self.ranking, discord.utils.utcnow())
-        self.stop()
-        text = confirmation(self.poll, self.ranking, outcome)
-        await interaction.response.edit_message(content=text, view=None)
-        if outcome != service.VoteOutcome.UNCHANGED:
-            cog_of(interaction).refresher.poke(self.poll)
+        from cogs.polls import flows
+
+        await flows.submit_ranking(interaction, self)
 
     @discord.ui.button(custom_id="poll:ranking:restart", style=discord.ButtonStyle.secondary)
     async def restart(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
         self.ranking = []
         self._rebuild()
         await interaction.response.edit_message(content=self.render(), view=self)
-
-
-# ---------------------------------------------------------------- coalesced tally refresh
-
-
-class TallyRefresher:
-    """At most one edit of a poll message per interval, however many votes arrive.
-
-    A vote marks its poll dirty; a flush (PollsCog.flush_tallies, every REFRESH_INTERVAL while
-    anything is dirty) edits a dirty poll message once the interval has passed since it was
-    first marked (and since its last edit), reading the tally as it is *then*: every vote
-    before the edit is shown and the votes after it mark the poll again. Nothing runs, reads
-    or writes while no vote arrives.
-    """
-
-    def __init__(self, bot: discord.Client, on_dirty: Callable[[], None]) -> None:
-        self.bot = bot
-        self._on_dirty = on_dirty
-        self._dirty: dict[int, Poll] = {}
-        self._dirty_since: dict[int, float] = {}
-        self._last_edit: dict[int, float] = {}
-
-    @staticmethod
-    def _is_old(poll: Poll) -> bool:
-        return discord.utils.utcnow() - poll.created_at >= OLD_MESSAGE_AGE
-
-    def _since_last_edit(self, poll_id: int) -> float:
-        return discord.utils.utcnow().timestamp() - self._last_edit.get(poll_id, 0.0)
-
-    def should_piggyback(self, poll: Poll) -> bool:
-        """Old poll message and a refresh due: let this vote's response carry the new tally."""
-        if not self._is_old(poll) or self._since_last_edit(poll.pk) < REFRESH_INTERVAL.total_seconds():
-            return False
-        self._last_edit[poll.pk] = discord.utils.utcnow().timestamp()
-        self._unmark(poll.pk)
-        return True
-
-    def poke(self, poll: Poll) -> None:
-        if poll.message_id is not None:
-            self._dirty[poll.pk] = poll
-            self._dirty_since.setdefault(poll.pk, discord.utils.utcnow().timestamp())
-            self._on_dirty()
-
-    @property
-    def pending(self) -> set[int]:
-        return set(self._dirty)
-
-    async def flush(self) -> None:
-        for poll_id, poll in list(self._dirty.items()):
-            interval = (OLD_MESSAGE_INTERVAL if self._is_old(poll) else REFRESH_INTERVAL).total_seconds()
-            waited = discord.utils.utcnow().timestamp() - self._dirty_since.get(poll_id, 0.0)
-            # Half a second of slack: the loop's ticks and the interval are the same length.
-            if waited < interval - 0.5 or self._since_last_edit(poll_id) < interval - 0.5:
-                continue
-            # Leave the dirty set before reading: a vote committed from now on marks it again.
-            self._unmark(poll_id)
-            await self.refresh(poll_id)
-
-    def _unmark(self, poll_id: int) -> None:
-        self._dirty.pop(poll_id, None)
-        self._dirty_since.pop(poll_id, None)
-
-    async def refresh(self, poll_id: int) -> None:
-        poll = await Poll.get_or_none(id=poll_id)
-        if poll is None or poll.message_id is None or poll.status != "open":
-            return  # closing edits the message itself
-        channel = self.bot.get_channel(poll.channel_id)
-        if channel is None:
-            return
-        self._last_edit[poll_id] = discord.utils.utcnow().timestamp()
-        try:
-            await channel.get_partial_message(poll.message_id).edit(embed=await current_embed(self.bot, poll))
-        except discord.HTTPException:
-            # The next vote (or the close) shows the tally again; nothing is lost.
-            log.warning("could not refresh the tally of poll %s", poll_id, exc_info=True)
-
-    def forget(self, poll_id: int) -> None:
-        self._unmark(poll_id)
-        self._last_edit.pop(poll_id, None)
-
-
-PERSISTENT_ITEMS = (VoteButton, MultiSelect, RankButton)

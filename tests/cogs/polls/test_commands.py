@@ -10,10 +10,11 @@ from datetime import timedelta
 
 import discord
 
-from cogs.polls import cog as polls_cog
 from cogs.polls import service
+from cogs.polls import views as polls_views
 from cogs.polls.chart import bar_chart
-from cogs.polls.cog import RESULTS_COOLDOWN, reminder_batches
+from cogs.polls.cog import RESULTS_COOLDOWN
+from cogs.polls.views import reminder_batches
 from gromada.bot import create_bot
 from models.polls import Poll, PollStatus
 from tests.cogs.polls.helpers import open_poll, ready_server
@@ -263,7 +264,7 @@ async def test_results_charts_are_drawn_off_the_event_loop(simcord_env, monkeypa
         drawn_in.append(threading.get_ident())
         return bar_chart(*args)
 
-    monkeypatch.setattr(polls_cog, "bar_chart", drawing)
+    monkeypatch.setattr(polls_views, "bar_chart", drawing)
     standings = await server.member.slash(server.general, "poll results", poll_id=poll.pk)
     await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
 

@@ -7,7 +7,7 @@ import time
 
 import discord
 
-from cogs.polls import service
+from cogs.polls import flows, service
 from gromada.bot import create_bot
 from models.core import Timer, TimerStatus
 from models.polls import Decision, DecisionOutcome, Poll, PollBallot, PollStatus
@@ -116,7 +116,7 @@ async def test_vote_between_deadline_and_timer_is_refused(simcord_env, settings)
     server = await ready_server(simcord_env)
     poll, message = await open_poll(server, duration="1h")
     # The timer is lost (as if the scheduler were late); the deadline alone refuses votes.
-    await Timer.filter(ref_id=poll.pk, kind="polls.close").update(status=TimerStatus.CANCELLED)
+    await Timer.filter(ref_id=poll.pk, kind=service.CLOSE_TIMER).update(status=TimerStatus.CANCELLED)
     await simcord_env.advance_time(3601)
 
     result = await server.member.click(message, label="Park")
@@ -129,7 +129,7 @@ async def test_a_poll_whose_close_timer_was_lost_still_closes_after_a_restart(si
     poll, message = await open_poll(server, duration="1h")
     await server.member.click(message, label="Park")
     # The bot stopped between posting the poll and arming its deadline.
-    await Timer.filter(ref_id=poll.pk, kind="polls.close").delete()
+    await Timer.filter(ref_id=poll.pk, kind=service.CLOSE_TIMER).delete()
 
     await simcord_env.restart_bot(create_bot(settings))
     await simcord_env.advance_time(3601)
@@ -146,7 +146,7 @@ async def test_results_that_failed_every_retry_are_posted_after_a_restart(simcor
     await simcord_env.advance_time(3601)
     # Closed and logged, but the announcement gave up (its timer failed for good).
     await Poll.filter(id=poll.pk).update(results_message_id=None)
-    await Timer.filter(ref_id=poll.pk, kind="polls.close").update(status=TimerStatus.FAILED)
+    await Timer.filter(ref_id=poll.pk, kind=service.CLOSE_TIMER).update(status=TimerStatus.FAILED)
     for old in [m for m in server.general.history() if m.embeds and m.embeds[0].title.startswith("Results")]:
         await simcord_env.bot.get_channel(server.general.id).get_partial_message(old.id).delete()
     await simcord_env.settle()
@@ -220,9 +220,11 @@ async def test_close_by_command_and_deadline_together_announce_once(simcord_env)
     poll, message = await open_poll(server, duration="1h")
     await server.member.click(message, label="Park")
 
-    cog = simcord_env.bot.get_cog("PollsCog")
+    bot = simcord_env.bot
 
-    await asyncio.gather(cog.finish(poll.pk), cog.finish(poll.pk), service.close_poll(poll.pk, discord.utils.utcnow()))
+    await asyncio.gather(
+        flows.finish(bot, poll.pk), flows.finish(bot, poll.pk), service.close_poll(poll.pk, discord.utils.utcnow())
+    )
     await simcord_env.advance_time(3601)
 
     results = [m for m in server.general.history() if m.embeds and m.embeds[0].title.startswith("Results")]

@@ -7,7 +7,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cogs.polls import tally
+from cogs.polls import rules
 
 # Wikipedia, "Instant-runoff voting", the Tennessee capital example (percentages as voters):
 # Memphis 0, Nashville 1, Chattanooga 2, Knoxville 3. Knoxville wins in the third round.
@@ -20,7 +20,7 @@ TENNESSEE = {
 
 
 def test_tennessee_example_rounds_and_winner():
-    result = tally.instant_runoff(TENNESSEE, 4, seed=1)
+    result = rules.instant_runoff(TENNESSEE, 4, seed=1)
 
     assert [r.votes for r in result.rounds] == [
         {0: 42, 1: 26, 2: 15, 3: 17},
@@ -33,7 +33,7 @@ def test_tennessee_example_rounds_and_winner():
 
 
 def test_tennessee_plurality_would_pick_memphis():
-    first = tally.plurality({ballot[:1]: weight for ballot, weight in TENNESSEE.items()}, 4)
+    first = rules.plurality({ballot[:1]: weight for ballot, weight in TENNESSEE.items()}, 4)
     assert first.winners == (0,)
 
 
@@ -50,7 +50,7 @@ def test_textbook_example_where_the_plurality_leader_keeps_the_lead():
         (centre, library, fire): 15,
     }
 
-    result = tally.instant_runoff(ballots, 3, seed=1)
+    result = rules.instant_runoff(ballots, 3, seed=1)
 
     assert [r.votes for r in result.rounds] == [{0: 66, 1: 39, 2: 45}, {0: 79, 2: 71}]
     assert [r.eliminated for r in result.rounds] == [fire, None]
@@ -63,7 +63,7 @@ def test_textbook_example_won_in_the_last_round_by_the_first_round_leader():
     a, b, c, d = range(4)
     ballots = {(a, b, c, d): 4, (b, a, c, d): 2, (b, c, a, d): 1, (d, c, a, b): 2, (c, b, a, d): 5}
 
-    result = tally.instant_runoff(ballots, 4, seed=1)
+    result = rules.instant_runoff(ballots, 4, seed=1)
 
     assert [r.votes for r in result.rounds] == [
         {0: 4, 1: 3, 2: 5, 3: 2},
@@ -80,7 +80,7 @@ EXHAUSTING = {(0,): 8, (1,): 4, (1, 0): 3, (2, 1): 3, (2,): 2}
 
 
 def test_exhausted_ballots_leave_the_count_and_are_reported():
-    result = tally.instant_runoff(EXHAUSTING, 3, seed=7)
+    result = rules.instant_runoff(EXHAUSTING, 3, seed=7)
 
     assert result.rounds[0].votes == {0: 8, 1: 7, 2: 5}
     assert result.rounds[0].eliminated == 2
@@ -95,11 +95,11 @@ def test_tie_for_elimination_in_the_first_round_goes_to_the_seed():
     # order fixed at creation decides, and the result says so.
     tied = {(0,): 6, (1,): 3, (2,): 4, (3, 1): 1, (3, 2): 2}
     for seed in (11, 12, 13, 14):
-        result = tally.instant_runoff(tied, 4, seed=seed)
+        result = rules.instant_runoff(tied, 4, seed=seed)
         first = result.rounds[0]
         assert first.votes == {0: 6, 1: 3, 2: 4, 3: 3}
         assert first.tie_break == "seed"
-        order = tally.seed_order(seed, 4)
+        order = rules.seed_order(seed, 4)
         assert first.eliminated == min((1, 3), key=order.index)
 
 
@@ -108,7 +108,7 @@ def test_tie_for_elimination_uses_earlier_rounds_before_the_seed():
     # so D (fewer in the earlier round) is eliminated, whatever the seed.
     ballots = {(0,): 5, (1,): 4, (2,): 3, (3,): 2, (4, 3): 1}
     for seed in range(20):
-        result = tally.instant_runoff(ballots, 5, seed=seed)
+        result = rules.instant_runoff(ballots, 5, seed=seed)
         assert result.rounds[1].votes == {0: 5, 1: 4, 2: 3, 3: 3}
         assert result.rounds[1].eliminated == 3
         assert result.rounds[1].tie_break == "earlier_rounds"
@@ -123,7 +123,7 @@ ALL_TIED_AFTER_A_TRANSFER = {(0,): 3, (1,): 3, (2, 0): 2, (3, 2): 1}
 def test_an_all_way_tie_is_first_separated_by_earlier_rounds():
     a, b, c, d = range(4)
     for seed in range(20):
-        result = tally.instant_runoff(ALL_TIED_AFTER_A_TRANSFER, 4, seed=seed)
+        result = rules.instant_runoff(ALL_TIED_AFTER_A_TRANSFER, 4, seed=seed)
 
         assert [r.votes for r in result.rounds] == [
             {a: 3, b: 3, c: 2, d: 1},
@@ -142,7 +142,7 @@ def test_a_bystander_with_more_first_preferences_does_not_change_the_answer():
     a, b, c, d, e = range(5)
     ballots = {**ALL_TIED_AFTER_A_TRANSFER, (e,): 4}
     for seed in range(20):
-        result = tally.instant_runoff(ballots, 5, seed=seed)
+        result = rules.instant_runoff(ballots, 5, seed=seed)
 
         assert [r.votes for r in result.rounds] == [
             {a: 3, b: 3, c: 2, d: 1, e: 4},
@@ -153,7 +153,7 @@ def test_a_bystander_with_more_first_preferences_does_not_change_the_answer():
         assert [r.eliminated for r in result.rounds] == [d, c, b, None]
         assert result.rounds[1].tie_break == "earlier_rounds"
         assert result.winners == (a,)
-        assert result.winners == tally.instant_runoff(ALL_TIED_AFTER_A_TRANSFER, 4, seed=seed).winners
+        assert result.winners == rules.instant_runoff(ALL_TIED_AFTER_A_TRANSFER, 4, seed=seed).winners
 
 
 def test_an_all_way_tie_no_earlier_round_separates_stays_an_honest_tie():
@@ -161,7 +161,7 @@ def test_an_all_way_tie_no_earlier_round_separates_stays_an_honest_tie():
     # had them level too: nothing fair separates them, whatever the seed.
     ballots = {(0,): 3, (1,): 3, (2,): 3, (3,): 1}
     for seed in range(20):
-        result = tally.instant_runoff(ballots, 4, seed=seed)
+        result = rules.instant_runoff(ballots, 4, seed=seed)
 
         assert [r.votes for r in result.rounds] == [{0: 3, 1: 3, 2: 3, 3: 1}, {0: 3, 1: 3, 2: 3}]
         assert [r.eliminated for r in result.rounds] == [3, None]
@@ -174,7 +174,7 @@ def test_a_final_two_way_tie_goes_to_the_one_ahead_in_an_earlier_round():
     # (its ballots rank nobody else) and A is the last one standing.
     ballots = {(0,): 4, (1,): 3, (2, 1): 1}
     for seed in range(20):
-        result = tally.instant_runoff(ballots, 3, seed=seed)
+        result = rules.instant_runoff(ballots, 3, seed=seed)
 
         assert [r.votes for r in result.rounds] == [{0: 4, 1: 3, 2: 1}, {0: 4, 1: 4}, {0: 4}]
         assert result.rounds[1].tie_break == "earlier_rounds"
@@ -183,7 +183,7 @@ def test_a_final_two_way_tie_goes_to_the_one_ahead_in_an_earlier_round():
 
 
 def test_an_exact_final_tie_is_reported_not_broken():
-    result = tally.instant_runoff({(0, 1): 5, (1, 0): 5}, 2, seed=4)
+    result = rules.instant_runoff({(0, 1): 5, (1, 0): 5}, 2, seed=4)
 
     assert result.tie
     assert result.winners == (0, 1)
@@ -191,30 +191,30 @@ def test_an_exact_final_tie_is_reported_not_broken():
 
 
 def test_no_ballots_means_no_winner():
-    result = tally.instant_runoff({}, 3, seed=1)
+    result = rules.instant_runoff({}, 3, seed=1)
     assert result.winners == ()
 
 
 def test_plurality_tie_and_multi_choice():
-    count = tally.plurality({(0,): 2, (1,): 2, (2,): 1}, 3)
+    count = rules.plurality({(0,): 2, (1,): 2, (2,): 1}, 3)
     assert count.winners == (0, 1) and count.tie
 
-    multi = tally.plurality({(0, 1): 3, (1, 2): 2}, 3)
+    multi = rules.plurality({(0, 1): 3, (1, 2): 2}, 3)
     assert multi.votes == (3, 5, 2)
     assert multi.ballots == 5
     assert multi.winners == (1,)
 
 
 def test_consent_passes_unless_blocked():
-    assert tally.consent({(tally.AGREE,): 4, (tally.OBJECT,): 2}).passed
-    assert not tally.consent({(tally.AGREE,): 9, (tally.BLOCK,): 1}).passed
-    assert not tally.consent({}).passed
+    assert rules.consent({(rules.AGREE,): 4, (rules.OBJECT,): 2}).passed
+    assert not rules.consent({(rules.AGREE,): 9, (rules.BLOCK,): 1}).passed
+    assert not rules.consent({}).passed
 
 
 def test_quorum_is_a_share_of_the_electorate():
-    assert tally.quorum_met(5, 10, 50)
-    assert not tally.quorum_met(4, 10, 50)
-    assert tally.quorum_met(0, 10, 0)
+    assert rules.quorum_met(5, 10, 50)
+    assert not rules.quorum_met(4, 10, 50)
+    assert rules.quorum_met(0, 10, 0)
 
 
 # ---------------------------------------------------------------- invariants
@@ -238,7 +238,7 @@ rankings = st.integers(min_value=2, max_value=6).flatmap(
 @settings(max_examples=80, deadline=None)
 def test_runoff_conserves_ballots_every_round(case):
     options, ballots, seed = case
-    result = tally.instant_runoff(ballots, options, seed)
+    result = rules.instant_runoff(ballots, options, seed)
     total = sum(ballots.values())
     assert result.ballots == total
     exhausted_before = 0
@@ -257,7 +257,7 @@ def test_runoff_conserves_ballots_every_round(case):
 @settings(max_examples=80, deadline=None)
 def test_runoff_winner_has_a_majority_or_is_the_last_standing(case):
     options, ballots, seed = case
-    result = tally.instant_runoff(ballots, options, seed)
+    result = rules.instant_runoff(ballots, options, seed)
     final = result.rounds[-1]
     active = sum(final.votes.values())
     if not result.winners:
@@ -275,7 +275,7 @@ def test_runoff_winner_has_a_majority_or_is_the_last_standing(case):
 def test_runoff_is_deterministic_and_order_independent(case):
     options, ballots, seed = case
     reversed_ballots = dict(reversed(list(ballots.items())))
-    assert tally.instant_runoff(ballots, options, seed) == tally.instant_runoff(reversed_ballots, options, seed)
+    assert rules.instant_runoff(ballots, options, seed) == rules.instant_runoff(reversed_ballots, options, seed)
 
 
 @given(rankings)
@@ -288,7 +288,7 @@ def test_a_majority_of_first_preferences_wins_in_round_one(case):
             firsts[ballot[0]] += weight
     active = sum(firsts.values())
     leader = max(firsts, key=firsts.__getitem__, default=None)
-    result = tally.instant_runoff(ballots, options, seed)
+    result = rules.instant_runoff(ballots, options, seed)
     if leader is not None and firsts[leader] * 2 > active:
         assert result.winners == (leader,)
         assert len(result.rounds) == 1
@@ -309,7 +309,7 @@ def test_a_majority_of_first_preferences_wins_in_round_one(case):
 @settings(max_examples=80, deadline=None)
 def test_plurality_counts_each_choice_once_and_winners_lead(case):
     options, ballots = case
-    count = tally.plurality(ballots, options)
+    count = rules.plurality(ballots, options)
     assert sum(count.votes) == sum(len(ballot) * weight for ballot, weight in ballots.items())
     assert count.ballots == sum(ballots.values())
     for winner in count.winners:
@@ -326,7 +326,7 @@ def test_runoff_over_100k_ballots_and_10_options_conserves_every_ballot():
     for _ in range(100_000):
         rng.shuffle(options)
         ballots.append(tuple(options[: rng.randint(1, 10)]))
-    result = tally.instant_runoff(tally.group(ballots), 10, seed=5)
+    result = rules.instant_runoff(rules.group(ballots), 10, seed=5)
     assert result.ballots == 100_000
     for round_ in result.rounds:
         assert sum(round_.votes.values()) + round_.exhausted == 100_000
