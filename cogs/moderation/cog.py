@@ -16,6 +16,7 @@ from gromada.durations import MAX_DURATION, parse_duration
 from gromada.errors import NotAllowed
 from gromada.i18n import N_, _, _n
 from gromada.ids import IdOption
+from gromada.scheduler import now
 from gromada.ui import Pager, paginate_lines, reply
 from models.core import Timer
 from models.moderation import CaseAction
@@ -177,7 +178,7 @@ class ModerationCog(commands.Cog):
         text = service.clean_reason(text)
         await interaction.response.defer(ephemeral=True, thinking=True)
         case = await service.edit_reason(
-            interaction.guild_id, number, text, editor_id=editor.id, now=discord.utils.utcnow()
+            interaction.guild_id, number, text, editor_id=editor.id, now=now()
         )
         logged = await actions.refresh_log(self.bot, interaction.guild, case)
         lines = [_("Case #{number} now has the new reason.", number=case.number)]
