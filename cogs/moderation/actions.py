@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import discord
 
-from cogs.moderation import render, rules, service
+from cogs.moderation import rules, service, views
 from cogs.moderation.rules import Standing
 from gromada import guild_config
 from gromada.checks import require_guild
@@ -111,7 +111,7 @@ async def tell(
     """DM the member in their language; None when it could not be delivered."""
     language = await language_for_member(bot, user.id, guild.id)
     with use_locale(language):
-        text = render.dm_text(action, guild.name, reason, until)
+        text = views.dm_text(action, guild.name, reason, until)
     try:
         return await user.send(text)
     except discord.HTTPException as error:
@@ -136,7 +136,7 @@ async def post_log(bot: discord.Client, guild: discord.Guild, case: ModCase) -> 
     if channel is None:
         return False
     with use_locale(await language_for_guild(bot, guild.id)):
-        embed = render.case_embed(case)
+        embed = views.case_embed(case)
     try:
         message = await channel.send(embed=embed)
     except discord.HTTPException:
@@ -153,7 +153,7 @@ async def refresh_log(bot: discord.Client, guild: discord.Guild, case: ModCase) 
     if channel is None or case.log_message_id is None:
         return await post_log(bot, guild, case)
     with use_locale(await language_for_guild(bot, guild.id)):
-        embed = render.case_embed(case)
+        embed = views.case_embed(case)
     try:
         await channel.get_partial_message(case.log_message_id).edit(embed=embed)
     except discord.NotFound:
@@ -314,7 +314,7 @@ async def lift_expired_ban(bot: discord.Client, case_id: int) -> None:
     if guild is None:
         raise RuntimeError(f"guild {ban.guild_id} unavailable; the unban of case {ban.pk} is retried")
     with use_locale(await language_for_guild(bot, guild.id)):
-        reason = render.expiry_reason(ban.number)
+        reason = views.expiry_reason(ban.number)
     try:
         await guild.unban(discord.Object(ban.target_id), reason=reason)
     except discord.NotFound:

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.moderation import actions, render, rules, service
+from cogs.moderation import actions, rules, service, views
 from gromada.checks import require_guild
 from gromada.durations import MAX_DURATION, parse_duration
 from gromada.errors import NotAllowed
@@ -73,10 +73,10 @@ class ModerationCog(commands.Cog):
         escalation_lines: list[str] = []
         if outcome.escalation is not None:
             cases = await service.history(interaction.guild_id, target.id, include_notes=True)
-            escalation_lines = render.escalation_text(target.mention, outcome.escalation, cases)
+            escalation_lines = views.escalation_text(target.mention, outcome.escalation, cases)
         await reply(
             interaction,
-            render.outcome_text(outcome.case, target.mention, logged=outcome.logged, escalation_lines=escalation_lines),
+            views.outcome_text(outcome.case, target.mention, logged=outcome.logged, escalation_lines=escalation_lines),
         )
 
     def _lock(self, interaction: discord.Interaction, target: discord.abc.User) -> asyncio.Lock:
@@ -161,7 +161,7 @@ class ModerationCog(commands.Cog):
             await reply(interaction, _("{member} has no moderation cases.", member=member.mention))
             return
         title = _n("{member}: {n} case", "{member}: {n} cases", len(cases), member=member.mention)
-        pages = paginate_lines([render.history_line(case, for_staff=staff) for case in cases])
+        pages = paginate_lines([views.history_line(case, for_staff=staff) for case in cases])
         await Pager(pages, owner_id=viewer.id, title=title).send(interaction)
 
     @mod.command(name="case", description="Show one moderation case")
@@ -169,7 +169,7 @@ class ModerationCog(commands.Cog):
     async def case(self, interaction: discord.Interaction, number: IdOption) -> None:
         await actions.moderator_for(interaction, CaseAction.NOTE)
         found = await service.get_case(interaction.guild_id, number)
-        await reply(interaction, embed=render.case_embed(found))
+        await reply(interaction, embed=views.case_embed(found))
 
     @mod.command(name="reason", description="Change the reason of a case and its mod-log entry")
     @app_commands.describe(number="The case number", text="The new reason")
@@ -177,11 +177,9 @@ class ModerationCog(commands.Cog):
         editor = await actions.moderator_for(interaction, CaseAction.NOTE)
         text = service.clean_reason(text)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        case = await service.edit_reason(
-            interaction.guild_id, number, text, editor_id=editor.id, now=now()
-        )
+        case = await service.edit_reason(interaction.guild_id, number, text, editor_id=editor.id, now=now())
         logged = await actions.refresh_log(self.bot, interaction.guild, case)
         lines = [_("Case #{number} now has the new reason.", number=case.number)]
         if not logged:
             lines.append(_("I could not update its mod-log entry. Check that I may send messages there."))
-        await reply(interaction, "\n".join(lines), embed=render.case_embed(case))
+        await reply(interaction, "\n".join(lines), embed=views.case_embed(case))
