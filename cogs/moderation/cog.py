@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.moderation import flows, rules, service, views
-from gromada.checks import require_guild
+from gromada.checks import is_moderator, require_guild
 from gromada.durations import MAX_DURATION, parse_duration
 from gromada.errors import NotAllowed
 from gromada.i18n import N_, _, _n
@@ -151,7 +151,7 @@ class ModerationCog(commands.Cog):
     @app_commands.describe(member="Whose cases to show")
     async def history(self, interaction: discord.Interaction, member: discord.User) -> None:
         viewer = require_guild(interaction)
-        staff = await flows.is_staff(viewer)
+        staff = await is_moderator(viewer)
         if not staff and member.id != viewer.id:
             raise NotAllowed(N_("You can see only your own moderation history; moderators can see anyone's."))
         cases = await service.history(interaction.guild_id, member.id, include_notes=staff)
