@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import timedelta
+from functools import partial
 
 import discord
 from discord import app_commands
@@ -14,15 +16,15 @@ from cogs.moderation import flows, rules, service, views
 from gromada.checks import is_moderator, require_guild
 from gromada.durations import MAX_DURATION, parse_duration
 from gromada.errors import NotAllowed
+from gromada.feature import FeatureCog
 from gromada.i18n import N_, _, _n
 from gromada.ids import IdOption
-from gromada.scheduler import now
+from gromada.scheduler import TimerHandler, now
 from gromada.ui import Pager, paginate_lines, reply
-from models.core import Timer
 from models.moderation import CaseAction
 
 
-class ModerationCog(commands.Cog):
+class ModerationCog(FeatureCog):
     # Visible to everyone on purpose: holders of the moderator role need no Discord
     # permission, and the bot checks every invocation itself.
     mod = app_commands.Group(
@@ -30,22 +32,18 @@ class ModerationCog(commands.Cog):
     )
 
     def __init__(self, bot: commands.Bot) -> None:
-        self.bot = bot
+        super().__init__(bot)
         # One action at a time per member, so two moderators do not ban the same person twice at once.
         self._locks: defaultdict[tuple[int, int], asyncio.Lock] = defaultdict(asyncio.Lock)
-        bot.add_timer_handler(service.UNBAN_TIMER, self._on_ban_expired)
 
-    async def cog_load(self) -> None:
+    def timer_handlers(self) -> Mapping[str, TimerHandler]:
+        return {service.UNBAN_TIMER: partial(flows.on_ban_expired, self.bot)}
+
+    async def ensure_deadlines(self) -> None:
         # A temporary ban whose timer was lost (a crash between the ban and its timer, or a
         # timer that gave up after its retries) is armed again: every ban ends when it says.
         for ban in await service.expiring_bans():
-            if await self.bot.timers.pending(service.UNBAN_TIMER, ban.pk) is None:
-                await self.bot.timers.schedule(
-                    service.UNBAN_TIMER, ban.expires_at, ref_id=ban.pk, guild_id=ban.guild_id
-                )
-
-    async def _on_ban_expired(self, timer: Timer) -> None:
-        await flows.lift_expired_ban(self.bot, timer.ref_id)
+            await self.bot.timers.ensure(service.UNBAN_TIMER, ban.expires_at, ref_id=ban.pk, guild_id=ban.guild_id)
 
     async def _prepare(
         self,

@@ -23,7 +23,7 @@ from gromada.errors import DiscordRefused, NotAllowed, NotConfigured
 from gromada.i18n import N_, use_locale
 from gromada.interactions import language_for_guild
 from gromada.scheduler import now
-from models.core import BindingKind
+from models.core import BindingKind, Timer
 from models.moderation import CaseAction, CaseStatus, ModCase
 
 log = logging.getLogger(__name__)
@@ -283,6 +283,10 @@ async def unban(bot, moderator: discord.Member, user: discord.User, reason: str)
         related_number=max((earlier.number for earlier in ended), default=None),
     )
     return await _finish(bot, guild, case)
+
+
+async def on_ban_expired(bot: discord.Client, timer: Timer) -> None:
+    await lift_expired_ban(bot, timer.ref_id)
 
 
 async def lift_expired_ban(bot: discord.Client, case_id: int) -> None:
