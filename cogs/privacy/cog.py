@@ -33,8 +33,8 @@ class PrivacyCog(commands.Cog):
 
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
-        bot.add_timer_handler(service.RETENTION_KIND, self._on_retention)
-        bot.add_timer_handler(service.DEPARTURE_KIND, self._on_departure_deadline)
+        bot.add_timer_handler(service.RETENTION_TIMER, self._on_retention)
+        bot.add_timer_handler(service.DEPARTURE_TIMER, self._on_departure_deadline)
 
     # ------------------------------------------------------------ commands
 
@@ -75,13 +75,13 @@ class PrivacyCog(commands.Cog):
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         # At every start (not at cog load: loading must not need the database).
-        if await self.bot.timers.pending(service.RETENTION_KIND, 0) is None:
-            await self.bot.timers.schedule(service.RETENTION_KIND, now() + service.SWEEP_EVERY, ref_id=0)
+        if await self.bot.timers.pending(service.RETENTION_TIMER, 0) is None:
+            await self.bot.timers.schedule(service.RETENTION_TIMER, now() + service.SWEEP_EVERY, ref_id=0)
 
     async def _on_retention(self, timer: Timer) -> None:
         moment = now()
         # Tomorrow's sweep first: a sweep that fails for good must not end the sweeping.
-        await self.bot.timers.schedule(service.RETENTION_KIND, moment + service.SWEEP_EVERY, ref_id=0)
+        await self.bot.timers.schedule(service.RETENTION_TIMER, moment + service.SWEEP_EVERY, ref_id=0)
         tickets = await purge.purge_tickets(self.bot, moment)
         notes = await service.purge_moderation_notes(moment)
         if tickets or notes:
@@ -94,13 +94,13 @@ class PrivacyCog(commands.Cog):
         if member.bot:
             return
         row, due = await service.record_departure(member.guild.id, member.id, now())
-        await self.bot.timers.schedule(service.DEPARTURE_KIND, due, ref_id=row.pk, guild_id=member.guild.id)
+        await self.bot.timers.schedule(service.DEPARTURE_TIMER, due, ref_id=row.pk, guild_id=member.guild.id)
 
     @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:
         departure_id = await service.cancel_departure(member.guild.id, member.id)
         if departure_id is not None:
-            await self.bot.timers.cancel(service.DEPARTURE_KIND, departure_id)
+            await self.bot.timers.cancel(service.DEPARTURE_TIMER, departure_id)
 
     async def _on_departure_deadline(self, timer: Timer) -> None:
         row = await service.departure(timer.ref_id)

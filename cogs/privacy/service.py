@@ -23,8 +23,8 @@ from gromada.guild_config import declare_bool, declare_duration, get_option
 from gromada.i18n import N_, translate
 from models.privacy import PSEUDONYM_LIMIT, Departure, pseudonym_tag
 
-RETENTION_KIND = "privacy.retention"
-DEPARTURE_KIND = "privacy.departure"
+RETENTION_TIMER = "privacy.retention"
+DEPARTURE_TIMER = "privacy.departure"
 # What a member who left loses when the grace period ends.
 DEPARTED_APPS = {"onboarding"}
 # The retention sweep runs this often (a lowered retention period applies within a day).
@@ -69,6 +69,7 @@ async def _exported(entry: Declared, guild_id: int) -> bool:
     if not personal.exported:
         return False
     if personal.export_only_if is not None:
+        # Models name the option by its key: they cannot import the feature that declares it.
         return bool(await get_option(guild_id, personal.export_only_if))
     return True
 
@@ -282,7 +283,7 @@ async def tickets_past_retention(now: datetime) -> list[Any]:
     due = []
     guilds = await Ticket.filter(status=TicketStatus.CLOSED).distinct().values_list("guild_id", flat=True)
     for guild_id in set(guilds):
-        keep_for = await get_option(guild_id, MEDIATION_RETENTION.key)
+        keep_for = await MEDIATION_RETENTION.get(guild_id)
         due.extend(
             await Ticket.filter(guild_id=guild_id, status=TicketStatus.CLOSED, closed_at__lt=now - keep_for).order_by(
                 "id"
@@ -305,7 +306,7 @@ async def purge_moderation_notes(now: datetime) -> int:
     purged = 0
     guilds = await ModCase.filter(action=CaseAction.NOTE).distinct().values_list("guild_id", flat=True)
     for guild_id in set(guilds):
-        keep_for = await get_option(guild_id, MODERATION_NOTE_RETENTION.key)
+        keep_for = await MODERATION_NOTE_RETENTION.get(guild_id)
         purged += await ModCase.filter(
             guild_id=guild_id, action=CaseAction.NOTE, created_at__lt=now - keep_for
         ).delete()
@@ -318,7 +319,7 @@ async def purge_moderation_notes(now: datetime) -> int:
 async def record_departure(guild_id: int, user_id: int, now: datetime) -> tuple[Departure, datetime]:
     """Remember that someone left; returns the row and when their onboarding data goes."""
     row, _created = await Departure.update_or_create(defaults={"left_at": now}, guild_id=guild_id, user_id=user_id)
-    return row, now + await get_option(guild_id, DEPARTURE_GRACE.key)
+    return row, now + await DEPARTURE_GRACE.get(guild_id)
 
 
 async def cancel_departure(guild_id: int, user_id: int) -> int | None:
