@@ -18,7 +18,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from cogs.privacy.declarations import Declared, declared, in_server
-from cogs.privacy.rows import columns, plain, row_values
+from cogs.privacy.rules import columns, plain, row_values
 from gromada.guild_config import declare_bool, declare_duration, get_option
 from gromada.i18n import N_, translate
 from models.privacy import PSEUDONYM_LIMIT, Departure, pseudonym_tag

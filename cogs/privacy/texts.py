@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cogs.privacy.reasons import feature_name, reason_text
+from cogs.privacy.rules import feature_name, reason_text
 from cogs.privacy.service import Export, ForgetPlan, ForgetReport, pseudonym_label
 from gromada.i18n import _, _n
 
