@@ -1,12 +1,14 @@
 """Privacy's pure rules, tested without Discord or a database.
 
 Why something could not be forgotten yet (by the keys models use in their Keep rules), the
-feature names of the readable export summary, and how rows become plain JSON values for the
-export file.
+feature names of the readable export summary, how rows become plain JSON values for the
+export file, and the pseudonym that stands in for a forgotten person (in ids and quoted text).
 """
 
 from __future__ import annotations
 
+import re
+import secrets
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -15,7 +17,8 @@ from typing import Any
 from tortoise.fields import BigIntField
 from tortoise.models import Model
 
-from gromada.i18n import N_
+from gromada.i18n import N_, translate
+from models.privacy import PSEUDONYM_LIMIT, pseudonym_tag
 
 # ---------------------------------------------------------------- why something stays, and feature names
 
@@ -90,3 +93,25 @@ def row_values(row: Model, names: list[str] | tuple[str, ...]) -> dict[str, Any]
         value = getattr(row, name, None)
         values[name] = str(value) if value is not None and _is_snowflake(type(row), name) else plain(value)
     return values
+
+
+# ---------------------------------------------------------------- pseudonyms
+
+
+def new_pseudonym() -> int:
+    """A random negative id: stable across every table of one erasure, and not derivable
+    from the person's id (a keyed hash could be recomputed by whoever holds the key)."""
+    return -(secrets.randbelow(PSEUDONYM_LIMIT - 1) + 1)
+
+
+def pseudonym_label(pseudonym: int, language: str | None = None) -> str:
+    return translate(N_("former member #{tag}"), locale=language, tag=pseudonym_tag(pseudonym))
+
+
+def scrub(text: str, user_id: int, names: tuple[str, ...], label: str) -> str:
+    """Replace a person's id (as a mention, "Name (id)" or bare) by their pseudonym label."""
+    ident = str(user_id)
+    for name in sorted({n for n in names if n}, key=len, reverse=True):
+        text = text.replace(f"{name} ({ident})", label)
+    text = re.sub(rf"<@!?{ident}>", label, text)
+    return re.sub(rf"(?<!\d){ident}(?!\d)", label, text)

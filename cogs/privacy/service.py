@@ -7,8 +7,6 @@ this module names no other feature's tables except where a retention rule is abo
 
 from __future__ import annotations
 
-import re
-import secrets
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,10 +16,10 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from cogs.privacy.declarations import Declared, declared, in_server
-from cogs.privacy.rules import columns, plain, row_values
+from cogs.privacy.rules import columns, new_pseudonym, plain, pseudonym_label, row_values, scrub
 from gromada.guild_config import declare_bool, declare_duration, get_option
-from gromada.i18n import N_, translate
-from models.privacy import PSEUDONYM_LIMIT, Departure, pseudonym_tag
+from gromada.i18n import N_
+from models.privacy import Departure
 
 RETENTION_TIMER = "privacy.retention"
 DEPARTURE_TIMER = "privacy.departure"
@@ -151,16 +149,6 @@ class ForgetReport:
     kept: dict[str, int]
 
 
-def new_pseudonym() -> int:
-    """A random negative id: stable across every table of one erasure, and not derivable
-    from the person's id (a keyed hash could be recomputed by whoever holds the key)."""
-    return -(secrets.randbelow(PSEUDONYM_LIMIT - 1) + 1)
-
-
-def pseudonym_label(pseudonym: int, language: str | None = None) -> str:
-    return translate(N_("former member #{tag}"), locale=language, tag=pseudonym_tag(pseudonym))
-
-
 async def plan_forget(guild_id: int, user_id: int, apps: set[str] | None = None) -> ForgetPlan:
     plan = ForgetPlan()
     for entry in declared(apps):
@@ -240,15 +228,6 @@ async def forget(
                 )
         scrubbed = await _scrub_quotes(guild_id, user_id, names, label, kept_rows, apps)
     return ForgetReport(pseudonym, plan.deleted_count, plan.pseudonymised_count, scrubbed, plan.kept_counts)
-
-
-def scrub(text: str, user_id: int, names: tuple[str, ...], label: str) -> str:
-    """Replace a person's id (as a mention, "Name (id)" or bare) by their pseudonym label."""
-    ident = str(user_id)
-    for name in sorted({n for n in names if n}, key=len, reverse=True):
-        text = text.replace(f"{name} ({ident})", label)
-    text = re.sub(rf"<@!?{ident}>", label, text)
-    return re.sub(rf"(?<!\d){ident}(?!\d)", label, text)
 
 
 async def _scrub_quotes(

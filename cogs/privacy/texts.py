@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cogs.privacy.rules import feature_name, reason_text
-from cogs.privacy.service import Export, ForgetPlan, ForgetReport, pseudonym_label
+from cogs.privacy.rules import feature_name, pseudonym_label, reason_text
+from cogs.privacy.service import Export, ForgetPlan, ForgetReport
 from gromada.i18n import _, _n
 
 
