@@ -5,21 +5,20 @@ from __future__ import annotations
 import io
 import json
 import logging
+from functools import partial
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.privacy import purge, service
+from cogs.privacy import flows, service
 from cogs.privacy.texts import export_summary, forget_preview
 from cogs.privacy.views import confirmation
 from gromada import cooldowns
 from gromada.checks import require_guild
 from gromada.i18n import _
-from gromada.interactions import language_for_guild
 from gromada.scheduler import now
 from gromada.ui import paginate_lines, reply, truncate
-from models.core import Timer
 
 log = logging.getLogger(__name__)
 # An export reads every feature's rows about the member and sends a file by DM.
@@ -33,8 +32,8 @@ class PrivacyCog(commands.Cog):
 
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
-        bot.add_timer_handler(service.RETENTION_TIMER, self._on_retention)
-        bot.add_timer_handler(service.DEPARTURE_TIMER, self._on_departure_deadline)
+        bot.add_timer_handler(service.RETENTION_TIMER, partial(flows.on_retention, bot))
+        bot.add_timer_handler(service.DEPARTURE_TIMER, partial(flows.on_departure, bot))
 
     # ------------------------------------------------------------ commands
 
@@ -78,15 +77,6 @@ class PrivacyCog(commands.Cog):
         if await self.bot.timers.pending(service.RETENTION_TIMER, 0) is None:
             await self.bot.timers.schedule(service.RETENTION_TIMER, now() + service.SWEEP_EVERY, ref_id=0)
 
-    async def _on_retention(self, timer: Timer) -> None:
-        moment = now()
-        # Tomorrow's sweep first: a sweep that fails for good must not end the sweeping.
-        await self.bot.timers.schedule(service.RETENTION_TIMER, moment + service.SWEEP_EVERY, ref_id=0)
-        tickets = await purge.purge_tickets(self.bot, moment)
-        notes = await service.purge_moderation_notes(moment)
-        if tickets or notes:
-            log.info("retention: purged %s mediation tickets and %s moderation notes", tickets, notes)
-
     # ------------------------------------------------------------ people who leave
 
     @commands.Cog.listener()
@@ -101,11 +91,3 @@ class PrivacyCog(commands.Cog):
         departure_id = await service.cancel_departure(member.guild.id, member.id)
         if departure_id is not None:
             await self.bot.timers.cancel(service.DEPARTURE_TIMER, departure_id)
-
-    async def _on_departure_deadline(self, timer: Timer) -> None:
-        row = await service.departure(timer.ref_id)
-        if row is None:
-            return  # they came back
-        await purge.delete_owned_channels(self.bot, row.guild_id, row.user_id, service.DEPARTED_APPS)
-        language = await language_for_guild(self.bot, timer.guild_id)
-        await service.erase_departed(timer.ref_id, language)

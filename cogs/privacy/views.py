@@ -6,13 +6,10 @@ import re
 
 import discord
 
-from cogs.privacy import service
-from cogs.privacy.purge import delete_owned_channels
 from cogs.privacy.texts import forget_report
 from gromada.checks import require_guild
 from gromada.errors import NotAllowed
 from gromada.i18n import N_, _
-from gromada.interactions import language_for_guild
 from gromada.ui import PersistentItem
 
 
@@ -39,16 +36,12 @@ class ForgetButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], te
         _require_owner(interaction, self.user_id)
 
     async def run(self, interaction: discord.Interaction) -> None:
-        member = interaction.user
+        from cogs.privacy import flows
+
         # Acknowledge first: if Discord is unreachable nothing is erased; if the edit after
         # the erasure fails, the button stays and a second click reports what is left.
         await interaction.response.defer()
-        # Threads made for them go first: once the rows are gone nothing points at them.
-        channels_gone = await delete_owned_channels(interaction.client, interaction.guild_id, member.id)
-        names = tuple({member.name, member.display_name, getattr(member, "global_name", None) or ""})
-        # Pseudonyms written into shared text (transcripts) read in the server's language.
-        language = await language_for_guild(interaction.client, interaction.guild_id)
-        report = await service.forget(interaction.guild_id, member.id, names=names, language=language)
+        report, channels_gone = await flows.forget(interaction.client, interaction.user)
         await interaction.edit_original_response(content=forget_report(report, channels_gone), view=None)
 
 
