@@ -12,8 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.privacy import flows, service
-from cogs.privacy.texts import export_summary, forget_preview
-from cogs.privacy.views import confirmation
+from cogs.privacy.views import confirmation, export_summary, forget_preview
 from gromada import cooldowns
 from gromada.checks import require_guild
 from gromada.i18n import _

@@ -1,4 +1,8 @@
-"""The forget confirmation: two persistent buttons for the member who asked (they survive restarts)."""
+"""What people read and click: the export summary, the forget preview, its confirmation and report.
+
+The confirmation's two buttons are persistent (they survive restarts) and answer only the
+member who asked; Forget hands off to flows.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,77 @@ import re
 
 import discord
 
-from cogs.privacy.texts import forget_report
+from cogs.privacy.rules import feature_name, pseudonym_label, reason_text
+from cogs.privacy.service import Export, ForgetPlan, ForgetReport
 from gromada.checks import require_guild
 from gromada.errors import NotAllowed
-from gromada.i18n import N_, _
+from gromada.i18n import N_, _, _n
 from gromada.ui import PersistentItem
+
+# ---------------------------------------------------------------- what people read
+
+
+def export_summary(server: str, export: Export) -> list[str]:
+    lines = [_("**What Gromada keeps about you on {server}**", server=server)]
+    for app, count in sorted(export.counts.items()):
+        lines.append(_n("- {feature}: {n} record", "- {feature}: {n} records", count, feature=_(feature_name(app))))
+    lines.append(
+        _(
+            "The attached file holds every record in full. Not included: mediators' private notes, "
+            "anonymous poll ballots (they cannot be linked to you), and moderation cases unless "
+            "this server shares them."
+        )
+    )
+    return lines
+
+
+def kept_lines(kept: dict[str, int]) -> list[str]:
+    return [
+        _n("- {n} record: {reason}", "- {n} records: {reason}", count, reason=_(reason_text(key)))
+        for key, count in sorted(kept.items())
+    ]
+
+
+def forget_preview(plan: ForgetPlan) -> str:
+    lines = [
+        _("**Forget me on this server?**"),
+        _(
+            "Your onboarding answers, waitlists, your language preference and other records about you "
+            "are erased. Records other people need (paid bills, closed mediation tickets, poll ballots, "
+            "initiatives) stay, with a pseudonym instead of you, so totals and tallies do not change. "
+            "This cannot be undone."
+        ),
+    ]
+    if plan.kept:
+        lines.append(_("**These stay for now:**"))
+        lines.extend(kept_lines(plan.kept_counts))
+    return "\n".join(lines)
+
+
+def forget_report(report: ForgetReport, channels_gone: bool = True) -> str:
+    lines = [_("**Done.**")]
+    if report.deleted:
+        lines.append(_n("{n} record about you was erased.", "{n} records about you were erased.", report.deleted))
+    if report.pseudonymised:
+        lines.append(
+            _n(
+                "{n} record now shows “{label}” instead of you.",
+                "{n} records now show “{label}” instead of you.",
+                report.pseudonymised,
+                label=pseudonym_label(report.pseudonym),
+            )
+        )
+    if report.kept:
+        lines.append(_("**Not erased yet, and why:**"))
+        lines.extend(kept_lines(report.kept))
+    elif not report.deleted and not report.pseudonymised:
+        lines.append(_("Gromada kept nothing about you here."))
+    if not channels_gone:
+        lines.append(_("I could not delete a channel made for you; an admin can delete it by hand."))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- the forget confirmation
 
 
 def _require_owner(interaction: discord.Interaction, user_id: int) -> None:
