@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import json
-import logging
 from functools import partial
 
 import discord
@@ -12,14 +9,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.privacy import flows, service
-from cogs.privacy.views import confirmation, export_summary, forget_preview
+from cogs.privacy.views import confirmation, forget_preview
 from gromada import cooldowns
 from gromada.checks import require_guild
 from gromada.i18n import _
 from gromada.scheduler import now
-from gromada.ui import paginate_lines, reply, truncate
+from gromada.ui import reply
 
-log = logging.getLogger(__name__)
 # An export reads every feature's rows about the member and sends a file by DM.
 EXPORT_COOLDOWN = cooldowns.export("privacy_export")
 
@@ -41,16 +37,7 @@ class PrivacyCog(commands.Cog):
     async def export(self, interaction: discord.Interaction) -> None:
         member = require_guild(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        exported = await service.export(member.guild.id, member.id, now())
-        payload = json.dumps(exported.data, ensure_ascii=False, indent=2).encode("utf-8")
-        pages = paginate_lines(export_summary(truncate(member.guild.name, 100), exported))
-        try:
-            for index, page in enumerate(pages):
-                last = index == len(pages) - 1
-                file = discord.File(io.BytesIO(payload), filename=f"gromada-{member.guild.id}-{member.id}.json")
-                await member.send(page, file=file if last else discord.utils.MISSING)
-        except discord.HTTPException:
-            log.info("export DM to %s refused", member.id)
+        if not await flows.send_export(self.bot, member):
             cooldowns.give_back(interaction)  # nothing reached them: they may retry at once
             await reply(
                 interaction,

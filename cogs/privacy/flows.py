@@ -8,19 +8,45 @@ nothing points at.
 
 from __future__ import annotations
 
+import io
+import json
 import logging
 from datetime import datetime, timedelta
 
 import discord
 
-from cogs.privacy import service
+from cogs.privacy import service, views
+from gromada import messaging
 from gromada.interactions import language_for_guild
+from gromada.messaging import Payload
 from gromada.scheduler import now
+from gromada.ui import paginate_lines, truncate
 from models.core import Timer
 
 log = logging.getLogger(__name__)
 # The transcript file is posted to the mediators' log when the ticket closes (or soon after).
 TRANSCRIPT_WINDOW = timedelta(days=1)
+
+
+# ---------------------------------------------------------------- export
+
+
+async def send_export(bot: discord.Client, member: discord.Member) -> bool:
+    """DM the member everything kept about them on their server: a summary and the JSON file.
+
+    False when the DM was refused (their DMs are closed); nothing else is left behind then.
+    """
+    exported = await service.export(member.guild.id, member.id, now())
+    payload = json.dumps(exported.data, ensure_ascii=False, indent=2).encode("utf-8")
+    filename = f"gromada-{member.guild.id}-{member.id}.json"
+
+    def render() -> list[Payload]:
+        pages: list[Payload] = list(paginate_lines(views.export_summary(truncate(member.guild.name, 100), exported)))
+        # The file rides with the last page, after the summary that explains it.
+        pages[-1] = {"content": pages[-1], "file": discord.File(io.BytesIO(payload), filename=filename)}
+        return pages
+
+    return await messaging.dm(bot, member.id, guild_id=member.guild.id, render=render) is not None
 
 
 # ---------------------------------------------------------------- forget
