@@ -6,8 +6,6 @@ member who asked; Forget hands off to flows.
 
 from __future__ import annotations
 
-import re
-
 import discord
 
 from cogs.privacy.rules import feature_name, pseudonym_label, reason_text
@@ -15,7 +13,7 @@ from cogs.privacy.service import Export, ForgetPlan, ForgetReport
 from gromada.checks import require_guild
 from gromada.errors import NotAllowed
 from gromada.i18n import N_, _, _n
-from gromada.ui import PersistentItem
+from gromada.ui import IdButton
 
 # ---------------------------------------------------------------- what people read
 
@@ -83,27 +81,18 @@ def forget_report(report: ForgetReport, channels_gone: bool = True) -> str:
 # ---------------------------------------------------------------- the forget confirmation
 
 
-def _require_owner(interaction: discord.Interaction, user_id: int) -> None:
-    require_guild(interaction)
-    if interaction.user.id != user_id:
-        raise NotAllowed(N_("Only the member who asked can answer this."))
-
-
-class ForgetButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"privacy:forget:(?P<id>\d+)"):
-    def __init__(self, user_id: int) -> None:
-        self.user_id = user_id
-        super().__init__(
-            discord.ui.Button(
-                label=_("Forget me"), style=discord.ButtonStyle.danger, custom_id=f"privacy:forget:{user_id}"
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]) -> ForgetButton:
-        return cls(int(match["id"]))
+class _AskerButton(IdButton):
+    """A confirmation button answering only the member who asked (never registered itself)."""
 
     async def check(self, interaction: discord.Interaction) -> None:
-        _require_owner(interaction, self.user_id)
+        require_guild(interaction)
+        if interaction.user.id != self.ref_id:
+            raise NotAllowed(N_("Only the member who asked can answer this."))
+
+
+class ForgetButton(_AskerButton, action="privacy:forget"):
+    style = discord.ButtonStyle.danger
+    label_text = N_("Forget me")
 
     async def run(self, interaction: discord.Interaction) -> None:
         from cogs.privacy import flows
@@ -115,21 +104,8 @@ class ForgetButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], te
         await interaction.edit_original_response(content=forget_report(report, channels_gone), view=None)
 
 
-class KeepButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"privacy:keep:(?P<id>\d+)"):
-    def __init__(self, user_id: int) -> None:
-        self.user_id = user_id
-        super().__init__(
-            discord.ui.Button(
-                label=_("Cancel"), style=discord.ButtonStyle.secondary, custom_id=f"privacy:keep:{user_id}"
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]) -> KeepButton:
-        return cls(int(match["id"]))
-
-    async def check(self, interaction: discord.Interaction) -> None:
-        _require_owner(interaction, self.user_id)
+class KeepButton(_AskerButton, action="privacy:keep"):
+    label_text = N_("Cancel")
 
     async def run(self, interaction: discord.Interaction) -> None:
         await interaction.response.edit_message(content=_("Nothing was erased."), view=None)
