@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 
 import discord
@@ -9,26 +10,34 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.privacy import flows, service
-from cogs.privacy.views import confirmation, forget_preview
+from cogs.privacy.views import ForgetButton, KeepButton, confirmation, forget_preview
 from gromada import cooldowns
 from gromada.checks import require_guild
+from gromada.feature import FeatureCog
 from gromada.i18n import _
-from gromada.scheduler import now
+from gromada.scheduler import TimerHandler, now
 from gromada.ui import reply
 
 # An export reads every feature's rows about the member and sends a file by DM.
 EXPORT_COOLDOWN = cooldowns.export("privacy_export")
 
 
-class PrivacyCog(commands.Cog):
+class PrivacyCog(FeatureCog):
     privacy = app_commands.Group(
         name="privacy", description="See or erase what Gromada keeps about you", guild_only=True
     )
 
-    def __init__(self, bot: commands.Bot) -> None:
-        self.bot = bot
-        bot.add_timer_handler(service.RETENTION_TIMER, partial(flows.on_retention, bot))
-        bot.add_timer_handler(service.DEPARTURE_TIMER, partial(flows.on_departure, bot))
+    persistent_items = (ForgetButton, KeepButton)
+
+    def timer_handlers(self) -> Mapping[str, TimerHandler]:
+        return {
+            service.RETENTION_TIMER: partial(flows.on_retention, self.bot),
+            service.DEPARTURE_TIMER: partial(flows.on_departure, self.bot),
+        }
+
+    async def ensure_deadlines(self) -> None:
+        # The daily retention sweep always has its next run armed (each sweep arms the next).
+        await self.bot.timers.ensure(service.RETENTION_TIMER, now() + service.SWEEP_EVERY, ref_id=0)
 
     # ------------------------------------------------------------ commands
 
@@ -54,14 +63,6 @@ class PrivacyCog(commands.Cog):
         member = require_guild(interaction)
         plan = await service.plan_forget(member.guild.id, member.id)
         await reply(interaction, forget_preview(plan), view=confirmation(member.id))
-
-    # ------------------------------------------------------------ retention
-
-    @commands.Cog.listener()
-    async def on_ready(self) -> None:
-        # At every start (not at cog load: loading must not need the database).
-        if await self.bot.timers.pending(service.RETENTION_TIMER, 0) is None:
-            await self.bot.timers.schedule(service.RETENTION_TIMER, now() + service.SWEEP_EVERY, ref_id=0)
 
     # ------------------------------------------------------------ people who leave
 

@@ -116,6 +116,3 @@ def confirmation(user_id: int) -> discord.ui.View:
     view.add_item(ForgetButton(user_id))
     view.add_item(KeepButton(user_id))
     return view
-
-
-DYNAMIC_ITEMS = (ForgetButton, KeepButton)
