@@ -27,7 +27,7 @@ PERSON = "<person>"
 class Keep:
     """Rows matching `where` (Tortoise filter arguments) are left as they are on forget.
 
-    `reason` is a key of cogs.privacy.reasons.REASONS, where its text is written and
+    `reason` is a key of cogs.privacy.rules.REASONS, where its text is written and
     translated (model modules are not in any catalog); `fields` narrows the rule to
     matches in those user fields (empty: any). A `where` value PERSON stands for the
     person's id (their own unpaid bill, not anyone's); an empty `where` keeps every row

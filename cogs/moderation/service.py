@@ -18,7 +18,7 @@ from tortoise.transactions import in_transaction
 
 from cogs.moderation.rules import escalation_due
 from gromada.errors import Conflict, InvalidInput, NotFound
-from gromada.guild_config import declare_duration, declare_int, get_option
+from gromada.guild_config import declare_duration, declare_int
 from gromada.i18n import N_
 from models.moderation import CaseAction, CaseCounter, CaseStatus, ModCase
 
@@ -32,13 +32,13 @@ ESCALATION_WARNINGS = declare_int(
     0,
     50,
     N_("Warnings within the escalation window after which the moderator is alerted (0: never)"),
-).key
+)
 ESCALATION_WINDOW = declare_duration(
     "moderation_escalation_window",
     timedelta(days=30),
     N_("How far back warnings count for the escalation alert"),
     minimum=timedelta(days=1),
-).key
+)
 
 
 @dataclass(frozen=True)
@@ -137,8 +137,8 @@ async def edit_reason(guild_id: int, number: int, reason: str, *, editor_id: int
 
 async def escalation(guild_id: int, target_id: int, now: datetime) -> Escalation | None:
     """After a warning: the alert when the member reached the threshold within the window."""
-    threshold = await get_option(guild_id, ESCALATION_WARNINGS)
-    window = await get_option(guild_id, ESCALATION_WINDOW)
+    threshold = await ESCALATION_WARNINGS.get(guild_id)
+    window = await ESCALATION_WINDOW.get(guild_id)
     count = await ModCase.filter(
         guild_id=guild_id, target_id=target_id, action=CaseAction.WARN, created_at__gte=now - window
     ).count()

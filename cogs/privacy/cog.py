@@ -2,39 +2,42 @@
 
 from __future__ import annotations
 
-import io
-import json
-import logging
+from collections.abc import Mapping
+from functools import partial
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.privacy import purge, service
-from cogs.privacy.texts import export_summary, forget_preview
-from cogs.privacy.views import confirmation
+from cogs.privacy import flows, service
+from cogs.privacy.views import ForgetButton, KeepButton, confirmation, forget_preview
 from gromada import cooldowns
 from gromada.checks import require_guild
+from gromada.feature import FeatureCog
 from gromada.i18n import _
-from gromada.interactions import language_for_guild
-from gromada.scheduler import now
-from gromada.ui import paginate_lines, reply, truncate
-from models.core import Timer
+from gromada.scheduler import TimerHandler, now
+from gromada.ui import reply
 
-log = logging.getLogger(__name__)
 # An export reads every feature's rows about the member and sends a file by DM.
 EXPORT_COOLDOWN = cooldowns.export("privacy_export")
 
 
-class PrivacyCog(commands.Cog):
+class PrivacyCog(FeatureCog):
     privacy = app_commands.Group(
         name="privacy", description="See or erase what Gromada keeps about you", guild_only=True
     )
 
-    def __init__(self, bot: commands.Bot) -> None:
-        self.bot = bot
-        bot.add_timer_handler(service.RETENTION_KIND, self._on_retention)
-        bot.add_timer_handler(service.DEPARTURE_KIND, self._on_departure_deadline)
+    persistent_items = (ForgetButton, KeepButton)
+
+    def timer_handlers(self) -> Mapping[str, TimerHandler]:
+        return {
+            service.RETENTION_TIMER: partial(flows.on_retention, self.bot),
+            service.DEPARTURE_TIMER: partial(flows.on_departure, self.bot),
+        }
+
+    async def ensure_deadlines(self) -> None:
+        # The daily retention sweep always has its next run armed (each sweep arms the next).
+        await self.bot.timers.ensure(service.RETENTION_TIMER, now() + service.SWEEP_EVERY, ref_id=0)
 
     # ------------------------------------------------------------ commands
 
@@ -43,16 +46,7 @@ class PrivacyCog(commands.Cog):
     async def export(self, interaction: discord.Interaction) -> None:
         member = require_guild(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        exported = await service.export(member.guild.id, member.id, now())
-        payload = json.dumps(exported.data, ensure_ascii=False, indent=2).encode("utf-8")
-        pages = paginate_lines(export_summary(truncate(member.guild.name, 100), exported))
-        try:
-            for index, page in enumerate(pages):
-                last = index == len(pages) - 1
-                file = discord.File(io.BytesIO(payload), filename=f"gromada-{member.guild.id}-{member.id}.json")
-                await member.send(page, file=file if last else discord.utils.MISSING)
-        except discord.HTTPException:
-            log.info("export DM to %s refused", member.id)
+        if not await flows.send_export(self.bot, member):
             cooldowns.give_back(interaction)  # nothing reached them: they may retry at once
             await reply(
                 interaction,
@@ -70,23 +64,6 @@ class PrivacyCog(commands.Cog):
         plan = await service.plan_forget(member.guild.id, member.id)
         await reply(interaction, forget_preview(plan), view=confirmation(member.id))
 
-    # ------------------------------------------------------------ retention
-
-    @commands.Cog.listener()
-    async def on_ready(self) -> None:
-        # At every start (not at cog load: loading must not need the database).
-        if await self.bot.timers.pending(service.RETENTION_KIND, 0) is None:
-            await self.bot.timers.schedule(service.RETENTION_KIND, now() + service.SWEEP_EVERY, ref_id=0)
-
-    async def _on_retention(self, timer: Timer) -> None:
-        moment = now()
-        # Tomorrow's sweep first: a sweep that fails for good must not end the sweeping.
-        await self.bot.timers.schedule(service.RETENTION_KIND, moment + service.SWEEP_EVERY, ref_id=0)
-        tickets = await purge.purge_tickets(self.bot, moment)
-        notes = await service.purge_moderation_notes(moment)
-        if tickets or notes:
-            log.info("retention: purged %s mediation tickets and %s moderation notes", tickets, notes)
-
     # ------------------------------------------------------------ people who leave
 
     @commands.Cog.listener()
@@ -94,18 +71,10 @@ class PrivacyCog(commands.Cog):
         if member.bot:
             return
         row, due = await service.record_departure(member.guild.id, member.id, now())
-        await self.bot.timers.schedule(service.DEPARTURE_KIND, due, ref_id=row.pk, guild_id=member.guild.id)
+        await self.bot.timers.schedule(service.DEPARTURE_TIMER, due, ref_id=row.pk, guild_id=member.guild.id)
 
     @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:
         departure_id = await service.cancel_departure(member.guild.id, member.id)
         if departure_id is not None:
-            await self.bot.timers.cancel(service.DEPARTURE_KIND, departure_id)
-
-    async def _on_departure_deadline(self, timer: Timer) -> None:
-        row = await service.departure(timer.ref_id)
-        if row is None:
-            return  # they came back
-        await purge.delete_owned_channels(self.bot, row.guild_id, row.user_id, service.DEPARTED_APPS)
-        language = await language_for_guild(self.bot, timer.guild_id)
-        await service.erase_departed(timer.ref_id, language)
+            await self.bot.timers.cancel(service.DEPARTURE_TIMER, departure_id)

@@ -7,8 +7,6 @@ this module names no other feature's tables except where a retention rule is abo
 
 from __future__ import annotations
 
-import re
-import secrets
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,13 +16,13 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from cogs.privacy.declarations import Declared, declared, in_server
-from cogs.privacy.rows import columns, plain, row_values
+from cogs.privacy.rules import columns, new_pseudonym, plain, pseudonym_label, row_values, scrub
 from gromada.guild_config import declare_bool, declare_duration, get_option
-from gromada.i18n import N_, translate
-from models.privacy import PSEUDONYM_LIMIT, Departure, pseudonym_tag
+from gromada.i18n import N_
+from models.privacy import Departure
 
-RETENTION_KIND = "privacy.retention"
-DEPARTURE_KIND = "privacy.departure"
+RETENTION_TIMER = "privacy.retention"
+DEPARTURE_TIMER = "privacy.departure"
 # What a member who left loses when the grace period ends.
 DEPARTED_APPS = {"onboarding"}
 # The retention sweep runs this often (a lowered retention period applies within a day).
@@ -69,6 +67,7 @@ async def _exported(entry: Declared, guild_id: int) -> bool:
     if not personal.exported:
         return False
     if personal.export_only_if is not None:
+        # Models name the option by its key: they cannot import the feature that declares it.
         return bool(await get_option(guild_id, personal.export_only_if))
     return True
 
@@ -148,16 +147,6 @@ class ForgetReport:
     pseudonymised: int
     scrubbed: int
     kept: dict[str, int]
-
-
-def new_pseudonym() -> int:
-    """A random negative id: stable across every table of one erasure, and not derivable
-    from the person's id (a keyed hash could be recomputed by whoever holds the key)."""
-    return -(secrets.randbelow(PSEUDONYM_LIMIT - 1) + 1)
-
-
-def pseudonym_label(pseudonym: int, language: str | None = None) -> str:
-    return translate(N_("former member #{tag}"), locale=language, tag=pseudonym_tag(pseudonym))
 
 
 async def plan_forget(guild_id: int, user_id: int, apps: set[str] | None = None) -> ForgetPlan:
@@ -241,15 +230,6 @@ async def forget(
     return ForgetReport(pseudonym, plan.deleted_count, plan.pseudonymised_count, scrubbed, plan.kept_counts)
 
 
-def scrub(text: str, user_id: int, names: tuple[str, ...], label: str) -> str:
-    """Replace a person's id (as a mention, "Name (id)" or bare) by their pseudonym label."""
-    ident = str(user_id)
-    for name in sorted({n for n in names if n}, key=len, reverse=True):
-        text = text.replace(f"{name} ({ident})", label)
-    text = re.sub(rf"<@!?{ident}>", label, text)
-    return re.sub(rf"(?<!\d){ident}(?!\d)", label, text)
-
-
 async def _scrub_quotes(
     guild_id: int,
     user_id: int,
@@ -282,7 +262,7 @@ async def tickets_past_retention(now: datetime) -> list[Any]:
     due = []
     guilds = await Ticket.filter(status=TicketStatus.CLOSED).distinct().values_list("guild_id", flat=True)
     for guild_id in set(guilds):
-        keep_for = await get_option(guild_id, MEDIATION_RETENTION.key)
+        keep_for = await MEDIATION_RETENTION.get(guild_id)
         due.extend(
             await Ticket.filter(guild_id=guild_id, status=TicketStatus.CLOSED, closed_at__lt=now - keep_for).order_by(
                 "id"
@@ -305,7 +285,7 @@ async def purge_moderation_notes(now: datetime) -> int:
     purged = 0
     guilds = await ModCase.filter(action=CaseAction.NOTE).distinct().values_list("guild_id", flat=True)
     for guild_id in set(guilds):
-        keep_for = await get_option(guild_id, MODERATION_NOTE_RETENTION.key)
+        keep_for = await MODERATION_NOTE_RETENTION.get(guild_id)
         purged += await ModCase.filter(
             guild_id=guild_id, action=CaseAction.NOTE, created_at__lt=now - keep_for
         ).delete()
@@ -318,7 +298,7 @@ async def purge_moderation_notes(now: datetime) -> int:
 async def record_departure(guild_id: int, user_id: int, now: datetime) -> tuple[Departure, datetime]:
     """Remember that someone left; returns the row and when their onboarding data goes."""
     row, _created = await Departure.update_or_create(defaults={"left_at": now}, guild_id=guild_id, user_id=user_id)
-    return row, now + await get_option(guild_id, DEPARTURE_GRACE.key)
+    return row, now + await DEPARTURE_GRACE.get(guild_id)
 
 
 async def cancel_departure(guild_id: int, user_id: int) -> int | None:

@@ -1,72 +1,111 @@
-"""The forget confirmation: two persistent buttons for the member who asked (they survive restarts)."""
+"""What people read and click: the export summary, the forget preview, its confirmation and report.
+
+The confirmation's two buttons are persistent (they survive restarts) and answer only the
+member who asked; Forget hands off to flows.
+"""
 
 from __future__ import annotations
 
-import re
-
 import discord
 
-from cogs.privacy import service
-from cogs.privacy.purge import delete_owned_channels
-from cogs.privacy.texts import forget_report
+from cogs.privacy.rules import feature_name, pseudonym_label, reason_text
+from cogs.privacy.service import Export, ForgetPlan, ForgetReport
 from gromada.checks import require_guild
 from gromada.errors import NotAllowed
-from gromada.i18n import N_, _
-from gromada.interactions import language_for_guild
-from gromada.ui import PersistentItem
+from gromada.i18n import N_, _, _n
+from gromada.ui import IdButton
+
+# ---------------------------------------------------------------- what people read
 
 
-def _require_owner(interaction: discord.Interaction, user_id: int) -> None:
-    require_guild(interaction)
-    if interaction.user.id != user_id:
-        raise NotAllowed(N_("Only the member who asked can answer this."))
+def export_summary(server: str, export: Export) -> list[str]:
+    lines = [_("**What Gromada keeps about you on {server}**", server=server)]
+    for app, count in sorted(export.counts.items()):
+        lines.append(_n("- {feature}: {n} record", "- {feature}: {n} records", count, feature=_(feature_name(app))))
+    lines.append(
+        _(
+            "The attached file holds every record in full. Not included: mediators' private notes, "
+            "anonymous poll ballots (they cannot be linked to you), and moderation cases unless "
+            "this server shares them."
+        )
+    )
+    return lines
 
 
-class ForgetButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"privacy:forget:(?P<id>\d+)"):
-    def __init__(self, user_id: int) -> None:
-        self.user_id = user_id
-        super().__init__(
-            discord.ui.Button(
-                label=_("Forget me"), style=discord.ButtonStyle.danger, custom_id=f"privacy:forget:{user_id}"
+def kept_lines(kept: dict[str, int]) -> list[str]:
+    return [
+        _n("- {n} record: {reason}", "- {n} records: {reason}", count, reason=_(reason_text(key)))
+        for key, count in sorted(kept.items())
+    ]
+
+
+def forget_preview(plan: ForgetPlan) -> str:
+    lines = [
+        _("**Forget me on this server?**"),
+        _(
+            "Your onboarding answers, waitlists, your language preference and other records about you "
+            "are erased. Records other people need (paid bills, closed mediation tickets, poll ballots, "
+            "initiatives) stay, with a pseudonym instead of you, so totals and tallies do not change. "
+            "This cannot be undone."
+        ),
+    ]
+    if plan.kept:
+        lines.append(_("**These stay for now:**"))
+        lines.extend(kept_lines(plan.kept_counts))
+    return "\n".join(lines)
+
+
+def forget_report(report: ForgetReport, channels_gone: bool = True) -> str:
+    lines = [_("**Done.**")]
+    if report.deleted:
+        lines.append(_n("{n} record about you was erased.", "{n} records about you were erased.", report.deleted))
+    if report.pseudonymised:
+        lines.append(
+            _n(
+                "{n} record now shows “{label}” instead of you.",
+                "{n} records now show “{label}” instead of you.",
+                report.pseudonymised,
+                label=pseudonym_label(report.pseudonym),
             )
         )
+    if report.kept:
+        lines.append(_("**Not erased yet, and why:**"))
+        lines.extend(kept_lines(report.kept))
+    elif not report.deleted and not report.pseudonymised:
+        lines.append(_("Gromada kept nothing about you here."))
+    if not channels_gone:
+        lines.append(_("I could not delete a channel made for you; an admin can delete it by hand."))
+    return "\n".join(lines)
 
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]) -> ForgetButton:
-        return cls(int(match["id"]))
+
+# ---------------------------------------------------------------- the forget confirmation
+
+
+class _AskerButton(IdButton):
+    """A confirmation button answering only the member who asked (never registered itself)."""
 
     async def check(self, interaction: discord.Interaction) -> None:
-        _require_owner(interaction, self.user_id)
+        require_guild(interaction)
+        if interaction.user.id != self.ref_id:
+            raise NotAllowed(N_("Only the member who asked can answer this."))
+
+
+class ForgetButton(_AskerButton, action="privacy:forget"):
+    style = discord.ButtonStyle.danger
+    label_text = N_("Forget me")
 
     async def run(self, interaction: discord.Interaction) -> None:
-        member = interaction.user
+        from cogs.privacy import flows
+
         # Acknowledge first: if Discord is unreachable nothing is erased; if the edit after
         # the erasure fails, the button stays and a second click reports what is left.
         await interaction.response.defer()
-        # Threads made for them go first: once the rows are gone nothing points at them.
-        channels_gone = await delete_owned_channels(interaction.client, interaction.guild_id, member.id)
-        names = tuple({member.name, member.display_name, getattr(member, "global_name", None) or ""})
-        # Pseudonyms written into shared text (transcripts) read in the server's language.
-        language = await language_for_guild(interaction.client, interaction.guild_id)
-        report = await service.forget(interaction.guild_id, member.id, names=names, language=language)
+        report, channels_gone = await flows.forget(interaction.client, interaction.user)
         await interaction.edit_original_response(content=forget_report(report, channels_gone), view=None)
 
 
-class KeepButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"privacy:keep:(?P<id>\d+)"):
-    def __init__(self, user_id: int) -> None:
-        self.user_id = user_id
-        super().__init__(
-            discord.ui.Button(
-                label=_("Cancel"), style=discord.ButtonStyle.secondary, custom_id=f"privacy:keep:{user_id}"
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]) -> KeepButton:
-        return cls(int(match["id"]))
-
-    async def check(self, interaction: discord.Interaction) -> None:
-        _require_owner(interaction, self.user_id)
+class KeepButton(_AskerButton, action="privacy:keep"):
+    label_text = N_("Cancel")
 
     async def run(self, interaction: discord.Interaction) -> None:
         await interaction.response.edit_message(content=_("Nothing was erased."), view=None)
@@ -77,6 +116,3 @@ def confirmation(user_id: int) -> discord.ui.View:
     view.add_item(ForgetButton(user_id))
     view.add_item(KeepButton(user_id))
     return view
-
-
-DYNAMIC_ITEMS = (ForgetButton, KeepButton)

@@ -124,13 +124,13 @@ async def test_unban_failing_at_expiry_is_retried(server, simcord_env):
 
 
 async def test_lifting_the_same_ban_twice_at_once_records_one_unban(server, simcord_env):
-    from cogs.moderation import actions
+    from cogs.moderation import flows
 
     await server.moderator.slash(server.general, "mod ban", member=server.member, reason="x", duration="1d")
     [ban] = await cases(server.guild.id)
 
     await asyncio.gather(
-        actions.lift_expired_ban(simcord_env.bot, ban.pk), actions.lift_expired_ban(simcord_env.bot, ban.pk)
+        flows.lift_expired_ban(simcord_env.bot, ban.pk), flows.lift_expired_ban(simcord_env.bot, ban.pk)
     )
 
     assert [case.action for case in await cases(server.guild.id)] == [CaseAction.BAN, CaseAction.UNBAN]

@@ -1,7 +1,7 @@
 """Every model says what in it is personal data, and the declarations name real things."""
 
 from cogs.privacy.declarations import OBJECT_FIELD, PERSON_FIELD, all_models, declared, unclassified, undeclared
-from cogs.privacy.reasons import FEATURES, REASONS
+from cogs.privacy.rules import FEATURES, REASONS
 from gromada.db import model_modules
 
 

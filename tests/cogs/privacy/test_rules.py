@@ -1,6 +1,6 @@
 """Pseudonyms and scrubbing quoted ids, without Discord."""
 
-from cogs.privacy.service import new_pseudonym, pseudonym_label, scrub
+from cogs.privacy.rules import new_pseudonym, pseudonym_label, scrub
 from models.privacy import PSEUDONYM_LIMIT, Keep, is_pseudonym, pseudonym_tag
 
 ID = 1456074443980800022

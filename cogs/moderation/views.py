@@ -1,10 +1,15 @@
-"""What cases look like: the mod-log embed, history lines, DMs and replies (current locale)."""
+"""What cases look like: the mod-log embed, history lines, DMs and replies (current locale).
+
+Message builders only (moderation has no buttons): flows and the cog send what they build.
+Discord timestamps (format_dt) show every reader the moment in their own time zone and language.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 import discord
+from discord.utils import format_dt
 
 from cogs.moderation.rules import ACTION_LABELS
 from cogs.moderation.service import Escalation
@@ -22,11 +27,6 @@ COLOURS = {
     CaseAction.NOTE: discord.Colour.light_grey(),
 }
 FIELD_LIMIT = 1024
-
-
-def when(moment: datetime, style: str = "f") -> str:
-    """A Discord timestamp: every reader sees it in their own time zone and language."""
-    return discord.utils.format_dt(moment, style)
 
 
 def action_label(action: CaseAction) -> str:
@@ -47,7 +47,9 @@ def case_embed(case: ModCase) -> discord.Embed:
     embed.add_field(name=_("Moderator"), value=moderator_text(case), inline=True)
     embed.add_field(name=_("Reason"), value=truncate(case.reason, FIELD_LIMIT), inline=False)
     if case.expires_at is not None:
-        embed.add_field(name=_("Until"), value=f"{when(case.expires_at)} ({when(case.expires_at, 'R')})", inline=True)
+        embed.add_field(
+            name=_("Until"), value=f"{format_dt(case.expires_at, 'f')} ({format_dt(case.expires_at, 'R')})", inline=True
+        )
     if case.related_number is not None:
         embed.add_field(name=_("Follows"), value=_("Case #{number}", number=case.related_number), inline=True)
     if case.dm_delivered is not None:
@@ -62,10 +64,15 @@ def case_embed(case: ModCase) -> discord.Embed:
 def history_line(case: ModCase, *, for_staff: bool = True) -> str:
     """One case in a history; a member reading their own is not told which moderator acted
     (their DMs never name one either), so nobody is singled out for retaliation."""
-    parts = [f"**#{case.number}**", action_label(case.action), when(case.created_at, "d"), truncate(case.reason, 150)]
+    parts = [
+        f"**#{case.number}**",
+        action_label(case.action),
+        format_dt(case.created_at, "d"),
+        truncate(case.reason, 150),
+    ]
     line = " · ".join(parts)
     if case.expires_at is not None:
-        line += " · " + _("until {moment}", moment=when(case.expires_at, "d"))
+        line += " · " + _("until {moment}", moment=format_dt(case.expires_at, "d"))
     if not for_staff:
         return line
     return line + " · " + _("by {moderator}", moderator=moderator_text(case))
@@ -76,11 +83,11 @@ def dm_text(action: CaseAction, server: str, reason: str, until: datetime | None
     if action == CaseAction.WARN:
         head = _("You received a warning from the moderators of {server}.", server=server)
     elif action == CaseAction.TIMEOUT:
-        head = _("You were timed out on {server} until {moment}.", server=server, moment=when(until))
+        head = _("You were timed out on {server} until {moment}.", server=server, moment=format_dt(until, "f"))
     elif action == CaseAction.KICK:
         head = _("You were removed from {server}. You may join again with a new invite.", server=server)
     elif until is not None:
-        head = _("You were banned from {server} until {moment}.", server=server, moment=when(until))
+        head = _("You were banned from {server} until {moment}.", server=server, moment=format_dt(until, "f"))
     else:
         head = _("You were banned from {server}.", server=server)
     return f"{head}\n{reason_line}"
@@ -97,10 +104,10 @@ DONE_MESSAGES = {
 
 
 def outcome_text(case: ModCase, member: str, *, logged: bool, escalation_lines: list[str]) -> str:
-    moment = when(case.expires_at) if case.expires_at is not None else ""
+    moment = format_dt(case.expires_at, "f") if case.expires_at is not None else ""
     lines = [_(DONE_MESSAGES[case.action], number=case.number, member=member, moment=moment)]
     if case.action == CaseAction.BAN and case.expires_at is not None:
-        lines.append(_("The ban will be lifted {moment}.", moment=when(case.expires_at, "R")))
+        lines.append(_("The ban will be lifted {moment}.", moment=format_dt(case.expires_at, "R")))
     if case.dm_delivered is False:
         lines.append(_("I could not tell them by DM (their DMs may be closed)."))
     if not logged:

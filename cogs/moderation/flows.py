@@ -14,19 +14,21 @@ from datetime import timedelta
 
 import discord
 
-from cogs.moderation import render, rules, service
+from cogs.moderation import rules, service, views
 from cogs.moderation.rules import Standing
-from gromada import guild_config
+from gromada import guild_config, messaging
 from gromada.checks import require_guild
 from gromada.error_handler import permission_label
 from gromada.errors import DiscordRefused, NotAllowed, NotConfigured
 from gromada.i18n import N_, use_locale
-from gromada.interactions import language_for_guild, language_for_member
+from gromada.interactions import language_for_guild
 from gromada.scheduler import now
-from models.core import BindingKind
+from models.core import BindingKind, Timer
 from models.moderation import CaseAction, CaseStatus, ModCase
 
 log = logging.getLogger(__name__)
+
+MOD_LOG = "mod_log"  # the channel purpose every case is posted to
 
 
 @dataclass
@@ -63,15 +65,6 @@ async def moderator_for(interaction: discord.Interaction, action: CaseAction) ->
     return member
 
 
-async def is_staff(member: discord.Member) -> bool:
-    role_id = await guild_config.binding(member.guild.id, BindingKind.ROLE, "moderator")
-    permissions = {name for name, granted in member.guild_permissions if granted}
-    has_role = role_id is not None and member.get_role(role_id) is not None
-    return member.guild.owner_id == member.id or rules.may_use(
-        CaseAction.NOTE, has_moderator_role=has_role, permissions=permissions
-    )
-
-
 def standing(member: discord.Member) -> Standing:
     # The rank in discord.py's role order (position, then age), as Discord breaks ties:
     # roles sharing a position number are still above or below each other.
@@ -93,8 +86,8 @@ def check_target(moderator: discord.Member, target: discord.Member | discord.Use
 
 
 async def log_channel(guild: discord.Guild) -> discord.abc.Messageable:
-    channel_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "mod_log")
-    channel = guild.get_channel(channel_id) if channel_id is not None else None
+    """The mod-log channel, checked before acting: a case nobody can read is refused up front."""
+    channel = await messaging.purpose_channel(guild, MOD_LOG)
     if channel is None:
         raise NotConfigured(
             N_("There is no mod-log channel for the cases. An admin can run /setup quickstart or /setup channel.")
@@ -109,14 +102,9 @@ async def tell(
     bot: discord.Client, guild: discord.Guild, user: discord.abc.User, action: CaseAction, reason: str, until
 ) -> discord.Message | None:
     """DM the member in their language; None when it could not be delivered."""
-    language = await language_for_member(bot, user.id, guild.id)
-    with use_locale(language):
-        text = render.dm_text(action, guild.name, reason, until)
-    try:
-        return await user.send(text)
-    except discord.HTTPException as error:
-        log.info("could not DM %s about a %s: %s", user.id, action, error)
-        return None
+    return await messaging.dm(
+        bot, user.id, guild_id=guild.id, render=lambda: views.dm_text(action, guild.name, reason, until)
+    )
 
 
 async def take_back(message: discord.Message | None) -> None:
@@ -131,19 +119,11 @@ async def take_back(message: discord.Message | None) -> None:
 
 async def post_log(bot: discord.Client, guild: discord.Guild, case: ModCase) -> bool:
     """The case's embed in mod-log, in the server's language; its message id kept for edits."""
-    channel_id = await guild_config.binding(guild.id, BindingKind.CHANNEL, "mod_log")
-    channel = guild.get_channel(channel_id) if channel_id is not None else None
-    if channel is None:
+    message = await messaging.post_to(bot, guild, MOD_LOG, lambda: {"embed": views.case_embed(case)})
+    if message is None:
         return False
-    with use_locale(await language_for_guild(bot, guild.id)):
-        embed = render.case_embed(case)
-    try:
-        message = await channel.send(embed=embed)
-    except discord.HTTPException:
-        log.warning("could not post case %s to mod-log", case.pk, exc_info=True)
-        return False
-    case.log_channel_id, case.log_message_id = channel.id, message.id
-    await service.attach_log(case.pk, channel.id, message.id)
+    case.log_channel_id, case.log_message_id = message.channel.id, message.id
+    await service.attach_log(case.pk, message.channel.id, message.id)
     return True
 
 
@@ -153,7 +133,7 @@ async def refresh_log(bot: discord.Client, guild: discord.Guild, case: ModCase) 
     if channel is None or case.log_message_id is None:
         return await post_log(bot, guild, case)
     with use_locale(await language_for_guild(bot, guild.id)):
-        embed = render.case_embed(case)
+        embed = views.case_embed(case)
     try:
         await channel.get_partial_message(case.log_message_id).edit(embed=embed)
     except discord.NotFound:
@@ -305,6 +285,10 @@ async def unban(bot, moderator: discord.Member, user: discord.User, reason: str)
     return await _finish(bot, guild, case)
 
 
+async def on_ban_expired(bot: discord.Client, timer: Timer) -> None:
+    await lift_expired_ban(bot, timer.ref_id)
+
+
 async def lift_expired_ban(bot: discord.Client, case_id: int) -> None:
     """A temporary ban's timer: unban on Discord, then record it once (idempotent)."""
     ban = await service.active_ban(case_id)
@@ -314,7 +298,7 @@ async def lift_expired_ban(bot: discord.Client, case_id: int) -> None:
     if guild is None:
         raise RuntimeError(f"guild {ban.guild_id} unavailable; the unban of case {ban.pk} is retried")
     with use_locale(await language_for_guild(bot, guild.id)):
-        reason = render.expiry_reason(ban.number)
+        reason = views.expiry_reason(ban.number)
     try:
         await guild.unban(discord.Object(ban.target_id), reason=reason)
     except discord.NotFound:

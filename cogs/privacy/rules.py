@@ -1,0 +1,117 @@
+"""Privacy's pure rules, tested without Discord or a database.
+
+Why something could not be forgotten yet (by the keys models use in their Keep rules), the
+feature names of the readable export summary, how rows become plain JSON values for the
+export file, and the pseudonym that stands in for a forgotten person (in ids and quoted text).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from tortoise.fields import BigIntField
+from tortoise.models import Model
+
+from gromada.i18n import N_, translate
+from models.privacy import PSEUDONYM_LIMIT, pseudonym_tag
+
+# ---------------------------------------------------------------- why something stays, and feature names
+
+REASONS: dict[str, str] = {
+    "open_purchase_coordinated": N_("You coordinate a purchase that is still open: close it first."),
+    "open_purchase_orders": N_(
+        "You have orders in a purchase that is still open: remove them, or ask again after it closes."
+    ),
+    "unpaid_bill": N_("You have a bill that is not paid yet: ask again once it is marked as paid."),
+    "open_mediation": N_("A mediation you take part in is still open: ask again after it is closed."),
+    "moderation_record": N_(
+        "Moderation records about you are kept for the server's safety until their retention period ends."
+    ),
+    "volunteer_seat": N_("You hold or are offered a volunteer role: step down first."),
+    "open_initiative": N_("You lead an initiative that is not archived yet: hand it over or archive it first."),
+}
+
+# Feature names for the readable summary, by app (models module) name.
+FEATURES: dict[str, str] = {
+    "core": N_("Language preference"),
+    "onboarding": N_("Onboarding"),
+    "volunteers": N_("Volunteer roles"),
+    "initiatives": N_("Initiatives"),
+    "polls": N_("Polls"),
+    "mediation": N_("Mediation"),
+    "moderation": N_("Moderation"),
+    "purchases": N_("Joint purchases"),
+    "privacy": N_("Privacy"),
+}
+
+
+def reason_text(key: str) -> str:
+    return REASONS.get(key, N_("Some records must be kept for now."))
+
+
+def feature_name(app: str) -> str:
+    return FEATURES.get(app, app)
+
+
+# ---------------------------------------------------------------- rows in the export file
+
+
+def plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    return value
+
+
+def columns(model: type[Model]) -> list[str]:
+    """Every stored column of a model by its field name (`purchase_id` for a relation)."""
+    return list(model._meta.fields_db_projection)
+
+
+def _is_snowflake(model: type[Model], name: str) -> bool:
+    field = model._meta.fields_map.get(name)
+    return isinstance(field, BigIntField) and (name.endswith("_id") or name.endswith("_by"))
+
+
+def row_values(row: Model, names: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """Column values as JSON; Discord ids as strings, as Discord writes them (they exceed
+    the integers JavaScript and spreadsheets read exactly)."""
+    values = {}
+    for name in names:
+        value = getattr(row, name, None)
+        values[name] = str(value) if value is not None and _is_snowflake(type(row), name) else plain(value)
+    return values
+
+
+# ---------------------------------------------------------------- pseudonyms
+
+
+def new_pseudonym() -> int:
+    """A random negative id: stable across every table of one erasure, and not derivable
+    from the person's id (a keyed hash could be recomputed by whoever holds the key)."""
+    return -(secrets.randbelow(PSEUDONYM_LIMIT - 1) + 1)
+
+
+def pseudonym_label(pseudonym: int, language: str | None = None) -> str:
+    return translate(N_("former member #{tag}"), locale=language, tag=pseudonym_tag(pseudonym))
+
+
+def scrub(text: str, user_id: int, names: tuple[str, ...], label: str) -> str:
+    """Replace a person's id (as a mention, "Name (id)" or bare) by their pseudonym label."""
+    ident = str(user_id)
+    for name in sorted({n for n in names if n}, key=len, reverse=True):
+        text = text.replace(f"{name} ({ident})", label)
+    text = re.sub(rf"<@!?{ident}>", label, text)
+    return re.sub(rf"(?<!\d){ident}(?!\d)", label, text)
