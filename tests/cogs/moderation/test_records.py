@@ -122,4 +122,4 @@ async def test_mod_log_speaks_the_servers_language(server):
     [embed] = server.log_embeds()
     assert embed.title == "Sprawa #1 · Ban"
     assert field(embed, "Powód") == "Spam"
-    assert field(embed, "Powiadomienie w DM") == "tak"
+    assert field(embed, "Powiadomienie w wiadomości prywatnej") == "tak"

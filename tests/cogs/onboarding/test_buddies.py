@@ -150,7 +150,7 @@ async def test_a_polish_newcomer_sees_polish(simcord_env, community, monkeypatch
     with speaking(monkeypatch, newcomer, "pl"):
         await newcomer.click(thread.history()[-1], label="Next")
         result = await newcomer.slash(community.general, "onboarding status")
-    assert "✅" not in shown(result) and "⬜ Wartości podzielane" in shown(result)
+    assert "✅" not in shown(result) and "⬜ Wartości zaakceptowane" in shown(result)
     # The card she moved to speaks Polish too.
     assert thread.history()[-1].embeds[0].footer.text == "Wartość 2 z 5"
     assert "Dalej" in str(thread.history()[-1].components)

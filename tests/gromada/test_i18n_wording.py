@@ -1,0 +1,104 @@
+"""Polish and Russian that a native organiser reads without stumbling.
+
+The catalogs are complete and well formed (test_i18n_catalogs); these checks guard words a
+review found wrong in meaning, English left untranslated, and the brand spelled one way.
+"""
+
+import re
+
+import pytest
+
+from gromada.i18n import COMMAND_CONTEXT, domain_files
+from gromada.i18n_catalogs import read_catalog
+
+TRANSLATED = ("pl", "ru")
+
+# Words that say something else than the English meant, each with what it says.
+WRONG_WORDS = {
+    "pl": {
+        r"\bPodzielili\b": "“podzielili” means they divided the values; accepted is “zaakceptowali”",
+        r"\bpodzielane\b": "“wartości podzielane” reads as values being divided; accepted is “zaakceptowane”",
+        r"^Przedstawienia$": "“przedstawienia” are theatre shows, not people introducing themselves",
+        r"\bOdejdź\b": "“odejdź” is “go away”; a button that leaves an initiative says “Wypisz się”",
+        r"przez zgodę": "a calque of “by consent”; Polish says “na zasadzie zgody”",
+        r"\bziarn": "“ziarno” (seed) is jargon; a tie-break draw is “losowanie”",
+    },
+    "ru": {
+        r"Ценности разделены": "“разделены” means the values are separated; accepted is “приняты”",
+        r"Разделили ценности": "ambiguous (“divided the values”); accepted is “приняли”",
+        r"^Знакомства$": "“знакомства” on its own is a dating section, not people introducing themselves",
+        r"\bСоглас(ен|на)\b": "a vote button must not assume a gender; “Поддерживаю” matches “Возражаю”",
+        r"[Пп]ринято согласием": "a calque of “by consent”; Russian says “по согласию”",
+        r"до взятия": "“взятие” is a capture; a ticket is “принято в работу”",
+        r"\bзерн": "“зерно” (seed) is jargon; a tie-break draw is “жребий”",
+        r"^\*\*\{title\}\*\* нужн": "“нужна помощь” needs the initiative in the dative: “Инициативе … нужна помощь”",
+    },
+}
+
+# Unit examples: a unit follows a number ("3 kg"), so a word that declines reads "3 sztuka".
+DECLINING_UNITS = {"pl": r"\b(sztuka|litr)\b", "ru": r"\b(штука|литр)\b"}
+
+# English words that were left in translations (names, brands and command paths aside).
+LEAKED_ENGLISH = ("waitlist", "DM", "DMs", "max_choices")
+
+# The brand is written as the bot's Discord account is named, in every language.
+BRAND_MISSPELLINGS = {"ru": r"Громад"}
+
+
+def _entries(language: str):
+    for path in domain_files(language):
+        for entry in read_catalog(language, path.stem):
+            if not entry.id:
+                continue
+            strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+            for string in strings:
+                if string:
+                    yield path.stem, entry, string
+
+
+def _prose(text: str) -> str:
+    """The words a person reads as sentences: without placeholders, mentions and /command paths."""
+    text = re.sub(r"\{[^{}]*\}|<[^<>]*>|`[^`]*`", " ", text)
+    return re.sub(r"/[\w-]+(?: [\w-]+)*", " ", text)
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_no_word_says_something_else(language):
+    found = [
+        (domain, entry.id, string, why)
+        for domain, entry, string in _entries(language)
+        for pattern, why in WRONG_WORDS[language].items()
+        if re.search(pattern, string)
+    ]
+    assert not found, "\n".join(map(repr, found))
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_unit_examples_do_not_decline(language):
+    found = [
+        (domain, entry.id, string)
+        for domain, entry, string in _entries(language)
+        if re.search(r"\b(kg|кг)\b", string) and re.search(DECLINING_UNITS[language], string)
+    ]
+    assert not found, f"give units as abbreviations that follow any number unchanged: {found}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_no_english_left_in_translations(language):
+    found = [
+        (domain, entry.id, string)
+        for domain, entry, string in _entries(language)
+        if entry.context != COMMAND_CONTEXT
+        and any(re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", _prose(string)) for word in LEAKED_ENGLISH)
+    ]
+    assert not found, "\n".join(map(repr, found))
+
+
+def test_the_brand_is_spelled_one_way():
+    found = [
+        (language, domain, entry.id, string)
+        for language, pattern in BRAND_MISSPELLINGS.items()
+        for domain, entry, string in _entries(language)
+        if re.search(pattern, string)
+    ]
+    assert not found, f"write the brand as “Gromada”: {found}"
