@@ -102,3 +102,68 @@ def test_the_brand_is_spelled_one_way():
         if re.search(pattern, string)
     ]
     assert not found, f"write the brand as “Gromada”: {found}"
+
+
+# After these words a noun takes a case other than the nominative, but a placeholder receives a
+# name as people typed it: "dla Anna", "выдать Анна". Prepositions (a closed class), and the
+# verbs a review found governing a placeholder. Sentences are built so that an inserted name
+# stays in the nominative: "Dyplom z podziękowaniem: Anna", "{member}: …", "na serwerze {server}".
+GOVERNING = {
+    "pl": set(
+        "bez dla do na nad o od po pod przed przez przy u w we wobec z ze za ciągu"
+        " dać nadać dziękuje powitać powitajcie wita".split()
+    ),
+    "ru": set(
+        "без в во для до за из к ко на над о об от перед по под при про с со у через"
+        " выдать благодарит поприветствуйте встретить встречает вручается".split()
+    ),
+}
+# A noun followed by a person makes the person its possessor, in the genitive ("rola Anny",
+# "счёт Анны"); followed by a thing's name it is only an apposition ("rola Kierowca").
+POSSESSING = {
+    "pl": set("rola rachunek opiekunem powitanie powitaniem".split()),
+    "ru": set("роль счёт наставник знакомство сообщение".split()),
+}
+PEOPLE = set("member newcomer user buddy mediator requester author who moderator coordinator lead helper".split())
+# Values that read the same in every case: numbers, times Discord renders, channel mentions,
+# links, money and codes. Anything else (a person, a server, a title, a role, a duration
+# written out in words) declines.
+CASELESS = set(
+    "channel thread link deadline moment when date start end since last amount price fee share total"
+    " currency code unit quantity ordered max n count id number page pages first current turnout"
+    " electorate filled seats position percent score kb seconds limit places paid line days grace"
+    " threshold length about interests exhausted seed active".split()
+)
+# Until: a date follows, which Discord renders.
+BEFORE_A_DATE = {"do", "до"}
+# A word, then a placeholder (bold, or a user or role mention, counts as the placeholder;
+# quoted text stands apart from the sentence, so it is left alone).
+GOVERNED = re.compile(r"(\w+)\s+(?:\*\*|<@[!&]?)?\{(\w+)\}")
+
+
+def _governs(language: str, word: str, name: str) -> bool:
+    word = word.lower()
+    if name in PEOPLE and word in POSSESSING[language]:
+        return True
+    return word in GOVERNING[language] and name not in CASELESS
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_inserted_names_stay_in_the_nominative(language):
+    found = []
+    for domain, entry, string in _entries(language):
+        if entry.context == COMMAND_CONTEXT:
+            continue
+        found += [
+            (domain, entry.id, match.group(0))
+            for match in GOVERNED.finditer(string)
+            if _governs(language, *match.groups())
+        ]
+        # A label that ends on such a word is followed by a value set elsewhere (a name on the
+        # certificate, a case in an embed field).
+        words = re.findall(r"\w+", string)
+        if words and words[-1] == string.rstrip()[-len(words[-1]) :]:
+            last = words[-1].lower()
+            if last in GOVERNING[language] and last not in BEFORE_A_DATE:
+                found.append((domain, entry.id, string))
+    assert not found, "\n".join(map(repr, found))
