@@ -31,6 +31,7 @@ WRONG_WORDS = {
         r"[Пп]ринято согласием": "a calque of “by consent”; Russian says “по согласию”",
         r"до взятия": "“взятие” is a capture; a ticket is “принято в работу”",
         r"\bзерн": "“зерно” (seed) is jargon; a tie-break draw is “жребий”",
+        r"\bпоследн\w* \{n\}": "an adjective before a count breaks at 21, 31… (“за последние 21 день”)",
         r"^\*\*\{title\}\*\* нужн": "“нужна помощь” needs the initiative in the dative: “Инициативе … нужна помощь”",
     },
 }
