@@ -8,6 +8,7 @@ import logging
 import sys
 
 from config.settings import Settings
+from gromada.i18n import LANGUAGES
 from gromada.logs import configure_logging
 
 log = logging.getLogger("gromada")
@@ -21,6 +22,9 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="run the bot offline in a simulated Discord")
     demo.add_argument("--script", action="store_true", help="walk the main flows and print a transcript")
     demo.add_argument("--port", type=int, default=None, help="port of the browser preview on 127.0.0.1")
+    demo.add_argument(
+        "--language", choices=LANGUAGES, default="en", help="the server's language, and the one everyone's Discord uses"
+    )
     commands.add_parser("migrate", help="apply database migrations and exit")
     i18n = commands.add_parser("i18n", help="update the translation catalogs from the code (for developers)")
     i18n.add_argument("--domain", action="append", help="only this domain (core or a feature); repeatable")
@@ -34,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
 
         configure_logging("WARNING", "text")
         try:
-            return asyncio.run(run_demo(script=args.script, port=args.port))
+            return asyncio.run(run_demo(script=args.script, port=args.port, language=args.language))
         except KeyboardInterrupt:
             return 0
     settings = Settings()

@@ -2,7 +2,9 @@
 
 Without --script it serves SimCord's browser preview on 127.0.0.1, where you act as a
 newcomer. With --script it walks the main flows of every feature and prints what people
-would see. Each feature contributes its walk in cogs/<feature>/demo.py:
+would see. --language sets up the server in Polish or Russian and has everyone's Discord
+speak it, so the walk shows what the community itself reads (the narration stays English).
+Each feature contributes its walk in cogs/<feature>/demo.py:
 
     ORDER = 30                      # position in the walk
     async def walk(demo: Demo) -> None: ...
@@ -14,17 +16,26 @@ import importlib
 import pkgutil
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import discord
 import simcord
+import simcord.interactions as sim_interactions
 
 import cogs
 from config.settings import Settings
+from gromada import guild_config
 from gromada.bot import create_bot
 from gromada.db import close_database
+from gromada.i18n import translate
+from models.core import BindingKind
+
+# The Discord client locale of someone who reads each language.
+DISCORD_LOCALES = {"en": "en-US", "pl": "pl", "ru": "ru"}
 
 
 @dataclass
@@ -36,6 +47,16 @@ class Demo:
     admin: Any
     buddy: Any
     members: list[Any]
+    language: str = "en"
+
+    def label(self, message: str) -> str:
+        """A button or field as people see it in the demo's language; walks mark it with N_()."""
+        return translate(message, locale=self.language)
+
+    async def role(self, purpose: str):
+        """The role quickstart set up for a purpose, whatever it is called in this language."""
+        role_id = await guild_config.binding(self.guild.id, BindingKind.ROLE, purpose)
+        return next(role for role in self.guild.roles.values() if role.id == role_id)
 
     def say(self, text: str) -> None:
         print(text, flush=True)
@@ -70,22 +91,44 @@ def demo_walks() -> list[tuple[int, str, Any]]:
     return sorted(walks)
 
 
-async def seed(env) -> Demo:
+async def seed(env, language: str = "en") -> Demo:
     guild = env.create_guild("Gromada demo")
     board = guild.create_role("Board", permissions=discord.Permissions(manage_guild=True))
     admin = guild.add_member(env.create_user("ala_admin"), roles=[board])
     general = guild.create_text_channel("general")
     await env.settle()
-    await admin.slash(general, "setup quickstart", language="en")
+    await admin.slash(general, "setup quickstart", language=language)
+    demo = Demo(env=env, guild=guild, admin=admin, buddy=None, members=[], language=language)
     # Long-standing members: they already hold Member, so onboarding leaves them be.
-    member_role = guild.roles["Member"]
-    buddy = guild.add_member(env.create_user("basia_buddy"), roles=[member_role, guild.roles["Buddy"]])
-    members = [guild.add_member(env.create_user(name), roles=[member_role]) for name in ("celina", "dmitrij", "edward")]
+    member_role = await demo.role("member")
+    demo.buddy = guild.add_member(env.create_user("basia_buddy"), roles=[member_role, await demo.role("buddy")])
+    demo.members = [
+        guild.add_member(env.create_user(name), roles=[member_role]) for name in ("celina", "dmitrij", "edward")
+    ]
     await env.settle()
-    return Demo(env=env, guild=guild, admin=admin, buddy=buddy, members=members)
+    return demo
 
 
-async def run_demo(*, script: bool, port: int | None = None) -> int:
+@contextmanager
+def everyone_speaking(language: str) -> Iterator[None]:
+    """Every interaction arrives with the Discord locale of `language` (SimCord sends en-US)."""
+    original = sim_interactions.base_payload
+
+    def localised(*args, **kwargs):
+        record, payload = original(*args, **kwargs)
+        payload["locale"] = DISCORD_LOCALES[language]
+        if "guild_locale" in payload:
+            payload["guild_locale"] = DISCORD_LOCALES[language]
+        return record, payload
+
+    sim_interactions.base_payload = localised
+    try:
+        yield
+    finally:
+        sim_interactions.base_payload = original
+
+
+async def run_demo(*, script: bool, port: int | None = None, language: str = "en") -> int:
     with tempfile.TemporaryDirectory(prefix="gromada-demo-") as folder:
         settings = Settings(
             _env_file=None,
@@ -97,20 +140,25 @@ async def run_demo(*, script: bool, port: int | None = None) -> int:
         )
         bot = create_bot(settings)
         try:
-            async with simcord.run(bot) as env:
-                demo = await seed(env)
-                demo.say(f"Seeded “{demo.guild.name}”: quickstart applied, a buddy and {len(demo.members)} members.")
-                if not script:
-                    return await serve_preview(demo, port)
-                for _order, name, walk in demo_walks():
-                    demo.step(name)
-                    await walk(demo)
-                demo.say("\nDemo finished.")
-                return 0
+            with everyone_speaking(language):
+                async with simcord.run(bot) as env:
+                    return await _run(env, script=script, port=port, language=language)
         finally:
             # SimCord detaches the bot without closing it; release what it opened.
             bot.timers.shutdown()
             await close_database()
+
+
+async def _run(env, *, script: bool, port: int | None, language: str) -> int:
+    demo = await seed(env, language)
+    demo.say(f"Seeded “{demo.guild.name}”: quickstart applied, a buddy and {len(demo.members)} members.")
+    if not script:
+        return await serve_preview(demo, port)
+    for _order, name, walk in demo_walks():
+        demo.step(name)
+        await walk(demo)
+    demo.say("\nDemo finished.")
+    return 0
 
 
 async def serve_preview(demo: Demo, port: int | None) -> int:
@@ -125,7 +173,9 @@ async def serve_preview(demo: Demo, port: int | None) -> int:
     # The newcomer's own welcome thread, else a channel they can open.
     for target in [*reversed(threads), welcome, demo.channel("general")]:
         try:
-            preview = demo.env.preview(target, viewers=[newcomer], layout="channel", port=port)
+            preview = demo.env.preview(
+                target, viewers=[newcomer], layout="channel", port=port, locale=DISCORD_LOCALES[demo.language]
+            )
         except simcord.SetupError:
             continue
         async with preview:

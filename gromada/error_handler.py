@@ -14,7 +14,7 @@ from discord import app_commands
 
 from gromada import cooldowns
 from gromada.errors import DiscordRefused, GromadaError
-from gromada.i18n import N_, _
+from gromada.i18n import N_, _, _n
 from gromada.replies import reply
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,8 @@ def describe(error: BaseException) -> tuple[str, bool]:
     if isinstance(error, app_commands.NoPrivateMessage):
         return _("This command works only in a server."), True
     if isinstance(error, app_commands.CommandOnCooldown):
-        return _("Slow down a little: try again in {seconds} s.", seconds=round(error.retry_after)), True
+        seconds = round(error.retry_after)
+        return _n("Slow down a little: try again in {n} s.", "Slow down a little: try again in {n} s.", seconds), True
     if isinstance(error, app_commands.CheckFailure):
         return _("You are not allowed to do that."), True
     if isinstance(error, discord.Forbidden):

@@ -4,12 +4,14 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from gromada.demo import demo_walks
 
 
-def test_demo_script_walks_every_feature(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "gromada", "demo", "--script"],
+def _demo(tmp_path, *options: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "gromada", "demo", "--script", *options],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -17,9 +19,32 @@ def test_demo_script_walks_every_feature(tmp_path):
         timeout=300,
     )
 
+
+def test_demo_script_walks_every_feature(tmp_path):
+    result = _demo(tmp_path)
+
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "quickstart applied" in result.stdout
     for _order, feature, _walk in demo_walks():
         assert f"== {feature} ==" in result.stdout
     assert "Ala (admin) runs /setup show and sees (only them)" in result.stdout
+    assert result.stdout.rstrip().endswith("Demo finished.")
+
+
+@pytest.mark.parametrize(
+    ("language", "read"),
+    [
+        ("pl", ["Powitanie zakończone!", "Potrzebuje poparcia 3 osób", "Frekwencja: 5 z 8 uprawnionych osób"]),
+        ("ru", ["Знакомство завершено!", "Ему нужно 3 сторонника", "Явка: 5 из 8 участников с правом голоса"]),
+    ],
+)
+def test_demo_script_walks_every_feature_in_polish_and_russian(tmp_path, language, read):
+    # The server is set up in the language and everyone's Discord speaks it, buttons included.
+    result = _demo(tmp_path, "--language", language)
+
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    for _order, feature, _walk in demo_walks():
+        assert f"== {feature} ==" in result.stdout
+    for text in read:
+        assert text in result.stdout
     assert result.stdout.rstrip().endswith("Demo finished.")

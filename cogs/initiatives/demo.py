@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from gromada.i18n import N_
+
 ORDER = 40
 
 
@@ -23,10 +25,10 @@ async def walk(demo) -> None:
     )
     demo.show(lead.name, posted)
     card = proposals.last_message
-    demo.say(f"The card in #initiatives shows supporters {_field(card, 'Supporters')}.")
+    demo.say(f"The card in #initiatives shows supporters {_field(card, demo.label(N_('Supporters')))}.")
 
     for supporter in (first, second):
-        result = await supporter.click(card, label="Support")
+        result = await supporter.click(card, label=demo.label(N_("Support")))
         demo.show(supporter.name, result)
         card = next(message for message in proposals.history() if message.id == card.id)
 
@@ -39,7 +41,7 @@ async def walk(demo) -> None:
     need = await lead.slash(space, "initiative need", text="Someone with a van on Saturday")
     demo.show(lead.name, need)
     helper = demo.members[2]
-    offered = await helper.click(proposals.last_message, label="I can help")
+    offered = await helper.click(proposals.last_message, label=demo.label(N_("I can help")))
     demo.show(helper.name, offered)
     demo.say(f"In #{space.name}: {space.last_message.content}")
 

@@ -18,7 +18,7 @@ from cogs.setup.flows import BOT_CHANNEL_ACCESS
 from gromada import guild_config
 from gromada.checks import is_moderator
 from gromada.errors import Conflict, DiscordRefused, GromadaError, LimitReached, NotConfigured, NotFound
-from gromada.i18n import N_, _, use_locale
+from gromada.i18n import N_, Plural, _, _n, use_locale
 from gromada.interactions import language_for_guild
 from gromada.messaging import member_of, post_to, purpose_channel
 from gromada.scheduler import now
@@ -166,11 +166,13 @@ async def expire(bot: discord.Client, timer: Timer) -> None:
     if channel is not None:
         supporters = await service.member_ids(initiative_id)
         with use_locale(await language_for_guild(bot, initiative.guild_id)):
-            text = _(
-                "The proposal “{title}” did not reach {threshold} supporters in time, so it has expired. "
+            text = _n(
+                "The proposal “{title}” did not reach {n} supporter in time, so it has expired. "
                 "Thank you for your support: {supporters}",
+                "The proposal “{title}” did not reach {n} supporters in time, so it has expired. "
+                "Thank you for your support: {supporters}",
+                initiative.threshold,
                 title=initiative.title,
-                threshold=initiative.threshold,
                 supporters=views.mentions(supporters),
             )
         users = [discord.Object(user_id) for user_id in supporters[:100]]
@@ -222,8 +224,11 @@ async def category_with_room(
         if category.id not in skip and len(category.channels) < CATEGORY_LIMIT:
             return category
     raise LimitReached(
-        N_("All {n} initiative categories are full. Ask staff to archive or delete old channels."),
-        n=MAX_OVERFLOW_CATEGORIES,
+        Plural(
+            "The {n} initiative category is full. Ask staff to archive or delete old channels.",
+            "All {n} initiative categories are full. Ask staff to archive or delete old channels.",
+            MAX_OVERFLOW_CATEGORIES,
+        )
     )
 
 
@@ -501,22 +506,36 @@ async def check_inactivity(bot: discord.Client, timer: Timer) -> None:
     if step.action == "archive":
         channel = await archive(bot, guild, initiative)
         with use_locale(await language_for_guild(bot, guild.id)):
-            text = _(
-                "This initiative was archived after {days} days without messages. "
-                "The lead or staff can reopen it with /initiative reopen.",
-                days=(service.INACTIVITY_WARNING + service.INACTIVITY_GRACE).days,
+            days = (service.INACTIVITY_WARNING + service.INACTIVITY_GRACE).days
+            text = " ".join(
+                (
+                    _n(
+                        "This initiative was archived after {n} day without messages.",
+                        "This initiative was archived after {n} days without messages.",
+                        days,
+                    ),
+                    _("The lead or staff can reopen it with /initiative reopen."),
+                )
             )
         await channel.send(text, allowed_mentions=NO_MENTIONS)
         return
     if step.action == "warn":
         channel = _channel_of(guild, initiative)
         with use_locale(await language_for_guild(bot, guild.id)):
-            text = _(
-                "<@{lead}>, nobody has written here for {days} days. Without a message in the next {grace} days "
-                "this initiative will be archived.",
-                lead=initiative.proposer_id,
-                days=service.INACTIVITY_WARNING.days,
-                grace=service.INACTIVITY_GRACE.days,
+            text = " ".join(
+                (
+                    _n(
+                        "<@{lead}>, nobody has written here for {n} day.",
+                        "<@{lead}>, nobody has written here for {n} days.",
+                        service.INACTIVITY_WARNING.days,
+                        lead=initiative.proposer_id,
+                    ),
+                    _n(
+                        "Without a message in the next {n} day this initiative will be archived.",
+                        "Without a message in the next {n} days this initiative will be archived.",
+                        service.INACTIVITY_GRACE.days,
+                    ),
+                )
             )
         await channel.send(text, allowed_mentions=mention_only(discord.Object(initiative.proposer_id)))
         await service.mark_warned(initiative_id, now())

@@ -16,7 +16,7 @@ from tortoise.transactions import in_transaction
 from cogs.initiatives.rules import TITLE_LIMIT, slugify, unique_name
 from gromada.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from gromada.guild_config import declare_duration, declare_int
-from gromada.i18n import N_
+from gromada.i18n import N_, Plural
 from models.initiatives import (
     Initiative,
     InitiativeMember,
@@ -73,7 +73,12 @@ def validate_proposal(title: str, goal: str, needs: str, first_step: str) -> Pro
         raise InvalidInput(N_("The title is empty. Give your initiative a short name."))
     if len(title) > TITLE_LIMIT:
         raise InvalidInput(
-            N_("The title is {length} characters long; keep it within {limit}."), length=len(title), limit=TITLE_LIMIT
+            Plural(
+                "The title is {n} character long; keep it within {limit}.",
+                "The title is {n} characters long; keep it within {limit}.",
+                len(title),
+            ),
+            limit=TITLE_LIMIT,
         )
     slug = slugify(title)
     if not slug:
@@ -83,7 +88,13 @@ def validate_proposal(title: str, goal: str, needs: str, first_step: str) -> Pro
         if not text:
             raise InvalidInput(N_("Fill in the goal, what is needed and the first step."))
         if len(text) > FIELD_LIMIT:
-            raise InvalidInput(N_("Each answer must stay within {limit} characters."), limit=FIELD_LIMIT)
+            raise InvalidInput(
+                Plural(
+                    "Each answer must stay within {n} character.",
+                    "Each answer must stay within {n} characters.",
+                    FIELD_LIMIT,
+                )
+            )
     return Proposal(title=title, slug=slug, **texts)
 
 
@@ -329,7 +340,9 @@ async def update_progress(initiative: Initiative, progress: Progress, note: str)
     if not note:
         raise InvalidInput(N_("Write a short note about the progress."))
     if len(note) > NOTE_LIMIT:
-        raise InvalidInput(N_("The note must stay within {limit} characters."), limit=NOTE_LIMIT)
+        raise InvalidInput(
+            Plural("The note must stay within {n} character.", "The note must stay within {n} characters.", NOTE_LIMIT)
+        )
     if initiative.status != InitiativeStatus.ACTIVE:
         raise Conflict(N_("This initiative is archived. Reopen it first."))
     initiative.progress = progress
@@ -376,7 +389,13 @@ async def add_need(initiative: Initiative, text: str, channel_id: int, now: date
     if not text:
         raise InvalidInput(N_("Say what help you need."))
     if len(text) > NEED_LIMIT:
-        raise InvalidInput(N_("The call for help must stay within {limit} characters."), limit=NEED_LIMIT)
+        raise InvalidInput(
+            Plural(
+                "The call for help must stay within {n} character.",
+                "The call for help must stay within {n} characters.",
+                NEED_LIMIT,
+            )
+        )
     if initiative.status != InitiativeStatus.ACTIVE:
         raise Conflict(N_("This initiative is archived. Reopen it first."))
     return await InitiativeNeed.create(initiative=initiative, text=text, channel_id=channel_id, created_at=now)

@@ -279,10 +279,13 @@ class ProposalModal(BaseModal):
             return
         await reply(
             interaction,
-            _(
-                "Your proposal is posted: {link}\nIt needs {threshold} supporters by {deadline}; you are the first.",
+            _n(
+                "Your proposal is posted: {link}\n"
+                "It needs {n} supporter; support closes {deadline}. You are the first.",
+                "Your proposal is posted: {link}\n"
+                "It needs {n} supporters; support closes {deadline}. You are the first.",
+                initiative.threshold,
                 link=card_link(initiative),
-                threshold=initiative.threshold,
                 deadline=discord.utils.format_dt(initiative.support_until, "R"),
             ),
         )

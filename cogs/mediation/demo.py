@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from gromada.i18n import N_
+
 ORDER = 60
 
 
 async def walk(demo) -> None:
     env, guild = demo.env, demo.guild  # channels by name from SimCord's handles
     celina, dmitrij = demo.members[0], demo.members[1]
-    mira = guild.add_member(env.create_user("mira_mediator"), roles=[guild.roles["Mediator"]])
+    mira = guild.add_member(env.create_user("mira_mediator"), roles=[await demo.role("mediator")])
     await env.settle()
     mediation = guild.channels["mediation"]
     panel = next(message for message in mediation.history() if message.components)
 
     demo.say("Celina clicks “Request mediation” in #mediation and fills in the form.")
-    form = await celina.click(panel, label="Request mediation")
+    form = await celina.click(panel, label=demo.label(N_("Request mediation")))
     opened = await celina.submit_modal(
         form,
         {
@@ -28,7 +30,7 @@ async def walk(demo) -> None:
     log = guild.channels["mediation-log"]
     alert = log.last_message
     demo.say(f"Mediators see in #mediation-log: {alert.content} [{alert.embeds[0].title}]")
-    demo.show("Mira", await mira.click(alert, label="Claim"))
+    demo.show("Mira", await mira.click(alert, label=demo.label(N_("Claim"))))
     space = next(
         channel for name, channel in guild.channels.items() if name.startswith("mediation-") and name[-1].isdigit()
     )
@@ -39,7 +41,7 @@ async def walk(demo) -> None:
     demo.show("Mira", await mira.slash(space, "ticket add", member=dmitrij))
     invitation = dmitrij.user.dm_channel.history()[-1]
     demo.say(f"Dmitrij gets a DM: {invitation.content}")
-    demo.show("Dmitrij", await dmitrij.user.click(invitation, label="Accept"))
+    demo.show("Dmitrij", await dmitrij.user.click(invitation, label=demo.label(N_("Accept"))))
     await dmitrij.send(space, "Fine by me if we keep a key box.")
 
     close_form = await mira.slash(space, "ticket close")
@@ -55,5 +57,5 @@ async def walk(demo) -> None:
     await env.advance_time(14 * 86400 + 1)
     checkin = celina.user.dm_channel.history()[-1]
     demo.say(f"Celina gets a DM: {checkin.content.splitlines()[-1]}")
-    demo.show("Celina", await celina.user.click(checkin, label="Yes, it holds"))
+    demo.show("Celina", await celina.user.click(checkin, label=demo.label(N_("Yes, it holds"))))
     demo.show("Mira", await mira.slash(guild.channels["general"], "ticket stats"))

@@ -19,7 +19,7 @@ from cogs.mediation.rules import Stats, TicketFacts, compute_stats
 from gromada import guild_config
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
 from gromada.guild_config import Purpose, declare_bool, declare_duration, declare_int, declare_purpose
-from gromada.i18n import N_
+from gromada.i18n import N_, Plural
 from models.core import BindingKind
 from models.mediation import MediationPanel, PartyStatus, Ticket, TicketNote, TicketParty, TicketStatus
 
@@ -383,7 +383,9 @@ async def add_note(ticket: Ticket, author_id: int, text: str, now: datetime) -> 
     if not text:
         raise InvalidInput(N_("A note cannot be empty."))
     if len(text) > NOTE_LIMIT:
-        raise InvalidInput(N_("A note can have at most {limit} characters."), limit=NOTE_LIMIT)
+        raise InvalidInput(
+            Plural("A note can have at most {n} character.", "A note can have at most {n} characters.", NOTE_LIMIT)
+        )
     return await TicketNote.create(ticket=ticket, author_id=author_id, text=text, created_at=now)
 
 

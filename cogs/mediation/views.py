@@ -13,12 +13,12 @@ from datetime import timedelta
 import discord
 
 from cogs.mediation import service
-from cogs.mediation.rules import Stats, shown_count
+from cogs.mediation.rules import SMALL_COUNT, Stats, shown_count
 from cogs.mediation.service import TranscriptPost
 from gromada.checks import require_guild
 from gromada.durations import format_duration
 from gromada.errors import NotAllowed
-from gromada.i18n import N_, _
+from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
 from gromada.ui import BaseModal, BaseView, IdButton, PersistentItem, reply, truncate
 from models.mediation import Ticket, TicketStatus
@@ -395,19 +395,25 @@ def stats_report(figures: Stats, days: int) -> str:
     def duration(value: timedelta | None) -> str:
         return format_duration(value) if value is not None else _("not enough tickets")
 
+    average = f"{figures.average_rating}/5" if figures.average_rating is not None else _("not enough ratings")
+    if figures.ratings < SMALL_COUNT:
+        rating = _("Average rating: {value} (<5 ratings)", value=average)
+    else:
+        rating = _n(
+            "Average rating: {value} ({n} rating)",
+            "Average rating: {value} ({n} ratings)",
+            figures.ratings,
+            value=average,
+        )
     lines = [
-        _("**Mediation in the last {days} days**", days=days),
+        _n("**Mediation in the last {n} day**", "**Mediation in the last {n} days**", days),
         _("Requests: {count}", count=shown_count(figures.opened)),
         _("Waiting: {count}", count=shown_count(figures.open)),
         _("Being mediated: {count}", count=shown_count(figures.claimed)),
         _("Closed: {count}", count=shown_count(figures.closed)),
         _("Median time to claim: {value}", value=duration(figures.median_to_claim)),
         _("Median time to close: {value}", value=duration(figures.median_to_close)),
-        _(
-            "Average rating: {value} ({count} ratings)",
-            value=f"{figures.average_rating}/5" if figures.average_rating is not None else _("not enough ratings"),
-            count=shown_count(figures.ratings),
-        ),
+        rating,
         _("Counts under 5 are shown as <5 so that nobody can be recognised."),
     ]
     return "\n".join(lines)

@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 from cogs.moderation.rules import escalation_due
 from gromada.errors import Conflict, InvalidInput, NotFound
 from gromada.guild_config import declare_duration, declare_int
-from gromada.i18n import N_
+from gromada.i18n import N_, Plural
 from models.moderation import CaseAction, CaseCounter, CaseStatus, ModCase
 
 UNBAN_TIMER = "moderation.unban"
@@ -54,7 +54,13 @@ def clean_reason(text: str) -> str:
     if not cleaned:
         raise InvalidInput(N_("Please give a reason."))
     if len(cleaned) > MAX_REASON_LENGTH:
-        raise InvalidInput(N_("The reason is too long (at most {limit} characters)."), limit=MAX_REASON_LENGTH)
+        raise InvalidInput(
+            Plural(
+                "The reason is too long (at most {n} character).",
+                "The reason is too long (at most {n} characters).",
+                MAX_REASON_LENGTH,
+            )
+        )
     return cleaned
 
 

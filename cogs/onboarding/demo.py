@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gromada.i18n import N_
 from models.onboarding import Journey
 
 ORDER = 10
@@ -12,8 +13,9 @@ def _channel(demo, name: str):
     return demo.guild.channels[name]
 
 
-def _last(thread, containing: str = ""):
-    return next(message for message in reversed(thread.history()) if containing in message.content)
+def _last(thread, button: str = ""):
+    """The thread's last message, or its last one that carries the button `button`."""
+    return next(message for message in reversed(thread.history()) if not button or _has_button(message, button))
 
 
 def _has_button(message, label: str) -> bool:
@@ -32,25 +34,27 @@ async def walk(demo) -> None:
     demo.say(f"nadia joins and gets the Newcomer role. In her private thread: {step.content}")
     demo.say(f"  [{step.embeds[0].title}] {step.embeds[0].footer.text}")
 
-    while _has_button(_last(thread), "Next"):
-        await newcomer.click(_last(thread), label="Next")
+    while _has_button(_last(thread), demo.label(N_("Next"))):
+        await newcomer.click(_last(thread), label=demo.label(N_("Next")))
     demo.say(f"nadia reads every values card; the last one is “{_last(thread).embeds[0].title}”.")
-    await newcomer.click(_last(thread), label="I share these values")
+    await newcomer.click(_last(thread), label=demo.label(N_("I share these values")))
     demo.say(f"nadia presses “I share these values”: {_last(thread).content}")
 
-    modal = await newcomer.click(_last(thread), label="Introduce yourself")
+    modal = await newcomer.click(_last(thread), label=demo.label(N_("Introduce yourself")))
     answers = {"about": "I teach maths and love the allotment.", "interests": "seeds, bikes", "languages": "polski"}
     await newcomer.submit_modal(modal, answers)
     introduction = _channel(demo, "introductions").last_message
     embed = introduction.embeds[0]
     demo.say(f"#introductions: {introduction.content} [{embed.title}] {embed.description}")
-    ping = _last(thread, "you are the buddy")
+    complete = demo.label(N_("Welcome complete"))
+    ping = _last(thread, complete)
     demo.say(f"In the thread: {ping.content}")
 
     demo.env.backend.add_thread_member(thread.id, demo.buddy.id)
     await demo.buddy.send(thread, "Cześć Nadia! Happy to show you around.")
-    await demo.buddy.click(ping, label="Welcome complete")
-    demo.say(f"basia_buddy presses “Welcome complete”: {_last(thread, 'Welcome complete!').content}")
+    await demo.buddy.click(ping, label=complete)
+    thanked = next(message for message in thread.history() if message.id == ping.id)  # the bot edits the ping
+    demo.say(f"basia_buddy presses “Welcome complete”: {thanked.content}")
     roles = sorted(role.name for role in newcomer.member.roles if not role.is_default())
     demo.say(f"nadia's roles now: {', '.join(roles)}; the thread is archived and locked.")
     demo.show("nadia", await newcomer.slash(_channel(demo, "general"), "onboarding status"))

@@ -23,7 +23,7 @@ from cogs.onboarding.rules import (
 )
 from gromada.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from gromada.guild_config import Purpose, declare_duration, declare_int, declare_purpose
-from gromada.i18n import N_
+from gromada.i18n import N_, Plural
 from models.core import BindingKind, MemberLocale
 from models.onboarding import BuddyProfile, BuddySlot, Journey, JourneyStatus, Step
 
@@ -167,11 +167,30 @@ async def check_introduction(
         raise InvalidInput(N_("Please go through the values first."))
     if not about:
         raise InvalidInput(N_("Please write a few words about yourself: the “About you” field is empty."))
-    if len(about) > ABOUT_LIMIT or len(interests) > INTERESTS_LIMIT or len(languages) > LANGUAGES_LIMIT:
+    # Each field names its own limit: a count agrees with its noun only one number at a time.
+    if len(about) > ABOUT_LIMIT:
         raise InvalidInput(
-            N_("Your introduction is too long: at most {about} characters about you and {interests} about interests."),
-            about=ABOUT_LIMIT,
-            interests=INTERESTS_LIMIT,
+            Plural(
+                "Your introduction is too long: “About you” can have at most {n} character.",
+                "Your introduction is too long: “About you” can have at most {n} characters.",
+                ABOUT_LIMIT,
+            )
+        )
+    if len(interests) > INTERESTS_LIMIT:
+        raise InvalidInput(
+            Plural(
+                "Your introduction is too long: “Interests” can have at most {n} character.",
+                "Your introduction is too long: “Interests” can have at most {n} characters.",
+                INTERESTS_LIMIT,
+            )
+        )
+    if len(languages) > LANGUAGES_LIMIT:
+        raise InvalidInput(
+            Plural(
+                "Your introduction is too long: “Languages you speak” can have at most {n} character.",
+                "Your introduction is too long: “Languages you speak” can have at most {n} characters.",
+                LANGUAGES_LIMIT,
+            )
         )
     codes = language_codes(languages) or [fallback_language]
     # Posted inside an embed, whose text never pings (not even @everyone).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gromada.i18n import N_
 from models.polls import Poll
 
 ORDER = 60
@@ -33,10 +34,10 @@ async def walk(demo) -> None:
     }
     labels = ["Library", "Park", "Café"]
     for voter, ranking in rankings.items():
-        flow = await voter.click(message, label="Rank the options")
+        flow = await voter.click(message, label=demo.label(N_("Rank the options")))
         for label in ranking:
             flow = await voter.select(flow.response, [str(labels.index(label))], custom_id="poll:ranking:choose")
-        done = await voter.click(flow.response, label="Submit ranking")
+        done = await voter.click(flow.response, label=demo.label(N_("Submit ranking")))
         demo.show(voter.name, done)
 
     await demo.env.advance_time(6)
@@ -54,8 +55,8 @@ async def walk(demo) -> None:
     demo.say(f"\n{admin.name} asks for consent on a proposal.")
     await admin.slash(general, "poll create", question="Adopt the new statute?", options="", kind="consent")
     consent = general.last_message
-    demo.show(demo.members[0].name, await demo.members[0].click(consent, label="Agree"))
-    modal = await demo.members[1].click(consent, label="Object")
+    demo.show(demo.members[0].name, await demo.members[0].click(consent, label=demo.label(N_("Agree"))))
+    modal = await demo.members[1].click(consent, label=demo.label(N_("Object")))
     demo.show(demo.members[1].name, await demo.members[1].submit_modal(modal, {"reason": "Article 4 is unclear"}))
     poll_id = consent.embeds[0].footer.text.split("#")[-1]
     demo.show(admin.name, await admin.slash(general, "poll close", poll_id=int(poll_id)))

@@ -26,7 +26,7 @@ from gromada.csv_export import csv_text
 from gromada.durations import parse_duration
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
 from gromada.guild_config import declare_choice
-from gromada.i18n import N_
+from gromada.i18n import N_, Plural
 from models.polls import (
     Decision,
     DecisionOutcome,
@@ -114,12 +114,17 @@ def parse_options(kind: PollKind, raw: str | None) -> list[str]:
     if len(labels) < 2:
         raise InvalidInput(N_("Give at least two options, separated by “;”, like: yes; no; later."))
     if len(labels) > MAX_OPTIONS:
-        raise LimitReached(N_("A poll can have at most {n} options."), n=MAX_OPTIONS)
+        raise LimitReached(
+            Plural("A poll can have at most {n} option.", "A poll can have at most {n} options.", MAX_OPTIONS)
+        )
     too_long = next((label for label in labels if len(label) > MAX_OPTION_LENGTH), None)
     if too_long is not None:
         raise InvalidInput(
-            N_("Each option can have at most {n} characters: “{option}” is longer."),
-            n=MAX_OPTION_LENGTH,
+            Plural(
+                "Each option can have at most {n} character: “{option}” is longer.",
+                "Each option can have at most {n} characters: “{option}” is longer.",
+                MAX_OPTION_LENGTH,
+            ),
             option=too_long[:40] + "…",
         )
     folded = [label.casefold() for label in labels]
@@ -149,7 +154,13 @@ async def create_poll(request: PollRequest, electorate: list[int], now: datetime
     if not question:
         raise InvalidInput(N_("The question cannot be empty."))
     if len(question) > MAX_QUESTION_LENGTH:
-        raise InvalidInput(N_("The question can have at most {n} characters."), n=MAX_QUESTION_LENGTH)
+        raise InvalidInput(
+            Plural(
+                "The question can have at most {n} character.",
+                "The question can have at most {n} characters.",
+                MAX_QUESTION_LENGTH,
+            )
+        )
     labels = parse_options(request.kind, request.options)
     duration = (
         parse_duration(request.duration, minimum=MIN_DURATION, maximum=MAX_DURATION)
@@ -242,14 +253,20 @@ def validate_ballot(poll: Poll, choices: list[int], reason: str | None) -> tuple
     if poll.kind in (PollKind.SINGLE, PollKind.CONSENT) and len(ballot) != 1:
         raise InvalidInput(N_("Choose exactly one option."))
     if poll.kind == PollKind.MULTI and len(ballot) > poll.max_choices:
-        raise InvalidInput(N_("Choose at most {n} options."), n=poll.max_choices)
+        raise InvalidInput(Plural("Choose at most {n} option.", "Choose at most {n} options.", poll.max_choices))
     if poll.kind != PollKind.CONSENT:
         return ballot, None
     reason = (reason or "").strip() or None
     if ballot[0] in rules.NEEDS_REASON and reason is None:
         raise InvalidInput(N_("An objection or a block needs a reason."))
     if reason is not None and len(reason) > MAX_REASON_LENGTH:
-        raise InvalidInput(N_("The reason can have at most {n} characters."), n=MAX_REASON_LENGTH)
+        raise InvalidInput(
+            Plural(
+                "The reason can have at most {n} character.",
+                "The reason can have at most {n} characters.",
+                MAX_REASON_LENGTH,
+            )
+        )
     return ballot, reason if ballot[0] in rules.NEEDS_REASON else None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from gromada.i18n import N_
+
 ORDER = 100  # last: by now the member has used the other features
 
 
@@ -17,4 +19,4 @@ async def walk(demo) -> None:
     demo.say("Then she asks to be forgotten; the bot says what will happen and asks to confirm.")
     preview = await celina.slash(general, "privacy forget")
     demo.show("Celina", preview)
-    demo.show("Celina", await celina.click(preview.response, label="Forget me"))
+    demo.show("Celina", await celina.click(preview.response, label=demo.label(N_("Forget me"))))

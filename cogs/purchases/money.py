@@ -14,7 +14,7 @@ from decimal import Decimal
 from babel.numbers import format_currency, format_decimal, get_currency_precision, is_currency
 
 from gromada.errors import InvalidInput
-from gromada.i18n import N_, current_locale
+from gromada.i18n import N_, Plural, current_locale
 
 # "4", "4,50", "4.50", "1000.5": digits with an optional decimal comma or point.
 _NUMBER = re.compile(r"\d{1,12}(?:[.,]\d+)?")
@@ -54,7 +54,12 @@ def parse_amount(text: str, currency: str, *, allow_zero: bool = True) -> int:
     # Strictly: "1,000" in PLN is refused rather than guessed as one złoty or a thousand.
     if -value.as_tuple().exponent > places:
         raise InvalidInput(
-            N_("{currency} amounts have at most {places} decimal places."), currency=currency, places=places
+            Plural(
+                "{currency} amounts have at most {n} decimal place.",
+                "{currency} amounts have at most {n} decimal places.",
+                places,
+            ),
+            currency=currency,
         )
     if value > MAX_AMOUNT_UNITS:
         raise InvalidInput(N_("That amount is too large."))

@@ -24,7 +24,7 @@ from config.content import load_default_pack
 from gromada.durations import parse_duration
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotFound
 from gromada.guild_config import Claim, Purpose, declare_purpose
-from gromada.i18n import LANGUAGES, N_
+from gromada.i18n import LANGUAGES, N_, Plural
 from gromada.ids import id_in_text
 from models.core import BindingKind
 from models.purchases import Bill, DeliveryStatus, OrderLine, Purchase, PurchaseItem, PurchaseStatus
@@ -155,7 +155,9 @@ async def add_item(
         raise InvalidInput(N_("An item needs a name and a unit (kg, piece, litre…)."))
     existing = await PurchaseItem.filter(purchase_id=purchase.pk).order_by("-position").first()
     if existing is not None and existing.position + 1 >= MAX_ITEMS:
-        raise LimitReached(N_("A purchase can have at most {n} items."), n=MAX_ITEMS)
+        raise LimitReached(
+            Plural("A purchase can have at most {n} item.", "A purchase can have at most {n} items.", MAX_ITEMS)
+        )
     if await PurchaseItem.filter(purchase_id=purchase.pk, name=label).exists():
         raise InvalidInput(N_("Purchase #{id} already has an item called “{name}”."), id=purchase.pk, name=label)
     try:

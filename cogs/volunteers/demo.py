@@ -1,5 +1,7 @@
 """Demo walk: a role fills up, the waitlist gets the seat by DM, thanks and a certificate."""
 
+from gromada.i18n import N_
+
 ORDER = 30
 
 
@@ -13,7 +15,7 @@ async def walk(demo) -> None:
     demo.show(first.name, await first.slash(general, "volunteer release", role="Tidy-up crew"))
     offer = second.user.dm_channel.last_message
     demo.say(f"{second.name} gets a DM: {offer.content}")
-    demo.show(second.name, await second.user.click(offer, label="Accept"))
+    demo.show(second.name, await second.user.click(offer, label=demo.label(N_("Accept"))))
     demo.show("Admin", await demo.admin.slash(general, "volunteer roster"))
     demo.show("Admin", await demo.admin.slash(general, "thanks", member=second, message="for tidying the storeroom"))
     result = await demo.admin.slash(general, "volunteer certificate", member=second)

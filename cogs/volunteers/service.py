@@ -22,7 +22,7 @@ from config.content import VolunteerRoleSpec
 from gromada import guild_config
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
 from gromada.guild_config import Claim, Purpose
-from gromada.i18n import N_
+from gromada.i18n import N_, Plural
 from models.core import BindingKind
 from models.volunteers import (
     Approval,
@@ -46,6 +46,9 @@ SEAT_TIMERS = (OFFER_EXPIRY_TIMER, RENEWAL_PROMPT_TIMER, TERM_END_TIMER)
 ALREADY_HOLDS = N_("You already hold the role {role} (or have an offer for it).")
 THANKS_LIMIT = 500
 DUPLICATE_NAME = N_("A volunteer role called “{name}” already exists.")
+TOO_MANY_ROLES = Plural(
+    "A server can have at most {n} volunteer role.", "A server can have at most {n} volunteer roles.", rules.MAX_ROLES
+)
 
 
 class Outcome(StrEnum):
@@ -123,7 +126,7 @@ async def check_room(guild_id: int, name: str) -> None:
     """Whether a role of this name can still be added (checked again, atomically, on insert)."""
     existing = await roles(guild_id)
     if len(existing) >= rules.MAX_ROLES:
-        raise LimitReached(N_("A server can have at most {n} volunteer roles."), n=rules.MAX_ROLES)
+        raise LimitReached(TOO_MANY_ROLES)
     if rules.named(existing, name.strip()) is not None:
         raise Conflict(DUPLICATE_NAME, name=name[:100])
 
@@ -131,7 +134,7 @@ async def check_room(guild_id: int, name: str) -> None:
 async def create_role(guild_id: int, values: RoleFields, discord_role_id: int, now: datetime) -> VolunteerRole:
     _validate(values)
     if await VolunteerRole.filter(guild_id=guild_id).count() >= rules.MAX_ROLES:
-        raise LimitReached(N_("A server can have at most {n} volunteer roles."), n=rules.MAX_ROLES)
+        raise LimitReached(TOO_MANY_ROLES)
     try:
         return await VolunteerRole.create(
             guild_id=guild_id,
@@ -545,7 +548,9 @@ async def thank(
     if not text:
         raise InvalidInput(N_("Write a few words of thanks."))
     if len(text) > THANKS_LIMIT:
-        raise InvalidInput(N_("Keep the thanks under {limit} characters."), limit=THANKS_LIMIT)
+        raise InvalidInput(
+            Plural("Keep the thanks under {n} character.", "Keep the thanks under {n} characters.", THANKS_LIMIT)
+        )
     return await Thanks.create(
         guild_id=guild_id, from_user_id=from_user_id, to_user_id=to_user_id, message=text, created_at=now
     )

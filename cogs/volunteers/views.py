@@ -37,7 +37,9 @@ def panel_embed(guild_name: str, lines: list[rules.PanelLine]) -> discord.Embed:
         embed.description = _("There are no volunteer roles yet. An admin can add them with /volunteer role create.")
     budget = rules.field_budget(len(lines))
     for line in lines:
-        name = _("{role} · {filled}/{seats} seats", role=line.name, filled=line.filled, seats=line.seats)
+        name = _n(
+            "{role} · {filled}/{n} seat", "{role} · {filled}/{n} seats", line.seats, role=line.name, filled=line.filled
+        )
         if line.waiting:
             name += " · " + _n("{n} waiting", "{n} waiting", line.waiting)
         embed.add_field(name=truncate(name, 120), value=truncate(line.description or "-", budget), inline=False)

@@ -159,6 +159,19 @@ async def test_a_polish_member_sees_polish(community, monkeypatch):
     assert initiative is not None
 
 
+async def test_the_threshold_is_told_in_words_that_agree_with_it(community, monkeypatch):
+    # Three supporters by default: "3 сторонника" (few), and five take the other form.
+    with speaking(monkeypatch, community.member, "ru"):
+        three, _ = await community.propose(title="Огород")
+    await community.admin.slash(community.general, "setup option", key="initiatives_threshold", value="5")
+    with speaking(monkeypatch, community.supporters[0], "pl"):
+        five, _ = await community.propose(actor=community.supporters[0], title="Rowery")
+
+    assert "Ему нужно 3 сторонника; сбор поддержки закончится <t:" in shown(three)
+    assert "Первая поддержка — ваша." in shown(three)
+    assert "Potrzebuje poparcia 5 osób; zbieranie poparcia kończy się <t:" in shown(five)
+
+
 async def test_join_button_works_after_a_restart(community, settings):
     from gromada.bot import create_bot
 

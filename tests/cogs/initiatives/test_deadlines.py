@@ -67,6 +67,27 @@ async def test_silent_channel_is_warned_after_30_days_then_archived_7_days_later
     assert "archived after 37 days" in channel.last_message.content
 
 
+async def test_a_polish_server_hears_expiry_in_words_that_agree_with_the_threshold(community):
+    await community.admin.slash(community.general, "setup language", language="pl")
+    await community.propose()
+
+    await community.env.advance_time(14 * DAY + 1)
+
+    assert "nie zebrała na czas poparcia 3 osób, więc wygasła" in community.proposals.last_message.content
+
+
+async def test_a_russian_server_is_warned_and_archived_in_words_that_agree_with_the_days(community):
+    _, channel = await open_initiative(community)
+    await community.admin.slash(community.general, "setup language", language="ru")
+
+    await community.env.advance_time(30 * DAY + 60)
+    warning = channel.last_message.content
+    await community.env.advance_time(7 * DAY + 60)
+
+    assert "здесь никто не писал уже 30 дней. Если в течение 7 дней не появится" in warning
+    assert "Инициатива ушла в архив после 37 дней без сообщений." in channel.last_message.content
+
+
 async def test_a_message_after_the_warning_keeps_the_channel_open(community):
     initiative, channel = await open_initiative(community)
     await community.env.advance_time(30 * DAY + 60)

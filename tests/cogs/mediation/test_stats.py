@@ -6,7 +6,7 @@ import discord
 
 from models.mediation import Ticket, TicketStatus
 from tests.cogs.mediation.helpers import MediationServer
-from tests.helpers import refusal, shown
+from tests.helpers import refusal, shown, speaking
 
 
 async def seed(server: MediationServer, status: TicketStatus, count: int, *, rating=None, days_ago=1) -> None:
@@ -43,6 +43,23 @@ async def test_stats_show_figures_and_hide_counts_under_five(simcord_env):
     assert "Median time to claim: 2 hours" in text
     assert "Median time to close: 20 hours" in text
     assert "Average rating: 4.0/5 (6 ratings)" in text
+
+
+async def test_stats_agree_with_their_numbers_in_polish_and_russian(simcord_env, monkeypatch):
+    server = await MediationServer(simcord_env).start()
+    await seed(server, TicketStatus.CLOSED, 22, rating=5)
+    mediator = server.mediators[0]
+
+    with speaking(monkeypatch, mediator, "pl"):
+        polish = shown(await mediator.slash(server.general, "ticket stats", days=22))
+    with speaking(monkeypatch, mediator, "ru"):
+        russian = shown(await mediator.slash(server.general, "ticket stats", days=21))
+
+    assert polish.startswith("**Mediacje z ostatnich 22 dni**")
+    assert "Średnia ocena: 5.0/5 (22 oceny)" in polish
+    assert russian.startswith("**Медиация: итоги за 21 день**")
+    assert "Средняя оценка: 5.0/5 (22 оценки)" in russian
+    assert "Медианное время до принятия в работу: 2 часа" in russian
 
 
 async def test_stats_with_few_tickets_reveal_no_medians(simcord_env):

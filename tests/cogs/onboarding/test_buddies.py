@@ -144,13 +144,25 @@ async def test_funnel_counts_steps_and_median_times(simcord_env, community):
     assert "Only moderators" in refusal(simcord_env, result)
 
 
+async def test_the_funnel_agrees_with_its_number_of_days_in_russian(simcord_env, community, monkeypatch):
+    await community.join("pierwsza")
+
+    with speaking(monkeypatch, community.admin, "ru"):
+        days = {n: shown(await community.admin.slash(community.general, "onboarding funnel", days=n)) for n in (21, 22)}
+
+    # 21 takes the singular noun and no adjective can agree with it ("за последние 21 день").
+    assert days[21].startswith("**Знакомство новичков: итоги за 21 день**")
+    assert days[22].startswith("**Знакомство новичков: итоги за 22 дня**")
+    assert "Приняли ценности: 0" in days[21]
+
+
 async def test_a_polish_newcomer_sees_polish(simcord_env, community, monkeypatch):
     newcomer = await community.join("nowa")
     thread = community.thread_of(newcomer)
     with speaking(monkeypatch, newcomer, "pl"):
         await newcomer.click(thread.history()[-1], label="Next")
         result = await newcomer.slash(community.general, "onboarding status")
-    assert "✅" not in shown(result) and "⬜ Wartości podzielane" in shown(result)
+    assert "✅" not in shown(result) and "⬜ Wartości zaakceptowane" in shown(result)
     # The card she moved to speaks Polish too.
     assert thread.history()[-1].embeds[0].footer.text == "Wartość 2 z 5"
     assert "Dalej" in str(thread.history()[-1].components)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import discord
+import pytest
 
 from cogs.polls import service
 from gromada.bot import create_bot
-from models.polls import Decision, DecisionOutcome, Poll, PollBallot
+from gromada.errors import InvalidInput
+from models.polls import Decision, DecisionOutcome, Poll, PollBallot, PollKind
 from tests.cogs.polls.helpers import open_poll, ready_server, results_message
 from tests.helpers import refusal, shown
 
@@ -26,6 +28,28 @@ async def test_multi_choice_up_to_max_choices(simcord_env):
     text = results_message(server, await Poll.get(id=poll.pk)).embeds[0].description
     assert "Decision: **Tea**" in text
     assert "**Tea**: 2 (100%)" in text and "**Salad**: 1 (50%)" in text
+
+
+@pytest.mark.parametrize(
+    ("limit", "language", "said"),
+    [
+        (1, "pl", "Wybierz najwyżej 1 opcję."),
+        (2, "pl", "Wybierz najwyżej 2 opcje."),
+        (5, "pl", "Wybierz najwyżej 5 opcji."),
+        (1, "ru", "Выберите не больше 1 варианта."),
+        (2, "ru", "Выберите не больше 2 вариантов."),
+        (1, "en", "Choose at most 1 option."),
+        (2, "en", "Choose at most 2 options."),
+    ],
+)
+def test_too_many_choices_are_refused_in_words_that_agree_with_the_limit(limit, language, said):
+    # Discord's select already stops a voter at max_choices; the service refuses a longer ballot too.
+    poll = Poll(kind=PollKind.MULTI, options=["a", "b", "c", "d", "e", "f"], max_choices=limit)
+
+    with pytest.raises(InvalidInput) as refused:
+        service.validate_ballot(poll, list(range(limit + 1)), None)
+
+    assert refused.value.render(language) == said
 
 
 async def test_multi_max_choices_beyond_options_is_refused(simcord_env):
