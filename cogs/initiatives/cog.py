@@ -13,6 +13,7 @@ from discord.ext import commands
 from cogs.initiatives import flows, service, views
 from gromada import cooldowns
 from gromada.checks import require_guild
+from gromada.commands import mention
 from gromada.feature import FeatureCog
 from gromada.i18n import _
 from gromada.scheduler import TimerHandler, now
@@ -85,7 +86,10 @@ class InitiativesCog(FeatureCog, name="Initiatives"):
             where = f"<#{row.channel_id}>" if row.channel_id else views.card_link(row)
             lines.append(f"- **{truncate(row.title, 100)}**: {_(views.STATUS_LABELS[row.status])} · {where}")
         if not lines:
-            await reply(interaction, _("No initiatives yet. Start one with /initiative propose."))
+            await reply(
+                interaction,
+                _("No initiatives yet. Start one with {command}.", command=mention(self.bot, "initiative propose")),
+            )
             return
         await Pager(paginate_lines(lines), owner_id=interaction.user.id, title=_("Initiatives")).send(interaction)
 
@@ -125,8 +129,9 @@ class InitiativesCog(FeatureCog, name="Initiatives"):
         channel = await flows.archive(self.bot, interaction.guild, initiative)
         await channel.send(
             _(
-                "{who} archived this initiative. It stays readable; /initiative reopen brings it back.",
+                "{who} archived this initiative. It stays readable; {command} brings it back.",
                 who=member.mention,
+                command=mention(self.bot, "initiative reopen"),
             )
         )
         await reply(interaction, _("Archived."))

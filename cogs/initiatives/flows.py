@@ -17,6 +17,7 @@ from cogs.initiatives.rules import overflow_name, unique_name
 from cogs.setup.flows import BOT_CHANNEL_ACCESS
 from gromada import guild_config
 from gromada.checks import is_moderator
+from gromada.commands import mention
 from gromada.errors import Conflict, DiscordRefused, GromadaError, LimitReached, NotConfigured, NotFound
 from gromada.i18n import N_, _, use_locale
 from gromada.interactions import language_for_guild
@@ -503,8 +504,9 @@ async def check_inactivity(bot: discord.Client, timer: Timer) -> None:
         with use_locale(await language_for_guild(bot, guild.id)):
             text = _(
                 "This initiative was archived after {days} days without messages. "
-                "The lead or staff can reopen it with /initiative reopen.",
+                "The lead or staff can reopen it with {command}.",
                 days=(service.INACTIVITY_WARNING + service.INACTIVITY_GRACE).days,
+                command=mention(bot, "initiative reopen"),
             )
         await channel.send(text, allowed_mentions=NO_MENTIONS)
         return

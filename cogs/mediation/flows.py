@@ -37,6 +37,7 @@ from cogs.mediation.views import (
     summary_embed,
 )
 from gromada import guild_config
+from gromada.commands import mention
 from gromada.errors import DiscordRefused, NotConfigured
 from gromada.i18n import N_, _, use_locale
 from gromada.interactions import language_for_guild, language_for_member
@@ -587,9 +588,10 @@ async def post_transcript(bot: discord.Client, ticket: Ticket, closed_by: discor
             text = _(
                 "Mediation #{id} was closed by {mediator}. A mediator is a party to it, so its outcome and "
                 "transcript are not posted here: a mediator who is not involved finds them in its space "
-                "with /ticket transcript.",
+                "with {command}.",
                 id=ticket.pk,
                 mediator=closed_by.mention,
+                command=mention(bot, "ticket transcript"),
             )
         else:
             text = _(

@@ -16,6 +16,7 @@ from cogs.mediation import service
 from cogs.mediation.rules import Stats, shown_count
 from cogs.mediation.service import TranscriptPost
 from gromada.checks import require_guild
+from gromada.commands import mention
 from gromada.durations import format_duration
 from gromada.errors import NotAllowed
 from gromada.i18n import N_, _
@@ -249,12 +250,14 @@ class CloseModal(BaseModal):
         await interaction.response.defer(ephemeral=True, thinking=True)
         closed = await flows.close_ticket(interaction.client, ticket, mediator, self.outcome.value)
         await reply(
-            interaction, closed_report(closed.ticket, closed.transcript, locked=closed.locked, told=closed.told)
+            interaction,
+            closed_report(interaction.client, closed.ticket, closed.transcript, locked=closed.locked, told=closed.told),
         )
 
 
-def closed_report(ticket: Ticket, transcript: TranscriptPost, *, locked: bool, told: bool) -> str:
+def closed_report(bot: discord.Client, ticket: Ticket, transcript: TranscriptPost, *, locked: bool, told: bool) -> str:
     """What the closing mediator reads: the ticket is closed, and what did not work after."""
+    transcript_command = mention(bot, "ticket transcript")
     lines = [_("Mediation #{id} is closed and its transcript is kept.", id=ticket.pk)]
     if transcript == TranscriptPost.POSTED:
         lines.append(_("The transcript file is in the mediators' log."))
@@ -262,14 +265,16 @@ def closed_report(ticket: Ticket, transcript: TranscriptPost, *, locked: bool, t
         lines.append(
             _(
                 "A mediator is a party to this conflict, so the transcript is not posted in the mediators' log; "
-                "/ticket transcript here gives it to you."
+                "{command} here gives it to you.",
+                command=transcript_command,
             )
         )
     else:
         lines.append(
             _(
                 "I could not post the transcript file in the mediators' log; it is kept, "
-                "and /ticket transcript here gives it to you."
+                "and {command} here gives it to you.",
+                command=transcript_command,
             )
         )
     if not locked:

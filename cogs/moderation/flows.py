@@ -18,6 +18,7 @@ from cogs.moderation import rules, service, views
 from cogs.moderation.rules import Standing
 from gromada import guild_config, messaging
 from gromada.checks import require_guild
+from gromada.commands import Command
 from gromada.error_handler import permission_label
 from gromada.errors import DiscordRefused, NotAllowed, NotConfigured
 from gromada.i18n import N_, use_locale
@@ -90,7 +91,9 @@ async def log_channel(guild: discord.Guild) -> discord.abc.Messageable:
     channel = await messaging.purpose_channel(guild, MOD_LOG)
     if channel is None:
         raise NotConfigured(
-            N_("There is no mod-log channel for the cases. An admin can run /setup quickstart or /setup channel.")
+            N_("There is no mod-log channel for the cases. An admin can run {quickstart} or {setup_channel}."),
+            quickstart=Command("setup quickstart"),
+            setup_channel=Command("setup channel"),
         )
     return channel
 

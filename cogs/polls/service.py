@@ -22,6 +22,7 @@ from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from cogs.polls import anonymity, rules
+from gromada.commands import Command
 from gromada.csv_export import csv_text
 from gromada.durations import parse_duration
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
@@ -85,8 +86,9 @@ async def require_creator(guild_id: int, *, is_moderator: bool, is_member: bool)
     raise NotAllowed(
         N_(
             "Only members and moderators can create polls on this server: newcomers can once they "
-            "have the member role. An admin can change who may with /setup option polls_creators."
-        )
+            "have the member role. An admin can change who may with {command} polls_creators."
+        ),
+        command=Command("setup option"),
     )
 
 

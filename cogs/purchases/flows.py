@@ -90,7 +90,7 @@ async def publish(bot: discord.Client, purchase: Purchase, target: discord.TextC
         )
     purchase.status = PurchaseStatus.OPEN  # as the card will show it
     with use_locale(await language_for_guild(bot, purchase.guild_id)):
-        embed, view = await views.card_embed(purchase), views.card_view(purchase)
+        embed, view = await views.card_embed(bot, purchase), views.card_view(purchase)
     try:
         message = await target.send(embed=embed, view=view)
     except discord.HTTPException:
@@ -113,7 +113,7 @@ async def refresh_card(bot: discord.Client, purchase_id: int) -> None:
     if channel is None:
         return
     with use_locale(await language_for_guild(bot, purchase.guild_id)):
-        embed, view = await views.card_embed(purchase), views.card_view(purchase)
+        embed, view = await views.card_embed(bot, purchase), views.card_view(purchase)
     try:
         await channel.get_partial_message(purchase.message_id).edit(embed=embed, view=view)
     except discord.HTTPException:

@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 from cogs.volunteers import rules
 from config.content import VolunteerRoleSpec
 from gromada import guild_config
+from gromada.commands import Command
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
 from gromada.guild_config import Claim, Purpose
 from gromada.i18n import N_
@@ -100,7 +101,11 @@ async def find_role(guild_id: int, name: str) -> VolunteerRole:
     role = rules.named(await roles(guild_id), name.strip())
     if role is not None:
         return role
-    raise NotFound(N_("There is no volunteer role called “{name}”. See /volunteer roster."), name=name[:100])
+    raise NotFound(
+        N_("There is no volunteer role called “{name}”. See {command}."),
+        name=name[:100],
+        command=Command("volunteer roster"),
+    )
 
 
 async def role_by_id(guild_id: int, role_id: int) -> VolunteerRole:

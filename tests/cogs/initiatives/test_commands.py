@@ -5,7 +5,7 @@ import discord
 from cogs.initiatives.views import PROPOSE_COOLDOWN
 from models.initiatives import Initiative, InitiativeStatus, NeedHelper
 from tests.cogs.initiatives.helpers import field, open_initiative
-from tests.helpers import refusal, shown, speaking, wait_out
+from tests.helpers import command_mention, refusal, shown, speaking, wait_out
 
 
 async def test_lead_archives_then_reopens_the_channel(community):
@@ -195,4 +195,4 @@ async def test_proposing_on_a_server_without_setup_says_what_to_do(simcord_env):
 
     result = await bare.member.slash(bare.general, "initiative propose")
 
-    assert "/setup quickstart" in refusal(simcord_env, result)
+    assert await command_mention(simcord_env, "setup quickstart") in refusal(simcord_env, result)
