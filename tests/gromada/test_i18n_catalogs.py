@@ -15,11 +15,13 @@ COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
 
 
 @pytest.fixture(scope="module")
-def messages():
-    async def collect():
-        return all_messages(await loaded_tree())
+def tree():
+    return asyncio.run(loaded_tree())
 
-    return asyncio.run(collect())
+
+@pytest.fixture(scope="module")
+def messages(tree):
+    return all_messages(tree)
 
 
 def _placeholders(text: str) -> set[str]:
@@ -78,3 +80,21 @@ def test_polish_and_russian_plurals_use_their_own_forms():
     assert len({form("ru", n).replace(str(n), "") for n in (1, 2, 5)}) == 3
     assert form("pl", 22) == form("pl", 2).replace("2", "22")
     assert form("ru", 21) == form("ru", 1).replace("1", "21")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_messages_mention_commands_instead_of_naming_them(messages, tree, language):
+    """A command named as text ("/poll close") is English to every reader; a mention
+    ({command}, gromada.commands) is shown by Discord in the reader's language."""
+    top_level = "|".join(sorted(command.name for command in tree.get_commands()))
+    named = re.compile(rf"(?<![<\w])/({top_level})\b")
+    offenders = []
+    for domain, entries in messages.items():
+        catalog = read_catalog(language, domain)
+        for message_id, context in entries:
+            if context == COMMAND_CONTEXT:
+                continue  # Discord's own command UI, where a mention is not rendered
+            sources = [message_id] if isinstance(message_id, str) else list(message_id)
+            texts = sources if language == "en" else _strings(catalog, message_id, context) or []
+            offenders += [(domain, text) for text in texts if named.search(text)]
+    assert not offenders, offenders[:5]
