@@ -17,6 +17,7 @@ async def test_lead_archives_then_reopens_the_channel(community):
 
     assert archived.ephemeral and "Archived." in shown(archived)
     assert "archived this initiative" in channel.last_message.content
+    assert await command_mention(community.env, "initiative reopen") in channel.last_message.content
     discord_channel = guild.get_channel(channel.id)
     assert discord_channel.category.name == "Initiatives archive"
     assert discord_channel.permissions_for(lead).view_channel
