@@ -21,7 +21,13 @@ from gromada.ui import Pager, paginate_lines, reply, truncate
 from models.initiatives import InitiativeStatus, Progress
 
 ListStatus = Literal["proposed", "active", "archived", "expired"]
-ProgressChoice = Literal["planning", "in_progress", "blocked", "done"]
+# A choice's name is what people read (and what translators translate), so it is words, not a stored value.
+PROGRESS_CHOICES = [
+    app_commands.Choice(name="planning", value=Progress.PLANNING.value),
+    app_commands.Choice(name="in progress", value=Progress.IN_PROGRESS.value),
+    app_commands.Choice(name="blocked", value=Progress.BLOCKED.value),
+    app_commands.Choice(name="done", value=Progress.DONE.value),
+]
 
 
 class InitiativesCog(FeatureCog, name="Initiatives"):
@@ -95,7 +101,8 @@ class InitiativesCog(FeatureCog, name="Initiatives"):
 
     @initiative.command(name="update", description="Post a progress note (lead only, in the initiative's channel)")
     @app_commands.describe(status="Where the work stands", note="What happened")
-    async def update(self, interaction: discord.Interaction, status: ProgressChoice, note: str) -> None:
+    @app_commands.choices(status=PROGRESS_CHOICES)
+    async def update(self, interaction: discord.Interaction, status: str, note: str) -> None:
         initiative = await service.in_channel(interaction.channel_id)
         service.require_lead(initiative, interaction.user.id)
         progress = Progress(status)

@@ -2,11 +2,13 @@
 
 import asyncio
 import re
+from collections import defaultdict
 
 import pytest
 from babel.messages.catalog import Catalog
+from discord import app_commands
 
-from gromada.i18n import COMMAND_CONTEXT, LANGUAGES, Plural, translate
+from gromada.i18n import COMMAND_CONTEXT, LANGUAGES, Plural, domain_of_module, translate
 from gromada.i18n_catalogs import all_messages, loaded_tree, read_catalog
 
 PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
@@ -22,6 +24,23 @@ def tree():
 @pytest.fixture(scope="module")
 def messages(tree):
     return all_messages(tree)
+
+
+@pytest.fixture(scope="module")
+def command_words(tree):
+    """Names (of commands, groups and parameters) and choice names, by the domain declaring them.
+
+    Discord holds names to its name rule; a choice's name is free text people read.
+    """
+    names, choices = defaultdict(set), defaultdict(set)
+    for command in tree.walk_commands():
+        domain = domain_of_module(getattr(command, "module", "") or "")
+        names[domain].add(command.name)
+        if isinstance(command, app_commands.Command):
+            for parameter in command.parameters:
+                names[domain].add(parameter.name)
+                choices[domain] |= {choice.name for choice in parameter.choices}
+    return names, choices
 
 
 def _placeholders(text: str) -> set[str]:
@@ -44,7 +63,8 @@ def test_catalogs_list_every_message_in_the_code(messages):
 
 
 @pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
-def test_every_message_is_translated(messages, language):
+def test_every_message_is_translated(messages, command_words, language):
+    names, _choices = command_words
     untranslated, broken = [], []
     for domain, entries in messages.items():
         catalog = read_catalog(language, domain)
@@ -59,12 +79,26 @@ def test_every_message_is_translated(messages, language):
             for string in strings:
                 if not expected <= _placeholders(string) or not _placeholders(string) <= _placeholders(source) | {"n"}:
                     broken.append((domain, message_id, string))
-            if context == COMMAND_CONTEXT and COMMAND_NAME.match(source) and source == source.lower():
+            if context == COMMAND_CONTEXT and source in names[domain]:
                 # A name: the translation must be a valid name too.
                 if not COMMAND_NAME.match(strings[0]) or strings[0] != strings[0].lower():
                     broken.append((domain, message_id, strings[0]))
     assert not untranslated, f"{len(untranslated)} untranslated in {language}, e.g. {untranslated[:5]}"
     assert not broken, f"placeholders or names differ in {language}: {broken[:5]}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_choice_names_read_as_words(command_words, language):
+    """A choice's name is text people read: words with spaces, not a value's spelling ("in_progress")."""
+    names, choices = command_words
+    unreadable = []
+    for domain, words in choices.items():
+        catalog = read_catalog(language, domain)
+        for word in words - names[domain]:
+            shown = word if language == "en" else (_strings(catalog, word, COMMAND_CONTEXT) or [word])[0]
+            if "_" in shown or not 1 <= len(shown) <= 100:
+                unreadable.append((domain, word, shown))
+    assert not unreadable, unreadable
 
 
 def test_polish_and_russian_plurals_use_their_own_forms():

@@ -79,6 +79,24 @@ async def test_join_and_leave_change_who_can_write(community):
     assert "cannot leave" in refusal(community.env, lead_leaving)
 
 
+async def test_polish_and_russian_names_are_spelt_as_words(community):
+    registered = {command.name: command for command in await community.env.bot.tree.fetch_commands()}
+    subcommands = {option.name: option for option in registered["initiative"].options}
+
+    def localised(item) -> dict[str, str]:
+        return {str(locale): name for locale, name in item.name_localizations.items()}
+
+    assert localised(subcommands["reopen"])["pl"] == "przywróć"
+    assert localised(subcommands["update"])["pl"] == "postęp"
+    progress = next(option for option in subcommands["update"].options if option.name == "status")
+    in_progress = next(choice for choice in progress.choices if choice.value == "in_progress")
+    assert in_progress.name == "in progress"
+    assert localised(in_progress) == {"pl": "w toku", "ru": "в работе"}
+    listing = next(option for option in subcommands["list"].options if option.name == "status")
+    archived = next(choice for choice in listing.choices if choice.value == "archived")
+    assert localised(archived)["ru"] == "в архиве"
+
+
 async def test_lead_posts_progress_in_the_channel_and_on_the_card(community):
     initiative, channel = await open_initiative(community)
 
