@@ -155,7 +155,11 @@ class MediationCog(FeatureCog):
         current = await require_mediator_role(interaction)
         ticket = await service.ticket_in_channel(interaction.channel_id)
         if mediator.get_role(await service.mediator_role_id(ticket.guild_id) or 0) is None:
-            raise InvalidInput(N_("{member} does not have the Mediator role."), member=mediator.mention)
+            raise InvalidInput(
+                N_("{member} does not have the {role} role."),
+                member=mediator.mention,
+                role=await guild_config.role_shown(ticket.guild_id, "mediator"),
+            )
         ticket = await service.hand_over(ticket.pk, current.id, mediator.id)
         await reply(interaction, _("{mediator} now mediates ticket #{id}.", mediator=mediator.mention, id=ticket.pk))
         await flows.announce_mediator(self.bot, ticket)

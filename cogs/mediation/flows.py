@@ -225,14 +225,16 @@ async def _delete_quietly(channel: discord.abc.GuildChannel) -> None:
 
 async def alert_staff_no_mediator(bot: discord.Client, guild: discord.Guild, ticket: Ticket) -> None:
     """Nobody holds the Mediator role: the moderators hear about it in the staff log."""
+    role = await guild_config.role_shown(guild.id, "mediator")
     await post_to(
         bot,
         guild,
         "mod_log",
         lambda: _(
-            "A member asked for mediation (ticket #{id}), but nobody holds the Mediator role. "
+            "A member asked for mediation (ticket #{id}), but nobody holds the {role} role. "
             "Please give the role to someone trusted.",
             id=ticket.pk,
+            role=role,
         ),
     )
 

@@ -15,6 +15,7 @@ import discord
 from cogs.mediation import service
 from cogs.mediation.rules import Stats, shown_count
 from cogs.mediation.service import TranscriptPost
+from gromada import guild_config
 from gromada.checks import require_guild
 from gromada.commands import mention
 from gromada.durations import format_duration
@@ -29,7 +30,9 @@ async def require_mediator_role(interaction: discord.Interaction) -> discord.Mem
     member = require_guild(interaction)
     role_id = await service.mediator_role_id(member.guild.id)
     if role_id is None or member.get_role(role_id) is None:
-        raise NotAllowed(N_("Only mediators (the Mediator role) can do that."))
+        raise NotAllowed(
+            N_("Only mediators ({role}) can do that."), role=await guild_config.role_shown(member.guild.id, "mediator")
+        )
     return member
 
 
@@ -109,7 +112,8 @@ class RequestModal(BaseModal):
         )
         if not has_mediators:
             text += "\n" + _(
-                "Right now nobody holds the Mediator role, so it may take a while. The staff have been told."
+                "Right now nobody holds the {role} role, so it may take a while. The staff have been told.",
+                role=await guild_config.role_shown(interaction.guild_id, "mediator"),
             )
         await reply(interaction, text)
 

@@ -52,7 +52,8 @@ async def moderator_for(interaction: discord.Interaction, action: CaseAction) ->
         action, has_moderator_role=has_role, permissions=permissions
     ):
         raise NotAllowed(
-            N_("Only moderators can do that: you need the moderator role or the {permission} permission."),
+            N_("Only moderators can do that: you need the {role} role or the {permission} permission."),
+            role=await guild_config.role_shown(member.guild.id, "moderator"),
             permission=permission_label(rules.ACTION_PERMISSION[action]),
         )
     if action in rules.DISCORD_ACTIONS:

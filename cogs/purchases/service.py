@@ -43,10 +43,10 @@ MIN_DEADLINE = timedelta(minutes=5)
 # not create them: the volunteer catalogue does. They see who owes what, so a coordinator
 # approves each volunteer who takes them.
 COORDINATOR_PURPOSE = declare_purpose(
-    Purpose("order_coordinator", BindingKind.ROLE, "Order coordinator", create=False, claim=Claim.APPROVED)
+    Purpose("order_coordinator", BindingKind.ROLE, N_("Order coordinator"), create=False, claim=Claim.APPROVED)
 )
 TREASURER_PURPOSE = declare_purpose(
-    Purpose("treasurer", BindingKind.ROLE, "Treasurer", create=False, claim=Claim.APPROVED)
+    Purpose("treasurer", BindingKind.ROLE, N_("Treasurer"), create=False, claim=Claim.APPROVED)
 )
 
 

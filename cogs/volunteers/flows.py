@@ -377,7 +377,7 @@ async def import_roles(bot, guild_id: int, specs: list[VolunteerRoleSpec]) -> Pr
     deletes the Discord roles made here when any part of the pack is refused.
     """
     guild = bot.get_guild(guild_id)
-    service.check_pack_purposes(specs)
+    await service.check_pack_purposes(guild_id, specs)
     created: list[discord.Role] = []
 
     async def undo() -> None:
