@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -25,6 +26,11 @@ import cogs
 from config.settings import Settings
 from gromada.bot import create_bot
 from gromada.db import close_database
+from gromada.guild_config import binding
+from models.core import BindingKind
+
+COMMAND_MENTION = re.compile(r"</(?P<name>[^:>]+):\d+>")
+ROLE_MENTION = re.compile(r"<@&(?P<id>\d+)>")
 
 
 @dataclass
@@ -38,7 +44,18 @@ class Demo:
     members: list[Any]
 
     def say(self, text: str) -> None:
-        print(text, flush=True)
+        print(self.readable(text), flush=True)
+
+    def readable(self, text: str) -> str:
+        """Command and role mentions as Discord shows them: /poll close, @Member."""
+        text = COMMAND_MENTION.sub(lambda match: f"/{match['name']}", text)
+        guild = self.env.bot.get_guild(self.guild.id)
+
+        def role_name(match: re.Match[str]) -> str:
+            role = guild.get_role(int(match["id"])) if guild is not None else None
+            return f"@{role.name}" if role is not None else match[0]
+
+        return ROLE_MENTION.sub(role_name, text)
 
     def step(self, title: str) -> None:
         self.say(f"\n== {title} ==")
@@ -78,11 +95,17 @@ async def seed(env) -> Demo:
     await env.settle()
     await admin.slash(general, "setup quickstart", language="en")
     # Long-standing members: they already hold Member, so onboarding leaves them be.
-    member_role = guild.roles["Member"]
-    buddy = guild.add_member(env.create_user("basia_buddy"), roles=[member_role, guild.roles["Buddy"]])
+    member_role, buddy_role = [await _purpose_role(guild, purpose) for purpose in ("member", "buddy")]
+    buddy = guild.add_member(env.create_user("basia_buddy"), roles=[member_role, buddy_role])
     members = [guild.add_member(env.create_user(name), roles=[member_role]) for name in ("celina", "dmitrij", "edward")]
     await env.settle()
     return Demo(env=env, guild=guild, admin=admin, buddy=buddy, members=members)
+
+
+async def _purpose_role(guild, purpose: str):
+    """The role quickstart set up for `purpose`, whatever the server's language named it."""
+    role_id = await binding(guild.id, BindingKind.ROLE, purpose)
+    return next(role for role in guild.roles.values() if role.id == role_id)
 
 
 async def run_demo(*, script: bool, port: int | None = None) -> int:
