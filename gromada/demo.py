@@ -75,6 +75,9 @@ class Demo:
     def channel(self, name: str):
         return self.guild.channels[name]
 
+    async def role(self, purpose: str):
+        return await _purpose_role(self.guild, purpose)
+
 
 def demo_walks() -> list[tuple[int, str, Any]]:
     walks = []

@@ -8,7 +8,7 @@ ORDER = 60
 async def walk(demo) -> None:
     env, guild = demo.env, demo.guild  # channels by name from SimCord's handles
     celina, dmitrij = demo.members[0], demo.members[1]
-    mira = guild.add_member(env.create_user("mira_mediator"), roles=[guild.roles["Mediator"]])
+    mira = guild.add_member(env.create_user("mira_mediator"), roles=[await demo.role("mediator")])
     await env.settle()
     mediation = guild.channels["mediation"]
     panel = next(message for message in mediation.history() if message.components)

@@ -9,7 +9,7 @@ async def walk(demo) -> None:
     env, guild = demo.env, demo.guild
     general = guild.channels["general"]
     mod_log = guild.channels["mod-log"]
-    moderator = guild.add_member(env.create_user("marta_mod"), roles=[guild.roles["Moderator"]])
+    moderator = guild.add_member(env.create_user("marta_mod"), roles=[await demo.role("moderator")])
     spammer = guild.add_member(env.create_user("spam_bot_3000"))
     await env.settle()
 
