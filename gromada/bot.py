@@ -13,6 +13,7 @@ from discord.ext import commands
 
 import cogs
 from config.settings import Settings
+from gromada.commands import mentions_of
 from gromada.content_import import ContentImporter
 from gromada.cooldowns import Cooldowns
 from gromada.db import close_database, open_database
@@ -66,6 +67,8 @@ class Gromada(commands.Bot):
         self.content_importers: dict[str, ContentImporter] = {}
         self._web = None
         self._known_locales: dict[int, str] = {}
+        # Qualified command name -> its mention, learnt from Discord at start (gromada.commands).
+        self.command_mentions: dict[str, str] = {}
 
     async def setup_hook(self) -> None:
         await open_database(self.settings)
@@ -75,11 +78,23 @@ class Gromada(commands.Bot):
             await self.load_extension(extension)
         armed = await self.timers.rearm()
         log.info("re-armed %s pending deadlines", armed)
+        await self._learn_commands()
+        if self.settings.web_enabled:
+            self._web = await start_web(self)
+
+    async def _learn_commands(self) -> None:
+        """Sync the commands when asked, else read what Discord has: messages mention them by id."""
         if self.settings.sync_commands:
             synced = await self.tree.sync()
             log.info("synced %s slash commands", len(synced))
-        if self.settings.web_enabled:
-            self._web = await start_web(self)
+        else:
+            try:
+                synced = await self.tree.fetch_commands()
+            except discord.HTTPException:
+                # Messages then name the commands in plain text; nothing else depends on the ids.
+                log.warning("could not fetch the slash commands; messages name them in plain text", exc_info=True)
+                return
+        self.command_mentions = mentions_of(synced)
 
     async def close(self) -> None:
         if self._web is not None:

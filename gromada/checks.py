@@ -65,7 +65,10 @@ def require_admin(interaction: discord.Interaction) -> discord.Member:
 async def require_moderator(interaction: discord.Interaction) -> discord.Member:
     member = require_guild(interaction)
     if not await is_moderator(member):
-        raise NotAllowed(N_("Only moderators can do that (the moderator role or Timeout Members)."))
+        raise NotAllowed(
+            N_("Only moderators can do that ({role} or Timeout Members)."),
+            role=await guild_config.role_shown(member.guild.id, "moderator"),
+        )
     return member
 
 

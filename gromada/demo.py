@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -36,6 +37,8 @@ from models.core import BindingKind
 
 # The Discord client locale of someone who reads each language.
 DISCORD_LOCALES = {"en": "en-US", "pl": "pl", "ru": "ru"}
+COMMAND_MENTION = re.compile(r"</(?P<name>[^:>]+):\d+>")
+ROLE_MENTION = re.compile(r"<@&(?P<id>\d+)>")
 
 
 @dataclass
@@ -59,7 +62,18 @@ class Demo:
         return next(role for role in self.guild.roles.values() if role.id == role_id)
 
     def say(self, text: str) -> None:
-        print(text, flush=True)
+        print(self.readable(text), flush=True)
+
+    def readable(self, text: str) -> str:
+        """Command and role mentions as Discord shows them: /poll close, @Member."""
+        text = COMMAND_MENTION.sub(lambda match: f"/{match['name']}", text)
+        guild = self.env.bot.get_guild(self.guild.id)
+
+        def role_name(match: re.Match[str]) -> str:
+            role = guild.get_role(int(match["id"])) if guild is not None else None
+            return f"@{role.name}" if role is not None else match[0]
+
+        return ROLE_MENTION.sub(role_name, text)
 
     def step(self, title: str) -> None:
         self.say(f"\n== {title} ==")

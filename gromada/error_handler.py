@@ -59,11 +59,11 @@ def _unwrap(error: BaseException) -> BaseException:
             return error
 
 
-def describe(error: BaseException) -> tuple[str, bool]:
+def describe(error: BaseException, bot: discord.Client | None = None) -> tuple[str, bool]:
     """The text to show, and whether this was expected (a person's mistake) or a bug."""
     error = _unwrap(error)
     if isinstance(error, GromadaError):
-        return error.render(), True
+        return error.render(bot=bot), True
     if isinstance(error, app_commands.MissingPermissions):
         names = ", ".join(permission_label(name) for name in error.missing_permissions)
         return _("You need the {permissions} permission to do that.", permissions=names), True
@@ -83,7 +83,7 @@ def describe(error: BaseException) -> tuple[str, bool]:
 
 
 async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
-    text, expected = describe(error)
+    text, expected = describe(error, interaction.client)
     if isinstance(_unwrap(error), GromadaError):
         # Refused, so nothing was done: the attempt does not count toward a cooldown.
         cooldowns.give_back(interaction)

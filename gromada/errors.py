@@ -10,12 +10,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from gromada.commands import Command, with_mentions
 from gromada.i18n import N_, Plural, translate
 
 
-def _shown(params: dict[str, Any]) -> dict[str, Any]:
-    """A moment is shown as Discord shows time (relative, in each reader's own clock), so a
-    service raises with a plain datetime and never builds Discord markup itself."""
+def _shown(params: dict[str, Any], bot: Any = None) -> dict[str, Any]:
+    """Parameters as a person reads them. A moment is shown as Discord shows time (relative, in
+    each reader's own clock) and a command as a mention (gromada.commands), so a service raises
+    with a plain datetime or `Command` and never builds Discord markup itself."""
+    params = with_mentions(bot, params)
     if not any(isinstance(value, datetime) for value in params.values()):
         return params
     # Imported only here: services import this module and stay free of discord.
@@ -33,8 +36,9 @@ class GromadaError(Exception):
         # The English text, for logs and tracebacks.
         super().__init__(translate(self.message, locale="en", **_shown(params)))
 
-    def render(self, locale: str | None = None) -> str:
-        return translate(self.message, locale=locale, **_shown(self.params))
+    def render(self, locale: str | None = None, bot: Any = None) -> str:
+        """The message in `locale` (else the current one); `bot` turns named commands into mentions."""
+        return translate(self.message, locale=locale, **_shown(self.params, bot))
 
 
 class InvalidInput(GromadaError):
@@ -58,7 +62,10 @@ class Conflict(GromadaError):
 
 
 class NotConfigured(GromadaError):
-    default_message = N_("This server is not set up for that yet. An admin can run /setup quickstart.")
+    default_message = N_("This server is not set up for that yet. An admin can run {command}.")
+
+    def __init__(self, message: str | Plural | None = None, /, **params: Any) -> None:
+        super().__init__(message, **({"command": Command("setup quickstart")} | params))
 
 
 class DiscordRefused(GromadaError):

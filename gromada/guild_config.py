@@ -16,7 +16,7 @@ from tortoise.exceptions import IntegrityError
 
 from gromada.durations import format_duration, parse_duration
 from gromada.errors import InvalidInput, NotFound
-from gromada.i18n import LANGUAGES, N_
+from gromada.i18n import LANGUAGES, N_, current_locale, translate
 from models.core import BindingKind, GuildBinding, GuildOption, GuildSettings
 
 
@@ -33,7 +33,11 @@ class Claim(StrEnum):
 
 @dataclass(frozen=True)
 class Purpose:
-    """A job a channel, category or role does in the community (its default name in English)."""
+    """A job a channel, category or role does in the community (its default name in English).
+
+    A role's default name is marked for translation: quickstart creates the role in the
+    server's language, and messages name it that way where the server has none.
+    """
 
     key: str
     kind: BindingKind
@@ -46,6 +50,28 @@ class Purpose:
     grants: tuple[str, ...] = ()
     # For roles: whether a volunteer role may give it (never, unless the purpose says so).
     claim: Claim = Claim.NEVER
+
+    def name_in(self, language: str) -> str:
+        """The name quickstart gives what it creates: a role's in the server's language."""
+        return translate(self.default_name, locale=language) if self.kind == BindingKind.ROLE else self.default_name
+
+    def names(self) -> set[str]:
+        """Its default name in every language, as a server may already have it (casefolded)."""
+        return {self.name_in(language).casefold() for language in LANGUAGES}
+
+
+@dataclass(frozen=True)
+class RoleShown:
+    """A purpose's role as a message names it: the server's role, mentioned (messages ping
+    nobody), else, where none is set up, the purpose's name in the reader's language."""
+
+    purpose: Purpose
+    role_id: int | None = None
+
+    def __str__(self) -> str:
+        if self.role_id is not None:
+            return f"<@&{self.role_id}>"
+        return f"@{self.purpose.name_in(current_locale())}"
 
 
 PURPOSES: dict[tuple[BindingKind, str], Purpose] = {}
@@ -71,12 +97,12 @@ for _purpose in (
     Purpose("mod_log", BindingKind.CHANNEL, "mod-log", staff_only=True, description=N_("Staff log")),
     Purpose("initiatives", BindingKind.CATEGORY, "Initiatives", description=N_("Initiative channels")),
     Purpose("initiatives_archive", BindingKind.CATEGORY, "Initiatives archive", description=N_("Archived initiatives")),
-    Purpose("newcomer", BindingKind.ROLE, "Newcomer"),
-    Purpose("member", BindingKind.ROLE, "Member"),
-    Purpose("buddy", BindingKind.ROLE, "Buddy", claim=Claim.OPEN),
-    Purpose("mediator", BindingKind.ROLE, "Mediator", claim=Claim.APPROVED),
+    Purpose("newcomer", BindingKind.ROLE, N_("Newcomer")),
+    Purpose("member", BindingKind.ROLE, N_("Member")),
+    Purpose("buddy", BindingKind.ROLE, N_("Buddy"), claim=Claim.OPEN),
+    Purpose("mediator", BindingKind.ROLE, N_("Mediator"), claim=Claim.APPROVED),
     # Moderators can time out and tidy up; that also lets Discord show them the moderator commands.
-    Purpose("moderator", BindingKind.ROLE, "Moderator", grants=("moderate_members", "manage_messages")),
+    Purpose("moderator", BindingKind.ROLE, N_("Moderator"), grants=("moderate_members", "manage_messages")),
 ):
     declare_purpose(_purpose)
 
@@ -244,3 +270,8 @@ async def bind(guild_id: int, kind: BindingKind, purpose: str, discord_id: int) 
 
 async def bindings(guild_id: int) -> dict[tuple[BindingKind, str], int]:
     return {(row.kind, row.purpose): row.discord_id for row in await GuildBinding.filter(guild_id=guild_id)}
+
+
+async def role_shown(guild_id: int, purpose: str) -> RoleShown:
+    """The role serving `purpose` on this server, for a message to name (see RoleShown)."""
+    return RoleShown(PURPOSES[(BindingKind.ROLE, purpose)], await binding(guild_id, BindingKind.ROLE, purpose))

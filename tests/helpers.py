@@ -68,6 +68,13 @@ async def wait_out(env, window) -> None:
     await env.advance_time(option.default.total_seconds() + 1)
 
 
+async def command_mention(env, name: str) -> str:
+    """A mention of the slash command `name` ("poll close") as Discord spells it, with the id Discord gave it."""
+    registered = await env.bot.tree.fetch_commands()
+    top = next(command for command in registered if command.name == name.split()[0])
+    return f"</{name}:{top.id}>"
+
+
 def shown(result) -> str:
     """Everything the person saw in answer to an interaction, joined."""
     messages = [result.response, *result.followups]

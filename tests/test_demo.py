@@ -28,6 +28,9 @@ def test_demo_script_walks_every_feature(tmp_path):
     for _order, feature, _walk in demo_walks():
         assert f"== {feature} ==" in result.stdout
     assert "Ala (admin) runs /setup show and sees (only them)" in result.stdout
+    # Command and role mentions read as Discord shows them.
+    assert "Add items with /purchase item, then /purchase publish." in result.stdout
+    assert "</" not in result.stdout and "<@&" not in result.stdout
     assert result.stdout.rstrip().endswith("Demo finished.")
 
 

@@ -13,6 +13,7 @@ from discord.ext import commands
 from cogs.initiatives import flows, service, views
 from gromada import cooldowns
 from gromada.checks import require_guild
+from gromada.commands import mention
 from gromada.feature import FeatureCog
 from gromada.i18n import _
 from gromada.scheduler import TimerHandler, now
@@ -20,7 +21,13 @@ from gromada.ui import Pager, paginate_lines, reply, truncate
 from models.initiatives import InitiativeStatus, Progress
 
 ListStatus = Literal["proposed", "active", "archived", "expired"]
-ProgressChoice = Literal["planning", "in_progress", "blocked", "done"]
+# A choice's name is what people read (and what translators translate), so it is words, not a stored value.
+PROGRESS_CHOICES = [
+    app_commands.Choice(name="planning", value=Progress.PLANNING.value),
+    app_commands.Choice(name="in progress", value=Progress.IN_PROGRESS.value),
+    app_commands.Choice(name="blocked", value=Progress.BLOCKED.value),
+    app_commands.Choice(name="done", value=Progress.DONE.value),
+]
 
 
 class InitiativesCog(FeatureCog, name="Initiatives"):
@@ -85,13 +92,17 @@ class InitiativesCog(FeatureCog, name="Initiatives"):
             where = f"<#{row.channel_id}>" if row.channel_id else views.card_link(row)
             lines.append(f"- **{truncate(row.title, 100)}**: {_(views.STATUS_LABELS[row.status])} · {where}")
         if not lines:
-            await reply(interaction, _("No initiatives yet. Start one with /initiative propose."))
+            await reply(
+                interaction,
+                _("No initiatives yet. Start one with {command}.", command=mention(self.bot, "initiative propose")),
+            )
             return
         await Pager(paginate_lines(lines), owner_id=interaction.user.id, title=_("Initiatives")).send(interaction)
 
     @initiative.command(name="update", description="Post a progress note (lead only, in the initiative's channel)")
     @app_commands.describe(status="Where the work stands", note="What happened")
-    async def update(self, interaction: discord.Interaction, status: ProgressChoice, note: str) -> None:
+    @app_commands.choices(status=PROGRESS_CHOICES)
+    async def update(self, interaction: discord.Interaction, status: str, note: str) -> None:
         initiative = await service.in_channel(interaction.channel_id)
         service.require_lead(initiative, interaction.user.id)
         progress = Progress(status)
@@ -125,8 +136,9 @@ class InitiativesCog(FeatureCog, name="Initiatives"):
         channel = await flows.archive(self.bot, interaction.guild, initiative)
         await channel.send(
             _(
-                "{who} archived this initiative. It stays readable; /initiative reopen brings it back.",
+                "{who} archived this initiative. It stays readable; {command} brings it back.",
                 who=member.mention,
+                command=mention(self.bot, "initiative reopen"),
             )
         )
         await reply(interaction, _("Archived."))

@@ -17,6 +17,7 @@ from cogs.initiatives.rules import overflow_name, unique_name
 from cogs.setup.flows import BOT_CHANNEL_ACCESS
 from gromada import guild_config
 from gromada.checks import is_moderator
+from gromada.commands import mention
 from gromada.errors import Conflict, DiscordRefused, GromadaError, LimitReached, NotConfigured, NotFound
 from gromada.i18n import N_, Plural, _, _n, use_locale
 from gromada.interactions import language_for_guild
@@ -514,7 +515,7 @@ async def check_inactivity(bot: discord.Client, timer: Timer) -> None:
                         "This initiative was archived after {n} days without messages.",
                         days,
                     ),
-                    _("The lead or staff can reopen it with /initiative reopen."),
+                    _("The lead or staff can reopen it with {command}.", command=mention(bot, "initiative reopen")),
                 )
             )
         await channel.send(text, allowed_mentions=NO_MENTIONS)

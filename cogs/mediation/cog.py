@@ -25,6 +25,7 @@ from cogs.mediation.views import (
 )
 from gromada import cooldowns, guild_config
 from gromada.checks import admin_only, is_moderator, require_guild
+from gromada.commands import Command, mention
 from gromada.errors import DiscordRefused, InvalidInput, NotAllowed
 from gromada.feature import FeatureCog
 from gromada.i18n import N_, _
@@ -68,7 +69,10 @@ class MediationCog(FeatureCog):
         if channel is None:
             channel = guild.get_channel(await guild_config.binding(guild.id, BindingKind.CHANNEL, "mediation") or 0)
             if channel is None:
-                raise InvalidInput(N_("Choose a channel, or run /setup quickstart to create the mediation channel."))
+                raise InvalidInput(
+                    N_("Choose a channel, or run {command} to create the mediation channel."),
+                    command=Command("setup quickstart"),
+                )
         try:
             await flows.post_panel(self.bot, guild, channel)
         except discord.Forbidden:
@@ -100,7 +104,10 @@ class MediationCog(FeatureCog):
         mediator = await require_mediator_role(interaction)
         ticket = await service.ticket_in_channel(interaction.channel_id)
         await service.add_note(ticket, mediator.id, text, now())
-        await reply(interaction, _("Note saved. Only mediators can read it, with /ticket notes."))
+        await reply(
+            interaction,
+            _("Note saved. Only mediators can read it, with {command}.", command=mention(self.bot, "ticket notes")),
+        )
 
     @ticket.command(name="notes", description="Read the mediators' notes on this ticket")
     async def notes(self, interaction: discord.Interaction) -> None:
@@ -148,7 +155,11 @@ class MediationCog(FeatureCog):
         current = await require_mediator_role(interaction)
         ticket = await service.ticket_in_channel(interaction.channel_id)
         if mediator.get_role(await service.mediator_role_id(ticket.guild_id) or 0) is None:
-            raise InvalidInput(N_("{member} does not have the Mediator role."), member=mediator.mention)
+            raise InvalidInput(
+                N_("{member} does not have the {role} role."),
+                member=mediator.mention,
+                role=await guild_config.role_shown(ticket.guild_id, "mediator"),
+            )
         ticket = await service.hand_over(ticket.pk, current.id, mediator.id)
         await reply(interaction, _("{mediator} now mediates ticket #{id}.", mediator=mediator.mention, id=ticket.pk))
         await flows.announce_mediator(self.bot, ticket)

@@ -37,6 +37,7 @@ from cogs.mediation.views import (
     summary_embed,
 )
 from gromada import guild_config
+from gromada.commands import mention
 from gromada.errors import DiscordRefused, NotConfigured
 from gromada.i18n import N_, _, use_locale
 from gromada.interactions import language_for_guild, language_for_member
@@ -224,14 +225,16 @@ async def _delete_quietly(channel: discord.abc.GuildChannel) -> None:
 
 async def alert_staff_no_mediator(bot: discord.Client, guild: discord.Guild, ticket: Ticket) -> None:
     """Nobody holds the Mediator role: the moderators hear about it in the staff log."""
+    role = await guild_config.role_shown(guild.id, "mediator")
     await post_to(
         bot,
         guild,
         "mod_log",
         lambda: _(
-            "A member asked for mediation (ticket #{id}), but nobody holds the Mediator role. "
+            "A member asked for mediation (ticket #{id}), but nobody holds the {role} role. "
             "Please give the role to someone trusted.",
             id=ticket.pk,
+            role=role,
         ),
     )
 
@@ -587,9 +590,10 @@ async def post_transcript(bot: discord.Client, ticket: Ticket, closed_by: discor
             text = _(
                 "Mediation #{id} was closed by {mediator}. A mediator is a party to it, so its outcome and "
                 "transcript are not posted here: a mediator who is not involved finds them in its space "
-                "with /ticket transcript.",
+                "with {command}.",
                 id=ticket.pk,
                 mediator=closed_by.mention,
+                command=mention(bot, "ticket transcript"),
             )
         else:
             text = _(

@@ -15,7 +15,9 @@ import discord
 from cogs.mediation import service
 from cogs.mediation.rules import SMALL_COUNT, Stats, shown_count
 from cogs.mediation.service import TranscriptPost
+from gromada import guild_config
 from gromada.checks import require_guild
+from gromada.commands import mention
 from gromada.durations import format_duration
 from gromada.errors import NotAllowed
 from gromada.i18n import N_, _, _n
@@ -28,7 +30,9 @@ async def require_mediator_role(interaction: discord.Interaction) -> discord.Mem
     member = require_guild(interaction)
     role_id = await service.mediator_role_id(member.guild.id)
     if role_id is None or member.get_role(role_id) is None:
-        raise NotAllowed(N_("Only mediators (the Mediator role) can do that."))
+        raise NotAllowed(
+            N_("Only mediators ({role}) can do that."), role=await guild_config.role_shown(member.guild.id, "mediator")
+        )
     return member
 
 
@@ -108,7 +112,8 @@ class RequestModal(BaseModal):
         )
         if not has_mediators:
             text += "\n" + _(
-                "Right now nobody holds the Mediator role, so it may take a while. The staff have been told."
+                "Right now nobody holds the {role} role, so it may take a while. The staff have been told.",
+                role=await guild_config.role_shown(interaction.guild_id, "mediator"),
             )
         await reply(interaction, text)
 
@@ -249,12 +254,14 @@ class CloseModal(BaseModal):
         await interaction.response.defer(ephemeral=True, thinking=True)
         closed = await flows.close_ticket(interaction.client, ticket, mediator, self.outcome.value)
         await reply(
-            interaction, closed_report(closed.ticket, closed.transcript, locked=closed.locked, told=closed.told)
+            interaction,
+            closed_report(interaction.client, closed.ticket, closed.transcript, locked=closed.locked, told=closed.told),
         )
 
 
-def closed_report(ticket: Ticket, transcript: TranscriptPost, *, locked: bool, told: bool) -> str:
+def closed_report(bot: discord.Client, ticket: Ticket, transcript: TranscriptPost, *, locked: bool, told: bool) -> str:
     """What the closing mediator reads: the ticket is closed, and what did not work after."""
+    transcript_command = mention(bot, "ticket transcript")
     lines = [_("Mediation #{id} is closed and its transcript is kept.", id=ticket.pk)]
     if transcript == TranscriptPost.POSTED:
         lines.append(_("The transcript file is in the mediators' log."))
@@ -262,14 +269,16 @@ def closed_report(ticket: Ticket, transcript: TranscriptPost, *, locked: bool, t
         lines.append(
             _(
                 "A mediator is a party to this conflict, so the transcript is not posted in the mediators' log; "
-                "/ticket transcript here gives it to you."
+                "{command} here gives it to you.",
+                command=transcript_command,
             )
         )
     else:
         lines.append(
             _(
                 "I could not post the transcript file in the mediators' log; it is kept, "
-                "and /ticket transcript here gives it to you."
+                "and {command} here gives it to you.",
+                command=transcript_command,
             )
         )
     if not locked:

@@ -18,6 +18,7 @@ from cogs.moderation import rules, service, views
 from cogs.moderation.rules import Standing
 from gromada import guild_config, messaging
 from gromada.checks import require_guild
+from gromada.commands import Command
 from gromada.error_handler import permission_label
 from gromada.errors import DiscordRefused, NotAllowed, NotConfigured
 from gromada.i18n import N_, use_locale
@@ -51,7 +52,8 @@ async def moderator_for(interaction: discord.Interaction, action: CaseAction) ->
         action, has_moderator_role=has_role, permissions=permissions
     ):
         raise NotAllowed(
-            N_("Only moderators can do that: you need the moderator role or the {permission} permission."),
+            N_("Only moderators can do that: you need the {role} role or the {permission} permission."),
+            role=await guild_config.role_shown(member.guild.id, "moderator"),
             permission=permission_label(rules.ACTION_PERMISSION[action]),
         )
     if action in rules.DISCORD_ACTIONS:
@@ -90,7 +92,9 @@ async def log_channel(guild: discord.Guild) -> discord.abc.Messageable:
     channel = await messaging.purpose_channel(guild, MOD_LOG)
     if channel is None:
         raise NotConfigured(
-            N_("There is no mod-log channel for the cases. An admin can run /setup quickstart or /setup channel.")
+            N_("There is no mod-log channel for the cases. An admin can run {quickstart} or {setup_channel}."),
+            quickstart=Command("setup quickstart"),
+            setup_channel=Command("setup channel"),
         )
     return channel
 

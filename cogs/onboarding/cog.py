@@ -70,7 +70,8 @@ class OnboardingCog(FeatureCog):
             raise NotConfigured()
         if member.get_role(role_id) is None:
             raise NotAllowed(
-                N_("Only members with the Buddy role can do that. Ask a moderator if you would like to be one.")
+                N_("Only members with the {role} role can do that. Ask a moderator if you would like to be one."),
+                role=await guild_config.role_shown(member.guild.id, "buddy"),
             )
         return member
 

@@ -395,8 +395,9 @@ async def _graduate(newcomer: discord.Member) -> None:
         await newcomer.edit(roles=roles, reason="Gromada onboarding: welcome complete")
     except discord.HTTPException as error:
         raise DiscordRefused(
-            N_("I could not give {newcomer} the Member role. Check my role is above it, then press again."),
+            N_("I could not give {newcomer} the {role} role. Check my role is above it, then press again."),
             newcomer=newcomer.display_name,
+            role=member_role.mention,
         ) from error
 
 

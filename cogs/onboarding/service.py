@@ -44,7 +44,7 @@ BUDDY_RESPONSE = declare_duration(
     N_("Replace a buddy who has not written in the newcomer's thread within this time"),
 )
 # The people told when no buddy is free; without it, the moderator role is told.
-TEAM = declare_purpose(Purpose("onboarding_team", BindingKind.ROLE, "Onboarding team", create=False))
+TEAM = declare_purpose(Purpose("onboarding_team", BindingKind.ROLE, N_("Onboarding team"), create=False))
 
 # Deadlines (gromada.scheduler kinds).
 OPEN_THREAD_TIMER = "onboarding.open_thread"  # ref: journey; retries opening a thread Discord refused

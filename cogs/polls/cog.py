@@ -36,7 +36,7 @@ CREATE_COOLDOWN = cooldowns.declare(
     "poll_create", timedelta(minutes=5), N_("Time a member waits between creating two polls")
 )
 RESULTS_COOLDOWN = cooldowns.declare(
-    "poll_results", timedelta(seconds=15), N_("Time a member waits between two /poll results")
+    "poll_results", timedelta(seconds=15), N_("Time a member waits between two requests for poll results")
 )
 EXPORT_COOLDOWN = cooldowns.export("poll_export")
 

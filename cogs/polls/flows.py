@@ -18,6 +18,7 @@ import discord
 from cogs.polls import service, views
 from gromada import guild_config, messaging
 from gromada.checks import is_moderator
+from gromada.commands import Command
 from gromada.errors import DiscordRefused, NotAllowed
 from gromada.i18n import N_, Plural, use_locale
 from gromada.interactions import language_for_guild
@@ -293,8 +294,9 @@ async def close_now(bot: discord.Client, poll_id: int) -> None:
     except discord.HTTPException:
         # The poll is closed and its decision logged; only the announcement is missing.
         raise DiscordRefused(
-            N_("Poll #{id} is closed, but I could not post its results. Run /poll close again to retry."),
+            N_("Poll #{id} is closed, but I could not post its results. Run {command} again to retry."),
             id=poll_id,
+            command=Command("poll close"),
         ) from None
 
 

@@ -22,10 +22,11 @@ from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from cogs.polls import anonymity, rules
+from gromada.commands import Command
 from gromada.csv_export import csv_text
 from gromada.durations import parse_duration
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
-from gromada.guild_config import declare_choice
+from gromada.guild_config import declare_choice, role_shown
 from gromada.i18n import N_, Plural
 from models.polls import (
     Decision,
@@ -85,8 +86,10 @@ async def require_creator(guild_id: int, *, is_moderator: bool, is_member: bool)
     raise NotAllowed(
         N_(
             "Only members and moderators can create polls on this server: newcomers can once they "
-            "have the member role. An admin can change who may with /setup option polls_creators."
-        )
+            "have the {role} role. An admin can change who may with {command} polls_creators."
+        ),
+        role=await role_shown(guild_id, "member"),
+        command=Command("setup option"),
     )
 
 

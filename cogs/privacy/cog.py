@@ -13,6 +13,7 @@ from cogs.privacy import flows, service
 from cogs.privacy.views import ForgetButton, KeepButton, confirmation, forget_preview
 from gromada import cooldowns
 from gromada.checks import require_guild
+from gromada.commands import mention
 from gromada.feature import FeatureCog
 from gromada.i18n import _
 from gromada.scheduler import TimerHandler, now
@@ -52,7 +53,8 @@ class PrivacyCog(FeatureCog):
                 interaction,
                 _(
                     "I could not send you a direct message. Allow direct messages from this server's members "
-                    "(Privacy settings of the server) and run /privacy export again."
+                    "(Privacy settings of the server) and run {command} again.",
+                    command=mention(self.bot, "privacy export"),
                 ),
             )
             return

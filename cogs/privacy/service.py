@@ -49,7 +49,7 @@ DEPARTURE_GRACE = declare_duration(
 EXPORT_MODERATION = declare_bool(
     "privacy_export_moderation",
     False,
-    N_("Whether /privacy export includes moderation cases about the member"),
+    N_("Whether a member's export of their data includes moderation cases about them"),
 )
 
 # ---------------------------------------------------------------- export

@@ -11,6 +11,7 @@ from discord import app_commands
 from cogs.purchases import flows, service, views
 from cogs.purchases.money import format_money
 from gromada import cooldowns
+from gromada.commands import mention
 from gromada.errors import NotAllowed
 from gromada.feature import FeatureCog
 from gromada.i18n import N_, _, _n
@@ -76,8 +77,10 @@ class PurchasesCog(FeatureCog):
             interaction,
             _(
                 "Draft purchase **#{id}** “{title}” opened; orders close {deadline}. "
-                "Add items with /purchase item, then /purchase publish.",
+                "Add items with {add_item}, then {publish}.",
                 id=purchase.pk,
+                add_item=mention(self.bot, "purchase item"),
+                publish=mention(self.bot, "purchase publish"),
                 title=purchase.title,
                 deadline=views.when(purchase.deadline),
             ),
@@ -159,9 +162,10 @@ class PurchasesCog(FeatureCog):
         if failed:
             lines.append(
                 _n(
-                    "{n} member could not get a direct message; they see their bill with /purchase mine.",
-                    "{n} members could not get a direct message; they see their bill with /purchase mine.",
+                    "{n} member could not get a direct message; they see their bill with {command}.",
+                    "{n} members could not get a direct message; they see their bill with {command}.",
                     failed,
+                    command=mention(self.bot, "purchase mine"),
                 )
             )
         # The coordinator who closes gets the supplier's list right here too (their DM may be closed).

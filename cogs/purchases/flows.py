@@ -17,6 +17,7 @@ from cogs.purchases import service, views
 from gromada import guild_config
 from gromada.checks import is_moderator, require_guild
 from gromada.errors import DiscordRefused, InvalidInput, NotAllowed
+from gromada.guild_config import Purpose, RoleShown
 from gromada.i18n import N_, use_locale
 from gromada.interactions import language_for_guild
 from gromada.messaging import dm
@@ -31,13 +32,25 @@ log = logging.getLogger(__name__)
 # ---------------------------------------------------------------- who may run purchases
 
 
+def _named_like(key: str, role: discord.Role) -> bool:
+    return role.name.casefold() in service.catalogue_names(key)
+
+
 async def holds(member: discord.Member, key: str) -> bool:
     """The role an admin bound for `key`, or else one named like the volunteer catalogue's entry."""
     bound = await guild_config.binding(member.guild.id, BindingKind.ROLE, key)
     if bound is not None:
         return member.get_role(bound) is not None
-    names = service.catalogue_names(key)
-    return any(role.name.casefold() in names for role in member.roles)
+    return any(_named_like(key, role) for role in member.roles)
+
+
+async def role_shown(guild: discord.Guild, purpose: Purpose) -> RoleShown:
+    """The role a refusal names, found as `holds` finds it."""
+    bound = await guild_config.binding(guild.id, BindingKind.ROLE, purpose.key)
+    if bound is None:
+        named = discord.utils.find(lambda role: _named_like(purpose.key, role), guild.roles)
+        bound = named.id if named is not None else None
+    return RoleShown(purpose, bound)
 
 
 async def is_coordinator(member: discord.Member | discord.User) -> bool:
@@ -55,14 +68,20 @@ async def is_treasurer(member: discord.Member | discord.User) -> bool:
 async def require_coordinator(interaction: discord.Interaction) -> discord.Member:
     member = require_guild(interaction)
     if not await is_coordinator(member):
-        raise NotAllowed(N_("Only order coordinators (the Order coordinator role) or moderators can do that."))
+        raise NotAllowed(
+            N_("Only order coordinators ({role}) or moderators can do that."),
+            role=await role_shown(member.guild, service.COORDINATOR_PURPOSE),
+        )
     return member
 
 
 async def require_treasurer(interaction: discord.Interaction) -> discord.Member:
     member = require_guild(interaction)
     if not await is_treasurer(member):
-        raise NotAllowed(N_("Only the treasurer (the Treasurer role) or moderators can do that."))
+        raise NotAllowed(
+            N_("Only the treasurer ({role}) or moderators can do that."),
+            role=await role_shown(member.guild, service.TREASURER_PURPOSE),
+        )
     return member
 
 
@@ -90,7 +109,7 @@ async def publish(bot: discord.Client, purchase: Purchase, target: discord.TextC
         )
     purchase.status = PurchaseStatus.OPEN  # as the card will show it
     with use_locale(await language_for_guild(bot, purchase.guild_id)):
-        embed, view = await views.card_embed(purchase), views.card_view(purchase)
+        embed, view = await views.card_embed(bot, purchase), views.card_view(purchase)
     try:
         message = await target.send(embed=embed, view=view)
     except discord.HTTPException:
@@ -113,7 +132,7 @@ async def refresh_card(bot: discord.Client, purchase_id: int) -> None:
     if channel is None:
         return
     with use_locale(await language_for_guild(bot, purchase.guild_id)):
-        embed, view = await views.card_embed(purchase), views.card_view(purchase)
+        embed, view = await views.card_embed(bot, purchase), views.card_view(purchase)
     try:
         await channel.get_partial_message(purchase.message_id).edit(embed=embed, view=view)
     except discord.HTTPException:

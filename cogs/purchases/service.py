@@ -21,6 +21,7 @@ from tortoise.transactions import in_transaction
 from cogs.purchases import money
 from cogs.purchases.rules import ItemTerms, Order, line_value, settle
 from config.content import load_default_pack
+from gromada.commands import Command
 from gromada.durations import parse_duration
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotFound
 from gromada.guild_config import Claim, Purpose, declare_purpose
@@ -42,10 +43,10 @@ MIN_DEADLINE = timedelta(minutes=5)
 # not create them: the volunteer catalogue does. They see who owes what, so a coordinator
 # approves each volunteer who takes them.
 COORDINATOR_PURPOSE = declare_purpose(
-    Purpose("order_coordinator", BindingKind.ROLE, "Order coordinator", create=False, claim=Claim.APPROVED)
+    Purpose("order_coordinator", BindingKind.ROLE, N_("Order coordinator"), create=False, claim=Claim.APPROVED)
 )
 TREASURER_PURPOSE = declare_purpose(
-    Purpose("treasurer", BindingKind.ROLE, "Treasurer", create=False, claim=Claim.APPROVED)
+    Purpose("treasurer", BindingKind.ROLE, N_("Treasurer"), create=False, claim=Claim.APPROVED)
 )
 
 
@@ -179,7 +180,9 @@ async def check_publishable(guild_id: int, purchase_id: int, now: datetime) -> P
     if purchase.status != PurchaseStatus.DRAFT:
         raise InvalidInput(N_("Purchase #{id} is already published."), id=purchase.pk)
     if not await PurchaseItem.filter(purchase_id=purchase.pk).exists():
-        raise InvalidInput(N_("Add at least one item with /purchase item before publishing."))
+        raise InvalidInput(
+            N_("Add at least one item with {command} before publishing."), command=Command("purchase item")
+        )
     if purchase.deadline <= now:
         raise InvalidInput(N_("The deadline of purchase #{id} has passed; open a new purchase."), id=purchase.pk)
     return purchase

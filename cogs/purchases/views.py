@@ -17,6 +17,7 @@ from cogs.purchases import service
 from cogs.purchases.money import format_money, format_quantity, plain_quantity, to_major
 from cogs.purchases.service import CartLine, Ledger
 from gromada import csv_export
+from gromada.commands import mention
 from gromada.errors import NotFound
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
@@ -57,14 +58,23 @@ MORE_ITEMS_ROOM = 200  # kept free for the line saying how many items did not fi
 
 
 def card_description(
-    purchase: Purchase, items: list[PurchaseItem], ordered: dict[int, Decimal], limit: int = CARD_LIMIT
+    bot: discord.Client | None,
+    purchase: Purchase,
+    items: list[PurchaseItem],
+    ordered: dict[int, Decimal],
+    limit: int = CARD_LIMIT,
 ) -> str:
     """The card's text; with many long items, those that do not fit are counted, not cut off."""
     lines = []
     if purchase.supplier:
         lines.append(_("Supplier: {supplier}", supplier=purchase.supplier))
     if purchase.status == PurchaseStatus.CLOSED:
-        lines.append(_("**Orders are closed.** Bills were sent by direct message; see yours with /purchase mine."))
+        lines.append(
+            _(
+                "**Orders are closed.** Bills were sent by direct message; see yours with {command}.",
+                command=mention(bot, "purchase mine"),
+            )
+        )
     else:
         lines.append(_("Order by: {deadline}", deadline=when(purchase.deadline)))
     if purchase.delivery_fee:
@@ -93,9 +103,10 @@ def card_description(
         hidden = len(items) - listed
         lines.append(
             _n(
-                "…and {n} more item: /purchase ledger lists them all.",
-                "…and {n} more items: /purchase ledger lists them all.",
+                "…and {n} more item: {command} lists them all.",
+                "…and {n} more items: {command} lists them all.",
                 hidden,
+                command=mention(bot, "purchase ledger"),
             )
         )
     return "\n".join(lines + footer)
@@ -247,12 +258,12 @@ def csv_text(purchase: Purchase, lines: list[OrderLine], bills: list[Bill], name
 # ---------------------------------------------------------------- the order card
 
 
-async def card_embed(purchase: Purchase) -> discord.Embed:
+async def card_embed(bot: discord.Client, purchase: Purchase) -> discord.Embed:
     items = await service.items_of(purchase.pk)
     ordered = await service.ordered_quantities(purchase.pk)
     return discord.Embed(
         title=truncate(card_title(purchase), 256),
-        description=truncate(card_description(purchase, items, ordered), 4096),
+        description=truncate(card_description(bot, purchase, items, ordered), 4096),
         colour=discord.Colour.green() if purchase.status == PurchaseStatus.OPEN else discord.Colour.dark_grey(),
     )
 

@@ -51,7 +51,9 @@ async def run_quickstart(bot: discord.Client, guild: discord.Guild, language: st
         report.problems.append(_("I am missing the {permission} permission.", permission=permission_label(name)))
     bound = await guild_config.bindings(guild.id)
 
-    roles = {purpose.key: await _ensure_role(guild, purpose, bound, report) for purpose in _ordered_role_purposes()}
+    roles = {
+        purpose.key: await _ensure_role(guild, purpose, bound, report, language) for purpose in _ordered_role_purposes()
+    }
     volunteer_roles = await _ensure_volunteer_roles(guild, language, report)
     await _order_roles(guild, {key: role for key, role in roles.items() if role is not None}, report)
     for kind in (BindingKind.CATEGORY, BindingKind.CHANNEL):
@@ -76,9 +78,14 @@ def _ordered_role_purposes() -> list[Purpose]:
     return sorted(declared, key=lambda purpose: rank.get(purpose.key, len(rank)))
 
 
-async def _ensure_role(guild: discord.Guild, purpose: Purpose, bound: dict, report: QuickstartReport):
-    existing = guild.get_role(bound.get((BindingKind.ROLE, purpose.key), 0)) or _find_by_name(
-        guild.roles, purpose.default_name
+async def _ensure_role(guild: discord.Guild, purpose: Purpose, bound: dict, report: QuickstartReport, language: str):
+    """The purpose's role: the one bound to it, else one of its name in any of our languages
+    (kept as it is named), else a new one named in the server's language."""
+    name = purpose.name_in(language)
+    existing = (
+        guild.get_role(bound.get((BindingKind.ROLE, purpose.key), 0))
+        or _find_by_name(guild.roles, name)
+        or discord.utils.find(lambda role: role.name.casefold() in purpose.names(), guild.roles)
     )
     if existing is not None:
         report.reused.append(f"@{existing.name}")
@@ -86,11 +93,9 @@ async def _ensure_role(guild: discord.Guild, purpose: Purpose, bound: dict, repo
         return existing
     try:
         permissions = discord.Permissions(**dict.fromkeys(purpose.grants, True))
-        role = await guild.create_role(name=purpose.default_name, permissions=permissions, reason=REASON)
+        role = await guild.create_role(name=name, permissions=permissions, reason=REASON)
     except discord.HTTPException as error:
-        report.problems.append(
-            _("I could not create the role {role}: {error}", role=purpose.default_name, error=error.text)
-        )
+        report.problems.append(_("I could not create the role {role}: {error}", role=name, error=error.text))
         return None
     report.created.append(f"@{role.name}")
     await guild_config.bind(guild.id, BindingKind.ROLE, purpose.key, role.id)

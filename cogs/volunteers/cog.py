@@ -36,7 +36,9 @@ ROLE_OPTIONS_HELP = {
     "prerequisite": "A role people need before they can take this one",
 }
 # Thanks ping someone in public; a certificate is a picture drawn and posted in public.
-THANKS_COOLDOWN = cooldowns.declare("thanks", timedelta(seconds=30), N_("Time a member waits between two /thanks"))
+THANKS_COOLDOWN = cooldowns.declare(
+    "thanks", timedelta(seconds=30), N_("Time a member waits between two thanks they give")
+)
 CERTIFICATE_COOLDOWN = cooldowns.declare(
     "volunteer_certificate", timedelta(minutes=1), N_("Time a member waits between two certificates")
 )

@@ -17,6 +17,7 @@ from discord.ext import tasks
 from cogs.volunteers import rules, service, views
 from config.content import VolunteerRoleSpec, load_default_pack
 from gromada import guild_config, messaging
+from gromada.commands import Command
 from gromada.content_import import PreparedImport
 from gromada.errors import Conflict, DiscordRefused, GromadaError, InvalidInput, NotConfigured, NotFound
 from gromada.i18n import N_, _, _n, use_locale
@@ -51,7 +52,7 @@ async def _render_panel(bot, guild: discord.Guild) -> tuple[discord.Embed, disco
     states = await service.catalogue_state(guild.id)
     lines = service.panel_lines(states)
     with use_locale(await language_for_guild(bot, guild.id)):
-        embed = views.panel_embed(guild.name, lines)
+        embed = views.panel_embed(bot, guild.name, lines)
         return embed, views.panel_view(guild.id, lines, [state.role.pk for state in states])
 
 
@@ -147,8 +148,9 @@ def discord_role_of(guild: discord.Guild, role: VolunteerRole) -> discord.Role:
     discord_role = guild.get_role(role.discord_role_id)
     if discord_role is None:
         raise NotConfigured(
-            N_("The Discord role of {role} is missing. An admin can fix it with /volunteer role edit."),
+            N_("The Discord role of {role} is missing. An admin can fix it with {command}."),
             role=role.name,
+            command=Command("volunteer role edit"),
         )
     if discord_role >= guild.me.top_role or discord_role.managed:
         raise DiscordRefused(
@@ -353,7 +355,7 @@ async def quickstart(bot, guild: discord.Guild, report) -> None:
                 guild, spec.name, Approval(spec.approval), spec.role_purpose
             )
         except GromadaError as error:
-            report.problems.append(error.render())
+            report.problems.append(error.render(bot=bot))
             continue
         known[spec.key] = discord_role.id
         role, created = await service.link_role(guild.id, _fields_from_spec(guild, spec, known), discord_role.id, now())
@@ -375,7 +377,7 @@ async def import_roles(bot, guild_id: int, specs: list[VolunteerRoleSpec]) -> Pr
     deletes the Discord roles made here when any part of the pack is refused.
     """
     guild = bot.get_guild(guild_id)
-    service.check_pack_purposes(specs)
+    await service.check_pack_purposes(guild_id, specs)
     created: list[discord.Role] = []
 
     async def undo() -> None:

@@ -20,8 +20,9 @@ from tortoise.transactions import in_transaction
 from cogs.volunteers import rules
 from config.content import VolunteerRoleSpec
 from gromada import guild_config
+from gromada.commands import Command
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
-from gromada.guild_config import Claim, Purpose
+from gromada.guild_config import Claim, Purpose, RoleShown
 from gromada.i18n import N_, Plural
 from models.core import BindingKind
 from models.volunteers import (
@@ -103,7 +104,11 @@ async def find_role(guild_id: int, name: str) -> VolunteerRole:
     role = rules.named(await roles(guild_id), name.strip())
     if role is not None:
         return role
-    raise NotFound(N_("There is no volunteer role called “{name}”. See /volunteer roster."), name=name[:100])
+    raise NotFound(
+        N_("There is no volunteer role called “{name}”. See {command}."),
+        name=name[:100],
+        command=Command("volunteer roster"),
+    )
 
 
 async def role_by_id(guild_id: int, role_id: int) -> VolunteerRole:
@@ -570,34 +575,36 @@ NEEDS_APPROVAL = N_(
 UNKNOWN_PURPOSE = N_("The volunteer role {role} names the purpose “{purpose}”, which is not a role purpose.")
 
 
-def check_claim(purpose: Purpose, name: str, approval: Approval) -> None:
-    """Whether members may take the role of `purpose` through the volunteer role `name`."""
+def check_claim(purpose: Purpose, name: str, approval: Approval, role_id: int | None = None) -> None:
+    """Whether members may take the role of `purpose` (the server's `role_id`) through the volunteer role `name`."""
     if purpose.claim == Claim.NEVER:
-        raise InvalidInput(NEVER_CLAIMED, role=name[:100], purpose=purpose.key)
+        raise InvalidInput(NEVER_CLAIMED, role=name[:100], purpose=RoleShown(purpose, role_id))
     if purpose.claim == Claim.APPROVED and approval != Approval.COORDINATOR:
-        raise InvalidInput(NEEDS_APPROVAL, role=name[:100], purpose=purpose.key)
+        raise InvalidInput(NEEDS_APPROVAL, role=name[:100], purpose=RoleShown(purpose, role_id))
 
 
 async def check_claimable(guild_id: int, role_id: int | None, role_name: str, name: str, approval: Approval) -> None:
     """Check every purpose the Discord role serves (`role_id` None: a role about to be created).
 
-    A role serves the purposes bound to it, and those left unbound whose default name it
-    bears: quickstart and the purchases feature take such a role for the purpose.
+    A role serves the purposes bound to it, and those left unbound whose default name (in
+    any of our languages) it bears: quickstart and the purchases feature take such a role
+    for the purpose.
     """
     bound = await guild_config.bindings(guild_id)
     for purpose in guild_config.purposes(BindingKind.ROLE):
         bound_id = bound.get((BindingKind.ROLE, purpose.key))
-        named_like_it = bound_id is None and role_name.casefold() == purpose.default_name.casefold()
+        named_like_it = bound_id is None and role_name.casefold() in purpose.names()
         if (role_id is not None and bound_id == role_id) or named_like_it:
-            check_claim(purpose, name, approval)
+            check_claim(purpose, name, approval, bound_id or role_id)
 
 
-def check_pack_purposes(specs: list[VolunteerRoleSpec]) -> None:
+async def check_pack_purposes(guild_id: int, specs: list[VolunteerRoleSpec]) -> None:
     """The purposes a pack names, checked before anything changes on Discord."""
+    bound = await guild_config.bindings(guild_id)
     for spec in specs:
         if not spec.role_purpose:
             continue
         purpose = guild_config.PURPOSES.get((BindingKind.ROLE, spec.role_purpose))
         if purpose is None:
             raise InvalidInput(UNKNOWN_PURPOSE, role=spec.name, purpose=spec.role_purpose[:40])
-        check_claim(purpose, spec.name, Approval(spec.approval))
+        check_claim(purpose, spec.name, Approval(spec.approval), bound.get((BindingKind.ROLE, purpose.key)))

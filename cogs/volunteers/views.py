@@ -14,6 +14,7 @@ import discord
 from cogs.volunteers import rules, service
 from cogs.volunteers.certificate import CertificateText
 from gromada.checks import require_guild, require_moderator
+from gromada.commands import mention
 from gromada.i18n import N_, _, _n
 from gromada.ui import IdButton, PersistentItem, reply, truncate
 from models.volunteers import ApprovalRequest, SeatStatus, VolunteerRole
@@ -27,14 +28,17 @@ def short_date(value) -> str:
 # ---------------------------------------------------------------- panel
 
 
-def panel_embed(guild_name: str, lines: list[rules.PanelLine]) -> discord.Embed:
+def panel_embed(bot: discord.Client | None, guild_name: str, lines: list[rules.PanelLine]) -> discord.Embed:
     embed = discord.Embed(
         title=_("Volunteer roles"),
         description=_("Pick a role below to read what it involves and to take a seat or step down."),
         colour=discord.Colour.green(),
     )
     if not lines:
-        embed.description = _("There are no volunteer roles yet. An admin can add them with /volunteer role create.")
+        embed.description = _(
+            "There are no volunteer roles yet. An admin can add them with {command}.",
+            command=mention(bot, "volunteer role create"),
+        )
     budget = rules.field_budget(len(lines))
     for line in lines:
         name = _n(

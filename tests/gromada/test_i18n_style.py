@@ -12,9 +12,11 @@ from functools import cache
 
 import pytest
 
+from gromada import guild_config
 from gromada.error_handler import PERMISSION_LABELS
 from gromada.i18n import LOCALES_DIR, domain_files, translate
 from gromada.i18n_catalogs import read_catalog
+from models.core import BindingKind
 
 TRANSLATED = ["pl", "ru"]
 GLOSSARY = LOCALES_DIR / "glossary.toml"
@@ -73,8 +75,10 @@ def translations(language: str) -> tuple[Translation, ...]:
 
 
 def discord_names(language: str) -> list[str]:
-    """Discord's own permission names, quoted as Discord shows them in that language."""
-    return [translate(label, locale=language) for label in PERMISSION_LABELS.values()]
+    """Names, not words: Discord's own permission names as Discord shows them in that language,
+    and the names quickstart gives the server's roles (a role is called what the server calls it)."""
+    permissions = [translate(label, locale=language) for label in PERMISSION_LABELS.values()]
+    return permissions + [purpose.name_in(language) for purpose in guild_config.purposes(BindingKind.ROLE)]
 
 
 def without(text: str, names: list[str]) -> str:

@@ -5,7 +5,7 @@ import discord
 from cogs.initiatives.views import PROPOSE_COOLDOWN
 from models.initiatives import Initiative, InitiativeStatus, NeedHelper
 from tests.cogs.initiatives.helpers import field, open_initiative
-from tests.helpers import refusal, shown, speaking, wait_out
+from tests.helpers import command_mention, refusal, shown, speaking, wait_out
 
 
 async def test_lead_archives_then_reopens_the_channel(community):
@@ -17,6 +17,7 @@ async def test_lead_archives_then_reopens_the_channel(community):
 
     assert archived.ephemeral and "Archived." in shown(archived)
     assert "archived this initiative" in channel.last_message.content
+    assert await command_mention(community.env, "initiative reopen") in channel.last_message.content
     discord_channel = guild.get_channel(channel.id)
     assert discord_channel.category.name == "Initiatives archive"
     assert discord_channel.permissions_for(lead).view_channel
@@ -76,6 +77,24 @@ async def test_join_and_leave_change_who_can_write(community):
     assert not text_channel.permissions_for(person()).send_messages
     lead_leaving = await community.member.click(welcome, label="Leave")
     assert "cannot leave" in refusal(community.env, lead_leaving)
+
+
+async def test_polish_and_russian_names_are_spelt_as_words(community):
+    registered = {command.name: command for command in await community.env.bot.tree.fetch_commands()}
+    subcommands = {option.name: option for option in registered["initiative"].options}
+
+    def localised(item) -> dict[str, str]:
+        return {str(locale): name for locale, name in item.name_localizations.items()}
+
+    assert localised(subcommands["reopen"])["pl"] == "przywróć"
+    assert localised(subcommands["update"])["pl"] == "postęp"
+    progress = next(option for option in subcommands["update"].options if option.name == "status")
+    in_progress = next(choice for choice in progress.choices if choice.value == "in_progress")
+    assert in_progress.name == "in progress"
+    assert localised(in_progress) == {"pl": "w toku", "ru": "в работе"}
+    listing = next(option for option in subcommands["list"].options if option.name == "status")
+    archived = next(choice for choice in listing.choices if choice.value == "archived")
+    assert localised(archived)["ru"] == "в архиве"
 
 
 async def test_lead_posts_progress_in_the_channel_and_on_the_card(community):
@@ -208,4 +227,4 @@ async def test_proposing_on_a_server_without_setup_says_what_to_do(simcord_env):
 
     result = await bare.member.slash(bare.general, "initiative propose")
 
-    assert "/setup quickstart" in refusal(simcord_env, result)
+    assert await command_mention(simcord_env, "setup quickstart") in refusal(simcord_env, result)

@@ -147,9 +147,12 @@ async def test_without_any_mediator_the_requester_is_told_and_staff_alerted(simc
 
     result = await server.request()
 
-    assert "nobody holds the Mediator role" in shown(result)
+    mediator_role = server.guild.roles["Mediator"].mention
+    assert f"nobody holds the {mediator_role} role" in shown(result)
     staff_log = server.channel("mod-log").last_message
-    assert "nobody holds the Mediator role" in staff_log.content
+    assert f"nobody holds the {mediator_role} role" in staff_log.content
+    # The role is named, not pinged.
+    assert simcord_env.backend.get_message(staff_log.channel.id, staff_log.id).ping_role_ids == []
     assert await Ticket.all().count() == 1
 
 

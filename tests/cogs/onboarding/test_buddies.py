@@ -10,7 +10,7 @@ HOUR = 3600
 
 async def test_buddy_commands_are_for_buddies_only(simcord_env, community):
     result = await community.member.slash(community.general, "buddy available", state="on")
-    assert "Only members with the Buddy role" in refusal(simcord_env, result)
+    assert f"Only members with the {community.role('Buddy').mention} role" in refusal(simcord_env, result)
 
     buddy = community.buddies[0]
     result = await buddy.slash(community.general, "buddy capacity", newcomers=2)

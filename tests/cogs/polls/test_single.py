@@ -12,7 +12,7 @@ from gromada.bot import create_bot
 from models.core import Timer, TimerStatus
 from models.polls import Decision, DecisionOutcome, Poll, PollBallot, PollStatus
 from tests.cogs.polls.helpers import member_server, open_poll, poll_message, ready_server, results_message
-from tests.helpers import refusal, shown
+from tests.helpers import command_mention, refusal, shown
 
 
 async def test_member_votes_changes_and_keeps_their_vote(simcord_env):
@@ -397,7 +397,8 @@ async def test_close_command_whose_post_fails_can_be_retried(simcord_env):
 
     failed = await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
 
-    assert "could not post its results. Run /poll close again" in refusal(simcord_env, failed)
+    close = await command_mention(simcord_env, "poll close")
+    assert f"could not post its results. Run {close} again" in refusal(simcord_env, failed)
     assert (await Poll.get(id=poll.pk)).status == PollStatus.CLOSED
     retried = await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
     assert "the results are posted" in shown(retried)

@@ -132,12 +132,12 @@ def test_a_card_with_many_long_items_counts_those_that_do_not_fit():
         for n in range(50)
     ]
 
-    text = card_description(purchase, items, {})
+    text = card_description(None, purchase, items, {})
 
     assert len(text) <= CARD_LIMIT
     listed = sum(f"**Item {n:02} " in text for n in range(50))
     assert 0 < listed < 50
     assert f"…and {50 - listed} more items: /purchase ledger lists them all." in text
     assert text.endswith("you can change them until the deadline.")
-    few = card_description(purchase, items[:3], {})
+    few = card_description(None, purchase, items[:3], {})
     assert "more item" not in few and "**Item 02 " in few

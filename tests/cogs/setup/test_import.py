@@ -183,11 +183,12 @@ async def test_a_mediator_role_without_coordinator_approval_is_refused(simcord_e
         server, "pack.yaml", "volunteer_roles:\n  - {key: peace, name: Mediator, seats: 9, approval: auto}\n"
     )
 
+    mediator = server.role("Mediator").mention
     assert refusal(simcord_env, by_purpose) == (
-        "The volunteer role Peacemaker gives the server's mediator role, so a coordinator must approve "
+        f"The volunteer role Peacemaker gives the server's {mediator} role, so a coordinator must approve "
         "each volunteer: set its approval to “coordinator”."
     )
-    assert "The volunteer role Mediator gives the server's mediator role" in refusal(simcord_env, by_name)
+    assert f"The volunteer role Mediator gives the server's {mediator} role" in refusal(simcord_env, by_name)
     assert await stored(server) == before
 
 
@@ -211,8 +212,9 @@ async def test_a_pack_cannot_make_a_staff_or_standing_role_claimable(simcord_env
 
     result = await upload(server, "pack.toml", pack)
 
+    role = server.role(purpose.title()).mention
     assert refusal(simcord_env, result) == (
-        f"The volunteer role Helper would give the server's {purpose} role, which people are given "
+        f"The volunteer role Helper would give the server's {role} role, which people are given "
         "and never take themselves. Choose another role."
     )
     assert await stored(server) == before
@@ -224,7 +226,7 @@ async def test_a_volunteer_role_named_like_the_member_role_is_refused(simcord_en
 
     result = await upload(server, "pack.toml", volunteer_role("members", "Member"))
 
-    assert "would give the server's member role" in refusal(simcord_env, result)
+    assert f"would give the server's {server.role('Member').mention} role" in refusal(simcord_env, result)
     assert await stored(server) == before
 
 

@@ -1,6 +1,8 @@
 import discord
+import pytest
 
 from gromada import guild_config
+from gromada.i18n import use_locale
 from models.core import BindingKind
 from tests.helpers import Server, refusal, shown
 
@@ -98,3 +100,80 @@ async def test_moderator_role_may_time_out_and_tidy_up(simcord_env):
     permissions = server.role("Moderator").permissions
     assert permissions.moderate_members and permissions.manage_messages
     assert not permissions.ban_members and not permissions.administrator
+
+
+ROLES_IN = {
+    "pl": {"Nowa osoba", "Członek", "Opiekun", "Mediator", "Moderator", "Koordynator zamówień", "Skarbnik"},
+    "ru": {"Новичок", "Участник", "Наставник", "Медиатор", "Модератор", "Координатор заказов", "Казначей"},
+}
+
+
+@pytest.mark.parametrize("language", ["pl", "ru"])
+async def test_quickstart_names_the_roles_in_the_servers_language(simcord_env, language):
+    server = Server(simcord_env)
+    await simcord_env.settle()
+
+    await server.admin.slash(server.general, "setup quickstart", language=language)
+
+    guild = server.guild.me.guild
+    names = {role.name for role in guild.roles}
+    assert ROLES_IN[language] <= names
+    assert not {"Newcomer", "Member", "Buddy"} & names
+    member_role = await guild_config.binding(guild.id, BindingKind.ROLE, "member")
+    assert guild.get_role(member_role).name == {"pl": "Członek", "ru": "Участник"}[language]
+
+
+async def test_a_second_quickstart_reuses_the_polish_roles(simcord_env):
+    server = Server(simcord_env)
+    await simcord_env.settle()
+    await server.admin.slash(server.general, "setup quickstart", language="pl")
+    guild = server.guild.me.guild
+    roles_before = sorted((role.id, role.name) for role in guild.roles)
+
+    result = await server.admin.slash(server.general, "setup quickstart", language="pl")
+
+    assert sorted((role.id, role.name) for role in guild.roles) == roles_before
+    assert "@Członek" in shown(result) and "@Opiekun" in shown(result)
+
+
+async def test_quickstart_in_another_language_keeps_the_roles_as_they_are_named(simcord_env):
+    server = Server(simcord_env)
+    # Roles the server already had before Gromada, one of them named in English.
+    server.guild.create_role("Member")
+    await simcord_env.settle()
+    await server.admin.slash(server.general, "setup quickstart", language="en")
+    guild = server.guild.me.guild
+    bound_before = await guild_config.bindings(guild.id)
+    names_before = {role.id: role.name for role in guild.roles}
+
+    result = await server.admin.slash(server.general, "setup quickstart", language="pl")
+
+    # The purposes' roles are reused as they are: nothing renamed, no Polish twin created.
+    assert await guild_config.bindings(guild.id) == bound_before
+    roles = [role_id for (kind, _purpose), role_id in bound_before.items() if kind == BindingKind.ROLE]
+    assert len(roles) == 5 and all(guild.get_role(role_id).name == names_before[role_id] for role_id in roles)
+    assert not {"Nowa osoba", "Członek", "Opiekun"} & {role.name for role in guild.roles}
+    assert "@Member" in shown(result) and "@Buddy" in shown(result)
+
+
+async def test_a_polish_quickstart_adopts_an_unbound_role_named_in_english(simcord_env):
+    server = Server(simcord_env)
+    server.guild.create_role("Member")
+    await simcord_env.settle()
+
+    await server.admin.slash(server.general, "setup quickstart", language="pl")
+
+    guild = server.guild.me.guild
+    assert await guild_config.binding(guild.id, BindingKind.ROLE, "member") == server.role("Member").id
+    assert server.role("Członek") is None
+    assert server.role("Opiekun") is not None
+
+
+def test_a_role_not_set_up_is_named_in_the_readers_language():
+    member = guild_config.PURPOSES[(BindingKind.ROLE, "member")]
+
+    with use_locale("pl"):
+        assert str(guild_config.RoleShown(member)) == "@Członek"
+    with use_locale("ru"):
+        assert str(guild_config.RoleShown(member)) == "@Участник"
+    assert str(guild_config.RoleShown(member, 42)) == "<@&42>"

@@ -223,8 +223,8 @@ async def test_the_member_role_cannot_be_taken_as_a_volunteer_role(simcord_env):
     refused = await create_role(server, "Member", 3)
 
     assert refusal(simcord_env, refused) == (
-        "The volunteer role Member would give the server's member role, which people are given "
-        "and never take themselves. Choose another role."
+        f"The volunteer role Member would give the server's {server.role('Member').mention} role, which people "
+        "are given and never take themselves. Choose another role."
     )
     assert not await VolunteerRole.exists(name="Member")
 
@@ -245,9 +245,11 @@ async def test_the_mediator_role_always_needs_a_coordinators_approval(simcord_en
         discord_role=server.guild.roles["Mediator"],
     )
 
-    assert "The volunteer role Mediator gives the server's mediator role" in refusal(simcord_env, opened)
+    mediator_role = server.role("Mediator").mention
+    assert f"The volunteer role Mediator gives the server's {mediator_role} role" in refusal(simcord_env, opened)
     assert shown(moved) == "Volunteer role **Listener** updated."
-    assert "The volunteer role Listener gives the server's mediator role" in refusal(simcord_env, moved_and_opened)
+    refused = refusal(simcord_env, moved_and_opened)
+    assert f"The volunteer role Listener gives the server's {mediator_role} role" in refused
     mediator = await VolunteerRole.get(name="Mediator")
     listener = await VolunteerRole.get(name="Listener")
     assert (mediator.approval, listener.approval) == (Approval.COORDINATOR, Approval.COORDINATOR)

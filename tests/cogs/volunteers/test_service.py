@@ -114,7 +114,7 @@ def test_a_full_catalogue_fits_one_panel():
 
     lines = [rules.PanelLine(f"{n:02} " + "N" * 97, "D" * 500, 3, 500, 12) for n in range(rules.MAX_ROLES)]
 
-    embed = panel_embed("S" * 100, lines)
+    embed = panel_embed(None, "S" * 100, lines)
     assert len(embed) <= 6000 and len(embed.fields) == 25
 
 
