@@ -30,7 +30,7 @@ PROGRESS_CHOICES = [
 ]
 
 
-class InitiativesCog(FeatureCog, name="Initiatives"):
+class InitiativesCog(FeatureCog):
     initiative = app_commands.Group(
         name="initiative", description="Community initiatives with their own channels", guild_only=True
     )

@@ -67,7 +67,7 @@ class ServerFull(LimitReached):
 
 def watch(bot: discord.Client, channel_id: int, initiative_id: int | None) -> None:
     """Keep the cog's channel → initiative index (for on_message) in step."""
-    cog = bot.get_cog("Initiatives")
+    cog = bot.get_cog("InitiativesCog")
     if cog is None or cog.active_channels is None:
         return  # not loaded yet: it is read from the database on the first message
     if initiative_id is None:

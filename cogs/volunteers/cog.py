@@ -44,7 +44,7 @@ CERTIFICATE_COOLDOWN = cooldowns.declare(
 )
 
 
-class VolunteersCog(FeatureCog, name="Volunteers"):
+class VolunteersCog(FeatureCog):
     persistent_items = (
         views.RolePicker,
         views.ClaimButton,

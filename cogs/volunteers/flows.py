@@ -43,7 +43,7 @@ PANEL_REFRESH_DELAY = 3.0
 
 def mark_dirty(bot, guild_id: int) -> None:
     """The server's panels are out of date (the cog owns the bot's one PanelRefresher)."""
-    cog = bot.get_cog("Volunteers")
+    cog = bot.get_cog("VolunteersCog")
     if cog is not None:
         cog.panels.mark_dirty(guild_id)
 
