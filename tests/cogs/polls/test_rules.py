@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -215,6 +216,32 @@ def test_quorum_is_a_share_of_the_electorate():
     assert rules.quorum_met(5, 10, 50)
     assert not rules.quorum_met(4, 10, 50)
     assert rules.quorum_met(0, 10, 0)
+
+
+@pytest.mark.parametrize(
+    ("turnout", "electorate", "quorum_percent", "met"),
+    [
+        # A share that is not a whole number of people is rounded up, never to the nearest.
+        (3, 10, 33, False),  # 3.3 needed
+        (4, 10, 33, True),
+        (2, 10, 25, False),  # 2.5 needed
+        (3, 10, 25, True),
+        (3, 10, 35, False),  # 3.5 needed
+        (4, 10, 35, True),
+        (1, 3, 34, False),  # 1.02 needed
+        (2, 3, 34, True),
+        (1, 3, 33, True),  # 0.99 needed
+        (2, 3, 67, False),  # two thirds of the electorate is 66.7%, short of 67%
+        (67, 200, 34, False),  # 33.5% is short of 34%
+        (66, 200, 33, True),  # exactly 66
+        (65, 200, 33, False),
+        (10, 10, 100, True),
+        (9, 10, 100, False),
+        (0, 0, 50, True),  # nobody could vote: nothing to reach
+    ],
+)
+def test_a_fractional_quorum_is_rounded_up_to_a_whole_voter(turnout, electorate, quorum_percent, met):
+    assert rules.quorum_met(turnout, electorate, quorum_percent) is met
 
 
 # ---------------------------------------------------------------- invariants
