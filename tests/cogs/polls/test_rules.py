@@ -115,6 +115,27 @@ def test_tie_for_elimination_uses_earlier_rounds_before_the_seed():
         assert result.rounds[1].tie_break == "earlier_rounds"
 
 
+# Worked by hand: a tie for fewest after two earlier rounds that disagree. A had fewer than B
+# in round 1 (5 to 6) but more in round 2 (7 to 6, after C's ballots came to A); the latest
+# round where they differed decides, so B goes, its ballots go to A, and A wins. Asking the
+# oldest round instead would eliminate A and hand the poll to B.
+def test_a_tie_for_fewest_goes_by_the_latest_earlier_round_not_the_oldest():
+    a, b, c, d, w = range(5)
+    ballots = {(a, b): 5, (b, a): 6, (c, a): 2, (d, b): 1, (d,): 2, (w,): 8}
+    for seed in range(20):
+        result = rules.instant_runoff(ballots, 5, seed=seed)
+
+        assert [r.votes for r in result.rounds] == [
+            {a: 5, b: 6, c: 2, d: 3, w: 8},
+            {a: 7, b: 6, d: 3, w: 8},
+            {a: 7, b: 7, w: 8},
+            {a: 13, w: 8},
+        ]
+        assert [r.eliminated for r in result.rounds] == [c, d, b, None]
+        assert result.rounds[2].tie_break == "earlier_rounds"
+        assert result.winners == (a,)
+
+
 # When every continuing option is tied, the earlier-rounds rule still applies before a tie
 # is declared (RCTab does the same): A 3, B 3, C 2, D 1 -> D out (to C) -> A 3, B 3, C 3,
 # and C had fewer votes in round 1, so C goes (to A) and A wins 5-3.
