@@ -7,8 +7,10 @@ from cogs.purchases import service as purchases
 from gromada.bot import create_bot
 from models.mediation import Ticket, TicketParty
 from models.purchases import Bill, OrderLine
+from models.volunteers import ApprovalRequest, SeatStatus, VolunteerRole, VolunteerSeat, WaitlistEntry
 from tests.cogs.privacy.helpers import PrivacyServer, exported_file, tables_holding
-from tests.helpers import shown, speaking
+from tests.cogs.volunteers.helpers import create_role, holders
+from tests.helpers import refusal, shown, speaking
 
 
 async def test_forget_leaves_no_trace_and_others_records_stay_consistent(simcord_env):
@@ -66,6 +68,43 @@ async def test_what_cannot_be_erased_is_said_and_kept(simcord_env):
     assert (await Bill.get(purchase_id=paid.pk)).user_id < 0
     assert (await Ticket.get(id=open_ticket.pk)).requester_id == member.id
     assert set(await tables_holding(member.id)) == {"purchase_bill", "purchase_order_line", "mediation_ticket"}
+
+
+async def test_forget_deletes_waitlist_places_and_pending_requests_instead_of_pseudonymising_them(simcord_env):
+    server = await PrivacyServer(simcord_env).start()
+    forgotten, holder, next_in_line = server.requester, server.outsider, server.other_party
+    await create_role(server, "Driver", 1)
+    await create_role(server, "Keeper", 1, approval="coordinator")
+    for person in (holder, forgotten, next_in_line):
+        await person.slash(server.general, "volunteer claim", role="Driver")
+    asked = await forgotten.slash(server.general, "volunteer claim", role="Keeper")
+    assert "went to the coordinators" in shown(asked)
+    request_card = server.channel("mod-log").last_message
+    driver = await VolunteerRole.get(name="Driver")
+    assert [e.user_id for e in await WaitlistEntry.filter(role_id=driver.pk).order_by("id")] == [
+        forgotten.id,
+        next_in_line.id,
+    ]
+
+    preview = await forgotten.slash(server.general, "privacy forget")
+    done = await forgotten.click(preview.response, label="Forget me")
+
+    assert "Done." in shown(done)
+    assert await tables_holding(forgotten.id) == {}
+    # Deleted, not kept under a pseudonym: a place in a queue and a request are about the person.
+    assert [e.user_id for e in await WaitlistEntry.filter(role_id=driver.pk)] == [next_in_line.id]
+    assert not await ApprovalRequest.exists()
+    # So the seat, when it frees, goes to the next real person in line.
+    await holder.slash(server.general, "volunteer release", role="Driver")
+    seat = await VolunteerSeat.get(role_id=driver.pk)
+    assert (seat.user_id, seat.status) == (next_in_line.id, SeatStatus.OFFERED)
+    assert "Accept it within 48 hours" in server.dms(next_in_line)[-1].content
+    # And the coordinators' card of the forgotten request decides nothing any more.
+    moderator = server.guild.add_member(simcord_env.create_user("mod"), roles=[server.guild.roles["Moderator"]])
+    await simcord_env.settle()
+    stale = await moderator.click(request_card, label="Approve")
+    assert "That request no longer exists" in refusal(simcord_env, stale)
+    assert holders(server, "Keeper") == set()
 
 
 async def test_cancel_erases_nothing(simcord_env):
