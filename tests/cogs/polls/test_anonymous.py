@@ -7,8 +7,8 @@ import asyncio
 import discord
 from tortoise import connections
 
-from cogs.polls import anonymity, service
-from models.polls import Poll, PollParticipation
+from cogs.polls import anonymity, rules, service
+from models.polls import Poll, PollAnonymousReason, PollParticipation
 from tests.cogs.polls.helpers import open_poll, ready_server, results_message
 from tests.helpers import refusal, shown
 
@@ -120,6 +120,29 @@ async def test_anonymous_reason_rows_are_rewritten_in_no_vote_order(simcord_env)
     # Stored sorted by content, not in the order the distinct ballots first appeared.
     assert rows == [("0>1", 1), ("1", 1), ("2>0", 2)]
     assert (await Poll.get(id=poll.pk)).secret is None
+
+
+async def test_anonymous_reasons_are_stored_in_no_vote_order_after_close(simcord_env):
+    server = await ready_server(simcord_env)
+    guild = server.guild
+    objectors = [guild.add_member(simcord_env.create_user(f"o{i}")) for i in range(12)]
+    await simcord_env.settle()
+    poll, _message = await open_poll(server, anonymous=True, kind="consent", options=None)
+    now = discord.utils.utcnow()
+    # Someone who saw who voted when must not read the same order back from the stored rows.
+    reasons = [f"Reason {n:02} of voter {objector.name}" for n, objector in enumerate(objectors)]
+    for objector, reason in zip(objectors, reasons, strict=True):
+        await service.cast_vote(poll.pk, objector.id, [rules.OBJECT], now, reason)
+    stored = await PollAnonymousReason.filter(poll_id=poll.pk).order_by("id").values_list("text", flat=True)
+    assert stored == reasons  # while open, the rows are in the order of the votes
+
+    closed = await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
+
+    assert closed.ephemeral
+    stored = await PollAnonymousReason.filter(poll_id=poll.pk).order_by("id").values_list("text", flat=True)
+    assert sorted(stored) == sorted(reasons)
+    # A shuffle of twelve gives either order back once in 240 million closes.
+    assert stored not in (reasons, reasons[::-1])
 
 
 async def test_remind_works_for_anonymous_polls_while_open(simcord_env):
