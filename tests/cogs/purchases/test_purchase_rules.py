@@ -7,10 +7,12 @@ import discord
 import pytest
 from simcord.interactions import OptionError
 
-from cogs.purchases import service
+from cogs.purchases import flows, service
 from cogs.purchases.flows import close_and_notify
 from gromada.bot import create_bot
+from gromada.error_handler import describe
 from gromada.errors import InvalidInput
+from models.core import Timer, TimerStatus
 from models.purchases import Bill, DeliveryStatus, OrderLine, Purchase, PurchaseItem, PurchaseStatus
 from tests.cogs.purchases.helpers import dms, make_coop
 from tests.helpers import refusal, shown, speaking
@@ -439,12 +441,33 @@ async def test_two_publishes_at_once_leave_one_card(simcord_env):
     coop = await make_coop(simcord_env)
     purchase = await coop.open()
     await coop.item(purchase, "Potatoes", "kg", "2,50")
+    [potatoes] = await PurchaseItem.filter(purchase_id=purchase.pk)
+    bot = simcord_env.bot
+    channel = bot.get_channel(coop.general.id)
+    coordinator = channel.guild.get_member(coop.coordinator.id)
 
-    won = await asyncio.gather(*(service.mark_published(purchase.pk, coop.general.id, 1000 + n) for n in range(3)))
+    async def press_publish():
+        # SimCord runs one command at a time, so the race is run at the level /purchase publish uses.
+        row = await service.check_publishable(purchase.guild_id, purchase.pk, discord.utils.utcnow())
+        await flows.publish(bot, row, channel, coordinator)
 
-    assert sorted(won) == [False, False, True]
+    outcomes = await asyncio.gather(*(press_publish() for _ in range(3)), return_exceptions=True)
+    await simcord_env.settle()
+
+    # Every publish posted its card before recording it; the ones that lost took theirs back.
+    refused = [outcome for outcome in outcomes if outcome is not None]
+    assert len(refused) == 2 and outcomes.count(None) == 1, outcomes
+    for error in refused:
+        text, expected = describe(error)
+        assert expected and text == f"Purchase #{purchase.pk} is already published.", (error, text)
     await purchase.refresh_from_db()
-    assert purchase.status == PurchaseStatus.OPEN and purchase.message_id in {1000, 1001, 1002}
+    cards = [message for message in coop.general.history() if message.embeds]
+    assert [card.id for card in cards] == [purchase.message_id]
+    assert purchase.status == PurchaseStatus.OPEN and purchase.channel_id == coop.general.id
+    assert await Timer.filter(kind=service.DEADLINE_TIMER, ref_id=purchase.pk, status=TimerStatus.PENDING).count() == 1
+    # The card that stayed is the one members order from.
+    cart = await coop.order(coop.members[0], purchase, potatoes.pk, "2")
+    assert "Potatoes: 2 kg" in shown(cart)
 
 
 async def test_an_open_purchase_whose_deadline_was_never_written_gets_one_at_start(simcord_env, settings):
