@@ -4,6 +4,13 @@ By default the database is SQLite: the schema is migrated once per run into a te
 file that each test copies. With GROMADA_TEST_DATABASE_URL=postgres://user:pass@host/name
 (as .ci/run sets) every test gets a fresh PostgreSQL database cloned from a migrated
 template instead.
+
+Race tests drive concurrent calls with asyncio.gather. On SQLite Tortoise runs transactions
+one after another, so a race guarded inside a transaction (a row lock, a unique constraint
+checked there) cannot happen there: such a test's name ends in `_on_postgres`, it still
+checks the outcome on SQLite, and it proves the race only on PostgreSQL
+(`GROMADA_TEST_DATABASE_URL=postgres://… pytest -k on_postgres`). A run on SQLite says so at
+the end. Race tests without the suffix interleave outside transactions and can fail on both.
 """
 
 from __future__ import annotations
@@ -93,3 +100,23 @@ async def simcord_bot(settings):
     # SimCord detaches bots without closing them; release what they opened.
     bot.timers.shutdown()
     await close_database()
+
+
+RACE_PROVEN_ON_POSTGRES = "_on_postgres"
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say plainly when race tests ran where they cannot fail (they are no evidence there)."""
+    if POSTGRES_URL:
+        return
+    ran = [
+        report
+        for report in terminalreporter.stats.get("passed", [])
+        if report.when == "call" and RACE_PROVEN_ON_POSTGRES in report.nodeid.rsplit("::", 1)[-1]
+    ]
+    if ran:
+        terminalreporter.write_line(
+            f"{len(ran)} race tests named *{RACE_PROVEN_ON_POSTGRES} ran on SQLite, where Tortoise serialises "
+            "transactions: they checked outcomes but proved no race. Run them on PostgreSQL: "
+            "GROMADA_TEST_DATABASE_URL=postgres://user:pass@host/postgres pytest -k on_postgres"
+        )
