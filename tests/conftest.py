@@ -16,6 +16,7 @@ the end. Race tests without the suffix interleave outside transactions and can f
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import uuid
@@ -80,6 +81,41 @@ def database_url(template_database, tmp_path) -> str:
     path = Path(tmp_path) / "gromada.sqlite3"
     shutil.copyfile(template_database, path)
     yield f"sqlite://{path}"
+
+
+class Incidents(logging.Handler):
+    """Unexpected errors the one error path answered with an incident id (it logs each one)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self._seen: list[BaseException] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info and record.exc_info[1] is not None:
+            self._seen.append(record.exc_info[1])
+
+    def take(self) -> list[BaseException]:
+        """The incidents so far, acknowledged: a test that expects one checks it here."""
+        seen, self._seen = self._seen, []
+        return seen
+
+
+@pytest.fixture(autouse=True)
+def incidents() -> Incidents:
+    """Fail a test in which a person was shown an incident id the test did not expect.
+
+    SimCord re-raises at teardown the errors of commands and Views, but never sees those of
+    persistent buttons and selects: gromada.ui routes them to the error path itself. A crash
+    there (a raw IntegrityError, say) would otherwise pass any test that did not read the reply.
+    """
+    recorder = Incidents()
+    logger = logging.getLogger("gromada.error_handler")
+    logger.addHandler(recorder)
+    yield recorder
+    logger.removeHandler(recorder)
+    unexpected = recorder.take()
+    if unexpected:
+        pytest.fail(f"a person was shown an incident id for: {unexpected!r}")
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 import asyncio
 
+import discord
+
 from cogs.privacy import service
 from cogs.purchases import service as purchases
 from gromada.bot import create_bot
@@ -180,7 +182,7 @@ async def test_forget_speaks_polish(simcord_env, monkeypatch):
     assert "Czego jeszcze nie usunięto i dlaczego" in shown(done)
 
 
-async def test_a_failed_edit_after_the_erasure_loses_nothing_and_a_second_click_reports(simcord_env):
+async def test_a_failed_edit_after_the_erasure_loses_nothing_and_a_second_click_reports(simcord_env, incidents):
     server = await PrivacyServer(simcord_env).start()
     member = server.requester
     await server.purchase("Apples", {member.id: "2"})
@@ -189,6 +191,8 @@ async def test_a_failed_edit_after_the_erasure_loses_nothing_and_a_second_click_
 
     failed = await member.click(preview.response, label="Forget me")
     assert "incident id" in shown(failed)
+    [crash] = incidents.take()
+    assert isinstance(crash, discord.HTTPException) and crash.status == 500
     assert set(await tables_holding(member.id)) == {"purchase_bill", "purchase_order_line"}
     again = await member.click(preview.response, label="Forget me")
 
