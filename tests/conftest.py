@@ -4,11 +4,19 @@ By default the database is SQLite: the schema is migrated once per run into a te
 file that each test copies. With GROMADA_TEST_DATABASE_URL=postgres://user:pass@host/name
 (as .ci/run sets) every test gets a fresh PostgreSQL database cloned from a migrated
 template instead.
+
+Race tests drive concurrent calls with asyncio.gather. On SQLite Tortoise runs transactions
+one after another, so a race guarded inside a transaction (a row lock, a unique constraint
+checked there) cannot happen there: such a test's name ends in `_on_postgres`, it still
+checks the outcome on SQLite, and it proves the race only on PostgreSQL
+(`GROMADA_TEST_DATABASE_URL=postgres://… pytest -k on_postgres`). A run on SQLite says so at
+the end. Race tests without the suffix interleave outside transactions and can fail on both.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import uuid
@@ -75,6 +83,41 @@ def database_url(template_database, tmp_path) -> str:
     yield f"sqlite://{path}"
 
 
+class Incidents(logging.Handler):
+    """Unexpected errors the one error path answered with an incident id (it logs each one)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self._seen: list[BaseException] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info and record.exc_info[1] is not None:
+            self._seen.append(record.exc_info[1])
+
+    def take(self) -> list[BaseException]:
+        """The incidents so far, acknowledged: a test that expects one checks it here."""
+        seen, self._seen = self._seen, []
+        return seen
+
+
+@pytest.fixture(autouse=True)
+def incidents() -> Incidents:
+    """Fail a test in which a person was shown an incident id the test did not expect.
+
+    SimCord re-raises at teardown the errors of commands and Views, but never sees those of
+    persistent buttons and selects: gromada.ui routes them to the error path itself. A crash
+    there (a raw IntegrityError, say) would otherwise pass any test that did not read the reply.
+    """
+    recorder = Incidents()
+    logger = logging.getLogger("gromada.error_handler")
+    logger.addHandler(recorder)
+    yield recorder
+    logger.removeHandler(recorder)
+    unexpected = recorder.take()
+    if unexpected:
+        pytest.fail(f"a person was shown an incident id for: {unexpected!r}")
+
+
 @pytest.fixture
 def settings(database_url) -> Settings:
     return Settings(
@@ -93,3 +136,23 @@ async def simcord_bot(settings):
     # SimCord detaches bots without closing them; release what they opened.
     bot.timers.shutdown()
     await close_database()
+
+
+RACE_PROVEN_ON_POSTGRES = "_on_postgres"
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say plainly when race tests ran where they cannot fail (they are no evidence there)."""
+    if POSTGRES_URL:
+        return
+    ran = [
+        report
+        for report in terminalreporter.stats.get("passed", [])
+        if report.when == "call" and RACE_PROVEN_ON_POSTGRES in report.nodeid.rsplit("::", 1)[-1]
+    ]
+    if ran:
+        terminalreporter.write_line(
+            f"{len(ran)} race tests named *{RACE_PROVEN_ON_POSTGRES} ran on SQLite, where Tortoise serialises "
+            "transactions: they checked outcomes but proved no race. Run them on PostgreSQL: "
+            "GROMADA_TEST_DATABASE_URL=postgres://user:pass@host/postgres pytest -k on_postgres"
+        )

@@ -100,3 +100,16 @@ def refusal(env, result) -> str:
     unexpected = [error for error in env.errors if not isinstance(_unwrap(error), GromadaError)]
     assert not unexpected, f"unexpected errors behind the refusal: {unexpected!r}"
     return shown(result)
+
+
+def deadline_failures(caplog: pytest.LogCaptureFixture) -> list[BaseException]:
+    """The errors deadlines met, in order: the scheduler logs each one and retries the deadline.
+
+    They never reach the bot's error handler (SimCord's `env.errors`), so a test that injects
+    a failure into a deadline checks here that it met that failure, and only that one.
+    """
+    return [
+        record.exc_info[1]
+        for record in caplog.records
+        if record.name == "gromada.scheduler" and record.exc_info and record.exc_info[1] is not None
+    ]

@@ -63,7 +63,7 @@ def test_a_moment_in_an_error_reads_as_discord_relative_time():
     assert str(error) == error.render("en")  # the English text in logs reads the same
 
 
-async def test_unexpected_exception_shows_an_incident_id_that_is_logged(simcord_env, caplog):
+async def test_unexpected_exception_shows_an_incident_id_that_is_logged(simcord_env, caplog, incidents):
     server = Server(simcord_env)
     await simcord_env.settle()
 
@@ -75,9 +75,10 @@ async def test_unexpected_exception_shows_an_incident_id_that_is_logged(simcord_
     logged = [record for record in caplog.records if incident in record.getMessage()]
     assert logged and "a bug in a command" in str(logged[0].exc_info[1])
     assert [type(error.__cause__ or error).__name__ for error in simcord_env.errors] == ["RuntimeError"]
+    assert [str(error) for error in incidents.take()] == ["a bug in a command"]
 
 
-async def test_views_route_to_the_same_error_path(simcord_env, caplog):
+async def test_views_route_to_the_same_error_path(simcord_env, caplog, incidents):
     server = Server(simcord_env)
     await simcord_env.settle()
     await server.member.slash(server.general, "buttons")
@@ -91,3 +92,4 @@ async def test_views_route_to_the_same_error_path(simcord_env, caplog):
     assert any("incident" in record.getMessage() for record in caplog.records)
     assert refused.ephemeral and shown(refused) == "The value must be between 1 and 3."
     simcord_env.errors  # noqa: B018 - both failures were handled and shown; acknowledge them
+    assert [repr(error) for error in incidents.take()] == [repr(KeyError("a bug in a button"))]

@@ -148,3 +148,52 @@ async def test_ensure_counts_a_deadline_left_running_by_a_stopped_process(simcor
 
     assert await Timer.filter(kind="test.announce", ref_id=9).count() == 1
     assert len(bot.fired) == 1
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        # Another process armed the same row too and claimed it first: its handler is running.
+        TimerStatus.RUNNING,
+        # ...or has already handled it, or a command handled there cancelled it.
+        TimerStatus.DONE,
+        TimerStatus.CANCELLED,
+    ],
+)
+async def test_a_deadline_claimed_or_ended_elsewhere_does_not_fire_here(simcord_env, status):
+    # Two processes may share the database (a deploy overlapping the old one); each arms the
+    # pending rows it finds. Only the row's status tells this one that the deadline is taken.
+    server = Server(simcord_env)
+    await simcord_env.settle()
+    timer = await schedule_in(simcord_env.bot, server.general, timedelta(minutes=30))
+    await Timer.filter(id=timer.pk).update(status=status)
+
+    await simcord_env.advance_time(3600)
+
+    assert server.general.last_message is None
+    assert simcord_env.bot.fired == []
+    row = await Timer.get(id=timer.pk)
+    assert (row.status, row.attempts, row.fired_at) == (status, 0, None)
+
+
+async def test_a_deadline_left_running_by_a_crash_runs_again_at_the_next_start(simcord_env, settings, fired):
+    server = Server(simcord_env)
+    await simcord_env.settle()
+    # The process died while the handler ran: the row was claimed (running) and never finished.
+    moment = discord.utils.utcnow()
+    crashed = await Timer.create(
+        kind="test.announce",
+        ref_id=11,
+        due_at=moment - timedelta(hours=2),
+        created_at=moment - timedelta(days=1),
+        status=TimerStatus.RUNNING,
+        attempts=1,
+        fired_at=moment - timedelta(hours=2),
+    )
+
+    await simcord_env.restart_bot(announcing(create_bot(settings), server.general.id, fired))
+
+    assert server.general.last_message.content == "deadline 11 reached"
+    assert fired == [crashed.pk]
+    row = await Timer.get(id=crashed.pk)
+    assert (row.status, row.attempts) == (TimerStatus.DONE, 2)

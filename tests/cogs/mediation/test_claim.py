@@ -57,6 +57,34 @@ async def test_mediator_named_as_a_party_cannot_claim_nor_read_the_space(simcord
     assert "You now mediate" in shown(ok)
 
 
+async def test_mediators_invited_as_parties_cannot_claim_whether_they_answered_or_declined(simcord_env):
+    server = await MediationServer(simcord_env).start(mediators=("mira", "marek", "maja", "mila"))
+    mira, marek, maja, mila = server.mediators
+    await server.request()
+    ticket = await Ticket.get()
+    await mira.click(server.alert(ticket), label="Claim")
+    space = server.space(ticket)
+    await mira.slash(space, "ticket add", member=marek)
+    await mira.slash(space, "ticket add", member=maja)
+    # Marek has not answered yet; Maja said no. Both are still parties to the conflict.
+    declined = await maja.user.click(server.dms(maja)[-1], label="Decline")
+    assert "You declined" in shown(declined)
+
+    for party in (marek, maja):
+        handover = await mira.slash(space, "ticket handover", mediator=party)
+        assert "is a party to this conflict" in refusal(simcord_env, handover)
+    await mira.slash(space, "ticket unclaim")
+    for party in (marek, maja):
+        claim = await party.click(server.alert(ticket), label="Claim")
+        assert "You are a party to this conflict" in refusal(simcord_env, claim)
+        assert (await Ticket.get()).status == TicketStatus.OPEN
+        assert not server.can_read(party, ticket)
+
+    ok = await mila.click(server.alert(ticket), label="Claim")
+    assert "You now mediate" in shown(ok)
+    assert (await Ticket.get()).mediator_id == mila.id
+
+
 async def test_a_member_without_the_mediator_role_cannot_claim(simcord_env):
     server = await MediationServer(simcord_env).start()
     await server.request()

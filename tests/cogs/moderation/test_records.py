@@ -89,7 +89,9 @@ async def test_third_warning_within_30_days_alerts_the_moderator(server, simcord
     assert server.member.id in server.guild.member_ids()
 
 
-async def test_concurrent_actions_get_distinct_consecutive_numbers(server):
+async def test_concurrent_actions_get_distinct_consecutive_numbers_on_postgres(server):
+    # Proves the race only on PostgreSQL: on SQLite Tortoise runs these transactions one after
+    # another, so there it checks the outcome of actions recorded in quick succession, not a race.
     now = discord.utils.utcnow()
 
     created = await asyncio.gather(

@@ -28,15 +28,35 @@ def test_refusals(target, fragment):
     assert fragment in str(refused.value)
 
 
+def refusal_of(actor: Standing, target: Standing, bot: Standing = BOT) -> str | None:
+    """Why the bot refuses `actor` acting on `target`, or None when it may go ahead."""
+    try:
+        rules.check_target(actor, target, bot)
+    except NotAllowed as refused:
+        return str(refused)
+    return None
+
+
 def test_owner_may_act_on_anyone_below_the_bot_but_not_above():
-    rules.check_target(OWNER, Standing(4, 9), BOT)
-    with pytest.raises(NotAllowed) as refused:
-        rules.check_target(OWNER, Standing(4, 10, name="top"), BOT)
-    assert "not below mine" in str(refused.value)
+    assert refusal_of(OWNER, Standing(4, 9)) is None
+    assert refusal_of(OWNER, Standing(4, 0)) is None
+    assert "not below mine" in refusal_of(OWNER, Standing(4, 10, name="top"))
+    assert "not below mine" in refusal_of(OWNER, Standing(4, 11, name="top"))
 
 
-def test_lower_member_may_be_acted_on():
-    rules.check_target(MOD, Standing(4, 5), BOT)
+@pytest.mark.parametrize(
+    ("moderator", "target", "allowed"),
+    [
+        (MOD, Standing(4, 5), True),  # one below the moderator, far below the bot
+        (MOD, Standing(4, 0), True),  # a member with no role at all
+        (MOD, Standing(4, 6), False),  # level with the moderator
+        # A moderator ranked above the bot still needs the target below the bot.
+        (Standing(2, 12), Standing(4, 9), True),
+        (Standing(2, 12), Standing(4, 10), False),
+    ],
+)
+def test_a_member_below_both_the_moderator_and_the_bot_may_be_acted_on(moderator, target, allowed):
+    assert (refusal_of(moderator, target) is None) is allowed
 
 
 @pytest.mark.parametrize(

@@ -146,6 +146,39 @@ async def test_quorum_not_reached_is_no_decision(simcord_env):
     assert (await Decision.get(poll_id=poll.pk)).outcome == DecisionOutcome.NO_QUORUM
 
 
+@pytest.mark.parametrize(
+    ("quorum", "voters", "reached"),
+    [
+        # 33% of 10 electors is 3.3 people: three voters fall short, however close.
+        (33, 3, False),
+        (33, 4, True),
+        # 25% of 10 is 2.5: half a person is still a person short.
+        (25, 2, False),
+        (25, 3, True),
+    ],
+)
+async def test_a_fractional_quorum_needs_the_whole_share_of_the_electorate(simcord_env, quorum, voters, reached):
+    server = await ready_server(simcord_env)
+    council = server.guild.create_role("Council")
+    members = [server.guild.add_member(simcord_env.create_user(f"c{n}"), roles=[council]) for n in range(10)]
+    await simcord_env.settle()
+    poll, message = await open_poll(server, quorum=quorum, eligible_role=council)
+    assert poll.electorate_size == 10
+    for member in members[:voters]:
+        await member.click(message, label="Park")
+    await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
+
+    text = results_message(server, await Poll.get(id=poll.pk)).embeds[0].description
+    decision = await Decision.get(poll_id=poll.pk)
+    if reached:
+        assert f"Quorum of {quorum}%: reached." in text and "Decision: **Park**" in text
+        assert decision.outcome == DecisionOutcome.WINNER and decision.winners == "Park"
+    else:
+        assert f"No decision: the quorum of {quorum}% was not reached." in text
+        assert f"Quorum of {quorum}%: not reached." in text
+        assert decision.outcome == DecisionOutcome.NO_QUORUM
+
+
 async def test_an_honest_tie(simcord_env):
     server = await ready_server(simcord_env)
     poll, message = await open_poll(server)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -114,6 +115,27 @@ def test_tie_for_elimination_uses_earlier_rounds_before_the_seed():
         assert result.rounds[1].tie_break == "earlier_rounds"
 
 
+# Worked by hand: a tie for fewest after two earlier rounds that disagree. A had fewer than B
+# in round 1 (5 to 6) but more in round 2 (7 to 6, after C's ballots came to A); the latest
+# round where they differed decides, so B goes, its ballots go to A, and A wins. Asking the
+# oldest round instead would eliminate A and hand the poll to B.
+def test_a_tie_for_fewest_goes_by_the_latest_earlier_round_not_the_oldest():
+    a, b, c, d, w = range(5)
+    ballots = {(a, b): 5, (b, a): 6, (c, a): 2, (d, b): 1, (d,): 2, (w,): 8}
+    for seed in range(20):
+        result = rules.instant_runoff(ballots, 5, seed=seed)
+
+        assert [r.votes for r in result.rounds] == [
+            {a: 5, b: 6, c: 2, d: 3, w: 8},
+            {a: 7, b: 6, d: 3, w: 8},
+            {a: 7, b: 7, w: 8},
+            {a: 13, w: 8},
+        ]
+        assert [r.eliminated for r in result.rounds] == [c, d, b, None]
+        assert result.rounds[2].tie_break == "earlier_rounds"
+        assert result.winners == (a,)
+
+
 # When every continuing option is tied, the earlier-rounds rule still applies before a tie
 # is declared (RCTab does the same): A 3, B 3, C 2, D 1 -> D out (to C) -> A 3, B 3, C 3,
 # and C had fewer votes in round 1, so C goes (to A) and A wins 5-3.
@@ -215,6 +237,32 @@ def test_quorum_is_a_share_of_the_electorate():
     assert rules.quorum_met(5, 10, 50)
     assert not rules.quorum_met(4, 10, 50)
     assert rules.quorum_met(0, 10, 0)
+
+
+@pytest.mark.parametrize(
+    ("turnout", "electorate", "quorum_percent", "met"),
+    [
+        # A share that is not a whole number of people is rounded up, never to the nearest.
+        (3, 10, 33, False),  # 3.3 needed
+        (4, 10, 33, True),
+        (2, 10, 25, False),  # 2.5 needed
+        (3, 10, 25, True),
+        (3, 10, 35, False),  # 3.5 needed
+        (4, 10, 35, True),
+        (1, 3, 34, False),  # 1.02 needed
+        (2, 3, 34, True),
+        (1, 3, 33, True),  # 0.99 needed
+        (2, 3, 67, False),  # two thirds of the electorate is 66.7%, short of 67%
+        (67, 200, 34, False),  # 33.5% is short of 34%
+        (66, 200, 33, True),  # exactly 66
+        (65, 200, 33, False),
+        (10, 10, 100, True),
+        (9, 10, 100, False),
+        (0, 0, 50, True),  # nobody could vote: nothing to reach
+    ],
+)
+def test_a_fractional_quorum_is_rounded_up_to_a_whole_voter(turnout, electorate, quorum_percent, met):
+    assert rules.quorum_met(turnout, electorate, quorum_percent) is met
 
 
 # ---------------------------------------------------------------- invariants

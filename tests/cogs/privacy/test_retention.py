@@ -1,5 +1,8 @@
 """Keeping data no longer than needed: closed tickets, moderation notes, people who left."""
 
+from datetime import timedelta
+from itertools import pairwise
+
 from gromada.bot import create_bot
 from gromada.scheduler import now
 from models.core import Timer, TimerStatus
@@ -64,16 +67,35 @@ async def test_a_space_that_cannot_be_deleted_keeps_its_ticket_until_the_next_sw
     assert closed.channel_id not in {channel.id for channel in server.guild.me.guild.channels}
 
 
+async def sweeps() -> tuple[list[Timer], list[Timer]]:
+    """The retention sweeps that ran, in order, and the ones waiting."""
+    rows = await Timer.filter(kind="privacy.retention").order_by("due_at", "id")
+    ran = [row for row in rows if row.status == TimerStatus.DONE]
+    return ran, [row for row in rows if row.status == TimerStatus.PENDING]
+
+
 async def test_retention_sweep_survives_a_restart_and_runs_once_a_day(simcord_env, settings):
     server = await PrivacyServer(simcord_env).start()
     await set_option(server, "privacy_mediation_retention", "1d")
     closed = await server.closed_ticket()
 
     await simcord_env.restart_bot(create_bot(settings))
-    await simcord_env.advance_time(2 * DAY + 60)
-
+    ran, waiting = await sweeps()
+    assert (len(ran), len(waiting)) == (0, 1)  # the restart armed no second sweep
+    await simcord_env.advance_time(DAY + 60)
+    ran, waiting = await sweeps()
+    assert (len(ran), len(waiting)) == (1, 1)
+    # The ticket closed after the first sweep was armed: a day old only at the next one.
+    assert await Ticket.filter(id=closed.pk).exists()
+    await simcord_env.advance_time(DAY)
     assert not await Ticket.filter(id=closed.pk).exists()
-    assert await Timer.filter(kind="privacy.retention", status=TimerStatus.PENDING).count() == 1
+    await simcord_env.advance_time(DAY)
+
+    ran, waiting = await sweeps()
+    assert (len(ran), len(waiting)) == (3, 1)
+    moments = [row.fired_at for row in ran] + [waiting[0].due_at]
+    for earlier, later in pairwise(moments):
+        assert timedelta(days=1) <= later - earlier < timedelta(days=1, minutes=1)
 
 
 async def test_moderation_notes_are_purged_after_their_period_other_cases_stay(simcord_env):

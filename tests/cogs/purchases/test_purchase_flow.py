@@ -88,3 +88,21 @@ async def test_whole_purchase_from_opening_to_the_ledger(simcord_env):
     assert "total," + str(ania.id) in csv_text and ",23.04,PLN,yes" in csv_text
     assert await OrderLine.filter(purchase_id=purchase.pk, item_id=honey.pk, amount=0).count() == 1
     assert Decimal(str(bills[dmitrij.id].total)) == 1571
+
+
+async def test_a_line_worth_an_exact_half_grosz_is_billed_rounded_up(simcord_env):
+    coop = await make_coop(simcord_env)
+    member = coop.members[0]
+    purchase = await coop.open(title="Spices", deadline="20m")
+    await coop.item(purchase, "Saffron", "g", "0,45")
+    [saffron] = await PurchaseItem.filter(purchase_id=purchase.pk)
+    await coop.publish(purchase)
+
+    # 0.5 g at 0.45 a gram is 22.5 groszy: half up makes 23, never 22.
+    cart = await coop.order(member, purchase, saffron.pk, "0,5")
+    assert "Saffron: 0.5 g" in shown(cart) and "PLN0.23" in shown(cart)
+    await simcord_env.advance_time(21 * 60)
+
+    assert (await OrderLine.get(purchase_id=purchase.pk)).amount == 23
+    assert (await Bill.get(purchase_id=purchase.pk, user_id=member.id)).total == 23
+    assert "Total to pay: PLN0.23" in "\n".join(dms(member))

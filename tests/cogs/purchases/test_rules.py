@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -44,6 +45,27 @@ def test_split_leftover_goes_to_the_largest_remainders_first():
 def test_line_value_rounds_half_up_to_a_minor_unit():
     assert line_value(Decimal("1.5"), 333) == 500  # 499.5 -> 500
     assert line_value(Decimal("0.333"), 100) == 33
+
+
+@pytest.mark.parametrize(
+    ("quantity", "unit_price", "value"),
+    [
+        # Exactly half a minor unit after an even one: half up goes up, where rounding half
+        # to even (banker's rounding) would go down.
+        ("0.5", 45, 23),  # 22.5
+        ("0.125", 100, 13),  # 12.5
+        ("2.5", 1, 3),  # 2.5
+        ("0.001", 500, 1),  # 0.5
+        ("1.5", 4003, 6005),  # 6004.5
+        # ...and after an odd one both go up.
+        ("0.5", 47, 24),  # 23.5
+        # Just under half stays down.
+        ("0.499", 1, 0),
+        ("0.249", 10, 2),  # 2.49
+    ],
+)
+def test_line_value_rounds_exact_halves_up_not_to_even(quantity, unit_price, value):
+    assert line_value(Decimal(quantity), unit_price) == value
 
 
 @given(

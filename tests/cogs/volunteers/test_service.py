@@ -20,6 +20,24 @@ async def make_role(seats=1, **fields):
 
 async def test_racing_for_the_last_seat_leaves_exactly_one_holder(database):
     role = await make_role(seats=3)
+    for early in (1, 2):
+        assert (await service.claim(role, early, set(), NOW)).outcome == service.Outcome.GRANTED
+    people = range(100, 120)
+
+    results = await asyncio.gather(*(service.claim(role, user, set(), NOW) for user in people))
+
+    granted = [r for r in results if r.outcome == service.Outcome.GRANTED]
+    waiting = [r for r in results if r.outcome == service.Outcome.WAITLISTED]
+    assert len(granted) == 1 and len(waiting) == 19
+    assert granted[0].seat.slot == 2 and granted[0].seat.user_id in people
+    seats = await VolunteerSeat.filter(role_id=role.pk).order_by("slot")
+    assert [(seat.slot, seat.user_id) for seat in seats] == [(0, 1), (1, 2), (2, granted[0].seat.user_id)]
+    assert sorted(r.position for r in waiting) == list(range(1, 20))
+    assert await WaitlistEntry.filter(role_id=role.pk).count() == 19
+
+
+async def test_racing_for_several_free_seats_fills_each_once(database):
+    role = await make_role(seats=3)
     people = range(100, 120)
 
     results = await asyncio.gather(*(service.claim(role, user, set(), NOW) for user in people))
