@@ -22,10 +22,10 @@ from models.initiatives import Initiative
 from models.polls import Poll
 from models.volunteers import Thanks
 from tests.cogs.initiatives.helpers import Community
-from tests.cogs.polls.helpers import member_server, open_poll, ready_server
+from tests.cogs.polls.helpers import member_server, open_poll
 from tests.cogs.privacy.helpers import PrivacyServer
 from tests.cogs.purchases.helpers import make_coop
-from tests.helpers import Server, refusal, shown, speaking
+from tests.helpers import Server, quickstarted, refusal, shown, speaking
 
 WAIT = re.compile(r"Please wait a little: you can do that again <t:(\d+):R>\.")
 
@@ -63,7 +63,7 @@ async def poll_create(env) -> Scene:
 
 
 async def poll_results(env) -> Scene:
-    server = await ready_server(env)
+    server = await quickstarted(env)
     poll, _ = await open_poll(server)
     answers: list = []
 
@@ -75,7 +75,7 @@ async def poll_results(env) -> Scene:
 
 
 async def poll_export(env) -> Scene:
-    server = await ready_server(env)
+    server = await quickstarted(env)
     moderator = server.guild.add_member(env.create_user("mod"), roles=[server.guild.roles["Moderator"]])
     await env.settle()
     poll, _ = await open_poll(server)
@@ -104,7 +104,7 @@ async def initiative_propose(env) -> Scene:
 
 
 async def thanks(env) -> Scene:
-    server = await ready_server(env)
+    server = await quickstarted(env)
     helper = server.guild.add_member(env.create_user("celina"))
     await env.settle()
 
@@ -115,7 +115,7 @@ async def thanks(env) -> Scene:
 
 
 async def volunteer_certificate(env) -> Scene:
-    server = await ready_server(env)
+    server = await quickstarted(env)
 
     async def use():
         return await server.member.slash(server.general, "volunteer certificate", member=server.admin)
@@ -241,7 +241,7 @@ async def test_a_refused_attempt_does_not_count(simcord_env):
 
 
 async def test_admins_are_not_held_and_zero_turns_a_cooldown_off(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     helper = server.guild.add_member(simcord_env.create_user("celina"))
     await simcord_env.settle()
 
