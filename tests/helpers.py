@@ -91,15 +91,13 @@ async def quickstarted(env, language: str = "en", *, server_class: type[AnyServe
 def dms(actor) -> list[str]:
     """Everything the bot wrote to this person by direct message, oldest first."""
     user = getattr(actor, "user", actor)
-    if user.dm_channel is None:
-        return []
     return [message.content for message in user.dm_channel.history() if message.author.bot]
 
 
 def last_dm(actor) -> discord.Message | None:
     """The last direct message to this person (to click its buttons)."""
     user = getattr(actor, "user", actor)
-    return user.dm_channel.last_message if user.dm_channel is not None else None
+    return user.dm_channel.last_message
 
 
 def dm_containing(actor, text: str) -> discord.Message:

@@ -24,7 +24,7 @@ from models.volunteers import Thanks
 from tests.cogs.initiatives.helpers import Community
 from tests.cogs.polls.helpers import member_server, open_poll
 from tests.cogs.privacy.helpers import PrivacyServer
-from tests.cogs.purchases.helpers import make_coop
+from tests.cogs.purchases.helpers import coop_server
 from tests.helpers import Server, quickstarted, refusal, shown, speaking
 
 WAIT = re.compile(r"Please wait a little: you can do that again <t:(\d+):R>\.")
@@ -127,7 +127,7 @@ async def volunteer_certificate(env) -> Scene:
 
 
 async def purchase_export(env) -> Scene:
-    coop = await make_coop(env)
+    coop = await coop_server(env)
     purchase = await coop.open()
     answers: list = []
 
@@ -135,7 +135,7 @@ async def purchase_export(env) -> Scene:
         answers.append(await coop.coordinator.slash(coop.general, "purchase export", purchase=purchase.pk))
         return answers[-1]
 
-    return Scene(coop.server, use, files_in(answers, ".csv"))
+    return Scene(coop, use, files_in(answers, ".csv"))
 
 
 async def privacy_export(env) -> Scene:
