@@ -22,8 +22,9 @@ from models.initiatives import Initiative
 from models.polls import Poll
 from models.volunteers import Thanks
 from tests.cogs.initiatives.helpers import Community
+from tests.cogs.mediation.helpers import mediation_server
 from tests.cogs.polls.helpers import member_server, open_poll
-from tests.cogs.privacy.helpers import PrivacyServer
+from tests.cogs.privacy.helpers import closed_ticket
 from tests.cogs.purchases.helpers import coop_server
 from tests.helpers import Server, quickstarted, refusal, shown, speaking
 
@@ -139,7 +140,7 @@ async def purchase_export(env) -> Scene:
 
 
 async def privacy_export(env) -> Scene:
-    server = await PrivacyServer(env).start()
+    server = await mediation_server(env)
 
     async def use():
         return await server.member.slash(server.general, "privacy export")
@@ -151,8 +152,8 @@ async def privacy_export(env) -> Scene:
 
 
 async def mediation_transcript(env) -> Scene:
-    server = await PrivacyServer(env).start()
-    ticket = await server.closed_ticket()
+    server = await mediation_server(env)
+    ticket = await closed_ticket(server)
     space = server.space(ticket)
     answers: list = []
 
