@@ -59,6 +59,14 @@ class Server:
         """A SimCord channel handle by name."""
         return self.guild.channels[name]
 
+    def text_channel(self, name: str) -> discord.TextChannel | None:
+        """The discord.py text channel of this name, as the bot sees it, or None if there is none."""
+        return discord.utils.get(self.discord_guild().text_channels, name=name)
+
+    def discord_guild(self) -> discord.Guild:
+        """The discord.py guild, as the bot sees it."""
+        return self.guild.me.guild
+
     def discord_member(self, actor) -> discord.Member | None:
         """The discord.py member behind a SimCord actor, as the bot sees it."""
         return self.guild.me.guild.get_member(actor.id)

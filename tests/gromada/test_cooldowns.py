@@ -21,7 +21,7 @@ from gromada.scheduler import now
 from models.initiatives import Initiative
 from models.polls import Poll
 from models.volunteers import Thanks
-from tests.cogs.initiatives.helpers import Community
+from tests.cogs.initiatives.helpers import InitiativeServer
 from tests.cogs.mediation.helpers import mediation_server
 from tests.cogs.polls.helpers import member_server, open_poll
 from tests.cogs.privacy.helpers import closed_ticket
@@ -90,7 +90,7 @@ async def poll_export(env) -> Scene:
 
 
 async def initiative_propose(env) -> Scene:
-    community = await Community(env).ready()
+    community = await quickstarted(env, server_class=InitiativeServer)
     titles = iter(["Community garden", "Repair café", "Seed library", "Book swap", "Tool shed"])
 
     async def use():
@@ -256,7 +256,7 @@ async def test_admins_are_not_held_and_zero_turns_a_cooldown_off(simcord_env):
 
 
 async def test_two_forms_opened_at_once_give_one_proposal(simcord_env):
-    community = await Community(simcord_env).ready()
+    community = await quickstarted(simcord_env, server_class=InitiativeServer)
     fields = {"goal": "Do it together.", "needs": "Hands.", "first_step": "Ask."}
     first_form = await community.member.slash(community.general, "initiative propose")
     second_form = await community.member.slash(community.general, "initiative propose")
