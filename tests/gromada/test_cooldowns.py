@@ -90,18 +90,18 @@ async def poll_export(env) -> Scene:
 
 
 async def initiative_propose(env) -> Scene:
-    community = await quickstarted(env, server_class=InitiativeServer)
+    server = await quickstarted(env, server_class=InitiativeServer)
     titles = iter(["Community garden", "Repair café", "Seed library", "Book swap", "Tool shed"])
 
     async def use():
-        form = await community.member.slash(community.general, "initiative propose")
+        form = await server.member.slash(server.general, "initiative propose")
         if form.modal is None:
             return form  # refused before the form
-        return await community.member.submit_modal(
+        return await server.member.submit_modal(
             form, {"title": next(titles), "goal": "Do it together.", "needs": "Hands.", "first_step": "Ask."}
         )
 
-    return Scene(community, use, Initiative.all().count)
+    return Scene(server, use, Initiative.all().count)
 
 
 async def thanks(env) -> Scene:
@@ -256,18 +256,18 @@ async def test_admins_are_not_held_and_zero_turns_a_cooldown_off(simcord_env):
 
 
 async def test_two_forms_opened_at_once_give_one_proposal(simcord_env):
-    community = await quickstarted(simcord_env, server_class=InitiativeServer)
+    server = await quickstarted(simcord_env, server_class=InitiativeServer)
     fields = {"goal": "Do it together.", "needs": "Hands.", "first_step": "Ask."}
-    first_form = await community.member.slash(community.general, "initiative propose")
-    second_form = await community.member.slash(community.general, "initiative propose")
+    first_form = await server.member.slash(server.general, "initiative propose")
+    second_form = await server.member.slash(server.general, "initiative propose")
 
-    await community.member.submit_modal(first_form, {"title": "Community garden", **fields})
-    refused = await community.member.submit_modal(second_form, {"title": "Repair café", **fields})
+    await server.member.submit_modal(first_form, {"title": "Community garden", **fields})
+    refused = await server.member.submit_modal(second_form, {"title": "Repair café", **fields})
 
     assert WAIT.search(refusal(simcord_env, refused))
     assert [i.title for i in await Initiative.all()] == ["Community garden"]
     # From now on the member is told before filling in the form.
-    again = await community.member.slash(community.general, "initiative propose")
+    again = await server.member.slash(server.general, "initiative propose")
     assert again.modal is None and WAIT.search(refusal(simcord_env, again))
 
 
