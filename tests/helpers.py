@@ -1,13 +1,23 @@
-"""Arranging servers and people for SimCord tests."""
+"""Arranging servers and people for SimCord tests.
+
+Every test builds its world from here: a `Server` (a guild with an admin and a member),
+`quickstarted(env)` for one after /setup quickstart, and `dms(actor)` for what the bot wrote
+to someone. A feature that needs more people adds them in tests/cogs/<feature>/helpers.py,
+as functions or a thin subclass of `Server` named for that feature.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import discord
 import pytest
 import simcord.interactions as sim_interactions
+
+from gromada import guild_config
+from models.core import BindingKind
 
 ADMIN_PERMISSIONS = discord.Permissions(manage_guild=True)
 
@@ -37,11 +47,71 @@ class Server:
         self.guild.set_command_permissions(command.id, {actor: True})
         await self.env.settle()
 
+    def add_member(self, name: str, *roles):
+        """A person joins the server holding these roles (SimCord role handles); settle after."""
+        return self.guild.add_member(self.env.create_user(name), roles=list(roles))
+
     def role(self, name: str) -> discord.Role | None:
+        """The discord.py role of this name, as the bot sees it."""
         return discord.utils.get(self.guild.me.guild.roles, name=name)
 
     def channel(self, name: str):
+        """A SimCord channel handle by name."""
         return self.guild.channels[name]
+
+    def text_channel(self, name: str) -> discord.TextChannel | None:
+        """The discord.py text channel of this name, as the bot sees it, or None if there is none."""
+        return discord.utils.get(self.discord_guild().text_channels, name=name)
+
+    def discord_guild(self) -> discord.Guild:
+        """The discord.py guild, as the bot sees it."""
+        return self.guild.me.guild
+
+    def discord_member(self, actor) -> discord.Member | None:
+        """The discord.py member behind a SimCord actor, as the bot sees it."""
+        return self.guild.me.guild.get_member(actor.id)
+
+    async def role_for(self, purpose: str):
+        """The SimCord role handle bound to a purpose ("mediator"), whatever it is called."""
+        return await self._bound(BindingKind.ROLE, purpose, self.guild.roles.values())
+
+    async def channel_for(self, purpose: str):
+        """The SimCord channel handle bound to a purpose ("mod_log"), whatever it is called."""
+        return await self._bound(BindingKind.CHANNEL, purpose, self.guild.channels.values())
+
+    async def _bound(self, kind: BindingKind, purpose: str, handles):
+        bound = await guild_config.binding(self.guild.id, kind, purpose)
+        assert bound is not None, f"no {kind.value} is bound to {purpose!r}"
+        return next(handle for handle in handles if handle.id == bound)
+
+
+AnyServer = TypeVar("AnyServer", bound=Server)
+
+
+async def quickstarted(env, language: str = "en", *, server_class: type[AnyServer] = Server) -> AnyServer:
+    """A server (of `server_class`) on which the admin ran /setup quickstart in `language`."""
+    server = server_class(env)
+    await env.settle()
+    await server.admin.slash(server.general, "setup quickstart", language=language)
+    return server
+
+
+def dms(actor) -> list[str]:
+    """Everything the bot wrote to this person by direct message, oldest first."""
+    user = getattr(actor, "user", actor)
+    return [message.content for message in user.dm_channel.history() if message.author.bot]
+
+
+def last_dm(actor) -> discord.Message | None:
+    """The last direct message to this person (to click its buttons)."""
+    user = getattr(actor, "user", actor)
+    return user.dm_channel.last_message
+
+
+def dm_containing(actor, text: str) -> discord.Message:
+    """The first direct message the bot wrote to this person that contains `text`."""
+    user = getattr(actor, "user", actor)
+    return next(message for message in user.dm_channel.history() if message.author.bot and text in message.content)
 
 
 @contextmanager

@@ -21,11 +21,12 @@ from gromada.scheduler import now
 from models.initiatives import Initiative
 from models.polls import Poll
 from models.volunteers import Thanks
-from tests.cogs.initiatives.helpers import Community
-from tests.cogs.polls.helpers import member_server, open_poll, ready_server
-from tests.cogs.privacy.helpers import PrivacyServer
-from tests.cogs.purchases.helpers import make_coop
-from tests.helpers import Server, refusal, shown, speaking
+from tests.cogs.initiatives.helpers import InitiativeServer
+from tests.cogs.mediation.helpers import mediation_server
+from tests.cogs.polls.helpers import member_server, open_poll
+from tests.cogs.privacy.helpers import closed_ticket
+from tests.cogs.purchases.helpers import coop_server
+from tests.helpers import Server, quickstarted, refusal, shown, speaking
 
 WAIT = re.compile(r"Please wait a little: you can do that again <t:(\d+):R>\.")
 
@@ -63,7 +64,7 @@ async def poll_create(env) -> Scene:
 
 
 async def poll_results(env) -> Scene:
-    server = await ready_server(env)
+    server = await quickstarted(env)
     poll, _ = await open_poll(server)
     answers: list = []
 
@@ -75,7 +76,7 @@ async def poll_results(env) -> Scene:
 
 
 async def poll_export(env) -> Scene:
-    server = await ready_server(env)
+    server = await quickstarted(env)
     moderator = server.guild.add_member(env.create_user("mod"), roles=[server.guild.roles["Moderator"]])
     await env.settle()
     poll, _ = await open_poll(server)
@@ -89,22 +90,22 @@ async def poll_export(env) -> Scene:
 
 
 async def initiative_propose(env) -> Scene:
-    community = await Community(env).ready()
+    server = await quickstarted(env, server_class=InitiativeServer)
     titles = iter(["Community garden", "Repair café", "Seed library", "Book swap", "Tool shed"])
 
     async def use():
-        form = await community.member.slash(community.general, "initiative propose")
+        form = await server.member.slash(server.general, "initiative propose")
         if form.modal is None:
             return form  # refused before the form
-        return await community.member.submit_modal(
+        return await server.member.submit_modal(
             form, {"title": next(titles), "goal": "Do it together.", "needs": "Hands.", "first_step": "Ask."}
         )
 
-    return Scene(community, use, Initiative.all().count)
+    return Scene(server, use, Initiative.all().count)
 
 
 async def thanks(env) -> Scene:
-    server = await ready_server(env)
+    server = await quickstarted(env)
     helper = server.guild.add_member(env.create_user("celina"))
     await env.settle()
 
@@ -115,7 +116,7 @@ async def thanks(env) -> Scene:
 
 
 async def volunteer_certificate(env) -> Scene:
-    server = await ready_server(env)
+    server = await quickstarted(env)
 
     async def use():
         return await server.member.slash(server.general, "volunteer certificate", member=server.admin)
@@ -127,7 +128,7 @@ async def volunteer_certificate(env) -> Scene:
 
 
 async def purchase_export(env) -> Scene:
-    coop = await make_coop(env)
+    coop = await coop_server(env)
     purchase = await coop.open()
     answers: list = []
 
@@ -135,11 +136,11 @@ async def purchase_export(env) -> Scene:
         answers.append(await coop.coordinator.slash(coop.general, "purchase export", purchase=purchase.pk))
         return answers[-1]
 
-    return Scene(coop.server, use, files_in(answers, ".csv"))
+    return Scene(coop, use, files_in(answers, ".csv"))
 
 
 async def privacy_export(env) -> Scene:
-    server = await PrivacyServer(env).start()
+    server = await mediation_server(env)
 
     async def use():
         return await server.member.slash(server.general, "privacy export")
@@ -151,8 +152,8 @@ async def privacy_export(env) -> Scene:
 
 
 async def mediation_transcript(env) -> Scene:
-    server = await PrivacyServer(env).start()
-    ticket = await server.closed_ticket()
+    server = await mediation_server(env)
+    ticket = await closed_ticket(server)
     space = server.space(ticket)
     answers: list = []
 
@@ -241,7 +242,7 @@ async def test_a_refused_attempt_does_not_count(simcord_env):
 
 
 async def test_admins_are_not_held_and_zero_turns_a_cooldown_off(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     helper = server.guild.add_member(simcord_env.create_user("celina"))
     await simcord_env.settle()
 
@@ -255,18 +256,18 @@ async def test_admins_are_not_held_and_zero_turns_a_cooldown_off(simcord_env):
 
 
 async def test_two_forms_opened_at_once_give_one_proposal(simcord_env):
-    community = await Community(simcord_env).ready()
+    server = await quickstarted(simcord_env, server_class=InitiativeServer)
     fields = {"goal": "Do it together.", "needs": "Hands.", "first_step": "Ask."}
-    first_form = await community.member.slash(community.general, "initiative propose")
-    second_form = await community.member.slash(community.general, "initiative propose")
+    first_form = await server.member.slash(server.general, "initiative propose")
+    second_form = await server.member.slash(server.general, "initiative propose")
 
-    await community.member.submit_modal(first_form, {"title": "Community garden", **fields})
-    refused = await community.member.submit_modal(second_form, {"title": "Repair café", **fields})
+    await server.member.submit_modal(first_form, {"title": "Community garden", **fields})
+    refused = await server.member.submit_modal(second_form, {"title": "Repair café", **fields})
 
     assert WAIT.search(refusal(simcord_env, refused))
     assert [i.title for i in await Initiative.all()] == ["Community garden"]
     # From now on the member is told before filling in the form.
-    again = await community.member.slash(community.general, "initiative propose")
+    again = await server.member.slash(server.general, "initiative propose")
     assert again.modal is None and WAIT.search(refusal(simcord_env, again))
 
 

@@ -1,8 +1,9 @@
 import pytest
 
-from tests.cogs.initiatives.helpers import Community
+from tests.cogs.initiatives.helpers import InitiativeServer
+from tests.helpers import quickstarted
 
 
 @pytest.fixture
-async def community(simcord_env) -> Community:
-    return await Community(simcord_env).ready()
+async def server(simcord_env) -> InitiativeServer:
+    return await quickstarted(simcord_env, server_class=InitiativeServer)

@@ -6,27 +6,16 @@ from models.initiatives import Initiative
 from tests.helpers import Server
 
 
-class Community(Server):
-    """A server after quickstart, with three more members to support proposals."""
+class InitiativeServer(Server):
+    """A server with three more members to support proposals; quickstart it with quickstarted()."""
 
     def __init__(self, env) -> None:
         super().__init__(env)
-        self.supporters = [self.guild.add_member(env.create_user(name)) for name in ("celina", "dmitrij", "edward")]
-
-    async def ready(self) -> Community:
-        await self.env.settle()
-        await self.admin.slash(self.general, "setup quickstart")
-        return self
+        self.supporters = [self.add_member(name) for name in ("celina", "dmitrij", "edward")]
 
     @property
     def proposals(self):
         return self.channel("initiatives")
-
-    def discord_guild(self):
-        return self.guild.me.guild
-
-    def channel_named(self, name: str):
-        return next((c for c in self.discord_guild().text_channels if c.name == name), None)
 
     async def propose(self, actor=None, title: str = "Community garden", **fields) -> tuple:
         actor = actor or self.member
@@ -48,10 +37,10 @@ def field(message, name: str) -> str:
     return next(f.value for f in message.embeds[0].fields if f.name == name)
 
 
-async def open_initiative(community, title: str = "Community garden"):
+async def open_initiative(server: InitiativeServer, title: str = "Community garden"):
     """A proposal that reached the threshold: its channel exists."""
-    _, initiative = await community.propose(title=title)
-    for supporter in community.supporters[:2]:
-        await supporter.click(community.card(initiative), label="Support")
+    _, initiative = await server.propose(title=title)
+    for supporter in server.supporters[:2]:
+        await supporter.click(server.card(initiative), label="Support")
     await initiative.refresh_from_db()
-    return initiative, community.guild.channels[initiative.slug]
+    return initiative, server.guild.channels[initiative.slug]

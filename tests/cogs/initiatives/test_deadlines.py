@@ -14,181 +14,181 @@ from tests.helpers import deadline_failures, refusal, wait_out
 DAY = 86400
 
 
-async def test_proposal_without_enough_support_expires_and_supporters_are_told(community):
-    _, initiative = await community.propose()
-    await community.supporters[0].click(community.card(initiative), label="Support")
-    channels_before = {c.id for c in community.discord_guild().channels}
+async def test_proposal_without_enough_support_expires_and_supporters_are_told(server):
+    _, initiative = await server.propose()
+    await server.supporters[0].click(server.card(initiative), label="Support")
+    channels_before = {c.id for c in server.discord_guild().channels}
 
-    await community.env.advance_time(13 * DAY)
+    await server.env.advance_time(13 * DAY)
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.PROPOSED
-    await community.env.advance_time(DAY + 1)
+    await server.env.advance_time(DAY + 1)
 
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.EXPIRED
-    card = community.card(initiative)
+    card = server.card(initiative)
     assert field(card, "Status") == "expired"
     assert not card.components, "an expired proposal cannot be supported"
-    notice = community.proposals.last_message
+    notice = server.proposals.last_message
     assert "has expired" in notice.content
-    assert community.member.mention in notice.content and community.supporters[0].mention in notice.content
-    assert {c.id for c in community.discord_guild().channels} == channels_before
+    assert server.member.mention in notice.content and server.supporters[0].mention in notice.content
+    assert {c.id for c in server.discord_guild().channels} == channels_before
 
 
-async def test_support_button_survives_a_restart(community, settings):
-    _, initiative = await community.propose()
-    await community.supporters[0].click(community.card(initiative), label="Support")
+async def test_support_button_survives_a_restart(server, settings):
+    _, initiative = await server.propose()
+    await server.supporters[0].click(server.card(initiative), label="Support")
 
-    await community.env.restart_bot(create_bot(settings))
-    await community.supporters[1].click(community.card(initiative), label="Support")
+    await server.env.restart_bot(create_bot(settings))
+    await server.supporters[1].click(server.card(initiative), label="Support")
 
-    assert community.channel_named(initiative.slug) is not None
+    assert server.text_channel(initiative.slug) is not None
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
 
 
-async def test_expiry_deadline_survives_a_restart(community, settings):
-    _, initiative = await community.propose()
+async def test_expiry_deadline_survives_a_restart(server, settings):
+    _, initiative = await server.propose()
 
-    await community.env.restart_bot(create_bot(settings))
-    await community.env.advance_time(15 * DAY)
+    await server.env.restart_bot(create_bot(settings))
+    await server.env.advance_time(15 * DAY)
 
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.EXPIRED
 
 
-async def test_silent_channel_is_warned_after_30_days_then_archived_7_days_later(community):
-    initiative, channel = await open_initiative(community)
+async def test_silent_channel_is_warned_after_30_days_then_archived_7_days_later(server):
+    initiative, channel = await open_initiative(server)
 
-    await community.env.advance_time(30 * DAY + 60)
+    await server.env.advance_time(30 * DAY + 60)
 
     assert "nobody has written here for 30 days" in channel.last_message.content
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
-    await community.env.advance_time(7 * DAY + 60)
+    await server.env.advance_time(7 * DAY + 60)
 
     row = await Initiative.get(id=initiative.pk)
     assert row.status == InitiativeStatus.ARCHIVED
-    discord_channel = community.discord_guild().get_channel(channel.id)
+    discord_channel = server.discord_guild().get_channel(channel.id)
     assert discord_channel.category.name == "Initiatives archive"
     assert "archived after 37 days" in channel.last_message.content
 
 
-async def test_a_polish_server_hears_expiry_in_words_that_agree_with_the_threshold(community):
-    await community.admin.slash(community.general, "setup language", language="pl")
-    await community.propose()
+async def test_a_polish_server_hears_expiry_in_words_that_agree_with_the_threshold(server):
+    await server.admin.slash(server.general, "setup language", language="pl")
+    await server.propose()
 
-    await community.env.advance_time(14 * DAY + 1)
+    await server.env.advance_time(14 * DAY + 1)
 
-    assert "nie zebrała na czas poparcia 3 osób, więc wygasła" in community.proposals.last_message.content
+    assert "nie zebrała na czas poparcia 3 osób, więc wygasła" in server.proposals.last_message.content
 
 
-async def test_a_russian_server_is_warned_and_archived_in_words_that_agree_with_the_days(community):
-    _, channel = await open_initiative(community)
-    await community.admin.slash(community.general, "setup language", language="ru")
+async def test_a_russian_server_is_warned_and_archived_in_words_that_agree_with_the_days(server):
+    _, channel = await open_initiative(server)
+    await server.admin.slash(server.general, "setup language", language="ru")
 
-    await community.env.advance_time(30 * DAY + 60)
+    await server.env.advance_time(30 * DAY + 60)
     warning = channel.last_message.content
-    await community.env.advance_time(7 * DAY + 60)
+    await server.env.advance_time(7 * DAY + 60)
 
     assert "здесь никто не писал уже 30 дней. Если в течение 7 дней не появится" in warning
     assert "Инициатива ушла в архив после 37 дней без сообщений." in channel.last_message.content
 
 
-async def test_a_message_after_the_warning_keeps_the_channel_open(community):
-    initiative, channel = await open_initiative(community)
-    await community.env.advance_time(30 * DAY + 60)
+async def test_a_message_after_the_warning_keeps_the_channel_open(server):
+    initiative, channel = await open_initiative(server)
+    await server.env.advance_time(30 * DAY + 60)
 
-    await community.member.send(channel, "Still here! Planting on Saturday.")
-    await community.env.advance_time(8 * DAY)
+    await server.member.send(channel, "Still here! Planting on Saturday.")
+    await server.env.advance_time(8 * DAY)
 
     row = await Initiative.get(id=initiative.pk)
     assert row.status == InitiativeStatus.ACTIVE
-    assert community.discord_guild().get_channel(channel.id).category.name == "Initiatives"
+    assert server.discord_guild().get_channel(channel.id).category.name == "Initiatives"
     # Thirty quiet days after that message, the warning comes again.
-    await community.env.advance_time(23 * DAY)
+    await server.env.advance_time(23 * DAY)
     assert "nobody has written here" in channel.last_message.content
 
 
-async def test_activity_is_written_at_most_hourly(community):
-    initiative, channel = await open_initiative(community)
-    await community.env.advance_time(2 * 3600)
+async def test_activity_is_written_at_most_hourly(server):
+    initiative, channel = await open_initiative(server)
+    await server.env.advance_time(2 * 3600)
 
-    await community.member.send(channel, "first")
+    await server.member.send(channel, "first")
     written = (await Initiative.get(id=initiative.pk)).last_activity_at
-    await community.env.advance_time(60)
-    await community.member.send(channel, "second, a minute later")
+    await server.env.advance_time(60)
+    await server.member.send(channel, "second, a minute later")
 
     assert (await Initiative.get(id=initiative.pk)).last_activity_at == written
     assert written > initiative.last_activity_at + timedelta(hours=1)
 
 
-async def test_activity_is_tracked_after_a_restart(community, settings):
-    initiative, channel = await open_initiative(community)
-    await community.env.advance_time(20 * DAY)
+async def test_activity_is_tracked_after_a_restart(server, settings):
+    initiative, channel = await open_initiative(server)
+    await server.env.advance_time(20 * DAY)
 
-    await community.env.restart_bot(create_bot(settings))
-    await community.member.send(channel, "Back from holidays.")
-    await community.env.advance_time(11 * DAY)
+    await server.env.restart_bot(create_bot(settings))
+    await server.member.send(channel, "Back from holidays.")
+    await server.env.advance_time(11 * DAY)
 
     assert "nobody has written here" not in (channel.last_message.content or "")
-    await community.env.advance_time(20 * DAY)
+    await server.env.advance_time(20 * DAY)
     assert "nobody has written here" in channel.last_message.content
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
 
 
-async def test_a_proposal_that_reached_the_threshold_does_not_expire_while_waiting_for_retry(community):
-    _, initiative = await community.propose()
-    await community.supporters[0].click(community.card(initiative), label="Support")
-    community.env.inject_error("POST", "/guilds/*/channels", status=500)
-    failed = await community.supporters[1].click(community.card(initiative), label="Support")
-    refusal(community.env, failed)
+async def test_a_proposal_that_reached_the_threshold_does_not_expire_while_waiting_for_retry(server):
+    _, initiative = await server.propose()
+    await server.supporters[0].click(server.card(initiative), label="Support")
+    server.env.inject_error("POST", "/guilds/*/channels", status=500)
+    failed = await server.supporters[1].click(server.card(initiative), label="Support")
+    refusal(server.env, failed)
 
-    await community.env.advance_time(15 * DAY)
+    await server.env.advance_time(15 * DAY)
 
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.PROPOSED
-    await community.supporters[0].click(community.card(initiative), label="Retry opening the channel")
+    await server.supporters[0].click(server.card(initiative), label="Retry opening the channel")
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
 
 
-async def test_withdrawing_after_the_window_is_refused_so_the_proposal_cannot_get_stuck(community):
-    _, initiative = await community.propose()
-    await community.supporters[0].click(community.card(initiative), label="Support")
-    community.env.inject_error("POST", "/guilds/*/channels", status=500)
-    refusal(community.env, await community.supporters[1].click(community.card(initiative), label="Support"))
-    await community.env.advance_time(15 * DAY)
+async def test_withdrawing_after_the_window_is_refused_so_the_proposal_cannot_get_stuck(server):
+    _, initiative = await server.propose()
+    await server.supporters[0].click(server.card(initiative), label="Support")
+    server.env.inject_error("POST", "/guilds/*/channels", status=500)
+    refusal(server.env, await server.supporters[1].click(server.card(initiative), label="Support"))
+    await server.env.advance_time(15 * DAY)
 
-    late = await community.supporters[1].click(community.card(initiative), label="Withdraw support")
+    late = await server.supporters[1].click(server.card(initiative), label="Withdraw support")
 
-    assert "support window for this proposal has ended" in refusal(community.env, late)
-    await community.supporters[1].click(community.card(initiative), label="Retry opening the channel")
+    assert "support window for this proposal has ended" in refusal(server.env, late)
+    await server.supporters[1].click(server.card(initiative), label="Retry opening the channel")
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
 
 
-async def test_lost_deadlines_are_armed_again_at_a_restart(community, settings):
-    initiative, channel = await open_initiative(community)
-    await wait_out(community.env, PROPOSE_COOLDOWN)
-    _, proposal = await community.propose(title="Repair café")
+async def test_lost_deadlines_are_armed_again_at_a_restart(server, settings):
+    initiative, channel = await open_initiative(server)
+    await wait_out(server.env, PROPOSE_COOLDOWN)
+    _, proposal = await server.propose(title="Repair café")
     # The bot stopped between each change and arming its deadline.
     await Timer.filter(ref_id__in=[initiative.pk, proposal.pk]).delete()
 
-    await community.env.restart_bot(create_bot(settings))
-    await community.env.advance_time(15 * DAY)
+    await server.env.restart_bot(create_bot(settings))
+    await server.env.advance_time(15 * DAY)
     assert (await Initiative.get(id=proposal.pk)).status == InitiativeStatus.EXPIRED
-    await community.env.advance_time(16 * DAY)
+    await server.env.advance_time(16 * DAY)
 
     assert "nobody has written here for 30 days" in channel.last_message.content
 
 
-async def test_supporters_are_told_of_the_expiry_even_when_discord_first_refuses(community, caplog):
-    _, initiative = await community.propose()
-    await community.supporters[0].click(community.card(initiative), label="Support")
-    community.env.inject_error("POST", f"/channels/{community.proposals.id}/messages", status=500)
+async def test_supporters_are_told_of_the_expiry_even_when_discord_first_refuses(server, caplog):
+    _, initiative = await server.propose()
+    await server.supporters[0].click(server.card(initiative), label="Support")
+    server.env.inject_error("POST", f"/channels/{server.proposals.id}/messages", status=500)
 
-    await community.env.advance_time(14 * DAY + 1)
-    assert "has expired" not in (community.proposals.last_message.content or "")
-    await community.env.advance_time(61)  # the deadline's retry
+    await server.env.advance_time(14 * DAY + 1)
+    assert "has expired" not in (server.proposals.last_message.content or "")
+    await server.env.advance_time(61)  # the deadline's retry
 
-    notices = [m for m in community.proposals.history() if "has expired" in (m.content or "")]
-    assert len(notices) == 1 and community.supporters[0].mention in notices[0].content
+    notices = [m for m in server.proposals.history() if "has expired" in (m.content or "")]
+    assert len(notices) == 1 and server.supporters[0].mention in notices[0].content
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.EXPIRED
-    assert field(community.card(initiative), "Status") == "expired"
+    assert field(server.card(initiative), "Status") == "expired"
     # The deadline met the injected failure once, and nothing else went wrong.
     [failure] = deadline_failures(caplog)
     assert isinstance(failure, discord.HTTPException) and failure.status == 500
-    assert community.env.errors == []
+    assert server.env.errors == []

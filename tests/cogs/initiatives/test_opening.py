@@ -13,22 +13,22 @@ from tests.cogs.initiatives.helpers import field
 from tests.helpers import refusal, shown, wait_out
 
 
-async def test_two_supporters_clicking_at_once_open_exactly_one_channel(community):
+async def test_two_supporters_clicking_at_once_open_exactly_one_channel(server):
     # SimCord runs one click at a time, so the race is run at the level the Support button uses.
-    _, initiative = await community.propose()
-    bot = community.env.bot
+    _, initiative = await server.propose()
+    bot = server.env.bot
 
     async def press_support(actor):
         outcome = await service.support(initiative.pk, actor.id, now())
         return await flows.open_space(bot, initiative.pk) if outcome.ready else None
 
-    outcomes = await asyncio.gather(*(press_support(s) for s in community.supporters), return_exceptions=True)
-    await community.env.settle()
+    outcomes = await asyncio.gather(*(press_support(s) for s in server.supporters), return_exceptions=True)
+    await server.env.settle()
 
     # A click that lands while the channel is being opened is refused politely, never a crash.
     assert all(isinstance(o, Conflict) for o in outcomes if isinstance(o, BaseException)), outcomes
     assert sum(isinstance(o, discord.TextChannel) for o in outcomes) == 1
-    named = [c for c in community.discord_guild().text_channels if c.name.startswith(initiative.slug)]
+    named = [c for c in server.discord_guild().text_channels if c.name.startswith(initiative.slug)]
     assert len(named) == 1
     row = await Initiative.get(id=initiative.pk)
     assert row.status == InitiativeStatus.ACTIVE and row.channel_id == named[0].id
@@ -36,12 +36,12 @@ async def test_two_supporters_clicking_at_once_open_exactly_one_channel(communit
     members = await InitiativeMember.filter(initiative_id=initiative.pk).values_list("user_id", flat=True)
     assert len(members) >= 3
     for user_id in members:
-        assert named[0].permissions_for(community.discord_guild().get_member(user_id)).send_messages
+        assert named[0].permissions_for(server.discord_guild().get_member(user_id)).send_messages
 
 
-async def test_concurrent_support_calls_count_each_person_once(community):
-    _, initiative = await community.propose()
-    supporter = community.supporters[0]
+async def test_concurrent_support_calls_count_each_person_once(server):
+    _, initiative = await server.propose()
+    supporter = server.supporters[0]
 
     outcomes = await asyncio.gather(*(service.support(initiative.pk, supporter.id, now()) for _ in range(5)))
 
@@ -49,82 +49,82 @@ async def test_concurrent_support_calls_count_each_person_once(community):
     assert await InitiativeMember.filter(initiative_id=initiative.pk).count() == 2
 
 
-async def test_only_one_of_many_concurrent_openers_wins(community):
-    _, initiative = await community.propose()
-    for supporter in community.supporters[:2]:
+async def test_only_one_of_many_concurrent_openers_wins(server):
+    _, initiative = await server.propose()
+    for supporter in server.supporters[:2]:
         await service.support(initiative.pk, supporter.id, now())
 
-    opened = await asyncio.gather(*(flows.open_space(community.env.bot, initiative.pk) for _ in range(4)))
+    opened = await asyncio.gather(*(flows.open_space(server.env.bot, initiative.pk) for _ in range(4)))
 
     assert sum(channel is not None for channel in opened) == 1
-    assert len([c for c in community.discord_guild().text_channels if c.name == initiative.slug]) == 1
+    assert len([c for c in server.discord_guild().text_channels if c.name == initiative.slug]) == 1
 
 
-async def test_failed_channel_creation_keeps_the_proposal_and_retry_opens_it(community):
-    _, initiative = await community.propose()
-    await community.supporters[0].click(community.card(initiative), label="Support")
-    community.env.inject_error("POST", "/guilds/*/channels", status=500)
+async def test_failed_channel_creation_keeps_the_proposal_and_retry_opens_it(server):
+    _, initiative = await server.propose()
+    await server.supporters[0].click(server.card(initiative), label="Support")
+    server.env.inject_error("POST", "/guilds/*/channels", status=500)
 
-    failed = await community.supporters[1].click(community.card(initiative), label="Support")
+    failed = await server.supporters[1].click(server.card(initiative), label="Support")
 
-    assert "Your support counts" in refusal(community.env, failed)
+    assert "Your support counts" in refusal(server.env, failed)
     row = await Initiative.get(id=initiative.pk)
     assert row.status == InitiativeStatus.PROPOSED and row.channel_id is None
     assert await InitiativeMember.filter(initiative_id=initiative.pk).count() == 3
-    assert community.channel_named(initiative.slug) is None
-    card = community.card(initiative)
+    assert server.text_channel(initiative.slug) is None
+    card = server.card(initiative)
     assert field(card, "Supporters") == "3/3"
-    assert "I could not open the channel" in community.channel("mod-log").last_message.content
+    assert "I could not open the channel" in server.channel("mod-log").last_message.content
 
-    retried = await community.supporters[1].click(card, label="Retry opening the channel")
+    retried = await server.supporters[1].click(card, label="Retry opening the channel")
 
     assert "now has its channel" in shown(retried)
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
-    assert community.channel_named(initiative.slug) is not None
+    assert server.text_channel(initiative.slug) is not None
 
 
-async def test_failure_after_the_channel_exists_removes_it_so_discord_and_database_agree(community):
-    _, initiative = await community.propose()
-    await community.supporters[0].click(community.card(initiative), label="Support")
-    community.env.inject_error("PUT", "/channels/*/messages/pins/*", status=500)
+async def test_failure_after_the_channel_exists_removes_it_so_discord_and_database_agree(server):
+    _, initiative = await server.propose()
+    await server.supporters[0].click(server.card(initiative), label="Support")
+    server.env.inject_error("PUT", "/channels/*/messages/pins/*", status=500)
 
-    failed = await community.supporters[1].click(community.card(initiative), label="Support")
+    failed = await server.supporters[1].click(server.card(initiative), label="Support")
 
-    refusal(community.env, failed)
-    assert community.channel_named(initiative.slug) is None, "the half-opened channel is removed"
+    refusal(server.env, failed)
+    assert server.text_channel(initiative.slug) is None, "the half-opened channel is removed"
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.PROPOSED
     # Retry (shown once the threshold is reached) opens the channel.
-    await community.supporters[0].click(community.card(initiative), label="Retry opening the channel")
-    assert community.channel_named(initiative.slug) is not None
+    await server.supporters[0].click(server.card(initiative), label="Retry opening the channel")
+    assert server.text_channel(initiative.slug) is not None
 
 
-async def test_a_full_category_sends_the_channel_to_initiatives_2(community):
-    base = community.guild.channels["Initiatives"]
+async def test_a_full_category_sends_the_channel_to_initiatives_2(server):
+    base = server.guild.channels["Initiatives"]
     for number in range(flows.CATEGORY_LIMIT):
-        community.guild.create_text_channel(f"old-{number}", category=base)
-    await community.env.settle()
+        server.guild.create_text_channel(f"old-{number}", category=base)
+    await server.env.settle()
 
-    _, initiative = await community.propose()
-    for supporter in community.supporters[:2]:
-        await supporter.click(community.card(initiative), label="Support")
+    _, initiative = await server.propose()
+    for supporter in server.supporters[:2]:
+        await supporter.click(server.card(initiative), label="Support")
 
-    channel = community.channel_named(initiative.slug)
+    channel = server.text_channel(initiative.slug)
     assert channel.category.name == "Initiatives 2"
-    assert len(community.discord_guild().get_channel(base.id).channels) == flows.CATEGORY_LIMIT
+    assert len(server.discord_guild().get_channel(base.id).channels) == flows.CATEGORY_LIMIT
 
     # The next one reuses "Initiatives 2" rather than opening another category.
-    await wait_out(community.env, PROPOSE_COOLDOWN)
-    _, second = await community.propose(title="Repair café")
-    for supporter in community.supporters[:2]:
-        await supporter.click(community.card(second), label="Support")
-    assert community.channel_named(second.slug).category.name == "Initiatives 2"
-    assert [c.name for c in community.discord_guild().categories].count("Initiatives 2") == 1
+    await wait_out(server.env, PROPOSE_COOLDOWN)
+    _, second = await server.propose(title="Repair café")
+    for supporter in server.supporters[:2]:
+        await supporter.click(server.card(second), label="Support")
+    assert server.text_channel(second.slug).category.name == "Initiatives 2"
+    assert [c.name for c in server.discord_guild().categories].count("Initiatives 2") == 1
 
 
-async def test_discord_saying_the_category_is_full_moves_on_to_the_next(community):
-    _, initiative = await community.propose()
-    await community.supporters[0].click(community.card(initiative), label="Support")
-    community.env.inject_error(
+async def test_discord_saying_the_category_is_full_moves_on_to_the_next(server):
+    _, initiative = await server.propose()
+    await server.supporters[0].click(server.card(initiative), label="Support")
+    server.env.inject_error(
         "POST",
         "/guilds/*/channels",
         status=400,
@@ -132,73 +132,73 @@ async def test_discord_saying_the_category_is_full_moves_on_to_the_next(communit
         message="Invalid Form Body: parent_id CHANNEL_PARENT_MAX_CHANNELS",
     )
 
-    await community.supporters[1].click(community.card(initiative), label="Support")
+    await server.supporters[1].click(server.card(initiative), label="Support")
 
-    assert community.channel_named(initiative.slug).category.name == "Initiatives 2"
+    assert server.text_channel(initiative.slug).category.name == "Initiatives 2"
 
 
-async def test_the_server_channel_limit_tells_staff_and_keeps_the_proposal(community):
-    _, initiative = await community.propose()
-    await community.supporters[0].click(community.card(initiative), label="Support")
-    guild = community.discord_guild()
+async def test_the_server_channel_limit_tells_staff_and_keeps_the_proposal(server):
+    _, initiative = await server.propose()
+    await server.supporters[0].click(server.card(initiative), label="Support")
+    guild = server.discord_guild()
     for number in range(flows.SERVER_CHANNEL_LIMIT - len(guild.channels)):
-        community.guild.create_text_channel(f"filler-{number}")
-    await community.env.settle()
+        server.guild.create_text_channel(f"filler-{number}")
+    await server.env.settle()
     assert len(guild.channels) == flows.SERVER_CHANNEL_LIMIT
 
-    result = await community.supporters[1].click(community.card(initiative), label="Support")
+    result = await server.supporters[1].click(server.card(initiative), label="Support")
 
-    assert "limit of 500 channels" in refusal(community.env, result)
-    assert "limit of 500 channels" in community.channel("mod-log").last_message.content
+    assert "limit of 500 channels" in refusal(server.env, result)
+    assert "limit of 500 channels" in server.channel("mod-log").last_message.content
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.PROPOSED
     assert len(guild.channels) == flows.SERVER_CHANNEL_LIMIT
 
 
-async def test_discord_refusing_for_the_server_limit_is_reported_the_same_way(community):
-    _, initiative = await community.propose()
-    await community.supporters[0].click(community.card(initiative), label="Support")
-    community.env.inject_error(
+async def test_discord_refusing_for_the_server_limit_is_reported_the_same_way(server):
+    _, initiative = await server.propose()
+    await server.supporters[0].click(server.card(initiative), label="Support")
+    server.env.inject_error(
         "POST", "/guilds/*/channels", status=400, code=30013, message="Maximum number of guild channels reached (500)"
     )
 
-    result = await community.supporters[1].click(community.card(initiative), label="Support")
+    result = await server.supporters[1].click(server.card(initiative), label="Support")
 
-    assert "limit of 500 channels" in refusal(community.env, result)
-    assert "limit of 500 channels" in community.channel("mod-log").last_message.content
+    assert "limit of 500 channels" in refusal(server.env, result)
+    assert "limit of 500 channels" in server.channel("mod-log").last_message.content
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.PROPOSED
 
 
-async def test_retry_is_for_supporters_and_staff_only(community):
-    _, initiative = await community.propose()
-    await community.supporters[0].click(community.card(initiative), label="Support")
-    community.env.inject_error("POST", "/guilds/*/channels", status=500)
-    refusal(community.env, await community.supporters[1].click(community.card(initiative), label="Support"))
+async def test_retry_is_for_supporters_and_staff_only(server):
+    _, initiative = await server.propose()
+    await server.supporters[0].click(server.card(initiative), label="Support")
+    server.env.inject_error("POST", "/guilds/*/channels", status=500)
+    refusal(server.env, await server.supporters[1].click(server.card(initiative), label="Support"))
 
-    outsider = await community.supporters[2].click(community.card(initiative), label="Retry opening the channel")
-    assert "Only supporters and staff" in refusal(community.env, outsider)
+    outsider = await server.supporters[2].click(server.card(initiative), label="Retry opening the channel")
+    assert "Only supporters and staff" in refusal(server.env, outsider)
 
-    await community.admin.click(community.card(initiative), label="Retry opening the channel")
+    await server.admin.click(server.card(initiative), label="Retry opening the channel")
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
 
 
-async def test_an_opening_interrupted_by_a_restart_can_be_retried_later(community, settings):
+async def test_an_opening_interrupted_by_a_restart_can_be_retried_later(server, settings):
     from datetime import timedelta
 
     from gromada.bot import create_bot
 
-    _, initiative = await community.propose()
-    for supporter in community.supporters[:2]:
+    _, initiative = await server.propose()
+    for supporter in server.supporters[:2]:
         await service.support(initiative.pk, supporter.id, now())
     # The bot stopped right after claiming the opening, before creating anything.
     assert await service.claim_opening(initiative.pk, now())
-    await community.env.restart_bot(create_bot(settings))
-    await flows.refresh_card(community.env.bot, initiative.pk)
+    await server.env.restart_bot(create_bot(settings))
+    await flows.refresh_card(server.env.bot, initiative.pk)
 
-    early = await community.supporters[0].click(community.card(initiative), label="Retry opening the channel")
+    early = await server.supporters[0].click(server.card(initiative), label="Retry opening the channel")
     assert "Someone else is opening" in shown(early)
-    await community.env.advance_time((service.STALE_OPENING + timedelta(seconds=1)).total_seconds())
-    late = await community.supporters[0].click(community.card(initiative), label="Retry opening the channel")
+    await server.env.advance_time((service.STALE_OPENING + timedelta(seconds=1)).total_seconds())
+    late = await server.supporters[0].click(server.card(initiative), label="Retry opening the channel")
 
     assert "now has its channel" in shown(late)
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
-    assert len([c for c in community.discord_guild().text_channels if c.name.startswith(initiative.slug)]) == 1
+    assert len([c for c in server.discord_guild().text_channels if c.name.startswith(initiative.slug)]) == 1

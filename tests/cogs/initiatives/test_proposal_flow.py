@@ -5,80 +5,80 @@ from tests.cogs.initiatives.helpers import field
 from tests.helpers import refusal, shown
 
 
-async def test_threshold_reached_opens_a_channel_for_proposer_and_supporters(community):
-    result, initiative = await community.propose(title="Ogród społeczny")
+async def test_threshold_reached_opens_a_channel_for_proposer_and_supporters(server):
+    result, initiative = await server.propose(title="Ogród społeczny")
 
     assert "Your proposal is posted" in shown(result) and result.ephemeral
-    card = community.card(initiative)
+    card = server.card(initiative)
     assert field(card, "Supporters") == "1/3"
 
-    first = await community.supporters[0].click(card, label="Support")
+    first = await server.supporters[0].click(card, label="Support")
     assert "your support counts" in shown(first)
-    assert field(community.card(initiative), "Supporters") == "2/3"
+    assert field(server.card(initiative), "Supporters") == "2/3"
 
-    opened = await community.supporters[1].click(community.card(initiative), label="Support")
+    opened = await server.supporters[1].click(server.card(initiative), label="Support")
 
-    channel = community.channel_named("ogród-społeczny")
+    channel = server.text_channel("ogród-społeczny")
     assert channel is not None, "the channel is named with a readable slug"
     assert channel.category.name == "Initiatives"
     assert "now has its channel" in shown(opened)
-    guild = community.discord_guild()
-    proposer = guild.get_member(community.member.id)
-    for person in (proposer, *[guild.get_member(s.id) for s in community.supporters[:2]]):
+    guild = server.discord_guild()
+    proposer = guild.get_member(server.member.id)
+    for person in (proposer, *[guild.get_member(s.id) for s in server.supporters[:2]]):
         assert channel.permissions_for(person).view_channel
         assert channel.permissions_for(person).send_messages
     assert channel.permissions_for(proposer).manage_messages
     assert channel.permissions_for(proposer).pin_messages
-    assert not channel.permissions_for(guild.get_member(community.supporters[0].id)).pin_messages
-    outsider = guild.get_member(community.supporters[2].id)
+    assert not channel.permissions_for(guild.get_member(server.supporters[0].id)).pin_messages
+    outsider = guild.get_member(server.supporters[2].id)
     assert channel.permissions_for(outsider).view_channel
     assert not channel.permissions_for(outsider).send_messages
     # The welcome card is pinned, mentions the supporters and carries Join / Leave.
-    handle = community.channel("ogród-społeczny")
+    handle = server.channel("ogród-społeczny")
     pinned = handle.pinned_messages()
     assert len(pinned) == 1
-    assert community.supporters[0].mention in pinned[0].content
+    assert server.supporters[0].mention in pinned[0].content
     assert {c.label for row in pinned[0].components for c in row.children} == {"Join", "Leave"}
     row = await Initiative.get(id=initiative.pk)
     assert row.status == InitiativeStatus.ACTIVE and row.channel_id == channel.id
-    assert field(community.card(initiative), "Status") == "active"
-    assert not community.card(initiative).components, "no Support button once the channel exists"
+    assert field(server.card(initiative), "Status") == "active"
+    assert not server.card(initiative).components, "no Support button once the channel exists"
 
 
-async def test_support_twice_counts_once_and_withdraw_lowers_the_count(community):
-    _, initiative = await community.propose()
-    supporter = community.supporters[0]
+async def test_support_twice_counts_once_and_withdraw_lowers_the_count(server):
+    _, initiative = await server.propose()
+    supporter = server.supporters[0]
 
-    await supporter.click(community.card(initiative), label="Support")
-    again = await supporter.click(community.card(initiative), label="Support")
+    await supporter.click(server.card(initiative), label="Support")
+    again = await supporter.click(server.card(initiative), label="Support")
 
     assert "it counts once" in shown(again)
     assert await InitiativeMember.filter(initiative_id=initiative.pk).count() == 2
 
-    withdrawn = await supporter.click(community.card(initiative), label="Withdraw support")
+    withdrawn = await supporter.click(server.card(initiative), label="Withdraw support")
 
     assert "withdrawn" in shown(withdrawn)
-    assert field(community.card(initiative), "Supporters") == "1/3"
-    not_supporting = await supporter.click(community.card(initiative), label="Withdraw support")
-    assert "You do not support this proposal" in refusal(community.env, not_supporting)
-    proposer = await community.member.click(community.card(initiative), label="Withdraw support")
-    assert "first supporter" in refusal(community.env, proposer)
+    assert field(server.card(initiative), "Supporters") == "1/3"
+    not_supporting = await supporter.click(server.card(initiative), label="Withdraw support")
+    assert "You do not support this proposal" in refusal(server.env, not_supporting)
+    proposer = await server.member.click(server.card(initiative), label="Withdraw support")
+    assert "first supporter" in refusal(server.env, proposer)
 
 
-async def test_threshold_option_of_one_opens_the_channel_at_once(community):
-    await community.admin.slash(community.general, "setup option", key="initiatives_threshold", value="1")
+async def test_threshold_option_of_one_opens_the_channel_at_once(server):
+    await server.admin.slash(server.general, "setup option", key="initiatives_threshold", value="1")
 
-    result, initiative = await community.propose(title="Solo sewing circle")
+    result, initiative = await server.propose(title="Solo sewing circle")
 
     assert "has its channel" in shown(result)
-    assert community.channel_named("solo-sewing-circle") is not None
+    assert server.text_channel("solo-sewing-circle") is not None
     assert (await Initiative.get(id=initiative.pk)).threshold == 1
 
 
-async def test_support_window_option_sets_the_deadline(community):
-    await community.admin.slash(community.general, "setup option", key="initiatives_support_window", value="2d")
+async def test_support_window_option_sets_the_deadline(server):
+    await server.admin.slash(server.general, "setup option", key="initiatives_support_window", value="2d")
 
-    _, initiative = await community.propose()
-    await community.env.advance_time(2 * 86400 + 1)
+    _, initiative = await server.propose()
+    await server.env.advance_time(2 * 86400 + 1)
 
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.EXPIRED

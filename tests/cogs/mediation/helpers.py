@@ -6,29 +6,18 @@ import discord
 from simcord.backend.access import can_access_channel
 
 from models.mediation import Ticket
-from tests.helpers import Server
+from tests.helpers import Server, quickstarted
 
 
 class MediationServer(Server):
+    """Mediators, a requester (the member), an outsider and another party: build it with mediation_server()."""
+
     def __init__(self, env) -> None:
         super().__init__(env)
         self.requester = self.member
-        self.outsider = self.guild.add_member(env.create_user("celina"))
-        self.other_party = self.guild.add_member(env.create_user("dmitrij"))
-
-    async def start(self, *, mediators: tuple[str, ...] = ("mira", "marek")) -> MediationServer:
-        await self.env.settle()
-        await self.admin.slash(self.general, "setup quickstart")
-        self.mediators = [
-            self.guild.add_member(self.env.create_user(name), roles=[self.guild.roles["Mediator"]])
-            for name in mediators
-        ]
-        await self.env.settle()
-        return self
-
-    def channel(self, name: str):
-        """A SimCord channel handle by name (tests.helpers.Server.channel reads a discord.Guild)."""
-        return self.guild.channels[name]
+        self.outsider = self.add_member("celina")
+        self.other_party = self.add_member("dmitrij")
+        self.mediators: list = []
 
     @property
     def mediation(self):
@@ -61,5 +50,10 @@ class MediationServer(Server):
     def can_read_channel(self, actor, channel) -> bool:
         return can_access_channel(self.env, channel.id, actor, history=True)
 
-    def dms(self, actor) -> list[discord.Message]:
-        return actor.user.dm_channel.history()
+
+async def mediation_server(env, *, mediators: tuple[str, ...] = ("mira", "marek")) -> MediationServer:
+    server = await quickstarted(env, server_class=MediationServer)
+    mediator = await server.role_for("mediator")
+    server.mediators = [server.add_member(name, mediator) for name in mediators]
+    await env.settle()
+    return server

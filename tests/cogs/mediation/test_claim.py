@@ -8,12 +8,12 @@ from cogs.mediation import service
 from gromada.bot import create_bot
 from gromada.errors import Conflict
 from models.mediation import Ticket, TicketStatus
-from tests.cogs.mediation.helpers import MediationServer
-from tests.helpers import refusal, shown
+from tests.cogs.mediation.helpers import mediation_server
+from tests.helpers import last_dm, refusal, shown
 
 
 async def test_claim_tells_the_requester_who_mediates(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     await server.request()
     ticket = await Ticket.get()
     mira = server.mediators[0]
@@ -32,7 +32,7 @@ async def test_claim_tells_the_requester_who_mediates(simcord_env):
 
 
 async def test_requester_who_is_a_mediator_cannot_claim_their_own_ticket(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     mira = server.mediators[0]
     await server.request(mira)
     ticket = await Ticket.get()
@@ -44,7 +44,7 @@ async def test_requester_who_is_a_mediator_cannot_claim_their_own_ticket(simcord
 
 
 async def test_mediator_named_as_a_party_cannot_claim_nor_read_the_space(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     mira, marek = server.mediators
     await server.request(parties=f"{mira.mention} and the neighbours")
     ticket = await Ticket.get()
@@ -58,7 +58,7 @@ async def test_mediator_named_as_a_party_cannot_claim_nor_read_the_space(simcord
 
 
 async def test_mediators_invited_as_parties_cannot_claim_whether_they_answered_or_declined(simcord_env):
-    server = await MediationServer(simcord_env).start(mediators=("mira", "marek", "maja", "mila"))
+    server = await mediation_server(simcord_env, mediators=("mira", "marek", "maja", "mila"))
     mira, marek, maja, mila = server.mediators
     await server.request()
     ticket = await Ticket.get()
@@ -67,7 +67,7 @@ async def test_mediators_invited_as_parties_cannot_claim_whether_they_answered_o
     await mira.slash(space, "ticket add", member=marek)
     await mira.slash(space, "ticket add", member=maja)
     # Marek has not answered yet; Maja said no. Both are still parties to the conflict.
-    declined = await maja.user.click(server.dms(maja)[-1], label="Decline")
+    declined = await maja.user.click(last_dm(maja), label="Decline")
     assert "You declined" in shown(declined)
 
     for party in (marek, maja):
@@ -86,7 +86,7 @@ async def test_mediators_invited_as_parties_cannot_claim_whether_they_answered_o
 
 
 async def test_a_member_without_the_mediator_role_cannot_claim(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     await server.request()
     ticket = await Ticket.get()
     # Only an administrator sees the mediators' log without the role; that is not enough to claim.
@@ -100,7 +100,7 @@ async def test_a_member_without_the_mediator_role_cannot_claim(simcord_env):
 
 
 async def test_two_mediators_racing_to_claim_one_wins(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     await server.request()
     ticket = await Ticket.get()
     now = discord.utils.utcnow()
@@ -115,7 +115,7 @@ async def test_two_mediators_racing_to_claim_one_wins(simcord_env):
 
 
 async def test_claim_button_still_works_after_a_restart(simcord_env, settings):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     await server.request()
     ticket = await Ticket.get()
 
@@ -130,7 +130,7 @@ async def test_claim_button_still_works_after_a_restart(simcord_env, settings):
 
 
 async def test_unclaim_and_hand_over(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     mira, marek = server.mediators
     await server.request()
     ticket = await Ticket.get()
@@ -153,7 +153,7 @@ async def test_unclaim_and_hand_over(simcord_env):
 
 
 async def test_handover_to_a_party_is_refused(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     mira, marek = server.mediators
     await server.request(parties="marek")
     ticket = await Ticket.get()
@@ -166,7 +166,7 @@ async def test_handover_to_a_party_is_refused(simcord_env):
 
 
 async def test_mediator_who_leaves_the_server_frees_the_ticket(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     mira, marek = server.mediators
     await server.request()
     ticket = await Ticket.get()
@@ -183,7 +183,7 @@ async def test_mediator_who_leaves_the_server_frees_the_ticket(simcord_env):
 
 
 async def test_mediator_who_loses_the_role_frees_the_ticket(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     mira = server.mediators[0]
     await server.request()
     ticket = await Ticket.get()

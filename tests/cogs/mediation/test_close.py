@@ -11,8 +11,8 @@ from gromada.bot import create_bot
 from gromada.errors import Conflict, NotAllowed
 from models.core import Timer
 from models.mediation import Ticket, TicketStatus
-from tests.cogs.mediation.helpers import MediationServer
-from tests.helpers import refusal, shown, speaking
+from tests.cogs.mediation.helpers import MediationServer, mediation_server
+from tests.helpers import dm_containing, dms, last_dm, refusal, shown, speaking
 
 AGREEMENT = "Borys takes Mondays, Dmitrij takes Thursdays."
 
@@ -32,7 +32,7 @@ async def close_ticket(server: MediationServer) -> Ticket:
 
 
 async def test_close_keeps_the_transcript_posts_it_to_the_log_and_locks_the_space(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
 
     ticket = await close_ticket(server)
 
@@ -54,9 +54,9 @@ async def test_close_keeps_the_transcript_posts_it_to_the_log_and_locks_the_spac
 
 
 async def test_requester_gets_the_outcome_and_rates_once(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     ticket = await close_ticket(server)
-    dm = server.dms(server.requester)[-1]
+    dm = last_dm(server.requester)
     assert AGREEMENT in dm.content and "Rate it from 1 to 5" in dm.content
 
     result = await server.requester.user.click(dm, label="★★★★")
@@ -76,7 +76,7 @@ async def test_requester_gets_the_outcome_and_rates_once(simcord_env):
 
 
 async def test_only_the_claiming_mediator_closes_and_needs_an_outcome(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     await server.request()
     ticket = await Ticket.get()
     mira, marek = server.mediators
@@ -96,16 +96,16 @@ async def test_only_the_claiming_mediator_closes_and_needs_an_outcome(simcord_en
 
 
 async def test_checkin_after_14_days_and_reopen_survive_a_restart(simcord_env, settings):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     ticket = await close_ticket(server)
-    dms_before = len(server.dms(server.requester))
+    dms_before = len(dms(server.requester))
 
     await simcord_env.advance_time(timedelta(days=13).total_seconds())
-    assert len(server.dms(server.requester)) == dms_before
+    assert len(dms(server.requester)) == dms_before
     await simcord_env.restart_bot(create_bot(settings))
     await simcord_env.advance_time(timedelta(days=1, seconds=1).total_seconds())
 
-    checkin = server.dms(server.requester)[-1]
+    checkin = last_dm(server.requester)
     assert "Does it still hold?" in checkin.content and AGREEMENT in checkin.content
     result = await server.requester.user.click(checkin, label="Reopen")
 
@@ -121,16 +121,16 @@ async def test_checkin_after_14_days_and_reopen_survive_a_restart(simcord_env, s
 
 
 async def test_checkin_answer_that_the_agreement_holds(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     await close_ticket(server)
     await simcord_env.advance_time(timedelta(days=14, seconds=1).total_seconds())
 
     # The deadline handler is idempotent: running it again asks nobody twice.
     timer = await Timer.get(kind="mediation.checkin")
     await flows.on_checkin(simcord_env.bot, timer)
-    assert sum("Does it still hold?" in m.content for m in server.dms(server.requester)) == 1
+    assert sum("Does it still hold?" in text for text in dms(server.requester)) == 1
 
-    result = await server.requester.user.click(server.dms(server.requester)[-1], label="Yes, it holds")
+    result = await server.requester.user.click(last_dm(server.requester), label="Yes, it holds")
 
     assert "Good to hear" in shown(result)
     ticket = await Ticket.get()
@@ -138,12 +138,12 @@ async def test_checkin_answer_that_the_agreement_holds(simcord_env):
 
 
 async def test_reopen_refused_when_another_ticket_is_open(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     first = await close_ticket(server)
     await simcord_env.advance_time(timedelta(hours=2).total_seconds())
     await server.request(what="A new matter")
     await simcord_env.advance_time(timedelta(days=14).total_seconds())
-    checkin = next(m for m in server.dms(server.requester) if "Does it still hold?" in m.content)
+    checkin = dm_containing(server.requester, "Does it still hold?")
 
     result = await server.requester.user.click(checkin, label="Reopen")
 
@@ -152,7 +152,7 @@ async def test_reopen_refused_when_another_ticket_is_open(simcord_env):
 
 
 async def test_transcript_post_failing_still_closes_and_the_transcript_can_be_fetched(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     await server.request()
     ticket = await Ticket.get()
     mira = server.mediators[0]
@@ -168,7 +168,7 @@ async def test_transcript_post_failing_still_closes_and_the_transcript_can_be_fe
     assert "I could not post the transcript file" in shown(result)
     ticket = await Ticket.get()
     assert ticket.status == TicketStatus.CLOSED and "The shed keys again." in ticket.transcript
-    assert AGREEMENT in server.dms(server.requester)[-1].content
+    assert AGREEMENT in last_dm(server.requester).content
     fetched = await mira.slash(space, "ticket transcript")
     assert fetched.ephemeral
     [file] = fetched.response.attachments
@@ -178,7 +178,7 @@ async def test_transcript_post_failing_still_closes_and_the_transcript_can_be_fe
 
 
 async def test_requester_speaking_polish_gets_the_outcome_in_polish(simcord_env, monkeypatch):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     with speaking(monkeypatch, server.requester, "pl"):
         opened = await server.request()
     assert "Twoja prywatna przestrzeń mediacji jest gotowa" in shown(opened)
@@ -188,12 +188,12 @@ async def test_requester_speaking_polish_gets_the_outcome_in_polish(simcord_env,
     form = await mira.slash(server.space(ticket), "ticket close")
     await mira.submit_modal(form, {"outcome": AGREEMENT})
 
-    dm = server.dms(server.requester)[-1]
+    dm = last_dm(server.requester)
     assert "Twoja mediacja" in dm.content and "Oceń ją w skali od 1 do 5" in dm.content
 
 
 async def test_transcript_stays_out_of_the_log_when_a_mediator_is_a_party(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     mira, marek = server.mediators
     await server.request(parties=f"{mira.mention}")
     ticket = await Ticket.get()

@@ -1,8 +1,8 @@
 """Inviting the other party (with consent) and mediators' private notes."""
 
 from models.mediation import PartyStatus, Ticket, TicketNote, TicketParty
-from tests.cogs.mediation.helpers import MediationServer
-from tests.helpers import refusal, shown
+from tests.cogs.mediation.helpers import MediationServer, mediation_server
+from tests.helpers import dms, last_dm, refusal, shown
 
 
 async def claimed(server: MediationServer, **request) -> Ticket:
@@ -13,7 +13,7 @@ async def claimed(server: MediationServer, **request) -> Ticket:
 
 
 async def test_invited_party_sees_the_space_only_after_accepting(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     ticket = await claimed(server)
     space = server.space(ticket)
     dmitrij = server.other_party
@@ -22,7 +22,7 @@ async def test_invited_party_sees_the_space_only_after_accepting(simcord_env):
 
     assert "was invited" in shown(result) and result.ephemeral
     assert not server.can_read(dmitrij, ticket)
-    invitation = server.dms(dmitrij)[-1]
+    invitation = last_dm(dmitrij)
     assert "You will see it only if you accept" in invitation.content
     accepted = await dmitrij.user.click(invitation, label="Accept")
     assert "You can now see the mediation space" in shown(accepted)
@@ -36,11 +36,11 @@ async def test_invited_party_sees_the_space_only_after_accepting(simcord_env):
 
 
 async def test_declined_invitation_keeps_the_space_closed(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     ticket = await claimed(server)
     await server.mediators[0].slash(server.space(ticket), "ticket add", member=server.other_party)
 
-    result = await server.other_party.user.click(server.dms(server.other_party)[-1], label="Decline")
+    result = await server.other_party.user.click(last_dm(server.other_party), label="Decline")
 
     assert "You declined" in shown(result)
     assert not server.can_read(server.other_party, ticket)
@@ -48,7 +48,7 @@ async def test_declined_invitation_keeps_the_space_closed(simcord_env):
 
 
 async def test_adding_requires_the_ticket_mediator_and_a_real_other_person(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     ticket = await claimed(server)
     space = server.space(ticket)
     mira, marek = server.mediators
@@ -65,7 +65,7 @@ async def test_adding_requires_the_ticket_mediator_and_a_real_other_person(simco
 
 
 async def test_invitation_that_cannot_be_delivered_is_withdrawn(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     ticket = await claimed(server, parties="dmitrij")
     simcord_env.inject_error("POST", "/channels/*/messages", status=403, code=50007, message="Cannot send messages")
 
@@ -79,7 +79,7 @@ async def test_invitation_that_cannot_be_delivered_is_withdrawn(simcord_env):
 
 
 async def test_notes_stay_in_the_database_and_only_mediators_read_them(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     ticket = await claimed(server)
     space = server.space(ticket)
     mira, marek = server.mediators
@@ -101,14 +101,14 @@ async def test_notes_stay_in_the_database_and_only_mediators_read_them(simcord_e
     await mira.submit_modal(form, {"outcome": "A rota for the shed."})
     closed = await Ticket.get()
     assert "A rota for the shed." in closed.outcome and "exhausted" not in closed.transcript
-    assert server.dms(server.requester) and all("exhausted" not in m.content for m in server.dms(server.requester))
+    assert dms(server.requester) and all("exhausted" not in text for text in dms(server.requester))
 
 
 async def test_accepting_when_discord_refuses_access_keeps_the_invitation_open(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     ticket = await claimed(server)
     await server.mediators[0].slash(server.space(ticket), "ticket add", member=server.other_party)
-    invitation = server.dms(server.other_party)[-1]
+    invitation = last_dm(server.other_party)
     simcord_env.inject_error("PUT", f"/channels/{ticket.channel_id}/permissions/*", status=500)
 
     failed = await server.other_party.user.click(invitation, label="Accept")
@@ -122,7 +122,7 @@ async def test_accepting_when_discord_refuses_access_keeps_the_invitation_open(s
 
 
 async def test_a_mediator_invited_as_a_party_sees_the_space_only_after_accepting(simcord_env):
-    server = await MediationServer(simcord_env).start(mediators=("mira", "marek", "maja"))
+    server = await mediation_server(simcord_env, mediators=("mira", "marek", "maja"))
     ticket = await claimed(server)
     space = server.space(ticket)
     mira, marek, maja = server.mediators
@@ -133,15 +133,15 @@ async def test_a_mediator_invited_as_a_party_sees_the_space_only_after_accepting
 
     # Invited, so a party: nothing is read before consenting.
     assert not server.can_read(marek, ticket) and not server.can_read(maja, ticket)
-    await marek.user.click(server.dms(marek)[-1], label="Accept")
-    await maja.user.click(server.dms(maja)[-1], label="Decline")
+    await marek.user.click(last_dm(marek), label="Accept")
+    await maja.user.click(last_dm(maja), label="Decline")
     assert server.can_read(marek, ticket)
     assert not server.can_read(maja, ticket)
     assert server.can_read(mira, ticket)
 
 
 async def test_a_mediator_whose_invitation_fails_keeps_seeing_the_space(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     ticket = await claimed(server)
     mira, marek = server.mediators
     simcord_env.inject_error("POST", "/channels/*/messages", status=403, code=50007, message="Cannot send messages")

@@ -9,12 +9,12 @@ from cogs.mediation import service
 from gromada import guild_config
 from gromada.errors import LimitReached
 from models.mediation import PartyStatus, Ticket, TicketParty, TicketStatus
-from tests.cogs.mediation.helpers import MediationServer
+from tests.cogs.mediation.helpers import mediation_server
 from tests.helpers import refusal, shown
 
 
 async def test_request_opens_a_private_space_seen_by_requester_mediators_and_bot_only(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     moderator = server.guild.add_member(simcord_env.create_user("mod"), roles=[server.guild.roles["Moderator"]])
     await simcord_env.settle()
 
@@ -45,7 +45,7 @@ async def test_request_opens_a_private_space_seen_by_requester_mediators_and_bot
 
 
 async def test_quickstart_posts_the_panel_once(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
 
     result = await server.admin.slash(server.general, "setup quickstart")
 
@@ -55,7 +55,7 @@ async def test_quickstart_posts_the_panel_once(simcord_env):
 
 
 async def test_panel_command_posts_a_panel_elsewhere(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
 
     result = await server.admin.slash(server.general, "mediation panel", channel=server.general)
 
@@ -66,7 +66,7 @@ async def test_panel_command_posts_a_panel_elsewhere(simcord_env):
 
 
 async def test_blank_answers_are_refused_and_nothing_is_opened(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
 
     result = await server.request(what="   ", hoped="  ")
 
@@ -75,7 +75,7 @@ async def test_blank_answers_are_refused_and_nothing_is_opened(simcord_env):
 
 
 async def test_one_open_ticket_per_member_and_a_cooldown(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     await server.request()
 
     second = await server.requester.click(server.panel(), label="Request mediation")
@@ -91,7 +91,7 @@ async def test_one_open_ticket_per_member_and_a_cooldown(simcord_env):
 
 
 async def test_the_cooldown_refusal_shows_when_in_each_readers_own_clock(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     await guild_config.set_option(server.guild.id, "mediation_max_open", "2")
     await server.request()
     ticket = await Ticket.get()
@@ -103,7 +103,7 @@ async def test_the_cooldown_refusal_shows_when_in_each_readers_own_clock(simcord
 
 
 async def test_two_requests_racing_open_only_one_ticket(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     await guild_config.set_option(server.guild.id, "mediation_cooldown", "0s")
     form = service.clean_form("Noise", "", "Quiet")
     now = discord.utils.utcnow()
@@ -122,7 +122,7 @@ async def test_two_requests_racing_open_only_one_ticket(simcord_env):
 
 
 async def test_failing_discord_call_leaves_no_orphan_ticket_and_retry_works(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     # The space is created, then posting the summary card into it fails.
     simcord_env.inject_error("POST", "/channels/*/messages", status=500)
 
@@ -143,7 +143,7 @@ async def test_failing_discord_call_leaves_no_orphan_ticket_and_retry_works(simc
 
 
 async def test_without_any_mediator_the_requester_is_told_and_staff_alerted(simcord_env):
-    server = await MediationServer(simcord_env).start(mediators=())
+    server = await mediation_server(simcord_env, mediators=())
 
     result = await server.request()
 
@@ -157,7 +157,7 @@ async def test_without_any_mediator_the_requester_is_told_and_staff_alerted(simc
 
 
 async def test_unclaimed_ticket_reminds_mediators_after_12_hours_then_daily_up_to_the_limit(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     await guild_config.set_option(server.guild.id, "mediation_reminder_limit", "2")
     await server.request()
 
@@ -177,7 +177,7 @@ async def test_unclaimed_ticket_reminds_mediators_after_12_hours_then_daily_up_t
 
 
 async def test_reminder_that_cannot_be_posted_is_retried(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     await server.request()
     simcord_env.inject_error("POST", f"/channels/{server.log.id}/messages", status=500)
 
@@ -190,7 +190,7 @@ async def test_reminder_that_cannot_be_posted_is_retried(simcord_env):
 
 
 async def test_claimed_ticket_is_not_reminded(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     await server.request()
     ticket = await Ticket.get()
     await server.mediators[0].click(server.alert(ticket), label="Claim")

@@ -5,7 +5,7 @@ from datetime import timedelta
 import discord
 
 from models.mediation import Ticket, TicketStatus
-from tests.cogs.mediation.helpers import MediationServer
+from tests.cogs.mediation.helpers import MediationServer, mediation_server
 from tests.helpers import refusal, shown, speaking
 
 
@@ -27,7 +27,7 @@ async def seed(server: MediationServer, status: TicketStatus, count: int, *, rat
 
 
 async def test_stats_show_figures_and_hide_counts_under_five(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     await seed(server, TicketStatus.CLOSED, 6, rating=4)
     await seed(server, TicketStatus.OPEN, 2)
     await seed(server, TicketStatus.CLOSED, 3, days_ago=200)  # outside the window
@@ -46,7 +46,7 @@ async def test_stats_show_figures_and_hide_counts_under_five(simcord_env):
 
 
 async def test_stats_agree_with_their_numbers_in_polish_and_russian(simcord_env, monkeypatch):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     await seed(server, TicketStatus.CLOSED, 22, rating=5)
     mediator = server.mediators[0]
 
@@ -63,7 +63,7 @@ async def test_stats_agree_with_their_numbers_in_polish_and_russian(simcord_env,
 
 
 async def test_stats_with_few_tickets_reveal_no_medians(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     await seed(server, TicketStatus.CLOSED, 2, rating=1)
 
     text = shown(await server.mediators[0].slash(server.general, "ticket stats"))
@@ -74,7 +74,7 @@ async def test_stats_with_few_tickets_reveal_no_medians(simcord_env):
 
 
 async def test_stats_are_for_staff_only(simcord_env):
-    server = await MediationServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
 
     result = await server.outsider.slash(server.general, "ticket stats")
 

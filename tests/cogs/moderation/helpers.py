@@ -5,23 +5,16 @@ from __future__ import annotations
 import discord
 
 from models.moderation import ModCase
-from tests.helpers import Server
+from tests.helpers import Server, quickstarted
 
 
-class ModServer(Server):
+class ModerationServer(Server):
+    """A server with a moderator and a buddy besides the admin and member: build it with moderation_server()."""
+
     def __init__(self, env) -> None:
         super().__init__(env)
         self.buddy = None
         self.moderator = None
-
-    async def ready(self) -> ModServer:
-        await self.env.settle()
-        await self.admin.slash(self.general, "setup quickstart")
-        roles = self.guild.roles
-        self.moderator = self.guild.add_member(self.env.create_user("marta_mod"), roles=[roles["Moderator"]])
-        self.buddy = self.guild.add_member(self.env.create_user("bartek_buddy"), roles=[roles["Buddy"]])
-        await self.env.settle()
-        return self
 
     @property
     def mod_log(self):
@@ -30,11 +23,16 @@ class ModServer(Server):
     def log_embeds(self) -> list[discord.Embed]:
         return [message.embeds[0] for message in self.mod_log.history() if message.embeds]
 
-    def dms(self, actor) -> list[str]:
-        return [message.content for message in getattr(actor, "user", actor).dm_channel.history() if message.author.bot]
-
     def dm_path(self, actor) -> str:
         return f"/channels/{getattr(actor, 'user', actor).dm_channel.id}/messages"
+
+
+async def moderation_server(env) -> ModerationServer:
+    server = await quickstarted(env, server_class=ModerationServer)
+    server.moderator = server.add_member("marta_mod", await server.role_for("moderator"))
+    server.buddy = server.add_member("bartek_buddy", await server.role_for("buddy"))
+    await env.settle()
+    return server
 
 
 def field(embed: discord.Embed, name: str) -> str:

@@ -2,7 +2,7 @@
 
 from models.moderation import CaseAction, CaseStatus
 from tests.cogs.moderation.helpers import cases, field
-from tests.helpers import shown
+from tests.helpers import dms, shown
 
 
 async def test_warn_records_a_case_logs_it_and_tells_the_member(server):
@@ -23,7 +23,7 @@ async def test_warn_records_a_case_logs_it_and_tells_the_member(server):
     assert field(embed, "Reason") == "Spam in #general"
     assert server.moderator.mention in field(embed, "Moderator")
     assert case.log_message_id == server.mod_log.last_message.id
-    [dm] = server.dms(server.member)
+    [dm] = dms(server.member)
     assert "You received a warning from the moderators of Spółdzielnia Gromada." in dm
     assert "Reason: Spam in #general" in dm
 
@@ -41,7 +41,7 @@ async def test_timeout_uses_discords_native_timeout(server, simcord_env):
     assert round((case.expires_at - case.created_at).total_seconds()) == 36 * 3600
     assert member.timed_out_until == case.expires_at
     assert server.log_embeds()[0].title == "Case #1 · Timeout"
-    assert "You were timed out on Spółdzielnia Gromada until" in server.dms(server.member)[0]
+    assert "You were timed out on Spółdzielnia Gromada until" in dms(server.member)[0]
 
 
 async def test_kick_tells_the_member_before_removing_them(server):
@@ -49,7 +49,7 @@ async def test_kick_tells_the_member_before_removing_them(server):
 
     assert f"Case #1: {server.member.mention} was kicked." in shown(result)
     assert server.member.id not in server.guild.member_ids()
-    [dm] = server.dms(server.member)
+    [dm] = dms(server.member)
     assert "You were removed from Spółdzielnia Gromada" in dm and "Reason: Ads" in dm
     assert server.log_embeds()[0].title == "Case #1 · Kick"
 
@@ -61,7 +61,7 @@ async def test_ban_and_unban(server):
 
     assert f"Case #1: {server.member.mention} was banned." in shown(result)
     assert server.guild.get_ban(server.member) is not None
-    assert "You were banned from Spółdzielnia Gromada." in server.dms(server.member)[0]
+    assert "You were banned from Spółdzielnia Gromada." in dms(server.member)[0]
 
     result = await server.moderator.slash(server.general, "mod unban", user=server.member.user, reason="Apologised")
 
@@ -99,7 +99,7 @@ async def test_note_is_never_shown_to_the_member(server):
     result = await server.moderator.slash(server.general, "mod note", member=server.member, text="Seems new, be kind")
 
     assert "note about" in shown(result) and "They will not see it." in shown(result)
-    assert server.dms(server.member) == []
+    assert dms(server.member) == []
     [case] = await cases(server.guild.id)
     assert case.action == CaseAction.NOTE and case.dm_delivered is None
     assert server.log_embeds()[0].title == "Case #1 · Note"

@@ -6,7 +6,7 @@ from gromada.bot import create_bot
 from models.core import Timer, TimerStatus
 from models.moderation import CaseAction, CaseStatus
 from tests.cogs.moderation.helpers import cases, field
-from tests.helpers import refusal, shown
+from tests.helpers import dms, refusal, shown
 
 
 async def test_temporary_ban_is_lifted_at_expiry_and_logged(server, simcord_env):
@@ -14,7 +14,7 @@ async def test_temporary_ban_is_lifted_at_expiry_and_logged(server, simcord_env)
         server.general, "mod ban", member=server.member, reason="Cool down", duration="2d"
     )
     assert "The ban will be lifted" in shown(result)
-    assert "until" in server.dms(server.member)[0]
+    assert "until" in dms(server.member)[0]
 
     await simcord_env.advance_time(2 * 86400 - 60)
     assert server.guild.get_ban(server.member) is not None
@@ -88,7 +88,7 @@ async def test_a_refused_ban_leaves_no_case_and_takes_the_dm_back(server, simcor
     assert server.guild.get_ban(server.member) is None
     assert await cases(server.guild.id) == []
     assert await Timer.filter(kind="moderation.unban").count() == 0
-    assert server.dms(server.member) == []  # the "you were banned" DM was deleted again
+    assert dms(server.member) == []  # the "you were banned" DM was deleted again
     assert server.log_embeds() == []
 
     # Trying again works and takes number 1.
@@ -178,7 +178,7 @@ async def test_a_refused_kick_or_timeout_leaves_no_case(server, simcord_env):
     assert server.member.id in server.guild.member_ids()
     assert not server.guild.me.guild.get_member(server.member.id).is_timed_out()
     assert await cases(server.guild.id) == []
-    assert server.dms(server.member) == []
+    assert dms(server.member) == []
 
 
 async def test_a_refused_unban_leaves_the_ban_in_force_and_records_nothing(server, simcord_env):

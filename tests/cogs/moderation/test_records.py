@@ -7,7 +7,7 @@ import discord
 from cogs.moderation import service
 from models.moderation import CaseAction
 from tests.cogs.moderation.helpers import cases, field
-from tests.helpers import refusal, shown, speaking
+from tests.helpers import dms, refusal, shown, speaking
 
 
 async def test_history_is_paginated_and_shows_notes_to_staff_only(server, simcord_env):
@@ -112,7 +112,7 @@ async def test_dm_reaches_the_member_in_their_language(server, monkeypatch):
 
     await server.moderator.slash(server.general, "mod warn", member=server.member, reason="Spam")
 
-    [dm] = server.dms(server.member)
+    [dm] = dms(server.member)
     assert "Otrzymujesz ostrzeżenie" in dm and "Powód: Spam" in dm
 
 

@@ -6,7 +6,7 @@ import pytest
 from simcord.backend import Backend
 from simcord.enums import ChannelType
 
-from tests.helpers import Server
+from tests.cogs.onboarding.helpers import OnboardingServer, onboarding_server
 
 
 @pytest.fixture(autouse=True)
@@ -31,44 +31,6 @@ def mentions_add_to_private_threads(monkeypatch):
     monkeypatch.setattr(Backend, "commit_message", commit_message)
 
 
-class Community(Server):
-    """A server after /setup quickstart with buddies; newcomers join with `join()`."""
-
-    def __init__(self, env, buddies: int = 2) -> None:
-        super().__init__(env)
-        self.buddies = []
-        self._buddy_count = buddies
-
-    async def ready(self) -> Community:
-        await self.env.settle()
-        await self.admin.slash(self.general, "setup quickstart")
-        buddy_role = self.guild.roles["Buddy"]
-        self.buddies = [
-            self.guild.add_member(self.env.create_user(f"buddy{index}"), roles=[buddy_role])
-            for index in range(self._buddy_count)
-        ]
-        await self.env.settle()
-        return self
-
-    async def join(self, name: str):
-        newcomer = self.guild.add_member(self.env.create_user(name))
-        await self.env.settle()
-        return newcomer
-
-    def thread_of(self, newcomer):
-        """The newcomer's welcome thread (a SimCord channel handle)."""
-        for thread in self.channel_handle("welcome").threads:
-            if newcomer.id in self.env.backend.get_channel(thread.id).thread_members:
-                return thread
-        raise AssertionError(f"{newcomer} is in no welcome thread")
-
-    def channel_handle(self, name: str):
-        return self.guild.channels[name]
-
-    def discord_member(self, actor):
-        return self.guild.me.guild.get_member(actor.id)
-
-
 @pytest.fixture
-async def community(simcord_env) -> Community:
-    return await Community(simcord_env).ready()
+async def server(simcord_env) -> OnboardingServer:
+    return await onboarding_server(simcord_env)

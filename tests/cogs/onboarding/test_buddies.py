@@ -1,80 +1,79 @@
 """Buddies' commands, nobody being free, leaving and coming back, status and funnel."""
 
 from models.onboarding import BuddyProfile, BuddySlot, Journey, JourneyStatus, Step
-from tests.cogs.onboarding.conftest import Community
-from tests.cogs.onboarding.helpers import introduce, ready_for_a_buddy, walk_values
+from tests.cogs.onboarding.helpers import introduce, onboarding_server, ready_for_a_buddy, walk_values
 from tests.helpers import refusal, shown, speaking
 
 HOUR = 3600
 
 
-async def test_buddy_commands_are_for_buddies_only(simcord_env, community):
-    result = await community.member.slash(community.general, "buddy available", state="on")
-    assert f"Only members with the {community.role('Buddy').mention} role" in refusal(simcord_env, result)
+async def test_buddy_commands_are_for_buddies_only(simcord_env, server):
+    result = await server.member.slash(server.general, "buddy available", state="on")
+    assert f"Only members with the {server.role('Buddy').mention} role" in refusal(simcord_env, result)
 
-    buddy = community.buddies[0]
-    result = await buddy.slash(community.general, "buddy capacity", newcomers=2)
+    buddy = server.buddies[0]
+    result = await buddy.slash(server.general, "buddy capacity", newcomers=2)
     assert "at most 2 newcomers at once (now: 0)" in shown(result)
-    result = await buddy.slash(community.general, "buddy available", state="off", languages="polski, angielski")
+    result = await buddy.slash(server.general, "buddy available", state="off", languages="polski, angielski")
     assert "no new newcomers" in shown(result)
     profile = await BuddyProfile.get(user_id=buddy.id)
     assert (profile.capacity, profile.available, profile.languages) == (2, False, "pl,en")
 
 
-async def test_nobody_free_tells_the_team_then_a_buddy_comes(simcord_env, community):
-    for buddy in community.buddies:
-        await buddy.slash(community.general, "buddy available", state="off")
+async def test_nobody_free_tells_the_team_then_a_buddy_comes(simcord_env, server):
+    for buddy in server.buddies:
+        await buddy.slash(server.general, "buddy available", state="off")
 
-    newcomer, thread = await ready_for_a_buddy(community, "nowa")
+    newcomer, thread = await ready_for_a_buddy(server, "nowa")
 
     assert "Someone from the team will come to you soon" in thread.history()[-1].content
-    staff_note = community.channel_handle("mod-log").last_message
-    moderator = community.guild.roles["Moderator"]
+    staff_note = server.channel("mod-log").last_message
+    moderator = server.guild.roles["Moderator"]
     assert f"No buddy is free to welcome <@{newcomer.id}>" in staff_note.content
     stored = simcord_env.backend.get_message(staff_note.channel.id, staff_note.id)
     assert stored.ping_role_ids == [moderator.id] and stored.ping_user_ids == []
     assert (await Journey.get(user_id=newcomer.id)).buddy_id is None
 
-    buddy = community.buddies[1]
-    await buddy.slash(community.general, "buddy available", state="on")
+    buddy = server.buddies[1]
+    await buddy.slash(server.general, "buddy available", state="on")
 
     assert (await Journey.get(user_id=newcomer.id)).buddy_id == buddy.id
     assert f"<@{buddy.id}>, you are the buddy of <@{newcomer.id}>" in thread.history()[-1].content
 
 
-async def test_fewest_newcomers_first_then_a_shared_language(simcord_env, community):
-    polish_speaker = community.buddies[1]
-    await polish_speaker.slash(community.general, "buddy available", state="on", languages="Polish")
+async def test_fewest_newcomers_first_then_a_shared_language(simcord_env, server):
+    polish_speaker = server.buddies[1]
+    await polish_speaker.slash(server.general, "buddy available", state="on", languages="Polish")
 
-    first, _ = await ready_for_a_buddy(community, "pierwsza", languages="polski")
-    second, _ = await ready_for_a_buddy(community, "druga", languages="polski")
+    first, _ = await ready_for_a_buddy(server, "pierwsza", languages="polski")
+    second, _ = await ready_for_a_buddy(server, "druga", languages="polski")
 
     # Equal load: the Polish speaker; then the other buddy, who has fewer newcomers.
     assert (await Journey.get(user_id=first.id)).buddy_id == polish_speaker.id
-    assert (await Journey.get(user_id=second.id)).buddy_id == community.buddies[0].id
+    assert (await Journey.get(user_id=second.id)).buddy_id == server.buddies[0].id
 
 
 async def test_capacity_is_never_exceeded(simcord_env):
-    community = await Community(simcord_env, buddies=1).ready()
-    await community.buddies[0].slash(community.general, "buddy capacity", newcomers=1)
+    server = await onboarding_server(simcord_env, buddies=1)
+    await server.buddies[0].slash(server.general, "buddy capacity", newcomers=1)
 
-    first, _ = await ready_for_a_buddy(community, "pierwsza")
-    second, thread = await ready_for_a_buddy(community, "druga")
+    first, _ = await ready_for_a_buddy(server, "pierwsza")
+    second, thread = await ready_for_a_buddy(server, "druga")
 
-    assert (await Journey.get(user_id=first.id)).buddy_id == community.buddies[0].id
+    assert (await Journey.get(user_id=first.id)).buddy_id == server.buddies[0].id
     assert (await Journey.get(user_id=second.id)).buddy_id is None
     assert "Someone from the team will come" in thread.history()[-1].content
 
 
 async def test_leaving_frees_the_buddy_and_rejoining_resumes(simcord_env):
-    community = await Community(simcord_env, buddies=1).ready()
-    buddy = community.buddies[0]
-    await buddy.slash(community.general, "buddy capacity", newcomers=1)
-    leaver, old_thread = await ready_for_a_buddy(community, "odchodzi")
-    waiting, _ = await ready_for_a_buddy(community, "czeka")
+    server = await onboarding_server(simcord_env, buddies=1)
+    buddy = server.buddies[0]
+    await buddy.slash(server.general, "buddy capacity", newcomers=1)
+    leaver, old_thread = await ready_for_a_buddy(server, "odchodzi")
+    waiting, _ = await ready_for_a_buddy(server, "czeka")
     assert (await Journey.get(user_id=waiting.id)).buddy_id is None
 
-    community.guild.remove_member(leaver)
+    server.guild.remove_member(leaver)
     await simcord_env.settle()
 
     journey = await Journey.get(user_id=leaver.id)
@@ -83,72 +82,70 @@ async def test_leaving_frees_the_buddy_and_rejoining_resumes(simcord_env):
     assert (await Journey.get(user_id=waiting.id)).buddy_id == buddy.id
     assert await BuddySlot.filter(buddy_id=buddy.id).count() == 1
 
-    back = community.guild.add_member(leaver.user)
+    back = server.guild.add_member(leaver.user)
     await simcord_env.settle()
 
     journey = await Journey.get(user_id=back.id)
     assert journey.status == JourneyStatus.ACTIVE and journey.step == Step.MATCHED
     assert "Welcome back!" in "\n".join(message.content for message in old_thread.history())
     assert back.id in simcord_env.backend.get_channel(old_thread.id).thread_members
-    assert "Newcomer" in {role.name for role in community.discord_member(back).roles}
+    assert "Newcomer" in {role.name for role in server.discord_member(back).roles}
 
 
-async def test_rejoining_after_the_thread_was_deleted_opens_a_new_one(simcord_env, community):
-    newcomer = await community.join("nowa")
-    thread = community.thread_of(newcomer)
+async def test_rejoining_after_the_thread_was_deleted_opens_a_new_one(simcord_env, server):
+    newcomer = await server.join("nowa")
+    thread = server.thread_of(newcomer)
     await walk_values(newcomer, thread)
-    community.guild.remove_member(newcomer)
+    server.guild.remove_member(newcomer)
     await simcord_env.settle()
     simcord_env.backend.delete_channel(thread.id)
 
-    back = community.guild.add_member(newcomer.user)
+    back = server.guild.add_member(newcomer.user)
     await simcord_env.settle()
 
-    new_thread = community.thread_of(back)
+    new_thread = server.thread_of(back)
     assert new_thread.id != thread.id
     assert "Introduce yourself" in str(new_thread.history()[-1].components)
     await introduce(back, new_thread)
     assert (await Journey.get(user_id=back.id)).step == Step.MATCHED
 
 
-async def test_status_for_oneself_and_for_staff(simcord_env, community):
-    newcomer, _ = await ready_for_a_buddy(community, "nowa")
+async def test_status_for_oneself_and_for_staff(simcord_env, server):
+    newcomer, _ = await ready_for_a_buddy(server, "nowa")
     journey = await Journey.get(user_id=newcomer.id)
 
-    own = shown(await newcomer.slash(community.general, "onboarding status"))
+    own = shown(await newcomer.slash(server.general, "onboarding status"))
     assert "✅ Values shared" in own and "✅ Buddy assigned" in own and "⬜ Welcome complete" in own
     assert f"Buddy: <@{journey.buddy_id}>" in own
 
-    result = await newcomer.slash(community.general, "onboarding status", member=community.buddies[0])
+    result = await newcomer.slash(server.general, "onboarding status", member=server.buddies[0])
     assert "Only moderators can do that" in refusal(simcord_env, result)
 
-    moderator = community.guild.add_member(
-        simcord_env.create_user("moderatorka"), roles=[community.guild.roles["Moderator"]]
-    )
+    moderator = server.guild.add_member(simcord_env.create_user("moderatorka"), roles=[server.guild.roles["Moderator"]])
     await simcord_env.settle()
-    staff = shown(await moderator.slash(community.general, "onboarding status", member=newcomer))
+    staff = shown(await moderator.slash(server.general, "onboarding status", member=newcomer))
     assert f"**Welcome of <@{newcomer.id}>**" in staff
 
 
-async def test_funnel_counts_steps_and_median_times(simcord_env, community):
-    await ready_for_a_buddy(community, "pierwsza")
+async def test_funnel_counts_steps_and_median_times(simcord_env, server):
+    await ready_for_a_buddy(server, "pierwsza")
     await simcord_env.advance_time(2 * HOUR)
-    await community.join("druga")
+    await server.join("druga")
 
-    result = await community.admin.slash(community.general, "onboarding funnel", days=7)
+    result = await server.admin.slash(server.general, "onboarding funnel", days=7)
 
     text = shown(result)
     assert "Joined: 2" in text and "Shared the values: 1" in text and "Got a buddy: 1" in text
     assert "Welcome complete: 0" in text
-    result = await community.member.slash(community.general, "onboarding funnel")
+    result = await server.member.slash(server.general, "onboarding funnel")
     assert "Only moderators" in refusal(simcord_env, result)
 
 
-async def test_the_funnel_agrees_with_its_number_of_days_in_russian(simcord_env, community, monkeypatch):
-    await community.join("pierwsza")
+async def test_the_funnel_agrees_with_its_number_of_days_in_russian(simcord_env, server, monkeypatch):
+    await server.join("pierwsza")
 
-    with speaking(monkeypatch, community.admin, "ru"):
-        days = {n: shown(await community.admin.slash(community.general, "onboarding funnel", days=n)) for n in (21, 22)}
+    with speaking(monkeypatch, server.admin, "ru"):
+        days = {n: shown(await server.admin.slash(server.general, "onboarding funnel", days=n)) for n in (21, 22)}
 
     # 21 takes the singular noun and no adjective can agree with it ("за последние 21 день").
     assert days[21].startswith("**Знакомство новичков: итоги за 21 день**")
@@ -156,25 +153,25 @@ async def test_the_funnel_agrees_with_its_number_of_days_in_russian(simcord_env,
     assert "Приняли ценности: 0" in days[21]
 
 
-async def test_a_polish_newcomer_sees_polish(simcord_env, community, monkeypatch):
-    newcomer = await community.join("nowa")
-    thread = community.thread_of(newcomer)
+async def test_a_polish_newcomer_sees_polish(simcord_env, server, monkeypatch):
+    newcomer = await server.join("nowa")
+    thread = server.thread_of(newcomer)
     with speaking(monkeypatch, newcomer, "pl"):
         await newcomer.click(thread.history()[-1], label="Next")
-        result = await newcomer.slash(community.general, "onboarding status")
+        result = await newcomer.slash(server.general, "onboarding status")
     assert "✅" not in shown(result) and "⬜ Wartości zaakceptowane" in shown(result)
     # The card she moved to speaks Polish too.
     assert thread.history()[-1].embeds[0].footer.text == "Wartość 2 z 5"
     assert "Dalej" in str(thread.history()[-1].components)
 
 
-async def test_a_buddy_who_leaves_hands_their_newcomers_on(simcord_env, community):
-    newcomer, thread = await ready_for_a_buddy(community, "nowa")
+async def test_a_buddy_who_leaves_hands_their_newcomers_on(simcord_env, server):
+    newcomer, thread = await ready_for_a_buddy(server, "nowa")
     first = (await Journey.get(user_id=newcomer.id)).buddy_id
-    leaving = next(buddy for buddy in community.buddies if buddy.id == first)
-    staying = next(buddy for buddy in community.buddies if buddy is not leaving)
+    leaving = next(buddy for buddy in server.buddies if buddy.id == first)
+    staying = next(buddy for buddy in server.buddies if buddy is not leaving)
 
-    community.guild.remove_member(leaving)
+    server.guild.remove_member(leaving)
     await simcord_env.settle()
 
     assert (await Journey.get(user_id=newcomer.id)).buddy_id == staying.id
@@ -182,48 +179,46 @@ async def test_a_buddy_who_leaves_hands_their_newcomers_on(simcord_env, communit
     assert await BuddySlot.filter(buddy_id=leaving.id).count() == 0
 
 
-async def test_staff_can_sign_off_when_no_buddy_came(simcord_env, community):
-    for buddy in community.buddies:
-        await buddy.slash(community.general, "buddy available", state="off")
-    newcomer, thread = await ready_for_a_buddy(community, "nowa")
-    assert f"<#{thread.id}>" in community.channel_handle("mod-log").last_message.content
-    moderator = community.guild.add_member(
-        simcord_env.create_user("moderatorka"), roles=[community.guild.roles["Moderator"]]
-    )
+async def test_staff_can_sign_off_when_no_buddy_came(simcord_env, server):
+    for buddy in server.buddies:
+        await buddy.slash(server.general, "buddy available", state="off")
+    newcomer, thread = await ready_for_a_buddy(server, "nowa")
+    assert f"<#{thread.id}>" in server.channel("mod-log").last_message.content
+    moderator = server.guild.add_member(simcord_env.create_user("moderatorka"), roles=[server.guild.roles["Moderator"]])
     await simcord_env.settle()
     simcord_env.backend.add_thread_member(thread.id, moderator.id)
 
     await moderator.click(thread.history()[-1], label="Welcome complete")
 
     assert (await Journey.get(user_id=newcomer.id)).status == JourneyStatus.COMPLETED
-    assert "Member" in {role.name for role in community.discord_member(newcomer).roles}
+    assert "Member" in {role.name for role in server.discord_member(newcomer).roles}
 
 
-async def test_a_graduate_who_rejoins_is_a_member_again_without_a_new_welcome(simcord_env, community):
-    newcomer, thread = await ready_for_a_buddy(community, "nowa")
+async def test_a_graduate_who_rejoins_is_a_member_again_without_a_new_welcome(simcord_env, server):
+    newcomer, thread = await ready_for_a_buddy(server, "nowa")
     journey = await Journey.get(user_id=newcomer.id)
-    buddy = next(buddy for buddy in community.buddies if buddy.id == journey.buddy_id)
+    buddy = next(buddy for buddy in server.buddies if buddy.id == journey.buddy_id)
     ping = next(message for message in reversed(thread.history()) if "you are the buddy" in message.content)
     await buddy.click(ping, label="Welcome complete")
-    community.guild.remove_member(newcomer)
+    server.guild.remove_member(newcomer)
     await simcord_env.settle()
 
-    back = community.guild.add_member(newcomer.user)
+    back = server.guild.add_member(newcomer.user)
     await simcord_env.settle()
 
-    roles = {role.name for role in community.discord_member(back).roles}
+    roles = {role.name for role in server.discord_member(back).roles}
     assert "Member" in roles and "Newcomer" not in roles
-    assert len(community.channel_handle("welcome").threads) == 1
+    assert len(server.channel("welcome").threads) == 1
     assert (await Journey.get(user_id=back.id)).status == JourneyStatus.COMPLETED
 
 
-async def test_a_buddy_who_loses_the_role_hands_their_newcomers_on(simcord_env, community):
-    newcomer, _ = await ready_for_a_buddy(community, "nowa")
+async def test_a_buddy_who_loses_the_role_hands_their_newcomers_on(simcord_env, server):
+    newcomer, _ = await ready_for_a_buddy(server, "nowa")
     first = (await Journey.get(user_id=newcomer.id)).buddy_id
-    staying = next(buddy for buddy in community.buddies if buddy.id != first)
+    staying = next(buddy for buddy in server.buddies if buddy.id != first)
 
-    buddy_role = community.role("Buddy")
-    await community.discord_member(next(b for b in community.buddies if b.id == first)).remove_roles(buddy_role)
+    buddy_role = server.role("Buddy")
+    await server.discord_member(next(b for b in server.buddies if b.id == first)).remove_roles(buddy_role)
     await simcord_env.settle()
 
     assert (await Journey.get(user_id=newcomer.id)).buddy_id == staying.id

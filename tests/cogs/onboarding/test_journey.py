@@ -6,13 +6,13 @@ from tests.cogs.onboarding.helpers import introduce, walk_values
 from tests.helpers import refusal, shown
 
 
-async def test_full_journey_from_join_to_member(simcord_env, community):
-    newcomer = await community.join("nowa")
-    guild = community.guild.me.guild
-    member = community.discord_member(newcomer)
-    assert guild.get_role(community.guild.roles["Newcomer"].id) in member.roles
+async def test_full_journey_from_join_to_member(simcord_env, server):
+    newcomer = await server.join("nowa")
+    guild = server.guild.me.guild
+    member = server.discord_member(newcomer)
+    assert guild.get_role(server.guild.roles["Newcomer"].id) in member.roles
 
-    thread = community.thread_of(newcomer)
+    thread = server.thread_of(newcomer)
     first = thread.history()[-1]
     cards = await values_cards(guild.id)
     assert f"<@{newcomer.id}>" in first.content
@@ -29,14 +29,14 @@ async def test_full_journey_from_join_to_member(simcord_env, community):
     assert (await Journey.get(user_id=newcomer.id)).step == Step.VALUES
 
     await introduce(newcomer, thread)
-    intro = community.channel_handle("introductions").last_message
+    intro = server.channel("introductions").last_message
     assert f"<@{newcomer.id}>" in intro.content
     assert intro.embeds[0].description == "I bake bread and fix bikes."
     assert not intro.mention_everyone
 
     journey = await Journey.get(user_id=newcomer.id)
-    assert journey.step == Step.MATCHED and journey.buddy_id in {buddy.id for buddy in community.buddies}
-    buddy = next(buddy for buddy in community.buddies if buddy.id == journey.buddy_id)
+    assert journey.step == Step.MATCHED and journey.buddy_id in {buddy.id for buddy in server.buddies}
+    buddy = next(buddy for buddy in server.buddies if buddy.id == journey.buddy_id)
     ping = thread.history()[-1]
     assert f"<@{buddy.id}>" in ping.content
     assert buddy.id in simcord_env.backend.get_channel(thread.id).thread_members
@@ -48,7 +48,7 @@ async def test_full_journey_from_join_to_member(simcord_env, community):
     assert shown(result) == thanks
     assert thread.history()[-1].content == thanks
     assert simcord_env.backend.get_message(thread.id, thread.history()[-1].id).ping_user_ids == []
-    member = community.discord_member(newcomer)
+    member = server.discord_member(newcomer)
     role_names = {role.name for role in member.roles}
     assert "Member" in role_names and "Newcomer" not in role_names
     stored = simcord_env.backend.get_channel(thread.id)
@@ -58,14 +58,14 @@ async def test_full_journey_from_join_to_member(simcord_env, community):
     assert not await BuddySlot.exists(buddy_id=buddy.id)
 
 
-async def test_only_the_buddy_can_sign_off(simcord_env, community):
-    newcomer = await community.join("nowa")
-    thread = community.thread_of(newcomer)
+async def test_only_the_buddy_can_sign_off(simcord_env, server):
+    newcomer = await server.join("nowa")
+    thread = server.thread_of(newcomer)
     await walk_values(newcomer, thread)
     await introduce(newcomer, thread)
     ping = thread.history()[-1]
     journey = await Journey.get(user_id=newcomer.id)
-    other_buddy = next(buddy for buddy in community.buddies if buddy.id != journey.buddy_id)
+    other_buddy = next(buddy for buddy in server.buddies if buddy.id != journey.buddy_id)
     simcord_env.backend.add_thread_member(thread.id, other_buddy.id)
 
     for person in (newcomer, other_buddy):
@@ -73,44 +73,44 @@ async def test_only_the_buddy_can_sign_off(simcord_env, community):
         assert "Only the newcomer's buddy" in refusal(simcord_env, result)
 
     assert (await Journey.get(user_id=newcomer.id)).status == JourneyStatus.ACTIVE
-    assert "Newcomer" in {role.name for role in community.discord_member(newcomer).roles}
+    assert "Newcomer" in {role.name for role in server.discord_member(newcomer).roles}
 
 
-async def test_another_person_cannot_click_a_newcomers_steps(simcord_env, community):
-    newcomer = await community.join("nowa")
-    thread = community.thread_of(newcomer)
+async def test_another_person_cannot_click_a_newcomers_steps(simcord_env, server):
+    newcomer = await server.join("nowa")
+    thread = server.thread_of(newcomer)
     # Someone else in the thread (added by a moderator, say) still cannot take the newcomer's steps.
-    simcord_env.backend.add_thread_member(thread.id, community.admin.id)
-    result = await community.admin.click(thread.history()[-1], label="Next")
+    simcord_env.backend.add_thread_member(thread.id, server.admin.id)
+    result = await server.admin.click(thread.history()[-1], label="Next")
 
     assert "belongs to someone else" in refusal(simcord_env, result)
     assert (await Journey.get(user_id=newcomer.id)).card == 0
 
 
-async def test_empty_introduction_is_refused_and_the_draft_kept(simcord_env, community):
-    newcomer = await community.join("nowa")
-    thread = community.thread_of(newcomer)
+async def test_empty_introduction_is_refused_and_the_draft_kept(simcord_env, server):
+    newcomer = await server.join("nowa")
+    thread = server.thread_of(newcomer)
     await walk_values(newcomer, thread)
 
     result = await introduce(newcomer, thread, about="   ", interests="chess and choirs", languages="polski i English")
 
     assert "the “About you” field is empty" in refusal(simcord_env, result)
-    assert community.channel_handle("introductions").last_message is None
+    assert server.channel("introductions").last_message is None
     shown_modal = await newcomer.click(thread.history()[-1], label="Introduce yourself")
     assert "chess and choirs" in str(shown_modal.modal)  # what they typed comes back
     assert "'pl, en'" in str(shown_modal.modal)  # the languages too, as the codes they named
     assert (await Journey.get(user_id=newcomer.id)).interests == "chess and choirs"
 
 
-async def test_long_introduction_with_everyone_is_posted_safely(simcord_env, community):
-    newcomer = await community.join("nowa")
-    thread = community.thread_of(newcomer)
+async def test_long_introduction_with_everyone_is_posted_safely(simcord_env, server):
+    newcomer = await server.join("nowa")
+    thread = server.thread_of(newcomer)
     await walk_values(newcomer, thread)
     about = ("@everyone hello " * 400)[:4000]
 
     await introduce(newcomer, thread, about=about)
 
-    intro = community.channel_handle("introductions").last_message
+    intro = server.channel("introductions").last_message
     assert not intro.mention_everyone
     assert intro.embeds[0].description == about.strip()  # in full, nothing cut
     assert simcord_env.backend.get_message(intro.channel.id, intro.id).ping_user_ids == [newcomer.id]

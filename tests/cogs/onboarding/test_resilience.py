@@ -14,9 +14,9 @@ from tests.helpers import shown
 MINUTE = 60
 
 
-async def test_buttons_keep_working_after_a_restart(simcord_env, community, settings):
-    newcomer = await community.join("nowa")
-    thread = community.thread_of(newcomer)
+async def test_buttons_keep_working_after_a_restart(simcord_env, server, settings):
+    newcomer = await server.join("nowa")
+    thread = server.thread_of(newcomer)
     await newcomer.click(thread.history()[-1], label="Next")
 
     await simcord_env.restart_bot(create_bot(settings))
@@ -26,55 +26,55 @@ async def test_buttons_keep_working_after_a_restart(simcord_env, community, sett
     await simcord_env.restart_bot(create_bot(settings))
 
     journey = await Journey.get(user_id=newcomer.id)
-    buddy = next(buddy for buddy in community.buddies if buddy.id == journey.buddy_id)
+    buddy = next(buddy for buddy in server.buddies if buddy.id == journey.buddy_id)
     # The bot still knows the thread after the restart: the buddy's message counts.
     await buddy.send(thread, "Hello there!")
     assert (await BuddySlot.get(journey_id=journey.pk)).spoke_at is not None
     await buddy.click(thread.history()[-2], label="Welcome complete")
     assert (await Journey.get(user_id=newcomer.id)).step == Step.COMPLETED
-    assert "Member" in {role.name for role in community.discord_member(newcomer).roles}
+    assert "Member" in {role.name for role in server.discord_member(newcomer).roles}
 
 
-async def test_thread_creation_failing_is_retried(simcord_env, community):
+async def test_thread_creation_failing_is_retried(simcord_env, server):
     simcord_env.inject_error("POST", "/channels/*/threads", status=403, code=50013, message="Missing Permissions")
 
-    newcomer = await community.join("nowa")
+    newcomer = await server.join("nowa")
 
     journey = await Journey.get(user_id=newcomer.id)
     assert journey.thread_id is None and journey.step == Step.JOINED
-    assert community.channel_handle("welcome").threads == []
-    assert "Newcomer" in {role.name for role in community.discord_member(newcomer).roles}
+    assert server.channel("welcome").threads == []
+    assert "Newcomer" in {role.name for role in server.discord_member(newcomer).roles}
     retry = await Timer.get(kind=service.OPEN_THREAD_TIMER, ref_id=journey.pk)
     assert retry.status == TimerStatus.PENDING
 
     await simcord_env.advance_time(2 * MINUTE)
 
-    thread = community.thread_of(newcomer)
+    thread = server.thread_of(newcomer)
     assert f"<@{newcomer.id}>" in thread.history()[-1].content
     journey = await Journey.get(user_id=newcomer.id)
     assert journey.thread_id == thread.id and journey.step_message_id == thread.history()[-1].id
-    assert len(community.channel_handle("welcome").threads) == 1
+    assert len(server.channel("welcome").threads) == 1
 
 
-async def test_first_message_failing_keeps_the_thread_and_posts_later(simcord_env, community):
+async def test_first_message_failing_keeps_the_thread_and_posts_later(simcord_env, server):
     simcord_env.inject_error("POST", "/channels/*/messages", status=403, code=50013, message="Missing Permissions")
 
-    newcomer = await community.join("nowa")
+    newcomer = await server.join("nowa")
 
     journey = await Journey.get(user_id=newcomer.id)
     assert journey.thread_id is not None and journey.step_message_id is None
     await simcord_env.advance_time(2 * MINUTE)
 
     # The same thread, now with the first step; no second thread was opened.
-    threads = community.channel_handle("welcome").threads
+    threads = server.channel("welcome").threads
     assert [thread.id for thread in threads] == [journey.thread_id]
-    thread = community.thread_of(newcomer)
+    thread = server.thread_of(newcomer)
     assert thread.history()[-1].embeds and (await Journey.get(user_id=newcomer.id)).step_message_id
 
 
-async def test_buddy_ping_failing_frees_the_slot_and_retries(simcord_env, community):
-    newcomer = await community.join("nowa")
-    thread = community.thread_of(newcomer)
+async def test_buddy_ping_failing_frees_the_slot_and_retries(simcord_env, server):
+    newcomer = await server.join("nowa")
+    thread = server.thread_of(newcomer)
     await walk_values(newcomer, thread)
     simcord_env.inject_error("POST", f"/channels/{thread.id}/messages", status=403, code=50013)
 
@@ -83,7 +83,7 @@ async def test_buddy_ping_failing_frees_the_slot_and_retries(simcord_env, commun
     # The introduction went out and the newcomer's step moved on; only the buddy's ping failed.
     assert "Your introduction is posted" in shown(result)
     assert "Your introduction is posted" in thread.history()[-1].content
-    assert community.channel_handle("introductions").last_message is not None
+    assert server.channel("introductions").last_message is not None
     journey = await Journey.get(user_id=newcomer.id)
     assert journey.step == Step.INTRODUCED and journey.buddy_id is None
     assert await BuddySlot.all().count() == 0
@@ -93,37 +93,37 @@ async def test_buddy_ping_failing_frees_the_slot_and_retries(simcord_env, commun
     assert f"<@{journey.buddy_id}>, you are the buddy" in thread.history()[-1].content
 
 
-async def test_two_newcomers_at_once_get_different_buddies(simcord_env, community):
-    for buddy in community.buddies:
-        await buddy.slash(community.general, "buddy capacity", newcomers=1)
-        await buddy.slash(community.general, "buddy available", state="off")
+async def test_two_newcomers_at_once_get_different_buddies(simcord_env, server):
+    for buddy in server.buddies:
+        await buddy.slash(server.general, "buddy capacity", newcomers=1)
+        await buddy.slash(server.general, "buddy available", state="off")
     # Both join in the same moment, then both introduce themselves while no buddy is free.
-    first = community.guild.add_member(simcord_env.create_user("pierwsza"))
-    second = community.guild.add_member(simcord_env.create_user("druga"))
+    first = server.guild.add_member(simcord_env.create_user("pierwsza"))
+    second = server.guild.add_member(simcord_env.create_user("druga"))
     await simcord_env.settle()
     for person in (first, second):
-        await walk_values(person, community.thread_of(person))
-        await introduce(person, community.thread_of(person))
+        await walk_values(person, server.thread_of(person))
+        await introduce(person, server.thread_of(person))
     journeys = [await Journey.get(user_id=person.id) for person in (first, second)]
     assert [journey.buddy_id for journey in journeys] == [None, None]
-    for buddy in community.buddies:
-        await service.set_available(community.guild.id, buddy.id, True)
+    for buddy in server.buddies:
+        await service.set_available(server.guild.id, buddy.id, True)
 
     # Both buddies become free at once and both newcomers are matched concurrently.
-    guild = simcord_env.bot.get_guild(community.guild.id)
+    guild = simcord_env.bot.get_guild(server.guild.id)
     await asyncio.gather(*(flows.find_buddy(simcord_env.bot, journey, guild) for journey in journeys))
     await simcord_env.settle()
 
     buddies = [(await Journey.get(user_id=person.id)).buddy_id for person in (first, second)]
-    assert sorted(buddies) == sorted(buddy.id for buddy in community.buddies)
-    for buddy in community.buddies:
+    assert sorted(buddies) == sorted(buddy.id for buddy in server.buddies)
+    for buddy in server.buddies:
         assert await BuddySlot.filter(buddy_id=buddy.id).count() == 1
 
 
-async def test_concurrent_matching_never_overbooks(simcord_env, community):
+async def test_concurrent_matching_never_overbooks(simcord_env, server):
     """The service itself, many newcomers at once, straight at the database."""
-    guild_id = community.guild.id
-    holders = [buddy.id for buddy in community.buddies]
+    guild_id = server.guild.id
+    holders = [buddy.id for buddy in server.buddies]
     now = discord.utils.utcnow()
     journeys = []
     for user_id in range(1, 7):

@@ -2,8 +2,7 @@
 
 from gromada.bot import create_bot
 from models.onboarding import BuddySlot, Journey
-from tests.cogs.onboarding.conftest import Community
-from tests.cogs.onboarding.helpers import ready_for_a_buddy
+from tests.cogs.onboarding.helpers import onboarding_server, ready_for_a_buddy
 from tests.helpers import refusal
 
 HOUR = 3600
@@ -13,9 +12,9 @@ def reminders(thread) -> list[str]:
     return [message.content for message in thread.history() if "gentle reminder" in message.content]
 
 
-async def test_idle_newcomer_gets_one_reminder_after_24_hours(simcord_env, community):
-    newcomer = await community.join("nowa")
-    thread = community.thread_of(newcomer)
+async def test_idle_newcomer_gets_one_reminder_after_24_hours(simcord_env, server):
+    newcomer = await server.join("nowa")
+    thread = server.thread_of(newcomer)
 
     await simcord_env.advance_time(23 * HOUR)
     assert reminders(thread) == []
@@ -29,9 +28,9 @@ async def test_idle_newcomer_gets_one_reminder_after_24_hours(simcord_env, commu
     assert len(reminders(thread)) == 1
 
 
-async def test_activity_pushes_the_reminder_back(simcord_env, community, settings):
-    newcomer = await community.join("nowa")
-    thread = community.thread_of(newcomer)
+async def test_activity_pushes_the_reminder_back(simcord_env, server, settings):
+    newcomer = await server.join("nowa")
+    thread = server.thread_of(newcomer)
 
     await simcord_env.advance_time(20 * HOUR)
     await newcomer.click(thread.history()[-1], label="Next")
@@ -44,10 +43,10 @@ async def test_activity_pushes_the_reminder_back(simcord_env, community, setting
     assert len(reminders(thread)) == 1
 
 
-async def test_silent_buddy_is_replaced_after_48_hours(simcord_env, community):
-    newcomer, thread = await ready_for_a_buddy(community, "nowa")
+async def test_silent_buddy_is_replaced_after_48_hours(simcord_env, server):
+    newcomer, thread = await ready_for_a_buddy(server, "nowa")
     first = (await Journey.get(user_id=newcomer.id)).buddy_id
-    first_buddy, second_buddy = sorted(community.buddies, key=lambda buddy: buddy.id != first)
+    first_buddy, second_buddy = sorted(server.buddies, key=lambda buddy: buddy.id != first)
 
     await simcord_env.advance_time(47 * HOUR)
     assert (await Journey.get(user_id=newcomer.id)).buddy_id == first_buddy.id
@@ -67,10 +66,10 @@ async def test_silent_buddy_is_replaced_after_48_hours(simcord_env, community):
     assert "Only the newcomer's buddy" in refusal(simcord_env, result)
 
 
-async def test_buddy_who_wrote_in_the_thread_stays(simcord_env, community):
-    newcomer, thread = await ready_for_a_buddy(community, "nowa")
+async def test_buddy_who_wrote_in_the_thread_stays(simcord_env, server):
+    newcomer, thread = await ready_for_a_buddy(server, "nowa")
     journey = await Journey.get(user_id=newcomer.id)
-    buddy = next(buddy for buddy in community.buddies if buddy.id == journey.buddy_id)
+    buddy = next(buddy for buddy in server.buddies if buddy.id == journey.buddy_id)
 
     await simcord_env.advance_time(30 * HOUR)
     await buddy.send(thread, "Hi! Welcome, happy to meet you.")
@@ -82,14 +81,14 @@ async def test_buddy_who_wrote_in_the_thread_stays(simcord_env, community):
 
 
 async def test_silent_buddy_with_nobody_to_take_over_is_not_told_of_a_replacement(simcord_env):
-    community = await Community(simcord_env, buddies=1).ready()
-    newcomer, thread = await ready_for_a_buddy(community, "nowa")
-    (buddy,) = community.buddies
+    server = await onboarding_server(simcord_env, buddies=1)
+    newcomer, thread = await ready_for_a_buddy(server, "nowa")
+    (buddy,) = server.buddies
 
     await simcord_env.advance_time(49 * HOUR)
 
     assert (await Journey.get(user_id=newcomer.id)).buddy_id is None
-    assert f"No buddy is free to welcome <@{newcomer.id}>" in community.channel_handle("mod-log").last_message.content
+    assert f"No buddy is free to welcome <@{newcomer.id}>" in server.channel("mod-log").last_message.content
     assert "Someone from the team will come to you soon" in thread.history()[-1].content
     told = buddy.user.dm_channel.last_message.content
     assert "the onboarding team now looks after" in told and "another buddy" not in told

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 from models.polls import Poll
-from tests.helpers import Server
-
-
-async def ready_server(env) -> Server:
-    server = Server(env)
-    await env.settle()
-    await server.admin.slash(server.general, "setup quickstart")
-    return server
+from tests.helpers import Server, quickstarted
 
 
 async def member_server(env) -> Server:
     """A quickstarted server whose plain member holds the Member role (newcomers may not create polls)."""
-    server = await ready_server(env)
-    server.member = server.guild.add_member(env.create_user("marta"), roles=[server.guild.roles["Member"]])
+    server = await quickstarted(env)
+    server.member = server.add_member("marta", await server.role_for("member"))
     await env.settle()
     return server
 

@@ -7,8 +7,8 @@ import discord
 from cogs.polls.cog import CREATE_COOLDOWN
 from models.onboarding import Journey
 from models.polls import Poll
-from tests.cogs.polls.helpers import open_poll, ready_server
-from tests.helpers import refusal, shown, wait_out
+from tests.cogs.polls.helpers import open_poll
+from tests.helpers import quickstarted, refusal, shown, wait_out
 
 
 async def newcomer_in_welcome_thread(server):
@@ -30,7 +30,7 @@ def posted_in(thread) -> list:
 
 
 async def test_a_newcomer_cannot_create_a_poll_by_default(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     newcomer, thread = await newcomer_in_welcome_thread(server)
 
     result = await newcomer.slash(thread, "poll create", question="Pizza on Friday?", options="yes; no")
@@ -40,7 +40,7 @@ async def test_a_newcomer_cannot_create_a_poll_by_default(simcord_env):
 
 
 async def test_a_poll_is_refused_where_the_electorate_cannot_read_it(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     newcomer, thread = await newcomer_in_welcome_thread(server)
     opened = await server.admin.slash(server.general, "setup option", key="polls_creators", value="everyone")
     decisions = server.guild.channels["decisions"]
@@ -67,7 +67,7 @@ async def test_a_poll_is_refused_where_the_electorate_cannot_read_it(simcord_env
 
 
 async def test_members_create_polls_and_moderators_only_when_the_server_says_so(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     member = server.guild.add_member(simcord_env.create_user("marta"), roles=[server.guild.roles["Member"]])
     await simcord_env.settle()
 
@@ -86,7 +86,7 @@ async def test_members_create_polls_and_moderators_only_when_the_server_says_so(
 
 
 async def test_a_poll_for_a_role_whose_members_cannot_see_the_channel_is_refused(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     guild = server.guild
     board, members = guild.roles["Board"], guild.roles["Member"]
     guild.add_member(simcord_env.create_user("marta"), roles=[members])

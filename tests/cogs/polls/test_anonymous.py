@@ -10,8 +10,8 @@ from tortoise import connections
 from cogs.polls import anonymity, rules, service
 from gromada.error_handler import describe
 from models.polls import Poll, PollAnonymousReason, PollParticipation
-from tests.cogs.polls.helpers import open_poll, ready_server, results_message
-from tests.helpers import refusal, shown
+from tests.cogs.polls.helpers import open_poll, results_message
+from tests.helpers import quickstarted, refusal, shown
 
 
 async def all_rows() -> list[tuple[str, list[tuple]]]:
@@ -34,7 +34,7 @@ async def all_rows() -> list[tuple[str, list[tuple]]]:
 
 
 async def test_anonymous_vote_counts_once_and_cannot_be_changed(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, message = await open_poll(server, anonymous=True)
 
     first = await server.member.click(message, label="Park")
@@ -49,7 +49,7 @@ async def test_anonymous_vote_counts_once_and_cannot_be_changed(simcord_env):
 async def test_racing_anonymous_votes_of_one_member_count_once_on_postgres(simcord_env):
     # Proves the race only on PostgreSQL: on SQLite Tortoise runs the votes' transactions one
     # after another, so there this checks the outcome of fast repeated clicks, not a race.
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, _message = await open_poll(server, anonymous=True)
     now = discord.utils.utcnow()
 
@@ -72,7 +72,7 @@ async def test_racing_anonymous_votes_of_one_member_count_once_on_postgres(simco
 
 
 async def test_database_reader_cannot_find_who_voted_what(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     guild = server.guild
     voters = [guild.add_member(simcord_env.create_user(f"anon{i}")) for i in range(3)]
     await simcord_env.settle()
@@ -114,7 +114,7 @@ async def test_database_reader_cannot_find_who_voted_what(simcord_env):
 
 
 async def test_anonymous_reason_rows_are_rewritten_in_no_vote_order(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     guild = server.guild
     voters = [guild.add_member(simcord_env.create_user(f"r{i}")) for i in range(4)]
     await simcord_env.settle()
@@ -134,7 +134,7 @@ async def test_anonymous_reason_rows_are_rewritten_in_no_vote_order(simcord_env)
 
 
 async def test_anonymous_reasons_are_stored_in_no_vote_order_after_close(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     guild = server.guild
     objectors = [guild.add_member(simcord_env.create_user(f"o{i}")) for i in range(12)]
     await simcord_env.settle()
@@ -157,7 +157,7 @@ async def test_anonymous_reasons_are_stored_in_no_vote_order_after_close(simcord
 
 
 async def test_remind_works_for_anonymous_polls_while_open(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, message = await open_poll(server, anonymous=True)
     await server.member.click(message, label="Park")
 
@@ -167,7 +167,7 @@ async def test_remind_works_for_anonymous_polls_while_open(simcord_env):
 
 
 async def test_anonymous_reasons_are_listed_by_content_not_by_the_order_of_votes(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, message = await open_poll(server, anonymous=True, kind="consent", options=None)
     for voter, reason in ((server.member, "Zebra crossing first"), (server.admin, "Apples are cheaper")):
         modal = await voter.click(message, label="Object")

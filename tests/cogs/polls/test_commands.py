@@ -17,12 +17,12 @@ from cogs.polls.cog import RESULTS_COOLDOWN
 from cogs.polls.views import reminder_batches
 from gromada.bot import create_bot
 from models.polls import Poll, PollStatus
-from tests.cogs.polls.helpers import open_poll, ready_server
-from tests.helpers import Server, refusal, shown, wait_out
+from tests.cogs.polls.helpers import open_poll
+from tests.helpers import Server, quickstarted, refusal, shown, wait_out
 
 
 async def test_remind_pings_only_eligible_members_who_have_not_voted(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     guild = server.guild
     role = guild.roles["Member"]
     voted = guild.add_member(simcord_env.create_user("voted"), roles=[role])
@@ -46,7 +46,7 @@ async def test_remind_pings_only_eligible_members_who_have_not_voted(simcord_env
 
 
 async def test_remind_is_for_the_creator_or_staff(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, _message = await open_poll(server)
 
     result = await server.member.slash(server.general, "poll remind", poll_id=poll.pk)
@@ -57,7 +57,7 @@ async def test_remind_is_for_the_creator_or_staff(simcord_env):
 async def test_after_a_restart_polls_still_see_every_member(simcord_env, settings):
     # The bot's member cache is empty after a restart until the server's members are fetched:
     # the electorate and the list of non-voters must not be read from an empty cache.
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     before, _message = await open_poll(server)
 
     await simcord_env.restart_bot(create_bot(settings))
@@ -74,7 +74,7 @@ def reminders_in(channel) -> list:
 
 
 async def test_a_poll_gets_at_most_one_reminder_in_12_hours_even_across_a_restart(simcord_env, settings):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, _message = await open_poll(server)
 
     first = await server.admin.slash(server.general, "poll remind", poll_id=poll.pk)
@@ -101,7 +101,7 @@ async def test_a_poll_gets_at_most_one_reminder_in_12_hours_even_across_a_restar
 
 
 async def test_two_reminders_asked_at_once_send_one(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, _message = await open_poll(server)
     moment = discord.utils.utcnow()
 
@@ -111,7 +111,7 @@ async def test_two_reminders_asked_at_once_send_one(simcord_env):
 
 
 async def test_a_reminder_discord_refused_can_be_asked_for_again(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, _message = await open_poll(server)
     simcord_env.inject_error("POST", f"/channels/{server.general.id}/messages", status=500)
 
@@ -138,7 +138,7 @@ def test_reminder_batches_stay_within_the_message_limit():
 
 
 async def test_results_while_open_and_hidden(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, message = await open_poll(server)
     hidden, hidden_message = await open_poll(server, question="Secret till the end?", hide_results=True)
     await server.member.click(message, label="Park")
@@ -158,7 +158,7 @@ async def test_results_while_open_and_hidden(simcord_env):
 
 
 async def test_export_is_for_staff_and_has_no_identities_when_anonymous(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, message = await open_poll(server)
     anonymous, anonymous_message = await open_poll(server, question="Anon?", anonymous=True)
     await server.member.click(message, label="Park")
@@ -180,7 +180,7 @@ async def test_export_is_for_staff_and_has_no_identities_when_anonymous(simcord_
 async def test_export_shows_typed_formulas_as_text_in_a_spreadsheet(simcord_env):
     # A reason or an option label starting with "=" would run as a formula when staff open
     # the file in a spreadsheet; the export must carry it as text (a leading apostrophe).
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     formula = '=HYPERLINK("http://x","y")'
     consent, consent_message = await open_poll(server, kind="consent", options=None)
     anonymous, anonymous_message = await open_poll(server, kind="consent", options=None, anonymous=True)
@@ -205,7 +205,7 @@ async def test_export_shows_typed_formulas_as_text_in_a_spreadsheet(simcord_env)
 
 
 async def test_decision_log_newest_first_with_search_and_pages(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     for number in range(14):
         poll, message = await open_poll(server, question=f"Budget item {number:02d} " + "x" * 90)
         await server.member.click(message, label="Park")
@@ -231,7 +231,7 @@ async def test_decision_log_newest_first_with_search_and_pages(simcord_env):
 
 
 async def test_unknown_poll_is_not_found(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
 
     result = await server.admin.slash(server.general, "poll close", poll_id=999)
 
@@ -240,7 +240,7 @@ async def test_unknown_poll_is_not_found(simcord_env):
 
 
 async def test_a_poll_of_another_server_cannot_be_reached_by_its_number(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     other = Server(simcord_env)
     await simcord_env.settle()
     poll, _message = await open_poll(server)
@@ -254,7 +254,7 @@ async def test_a_poll_of_another_server_cannot_be_reached_by_its_number(simcord_
 
 
 async def test_results_charts_are_drawn_off_the_event_loop(simcord_env, monkeypatch):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, message = await open_poll(server)
     await server.member.click(message, label="Park")
     loop_thread = threading.get_ident()

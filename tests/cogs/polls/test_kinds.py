@@ -9,12 +9,12 @@ from cogs.polls import service
 from gromada.bot import create_bot
 from gromada.errors import InvalidInput
 from models.polls import Decision, DecisionOutcome, Poll, PollBallot, PollKind
-from tests.cogs.polls.helpers import open_poll, ready_server, results_message
-from tests.helpers import refusal, shown
+from tests.cogs.polls.helpers import open_poll, results_message
+from tests.helpers import quickstarted, refusal, shown
 
 
 async def test_multi_choice_up_to_max_choices(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, message = await open_poll(server, kind="multi", options="Soup; Salad; Cake; Tea", max_choices=2)
 
     result = await server.member.select(message, ["0", "2"], custom_id=f"poll:multi:{poll.pk}")
@@ -53,7 +53,7 @@ def test_too_many_choices_are_refused_in_words_that_agree_with_the_limit(limit, 
 
 
 async def test_multi_max_choices_beyond_options_is_refused(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
 
     result = await server.admin.slash(
         server.general, "poll create", question="Q?", options="a; b", kind="multi", max_choices=3
@@ -63,7 +63,7 @@ async def test_multi_max_choices_beyond_options_is_refused(simcord_env):
 
 
 async def test_ranked_flow_and_instant_runoff_rounds(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     guild = server.guild
     voters = [guild.add_member(simcord_env.create_user(f"v{i}")) for i in range(4)]
     await simcord_env.settle()
@@ -101,7 +101,7 @@ async def test_ranked_flow_and_instant_runoff_rounds(simcord_env):
 
 
 async def test_consent_object_and_block_need_a_reason(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     other = server.guild.add_member(simcord_env.create_user("dmitrij"))
     await simcord_env.settle()
     poll, message = await open_poll(server, kind="consent", question="Adopt the new statute?", options=None)
@@ -124,7 +124,7 @@ async def test_consent_object_and_block_need_a_reason(simcord_env):
 
 
 async def test_consent_passes_without_blocks_and_respects_quorum(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, message = await open_poll(server, kind="consent", options=None, quorum=50)
     await server.admin.click(message, label="Agree")
     await server.member.click(message, label="Abstain")
@@ -136,7 +136,7 @@ async def test_consent_passes_without_blocks_and_respects_quorum(simcord_env):
 
 
 async def test_quorum_not_reached_is_no_decision(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, message = await open_poll(server, quorum=60)
     await server.member.click(message, label="Park")
     await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
@@ -158,7 +158,7 @@ async def test_quorum_not_reached_is_no_decision(simcord_env):
     ],
 )
 async def test_a_fractional_quorum_needs_the_whole_share_of_the_electorate(simcord_env, quorum, voters, reached):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     council = server.guild.create_role("Council")
     members = [server.guild.add_member(simcord_env.create_user(f"c{n}"), roles=[council]) for n in range(10)]
     await simcord_env.settle()
@@ -180,7 +180,7 @@ async def test_a_fractional_quorum_needs_the_whole_share_of_the_electorate(simco
 
 
 async def test_an_honest_tie(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, message = await open_poll(server)
     await server.member.click(message, label="Park")
     await server.admin.click(message, label="Library")
@@ -193,7 +193,7 @@ async def test_an_honest_tie(simcord_env):
 
 
 async def test_long_objections_are_all_posted_whole_after_the_results(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     guild = server.guild
     objectors = [guild.add_member(simcord_env.create_user(f"objector{i}")) for i in range(6)]
     await simcord_env.settle()
@@ -226,7 +226,7 @@ async def test_long_objections_are_all_posted_whole_after_the_results(simcord_en
 
 
 async def test_every_round_of_a_long_runoff_is_posted(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     guild = server.guild
     voters = [guild.add_member(simcord_env.create_user(f"ranker{i}")) for i in range(11)]
     await simcord_env.settle()
@@ -253,7 +253,7 @@ async def test_every_round_of_a_long_runoff_is_posted(simcord_env):
 
 
 async def test_multi_select_and_rank_button_work_after_a_restart(simcord_env, settings):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     multi, multi_message = await open_poll(server, kind="multi", options="Soup; Salad; Cake")
     ranked, ranked_message = await open_poll(server, kind="ranked", options="Alpha; Beta; Gamma")
 

@@ -11,12 +11,12 @@ from cogs.polls import flows, service
 from gromada.bot import create_bot
 from models.core import Timer, TimerStatus
 from models.polls import Decision, DecisionOutcome, Poll, PollBallot, PollStatus
-from tests.cogs.polls.helpers import member_server, open_poll, poll_message, ready_server, results_message
-from tests.helpers import command_mention, deadline_failures, refusal, shown
+from tests.cogs.polls.helpers import member_server, open_poll, poll_message, results_message
+from tests.helpers import command_mention, deadline_failures, quickstarted, refusal, shown
 
 
 async def test_member_votes_changes_and_keeps_their_vote(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, message = await open_poll(server)
 
     first = await server.member.click(message, label="Park")
@@ -31,7 +31,7 @@ async def test_member_votes_changes_and_keeps_their_vote(simcord_env):
 
 
 async def test_poll_message_shows_question_deadline_and_electorate(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, message = await open_poll(server, duration="36h")
 
     embed = message.embeds[0]
@@ -45,7 +45,7 @@ async def test_poll_message_shows_question_deadline_and_electorate(simcord_env):
 
 
 async def test_tally_is_refreshed_once_for_a_burst_of_votes(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     guild = server.guild
     voters = [guild.add_member(simcord_env.create_user(f"voter{i}")) for i in range(6)]
     await simcord_env.settle()
@@ -76,7 +76,7 @@ def _poll_edits(env, poll: Poll) -> int:
 
 
 async def test_deadline_closes_the_poll_with_results_chart_and_decision(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, message = await open_poll(server, duration="2h")
     await server.member.click(message, label="Park")
     await server.admin.click(message, label="Park")
@@ -101,7 +101,7 @@ async def test_deadline_closes_the_poll_with_results_chart_and_decision(simcord_
 
 
 async def test_late_vote_after_close_is_refused(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, message = await open_poll(server)
     # Closed in the database, the buttons not yet disabled (the announcement is on its way).
     assert await service.close_poll(poll.pk, discord.utils.utcnow())
@@ -113,7 +113,7 @@ async def test_late_vote_after_close_is_refused(simcord_env):
 
 
 async def test_vote_between_deadline_and_timer_is_refused(simcord_env, settings):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, message = await open_poll(server, duration="1h")
     # The timer is lost (as if the scheduler were late); the deadline alone refuses votes.
     await Timer.filter(ref_id=poll.pk, kind=service.CLOSE_TIMER).update(status=TimerStatus.CANCELLED)
@@ -125,7 +125,7 @@ async def test_vote_between_deadline_and_timer_is_refused(simcord_env, settings)
 
 
 async def test_a_poll_whose_close_timer_was_lost_still_closes_after_a_restart(simcord_env, settings):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, message = await open_poll(server, duration="1h")
     await server.member.click(message, label="Park")
     # The bot stopped between posting the poll and arming its deadline.
@@ -140,7 +140,7 @@ async def test_a_poll_whose_close_timer_was_lost_still_closes_after_a_restart(si
 
 
 async def test_results_that_failed_every_retry_are_posted_after_a_restart(simcord_env, settings):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, message = await open_poll(server, duration="1h")
     await server.member.click(message, label="Park")
     await simcord_env.advance_time(3601)
@@ -161,7 +161,7 @@ async def test_results_that_failed_every_retry_are_posted_after_a_restart(simcor
 
 
 async def test_member_outside_the_electorate_is_refused(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     guild = server.guild
     buddy_role = guild.roles["Buddy"]
     buddy = guild.add_member(simcord_env.create_user("buddy"), roles=[buddy_role])
@@ -183,7 +183,7 @@ async def test_member_outside_the_electorate_is_refused(simcord_env):
 
 
 async def test_close_after_restart_counts_votes_from_before_and_after(simcord_env, settings):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     other = server.guild.add_member(simcord_env.create_user("celina"))
     await simcord_env.settle()
     poll, message = await open_poll(server, duration="1d")
@@ -206,7 +206,7 @@ async def test_same_member_clicking_fast_gets_one_ballot_on_postgres(simcord_env
     # Proves the race only on PostgreSQL, where it fails without the unique (poll, voter) and the
     # poll-row lock: on SQLite Tortoise runs the votes' transactions one after another, so there
     # it checks the outcome of repeated clicks, not a race.
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, _message = await open_poll(server)
 
     now = discord.utils.utcnow()
@@ -219,7 +219,7 @@ async def test_same_member_clicking_fast_gets_one_ballot_on_postgres(simcord_env
 
 
 async def test_close_by_command_and_deadline_together_announce_once(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, message = await open_poll(server, duration="1h")
     await server.member.click(message, label="Park")
 
@@ -236,7 +236,7 @@ async def test_close_by_command_and_deadline_together_announce_once(simcord_env)
 
 
 async def test_only_creator_or_staff_can_close(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, _message = await open_poll(server)
 
     result = await server.member.slash(server.general, "poll close", poll_id=poll.pk)
@@ -246,7 +246,7 @@ async def test_only_creator_or_staff_can_close(simcord_env):
 
 
 async def test_failing_results_post_is_retried_and_state_stays_consistent(simcord_env, caplog):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, message = await open_poll(server, duration="1h")
     await server.member.click(message, label="Park")
     simcord_env.inject_error("POST", f"/channels/{server.general.id}/messages", status=500)
@@ -269,7 +269,7 @@ async def test_failing_results_post_is_retried_and_state_stays_consistent(simcor
 
 
 async def test_poll_not_postable_leaves_nothing_behind(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     simcord_env.inject_error("POST", f"/channels/{server.general.id}/messages", status=403)
 
     result = await server.admin.slash(server.general, "poll create", question="Q?", options="a; b")
@@ -279,7 +279,7 @@ async def test_poll_not_postable_leaves_nothing_behind(simcord_env):
 
 
 async def test_bad_input_is_refused_clearly(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
 
     one_option = await server.admin.slash(server.general, "poll create", question="Q?", options="only")
     bad_duration = await server.admin.slash(
@@ -324,7 +324,7 @@ async def test_a_hostile_duration_is_refused_at_once(simcord_env):
 async def test_poll_in_polish(simcord_env, monkeypatch):
     from tests.helpers import speaking
 
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, message = await open_poll(server)
     with speaking(monkeypatch, server.member, "pl"):
         result = await server.member.click(message, label="Park")
@@ -336,7 +336,7 @@ async def test_poll_in_polish(simcord_env, monkeypatch):
 
 
 async def test_an_old_poll_message_gets_its_tally_through_the_vote_response(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, message = await open_poll(server)
     await simcord_env.advance_time(2 * 3600)
     requests_before = len(simcord_env.http_requests)
@@ -360,7 +360,7 @@ async def test_an_old_poll_message_gets_its_tally_through_the_vote_response(simc
 async def test_votes_racing_the_close_are_either_counted_or_refused_on_postgres(simcord_env):
     # Proves the race only on PostgreSQL: on SQLite Tortoise runs these transactions one after
     # another, so there it checks the outcome of votes before or after a close, not a race.
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     guild = server.guild
     voters = [guild.add_member(simcord_env.create_user(f"racer{i}")) for i in range(8)]
     await simcord_env.settle()
@@ -384,7 +384,7 @@ async def test_votes_racing_the_close_are_either_counted_or_refused_on_postgres(
 
 
 async def test_votes_not_yet_shown_at_a_restart_are_shown_after_it(simcord_env, settings):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, message = await open_poll(server)
     await server.member.click(message, label="Café")
 
@@ -398,7 +398,7 @@ async def test_votes_not_yet_shown_at_a_restart_are_shown_after_it(simcord_env, 
 
 
 async def test_close_command_whose_post_fails_can_be_retried(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     poll, message = await open_poll(server)
     await server.member.click(message, label="Park")
     simcord_env.inject_error("POST", f"/channels/{server.general.id}/messages", status=500)

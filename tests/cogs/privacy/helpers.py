@@ -19,59 +19,57 @@ from tests.helpers import shown
 AGREEMENT = "Borys takes Mondays, Dmitrij takes Thursdays."
 
 
-class PrivacyServer(MediationServer):
-    """Mediators, a requester (the member who asks for privacy), an outsider and another party."""
+async def closed_ticket(server: MediationServer, requester=None, *, with_party: bool = True) -> Ticket:
+    """A mediation the member asked for, with the other party invited, talked through and closed."""
+    requester = requester or server.requester
+    await server.request(requester, what="We argue about the garden shifts.", hoped="A fair rota.")
+    ticket = await Ticket.filter(requester_id=requester.id).order_by("-id").first()
+    mira = server.mediators[0]
+    await mira.click(server.alert(ticket), label="Claim")
+    space = server.space(ticket)
+    if with_party:
+        claimed = await Ticket.get(id=ticket.pk)
+        await mediation.invite_party(claimed, server.other_party.id, mira.id, now(), is_bot=False)
+    await requester.send(space, f"Here is the rota, <@{server.other_party.id}>.")
+    await mira.send(space, f"Thank you <@{requester.id}>, let us find a fair split.")
+    await mediation.add_note(ticket, mira.id, "Borys seems tired; go gently.", now())
+    form = await mira.slash(space, "ticket close")
+    result = await mira.submit_modal(form, {"outcome": AGREEMENT})
+    assert "is closed" in shown(result), shown(result)
+    return await Ticket.get(id=ticket.pk)
 
-    @property
-    def guild_id(self) -> int:
-        return self.guild.id
 
-    async def closed_ticket(self, requester=None, *, with_party: bool = True) -> Ticket:
-        """A mediation the member asked for, with the other party invited, talked through and closed."""
-        requester = requester or self.requester
-        await self.request(requester, what="We argue about the garden shifts.", hoped="A fair rota.")
-        ticket = await Ticket.filter(requester_id=requester.id).order_by("-id").first()
-        mira = self.mediators[0]
-        await mira.click(self.alert(ticket), label="Claim")
-        space = self.space(ticket)
-        if with_party:
-            claimed = await Ticket.get(id=ticket.pk)
-            await mediation.invite_party(claimed, self.other_party.id, mira.id, now(), is_bot=False)
-        await requester.send(space, f"Here is the rota, <@{self.other_party.id}>.")
-        await mira.send(space, f"Thank you <@{requester.id}>, let us find a fair split.")
-        await mediation.add_note(ticket, mira.id, "Borys seems tired; go gently.", now())
-        form = await mira.slash(space, "ticket close")
-        result = await mira.submit_modal(form, {"outcome": AGREEMENT})
-        assert "is closed" in shown(result), shown(result)
-        return await Ticket.get(id=ticket.pk)
-
-    async def purchase(self, title: str, orders: dict[int, str], *, close: bool = True) -> Purchase:
-        """A purchase by a coordinator (an admin here), with these members' orders of one item."""
-        moment = now()
-        row = await purchases.open_purchase(
-            guild_id=self.guild_id, user_id=self.admin.id, title=title, deadline="3d", now=moment, delivery_fee="9"
+async def purchase_with_orders(
+    server: MediationServer, title: str, orders: dict[int, str], *, close: bool = True
+) -> Purchase:
+    """A purchase by a coordinator (an admin here), with these members' orders of one item."""
+    moment = now()
+    row = await purchases.open_purchase(
+        guild_id=server.guild.id, user_id=server.admin.id, title=title, deadline="3d", now=moment, delivery_fee="9"
+    )
+    item = await purchases.add_item(
+        guild_id=server.guild.id, purchase_id=row.pk, name="Apples", unit="kg", price="4.50"
+    )
+    await purchases.mark_published(row.pk, server.general.id, 1)
+    for user_id, quantity in orders.items():
+        await purchases.set_quantity(
+            guild_id=server.guild.id,
+            purchase_id=row.pk,
+            item_id=item.pk,
+            user_id=user_id,
+            quantity=quantity,
+            now=moment,
         )
-        item = await purchases.add_item(
-            guild_id=self.guild_id, purchase_id=row.pk, name="Apples", unit="kg", price="4.50"
-        )
-        await purchases.mark_published(row.pk, self.general.id, 1)
-        for user_id, quantity in orders.items():
-            await purchases.set_quantity(
-                guild_id=self.guild_id,
-                purchase_id=row.pk,
-                item_id=item.pk,
-                user_id=user_id,
-                quantity=quantity,
-                now=moment,
-            )
-        if close:
-            assert await purchases.close_purchase(row.pk, moment + timedelta(seconds=1))
-        return await Purchase.get(id=row.pk)
+    if close:
+        assert await purchases.close_purchase(row.pk, moment + timedelta(seconds=1))
+    return await Purchase.get(id=row.pk)
 
-    async def pay(self, purchase: Purchase, user_id: int) -> None:
-        await purchases.set_paid(
-            guild_id=self.guild_id, purchase_id=purchase.pk, user_id=user_id, paid=True, by=self.admin.id, now=now()
-        )
+
+async def mark_paid(server: MediationServer, purchase: Purchase, user_id: int) -> None:
+    """The coordinator (an admin here) marks this member's bill paid."""
+    await purchases.set_paid(
+        guild_id=server.guild.id, purchase_id=purchase.pk, user_id=user_id, paid=True, by=server.admin.id, now=now()
+    )
 
 
 async def tables_holding(user_id: int) -> dict[str, list[str]]:

@@ -11,41 +11,42 @@ from models.moderation import CaseAction, ModCase
 from models.onboarding import Journey
 from models.polls import PollBallot
 from models.volunteers import Thanks
-from tests.cogs.privacy.helpers import PrivacyServer, exported_file, tables_holding
+from tests.cogs.mediation.helpers import MediationServer, mediation_server
+from tests.cogs.privacy.helpers import closed_ticket, exported_file, mark_paid, purchase_with_orders, tables_holding
 from tests.helpers import shown, wait_out
 
 
-async def busy_newcomer(server: PrivacyServer):
+async def busy_newcomer(server: MediationServer):
     """Ewa joins after quickstart and then takes part in everything."""
     env, other = server.env, server.other_party
     ewa = server.guild.add_member(env.create_user("ewa"))
     await env.settle()
     moment = now()
-    role = (await volunteers.roles(server.guild_id))[0]
+    role = (await volunteers.roles(server.guild.id))[0]
     granted = await volunteers.take_or_wait(role, ewa.id, moment)
     await volunteers.end_seat(granted.seat, role, moment, "stepped_down")
-    await volunteers.thank(server.guild_id, other.id, ewa.id, "Thanks for the shed!", moment)
-    await volunteers.thank(server.guild_id, ewa.id, other.id, "You saved the harvest.", moment)
+    await volunteers.thank(server.guild.id, other.id, ewa.id, "Thanks for the shed!", moment)
+    await volunteers.thank(server.guild.id, ewa.id, other.id, "You saved the harvest.", moment)
     proposal = initiatives.Proposal(
         "Seed library", "seed-library", "Share seeds", f"Jars (<@{ewa.id}> has some)", "Ask"
     )
-    initiative = await initiatives.create_proposal(server.guild_id, other.id, proposal, server.general.id, moment)
+    initiative = await initiatives.create_proposal(server.guild.id, other.id, proposal, server.general.id, moment)
     await initiatives.support(initiative.pk, ewa.id, moment)
-    request = polls.PollRequest(server.guild_id, server.general.id, server.admin.id, "Buy a mower?", "yes; no")
+    request = polls.PollRequest(server.guild.id, server.general.id, server.admin.id, "Buy a mower?", "yes; no")
     poll = await polls.create_poll(request, [ewa.id, other.id, server.admin.id], moment)
     await polls.cast_vote(poll.pk, ewa.id, [0], moment)
     await polls.cast_vote(poll.pk, other.id, [1], moment)
-    await server.closed_ticket(ewa)
-    purchase = await server.purchase("Apples", {ewa.id: "2", other.id: "3"})
-    await server.pay(purchase, ewa.id)
+    await closed_ticket(server, ewa)
+    purchase = await purchase_with_orders(server, "Apples", {ewa.id: "2", other.id: "3"})
+    await mark_paid(server, purchase, ewa.id)
     return ewa, poll, purchase
 
 
 async def test_export_holds_every_features_data(simcord_env):
-    server = await PrivacyServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     ewa, poll, _ = await busy_newcomer(server)
     await ModCase.create(
-        guild_id=server.guild_id,
+        guild_id=server.guild.id,
         number=1,
         action=CaseAction.WARN,
         target_id=ewa.id,
@@ -79,9 +80,9 @@ async def test_export_holds_every_features_data(simcord_env):
 
 
 async def test_forget_leaves_no_trace_and_totals_and_tallies_stay(simcord_env):
-    server = await PrivacyServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     ewa, poll, purchase = await busy_newcomer(server)
-    ledger = await purchases.ledger(server.guild_id, purchase.pk)
+    ledger = await purchases.ledger(server.guild.id, purchase.pk)
     tally = sorted(await PollBallot.filter(poll_id=poll.pk).values_list("choices", flat=True))
     supporters = await InitiativeMember.all().count()
 
@@ -93,7 +94,7 @@ async def test_forget_leaves_no_trace_and_totals_and_tallies_stay(simcord_env):
     assert "Done." in shown(done) and "Not erased yet" not in shown(done)
     assert server.guild.me.guild.get_channel_or_thread(thread_id) is None
     assert await tables_holding(ewa.id) == {}
-    after = await purchases.ledger(server.guild_id, purchase.pk)
+    after = await purchases.ledger(server.guild.id, purchase.pk)
     assert (after.billed, after.paid) == (ledger.billed, ledger.paid)
     assert sorted(await PollBallot.filter(poll_id=poll.pk).values_list("choices", flat=True)) == tally
     assert await InitiativeMember.all().count() == supporters
@@ -103,12 +104,12 @@ async def test_forget_leaves_no_trace_and_totals_and_tallies_stay(simcord_env):
 
 
 async def test_moderation_records_and_a_volunteer_seat_stay_and_are_explained(simcord_env):
-    server = await PrivacyServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     member = server.requester
-    role = (await volunteers.roles(server.guild_id))[0]
+    role = (await volunteers.roles(server.guild.id))[0]
     await volunteers.take_or_wait(role, member.id, now())
     await ModCase.create(
-        guild_id=server.guild_id,
+        guild_id=server.guild.id,
         number=1,
         action=CaseAction.BAN,
         target_id=member.id,
@@ -126,7 +127,7 @@ async def test_moderation_records_and_a_volunteer_seat_stay_and_are_explained(si
 
 
 async def test_a_thread_that_cannot_be_deleted_is_reported_and_the_data_still_goes(simcord_env):
-    server = await PrivacyServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     ewa = server.guild.add_member(simcord_env.create_user("ewa"))
     await simcord_env.settle()
     journey = await Journey.get(user_id=ewa.id)

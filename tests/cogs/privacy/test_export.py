@@ -1,16 +1,17 @@
 """/privacy export: everything about the member, by DM, as a file and a readable summary."""
 
 from gromada import guild_config
-from tests.cogs.privacy.helpers import PrivacyServer, exported_file
+from tests.cogs.mediation.helpers import mediation_server
+from tests.cogs.privacy.helpers import closed_ticket, exported_file, mark_paid, purchase_with_orders
 from tests.helpers import shown
 
 
 async def test_export_sends_each_features_data_by_dm(simcord_env):
-    server = await PrivacyServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     member, other = server.requester, server.other_party
-    ticket = await server.closed_ticket()
-    paid = await server.purchase("Apples", {member.id: "2", other.id: "3"})
-    await server.pay(paid, member.id)
+    ticket = await closed_ticket(server)
+    paid = await purchase_with_orders(server, "Apples", {member.id: "2", other.id: "3"})
+    await mark_paid(server, paid, member.id)
 
     result = await member.slash(server.general, "privacy export")
 
@@ -36,8 +37,8 @@ async def test_export_sends_each_features_data_by_dm(simcord_env):
 
 
 async def test_a_party_sees_the_ticket_they_were_part_of_but_a_mediator_only_its_dates(simcord_env):
-    server = await PrivacyServer(simcord_env).start()
-    ticket = await server.closed_ticket()
+    server = await mediation_server(simcord_env)
+    ticket = await closed_ticket(server)
 
     await server.other_party.slash(server.general, "privacy export")
     await server.mediators[0].slash(server.general, "privacy export")
@@ -51,7 +52,7 @@ async def test_a_party_sees_the_ticket_they_were_part_of_but_a_mediator_only_its
 
 
 async def test_someone_who_used_nothing_gets_only_their_language(simcord_env):
-    server = await PrivacyServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
 
     await server.outsider.slash(server.general, "privacy export")
 
@@ -71,9 +72,9 @@ async def test_someone_who_used_nothing_gets_only_their_language(simcord_env):
 
 
 async def test_a_refused_dm_is_reported_and_a_retry_works(simcord_env):
-    server = await PrivacyServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     member = server.requester
-    await server.purchase("Apples", {member.id: "1"})
+    await purchase_with_orders(server, "Apples", {member.id: "1"})
     dm = member.user.dm_channel or await member.user.create_dm()
     simcord_env.inject_error("POST", f"/channels/{dm.id}/messages", status=403, code=50007)
 
@@ -87,6 +88,6 @@ async def test_a_refused_dm_is_reported_and_a_retry_works(simcord_env):
 
 
 async def test_export_option_is_declared_and_off_by_default(simcord_env):
-    server = await PrivacyServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
 
-    assert await guild_config.get_option(server.guild_id, "privacy_export_moderation") is False
+    assert await guild_config.get_option(server.guild.id, "privacy_export_moderation") is False

@@ -11,18 +11,19 @@ from models.mediation import Ticket, TicketParty
 from models.privacy import pseudonym_tag
 from models.purchases import Bill, OrderLine
 from models.volunteers import ApprovalRequest, SeatStatus, VolunteerRole, VolunteerSeat, WaitlistEntry
-from tests.cogs.privacy.helpers import PrivacyServer, exported_file, tables_holding
+from tests.cogs.mediation.helpers import mediation_server
+from tests.cogs.privacy.helpers import closed_ticket, exported_file, mark_paid, purchase_with_orders, tables_holding
 from tests.cogs.volunteers.helpers import create_role, holders
-from tests.helpers import refusal, shown, speaking
+from tests.helpers import last_dm, refusal, shown, speaking
 
 
 async def test_forget_leaves_no_trace_and_others_records_stay_consistent(simcord_env):
-    server = await PrivacyServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     member, other = server.requester, server.other_party
-    ticket = await server.closed_ticket()
-    purchase = await server.purchase("Apples", {member.id: "2", other.id: "3"})
-    await server.pay(purchase, member.id)
-    before = await purchases.ledger(server.guild_id, purchase.pk)
+    ticket = await closed_ticket(server)
+    purchase = await purchase_with_orders(server, "Apples", {member.id: "2", other.id: "3"})
+    await mark_paid(server, purchase, member.id)
+    before = await purchases.ledger(server.guild.id, purchase.pk)
     others_bill = await Bill.get(purchase_id=purchase.pk, user_id=other.id)
     assert await tables_holding(member.id)
 
@@ -33,7 +34,7 @@ async def test_forget_leaves_no_trace_and_others_records_stay_consistent(simcord
 
     assert "Done." in shown(done) and "instead of you" in shown(done)
     assert await tables_holding(member.id) == {}
-    after = await purchases.ledger(server.guild_id, purchase.pk)
+    after = await purchases.ledger(server.guild.id, purchase.pk)
     assert (after.billed, after.paid, after.outstanding) == (before.billed, before.paid, before.outstanding)
     assert sorted(bill.total for bill in after.bills) == sorted(bill.total for bill in before.bills)
     assert (await Bill.get(id=others_bill.pk)).total == others_bill.total
@@ -50,11 +51,11 @@ async def test_forget_leaves_no_trace_and_others_records_stay_consistent(simcord
 
 
 async def test_what_cannot_be_erased_is_said_and_kept(simcord_env):
-    server = await PrivacyServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     member = server.requester
-    unpaid = await server.purchase("Pears", {member.id: "1"})
-    paid = await server.purchase("Apples", {member.id: "2"})
-    await server.pay(paid, member.id)
+    unpaid = await purchase_with_orders(server, "Pears", {member.id: "1"})
+    paid = await purchase_with_orders(server, "Apples", {member.id: "2"})
+    await mark_paid(server, paid, member.id)
     await server.request()
     open_ticket = await Ticket.get(requester_id=member.id)
 
@@ -74,7 +75,7 @@ async def test_what_cannot_be_erased_is_said_and_kept(simcord_env):
 
 
 async def test_forget_deletes_waitlist_places_and_pending_requests_instead_of_pseudonymising_them(simcord_env):
-    server = await PrivacyServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     forgotten, holder, next_in_line = server.requester, server.outsider, server.other_party
     await create_role(server, "Driver", 1)
     await create_role(server, "Keeper", 1, approval="coordinator")
@@ -101,7 +102,7 @@ async def test_forget_deletes_waitlist_places_and_pending_requests_instead_of_ps
     await holder.slash(server.general, "volunteer release", role="Driver")
     seat = await VolunteerSeat.get(role_id=driver.pk)
     assert (seat.user_id, seat.status) == (next_in_line.id, SeatStatus.OFFERED)
-    assert "Accept it within 48 hours" in server.dms(next_in_line)[-1].content
+    assert "Accept it within 48 hours" in last_dm(next_in_line).content
     # And the coordinators' card of the forgotten request decides nothing any more.
     moderator = server.guild.add_member(simcord_env.create_user("mod"), roles=[server.guild.roles["Moderator"]])
     await simcord_env.settle()
@@ -111,9 +112,9 @@ async def test_forget_deletes_waitlist_places_and_pending_requests_instead_of_ps
 
 
 async def test_cancel_erases_nothing(simcord_env):
-    server = await PrivacyServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     member = server.requester
-    await server.purchase("Apples", {member.id: "2"})
+    await purchase_with_orders(server, "Apples", {member.id: "2"})
     preview = await member.slash(server.general, "privacy forget")
 
     cancelled = await member.click(preview.response, label="Cancel")
@@ -123,11 +124,11 @@ async def test_cancel_erases_nothing(simcord_env):
 
 
 async def test_confirmation_still_works_after_a_restart(simcord_env, settings):
-    server = await PrivacyServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     member = server.requester
-    await server.purchase("Apples", {member.id: "2", server.outsider.id: "1"})
+    await purchase_with_orders(server, "Apples", {member.id: "2", server.outsider.id: "1"})
     for bill in await Bill.all():
-        await server.pay(await bill.purchase, bill.user_id)
+        await mark_paid(server, await bill.purchase, bill.user_id)
     preview = await member.slash(server.general, "privacy forget")
 
     await simcord_env.restart_bot(create_bot(settings))
@@ -141,15 +142,15 @@ async def test_confirmation_still_works_after_a_restart(simcord_env, settings):
 async def test_two_forgets_at_once_leave_no_trace_and_one_pseudonym_on_postgres(simcord_env):
     # Proves the race only on PostgreSQL: on SQLite Tortoise runs the two forgets' transactions
     # one after the other, so there the second simply finds nothing left to forget.
-    server = await PrivacyServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     member, other = server.requester, server.other_party
-    ticket = await server.closed_ticket()
-    purchase = await server.purchase("Apples", {member.id: "2", other.id: "3"})
-    await server.pay(purchase, member.id)
+    ticket = await closed_ticket(server)
+    purchase = await purchase_with_orders(server, "Apples", {member.id: "2", other.id: "3"})
+    await mark_paid(server, purchase, member.id)
     parties = await TicketParty.all().count()
 
     reports = await asyncio.gather(
-        service.forget(server.guild_id, member.id), service.forget(server.guild_id, member.id)
+        service.forget(server.guild.id, member.id), service.forget(server.guild.id, member.id)
     )
 
     assert await tables_holding(member.id) == {}
@@ -167,9 +168,9 @@ async def test_two_forgets_at_once_leave_no_trace_and_one_pseudonym_on_postgres(
 
 
 async def test_forget_speaks_polish(simcord_env, monkeypatch):
-    server = await PrivacyServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     member = server.requester
-    await server.purchase("Gruszki", {member.id: "1"})
+    await purchase_with_orders(server, "Gruszki", {member.id: "1"})
 
     with speaking(monkeypatch, member, "pl"):
         preview = await member.slash(server.general, "privacy forget")
@@ -183,9 +184,9 @@ async def test_forget_speaks_polish(simcord_env, monkeypatch):
 
 
 async def test_a_failed_edit_after_the_erasure_loses_nothing_and_a_second_click_reports(simcord_env, incidents):
-    server = await PrivacyServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     member = server.requester
-    await server.purchase("Apples", {member.id: "2"})
+    await purchase_with_orders(server, "Apples", {member.id: "2"})
     preview = await member.slash(server.general, "privacy forget")
     simcord_env.inject_error("PATCH", "/webhooks/*/messages/@original", status=500)
 
@@ -200,16 +201,16 @@ async def test_a_failed_edit_after_the_erasure_loses_nothing_and_a_second_click_
 
 
 async def test_export_and_forget_stay_within_the_server(simcord_env):
-    server = await PrivacyServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     member = server.requester
     elsewhere = simcord_env.create_guild("Other coop")
     elsewhere.add_member(member.user)
     await simcord_env.settle()
-    here = await server.purchase("Apples", {member.id: "2"})
-    await server.pay(here, member.id)
+    here = await purchase_with_orders(server, "Apples", {member.id: "2"})
+    await mark_paid(server, here, member.id)
     server.guild, home = elsewhere, server.guild  # the same helpers, on the other server
-    there = await server.purchase("Pears", {member.id: "1"})
-    await server.pay(there, member.id)
+    there = await purchase_with_orders(server, "Pears", {member.id: "1"})
+    await mark_paid(server, there, member.id)
     server.guild = home
 
     await member.slash(server.general, "privacy export")

@@ -10,7 +10,8 @@ from models.mediation import Ticket, TicketNote, TicketParty, TicketStatus
 from models.moderation import CaseAction, ModCase
 from models.onboarding import Journey
 from models.privacy import Departure
-from tests.cogs.privacy.helpers import PrivacyServer
+from tests.cogs.mediation.helpers import mediation_server
+from tests.cogs.privacy.helpers import closed_ticket
 from tests.helpers import shown
 
 DAY = 86400
@@ -22,9 +23,9 @@ async def set_option(server, key: str, value: str) -> None:
 
 
 async def test_closed_tickets_are_purged_after_the_retention_period_open_ones_stay(simcord_env):
-    server = await PrivacyServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     await set_option(server, "privacy_mediation_retention", "3d")
-    closed = await server.closed_ticket()
+    closed = await closed_ticket(server)
     await server.request(server.outsider)
     still_open = await Ticket.get(requester_id=server.outsider.id)
 
@@ -52,9 +53,9 @@ def names(message) -> list[str]:
 
 
 async def test_a_space_that_cannot_be_deleted_keeps_its_ticket_until_the_next_sweep(simcord_env):
-    server = await PrivacyServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     await set_option(server, "privacy_mediation_retention", "1d")
-    closed = await server.closed_ticket()
+    closed = await closed_ticket(server)
     simcord_env.inject_error("DELETE", f"/channels/{closed.channel_id}", status=500)
 
     # The daily sweep after the ticket is a day old meets the failing delete…
@@ -75,9 +76,9 @@ async def sweeps() -> tuple[list[Timer], list[Timer]]:
 
 
 async def test_retention_sweep_survives_a_restart_and_runs_once_a_day(simcord_env, settings):
-    server = await PrivacyServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     await set_option(server, "privacy_mediation_retention", "1d")
-    closed = await server.closed_ticket()
+    closed = await closed_ticket(server)
 
     await simcord_env.restart_bot(create_bot(settings))
     ran, waiting = await sweeps()
@@ -99,12 +100,12 @@ async def test_retention_sweep_survives_a_restart_and_runs_once_a_day(simcord_en
 
 
 async def test_moderation_notes_are_purged_after_their_period_other_cases_stay(simcord_env):
-    server = await PrivacyServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     await set_option(server, "privacy_moderation_note_retention", "5d")
     moment = now()
     for number, action in enumerate((CaseAction.NOTE, CaseAction.WARN), start=1):
         await ModCase.create(
-            guild_id=server.guild_id,
+            guild_id=server.guild.id,
             number=number,
             action=action,
             target_id=server.member.id,
@@ -128,7 +129,7 @@ async def newcomer(server, name: str):
 
 
 async def test_onboarding_data_of_someone_who_left_is_deleted_after_the_grace_period(simcord_env, settings):
-    server = await PrivacyServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     await set_option(server, "privacy_departure_grace", "3d")
     leaver = await newcomer(server, "ewa")
     stayer = await newcomer(server, "filip")
@@ -153,7 +154,7 @@ async def test_onboarding_data_of_someone_who_left_is_deleted_after_the_grace_pe
 
 
 async def test_coming_back_within_the_grace_period_keeps_the_journey(simcord_env):
-    server = await PrivacyServer(simcord_env).start()
+    server = await mediation_server(simcord_env)
     await set_option(server, "privacy_departure_grace", "3d")
     leaver = await newcomer(server, "ewa")
     journey = await Journey.get(user_id=leaver.id)

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from models.purchases import Purchase
-from tests.helpers import Server, shown
+from tests.helpers import Server, quickstarted, shown
 
 
-@dataclass
-class Coop:
-    env: Any
-    server: Server
-    coordinator: Any
-    treasurer: Any
-    members: list[Any]
+class CoopServer(Server):
+    """A server with an order coordinator, a treasurer and three members: build it with coop_server()."""
 
-    @property
-    def general(self):
-        return self.server.general
+    def __init__(self, env) -> None:
+        super().__init__(env)
+        self.coordinator = None
+        self.treasurer = None
+        self.members: list = []
 
     async def open(self, title="Vegetables", deadline="20m", **options) -> Purchase:
         result = await self.coordinator.slash(self.general, "purchase open", title=title, deadline=deadline, **options)
@@ -50,18 +44,11 @@ class Coop:
         return await actor.submit_modal(modal, {"quantity": quantity})
 
 
-async def make_coop(env) -> Coop:
-    server = Server(env)
+async def coop_server(env) -> CoopServer:
+    coop = await quickstarted(env, server_class=CoopServer)
+    # Quickstart creates these as volunteer roles, bound to no purpose until a server binds them.
+    coop.coordinator = coop.add_member("olga", coop.guild.roles["Order coordinator"])
+    coop.treasurer = coop.add_member("tomasz", coop.guild.roles["Treasurer"])
+    coop.members = [coop.member] + [coop.add_member(name) for name in ("celina", "dmitrij")]
     await env.settle()
-    await server.admin.slash(server.general, "setup quickstart")
-    guild = server.guild
-    coordinator = guild.add_member(env.create_user("olga"), roles=[guild.roles["Order coordinator"]])
-    treasurer = guild.add_member(env.create_user("tomasz"), roles=[guild.roles["Treasurer"]])
-    members = [server.member] + [guild.add_member(env.create_user(name)) for name in ("celina", "dmitrij")]
-    await env.settle()
-    return Coop(env, server, coordinator, treasurer, members)
-
-
-def dms(actor) -> list[str]:
-    """Everything the bot wrote to this person by direct message."""
-    return [message.content for message in actor.user.dm_channel.history()]
+    return coop

@@ -4,12 +4,12 @@ from decimal import Decimal
 
 from models.core import Timer, TimerStatus
 from models.purchases import Bill, DeliveryStatus, OrderLine, PurchaseItem, PurchaseStatus
-from tests.cogs.purchases.helpers import dms, make_coop
-from tests.helpers import shown
+from tests.cogs.purchases.helpers import coop_server
+from tests.helpers import dms, shown
 
 
 async def test_whole_purchase_from_opening_to_the_ledger(simcord_env):
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     ania, celina, dmitrij = coop.members
     purchase = await coop.open(title="Farm box", deadline="20m", supplier="Farma Zielona", delivery_fee="10,00")
     await coop.item(purchase, "Potatoes", "kg", "2,50", bulk_min="10")
@@ -91,7 +91,7 @@ async def test_whole_purchase_from_opening_to_the_ledger(simcord_env):
 
 
 async def test_a_line_worth_an_exact_half_grosz_is_billed_rounded_up(simcord_env):
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     member = coop.members[0]
     purchase = await coop.open(title="Spices", deadline="20m")
     await coop.item(purchase, "Saffron", "g", "0,45")

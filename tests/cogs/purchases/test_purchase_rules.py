@@ -14,8 +14,8 @@ from gromada.error_handler import describe
 from gromada.errors import InvalidInput
 from models.core import Timer, TimerStatus
 from models.purchases import Bill, DeliveryStatus, OrderLine, Purchase, PurchaseItem, PurchaseStatus
-from tests.cogs.purchases.helpers import dms, make_coop
-from tests.helpers import refusal, shown, speaking
+from tests.cogs.purchases.helpers import coop_server
+from tests.helpers import dms, refusal, shown, speaking
 
 
 async def published(coop, **options):
@@ -28,7 +28,7 @@ async def published(coop, **options):
 
 
 async def test_only_coordinators_open_and_only_treasurers_record_payments(simcord_env):
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     member = coop.members[0]
 
     opened = await member.slash(coop.general, "purchase open", title="Mine", deadline="1d")
@@ -46,19 +46,19 @@ async def test_only_coordinators_open_and_only_treasurers_record_payments(simcor
     assert (await Bill.get(user_id=member.id)).paid_at is None
 
     # A moderator (staff) may act as treasurer.
-    paid = await coop.server.admin.slash(coop.general, "purchase paid", purchase=purchase.pk, member=member)
+    paid = await coop.admin.slash(coop.general, "purchase paid", purchase=purchase.pk, member=member)
     assert "paid PLN35.00" in shown(paid)
-    again = await coop.server.admin.slash(coop.general, "purchase paid", purchase=purchase.pk, member=member)
+    again = await coop.admin.slash(coop.general, "purchase paid", purchase=purchase.pk, member=member)
     assert "already marked as paid" in refusal(simcord_env, again)
 
 
 async def test_a_member_who_left_after_ordering_can_still_be_recorded_as_paid(simcord_env):
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     member = coop.members[1]
     purchase, (_potatoes, honey) = await published(coop)
     await coop.order(member, purchase, honey.pk, "1")
     await coop.coordinator.slash(coop.general, "purchase close", purchase=purchase.pk)
-    coop.server.guild.remove_member(member)
+    coop.guild.remove_member(member)
     await simcord_env.settle()
 
     paid = await coop.treasurer.slash(coop.general, "purchase paid", purchase=purchase.pk, member=member.user)
@@ -68,7 +68,7 @@ async def test_a_member_who_left_after_ordering_can_still_be_recorded_as_paid(si
 
 
 async def test_bad_input_is_refused_and_nothing_half_saved(simcord_env):
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     wrong_currency = await coop.coordinator.slash(
         coop.general, "purchase open", title="Cheese", deadline="2d", currency="XYZ"
     )
@@ -102,7 +102,7 @@ async def test_bad_input_is_refused_and_nothing_half_saved(simcord_env):
 async def test_a_purchase_number_beyond_the_database_column_is_refused_by_discord(simcord_env):
     # Purchase numbers are 32-bit keys: PostgreSQL fails on a larger one, which ended as an
     # incident. The option is bounded, so Discord refuses it before the bot sees it.
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     purchase = await coop.open(title="Cheese")
     await coop.item(purchase, "Gouda", "kg", "42")
     await coop.publish(purchase)
@@ -126,7 +126,7 @@ async def test_a_purchase_number_beyond_the_database_column_is_refused_by_discor
 
 
 async def test_typing_a_huge_or_odd_number_into_the_purchase_picker_offers_nothing(simcord_env, caplog):
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     purchase = await coop.open(title="Cheese")
 
     offered = {
@@ -141,7 +141,7 @@ async def test_typing_a_huge_or_odd_number_into_the_purchase_picker_offers_nothi
 
 
 async def test_bad_quantities_and_orders_after_the_deadline_are_refused(simcord_env):
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     member = coop.members[0]
     purchase, (potatoes, honey) = await published(coop)
 
@@ -162,7 +162,7 @@ async def test_bad_quantities_and_orders_after_the_deadline_are_refused(simcord_
 
 
 async def test_member_changes_and_removes_lines_in_the_cart(simcord_env):
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     member = coop.members[0]
     purchase, (potatoes, honey) = await published(coop)
 
@@ -178,7 +178,7 @@ async def test_member_changes_and_removes_lines_in_the_cart(simcord_env):
 
 
 async def test_closing_twice_sends_each_bill_once(simcord_env):
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     member = coop.members[0]
     purchase, (potatoes, _honey) = await published(coop)
     await coop.order(member, purchase, potatoes.pk, "8")
@@ -197,7 +197,7 @@ async def test_closing_twice_sends_each_bill_once(simcord_env):
 
 
 async def test_restart_before_the_deadline_keeps_the_card_and_the_deadline(simcord_env, settings):
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     member, other = coop.members[:2]
     purchase, (potatoes, honey) = await published(coop, deadline="30m")
     await coop.order(member, purchase, potatoes.pk, "6")
@@ -221,7 +221,7 @@ async def test_restart_before_the_deadline_keeps_the_card_and_the_deadline(simco
 
 
 async def test_failed_dm_keeps_the_bill_readable(simcord_env):
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     member, other = coop.members[:2]
     purchase, (potatoes, _honey) = await published(coop)
     await coop.order(member, purchase, potatoes.pk, "5")
@@ -243,10 +243,10 @@ async def test_failed_dm_keeps_the_bill_readable(simcord_env):
 
 
 async def test_a_card_goes_only_where_the_coordinator_may_post(simcord_env):
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     purchase = await coop.open()
     await coop.item(purchase, "Potatoes", "kg", "2,50")
-    welcome = coop.server.guild.channels["welcome"]  # members read it; only the bot writes there
+    welcome = coop.guild.channels["welcome"]  # members read it; only the bot writes there
 
     refused = await coop.coordinator.slash(coop.general, "purchase publish", purchase=purchase.pk, channel=welcome)
 
@@ -257,7 +257,7 @@ async def test_a_card_goes_only_where_the_coordinator_may_post(simcord_env):
 
 
 async def test_failed_card_post_leaves_a_draft_that_can_be_published_again(simcord_env):
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     purchase = await coop.open()
     await coop.item(purchase, "Potatoes", "kg", "2,50")
     simcord_env.inject_error("POST", f"/channels/{coop.general.id}/messages", status=500)
@@ -275,7 +275,7 @@ async def test_failed_card_post_leaves_a_draft_that_can_be_published_again(simco
 async def test_members_ordering_the_same_item_at_once_are_all_counted_once_on_postgres(simcord_env):
     # Proves the race only on PostgreSQL: on SQLite Tortoise runs these transactions one after
     # another, so there it checks the outcome of orders in quick succession, not a race.
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     purchase, (potatoes, _honey) = await published(coop)
     first = coop.members[0]
 
@@ -302,10 +302,10 @@ async def test_members_ordering_the_same_item_at_once_are_all_counted_once_on_po
 async def test_orders_racing_the_close_are_either_billed_or_refused_on_postgres(simcord_env):
     # Proves the race only on PostgreSQL: on SQLite Tortoise runs these transactions one after
     # another, so there it checks the outcome of orders before or after a close, not a race.
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     purchase, (potatoes, honey) = await published(coop)
     now = discord.utils.utcnow()
-    buyers = coop.members + [coop.server.guild.add_member(simcord_env.create_user(f"buyer{n}")) for n in range(5)]
+    buyers = coop.members + [coop.guild.add_member(simcord_env.create_user(f"buyer{n}")) for n in range(5)]
     await simcord_env.settle()
     orders = [
         service.set_quantity(
@@ -335,7 +335,7 @@ async def test_orders_racing_the_close_are_either_billed_or_refused_on_postgres(
 
 
 async def test_many_items_page_through_the_select(simcord_env):
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     member = coop.members[0]
     purchase = await coop.open()
     for number in range(30):
@@ -353,7 +353,7 @@ async def test_many_items_page_through_the_select(simcord_env):
 
 
 async def test_every_line_of_a_long_cart_can_be_removed(simcord_env):
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     member = coop.members[0]
     purchase = await coop.open()
     for number in range(30):
@@ -362,7 +362,7 @@ async def test_every_line_of_a_long_cart_can_be_removed(simcord_env):
     items = await PurchaseItem.filter(purchase_id=purchase.pk).order_by("position")
     for item in items:  # 30 lines: more than one select can offer
         await service.set_quantity(
-            guild_id=coop.server.guild.id,
+            guild_id=coop.guild.id,
             purchase_id=purchase.pk,
             item_id=item.pk,
             user_id=member.id,
@@ -382,7 +382,7 @@ async def test_every_line_of_a_long_cart_can_be_removed(simcord_env):
 
 
 async def test_polish_member_orders_in_polish_and_gets_a_polish_bill(simcord_env, monkeypatch):
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     member = coop.members[0]
     purchase, (_potatoes, honey) = await published(coop, delivery_fee="2,50")
 
@@ -397,12 +397,12 @@ async def test_polish_member_orders_in_polish_and_gets_a_polish_bill(simcord_env
 
 
 async def test_a_role_bound_with_setup_replaces_the_catalogue_role(simcord_env):
-    coop = await make_coop(simcord_env)
-    guild = coop.server.guild
+    coop = await coop_server(simcord_env)
+    guild = coop.guild
     buyers = guild.create_role("Buyers")
     buyer = guild.add_member(simcord_env.create_user("bea"), roles=[buyers])
     await simcord_env.settle()
-    await coop.server.admin.slash(coop.general, "setup role", purpose="order_coordinator", role=buyers)
+    await coop.admin.slash(coop.general, "setup role", purpose="order_coordinator", role=buyers)
 
     opened = await buyer.slash(coop.general, "purchase open", title="Flour", deadline="1d")
     assert "Draft purchase" in shown(opened)
@@ -413,7 +413,7 @@ async def test_a_role_bound_with_setup_replaces_the_catalogue_role(simcord_env):
 
 
 async def test_ledger_of_an_open_purchase_shows_progress_and_the_fee_to_share(simcord_env):
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     member = coop.members[0]
     purchase, (potatoes, _honey) = await published(coop, delivery_fee="7,50")
     await coop.order(member, purchase, potatoes.pk, "1,5")
@@ -427,7 +427,7 @@ async def test_ledger_of_an_open_purchase_shows_progress_and_the_fee_to_share(si
 
 
 async def test_deadline_and_a_manual_close_at_the_same_moment_bill_once(simcord_env):
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     member = coop.members[0]
     purchase, (_potatoes, honey) = await published(coop)
     await coop.order(member, purchase, honey.pk, "1")
@@ -444,7 +444,7 @@ async def test_deadline_and_a_manual_close_at_the_same_moment_bill_once(simcord_
 
 
 async def test_two_publishes_at_once_leave_one_card(simcord_env):
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     purchase = await coop.open()
     await coop.item(purchase, "Potatoes", "kg", "2,50")
     [potatoes] = await PurchaseItem.filter(purchase_id=purchase.pk)
@@ -477,7 +477,7 @@ async def test_two_publishes_at_once_leave_one_card(simcord_env):
 
 
 async def test_an_open_purchase_whose_deadline_was_never_written_gets_one_at_start(simcord_env, settings):
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     member = coop.members[0]
     purchase, (_potatoes, honey) = await published(coop)
     await coop.order(member, purchase, honey.pk, "1")
@@ -493,7 +493,7 @@ async def test_an_open_purchase_whose_deadline_was_never_written_gets_one_at_sta
 
 
 async def test_bills_written_before_a_crash_are_sent_at_start(simcord_env, settings):
-    coop = await make_coop(simcord_env)
+    coop = await coop_server(simcord_env)
     member = coop.members[0]
     purchase, (_potatoes, honey) = await published(coop)
     await coop.order(member, purchase, honey.pk, "1")

@@ -8,7 +8,7 @@ import pytest
 from cogs.setup import cog as setup_cog
 from models.core import ValueCard
 from models.volunteers import Approval, VolunteerRole
-from tests.helpers import Server, refusal, shown, speaking
+from tests.helpers import Server, quickstarted, refusal, shown, speaking
 
 GOOD_VALUES = """
 [[values]]
@@ -25,13 +25,6 @@ def volunteer_role(key: str, name: str, **extra: str) -> str:
     lines = [f'[[volunteer_roles]]\nkey = "{key}"\nname = "{name}"\nseats = 2']
     lines.extend(f'{field} = "{value}"' for field, value in extra.items())
     return "\n".join(lines) + "\n"
-
-
-async def ready_server(env) -> Server:
-    server = Server(env)
-    await env.settle()
-    await server.admin.slash(server.general, "setup quickstart")
-    return server
 
 
 async def upload(server: Server, filename: str, text: str):
@@ -63,7 +56,7 @@ async def stored(server: Server) -> dict:
     ],
 )
 async def test_deeply_nested_pack_is_a_content_error_not_an_incident(simcord_env, filename, text):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await upload(server, "values.toml", GOOD_VALUES)
     before = await stored(server)
 
@@ -76,7 +69,7 @@ async def test_deeply_nested_pack_is_a_content_error_not_an_incident(simcord_env
 
 
 async def test_the_nesting_error_speaks_the_admins_language(simcord_env, monkeypatch):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
 
     with speaking(monkeypatch, server.admin, "pl"):
         result = await upload(server, "deep.yaml", "values: " + "[" * 10_000)
@@ -98,7 +91,7 @@ async def test_the_nesting_error_speaks_the_admins_language(simcord_env, monkeyp
     ],
 )
 async def test_values_the_parsers_choke_on_are_content_errors(simcord_env, filename, text, problem):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
 
     result = await upload(server, filename, text)
 
@@ -109,7 +102,7 @@ async def test_values_the_parsers_choke_on_are_content_errors(simcord_env, filen
 
 
 async def test_the_pack_is_parsed_off_the_event_loop(simcord_env, monkeypatch):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     threads = []
     real_parse = setup_cog.parse_pack
 
@@ -126,7 +119,7 @@ async def test_the_pack_is_parsed_off_the_event_loop(simcord_env, monkeypatch):
 
 
 async def test_an_attachment_over_the_size_limit_is_refused_unread(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     padding = "# " + "x" * 100 + "\n"
     text = GOOD_VALUES + padding * (setup_cog.MAX_PACK_BYTES // len(padding) + 1)
 
@@ -140,7 +133,7 @@ async def test_an_attachment_over_the_size_limit_is_refused_unread(simcord_env):
 
 
 async def test_a_refused_volunteer_role_after_good_cards_changes_nothing(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     server.guild.create_role("Caretakers", permissions=discord.Permissions(administrator=True))
     await simcord_env.settle()
     before = await stored(server)
@@ -157,7 +150,7 @@ async def test_a_refused_volunteer_role_after_good_cards_changes_nothing(simcord
 
 
 async def test_a_catalogue_limit_reached_while_writing_rolls_back_the_cards(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     catalogue_now = await VolunteerRole.filter(guild_id=server.guild.id).count()
     fill_up = "".join(volunteer_role(f"crew_{n}", f"Crew {n}") for n in range(25 - catalogue_now))
     assert "items imported" in shown(await upload(server, "crews.toml", fill_up))
@@ -173,7 +166,7 @@ async def test_a_catalogue_limit_reached_while_writing_rolls_back_the_cards(simc
 
 
 async def test_a_mediator_role_without_coordinator_approval_is_refused(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     before = await stored(server)
 
     by_purpose = await upload(
@@ -193,7 +186,7 @@ async def test_a_mediator_role_without_coordinator_approval_is_refused(simcord_e
 
 
 async def test_a_mediator_role_with_coordinator_approval_is_imported(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     pack = volunteer_role("peace", "Peacemaker", role_purpose="mediator", approval="coordinator")
 
     result = await upload(server, "pack.toml", pack)
@@ -206,7 +199,7 @@ async def test_a_mediator_role_with_coordinator_approval_is_imported(simcord_env
 
 @pytest.mark.parametrize("purpose", ["moderator", "member", "newcomer"])
 async def test_a_pack_cannot_make_a_staff_or_standing_role_claimable(simcord_env, purpose):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     before = await stored(server)
     pack = GOOD_VALUES + volunteer_role("helper", "Helper", role_purpose=purpose, approval="coordinator")
 
@@ -221,7 +214,7 @@ async def test_a_pack_cannot_make_a_staff_or_standing_role_claimable(simcord_env
 
 
 async def test_a_volunteer_role_named_like_the_member_role_is_refused(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     before = await stored(server)
 
     result = await upload(server, "pack.toml", volunteer_role("members", "Member"))
@@ -231,7 +224,7 @@ async def test_a_volunteer_role_named_like_the_member_role_is_refused(simcord_en
 
 
 async def test_an_unknown_purpose_is_refused(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
 
     result = await upload(server, "pack.toml", volunteer_role("chef", "Chef", role_purpose="kitchen"))
 

@@ -4,7 +4,7 @@ import pytest
 from gromada import guild_config
 from gromada.i18n import use_locale
 from models.core import BindingKind
-from tests.helpers import Server, refusal, shown
+from tests.helpers import Server, quickstarted, refusal, shown
 
 CHANNELS = {"welcome", "introductions", "volunteers", "initiatives", "decisions", "mediation", "mod-log"}
 CATEGORIES = {"Initiatives", "Initiatives archive"}
@@ -33,9 +33,7 @@ async def test_quickstart_on_an_empty_server_creates_channels_and_roles(simcord_
 
 
 async def test_quickstart_twice_creates_nothing_new(simcord_env):
-    server = Server(simcord_env)
-    await simcord_env.settle()
-    await server.admin.slash(server.general, "setup quickstart")
+    server = await quickstarted(simcord_env)
     guild = server.guild.me.guild
     channels_before = sorted(channel.id for channel in guild.channels)
     roles_before = sorted(role.id for role in guild.roles)
@@ -49,9 +47,7 @@ async def test_quickstart_twice_creates_nothing_new(simcord_env):
 
 
 async def test_quickstart_orders_roles_below_the_bot(simcord_env):
-    server = Server(simcord_env)
-    await simcord_env.settle()
-    await server.admin.slash(server.general, "setup quickstart")
+    server = await quickstarted(simcord_env)
     guild = server.guild.me.guild
     by_name = {role.name: role for role in guild.roles}
 
@@ -124,9 +120,7 @@ async def test_quickstart_names_the_roles_in_the_servers_language(simcord_env, l
 
 
 async def test_a_second_quickstart_reuses_the_polish_roles(simcord_env):
-    server = Server(simcord_env)
-    await simcord_env.settle()
-    await server.admin.slash(server.general, "setup quickstart", language="pl")
+    server = await quickstarted(simcord_env, language="pl")
     guild = server.guild.me.guild
     roles_before = sorted((role.id, role.name) for role in guild.roles)
 

@@ -8,7 +8,7 @@ from gromada import guild_config
 from gromada.guild_config import declare_int
 from gromada.i18n import N_
 from models.core import BindingKind, ValueCard
-from tests.helpers import Server, refusal, shown
+from tests.helpers import Server, quickstarted, refusal, shown
 
 
 @pytest.fixture(autouse=True)
@@ -36,15 +36,8 @@ BAD_PACK_YAML = """values:
 """
 
 
-async def ready_server(env) -> Server:
-    server = Server(env)
-    await env.settle()
-    await server.admin.slash(server.general, "setup quickstart")
-    return server
-
-
 async def test_show_lists_language_bindings_and_options(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
 
     result = await server.admin.slash(server.general, "setup show")
 
@@ -58,7 +51,7 @@ async def test_show_lists_language_bindings_and_options(simcord_env):
 
 
 async def test_channel_and_role_rebind_a_purpose(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     elsewhere = server.guild.create_text_channel("kitchen-table")
     stewards = server.guild.create_role("Stewards")
     await simcord_env.settle()
@@ -73,7 +66,7 @@ async def test_channel_and_role_rebind_a_purpose(simcord_env):
 
 
 async def test_unknown_purpose_is_refused_and_nothing_changes(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     before = await guild_config.bindings(server.guild.id)
 
     result = await server.admin.slash(server.general, "setup channel", purpose="kitchen", channel=server.general)
@@ -83,7 +76,7 @@ async def test_unknown_purpose_is_refused_and_nothing_changes(simcord_env):
 
 
 async def test_option_is_validated_and_stored(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
 
     changed = await server.admin.slash(server.general, "setup option", key="test_threshold", value="5")
     too_big = await server.admin.slash(server.general, "setup option", key="test_threshold", value="500")
@@ -97,7 +90,7 @@ async def test_option_is_validated_and_stored(simcord_env):
 
 
 async def test_import_replaces_the_values_cards(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
 
     result = await server.admin.slash(server.general, "setup import", file=("wartosci.toml", PACK_TOML.encode("utf-8")))
 
@@ -107,7 +100,7 @@ async def test_import_replaces_the_values_cards(simcord_env):
 
 
 async def test_import_error_names_the_line_and_keeps_the_old_cards(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await server.admin.slash(server.general, "setup import", file=("wartosci.toml", PACK_TOML.encode()))
 
     result = await server.admin.slash(server.general, "setup import", file=("values.yaml", BAD_PACK_YAML.encode()))
@@ -117,7 +110,7 @@ async def test_import_error_names_the_line_and_keeps_the_old_cards(simcord_env):
 
 
 async def test_import_refuses_other_file_types(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
 
     result = await server.admin.slash(server.general, "setup import", file=("values.txt", b"hello"))
 

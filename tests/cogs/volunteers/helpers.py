@@ -1,19 +1,8 @@
-"""Arranging volunteer-role scenes: a server after quickstart, roles, panels, DMs."""
+"""Arranging volunteer-role scenes on a quickstarted server: roles, panels, holders."""
 
 from __future__ import annotations
 
 from tests.helpers import Server
-
-
-async def ready_server(env) -> Server:
-    server = Server(env)
-    await env.settle()
-    await server.admin.slash(server.general, "setup quickstart")
-    return server
-
-
-def member(server: Server, name: str, roles=()):
-    return server.guild.add_member(server.env.create_user(name), roles=list(roles))
 
 
 async def create_role(server: Server, name: str, seats: int, **options):
@@ -29,10 +18,6 @@ def panel_message(server: Server):
 
 def role_id(server: Server, name: str) -> int:
     return server.role(name).id
-
-
-def last_dm(env, actor):
-    return actor.user.dm_channel.last_message
 
 
 def holders(server: Server, name: str) -> set[int]:

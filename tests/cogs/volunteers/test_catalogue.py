@@ -5,12 +5,12 @@ import discord
 from config.content import VolunteerRoleSpec
 from gromada.content_import import import_sections
 from models.volunteers import Approval, VolunteerRole, VolunteerSeat, VolunteerTerm
-from tests.cogs.volunteers.helpers import create_role, holders, member, ready_server
-from tests.helpers import refusal, shown
+from tests.cogs.volunteers.helpers import create_role, holders
+from tests.helpers import quickstarted, refusal, shown
 
 
 async def test_create_reuses_a_role_of_that_name_and_refuses_one_above_the_bot(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     existing = server.guild.create_role("Gardener")
     await simcord_env.settle()
 
@@ -32,9 +32,9 @@ async def test_create_reuses_a_role_of_that_name_and_refuses_one_above_the_bot(s
 
 
 async def test_edit_more_seats_offers_them_to_the_waitlist(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Runner", 1)
-    waiting = member(server, "kuba")
+    waiting = server.add_member("kuba")
     await simcord_env.settle()
     await server.member.slash(server.general, "volunteer claim", role="Runner")
     await waiting.slash(server.general, "volunteer claim", role="Runner")
@@ -48,7 +48,7 @@ async def test_edit_more_seats_offers_them_to_the_waitlist(simcord_env):
 
 
 async def test_delete_takes_the_role_back_and_keeps_the_history(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Painter", 2)
     await server.member.slash(server.general, "volunteer claim", role="Painter")
 
@@ -61,9 +61,9 @@ async def test_delete_takes_the_role_back_and_keeps_the_history(simcord_env):
 
 
 async def test_delete_refused_halfway_leaves_seats_and_roles_in_step(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Glazier", 2)
-    second = member(server, "iga")
+    second = server.add_member("iga")
     await simcord_env.settle()
     await server.member.slash(server.general, "volunteer claim", role="Glazier")
     await second.slash(server.general, "volunteer claim", role="Glazier")
@@ -87,7 +87,7 @@ async def test_delete_refused_halfway_leaves_seats_and_roles_in_step(simcord_env
 
 
 async def test_linking_another_discord_role_moves_the_holders_to_it(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Mason", 2)
     await server.member.slash(server.general, "volunteer claim", role="Mason")
     stonemason = server.guild.create_role("Stonemason")
@@ -106,9 +106,9 @@ async def test_linking_another_discord_role_moves_the_holders_to_it(simcord_env)
 
 
 async def test_a_refused_move_to_another_discord_role_changes_nothing(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Mason", 2)
-    second = member(server, "iwo")
+    second = server.add_member("iwo")
     await simcord_env.settle()
     await server.member.slash(server.general, "volunteer claim", role="Mason")
     await second.slash(server.general, "volunteer claim", role="Mason")
@@ -127,7 +127,7 @@ async def test_a_refused_move_to_another_discord_role_changes_nothing(simcord_en
 
 
 async def test_import_updates_the_catalogue(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     specs = [
         # The treasurer sees who owes what, so a coordinator approves each volunteer for it.
         VolunteerRoleSpec(key="treasurer", name="Treasurer", seats=2, term_days=180, approval="coordinator"),
@@ -146,9 +146,9 @@ async def test_import_updates_the_catalogue(simcord_env):
 
 
 async def test_accept_that_cannot_be_granted_stays_an_open_offer(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Host", 1)
-    waiting = member(server, "lena")
+    waiting = server.add_member("lena")
     await simcord_env.settle()
     await server.member.slash(server.general, "volunteer claim", role="Host")
     await waiting.slash(server.general, "volunteer claim", role="Host")
@@ -166,9 +166,9 @@ async def test_accept_that_cannot_be_granted_stays_an_open_offer(simcord_env):
 
 
 async def test_a_holder_leaving_the_server_frees_the_seat(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Guide", 1)
-    waiting = member(server, "marta")
+    waiting = server.add_member("marta")
     await simcord_env.settle()
     await server.member.slash(server.general, "volunteer claim", role="Guide")
     await waiting.slash(server.general, "volunteer claim", role="Guide")
@@ -181,9 +181,9 @@ async def test_a_holder_leaving_the_server_frees_the_seat(simcord_env):
 
 
 async def test_roles_given_or_taken_by_hand_keep_the_seats_in_step(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Usher", 1, term_days=30)
-    waiting = member(server, "nina")
+    waiting = server.add_member("nina")
     await simcord_env.settle()
     guild = server.guild.me.guild
     usher = guild.get_role(server.role("Usher").id)
@@ -204,7 +204,7 @@ async def test_roles_given_or_taken_by_hand_keep_the_seats_in_step(simcord_env):
 
 
 async def test_a_role_with_staff_powers_cannot_become_a_volunteer_role(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     server.guild.create_role("Wardens", permissions=discord.Permissions(ban_members=True))
     await simcord_env.settle()
 
@@ -217,7 +217,7 @@ async def test_a_role_with_staff_powers_cannot_become_a_volunteer_role(simcord_e
 
 
 async def test_the_member_role_cannot_be_taken_as_a_volunteer_role(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
 
     # A newcomer who could claim it would skip onboarding.
     refused = await create_role(server, "Member", 3)
@@ -230,7 +230,7 @@ async def test_the_member_role_cannot_be_taken_as_a_volunteer_role(simcord_env):
 
 
 async def test_the_mediator_role_always_needs_a_coordinators_approval(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Listener", 2, approval="coordinator")
 
     opened = await server.admin.slash(server.general, "volunteer role edit", role="Mediator", approval="auto")

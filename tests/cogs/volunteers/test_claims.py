@@ -2,8 +2,8 @@
 
 from gromada.bot import create_bot
 from models.volunteers import SeatStatus, VolunteerRole, VolunteerSeat, WaitlistEntry
-from tests.cogs.volunteers.helpers import create_role, holders, member, panel_message, ready_server
-from tests.helpers import refusal, shown, speaking
+from tests.cogs.volunteers.helpers import create_role, holders, panel_message
+from tests.helpers import quickstarted, refusal, shown, speaking
 
 
 async def pick(actor, server, name):
@@ -21,10 +21,10 @@ async def pick(actor, server, name):
 
 
 async def test_claim_until_full_then_waitlist(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Gardener", 2, description="Looks after the plants")
     await simcord_env.advance_time(5)
-    people = [member(server, name) for name in ("ola", "piotr", "rysia")]
+    people = [server.add_member(name) for name in ("ola", "piotr", "rysia")]
     await simcord_env.settle()
 
     replies = []
@@ -44,9 +44,9 @@ async def test_claim_until_full_then_waitlist(simcord_env):
 
 
 async def test_release_offers_the_seat_and_an_unanswered_offer_passes_on(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Driver", 1)
-    holder, first, second = (member(server, name) for name in ("tola", "uma", "wit"))
+    holder, first, second = (server.add_member(name) for name in ("tola", "uma", "wit"))
     await simcord_env.settle()
     role = await VolunteerRole.get(name="Driver")
     for person in (holder, first, second):
@@ -61,7 +61,7 @@ async def test_release_offers_the_seat_and_an_unanswered_offer_passes_on(simcord
     seat = await VolunteerSeat.get(role_id=role.pk)
     assert (seat.user_id, seat.status) == (first.id, SeatStatus.OFFERED)
     # Nobody else can take the reserved seat meanwhile.
-    late = member(server, "xena")
+    late = server.add_member("xena")
     await simcord_env.settle()
     assert "waitlist" in shown(await late.slash(server.general, "volunteer claim", role="Driver"))
 
@@ -80,9 +80,9 @@ async def test_release_offers_the_seat_and_an_unanswered_offer_passes_on(simcord
 
 
 async def test_declining_an_offer_passes_it_on(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Cook", 1)
-    holder, first, second = (member(server, name) for name in ("ada", "bea", "cyd"))
+    holder, first, second = (server.add_member(name) for name in ("ada", "bea", "cyd"))
     await simcord_env.settle()
     for person in (holder, first, second):
         await person.slash(server.general, "volunteer claim", role="Cook")
@@ -95,12 +95,12 @@ async def test_declining_an_offer_passes_it_on(simcord_env):
 
 
 async def test_prerequisite_is_required(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     trained = server.guild.create_role("First aid")
     await simcord_env.settle()
     await create_role(server, "Medic", 2, prerequisite=trained)
-    plain = member(server, "dora")
-    qualified = member(server, "emil", roles=[trained])
+    plain = server.add_member("dora")
+    qualified = server.add_member("emil", trained)
     await simcord_env.settle()
 
     refused = await plain.slash(server.general, "volunteer claim", role="Medic")
@@ -112,7 +112,7 @@ async def test_prerequisite_is_required(simcord_env):
 
 
 async def test_claiming_twice_and_releasing_what_you_do_not_hold_are_refused(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Baker", 3)
     await server.member.slash(server.general, "volunteer claim", role="Baker")
 
@@ -125,7 +125,7 @@ async def test_claiming_twice_and_releasing_what_you_do_not_hold_are_refused(sim
 
 
 async def test_failed_role_grant_rolls_the_seat_back(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Porter", 1)
     simcord_env.inject_error("PUT", "/guilds/*/members/*/roles/*", status=500)
 
@@ -139,7 +139,7 @@ async def test_failed_role_grant_rolls_the_seat_back(simcord_env):
 
 
 async def test_only_admins_manage_the_catalogue(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await server.open_command_to("volunteer", server.member)
 
     result = await server.member.slash(server.general, "volunteer role create", name="Boss", seats=1)
@@ -149,9 +149,9 @@ async def test_only_admins_manage_the_catalogue(simcord_env):
 
 
 async def test_closed_dms_pass_the_offer_on(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Sorter", 1)
-    closed, open_ = member(server, "olek"), member(server, "pola")
+    closed, open_ = server.add_member("olek"), server.add_member("pola")
     await simcord_env.settle()
     for person in (server.member, closed, open_):
         await person.slash(server.general, "volunteer claim", role="Sorter")
@@ -168,9 +168,9 @@ async def test_closed_dms_pass_the_offer_on(simcord_env):
 
 
 async def test_an_offer_survives_a_restart_and_still_expires(simcord_env, settings):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Clerk", 1)
-    first, second = member(server, "rafal"), member(server, "sara")
+    first, second = server.add_member("rafal"), server.add_member("sara")
     await simcord_env.settle()
     for person in (server.member, first, second):
         await person.slash(server.general, "volunteer claim", role="Clerk")
@@ -187,9 +187,9 @@ async def test_an_offer_survives_a_restart_and_still_expires(simcord_env, settin
 
 
 async def test_a_polish_member_is_answered_in_polish(simcord_env, monkeypatch):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Kucharz", 1)
-    other = member(server, "tomek")
+    other = server.add_member("tomek")
     await simcord_env.settle()
     await server.member.slash(server.general, "volunteer claim", role="Kucharz")
 

@@ -6,14 +6,14 @@ from PIL import Image, ImageChops
 
 from cogs.volunteers import certificate
 from models.volunteers import Thanks, VolunteerPanel, VolunteerRole, VolunteerSeat
-from tests.cogs.volunteers.helpers import create_role, holders, member, panel_message, ready_server
-from tests.helpers import refusal, shown
+from tests.cogs.volunteers.helpers import create_role, holders, panel_message
+from tests.helpers import quickstarted, refusal, shown
 
 
 async def test_quickstart_links_the_catalogue_and_posts_one_panel(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     buddy_role = server.guild.roles["Buddy"]
-    buddy = member(server, "basia", roles=[buddy_role])
+    buddy = server.add_member("basia", buddy_role)
     await simcord_env.settle()
 
     again = await server.admin.slash(server.general, "setup quickstart")
@@ -39,10 +39,10 @@ async def test_quickstart_links_the_catalogue_and_posts_one_panel(simcord_env):
 
 
 async def test_a_burst_of_claims_edits_the_panel_far_fewer_times(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Helper", 30)
     await simcord_env.advance_time(5)
-    people = [member(server, f"p{n}") for n in range(12)]
+    people = [server.add_member(f"p{n}") for n in range(12)]
     await simcord_env.settle()
     panel_id = panel_message(server).id
     before = len(simcord_env.http_requests)
@@ -61,9 +61,9 @@ async def test_a_burst_of_claims_edits_the_panel_far_fewer_times(simcord_env):
 
 
 async def test_roster_and_mine(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Florist", 1, term_days=60)
-    waiting = member(server, "zosia")
+    waiting = server.add_member("zosia")
     await simcord_env.settle()
     await server.member.slash(server.general, "volunteer claim", role="Florist")
     await waiting.slash(server.general, "volunteer claim", role="Florist")
@@ -78,7 +78,7 @@ async def test_roster_and_mine(simcord_env):
 
 
 async def test_thanks_is_public_and_recorded(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
 
     result = await server.admin.slash(server.general, "thanks", member=server.member, message="for fixing the fridge")
     own = await server.admin.slash(server.general, "thanks", member=server.admin, message="me")
@@ -102,7 +102,7 @@ def ink_in(png: bytes, box) -> int:
 
 
 async def test_certificate_is_a_png_with_the_name_drawn(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Archivist", 1)
     await server.member.slash(server.general, "volunteer claim", role="Archivist")
     await server.admin.slash(server.general, "thanks", member=server.member, message="for the archive")
@@ -141,7 +141,7 @@ def name_area(name: str) -> bytes:
 
 
 async def test_panel_command_posts_once_per_channel_and_reports_a_refusal(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
 
     posted = await server.admin.slash(server.general, "volunteer panel")
     again = await server.admin.slash(server.general, "volunteer panel")

@@ -5,8 +5,8 @@ from datetime import timedelta
 from gromada.bot import create_bot
 from models.core import BindingKind, GuildBinding
 from models.volunteers import ApprovalRequest, RequestStatus, VolunteerRole, VolunteerSeat, VolunteerTerm
-from tests.cogs.volunteers.helpers import create_role, holders, member, panel_message, ready_server
-from tests.helpers import refusal, shown
+from tests.cogs.volunteers.helpers import create_role, holders, panel_message
+from tests.helpers import quickstarted, refusal, shown
 
 
 def staff_log(server):
@@ -14,7 +14,7 @@ def staff_log(server):
 
 
 async def test_coordinator_approves_a_request(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Keeper", 1, approval="coordinator")
 
     asked = await server.member.slash(server.general, "volunteer claim", role="Keeper")
@@ -23,7 +23,7 @@ async def test_coordinator_approves_a_request(simcord_env):
     assert holders(server, "Keeper") == set()
     request_message = staff_log(server).last_message
     assert "asks to become **Keeper**" in request_message.content
-    moderator = member(server, "mod", roles=[server.guild.roles["Moderator"]])
+    moderator = server.add_member("mod", await server.role_for("moderator"))
     await simcord_env.settle()
 
     approved = await moderator.click(request_message, label="Approve")
@@ -35,12 +35,12 @@ async def test_coordinator_approves_a_request(simcord_env):
 
 
 async def test_non_coordinator_cannot_approve_and_decline_tells_the_member(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Auditor", 1, approval="coordinator")
     await server.member.slash(server.general, "volunteer claim", role="Auditor")
     request_message = staff_log(server).last_message
-    moderator = member(server, "mod", roles=[server.guild.roles["Moderator"]])
-    outsider = member(server, "nosy")
+    moderator = server.add_member("mod", await server.role_for("moderator"))
+    outsider = server.add_member("nosy")
     await simcord_env.settle()
     # Someone who can read the staff log but is no moderator may not decide.
     guild = server.guild.me.guild
@@ -58,9 +58,9 @@ async def test_non_coordinator_cannot_approve_and_decline_tells_the_member(simco
 
 
 async def test_term_ends_unless_renewed(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Steward", 1, term_days=30)
-    renewer = member(server, "hania")
+    renewer = server.add_member("hania")
     await simcord_env.settle()
     await renewer.slash(server.general, "volunteer claim", role="Steward")
     await server.member.slash(server.general, "volunteer claim", role="Steward")
@@ -84,7 +84,7 @@ async def test_term_ends_unless_renewed(simcord_env):
 
 
 async def test_panel_buttons_work_after_a_restart(simcord_env, settings):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Librarian", 2)
     await simcord_env.advance_time(5)
     role = await VolunteerRole.get(name="Librarian")
@@ -106,7 +106,7 @@ async def test_panel_buttons_work_after_a_restart(simcord_env, settings):
 
 
 async def test_term_end_retries_when_discord_refuses_to_take_the_role(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Scribe", 1, term_days=10)
     await server.member.slash(server.general, "volunteer claim", role="Scribe")
     simcord_env.inject_error("DELETE", "/guilds/*/members/*/roles/*", status=500)
@@ -123,10 +123,10 @@ async def test_term_end_retries_when_discord_refuses_to_take_the_role(simcord_en
 
 
 async def test_an_approved_request_for_a_full_role_joins_the_waitlist(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Treasurer deputy", 1, approval="coordinator")
-    later = member(server, "ula")
-    moderator = member(server, "mod", roles=[server.guild.roles["Moderator"]])
+    later = server.add_member("ula")
+    moderator = server.add_member("mod", await server.role_for("moderator"))
     await simcord_env.settle()
     await server.member.slash(server.general, "volunteer claim", role="Treasurer deputy")
     await moderator.click(staff_log(server).last_message, label="Approve")
@@ -141,7 +141,7 @@ async def test_an_approved_request_for_a_full_role_joins_the_waitlist(simcord_en
 
 
 async def test_a_request_the_staff_log_refuses_is_not_kept(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Archivist", 1, approval="coordinator")
     simcord_env.inject_error("POST", f"/channels/{staff_log(server).id}/messages", status=403, code=50013)
 
@@ -153,7 +153,7 @@ async def test_a_request_the_staff_log_refuses_is_not_kept(simcord_env):
 
 
 async def test_a_request_without_a_staff_log_is_refused_and_not_kept(simcord_env):
-    server = await ready_server(simcord_env)
+    server = await quickstarted(simcord_env)
     await create_role(server, "Gardener", 1, approval="coordinator")
     await GuildBinding.filter(guild_id=server.guild.id, kind=BindingKind.CHANNEL, purpose="mod_log").delete()
 
