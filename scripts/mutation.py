@@ -255,12 +255,14 @@ def main() -> int:
 
     results: list[Score] = []
     failed = False
-    for feature, of_feature in by_feature.items():
-        if deadline is not None and time.monotonic() >= deadline:
-            print(f"mutation: {feature}: not started, the time limit was reached")
-            continue
+    for position, (feature, of_feature) in enumerate(by_feature.items()):
         feature_started = time.monotonic()
-        outcome, log = run_feature(feature, of_feature, options.jobs, deadline)
+        # Each feature still to run gets an equal share of the time left, so that the first
+        # cannot use it all; what one leaves unused goes to the next.
+        share = (
+            None if deadline is None else feature_started + (deadline - feature_started) / (len(by_feature) - position)
+        )
+        outcome, log = run_feature(feature, of_feature, options.jobs, share)
         elapsed = time.monotonic() - feature_started
         try:
             feature_scores = scores(WORK / feature, of_feature)
