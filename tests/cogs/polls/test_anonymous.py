@@ -51,7 +51,7 @@ async def test_racing_anonymous_votes_of_one_member_count_once(simcord_env):
     now = discord.utils.utcnow()
 
     outcomes = await asyncio.gather(
-        *(service.cast_vote(poll.pk, server.member.id, [option], now) for option in (0, 1, 2, 1)),
+        *(service.cast_vote(poll, server.member.id, [option], now) for option in (0, 1, 2, 1)),
         return_exceptions=True,
     )
 
@@ -110,7 +110,7 @@ async def test_anonymous_reason_rows_are_rewritten_in_no_vote_order(simcord_env)
     poll, _message = await open_poll(server, anonymous=True, kind="ranked", options="A; B; C")
     now = discord.utils.utcnow()
     for voter, ranking in zip(voters, ([2, 0], [0, 1], [2, 0], [1]), strict=True):
-        await service.cast_vote(poll.pk, voter.id, ranking, now)
+        await service.cast_vote(poll, voter.id, ranking, now)
 
     await service.close_poll(poll.pk, now)
 
