@@ -95,8 +95,9 @@ async def replace_values(guild_id: int, cards: list[ValueCardSpec]) -> int:
 
 
 async def values_importer(guild_id: int, cards: list[Any]) -> PreparedImport:
-    # Nothing on Discord to prepare: the cards are only rows.
-    return PreparedImport(write=lambda: replace_values(guild_id, cards))
+    # Nothing on Discord to prepare: the cards are only rows. Once the import's transaction
+    # is committed, the cards kept in memory are read again (a read during it saw the old ones).
+    return PreparedImport(write=lambda: replace_values(guild_id, cards), done=lambda: _IMPORTED_VALUES.forget(guild_id))
 
 
 def pack_sections(pack: ContentPack) -> dict[str, list[Any]]:
