@@ -140,7 +140,8 @@ _STORED: GuildCache[_Stored] = GuildCache(_load)
 
 
 def forget(guild_id: int) -> None:
-    """Read this server's configuration from the database again (it was written elsewhere)."""
+    """Read this server's configuration from the database next time: after every write here,
+    and after one made elsewhere (another process, an operator's SQL)."""
     _STORED.forget(guild_id)
 
 
