@@ -5,7 +5,8 @@ one statement checks and writes, which is one round trip and atomic by itself on
 PostgreSQL alike. Everything else goes through the ORM.
 
 Statements are written once with `?` placeholders; they are numbered ($1, $2, …) for
-PostgreSQL here. What only one database needs (a row lock SQLite has no use for) is chosen with
+PostgreSQL here, so a statement holds no other question mark (no `?` in a literal, no jsonb
+`?` operator). What only one database needs (a row lock SQLite has no use for) is chosen with
 `is_postgres()`. Values go in as the ORM would store them (`stored`), so rows written here and
 by the ORM read back alike.
 """
