@@ -2,12 +2,14 @@
 
     .venv/bin/python -m benchmarks.onboarding_joins                # 300 joins, about 30 s
     .venv/bin/python -m benchmarks.onboarding_joins --joins 1000   # the issue's size
+    .venv/bin/python -m benchmarks.onboarding_joins --database postgres://gromada:gromada@127.0.0.1:54329/postgres
 
 Newcomers arrive in bursts of --burst members at once (SimCord delivers their joins together,
 and the bot handles them concurrently), then the world settles. Much larger bursts exceed
 SimCord's 5 s settle timeout on SQLite (the joins wait on the database, not on Discord). The baseline bot only posts
 a welcome message in #welcome for each join, with no database. Figures: CPU per join relative
-to the baseline and REST calls per join (target <= 3: role, thread, first step).
+to the baseline, REST calls per join (target <= 3: role, thread, first step) and SQL
+statements per join (target <= 6), counted on --sample further joins after the timed ones.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from collections import Counter
 import discord
 import simcord
 
-from benchmarks.harness import Measurement, baseline_bot, gromada_bot, measure, report
+from benchmarks.databases import bot_on
+from benchmarks.harness import Measurement, baseline_bot, measure, report
+from benchmarks.sql_count import counting_statements
 
 
 async def _server(env, *, quickstart: bool):
@@ -36,9 +40,9 @@ async def _server(env, *, quickstart: bool):
     return guild
 
 
-async def _join_all(env, guild, joins: int, burst: int) -> None:
-    for start in range(0, joins, burst):
-        for index in range(start, min(joins, start + burst)):
+async def _join_all(env, guild, joins: int, burst: int, first: int = 0) -> None:
+    for start in range(first, first + joins, burst):
+        for index in range(start, min(first + joins, start + burst)):
             guild.add_member(env.create_user(f"newcomer{index}"))
         await env.settle()
 
@@ -52,15 +56,19 @@ def _shape(path: str) -> str:
     return "/".join("{id}" if part.isdigit() else part for part in path.split("/"))
 
 
-async def gromada_joins(joins: int, burst: int) -> Measurement:
-    async with gromada_bot() as bot, simcord.run(bot) as env:
+async def gromada_joins(joins: int, burst: int, database: str | None, sample: int) -> tuple[Measurement, float]:
+    """The timed joins, and the SQL statements per join of the further sample."""
+    async with bot_on(database) as bot, simcord.run(bot) as env:
         guild = await _server(env, quickstart=True)
         since = len(env.http_requests)
         measured = await measure("gromada", env, joins, lambda: _join_all(env, guild, joins, burst))
         print(f"  gromada REST calls: {_calls_by_route(env, since)}")
         threads = len(guild.channels["welcome"].threads)
         print(f"  private threads opened: {threads} for {joins} joins")
-        return measured
+        with counting_statements() as statements:
+            await _join_all(env, guild, sample, burst, first=joins)
+        print(f"  gromada, {sample} more joins counted: {statements.summary(sample)}")
+        return measured, len(statements) / max(1, sample)
 
 
 async def baseline_joins(joins: int, burst: int) -> Measurement:
@@ -82,13 +90,18 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--joins", type=int, default=300)
     parser.add_argument("--burst", type=int, default=10, help="members joining at the same moment")
+    parser.add_argument("--database", help="a PostgreSQL server URL (a fresh database is made there); default SQLite")
+    parser.add_argument("--sample", type=int, default=50, help="further joins whose SQL statements are counted")
     args = parser.parse_args()
 
     baseline = await baseline_joins(args.joins, args.burst)
-    gromada = await gromada_joins(args.joins, args.burst)
-    report(f"{args.joins:,} newcomers joining in bursts of {args.burst}", gromada, baseline)
+    gromada, statements_per_join = await gromada_joins(args.joins, args.burst, args.database, args.sample)
+    where = "PostgreSQL" if args.database else "SQLite"
+    report(f"{args.joins:,} newcomers joining in bursts of {args.burst} ({where})", gromada, baseline)
     target = "met" if gromada.rest_per_action <= 3 else "NOT met"
     print(f"  REST calls per join target <= 3: {target}")
+    target = "met" if statements_per_join <= 6 else "NOT met"
+    print(f"  SQL statements per join target <= 6: {target}")
 
 
 if __name__ == "__main__":

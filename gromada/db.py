@@ -16,6 +16,7 @@ from tortoise.migrations.executor import MigrationExecutor
 
 import models
 from config.settings import Settings
+from gromada.cache import forget_everything
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ def _ensure_sqlite_folder(settings: Settings) -> None:
 async def open_database(settings: Settings, *, migrate: bool = True) -> None:
     """Connect and bring the schema up to date (migrations are idempotent)."""
     global _context
+    forget_everything()  # what was kept in memory came from the database being replaced
     _ensure_sqlite_folder(settings)
     config = tortoise_config(settings.database_url)
     await close_database()
@@ -83,6 +85,7 @@ def _log_progress(event: str, app_label: str, migration: str) -> None:
 
 async def close_database() -> None:
     global _context
+    forget_everything()
     if _context is not None:
         await _context.close_connections()
         _context = None

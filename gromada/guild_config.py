@@ -2,18 +2,27 @@
 
 Options are declared (key, type, default, bounds) by the feature that uses them, Red-style,
 and stored as validated text; reading one always yields its declared type. No discord import.
+
+A server's configuration is read on every join and nearly every interaction, and changes only
+when an admin sets it up, so it is read from the database once and kept in memory
+(gromada.cache). Every write goes through this module (/setup, quickstart, import), and each
+drops what is kept for its server, so a change takes effect with the next read. A write made
+elsewhere (another process sharing the database, an operator's SQL) is seen after `forget`
+or a restart: processes do not tell each other yet.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from gromada.cache import GuildCache
 from gromada.durations import format_duration, parse_duration
 from gromada.errors import InvalidInput, NotFound
 from gromada.i18n import LANGUAGES, N_, current_locale, translate
@@ -107,6 +116,35 @@ for _purpose in (
     declare_purpose(_purpose)
 
 
+# ---------------------------------------------------------------- what is kept in memory
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """A server's rows as stored: its language (None without a settings row), its bindings
+    and its options' stored text."""
+
+    language: str | None
+    bindings: Mapping[tuple[BindingKind, str], int]
+    options: Mapping[str, str]
+
+
+async def _load(guild_id: int) -> _Stored:
+    settings = await GuildSettings.get_or_none(guild_id=guild_id)
+    bound = {(row.kind, row.purpose): row.discord_id for row in await GuildBinding.filter(guild_id=guild_id)}
+    options = {row.key: row.value for row in await GuildOption.filter(guild_id=guild_id)}
+    return _Stored(settings.language if settings else None, MappingProxyType(bound), MappingProxyType(options))
+
+
+_STORED: GuildCache[_Stored] = GuildCache(_load)
+
+
+def forget(guild_id: int) -> None:
+    """Read this server's configuration from the database next time: after every write here,
+    and after one made elsewhere (another process, an operator's SQL)."""
+    _STORED.forget(guild_id)
+
+
 # ---------------------------------------------------------------- options
 
 
@@ -122,8 +160,8 @@ class Option:
 
     async def get(self, guild_id: int) -> Any:
         """This server's value, or the declared default; always of the declared type."""
-        row = await GuildOption.get_or_none(guild_id=guild_id, key=self.key)
-        return self.default if row is None else self.parse(row.value)
+        stored = (await _STORED.get(guild_id)).options.get(self.key)
+        return self.default if stored is None else self.parse(stored)
 
 
 OPTIONS: dict[str, Option] = {}
@@ -221,11 +259,12 @@ async def set_option(guild_id: int, key: str, raw: str) -> Any:
     option = _option(key)
     value = option.parse(raw)
     await GuildOption.update_or_create(defaults={"value": _stored_text(option, value)}, guild_id=guild_id, key=key)
+    forget(guild_id)
     return value
 
 
 async def all_options(guild_id: int) -> dict[str, Any]:
-    stored = {row.key: row.value for row in await GuildOption.filter(guild_id=guild_id)}
+    stored = (await _STORED.get(guild_id)).options
     return {key: option.parse(stored[key]) if key in stored else option.default for key, option in OPTIONS.items()}
 
 
@@ -234,17 +273,18 @@ async def all_options(guild_id: int) -> dict[str, Any]:
 
 async def guild_settings(guild_id: int) -> GuildSettings:
     try:
-        settings, _ = await GuildSettings.get_or_create(guild_id=guild_id)
+        settings, created = await GuildSettings.get_or_create(guild_id=guild_id)
     except IntegrityError:  # created concurrently by another handler
-        settings = await GuildSettings.get(guild_id=guild_id)
+        settings, created = await GuildSettings.get(guild_id=guild_id), True
+    if created:
+        forget(guild_id)  # the server has a language now
     return settings
 
 
 async def language(guild_id: int | None) -> str | None:
     if guild_id is None:
         return None
-    row = await GuildSettings.get_or_none(guild_id=guild_id)
-    return row.language if row else None
+    return (await _STORED.get(guild_id)).language
 
 
 async def set_language(guild_id: int, value: str) -> None:
@@ -253,11 +293,11 @@ async def set_language(guild_id: int, value: str) -> None:
     settings = await guild_settings(guild_id)
     settings.language = value
     await settings.save(update_fields=["language", "updated_at"])
+    forget(guild_id)
 
 
 async def binding(guild_id: int, kind: BindingKind, purpose: str) -> int | None:
-    row = await GuildBinding.get_or_none(guild_id=guild_id, kind=kind, purpose=purpose)
-    return row.discord_id if row else None
+    return (await _STORED.get(guild_id)).bindings.get((kind, purpose))
 
 
 async def bind(guild_id: int, kind: BindingKind, purpose: str, discord_id: int) -> None:
@@ -266,10 +306,12 @@ async def bind(guild_id: int, kind: BindingKind, purpose: str, discord_id: int) 
     await GuildBinding.update_or_create(
         defaults={"discord_id": discord_id}, guild_id=guild_id, kind=kind, purpose=purpose
     )
+    forget(guild_id)
 
 
-async def bindings(guild_id: int) -> dict[tuple[BindingKind, str], int]:
-    return {(row.kind, row.purpose): row.discord_id for row in await GuildBinding.filter(guild_id=guild_id)}
+async def bindings(guild_id: int) -> Mapping[tuple[BindingKind, str], int]:
+    """Which channel, category or role serves each purpose on this server (read-only)."""
+    return (await _STORED.get(guild_id)).bindings
 
 
 async def role_shown(guild_id: int, purpose: str) -> RoleShown:

@@ -137,7 +137,8 @@ async def _open_thread(
 ) -> None:
     guild = member.guild
     thread = await _existing_thread(guild, journey) if journey.thread_id else None
-    if thread is None:
+    opened = thread is None
+    if opened:
         channel = guild.get_channel(welcome_id) if welcome_id else await purpose_channel(guild, "welcome")
         if not isinstance(channel, discord.TextChannel):
             log.warning("no welcome channel on %s: newcomer %s waits", guild.id, member.id)
@@ -149,25 +150,40 @@ async def _open_thread(
             auto_archive_duration=THREAD_ARCHIVE_MINUTES,
             reason="Gromada onboarding",
         )
-        await service.set_thread(journey.pk, thread.id)
         journey.thread_id, journey.step_message_id = thread.id, None
         resumed = False
     await _threads(bot).add(thread.id, journey.pk, journey.user_id)
     if journey.step_message_id and not resumed:
         return
-    language = await language_for_member(bot, member.id, guild.id)
+    try:
+        sent = await _post_step(bot, journey, member, thread, resumed)
+    except Exception:
+        if opened:
+            # Keep the thread: the retry posts the step in it instead of opening another.
+            await service.set_thread(journey.pk, thread.id)
+        raise
+    # A new thread and its first message are stored in one write.
+    if opened:
+        await service.set_thread(journey.pk, thread.id, sent.id)
+    else:
+        await service.set_step_message(journey.pk, sent.id)
+
+
+async def _post_step(
+    bot: Gromada, journey: Journey, member: discord.Member, thread: discord.Thread, resumed: bool
+) -> discord.Message:
+    language = await language_for_member(bot, member.id, member.guild.id)
     with use_locale(language):
-        message = views.step_message(journey, await values_cards(guild.id), member.mention)
+        message = views.step_message(journey, await values_cards(member.guild.id), member.mention)
         if resumed:
             message["content"] = _("Welcome back! Let's continue where you stopped.") + "\n" + message["content"]
         # Mentioning the newcomer with an explicit ping is what adds them to the private thread.
-        sent = await thread.send(
+        return await thread.send(
             content=message["content"],
             embed=message["embed"],
             view=message["view"] or discord.utils.MISSING,
             allowed_mentions=mention_only(member),
         )
-    await service.set_step_message(journey.pk, sent.id)
 
 
 async def _existing_thread(guild: discord.Guild, journey: Journey) -> discord.Thread | None:

@@ -61,14 +61,16 @@ LANGUAGES_LIMIT = 200
 
 
 async def start_journey(guild_id: int, user_id: int, now: datetime) -> tuple[Journey, bool]:
-    """The journey of someone who joined: a new one, or theirs from before (resumed)."""
-    journey = await Journey.get_or_none(guild_id=guild_id, user_id=user_id)
-    if journey is None:
-        try:
-            journey = await Journey.create(guild_id=guild_id, user_id=user_id, joined_at=now, last_active_at=now)
-            return journey, False
-        except IntegrityError:  # the same join delivered twice
-            journey = await Journey.get(guild_id=guild_id, user_id=user_id)
+    """The journey of someone who joined: a new one, or theirs from before (resumed).
+
+    Most who join are new: the insert comes first (one statement), and the unique pair
+    (server, member) turns it down for those who were here before.
+    """
+    try:
+        journey = await Journey.create(guild_id=guild_id, user_id=user_id, joined_at=now, last_active_at=now)
+        return journey, False
+    except IntegrityError:  # back after leaving, or the same join delivered twice
+        journey = await Journey.get(guild_id=guild_id, user_id=user_id)
     if journey.status == JourneyStatus.LEFT:
         await Journey.filter(id=journey.pk, status=JourneyStatus.LEFT).update(
             status=JourneyStatus.ACTIVE, left_at=None, last_active_at=now, reminded_at=None
@@ -98,8 +100,9 @@ async def own_active_journey(journey_id: int, user_id: int) -> Journey:
     return journey
 
 
-async def set_thread(journey_id: int, thread_id: int | None) -> None:
-    await Journey.filter(id=journey_id).update(thread_id=thread_id, step_message_id=None)
+async def set_thread(journey_id: int, thread_id: int | None, step_message_id: int | None = None) -> None:
+    """The newcomer's thread, and the message showing their step in it if it is posted yet."""
+    await Journey.filter(id=journey_id).update(thread_id=thread_id, step_message_id=step_message_id)
 
 
 async def set_step_message(journey_id: int, message_id: int) -> None:

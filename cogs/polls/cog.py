@@ -47,8 +47,10 @@ class PollsCog(FeatureCog):
 
     def __init__(self, bot: Gromada) -> None:
         super().__init__(bot)
-        # The bot's one coalescing refresher of poll messages (flows reaches it through the cog).
-        self.refresher = flows.TallyRefresher(bot, on_dirty=self._flush_soon)
+        # The open polls votes read (flows reaches them and the refresher through the cog).
+        self.polls = service.PollCache()
+        # The bot's one coalescing refresher of poll messages.
+        self.refresher = flows.TallyRefresher(bot, self.polls, on_dirty=self._flush_soon)
         # One close at a time per poll in this process (deadline and /poll close may meet).
         self.closing: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 

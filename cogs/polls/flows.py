@@ -19,7 +19,7 @@ from cogs.polls import service, views
 from gromada import guild_config, messaging
 from gromada.checks import is_moderator
 from gromada.commands import Command
-from gromada.errors import DiscordRefused, NotAllowed
+from gromada.errors import DiscordRefused, NotAllowed, NotFound
 from gromada.i18n import N_, Plural, use_locale
 from gromada.interactions import language_for_guild
 from gromada.scheduler import now
@@ -41,8 +41,13 @@ OLD_MESSAGE_INTERVAL = timedelta(seconds=60)
 
 
 def _cog(bot: discord.Client):
-    """The cog holds the bot's one TallyRefresher and its close locks."""
+    """The cog holds the bot's one TallyRefresher, its open polls and its close locks."""
     return bot.get_cog("PollsCog")
+
+
+async def poll_of(bot: discord.Client, poll_id: int) -> Poll:
+    """A poll a button or a modal acts on, from the open polls kept in memory (service.PollCache)."""
+    return await _cog(bot).polls.get(poll_id)
 
 
 # ---------------------------------------------------------------- who may create a poll, and where
@@ -141,10 +146,9 @@ async def _decisions_channel(guild: discord.Guild, electors: list[discord.Member
 
 async def current_embed(bot: discord.Client, poll: Poll) -> discord.Embed:
     """The poll message as everyone sees it, in the server's language (not the voter's)."""
-    turnout = await service.turnout(poll)
-    votes = None
-    if not poll.hide_results or poll.status != "open":
-        votes = (await service.result_of(poll)).votes
+    result = await service.result_of(poll)
+    turnout = result.turnout
+    votes = result.votes if not poll.hide_results or poll.status != "open" else None
     with use_locale(await language_for_guild(bot, poll.guild_id)):
         return views.poll_embed(poll, votes, turnout)
 
@@ -169,7 +173,7 @@ async def post_poll(bot: discord.Client, channel: discord.abc.Messageable, poll:
 
 
 async def vote_and_confirm(
-    interaction: discord.Interaction, poll_id: int, ballot: list[int], reason: str | None = None
+    interaction: discord.Interaction, poll: Poll, ballot: list[int], reason: str | None = None
 ) -> None:
     """Cast the vote, then answer with one call: the ephemeral confirmation.
 
@@ -177,8 +181,7 @@ async def vote_and_confirm(
     poll message instead and the confirmation follows (see TallyRefresher).
     """
     refresher = _cog(interaction.client).refresher
-    outcome = await service.cast_vote(poll_id, interaction.user.id, ballot, now(), reason)
-    poll = await Poll.get(id=poll_id)
+    outcome = await cast_vote(interaction.client, poll, interaction.user.id, ballot, reason)
     text = views.confirmation(poll, ballot, outcome)
     on_poll_message = interaction.message is not None and interaction.message.id == poll.message_id
     if on_poll_message and refresher.should_piggyback(poll):
@@ -190,9 +193,19 @@ async def vote_and_confirm(
         refresher.poke(poll)
 
 
+async def cast_vote(
+    bot: discord.Client, poll: Poll, user_id: int, ballot: list[int], reason: str | None = None
+) -> service.VoteOutcome:
+    try:
+        return await service.cast_vote(poll, user_id, ballot, now(), reason)
+    except service.PollClosed:
+        _cog(bot).polls.forget(poll.pk)  # closed by its deadline or elsewhere: read it afresh
+        raise
+
+
 async def submit_ranking(interaction: discord.Interaction, flow: views.RankingFlow) -> None:
     """Cast the ranking built in the flow, and show the confirmation in its place."""
-    outcome = await service.cast_vote(flow.poll.pk, interaction.user.id, flow.ranking, now())
+    outcome = await cast_vote(interaction.client, flow.poll, interaction.user.id, flow.ranking)
     flow.stop()
     text = views.confirmation(flow.poll, flow.ranking, outcome)
     await interaction.response.edit_message(content=text, view=None)
@@ -210,8 +223,9 @@ class TallyRefresher:
     or writes while no vote arrives.
     """
 
-    def __init__(self, bot: discord.Client, on_dirty: Callable[[], None]) -> None:
+    def __init__(self, bot: discord.Client, polls: service.PollCache, on_dirty: Callable[[], None]) -> None:
         self.bot = bot
+        self._polls = polls
         self._on_dirty = on_dirty
         self._dirty: dict[int, Poll] = {}
         self._dirty_since: dict[int, float] = {}
@@ -258,8 +272,11 @@ class TallyRefresher:
         self._dirty_since.pop(poll_id, None)
 
     async def refresh(self, poll_id: int) -> None:
-        poll = await Poll.get_or_none(id=poll_id)
-        if poll is None or poll.message_id is None or poll.status != "open":
+        try:
+            poll = await self._polls.get(poll_id)
+        except NotFound:
+            return
+        if poll.message_id is None or poll.status != "open":
             return  # closing edits the message itself
         channel = self.bot.get_channel(poll.channel_id)
         if channel is None:
@@ -305,6 +322,7 @@ async def finish(bot: discord.Client, poll_id: int) -> None:
     cog = _cog(bot)
     async with cog.closing[poll_id]:
         await service.close_poll(poll_id, now())
+        cog.polls.forget(poll_id)
         cog.refresher.forget(poll_id)
         poll = await Poll.get(id=poll_id)
         if poll.results_message_id is None:

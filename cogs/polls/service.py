@@ -1,10 +1,11 @@
 """Decision polls: creating, voting, closing, the decision log. No Discord here.
 
-Every state change is guarded in the database: a vote locks its poll row with a conditional
-update (status still open), so a vote and the close are ordered on PostgreSQL as on SQLite;
-one ballot per member is a unique constraint (open polls: (poll, voter); anonymous polls:
-the participation hash, see cogs/polls/anonymity.py); closing is a conditional update from
-open to closed, so it happens once whoever triggers it.
+Every state change is guarded in the database: a vote is written by one statement that checks
+the poll is open and the voter an elector, holding a share lock on the poll row on PostgreSQL,
+so a vote and the close are ordered on PostgreSQL as on SQLite (see cast_vote); one ballot per
+member is a unique constraint (open polls: (poll, voter); anonymous polls: the participation
+hash, see cogs/polls/anonymity.py); closing is a conditional update from open to closed, so it
+happens once whoever triggers it.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Q
+from tortoise.expressions import Q
+from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from cogs.polls import anonymity, rules
+from gromada import sql
 from gromada.commands import Command
 from gromada.csv_export import csv_text
 from gromada.durations import parse_duration
@@ -273,77 +275,168 @@ def validate_ballot(poll: Poll, choices: list[int], reason: str | None) -> tuple
     return ballot, reason if ballot[0] in rules.NEEDS_REASON else None
 
 
+NOT_ELECTOR = N_("You are not in this poll's electorate. It was fixed when the poll opened.")
+ANONYMOUS_FINAL = N_("You have already voted. Anonymous votes cannot be changed.")
+
+
+class PollClosed(Conflict):
+    """The poll takes no more votes (closed, or past its deadline and about to close)."""
+
+    default_message = N_("This poll is closed. Votes are no longer accepted.")
+
+
 def require_open(poll: Poll, now: datetime) -> None:
     if poll.status != PollStatus.OPEN or now >= poll.closes_at:
-        raise Conflict(N_("This poll is closed. Votes are no longer accepted."))
+        raise PollClosed()
 
 
 async def require_elector(poll: Poll, user_id: int) -> None:
     if not await PollElector.exists(poll_id=poll.pk, user_id=user_id):
-        raise NotAllowed(N_("You are not in this poll's electorate. It was fixed when the poll opened."))
+        raise NotAllowed(NOT_ELECTOR)
 
 
-async def require_may_vote(poll_id: int, user_id: int, now: datetime) -> Poll:
+async def require_may_vote(poll: Poll, user_id: int, now: datetime) -> None:
     """The checks before showing a modal or the ranking flow (cast_vote repeats them)."""
-    poll = await get_poll(poll_id)
     require_open(poll, now)
     await require_elector(poll, user_id)
     if poll.anonymous and await has_voted(poll, user_id):
-        raise Conflict(N_("You have already voted. Anonymous votes cannot be changed."))
-    return poll
+        raise Conflict(ANONYMOUS_FINAL)
+
+
+class PollCache:
+    """The polls being voted on, by id: one per bot, held by the polls cog.
+
+    Nothing a vote needs to know about its poll changes while the poll is open (question,
+    options, kind, electorate, message, deadline), so votes read it here rather than from the
+    database. Whether the poll is *still* open is never taken from here alone: every vote is
+    written by a statement that checks it in the database (see cast_vote), so a poll closed
+    by its deadline, by a person or by another process refuses votes whatever this holds.
+    A poll leaves when it closes in this process or when a vote finds it closed.
+
+    Several processes sharing one database do not tell each other yet; a poll closed by
+    another process shows as open on its message here until a vote finds it closed.
+    """
+
+    def __init__(self) -> None:
+        self._open: dict[int, Poll] = {}
+
+    async def get(self, poll_id: int) -> Poll:
+        poll = self._open.get(poll_id)
+        if poll is not None:
+            return poll
+        poll = await Poll.get_or_none(id=poll_id)
+        if poll is None:
+            raise NotFound(N_("This poll no longer exists."))
+        # Kept once it is on its message: before that, nothing but its creation reads it.
+        if poll.status == PollStatus.OPEN and poll.message_id is not None:
+            self._open[poll_id] = poll
+        return poll
+
+    def forget(self, poll_id: int) -> None:
+        self._open.pop(poll_id, None)
+
+
+# A vote is written by one statement that also checks, in the database and atomically with
+# the write, that the poll is open and the voter in its electorate. On PostgreSQL it holds a
+# share lock on the poll row until it commits: votes do not wait for each other, and a close
+# (an update of that row) waits for the votes under way, or they wait for it and then find
+# the poll closed, so no vote slips in after the count. On SQLite statements and transactions
+# take turns, which orders them the same way.
+_OPEN_TO = """
+FROM poll p JOIN poll_elector e ON e.poll_id = p.id AND e.user_id = ?
+WHERE p.id = ? AND p.status = 'open'"""
+_RECORD_BALLOT = """
+INSERT INTO poll_ballot (poll_id, voter_id, choices, reason, cast_at, updated_at)
+SELECT p.id, e.user_id, ?, ?, ?, ?{open_to}{lock}
+ON CONFLICT (poll_id, voter_id) DO NOTHING
+RETURNING id"""
+_CHANGE_BALLOT = """
+UPDATE poll_ballot SET choices = ?, reason = ?, updated_at = ?
+WHERE poll_id = ? AND voter_id = ? AND (choices <> ? OR COALESCE(reason, '') <> COALESCE(?, ''))
+AND EXISTS (SELECT 1 FROM poll WHERE id = ? AND status = 'open'{lock})
+RETURNING id"""
+_RECORD_PARTICIPATION = """
+INSERT INTO poll_participation (token, poll_id)
+SELECT ?, p.id{open_to}{lock}
+ON CONFLICT (token) DO NOTHING
+RETURNING token"""
+_COUNT_ANONYMOUS = """
+INSERT INTO poll_anonymous_count (poll_id, choice_key, count) VALUES (?, ?, 1)
+ON CONFLICT (poll_id, choice_key) DO UPDATE SET count = poll_anonymous_count.count + 1"""
+# Two clicks of one member at the same moment can each undo what the other just checked;
+# a vote looks again this many times before asking the member to try again.
+_ATTEMPTS = 5
+
+
+def _statement(template: str, *, lock: str = " FOR SHARE OF p") -> str:
+    return template.format(open_to=_OPEN_TO, lock=lock if sql.is_postgres() else "")
 
 
 async def cast_vote(
-    poll_id: int, user_id: int, choices: list[int], now: datetime, reason: str | None = None
+    poll: Poll, user_id: int, choices: list[int], now: datetime, reason: str | None = None
 ) -> VoteOutcome:
-    poll = await Poll.get_or_none(id=poll_id)
-    if poll is None:
-        raise NotFound(N_("This poll no longer exists."))
+    """Record a member's ballot: one statement for a first vote, two for a change."""
     require_open(poll, now)
-    await require_elector(poll, user_id)
     ballot, reason = validate_ballot(poll, choices, reason)
-    try:
-        async with in_transaction():
-            # Locks the poll row until commit, so a concurrent close waits for this vote
-            # (or this vote sees the poll closed): no vote slips in after the count.
-            if not await Poll.filter(id=poll_id, status=PollStatus.OPEN).update(status=PollStatus.OPEN):
-                raise Conflict(N_("This poll is closed. Votes are no longer accepted."))
-            if poll.anonymous:
-                return await _cast_anonymous(poll, user_id, ballot, reason)
-            return await _cast_open(poll, user_id, ballot, reason, now)
-    except IntegrityError:
-        # Two clicks of the same member raced past the checks: the constraint kept one.
-        if poll.anonymous:
-            raise Conflict(N_("You have already voted. Anonymous votes cannot be changed.")) from None
-        return await cast_vote(poll_id, user_id, choices, now, reason)
+    if poll.anonymous:
+        return await _cast_anonymous(poll, user_id, ballot, reason)
+    choices_stored = sql.stored(PollBallot, "choices", list(ballot))
+    moment = sql.stored(PollBallot, "updated_at", now)
+    for _attempt in range(_ATTEMPTS):
+        written = await sql.fetch(_statement(_RECORD_BALLOT), choices_stored, reason, moment, moment, user_id, poll.pk)
+        if written:
+            return VoteOutcome.RECORDED
+        changed = await sql.fetch(
+            _statement(_CHANGE_BALLOT, lock=" FOR SHARE"),
+            choices_stored,
+            reason,
+            moment,
+            poll.pk,
+            user_id,
+            choices_stored,
+            reason,
+            poll.pk,
+        )
+        if changed:
+            return VoteOutcome.CHANGED
+        if await _unchanged(poll, user_id, ballot, reason):
+            return VoteOutcome.UNCHANGED
+    raise Conflict()
 
 
-async def _cast_open(
-    poll: Poll, user_id: int, ballot: tuple[int, ...], reason: str | None, now: datetime
-) -> VoteOutcome:
+async def _unchanged(poll: Poll, user_id: int, ballot: tuple[int, ...], reason: str | None) -> bool:
+    """Why neither statement wrote: the same ballot again (True), or a refusal (raised).
+
+    False when the member's ballot changed in between (another click of theirs): try again.
+    """
+    await _require_still_open(poll)
     existing = await PollBallot.get_or_none(poll_id=poll.pk, voter_id=user_id)
     if existing is None:
-        await PollBallot.create(
-            poll_id=poll.pk, voter_id=user_id, choices=list(ballot), reason=reason, cast_at=now, updated_at=now
-        )
-        return VoteOutcome.RECORDED
-    if tuple(existing.choices) == ballot and existing.reason == reason:
-        return VoteOutcome.UNCHANGED
-    await PollBallot.filter(id=existing.pk).update(choices=list(ballot), reason=reason, updated_at=now)
-    return VoteOutcome.CHANGED
+        await require_elector(poll, user_id)
+        return False
+    return tuple(existing.choices) == ballot and existing.reason == reason
+
+
+async def _require_still_open(poll: Poll) -> None:
+    status = await Poll.filter(id=poll.pk).first().values_list("status", flat=True)
+    if status is None:
+        raise NotFound(N_("This poll no longer exists."))
+    if status != PollStatus.OPEN:
+        raise PollClosed()
 
 
 async def _cast_anonymous(poll: Poll, user_id: int, ballot: tuple[int, ...], reason: str | None) -> VoteOutcome:
+    """Participation, count and reason in one transaction: all of them or none."""
     token = anonymity.participation_token(poll.secret, poll.pk, user_id)
-    if await PollParticipation.exists(token=token):
-        raise Conflict(N_("You have already voted. Anonymous votes cannot be changed."))
-    await PollParticipation.create(token=token, poll_id=poll.pk)
-    key = anonymity.choice_key(poll.kind, ballot)
-    if not await PollAnonymousCount.filter(poll_id=poll.pk, choice_key=key).update(count=F("count") + 1):
-        await PollAnonymousCount.create(poll_id=poll.pk, choice_key=key, count=1)
-    if reason is not None:
-        await PollAnonymousReason.create(poll_id=poll.pk, option=ballot[0], text=reason)
-    return VoteOutcome.RECORDED
+    async with in_transaction():
+        if await sql.fetch(_statement(_RECORD_PARTICIPATION), token, user_id, poll.pk):
+            await sql.fetch(_COUNT_ANONYMOUS, poll.pk, anonymity.choice_key(poll.kind, ballot))
+            if reason is not None:
+                await PollAnonymousReason.create(poll_id=poll.pk, option=ballot[0], text=reason)
+            return VoteOutcome.RECORDED
+    await _require_still_open(poll)
+    await require_elector(poll, user_id)
+    raise Conflict(ANONYMOUS_FINAL)
 
 
 async def has_voted(poll: Poll, user_id: int) -> bool:
@@ -366,11 +459,16 @@ async def own_ballot(poll: Poll, user_id: int) -> tuple[int, ...] | None:
 
 
 async def grouped_ballots(poll: Poll) -> Counter[tuple[int, ...]]:
+    """Each distinct ballot with how many cast it: one aggregate query, its rows as many as the
+    distinct ballots (a handful for single choice), however many members voted."""
     if poll.anonymous:
         rows = await PollAnonymousCount.filter(poll_id=poll.pk, count__gt=0).values_list("choice_key", "count")
         return Counter({anonymity.parse_choice_key(key): count for key, count in rows})
-    choices = await PollBallot.filter(poll_id=poll.pk).values_list("choices", flat=True)
-    return rules.group(tuple(choice) for choice in choices)
+    grouped: Counter[tuple[int, ...]] = Counter()
+    counted = PollBallot.filter(poll_id=poll.pk).annotate(ballots=Count("id")).group_by("choices")
+    for choices, ballots in await counted.values_list("choices", "ballots"):
+        grouped[tuple(choices)] += ballots
+    return grouped
 
 
 async def turnout(poll: Poll) -> int:
@@ -457,7 +555,10 @@ async def result_of(poll: Poll) -> PollResult:
         else:
             rows = await PollBallot.filter(poll_id=poll.pk, reason__isnull=False).order_by("cast_at", "id")
             reasons = [Reason(row.choices[0], row.reason, row.voter_id) for row in rows]
-    return summarise(poll, await grouped_ballots(poll), await turnout(poll), reasons)
+    ballots = await grouped_ballots(poll)
+    # Every ballot is one voter's (an anonymous count row grows by one per voter), so the
+    # grouped ballots add up to the turnout.
+    return summarise(poll, ballots, sum(ballots.values()), reasons)
 
 
 # ---------------------------------------------------------------- closing

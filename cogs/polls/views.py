@@ -340,12 +340,12 @@ class VoteButton(
     async def run(self, interaction: discord.Interaction) -> None:
         from cogs.polls import flows
 
-        poll = await service.get_poll(self.poll_id)
+        poll = await flows.poll_of(interaction.client, self.poll_id)
         if poll.kind == PollKind.CONSENT and self.option in rules.NEEDS_REASON:
-            await service.require_may_vote(self.poll_id, interaction.user.id, now())
+            await service.require_may_vote(poll, interaction.user.id, now())
             await interaction.response.send_modal(ReasonModal(poll, self.option))
             return
-        await flows.vote_and_confirm(interaction, self.poll_id, [self.option])
+        await flows.vote_and_confirm(interaction, poll, [self.option])
 
 
 class ReasonModal(BaseModal):
@@ -365,7 +365,8 @@ class ReasonModal(BaseModal):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         from cogs.polls import flows
 
-        await flows.vote_and_confirm(interaction, self.poll_id, [self.option], self.reason.value)
+        poll = await flows.poll_of(interaction.client, self.poll_id)
+        await flows.vote_and_confirm(interaction, poll, [self.option], self.reason.value)
 
 
 class MultiSelect(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], template=r"poll:multi:(?P<id>\d+)"):
@@ -387,7 +388,8 @@ class MultiSelect(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], tem
         from cogs.polls import flows
 
         values = (interaction.data or {}).get("values", [])
-        await flows.vote_and_confirm(interaction, self.poll_id, [int(value) for value in values])
+        poll = await flows.poll_of(interaction.client, self.poll_id)
+        await flows.vote_and_confirm(interaction, poll, [int(value) for value in values])
 
 
 class RankButton(IdButton, action="poll:rank"):
@@ -395,7 +397,10 @@ class RankButton(IdButton, action="poll:rank"):
     label_text = N_("Rank the options")
 
     async def run(self, interaction: discord.Interaction) -> None:
-        poll = await service.require_may_vote(self.ref_id, interaction.user.id, now())
+        from cogs.polls import flows
+
+        poll = await flows.poll_of(interaction.client, self.ref_id)
+        await service.require_may_vote(poll, interaction.user.id, now())
         flow = RankingFlow(poll, interaction.user.id)
         await reply(interaction, flow.render(), view=flow)
 

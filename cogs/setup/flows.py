@@ -7,6 +7,7 @@ missing permission gets a clear list of what to fix instead of a half-done failu
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 import discord
 
@@ -78,7 +79,7 @@ def _ordered_role_purposes() -> list[Purpose]:
     return sorted(declared, key=lambda purpose: rank.get(purpose.key, len(rank)))
 
 
-async def _ensure_role(guild: discord.Guild, purpose: Purpose, bound: dict, report: QuickstartReport, language: str):
+async def _ensure_role(guild: discord.Guild, purpose: Purpose, bound: Mapping, report: QuickstartReport, language: str):
     """The purpose's role: the one bound to it, else one of its name in any of our languages
     (kept as it is named), else a new one named in the server's language."""
     name = purpose.name_in(language)
@@ -141,7 +142,7 @@ async def _order_roles(guild: discord.Guild, roles: dict[str, discord.Role], rep
 
 
 async def _ensure_channel(
-    guild: discord.Guild, purpose: Purpose, bound: dict, report: QuickstartReport, roles: dict
+    guild: discord.Guild, purpose: Purpose, bound: Mapping, report: QuickstartReport, roles: dict
 ) -> None:
     is_category = purpose.kind == BindingKind.CATEGORY
     pool = guild.categories if is_category else guild.text_channels

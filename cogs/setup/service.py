@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 
 from config.content import ContentPack, ValueCardSpec, load_default_pack
 from gromada import guild_config
+from gromada.cache import GuildCache
 from gromada.content_import import PreparedImport
 from gromada.i18n import N_
 from models.core import BindingKind, ValueCard
@@ -62,11 +63,20 @@ def ordered_roles(below_bot: list[Any], ours: dict[str, Any]) -> list[Any]:
     return rest[:anchor] + mine + rest[anchor:]
 
 
+async def _imported_values(guild_id: int) -> tuple[ValueCardSpec, ...]:
+    rows = await ValueCard.filter(guild_id=guild_id).order_by("position")
+    return tuple(ValueCardSpec(title=row.title, body=row.body) for row in rows)
+
+
+# Read on every join and card click, written only by an import (replace_values).
+_IMPORTED_VALUES: GuildCache[tuple[ValueCardSpec, ...]] = GuildCache(_imported_values)
+
+
 async def values_cards(guild_id: int) -> list[ValueCardSpec]:
     """The server's values cards: imported ones, else the default pack in its language."""
-    rows = await ValueCard.filter(guild_id=guild_id).order_by("position")
-    if rows:
-        return [ValueCardSpec(title=row.title, body=row.body) for row in rows]
+    imported = await _IMPORTED_VALUES.get(guild_id)
+    if imported:
+        return list(imported)
     language = await guild_config.language(guild_id) or "en"
     return load_default_pack(language).values
 
@@ -80,12 +90,14 @@ async def replace_values(guild_id: int, cards: list[ValueCardSpec]) -> int:
                 for position, card in enumerate(cards)
             ]
         )
+    _IMPORTED_VALUES.forget(guild_id)
     return len(cards)
 
 
 async def values_importer(guild_id: int, cards: list[Any]) -> PreparedImport:
-    # Nothing on Discord to prepare: the cards are only rows.
-    return PreparedImport(write=lambda: replace_values(guild_id, cards))
+    # Nothing on Discord to prepare: the cards are only rows. Once the import's transaction
+    # is committed, the cards kept in memory are read again (a read during it saw the old ones).
+    return PreparedImport(write=lambda: replace_values(guild_id, cards), done=lambda: _IMPORTED_VALUES.forget(guild_id))
 
 
 def pack_sections(pack: ContentPack) -> dict[str, list[Any]]:

@@ -408,7 +408,11 @@ async def import_roles(bot, guild_id: int, specs: list[VolunteerRoleSpec]) -> Pr
             await service.upsert_from_spec(guild_id, fields, discord_role_id, moment)
         return len(rows)
 
-    return PreparedImport(write=write, undo=undo, done=lambda: mark_dirty(bot, guild_id))
+    def done() -> None:
+        service.catalogue_changed(guild_id)  # the rows are committed now
+        mark_dirty(bot, guild_id)
+
+    return PreparedImport(write=write, undo=undo, done=done)
 
 
 async def _swap_role(member: discord.Member, give: discord.Role | None, take: discord.Role | None) -> None:
@@ -710,6 +714,8 @@ async def role_changed_by_hand(bot, member: discord.Member, added: set[int], rem
     seat if one is free (if not, the role stays and the roster shows the seats it has).
     """
     guild = member.guild
+    if not (added | removed) & await service.discord_role_ids(guild.id):
+        return  # no volunteer role among them (a newcomer given their role, say)
     changed = False
     for role in await service.roles(guild.id):
         if role.discord_role_id in removed and not removed_by_bot(guild.id, member.id, role.discord_role_id):

@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 from cogs.volunteers import rules
 from config.content import VolunteerRoleSpec
 from gromada import guild_config
+from gromada.cache import GuildCache
 from gromada.commands import Command
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
 from gromada.guild_config import Claim, Purpose, RoleShown
@@ -100,6 +101,25 @@ async def roles(guild_id: int) -> list[VolunteerRole]:
     return await VolunteerRole.filter(guild_id=guild_id).order_by("id")
 
 
+async def _discord_roles(guild_id: int) -> frozenset[int]:
+    return frozenset(await VolunteerRole.filter(guild_id=guild_id).values_list("discord_role_id", flat=True))
+
+
+# Every role change on the server asks whether it touched a volunteer role (joins give the
+# Newcomer role): kept in memory, dropped by every write of the catalogue below.
+_DISCORD_ROLES: GuildCache[frozenset[int]] = GuildCache(_discord_roles)
+
+
+async def discord_role_ids(guild_id: int) -> frozenset[int]:
+    """The Discord roles that are volunteer roles on this server."""
+    return await _DISCORD_ROLES.get(guild_id)
+
+
+def catalogue_changed(guild_id: int) -> None:
+    """Read the catalogue's Discord roles again (after a write, and after the transaction of an import)."""
+    _DISCORD_ROLES.forget(guild_id)
+
+
 async def find_role(guild_id: int, name: str) -> VolunteerRole:
     role = rules.named(await roles(guild_id), name.strip())
     if role is not None:
@@ -141,7 +161,7 @@ async def create_role(guild_id: int, values: RoleFields, discord_role_id: int, n
     if await VolunteerRole.filter(guild_id=guild_id).count() >= rules.MAX_ROLES:
         raise LimitReached(TOO_MANY_ROLES)
     try:
-        return await VolunteerRole.create(
+        created = await VolunteerRole.create(
             guild_id=guild_id,
             key=values.key,
             name=values.name.strip(),
@@ -156,6 +176,8 @@ async def create_role(guild_id: int, values: RoleFields, discord_role_id: int, n
         )
     except IntegrityError:
         raise Conflict(DUPLICATE_NAME, name=values.name[:100]) from None
+    catalogue_changed(guild_id)
+    return created
 
 
 async def edit_role(role: VolunteerRole, changes: dict[str, Any]) -> VolunteerRole:
@@ -166,6 +188,7 @@ async def edit_role(role: VolunteerRole, changes: dict[str, Any]) -> VolunteerRo
         await role.save()
     except IntegrityError:
         raise Conflict(DUPLICATE_NAME, name=role.name[:100]) from None
+    catalogue_changed(role.guild_id)
     return role
 
 
@@ -177,6 +200,7 @@ async def delete_role(role: VolunteerRole, now: datetime) -> list[VolunteerSeat]
             if seat.status == SeatStatus.ACTIVE:
                 await _record_term(seat, role, now, "deleted")
         await role.delete()
+    catalogue_changed(role.guild_id)
     return seats
 
 
@@ -215,6 +239,7 @@ async def link_role(
     if existing.discord_role_id != discord_role_id:
         existing.discord_role_id = discord_role_id
         await existing.save(update_fields=["discord_role_id"])
+        catalogue_changed(guild_id)
     return existing, False
 
 

@@ -54,7 +54,7 @@ async def test_racing_anonymous_votes_of_one_member_count_once_on_postgres(simco
     now = discord.utils.utcnow()
 
     outcomes = await asyncio.gather(
-        *(service.cast_vote(poll.pk, server.member.id, [option], now) for option in (0, 1, 2, 1)),
+        *(service.cast_vote(poll, server.member.id, [option], now) for option in (0, 1, 2, 1)),
         return_exceptions=True,
     )
 
@@ -121,7 +121,7 @@ async def test_anonymous_reason_rows_are_rewritten_in_no_vote_order(simcord_env)
     poll, _message = await open_poll(server, anonymous=True, kind="ranked", options="A; B; C")
     now = discord.utils.utcnow()
     for voter, ranking in zip(voters, ([2, 0], [0, 1], [2, 0], [1]), strict=True):
-        await service.cast_vote(poll.pk, voter.id, ranking, now)
+        await service.cast_vote(poll, voter.id, ranking, now)
 
     await service.close_poll(poll.pk, now)
 
@@ -143,7 +143,7 @@ async def test_anonymous_reasons_are_stored_in_no_vote_order_after_close(simcord
     # Someone who saw who voted when must not read the same order back from the stored rows.
     reasons = [f"Reason {n:02} of voter {objector.name}" for n, objector in enumerate(objectors)]
     for objector, reason in zip(objectors, reasons, strict=True):
-        await service.cast_vote(poll.pk, objector.id, [rules.OBJECT], now, reason)
+        await service.cast_vote(poll, objector.id, [rules.OBJECT], now, reason)
     stored = await PollAnonymousReason.filter(poll_id=poll.pk).order_by("id").values_list("text", flat=True)
     assert stored == reasons  # while open, the rows are in the order of the votes
 

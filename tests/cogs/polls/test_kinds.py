@@ -236,7 +236,7 @@ async def test_every_round_of_a_long_runoff_is_posted(simcord_env):
     # one option leaves per round (ties broken by the seed) until option 9 has a majority.
     now = discord.utils.utcnow()
     for voter, option in zip(voters, [*range(10), 9], strict=True):
-        await service.cast_vote(poll.pk, voter.id, [option], now)
+        await service.cast_vote(poll, voter.id, [option], now)
 
     await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
 

@@ -211,7 +211,7 @@ async def test_same_member_clicking_fast_gets_one_ballot_on_postgres(simcord_env
 
     now = discord.utils.utcnow()
     outcomes = await asyncio.gather(
-        *(service.cast_vote(poll.pk, server.member.id, [option], now) for option in (0, 1, 2, 0, 1, 2))
+        *(service.cast_vote(poll, server.member.id, [option], now) for option in (0, 1, 2, 0, 1, 2))
     )
 
     assert outcomes.count(service.VoteOutcome.RECORDED) == 1
@@ -368,9 +368,9 @@ async def test_votes_racing_the_close_are_either_counted_or_refused_on_postgres(
     now = discord.utils.utcnow()
 
     outcomes = await asyncio.gather(
-        *(service.cast_vote(poll.pk, voter.id, [index % 3], now) for index, voter in enumerate(voters[:4])),
+        *(service.cast_vote(poll, voter.id, [index % 3], now) for index, voter in enumerate(voters[:4])),
         service.close_poll(poll.pk, now),
-        *(service.cast_vote(poll.pk, voter.id, [index % 3], now) for index, voter in enumerate(voters[4:])),
+        *(service.cast_vote(poll, voter.id, [index % 3], now) for index, voter in enumerate(voters[4:])),
         return_exceptions=True,
     )
 

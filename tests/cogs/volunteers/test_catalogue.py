@@ -254,3 +254,20 @@ async def test_the_mediator_role_always_needs_a_coordinators_approval(simcord_en
     listener = await VolunteerRole.get(name="Listener")
     assert (mediator.approval, listener.approval) == (Approval.COORDINATOR, Approval.COORDINATOR)
     assert listener.discord_role_id == server.role("Mediator").id
+
+
+async def test_a_role_created_after_roles_changed_by_hand_is_followed_too(simcord_env):
+    server = await quickstarted(simcord_env)
+    guild = server.guild.me.guild
+    gardeners = server.guild.create_role("Gardeners")
+    await simcord_env.settle()
+    # A role change the catalogue has nothing to do with: it is looked at, and ignored.
+    await guild.get_member(server.member.id).add_roles(guild.get_role(gardeners.id))
+    await simcord_env.settle()
+    assert not await VolunteerSeat.exists(user_id=server.member.id)
+
+    await create_role(server, "Usher", 1)
+    await guild.get_member(server.member.id).add_roles(guild.get_role(server.role("Usher").id))
+    await simcord_env.settle()
+
+    assert (await VolunteerSeat.get(user_id=server.member.id)).status == "active"

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from gromada import guild_config
 from gromada.bot import create_bot
 from models.core import BindingKind, GuildBinding
 from models.volunteers import ApprovalRequest, RequestStatus, VolunteerRole, VolunteerSeat, VolunteerTerm
@@ -156,6 +157,7 @@ async def test_a_request_without_a_staff_log_is_refused_and_not_kept(simcord_env
     server = await quickstarted(simcord_env)
     await create_role(server, "Gardener", 1, approval="coordinator")
     await GuildBinding.filter(guild_id=server.guild.id, kind=BindingKind.CHANNEL, purpose="mod_log").delete()
+    guild_config.forget(server.guild.id)  # written behind the bot's back: it reads the rows again
 
     refused = await server.member.slash(server.general, "volunteer claim", role="Gardener")
 

@@ -1,0 +1,70 @@
+"""Per-server values read from the database once and kept in memory until a write drops them.
+
+A server's configuration (its language, which channel or role serves which purpose, its
+options, its values cards, its volunteer roles) is read on every join and every interaction
+and changes only when an admin sets it up. Each kind is a `GuildCache` owned by the module that
+writes it, which calls `forget(guild_id)` after every write: the next read loads it again.
+
+Opening or closing the database empties every cache (the rows belong to that database).
+
+Limits, said plainly: several processes sharing one database do not tell each other of their
+writes yet, so a change made through another process is seen here only after a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+_ALL: weakref.WeakSet[GuildCache] = weakref.WeakSet()
+
+
+class GuildCache(Generic[T]):
+    def __init__(self, load: Callable[[int], Awaitable[T]]) -> None:
+        self._load = load
+        self._values: dict[int, T] = {}
+        # Bumped by every forget (and every clear): a load that began before a write does not
+        # keep what it read.
+        self._generation: dict[int, int] = {}
+        self._epoch = 0
+        self._loading: dict[int, asyncio.Lock] = {}
+        _ALL.add(self)
+
+    async def get(self, guild_id: int) -> T:
+        try:
+            return self._values[guild_id]
+        except KeyError:
+            pass
+        # One load per server at a time: a burst of joins on a fresh start reads it once.
+        lock = self._loading.setdefault(guild_id, asyncio.Lock())
+        async with lock:
+            if guild_id in self._values:
+                return self._values[guild_id]
+            stamp = self._stamp(guild_id)
+            value = await self._load(guild_id)
+            if self._stamp(guild_id) == stamp:
+                self._values[guild_id] = value
+            return value
+
+    def _stamp(self, guild_id: int) -> tuple[int, int]:
+        return self._epoch, self._generation.get(guild_id, 0)
+
+    def forget(self, guild_id: int) -> None:
+        """A write changed this server's rows: read them again next time."""
+        self._values.pop(guild_id, None)
+        self._generation[guild_id] = self._generation.get(guild_id, 0) + 1
+
+    def clear(self) -> None:
+        self._values.clear()
+        self._loading.clear()
+        self._epoch += 1
+
+
+def forget_everything() -> None:
+    """Empty every cache: the database they were read from was opened or closed."""
+    for cache in list(_ALL):
+        cache.clear()
