@@ -1,0 +1,353 @@
+"""Start: a bot restarting onto thousands of pending deadlines and a backlog of overdue ones.
+
+    .venv/bin/python -m benchmarks.startup                      # 1,000/100 and 10,000/1,000, about 3 minutes
+    .venv/bin/python -m benchmarks.startup --sizes 10000:1000   # one size
+    GROMADA_BENCH_DATABASE_URL=postgres://gromada:gromada@127.0.0.1:54329/postgres \
+        .venv/bin/python -m benchmarks.startup
+
+The deadlines are real ones: temporary bans (moderation), each a case row and its unban timer.
+`pending` bans end evenly over the next 30 days; `overdue` ones ended during the last hour,
+while the bot was down. Each run builds a fresh database, starts a plain discord.py bot in
+SimCord with one server (a mod-log channel bound), then restarts it into Gromada, which
+re-arms the deadlines and lifts the overdue bans (unban on Discord, record the case, post it
+in mod-log). The run then checks that every overdue ban was lifted exactly once and no
+pending one early.
+
+Figures (median [lowest-highest] over the runs, after one warm-up run):
+- start: wall time of setup_hook (database, features, re-arming, reading the commands), and
+  of re-arming alone (`Timers.rearm`);
+- caught up: wall time from the start until the last overdue ban is lifted;
+- CPU: process CPU time of the whole restart (SimCord's share included);
+- loop stall: the longest wait of a callback handed to the event loop every 2 ms from a
+  thread, during setup_hook (before the bot connects: nothing can be answered then anyway)
+  and after it (connected, while the backlog runs: what a person clicking would feel).
+  The probe runs in separate runs from the timed ones, so it cannot slow them;
+- memory: resident memory (RSS) of a fresh process after setup_hook with the pending
+  deadlines in the database, next to a fresh process holding a bare discord.py bot after
+  its setup_hook; no SimCord in either process. Neither connects anywhere, so Gromada's
+  reading of the command ids from Discord is skipped there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import json
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import discord
+
+from benchmarks.harness import Spread, add_repetition_arguments, bench_settings, database_kind, fresh_database
+from benchmarks.memory_at_start import bare_bot
+
+SIZES = ((1_000, 100), (10_000, 1_000))
+SPREAD_OVER = timedelta(days=30)
+PROBE_EVERY = 0.002
+STALL_TARGET = 0.1
+SIMCORD_START_LIMIT = 5.0
+SETTLE_TIMEOUT = 600.0
+START_TARGET = 0.3
+
+
+# ---------------------------------------------------------------- the world
+
+
+async def write_bans(database_url: str, guild_id: int, mod_log_id: int, moment: datetime, pending: int, overdue: int):
+    """Temporary bans still running (`pending`) and ended during the last hour (`overdue`), with their timers."""
+    from cogs.moderation import service
+    from gromada.db import close_database, open_database
+    from models.core import BindingKind, GuildBinding, Timer
+    from models.moderation import CaseAction, CaseCounter, CaseStatus, ModCase
+
+    await open_database(bench_settings(database_url))
+    try:
+        await GuildBinding.create(guild_id=guild_id, kind=BindingKind.CHANNEL, purpose="mod_log", discord_id=mod_log_id)
+        ends = [moment - timedelta(hours=1) * (index + 1) / (overdue + 1) for index in range(overdue)]
+        ends += [moment + SPREAD_OVER * (index + 1) / pending for index in range(pending)]
+        await ModCase.bulk_create(
+            [
+                ModCase(
+                    guild_id=guild_id,
+                    number=number,
+                    action=CaseAction.BAN,
+                    status=CaseStatus.ACTIVE,
+                    target_id=10**17 + number,
+                    moderator_id=None,
+                    reason="benchmark",
+                    created_at=moment - timedelta(days=1),
+                    expires_at=end,
+                )
+                for number, end in enumerate(ends, start=1)
+            ],
+            batch_size=1000,
+        )
+        await CaseCounter.create(guild_id=guild_id, last_number=len(ends))
+        cases = await ModCase.filter(guild_id=guild_id).order_by("number").values_list("id", "expires_at")
+        await Timer.bulk_create(
+            [
+                Timer(kind=service.UNBAN_TIMER, ref_id=case_id, guild_id=guild_id, due_at=end, created_at=moment)
+                for case_id, end in cases
+            ],
+            batch_size=1000,
+        )
+    finally:
+        await close_database()
+
+
+async def check_outcome(database_url: str, moment: datetime, overdue: int) -> None:
+    """Every ban that ended by `moment` lifted and recorded once, no other: else the figures mean nothing.
+
+    SimCord's clock follows the real one while nothing moves it, so a slow run may see a few
+    of the pending bans come due as well; they count as due, not as early.
+    """
+    from gromada.db import close_database, open_database
+    from models.moderation import CaseAction, CaseStatus, ModCase
+
+    await open_database(bench_settings(database_url), migrate=False)
+    try:
+        bans = ModCase.filter(action=CaseAction.BAN)
+        lifted = await ModCase.filter(action=CaseAction.UNBAN).count()
+        due = await bans.filter(expires_at__lte=moment).count()
+        early = await bans.filter(expires_at__gt=moment, status=CaseStatus.ENDED).count()
+        left = await bans.filter(expires_at__lte=moment, status=CaseStatus.ACTIVE).count()
+    finally:
+        await close_database()
+    if lifted != due or early or left or due < overdue:
+        raise AssertionError(f"{due} bans were due; {lifted} lifted, {left} left active, {early} lifted early")
+
+
+# ---------------------------------------------------------------- the probe
+
+
+class LoopLagProbe:
+    """From a thread, hands the event loop a callback every PROBE_EVERY and records how late it ran.
+
+    It calls the loop's own call_soon_threadsafe (not SimCord's tracking wrapper), so SimCord
+    neither waits for the probe nor counts it as the bot's work.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._hand_over = functools.partial(type(loop).call_soon_threadsafe, loop)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="loop-lag-probe", daemon=True)
+        self.samples: list[tuple[float, float]] = []  # (sent at, lag)
+
+    def __enter__(self) -> LoopLagProbe:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            arrived = threading.Event()
+            sent = time.perf_counter()
+
+            def land(sent: float = sent, arrived: threading.Event = arrived) -> None:
+                self.samples.append((sent, time.perf_counter() - sent))
+                arrived.set()
+
+            self._hand_over(land)
+            arrived.wait(timeout=30)
+            time.sleep(PROBE_EVERY)
+
+    def worst(self, start: float, end: float) -> float:
+        return max((lag for sent, lag in self.samples if start <= sent < end), default=0.0)
+
+
+# ---------------------------------------------------------------- one run
+
+
+@dataclass
+class StartRun:
+    started_at: float = 0.0
+    setup_hook: float = 0.0
+    rearm: float = 0.0
+    caught_up: float = 0.0
+    cpu: float = 0.0
+    stall_starting: float | None = None
+    stall_serving: float | None = None
+    finished_handlers: list[float] = field(default_factory=list)
+
+
+def _clocked(run: StartRun, bot) -> None:
+    """Note when setup_hook and rearm start and end, and when each unban handler finishes (a clock read each)."""
+    setup_hook, rearm, register = bot.setup_hook, bot.timers.rearm, bot.timers.register
+
+    async def timed_setup_hook() -> None:
+        run.started_at = time.perf_counter()
+        await setup_hook()
+        run.setup_hook = time.perf_counter() - run.started_at
+
+    async def timed_rearm(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return await rearm(*args, **kwargs)
+        finally:
+            run.rearm = time.perf_counter() - started
+
+    def stamped_register(kind: str, handler) -> None:
+        async def stamped(timer) -> None:
+            await handler(timer)
+            run.finished_handlers.append(time.perf_counter())
+
+        register(kind, stamped)
+
+    bot.setup_hook = timed_setup_hook
+    bot.timers.rearm = timed_rearm
+    bot.timers.register = stamped_register
+
+
+def _patient_start(env) -> None:
+    """Let a start settle for SETTLE_TIMEOUT instead of SimCord's fixed 5 s.
+
+    The start settles only once the overdue backlog is handled, and with every handler
+    started at once, SimCord's own bookkeeping (about N^2 in concurrent handlers) alone
+    takes longer than that: the run would fail instead of showing the cost.
+    """
+    settle = env._settle_internal
+
+    async def patient(**options):
+        if options.get("timeout") == SIMCORD_START_LIMIT:
+            options["timeout"] = SETTLE_TIMEOUT
+        return await settle(**options)
+
+    env._settle_internal = patient
+
+
+async def start_once(pending: int, overdue: int, *, probe: bool) -> StartRun:
+    import simcord
+
+    from gromada.bot import create_bot
+    from gromada.db import close_database
+
+    run = StartRun()
+    async with fresh_database() as url:
+        async with simcord.run(bare_bot(), settle_timeout=SETTLE_TIMEOUT) as env:
+            _patient_start(env)
+            guild = env.create_guild("Benchmark")
+            mod_log = guild.create_text_channel("mod-log")
+            await env.settle()
+            await write_bans(url, guild.id, mod_log.id, discord.utils.utcnow(), pending, overdue)
+            bot = create_bot(bench_settings(url, sync_commands=False))
+            _clocked(run, bot)
+            try:
+                cpu = time.process_time()
+                if probe:
+                    with LoopLagProbe(asyncio.get_running_loop()) as lag:
+                        await env.restart_bot(bot)
+                    connected = run.started_at + run.setup_hook
+                    run.stall_starting = lag.worst(run.started_at, connected)
+                    run.stall_serving = lag.worst(connected, time.perf_counter())
+                else:
+                    await env.restart_bot(bot)
+                run.cpu = time.process_time() - cpu
+                run.caught_up = max(run.finished_handlers, default=run.started_at) - run.started_at
+                finished = discord.utils.utcnow()
+            finally:
+                bot.timers.shutdown()
+                await close_database()
+        await check_outcome(url, finished, overdue)
+    if len(run.finished_handlers) < overdue:
+        raise AssertionError(f"{len(run.finished_handlers)} unban handlers ran for {overdue} overdue bans")
+    return run
+
+
+# ---------------------------------------------------------------- memory in a fresh process
+
+
+async def _fresh_process_memory(which: str, database_url: str) -> dict[str, float]:
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "benchmarks.memory_at_start", which, database_url, stdout=asyncio.subprocess.PIPE
+    )
+    output, _ = await child.communicate()
+    if child.returncode != 0:
+        raise RuntimeError(f"the {which} memory process failed ({child.returncode})")
+    return json.loads(output.decode().strip().splitlines()[-1])
+
+
+async def memory_figures(pending: int, repetitions: int) -> tuple[Spread, Spread, Spread, Spread]:
+    """RSS and peak RSS after setup_hook: Gromada with `pending` deadlines, and a bare bot, each in fresh processes."""
+    gromada: list[dict] = []
+    bare: list[dict] = []
+    async with fresh_database() as url:
+        await write_bans(url, 1, 2, discord.utils.utcnow(), pending, 0)
+        for _ in range(repetitions):
+            for which, into in (("bare", bare), ("gromada", gromada)):
+                into.append(await _fresh_process_memory(which, url))
+    return (
+        Spread.of([entry["rss"] for entry in gromada]),
+        Spread.of([entry["rss"] for entry in bare]),
+        Spread.of([entry["peak"] for entry in gromada]),
+        Spread.of([entry["peak"] for entry in bare]),
+    )
+
+
+# ---------------------------------------------------------------- the report
+
+
+async def benchmark(pending: int, overdue: int, repetitions: int, warmup: int) -> None:
+    for _ in range(warmup):
+        await start_once(pending, overdue, probe=False)
+    timed = [await start_once(pending, overdue, probe=False) for _ in range(repetitions)]
+    probed = [await start_once(pending, overdue, probe=True) for _ in range(repetitions)]
+    rss, bare_rss, peak, bare_peak = await memory_figures(pending, repetitions)
+
+    def spread(values: list[float]) -> Spread:
+        return Spread.of(values)
+
+    setup_hook = spread([run.setup_hook for run in timed])
+    rearm = spread([run.rearm for run in timed])
+    starting = spread([run.stall_starting or 0.0 for run in probed])
+    serving = spread([run.stall_serving or 0.0 for run in probed])
+    print(
+        f"\n{pending:,} pending and {overdue:,} overdue deadlines on {database_kind()}"
+        f"  ({repetitions} runs; median [lowest-highest])"
+    )
+    print(f"  start (setup_hook): {setup_hook.show(unit=' s', digits=3)}")
+    print(f"  re-arming: {rearm.show(unit=' s', digits=3)} (target <= {START_TARGET} s)")
+    print(f"  caught up (last overdue handled): {spread([run.caught_up for run in timed]).show(unit=' s', digits=3)}")
+    print(f"  CPU of the whole restart: {spread([run.cpu for run in timed]).show(unit=' s', digits=3)}")
+    print(f"  longest loop stall while starting: {starting.show(1000, ' ms', 0)}")
+    print(
+        f"  longest loop stall once connected: {serving.show(1000, ' ms', 0)} "
+        f"(target <= {STALL_TARGET * 1000:.0f} ms: {'met' if serving.high <= STALL_TARGET else 'NOT met'})"
+    )
+    print(
+        f"  memory after start (RSS): {rss.show(unit=' MB', digits=1)} "
+        f"vs bare bot {bare_rss.show(unit=' MB', digits=1)}"
+        f" (+{(rss.median / bare_rss.median - 1) * 100:.0f}%; target <= +15%)"
+    )
+    print(
+        f"  peak RSS during start: {peak.show(unit=' MB', digits=1)} vs bare bot {bare_peak.show(unit=' MB', digits=1)}"
+    )
+
+
+def _size(text: str) -> tuple[int, int]:
+    pending, _, overdue = text.partition(":")
+    return int(pending), int(overdue or 0)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes",
+        type=lambda text: [_size(part) for part in text.split(",")],
+        default=list(SIZES),
+        help="pending:overdue pairs, comma separated (default 1000:100,10000:1000)",
+    )
+    add_repetition_arguments(parser)
+    args = parser.parse_args()
+    for pending, overdue in args.sizes:
+        await benchmark(pending, overdue, args.repetitions, args.warmup)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
