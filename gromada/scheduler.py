@@ -76,6 +76,11 @@ def _job_id(kind: str, timer_id: int) -> str:
     return f"{kind.split('.', 1)[0]}:{timer_id}"
 
 
+def _live_rows():
+    """Rows whose deadline still stands: pending, or running in this or a stopped process."""
+    return Timer.filter(status__in=[TimerStatus.PENDING, TimerStatus.RUNNING])
+
+
 class Timers:
     """Schedule, cancel and fire deadlines. One instance per bot."""
 
@@ -91,6 +96,10 @@ class Timers:
         # Overdue rows handed to a backlog and not yet taken: a sweep meanwhile leaves them alone.
         self._queued: set[int] = set()
         self._backlogs: set[asyncio.Task] = set()
+        # From start() to rearm(): features ensure their deadlines against one read of the live
+        # rows instead of a query each (thousands of open polls or bans at a start).
+        self._loading = False
+        self._live_at_start: set[tuple[str, int]] | None = None
 
     # ------------------------------------------------------------ lifecycle
 
@@ -109,6 +118,7 @@ class Timers:
         # Jobs are armed (and so later run) in the bot's own context, whoever schedules
         # them: a wake-up timer then belongs to the bot, not to a short-lived caller.
         self._context = contextvars.copy_context()
+        self._loading = True
 
     async def rearm(self) -> int:
         """At start, once the features are loaded: arm what is due soon and run what is overdue.
@@ -116,6 +126,8 @@ class Timers:
         Rows left running by a process that died run again. Returns how many rows were armed
         or started; later ones wait for the sweeps.
         """
+        self._loading = False
+        self._live_at_start = None
         await Timer.filter(status=TimerStatus.RUNNING).update(status=TimerStatus.PENDING)
         return await self.sweep()
 
@@ -161,6 +173,8 @@ class Timers:
         if replace:
             await self.cancel(kind, ref_id)
         timer = await Timer.create(kind=kind, ref_id=ref_id, guild_id=guild_id, due_at=due_at, created_at=now())
+        if self._live_at_start is not None:
+            self._live_at_start.add((kind, ref_id))
         self._arm(timer)
         return timer
 
@@ -172,9 +186,12 @@ class Timers:
         left running by a stopped process counts: rearm() runs it again once the features are
         loaded, so arming another would run the deadline twice.
         """
-        armed = await Timer.filter(
-            kind=kind, ref_id=ref_id, status__in=[TimerStatus.PENDING, TimerStatus.RUNNING]
-        ).exists()
+        if self._loading:
+            if self._live_at_start is None:
+                self._live_at_start = set(await _live_rows().values_list("kind", "ref_id"))
+            armed = (kind, ref_id) in self._live_at_start
+        else:
+            armed = await _live_rows().filter(kind=kind, ref_id=ref_id).exists()
         if armed:
             return False
         await self.schedule(kind, due_at, ref_id=ref_id, guild_id=guild_id, replace=False)
@@ -186,6 +203,8 @@ class Timers:
             self._disarm(timer)
         if not pending:
             return 0
+        if self._live_at_start is not None:
+            self._live_at_start.discard((kind, ref_id))
         return await Timer.filter(id__in=[t.pk for t in pending], status=TimerStatus.PENDING).update(
             status=TimerStatus.CANCELLED
         )

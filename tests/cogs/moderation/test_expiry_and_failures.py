@@ -1,6 +1,8 @@
 """Temporary bans lifted by the scheduler; Discord failing in the middle of an action."""
 
 import asyncio
+import logging
+import re
 
 from gromada.bot import create_bot
 from models.core import Timer, TimerStatus
@@ -193,3 +195,22 @@ async def test_a_refused_unban_leaves_the_ban_in_force_and_records_nothing(serve
     assert (ban.action, ban.status) == (CaseAction.BAN, CaseStatus.ACTIVE)
     assert await Timer.filter(kind="moderation.unban", status=TimerStatus.PENDING).count() == 1
     assert [embed.title for embed in server.log_embeds()] == ["Case #1 · Ban"]
+
+
+async def test_a_start_with_many_temporary_bans_reads_the_timers_once_not_once_per_ban(
+    server, simcord_env, settings, caplog
+):
+    # Every running ban's timer is confirmed at start (a lost one is armed again): with many
+    # bans that must not cost a query each, or a start with thousands of them takes seconds.
+    bans = 30
+    for number in range(bans):
+        user = simcord_env.create_user(f"banned{number}")
+        await server.moderator.slash(server.general, "mod ban", member=user, reason="x", duration="7d")
+
+    caplog.set_level(logging.DEBUG, logger="tortoise.db_client")
+    await simcord_env.restart_bot(create_bot(settings))
+
+    timer_reads = [r for r in caplog.records if re.search(r'^SELECT .* FROM "timer"', r.getMessage())]
+    # One read of the live timers for every feature's check, one of the rows due soon to arm them.
+    assert len(timer_reads) == 2
+    assert await Timer.filter(kind="moderation.unban", status=TimerStatus.PENDING).count() == bans
