@@ -25,12 +25,14 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import apscheduler.executors.base as _aps_executors
 import apscheduler.schedulers.base as _aps_schedulers
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from tortoise.expressions import F
+from tortoise.expressions import F, Subquery
+from tortoise.queryset import QuerySet
 
 from models.core import Timer, TimerStatus
 
@@ -196,6 +198,18 @@ class Timers:
             return False
         await self.schedule(kind, due_at, ref_id=ref_id, guild_id=guild_id, replace=False)
         return True
+
+    async def ensure_all(self, kind: str, rows: QuerySet[Any], *, due: Callable[[Any], datetime]) -> int:
+        """ensure() for every row of `rows` (a feature's open rows, keyed as their timers' ref_id), in one query.
+
+        Only the rows whose deadline has no pending or running timer are read and armed, at
+        `due(row)`: a start with thousands of open rows reads none of them when nothing was
+        lost. Returns how many were armed.
+        """
+        lost = await rows.exclude(pk__in=Subquery(_live_rows().filter(kind=kind).values("ref_id")))
+        for row in lost:
+            await self.schedule(kind, due(row), ref_id=row.pk, guild_id=getattr(row, "guild_id", None), replace=False)
+        return len(lost)
 
     async def cancel(self, kind: str, ref_id: int) -> int:
         pending = await Timer.filter(kind=kind, ref_id=ref_id, status=TimerStatus.PENDING)
