@@ -99,9 +99,9 @@ class Timers:
         self._queued: set[int] = set()
         self._backlogs: set[asyncio.Task] = set()
         # From start() to rearm(): features ensure their deadlines against one read of the live
-        # rows instead of a query each (thousands of open polls or bans at a start).
+        # rows of each kind instead of a query each (thousands of open polls at a start).
         self._loading = False
-        self._live_at_start: set[tuple[str, int]] | None = None
+        self._live_at_start: dict[str, set[int]] = {}
 
     # ------------------------------------------------------------ lifecycle
 
@@ -129,7 +129,7 @@ class Timers:
         or started; later ones wait for the sweeps.
         """
         self._loading = False
-        self._live_at_start = None
+        self._live_at_start.clear()
         await Timer.filter(status=TimerStatus.RUNNING).update(status=TimerStatus.PENDING)
         return await self.sweep()
 
@@ -175,8 +175,8 @@ class Timers:
         if replace:
             await self.cancel(kind, ref_id)
         timer = await Timer.create(kind=kind, ref_id=ref_id, guild_id=guild_id, due_at=due_at, created_at=now())
-        if self._live_at_start is not None:
-            self._live_at_start.add((kind, ref_id))
+        if kind in self._live_at_start:
+            self._live_at_start[kind].add(ref_id)
         self._arm(timer)
         return timer
 
@@ -189,9 +189,9 @@ class Timers:
         loaded, so arming another would run the deadline twice.
         """
         if self._loading:
-            if self._live_at_start is None:
-                self._live_at_start = set(await _live_rows().values_list("kind", "ref_id"))
-            armed = (kind, ref_id) in self._live_at_start
+            if kind not in self._live_at_start:
+                self._live_at_start[kind] = set(await _live_rows().filter(kind=kind).values_list("ref_id", flat=True))
+            armed = ref_id in self._live_at_start[kind]
         else:
             armed = await _live_rows().filter(kind=kind, ref_id=ref_id).exists()
         if armed:
@@ -217,8 +217,8 @@ class Timers:
             self._disarm(timer)
         if not pending:
             return 0
-        if self._live_at_start is not None:
-            self._live_at_start.discard((kind, ref_id))
+        if kind in self._live_at_start:
+            self._live_at_start[kind].discard(ref_id)
         return await Timer.filter(id__in=[t.pk for t in pending], status=TimerStatus.PENDING).update(
             status=TimerStatus.CANCELLED
         )

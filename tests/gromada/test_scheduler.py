@@ -5,6 +5,7 @@ from datetime import timedelta
 import discord
 import pytest
 
+from cogs.privacy.service import RETENTION_TIMER
 from gromada.bot import create_bot
 from gromada.scheduler import CONCURRENT_HANDLERS
 from models.core import Timer, TimerStatus
@@ -227,3 +228,15 @@ async def test_overdue_deadlines_at_start_run_a_few_at_a_time_and_each_once(simc
     assert sorted(handled) == sorted(f"handled {ref_id}" for ref_id in range(backlog))
     assert max(most) <= CONCURRENT_HANDLERS
     assert await Timer.filter(kind="test.slow", status=TimerStatus.DONE).count() == backlog
+
+
+async def test_features_checking_their_deadlines_at_start_count_one_left_running(simcord_env, settings):
+    # The daily retention sweep (privacy) was running when the process stopped. At the next
+    # start the feature checks that its timer exists before the left-over row runs again.
+    [timer] = await Timer.filter(kind=RETENTION_TIMER, status=TimerStatus.PENDING)
+    await Timer.filter(id=timer.pk).update(status=TimerStatus.RUNNING)
+
+    await simcord_env.restart_bot(create_bot(settings))
+
+    assert await Timer.filter(kind=RETENTION_TIMER).count() == 1
+    assert (await Timer.get(id=timer.pk)).status == TimerStatus.PENDING
