@@ -1,28 +1,53 @@
-"""Shared pieces of the benchmarks: a baseline bot and the measurements.
+"""Shared pieces of the benchmarks: a baseline bot, the database, and the measurements.
 
-Every benchmark runs its workload twice in one process: on Gromada, and on a baseline bot
-(plain discord.py answering the same interaction with no database). It prints ratios, which
-survive a noisy machine better than absolute times. Time is the process's CPU time
+Every benchmark runs its workload on Gromada and on a baseline bot (plain discord.py answering
+the same interaction with no database) in one process, and prints ratios, which survive a
+noisy machine better than absolute times. Time is the process's CPU time
 (`time.process_time()`): SimCord settles after each action with short real waits, so wall
 time is mostly idling.
+
+A figure worth quoting comes from `compare()` (or `repeat()`), which
+- runs each side once to warm up (imports, caches, the first database file) and drops it;
+- then runs each side several times, alternating, and reports the median and the spread
+  (lowest to highest), per action and as a ratio of the two sides run next to each other;
+- measures nothing but CPU time and REST calls in those runs: memory is traced (tracemalloc,
+  which slows Python code 2-4x) in one more run of each side whose times are thrown away.
+`measure()` and `report()` are the single-run pieces it is built from.
+
+Gromada runs on a fresh SQLite file, or on a fresh PostgreSQL database when
+GROMADA_BENCH_DATABASE_URL names a server and a role allowed to create databases
+(postgres://gromada:gromada@127.0.0.1:54329/postgres): each run gets a database of its own,
+dropped at the end, so a benchmark never touches data it did not make.
 """
 
 from __future__ import annotations
 
 import gc
+import os
+import statistics
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Awaitable, Callable
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import discord
 from discord.ext import commands
 
 from config.settings import Settings
 from gromada.bot import create_bot
+
+DATABASE_ENV = "GROMADA_BENCH_DATABASE_URL"
+REPETITIONS = 5
+WARMUP = 1
+
+# True during the one run of each side whose memory is traced (and whose times are dropped).
+_tracing_memory = False
 
 
 @dataclass
@@ -31,7 +56,8 @@ class Measurement:
     actions: int
     cpu_seconds: float
     rest_calls: int
-    peak_bytes: int
+    # Peak traced memory: only measured in a memory run (see `repeat`), else None.
+    peak_bytes: int | None = None
 
     @property
     def cpu_per_action(self) -> float:
@@ -43,19 +69,23 @@ class Measurement:
 
 
 async def measure(label: str, env, actions: int, workload: Callable[[], Awaitable[None]]) -> Measurement:
-    """Run `workload` (which performs `actions` actions) and measure CPU, REST calls and memory."""
+    """Run `workload` (which performs `actions` actions); CPU time and REST calls, memory only in a memory run."""
     gc.collect()
     rest_before = len(env.http_requests)
-    tracemalloc.start()
+    if _tracing_memory:
+        tracemalloc.start()
     started = time.process_time()
     await workload()
     cpu = time.process_time() - started
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    peak = None
+    if _tracing_memory:
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
     return Measurement(label, actions, cpu, len(env.http_requests) - rest_before, peak)
 
 
 def report(title: str, gromada: Measurement, baseline: Measurement) -> None:
+    """Print one run of each side (a quick look; `compare` gives figures worth quoting)."""
     print(f"\n{title}")
     print(f"  actions: {gromada.actions}")
     print(
@@ -63,24 +93,209 @@ def report(title: str, gromada: Measurement, baseline: Measurement) -> None:
         f"{baseline.cpu_per_action * 1000:.2f} ms (ratio {gromada.cpu_per_action / baseline.cpu_per_action:.2f}x)"
     )
     print(f"  REST calls per action: {gromada.rest_per_action:.3f} (baseline {baseline.rest_per_action:.3f})")
-    print(
-        f"  peak traced memory: {gromada.peak_bytes / 1e6:.1f} MB vs baseline {baseline.peak_bytes / 1e6:.1f} MB "
-        f"(ratio {gromada.peak_bytes / max(1, baseline.peak_bytes):.2f}x)"
+    if gromada.peak_bytes is not None and baseline.peak_bytes is not None:
+        print(
+            f"  peak traced memory: {gromada.peak_bytes / 1e6:.1f} MB vs baseline {baseline.peak_bytes / 1e6:.1f} MB "
+            f"(ratio {gromada.peak_bytes / max(1, baseline.peak_bytes):.2f}x)"
+        )
+    else:
+        print("  memory: not traced in timed runs (compare() traces it in a separate run)")
+
+
+# ---------------------------------------------------------------- repetitions
+
+
+@dataclass
+class Spread:
+    """The median of several runs and the lowest and highest of them."""
+
+    median: float
+    low: float
+    high: float
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Spread:
+        return cls(statistics.median(values), min(values), max(values))
+
+    def show(self, scale: float = 1.0, unit: str = "", digits: int = 2) -> str:
+        return f"{self.median * scale:.{digits}f}{unit} [{self.low * scale:.{digits}f}-{self.high * scale:.{digits}f}]"
+
+
+@dataclass
+class Summary:
+    """Several measured runs of one side, and the peak memory of its memory run."""
+
+    label: str
+    runs: list[Measurement]
+    peak_bytes: int | None = None
+
+    @property
+    def actions(self) -> int:
+        return self.runs[0].actions
+
+    @property
+    def cpu_per_action(self) -> Spread:
+        return Spread.of([run.cpu_per_action for run in self.runs])
+
+    @property
+    def rest_per_action(self) -> Spread:
+        return Spread.of([run.rest_per_action for run in self.runs])
+
+
+@dataclass
+class Comparison:
+    title: str
+    gromada: Summary
+    baseline: Summary
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> Spread:
+        """Gromada's CPU per action over the baseline's, run by run (each pair ran side by side)."""
+        pairs = zip(self.gromada.runs, self.baseline.runs, strict=True)
+        return Spread.of([mine.cpu_per_action / theirs.cpu_per_action for mine, theirs in pairs])
+
+
+async def _memory_run(scenario: Callable[[], Awaitable[Measurement]]) -> int | None:
+    global _tracing_memory
+    _tracing_memory = True
+    try:
+        return (await scenario()).peak_bytes
+    finally:
+        _tracing_memory = False
+
+
+async def repeat(
+    label: str,
+    scenario: Callable[[], Awaitable[Measurement]],
+    *,
+    repetitions: int = REPETITIONS,
+    warmup: int = WARMUP,
+    memory: bool = True,
+) -> Summary:
+    """Run `scenario` (which builds its own world and calls `measure` once) warm, then several times."""
+    for _ in range(warmup):
+        await scenario()
+    runs = [await scenario() for _ in range(repetitions)]
+    peak = await _memory_run(scenario) if memory else None
+    return Summary(label, runs, peak)
+
+
+async def compare(
+    title: str,
+    gromada: Callable[[], Awaitable[Measurement]],
+    baseline: Callable[[], Awaitable[Measurement]],
+    *,
+    repetitions: int = REPETITIONS,
+    warmup: int = WARMUP,
+    memory: bool = True,
+) -> Comparison:
+    """Both sides warmed up, then run alternately `repetitions` times (so drift hits both), then traced once."""
+    for _ in range(warmup):
+        await baseline()
+        await gromada()
+    mine: list[Measurement] = []
+    theirs: list[Measurement] = []
+    for _ in range(repetitions):
+        theirs.append(await baseline())
+        mine.append(await gromada())
+    comparison = Comparison(
+        title,
+        Summary("gromada", mine, await _memory_run(gromada) if memory else None),
+        Summary("baseline", theirs, await _memory_run(baseline) if memory else None),
     )
+    print_comparison(comparison)
+    return comparison
+
+
+def print_comparison(comparison: Comparison) -> None:
+    gromada, baseline = comparison.gromada, comparison.baseline
+    print(f"\n{comparison.title}  ({len(gromada.runs)} runs; median [lowest-highest])")
+    print(f"  actions per run: {gromada.actions}")
+    print(
+        f"  CPU per action: {gromada.cpu_per_action.show(1000, ' ms')} vs baseline "
+        f"{baseline.cpu_per_action.show(1000, ' ms')}; ratio {comparison.ratio.show(unit='x')}"
+    )
+    print(
+        f"  REST calls per action: {gromada.rest_per_action.show(digits=3)} "
+        f"(baseline {baseline.rest_per_action.show(digits=3)})"
+    )
+    if gromada.peak_bytes is not None and baseline.peak_bytes is not None:
+        print(
+            f"  peak traced memory during the workload (separate run): {gromada.peak_bytes / 1e6:.1f} MB "
+            f"vs baseline {baseline.peak_bytes / 1e6:.1f} MB"
+        )
+    for note in comparison.notes:
+        print(f"  {note}")
+
+
+def add_repetition_arguments(parser: Any) -> None:
+    """--repetitions and --warmup, the same in every benchmark."""
+    parser.add_argument("--repetitions", type=int, default=REPETITIONS, help="measured runs of each side")
+    parser.add_argument("--warmup", type=int, default=WARMUP, help="runs of each side dropped before measuring")
+
+
+# ---------------------------------------------------------------- the database
+
+
+def database_server() -> str | None:
+    """The PostgreSQL server named by GROMADA_BENCH_DATABASE_URL, if any."""
+    url = os.environ.get(DATABASE_ENV, "").strip()
+    if not url:
+        return None
+    return Settings(_env_file=None, database_url=url).database_url  # postgresql:// spelled as Tortoise wants
+
+
+def database_kind() -> str:
+    return "PostgreSQL" if database_server() else "SQLite"
+
+
+def _with_database(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+async def _postgres_admin(server: str, statement: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(_with_database(server, "postgres").replace("postgres://", "postgresql://", 1))
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
 
 
 @asynccontextmanager
-async def gromada_bot():
-    """A Gromada bot on a fresh SQLite file, commands synced, no web server."""
-    with tempfile.TemporaryDirectory(prefix="gromada-bench-") as folder:
-        settings = Settings(
-            _env_file=None,
-            database_url=f"sqlite://{Path(folder) / 'bench.sqlite3'}",
-            web_enabled=False,
-            sync_commands=True,
-            log_level="WARNING",
-        )
-        bot = create_bot(settings)
+async def fresh_database() -> AsyncIterator[str]:
+    """The URL of an empty database of this run's own: a SQLite file, or a PostgreSQL database (dropped after)."""
+    server = database_server()
+    if server is None:
+        with tempfile.TemporaryDirectory(prefix="gromada-bench-") as folder:
+            yield f"sqlite://{Path(folder) / 'bench.sqlite3'}"
+        return
+    name = f"gromada_bench_{uuid.uuid4().hex[:10]}"
+    await _postgres_admin(server, f'CREATE DATABASE "{name}"')
+    try:
+        yield _with_database(server, name)
+    finally:
+        await _postgres_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def bench_settings(database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "web_enabled": False,
+        "sync_commands": True,
+        "log_level": "WARNING",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@asynccontextmanager
+async def gromada_bot(**settings: Any):
+    """A Gromada bot on a fresh database (see `fresh_database`), commands synced, no web server."""
+    async with fresh_database() as url:
+        bot = create_bot(bench_settings(url, **settings))
         try:
             yield bot
         finally:

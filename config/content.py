@@ -10,10 +10,12 @@ import re
 import tomllib
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+if TYPE_CHECKING:
+    import yaml
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
@@ -107,6 +109,9 @@ def _load_toml(text: str) -> Any:
 
 def _load_yaml(text: str) -> tuple[Any, yaml.Node | None]:
     """The data and its node tree, read once (the tree gives the line of a validation error)."""
+    # PyYAML is loaded when someone imports a YAML pack, not when the bot starts.
+    import yaml
+
     loader = None
     try:
         loader = yaml.SafeLoader(text)  # checks every character first: a control character stops it here
@@ -146,6 +151,8 @@ def _toml_line(text: str, loc: tuple[Any, ...]) -> int | None:
 
 
 def _yaml_line(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    import yaml
+
     line = node.start_mark.line + 1 if node is not None else None
     for part in loc:
         if isinstance(node, yaml.MappingNode):

@@ -24,7 +24,6 @@ from gromada.interactions import activate
 from gromada.metrics import Metrics
 from gromada.scheduler import Timers
 from gromada.translator import GromadaTranslator
-from gromada.web import start_web
 from models.core import MemberLocale, Timer
 
 log = logging.getLogger(__name__)
@@ -83,9 +82,12 @@ class Gromada(commands.Bot):
         for extension in feature_extensions():
             await self.load_extension(extension)
         armed = await self.timers.rearm()
-        log.info("re-armed %s pending deadlines", armed)
+        log.info("armed %s deadlines due soon (sweeps arm the later ones)", armed)
         await self._learn_commands()
         if self.settings.web_enabled:
+            # aiohttp's server side is loaded only by a bot that serves /healthz and /metrics.
+            from gromada.web import start_web
+
             self._web = await start_web(self)
 
     async def _learn_commands(self) -> None:

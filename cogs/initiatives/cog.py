@@ -61,18 +61,11 @@ class InitiativesCog(FeatureCog):
         # handler that failed through every retry) is armed again: every proposal expires or
         # opens, and every quiet channel is warned and archived, as promised.
         moment = now()
-        proposals, active = await service.awaiting_deadlines()
-        for initiative in proposals:
-            await self.bot.timers.ensure(
-                service.EXPIRE_TIMER, initiative.support_until, ref_id=initiative.pk, guild_id=initiative.guild_id
-            )
-        for initiative in active:
-            await self.bot.timers.ensure(
-                service.INACTIVITY_TIMER,
-                service.inactivity_due(initiative, moment),
-                ref_id=initiative.pk,
-                guild_id=initiative.guild_id,
-            )
+        proposals, active = service.awaiting_deadlines()
+        await self.bot.timers.ensure_all(service.EXPIRE_TIMER, proposals, due=lambda proposal: proposal.support_until)
+        await self.bot.timers.ensure_all(
+            service.INACTIVITY_TIMER, active, due=lambda initiative: service.inactivity_due(initiative, moment)
+        )
 
     # ------------------------------------------------------------ commands
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from cogs.initiatives.rules import TITLE_LIMIT, slugify, unique_name
@@ -459,13 +460,12 @@ def inactivity_due(initiative: Initiative, now: datetime) -> datetime:
     return step.next_check if step.action == "wait" else now
 
 
-async def awaiting_deadlines() -> tuple[list[Initiative], list[Initiative]]:
+def awaiting_deadlines() -> tuple[QuerySet[Initiative], QuerySet[Initiative]]:
     """Proposals whose support window is running, and active initiatives (checked at start)."""
-    proposals = await Initiative.filter(
+    proposals = Initiative.filter(
         status__in=(InitiativeStatus.PROPOSED, InitiativeStatus.OPENING), card_message_id__isnull=False
     )
-    active = await Initiative.filter(status=InitiativeStatus.ACTIVE)
-    return proposals, active
+    return proposals, Initiative.filter(status=InitiativeStatus.ACTIVE)
 
 
 async def mark_warned(initiative_id: int, now: datetime) -> None:

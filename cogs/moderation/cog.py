@@ -42,8 +42,7 @@ class ModerationCog(FeatureCog):
     async def ensure_deadlines(self) -> None:
         # A temporary ban whose timer was lost (a crash between the ban and its timer, or a
         # timer that gave up after its retries) is armed again: every ban ends when it says.
-        for ban in await service.expiring_bans():
-            await self.bot.timers.ensure(service.UNBAN_TIMER, ban.expires_at, ref_id=ban.pk, guild_id=ban.guild_id)
+        await self.bot.timers.ensure_all(service.UNBAN_TIMER, service.expiring_bans(), due=lambda ban: ban.expires_at)
 
     async def _prepare(
         self,

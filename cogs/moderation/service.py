@@ -14,6 +14,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from cogs.moderation.rules import escalation_due
@@ -165,9 +166,9 @@ async def end_active_bans(guild_id: int, target_id: int) -> list[ModCase]:
     return ended
 
 
-async def expiring_bans() -> list[ModCase]:
+def expiring_bans() -> QuerySet[ModCase]:
     """Temporary bans still in force, on every server (their timers are checked at start)."""
-    return await ModCase.filter(action=CaseAction.BAN, status=CaseStatus.ACTIVE, expires_at__isnull=False)
+    return ModCase.filter(action=CaseAction.BAN, status=CaseStatus.ACTIVE, expires_at__isnull=False)
 
 
 async def active_ban(case_id: int) -> ModCase | None:

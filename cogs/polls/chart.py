@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 from functools import cache
 from pathlib import Path
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 import config
+
+if TYPE_CHECKING:
+    from PIL import ImageDraw, ImageFont
 
 FONT_PATH = Path(config.__file__).parent / "fonts" / "DejaVuSans.ttf"
 WIDTH = 800
@@ -23,6 +25,8 @@ TEXT = (32, 34, 37)
 
 @cache
 def _font(size: int) -> ImageFont.FreeTypeFont:
+    from PIL import ImageFont
+
     return ImageFont.truetype(str(FONT_PATH), size)
 
 
@@ -36,6 +40,9 @@ def _fit(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wid
 
 def bar_chart(title: str, labels: list[str], votes: list[int], highlight: set[int] | None = None) -> bytes:
     """A horizontal bar per option with its count and share; winners highlighted. PNG bytes."""
+    # Pillow takes a few MB: loaded when a chart is drawn, not when the bot starts.
+    from PIL import Image, ImageDraw
+
     highlight = highlight or set()
     height = MARGIN * 3 + 30 + ROW * len(labels)
     image = Image.new("RGB", (WIDTH, height), BACKGROUND)

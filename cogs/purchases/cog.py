@@ -35,10 +35,9 @@ class PurchasesCog(FeatureCog):
     async def ensure_deadlines(self) -> None:
         # Every open purchase has its deadline armed, even if the process stopped between
         # publishing the card and writing the timer.
-        for purchase in await service.open_purchases():
-            await self.bot.timers.ensure(
-                service.DEADLINE_TIMER, purchase.deadline, ref_id=purchase.pk, guild_id=purchase.guild_id
-            )
+        await self.bot.timers.ensure_all(
+            service.DEADLINE_TIMER, service.open_purchases(), due=lambda purchase: purchase.deadline
+        )
         # Closed, but the process stopped before every bill went out: finish delivering now.
         for purchase_id in await service.purchases_with_unsent_bills():
             await self.bot.timers.ensure(service.DEADLINE_TIMER, now(), ref_id=purchase_id)

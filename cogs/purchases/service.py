@@ -16,6 +16,7 @@ from decimal import Decimal
 from functools import cache
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from cogs.purchases import money
@@ -338,9 +339,9 @@ async def close_purchase(purchase_id: int, now: datetime) -> bool:
     return True
 
 
-async def open_purchases() -> list[Purchase]:
+def open_purchases() -> QuerySet[Purchase]:
     """Every published purchase still taking orders, on every server (their deadlines must be armed)."""
-    return await Purchase.filter(status=PurchaseStatus.OPEN)
+    return Purchase.filter(status=PurchaseStatus.OPEN)
 
 
 async def purchases_with_unsent_bills() -> set[int]:

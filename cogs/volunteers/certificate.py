@@ -10,10 +10,12 @@ import io
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 import config
+
+if TYPE_CHECKING:
+    from PIL import ImageDraw, ImageFont
 
 SIZE = (1600, 1130)
 BACKGROUND = (253, 250, 242)
@@ -36,6 +38,8 @@ class CertificateText:
 
 @cache
 def _font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
+    from PIL import ImageFont
+
     return ImageFont.truetype(str(FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), size)
 
 
@@ -62,6 +66,9 @@ def _shorten(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont,
 
 
 def render(text: CertificateText) -> bytes:
+    # Pillow takes a few MB: loaded when a certificate is drawn, not when the bot starts.
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", SIZE, BACKGROUND)
     draw = ImageDraw.Draw(image)
     width, height = SIZE

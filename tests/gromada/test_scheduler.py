@@ -5,7 +5,9 @@ from datetime import timedelta
 import discord
 import pytest
 
+from cogs.privacy.service import RETENTION_TIMER
 from gromada.bot import create_bot
+from gromada.scheduler import CONCURRENT_HANDLERS
 from models.core import Timer, TimerStatus
 from tests.helpers import Server
 
@@ -197,3 +199,93 @@ async def test_a_deadline_left_running_by_a_crash_runs_again_at_the_next_start(s
     assert fired == [crashed.pk]
     row = await Timer.get(id=crashed.pk)
     assert (row.status, row.attempts) == (TimerStatus.DONE, 2)
+
+
+async def test_deadline_a_month_away_fires_after_a_month_with_a_restart_between(simcord_env, settings, fired):
+    server = Server(simcord_env)
+    await simcord_env.settle()
+    timer = await schedule_in(simcord_env.bot, server.general, timedelta(days=30))
+
+    await simcord_env.advance_time(15 * 86400)
+    await simcord_env.restart_bot(announcing(create_bot(settings), server.general.id, fired))
+    await simcord_env.advance_time(15 * 86400 - 60)
+    assert server.general.last_message is None
+    await simcord_env.advance_time(60 + 1)
+
+    assert [m.content for m in server.general.history()] == ["deadline 7 reached"]
+    assert len(fired) == 1
+    assert (await Timer.get(id=timer.pk)).status == TimerStatus.DONE
+
+
+async def test_deadline_written_by_another_process_fires_on_time(simcord_env):
+    # Another process (or one that stopped) wrote it: this bot never scheduled it, its sweeps find it.
+    server = Server(simcord_env)
+    await simcord_env.settle()
+    announcing(simcord_env.bot, server.general.id, simcord_env.bot.fired)
+    moment = discord.utils.utcnow()
+    await Timer.create(kind="test.announce", ref_id=5, due_at=moment + timedelta(days=3), created_at=moment)
+
+    await simcord_env.advance_time(3 * 86400 - 60)
+    assert server.general.last_message is None
+    await simcord_env.advance_time(60 + 1)
+
+    assert server.general.last_message.content == "deadline 5 reached"
+
+
+async def test_deadline_moved_later_fires_at_its_new_time_only(simcord_env):
+    server = Server(simcord_env)
+    await simcord_env.settle()
+    timer = await schedule_in(simcord_env.bot, server.general, timedelta(minutes=30))
+    # Moved in the database (by another process, say) after its alarm was set for the old time.
+    await Timer.filter(id=timer.pk).update(due_at=discord.utils.utcnow() + timedelta(hours=2))
+
+    await simcord_env.advance_time(2 * 3600 - 60)
+    assert server.general.last_message is None
+    await simcord_env.advance_time(60 + 1)
+
+    assert server.general.last_message.content == "deadline 7 reached"
+    assert len(simcord_env.bot.fired) == 1
+
+
+async def test_overdue_deadlines_at_start_run_a_few_at_a_time_and_each_once(simcord_env, settings, fired):
+    server = Server(simcord_env)
+    await simcord_env.settle()
+    moment = discord.utils.utcnow()
+    # Fell due while the bot was stopped: far more than may run at once.
+    backlog = 5 * CONCURRENT_HANDLERS
+    await Timer.bulk_create(
+        [
+            Timer(kind="test.slow", ref_id=ref_id, due_at=moment - timedelta(minutes=ref_id), created_at=moment)
+            for ref_id in range(backlog)
+        ]
+    )
+    bot = create_bot(settings)
+    running, most = set(), []
+
+    async def slow(timer: Timer) -> None:
+        # Reads and posts, as a feature's handler does: each wait lets other handlers run.
+        running.add(timer.ref_id)
+        most.append(len(running))
+        await Timer.get(id=timer.pk)
+        await bot.get_channel(server.general.id).send(f"handled {timer.ref_id}")
+        running.discard(timer.ref_id)
+
+    bot.add_timer_handler("test.slow", slow)
+    await simcord_env.restart_bot(bot)
+
+    handled = [m.content for m in server.general.history() if m.content.startswith("handled")]
+    assert sorted(handled) == sorted(f"handled {ref_id}" for ref_id in range(backlog))
+    assert max(most) <= CONCURRENT_HANDLERS
+    assert await Timer.filter(kind="test.slow", status=TimerStatus.DONE).count() == backlog
+
+
+async def test_features_checking_their_deadlines_at_start_count_one_left_running(simcord_env, settings):
+    # The daily retention sweep (privacy) was running when the process stopped. At the next
+    # start the feature checks that its timer exists before the left-over row runs again.
+    [timer] = await Timer.filter(kind=RETENTION_TIMER, status=TimerStatus.PENDING)
+    await Timer.filter(id=timer.pk).update(status=TimerStatus.RUNNING)
+
+    await simcord_env.restart_bot(create_bot(settings))
+
+    assert await Timer.filter(kind=RETENTION_TIMER).count() == 1
+    assert (await Timer.get(id=timer.pk)).status == TimerStatus.PENDING

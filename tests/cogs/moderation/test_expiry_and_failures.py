@@ -1,6 +1,7 @@
 """Temporary bans lifted by the scheduler; Discord failing in the middle of an action."""
 
 import asyncio
+import logging
 
 from gromada.bot import create_bot
 from models.core import Timer, TimerStatus
@@ -193,3 +194,28 @@ async def test_a_refused_unban_leaves_the_ban_in_force_and_records_nothing(serve
     assert (ban.action, ban.status) == (CaseAction.BAN, CaseStatus.ACTIVE)
     assert await Timer.filter(kind="moderation.unban", status=TimerStatus.PENDING).count() == 1
     assert [embed.title for embed in server.log_embeds()] == ["Case #1 · Ban"]
+
+
+async def test_a_start_queries_the_database_as_often_with_30_temporary_bans_as_with_3(
+    server, simcord_env, settings, caplog
+):
+    # Every running ban's timer is confirmed at start (a lost one is armed again): that must
+    # not cost a query per ban, or a start with thousands of them takes seconds.
+    async def ban(count: int) -> None:
+        for _ in range(count):
+            user = simcord_env.create_user(f"banned{len(simcord_env.backend.users)}")
+            await server.moderator.slash(server.general, "mod ban", member=user, reason="x", duration="7d")
+
+    async def statements_at_a_restart() -> int:
+        caplog.clear()
+        with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
+            await simcord_env.restart_bot(create_bot(settings))
+        return sum(1 for record in caplog.records if record.name == "tortoise.db_client")
+
+    await ban(3)
+    with_3 = await statements_at_a_restart()
+    await ban(27)
+    with_30 = await statements_at_a_restart()
+
+    assert with_30 == with_3
+    assert await Timer.filter(kind="moderation.unban", status=TimerStatus.PENDING).count() == 30

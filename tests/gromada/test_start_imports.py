@@ -1,0 +1,70 @@
+"""A started bot holds only what it runs on: the simulator, the demo and image libraries stay out.
+
+Each of them costs megabytes in every running bot (Pillow alone about four) for something done
+rarely or never in production: images are drawn when someone asks for one, the simulated Discord
+runs only under `gromada demo` and in tests. The check runs in a fresh interpreter, since this
+test process has all of them loaded already.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# What a start must not import: (module, why it may come later).
+NOT_AT_START = {
+    "simcord": "the simulated Discord: `gromada demo` and tests only",
+    "gromada.demo": "`gromada demo` only",
+    "PIL": "drawn on demand (poll charts, certificates)",
+    "yaml": "read when a YAML content pack is imported",
+    "aiohttp.web": "the health and metrics server, when enabled",
+    "matplotlib": "not needed by anything",
+    "numpy": "not needed by anything",
+    "pandas": "not needed by anything",
+    "pytest": "tests only",
+}
+
+START = """
+import asyncio, json, sys, tempfile
+
+from config.settings import Settings
+from gromada.bot import create_bot
+from gromada.db import close_database
+
+
+async def start(folder):
+    settings = Settings(_env_file=None, database_url=f"sqlite://{folder}/start.sqlite3", web_enabled=False)
+    bot = create_bot(settings)
+
+    async def offline():
+        pass  # no Discord to read the command ids from
+
+    bot._learn_commands = offline
+    await bot.setup_hook()  # database, every feature, deadlines
+    loaded = sorted(bot.extensions)
+    bot.timers.shutdown()
+    await close_database()
+    return loaded
+
+
+with tempfile.TemporaryDirectory() as folder:
+    extensions = asyncio.run(start(folder))
+print(json.dumps({"extensions": extensions, "modules": sorted(sys.modules)}))
+"""
+
+
+def test_a_started_bot_with_every_feature_imports_no_simulator_demo_or_image_library():
+    result = subprocess.run(
+        [sys.executable, "-c", START], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
+    started = json.loads(result.stdout.strip().splitlines()[-1])
+
+    features = sorted(f"cogs.{path.parent.name}" for path in ROOT.glob("cogs/*/__init__.py"))
+    assert started["extensions"] == features
+    loaded = set(started["modules"])
+    imported = {
+        name: why for name, why in NOT_AT_START.items() if any(m == name or m.startswith(f"{name}.") for m in loaded)
+    }
+    assert imported == {}
