@@ -12,7 +12,7 @@ A figure worth quoting comes from `compare()` (or `repeat()`), which
   (lowest to highest), per action and as a ratio of the two sides run next to each other;
 - measures nothing but CPU time and REST calls in those runs: memory is traced (tracemalloc,
   which slows Python code 2-4x) in one more run of each side whose times are thrown away.
-`measure()` and `report()` are the single-run pieces it is built from.
+`measure()` is the single run it is built from.
 
 Gromada runs on a fresh SQLite file, or on a fresh PostgreSQL database when
 GROMADA_BENCH_DATABASE_URL names a server and a role allowed to create databases
@@ -82,24 +82,6 @@ async def measure(label: str, env, actions: int, workload: Callable[[], Awaitabl
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
     return Measurement(label, actions, cpu, len(env.http_requests) - rest_before, peak)
-
-
-def report(title: str, gromada: Measurement, baseline: Measurement) -> None:
-    """Print one run of each side (a quick look; `compare` gives figures worth quoting)."""
-    print(f"\n{title}")
-    print(f"  actions: {gromada.actions}")
-    print(
-        f"  CPU per action: {gromada.cpu_per_action * 1000:.2f} ms vs baseline "
-        f"{baseline.cpu_per_action * 1000:.2f} ms (ratio {gromada.cpu_per_action / baseline.cpu_per_action:.2f}x)"
-    )
-    print(f"  REST calls per action: {gromada.rest_per_action:.3f} (baseline {baseline.rest_per_action:.3f})")
-    if gromada.peak_bytes is not None and baseline.peak_bytes is not None:
-        print(
-            f"  peak traced memory: {gromada.peak_bytes / 1e6:.1f} MB vs baseline {baseline.peak_bytes / 1e6:.1f} MB "
-            f"(ratio {gromada.peak_bytes / max(1, baseline.peak_bytes):.2f}x)"
-        )
-    else:
-        print("  memory: not traced in timed runs (compare() traces it in a separate run)")
 
 
 # ---------------------------------------------------------------- repetitions
@@ -280,6 +262,28 @@ async def fresh_database() -> AsyncIterator[str]:
         await _postgres_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def without_idle_timers(database_url: str) -> str:
+    """The URL with asyncpg's idle-connection and cached-statement expiry turned off (PostgreSQL only).
+
+    By default asyncpg arms a 300 s timer each time a connection goes back to the pool, and
+    another per cached statement. SimCord keeps a real handle for every timer the bot arms
+    until that timer's moment (and a start settles only when none is due soon), so over
+    thousands of statements they pile up and SimCord's scans of them make every later action
+    dearer, for a reason a bot on a real event loop (which drops cancelled timers) does not have.
+    Production keeps asyncpg's defaults.
+    """
+    if not database_url.startswith("postgres"):
+        return database_url
+    options = "max_inactive_connection_lifetime=0&max_cached_statement_lifetime=0"
+    return f"{database_url}{'&' if '?' in database_url else '?'}{options}"
+
+
+def use_database_argument(database: str | None) -> None:
+    """A benchmark's --database flag: the same as setting GROMADA_BENCH_DATABASE_URL."""
+    if database:
+        os.environ[DATABASE_ENV] = database
+
+
 def bench_settings(database_url: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "database_url": database_url,
@@ -295,7 +299,7 @@ def bench_settings(database_url: str, **overrides: Any) -> Settings:
 async def gromada_bot(**settings: Any):
     """A Gromada bot on a fresh database (see `fresh_database`), commands synced, no web server."""
     async with fresh_database() as url:
-        bot = create_bot(bench_settings(url, **settings))
+        bot = create_bot(bench_settings(without_idle_timers(url), **settings))
         try:
             yield bot
         finally:

@@ -1,28 +1,41 @@
-"""Onboarding: a burst of newcomers joining, each getting a role, a private thread and a first step.
+"""Onboarding: bursts of newcomers joining, each getting a role, a private thread and a first step.
 
-    .venv/bin/python -m benchmarks.onboarding_joins                # 300 joins, about 30 s
-    .venv/bin/python -m benchmarks.onboarding_joins --joins 1000   # the issue's size
+    .venv/bin/python -m benchmarks.onboarding_joins                   # 100 and 300 joins
+    .venv/bin/python -m benchmarks.onboarding_joins --sizes 1000      # the issue's size
     .venv/bin/python -m benchmarks.onboarding_joins --database postgres://gromada:gromada@127.0.0.1:54329/postgres
 
 Newcomers arrive in bursts of --burst members at once (SimCord delivers their joins together,
 and the bot handles them concurrently), then the world settles. Much larger bursts exceed
-SimCord's 5 s settle timeout on SQLite (the joins wait on the database, not on Discord). The baseline bot only posts
-a welcome message in #welcome for each join, with no database. Figures: CPU per join relative
-to the baseline, REST calls per join (target <= 3: role, thread, first step) and SQL
-statements per join (target <= 6), counted on --sample further joins after the timed ones.
+SimCord's 5 s settle timeout on SQLite (the joins wait on the database, not on Discord). The
+baseline bot only posts a welcome message in #welcome for each join, with no database.
+
+Each size runs both sides warm, then --repetitions times alternately (median [lowest-highest]),
+each run on a fresh database and a fresh simulated server. Figures: CPU per join relative to
+the baseline, REST calls per join (target <= 3: role, thread, first step) and SQL statements
+per join (target <= 6), counted on --sample further joins after the timed ones, outside the
+timed part.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import statistics
 from collections import Counter
 
 import discord
 import simcord
 
-from benchmarks.databases import bot_on
-from benchmarks.harness import Measurement, baseline_bot, measure, report
+from benchmarks.harness import (
+    Measurement,
+    add_repetition_arguments,
+    baseline_bot,
+    compare,
+    database_kind,
+    gromada_bot,
+    measure,
+    use_database_argument,
+)
 from benchmarks.sql_count import counting_statements
 
 
@@ -56,19 +69,22 @@ def _shape(path: str) -> str:
     return "/".join("{id}" if part.isdigit() else part for part in path.split("/"))
 
 
-async def gromada_joins(joins: int, burst: int, database: str | None, sample: int) -> tuple[Measurement, float]:
-    """The timed joins, and the SQL statements per join of the further sample."""
-    async with bot_on(database) as bot, simcord.run(bot) as env:
+async def gromada_joins(joins: int, burst: int, sample: int, statements_per_join: list[float]) -> Measurement:
+    """One timed run; the SQL statements per join of a further sample go to `statements_per_join`."""
+    async with gromada_bot() as bot, simcord.run(bot) as env:
         guild = await _server(env, quickstart=True)
         since = len(env.http_requests)
         measured = await measure("gromada", env, joins, lambda: _join_all(env, guild, joins, burst))
-        print(f"  gromada REST calls: {_calls_by_route(env, since)}")
-        threads = len(guild.channels["welcome"].threads)
-        print(f"  private threads opened: {threads} for {joins} joins")
+        if not statements_per_join:  # the first run says where the calls go, once
+            print(f"  gromada REST calls: {_calls_by_route(env, since)}")
+            threads = len(guild.channels["welcome"].threads)
+            print(f"  private threads opened: {threads} for {joins} joins")
         with counting_statements() as statements:
             await _join_all(env, guild, sample, burst, first=joins)
-        print(f"  gromada, {sample} more joins counted: {statements.summary(sample)}")
-        return measured, len(statements) / max(1, sample)
+        if not statements_per_join:
+            print(f"  gromada, {sample} more joins counted: {statements.summary(sample)}")
+        statements_per_join.append(len(statements) / max(1, sample))
+        return measured
 
 
 async def baseline_joins(joins: int, burst: int) -> Measurement:
@@ -88,20 +104,29 @@ async def baseline_joins(joins: int, burst: int) -> Measurement:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--joins", type=int, default=300)
+    parser.add_argument("--sizes", type=lambda text: [int(part) for part in text.split(",")], default=[100, 300])
     parser.add_argument("--burst", type=int, default=10, help="members joining at the same moment")
     parser.add_argument("--database", help="a PostgreSQL server URL (a fresh database is made there); default SQLite")
     parser.add_argument("--sample", type=int, default=50, help="further joins whose SQL statements are counted")
+    add_repetition_arguments(parser)
     args = parser.parse_args()
+    use_database_argument(args.database)
 
-    baseline = await baseline_joins(args.joins, args.burst)
-    gromada, statements_per_join = await gromada_joins(args.joins, args.burst, args.database, args.sample)
-    where = "PostgreSQL" if args.database else "SQLite"
-    report(f"{args.joins:,} newcomers joining in bursts of {args.burst} ({where})", gromada, baseline)
-    target = "met" if gromada.rest_per_action <= 3 else "NOT met"
-    print(f"  REST calls per join target <= 3: {target}")
-    target = "met" if statements_per_join <= 6 else "NOT met"
-    print(f"  SQL statements per join target <= 6: {target}")
+    for joins in args.sizes:
+        statements: list[float] = []
+        comparison = await compare(
+            f"{joins:,} newcomers joining in bursts of {args.burst} ({database_kind()})",
+            lambda joins=joins, statements=statements: gromada_joins(joins, args.burst, args.sample, statements),
+            lambda joins=joins: baseline_joins(joins, args.burst),
+            repetitions=args.repetitions,
+            warmup=args.warmup,
+        )
+        per_join = statistics.median(statements)
+        print(f"  SQL statements per join: {per_join:.2f} (target <= 6: {'met' if per_join <= 6 else 'NOT met'})")
+        rest = comparison.gromada.rest_per_action.median
+        print(f"  REST calls per join target <= 3: {'met' if rest <= 3 else 'NOT met'}")
+        ratio = comparison.ratio.median
+        print(f"  CPU ratio target <= 5x: {'met' if ratio <= 5 else 'NOT met'}")
 
 
 if __name__ == "__main__":

@@ -44,7 +44,14 @@ from datetime import datetime, timedelta
 import discord
 
 from benchmarks.fresh_start import bare_bot
-from benchmarks.harness import Spread, add_repetition_arguments, bench_settings, database_kind, fresh_database
+from benchmarks.harness import (
+    Spread,
+    add_repetition_arguments,
+    bench_settings,
+    database_kind,
+    fresh_database,
+    without_idle_timers,
+)
 
 SIZES = ((1_000, 100), (10_000, 1_000))
 SPREAD_OVER = timedelta(days=30)
@@ -218,15 +225,6 @@ def _clocked(run: StartRun, bot) -> None:
     bot.timers.register = stamped_register
 
 
-def _no_idle_timers(database_url: str) -> str:
-    """asyncpg forgets idle connections and cached statements after 300 s, each with a timer the
-    bot owns: a start allowed to settle for longer would wait for them. Production keeps them."""
-    if not database_url.startswith("postgres"):
-        return database_url
-    options = "max_inactive_connection_lifetime=0&max_cached_statement_lifetime=0"
-    return f"{database_url}{'&' if '?' in database_url else '?'}{options}"
-
-
 def _patient_start(env) -> None:
     """Let a start settle for SETTLE_TIMEOUT instead of SimCord's fixed 5 s.
 
@@ -258,7 +256,7 @@ async def start_once(pending: int, overdue: int, spread_over: timedelta, *, prob
             mod_log = guild.create_text_channel("mod-log")
             await env.settle()
             await write_bans(url, guild.id, mod_log.id, discord.utils.utcnow(), pending, overdue, spread_over)
-            bot = create_bot(bench_settings(_no_idle_timers(url), sync_commands=False))
+            bot = create_bot(bench_settings(without_idle_timers(url), sync_commands=False))
             _clocked(run, bot)
             try:
                 cpu = time.process_time()
