@@ -7,7 +7,11 @@
 Newcomers arrive in bursts of --burst members at once (SimCord delivers their joins together,
 and the bot handles them concurrently), then the world settles. Much larger bursts exceed
 SimCord's 5 s settle timeout on SQLite (the joins wait on the database, not on Discord). The
-baseline bot only posts a welcome message in #welcome for each join, with no database.
+baseline bot makes the same three Discord calls for each join (gives a Newcomer role, opens a
+private thread in #welcome, posts a welcome in it) with no database and no settings, so the
+ratio is Gromada's own cost: a baseline that sent one message would charge Gromada for the
+simulator's work on two more calls. (Against such a one-message baseline, the first
+measurement of this benchmark, a join cost 14x.)
 
 Each size runs both sides warm, then --repetitions times alternately (median [lowest-highest]),
 each run on a fresh database and a fresh simulated server. Figures: CPU per join relative to
@@ -49,6 +53,7 @@ async def _server(env, *, quickstart: bool):
         await admin.slash(general, "setup quickstart")
     else:
         guild.create_text_channel("welcome")
+        guild.create_role("Newcomer")
         await env.settle()
     return guild
 
@@ -90,10 +95,16 @@ async def gromada_joins(joins: int, burst: int, sample: int, statements_per_join
 async def baseline_joins(joins: int, burst: int) -> Measurement:
     async def setup(bot) -> None:
         async def on_member_join(member: discord.Member) -> None:
+            # The same three Discord calls as Gromada's join, with no database and no settings.
             welcome = discord.utils.get(member.guild.text_channels, name="welcome")
-            if welcome is None:
-                return  # the admin, before the channel exists
-            await welcome.send(f"Welcome, {member.mention}!", allowed_mentions=discord.AllowedMentions(users=[member]))
+            newcomer = discord.utils.get(member.guild.roles, name="Newcomer")
+            if welcome is None or newcomer is None:
+                return  # the admin, before the server is set up
+            await member.add_roles(newcomer)
+            thread = await welcome.create_thread(
+                name=f"👋 {member.display_name}", type=discord.ChannelType.private_thread, invitable=False
+            )
+            await thread.send(f"Welcome, {member.mention}!", allowed_mentions=discord.AllowedMentions(users=[member]))
 
         bot.add_listener(on_member_join)
 
