@@ -226,6 +226,8 @@ def main() -> int:
     )
     parser.add_argument("--show-survivors", action="store_true", help="print the diff of every surviving mutant")
     options = parser.parse_args()
+    # Each feature takes minutes: show its line when it is done, also when stdout is a CI log.
+    sys.stdout.reconfigure(line_buffering=True)
 
     if options.changed_since:
         modules = changed_modules(options.changed_since)
