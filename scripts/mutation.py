@@ -108,6 +108,9 @@ def mutmut_settings(feature: str, modules: list[str]) -> str:
         f"only_mutate = {json.dumps(modules)}\n"
         f"also_copy = {json.dumps(list(ALSO_COPY))}\n"
         f'pytest_add_cli_args_test_selection = ["tests/cogs/{feature}"]\n'
+        # Property tests draw the same examples for every mutant and every run, so that a score
+        # does not move because Hypothesis happened to try a rare case this time.
+        'pytest_add_cli_args = ["--hypothesis-seed=0"]\n'
     )
 
 
