@@ -108,6 +108,9 @@ def mutmut_settings(feature: str, modules: list[str]) -> str:
         f"only_mutate = {json.dumps(modules)}\n"
         f"also_copy = {json.dumps(list(ALSO_COPY))}\n"
         f'pytest_add_cli_args_test_selection = ["tests/cogs/{feature}"]\n'
+        # Property tests draw the same examples for every mutant and every run, so that a score
+        # does not move because Hypothesis happened to try a rare case this time.
+        'pytest_add_cli_args = ["--hypothesis-seed=0"]\n'
     )
 
 
@@ -226,6 +229,8 @@ def main() -> int:
     )
     parser.add_argument("--show-survivors", action="store_true", help="print the diff of every surviving mutant")
     options = parser.parse_args()
+    # Each feature takes minutes: show its line when it is done, also when stdout is a CI log.
+    sys.stdout.reconfigure(line_buffering=True)
 
     if options.changed_since:
         modules = changed_modules(options.changed_since)
