@@ -45,8 +45,13 @@ class QuickstartReport:
     problems: list[str] = field(default_factory=list)
 
 
-def missing_permissions(granted: set[str]) -> list[str]:
-    return [name for name in REQUIRED_BOT_PERMISSIONS if name not in granted]
+def missing_permissions(granted: Any) -> list[str]:
+    """The required permissions `granted` (a discord.Permissions) lacks, in the order above.
+
+    Each is read by its name: iterating discord.Permissions yields some under older names
+    (View Channel comes out as read_messages), so a set of iterated names would miss them.
+    """
+    return [name for name in REQUIRED_BOT_PERMISSIONS if not getattr(granted, name)]
 
 
 def ordered_roles(below_bot: list[Any], ours: dict[str, Any]) -> list[Any]:

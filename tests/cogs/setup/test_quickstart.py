@@ -87,6 +87,27 @@ async def test_missing_bot_permission_is_reported_not_crashed_on(simcord_env):
     assert "welcome" in {channel.name for channel in server.guild.me.guild.text_channels}
 
 
+async def test_a_bot_with_every_permission_it_needs_hears_of_none_missing(simcord_env):
+    server = Server(simcord_env)
+    await simcord_env.settle()
+
+    result = await server.admin.slash(server.general, "setup quickstart")
+
+    assert "I am missing" not in shown(result)
+
+
+async def test_a_bot_that_cannot_view_channels_is_told_so(simcord_env):
+    server = Server(simcord_env)
+    server.withhold_from_bot("view_channel")
+    await simcord_env.settle()
+    assert not server.guild.me.guild_permissions.view_channel
+
+    result = await server.admin.slash(server.general, "setup quickstart")
+
+    missing = [line for line in shown(result).splitlines() if "I am missing" in line]
+    assert missing == ["- I am missing the View Channel permission."]
+
+
 async def test_moderator_role_may_time_out_and_tidy_up(simcord_env):
     server = Server(simcord_env)
     await simcord_env.settle()
