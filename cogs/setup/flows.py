@@ -32,6 +32,7 @@ BOT_CHANNEL_ACCESS = discord.PermissionOverwrite(
     manage_threads=True,
     create_private_threads=True,
     manage_messages=True,
+    pin_messages=True,  # an initiative's welcome message is pinned in its channel
 )
 REASON = "Gromada /setup quickstart"
 

@@ -96,16 +96,17 @@ async def test_a_bot_with_every_permission_it_needs_hears_of_none_missing(simcor
     assert "I am missing" not in shown(result)
 
 
-async def test_a_bot_that_cannot_view_channels_is_told_so(simcord_env):
+@pytest.mark.parametrize(("permission", "label"), [("view_channel", "View Channel"), ("pin_messages", "Pin Messages")])
+async def test_a_bot_lacking_a_permission_is_told_which(simcord_env, permission, label):
     server = Server(simcord_env)
-    server.withhold_from_bot("view_channel")
+    server.withhold_from_bot(permission)
     await simcord_env.settle()
-    assert not server.guild.me.guild_permissions.view_channel
+    assert not getattr(server.guild.me.guild_permissions, permission)
 
     result = await server.admin.slash(server.general, "setup quickstart")
 
     missing = [line for line in shown(result).splitlines() if "I am missing" in line]
-    assert missing == ["- I am missing the View Channel permission."]
+    assert missing == [f"- I am missing the {label} permission."]
 
 
 async def test_moderator_role_may_time_out_and_tidy_up(simcord_env):
