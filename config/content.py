@@ -10,32 +10,38 @@ import re
 import tomllib
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from gromada.text import clean
 
 if TYPE_CHECKING:
     import yaml
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
+# A pack's texts are cleaned as typed ones are (gromada.text) before their lengths are checked,
+# so a card titled with zero-width spaces is refused like an empty one.
+Text = Annotated[str, BeforeValidator(lambda value: clean(value) if isinstance(value, str) else value)]
+
 
 class ValueCardSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    title: str = Field(min_length=1, max_length=256)
-    body: str = Field(min_length=1, max_length=3000)
+    title: Text = Field(min_length=1, max_length=256)
+    body: Text = Field(min_length=1, max_length=3000)
 
 
 class VolunteerRoleSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
-    name: str = Field(min_length=1, max_length=100)
-    description: str = Field(default="", max_length=500)
-    responsibilities: str = Field(default="", max_length=1000)
+    name: Text = Field(min_length=1, max_length=100)
+    description: Text = Field(default="", max_length=500)
+    responsibilities: Text = Field(default="", max_length=1000)
     seats: int = Field(ge=1, le=500)
     term_days: int | None = Field(default=None, ge=1, le=3650)
     approval: Literal["auto", "coordinator"] = "auto"
-    prerequisite: str | None = Field(default=None, max_length=100)
+    prerequisite: Text | None = Field(default=None, max_length=100)
     # When set, the volunteer role is the server's role for that purpose (e.g. "buddy").
     role_purpose: str | None = None
 

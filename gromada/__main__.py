@@ -62,13 +62,11 @@ def _run(settings: Settings, *, sync: bool) -> int:
         )
         return 2
     from gromada.bot import create_bot
+    from gromada.startup import run
 
     if sync:
         settings = settings.model_copy(update={"sync_commands": True})
-    bot = create_bot(settings)
-    # log_handler=None: logging is already configured (JSON to stdout).
-    bot.run(settings.discord_token.get_secret_value(), log_handler=None)
-    return 0
+    return run(lambda: create_bot(settings), settings.discord_token.get_secret_value())
 
 
 async def _migrate(settings: Settings) -> int:

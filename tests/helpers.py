@@ -40,6 +40,23 @@ class Server:
         role = next(role for role in guild.roles.values() if role.managed)
         backend.edit_role(self.guild.id, role.id, {"permissions": permissions.value})
 
+    def withhold_from_bot(self, *names: str) -> None:
+        """The bot lacks these permissions server-wide, even through @everyone.
+
+        @everyone loses them too, so the admin's role is given what @everyone gave: the admin
+        still sees the channels and runs commands, as on a server that hides them from guests.
+        """
+        backend = self.env.backend
+        guild = backend.get_guild(self.guild.id)
+        everyone = guild.everyone_role
+        board = self.guild.roles["Board"]
+        given = discord.Permissions(int(everyone.permissions))
+        backend.edit_role(self.guild.id, board.id, {"permissions": given.value | ADMIN_PERMISSIONS.value})
+        withheld = discord.Permissions(**dict.fromkeys(names, True))
+        backend.edit_role(self.guild.id, everyone.id, {"permissions": given.value & ~withheld.value})
+        bot_role = next(role for role in guild.roles.values() if role.managed)
+        backend.edit_role(self.guild.id, bot_role.id, {"permissions": int(bot_role.permissions) & ~withheld.value})
+
     async def open_command_to(self, name: str, actor) -> None:
         """An admin lets `actor` see a command despite its default permissions (Integrations settings)."""
         commands = await self.env.bot.tree.fetch_commands()

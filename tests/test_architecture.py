@@ -26,6 +26,19 @@ def test_services_do_not_import_discord(path):
     assert not [name for name in imported if name == "discord" or name.startswith("discord.")]
 
 
+@pytest.mark.parametrize("path", SERVICES, ids=lambda path: path.parent.name)
+def test_services_clean_free_text_with_the_one_helper(path):
+    # gromada.text.clean decides what counts as written; str.strip() keeps zero-width spaces,
+    # so text of invisible characters only would pass a service's "not empty" check.
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    strips = [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "strip"
+    ]
+    assert not strips, f"use gromada.text.clean instead of strip() on lines {strips}"
+
+
 @pytest.mark.parametrize("package", FEATURES, ids=lambda path: path.name)
 def test_feature_packages_only_define_setup(package):
     tree = ast.parse((package / "__init__.py").read_text(encoding="utf-8"))

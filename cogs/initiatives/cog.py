@@ -99,12 +99,12 @@ class InitiativesCog(FeatureCog):
         initiative = await service.in_channel(interaction.channel_id)
         service.require_lead(initiative, interaction.user.id)
         progress = Progress(status)
-        await service.update_progress(initiative, progress, note)
+        note = await service.update_progress(initiative, progress, note)
         await interaction.response.send_message(
             _(
                 "**Progress: {status}**\n{note}",
                 status=_(views.PROGRESS_LABELS[progress]),
-                note=note.strip(),
+                note=note,
             ),
             allowed_mentions=discord.AllowedMentions.none(),
         )

@@ -18,6 +18,7 @@ from cogs.initiatives.rules import TITLE_LIMIT, slugify, unique_name
 from gromada.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from gromada.guild_config import declare_duration, declare_int
 from gromada.i18n import N_, Plural
+from gromada.text import clean
 from models.initiatives import (
     Initiative,
     InitiativeMember,
@@ -69,7 +70,7 @@ class Proposal:
 
 
 def validate_proposal(title: str, goal: str, needs: str, first_step: str) -> Proposal:
-    title = " ".join((title or "").split())
+    title = clean(title, one_line=True)
     if not title:
         raise InvalidInput(N_("The title is empty. Give your initiative a short name."))
     if len(title) > TITLE_LIMIT:
@@ -84,7 +85,7 @@ def validate_proposal(title: str, goal: str, needs: str, first_step: str) -> Pro
     slug = slugify(title)
     if not slug:
         raise InvalidInput(N_("The title needs at least one letter or digit (emoji alone cannot name a channel)."))
-    texts = {"goal": (goal or "").strip(), "needs": (needs or "").strip(), "first_step": (first_step or "").strip()}
+    texts = {"goal": clean(goal), "needs": clean(needs), "first_step": clean(first_step)}
     for text in texts.values():
         if not text:
             raise InvalidInput(N_("Fill in the goal, what is needed and the first step."))
@@ -336,8 +337,9 @@ def require_lead(initiative: Initiative, user_id: int, *, staff: bool = False) -
         raise NotAllowed(N_("Only the initiative's lead can do that."))
 
 
-async def update_progress(initiative: Initiative, progress: Progress, note: str) -> None:
-    note = note.strip()
+async def update_progress(initiative: Initiative, progress: Progress, note: str) -> str:
+    """Store the lead's note; the note as stored, to post."""
+    note = clean(note)
     if not note:
         raise InvalidInput(N_("Write a short note about the progress."))
     if len(note) > NOTE_LIMIT:
@@ -349,6 +351,7 @@ async def update_progress(initiative: Initiative, progress: Progress, note: str)
     initiative.progress = progress
     initiative.last_note = note
     await initiative.save(update_fields=["progress", "last_note"])
+    return note
 
 
 # ---------------------------------------------------------------- archive and reopen
@@ -386,7 +389,7 @@ async def undo_reopen(initiative: Initiative, archived_at: datetime | None) -> N
 
 
 async def add_need(initiative: Initiative, text: str, channel_id: int, now: datetime) -> InitiativeNeed:
-    text = text.strip()
+    text = clean(text)
     if not text:
         raise InvalidInput(N_("Say what help you need."))
     if len(text) > NEED_LIMIT:

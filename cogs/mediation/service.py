@@ -20,6 +20,7 @@ from gromada import guild_config
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
 from gromada.guild_config import Purpose, declare_bool, declare_duration, declare_int, declare_purpose
 from gromada.i18n import N_, Plural
+from gromada.text import clean
 from models.core import BindingKind
 from models.mediation import MediationPanel, PartyStatus, Ticket, TicketNote, TicketParty, TicketStatus
 
@@ -80,9 +81,9 @@ class RequestForm:
 
 def clean_form(what_happened: str, parties: str, hoped_outcome: str) -> RequestForm:
     form = RequestForm(
-        (what_happened or "").strip()[:FIELD_LIMIT],
-        (parties or "").strip()[:FIELD_LIMIT],
-        (hoped_outcome or "").strip()[:FIELD_LIMIT],
+        clean(what_happened)[:FIELD_LIMIT],
+        clean(parties)[:FIELD_LIMIT],
+        clean(hoped_outcome)[:FIELD_LIMIT],
     )
     if not form.what_happened or not form.hoped_outcome:
         raise InvalidInput(N_("Please describe what happened and what you hope for; those two cannot be empty."))
@@ -379,7 +380,7 @@ async def people_in_space(ticket: Ticket) -> list[int]:
 async def add_note(ticket: Ticket, author_id: int, text: str, now: datetime) -> TicketNote:
     if await has_conflict(ticket, author_id):
         raise NotAllowed(N_("Only mediators who are not parties to this conflict can write notes here."))
-    text = (text or "").strip()
+    text = clean(text)
     if not text:
         raise InvalidInput(N_("A note cannot be empty."))
     if len(text) > NOTE_LIMIT:
@@ -399,7 +400,7 @@ async def notes(ticket: Ticket, reader_id: int) -> list[TicketNote]:
 
 
 async def close(ticket_id: int, mediator_id: int, outcome: str, transcript: str, now: datetime) -> Ticket:
-    outcome = (outcome or "").strip()
+    outcome = clean(outcome)
     if not outcome:
         raise InvalidInput(N_("Write the outcome (the agreement) before closing."))
     require_mediator_of(await get_ticket(ticket_id), mediator_id)

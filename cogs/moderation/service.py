@@ -21,6 +21,7 @@ from cogs.moderation.rules import escalation_due
 from gromada.errors import Conflict, InvalidInput, NotFound
 from gromada.guild_config import declare_duration, declare_int
 from gromada.i18n import N_, Plural
+from gromada.text import clean
 from models.moderation import CaseAction, CaseCounter, CaseStatus, ModCase
 
 UNBAN_TIMER = "moderation.unban"
@@ -51,7 +52,7 @@ class Escalation:
 
 
 def clean_reason(text: str) -> str:
-    cleaned = (text or "").strip()
+    cleaned = clean(text)
     if not cleaned:
         raise InvalidInput(N_("Please give a reason."))
     if len(cleaned) > MAX_REASON_LENGTH:

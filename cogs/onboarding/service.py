@@ -24,6 +24,7 @@ from cogs.onboarding.rules import (
 from gromada.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from gromada.guild_config import Purpose, declare_duration, declare_int, declare_purpose
 from gromada.i18n import N_, Plural
+from gromada.text import clean
 from models.core import BindingKind, MemberLocale
 from models.onboarding import BuddyProfile, BuddySlot, Journey, JourneyStatus, Step
 
@@ -159,7 +160,7 @@ async def check_introduction(
     journey: Journey, about: str, interests: str, languages: str, now: datetime, *, fallback_language: str
 ) -> Introduction:
     """Keep the draft (so nothing typed is lost if it is refused), then check it."""
-    about, interests, languages = (value.strip() for value in (about or "", interests or "", languages or ""))
+    about, interests, languages = clean(about), clean(interests), clean(languages)
     await Journey.filter(id=journey.pk).update(
         about=about[:ABOUT_LIMIT],
         interests=interests[:INTERESTS_LIMIT],
@@ -223,6 +224,7 @@ async def set_available(guild_id: int, user_id: int, available: bool, languages:
     profile.available = available
     fields = ["available"]
     if languages is not None:
+        languages = clean(languages)
         codes = language_codes(languages)
         if not codes:
             raise InvalidInput(

@@ -22,6 +22,7 @@ from gromada.feature import FeatureCog
 from gromada.i18n import N_, _, _n
 from gromada.ids import IdOption as PollId
 from gromada.scheduler import TimerHandler, now
+from gromada.text import clean
 from gromada.ui import Pager, paginate_lines, reply, truncate
 from models.polls import PollStatus
 
@@ -244,6 +245,7 @@ class PollsCog(FeatureCog):
     @app_commands.describe(search="Words in the question or the chosen option")
     @app_commands.guild_only()
     async def decisions(self, interaction: discord.Interaction, search: str | None = None) -> None:
+        search = clean(search)
         rows = await service.decisions(interaction.guild_id, search)
         if not rows:
             if search:

@@ -30,6 +30,7 @@ from gromada.durations import parse_duration
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
 from gromada.guild_config import declare_choice, role_shown
 from gromada.i18n import N_, Plural
+from gromada.text import clean, comparable
 from models.polls import (
     Decision,
     DecisionOutcome,
@@ -115,7 +116,7 @@ def parse_options(kind: PollKind, raw: str | None) -> list[str]:
     """The option labels: fixed for consent, else `;`-separated, 2 to MAX_OPTIONS, distinct."""
     if kind == PollKind.CONSENT:
         return list(rules.CONSENT_OPTIONS)
-    labels = [part.strip() for part in (raw or "").split(";") if part.strip()]
+    labels = [label for label in (clean(part) for part in (raw or "").split(";")) if label]
     if len(labels) < 2:
         raise InvalidInput(N_("Give at least two options, separated by “;”, like: yes; no; later."))
     if len(labels) > MAX_OPTIONS:
@@ -132,7 +133,8 @@ def parse_options(kind: PollKind, raw: str | None) -> list[str]:
             ),
             option=too_long[:40] + "…",
         )
-    folded = [label.casefold() for label in labels]
+    # Options a reader cannot tell apart ("Yes" and "yes" with a zero-width space) are the same.
+    folded = [comparable(label) for label in labels]
     if len(set(folded)) != len(folded):
         raise InvalidInput(N_("Two options are the same. Each option must be different."))
     return labels
@@ -155,7 +157,7 @@ class PollRequest:
 
 
 async def create_poll(request: PollRequest, electorate: list[int], now: datetime) -> Poll:
-    question = request.question.strip()
+    question = clean(request.question)
     if not question:
         raise InvalidInput(N_("The question cannot be empty."))
     if len(question) > MAX_QUESTION_LENGTH:
@@ -261,7 +263,7 @@ def validate_ballot(poll: Poll, choices: list[int], reason: str | None) -> tuple
         raise InvalidInput(Plural("Choose at most {n} option.", "Choose at most {n} options.", poll.max_choices))
     if poll.kind != PollKind.CONSENT:
         return ballot, None
-    reason = (reason or "").strip() or None
+    reason = clean(reason) or None
     if ballot[0] in rules.NEEDS_REASON and reason is None:
         raise InvalidInput(N_("An objection or a block needs a reason."))
     if reason is not None and len(reason) > MAX_REASON_LENGTH:
@@ -684,8 +686,8 @@ async def export_csv(poll: Poll) -> str:
 
 async def decisions(guild_id: int, search: str | None = None) -> list[Decision]:
     query = Decision.filter(guild_id=guild_id)
-    if search and search.strip():
-        term = search.strip()
+    term = clean(search)
+    if term:
         query = query.filter(Q(question__icontains=term) | Q(winners__icontains=term))
     return await query.order_by("-decided_at", "-id").limit(500)
 

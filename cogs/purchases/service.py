@@ -28,6 +28,7 @@ from gromada.errors import Conflict, InvalidInput, LimitReached, NotFound
 from gromada.guild_config import Claim, Purpose, declare_purpose
 from gromada.i18n import LANGUAGES, N_, Plural
 from gromada.ids import id_in_text
+from gromada.text import clean
 from models.core import BindingKind
 from models.purchases import Bill, DeliveryStatus, OrderLine, Purchase, PurchaseItem, PurchaseStatus
 
@@ -70,7 +71,7 @@ _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2}))?")
 
 def parse_deadline(text: str, now: datetime) -> datetime:
     """ "3d", "36h" from now, or a UTC date "2026-12-01" (end of that day) / "2026-12-01 18:00"."""
-    raw = (text or "").strip()
+    raw = clean(text)
     match = _DATE.fullmatch(raw)
     if match is None:
         return now + parse_duration(raw, minimum=MIN_DEADLINE, maximum=MAX_DEADLINE)
@@ -90,7 +91,7 @@ def parse_deadline(text: str, now: datetime) -> datetime:
 
 
 def _text(value: str | None, limit: int) -> str:
-    return " ".join((value or "").split())[:limit]
+    return clean(value, one_line=True)[:limit]
 
 
 # ---------------------------------------------------------------- coordinators
@@ -457,6 +458,6 @@ async def recent_purchases(guild_id: int, search: str = "", limit: int = 25) -> 
     number = id_in_text(search)
     if number is not None:
         query = query.filter(id=number)
-    elif search.strip():
-        query = query.filter(title__icontains=search.strip())
+    elif term := clean(search):
+        query = query.filter(title__icontains=term)
     return await query.order_by("-id").limit(limit)

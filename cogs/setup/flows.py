@@ -32,6 +32,7 @@ BOT_CHANNEL_ACCESS = discord.PermissionOverwrite(
     manage_threads=True,
     create_private_threads=True,
     manage_messages=True,
+    pin_messages=True,  # an initiative's welcome message is pinned in its channel
 )
 REASON = "Gromada /setup quickstart"
 
@@ -44,11 +45,8 @@ def _find_by_name(items, name: str):
 async def run_quickstart(bot: discord.Client, guild: discord.Guild, language: str) -> QuickstartReport:
     report = QuickstartReport()
     await guild_config.set_language(guild.id, language)
-    me = guild.me
-    granted = {name for name, value in me.guild_permissions if value}
-    if me.guild_permissions.administrator:
-        granted = {name for name, _value in discord.Permissions.all()}
-    for name in missing_permissions(granted):
+    # discord.py counts the owner and administrators as holding every permission.
+    for name in missing_permissions(guild.me.guild_permissions):
         report.problems.append(_("I am missing the {permission} permission.", permission=permission_label(name)))
     bound = await guild_config.bindings(guild.id)
 

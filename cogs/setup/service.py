@@ -14,7 +14,11 @@ from gromada.content_import import PreparedImport
 from gromada.i18n import N_
 from models.core import BindingKind, ValueCard
 
-# What the bot needs server-wide to run every feature.
+# What the bot needs server-wide to run every feature: the README's invite list and
+# permissions number are these (tests/test_invite_permissions.py holds them together).
+# Discord lets the bot allow or deny in a channel only what it holds itself, so this
+# includes what it denies too (Create Public Threads in an archived initiative), and since
+# 2026 pinning needs Pin Messages rather than Manage Messages.
 REQUIRED_BOT_PERMISSIONS = (
     "view_channel",
     "send_messages",
@@ -25,8 +29,10 @@ REQUIRED_BOT_PERMISSIONS = (
     "manage_channels",
     "manage_roles",
     "manage_threads",
+    "create_public_threads",
     "create_private_threads",
     "manage_messages",
+    "pin_messages",
     "moderate_members",
     "kick_members",
     "ban_members",
@@ -45,8 +51,13 @@ class QuickstartReport:
     problems: list[str] = field(default_factory=list)
 
 
-def missing_permissions(granted: set[str]) -> list[str]:
-    return [name for name in REQUIRED_BOT_PERMISSIONS if name not in granted]
+def missing_permissions(granted: Any) -> list[str]:
+    """The required permissions `granted` (a discord.Permissions) lacks, in the order above.
+
+    Each is read by its name: iterating discord.Permissions yields some under older names
+    (View Channel comes out as read_messages), so a set of iterated names would miss them.
+    """
+    return [name for name in REQUIRED_BOT_PERMISSIONS if not getattr(granted, name)]
 
 
 def ordered_roles(below_bot: list[Any], ours: dict[str, Any]) -> list[Any]:

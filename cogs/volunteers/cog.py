@@ -141,19 +141,21 @@ class VolunteersCog(FeatureCog):
         discord_role: discord.Role | None = None,
     ) -> None:
         found = await service.find_role(interaction.guild_id, role)
-        changes = {
-            key: value
-            for key, value in (
-                ("name", name),
-                ("seats", seats),
-                ("description", description),
-                ("responsibilities", responsibilities),
-                ("term_days", term_days),
-                ("approval", Approval(approval) if approval else None),
-                ("prerequisite_role_id", prerequisite.id if prerequisite else None),
-            )
-            if value is not None
-        }
+        changes = service.cleaned_changes(
+            {
+                key: value
+                for key, value in (
+                    ("name", name),
+                    ("seats", seats),
+                    ("description", description),
+                    ("responsibilities", responsibilities),
+                    ("term_days", term_days),
+                    ("approval", Approval(approval) if approval else None),
+                    ("prerequisite_role_id", prerequisite.id if prerequisite else None),
+                )
+                if value is not None
+            }
+        )
         name_after, approval_after = changes.get("name", found.name), changes.get("approval", found.approval)
         if discord_role is not None:
             await flows.check_assignable(interaction.guild, discord_role, name_after, approval_after)

@@ -308,8 +308,8 @@ async def ensure_discord_role(
 async def create_role(bot, guild: discord.Guild, fields: service.RoleFields) -> tuple[VolunteerRole, discord.Role]:
     """Add a catalogue role with its Discord role (found by name, else created)."""
     # Refuse before touching Discord, so a refusal leaves no new Discord role behind.
-    await service.check_room(guild.id, fields.name)
-    discord_role, created = await ensure_discord_role(guild, fields.name.strip(), fields.approval)
+    await service.check_room(guild.id, fields)
+    discord_role, created = await ensure_discord_role(guild, fields.name, fields.approval)
     try:
         role = await service.create_role(guild.id, fields, discord_role.id, now())
     except Exception:

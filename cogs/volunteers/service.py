@@ -25,6 +25,7 @@ from gromada.commands import Command
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
 from gromada.guild_config import Claim, Purpose, RoleShown
 from gromada.i18n import N_, Plural
+from gromada.text import clean
 from models.core import BindingKind
 from models.volunteers import (
     Approval,
@@ -71,6 +72,10 @@ class ClaimResult:
 # ---------------------------------------------------------------- catalogue
 
 
+# A volunteer role's texts, cleaned however they arrive (a command, an edit, a content pack).
+ROLE_TEXTS = ("name", "description", "responsibilities")
+
+
 @dataclass
 class RoleFields:
     name: str
@@ -81,6 +86,15 @@ class RoleFields:
     approval: Approval = Approval.AUTO
     prerequisite_role_id: int | None = None
     key: str | None = None
+
+    def __post_init__(self) -> None:
+        for text in ROLE_TEXTS:
+            setattr(self, text, clean(getattr(self, text)))
+
+
+def cleaned_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    """Changes to a role with its texts cleaned, as RoleFields cleans them."""
+    return {key: clean(value) if key in ROLE_TEXTS else value for key, value in changes.items()}
 
 
 def fields_from_spec(spec: VolunteerRoleSpec, prerequisite_role_id: int | None) -> RoleFields:
@@ -121,7 +135,7 @@ def catalogue_changed(guild_id: int) -> None:
 
 
 async def find_role(guild_id: int, name: str) -> VolunteerRole:
-    role = rules.named(await roles(guild_id), name.strip())
+    role = rules.named(await roles(guild_id), clean(name))
     if role is not None:
         return role
     raise NotFound(
@@ -139,7 +153,7 @@ async def role_by_id(guild_id: int, role_id: int) -> VolunteerRole:
 
 
 def _validate(values: RoleFields) -> None:
-    if not values.name.strip():
+    if not values.name:
         raise InvalidInput(N_("The role needs a name."))
     if not 1 <= values.seats <= 500:
         raise InvalidInput(N_("Seats must be between 1 and 500."))
@@ -147,12 +161,14 @@ def _validate(values: RoleFields) -> None:
         raise InvalidInput(N_("A term must last between 1 and 3650 days."))
 
 
-async def check_room(guild_id: int, name: str) -> None:
-    """Whether a role of this name can still be added (checked again, atomically, on insert)."""
+async def check_room(guild_id: int, values: RoleFields) -> None:
+    """Whether this role can still be added (checked again, atomically, on insert)."""
+    _validate(values)
+    name = values.name
     existing = await roles(guild_id)
     if len(existing) >= rules.MAX_ROLES:
         raise LimitReached(TOO_MANY_ROLES)
-    if rules.named(existing, name.strip()) is not None:
+    if rules.named(existing, name) is not None:
         raise Conflict(DUPLICATE_NAME, name=name[:100])
 
 
@@ -164,7 +180,7 @@ async def create_role(guild_id: int, values: RoleFields, discord_role_id: int, n
         created = await VolunteerRole.create(
             guild_id=guild_id,
             key=values.key,
-            name=values.name.strip(),
+            name=values.name,
             description=values.description,
             responsibilities=values.responsibilities,
             seats=values.seats,
@@ -181,7 +197,7 @@ async def create_role(guild_id: int, values: RoleFields, discord_role_id: int, n
 
 
 async def edit_role(role: VolunteerRole, changes: dict[str, Any]) -> VolunteerRole:
-    for key, value in changes.items():
+    for key, value in cleaned_changes(changes).items():
         setattr(role, key, value)
     _validate(RoleFields(name=role.name, seats=role.seats, term_days=role.term_days, approval=role.approval))
     try:
@@ -570,7 +586,7 @@ async def forget_panel(panel: VolunteerPanel) -> None:
 async def thank(
     guild_id: int, from_user_id: int, to_user_id: int, message: str, now: datetime, *, to_bot: bool = False
 ) -> Thanks:
-    text = message.strip()
+    text = clean(message)
     if to_bot:
         raise InvalidInput(N_("Thank a person, not a bot."))
     if from_user_id == to_user_id:

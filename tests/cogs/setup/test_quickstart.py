@@ -87,6 +87,28 @@ async def test_missing_bot_permission_is_reported_not_crashed_on(simcord_env):
     assert "welcome" in {channel.name for channel in server.guild.me.guild.text_channels}
 
 
+async def test_a_bot_with_every_permission_it_needs_hears_of_none_missing(simcord_env):
+    server = Server(simcord_env)
+    await simcord_env.settle()
+
+    result = await server.admin.slash(server.general, "setup quickstart")
+
+    assert "I am missing" not in shown(result)
+
+
+@pytest.mark.parametrize(("permission", "label"), [("view_channel", "View Channel"), ("pin_messages", "Pin Messages")])
+async def test_a_bot_lacking_a_permission_is_told_which(simcord_env, permission, label):
+    server = Server(simcord_env)
+    server.withhold_from_bot(permission)
+    await simcord_env.settle()
+    assert not getattr(server.guild.me.guild_permissions, permission)
+
+    result = await server.admin.slash(server.general, "setup quickstart")
+
+    missing = [line for line in shown(result).splitlines() if "I am missing" in line]
+    assert missing == [f"- I am missing the {label} permission."]
+
+
 async def test_moderator_role_may_time_out_and_tidy_up(simcord_env):
     server = Server(simcord_env)
     await simcord_env.settle()
