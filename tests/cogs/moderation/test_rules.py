@@ -13,19 +13,26 @@ OWNER = Standing(3, 0, is_owner=True, name="owner")
 
 
 @pytest.mark.parametrize(
-    ("target", "fragment"),
+    ("target", "refusal"),
     [
-        (MOD, "yourself"),
-        (BOT, "on myself"),
-        (OWNER, "server owner"),
-        (Standing(4, 6, name="peer"), "not below yours"),
-        (Standing(5, 8, name="boss"), "not below yours"),
+        (MOD, "You cannot take moderation action on yourself."),
+        (BOT, "I will not take moderation action on myself."),
+        (OWNER, "Nobody can take moderation action on the server owner."),
+        (
+            Standing(4, 6, name="peer"),
+            "peer's highest role is not below yours, so you cannot act on them. Ask someone ranked higher.",
+        ),
+        (
+            Standing(5, 8, name="boss"),
+            "boss's highest role is not below yours, so you cannot act on them. Ask someone ranked higher.",
+        ),
     ],
 )
-def test_refusals(target, fragment):
+def test_refusals(target, refusal):
+    # The whole sentence the moderator reads, with the name in it: which refusal, not just that one came.
     with pytest.raises(NotAllowed) as refused:
         rules.check_target(MOD, target, BOT)
-    assert fragment in str(refused.value)
+    assert str(refused.value) == refusal
 
 
 def refusal_of(actor: Standing, target: Standing, bot: Standing = BOT) -> str | None:
@@ -40,8 +47,12 @@ def refusal_of(actor: Standing, target: Standing, bot: Standing = BOT) -> str | 
 def test_owner_may_act_on_anyone_below_the_bot_but_not_above():
     assert refusal_of(OWNER, Standing(4, 9)) is None
     assert refusal_of(OWNER, Standing(4, 0)) is None
-    assert "not below mine" in refusal_of(OWNER, Standing(4, 10, name="top"))
-    assert "not below mine" in refusal_of(OWNER, Standing(4, 11, name="top"))
+    above_the_bot = (
+        "top's highest role is not below mine, so Discord will not let me act on them. "
+        "An admin can drag my role higher in Server Settings → Roles."
+    )
+    assert refusal_of(OWNER, Standing(4, 10, name="top")) == above_the_bot
+    assert refusal_of(OWNER, Standing(4, 11, name="top")) == above_the_bot
 
 
 @pytest.mark.parametrize(
@@ -80,4 +91,7 @@ def test_permission_per_action(action, permissions, allowed):
 def test_escalation_threshold():
     assert not rules.escalation_due(2, 3)
     assert rules.escalation_due(3, 3)
-    assert not rules.escalation_due(9, 0)
+    assert not rules.escalation_due(9, 0)  # 0 turns escalation off
+    # A threshold of one: the first warning already goes to the moderators.
+    assert rules.escalation_due(1, 1)
+    assert not rules.escalation_due(0, 1)
