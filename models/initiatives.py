@@ -16,6 +16,7 @@ class InitiativeStatus(StrEnum):
     ACTIVE = "active"
     ARCHIVED = "archived"
     EXPIRED = "expired"  # the support window ended below the threshold
+    WITHDRAWN = "withdrawn"  # the proposer took the proposal back before it got its channel
 
 
 class Progress(StrEnum):
@@ -28,6 +29,12 @@ class Progress(StrEnum):
 
 
 class Initiative(Model):
+    """A proposal and, once enough people support it, a working channel.
+
+    Who proposed it stays in proposer_id. Who leads it is the member row marked is_lead: the
+    proposer at first, then whoever the lead or staff hand it over to.
+    """
+
     id = fields.IntField(primary_key=True)
     guild_id = fields.BigIntField(db_index=True)
     proposer_id = fields.BigIntField()
