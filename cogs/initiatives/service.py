@@ -499,10 +499,13 @@ async def add_need(initiative: Initiative, text: str, channel_id: int, now: date
     return await InitiativeNeed.create(initiative=initiative, text=text, channel_id=channel_id, created_at=now)
 
 
+NEED_GONE = N_("This call for help no longer exists.")
+
+
 async def get_need(need_id: int) -> InitiativeNeed:
     need = await InitiativeNeed.get_or_none(id=need_id).select_related("initiative")
     if need is None:
-        raise NotFound(N_("This call for help no longer exists."))
+        raise NotFound(NEED_GONE)
     return need
 
 

@@ -12,7 +12,7 @@ from gromada.checks import is_moderator, require_guild
 from gromada.errors import NotAllowed
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
-from gromada.ui import BaseModal, BaseView, IdButton, reply, truncate
+from gromada.ui import BaseModal, BaseView, IdButton, InServer, reply, truncate
 from models.initiatives import Initiative, InitiativeNeed, InitiativeStatus, Progress
 from models.privacy import is_pseudonym, pseudonym_tag
 
@@ -107,6 +107,8 @@ def proposal_view(initiative: Initiative, supporters: int) -> discord.ui.View | 
 
 class _InServer(IdButton):
     """The initiatives' buttons act for a member of the server (never registered itself)."""
+
+    owner = InServer(Initiative, service.GONE)
 
     async def check(self, interaction: discord.Interaction) -> None:
         require_guild(interaction)
@@ -292,6 +294,7 @@ def need_view(need_id: int) -> discord.ui.View:
 
 
 class HelpButton(_InServer, action="initiatives:help"):
+    owner = InServer(InitiativeNeed, service.NEED_GONE, "initiative__guild_id")
     style = discord.ButtonStyle.primary
     label_text = N_("I can help")
 

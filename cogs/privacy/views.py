@@ -12,9 +12,8 @@ from cogs.privacy.rules import feature_name, pseudonym_label, reason_commands, r
 from cogs.privacy.service import Export, ForgetPlan, ForgetReport
 from gromada.checks import require_guild
 from gromada.commands import with_mentions
-from gromada.errors import NotAllowed
 from gromada.i18n import N_, _, _n
-from gromada.ui import IdButton
+from gromada.ui import IdButton, ThePerson
 
 # ---------------------------------------------------------------- what people read
 
@@ -90,10 +89,10 @@ def forget_report(report: ForgetReport, bot: discord.Client | None, channels_gon
 class _AskerButton(IdButton):
     """A confirmation button answering only the member who asked (never registered itself)."""
 
+    owner = ThePerson(N_("Only the member who asked can answer this."))
+
     async def check(self, interaction: discord.Interaction) -> None:
         require_guild(interaction)
-        if interaction.user.id != self.ref_id:
-            raise NotAllowed(N_("Only the member who asked can answer this."))
 
 
 class ForgetButton(_AskerButton, action="privacy:forget"):
