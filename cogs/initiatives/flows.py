@@ -478,6 +478,7 @@ async def hand_over(
         raise InvalidInput(N_("{member} is not a member of this server."), member=person.mention)
     channel = _channel_of(guild, initiative)
     handover = await service.hand_over(initiative, new_lead.id, by.id, now())
+    had = channel.overwrites_for(new_lead)
     try:
         await channel.set_permissions(new_lead, overwrite=LEAD_ACCESS, reason=REASON)
         if handover.previous is not None and not is_pseudonym(handover.previous):
@@ -487,7 +488,7 @@ async def hand_over(
             await channel.set_permissions(previous, overwrite=MEMBER_ACCESS, reason=REASON)
     except discord.HTTPException as error:
         await service.undo_hand_over(initiative, handover)
-        await _sync_member_access(guild, channel, initiative)
+        await _restore_access(channel, new_lead, had)
         raise DiscordRefused(
             N_(
                 "Discord refused to change the channel's permissions, so the lead did not change. "
@@ -496,6 +497,16 @@ async def hand_over(
         ) from error
     await _refresh_welcome(bot, channel, initiative)
     return handover
+
+
+async def _restore_access(
+    channel: discord.TextChannel, member: discord.Member, had: discord.PermissionOverwrite
+) -> None:
+    """Give back the overwrite a member had, after a handover that Discord stopped half-way."""
+    try:
+        await channel.set_permissions(member, overwrite=None if had.is_empty() else had, reason=REASON)
+    except discord.HTTPException:
+        log.warning("initiatives: could not restore the access of %s in %s", member.id, channel.id, exc_info=True)
 
 
 async def _refresh_welcome(bot: discord.Client, channel: discord.TextChannel, initiative: Initiative) -> None:

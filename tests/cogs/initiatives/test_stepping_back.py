@@ -161,3 +161,20 @@ async def test_when_discord_refuses_the_permissions_the_lead_stays(server):
     assert not await InitiativeMember.exists(initiative_id=initiative.pk, user_id=newcomer.id)
     overwrite = server.discord_guild().get_channel(channel.id).overwrites_for(discord.Object(newcomer.id))
     assert overwrite.pin_messages is not True
+
+
+async def test_when_discord_stops_a_handover_half_way_the_new_lead_gets_no_lead_rights(server):
+    initiative, channel = await open_initiative(server)
+    old, new = server.member, server.supporters[0]
+    # The new lead's permissions change; the previous lead's are refused.
+    server.env.inject_error("PUT", f"/channels/{channel.id}/permissions/{old.id}", status=500)
+
+    result = await old.slash(channel, "initiative handover", member=new)
+
+    assert "the lead did not change" in refusal(server.env, result)
+    assert await lead_of(initiative) == old.id
+    guild = server.discord_guild()
+    text_channel = guild.get_channel(channel.id)
+    assert text_channel.permissions_for(guild.get_member(old.id)).pin_messages
+    assert text_channel.permissions_for(guild.get_member(new.id)).send_messages, "still a member"
+    assert not text_channel.permissions_for(guild.get_member(new.id)).pin_messages
