@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import discord
+from tortoise.models import Model
 
+from gromada.checks import require_guild
 from gromada.error_handler import report_error
+from gromada.errors import NotAllowed, NotFound
 from gromada.i18n import _
 from gromada.interactions import activate
 from gromada.replies import NO_MENTIONS, mention_only, reply  # noqa: F401 - features import them from here
@@ -49,11 +53,14 @@ class _Checked:
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         await activate(interaction)
         try:
-            await self.check(interaction)
+            await self._admit(interaction)
         except Exception as error:
             await report_error(interaction, error)
             return False
         return True
+
+    async def _admit(self, interaction: discord.Interaction) -> None:
+        await self.check(interaction)
 
     async def check(self, interaction: discord.Interaction) -> None:
         """Raise a GromadaError to refuse; the person sees its message."""
@@ -75,6 +82,84 @@ class BaseModal(discord.ui.Modal):
         await report_error(interaction, error)
 
 
+# ---------------------------------------------------------------- whose row a custom_id names
+
+
+class Owner:
+    """Where the row named by a persistent item's id belongs; `require` refuses a click from anywhere else.
+
+    A custom_id is whatever the client sends: a click in one server can carry the id of another
+    server's row, and a click in direct messages the id of someone else's. So before an item
+    does anything, the row its id names is looked up together with where the click came from:
+    the server it was clicked in, or for an item in direct messages the person clicking.
+    """
+
+    async def require(self, ref_id: int, interaction: discord.Interaction) -> None:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class InServer(Owner):
+    """A row of one server (`path` leads to the server's id): clicks in that server only.
+
+    `missing` is what a click on a row this server does not have (any more) is told; it may
+    name the id as `{id}`. A row of another server is told the same: to this server it does
+    not exist.
+    """
+
+    model: type[Model]
+    missing: str
+    path: str = "guild_id"
+
+    async def require(self, ref_id: int, interaction: discord.Interaction) -> None:
+        require_guild(interaction)
+        if not await self.model.exists(id=ref_id, **{self.path: interaction.guild_id}):
+            raise NotFound(self.missing, id=ref_id)
+
+
+@dataclass(frozen=True)
+class OfPerson(Owner):
+    """A row of one person (`path` leads to their id), wherever they click: buttons in direct messages.
+
+    `missing` is told when there is no such row, `not_theirs` when it is someone else's.
+    """
+
+    model: type[Model]
+    missing: str
+    not_theirs: str
+    path: str = "user_id"
+
+    async def require(self, ref_id: int, interaction: discord.Interaction) -> None:
+        if await self.model.exists(id=ref_id, **{self.path: interaction.user.id}):
+            return
+        if await self.model.exists(id=ref_id):
+            raise NotAllowed(self.not_theirs)
+        raise NotFound(self.missing, id=ref_id)
+
+
+@dataclass(frozen=True)
+class ThePerson(Owner):
+    """The id is the person's own (a confirmation that only the member who asked may answer)."""
+
+    not_theirs: str
+
+    async def require(self, ref_id: int, interaction: discord.Interaction) -> None:
+        if ref_id != interaction.user.id:
+            raise NotAllowed(self.not_theirs)
+
+
+@dataclass(frozen=True)
+class TheServer(Owner):
+    """The id is the server's own (a panel that lists what that server has)."""
+
+    elsewhere: str
+
+    async def require(self, ref_id: int, interaction: discord.Interaction) -> None:
+        require_guild(interaction)
+        if ref_id != interaction.guild_id:
+            raise NotFound(self.elsewhere)
+
+
 class PersistentItem(_Checked):
     """Mixin for discord.ui.DynamicItem: persistent buttons and selects of every feature.
 
@@ -82,7 +167,26 @@ class PersistentItem(_Checked):
     handler), so this mixin catches them and routes them to the one error path.
     Subclasses implement `check` (authorisation, re-checked on every click) and `run`.
     Keep `from_custom_id` free of failures: parse the id there, load state in `run`.
+
+    An item whose template names a row (the group `id`) declares that row's `owner`: it is
+    required before `check`, on every click, so an id from another server (or, in direct
+    messages, another person's) is refused before anything reads or changes it. A class
+    that names a row and declares no owner is refused when it is defined.
     """
+
+    owner: ClassVar[Owner | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        template = getattr(cls, "__discord_ui_compiled_template__", None)
+        if template is not None and "id" in template.groupindex and cls.owner is None:
+            raise TypeError(f"{cls.__qualname__} names a row in its custom_id: declare the row's owner")
+
+    async def _admit(self, interaction: discord.Interaction) -> None:
+        if self.owner is not None:
+            match = self.__discord_ui_compiled_template__.fullmatch(self.custom_id)
+            await self.owner.require(int(match["id"]), interaction)
+        await self.check(interaction)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:

@@ -16,6 +16,7 @@ class InitiativeStatus(StrEnum):
     ACTIVE = "active"
     ARCHIVED = "archived"
     EXPIRED = "expired"  # the support window ended below the threshold
+    WITHDRAWN = "withdrawn"  # the proposer took the proposal back before it got its channel
 
 
 class Progress(StrEnum):
@@ -28,6 +29,12 @@ class Progress(StrEnum):
 
 
 class Initiative(Model):
+    """A proposal and, once enough people support it, a working channel.
+
+    Who proposed it stays in proposer_id. Who leads it is the member row marked is_lead: the
+    proposer at first, then whoever the lead or staff hand it over to.
+    """
+
     id = fields.IntField(primary_key=True)
     guild_id = fields.BigIntField(db_index=True)
     proposer_id = fields.BigIntField()
@@ -58,11 +65,12 @@ class Initiative(Model):
     last_activity_at = fields.DatetimeField(null=True)
     inactivity_warned_at = fields.DatetimeField(null=True)
 
-    # An initiative belongs to its members: the lead hands it over or archives it before
-    # being forgotten; afterwards a pseudonym stands for the proposer.
+    # A proposal gathering support is its proposer's to withdraw before they are forgotten.
+    # Once it has a channel, the lead's member row is what is kept (see InitiativeMember), and
+    # a pseudonym stands for the proposer, who may have handed the lead over long ago.
     personal_data = PersonalData(
         user_fields=("proposer_id",),
-        keep=(Keep("open_initiative", {"status__in": ("proposed", "opening", "active")}),),
+        keep=(Keep("open_proposal", {"status__in": ("proposed", "opening")}),),
         quoting_texts=("goal", "needs", "first_step", "last_note"),
         export_only={"proposer_id": ("id", "title", "status", "goal", "needs", "first_step", "created_at")},
     )
@@ -83,11 +91,15 @@ class InitiativeMember(Model):
     is_lead = fields.BooleanField(default=False)
     joined_at = fields.DatetimeField()
 
-    # Support stays counted under a pseudonym (a threshold once reached stays reached).
+    # Support stays counted under a pseudonym (a threshold once reached stays reached). The lead
+    # withdraws their proposal, or hands the active initiative over or archives it, first.
     personal_data = PersonalData(
         user_fields=("user_id",),
         guild="initiative__guild_id",
-        keep=(Keep("open_initiative", {"is_lead": True, "initiative__status__in": ("proposed", "opening", "active")}),),
+        keep=(
+            Keep("open_proposal", {"is_lead": True, "initiative__status__in": ("proposed", "opening")}),
+            Keep("open_initiative", {"is_lead": True, "initiative__status": "active"}),
+        ),
         export_with={"initiative": ("id", "title", "status")},
     )
 

@@ -1,4 +1,11 @@
-"""/initiative: propose, list, update, need, archive, reopen; deadlines and channel activity."""
+"""/initiative: propose, list, update, need, handover, archive, reopen; deadlines and channel activity.
+
+A proposal's card carries Support, Withdraw support and, for its proposer, Withdraw proposal
+(asked to confirm; supporters are not pinged, the card says it was withdrawn). Once the
+initiative has its channel, its lead steps back with `/initiative handover <member>` (in the
+channel; the new lead's and the previous lead's permissions follow) or `/initiative archive`.
+Staff (moderators) may reassign the lead the same way, say when the lead is gone.
+"""
 
 from __future__ import annotations
 
@@ -17,10 +24,10 @@ from gromada.commands import mention
 from gromada.feature import FeatureCog
 from gromada.i18n import _
 from gromada.scheduler import TimerHandler, now
-from gromada.ui import Pager, paginate_lines, reply, truncate
+from gromada.ui import Pager, mention_only, paginate_lines, reply, truncate
 from models.initiatives import InitiativeStatus, Progress
 
-ListStatus = Literal["proposed", "active", "archived", "expired"]
+ListStatus = Literal["proposed", "active", "archived", "expired", "withdrawn"]
 # A choice's name is what people read (and what translators translate), so it is words, not a stored value.
 PROGRESS_CHOICES = [
     app_commands.Choice(name="planning", value=Progress.PLANNING.value),
@@ -38,6 +45,7 @@ class InitiativesCog(FeatureCog):
         views.SupportButton,
         views.WithdrawButton,
         views.RetryButton,
+        views.WithdrawProposalButton,
         views.JoinButton,
         views.LeaveButton,
         views.HelpButton,
@@ -97,7 +105,7 @@ class InitiativesCog(FeatureCog):
     @app_commands.choices(status=PROGRESS_CHOICES)
     async def update(self, interaction: discord.Interaction, status: str, note: str) -> None:
         initiative = await service.in_channel(interaction.channel_id)
-        service.require_lead(initiative, interaction.user.id)
+        await service.require_lead(initiative, interaction.user.id)
         progress = Progress(status)
         note = await service.update_progress(initiative, progress, note)
         await interaction.response.send_message(
@@ -114,10 +122,28 @@ class InitiativesCog(FeatureCog):
     @app_commands.describe(text="What help you need")
     async def need(self, interaction: discord.Interaction, text: str) -> None:
         initiative = await service.in_channel(interaction.channel_id)
-        service.require_lead(initiative, interaction.user.id)
+        await service.require_lead(initiative, interaction.user.id)
         await interaction.response.defer(ephemeral=True, thinking=True)
         message = await flows.post_need(self.bot, interaction.guild, initiative, text)
         await reply(interaction, _("Your call for help is posted: {link}", link=message.jump_url))
+
+    @initiative.command(
+        name="handover", description="Hand the lead of this initiative to another member (lead or staff)"
+    )
+    @app_commands.describe(member="The member who leads the initiative from now on")
+    # A User, not a Member: someone who left the server gets a clear answer, not a failed conversion.
+    async def handover(self, interaction: discord.Interaction, member: discord.User) -> None:
+        """The lead steps back, or staff reassign a lead who is gone: in the initiative's channel."""
+        by = require_guild(interaction)
+        initiative = await service.in_channel(interaction.channel_id)
+        await flows.may_manage(by, initiative)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await flows.hand_over(self.bot, interaction.guild, initiative, member, by)
+        await interaction.channel.send(
+            _("{who} handed the lead of this initiative to {lead}.", who=by.mention, lead=member.mention),
+            allowed_mentions=mention_only(member),
+        )
+        await reply(interaction, _("{lead} now leads this initiative.", lead=member.mention))
 
     @initiative.command(name="archive", description="Archive this initiative's channel (lead or staff)")
     async def archive(self, interaction: discord.Interaction) -> None:

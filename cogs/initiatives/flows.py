@@ -18,7 +18,7 @@ from cogs.setup.flows import BOT_CHANNEL_ACCESS
 from gromada import guild_config
 from gromada.checks import is_moderator
 from gromada.commands import mention
-from gromada.errors import Conflict, DiscordRefused, GromadaError, LimitReached, NotConfigured, NotFound
+from gromada.errors import Conflict, DiscordRefused, GromadaError, InvalidInput, LimitReached, NotConfigured, NotFound
 from gromada.i18n import N_, Plural, _, _n, use_locale
 from gromada.interactions import language_for_guild
 from gromada.messaging import member_of, post_to, purpose_channel
@@ -26,6 +26,7 @@ from gromada.scheduler import now
 from gromada.ui import NO_MENTIONS, mention_only, truncate
 from models.core import BindingKind, Timer
 from models.initiatives import Initiative, InitiativeNeed, InitiativeStatus
+from models.privacy import is_pseudonym
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +132,17 @@ async def support(
             return outcome, channel
     await refresh_card(bot, initiative_id)
     return outcome, None
+
+
+async def withdraw_proposal(bot: discord.Client, initiative_id: int, user_id: int) -> Initiative:
+    """The proposer takes their proposal back: its deadline goes, and the card says so.
+
+    Supporters are not pinged: the card they supported shows what happened.
+    """
+    initiative = await service.withdraw_proposal(initiative_id, user_id, now())
+    await bot.timers.cancel(service.EXPIRE_TIMER, initiative_id)
+    await refresh_card(bot, initiative_id)
+    return initiative
 
 
 async def refresh_card(bot: discord.Client, initiative_id: int) -> None:
@@ -272,9 +284,12 @@ async def _report_server_full(bot: discord.Client, guild: discord.Guild, initiat
 
 
 def channel_overwrites(
-    guild: discord.Guild, initiative: Initiative, member_ids: list[int], *, archived: bool, moderator_id: int | None
+    guild: discord.Guild, member_ids: list[int], lead_id: int | None, *, archived: bool, moderator_id: int | None
 ) -> dict:
-    """Everyone reads; members write; the lead also manages messages and pins. Archived: all read-only."""
+    """Everyone reads; members write; the lead also manages messages and pins. Archived: all read-only.
+
+    A forgotten member (a pseudonym, not a Discord id) is counted but gets no overwrite.
+    """
     overwrites: dict = {guild.default_role: READ_ONLY, guild.me: BOT_CHANNEL_ACCESS}
     moderator = guild.get_role(moderator_id) if moderator_id else None
     if moderator is not None:
@@ -282,16 +297,23 @@ def channel_overwrites(
     if archived:
         return overwrites
     for user_id in member_ids:
+        if is_pseudonym(user_id):
+            continue
         # An overwrite needs only the id: no lookup (and no fetch for a member not in the cache).
         target = discord.Object(user_id, type=discord.Member)
-        overwrites[target] = LEAD_ACCESS if user_id == initiative.proposer_id else MEMBER_ACCESS
+        overwrites[target] = _access(user_id, lead_id)
     return overwrites
+
+
+def _access(user_id: int, lead_id: int | None) -> discord.PermissionOverwrite:
+    return LEAD_ACCESS if user_id == lead_id else MEMBER_ACCESS
 
 
 async def _overwrites(guild: discord.Guild, initiative: Initiative, *, archived: bool) -> dict:
     moderator_id = await guild_config.binding(guild.id, BindingKind.ROLE, "moderator")
     members = await service.member_ids(initiative.pk)
-    return channel_overwrites(guild, initiative, members, archived=archived, moderator_id=moderator_id)
+    lead = await service.lead_of(initiative.pk)
+    return channel_overwrites(guild, members, lead, archived=archived, moderator_id=moderator_id)
 
 
 # ---------------------------------------------------------------- opening the channel
@@ -313,8 +335,9 @@ async def open_space(bot: discord.Client, initiative_id: int) -> discord.TextCha
             raise NotConfigured()
         channel = await _create_channel(guild, initiative)
         members = await service.member_ids(initiative_id)
+        lead = await service.lead_of(initiative_id)
         with use_locale(await language_for_guild(bot, guild.id)):
-            text, embed = views.welcome_text(initiative, members), views.welcome_embed(initiative)
+            text, embed = views.welcome_text(initiative, lead, members), views.welcome_embed(initiative)
             view = views.welcome_view(initiative_id)
         welcome = await channel.send(
             text,
@@ -394,12 +417,12 @@ def _opening_refusal(error: Exception) -> GromadaError:
 
 
 async def _sync_member_access(guild: discord.Guild, channel: discord.TextChannel, initiative: Initiative) -> None:
+    lead = await service.lead_of(initiative.pk)
     for user_id in await service.member_ids(initiative.pk):
-        if channel.overwrites_for(discord.Object(user_id)).send_messages is True:
+        if is_pseudonym(user_id) or channel.overwrites_for(discord.Object(user_id)).send_messages is True:
             continue
         target = await member_of(guild, user_id) or discord.Object(user_id, type=discord.Member)
-        access = LEAD_ACCESS if user_id == initiative.proposer_id else MEMBER_ACCESS
-        await channel.set_permissions(target, overwrite=access, reason=REASON)
+        await channel.set_permissions(target, overwrite=_access(user_id, lead), reason=REASON)
 
 
 # ---------------------------------------------------------------- join and leave
@@ -437,7 +460,68 @@ async def leave(guild: discord.Guild, initiative: Initiative, member: discord.Me
 
 
 async def may_manage(member: discord.Member, initiative: Initiative) -> None:
-    service.require_lead(initiative, member.id, staff=await is_moderator(member))
+    await service.require_lead(initiative, member.id, staff=await is_moderator(member))
+
+
+# ---------------------------------------------------------------- handing the lead over
+
+
+async def hand_over(
+    bot: discord.Client, guild: discord.Guild, initiative: Initiative, person: discord.abc.User, by: discord.Member
+) -> service.Handover:
+    """Make `person` the lead (by the lead or staff): the channel's permissions follow, and the
+    pinned welcome names them. If Discord refuses the permissions, the previous lead leads again."""
+    if person.bot:
+        raise InvalidInput(N_("A bot cannot lead an initiative."))
+    new_lead = await member_of(guild, person.id)
+    if new_lead is None:
+        raise InvalidInput(N_("{member} is not a member of this server."), member=person.mention)
+    channel = _channel_of(guild, initiative)
+    handover = await service.hand_over(initiative, new_lead.id, by.id, now())
+    had = channel.overwrites_for(new_lead)
+    try:
+        await channel.set_permissions(new_lead, overwrite=LEAD_ACCESS, reason=REASON)
+        if handover.previous is not None and not is_pseudonym(handover.previous):
+            previous = await member_of(guild, handover.previous) or discord.Object(
+                handover.previous, type=discord.Member
+            )
+            await channel.set_permissions(previous, overwrite=MEMBER_ACCESS, reason=REASON)
+    except discord.HTTPException as error:
+        await service.undo_hand_over(initiative, handover)
+        await _restore_access(channel, new_lead, had)
+        raise DiscordRefused(
+            N_(
+                "Discord refused to change the channel's permissions, so the lead did not change. "
+                "Please try again later."
+            )
+        ) from error
+    await _refresh_welcome(bot, channel, initiative)
+    return handover
+
+
+async def _restore_access(
+    channel: discord.TextChannel, member: discord.Member, had: discord.PermissionOverwrite
+) -> None:
+    """Give back the overwrite a member had, after a handover that Discord stopped half-way."""
+    try:
+        await channel.set_permissions(member, overwrite=None if had.is_empty() else had, reason=REASON)
+    except discord.HTTPException:
+        log.warning("initiatives: could not restore the access of %s in %s", member.id, channel.id, exc_info=True)
+
+
+async def _refresh_welcome(bot: discord.Client, channel: discord.TextChannel, initiative: Initiative) -> None:
+    """The pinned welcome names the lead and the members as they are now."""
+    if initiative.welcome_message_id is None:
+        return
+    lead = await service.lead_of(initiative.pk)
+    members = await service.member_ids(initiative.pk)
+    with use_locale(await language_for_guild(bot, initiative.guild_id)):
+        text = views.welcome_text(initiative, lead, members)
+    try:
+        await channel.get_partial_message(initiative.welcome_message_id).edit(content=text)
+    except discord.HTTPException:
+        # The permissions and the database already agree; the pin is only a mirror.
+        log.warning("initiatives: could not update the welcome of %s", initiative.pk, exc_info=True)
 
 
 async def archive(bot: discord.Client, guild: discord.Guild, initiative: Initiative) -> discord.TextChannel:
@@ -522,14 +606,15 @@ async def check_inactivity(bot: discord.Client, timer: Timer) -> None:
         return
     if step.action == "warn":
         channel = _channel_of(guild, initiative)
+        lead = await service.lead_of(initiative_id)
         with use_locale(await language_for_guild(bot, guild.id)):
             text = " ".join(
                 (
                     _n(
-                        "<@{lead}>, nobody has written here for {n} day.",
-                        "<@{lead}>, nobody has written here for {n} days.",
+                        "{lead}, nobody has written here for {n} day.",
+                        "{lead}, nobody has written here for {n} days.",
                         service.INACTIVITY_WARNING.days,
-                        lead=initiative.proposer_id,
+                        lead=views.person(lead),
                     ),
                     _n(
                         "Without a message in the next {n} day this initiative will be archived.",
@@ -538,7 +623,8 @@ async def check_inactivity(bot: discord.Client, timer: Timer) -> None:
                     ),
                 )
             )
-        await channel.send(text, allowed_mentions=mention_only(discord.Object(initiative.proposer_id)))
+        pinged = [discord.Object(lead)] if lead is not None and not is_pseudonym(lead) else []
+        await channel.send(text, allowed_mentions=mention_only(*pinged))
         await service.mark_warned(initiative_id, now())
     await bot.timers.schedule(service.INACTIVITY_TIMER, step.next_check, ref_id=initiative_id, guild_id=guild.id)
 

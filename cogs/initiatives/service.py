@@ -15,6 +15,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from cogs.initiatives.rules import TITLE_LIMIT, slugify, unique_name
+from gromada.commands import Command
 from gromada.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from gromada.guild_config import declare_duration, declare_int
 from gromada.i18n import N_, Plural
@@ -51,7 +52,7 @@ FIELD_LIMIT = 1000  # an embed field holds 1,024 characters
 NOTE_LIMIT = 1500
 NEED_LIMIT = 1000
 
-# Proposals whose title is still taken (an expired one frees it).
+# Proposals whose title is still taken (an expired or withdrawn one frees it).
 TITLE_HOLDING = (
     InitiativeStatus.PROPOSED,
     InitiativeStatus.OPENING,
@@ -151,10 +152,13 @@ async def discard(initiative_id: int) -> None:
     await Initiative.filter(id=initiative_id).delete()
 
 
+GONE = N_("This initiative no longer exists.")
+
+
 async def get(initiative_id: int) -> Initiative:
     initiative = await Initiative.get_or_none(id=initiative_id)
     if initiative is None:
-        raise NotFound(N_("This initiative no longer exists."))
+        raise NotFound(GONE)
     return initiative
 
 
@@ -183,6 +187,13 @@ async def member_ids(initiative_id: int) -> list[int]:
 
 async def count_members(initiative_id: int) -> int:
     return await InitiativeMember.filter(initiative_id=initiative_id).count()
+
+
+async def lead_of(initiative_id: int) -> int | None:
+    """Who leads the initiative now: the proposer, or whoever it was handed over to."""
+    return await (
+        InitiativeMember.filter(initiative_id=initiative_id, is_lead=True).first().values_list("user_id", flat=True)
+    )
 
 
 # ---------------------------------------------------------------- support
@@ -219,16 +230,46 @@ async def withdraw(initiative_id: int, user_id: int, now: datetime) -> int:
         # for its channel (Retry), and a withdrawal now would leave it neither open nor expired.
         raise Conflict(N_("The support window for this proposal has ended."))
     if user_id == initiative.proposer_id:
-        raise NotAllowed(N_("You proposed this initiative, so you stay its first supporter."))
+        raise NotAllowed(
+            N_(
+                "You proposed this initiative, so you stay its first supporter. "
+                "To take the proposal back, press Withdraw proposal."
+            )
+        )
     removed = await InitiativeMember.filter(initiative_id=initiative_id, user_id=user_id).delete()
     if not removed:
         raise NotFound(N_("You do not support this proposal."))
     return await count_members(initiative_id)
 
 
+def require_proposer(initiative: Initiative, user_id: int) -> None:
+    if user_id != initiative.proposer_id:
+        raise NotAllowed(N_("Only the person who proposed it can withdraw this proposal."))
+
+
+async def withdraw_proposal(initiative_id: int, user_id: int, now: datetime) -> Initiative:
+    """The proposer takes back a proposal that has no channel yet: it stops gathering support.
+
+    Its supporters stay counted (the card shows how far it got), and its title is free again.
+    """
+    initiative = await get(initiative_id)
+    require_proposer(initiative, user_id)
+    if not await Initiative.filter(_still_a_proposal(now), id=initiative_id).update(status=InitiativeStatus.WITHDRAWN):
+        initiative = await get(initiative_id)
+        if initiative.status in (InitiativeStatus.ACTIVE, InitiativeStatus.ARCHIVED):
+            raise Conflict(
+                N_("This initiative already has its channel. To step back, hand it over with {command}."),
+                command=Command("initiative handover"),
+            )
+        raise Conflict(_closed_message(initiative.status))
+    return await get(initiative_id)
+
+
 def _closed_message(status: InitiativeStatus) -> str:
     if status == InitiativeStatus.EXPIRED:
         return N_("This proposal has expired.")
+    if status == InitiativeStatus.WITHDRAWN:
+        return N_("The proposer withdrew this proposal.")
     if status == InitiativeStatus.OPENING:
         return N_("The channel for this initiative is being opened right now. Try again in a moment.")
     return N_("This initiative already has its channel; use Join there.")
@@ -255,13 +296,19 @@ async def ready_to_open(initiative_id: int, now: datetime) -> bool:
     return gathering(initiative, now) and await count_members(initiative_id) >= initiative.threshold
 
 
-async def claim_opening(initiative_id: int, now: datetime) -> bool:
-    """Exactly one caller wins the right to create the channel (or to retry an interrupted attempt)."""
-    claimable = Q(status=InitiativeStatus.PROPOSED) | Q(
+def _still_a_proposal(now: datetime) -> Q:
+    """The rows `gathering` accepts, as a condition an update can check atomically."""
+    return Q(status=InitiativeStatus.PROPOSED) | Q(
         status=InitiativeStatus.OPENING, opening_since__lte=now - STALE_OPENING
     )
+
+
+async def claim_opening(initiative_id: int, now: datetime) -> bool:
+    """Exactly one caller wins the right to create the channel (or to retry an interrupted attempt)."""
     return bool(
-        await Initiative.filter(claimable, id=initiative_id).update(status=InitiativeStatus.OPENING, opening_since=now)
+        await Initiative.filter(_still_a_proposal(now), id=initiative_id).update(
+            status=InitiativeStatus.OPENING, opening_since=now
+        )
     )
 
 
@@ -317,8 +364,14 @@ async def join(initiative: Initiative, user_id: int, now: datetime) -> None:
 
 
 async def leave(initiative: Initiative, user_id: int) -> None:
-    if user_id == initiative.proposer_id:
-        raise NotAllowed(N_("You lead this initiative, so you cannot leave it. Archive it when it is done."))
+    if await lead_of(initiative.pk) == user_id:
+        raise NotAllowed(
+            N_(
+                "You lead this initiative, so you cannot leave it. "
+                "Hand it over with {handover}, or archive it when it is done."
+            ),
+            handover=Command("initiative handover"),
+        )
     removed = await InitiativeMember.filter(initiative_id=initiative.pk, user_id=user_id).delete()
     if not removed:
         raise NotFound(N_("You are not a member of this initiative."))
@@ -332,9 +385,54 @@ def require_status(initiative: Initiative, status: InitiativeStatus) -> None:
     raise Conflict(N_("This initiative is not archived."))
 
 
-def require_lead(initiative: Initiative, user_id: int, *, staff: bool = False) -> None:
-    if user_id != initiative.proposer_id and not staff:
+async def require_lead(initiative: Initiative, user_id: int, *, staff: bool = False) -> None:
+    if not staff and await lead_of(initiative.pk) != user_id:
         raise NotAllowed(N_("Only the initiative's lead can do that."))
+
+
+# ---------------------------------------------------------------- handing the lead over
+
+
+@dataclass(frozen=True)
+class Handover:
+    previous: int | None  # the lead before (None when nobody led it)
+    lead: int
+    joined: bool  # the new lead was not a member before
+
+
+async def hand_over(initiative: Initiative, new_lead_id: int, by_id: int, now: datetime) -> Handover:
+    """Make `new_lead_id` the lead (a member from then on); the previous lead stays a member.
+
+    Called by the lead or by staff (checked by the caller). One transaction, and the previous
+    lead's row must still be the lead: of two handovers at once, the second changes nothing.
+    """
+    if initiative.status != InitiativeStatus.ACTIVE:
+        raise Conflict(N_("This initiative is archived. Reopen it first."))
+    previous = await lead_of(initiative.pk)
+    if new_lead_id == previous:
+        if new_lead_id == by_id:
+            raise InvalidInput(N_("You already lead this initiative."))
+        raise InvalidInput(N_("That member already leads this initiative."))
+    async with in_transaction():
+        if previous is not None and not await InitiativeMember.filter(
+            initiative_id=initiative.pk, user_id=previous, is_lead=True
+        ).update(is_lead=False):
+            raise Conflict()
+        joined = not await InitiativeMember.filter(initiative_id=initiative.pk, user_id=new_lead_id).update(
+            is_lead=True
+        )
+        if joined:
+            await InitiativeMember.create(initiative_id=initiative.pk, user_id=new_lead_id, is_lead=True, joined_at=now)
+    return Handover(previous, new_lead_id, joined)
+
+
+async def undo_hand_over(initiative: Initiative, handover: Handover) -> None:
+    """Discord refused the new lead's permissions: the previous lead leads again."""
+    async with in_transaction():
+        leading = InitiativeMember.filter(initiative_id=initiative.pk, user_id=handover.lead)
+        await (leading.delete() if handover.joined else leading.update(is_lead=False))
+        if handover.previous is not None:
+            await InitiativeMember.filter(initiative_id=initiative.pk, user_id=handover.previous).update(is_lead=True)
 
 
 async def update_progress(initiative: Initiative, progress: Progress, note: str) -> str:
@@ -405,10 +503,13 @@ async def add_need(initiative: Initiative, text: str, channel_id: int, now: date
     return await InitiativeNeed.create(initiative=initiative, text=text, channel_id=channel_id, created_at=now)
 
 
+NEED_GONE = N_("This call for help no longer exists.")
+
+
 async def get_need(need_id: int) -> InitiativeNeed:
     need = await InitiativeNeed.get_or_none(id=need_id).select_related("initiative")
     if need is None:
-        raise NotFound(N_("This call for help no longer exists."))
+        raise NotFound(NEED_GONE)
     return need
 
 

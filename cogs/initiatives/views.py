@@ -9,10 +9,12 @@ import discord
 from cogs.initiatives import service
 from gromada import cooldowns
 from gromada.checks import is_moderator, require_guild
+from gromada.errors import NotAllowed
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
-from gromada.ui import BaseModal, IdButton, reply, truncate
+from gromada.ui import BaseModal, BaseView, IdButton, InServer, reply, truncate
 from models.initiatives import Initiative, InitiativeNeed, InitiativeStatus, Progress
+from models.privacy import is_pseudonym, pseudonym_tag
 
 STATUS_LABELS = {
     InitiativeStatus.PROPOSED: N_("gathering support"),
@@ -20,6 +22,7 @@ STATUS_LABELS = {
     InitiativeStatus.ACTIVE: N_("active"),
     InitiativeStatus.ARCHIVED: N_("archived"),
     InitiativeStatus.EXPIRED: N_("expired"),
+    InitiativeStatus.WITHDRAWN: N_("withdrawn by the proposer"),
 }
 PROGRESS_LABELS = {
     Progress.PLANNING: N_("planning"),
@@ -40,12 +43,21 @@ def card_link(initiative: Initiative) -> str:
     )
 
 
+def person(user_id: int | None) -> str:
+    """A member as a mention; a forgotten one by their pseudonym (a mention of it would show as raw text)."""
+    if user_id is None:
+        return _("nobody")
+    if is_pseudonym(user_id):
+        return _("former member #{tag}", tag=pseudonym_tag(user_id))
+    return f"<@{user_id}>"
+
+
 def mentions(user_ids: list[int], budget: int = MENTION_BUDGET) -> str:
     """Mentions that fit the budget, then "and N more"."""
     shown: list[str] = []
     size = 0
     for user_id in user_ids:
-        mention = f"<@{user_id}>"
+        mention = person(user_id)
         if size + len(mention) + 1 > budget:
             rest = len(user_ids) - len(shown)
             return " ".join(shown) + " " + _n("and {n} more person", "and {n} more people", rest)
@@ -61,7 +73,7 @@ def proposal_embed(initiative: Initiative, supporters: int) -> discord.Embed:
     embed = discord.Embed(title=truncate(initiative.title, 256), description=initiative.goal)
     embed.add_field(name=_("What is needed"), value=initiative.needs, inline=False)
     embed.add_field(name=_("First step"), value=initiative.first_step, inline=False)
-    embed.add_field(name=_("Proposed by"), value=f"<@{initiative.proposer_id}>")
+    embed.add_field(name=_("Proposed by"), value=person(initiative.proposer_id))
     embed.add_field(name=_("Supporters"), value=f"{supporters}/{initiative.threshold}")
     embed.add_field(name=_("Status"), value=_(STATUS_LABELS[initiative.status]))
     if initiative.status == InitiativeStatus.PROPOSED:
@@ -89,11 +101,14 @@ def proposal_view(initiative: Initiative, supporters: int) -> discord.ui.View | 
     view.add_item(WithdrawButton(initiative.pk))
     if supporters >= initiative.threshold:
         view.add_item(RetryButton(initiative.pk))
+    view.add_item(WithdrawProposalButton(initiative.pk))
     return view
 
 
 class _InServer(IdButton):
     """The initiatives' buttons act for a member of the server (never registered itself)."""
+
+    owner = InServer(Initiative, service.GONE)
 
     async def check(self, interaction: discord.Interaction) -> None:
         require_guild(interaction)
@@ -130,6 +145,57 @@ class WithdrawButton(_InServer, action="initiatives:withdraw"):
         await reply(interaction, _("Your support is withdrawn."))
 
 
+class WithdrawProposalButton(_InServer, action="initiatives:cancel"):
+    """The proposer takes the proposal back (after confirming); supporters are not pinged."""
+
+    style = discord.ButtonStyle.danger
+    label_text = N_("Withdraw proposal")
+
+    async def check(self, interaction: discord.Interaction) -> None:
+        require_guild(interaction)
+        service.require_proposer(await service.get(self.ref_id), interaction.user.id)
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        initiative = await service.get(self.ref_id)
+        await reply(
+            interaction,
+            _(
+                "Withdraw your proposal “{title}”? It stops gathering support and gets no channel. "
+                "Its supporters are not notified; the card shows that you withdrew it.",
+                title=initiative.title,
+            ),
+            view=WithdrawalConfirmation(initiative.pk, interaction.user.id),
+        )
+
+
+class WithdrawalConfirmation(BaseView):
+    """Yes / No under the question, for the proposer who asked (not persistent: asked again if lost)."""
+
+    def __init__(self, initiative_id: int, proposer_id: int) -> None:
+        super().__init__(timeout=600)
+        self.initiative_id = initiative_id
+        self.proposer_id = proposer_id
+        self.confirm.label = _("Withdraw it")
+        self.keep.label = _("Keep it")
+
+    async def check(self, interaction: discord.Interaction) -> None:
+        if interaction.user.id != self.proposer_id:
+            raise NotAllowed(N_("Only the person who proposed it can withdraw this proposal."))
+
+    @discord.ui.button(style=discord.ButtonStyle.danger)
+    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        from cogs.initiatives import flows
+
+        initiative = await flows.withdraw_proposal(interaction.client, self.initiative_id, interaction.user.id)
+        self.stop()
+        await interaction.response.edit_message(content=_("You withdrew “{title}”.", title=initiative.title), view=None)
+
+    @discord.ui.button(style=discord.ButtonStyle.secondary)
+    async def keep(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        self.stop()
+        await interaction.response.edit_message(content=_("Your proposal stays as it is."), view=None)
+
+
 class RetryButton(_InServer, action="initiatives:retry"):
     style = discord.ButtonStyle.primary
     label_text = N_("Retry opening the channel")
@@ -159,11 +225,11 @@ class RetryButton(_InServer, action="initiatives:retry"):
 # ---------------------------------------------------------------- the welcome card in the channel
 
 
-def welcome_text(initiative: Initiative, member_ids: list[int]) -> str:
-    others = [user_id for user_id in member_ids if user_id != initiative.proposer_id]
+def welcome_text(initiative: Initiative, lead_id: int | None, member_ids: list[int]) -> str:
+    others = [user_id for user_id in member_ids if user_id != lead_id]
     lines = [
         _("Welcome to **{title}**!", title=initiative.title),
-        _("Lead: <@{lead}>", lead=initiative.proposer_id),
+        _("Lead: {lead}", lead=person(lead_id)),
     ]
     if others:
         lines.append(_("Members: {members}", members=mentions(others)))
@@ -228,6 +294,7 @@ def need_view(need_id: int) -> discord.ui.View:
 
 
 class HelpButton(_InServer, action="initiatives:help"):
+    owner = InServer(InitiativeNeed, service.NEED_GONE, "initiative__guild_id")
     style = discord.ButtonStyle.primary
     label_text = N_("I can help")
 

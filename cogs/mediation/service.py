@@ -188,10 +188,16 @@ async def set_alert(ticket_id: int, channel_id: int, message_id: int) -> None:
 # ---------------------------------------------------------------- lookups
 
 
+TICKET_GONE = N_("This mediation ticket no longer exists.")
+INVITATION_GONE = N_("This invitation no longer exists.")
+RATING_NOT_THEIRS = N_("Only the person who asked for this mediation can rate it.")
+CHECKIN_NOT_THEIRS = N_("Only the person who asked for this mediation can answer.")
+
+
 async def get_ticket(ticket_id: int) -> Ticket:
     ticket = await Ticket.get_or_none(id=ticket_id)
     if ticket is None:
-        raise NotFound(N_("This mediation ticket no longer exists."))
+        raise NotFound(TICKET_GONE)
     return ticket
 
 
@@ -351,7 +357,7 @@ async def withdraw_invitation(party_id: int, previous: PartyStatus | None) -> No
 async def answer_invitation(party_id: int, user_id: int, accept: bool) -> tuple[Ticket, TicketParty]:
     party = await TicketParty.get_or_none(id=party_id)
     if party is None or party.user_id != user_id:
-        raise NotFound(N_("This invitation no longer exists."))
+        raise NotFound(INVITATION_GONE)
     ticket = await get_ticket(party.ticket_id)
     if ticket.status == TicketStatus.CLOSED:
         raise Conflict(N_("This mediation is already closed."))
@@ -421,7 +427,7 @@ async def close(ticket_id: int, mediator_id: int, outcome: str, transcript: str,
 async def rate(ticket_id: int, user_id: int, score: int) -> Ticket:
     ticket = await get_ticket(ticket_id)
     if ticket.requester_id != user_id:
-        raise NotAllowed(N_("Only the person who asked for this mediation can rate it."))
+        raise NotAllowed(RATING_NOT_THEIRS)
     if not 1 <= score <= 5:
         raise InvalidInput(N_("A rating is from 1 to 5."))
     if not await Ticket.filter(id=ticket_id, status=TicketStatus.CLOSED, rating__isnull=True).update(rating=score):
@@ -432,7 +438,7 @@ async def rate(ticket_id: int, user_id: int, score: int) -> Ticket:
 async def record_checkin(ticket_id: int, user_id: int, answer: str) -> Ticket:
     ticket = await get_ticket(ticket_id)
     if ticket.requester_id != user_id:
-        raise NotAllowed(N_("Only the person who asked for this mediation can answer."))
+        raise NotAllowed(CHECKIN_NOT_THEIRS)
     unanswered = Q(checkin_answer__isnull=True) | Q(checkin_answer=CHECKIN_ASKED)
     if not await Ticket.filter(unanswered, id=ticket_id, status=TicketStatus.CLOSED).update(checkin_answer=answer):
         raise Conflict(N_("You already answered, or the mediation was reopened."))

@@ -22,8 +22,8 @@ from gromada.durations import format_duration
 from gromada.errors import NotAllowed
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
-from gromada.ui import BaseModal, BaseView, IdButton, PersistentItem, reply, truncate
-from models.mediation import Ticket, TicketStatus
+from gromada.ui import BaseModal, BaseView, IdButton, InServer, OfPerson, PersistentItem, reply, truncate
+from models.mediation import Ticket, TicketParty, TicketStatus
 
 
 async def require_mediator_role(interaction: discord.Interaction) -> discord.Member:
@@ -157,6 +157,7 @@ def alert_view(ticket: Ticket) -> BaseView:
 
 
 class ClaimButton(IdButton, action="mediation:claim"):
+    owner = InServer(Ticket, service.TICKET_GONE)
     style = discord.ButtonStyle.success
     label_text = N_("Claim")
 
@@ -201,6 +202,9 @@ class InvitationButton(
     discord.ui.DynamicItem[discord.ui.Button],
     template=r"mediation:invite:(?P<id>\d+):(?P<answer>yes|no)",
 ):
+    # In direct messages: the invitation belongs to the person invited.
+    owner = OfPerson(TicketParty, service.INVITATION_GONE, service.INVITATION_GONE)
+
     def __init__(self, party_id: int, answer: str) -> None:
         self.party_id = party_id
         self.answer = answer
@@ -315,6 +319,9 @@ def rating_view(ticket_id: int) -> BaseView:
 class RateButton(
     PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"mediation:rate:(?P<id>\d+):(?P<score>[1-5])"
 ):
+    # In direct messages: the ticket's requester rates it.
+    owner = OfPerson(Ticket, service.TICKET_GONE, service.RATING_NOT_THEIRS, "requester_id")
+
     def __init__(self, ticket_id: int, score: int) -> None:
         self.ticket_id = ticket_id
         self.score = score
@@ -363,6 +370,9 @@ class CheckinButton(
     discord.ui.DynamicItem[discord.ui.Button],
     template=r"mediation:checkin:(?P<id>\d+):(?P<answer>holds|reopen)",
 ):
+    # In direct messages: the ticket's requester answers.
+    owner = OfPerson(Ticket, service.TICKET_GONE, service.CHECKIN_NOT_THEIRS, "requester_id")
+
     def __init__(self, ticket_id: int, answer: str) -> None:
         self.ticket_id = ticket_id
         self.answer = answer

@@ -80,10 +80,13 @@ async def start_journey(guild_id: int, user_id: int, now: datetime) -> tuple[Jou
     return journey, True
 
 
+JOURNEY_GONE = N_("This welcome no longer exists.")
+
+
 async def get_journey(journey_id: int) -> Journey:
     journey = await Journey.get_or_none(id=journey_id)
     if journey is None:
-        raise NotFound(N_("This welcome no longer exists."))
+        raise NotFound(JOURNEY_GONE)
     return journey
 
 

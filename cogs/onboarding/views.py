@@ -18,8 +18,11 @@ from config.content import ValueCardSpec
 from gromada.checks import is_moderator, require_guild
 from gromada.durations import format_duration
 from gromada.i18n import N_, _, _n
-from gromada.ui import BaseModal, IdButton, PersistentItem, truncate
+from gromada.ui import BaseModal, IdButton, InServer, PersistentItem, truncate
 from models.onboarding import Journey, JourneyStatus, Step
+
+# A newcomer's journey belongs to the server they joined.
+JOURNEY = InServer(Journey, service.JOURNEY_GONE)
 
 # ---------------------------------------------------------------- what a step looks like
 
@@ -87,6 +90,8 @@ class CardButton(
 ):
     """Back / Next on the values walk. Not an IdButton: its custom_id carries the card after the journey."""
 
+    owner = JOURNEY
+
     def __init__(self, journey_id: int, index: int, *, label: str = "…", style=discord.ButtonStyle.secondary) -> None:
         super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"onboarding:card:{journey_id}:{index}"))
         self.journey_id = journey_id
@@ -108,6 +113,7 @@ class CardButton(
 class _NewcomerButton(IdButton):
     """A step button on one newcomer's journey (`self.ref_id`), pressed by that newcomer only."""
 
+    owner = JOURNEY
     style = discord.ButtonStyle.primary
 
     async def check(self, interaction: discord.Interaction) -> None:
@@ -197,6 +203,7 @@ def introduction_embed(member: discord.abc.User, introduction: service.Introduct
 class CompleteButton(IdButton, action="onboarding:complete"):
     """The sign-off, pressed by the newcomer's buddy or by staff."""
 
+    owner = JOURNEY
     style = discord.ButtonStyle.success
     label_text = N_("Welcome complete")
 

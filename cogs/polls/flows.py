@@ -45,9 +45,10 @@ def _cog(bot: discord.Client):
     return bot.get_cog("PollsCog")
 
 
-async def poll_of(bot: discord.Client, poll_id: int) -> Poll:
-    """A poll a button or a modal acts on, from the open polls kept in memory (service.PollCache)."""
-    return await _cog(bot).polls.get(poll_id)
+async def poll_of(bot: discord.Client, poll_id: int, guild_id: int | None) -> Poll:
+    """A poll a button or a modal of the server `guild_id` acts on, from the open polls kept in
+    memory (service.PollCache): a poll of another server is refused as if it did not exist."""
+    return await _cog(bot).polls.in_server(poll_id, guild_id)
 
 
 # ---------------------------------------------------------------- who may create a poll, and where

@@ -230,13 +230,16 @@ async def discard_poll(poll_id: int) -> None:
         await Poll.filter(id=poll_id).delete()
 
 
+NOT_ON_THIS_SERVER = N_("There is no poll #{id} on this server.")
+
+
 async def get_poll(poll_id: int, guild_id: int | None = None) -> Poll:
     query = Poll.filter(id=poll_id)
     if guild_id is not None:
         query = query.filter(guild_id=guild_id)
     poll = await query.first()
     if poll is None:
-        raise NotFound(N_("There is no poll #{id} on this server."), id=poll_id)
+        raise NotFound(NOT_ON_THIS_SERVER, id=poll_id)
     return poll
 
 
@@ -332,6 +335,16 @@ class PollCache:
         # Kept once it is on its message: before that, nothing but its creation reads it.
         if poll.status == PollStatus.OPEN and poll.message_id is not None:
             self._open[poll_id] = poll
+        return poll
+
+    async def in_server(self, poll_id: int, guild_id: int | None) -> Poll:
+        """The poll a click names, if it is a poll of the server clicked in: a click can carry any id."""
+        try:
+            poll = await self.get(poll_id)
+        except NotFound:
+            poll = None
+        if poll is None or poll.guild_id != guild_id:
+            raise NotFound(NOT_ON_THIS_SERVER, id=poll_id)
         return poll
 
     def forget(self, poll_id: int) -> None:

@@ -17,6 +17,7 @@ import discord
 from cogs.polls import rules, service
 from cogs.polls.chart import bar_chart
 from cogs.polls.service import PollResult
+from gromada.checks import require_guild
 from gromada.errors import Conflict
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
@@ -26,6 +27,7 @@ from gromada.ui import (
     BaseModal,
     BaseView,
     IdButton,
+    Owner,
     PersistentItem,
     paginate_lines,
     reply,
@@ -325,9 +327,25 @@ def confirmation(poll: Poll, ballot: list[int], outcome: service.VoteOutcome) ->
     return _("Your vote is recorded: {choice}. You can change it until the poll closes.", choice=chosen)
 
 
+class _PollOfThisServer(Owner):
+    """A poll of the server clicked in, read from the open polls kept in memory, so that a vote
+    stays a few statements (flows.poll_of)."""
+
+    async def require(self, ref_id: int, interaction: discord.Interaction) -> None:
+        from cogs.polls import flows
+
+        require_guild(interaction)
+        await flows.poll_of(interaction.client, ref_id, interaction.guild_id)
+
+
+POLL = _PollOfThisServer()
+
+
 class VoteButton(
     PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"poll:vote:(?P<id>\d+):(?P<option>\d+)"
 ):
+    owner = POLL
+
     def __init__(self, poll_id: int, option: int) -> None:
         self.poll_id = poll_id
         self.option = option
@@ -340,7 +358,7 @@ class VoteButton(
     async def run(self, interaction: discord.Interaction) -> None:
         from cogs.polls import flows
 
-        poll = await flows.poll_of(interaction.client, self.poll_id)
+        poll = await flows.poll_of(interaction.client, self.poll_id, interaction.guild_id)
         if poll.kind == PollKind.CONSENT and self.option in rules.NEEDS_REASON:
             await service.require_may_vote(poll, interaction.user.id, now())
             await interaction.response.send_modal(ReasonModal(poll, self.option))
@@ -365,11 +383,13 @@ class ReasonModal(BaseModal):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         from cogs.polls import flows
 
-        poll = await flows.poll_of(interaction.client, self.poll_id)
+        poll = await flows.poll_of(interaction.client, self.poll_id, interaction.guild_id)
         await flows.vote_and_confirm(interaction, poll, [self.option], self.reason.value)
 
 
 class MultiSelect(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], template=r"poll:multi:(?P<id>\d+)"):
+    owner = POLL
+
     def __init__(self, poll_id: int) -> None:
         self.poll_id = poll_id
         super().__init__(
@@ -388,18 +408,19 @@ class MultiSelect(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], tem
         from cogs.polls import flows
 
         values = (interaction.data or {}).get("values", [])
-        poll = await flows.poll_of(interaction.client, self.poll_id)
+        poll = await flows.poll_of(interaction.client, self.poll_id, interaction.guild_id)
         await flows.vote_and_confirm(interaction, poll, [int(value) for value in values])
 
 
 class RankButton(IdButton, action="poll:rank"):
+    owner = POLL
     style = discord.ButtonStyle.primary
     label_text = N_("Rank the options")
 
     async def run(self, interaction: discord.Interaction) -> None:
         from cogs.polls import flows
 
-        poll = await flows.poll_of(interaction.client, self.ref_id)
+        poll = await flows.poll_of(interaction.client, self.ref_id, interaction.guild_id)
         await service.require_may_vote(poll, interaction.user.id, now())
         flow = RankingFlow(poll, interaction.user.id)
         await reply(interaction, flow.render(), view=flow)

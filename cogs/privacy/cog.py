@@ -64,7 +64,7 @@ class PrivacyCog(FeatureCog):
     async def forget(self, interaction: discord.Interaction) -> None:
         member = require_guild(interaction)
         plan = await service.plan_forget(member.guild.id, member.id)
-        await reply(interaction, forget_preview(plan), view=confirmation(member.id))
+        await reply(interaction, forget_preview(plan, self.bot), view=confirmation(member.id))
 
     # ------------------------------------------------------------ people who leave
 

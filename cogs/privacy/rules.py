@@ -17,6 +17,7 @@ from typing import Any
 from tortoise.fields import BigIntField
 from tortoise.models import Model
 
+from gromada.commands import Command
 from gromada.i18n import N_, translate
 from models.privacy import PSEUDONYM_LIMIT, pseudonym_tag
 
@@ -33,7 +34,18 @@ REASONS: dict[str, str] = {
         "Moderation records about you are kept for the server's safety until their retention period ends."
     ),
     "volunteer_seat": N_("You hold or are offered a volunteer role: step down first."),
-    "open_initiative": N_("You lead an initiative that is not archived yet: hand it over or archive it first."),
+    "open_proposal": N_(
+        "You proposed an initiative that is still gathering support: withdraw it with Withdraw proposal on its card "
+        "({list} links to it), or ask again after its support window ends."
+    ),
+    "open_initiative": N_(
+        "You lead an active initiative: in its channel, hand it over with {handover} or archive it with {archive}."
+    ),
+}
+# The commands a reason names, shown as mentions in the reader's language (gromada.commands).
+REASON_COMMANDS: dict[str, dict[str, Command]] = {
+    "open_proposal": {"list": Command("initiative list")},
+    "open_initiative": {"handover": Command("initiative handover"), "archive": Command("initiative archive")},
 }
 
 # Feature names for the readable summary, by app (models module) name.
@@ -52,6 +64,10 @@ FEATURES: dict[str, str] = {
 
 def reason_text(key: str) -> str:
     return REASONS.get(key, N_("Some records must be kept for now."))
+
+
+def reason_commands(key: str) -> dict[str, Command]:
+    return REASON_COMMANDS.get(key, {})
 
 
 def feature_name(app: str) -> str:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import discord
 
-from cogs.privacy.rules import feature_name, pseudonym_label, reason_text
+from cogs.privacy.rules import feature_name, pseudonym_label, reason_commands, reason_text
 from cogs.privacy.service import Export, ForgetPlan, ForgetReport
 from gromada.checks import require_guild
-from gromada.errors import NotAllowed
+from gromada.commands import with_mentions
 from gromada.i18n import N_, _, _n
-from gromada.ui import IdButton
+from gromada.ui import IdButton, ThePerson
 
 # ---------------------------------------------------------------- what people read
 
@@ -32,14 +32,19 @@ def export_summary(server: str, export: Export) -> list[str]:
     return lines
 
 
-def kept_lines(kept: dict[str, int]) -> list[str]:
+def kept_lines(kept: dict[str, int], bot: discord.Client | None) -> list[str]:
     return [
-        _n("- {n} record: {reason}", "- {n} records: {reason}", count, reason=_(reason_text(key)))
+        _n(
+            "- {n} record: {reason}",
+            "- {n} records: {reason}",
+            count,
+            reason=_(reason_text(key), **with_mentions(bot, reason_commands(key))),
+        )
         for key, count in sorted(kept.items())
     ]
 
 
-def forget_preview(plan: ForgetPlan) -> str:
+def forget_preview(plan: ForgetPlan, bot: discord.Client | None) -> str:
     lines = [
         _("**Forget me on this server?**"),
         _(
@@ -51,11 +56,11 @@ def forget_preview(plan: ForgetPlan) -> str:
     ]
     if plan.kept:
         lines.append(_("**These stay for now:**"))
-        lines.extend(kept_lines(plan.kept_counts))
+        lines.extend(kept_lines(plan.kept_counts, bot))
     return "\n".join(lines)
 
 
-def forget_report(report: ForgetReport, channels_gone: bool = True) -> str:
+def forget_report(report: ForgetReport, bot: discord.Client | None, channels_gone: bool = True) -> str:
     lines = [_("**Done.**")]
     if report.deleted:
         lines.append(_n("{n} record about you was erased.", "{n} records about you were erased.", report.deleted))
@@ -70,7 +75,7 @@ def forget_report(report: ForgetReport, channels_gone: bool = True) -> str:
         )
     if report.kept:
         lines.append(_("**Not erased yet, and why:**"))
-        lines.extend(kept_lines(report.kept))
+        lines.extend(kept_lines(report.kept, bot))
     elif not report.deleted and not report.pseudonymised:
         lines.append(_("Gromada kept nothing about you here."))
     if not channels_gone:
@@ -84,10 +89,10 @@ def forget_report(report: ForgetReport, channels_gone: bool = True) -> str:
 class _AskerButton(IdButton):
     """A confirmation button answering only the member who asked (never registered itself)."""
 
+    owner = ThePerson(N_("Only the member who asked can answer this."))
+
     async def check(self, interaction: discord.Interaction) -> None:
         require_guild(interaction)
-        if interaction.user.id != self.ref_id:
-            raise NotAllowed(N_("Only the member who asked can answer this."))
 
 
 class ForgetButton(_AskerButton, action="privacy:forget"):
@@ -101,7 +106,9 @@ class ForgetButton(_AskerButton, action="privacy:forget"):
         # the erasure fails, the button stays and a second click reports what is left.
         await interaction.response.defer()
         report, channels_gone = await flows.forget(interaction.client, interaction.user)
-        await interaction.edit_original_response(content=forget_report(report, channels_gone), view=None)
+        await interaction.edit_original_response(
+            content=forget_report(report, interaction.client, channels_gone), view=None
+        )
 
 
 class KeepButton(_AskerButton, action="privacy:keep"):

@@ -126,10 +126,13 @@ async def open_purchase(
     )
 
 
+NOT_ON_THIS_SERVER = N_("There is no purchase #{id} on this server.")
+
+
 async def get_purchase(guild_id: int, purchase_id: int) -> Purchase:
     purchase = await Purchase.get_or_none(id=purchase_id, guild_id=guild_id)
     if purchase is None:
-        raise NotFound(N_("There is no purchase #{id} on this server."), id=purchase_id)
+        raise NotFound(NOT_ON_THIS_SERVER, id=purchase_id)
     return purchase
 
 

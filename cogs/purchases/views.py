@@ -21,7 +21,7 @@ from gromada.commands import mention
 from gromada.errors import NotFound
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
-from gromada.ui import BaseModal, IdButton, PersistentItem, reply, truncate
+from gromada.ui import BaseModal, IdButton, InServer, PersistentItem, reply, truncate
 from models.purchases import Bill, DeliveryStatus, OrderLine, Purchase, PurchaseItem, PurchaseStatus
 
 # ---------------------------------------------------------------- texts
@@ -276,7 +276,12 @@ def card_view(purchase: Purchase) -> discord.ui.View:
     return view
 
 
+# Every component of a purchase names it: a purchase of the server clicked in.
+PURCHASE = InServer(Purchase, service.NOT_ON_THIS_SERVER)
+
+
 class OrderButton(IdButton, action="purchase:order"):
+    owner = PURCHASE
     style = discord.ButtonStyle.primary
     label_text = N_("Order")
 
@@ -357,6 +362,8 @@ async def edit_cart(interaction: discord.Interaction, purchase: Purchase, page: 
 class ItemPick(
     PersistentItem, discord.ui.DynamicItem[discord.ui.Select], template=r"purchase:pick:(?P<id>\d+):(?P<page>\d+)"
 ):
+    owner = PURCHASE
+
     def __init__(self, purchase_id: int, page: int) -> None:
         super().__init__(discord.ui.Select(custom_id=f"purchase:pick:{purchase_id}:{page}"))
         self.purchase_id = purchase_id
@@ -419,6 +426,8 @@ class LineRemove(
     # Carts posted before pages existed carry no page: they were page 0.
     template=r"purchase:remove:(?P<id>\d+)(?::(?P<page>\d+))?",
 ):
+    owner = PURCHASE
+
     def __init__(self, purchase_id: int, page: int = 0) -> None:
         super().__init__(discord.ui.Select(custom_id=f"purchase:remove:{purchase_id}:{page}"))
         self.purchase_id = purchase_id
@@ -446,6 +455,8 @@ class LineRemove(
 class ItemsPage(
     PersistentItem, discord.ui.DynamicItem[discord.ui.Button], template=r"purchase:items:(?P<id>\d+):(?P<page>\d+)"
 ):
+    owner = PURCHASE
+
     def __init__(self, purchase_id: int, page: int, label: str = "…") -> None:
         super().__init__(
             discord.ui.Button(

@@ -30,7 +30,7 @@ from models.volunteers import Approval, ApprovalRequest, SeatStatus, VolunteerRo
 log = logging.getLogger(__name__)
 
 REASON = "Gromada volunteer roles"
-NO_LONGER_OPEN = N_("This offer or seat is no longer open.")
+NO_LONGER_OPEN = service.NO_LONGER_OPEN
 
 
 # ---------------------------------------------------------------- panels

@@ -145,10 +145,17 @@ async def find_role(guild_id: int, name: str) -> VolunteerRole:
     )
 
 
+ROLE_GONE = N_("That volunteer role no longer exists.")
+REQUEST_GONE = N_("That request no longer exists.")
+NO_LONGER_OPEN = N_("This offer or seat is no longer open.")
+OFFER_NOT_THEIRS = N_("This offer is for someone else.")
+SEAT_NOT_THEIRS = N_("This seat belongs to someone else.")
+
+
 async def role_by_id(guild_id: int, role_id: int) -> VolunteerRole:
     role = await VolunteerRole.get_or_none(id=role_id, guild_id=guild_id)
     if role is None:
-        raise NotFound(N_("That volunteer role no longer exists."))
+        raise NotFound(ROLE_GONE)
     return role
 
 
@@ -392,7 +399,7 @@ async def forget_request(request: ApprovalRequest) -> None:
 async def request_by_id(request_id: int, guild_id: int | None) -> ApprovalRequest:
     request = await ApprovalRequest.get_or_none(id=request_id, guild_id=guild_id).prefetch_related("role")
     if request is None:
-        raise NotFound(N_("That request no longer exists."))
+        raise NotFound(REQUEST_GONE)
     return request
 
 
@@ -471,7 +478,7 @@ async def seat_by_id(seat_id: int) -> VolunteerSeat | None:
 
 async def accept_offer(seat: VolunteerSeat, user_id: int, now: datetime) -> VolunteerSeat:
     if seat.user_id != user_id:
-        raise NotAllowed(N_("This offer is for someone else."))
+        raise NotAllowed(OFFER_NOT_THEIRS)
     role = seat.role
     changed = await VolunteerSeat.filter(id=seat.pk, status=SeatStatus.OFFERED).update(
         status=SeatStatus.ACTIVE, started_at=now, term_ends_at=rules.term_end(now, role.term_days)
@@ -495,7 +502,7 @@ async def withdraw_offer(seat: VolunteerSeat) -> bool:
 
 async def renew(seat: VolunteerSeat, user_id: int, now: datetime) -> VolunteerSeat:
     if seat.user_id != user_id:
-        raise NotAllowed(N_("This seat belongs to someone else."))
+        raise NotAllowed(SEAT_NOT_THEIRS)
     role = seat.role
     if seat.status != SeatStatus.ACTIVE or seat.term_ends_at is None or role.term_days is None:
         raise Conflict(N_("This term can no longer be renewed."))

@@ -16,8 +16,8 @@ from cogs.volunteers.certificate import CertificateText
 from gromada.checks import require_guild, require_moderator
 from gromada.commands import mention
 from gromada.i18n import N_, _, _n
-from gromada.ui import IdButton, PersistentItem, reply, truncate
-from models.volunteers import ApprovalRequest, SeatStatus, VolunteerRole
+from gromada.ui import IdButton, InServer, OfPerson, PersistentItem, TheServer, reply, truncate
+from models.volunteers import ApprovalRequest, SeatStatus, VolunteerRole, VolunteerSeat
 
 
 def short_date(value) -> str:
@@ -56,6 +56,8 @@ PICK = "volunteers:pick"
 
 
 class RolePicker(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], template=rf"{PICK}:(?P<id>\d+)"):
+    owner = TheServer(N_("This panel belongs to another server."))
+
     def __init__(self, guild_id: int, options: list[discord.SelectOption] | None = None) -> None:
         self.guild_id = guild_id
         super().__init__(
@@ -122,6 +124,8 @@ def role_card(role, states) -> str:
 class _RoleAction(IdButton):
     """A button on a role's card: does `act` for the person clicking, in the server."""
 
+    owner = InServer(VolunteerRole, service.ROLE_GONE)
+
     async def check(self, interaction: discord.Interaction) -> None:
         require_guild(interaction)
 
@@ -166,7 +170,13 @@ def card_view(role_id: int) -> discord.ui.View:
 # ---------------------------------------------------------------- offers and renewal (in DMs)
 
 
+# Offers and renewals come by direct message: the seat belongs to the person it is offered to.
+OFFERED_SEAT = OfPerson(VolunteerSeat, service.NO_LONGER_OPEN, service.OFFER_NOT_THEIRS)
+HELD_SEAT = OfPerson(VolunteerSeat, service.NO_LONGER_OPEN, service.SEAT_NOT_THEIRS)
+
+
 class AcceptOffer(IdButton, action="volunteers:accept"):
+    owner = OFFERED_SEAT
     style = discord.ButtonStyle.success
     label_text = N_("Accept")
 
@@ -180,6 +190,7 @@ class AcceptOffer(IdButton, action="volunteers:accept"):
 
 
 class DeclineOffer(IdButton, action="volunteers:decline"):
+    owner = OFFERED_SEAT
     label_text = N_("Decline")
 
     async def run(self, interaction: discord.Interaction) -> None:
@@ -200,6 +211,7 @@ def offer_view(seat_id: int) -> discord.ui.View:
 
 
 class RenewTerm(IdButton, action="volunteers:renew"):
+    owner = HELD_SEAT
     style = discord.ButtonStyle.success
     label_text = N_("Renew")
 
@@ -247,6 +259,7 @@ def request_decided_text(
 class _Decision(IdButton):
     """A coordinator's Approve or Decline on a request (staff only, re-checked on every click)."""
 
+    owner = InServer(ApprovalRequest, service.REQUEST_GONE)
     approves = True
 
     async def check(self, interaction: discord.Interaction) -> None:

@@ -136,7 +136,7 @@ CASELESS = set(
     " threshold length about interests exhausted seed active".split()
 )
 # Commands, inserted as mentions that Discord renders as /name in the reader's language.
-CASELESS |= {"command", "add_item", "publish", "quickstart", "setup_channel"}
+CASELESS |= {"command", "add_item", "publish", "quickstart", "setup_channel", "handover", "archive", "list"}
 # Until: a date follows, which Discord renders.
 BEFORE_A_DATE = {"do", "до"}
 # A word, then a placeholder (bold, or a user or role mention, counts as the placeholder;
