@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 
 from gromada import cooldowns
-from gromada.errors import DiscordRefused, GromadaError
+from gromada.errors import DiscordRefused, GromadaError, InvalidInput
 from gromada.i18n import N_, _, _n
 from gromada.replies import reply
 
@@ -57,8 +57,18 @@ def _unwrap(error: BaseException) -> BaseException:
             error = refused
         elif isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError) and error.__cause__:
             error = error.__cause__
+        elif isinstance(error, app_commands.TransformerError):
+            return _unusable_option(error)
         else:
             return error
+
+
+def _unusable_option(error: app_commands.TransformerError) -> GromadaError:
+    """discord.py could not turn an option into what the command takes: the person's input, not a bug."""
+    if error.type is discord.AppCommandOptionType.user:
+        # Discord's user picker also offers people who are not (or no longer) on the server.
+        return InvalidInput(N_("That person is not a member of this server."))
+    return InvalidInput(N_("I could not use the value given for one of the options. Pick it again from the list."))
 
 
 def describe(error: BaseException, bot: discord.Client | None = None) -> tuple[str, bool]:

@@ -155,3 +155,20 @@ async def test_moderator_acts_on_every_role_quickstart_puts_below_it(server, sim
         await server.moderator.slash(server.general, "mod warn", member=person, reason="Be kind")
 
     assert {case.target_id for case in await cases(server.guild.id)} == {person.id for person in people.values()}
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+async def test_someone_not_on_the_server_is_named_as_such(server, simcord_env, monkeypatch, language):
+    # Discord's user picker also offers people who are not (or no longer) members: discord.py
+    # then has a user where the command takes a member.
+    stranger = simcord_env.create_user("stranger")
+
+    with speaking(monkeypatch, server.moderator, language):
+        result = await server.moderator.slash(server.general, "mod warn", member=stranger, reason="Spam")
+
+    expected = {
+        "en": "That person is not a member of this server.",
+        "pl": "Tej osoby nie ma na tym serwerze.",
+    }[language]
+    assert refusal(simcord_env, result) == expected
+    assert await cases(server.guild.id) == []
