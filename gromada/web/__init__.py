@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from gromada.web import health
+from gromada.web import decisions, health, initiatives, ledger, overview, site, volunteers
 
 if TYPE_CHECKING:
     from gromada.bot import Gromada
@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 def make_app(bot: Gromada) -> web.Application:
     app = web.Application()
     health.add_routes(app, bot)
+    site.setup_rendering(app, bot)
+    for family in (overview, decisions, ledger, initiatives, volunteers):
+        family.add_routes(app)
     return app
 
 
