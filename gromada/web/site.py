@@ -21,7 +21,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -133,7 +133,8 @@ class Page:
             return "#" + (found.name if visible else _("channel"))
 
         def moment(match: re.Match[str]) -> str:
-            return format_datetime(datetime.fromtimestamp(int(match[1])), "short", locale=self.language)
+            moment = datetime.fromtimestamp(int(match[1]), UTC)
+            return format_datetime(moment, "short", tzinfo=UTC, locale=self.language)
 
         text = USER_MENTION.sub(person, text)
         text = ROLE_MENTION.sub(role, text)
@@ -170,6 +171,14 @@ def respond(request: web.Request, body: bytes, content_type: str, *, language: s
     if tag in presented or "*" in presented:
         return web.Response(status=304, headers=headers)
     return web.Response(body=body, headers=headers, content_type=content_type, charset="utf-8")
+
+
+async def to_overview(request: web.Request) -> web.Response:
+    """/s/<token> (as people type it) leads to /s/<token>/, counted like any page request."""
+    page = await open_page(request)
+    if isinstance(page, web.Response):
+        return page
+    raise web.HTTPFound(page.base)
 
 
 def not_found() -> web.Response:
@@ -298,3 +307,4 @@ def setup_rendering(app: web.Application, bot: Gromada) -> None:
     env.globals.update(_=gettext, _n=ngettext)
     env.filters.update(date=show_date, datetime=show_datetime, number=show_number, percent=show_percent)
     app.router.add_get(STYLESHEET_PATH, stylesheet)
+    app.router.add_get("/s/{token}", to_overview)

@@ -1,6 +1,8 @@
 """The public pages of a community, read as a visitor would: what they show, in which
 language, with names or counts, and what they never show."""
 
+from xml.etree import ElementTree
+
 from aiohttp.test_utils import TestClient, TestServer
 
 from gromada.web import make_app
@@ -37,7 +39,23 @@ async def test_the_pages_show_decisions_ledger_initiatives_and_roles(simcord_env
     assert "Tool shed" in initiatives and "Two people to build shelves" in initiatives
     volunteers = texts["volunteers"]
     assert "Seats filled: 1 of" in volunteers
-    assert "<entry>" in texts["decisions.atom"] and "Where do we meet next?" in texts["decisions.atom"]
+    feed = ElementTree.fromstring(texts["decisions.atom"].encode())
+    entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
+    assert [entry.findtext("{http://www.w3.org/2005/Atom}title") for entry in entries] == [
+        "Adopt the new statute?",
+        "Where do we meet next?",
+    ]
+
+
+async def test_an_address_without_its_last_slash_leads_to_the_overview(simcord_env):
+    seeded = await community(simcord_env)
+
+    async with client_for(simcord_env) as client:
+        found = await client.get(f"/s/{seeded.token}", allow_redirects=False)
+        wrong = await client.get(f"/s/{seeded.token[:-1]}x", allow_redirects=False)
+
+    assert found.status == 302 and found.headers["Location"] == f"/s/{seeded.token}/"
+    assert wrong.status == 404
 
 
 async def test_the_pages_speak_the_servers_language_and_switch(simcord_env):
