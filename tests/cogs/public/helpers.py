@@ -22,6 +22,7 @@ MEDIATION_WHAT = "We argue about the garden shifts."
 MEDIATION_NOTE = "Borys seems tired; go gently."
 MODERATION_REASON = "Shouted at the treasurer in voice chat"
 INTRODUCTION = "I keep bees on the allotment roof"
+ANONYMOUS_OBJECTION = "Not everyone can pay more this winter"
 
 
 @dataclass
@@ -86,6 +87,14 @@ async def community(env) -> Community:
     await other.submit_modal(modal, {"reason": f"Article 4 is unclear, ask <@{member.id}>"})
     statute = await Poll.get(question="Adopt the new statute?")
     await admin.slash(server.general, "poll close", poll_id=statute.pk)
+    # An anonymous consent poll: its objection is shown, never signed.
+    await admin.slash(
+        server.general, "poll create", question="Raise the yearly fee?", options="", kind="consent", anonymous=True
+    )
+    fee = server.general.last_message
+    modal = await member.click(fee, label="Object")
+    await member.submit_modal(modal, {"reason": ANONYMOUS_OBJECTION})
+    await admin.slash(server.general, "poll close", poll_id=(await Poll.get(question="Raise the yearly fee?")).pk)
 
     # Initiatives: one gathering support, one active with a call for help.
     moment = now()
@@ -98,6 +107,13 @@ async def community(env) -> Community:
     assert await initiatives.claim_opening(shed.pk, moment)
     assert await initiatives.mark_open(shed.pk, server.general.id, 1, moment)
     await initiatives.add_need(await initiatives.get(shed.pk), "Two people to build shelves", server.general.id, moment)
+    cafe = initiatives.Proposal("Repair café", "repair-cafe", "Fix bikes", "Spanners", "Find a room")
+    repair = await initiatives.create_proposal(server.guild.id, admin.id, cafe, server.general.id, moment)
+    for supporter in (member, other):
+        await initiatives.support(repair.pk, supporter.id, moment)
+    assert await initiatives.claim_opening(repair.pk, moment)
+    assert await initiatives.mark_open(repair.pk, server.general.id, 1, moment)
+    assert await initiatives.begin_archive(await initiatives.get(repair.pk), moment)
 
     # The ledger: a closed purchase, one bill paid.
     purchase = await purchase_with_orders(server, "Winter apples", {member.id: "2", other.id: "3"})

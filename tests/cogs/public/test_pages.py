@@ -37,11 +37,13 @@ async def test_the_pages_show_decisions_ledger_initiatives_and_roles(simcord_env
     initiatives = texts["initiatives"]
     assert "Seed library" in initiatives and "2 more supporters needed" in initiatives
     assert "Tool shed" in initiatives and "Two people to build shelves" in initiatives
+    assert "Repair café" in initiatives.split("Archived initiatives")[1]
     volunteers = texts["volunteers"]
     assert "Seats filled: 1 of" in volunteers
     feed = ElementTree.fromstring(texts["decisions.atom"].encode())
     entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
     assert [entry.findtext("{http://www.w3.org/2005/Atom}title") for entry in entries] == [
+        "Raise the yearly fee?",
         "Adopt the new statute?",
         "Where do we meet next?",
     ]
@@ -135,4 +137,4 @@ async def test_decisions_filter_by_text_and_period(simcord_env):
 
     assert [decision["question"] for decision in searched["decisions"]] == ["Adopt the new statute?"]
     assert future["decisions"] == [] and future["total"] == 0
-    assert bad.status == 200 and unfiltered["total"] == 2
+    assert bad.status == 200 and unfiltered["total"] == 3

@@ -7,7 +7,7 @@ from gromada.i18n import LANGUAGES
 from gromada.web import make_app
 from models.polls import Poll
 from tests.cogs.privacy.helpers import mark_paid, purchase_with_orders
-from tests.cogs.public.helpers import community
+from tests.cogs.public.helpers import ANONYMOUS_OBJECTION, community
 from tests.helpers import shown
 
 EVERY_PAGE = (
@@ -55,7 +55,7 @@ async def test_no_private_text_and_no_member_id_appears_on_any_page(simcord_env,
     assert all("Where do we meet next?" in pages[f"decisions ({language})"] for language in LANGUAGES)
 
 
-async def test_no_name_appears_until_the_server_turns_names_on(simcord_env):
+async def test_names_only_where_turned_on_never_for_anonymous_polls(simcord_env):
     seeded = await community(simcord_env)
     server = seeded.server
     people = {server.discord_member(actor).display_name for actor in (server.member, server.other_party)}
@@ -66,6 +66,7 @@ async def test_no_name_appears_until_the_server_turns_names_on(simcord_env):
 
     assert not [(page, name) for page, text in hidden.items() for name in people if f">{name}<" in text]
     assert "(dmitrij)" in named["decisions (en)"]  # the objection is signed: the poll was open
+    assert f"<strong>Object</strong>: {ANONYMOUS_OBJECTION}</li>" in named["decisions (en)"]  # never signed
     assert "dmitrij" in named["initiatives (en)"] and "borys" in named["volunteers (en)"]
 
 
