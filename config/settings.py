@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     public_url: str | None = None
     # Requests one address may make to the public pages per minute (then 429 with Retry-After).
     public_requests_per_minute: int = 60
+    # Reverse proxies in front of the web server (comma-separated addresses): for a request
+    # from one of them the limit counts the address the proxy last appended to X-Forwarded-For.
+    public_trusted_proxies: str = ""
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
 

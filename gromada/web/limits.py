@@ -39,3 +39,16 @@ class RequestLimit:
         self._swept = moment
         for address in [address for address, times in self._seen.items() if not times or times[-1] <= moment - WINDOW]:
             del self._seen[address]
+
+
+def client_address(remote: str | None, forwarded_for: str, trusted_proxies: frozenset[str]) -> str:
+    """Whom to count a request against: the peer, or behind a trusted proxy the client it saw.
+
+    Only the last X-Forwarded-For entry is the proxy's own: anything before it the client
+    could have written, so trusting it would let anyone pick a fresh address per request.
+    """
+    peer = remote or "unknown"
+    if peer not in trusted_proxies:
+        return peer
+    entries = [entry.strip() for entry in forwarded_for.split(",") if entry.strip()]
+    return entries[-1] if entries else peer

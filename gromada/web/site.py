@@ -36,7 +36,7 @@ from cogs.public import service as public_service
 from gromada import guild_config
 from gromada.i18n import LANGUAGES, WEB_DOMAIN, Message, Plural, _, current_locale, translate, use_locale
 from gromada.scheduler import now
-from gromada.web.limits import RequestLimit
+from gromada.web.limits import RequestLimit, client_address
 
 if TYPE_CHECKING:
     from gromada.bot import Gromada
@@ -189,7 +189,11 @@ def not_found() -> web.Response:
 async def open_page(request: web.Request) -> Page | web.Response:
     """The page's server and language, or the response refusing it (429 or 404)."""
     bot = request.app[BOT_KEY]
-    wait = request.app[LIMIT_KEY].retry_after(request.remote or "unknown")
+    trusted = frozenset(
+        address.strip() for address in bot.settings.public_trusted_proxies.split(",") if address.strip()
+    )
+    address = client_address(request.remote, request.headers.get("X-Forwarded-For", ""), trusted)
+    wait = request.app[LIMIT_KEY].retry_after(address)
     if wait is not None:
         return web.Response(
             status=429, text="429: Too Many Requests", headers={**SECURITY_HEADERS, "Retry-After": str(wait)}

@@ -138,3 +138,34 @@ async def test_decisions_filter_by_text_and_period(simcord_env):
     assert [decision["question"] for decision in searched["decisions"]] == ["Adopt the new statute?"]
     assert future["decisions"] == [] and future["total"] == 0
     assert bad.status == 200 and unfiltered["total"] == 3
+
+
+async def test_behind_a_trusted_proxy_each_visitor_has_their_own_limit(simcord_env):
+    simcord_env.bot.settings = simcord_env.bot.settings.model_copy(
+        update={"public_requests_per_minute": 2, "public_trusted_proxies": "127.0.0.1"}
+    )
+    seeded = await community(simcord_env)
+    page = f"/s/{seeded.token}/volunteers"
+
+    async with client_for(simcord_env) as client:
+        first = [(await client.get(page, headers={"X-Forwarded-For": "203.0.113.7"})).status for _ in range(3)]
+        other = await client.get(page, headers={"X-Forwarded-For": "203.0.113.8"})
+        # A client that writes its own X-Forwarded-For entry before the proxy's gains nothing.
+        spoofed = await client.get(page, headers={"X-Forwarded-For": "198.51.100.1, 203.0.113.7"})
+
+    assert first == [200, 200, 429]
+    assert other.status == 200
+    assert spoofed.status == 429
+
+
+async def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(simcord_env):
+    simcord_env.bot.settings = simcord_env.bot.settings.model_copy(update={"public_requests_per_minute": 2})
+    seeded = await community(simcord_env)
+    page = f"/s/{seeded.token}/volunteers"
+
+    async with client_for(simcord_env) as client:
+        answers = [
+            (await client.get(page, headers={"X-Forwarded-For": f"203.0.113.{number}"})).status for number in range(3)
+        ]
+
+    assert answers == [200, 200, 429]
