@@ -242,11 +242,11 @@ def json_route(collect: Collect) -> Callable[[web.Request], Awaitable[web.Respon
 def chrome(page: Page, current: str) -> dict[str, Any]:
     """What every page's frame shows: the server, the menu, the language switch."""
     menu = [
-        ("", gettext("Overview")),
-        ("decisions", gettext("Decisions")),
-        ("ledger", gettext("Ledger")),
-        ("initiatives", gettext("Initiatives")),
-        ("volunteers", gettext("Volunteer roles")),
+        ("", _("Overview")),
+        ("decisions", _("Decisions")),
+        ("ledger", _("Ledger")),
+        ("initiatives", _("Initiatives")),
+        ("volunteers", _("Volunteer roles")),
     ]
     query = {key: value for key, value in page.request.query.items() if key != "lang"}
     switch = [(code, LANGUAGE_NAMES[code], "?" + urlencode({**query, "lang": code})) for code in LANGUAGES]
@@ -272,25 +272,21 @@ def _moment(value: str | datetime | None) -> datetime | None:
 
 def show_date(value: str | datetime | None) -> str:
     moment = _moment(value)
-    return format_date(moment, "long", locale=_locale()) if moment else ""
+    return format_date(moment, "long", locale=current_locale()) if moment else ""
 
 
 def show_datetime(value: str | datetime | None) -> str:
     moment = _moment(value)
-    return format_datetime(moment, "medium", tzinfo=moment.tzinfo, locale=_locale()) if moment else ""
+    return format_datetime(moment, "medium", tzinfo=moment.tzinfo, locale=current_locale()) if moment else ""
 
 
 def show_number(value: float | int) -> str:
-    return format_decimal(value, locale=_locale())
+    return format_decimal(value, locale=current_locale())
 
 
 def show_percent(value: float) -> str:
     """A share between 0 and 1, as people of the page's language write percentages."""
-    return format_percent(value, format="#,##0.#%", locale=_locale())
-
-
-def _locale() -> str:
-    return current_locale()
+    return format_percent(value, format="#,##0.#%", locale=current_locale())
 
 
 async def stylesheet(request: web.Request) -> web.Response:
