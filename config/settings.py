@@ -30,6 +30,14 @@ class Settings(BaseSettings):
     web_port: int = 8080
     # When set, /metrics answers only requests with `Authorization: Bearer <token>`.
     metrics_token: SecretStr | None = None
+    # The address people reach the web server at (https://gromada.example.org), for the links
+    # to the public pages that /setup public shows; by default the address it listens on.
+    public_url: str | None = None
+    # Requests one address may make to the public pages per minute (then 429 with Retry-After).
+    public_requests_per_minute: int = 60
+    # Reverse proxies in front of the web server (comma-separated addresses): for a request
+    # from one of them the limit counts the address the proxy last appended to X-Forwarded-For.
+    public_trusted_proxies: str = ""
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
 
@@ -41,6 +49,9 @@ class Settings(BaseSettings):
             if value.startswith(prefix):
                 return "postgres://" + value[len(prefix) :]
         return value
+
+    def public_base_url(self) -> str:
+        return (self.public_url or f"http://{self.web_host}:{self.web_port}").rstrip("/")
 
     @property
     def is_sqlite(self) -> bool:

@@ -1,12 +1,13 @@
 """Translations: gettext catalogs (Babel) for en, pl and ru, and the current locale.
 
 Catalogs live in config/locales/<lang>/LC_MESSAGES/<domain>.po, one domain per feature
-(`core` for the runtime and setup), so features never edit each other's files. A message is
-translated in the domain of the module that wrote it, so two features may translate the same
-English words differently ("Accept" an invitation, "Accept" a seat): `_()`, `_n()`, `lazy()`
-and `Plural()` take the domain of their caller, and `N_()` returns the text marked with it,
-so a message raised in one place and rendered in another keeps its feature's wording. A
-message found in neither its domain nor `core` falls back to any domain that has it.
+(`core` for the runtime and setup, `web` for the public pages and their templates), so
+features never edit each other's files. A message is translated in the domain of the module
+that wrote it, so two features may translate the same English words differently ("Accept"
+an invitation, "Accept" a seat): `_()`, `_n()`, `lazy()` and `Plural()` take the domain of
+their caller, and `N_()` returns the text marked with it, so a message raised in one place
+and rendered in another keeps its feature's wording. A message found in neither its domain
+nor `core` falls back to any domain that has it.
 English is the source language: a msgid is the English text, and an untranslated English
 entry falls back to it.
 
@@ -43,11 +44,17 @@ CORE_DOMAIN = "core"
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("gromada_locale", default=SOURCE_LANGUAGE)
 
 
+WEB_DOMAIN = "web"
+
+
 def domain_of_module(module: str) -> str:
-    """`cogs.polls.views` -> "polls"; the runtime, config and setup share `core`."""
+    """`cogs.polls.views` -> "polls"; the public pages (gromada.web) -> "web"; the runtime,
+    config and setup share `core`."""
     parts = module.split(".")
     if len(parts) > 1 and parts[0] == "cogs" and parts[1] != "setup":
         return parts[1]
+    if parts[:2] == ["gromada", "web"]:
+        return WEB_DOMAIN
     return CORE_DOMAIN
 
 

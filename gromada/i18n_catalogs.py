@@ -3,7 +3,8 @@
 Two kinds of text need translating: messages in code (`_()`, `_n()`, `N_()`, `lazy()`,
 `Plural()`) found by Babel's extractor, and the slash-command tree (names, descriptions,
 parameters, choices) read from the loaded bot under the "command" context.
-A domain is `core` (gromada/, config/, cogs/setup/) or a feature's name (cogs/<feature>/).
+A domain is `core` (gromada/, config/, cogs/setup/), `web` (gromada/web/ and its templates,
+whose `_()` and `_n()` calls Jinja2's extractor finds) or a feature's name (cogs/<feature>/).
 
 `gromada i18n` rewrites the catalogs: new messages appear with empty translations in pl and
 ru (the suite fails until they are filled), vanished ones are dropped.
@@ -18,9 +19,10 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po, write_po
 
-from gromada.i18n import COMMAND_CONTEXT, LANGUAGES, LOCALES_DIR, domain_of_module
+from gromada.i18n import COMMAND_CONTEXT, LANGUAGES, LOCALES_DIR, WEB_DOMAIN, domain_of_module
 
 ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "gromada" / "web" / "templates"
 KEYWORDS = {"_": None, "N_": None, "lazy": None, "_n": (1, 2), "Plural": (1, 2)}
 
 Message = tuple[str | tuple[str, str], str | None]  # (id or (singular, plural), context)
@@ -46,6 +48,13 @@ def code_messages() -> dict[str, set[Message]]:
             if not message or (isinstance(message, tuple) and not all(message)):
                 continue
             found[domain_of(path)].add((message, context))
+    for path in sorted(TEMPLATES.rglob("*.*")):
+        for _lineno, message, _comments, context in extract_from_file(
+            "jinja2.ext:babel_extract", str(path), keywords=KEYWORDS, options={"trim_blocks": "true"}
+        ):
+            if not message or (isinstance(message, tuple) and not all(message)):
+                continue
+            found[WEB_DOMAIN].add((message, context))
     return found
 
 

@@ -135,6 +135,8 @@ async def simcord_bot(settings):
     yield bot
     # SimCord detaches bots without closing them; release what they opened.
     bot.timers.shutdown()
+    if bot._web is not None:  # a test that turned the web server on
+        await bot._web.cleanup()
     await close_database()
 
 

@@ -180,3 +180,29 @@ def test_features_read_the_one_clock(path):
     text = path.read_text(encoding="utf-8")
     assert "utcnow()" not in text, "use gromada.scheduler.now, the bot's one clock"
     assert "<t:" not in text, "Discord timestamps go through discord.utils.format_dt"
+
+
+# ---------------------------------------------------------------- the web pages read, never act
+
+WEB_MODULES = sorted(ROOT.glob("gromada/web/*.py"))
+# What a page may read from a feature: its rules on the database and its pure helpers.
+WEB_READS = {"service", "rules", "money"}
+
+
+@pytest.mark.parametrize("path", WEB_MODULES, ids=lambda path: path.name)
+def test_web_pages_read_features_through_their_services_only(path):
+    """Pages never reach a feature's cog, flows or views (nor Discord itself): they show what
+    the services hold, and a page request can never post, DM or change anything on Discord."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    imported = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            imported += [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+    wrong = [
+        name
+        for name in imported
+        if name == "discord"
+        or name.startswith("discord.")
+        or (name.startswith("cogs.") and len(name.split(".")) > 2 and name.split(".")[2] not in WEB_READS)
+    ]
+    assert not wrong, wrong

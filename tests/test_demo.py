@@ -1,6 +1,7 @@
 """`gromada demo --script` walks every feature's flow offline and exits 0."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -30,6 +31,8 @@ def test_demo_script_walks_every_feature(tmp_path):
     assert "Ala (admin) runs /setup show and sees (only them)" in result.stdout
     # Command and role mentions read as Discord shows them.
     assert "Add items with /purchase item, then /purchase publish." in result.stdout
+    # The public pages are served and read over HTTP, with the decisions the walk took.
+    assert re.search(r"decisions \(200\): Decisions \| .*Where do we meet next\?", result.stdout)
     assert "</" not in result.stdout and "<@&" not in result.stdout
     assert result.stdout.rstrip().endswith("Demo finished.")
 

@@ -584,3 +584,12 @@ async def listing(guild_id: int, status: InitiativeStatus | None) -> list[Initia
     if status is not None:
         query = query.filter(status=status)
     return await query.order_by("-created_at", "-id")
+
+
+async def needs_of(initiative_id: int) -> list[tuple[InitiativeNeed, int]]:
+    """An initiative's calls for help, oldest first, each with how many offered to help."""
+    needs = await InitiativeNeed.filter(initiative_id=initiative_id).order_by("created_at", "id")
+    helpers: dict[int, int] = {}
+    for need_id in await NeedHelper.filter(need__initiative_id=initiative_id).values_list("need_id", flat=True):
+        helpers[need_id] = helpers.get(need_id, 0) + 1
+    return [(need, helpers.get(need.pk, 0)) for need in needs]

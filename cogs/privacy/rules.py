@@ -59,6 +59,7 @@ FEATURES: dict[str, str] = {
     "moderation": N_("Moderation"),
     "purchases": N_("Joint purchases"),
     "privacy": N_("Privacy"),
+    "public": N_("Public pages"),
 }
 
 

@@ -24,7 +24,7 @@ def bearer_token_matches(request: web.Request, expected: str) -> bool:
     return scheme.lower() == "bearer" and hmac.compare_digest(presented.strip().encode(), expected.encode())
 
 
-def make_app(bot: Gromada) -> web.Application:
+def add_routes(app: web.Application, bot: Gromada) -> None:
     token = bot.settings.metrics_token.get_secret_value() if bot.settings.metrics_token else ""
 
     async def healthz(_request: web.Request) -> web.Response:
@@ -41,15 +41,5 @@ def make_app(bot: Gromada) -> web.Application:
             return web.Response(status=401, text="401: Unauthorized", headers={"WWW-Authenticate": "Bearer"})
         return web.Response(body=bot.metrics.render(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
-    app = web.Application()
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
-    return app
-
-
-async def start_web(bot: Gromada) -> web.AppRunner:
-    runner = web.AppRunner(make_app(bot), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, bot.settings.web_host, bot.settings.web_port)
-    await site.start()
-    return runner

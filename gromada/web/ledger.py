@@ -1,0 +1,79 @@
+"""The open ledger: each joint purchase with its items, totals, delivery fee, paid and
+outstanding sums. Members' names only where the server shows names; counts otherwise.
+Read through cogs/purchases/service.py (amounts are exact minor units, formatted with the
+feature's own money helpers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from cogs.purchases import service as purchases
+from cogs.purchases.money import format_money, format_quantity
+from gromada.i18n import N_
+from gromada.web.site import Page, gettext, json_route, page_route
+
+RECENT = 25
+STATUSES = {"open": N_("Taking orders"), "closed": N_("Closed")}
+
+
+async def collect(page: Page) -> dict[str, Any]:
+    shown = []
+    for purchase in await purchases.recent_purchases(page.guild_id, limit=RECENT):
+        status = str(purchase.status)
+        if status == "draft":  # not published to members yet
+            continue
+        ledger = await purchases.ledger(page.guild_id, purchase.pk)
+        currency = purchase.currency
+
+        def money(amount: int, currency: str = currency) -> str:
+            return format_money(amount, currency, page.language)
+
+        items = [
+            {
+                "name": row.item.name,
+                "unit": row.item.unit,
+                "unit_price": money(row.item.unit_price),
+                "ordered": format_quantity(row.quantity, page.language),
+                "bulk_minimum": format_quantity(row.item.bulk_min, page.language) if row.item.bulk_min else None,
+                "value": money(row.value),
+                "dropped": row.item.dropped,
+            }
+            for row in ledger.items
+        ]
+        due = ledger.due_bills
+        bills = []
+        if page.names:
+            bills = [
+                {"name": page.name_of(bill.user_id), "total": money(bill.total), "paid": bill.paid_at is not None}
+                for bill in due
+            ]
+        shown.append(
+            {
+                "id": purchase.pk,
+                "title": page.plain(purchase.title),
+                "supplier": page.plain(purchase.supplier),
+                "status": status,
+                "status_label": gettext(STATUSES.get(status, status)),
+                "currency": currency,
+                "deadline": purchase.deadline.isoformat(),
+                "closed": purchase.closed_at.isoformat() if purchase.closed_at else None,
+                "items": items,
+                "goods": money(sum(row.value for row in ledger.items)),
+                "delivery_fee": money(purchase.delivery_fee),
+                "billed": money(ledger.billed),
+                "paid": money(ledger.paid),
+                "outstanding": money(ledger.outstanding),
+                "bills": len(due),
+                "bills_paid": ledger.payers,
+                "bills_unpaid": len(due) - ledger.payers,
+                "members": bills,
+            }
+        )
+    return {"purchases": shown}
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/s/{token}/ledger", page_route("ledger.html", collect, current="ledger"))
+    app.router.add_get("/s/{token}/ledger.json", json_route(collect))
