@@ -17,7 +17,7 @@ from discord.ext import commands, tasks
 from cogs.polls import flows, service, views
 from gromada import cooldowns
 from gromada.checks import is_moderator, require_guild, require_moderator
-from gromada.errors import Conflict, InvalidInput, LimitReached
+from gromada.errors import Conflict, InvalidInput, LimitReached, Relative
 from gromada.feature import FeatureCog
 from gromada.i18n import N_, _, _n
 from gromada.ids import IdOption as PollId
@@ -212,8 +212,8 @@ class PollsCog(FeatureCog):
             raise LimitReached(
                 N_("Poll #{id} already had a reminder {last}. The next reminder is possible {when}."),
                 id=poll_id,
-                last=next_allowed - service.REMINDER_INTERVAL,
-                when=next_allowed,
+                last=Relative(next_allowed - service.REMINDER_INTERVAL),
+                when=Relative(next_allowed),
             )
         await interaction.response.defer(ephemeral=True, thinking=True)
         await flows.remind(self.bot, poll, waiting, moment, interaction.channel)
