@@ -26,6 +26,12 @@ def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def moment_with_distance(moment) -> str:
+    """A moment as Discord shows it in each reader's own clock and language: the date and time,
+    then how far away ("15 January 2026 12:00 (in 2 weeks)"). It reads right after "until"."""
+    return f"{discord.utils.format_dt(moment, 'f')} ({discord.utils.format_dt(moment, 'R')})"
+
+
 def paginate_lines(lines: Sequence[str], *, limit: int = 1800) -> list[str]:
     """Join lines into pages that each stay under `limit` characters (Discord's 2,000 cap)."""
     pages: list[str] = []

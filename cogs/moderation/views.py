@@ -15,7 +15,7 @@ from cogs.moderation.rules import ACTION_LABELS
 from cogs.moderation.service import Escalation
 from gromada.durations import format_duration
 from gromada.i18n import N_, _
-from gromada.ui import MESSAGE_LIMIT, truncate
+from gromada.ui import MESSAGE_LIMIT, moment_with_distance, truncate
 from models.moderation import CaseAction, ModCase
 
 COLOURS = {
@@ -47,9 +47,7 @@ def case_embed(case: ModCase) -> discord.Embed:
     embed.add_field(name=_("Moderator"), value=moderator_text(case), inline=True)
     embed.add_field(name=_("Reason"), value=truncate(case.reason, FIELD_LIMIT), inline=False)
     if case.expires_at is not None:
-        embed.add_field(
-            name=_("Until"), value=f"{format_dt(case.expires_at, 'f')} ({format_dt(case.expires_at, 'R')})", inline=True
-        )
+        embed.add_field(name=_("Until"), value=moment_with_distance(case.expires_at), inline=True)
     if case.related_number is not None:
         embed.add_field(name=_("Follows"), value=_("Case #{number}", number=case.related_number), inline=True)
     if case.dm_delivered is not None:
