@@ -17,8 +17,8 @@ from cogs.polls.cog import RESULTS_COOLDOWN
 from cogs.polls.views import reminder_batches
 from gromada.bot import create_bot
 from models.polls import Poll, PollStatus
-from tests.cogs.polls.helpers import open_poll
-from tests.helpers import Server, quickstarted, refusal, shown, wait_out
+from tests.cogs.polls.helpers import open_poll, results_message
+from tests.helpers import Server, quickstarted, refusal, shown, speaking, wait_out
 
 
 async def test_remind_pings_only_eligible_members_who_have_not_voted(simcord_env):
@@ -155,6 +155,31 @@ async def test_results_while_open_and_hidden(simcord_env):
     assert "hidden until it closes" in refusal(simcord_env, refused)
     # The hidden poll's public message shows turnout, not the tally.
     assert "Park**: 1" not in hidden_message.embeds[0].description
+
+
+async def test_an_open_poll_has_a_leader_and_only_a_closed_one_a_decision(simcord_env, monkeypatch):
+    server = await quickstarted(simcord_env)
+    poll, message = await open_poll(server, options="Yes; No")
+    await server.member.click(message, label="Yes")
+    consent, consent_message = await open_poll(server, question="Adopt the statute?", kind="consent", options=None)
+    await server.member.click(consent_message, label="Agree")
+
+    standings = await server.member.slash(server.general, "poll results", poll_id=poll.pk)
+    await wait_out(simcord_env, RESULTS_COOLDOWN)
+    with speaking(monkeypatch, server.member, "pl"):
+        polish = await server.member.slash(server.general, "poll results", poll_id=poll.pk)
+        await wait_out(simcord_env, RESULTS_COOLDOWN)
+        consent_standings = await server.member.slash(server.general, "poll results", poll_id=consent.pk)
+    await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
+
+    text = standings.response.embeds[0].description
+    assert text.startswith("Leading: **Yes**") and "Decision" not in text
+    assert polish.response.embeds[0].description.startswith("Prowadzi: **Yes**")
+    assert "Decyzja" not in polish.response.embeds[0].description
+    assert consent_standings.response.embeds[0].description.startswith("Na razie nikt nie zgłosił weta.")
+    assert "Przyjęte" not in consent_standings.response.embeds[0].description
+    closed = results_message(server, await Poll.get(id=poll.pk))
+    assert closed.embeds[0].description.startswith("Decision: **Yes**")
 
 
 async def test_export_is_for_staff_and_has_no_identities_when_anonymous(simcord_env):
