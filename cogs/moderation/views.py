@@ -15,7 +15,7 @@ from cogs.moderation.rules import ACTION_LABELS
 from cogs.moderation.service import Escalation
 from gromada.durations import format_duration
 from gromada.i18n import N_, _
-from gromada.ui import MESSAGE_LIMIT, moment_with_distance, truncate
+from gromada.ui import MESSAGE_LIMIT, date_named, moment_with_distance, truncate
 from models.moderation import CaseAction, ModCase
 
 COLOURS = {
@@ -65,12 +65,12 @@ def history_line(case: ModCase, *, for_staff: bool = True) -> str:
     parts = [
         f"**#{case.number}**",
         action_label(case.action),
-        format_dt(case.created_at, "d"),
+        date_named(case.created_at),
         truncate(case.reason, 150),
     ]
     line = " · ".join(parts)
     if case.expires_at is not None:
-        line += " · " + _("until {moment}", moment=format_dt(case.expires_at, "d"))
+        line += " · " + _("until {moment}", moment=date_named(case.expires_at))
     if not for_staff:
         return line
     return line + " · " + _("by {moderator}", moderator=moderator_text(case))

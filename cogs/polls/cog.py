@@ -22,7 +22,7 @@ from gromada.feature import FeatureCog
 from gromada.i18n import N_, _, _n
 from gromada.ids import IdOption as PollId
 from gromada.scheduler import TimerHandler, now
-from gromada.ui import Pager, paginate_lines, reply, truncate
+from gromada.ui import Pager, date_named, paginate_lines, reply, truncate
 from models.polls import PollStatus
 
 if TYPE_CHECKING:
@@ -254,7 +254,7 @@ class PollsCog(FeatureCog):
             _(
                 "#{id} · {date} · **{question}** — {outcome} ({turnout}/{electorate})",
                 id=row.poll_id,
-                date=discord.utils.format_dt(row.decided_at, "d"),
+                date=date_named(row.decided_at),
                 question=truncate(row.question, 200),
                 outcome=views.decision_outcome_text(row.outcome, truncate(row.winners, 200)),
                 turnout=row.turnout,

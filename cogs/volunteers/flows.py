@@ -781,7 +781,7 @@ async def renewal_due(bot, timer: Timer) -> None:
                 "Press Renew, otherwise the seat is released at the end of the term.",
                 role=role.name,
                 server=guild.name if guild else "",
-                date=views.short_date(seat.term_ends_at),
+                date=views.day(seat.term_ends_at),
             ),
             "view": views.renew_view(seat.pk),
         },

@@ -15,14 +15,19 @@ from cogs.volunteers import rules, service
 from cogs.volunteers.certificate import CertificateText
 from gromada.checks import require_guild, require_moderator
 from gromada.commands import mention
-from gromada.i18n import N_, _, _n
-from gromada.ui import IdButton, PersistentItem, reply, truncate
+from gromada.i18n import N_, _, _n, format_day
+from gromada.ui import IdButton, PersistentItem, date_named, reply, truncate
 from models.volunteers import ApprovalRequest, SeatStatus, VolunteerRole
 
 
-def short_date(value) -> str:
-    """A date shown in each reader's own format, or a dash when there is none."""
-    return discord.utils.format_dt(value, "d") if value else "—"
+def day(value) -> str:
+    """A date with its month named, in each reader's own language, or a dash when there is none."""
+    return date_named(value) if value else "—"
+
+
+def offer_deadline(value) -> str:
+    """When an offer runs out: an offer lasts hours, so the time counts as much as the day."""
+    return discord.utils.format_dt(value, "f")
 
 
 # ---------------------------------------------------------------- panel
@@ -297,7 +302,7 @@ def roster_lines(states: list[service.RoleState]) -> list[str]:
                     _(
                         "- <@{user}>: offered, until {date}",
                         user=seat.user_id,
-                        date=short_date(seat.offer_expires_at),
+                        date=offer_deadline(seat.offer_expires_at),
                     )
                 )
             else:
@@ -305,8 +310,8 @@ def roster_lines(states: list[service.RoleState]) -> list[str]:
                     _(
                         "- <@{user}> since {start}, until {end}",
                         user=seat.user_id,
-                        start=short_date(seat.started_at),
-                        end=short_date(seat.term_ends_at),
+                        start=day(seat.started_at),
+                        end=day(seat.term_ends_at),
                     )
                 )
         if state.waiting:
@@ -325,7 +330,7 @@ def member_lines(mine: service.MemberVolunteering) -> list[str]:
                 _(
                     "**{role}**: a seat is offered to you until {date} (see your DMs)",
                     role=seat.role.name,
-                    date=short_date(seat.offer_expires_at),
+                    date=offer_deadline(seat.offer_expires_at),
                 )
             )
         else:
@@ -333,8 +338,8 @@ def member_lines(mine: service.MemberVolunteering) -> list[str]:
                 _(
                     "**{role}** since {start}, until {end}",
                     role=seat.role.name,
-                    start=short_date(seat.started_at),
-                    end=short_date(seat.term_ends_at),
+                    start=day(seat.started_at),
+                    end=day(seat.term_ends_at),
                 )
             )
     for role, position in mine.waiting:
@@ -359,7 +364,7 @@ def certificate_text(
                     "{role}: since {start} ({n} terms)",
                     seat.terms,
                     role=seat.role.name,
-                    start=seat.started_at.date().isoformat(),
+                    start=format_day(seat.started_at.date()),
                 )
             )
     for term in mine.past:
@@ -369,8 +374,8 @@ def certificate_text(
                 "{role}: {start} – {end} ({n} terms)",
                 term.terms,
                 role=term.role_name,
-                start=term.started_at.date().isoformat(),
-                end=term.ended_at.date().isoformat(),
+                start=format_day(term.started_at.date()),
+                end=format_day(term.ended_at.date()),
             )
         )
     if not lines:
@@ -381,5 +386,5 @@ def certificate_text(
         presented_to=_("presented with gratitude to"),
         name=member_name,
         lines=lines,
-        footer=f"{server_name} · {today.isoformat()}",
+        footer=f"{server_name} · {format_day(today)}",
     )

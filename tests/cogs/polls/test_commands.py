@@ -16,7 +16,7 @@ from cogs.polls.chart import bar_chart
 from cogs.polls.cog import RESULTS_COOLDOWN
 from cogs.polls.views import reminder_batches
 from gromada.bot import create_bot
-from models.polls import Poll, PollStatus
+from models.polls import Decision, Poll, PollStatus
 from tests.cogs.polls.helpers import open_poll, results_message
 from tests.helpers import Server, quickstarted, refusal, shown, speaking, wait_out
 
@@ -253,6 +253,19 @@ async def test_decision_log_newest_first_with_search_and_pages(simcord_env):
     # The decisions channel got a line for each decision, linking to the results.
     decisions = next(c for c in server.guild.me.guild.text_channels if c.name == "decisions")
     assert "Decided (poll #" in decisions.last_message.content
+
+
+async def test_the_decision_log_names_the_month_of_each_decision(simcord_env, monkeypatch):
+    server = await quickstarted(simcord_env)
+    poll, message = await open_poll(server, question="Paint the door green?")
+    await server.member.click(message, label="Park")
+    await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
+
+    with speaking(monkeypatch, server.member, "ru"):
+        log = await server.member.slash(server.general, "decisions")
+
+    decided = int((await Decision.get(poll_id=poll.pk)).decided_at.timestamp())
+    assert f"#{poll.pk} · <t:{decided}:D> · **Paint the door green?** — выбрано: Park" in shown(log)
 
 
 async def test_unknown_poll_is_not_found(simcord_env):

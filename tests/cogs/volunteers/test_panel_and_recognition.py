@@ -5,9 +5,10 @@ import io
 from PIL import Image, ImageChops
 
 from cogs.volunteers import certificate
+from cogs.volunteers import cog as volunteers_cog
 from models.volunteers import Thanks, VolunteerPanel, VolunteerRole, VolunteerSeat
 from tests.cogs.volunteers.helpers import create_role, holders, panel_message
-from tests.helpers import quickstarted, refusal, shown
+from tests.helpers import quickstarted, refusal, shown, speaking
 
 
 async def test_quickstart_links_the_catalogue_and_posts_one_panel(simcord_env):
@@ -154,3 +155,40 @@ async def test_panel_command_posts_once_per_channel_and_reports_a_refusal(simcor
     assert "I cannot post in" in refusal(simcord_env, refused)
     panels = [m for m in server.general.history() if m.embeds and m.embeds[0].title == "Volunteer roles"]
     assert len(panels) == 1
+
+
+async def test_roster_mine_and_certificate_name_the_month(simcord_env, monkeypatch):
+    # "since 01/01/2026, until 04/01/2026" reads as January or April depending on the reader.
+    server = await quickstarted(simcord_env)
+    await create_role(server, "Florist", 1, term_days=90)
+    await server.member.slash(server.general, "volunteer claim", role="Florist")
+    seat = await VolunteerSeat.get(user_id=server.member.id)
+    start, end = int(seat.started_at.timestamp()), int(seat.term_ends_at.timestamp())
+    drawn = []
+    monkeypatch.setattr(volunteers_cog, "render", lambda text: drawn.append(text) or certificate.render(text))
+
+    with speaking(monkeypatch, server.member, "pl"):
+        roster = shown(await server.member.slash(server.general, "volunteer roster"))
+        mine = shown(await server.member.slash(server.general, "volunteer mine"))
+        await server.member.slash(server.general, "volunteer certificate", member=server.member)
+
+    assert f"<@{server.member.id}> od <t:{start}:D>, do <t:{end}:D>" in roster
+    assert f"**Florist** od <t:{start}:D>, do <t:{end}:D>" in mine
+    [text] = drawn
+    assert text.lines[0] == "Florist: od 1 stycznia 2026 (1 kadencja)"
+    assert text.footer == "Spółdzielnia Gromada · 1 stycznia 2026"
+
+
+async def test_an_offer_in_the_roster_says_the_day_and_the_hour_it_runs_out(simcord_env):
+    server = await quickstarted(simcord_env)
+    await create_role(server, "Florist", 1)
+    waiting = server.add_member("zosia")
+    await simcord_env.settle()
+    await server.member.slash(server.general, "volunteer claim", role="Florist")
+    await waiting.slash(server.general, "volunteer claim", role="Florist")
+    await server.member.slash(server.general, "volunteer release", role="Florist")
+
+    roster = shown(await server.admin.slash(server.general, "volunteer roster"))
+
+    offer = await VolunteerSeat.get(user_id=waiting.id)
+    assert f"<@{waiting.id}>: offered, until <t:{int(offer.offer_expires_at.timestamp())}:f>" in roster
