@@ -8,7 +8,7 @@ import io
 import logging
 from collections import defaultdict
 from datetime import timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -23,14 +23,15 @@ from gromada.i18n import N_, _, _n
 from gromada.ids import IdOption as PollId
 from gromada.scheduler import TimerHandler, now
 from gromada.ui import Pager, date_named, paginate_lines, reply, truncate
-from models.polls import PollStatus
+from models.polls import PollKind, PollStatus
 
 if TYPE_CHECKING:
     from gromada.bot import Gromada
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["single", "multi", "ranked", "consent"]
+# A choice's name is what people read (and translators translate): the kind as the poll card names it.
+KIND_CHOICES = [app_commands.Choice(name=str(label), value=kind.value) for kind, label in views.KIND_LABELS.items()]
 # A poll is a post for everyone and a results chart is drawn for the asker: both cost.
 CREATE_COOLDOWN = cooldowns.declare(
     "poll_create", timedelta(minutes=5), N_("Time a member waits between creating two polls")
@@ -107,21 +108,22 @@ class PollsCog(FeatureCog):
     @app_commands.describe(
         question="What is being decided",
         options="The options, separated by ; (ignored for consent)",
-        kind="single, multi, ranked (instant-runoff) or consent",
+        kind="How people vote: for one option, for several, by ranking them, or by consent",
         duration="How long it stays open, like 90m, 36h or 3d (default 3d)",
         anonymous="Nobody can see who voted what (votes cannot be changed)",
         eligible_role="Only members holding this role now may vote (default: everyone)",
         quorum="Percent of the electorate that must vote",
         hide_results="Hide the tally until the poll closes",
-        max_choices="For multi: how many options each member may choose",
+        max_choices="For multiple choice: how many options each member may choose",
     )
+    @app_commands.choices(kind=KIND_CHOICES)
     @cooldowns.limited(CREATE_COOLDOWN)
     async def create(
         self,
         interaction: discord.Interaction,
         question: str,
         options: str | None = None,
-        kind: Kind = "single",
+        kind: str = PollKind.SINGLE.value,
         duration: str | None = None,
         anonymous: bool = False,
         eligible_role: discord.Role | None = None,
