@@ -87,6 +87,7 @@ class InitiativeMember(Model):
     personal_data = PersonalData(
         user_fields=("user_id",),
         guild="initiative__guild_id",
+        part_of=("initiative_id", "initiative"),
         keep=(Keep("open_initiative", {"is_lead": True, "initiative__status__in": ("proposed", "opening", "active")}),),
         export_with={"initiative": ("id", "title", "status")},
     )
