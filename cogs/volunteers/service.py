@@ -81,6 +81,8 @@ class RoleFields:
     approval: Approval = Approval.AUTO
     prerequisite_role_id: int | None = None
     key: str | None = None
+    # The server's role purpose this volunteer role is one with ("buddy"), if any.
+    purpose: str | None = None
 
 
 def fields_from_spec(spec: VolunteerRoleSpec, prerequisite_role_id: int | None) -> RoleFields:
@@ -94,6 +96,7 @@ def fields_from_spec(spec: VolunteerRoleSpec, prerequisite_role_id: int | None) 
         approval=Approval(spec.approval),
         prerequisite_role_id=prerequisite_role_id,
         key=spec.key,
+        purpose=spec.role_purpose,
     )
 
 
@@ -172,6 +175,7 @@ async def create_role(guild_id: int, values: RoleFields, discord_role_id: int, n
             approval=values.approval,
             prerequisite_role_id=values.prerequisite_role_id,
             discord_role_id=discord_role_id,
+            purpose=values.purpose,
             created_at=now,
         )
     except IntegrityError:
@@ -223,6 +227,7 @@ async def upsert_from_spec(guild_id: int, values: RoleFields, discord_role_id: i
         "approval": values.approval,
         "prerequisite_role_id": values.prerequisite_role_id,
         "discord_role_id": discord_role_id,
+        "purpose": values.purpose,
     }
     return await edit_role(existing, changes)
 
@@ -236,9 +241,9 @@ async def link_role(
         existing = await VolunteerRole.get_or_none(guild_id=guild_id, name=values.name)
     if existing is None:
         return await create_role(guild_id, values, discord_role_id, now), True
-    if existing.discord_role_id != discord_role_id:
-        existing.discord_role_id = discord_role_id
-        await existing.save(update_fields=["discord_role_id"])
+    if (existing.discord_role_id, existing.purpose) != (discord_role_id, values.purpose):
+        existing.discord_role_id, existing.purpose = discord_role_id, values.purpose
+        await existing.save(update_fields=["discord_role_id", "purpose"])
         catalogue_changed(guild_id)
     return existing, False
 

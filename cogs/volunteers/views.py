@@ -7,6 +7,7 @@ off to cogs/volunteers/flows.py, imported inside the handler (flows builds these
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import discord
@@ -289,8 +290,13 @@ def request_view(request_id: int) -> discord.ui.View:
 # ---------------------------------------------------------------- reading: roster, mine, certificate
 
 
-def roster_lines(states: list[service.RoleState]) -> list[str]:
-    """/volunteer roster: each role, who holds or is offered its seats, and its waitlist."""
+def roster_lines(states: list[service.RoleState], unseated: Mapping[int, int] | None = None) -> list[str]:
+    """/volunteer roster: each role, who holds or is offered its seats, and its waitlist.
+
+    `unseated` counts, by role id, people who hold the role's Discord role without a seat (every
+    seat was taken when they got it): they act in the role, so the roster says why it counts fewer.
+    """
+    unseated = unseated or {}
     lines: list[str] = []
     for state in states:
         lines.append(
@@ -314,6 +320,15 @@ def roster_lines(states: list[service.RoleState]) -> list[str]:
                         end=day(seat.term_ends_at),
                     )
                 )
+        if unseated.get(state.role.pk):
+            lines.append(
+                _n(
+                    "- {n} more person has the role <@&{role}> but no seat: every seat is taken",
+                    "- {n} more people have the role <@&{role}> but no seat: every seat is taken",
+                    unseated[state.role.pk],
+                    role=state.role.discord_role_id,
+                )
+            )
         if state.waiting:
             lines.append(_n("- {n} on the waitlist", "- {n} on the waitlist", len(state.waiting)))
     if not lines:
