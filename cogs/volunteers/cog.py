@@ -222,7 +222,7 @@ class VolunteersCog(FeatureCog):
         guild = require_guild(interaction).guild
         await flows.adopt_all_holders(self.bot, guild)
         states = await service.catalogue_state(guild.id)
-        lines = views.roster_lines(states, await flows.unseated_holders(guild, states))
+        lines = views.roster_lines(states, flows.unseated_holders(guild, states))
         await Pager(paginate_lines(lines), owner_id=interaction.user.id, title=_("Volunteer roster")).send(interaction)
 
     @volunteer.command(name="mine", description="Your volunteer roles, offers and waitlist places")

@@ -372,17 +372,15 @@ async def follow_purposes(bot, guild: discord.Guild) -> None:
     await adopt_all_holders(bot, guild)
 
 
-async def unseated_holders(guild: discord.Guild, states: list[service.RoleState]) -> dict[int, int]:
+def unseated_holders(guild: discord.Guild, states: list[service.RoleState]) -> dict[int, int]:
     """How many people hold each role's Discord role without a seat of it, by role id."""
     found = {}
     for state in states:
         discord_role = guild.get_role(state.role.discord_role_id)
+        if discord_role is None:
+            continue
         seated = {seat.user_id for seat in state.seats}
-        count = (
-            sum(1 for member in discord_role.members if not member.bot and member.id not in seated)
-            if discord_role
-            else 0
-        )
+        count = sum(1 for member in discord_role.members if not member.bot and member.id not in seated)
         if count:
             found[state.role.pk] = count
     return found
