@@ -7,6 +7,7 @@ incident id, and the person sees that id to quote.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,17 +15,35 @@ from gromada.commands import Command, with_mentions
 from gromada.i18n import N_, Plural, translate
 
 
-def _shown(params: dict[str, Any], bot: Any = None) -> dict[str, Any]:
-    """Parameters as a person reads them. A moment is shown as Discord shows time (relative, in
-    each reader's own clock) and a command as a mention (gromada.commands), so a service raises
-    with a plain datetime or `Command` and never builds Discord markup itself."""
-    params = with_mentions(bot, params)
-    if not any(isinstance(value, datetime) for value in params.values()):
-        return params
+@dataclass(frozen=True)
+class Relative:
+    """A moment shown relative to now ("in 3 days", "2 hours ago"), in each reader's language.
+
+    It reads wrong after a word that wants a date ("until in 3 days", "od 2 godziny temu"), so a
+    message asks for it by name and tests/gromada/test_relative_time.py checks the words before it.
+    """
+
+    moment: datetime
+
+
+def _moment(value: Any) -> Any:
     # Imported only here: services import this module and stay free of discord.
     from discord.utils import format_dt
 
-    return {name: format_dt(value, "R") if isinstance(value, datetime) else value for name, value in params.items()}
+    if isinstance(value, Relative):
+        return format_dt(value.moment, "R")
+    return format_dt(value, "f")
+
+
+def _shown(params: dict[str, Any], bot: Any = None) -> dict[str, Any]:
+    """Parameters as a person reads them. A moment is shown as Discord shows time, in each
+    reader's own clock and language: a datetime as a date and time, a `Relative` one relative to
+    now; a command as a mention (gromada.commands). A service raises with a plain datetime,
+    `Relative` or `Command` and never builds Discord markup itself."""
+    params = with_mentions(bot, params)
+    if not any(isinstance(value, datetime | Relative) for value in params.values()):
+        return params
+    return {name: _moment(value) if isinstance(value, datetime | Relative) else value for name, value in params.items()}
 
 
 class GromadaError(Exception):

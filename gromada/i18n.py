@@ -26,10 +26,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -184,6 +186,13 @@ def _(message: str, **params: Any) -> str:
 
 def _n(singular: str, plural: str, n: int, **params: Any) -> str:
     return translate(Plural(singular, plural, n, _caller_domain()), **params)
+
+
+def format_day(day: date, locale: str | None = None) -> str:
+    """A date with its month named, in the reader's language ("1 kwietnia 2026"), for text that
+    Discord does not render as a timestamp (a picture): 01/04/2026 is read differently from
+    country to country."""
+    return format_date(day, format="long", locale=locale or current_locale())
 
 
 def command_text(message: str, language: str, domain: str = CORE_DOMAIN) -> str | None:

@@ -30,6 +30,19 @@ def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def date_named(moment) -> str:
+    """A date as Discord shows it in each reader's own language, with the month named ("1 April
+    2026", "1 kwietnia 2026"): a numeric date reads differently from country to country (01/04/2026
+    is the 1st of April in Poland and the 4th of January in the United States)."""
+    return discord.utils.format_dt(moment, "D")
+
+
+def moment_with_distance(moment) -> str:
+    """A moment as Discord shows it in each reader's own clock and language: the date and time,
+    then how far away ("15 January 2026 12:00 (in 2 weeks)"). It reads right after "until"."""
+    return f"{discord.utils.format_dt(moment, 'f')} ({discord.utils.format_dt(moment, 'R')})"
+
+
 def paginate_lines(lines: Sequence[str], *, limit: int = 1800) -> list[str]:
     """Join lines into pages that each stay under `limit` characters (Discord's 2,000 cap)."""
     pages: list[str] = []

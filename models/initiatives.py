@@ -96,6 +96,7 @@ class InitiativeMember(Model):
     personal_data = PersonalData(
         user_fields=("user_id",),
         guild="initiative__guild_id",
+        part_of=("initiative_id", "initiative"),
         keep=(
             Keep("open_proposal", {"is_lead": True, "initiative__status__in": ("proposed", "opening")}),
             Keep("open_initiative", {"is_lead": True, "initiative__status": "active"}),

@@ -89,6 +89,7 @@ class TicketParty(Model):
     personal_data = PersonalData(
         user_fields=("user_id", "invited_by"),
         guild="ticket__guild_id",
+        part_of=("ticket_id", "mediation_ticket"),
         keep=(Keep("open_mediation", {"ticket__status__in": ("open", "claimed")}),),
         export_with={"ticket": ("id", "status", "created_at", "closed_at", "outcome")},
     )
@@ -110,7 +111,9 @@ class TicketNote(Model):
     created_at = fields.DatetimeField()
 
     # Mediators' private notes are never exported; a mediator who is forgotten stays a pseudonym.
-    personal_data = PersonalData(user_fields=("author_id",), guild="ticket__guild_id", exported=False)
+    personal_data = PersonalData(
+        user_fields=("author_id",), guild="ticket__guild_id", part_of=("ticket_id", "mediation_ticket"), exported=False
+    )
 
     class Meta:
         table = "mediation_note"

@@ -102,7 +102,9 @@ class BuddySlot(Model):
     # When the buddy first wrote in the newcomer's thread (None: not yet).
     spoke_at = fields.DatetimeField(null=True)
 
-    personal_data = PersonalData(user_fields=("buddy_id",), delete_for=("buddy_id",))
+    personal_data = PersonalData(
+        user_fields=("buddy_id",), delete_for=("buddy_id",), part_of=("journey_id", "onboarding_journey")
+    )
 
     class Meta:
         table = "onboarding_buddy_slot"

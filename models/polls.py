@@ -72,7 +72,9 @@ class PollElector(Model):
     user_id = fields.BigIntField()
 
     # The electorate's size (and so the quorum) stays; a pseudonym cannot vote again.
-    personal_data = PersonalData(user_fields=("user_id",), guild=None, guild_via=("poll_id", "polls.Poll"))
+    personal_data = PersonalData(
+        user_fields=("user_id",), guild=None, guild_via=("poll_id", "polls.Poll"), part_of=("poll_id", "poll")
+    )
 
     class Meta:
         table = "poll_elector"
@@ -99,6 +101,7 @@ class PollBallot(Model):
         quoting_texts=("reason",),
         guild=None,
         guild_via=("poll_id", "polls.Poll"),
+        part_of=("poll_id", "poll"),
     )
 
     class Meta:

@@ -62,6 +62,10 @@ class PersonalData:
       guild_via: (field, "app.Model") when the server is reached through a plain id.
     - owned_channels: fields holding a channel or thread the bot made for the row's person
       (a newcomer's welcome thread); deleted from Discord when forget deletes the row.
+    - part_of: (column, table) when a row is part of a thing stored in another table, as
+      the person counts it: an order line and a bill are parts of their purchase, a
+      supporter's row part of the initiative. The export and forget summaries count each
+      thing once (one initiative, not its two rows); None: the row is a thing of its own.
     - exported / export_only_if (a bool option key) / export_exclude (columns never
       exported) / export_only: user field -> the only columns exported when the person
       is in that field alone (a mediator sees the dates of tickets they handled, not
@@ -76,6 +80,7 @@ class PersonalData:
     owned_channels: tuple[str, ...] = ()
     guild: str | None = "guild_id"
     guild_via: tuple[str, str] | None = None
+    part_of: tuple[str, str] | None = None
     exported: bool = True
     export_only_if: str | None = None
     export_exclude: tuple[str, ...] = ()

@@ -95,6 +95,7 @@ class OrderLine(Model):
     personal_data = PersonalData(
         user_fields=("user_id",),
         guild="purchase__guild_id",
+        part_of=("purchase_id", "purchase"),
         keep=(
             Keep("open_purchase_orders", {"purchase__status__in": ("draft", "open")}),
             # The lines behind an unpaid bill stay with it, so the bill still adds up.
@@ -135,6 +136,7 @@ class Bill(Model):
     personal_data = PersonalData(
         user_fields=("user_id", "paid_by"),
         guild="purchase__guild_id",
+        part_of=("purchase_id", "purchase"),
         keep=(Keep("unpaid_bill", {"paid_at__isnull": True, "total__gt": 0}, fields=("user_id",)),),
         export_with={"purchase": ("title", "currency", "status")},
     )

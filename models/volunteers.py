@@ -34,6 +34,9 @@ class VolunteerRole(Model):
     term_days = fields.IntField(null=True)
     approval = fields.CharEnumField(Approval, max_length=12, default=Approval.AUTO)
     discord_role_id = fields.BigIntField()
+    # A purpose ("buddy") makes this role and the server's role for that purpose one thing: its
+    # Discord role is always the one bound to the purpose (gromada.guild_config).
+    purpose = fields.CharField(max_length=40, null=True)
     prerequisite_role_id = fields.BigIntField(null=True)
     created_at = fields.DatetimeField()
 

@@ -175,6 +175,21 @@ def test_modules_of_a_feature_import_one_way(package):
     assert not upward, upward
 
 
+# Dates whose day and month are both numbers: 01/04/2026 is April to some readers and January to
+# others. Discord's short date ("d") is one; a year-first ISO date is not.
+NUMERIC_DATE = re.compile(r"""format_dt\([^()]*(?:\([^()]*\))?[^()]*,\s*["']d["']\)|(?<!%Y[./-])%[dm][./-]%[dm]""")
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted([*ROOT.glob("cogs/*/*.py"), *ROOT.glob("gromada/*.py")]),
+    ids=lambda path: str(path.relative_to(ROOT)),
+)
+def test_dates_name_their_month(path):
+    found = NUMERIC_DATE.findall(path.read_text(encoding="utf-8"))
+    assert not found, f"show a date with gromada.ui.date_named (or gromada.i18n.format_day in a picture): {found}"
+
+
 @pytest.mark.parametrize("path", sorted(ROOT.glob("cogs/*/*.py")), ids=lambda path: str(path.relative_to(ROOT)))
 def test_features_read_the_one_clock(path):
     text = path.read_text(encoding="utf-8")

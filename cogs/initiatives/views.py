@@ -12,7 +12,7 @@ from gromada.checks import is_moderator, require_guild
 from gromada.errors import NotAllowed
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
-from gromada.ui import BaseModal, BaseView, IdButton, InServer, reply, truncate
+from gromada.ui import BaseModal, BaseView, IdButton, InServer, moment_with_distance, reply, truncate
 from models.initiatives import Initiative, InitiativeNeed, InitiativeStatus, Progress
 from models.privacy import is_pseudonym, pseudonym_tag
 
@@ -77,7 +77,7 @@ def proposal_embed(initiative: Initiative, supporters: int) -> discord.Embed:
     embed.add_field(name=_("Supporters"), value=f"{supporters}/{initiative.threshold}")
     embed.add_field(name=_("Status"), value=_(STATUS_LABELS[initiative.status]))
     if initiative.status == InitiativeStatus.PROPOSED:
-        embed.add_field(name=_("Support until"), value=discord.utils.format_dt(initiative.support_until, "R"))
+        embed.add_field(name=_("Support until"), value=moment_with_distance(initiative.support_until))
         if initiative.open_error and supporters >= initiative.threshold:
             embed.add_field(
                 name=_("The channel could not be opened"),

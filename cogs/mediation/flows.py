@@ -296,7 +296,7 @@ async def remind(bot: discord.Client, ticket: Ticket) -> None:
     where = await places(guild)
     with use_locale(await language_for_guild(bot, guild.id)):
         text = _(
-            "{role}: mediation request #{id} is still waiting for a mediator (since {since}).",
+            "{role}: mediation request #{id} is still waiting for a mediator (requested {since}).",
             role=where.mediator_role.mention,
             id=ticket.pk,
             since=format_dt(ticket.created_at, "R"),

@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 
 from cogs.mediation.rules import Stats, TicketFacts, compute_stats
 from gromada import guild_config
-from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
+from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound, Relative
 from gromada.guild_config import Purpose, declare_bool, declare_duration, declare_int, declare_purpose
 from gromada.i18n import N_, Plural
 from gromada.text import clean
@@ -127,7 +127,7 @@ async def check_can_request(guild_id: int, requester_id: int, now: datetime) -> 
     cooldown: timedelta = await COOLDOWN.get(guild_id)
     last = await Ticket.filter(guild_id=guild_id, requester_id=requester_id).order_by("-created_at").first()
     if last is not None and cooldown and now < last.created_at + cooldown:
-        raise LimitReached(N_("You can ask for mediation again {when}."), when=last.created_at + cooldown)
+        raise LimitReached(N_("You can ask for mediation again {when}."), when=Relative(last.created_at + cooldown))
 
 
 async def free_slot(guild_id: int, requester_id: int) -> int:

@@ -15,7 +15,7 @@ from cogs.moderation.rules import ACTION_LABELS
 from cogs.moderation.service import Escalation
 from gromada.durations import format_duration
 from gromada.i18n import N_, _
-from gromada.ui import MESSAGE_LIMIT, truncate
+from gromada.ui import MESSAGE_LIMIT, date_named, moment_with_distance, truncate
 from models.moderation import CaseAction, ModCase
 
 COLOURS = {
@@ -47,9 +47,7 @@ def case_embed(case: ModCase) -> discord.Embed:
     embed.add_field(name=_("Moderator"), value=moderator_text(case), inline=True)
     embed.add_field(name=_("Reason"), value=truncate(case.reason, FIELD_LIMIT), inline=False)
     if case.expires_at is not None:
-        embed.add_field(
-            name=_("Until"), value=f"{format_dt(case.expires_at, 'f')} ({format_dt(case.expires_at, 'R')})", inline=True
-        )
+        embed.add_field(name=_("Until"), value=moment_with_distance(case.expires_at), inline=True)
     if case.related_number is not None:
         embed.add_field(name=_("Follows"), value=_("Case #{number}", number=case.related_number), inline=True)
     if case.dm_delivered is not None:
@@ -67,12 +65,12 @@ def history_line(case: ModCase, *, for_staff: bool = True) -> str:
     parts = [
         f"**#{case.number}**",
         action_label(case.action),
-        format_dt(case.created_at, "d"),
+        date_named(case.created_at),
         truncate(case.reason, 150),
     ]
     line = " · ".join(parts)
     if case.expires_at is not None:
-        line += " · " + _("until {moment}", moment=format_dt(case.expires_at, "d"))
+        line += " · " + _("until {moment}", moment=date_named(case.expires_at))
     if not for_staff:
         return line
     return line + " · " + _("by {moderator}", moderator=moderator_text(case))

@@ -75,7 +75,7 @@ class OnboardingCog(FeatureCog):
             )
         return member
 
-    @buddy.command(name="available", description="Say whether you can welcome new newcomers now")
+    @buddy.command(name="available", description="Say whether you can welcome newcomers now")
     @app_commands.describe(
         state="on: you can take newcomers; off: not now", languages="Languages you speak, e.g. Polish, English"
     )
@@ -90,7 +90,10 @@ class OnboardingCog(FeatureCog):
         else:
             await reply(
                 interaction,
-                _("You will get no new newcomers until you turn this on again. Your current newcomers stay with you."),
+                _(
+                    "No more newcomers will come to you until you turn this on again. "
+                    "The newcomers you look after now stay with you."
+                ),
             )
 
     @buddy.command(name="capacity", description="How many newcomers you can look after at once")

@@ -8,7 +8,7 @@ import io
 import logging
 from collections import defaultdict
 from datetime import timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -17,21 +17,22 @@ from discord.ext import commands, tasks
 from cogs.polls import flows, service, views
 from gromada import cooldowns
 from gromada.checks import is_moderator, require_guild, require_moderator
-from gromada.errors import Conflict, InvalidInput, LimitReached
+from gromada.errors import Conflict, InvalidInput, LimitReached, Relative
 from gromada.feature import FeatureCog
 from gromada.i18n import N_, _, _n
 from gromada.ids import IdOption as PollId
 from gromada.scheduler import TimerHandler, now
 from gromada.text import clean
-from gromada.ui import Pager, paginate_lines, reply, truncate
-from models.polls import PollStatus
+from gromada.ui import Pager, date_named, paginate_lines, reply, truncate
+from models.polls import PollKind, PollStatus
 
 if TYPE_CHECKING:
     from gromada.bot import Gromada
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["single", "multi", "ranked", "consent"]
+# A choice's name is what people read (and translators translate): the kind as the poll card names it.
+KIND_CHOICES = [app_commands.Choice(name=str(label), value=kind.value) for kind, label in views.KIND_LABELS.items()]
 # A poll is a post for everyone and a results chart is drawn for the asker: both cost.
 CREATE_COOLDOWN = cooldowns.declare(
     "poll_create", timedelta(minutes=5), N_("Time a member waits between creating two polls")
@@ -108,21 +109,22 @@ class PollsCog(FeatureCog):
     @app_commands.describe(
         question="What is being decided",
         options="The options, separated by ; (ignored for consent)",
-        kind="single, multi, ranked (instant-runoff) or consent",
+        kind="How people vote: for one option, for several, by ranking them, or by consent",
         duration="How long it stays open, like 90m, 36h or 3d (default 3d)",
         anonymous="Nobody can see who voted what (votes cannot be changed)",
         eligible_role="Only members holding this role now may vote (default: everyone)",
         quorum="Percent of the electorate that must vote",
         hide_results="Hide the tally until the poll closes",
-        max_choices="For multi: how many options each member may choose",
+        max_choices="For multiple choice: how many options each member may choose",
     )
+    @app_commands.choices(kind=KIND_CHOICES)
     @cooldowns.limited(CREATE_COOLDOWN)
     async def create(
         self,
         interaction: discord.Interaction,
         question: str,
         options: str | None = None,
-        kind: Kind = "single",
+        kind: str = PollKind.SINGLE.value,
         duration: str | None = None,
         anonymous: bool = False,
         eligible_role: discord.Role | None = None,
@@ -213,8 +215,8 @@ class PollsCog(FeatureCog):
             raise LimitReached(
                 N_("Poll #{id} already had a reminder {last}. The next reminder is possible {when}."),
                 id=poll_id,
-                last=next_allowed - service.REMINDER_INTERVAL,
-                when=next_allowed,
+                last=Relative(next_allowed - service.REMINDER_INTERVAL),
+                when=Relative(next_allowed),
             )
         await interaction.response.defer(ephemeral=True, thinking=True)
         await flows.remind(self.bot, poll, waiting, moment, interaction.channel)
@@ -256,7 +258,7 @@ class PollsCog(FeatureCog):
             _(
                 "#{id} · {date} · **{question}** — {outcome} ({turnout}/{electorate})",
                 id=row.poll_id,
-                date=discord.utils.format_dt(row.decided_at, "d"),
+                date=date_named(row.decided_at),
                 question=truncate(row.question, 200),
                 outcome=views.decision_outcome_text(row.outcome, truncate(row.winners, 200)),
                 turnout=row.turnout,

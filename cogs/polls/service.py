@@ -182,7 +182,7 @@ async def create_poll(request: PollRequest, electorate: list[int], now: datetime
         if not 1 <= max_choices <= len(labels):
             raise InvalidInput(N_("max_choices must be between 1 and the number of options ({n})."), n=len(labels))
     elif request.max_choices not in (None, 1) and request.kind != PollKind.RANKED:
-        raise InvalidInput(N_("max_choices only applies to multi polls."))
+        raise InvalidInput(N_("max_choices only applies to multiple-choice polls."))
     if request.kind == PollKind.RANKED:
         max_choices = len(labels)
     voters = sorted(set(electorate))

@@ -33,7 +33,7 @@ from gromada.ui import (
     reply,
     truncate,
 )
-from models.polls import Decision, DecisionOutcome, Poll, PollKind
+from models.polls import Decision, DecisionOutcome, Poll, PollKind, PollStatus
 
 CONSENT_STYLES = (
     discord.ButtonStyle.success,
@@ -118,6 +118,8 @@ def poll_description(poll: Poll, votes: tuple[int, ...] | None, turnout: int) ->
 
 def outcome_line(poll: Poll, result: PollResult) -> str:
     names = ", ".join(f"**{option_label(poll, index)}**" for index in result.winners)
+    if poll.status == PollStatus.OPEN:
+        return standing_line(result, names)
     if result.outcome == DecisionOutcome.NO_VOTES:
         return _("No decision: nobody voted.")
     if result.outcome == DecisionOutcome.NO_QUORUM:
@@ -129,6 +131,21 @@ def outcome_line(poll: Poll, result: PollResult) -> str:
     if result.outcome == DecisionOutcome.TIE:
         return _("A tie between {options}. No single winner.", options=names)
     return _("Decision: {option}", option=names)
+
+
+def standing_line(result: PollResult, names: str) -> str:
+    """Where an open poll stands: nothing is decided until it closes."""
+    if result.outcome == DecisionOutcome.NO_VOTES:
+        return _("No votes yet.")
+    if result.outcome == DecisionOutcome.NO_QUORUM:
+        return _("The quorum of {percent}% is not reached yet.", percent=result.quorum_percent)
+    if result.outcome == DecisionOutcome.PASSED:
+        return _("So far nobody blocks.")
+    if result.outcome == DecisionOutcome.BLOCKED:
+        return _n("So far {n} block.", "So far {n} blocks.", result.votes[rules.BLOCK])
+    if result.outcome == DecisionOutcome.TIE:
+        return _("Tied so far: {options}.", options=names)
+    return _("Leading: {option}", option=names)
 
 
 def decision_outcome_text(outcome: DecisionOutcome, winners: str) -> str:

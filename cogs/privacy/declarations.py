@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from tortoise import Tortoise
 from tortoise.fields import BigIntField
@@ -41,6 +42,15 @@ class Declared:
     @property
     def table(self) -> str:
         return self.model._meta.db_table
+
+    @property
+    def part_column(self) -> str:
+        """The column naming the thing a row is part of (its own key when it is one)."""
+        return self.personal.part_of[0] if self.personal.part_of else self.model._meta.pk_attr
+
+    def thing(self, part: Any) -> tuple[str, Any]:
+        """The thing a row is part of, from its `part_column` value, as the person counts it."""
+        return (self.personal.part_of[1] if self.personal.part_of else self.table, part)
 
 
 def all_models() -> list[type[Model]]:

@@ -8,6 +8,7 @@ this module names no other feature's tables except where a retention rule is abo
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -58,7 +59,7 @@ EXPORT_MODERATION = declare_bool(
 @dataclass
 class Export:
     data: dict[str, Any]
-    counts: Counter[str] = field(default_factory=Counter)  # records per feature (app)
+    counts: Counter[str] = field(default_factory=Counter)  # things per feature (app), as the person counts them
     left_out: list[str] = field(default_factory=list)  # tables never exported, or not shared by this server
 
 
@@ -75,6 +76,7 @@ async def _exported(entry: Declared, guild_id: int) -> bool:
 async def export(guild_id: int, user_id: int, now: datetime) -> Export:
     """Every row about the member on this server, grouped by feature and table."""
     features: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(dict)
+    things: dict[str, set[tuple[str, Any]]] = defaultdict(set)
     result = Export(data={})
     for entry in declared():
         if not await _exported(entry, guild_id):
@@ -91,7 +93,8 @@ async def export(guild_id: int, user_id: int, now: datetime) -> Export:
         if not rows:
             continue
         features[entry.app][entry.table] = [_export_row(entry, row, user_id) for row in rows]
-        result.counts[entry.app] += len(rows)
+        things[entry.app] |= {entry.thing(getattr(row, entry.part_column)) for row in rows}
+    result.counts.update({app: len(found) for app, found in things.items()})
     result.data = {
         "guild_id": str(guild_id),
         "user_id": str(user_id),
@@ -120,24 +123,43 @@ def _export_row(entry: Declared, row, user_id: int) -> dict[str, Any]:
 
 @dataclass
 class ForgetPlan:
-    """What forgetting would do: per table, the rows to delete and to pseudonymise."""
+    """What forgetting would do: per table, the rows to delete and to pseudonymise.
+
+    The counts people read are of things, as they count them (one initiative, not its two
+    rows): `things` names the thing each row found is part of (PersonalData.part_of).
+    """
 
     deletions: dict[Declared, set[Any]] = field(default_factory=lambda: defaultdict(set))
     pseudonymise: dict[tuple[Declared, str], set[Any]] = field(default_factory=lambda: defaultdict(set))
     kept: dict[str, set[tuple[str, Any]]] = field(default_factory=lambda: defaultdict(set))
+    things: dict[tuple[str, Any], tuple[str, Any]] = field(default_factory=dict)
+
+    def _count(self, rows: Iterable[tuple[str, Any]]) -> int:
+        return len({self.things[row] for row in rows})
 
     @property
     def kept_counts(self) -> dict[str, int]:
-        return {reason: len(rows) for reason, rows in self.kept.items()}
+        return {reason: self._count(rows) for reason, rows in self.kept.items()}
 
     @property
     def deleted_count(self) -> int:
-        return sum(len(ids) for ids in self.deletions.values())
+        return self._count(self._deleted_rows())
 
     @property
     def pseudonymised_count(self) -> int:
         rows = {(entry.table, pk) for (entry, _field), ids in self.pseudonymise.items() for pk in ids}
-        return len(rows - {(entry.table, pk) for entry, ids in self.deletions.items() for pk in ids})
+        return self._count(rows - self._deleted_rows())
+
+    def _deleted_rows(self) -> set[tuple[str, Any]]:
+        return {(entry.table, pk) for entry, ids in self.deletions.items() for pk in ids}
+
+    def found(self, entry: Declared, rows: Iterable[tuple[Any, Any]]) -> set[Any]:
+        """Note the thing each (key, part) row is part of; the rows' keys."""
+        keys = set()
+        for pk, part in rows:
+            self.things[(entry.table, pk)] = entry.thing(part)
+            keys.add(pk)
+        return keys
 
 
 @dataclass(frozen=True)
@@ -161,11 +183,11 @@ async def plan_forget(guild_id: int, user_id: int, apps: set[str] | None = None)
                 if not rule.applies_to(name):
                     continue
                 where = rule.condition(user_id)
-                for kept in await query.filter(**where).values_list(pk, flat=True):
-                    plan.kept[rule.reason].add((entry.table, kept))
+                for key in plan.found(entry, await query.filter(**where).values_list(pk, entry.part_column)):
+                    plan.kept[rule.reason].add((entry.table, key))
                 # An empty `where` keeps every row the person is in.
                 query = query.filter(~Q(**where)) if where else query.filter(**{f"{pk}__in": []})
-            ids = set(await query.values_list(pk, flat=True))
+            ids = plan.found(entry, await query.values_list(pk, entry.part_column))
             if not ids:
                 continue
             if name in personal.delete_for:

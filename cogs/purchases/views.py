@@ -21,15 +21,14 @@ from gromada.commands import mention
 from gromada.errors import NotFound
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
-from gromada.ui import BaseModal, IdButton, InServer, PersistentItem, reply, truncate
+from gromada.ui import BaseModal, IdButton, InServer, PersistentItem, moment_with_distance, reply, truncate
 from models.purchases import Bill, DeliveryStatus, OrderLine, Purchase, PurchaseItem, PurchaseStatus
 
 # ---------------------------------------------------------------- texts
 
 
-def when(moment) -> str:
-    """A deadline as Discord shows it: in each reader's own time zone, and how far away."""
-    return f"{discord.utils.format_dt(moment, 'f')} ({discord.utils.format_dt(moment, 'R')})"
+# A deadline as Discord shows it: in each reader's own time zone, and how far away.
+when = moment_with_distance
 
 
 def price(purchase: Purchase, item: PurchaseItem) -> str:

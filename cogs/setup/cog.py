@@ -128,6 +128,8 @@ class SetupCog(FeatureCog):
             raise InvalidInput(N_("Choose a regular role, not @everyone or a bot's own role."))
         await guild_config.bind(interaction.guild_id, BindingKind.ROLE, purpose, role.id)
         await reply(interaction, _("{purpose} is now {role}.", purpose=purpose, role=role.mention))
+        # Features that keep something one with a purpose's role follow it (a volunteer role).
+        self.bot.dispatch("role_purpose_bound", interaction.guild, purpose)
 
     @role.autocomplete("purpose")
     async def _role_purposes(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

@@ -221,7 +221,10 @@ class VolunteersCog(FeatureCog):
 
     @volunteer.command(name="roster", description="Who holds which volunteer role, since and until when")
     async def roster(self, interaction: discord.Interaction) -> None:
-        lines = views.roster_lines(await service.catalogue_state(interaction.guild_id))
+        guild = require_guild(interaction).guild
+        await flows.adopt_all_holders(self.bot, guild)
+        states = await service.catalogue_state(guild.id)
+        lines = views.roster_lines(states, flows.unseated_holders(guild, states))
         await Pager(paginate_lines(lines), owner_id=interaction.user.id, title=_("Volunteer roster")).send(interaction)
 
     @volunteer.command(name="mine", description="Your volunteer roles, offers and waitlist places")
@@ -273,5 +276,23 @@ class VolunteersCog(FeatureCog):
             await flows.role_changed_by_hand(self.bot, after, added=new - old, removed=old - new)
 
     @commands.Cog.listener()
+    async def on_member_join(self, member: discord.Member) -> None:
+        # Someone may join holding a volunteer role already (given by another app, say).
+        given = {role.id for role in member.roles if not role.is_default()}
+        if given:
+            await flows.role_changed_by_hand(self.bot, member, added=given, removed=set())
+
+    @commands.Cog.listener()
     async def on_member_remove(self, member: discord.Member) -> None:
         await flows.member_left(self.bot, member)
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        # Roles given, taken or rebound while the bot was away: seats catch up with Discord.
+        for guild in self.bot.guilds:
+            await flows.follow_purposes(self.bot, guild)
+
+    @commands.Cog.listener()
+    async def on_role_purpose_bound(self, guild: discord.Guild, purpose: str) -> None:
+        """/setup role bound a role to a purpose: a volunteer role one with it follows."""
+        await flows.follow_purposes(self.bot, guild)

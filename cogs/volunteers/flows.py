@@ -344,6 +344,48 @@ async def adopt_holders(bot, guild: discord.Guild, role: VolunteerRole, discord_
     return adopted
 
 
+async def adopt_all_holders(bot, guild: discord.Guild) -> None:
+    """Everyone holding a volunteer role's Discord role without a seat gets one while seats are
+    free: the role may have come with a join, or while the bot was away."""
+    adopted = 0
+    for role in await service.roles(guild.id):
+        discord_role = guild.get_role(role.discord_role_id)
+        if discord_role is not None:
+            adopted += await adopt_holders(bot, guild, role, discord_role)
+    if adopted:
+        mark_dirty(bot, guild.id)
+
+
+async def follow_purposes(bot, guild: discord.Guild) -> None:
+    """A volunteer role bound to a purpose ("buddy") and the server's role for that purpose are
+    one thing: when /setup role bound another Discord role to the purpose, the volunteer role
+    and its holders move there, and people already holding it get seats."""
+    bound = await guild_config.bindings(guild.id)
+    for role in await service.roles(guild.id):
+        target = bound.get((BindingKind.ROLE, role.purpose)) if role.purpose else None
+        if target is None or target == role.discord_role_id or guild.get_role(target) is None:
+            continue
+        try:
+            await edit_role(bot, guild, role, {"discord_role_id": target})
+        except DiscordRefused:
+            log.warning("could not move the holders of volunteer role %s to role %s", role.pk, target)
+    await adopt_all_holders(bot, guild)
+
+
+def unseated_holders(guild: discord.Guild, states: list[service.RoleState]) -> dict[int, int]:
+    """How many people hold each role's Discord role without a seat of it, by role id."""
+    found = {}
+    for state in states:
+        discord_role = guild.get_role(state.role.discord_role_id)
+        if discord_role is None:
+            continue
+        seated = {seat.user_id for seat in state.seats}
+        count = sum(1 for member in discord_role.members if not member.bot and member.id not in seated)
+        if count:
+            found[state.role.pk] = count
+    return found
+
+
 async def quickstart(bot, guild: discord.Guild, report) -> None:
     """/setup quickstart: link the default catalogue's roles and post the panel in #volunteers."""
     language = await guild_config.language(guild.id) or "en"
@@ -460,6 +502,9 @@ async def edit_role(bot, guild: discord.Guild, role: VolunteerRole, changes: dic
         except DiscordRefused:
             await service.edit_role(updated, before)
             raise
+        if updated.purpose is not None:
+            # One thing with the server's role for its purpose: that role moves along.
+            await guild_config.bind(guild.id, BindingKind.ROLE, updated.purpose, updated.discord_role_id)
     # More seats may open room for people on the waitlist.
     await offer_free_seats(bot, guild, updated)
     mark_dirty(bot, guild.id)
@@ -781,7 +826,7 @@ async def renewal_due(bot, timer: Timer) -> None:
                 "Press Renew, otherwise the seat is released at the end of the term.",
                 role=role.name,
                 server=guild.name if guild else "",
-                date=views.short_date(seat.term_ends_at),
+                date=views.day(seat.term_ends_at),
             ),
             "view": views.renew_view(seat.pk),
         },

@@ -86,6 +86,8 @@ class RoleFields:
     approval: Approval = Approval.AUTO
     prerequisite_role_id: int | None = None
     key: str | None = None
+    # The server's role purpose this volunteer role is one with ("buddy"), if any.
+    purpose: str | None = None
 
     def __post_init__(self) -> None:
         for text in ROLE_TEXTS:
@@ -108,6 +110,7 @@ def fields_from_spec(spec: VolunteerRoleSpec, prerequisite_role_id: int | None) 
         approval=Approval(spec.approval),
         prerequisite_role_id=prerequisite_role_id,
         key=spec.key,
+        purpose=spec.role_purpose,
     )
 
 
@@ -195,6 +198,7 @@ async def create_role(guild_id: int, values: RoleFields, discord_role_id: int, n
             approval=values.approval,
             prerequisite_role_id=values.prerequisite_role_id,
             discord_role_id=discord_role_id,
+            purpose=values.purpose,
             created_at=now,
         )
     except IntegrityError:
@@ -246,6 +250,7 @@ async def upsert_from_spec(guild_id: int, values: RoleFields, discord_role_id: i
         "approval": values.approval,
         "prerequisite_role_id": values.prerequisite_role_id,
         "discord_role_id": discord_role_id,
+        "purpose": values.purpose,
     }
     return await edit_role(existing, changes)
 
@@ -259,9 +264,9 @@ async def link_role(
         existing = await VolunteerRole.get_or_none(guild_id=guild_id, name=values.name)
     if existing is None:
         return await create_role(guild_id, values, discord_role_id, now), True
-    if existing.discord_role_id != discord_role_id:
-        existing.discord_role_id = discord_role_id
-        await existing.save(update_fields=["discord_role_id"])
+    if (existing.discord_role_id, existing.purpose) != (discord_role_id, values.purpose):
+        existing.discord_role_id, existing.purpose = discord_role_id, values.purpose
+        await existing.save(update_fields=["discord_role_id", "purpose"])
         catalogue_changed(guild_id)
     return existing, False
 

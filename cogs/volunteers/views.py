@@ -7,6 +7,7 @@ off to cogs/volunteers/flows.py, imported inside the handler (flows builds these
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import discord
@@ -15,14 +16,19 @@ from cogs.volunteers import rules, service
 from cogs.volunteers.certificate import CertificateText
 from gromada.checks import require_guild, require_moderator
 from gromada.commands import mention
-from gromada.i18n import N_, _, _n
-from gromada.ui import IdButton, InServer, OfPerson, PersistentItem, TheServer, reply, truncate
+from gromada.i18n import N_, _, _n, format_day
+from gromada.ui import IdButton, InServer, OfPerson, PersistentItem, TheServer, date_named, reply, truncate
 from models.volunteers import ApprovalRequest, SeatStatus, VolunteerRole, VolunteerSeat
 
 
-def short_date(value) -> str:
-    """A date shown in each reader's own format, or a dash when there is none."""
-    return discord.utils.format_dt(value, "d") if value else "—"
+def day(value) -> str:
+    """A date with its month named, in each reader's own language, or a dash when there is none."""
+    return date_named(value) if value else "—"
+
+
+def offer_deadline(value) -> str:
+    """When an offer runs out: an offer lasts hours, so the time counts as much as the day."""
+    return discord.utils.format_dt(value, "f")
 
 
 # ---------------------------------------------------------------- panel
@@ -297,8 +303,13 @@ def request_view(request_id: int) -> discord.ui.View:
 # ---------------------------------------------------------------- reading: roster, mine, certificate
 
 
-def roster_lines(states: list[service.RoleState]) -> list[str]:
-    """/volunteer roster: each role, who holds or is offered its seats, and its waitlist."""
+def roster_lines(states: list[service.RoleState], unseated: Mapping[int, int] | None = None) -> list[str]:
+    """/volunteer roster: each role, who holds or is offered its seats, and its waitlist.
+
+    `unseated` counts, by role id, people who hold the role's Discord role without a seat (every
+    seat was taken when they got it): they act in the role, so the roster says why it counts fewer.
+    """
+    unseated = unseated or {}
     lines: list[str] = []
     for state in states:
         lines.append(
@@ -310,7 +321,7 @@ def roster_lines(states: list[service.RoleState]) -> list[str]:
                     _(
                         "- <@{user}>: offered, until {date}",
                         user=seat.user_id,
-                        date=short_date(seat.offer_expires_at),
+                        date=offer_deadline(seat.offer_expires_at),
                     )
                 )
             else:
@@ -318,10 +329,19 @@ def roster_lines(states: list[service.RoleState]) -> list[str]:
                     _(
                         "- <@{user}> since {start}, until {end}",
                         user=seat.user_id,
-                        start=short_date(seat.started_at),
-                        end=short_date(seat.term_ends_at),
+                        start=day(seat.started_at),
+                        end=day(seat.term_ends_at),
                     )
                 )
+        if unseated.get(state.role.pk):
+            lines.append(
+                _n(
+                    "- {n} more person has the role <@&{role}> but no seat: every seat is taken",
+                    "- {n} more people have the role <@&{role}> but no seat: every seat is taken",
+                    unseated[state.role.pk],
+                    role=state.role.discord_role_id,
+                )
+            )
         if state.waiting:
             lines.append(_n("- {n} on the waitlist", "- {n} on the waitlist", len(state.waiting)))
     if not lines:
@@ -338,7 +358,7 @@ def member_lines(mine: service.MemberVolunteering) -> list[str]:
                 _(
                     "**{role}**: a seat is offered to you until {date} (see your DMs)",
                     role=seat.role.name,
-                    date=short_date(seat.offer_expires_at),
+                    date=offer_deadline(seat.offer_expires_at),
                 )
             )
         else:
@@ -346,8 +366,8 @@ def member_lines(mine: service.MemberVolunteering) -> list[str]:
                 _(
                     "**{role}** since {start}, until {end}",
                     role=seat.role.name,
-                    start=short_date(seat.started_at),
-                    end=short_date(seat.term_ends_at),
+                    start=day(seat.started_at),
+                    end=day(seat.term_ends_at),
                 )
             )
     for role, position in mine.waiting:
@@ -372,7 +392,7 @@ def certificate_text(
                     "{role}: since {start} ({n} terms)",
                     seat.terms,
                     role=seat.role.name,
-                    start=seat.started_at.date().isoformat(),
+                    start=format_day(seat.started_at.date()),
                 )
             )
     for term in mine.past:
@@ -382,8 +402,8 @@ def certificate_text(
                 "{role}: {start} – {end} ({n} terms)",
                 term.terms,
                 role=term.role_name,
-                start=term.started_at.date().isoformat(),
-                end=term.ended_at.date().isoformat(),
+                start=format_day(term.started_at.date()),
+                end=format_day(term.ended_at.date()),
             )
         )
     if not lines:
@@ -394,5 +414,5 @@ def certificate_text(
         presented_to=_("presented with gratitude to"),
         name=member_name,
         lines=lines,
-        footer=f"{server_name} · {today.isoformat()}",
+        footer=f"{server_name} · {format_day(today)}",
     )

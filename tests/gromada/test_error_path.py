@@ -8,7 +8,7 @@ import discord
 import pytest
 from discord import app_commands
 
-from gromada.errors import LimitReached
+from gromada.errors import LimitReached, Relative
 from gromada.i18n import N_
 from gromada.ui import BaseView
 from tests.helpers import Server, refusal, shown
@@ -54,13 +54,22 @@ async def test_domain_error_is_shown_as_its_message(simcord_env):
     assert refusal(simcord_env, result) == "The value must be between 1 and 3."
 
 
-def test_a_moment_in_an_error_reads_as_discord_relative_time():
+def test_a_relative_moment_in_an_error_reads_as_discord_relative_time():
     until = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
 
-    error = LimitReached(N_("You can try again {when}."), when=until)
+    error = LimitReached(N_("You can try again {when}."), when=Relative(until))
 
     assert error.render("en") == f"You can try again <t:{int(until.timestamp())}:R>."
     assert str(error) == error.render("en")  # the English text in logs reads the same
+
+
+def test_a_plain_moment_in_an_error_reads_as_a_date_and_time():
+    # "until in 3 days" would not read: a moment not asked for as relative is a date.
+    until = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+    error = LimitReached(N_("The poll is closed until {when}."), when=until)
+
+    assert error.render("en") == f"The poll is closed until <t:{int(until.timestamp())}:f>."
 
 
 async def test_unexpected_exception_shows_an_incident_id_that_is_logged(simcord_env, caplog, incidents):

@@ -82,3 +82,12 @@ async def test_support_window_option_sets_the_deadline(server):
     await server.env.advance_time(2 * 86400 + 1)
 
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.EXPIRED
+
+
+async def test_the_card_says_until_which_date_support_is_gathered(server):
+    # "Support until: in 2 weeks" does not read: the date comes first, how far away after it.
+    await server.admin.slash(server.general, "setup language", language="pl")
+    _, initiative = await server.propose()
+
+    deadline = int(initiative.support_until.timestamp())
+    assert field(server.card(initiative), "Poparcie do") == f"<t:{deadline}:f> (<t:{deadline}:R>)"

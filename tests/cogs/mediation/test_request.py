@@ -176,6 +176,19 @@ async def test_unclaimed_ticket_reminds_mediators_after_12_hours_then_daily_up_t
     assert (await Ticket.get()).reminders_sent == 2
 
 
+async def test_a_reminder_says_when_the_request_was_sent_without_a_preposition_before_it(simcord_env):
+    # "(od 12 godzin temu)", "(с 12 часов назад)": a relative moment after "since" does not read.
+    server = await mediation_server(simcord_env)
+    await server.admin.slash(server.general, "setup language", language="pl")
+    await server.request()
+    sent = int((await Ticket.get()).created_at.timestamp())
+
+    await simcord_env.advance_time(timedelta(hours=12, seconds=1).total_seconds())
+
+    reminder = server.log.last_message.content
+    assert reminder.endswith(f"wciąż czeka na mediatora (wysłane <t:{sent}:R>).")
+
+
 async def test_reminder_that_cannot_be_posted_is_retried(simcord_env):
     server = await mediation_server(simcord_env)
     await server.request()

@@ -125,3 +125,16 @@ async def test_mod_log_speaks_the_servers_language(server):
     assert embed.title == "Sprawa #1 · Ban"
     assert field(embed, "Powód") == "Spam"
     assert field(embed, "Powiadomienie w wiadomości prywatnej") == "tak"
+
+
+async def test_history_names_the_month_of_each_date(server, monkeypatch):
+    # 01/04/2026 is April in Warsaw and January in New York: every reader sees the month named.
+    await server.moderator.slash(server.general, "mod timeout", member=server.member, duration="36h", reason="Heat")
+    [case] = await cases(server.guild.id)
+
+    with speaking(monkeypatch, server.moderator, "pl"):
+        result = await server.moderator.slash(server.general, "mod history", member=server.member)
+
+    opened, until = int(case.created_at.timestamp()), int(case.expires_at.timestamp())
+    assert f"<t:{opened}:D>" in result.response.content
+    assert f"do <t:{until}:D>" in result.response.content

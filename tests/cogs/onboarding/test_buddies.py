@@ -15,7 +15,10 @@ async def test_buddy_commands_are_for_buddies_only(simcord_env, server):
     result = await buddy.slash(server.general, "buddy capacity", newcomers=2)
     assert "at most 2 newcomers at once (now: 0)" in shown(result)
     result = await buddy.slash(server.general, "buddy available", state="off", languages="polski, angielski")
-    assert "no new newcomers" in shown(result)
+    assert shown(result) == (
+        "No more newcomers will come to you until you turn this on again. "
+        "The newcomers you look after now stay with you."
+    )
     profile = await BuddyProfile.get(user_id=buddy.id)
     assert (profile.capacity, profile.available, profile.languages) == (2, False, "pl,en")
 
@@ -223,3 +226,20 @@ async def test_a_buddy_who_loses_the_role_hands_their_newcomers_on(simcord_env, 
 
     assert (await Journey.get(user_id=newcomer.id)).buddy_id == staying.id
     assert await BuddySlot.filter(buddy_id=first).count() == 0
+
+
+async def test_availability_is_described_and_answered_without_saying_new_newcomers(simcord_env, server, monkeypatch):
+    registered = {command.name: command for command in await simcord_env.bot.tree.fetch_commands()}
+    available = next(option for option in registered["buddy"].options if option.name == "available")
+    descriptions = [available.description, *available.description_localizations.values()]
+    buddy = server.buddies[0]
+
+    with speaking(monkeypatch, buddy, "ru"):
+        russian = shown(await buddy.slash(server.general, "buddy available", state="off"))
+    with speaking(monkeypatch, buddy, "pl"):
+        polish = shown(await buddy.slash(server.general, "buddy available", state="off"))
+
+    assert available.description == "Say whether you can welcome newcomers now"
+    assert not [text for text in descriptions if "new newcomers" in text]
+    assert russian.startswith("Пока вы снова это не включите, к вам не будут приходить новички.")
+    assert polish.startswith("Dopóki znów tego nie włączysz, nie trafią do Ciebie kolejne nowe osoby.")

@@ -16,9 +16,9 @@ from cogs.polls.chart import bar_chart
 from cogs.polls.cog import RESULTS_COOLDOWN
 from cogs.polls.views import reminder_batches
 from gromada.bot import create_bot
-from models.polls import Poll, PollStatus
-from tests.cogs.polls.helpers import open_poll
-from tests.helpers import Server, quickstarted, refusal, shown, wait_out
+from models.polls import Decision, Poll, PollStatus
+from tests.cogs.polls.helpers import open_poll, results_message
+from tests.helpers import Server, quickstarted, refusal, shown, speaking, wait_out
 
 
 async def test_remind_pings_only_eligible_members_who_have_not_voted(simcord_env):
@@ -157,6 +157,31 @@ async def test_results_while_open_and_hidden(simcord_env):
     assert "Park**: 1" not in hidden_message.embeds[0].description
 
 
+async def test_an_open_poll_has_a_leader_and_only_a_closed_one_a_decision(simcord_env, monkeypatch):
+    server = await quickstarted(simcord_env)
+    poll, message = await open_poll(server, options="Yes; No")
+    await server.member.click(message, label="Yes")
+    consent, consent_message = await open_poll(server, question="Adopt the statute?", kind="consent", options=None)
+    await server.member.click(consent_message, label="Agree")
+
+    standings = await server.member.slash(server.general, "poll results", poll_id=poll.pk)
+    await wait_out(simcord_env, RESULTS_COOLDOWN)
+    with speaking(monkeypatch, server.member, "pl"):
+        polish = await server.member.slash(server.general, "poll results", poll_id=poll.pk)
+        await wait_out(simcord_env, RESULTS_COOLDOWN)
+        consent_standings = await server.member.slash(server.general, "poll results", poll_id=consent.pk)
+    await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
+
+    text = standings.response.embeds[0].description
+    assert text.startswith("Leading: **Yes**") and "Decision" not in text
+    assert polish.response.embeds[0].description.startswith("Prowadzi: **Yes**")
+    assert "Decyzja" not in polish.response.embeds[0].description
+    assert consent_standings.response.embeds[0].description.startswith("Na razie nikt nie zgłosił weta.")
+    assert "Przyjęte" not in consent_standings.response.embeds[0].description
+    closed = results_message(server, await Poll.get(id=poll.pk))
+    assert closed.embeds[0].description.startswith("Decision: **Yes**")
+
+
 async def test_export_is_for_staff_and_has_no_identities_when_anonymous(simcord_env):
     server = await quickstarted(simcord_env)
     poll, message = await open_poll(server)
@@ -228,6 +253,19 @@ async def test_decision_log_newest_first_with_search_and_pages(simcord_env):
     # The decisions channel got a line for each decision, linking to the results.
     decisions = next(c for c in server.guild.me.guild.text_channels if c.name == "decisions")
     assert "Decided (poll #" in decisions.last_message.content
+
+
+async def test_the_decision_log_names_the_month_of_each_decision(simcord_env, monkeypatch):
+    server = await quickstarted(simcord_env)
+    poll, message = await open_poll(server, question="Paint the door green?")
+    await server.member.click(message, label="Park")
+    await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
+
+    with speaking(monkeypatch, server.member, "ru"):
+        log = await server.member.slash(server.general, "decisions")
+
+    decided = int((await Decision.get(poll_id=poll.pk)).decided_at.timestamp())
+    assert f"#{poll.pk} · <t:{decided}:D> · **Paint the door green?** — выбрано: Park" in shown(log)
 
 
 async def test_unknown_poll_is_not_found(simcord_env):

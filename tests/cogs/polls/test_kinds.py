@@ -266,3 +266,29 @@ async def test_multi_select_and_rank_button_work_after_a_restart(simcord_env, se
     assert "Your vote is recorded: **Salad**, **Cake**" in shown(chosen)
     assert "Your vote is recorded: **Gamma**" in shown(done)
     assert (await PollBallot.get(poll_id=ranked.pk, voter_id=server.member.id)).choices == [2]
+
+
+async def test_kinds_are_offered_and_shown_in_words_of_each_language(simcord_env):
+    server = await quickstarted(simcord_env, "pl")
+    registered = {command.name: command for command in await simcord_env.bot.tree.fetch_commands()}
+    create = next(option for option in registered["poll"].options if option.name == "create")
+    kind = next(option for option in create.options if option.name == "kind")
+
+    offered = {
+        choice.value: (choice.name, {str(locale): name for locale, name in choice.name_localizations.items()})
+        for choice in kind.choices
+    }
+    _, message = await open_poll(server, kind="multi", options="Soup; Salad; Cake", max_choices=2)
+
+    assert offered == {
+        "single": ("single choice", {"pl": "jednokrotny wybór", "ru": "один вариант"}),
+        "multi": ("multiple choice", {"pl": "wielokrotny wybór", "ru": "множественный выбор"}),
+        "ranked": (
+            "ranked choice (instant-runoff)",
+            {"pl": "ranking (głosowanie preferencyjne)", "ru": "рейтинговое голосование (преференциальное)"},
+        ),
+        "consent": ("consent", {"pl": "zgoda", "ru": "согласие"}),
+    }
+    assert "Rodzaj: wielokrotny wybór" in message.embeds[0].description
+    refused = await server.admin.slash(server.general, "poll create", question="Tea?", options="Yes; No", max_choices=2)
+    assert "max_choices only applies to multiple-choice polls." in refusal(simcord_env, refused)

@@ -39,6 +39,16 @@ async def test_declarations_name_existing_fields_and_known_reasons(simcord_env):
             assert "guild_id" in fields, f"{entry.table} has no guild_id: declare how it reaches its server"
 
 
+async def test_a_row_is_part_of_a_thing_stored_in_a_table_of_its_feature(simcord_env):
+    tables = {model._meta.db_table: model for model in all_models()}
+    parts = [entry for entry in declared() if entry.personal.part_of]
+    assert parts, "no model says its rows are parts of a thing: the summaries would count rows"
+    for entry in parts:
+        column, table = entry.personal.part_of
+        assert column in entry.model._meta.fields_db_projection, entry.table
+        assert table in tables and tables[table]._meta.app == entry.app, entry.table
+
+
 async def test_every_feature_has_a_readable_name(simcord_env):
     assert set(model_modules()) <= set(FEATURES)
     assert {model._meta.app for model in all_models()} <= set(FEATURES)

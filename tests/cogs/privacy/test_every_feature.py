@@ -11,9 +11,10 @@ from models.moderation import CaseAction, ModCase
 from models.onboarding import Journey
 from models.polls import PollBallot
 from models.volunteers import Thanks
+from tests.cogs.initiatives.helpers import InitiativeServer
 from tests.cogs.mediation.helpers import MediationServer, mediation_server
 from tests.cogs.privacy.helpers import closed_ticket, exported_file, mark_paid, purchase_with_orders, tables_holding
-from tests.helpers import shown, wait_out
+from tests.helpers import quickstarted, shown, speaking, wait_out
 
 
 async def busy_newcomer(server: MediationServer):
@@ -138,3 +139,26 @@ async def test_a_thread_that_cannot_be_deleted_is_reported_and_the_data_still_go
 
     assert "could not delete a channel made for you" in shown(done)
     assert await tables_holding(ewa.id) == {}
+
+
+async def test_the_summaries_count_one_initiative_and_one_poll_as_the_person_does(simcord_env, monkeypatch):
+    # Leading an initiative is two rows (the proposal and its lead's membership), voting in a poll
+    # two more (being eligible and the ballot): the person counts one initiative and one poll.
+    server = await quickstarted(simcord_env, server_class=InitiativeServer)
+    lead = server.member
+    _, initiative = await server.propose(lead)
+    await server.supporters[0].click(server.card(initiative), label="Support")
+    await server.admin.slash(server.general, "poll create", question="Mower?", options="yes; no")
+    poll_message = server.general.last_message
+    await lead.click(poll_message, label="yes")
+
+    with speaking(monkeypatch, lead, "ru"):
+        preview = shown(await lead.slash(server.general, "privacy forget"))
+    with speaking(monkeypatch, lead, "pl"):
+        await lead.slash(server.general, "privacy export")
+    text, data = await exported_file(lead)
+
+    assert "- 1 запись: Вы ведёте инициативу, которая ещё не в архиве" in preview
+    assert len(data["features"]["initiatives"]["initiative"]) == 1
+    assert len(data["features"]["initiatives"]["initiative_member"]) == 1
+    assert "- Inicjatywy: 1 wpis" in text and "- Ankiety: 1 wpis" in text

@@ -197,3 +197,15 @@ async def test_a_polish_member_is_answered_in_polish(simcord_env, monkeypatch):
         result = await other.slash(server.general, "volunteer claim", role="Kucharz")
 
     assert "liście oczekujących" in shown(result)
+
+
+async def test_the_role_option_offers_every_role_before_anything_is_typed(simcord_env, monkeypatch):
+    server = await quickstarted(simcord_env, "pl")
+    names = [role.name for role in await VolunteerRole.filter(guild_id=server.guild.id).order_by("id")]
+
+    with speaking(monkeypatch, server.member, "pl"):
+        offered = await server.member.autocomplete(server.general, "volunteer claim", "role", "")
+        typed = await server.member.autocomplete(server.general, "volunteer claim", "role", "skar")
+
+    assert [choice["name"] for choice in offered] == names and len(names) == 7
+    assert [choice["value"] for choice in typed] == ["Skarbnik"]

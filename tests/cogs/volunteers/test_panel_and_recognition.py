@@ -5,9 +5,12 @@ import io
 from PIL import Image, ImageChops
 
 from cogs.volunteers import certificate
+from cogs.volunteers import cog as volunteers_cog
+from gromada import guild_config
+from models.core import BindingKind
 from models.volunteers import Thanks, VolunteerPanel, VolunteerRole, VolunteerSeat
 from tests.cogs.volunteers.helpers import create_role, holders, panel_message
-from tests.helpers import quickstarted, refusal, shown
+from tests.helpers import quickstarted, refusal, shown, speaking
 
 
 async def test_quickstart_links_the_catalogue_and_posts_one_panel(simcord_env):
@@ -154,3 +157,114 @@ async def test_panel_command_posts_once_per_channel_and_reports_a_refusal(simcor
     assert "I cannot post in" in refusal(simcord_env, refused)
     panels = [m for m in server.general.history() if m.embeds and m.embeds[0].title == "Volunteer roles"]
     assert len(panels) == 1
+
+
+async def test_roster_mine_and_certificate_name_the_month(simcord_env, monkeypatch):
+    # "since 01/01/2026, until 04/01/2026" reads as January or April depending on the reader.
+    server = await quickstarted(simcord_env)
+    await create_role(server, "Florist", 1, term_days=90)
+    await server.member.slash(server.general, "volunteer claim", role="Florist")
+    seat = await VolunteerSeat.get(user_id=server.member.id)
+    start, end = int(seat.started_at.timestamp()), int(seat.term_ends_at.timestamp())
+    drawn = []
+    monkeypatch.setattr(volunteers_cog, "render", lambda text: drawn.append(text) or certificate.render(text))
+
+    with speaking(monkeypatch, server.member, "pl"):
+        roster = shown(await server.member.slash(server.general, "volunteer roster"))
+        mine = shown(await server.member.slash(server.general, "volunteer mine"))
+        await server.member.slash(server.general, "volunteer certificate", member=server.member)
+
+    assert f"<@{server.member.id}> od <t:{start}:D>, do <t:{end}:D>" in roster
+    assert f"**Florist** od <t:{start}:D>, do <t:{end}:D>" in mine
+    [text] = drawn
+    assert text.lines[0] == "Florist: od 1 stycznia 2026 (1 kadencja)"
+    assert text.footer == "Spółdzielnia Gromada · 1 stycznia 2026"
+
+
+async def test_an_offer_in_the_roster_says_the_day_and_the_hour_it_runs_out(simcord_env):
+    server = await quickstarted(simcord_env)
+    await create_role(server, "Florist", 1)
+    waiting = server.add_member("zosia")
+    await simcord_env.settle()
+    await server.member.slash(server.general, "volunteer claim", role="Florist")
+    await waiting.slash(server.general, "volunteer claim", role="Florist")
+    await server.member.slash(server.general, "volunteer release", role="Florist")
+
+    roster = shown(await server.admin.slash(server.general, "volunteer roster"))
+
+    offer = await VolunteerSeat.get(user_id=waiting.id)
+    assert f"<@{waiting.id}>: offered, until <t:{int(offer.offer_expires_at.timestamp())}:f>" in roster
+
+
+async def test_whoever_acts_as_a_buddy_holds_the_onboarding_buddy_role(simcord_env, monkeypatch):
+    # The volunteer role Onboarding buddy and the server's Buddy role are one thing: holding
+    # either is holding both, however the role came (here: with a join, as the demo seeds it).
+    server = await quickstarted(simcord_env, "pl")
+    buddy_role = await server.role_for("buddy")
+    basia = server.add_member("basia", buddy_role)
+    await simcord_env.settle()
+
+    with speaking(monkeypatch, server.admin, "pl"):
+        roster = shown(await server.admin.slash(server.general, "volunteer roster"))
+
+    onboarding = await VolunteerRole.get(guild_id=server.guild.id, key="onboarding_buddy")
+    assert f"**{onboarding.name}** · 1/10" in roster and f"<@{basia.id}> od" in roster
+    claimer = server.add_member("celina")
+    await simcord_env.settle()
+    await claimer.slash(server.general, "volunteer claim", role=onboarding.name)
+    available = await claimer.slash(server.general, "buddy available", state="on")
+    assert "You are available as a buddy" in shown(available)
+    assert onboarding.purpose == "buddy" and onboarding.discord_role_id == buddy_role.id
+
+
+async def test_the_onboarding_buddy_role_follows_the_buddy_role_setup_binds(simcord_env):
+    server = await quickstarted(simcord_env)
+    helpers = server.guild.create_role("Helpers")
+    helper = server.add_member("hania", helpers)
+    seated = server.add_member("iga")
+    await simcord_env.settle()
+    await seated.slash(server.general, "volunteer claim", role="Onboarding buddy")
+
+    await server.admin.slash(server.general, "setup role", purpose="buddy", role=helpers)
+    await simcord_env.settle()
+    roster = shown(await server.admin.slash(server.general, "volunteer roster"))
+
+    onboarding = await VolunteerRole.get(guild_id=server.guild.id, key="onboarding_buddy")
+    assert onboarding.discord_role_id == helpers.id
+    assert "**Onboarding buddy** · 2/10" in roster
+    assert f"<@{helper.id}> since" in roster and f"<@{seated.id}> since" in roster
+    # The seated volunteer now holds the server's buddy role, and only that one.
+    member = server.discord_member(seated)
+    assert helpers.id in {role.id for role in member.roles} and server.role("Buddy") not in member.roles
+
+
+async def test_editing_the_onboarding_buddy_role_moves_the_servers_buddy_role_with_it(simcord_env):
+    server = await quickstarted(simcord_env)
+    helpers = server.guild.create_role("Helpers")
+    await simcord_env.settle()
+
+    await server.admin.slash(
+        server.general,
+        "volunteer role edit",
+        role="Onboarding buddy",
+        discord_role=helpers,
+    )
+
+    assert await guild_config.binding(server.guild.id, BindingKind.ROLE, "buddy") == helpers.id
+
+
+async def test_the_roster_says_who_has_the_role_without_a_seat(simcord_env):
+    server = await quickstarted(simcord_env)
+    await create_role(server, "Gardener", 1)
+    gardener = server.role("Gardener")
+    first = server.add_member("jan")
+    second = server.add_member("kasia")
+    await simcord_env.settle()
+    for person in (first, second):
+        await server.discord_member(person).add_roles(gardener)
+    await simcord_env.settle()
+
+    roster = shown(await server.admin.slash(server.general, "volunteer roster"))
+
+    assert "**Gardener** · 1/1" in roster
+    assert f"- 1 more person has the role <@&{gardener.id}> but no seat: every seat is taken" in roster
