@@ -158,7 +158,8 @@ async def test_the_summaries_count_one_initiative_and_one_poll_as_the_person_doe
         await lead.slash(server.general, "privacy export")
     text, data = await exported_file(lead)
 
-    assert "- 1 запись: Вы ведёте инициативу, которая ещё не в архиве" in preview
+    # One proposal still gathering support (its row and its lead's membership): one record, one reason.
+    assert "- 1 запись: Ваше предложение инициативы ещё собирает поддержку" in preview
     assert len(data["features"]["initiatives"]["initiative"]) == 1
     assert len(data["features"]["initiatives"]["initiative_member"]) == 1
     assert "- Inicjatywy: 1 wpis" in text and "- Ankiety: 1 wpis" in text
