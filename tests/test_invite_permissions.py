@@ -67,12 +67,21 @@ def _used_in_source() -> dict[str, set[str]]:
                     used.setdefault(keyword.arg, set()).add(where)
             elif callee in CALLS_NEEDING:
                 used.setdefault(CALLS_NEEDING[callee], set()).add(where)
+            elif callee == "AllowedMentions" and _pings_roles(node):
+                # Discord drops the ping of a role that is not mentionable unless the sender may
+                # mention everyone; quickstart's roles are not mentionable (members cannot ping them).
+                used.setdefault("mention_everyone", set()).add(where)
     for extension in feature_extensions():  # each feature declares its purposes in its service
         importlib.import_module(f"{extension}.service")
     for purpose in PURPOSES.values():  # quickstart creates these roles with these permissions
         for name in purpose.grants:
             used.setdefault(name, set()).add(f"the {purpose.key} role")
     return used
+
+
+def _pings_roles(call: ast.Call) -> bool:
+    roles = next((keyword.value for keyword in call.keywords if keyword.arg == "roles"), None)
+    return roles is not None and not (isinstance(roles, ast.Constant) and roles.value in (False, None))
 
 
 def _required() -> discord.Permissions:
@@ -84,6 +93,7 @@ def test_the_scan_finds_what_the_bot_does():
     assert "cogs/initiatives/flows.py" in used["pin_messages"]
     assert "cogs/moderation/flows.py" in used["ban_members"]
     assert "cogs/initiatives/flows.py" in used["create_public_threads"]  # denied when archived
+    assert "cogs/mediation/flows.py" in used["mention_everyone"]  # a new ticket pings the mediators
 
 
 def test_every_permission_the_code_uses_is_required():

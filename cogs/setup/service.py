@@ -36,6 +36,10 @@ REQUIRED_BOT_PERMISSIONS = (
     "moderate_members",
     "kick_members",
     "ban_members",
+    # The Mediator and onboarding-team roles are pinged when someone needs them; quickstart makes
+    # them not mentionable (so members cannot ping them), and Discord then delivers the bot's
+    # ping only with this permission. Each message still names the one role it may ping.
+    "mention_everyone",
 )
 
 # Highest first: Moderator stands above Mediator, Buddy, Member and Newcomer.
