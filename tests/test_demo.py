@@ -4,10 +4,13 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from gromada.demo import demo_walks
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _demo(tmp_path, *options: str) -> subprocess.CompletedProcess:
@@ -16,7 +19,8 @@ def _demo(tmp_path, *options: str) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": os.environ.get("PYTHONPATH", "")},
+        # This checkout's code, not whichever copy of Gromada is installed.
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])},
         timeout=300,
     )
 
