@@ -59,3 +59,18 @@ async def walk(demo) -> None:
     demo.say(f"Celina gets a DM: {checkin.content.splitlines()[-1]}")
     demo.show("Celina", await celina.user.click(checkin, label=demo.label(N_("Yes, it holds"))))
     demo.show("Mira", await mira.slash(guild.channels["general"], "ticket stats"))
+
+
+REQUEST = {
+    "what_happened": N_("We keep arguing about who cleans the tool shed."),
+    "hoped_outcome": N_("A simple rota we both keep."),
+}
+
+
+async def furnish(demo) -> None:
+    """A ticket nobody has claimed yet: its alert waits for the mediators in #mediation-log."""
+    requester, other = demo.members[1], demo.members[2]
+    panel = next(message for message in demo.channel("mediation").history() if message.components)
+    form = await requester.click(panel, label=demo.label(N_("Request mediation")))
+    answers = {key: demo.label(text) for key, text in REQUEST.items()}
+    await requester.submit_modal(form, answers | {"parties": other.name})
