@@ -230,7 +230,6 @@ async def serve_lobby(demo: Demo, port: int | None, speaking: Speaking, *, wall_
     from gromada.demo_community import furnish
     from gromada.demo_lobby import Lobby  # aiohttp's server side, only for the browser demo
 
-    add_mentioned_people_to_threads(demo.env)
     personas = await furnish(demo)
     demo.say("Every feature has something under way: " + ", ".join(p.actor.name for p in personas) + ".")
     await Lobby(demo, personas, speaking, wall_clock=wall_clock).serve(port)

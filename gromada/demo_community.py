@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import cogs
+from gromada.demo import add_mentioned_people_to_threads
 from gromada.i18n import N_
 from models.volunteers import VolunteerRole
 
@@ -58,8 +59,11 @@ def furnishings() -> list[tuple[int, str, Callable[[Any], Awaitable[None]]]]:
 async def furnish(demo) -> list[Persona]:
     """Give the seeded server (gromada.demo.seed) its people and history; return the personas."""
     env, guild = demo.env, demo.guild
+    add_mentioned_people_to_threads(env)
     member_role = await demo.role("member")
     demo.people.update(admin=demo.admin, buddy=demo.buddy, member=demo.members[0])
+    # The admin moderates too, so that someone a visitor can be reads #mod-log.
+    env.backend.add_member_role(guild.id, demo.admin.id, (await demo.role("moderator")).id)
     demo.people["coordinator"] = guild.add_member(
         env.create_user("olek_coordinator"), roles=[member_role, *await _catalogue_roles(demo)]
     )

@@ -57,13 +57,14 @@ class Place:
 
 
 class Lobby:
-    def __init__(self, demo, personas, speaking, *, wall_clock: bool = True) -> None:
+    def __init__(self, demo, personas, speaking, *, wall_clock: bool = True, tick: float = WALL_CLOCK_TICK) -> None:
         self.demo = demo
         self.env = demo.env
         self.personas = {persona.key: persona for persona in personas}
         self.person = personas[0].key
         self.speaking = speaking
         self.wall_clock = wall_clock
+        self.tick = tick
         self.preview: Any = None
         self.shown: str | None = None  # the place the open view shows
         self.lock = asyncio.Lock()
@@ -168,7 +169,7 @@ class Lobby:
         loop = asyncio.get_running_loop()
         last = loop.time()
         while True:
-            await asyncio.sleep(WALL_CLOCK_TICK)
+            await asyncio.sleep(self.tick)
             if self.lock.locked() or getattr(self.env, "_operation_task", None) is not None:
                 continue  # someone is acting; the time is caught up on the next tick
             async with self.lock:

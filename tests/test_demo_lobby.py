@@ -1,0 +1,168 @@
+"""The browser demo's whole community and its lobby, driven in-process: who may open what, the
+clock (jumps and the wall clock), the language, and refusals that are answers, not failures."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from gromada.demo import count_only_crashes, everyone_speaking, seed
+from gromada.demo_community import furnish
+from gromada.demo_lobby import Lobby
+from models.initiatives import Initiative, InitiativeMember
+from models.mediation import Ticket
+from models.onboarding import Journey
+from models.polls import Poll, PollBallot, PollStatus
+from models.purchases import OrderLine, Purchase, PurchaseStatus
+from models.volunteers import VolunteerRole, VolunteerSeat, WaitlistEntry
+from tests.helpers import dms
+
+pytestmark = pytest.mark.simcord(settle_timeout=60)
+
+
+@pytest.fixture
+def speaking():
+    with everyone_speaking("en") as language:
+        yield language
+
+
+async def lobby_of(env, speaking, **options) -> Lobby:
+    demo = await seed(env, speaking.language)
+    return Lobby(demo, await furnish(demo), speaking, wall_clock=False, **options)
+
+
+def places(lobby: Lobby) -> dict[str, bool]:
+    return {place.label: place.open for place in lobby.places()}
+
+
+async def test_every_feature_has_something_under_way(simcord_env, speaking):
+    lobby = await lobby_of(simcord_env, speaking)
+    guild_id = lobby.demo.guild.id
+
+    assert simcord_env.bot.user.name == "Gromada"
+    assert [persona.key for persona in lobby.personas.values()] == [
+        "newcomer",
+        "buddy",
+        "member",
+        "coordinator",
+        "mediator",
+        "admin",
+    ]
+    poll = await Poll.get(guild_id=guild_id)
+    assert poll.status == PollStatus.OPEN and await PollBallot.filter(poll_id=poll.pk).count() == 4
+    proposals = {initiative.title: initiative for initiative in await Initiative.filter(guild_id=guild_id)}
+    seed_library = proposals["Seed library"]
+    assert seed_library.channel_id is None
+    assert await InitiativeMember.filter(initiative_id=seed_library.pk).count() == 2  # the threshold is 3
+    assert proposals["Community garden"].channel_id is not None
+    purchase = await Purchase.get(guild_id=guild_id)
+    assert purchase.status == PurchaseStatus.OPEN
+    assert await OrderLine.filter(purchase_id=purchase.pk).count() == 2
+    ticket = await Ticket.get(guild_id=guild_id)
+    assert ticket.mediator_id is None
+    role = await VolunteerRole.get(guild_id=guild_id, name="Tidy-up crew")
+    assert await VolunteerSeat.filter(role_id=role.pk).count() == 1
+    assert await WaitlistEntry.filter(role_id=role.pk).count() == 1
+    journeys = await Journey.filter(guild_id=guild_id).order_by("id")
+    assert [journey.buddy_id is not None for journey in journeys] == [True, False]
+
+
+async def test_a_member_sees_the_staff_channels_locked_and_cannot_open_them(simcord_env, speaking):
+    lobby = await lobby_of(simcord_env, speaking)
+
+    lobby.person = "member"
+    shown = places(lobby)
+    assert shown["#decisions"] and shown["#purchases"]
+    assert not shown["#mod-log"] and not shown["#mediation-log"]
+    mod_log = next(place for place in lobby.places() if place.label == "#mod-log")
+    with pytest.raises(PermissionError):
+        await lobby.open(mod_log.key)
+    assert lobby.preview is None
+
+    lobby.person = "mediator"
+    assert places(lobby)["#mediation-log"] and not places(lobby)["#mod-log"]
+    lobby.person = "admin"
+    assert places(lobby)["#mod-log"]
+
+
+async def test_the_lobby_page_refuses_a_locked_place_in_the_visitors_words(simcord_env, speaking):
+    lobby = await lobby_of(simcord_env, speaking)
+    lobby.person = "member"
+    mod_log = next(place for place in lobby.places() if place.label == "#mod-log")
+
+    async with TestClient(TestServer(lobby.app())) as visitor:
+        response = await visitor.post("/open", data={"place": mod_log.key}, allow_redirects=False)
+        assert response.status == 403
+        assert "celina cannot open this channel." in await response.text()
+        opened = await visitor.post("/open", data={"place": "dm"}, allow_redirects=False)
+        assert opened.status == 303 and opened.headers["Location"].startswith("http://127.0.0.1:")
+    await lobby._close_preview()
+
+
+async def test_a_week_closes_the_poll_and_bills_the_purchase(simcord_env, speaking):
+    lobby = await lobby_of(simcord_env, speaking)
+    guild_id = lobby.demo.guild.id
+
+    await lobby.move_time(7 * 86400)
+
+    assert (await Poll.get(guild_id=guild_id)).status == PollStatus.CLOSED
+    assert (await Purchase.get(guild_id=guild_id)).status == PurchaseStatus.CLOSED
+    assert any("Farm box" in text for text in dms(lobby.personas["member"].actor))
+
+
+async def test_without_moving_it_time_passes_with_the_wall_clock(simcord_env, speaking):
+    lobby = await lobby_of(simcord_env, speaking, tick=0.2)
+    lobby.wall_clock = True
+    before = simcord_env.now()
+    poll = await Poll.get(guild_id=lobby.demo.guild.id)
+    decisions = lobby.demo.channel("decisions")
+    card = next(message for message in decisions.history() if message.id == poll.message_id)
+    assert "Voted: 4 of" in _card_text(card)
+    await lobby.personas["member"].actor.click(card, custom_id=f"poll:vote:{poll.pk}:1")
+
+    clock = asyncio.create_task(lobby.keep_time())
+    try:
+        await asyncio.sleep(6.5)  # the tally refreshes at most every few seconds
+    finally:
+        clock.cancel()
+        await asyncio.gather(clock, return_exceptions=True)
+    await simcord_env.settle()
+
+    assert (simcord_env.now() - before).total_seconds() >= 5
+    card = next(message for message in decisions.history() if message.id == poll.message_id)
+    assert "Voted: 5 of" in _card_text(card)
+
+
+def _card_text(message) -> str:
+    embed = message.embeds[0]
+    return "\n".join([embed.description or "", *(f"{field.name}: {field.value}" for field in embed.fields)])
+
+
+async def test_choosing_russian_switches_the_server_and_everyones_discord(simcord_env, speaking):
+    lobby = await lobby_of(simcord_env, speaking)
+
+    await lobby.choose_language("ru")
+
+    member = lobby.personas["member"].actor
+    status = await member.slash(lobby.demo.channel("general"), "volunteer mine")
+    assert any("очеред" in text for text in [status.response.content, *map(str, status.response.embeds)])
+    assert "Кто вы?" in lobby.render()
+
+
+async def test_an_answered_refusal_is_not_a_failure_but_a_crash_still_is(simcord_env, speaking):
+    lobby = await lobby_of(simcord_env, speaking)
+    count_only_crashes(simcord_env)
+    member = lobby.personas["member"].actor
+    cursor = simcord_env.error_cursor
+
+    refused = await member.slash(lobby.demo.channel("decisions"), "poll close", poll_id=1)
+
+    assert refused.ephemeral and "creator" in refused.response.content
+    assert simcord_env.errors_since(cursor) == ()
+    assert len(simcord_env.errors) == 1  # SimCord itself still keeps the refusal for tests
+    crash = RuntimeError("a bug")
+    simcord_env._record_error(crash)
+    assert simcord_env.errors_since(cursor) == (crash,)
+    simcord_env.errors  # noqa: B018 - both were expected here
