@@ -22,12 +22,14 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import discord
 import simcord
 import simcord.interactions as sim_interactions
+from babel.dates import format_date, format_datetime, format_time
 
 import cogs
 from config.settings import Settings
@@ -43,6 +45,12 @@ DISCORD_LOCALES = {"en": "en-US", "pl": "pl", "ru": "ru"}
 BOT_NAME = "Gromada"
 COMMAND_MENTION = re.compile(r"</(?P<name>[^:>]+):\d+>")
 ROLE_MENTION = re.compile(r"<@&(?P<id>\d+)>")
+USER_MENTION = re.compile(r"<@!?(?P<id>\d+)>")
+CHANNEL_MENTION = re.compile(r"<#(?P<id>\d+)>")
+TIMESTAMP = re.compile(r"<t:(?P<seconds>-?\d+)(?::(?P<style>[tTdDfFR]))?>")
+# "until <t:…:f> (<t:…:R>)": Discord shows the moment twice, in two ways; a transcript once.
+MOMENT_TWICE = re.compile(r"<t:(?P<seconds>-?\d+):[fF]> \(<t:(?P=seconds):R>\)")
+BOLD = re.compile(r"\*\*(?P<text>.+?)\*\*", re.DOTALL)
 
 
 @dataclass
@@ -57,6 +65,10 @@ class Demo:
     language: str = "en"
     # The people a visitor can be in the browser demo, by role ("newcomer", "buddy", …).
     people: dict[str, Any] = field(default_factory=dict)
+    # Per person, the last direct message from the bot a walk has seen (gromada.demo.new_dms).
+    _dms_seen: dict[int, int] = field(default_factory=dict, repr=False)
+    # The direct messages printed so far, by id, with the text printed.
+    _dms_printed: dict[int, str] = field(default_factory=dict, repr=False)
 
     def label(self, message: str) -> str:
         """A button or field as people see it in the demo's language; walks mark it with N_()."""
@@ -71,7 +83,7 @@ class Demo:
         print(self.readable(text), flush=True)
 
     def readable(self, text: str) -> str:
-        """Command and role mentions as Discord shows them: /poll close, @Member."""
+        """Discord markup as a person reads it: /poll close, @Member, @celina, #decisions, a date."""
         text = COMMAND_MENTION.sub(lambda match: f"/{match['name']}", text)
         guild = self.env.bot.get_guild(self.guild.id)
 
@@ -79,15 +91,65 @@ class Demo:
             role = guild.get_role(int(match["id"])) if guild is not None else None
             return f"@{role.name}" if role is not None else match[0]
 
-        return ROLE_MENTION.sub(role_name, text)
+        def person_name(match: re.Match[str]) -> str:
+            person_id = int(match["id"])
+            person = (guild.get_member(person_id) if guild is not None else None) or self.env.bot.get_user(person_id)
+            return f"@{person.display_name}" if person is not None else match[0]
+
+        def channel_name(match: re.Match[str]) -> str:
+            channel = self.env.bot.get_channel(int(match["id"]))
+            return f"#{channel.name}" if channel is not None else match[0]
+
+        text = ROLE_MENTION.sub(role_name, text)
+        text = USER_MENTION.sub(person_name, text)
+        text = CHANNEL_MENTION.sub(channel_name, text)
+        text = TIMESTAMP.sub(self._moment, MOMENT_TWICE.sub(r"<t:\g<seconds>:f>", text))
+        return BOLD.sub(r"\g<text>", text)
+
+    def _moment(self, match: re.Match[str]) -> str:
+        moment = datetime.fromtimestamp(int(match["seconds"]), UTC)
+        style = match["style"] or "f"
+        if style in "dD":
+            return format_date(moment, "d MMM y", locale=self.language)
+        if style in "tT":
+            return format_time(moment, "HH:mm", locale=self.language)
+        return format_datetime(moment, "d MMM y, HH:mm", locale=self.language)
+
+    def new_dms(self, person) -> list[discord.Message]:
+        """The bot's direct messages to `person` that arrived during this walk and were not
+        printed yet, so that each DM is printed once, where it arrives."""
+        user = getattr(person, "user", person)
+        fresh = [
+            message
+            for message in user.dm_channel.history()
+            if message.author.bot and message.id > self._dms_seen.get(user.id, 0)
+        ]
+        if fresh:
+            self._dms_seen[user.id] = fresh[-1].id
+        return fresh
+
+    def say_dm(self, who: str, message) -> None:
+        """Print a direct message the bot sent, once: `show` leaves it out when a click on it
+        answers with the same message unchanged."""
+        self._dms_printed[message.id] = message.content
+        self.say(f"{who} gets a DM: {message.content}")
+
+    def _walk_begins(self) -> None:
+        """What the earlier walks left in people's direct messages is theirs, not this walk's."""
+        backend = self.env.backend
+        for user_id, channel_id in backend.dm_channels.items():
+            messages = backend.messages.get(channel_id)
+            if messages:
+                self._dms_seen[user_id] = max(messages)
 
     def step(self, title: str) -> None:
+        self._walk_begins()
         self.say(f"\n== {title} ==")
 
     def show(self, who: str, result) -> None:
         """Print what an interaction showed, as the person saw it."""
         for message in [result.response, *result.followups]:
-            if message is None:
+            if message is None or self._dms_printed.get(message.id) == message.content:
                 continue
             text = message.content or ""
             for embed in message.embeds:

@@ -37,7 +37,7 @@ async def walk(demo) -> None:
 
 def _show_log(demo, mod_log) -> None:
     embed = mod_log.last_message.embeds[0]
-    details = "; ".join(f"{field.name}: {field.value}" for field in embed.fields)
+    details = "; ".join(f"{field.name}: {field.value.rstrip('.')}" for field in embed.fields)
     demo.say(f"#mod-log: [{embed.title}] {details}")
 
 

@@ -34,8 +34,8 @@ async def walk(demo) -> None:
     demo.say("… an hour passes; the deadline closes the purchase …")
     await demo.env.advance_time(3600 + 60)
     for member in demo.members:
-        for message in member.user.dm_channel.history():
-            demo.say(f"{member.name} gets a DM: {message.content}")
+        for message in demo.new_dms(member):
+            demo.say_dm(member.name, message)
 
     demo.show(
         "Ala (treasurer)",
