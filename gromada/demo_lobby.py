@@ -133,8 +133,21 @@ class Lobby:
                 handle, viewers=[viewer], layout="channel", locale=DISCORD_LOCALES[self.speaking.language]
             )
             await preview.__aenter__()
+            self._take_turns_with_the_clock(preview)
             self.preview, self.shown = preview, key
             return preview.url
+
+    def _take_turns_with_the_clock(self, preview) -> None:
+        """A visitor's click in the view waits for a tick of the clock to finish, and the other
+        way round: SimCord refuses two operations at once, and the view would report the click
+        as lost. (The preview's bridge hands every action to its `_action`; the lobby wraps it.)"""
+        act = preview._action
+
+        async def act_in_turn(context_id, body):
+            async with self.lock:
+                return await act(context_id, body)
+
+        preview._action = act_in_turn
 
     async def choose_language(self, language: str) -> None:
         """The server's language (as an admin sets it) and everyone's Discord switch together."""
@@ -170,7 +183,7 @@ class Lobby:
         last = loop.time()
         while True:
             await asyncio.sleep(self.tick)
-            if self.lock.locked() or getattr(self.env, "_operation_task", None) is not None:
+            if self.lock.locked():
                 continue  # someone is acting; the time is caught up on the next tick
             async with self.lock:
                 passed, last = loop.time() - last, loop.time()
