@@ -294,5 +294,4 @@ async def serve_lobby(demo: Demo, port: int | None, speaking: Speaking, *, wall_
 
     personas = await furnish(demo)
     demo.say("Every feature has something under way: " + ", ".join(p.actor.name for p in personas) + ".")
-    await Lobby(demo, personas, speaking, wall_clock=wall_clock).serve(port)
-    return 0
+    return await Lobby(demo, personas, speaking, wall_clock=wall_clock).serve(port)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -281,18 +282,24 @@ class Lobby:
 
     # ------------------------------------------------------------ running
 
-    async def serve(self, port: int | None) -> None:
+    async def serve(self, port: int | None) -> int:
         """Serve the lobby until the process is stopped; print where it is."""
         runner = web.AppRunner(self.app(), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", port or 0)
-        await site.start()
+        try:
+            await site.start()
+        except OSError:
+            await runner.cleanup()
+            print(f"Gromada demo: port {port} on 127.0.0.1 is taken. Pick another with --port.", file=sys.stderr)
+            return 1
         if self.wall_clock:
             self._clock_task = asyncio.create_task(self.keep_time())
         try:
             address = f"http://127.0.0.1:{runner.addresses[0][1]}/"
             print(f"Gromada demo: open {address} in a browser on this machine. Ctrl+C stops it.", flush=True)
             await asyncio.Event().wait()
+            return 0
         finally:
             if self._clock_task is not None:
                 self._clock_task.cancel()

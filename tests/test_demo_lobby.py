@@ -4,6 +4,7 @@ clock (jumps and the wall clock), the language, and refusals that are answers, n
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -166,3 +167,15 @@ async def test_an_answered_refusal_is_not_a_failure_but_a_crash_still_is(simcord
     simcord_env._record_error(crash)
     assert simcord_env.errors_since(cursor) == (crash,)
     simcord_env.errors  # noqa: B018 - both were expected here
+
+
+async def test_a_taken_port_is_named_in_one_line(simcord_env, speaking, capsys):
+    lobby = await lobby_of(simcord_env, speaking)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        assert await lobby.serve(port) == 1
+
+    assert capsys.readouterr().err == f"Gromada demo: port {port} on 127.0.0.1 is taken. Pick another with --port.\n"
