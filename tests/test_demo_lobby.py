@@ -179,3 +179,18 @@ async def test_a_taken_port_is_named_in_one_line(simcord_env, speaking, capsys):
         assert await lobby.serve(port) == 1
 
     assert capsys.readouterr().err == f"Gromada demo: port {port} on 127.0.0.1 is taken. Pick another with --port.\n"
+
+
+@pytest.mark.parametrize(("language", "question"), [("pl", "Czy kupujemy"), ("ru", "Покупаем общий")])
+async def test_the_community_is_made_in_polish_and_russian_too(simcord_env, language, question):
+    # Every button the making presses is found by its label in that language.
+    with everyone_speaking(language) as speaking:
+        lobby = await lobby_of(simcord_env, speaking)
+
+        poll = await Poll.get(guild_id=lobby.demo.guild.id)
+        assert poll.question.startswith(question)
+        assert await PollBallot.filter(poll_id=poll.pk).count() == 4
+        assert len(lobby.personas) == 6
+        assert {"pl": '<h2 id="people">Kim jesteś?</h2>', "ru": '<h2 id="people">Кто вы?</h2>'}[language] in (
+            lobby.render()
+        )
