@@ -32,7 +32,7 @@ from babel.dates import format_datetime
 from simcord.backend.access import can_access_channel
 
 from gromada.demo import DISCORD_LOCALES
-from gromada.i18n import LANGUAGES, N_, _, translate, use_locale
+from gromada.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, translate, use_locale
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,6 @@ TEMPLATE = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent),
     autoescape=True,
 ).get_template("demo_lobby.html")
-LANGUAGE_NAMES = {"en": "English", "pl": "Polski", "ru": "Русский"}
 # The visitor's jumps ahead, in seconds, and their buttons.
 JUMPS = {3600: N_("+1 hour"), 86400: N_("+1 day"), 7 * 86400: N_("+1 week")}
 PREVIEW_WINDOW = "gromada-view"
