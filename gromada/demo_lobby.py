@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import discord
 import jinja2
 import simcord
 from aiohttp import web
@@ -83,25 +84,15 @@ class Lobby:
         places = []
         for _category, channels in guild.by_category():
             for channel in channels:
-                if isinstance(channel, self._text_channel_types()):
+                if isinstance(channel, discord.TextChannel):
                     places.append(Place(str(channel.id), f"#{channel.name}", "channel", self._may_open(channel.id)))
-        for handle in self._threads():
-            if self._may_open(handle.id):
-                parent = self.env.bot.get_channel(self.env.backend.get_channel(handle.id).parent_id)
-                places.append(Place(str(handle.id), f"#{parent.name} › {handle.name}", "thread", True))
+        for parent in self.demo.guild.channels.values():
+            for thread in parent.threads:
+                if self._may_open(thread.id):
+                    places.append(Place(str(thread.id), f"#{parent.name} › {thread.name}", "thread", True))
         bot_name = self.env.bot.user.name
         places.append(Place("dm", _("Direct messages with {bot}", bot=bot_name), "dm", True))
         return places
-
-    @staticmethod
-    def _text_channel_types() -> tuple[type, ...]:
-        import discord
-
-        return (discord.TextChannel,)
-
-    def _threads(self):
-        for handle in self.demo.guild.channels.values():
-            yield from handle.threads
 
     def _may_open(self, channel_id: int) -> bool:
         return can_access_channel(self.env, channel_id, self.actor, history=True)
