@@ -67,7 +67,7 @@ class Lobby:
         self.wall_clock = wall_clock
         self.tick = tick
         self.preview: Any = None
-        self.shown: str | None = None  # the place the open view shows
+        self.shown: tuple[str, str] | None = None  # the person and the place the open view shows
         self.lock = asyncio.Lock()
         self._clock_task: asyncio.Task[None] | None = None
 
@@ -125,7 +125,7 @@ class Lobby:
             )
             await preview.__aenter__()
             self._take_turns_with_the_clock(preview)
-            self.preview, self.shown = preview, key
+            self.preview, self.shown = preview, (self.person, key)
             return preview.url
 
     def _take_turns_with_the_clock(self, preview) -> None:
@@ -185,6 +185,13 @@ class Lobby:
 
     # ------------------------------------------------------------ the page
 
+    def _shown_here(self) -> str | None:
+        """The place the open view shows, if it shows it to the person chosen now."""
+        if self.preview is None or self.preview._closed or self.shown is None:
+            return None
+        person, place = self.shown
+        return place if person == self.person else None
+
     def render(self, notice: str = "") -> str:
         language = self.speaking.language
         with use_locale(language):
@@ -207,7 +214,7 @@ class Lobby:
                 "person": self.person,
                 "places_heading": _("Where do you look, as {name}?", name=person.actor.name),
                 "places": self.places(),
-                "shown": self.shown,
+                "shown": self._shown_here(),
                 "closed_note": _("{name} cannot open this channel.", name=person.actor.name),
                 "window": PREVIEW_WINDOW,
                 "language_heading": _("Language"),

@@ -99,6 +99,10 @@ async def test_the_lobby_page_refuses_a_locked_place_in_the_visitors_words(simco
         assert "celina cannot open this channel." in await response.text()
         opened = await visitor.post("/open", data={"place": "dm"}, allow_redirects=False)
         assert opened.status == 303 and opened.headers["Location"].startswith("http://127.0.0.1:")
+        current = 'value="dm" data-group="dm" aria-current="true"'
+        assert current in await (await visitor.get("/")).text()
+        await visitor.post("/person", data={"person": "buddy"})
+        assert current not in await (await visitor.get("/")).text()  # the view still shows celina's
     await lobby._close_preview()
 
 
