@@ -44,6 +44,7 @@ TEMPLATE = jinja2.Environment(
 # The visitor's jumps ahead, in seconds, and their buttons.
 JUMPS = {3600: N_("+1 hour"), 86400: N_("+1 day"), 7 * 86400: N_("+1 week")}
 PREVIEW_WINDOW = "gromada-view"
+MESSAGE_EVENTS = {"MESSAGE_CREATE", "MESSAGE_UPDATE"}
 WALL_CLOCK_TICK = 5.0
 
 
@@ -69,6 +70,7 @@ class Lobby:
         self.preview: Any = None
         self.shown: tuple[str, str] | None = None  # the person and the place the open view shows
         self.lock = asyncio.Lock()
+        self.news = ""  # what the last jump ahead made the bot do, for the next page
         self._clock_task: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------ what a person can open
@@ -147,9 +149,27 @@ class Lobby:
             self.speaking.language = self.demo.language = language
             await self._republish()
 
-    async def move_time(self, seconds: float) -> None:
+    async def move_time(self, seconds: float) -> list[str]:
+        """Jump ahead; return where the bot wrote or changed messages meanwhile, by name."""
         async with self.lock:
+            mark = len(self.env.backend.transcript)
             await self._advance(seconds)
+            return self._written_since(mark)
+
+    def _written_since(self, mark: int) -> list[str]:
+        written: dict[int, None] = {}
+        for seam, event, payload in self.env.backend.transcript[mark:]:
+            if seam == "GATEWAY" and event in MESSAGE_EVENTS and isinstance(payload, dict):
+                written[int(payload["channel_id"])] = None
+        dm_owners = {channel_id: user_id for user_id, channel_id in self.env.backend.dm_channels.items()}
+        names = []
+        for channel_id in written:
+            if channel_id in dm_owners:
+                user = self.env.bot.get_user(dm_owners[channel_id])
+                names.append(_("direct messages of {name}", name=user.name if user else "?"))
+            elif (channel := self.env.bot.get_channel(channel_id)) is not None:
+                names.append(f"#{channel.name}")
+        return names
 
     async def _advance(self, seconds: float) -> None:
         before = len(self.env.backend.transcript)
@@ -238,7 +258,8 @@ class Lobby:
         return app
 
     async def _page(self, request: web.Request) -> web.Response:
-        return _html(self.render())
+        news, self.news = self.news, ""  # told once, after the jump
+        return _html(self.render(news))
 
     async def _choose_person(self, request: web.Request) -> web.Response:
         form = await request.post()
@@ -274,7 +295,13 @@ class Lobby:
             raise web.HTTPBadRequest() from None
         if seconds not in JUMPS:
             raise web.HTTPBadRequest()
-        await self.move_time(seconds)
+        with use_locale(self.speaking.language):
+            written = await self.move_time(seconds)
+            self.news = (
+                _("The bot wrote or changed messages in: {places}.", places=", ".join(written))
+                if written
+                else _("Nothing fell due: the bot wrote nowhere.")
+            )
         raise web.HTTPSeeOther("/")
 
     # ------------------------------------------------------------ running

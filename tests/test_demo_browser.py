@@ -175,7 +175,9 @@ async def test_a_visitor_walks_a_welcome_signs_it_off_closes_a_poll_and_reads_po
             # A week passes: the poll in #decisions closes and announces its result.
             await lobby.get_by_role("button", name="+1 week").click()
             await lobby.wait_for_load_state()
-            assert "8 January 2026" in await lobby.locator("main").inner_text()
+            lobby_text = await lobby.locator("main").inner_text()
+            assert "8 January 2026" in lobby_text
+            assert "The bot wrote or changed messages in: " in lobby_text and "#decisions" in lobby_text
             messages = await visitor.open("#decisions")
             await messages.get_by_text("Yes, this spring").first.wait_for()
             assert "Results" in await messages.inner_text()

@@ -110,7 +110,16 @@ async def test_a_week_closes_the_poll_and_bills_the_purchase(simcord_env, speaki
     lobby = await lobby_of(simcord_env, speaking)
     guild_id = lobby.demo.guild.id
 
-    await lobby.move_time(7 * 86400)
+    async with TestClient(TestServer(lobby.app())) as visitor:
+        await visitor.post("/time", data={"seconds": str(7 * 86400)}, allow_redirects=False)
+        page = await (await visitor.get("/")).text()
+        again = await (await visitor.get("/")).text()
+
+    # The lobby says where to look: the poll's channel, the purchase's, the bills by DM.
+    assert "The bot wrote or changed messages in: " in page
+    for place in ("#decisions", "#purchases", "direct messages of celina"):
+        assert place in page.split("The bot wrote or changed messages in: ")[1].split("</p>")[0]
+    assert "The bot wrote or changed" not in again  # told once
 
     assert (await Poll.get(guild_id=guild_id)).status == PollStatus.CLOSED
     assert (await Purchase.get(guild_id=guild_id)).status == PurchaseStatus.CLOSED
