@@ -45,6 +45,7 @@ TEMPLATE = jinja2.Environment(
 JUMPS = {3600: N_("+1 hour"), 86400: N_("+1 day"), 7 * 86400: N_("+1 week")}
 PREVIEW_WINDOW = "gromada-view"
 MESSAGE_EVENTS = {"MESSAGE_CREATE", "MESSAGE_UPDATE"}
+LOOPBACK_NAMES = {"127.0.0.1", "localhost"}
 WALL_CLOCK_TICK = 5.0
 
 
@@ -249,7 +250,7 @@ class Lobby:
         return TEMPLATE.render(**context)
 
     def app(self) -> web.Application:
-        app = web.Application()
+        app = web.Application(middlewares=[only_from_this_page])
         app.router.add_get("/", self._page)
         app.router.add_post("/person", self._choose_person)
         app.router.add_post("/open", self._open)
@@ -331,6 +332,20 @@ class Lobby:
                     await self._clock_task
             await self._close_preview()
             await runner.cleanup()
+
+
+@web.middleware
+async def only_from_this_page(request: web.Request, handler):
+    """Answer only requests addressed to this loopback server, and take choices only from its
+    own page: another site open in the same browser can neither post to the lobby (its Origin
+    differs) nor read it through a name that resolves to 127.0.0.1 (its Host differs)."""
+    host = request.host
+    if host.split(":")[0] not in LOOPBACK_NAMES:
+        raise web.HTTPForbidden()
+    origin = request.headers.get("Origin")
+    if request.method == "POST" and origin is not None and origin != f"{request.scheme}://{host}":
+        raise web.HTTPForbidden()
+    return await handler(request)
 
 
 def _html(text: str, status: int = 200) -> web.Response:

@@ -207,3 +207,19 @@ async def test_the_community_is_made_in_polish_and_russian_too(simcord_env, lang
         assert {"pl": '<h2 id="people">Kim jesteś?</h2>', "ru": '<h2 id="people">Кто вы?</h2>'}[language] in (
             lobby.render()
         )
+
+
+async def test_the_lobby_answers_only_its_own_page(simcord_env, speaking):
+    lobby = await lobby_of(simcord_env, speaking)
+
+    async with TestClient(TestServer(lobby.app(), host="127.0.0.1")) as visitor:
+        origin = f"http://127.0.0.1:{visitor.port}"
+        assert (await visitor.get("/")).status == 200
+        # Another site in the same browser, posting a form, or reading through a rebound name.
+        forged = await visitor.post("/time", data={"seconds": "3600"}, headers={"Origin": "https://example.org"})
+        assert forged.status == 403
+        rebound = await visitor.get("/", headers={"Host": f"attacker.example:{visitor.port}"})
+        assert rebound.status == 403
+        own = await visitor.post("/time", data={"seconds": "3600"}, headers={"Origin": origin}, allow_redirects=False)
+        assert own.status == 303
+    assert simcord_env.now().hour == 1  # only the page's own jump moved time
