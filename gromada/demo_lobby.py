@@ -349,5 +349,7 @@ async def only_from_this_page(request: web.Request, handler):
 
 
 def _html(text: str, status: int = 200) -> web.Response:
-    headers = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"}
+    # "same-origin", not "no-referrer": with no referrer a browser posts the page's forms with
+    # "Origin: null", which the lobby could not tell from another site's.
+    headers = {"Cache-Control": "no-store", "Referrer-Policy": "same-origin", "X-Content-Type-Options": "nosniff"}
     return web.Response(text=text, status=status, content_type="text/html", headers=headers)
