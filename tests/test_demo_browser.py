@@ -22,12 +22,14 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 playwright_api = pytest.importorskip("playwright.async_api", reason="the browser extra is not installed (.[browser])")
+axe_api = pytest.importorskip("axe_playwright_python.async_playwright", reason="the browser extra is not installed")
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="no Chromium at /usr/bin/chromium (Debian: apt-get install chromium)"
 )
 WINDOW = {"width": 960, "height": 660}
 FAILED = "The bot action failed"
+SERIOUS = {"serious", "critical"}
 
 
 def free_port() -> int:
@@ -135,6 +137,9 @@ async def test_a_visitor_walks_a_welcome_signs_it_off_closes_a_poll_and_reads_po
             await lobby.goto(lobby_address)
             visitor = Visitor(context, lobby, Path(os.environ.get("GROMADA_DEMO_SCREENSHOTS") or tmp_path))
             assert "Who are you?" in await lobby.locator("main").inner_text()
+            violations = (await axe_api.Axe().run(lobby)).response["violations"]
+            serious = [(found["id"], found["impact"]) for found in violations if found["impact"] in SERIOUS]
+            assert not serious, f"the lobby has accessibility problems: {serious}"
             await visitor.screenshot("demo-lobby.png", page=lobby)
 
             # The newcomer, who has just joined, walks the welcome in their private thread.
