@@ -65,7 +65,7 @@ class Demo:
     language: str = "en"
     # The people a visitor can be in the browser demo, by role ("newcomer", "buddy", …).
     people: dict[str, Any] = field(default_factory=dict)
-    # Per person, the last direct message from the bot a walk has seen (gromada.demo.new_dms).
+    # Per person, the last direct message from the bot a walk has seen (see new_dms).
     _dms_seen: dict[int, int] = field(default_factory=dict, repr=False)
     # The direct messages printed so far, by id, with the text printed.
     _dms_printed: dict[int, str] = field(default_factory=dict, repr=False)
