@@ -21,7 +21,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--sync", action="store_true", help="push the slash commands to Discord on start")
     demo = commands.add_parser("demo", help="run the bot offline in a simulated Discord")
     demo.add_argument("--script", action="store_true", help="walk the main flows and print a transcript")
-    demo.add_argument("--port", type=int, default=None, help="port of the browser preview on 127.0.0.1")
+    demo.add_argument("--port", type=int, default=None, help="port of the demo's page on 127.0.0.1")
+    demo.add_argument(
+        "--stopped-clock", action="store_true", help="time moves only when you move it, not with the wall clock"
+    )
     demo.add_argument(
         "--language", choices=LANGUAGES, default="en", help="the server's language, and the one everyone's Discord uses"
     )
@@ -38,7 +41,9 @@ def main(argv: list[str] | None = None) -> int:
 
         configure_logging("WARNING", "text")
         try:
-            return asyncio.run(run_demo(script=args.script, port=args.port, language=args.language))
+            return asyncio.run(
+                run_demo(script=args.script, port=args.port, language=args.language, wall_clock=not args.stopped_clock)
+            )
         except KeyboardInterrupt:
             return 0
     settings = Settings()

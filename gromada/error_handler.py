@@ -94,6 +94,11 @@ def describe(error: BaseException, bot: discord.Client | None = None) -> tuple[s
     return "", False
 
 
+def is_answered_refusal(error: BaseException) -> bool:
+    """Whether `error` is a refusal this path answers with an explanation, rather than a bug."""
+    return describe(error)[1]
+
+
 async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
     text, expected = describe(error, interaction.client)
     if isinstance(_unwrap(error), GromadaError):

@@ -37,6 +37,8 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 
 LANGUAGES: tuple[str, ...] = ("en", "pl", "ru")
+# Each language by its own name, as people look for it.
+LANGUAGE_NAMES = {"en": "English", "pl": "Polski", "ru": "Русский"}
 SOURCE_LANGUAGE = "en"
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "config" / "locales"
 # Context for command names, descriptions and choices, which Discord shows in its own UI.

@@ -4,10 +4,13 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from gromada.demo import demo_walks
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _demo(tmp_path, *options: str) -> subprocess.CompletedProcess:
@@ -16,7 +19,8 @@ def _demo(tmp_path, *options: str) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": os.environ.get("PYTHONPATH", "")},
+        # This checkout's code, not whichever copy of Gromada is installed.
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])},
         timeout=300,
     )
 
@@ -34,6 +38,17 @@ def test_demo_script_walks_every_feature(tmp_path):
     # The public pages are served and read over HTTP, with the decisions the walk took.
     assert re.search(r"decisions \(200\): Decisions \| .*Where do we meet next\?", result.stdout)
     assert "</" not in result.stdout and "<@&" not in result.stdout
+    # It reads as a story: people, channels and moments by name, not Discord markup.
+    for markup in ("<@", "<#", "<t:", "**", ".;"):
+        assert markup not in result.stdout, markup
+    assert "Admin sees: @ala_admin thanks @dmitrij: for tidying the storeroom" in result.stdout
+    assert "Pinned in #ogród-społeczny: Welcome to Ogród społeczny!\nLead: @celina" in result.stdout
+    assert re.search(r"support closes \d{1,2} Jan 2026, \d\d:\d\d\. You are the first", result.stdout)
+    # Each direct message once, where it arrives: the mediation's close is not a purchase's news.
+    assert result.stdout.count("Your mediation #1 on Gromada demo is closed.") == 1
+    purchases = result.stdout.split("== purchases ==")[1].split("== moderation ==")[0]
+    assert "mediation" not in purchases and "Tidy-up crew" not in purchases
+    assert purchases.count("gets a DM: Bill for joint purchase #1: Farm box") == 3
     assert result.stdout.rstrip().endswith("Demo finished.")
 
 

@@ -48,3 +48,37 @@ async def walk(demo) -> None:
 
 def _field(message, name: str) -> str:
     return next((field.value for field in message.embeds[0].fields if field.name == name), "?")
+
+
+PROPOSALS = (
+    # title, goal, needs, first step; who proposes, who supports (by their place in demo.members)
+    (
+        N_("Seed library"),
+        N_("Swap seeds between neighbours."),
+        N_("Jars, labels and a shelf."),
+        N_("Ask the library for a corner."),
+    ),
+    (
+        N_("Community garden"),
+        N_("Grow vegetables together behind the community hall."),
+        N_("Seeds, tools and four pairs of hands."),
+        N_("Ask the landlord about the plot."),
+    ),
+)
+
+
+async def furnish(demo) -> None:
+    """A proposal one supporter short of the threshold, and one that got its own channel."""
+    proposals = demo.channel("initiatives")
+    seed_library, garden = PROPOSALS
+    backers = {
+        seed_library: (demo.members[1], [demo.members[2]]),
+        garden: (demo.buddy, [demo.members[0], demo.people["coordinator"]]),
+    }
+    for texts, (author, supporters) in backers.items():
+        form = await author.slash(demo.channel("general"), "initiative propose")
+        fields = dict(zip(("title", "goal", "needs", "first_step"), texts, strict=True))
+        await author.submit_modal(form, {key: demo.label(text) for key, text in fields.items()})
+        card = proposals.last_message
+        for supporter in supporters:
+            await supporter.click(card, label=demo.label(N_("Support")))

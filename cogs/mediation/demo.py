@@ -39,8 +39,8 @@ async def walk(demo) -> None:
     await celina.send(space, "Thanks. The keys vanished twice last week.")
     demo.show("Mira", await mira.slash(space, "ticket note", text="Both want the same thing: access on weekends."))
     demo.show("Mira", await mira.slash(space, "ticket add", member=dmitrij))
-    invitation = dmitrij.user.dm_channel.history()[-1]
-    demo.say(f"Dmitrij gets a DM: {invitation.content}")
+    (invitation,) = demo.new_dms(dmitrij)
+    demo.say_dm("Dmitrij", invitation)
     demo.show("Dmitrij", await dmitrij.user.click(invitation, label=demo.label(N_("Accept"))))
     await dmitrij.send(space, "Fine by me if we keep a key box.")
 
@@ -49,13 +49,28 @@ async def walk(demo) -> None:
     demo.show("Mira", closed)
     posted = log.last_message
     demo.say(f"#mediation-log gets: {posted.content.splitlines()[0]} + {posted.attachments[0].filename}")
-    rating = celina.user.dm_channel.history()[-1]
-    demo.say(f"Celina gets a DM: {rating.content.splitlines()[0]}")
+    *_, rating = demo.new_dms(celina)
+    demo.say_dm("Celina", rating)
     demo.show("Celina", await celina.user.click(rating, label="★★★★★"))
 
     demo.say("Two weeks later…")
     await env.advance_time(14 * 86400 + 1)
-    checkin = celina.user.dm_channel.history()[-1]
-    demo.say(f"Celina gets a DM: {checkin.content.splitlines()[-1]}")
+    *_, checkin = demo.new_dms(celina)
+    demo.say_dm("Celina", checkin)
     demo.show("Celina", await celina.user.click(checkin, label=demo.label(N_("Yes, it holds"))))
     demo.show("Mira", await mira.slash(guild.channels["general"], "ticket stats"))
+
+
+REQUEST = {
+    "what_happened": N_("We keep arguing about who cleans the tool shed."),
+    "hoped_outcome": N_("A simple rota we both keep."),
+}
+
+
+async def furnish(demo) -> None:
+    """A ticket nobody has claimed yet: its alert waits for the mediators in #mediation-log."""
+    requester, other = demo.members[1], demo.members[2]
+    panel = next(message for message in demo.channel("mediation").history() if message.components)
+    form = await requester.click(panel, label=demo.label(N_("Request mediation")))
+    answers = {key: demo.label(text) for key, text in REQUEST.items()}
+    await requester.submit_modal(form, answers | {"parties": other.name})

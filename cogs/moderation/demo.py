@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from gromada.i18n import N_
+
 ORDER = 90
 
 
@@ -35,5 +37,11 @@ async def walk(demo) -> None:
 
 def _show_log(demo, mod_log) -> None:
     embed = mod_log.last_message.embeds[0]
-    details = "; ".join(f"{field.name}: {field.value}" for field in embed.fields)
+    details = "; ".join(f"{field.name}: {field.value.rstrip('.')}" for field in embed.fields)
     demo.say(f"#mod-log: [{embed.title}] {details}")
+
+
+async def furnish(demo) -> None:
+    """One warning, so that #mod-log, which only staff can open, has a case in it."""
+    reason = demo.label(N_("Posting adverts in #general"))
+    await demo.admin.slash(demo.channel("general"), "mod warn", member=demo.members[2], reason=reason)

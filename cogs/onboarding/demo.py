@@ -58,3 +58,35 @@ async def walk(demo) -> None:
     roles = sorted(role.name for role in newcomer.member.roles if not role.is_default())
     demo.say(f"nadia's roles now: {', '.join(roles)}; the thread is archived and locked.")
     demo.show("nadia", await newcomer.slash(_channel(demo, "general"), "onboarding status"))
+
+
+INTRODUCTION = {
+    "about": N_("I teach maths and love the allotment."),
+    "interests": N_("seeds, bikes"),
+    "languages": N_("Polish, English"),
+}
+
+
+async def furnish(demo) -> None:
+    """Nadia shared the values and introduced herself, and her buddy said hello; the buddy has
+    not pressed "Welcome complete" yet. Jan has just joined: the visitor walks his welcome."""
+    nadia = await _join(demo, "nadia")
+    thread = await _thread_of(demo, nadia)
+    while _has_button(_last(thread), demo.label(N_("Next"))):
+        await nadia.click(_last(thread), label=demo.label(N_("Next")))
+    await nadia.click(_last(thread), label=demo.label(N_("I share these values")))
+    form = await nadia.click(_last(thread), label=demo.label(N_("Introduce yourself")))
+    await nadia.submit_modal(form, {key: demo.label(text) for key, text in INTRODUCTION.items()})
+    await demo.buddy.send(thread, demo.label(N_("Hello Nadia! Happy to show you around. Ask me anything.")))
+    demo.people["newcomer"] = await _join(demo, "jan")
+
+
+async def _join(demo, name: str):
+    newcomer = demo.guild.add_member(demo.env.create_user(name))
+    await demo.env.settle()
+    return newcomer
+
+
+async def _thread_of(demo, newcomer):
+    journey = await Journey.get(user_id=newcomer.id)
+    return next(thread for thread in _channel(demo, "welcome").threads if thread.id == journey.thread_id)

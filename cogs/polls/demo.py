@@ -64,3 +64,20 @@ async def walk(demo) -> None:
     demo.say(next(m for m in general.history() if m.id == closed.results_message_id).embeds[0].description)
 
     demo.show(demo.members[2].name, await demo.members[2].slash(general, "decisions"))
+
+
+QUESTION = N_("Shall we buy a shared cargo bike?")
+OPTIONS = (N_("Yes, this spring"), N_("Yes, next year"), N_("No"))
+
+
+async def furnish(demo) -> None:
+    """An open single-choice poll in #decisions with four votes, closing in three days."""
+    decisions = demo.channel("decisions")
+    options = "; ".join(demo.label(option) for option in OPTIONS)
+    await demo.admin.slash(decisions, "poll create", question=demo.label(QUESTION), options=options, kind="single")
+    poll = await Poll.filter(guild_id=demo.guild.id).order_by("-id").first()
+    card = next(message for message in decisions.history() if message.id == poll.message_id)
+    voters = [demo.people["buddy"], demo.members[1], demo.members[2], demo.people["coordinator"]]
+    for voter, option in zip(voters, (0, 0, 1, 2), strict=True):
+        await voter.click(card, custom_id=f"poll:vote:{poll.pk}:{option}")
+    await demo.env.advance_time(6)  # the card's tally refreshes a few seconds after the votes

@@ -24,3 +24,11 @@ async def walk(demo) -> None:
     panel = demo.guild.channels["volunteers"].last_message
     fields = [field.name for field in panel.embeds[0].fields] if panel and panel.embeds else []
     demo.say("The panel in #volunteers now reads: " + "; ".join(fields))
+
+
+async def furnish(demo) -> None:
+    """A one-seat volunteer role, taken, with the ordinary member on its waitlist."""
+    general, name = demo.channel("general"), demo.label(N_("Tidy-up crew"))
+    await demo.admin.slash(general, "volunteer role create", name=name, seats=1)
+    await demo.members[2].slash(general, "volunteer claim", role=name)
+    await demo.members[0].slash(general, "volunteer claim", role=name)

@@ -34,7 +34,17 @@ from babel.numbers import format_decimal, format_percent
 
 from cogs.public import service as public_service
 from gromada import guild_config
-from gromada.i18n import LANGUAGES, WEB_DOMAIN, Message, Plural, _, current_locale, translate, use_locale
+from gromada.i18n import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    WEB_DOMAIN,
+    Message,
+    Plural,
+    _,
+    current_locale,
+    translate,
+    use_locale,
+)
 from gromada.scheduler import now
 from gromada.web.limits import RequestLimit, client_address
 
@@ -45,8 +55,6 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STYLESHEET = HERE / "static" / "public.css"
 STYLESHEET_PATH = "/assets/public.css"
-# Each language by its own name, as people look for it.
-LANGUAGE_NAMES = {"en": "English", "pl": "Polski", "ru": "Русский"}
 BOT_KEY: web.AppKey[Gromada] = web.AppKey("bot")
 LIMIT_KEY: web.AppKey[RequestLimit] = web.AppKey("public_limit", RequestLimit)
 SECURITY_HEADERS = {
