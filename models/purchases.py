@@ -17,7 +17,16 @@ from models.privacy import PERSON, Keep, PersonalData
 class PurchaseStatus(StrEnum):
     DRAFT = "draft"  # items being added, not visible to members
     OPEN = "open"  # published: members order until the deadline
+    DECIDING = "deciding"  # the deadline passed with items short of their minimum: a coordinator chooses
     CLOSED = "closed"  # bills written; nothing changes but payments
+
+
+class ShortChoice(StrEnum):
+    """What a coordinator chose for an item that missed its bulk minimum at the deadline."""
+
+    DROP = "drop"  # not ordered: its buyers pay nothing for it
+    EXTEND = "extend"  # orders reopen once, until a later deadline
+    BUY = "buy"  # ordered at the minimum anyway: the quantity nobody ordered is the group's cost
 
 
 class DeliveryStatus(StrEnum):
@@ -44,12 +53,18 @@ class Purchase(Model):
     closed_at = fields.DatetimeField(null=True)
     # Set once the coordinator has been sent the supplier order list.
     supplier_list_sent = fields.BooleanField(default=False)
+    # When the channel is told which items are still short (a day before the deadline), cleared once told.
+    reminder_at = fields.DatetimeField(null=True)
+    # While deciding: when items still without a choice are dropped.
+    decide_by = fields.DatetimeField(null=True)
+    # The deadline was extended once already, so it is not offered again.
+    extended = fields.BooleanField(default=False)
 
     items: fields.ReverseRelation[PurchaseItem]
 
     personal_data = PersonalData(
         user_fields=("created_by",),
-        keep=(Keep("open_purchase_coordinated", {"status__in": ("draft", "open")}),),
+        keep=(Keep("open_purchase_coordinated", {"status__in": ("draft", "open", "deciding")}),),
     )
 
     class Meta:
@@ -70,6 +85,10 @@ class PurchaseItem(Model):
     # The most one member may order of this item.
     max_per_member = fields.DecimalField(max_digits=14, decimal_places=3, null=True)
     dropped = fields.BooleanField(default=False)
+    # The coordinator's choice when the item missed its minimum at the deadline.
+    choice = fields.CharEnumField(ShortChoice, max_length=10, null=True)
+    # Bought anyway: the value of the quantity beyond members' orders, paid by the group (written at close).
+    group_cost = fields.BigIntField(default=0)
 
     class Meta:
         table = "purchase_item"
@@ -96,7 +115,7 @@ class OrderLine(Model):
         user_fields=("user_id",),
         guild="purchase__guild_id",
         keep=(
-            Keep("open_purchase_orders", {"purchase__status__in": ("draft", "open")}),
+            Keep("open_purchase_orders", {"purchase__status__in": ("draft", "open", "deciding")}),
             # The lines behind an unpaid bill stay with it, so the bill still adds up.
             Keep(
                 "unpaid_bill",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import logging
 from functools import partial
 
 import discord
 from discord import app_commands
+from discord.ext import commands, tasks
 
 from cogs.purchases import flows, service, views
 from cogs.purchases.money import format_money
@@ -20,6 +23,8 @@ from gromada.scheduler import TimerHandler, now
 from gromada.ui import Pager, paginate_lines, reply, truncate
 from models.purchases import DeliveryStatus, PurchaseStatus
 
+log = logging.getLogger(__name__)
+
 EXPORT_COOLDOWN = cooldowns.export("purchase_export")
 
 
@@ -27,21 +32,79 @@ class PurchasesCog(FeatureCog):
     purchase = app_commands.Group(
         name="purchase", description="Joint purchases: order together, pay exactly", guild_only=True
     )
-    persistent_items = (views.OrderButton, views.ItemPick, views.LineRemove, views.ItemsPage)
+    persistent_items = (
+        views.OrderButton,
+        views.ItemPick,
+        views.LineRemove,
+        views.ItemsPage,
+        views.DropButton,
+        views.ExtendButton,
+        views.BuyButton,
+    )
+
+    def __init__(self, bot) -> None:
+        super().__init__(bot)
+        # The bot's one coalescing refresher of order cards.
+        self.refresher = flows.CardRefresher(bot, on_dirty=self._flush_soon)
 
     def timer_handlers(self) -> dict[str, TimerHandler]:
-        return {service.DEADLINE_TIMER: partial(flows.on_deadline, self.bot)}
+        return {
+            service.DEADLINE_TIMER: partial(flows.on_deadline, self.bot),
+            service.REMINDER_TIMER: partial(flows.on_reminder, self.bot),
+            service.DECISION_TIMER: partial(flows.on_decision_deadline, self.bot),
+        }
 
     async def ensure_deadlines(self) -> None:
-        # Every open purchase has its deadline armed, even if the process stopped between
-        # publishing the card and writing the timer.
+        # Every open purchase has its deadline (and its day-before reminder, if not sent)
+        # armed, even if the process stopped between publishing the card and writing the timer.
         for purchase in await service.open_purchases():
             await self.bot.timers.ensure(
                 service.DEADLINE_TIMER, purchase.deadline, ref_id=purchase.pk, guild_id=purchase.guild_id
             )
+            if purchase.reminder_at is not None:
+                await self.bot.timers.ensure(
+                    service.REMINDER_TIMER, purchase.reminder_at, ref_id=purchase.pk, guild_id=purchase.guild_id
+                )
+        # Waiting for choices about short items: the time to choose runs out even after a stop.
+        for purchase in await service.deciding_purchases():
+            await self.bot.timers.ensure(
+                service.DECISION_TIMER, purchase.decide_by or now(), ref_id=purchase.pk, guild_id=purchase.guild_id
+            )
         # Closed, but the process stopped before every bill went out: finish delivering now.
         for purchase_id in await service.purchases_with_unsent_bills():
             await self.bot.timers.ensure(service.DEADLINE_TIMER, now(), ref_id=purchase_id)
+
+    async def cog_unload(self) -> None:
+        await super().cog_unload()
+        self.flush_cards.cancel()
+
+    def _flush_soon(self) -> None:
+        """Run the flush loop while some card has unshown orders, and only then (as polls do)."""
+        if not self.flush_cards.is_running():
+            self.flush_cards.start()
+
+    @tasks.loop(seconds=flows.REFRESH_INTERVAL.total_seconds())
+    async def flush_cards(self) -> None:
+        """The one place order cards are edited for members' orders (coalesced, see CardRefresher)."""
+        try:
+            await self.refresher.flush()
+        except Exception:
+            # A database hiccup must not stop refreshing for good; the next round tries again.
+            log.exception("refreshing order cards failed")
+        if not self.refresher.pending:
+            self.flush_cards.stop()
+
+    @flush_cards.after_loop
+    async def _resume_if_orders_arrived(self) -> None:
+        # An order that came while the loop was stopping found it still running: start anew.
+        if self.refresher.pending and not self.flush_cards.is_being_cancelled():
+            asyncio.get_running_loop().call_soon(self._flush_soon)
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        # Orders of the last seconds before a stop may not be on the card yet: redraw open cards once.
+        for purchase in await service.open_purchases():
+            self.refresher.poke(purchase.pk)
 
     # ------------------------------------------------------------ coordinators
 
@@ -148,7 +211,25 @@ class PurchasesCog(FeatureCog):
         await flows.require_coordinator(interaction)
         row = await service.check_closable(interaction.guild_id, purchase)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await flows.close_now(self.bot, row.pk)
+        outcome = await flows.close_now(self.bot, row.pk)
+        if outcome == service.OrdersEnded.DECIDING:
+            short = await service.undecided(row.pk)
+            waiting = await service.get_purchase(row.guild_id, row.pk)
+            prompt_channel = f"<#{row.channel_id}>"
+            await reply(
+                interaction,
+                _n(
+                    "Orders for purchase #{id} are closed. {n} item is short of its minimum: "
+                    "choose for it in {channel} by {deadline}, or it is dropped.",
+                    "Orders for purchase #{id} are closed. {n} items are short of their minimum: "
+                    "choose for each in {channel} by {deadline}; those without a choice are dropped.",
+                    len(short),
+                    id=row.pk,
+                    channel=prompt_channel,
+                    deadline=views.when(waiting.decide_by),
+                ),
+            )
+            return
         bills = await service.bills_of(row.pk)
         failed = sum(1 for bill in bills if bill.delivery == DeliveryStatus.FAILED)
         lines = [

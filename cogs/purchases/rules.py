@@ -1,9 +1,10 @@
 """The arithmetic of a purchase, pure: line values, exact splits, and settling at the close.
 
 Amounts are integers in the currency's minor unit. At the close, items whose total ordered
-quantity stays below the supplier's minimum are dropped; the delivery fee is split among the
-members whose remaining orders have value, in proportion to that value, so that the shares
-add up to the fee exactly.
+quantity stays below the supplier's minimum are dropped, unless a coordinator chose to buy
+them anyway: then the supplier gets the minimum, members pay for what they ordered and the
+rest is the group's cost. The delivery fee is split among the members whose remaining orders
+have value, in proportion to that value, so that the shares add up to the fee exactly.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ class ItemTerms:
     item_id: int
     unit_price: int
     bulk_min: Decimal | None = None
+    # A coordinator's choice for an item short of its minimum (neither: short items are dropped).
+    buy_anyway: bool = False
+    drop: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ class Settlement:
     dropped: set[int] = field(default_factory=set)  # items below their bulk minimum
     line_amounts: dict[int, int] = field(default_factory=dict)  # order line → value (0 if dropped)
     bills: list[MemberBill] = field(default_factory=list)  # one per member who ordered anything
+    group_costs: dict[int, int] = field(default_factory=dict)  # item bought anyway → value nobody ordered
 
     @property
     def delivery_charged(self) -> int:
@@ -92,10 +97,24 @@ def below_minimum(items: list[ItemTerms], totals: dict[int, Decimal]) -> set[int
     return {item.item_id for item in items if item.bulk_min is not None and totals[item.item_id] < item.bulk_min}
 
 
+def still_needed(bulk_min: Decimal | None, ordered: Decimal) -> Decimal:
+    """How much more must be ordered to reach the minimum (0 once reached, or with no minimum)."""
+    if bulk_min is None or ordered >= bulk_min:
+        return Decimal(0)
+    return bulk_min - ordered
+
+
 def settle(items: list[ItemTerms], orders: list[Order], delivery_fee: int) -> Settlement:
     prices = {item.item_id: item.unit_price for item in items}
     totals = item_totals(items, orders)
-    dropped = below_minimum(items, totals)
+    short = below_minimum(items, totals)
+    bought = {item.item_id for item in items if item.buy_anyway and not item.drop}
+    dropped = (short - bought) | {item.item_id for item in items if item.drop}
+    group_costs = {
+        item.item_id: line_value(still_needed(item.bulk_min, totals[item.item_id]), item.unit_price)
+        for item in items
+        if item.item_id in short & bought
+    }
     amounts = {
         order.line_id: 0 if order.item_id in dropped else line_value(order.quantity, prices[order.item_id])
         for order in orders
@@ -108,4 +127,4 @@ def settle(items: list[ItemTerms], orders: list[Order], delivery_fee: int) -> Se
     # Nobody left to deliver to: no delivery, nothing to share.
     shares = dict(zip(payers, split(delivery_fee, [goods[u] for u in payers]) if payers else [], strict=True))
     bills = [MemberBill(user_id, goods[user_id], shares.get(user_id, 0)) for user_id in members]
-    return Settlement(quantities=totals, dropped=dropped, line_amounts=amounts, bills=bills)
+    return Settlement(quantities=totals, dropped=dropped, line_amounts=amounts, bills=bills, group_costs=group_costs)

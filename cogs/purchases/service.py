@@ -1,8 +1,12 @@
 """Joint purchases: the rules, on models and plain values (no Discord here).
 
 A purchase is a draft while a coordinator adds items, open once published, and closed at
-its deadline (or earlier by a coordinator): then items under their bulk minimum are
-dropped, the delivery fee is split, and one bill per member is written. Every order change
+its deadline (or earlier by a coordinator): then the delivery fee is split and one bill per
+member is written. A day before the deadline the channel hears which items are still short
+of their bulk minimum. When the deadline comes with ordered items still short, the purchase
+waits for a coordinator's choice per item (drop it, extend the deadline once, or buy it
+anyway at the group's cost); items without a choice after DECISION_WINDOW are dropped.
+Every order change
 first touches the purchase row with a conditional update (still open, deadline ahead), so
 an order racing the close either lands before it or is refused: never half counted.
 """
@@ -13,24 +17,44 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from enum import StrEnum
 from functools import cache
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from cogs.purchases import money
-from cogs.purchases.rules import ItemTerms, Order, line_value, settle
+from cogs.purchases.rules import ItemTerms, Order, line_value, settle, still_needed
 from config.content import load_default_pack
 from gromada.commands import Command
 from gromada.durations import parse_duration
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotFound
-from gromada.guild_config import Claim, Purpose, declare_purpose
+from gromada.guild_config import Claim, Purpose, declare_duration, declare_purpose
 from gromada.i18n import LANGUAGES, N_, Plural
 from gromada.ids import id_in_text
 from models.core import BindingKind
-from models.purchases import Bill, DeliveryStatus, OrderLine, Purchase, PurchaseItem, PurchaseStatus
+from models.purchases import (
+    Bill,
+    DeliveryStatus,
+    OrderLine,
+    Purchase,
+    PurchaseItem,
+    PurchaseStatus,
+    ShortChoice,
+)
 
-DEADLINE_TIMER = "purchases.deadline"  # closes a published purchase and sends its bills
+DEADLINE_TIMER = "purchases.deadline"  # ends orders: closes and bills, or asks about short items
+REMINDER_TIMER = "purchases.reminder"  # a day before the deadline: which items are still short
+DECISION_TIMER = "purchases.decision"  # drops the short items no coordinator chose for in time
+REMINDER_BEFORE = timedelta(hours=24)
+DECISION_WINDOW = timedelta(hours=12)
+EXTENSION = declare_duration(
+    "purchases_extension",
+    timedelta(days=2),
+    N_("How long orders reopen when a coordinator extends a purchase for items short of their minimum"),
+    minimum=timedelta(hours=1),
+    maximum=timedelta(days=30),
+)
 DEFAULT_CURRENCY = "PLN"
 MAX_ITEMS = 50
 MAX_DEADLINE = timedelta(days=180)
@@ -195,13 +219,26 @@ async def check_closable(guild_id: int, purchase_id: int) -> Purchase:
         raise InvalidInput(N_("Purchase #{id} was never published, so there is nothing to close."), id=purchase.pk)
     if purchase.status == PurchaseStatus.CLOSED:
         raise InvalidInput(N_("Purchase #{id} is already closed."), id=purchase.pk)
+    if purchase.status == PurchaseStatus.DECIDING:
+        raise InvalidInput(AWAITING_CHOICE, id=purchase.pk)
     return purchase
 
 
-async def mark_published(purchase_id: int, channel_id: int, message_id: int) -> bool:
+AWAITING_CHOICE = N_("Orders for purchase #{id} are closed; its short items are waiting for a coordinator's choice.")
+
+
+def reminder_time(deadline: datetime, now: datetime) -> datetime | None:
+    """When the channel hears which items are still short: a day ahead, if the deadline is that far."""
+    moment = deadline - REMINDER_BEFORE
+    return moment if moment > now else None
+
+
+async def mark_published(
+    purchase_id: int, channel_id: int, message_id: int, reminder_at: datetime | None = None
+) -> bool:
     """Record where the order card is; False if someone published it in the meantime."""
     updated = await Purchase.filter(id=purchase_id, status=PurchaseStatus.DRAFT).update(
-        status=PurchaseStatus.OPEN, channel_id=channel_id, message_id=message_id
+        status=PurchaseStatus.OPEN, channel_id=channel_id, message_id=message_id, reminder_at=reminder_at
     )
     return updated == 1
 
@@ -212,6 +249,8 @@ async def mark_published(purchase_id: int, channel_id: int, message_id: int) -> 
 def not_open(purchase: Purchase) -> InvalidInput:
     if purchase.status == PurchaseStatus.DRAFT:
         return InvalidInput(N_("Purchase #{id} is not open for orders yet."), id=purchase.pk)
+    if purchase.status == PurchaseStatus.DECIDING:
+        return InvalidInput(AWAITING_CHOICE, id=purchase.pk)
     return InvalidInput(N_("Orders for purchase #{id} are closed: the deadline has passed."), id=purchase.pk)
 
 
@@ -242,6 +281,8 @@ async def set_quantity(
     item = await PurchaseItem.get_or_none(id=item_id, purchase_id=purchase.pk)
     if item is None:
         raise NotFound(N_("That item is no longer part of purchase #{id}."), id=purchase.pk)
+    if item.dropped:
+        raise InvalidInput(N_("{item} was dropped from this purchase: it can no longer be ordered."), item=item.name)
     amount = money.parse_quantity(quantity)
     if item.max_per_member is not None and amount > item.max_per_member:
         raise LimitReached(
@@ -303,39 +344,217 @@ async def member_purchases(guild_id: int, user_id: int, limit: int = 10) -> list
 # ---------------------------------------------------------------- closing
 
 
-async def close_purchase(purchase_id: int, now: datetime) -> bool:
-    """Close an open purchase and write its bills; False when it was not open (idempotent)."""
+@dataclass(frozen=True)
+class ShortItem:
+    item: PurchaseItem
+    ordered: Decimal
+
+    @property
+    def missing(self) -> Decimal:
+        return still_needed(self.item.bulk_min, self.ordered)
+
+    @property
+    def cost_of_missing(self) -> int:
+        """What buying the minimum anyway would cost the group: the quantity nobody ordered."""
+        return line_value(self.missing, self.item.unit_price)
+
+
+async def short_items(purchase_id: int, *, ordered_only: bool = False) -> list[ShortItem]:
+    """Items below their bulk minimum, neither dropped nor chosen for yet (`ordered_only`: someone ordered them)."""
+    totals = await ordered_quantities(purchase_id)
+    return [
+        ShortItem(item, totals.get(item.pk, Decimal(0)))
+        for item in await items_of(purchase_id)
+        if item.bulk_min is not None
+        and not item.dropped
+        and item.choice is None
+        and totals.get(item.pk, Decimal(0)) < item.bulk_min
+        and (totals.get(item.pk, Decimal(0)) > 0 or not ordered_only)
+    ]
+
+
+class OrdersEnded(StrEnum):
+    CLOSED = "closed"  # bills written
+    DECIDING = "deciding"  # a coordinator chooses for the short items first
+
+
+async def end_orders(purchase_id: int, now: datetime) -> OrdersEnded | None:
+    """The deadline (or a coordinator) ends orders: close, or wait for choices about short items.
+
+    None when the purchase was not open (a second call, a restart replaying the deadline).
+    """
     async with in_transaction():
-        closed = await Purchase.filter(id=purchase_id, status=PurchaseStatus.OPEN).update(
-            status=PurchaseStatus.CLOSED, closed_at=now
+        # Leaving OPEN first: an order racing this either landed before or is refused.
+        moved = await Purchase.filter(id=purchase_id, status=PurchaseStatus.OPEN).update(
+            status=PurchaseStatus.DECIDING, changed_at=now
         )
-        if not closed:
-            return False
-        purchase = await Purchase.get(id=purchase_id)
-        items = await items_of(purchase_id)
-        lines = await OrderLine.filter(purchase_id=purchase_id)
-        result = settle(
-            [ItemTerms(item.pk, item.unit_price, item.bulk_min) for item in items],
-            [Order(line.pk, line.user_id, line.item_id, line.quantity) for line in lines],
-            purchase.delivery_fee,
-        )
-        if result.dropped:
-            await PurchaseItem.filter(id__in=list(result.dropped)).update(dropped=True)
-        for line in lines:
-            await OrderLine.filter(id=line.pk).update(amount=result.line_amounts[line.pk])
-        await Bill.bulk_create(
-            [
-                Bill(
-                    purchase_id=purchase_id,
-                    user_id=bill.user_id,
-                    goods=bill.goods,
-                    delivery_share=bill.delivery_share,
-                    total=bill.total,
-                )
-                for bill in result.bills
-            ]
-        )
+        if not moved:
+            return None
+        if await short_items(purchase_id, ordered_only=True):
+            await Purchase.filter(id=purchase_id).update(decide_by=now + DECISION_WINDOW, reminder_at=None)
+            return OrdersEnded.DECIDING
+        await _close(purchase_id, now)
+        return OrdersEnded.CLOSED
+
+
+async def close_purchase(purchase_id: int, now: datetime) -> bool:
+    """Close an open or deciding purchase and write its bills; False when it was neither (idempotent).
+
+    Short items without a choice are dropped.
+    """
+    async with in_transaction():
+        return await _close(purchase_id, now)
+
+
+async def _close(purchase_id: int, now: datetime) -> bool:
+    """Inside a transaction: claim the close (once), write the bills and the group's costs."""
+    claimed = await Purchase.filter(id=purchase_id, status__in=(PurchaseStatus.OPEN, PurchaseStatus.DECIDING)).update(
+        status=PurchaseStatus.CLOSED, closed_at=now, decide_by=None, reminder_at=None
+    )
+    if not claimed:
+        return False
+    purchase = await Purchase.get(id=purchase_id)
+    items = await items_of(purchase_id)
+    lines = await OrderLine.filter(purchase_id=purchase_id)
+    result = settle(
+        [
+            ItemTerms(
+                item.pk,
+                item.unit_price,
+                item.bulk_min,
+                buy_anyway=item.choice == ShortChoice.BUY,
+                drop=item.dropped or item.choice == ShortChoice.DROP,
+            )
+            for item in items
+        ],
+        [Order(line.pk, line.user_id, line.item_id, line.quantity) for line in lines],
+        purchase.delivery_fee,
+    )
+    if result.dropped:
+        await PurchaseItem.filter(id__in=list(result.dropped)).update(dropped=True)
+    for item_id, cost in result.group_costs.items():
+        await PurchaseItem.filter(id=item_id).update(group_cost=cost)
+    for line in lines:
+        await OrderLine.filter(id=line.pk).update(amount=result.line_amounts[line.pk])
+    await Bill.bulk_create(
+        [
+            Bill(
+                purchase_id=purchase_id,
+                user_id=bill.user_id,
+                goods=bill.goods,
+                delivery_share=bill.delivery_share,
+                total=bill.total,
+            )
+            for bill in result.bills
+        ]
+    )
     return True
+
+
+# ---------------------------------------------------------------- short items: the coordinator's choice
+
+
+async def choose(*, guild_id: int, item_id: int, choice: ShortChoice, now: datetime) -> PurchaseItem:
+    """Record a coordinator's choice for one short item, once (a second click, or a second
+    coordinator at the same moment, is refused)."""
+    item = await PurchaseItem.get_or_none(id=item_id, purchase__guild_id=guild_id).prefetch_related("purchase")
+    if item is None:
+        raise NotFound(N_("That item is no longer part of the purchase."))
+    purchase = item.purchase
+    not_waiting = InvalidInput(N_("Purchase #{id} is not waiting for a choice any more."), id=purchase.pk)
+    if purchase.status != PurchaseStatus.DECIDING:
+        raise not_waiting
+    if choice == ShortChoice.EXTEND and purchase.extended:
+        raise InvalidInput(
+            N_("The deadline of purchase #{id} was extended once already: drop the item or buy it anyway."),
+            id=purchase.pk,
+        )
+    already = Conflict(N_("A choice for {item} was already made."), item=item.name)
+    async with in_transaction():
+        # Hold the purchase while it waits, so a choice never lands after the choices were applied.
+        if not await Purchase.filter(id=purchase.pk, status=PurchaseStatus.DECIDING).update(changed_at=now):
+            raise not_waiting
+        if item.pk not in {short.item.pk for short in await undecided(purchase.pk)}:
+            current = await PurchaseItem.get(id=item.pk)
+            raise already if current.choice is not None or current.dropped else not_short(item)
+        chosen = await PurchaseItem.filter(id=item.pk, choice__isnull=True, dropped=False).update(choice=choice)
+    if not chosen:
+        raise already
+    await item.refresh_from_db()
+    return item
+
+
+def not_short(item: PurchaseItem) -> InvalidInput:
+    return InvalidInput(N_("{item} reached its minimum: there is nothing to choose."), item=item.name)
+
+
+async def undecided(purchase_id: int) -> list[ShortItem]:
+    return await short_items(purchase_id, ordered_only=True)
+
+
+async def drop_undecided(purchase_id: int) -> list[PurchaseItem]:
+    """The coordinator's time is up: every short item still without a choice is dropped."""
+    items = [short.item for short in await undecided(purchase_id)]
+    if items:
+        await PurchaseItem.filter(id__in=[item.pk for item in items], choice__isnull=True).update(
+            choice=ShortChoice.DROP
+        )
+    return items
+
+
+@dataclass(frozen=True)
+class Applied:
+    outcome: OrdersEnded | None  # None: orders reopened until `deadline`
+    deadline: datetime | None = None
+    extended: tuple[PurchaseItem, ...] = ()
+
+
+async def apply_choices(purchase_id: int, now: datetime, extension: timedelta) -> Applied | None:
+    """Once every short item has a choice: reopen orders (an item extended) or close.
+
+    None while some item still waits, or when another call applied them first.
+    """
+    async with in_transaction():
+        # Hold the purchase first: choices and a second apply wait for this one.
+        if not await Purchase.filter(id=purchase_id, status=PurchaseStatus.DECIDING).update(changed_at=now):
+            return None
+        if await undecided(purchase_id):
+            return None
+        items = await items_of(purchase_id)
+        extended = [item for item in items if item.choice == ShortChoice.EXTEND]
+        if not extended:
+            return Applied(OrdersEnded.CLOSED) if await close_purchase(purchase_id, now) else None
+        deadline = now + extension
+        reopened = await Purchase.filter(id=purchase_id, status=PurchaseStatus.DECIDING).update(
+            status=PurchaseStatus.OPEN, deadline=deadline, decide_by=None, extended=True, changed_at=now
+        )
+        if not reopened:
+            return None
+        # Extended items are short again if still short at the new deadline; dropped ones go now.
+        await PurchaseItem.filter(purchase_id=purchase_id, choice=ShortChoice.EXTEND).update(choice=None)
+        await PurchaseItem.filter(purchase_id=purchase_id, choice=ShortChoice.DROP).update(dropped=True)
+    return Applied(None, deadline, tuple(extended))
+
+
+async def deciding_purchases() -> list[Purchase]:
+    return await Purchase.filter(status=PurchaseStatus.DECIDING)
+
+
+async def claim_reminder(purchase_id: int, now: datetime) -> Purchase | None:
+    """Take the day-before reminder for sending, once; None if it went out, or orders ended."""
+    taken = await Purchase.filter(
+        id=purchase_id, status=PurchaseStatus.OPEN, reminder_at__not_isnull=True, deadline__gt=now
+    ).update(reminder_at=None)
+    return await Purchase.get(id=purchase_id) if taken else None
+
+
+async def reminder_not_sent(purchase_id: int, due_at: datetime) -> None:
+    """Discord refused the reminder: it is due again, for the timer's retry."""
+    await Purchase.filter(id=purchase_id, status=PurchaseStatus.OPEN).update(reminder_at=due_at)
+
+
+async def buyers(purchase_id: int) -> list[int]:
+    return sorted(set(await OrderLine.filter(purchase_id=purchase_id).values_list("user_id", flat=True)))
 
 
 async def open_purchases() -> list[Purchase]:
@@ -415,6 +634,10 @@ class Ledger:
         return sum(bill.delivery_share for bill in self.bills)
 
     @property
+    def group_cost(self) -> int:
+        return sum(row.item.group_cost for row in self.items)
+
+    @property
     def billed(self) -> int:
         return sum(bill.total for bill in self.bills)
 
@@ -459,3 +682,13 @@ async def recent_purchases(guild_id: int, search: str = "", limit: int = 25) -> 
     elif search.strip():
         query = query.filter(title__icontains=search.strip())
     return await query.order_by("-id").limit(limit)
+
+
+async def with_orders(purchase_id: int, item_ids: list[int]) -> list[ShortItem]:
+    """These items of a purchase with the quantity ordered of each, in the purchase's order."""
+    totals = await ordered_quantities(purchase_id)
+    return [
+        ShortItem(item, totals.get(item.pk, Decimal(0)))
+        for item in await items_of(purchase_id)
+        if item.pk in set(item_ids)
+    ]

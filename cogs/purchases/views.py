@@ -9,20 +9,22 @@ cogs/purchases/flows.py, imported inside the handler (flows builds these views).
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import discord
 
 from cogs.purchases import service
 from cogs.purchases.money import format_money, format_quantity, plain_quantity, to_major
-from cogs.purchases.service import CartLine, Ledger
+from cogs.purchases.rules import still_needed
+from cogs.purchases.service import CartLine, Ledger, ShortItem
 from gromada import csv_export
 from gromada.commands import mention
 from gromada.errors import NotFound
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
 from gromada.ui import BaseModal, IdButton, PersistentItem, reply, truncate
-from models.purchases import Bill, DeliveryStatus, OrderLine, Purchase, PurchaseItem, PurchaseStatus
+from models.purchases import Bill, DeliveryStatus, OrderLine, Purchase, PurchaseItem, PurchaseStatus, ShortChoice
 
 # ---------------------------------------------------------------- texts
 
@@ -39,14 +41,32 @@ def price(purchase: Purchase, item: PurchaseItem) -> str:
 def progress(item: PurchaseItem, ordered: Decimal) -> str:
     if item.bulk_min is None:
         return _("ordered: {ordered} {unit}", ordered=format_quantity(ordered), unit=item.unit)
-    mark = "✅" if ordered >= item.bulk_min else "⏳"
+    missing = still_needed(item.bulk_min, ordered)
+    if not missing:
+        return _(
+            "{mark} ordered {ordered} of the minimum {minimum} {unit}",
+            mark="✅",
+            ordered=format_quantity(ordered),
+            minimum=format_quantity(item.bulk_min),
+            unit=item.unit,
+        )
     return _(
-        "{mark} ordered {ordered} of the minimum {minimum} {unit}",
-        mark=mark,
+        "{mark} ordered {ordered} of the minimum {minimum} {unit}: {missing} {unit} more to reach it",
+        mark="⏳",
         ordered=format_quantity(ordered),
         minimum=format_quantity(item.bulk_min),
+        missing=format_quantity(missing),
         unit=item.unit,
     )
+
+
+def item_status(item: PurchaseItem) -> str:
+    """What became of an item at the deadline, as the card and the ledger add it."""
+    if item.dropped:
+        return _(" — dropped: below the minimum")
+    if item.choice == ShortChoice.BUY:
+        return _(" — bought anyway at the minimum")
+    return ""
 
 
 def card_title(purchase: Purchase) -> str:
@@ -75,6 +95,14 @@ def card_description(
                 command=mention(bot, "purchase mine"),
             )
         )
+    elif purchase.status == PurchaseStatus.DECIDING:
+        lines.append(
+            _(
+                "**Orders are closed.** Some items are short of their minimum: a coordinator chooses "
+                "by {deadline} whether to drop them, extend the deadline or buy them anyway.",
+                deadline=when(purchase.decide_by),
+            )
+        )
     else:
         lines.append(_("Order by: {deadline}", deadline=when(purchase.deadline)))
     if purchase.delivery_fee:
@@ -92,7 +120,7 @@ def card_description(
     used = len("\n".join(lines + footer)) + MORE_ITEMS_ROOM
     listed = 0
     for item in items:
-        status = _(" — dropped: below the minimum") if item.dropped else ""
+        status = item_status(item)
         line = f"**{item.name}** · {price(purchase, item)} · {progress(item, ordered.get(item.pk, Decimal(0)))}{status}"
         if used + len(line) + 1 > limit:
             break
@@ -175,7 +203,20 @@ def supplier_list(purchase: Purchase, items: list[PurchaseItem], ordered: dict[i
         lines.append(_("Supplier: {supplier}", supplier=purchase.supplier))
     kept = [item for item in items if not item.dropped and ordered.get(item.pk, Decimal(0)) > 0]
     for item in kept:
-        lines.append(f"- {item.name}: {format_quantity(ordered[item.pk])} {item.unit}")
+        beyond = still_needed(item.bulk_min, ordered[item.pk]) if item.choice == ShortChoice.BUY else Decimal(0)
+        if beyond:
+            lines.append(
+                _(
+                    "- {item}: {quantity} {unit} (the minimum: {beyond} {unit} beyond members' orders, "
+                    "the group's cost)",
+                    item=item.name,
+                    quantity=format_quantity(item.bulk_min),
+                    beyond=format_quantity(beyond),
+                    unit=item.unit,
+                )
+            )
+        else:
+            lines.append(f"- {item.name}: {format_quantity(ordered[item.pk])} {item.unit}")
     if not kept:
         lines.append(_("Nothing to order: no item reached its minimum."))
     dropped = [item for item in items if item.dropped]
@@ -191,6 +232,13 @@ def ledger_lines(ledger: Ledger, names: dict[int, str] | None) -> list[str]:
     lines = [_("**Ledger of purchase #{id}: {title}**", id=purchase.pk, title=purchase.title)]
     for row in ledger.items:
         status = _(" (dropped)") if row.item.dropped else ""
+        if row.item.group_cost:
+            status = " · " + _(
+                "bought anyway: {beyond} {unit} more at the group's cost, {cost}",
+                beyond=format_quantity(still_needed(row.item.bulk_min, row.quantity)),
+                unit=row.item.unit,
+                cost=format_money(row.item.group_cost, currency),
+            )
         lines.append(
             f"- {row.item.name}: {format_quantity(row.quantity)} {row.item.unit} · "
             f"{format_money(row.value, currency)}{status}"
@@ -202,6 +250,13 @@ def ledger_lines(ledger: Ledger, names: dict[int, str] | None) -> list[str]:
         lines.append(_("Bills are written when orders close ({deadline}).", deadline=when(purchase.deadline)))
         return lines
     lines.append(_("Delivery fee charged: {fee}", fee=format_money(ledger.delivery, currency)))
+    if ledger.group_cost:
+        lines.append(
+            _(
+                "The group's cost (items bought anyway beyond members' orders): {amount}",
+                amount=format_money(ledger.group_cost, currency),
+            )
+        )
     lines.append(_("Billed: {amount}", amount=format_money(ledger.billed, currency)))
     lines.append(_("Paid: {amount}", amount=format_money(ledger.paid, currency)))
     lines.append(_("Outstanding: {amount}", amount=format_money(ledger.outstanding, currency)))
@@ -214,6 +269,189 @@ def ledger_lines(ledger: Ledger, names: dict[int, str] | None) -> list[str]:
             name = names.get(bill.user_id, str(bill.user_id))
             lines.append(f"- {name}: {format_money(bill.total, currency)} · {state}")
     return lines
+
+
+# ---------------------------------------------------------------- short items: before and at the deadline
+
+
+def card_link(purchase: Purchase) -> str:
+    return f"https://discord.com/channels/{purchase.guild_id}/{purchase.channel_id}/{purchase.message_id}"
+
+
+def short_line(purchase: Purchase, short: ShortItem) -> str:
+    return f"- **{short.item.name}** · {progress(short.item, short.ordered)}"
+
+
+def short_reminder(bot: discord.Client | None, purchase: Purchase, short: list[ShortItem]) -> str:
+    """A day before the deadline: the items still short of their minimum, so members can top up."""
+    lines = [
+        _n(
+            "**Purchase #{id} “{title}” closes {deadline}.** This item has not reached the supplier's minimum yet:",
+            "**Purchase #{id} “{title}” closes {deadline}.** These items have not reached the supplier's minimum yet:",
+            len(short),
+            id=purchase.pk,
+            title=purchase.title,
+            deadline=when(purchase.deadline),
+        )
+    ]
+    lines += [short_line(purchase, row) for row in short]
+    lines.append(_("Top up with **Order** on the card: {link}", link=card_link(purchase)))
+    return truncate("\n".join(lines), 2000)
+
+
+CHOICES_PER_MESSAGE = 5  # a message holds five rows of buttons: one row per item
+
+
+def _choice_made(choice: ShortChoice | None) -> str:
+    return {
+        ShortChoice.DROP: _("→ dropped"),
+        ShortChoice.EXTEND: _("→ more time"),
+        ShortChoice.BUY: _("→ bought anyway"),
+    }.get(choice, "")
+
+
+def choice_prompt(
+    bot: discord.Client | None,
+    purchase: Purchase,
+    rows: list[ShortItem],
+    *,
+    first: bool,
+    by: int | None = None,
+) -> tuple[str, discord.ui.View]:
+    """The coordinators' choice for short items (up to CHOICES_PER_MESSAGE), with a row of buttons each."""
+    lines = []
+    waiting = purchase.status == PurchaseStatus.DECIDING
+    if first and not waiting:
+        lines.append(
+            _(
+                "**Orders for purchase #{id} “{title}” are closed.** The choices for items short of "
+                "the supplier's minimum:",
+                id=purchase.pk,
+                title=purchase.title,
+            )
+        )
+    elif first:
+        lines.append(
+            _(
+                "**Orders for purchase #{id} “{title}” are closed**, but some items did not reach the "
+                "supplier's minimum. <@{coordinator}>, choose for each by {deadline}: drop it, give "
+                "members more time (once), or buy the minimum anyway (the group pays for what nobody "
+                "ordered). Items without a choice are dropped.",
+                id=purchase.pk,
+                title=purchase.title,
+                coordinator=purchase.created_by,
+                deadline=when(purchase.decide_by),
+            )
+        )
+    view = discord.ui.View(timeout=None)
+    for row in rows:
+        item = row.item
+        cost = format_money(row.cost_of_missing, purchase.currency)
+        line = f"{short_line(purchase, row)} · " + _("buying anyway costs the group {cost}", cost=cost)
+        if item.choice is not None or item.dropped:
+            line += " " + _choice_made(item.choice or ShortChoice.DROP)
+        lines.append(line)
+        for button_class in (DropButton, ExtendButton, BuyButton):
+            if button_class is ExtendButton and purchase.extended and item.choice != ShortChoice.EXTEND:
+                continue
+            button = button_class(item.pk, item.name)
+            button.item.disabled = not waiting or item.choice is not None or item.dropped
+            if item.choice == button_class.choice:
+                button.item.style = discord.ButtonStyle.success
+            view.add_item(button)
+    if by is not None:
+        lines.append(_("Last choice by <@{user}>.", user=by))
+    return truncate("\n".join(lines), 2000), view
+
+
+_CHOICE_ID = re.compile(r"^purchase:(?:drop|extend|buy):(\d+)$")
+
+
+def items_on_prompt(message: discord.Message | None) -> list[int]:
+    """The items a prompt message asks about, read from its buttons (kept, disabled, once chosen)."""
+    found: list[int] = []
+    for row in message.components if message is not None else []:
+        for child in getattr(row, "children", []):
+            match = _CHOICE_ID.match(getattr(child, "custom_id", None) or "")
+            if match and int(match[1]) not in found:
+                found.append(int(match[1]))
+    return found
+
+
+def choices_applied(
+    bot: discord.Client | None,
+    purchase: Purchase,
+    items: list[PurchaseItem],
+    ordered: dict[int, Decimal],
+    timed_out: list[PurchaseItem],
+) -> str:
+    """What the coordinators' choices did, for the channel."""
+    lines = []
+    if timed_out:
+        lines.append(
+            _(
+                "No choice was made in time for: {items}. They are dropped.",
+                items=", ".join(item.name for item in timed_out),
+            )
+        )
+    if purchase.status == PurchaseStatus.OPEN:
+        lines.append(
+            _(
+                "**Orders for purchase #{id} “{title}” are open again until {deadline}.** Top up with "
+                "**Order** on the card: {link}",
+                id=purchase.pk,
+                title=purchase.title,
+                deadline=when(purchase.deadline),
+                link=card_link(purchase),
+            )
+        )
+    else:
+        lines.append(
+            _(
+                "**Purchase #{id} “{title}” is closed**; bills are sent by direct message.",
+                id=purchase.pk,
+                title=purchase.title,
+            )
+        )
+    for item in items:
+        if item.choice == ShortChoice.BUY and item.group_cost:
+            lines.append(
+                _(
+                    "- {item}: bought anyway; {beyond} {unit} beyond members' orders cost the group {cost}.",
+                    item=item.name,
+                    beyond=format_quantity(still_needed(item.bulk_min, ordered.get(item.pk, Decimal(0)))),
+                    unit=item.unit,
+                    cost=format_money(item.group_cost, purchase.currency),
+                )
+            )
+        elif item.dropped and ordered.get(item.pk):
+            lines.append(_("- {item}: dropped; its buyers pay nothing for it.", item=item.name))
+        elif purchase.status == PurchaseStatus.OPEN and item.bulk_min is not None:
+            missing = still_needed(item.bulk_min, ordered.get(item.pk, Decimal(0)))
+            if missing:
+                lines.append(short_line(purchase, ShortItem(item, ordered.get(item.pk, Decimal(0)))))
+    return truncate("\n".join(lines), 2000)
+
+
+def extension_notice(bot: discord.Client | None, purchase: Purchase, short: list[ShortItem]) -> str:
+    """A buyer's DM: orders reopen once, for items still short of their minimum."""
+    lines = [
+        _(
+            "**Purchase #{id} “{title}” gets more time: orders are open again until {deadline}.** "
+            "These items still need more orders to reach the supplier's minimum:",
+            id=purchase.pk,
+            title=purchase.title,
+            deadline=when(purchase.deadline),
+        )
+    ]
+    lines += [short_line(purchase, row) for row in short]
+    lines.append(
+        _(
+            "You can change your order, or ask others to join, with **Order** on the card: {link}",
+            link=card_link(purchase),
+        )
+    )
+    return truncate("\n".join(lines), 2000)
 
 
 CSV_HEADER = ("kind", "member_id", "member", "item", "unit", "quantity", "unit_price", "amount", "currency", "paid")
@@ -410,7 +648,7 @@ class QuantityModal(BaseModal):
         )
         purchase = await service.get_purchase(interaction.guild_id, self.purchase_id)
         await send_cart(interaction, purchase, self.page)
-        await flows.refresh_card(interaction.client, self.purchase_id)
+        flows.card_changed(interaction.client, self.purchase_id)
 
 
 class LineRemove(
@@ -440,7 +678,7 @@ class LineRemove(
         )
         purchase = await service.get_purchase(interaction.guild_id, self.purchase_id)
         await edit_cart(interaction, purchase, self.page)
-        await flows.refresh_card(interaction.client, self.purchase_id)
+        flows.card_changed(interaction.client, self.purchase_id)
 
 
 class ItemsPage(
@@ -462,3 +700,47 @@ class ItemsPage(
     async def run(self, interaction: discord.Interaction) -> None:
         purchase = await _open_purchase(interaction, self.purchase_id)
         await edit_cart(interaction, purchase, self.page)
+
+
+# ---------------------------------------------------------------- the coordinators' choice for a short item
+
+
+class _ShortItemChoice(IdButton):
+    """A coordinator's choice for one short item: `purchase:<choice>:<item id>`."""
+
+    choice: ShortChoice
+
+    def __init__(self, ref_id: int, item_name: str = "") -> None:
+        self.item_name = item_name
+        super().__init__(ref_id)
+
+    def label(self) -> str:
+        return truncate(_(self.label_text, item=self.item_name), 80)
+
+    async def check(self, interaction: discord.Interaction) -> None:
+        from cogs.purchases import flows
+
+        await flows.require_coordinator(interaction)
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        from cogs.purchases import flows
+
+        await flows.record_choice(interaction, self.ref_id, self.choice)
+
+
+class DropButton(_ShortItemChoice, action="purchase:drop"):
+    choice = ShortChoice.DROP
+    style = discord.ButtonStyle.secondary
+    label_text = N_("{item}: drop")
+
+
+class ExtendButton(_ShortItemChoice, action="purchase:extend"):
+    choice = ShortChoice.EXTEND
+    style = discord.ButtonStyle.primary
+    label_text = N_("{item}: more time")
+
+
+class BuyButton(_ShortItemChoice, action="purchase:buy"):
+    choice = ShortChoice.BUY
+    style = discord.ButtonStyle.secondary
+    label_text = N_("{item}: buy anyway")
