@@ -122,9 +122,56 @@ def settle(items: list[ItemTerms], orders: list[Order], delivery_fee: int) -> Se
     goods: dict[int, int] = defaultdict(int)
     for order in orders:
         goods[order.user_id] += amounts[order.line_id]
-    members = sorted(goods)  # a stable order, so the same orders always give the same shares
-    payers = [user_id for user_id in members if goods[user_id] > 0]
-    # Nobody left to deliver to: no delivery, nothing to share.
-    shares = dict(zip(payers, split(delivery_fee, [goods[u] for u in payers]) if payers else [], strict=True))
-    bills = [MemberBill(user_id, goods[user_id], shares.get(user_id, 0)) for user_id in members]
+    bills = rebill(goods, delivery_fee)
     return Settlement(quantities=totals, dropped=dropped, line_amounts=amounts, bills=bills, group_costs=group_costs)
+
+
+# ---------------------------------------------------------------- short deliveries
+
+PROPORTIONAL = "proportional"
+FIRST_COME = "first-come"
+SHORT_DELIVERY_RULES = (PROPORTIONAL, FIRST_COME)
+_THOUSANDTH = Decimal("0.001")
+
+
+def _step(arrived: Decimal, ordered: Sequence[Decimal]) -> Decimal:
+    """Share in whole units when everything was ordered and arrived whole (jars are not cut),
+    else in thousandths (the finest quantity anyone can order)."""
+    return Decimal(1) if all(q == q.to_integral() for q in (arrived, *ordered)) else _THOUSANDTH
+
+
+def share_short_delivery(arrived: Decimal, lines: Sequence[tuple[int, Decimal]], rule: str) -> dict[int, Decimal]:
+    """Who gets what of an item when less arrived than was ordered: line id → quantity received.
+
+    `lines` are (line id, quantity ordered) in the order they were placed. Proportional: each
+    line gets the same fraction of its order, counted in whole units (or thousandths, see
+    _step); the units a fraction leaves over go one each to the largest remainders, earlier
+    orders first on a tie, so the parts add up to what arrived exactly. First come: the
+    earliest orders are filled in full until what arrived runs out.
+    """
+    if rule not in SHORT_DELIVERY_RULES:
+        raise ValueError(f"unknown short delivery rule {rule!r}")
+    ordered = sum((quantity for _line, quantity in lines), Decimal(0))
+    if arrived < 0 or arrived > ordered:
+        raise ValueError("arrived must be between nothing and everything ordered")
+    if rule == FIRST_COME:
+        left, received = arrived, {}
+        for line_id, quantity in lines:
+            received[line_id] = min(quantity, left)
+            left -= received[line_id]
+        return received
+    step = _step(arrived, [quantity for _line, quantity in lines])
+    parts = split(int(arrived / step), [int(quantity / step) for _line, quantity in lines])
+    return {line_id: part * step for (line_id, _quantity), part in zip(lines, parts, strict=True)}
+
+
+def rebill(goods: dict[int, int], delivery_fee: int) -> list[MemberBill]:
+    """A bill per member from their goods: the fee split among those with goods, in proportion.
+
+    Members in a stable order, so the same goods always give the same shares; with nobody
+    left to deliver to there is no delivery and nothing to share.
+    """
+    members = sorted(goods)
+    payers = [user_id for user_id in members if goods[user_id] > 0]
+    shares = dict(zip(payers, split(delivery_fee, [goods[u] for u in payers]) if payers else [], strict=True))
+    return [MemberBill(user_id, goods[user_id], shares.get(user_id, 0)) for user_id in members]
