@@ -58,7 +58,7 @@ class Purchase(Model):
     # While deciding: when items still without a choice are dropped.
     decide_by = fields.DatetimeField(null=True)
     # The deadline was extended once already, so it is not offered again.
-    extended = fields.BooleanField(default=False)
+    extended = fields.BooleanField(default=False, db_default=False)
 
     items: fields.ReverseRelation[PurchaseItem]
 
@@ -88,7 +88,9 @@ class PurchaseItem(Model):
     # The coordinator's choice when the item missed its minimum at the deadline.
     choice = fields.CharEnumField(ShortChoice, max_length=10, null=True)
     # Bought anyway: the value of the quantity beyond members' orders, paid by the group (written at close).
-    group_cost = fields.BigIntField(default=0)
+    group_cost = fields.BigIntField(default=0, db_default=0)
+    # What the supplier actually delivered, when a coordinator recorded less than was bought.
+    arrived = fields.DecimalField(max_digits=14, decimal_places=3, null=True)
 
     class Meta:
         table = "purchase_item"
@@ -109,6 +111,8 @@ class OrderLine(Model):
     quantity = fields.DecimalField(max_digits=14, decimal_places=3)
     # Written at close: the line's value in minor units (0 when its item was dropped).
     amount = fields.BigIntField(null=True)
+    # After a short delivery: what this member gets of the line (null: all of it).
+    received = fields.DecimalField(max_digits=14, decimal_places=3, null=True)
     updated_at = fields.DatetimeField()
 
     personal_data = PersonalData(
@@ -148,6 +152,8 @@ class Bill(Model):
     total = fields.BigIntField()
     paid_at = fields.DatetimeField(null=True)
     paid_by = fields.BigIntField(null=True)
+    # What was paid: the total when marked paid. Beyond a total lowered later, it is credit.
+    paid_amount = fields.BigIntField(default=0, db_default=0)
     delivery = fields.CharEnumField(DeliveryStatus, max_length=10, default=DeliveryStatus.PENDING)
 
     # Paid bills keep their amounts under a pseudonym, so the ledger's totals never change.

@@ -3,13 +3,29 @@ from tortoise.migrations import operations as ops
 from models.purchases import PurchaseStatus, ShortChoice
 from tortoise import fields
 
+
+
+class DescribeField(ops.AlterField):
+    """Only the column's description changes (an enum gained a member): the schema stays.
+
+    An AlterField on SQLite remakes the table, and dropping the old table deletes every row
+    that references it (foreign keys are on): the purchases' items, order lines and bills.
+    """
+
+    async def database_forward(self, *args, **kwargs) -> None:
+        return None
+
+    async def database_backward(self, *args, **kwargs) -> None:
+        return None
+
+
 class Migration(migrations.Migration):
     dependencies = [('purchases', '0001_initial')]
 
     initial = False
 
     operations = [
-        ops.AlterField(
+        DescribeField(
             model_name='Purchase',
             name='status',
             field=fields.CharEnumField(default=PurchaseStatus.DRAFT, description='DRAFT: draft\nOPEN: open\nDECIDING: deciding\nCLOSED: closed', enum_type=PurchaseStatus, max_length=10),
@@ -22,7 +38,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Purchase',
             name='extended',
-            field=fields.BooleanField(default=False),
+            field=fields.BooleanField(default=False, db_default=False),
         ),
         ops.AddField(
             model_name='Purchase',
@@ -37,6 +53,6 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='PurchaseItem',
             name='group_cost',
-            field=fields.BigIntField(default=0),
+            field=fields.BigIntField(default=0, db_default=0),
         ),
     ]
