@@ -255,6 +255,36 @@ class PurchasesCog(FeatureCog):
         for page in paginate_lines(lines):
             await reply(interaction, page)
 
+    @purchase.command(name="delivered", description="Record that less of an item arrived (order coordinators)")
+    @app_commands.describe(
+        purchase="The purchase's number",
+        item="The item that arrived short",
+        quantity="How much of it arrived in total, e.g. 8 or 7,5 (0 if nothing)",
+    )
+    async def delivered(
+        self,
+        interaction: discord.Interaction,
+        purchase: IdOption,
+        item: app_commands.Range[str, 1, 80],
+        quantity: app_commands.Range[str, 1, 16],
+    ) -> None:
+        await flows.require_coordinator(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        arrival = await flows.record_arrival(
+            self.bot, guild_id=interaction.guild_id, purchase_id=purchase, item_name=item, quantity=quantity
+        )
+        names = {change.user_id: f"<@{change.user_id}>" for change in arrival.changes}
+        for page in paginate_lines(views.arrival_summary(arrival.purchase, arrival, names)):
+            await reply(interaction, page)
+
+    @delivered.autocomplete("item")
+    async def _items(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        purchase_id = getattr(interaction.namespace, "purchase", None)
+        if not isinstance(purchase_id, int):
+            return []
+        names = await service.item_names(interaction.guild_id, purchase_id, str(current or ""))
+        return [app_commands.Choice(name=truncate(name, 100), value=name) for name in names]
+
     # ------------------------------------------------------------ members
 
     @purchase.command(name="mine", description="Your orders and bills")
@@ -349,6 +379,7 @@ class PurchasesCog(FeatureCog):
     # ------------------------------------------------------------ autocomplete
 
     @item.autocomplete("purchase")
+    @delivered.autocomplete("purchase")
     @publish.autocomplete("purchase")
     @close.autocomplete("purchase")
     @mine.autocomplete("purchase")

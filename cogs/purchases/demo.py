@@ -1,6 +1,7 @@
 """Demo walk: a coordinator runs a joint purchase; members order; a day before the deadline the
 channel hears which item is short and a member tops it up; at the deadline the coordinator
-buys the other short item anyway; bills go out; the books are open."""
+buys the other short item anyway; bills go out; less than was bought arrives, and the bills are
+settled again; the books are open."""
 
 from __future__ import annotations
 
@@ -58,4 +59,13 @@ async def walk(demo) -> None:
         "Ala (treasurer)",
         await coordinator.slash(general, "purchase paid", purchase=purchase.pk, member=demo.members[0]),
     )
+    demo.say("… the delivery comes: only 7 of the 10 kg of potatoes …")
+    seen = {member.name: len(list(member.user.dm_channel.history())) for member in demo.members}
+    demo.show(
+        "Ala (coordinator)",
+        await coordinator.slash(general, "purchase delivered", purchase=purchase.pk, item="Potatoes", quantity="7"),
+    )
+    for member in demo.members:
+        for message in list(member.user.dm_channel.history())[seen[member.name] :]:
+            demo.say(f"{member.name} gets a DM: {message.content}")
     demo.show(demo.members[1].name, await demo.members[1].slash(general, "purchase ledger", purchase=purchase.pk))

@@ -369,3 +369,27 @@ async def deliver(bot: discord.Client, purchase_id: int) -> None:
 
 def _bill_pages(purchase: Purchase, bill: Bill, lines: list[service.CartLine]) -> list[str]:
     return paginate_lines(views.bill_text(purchase, bill, lines).split("\n"))
+
+
+# ---------------------------------------------------------------- short deliveries
+
+
+async def record_arrival(
+    bot: discord.Client, *, guild_id: int, purchase_id: int, item_name: str, quantity: str
+) -> service.Arrival:
+    """Record what arrived; tell every member whose bill moved, by DM, with their new bill."""
+    rule = await service.SHORT_DELIVERY_RULE.get(guild_id)
+    arrival = await service.record_arrival(
+        guild_id=guild_id, purchase_id=purchase_id, item_name=item_name, quantity=quantity, rule=rule, now=now()
+    )
+    purchase = await Purchase.get(id=purchase_id)
+    for change in arrival.changes:
+        bill = await service.bill_of(purchase_id, change.user_id)
+        lines = await service.cart(purchase, change.user_id)
+
+        def render(change=change, bill=bill, lines=lines) -> list[str]:
+            bill_lines = views.bill_text(purchase, bill, lines).split("\n")
+            return paginate_lines(views.arrival_notice(purchase, arrival, change, bill_lines))
+
+        await dm(bot, change.user_id, guild_id=guild_id, render=render)
+    return arrival

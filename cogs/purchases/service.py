@@ -21,15 +21,26 @@ from enum import StrEnum
 from functools import cache
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from cogs.purchases import money
-from cogs.purchases.rules import ItemTerms, Order, line_value, settle, still_needed
+from cogs.purchases.rules import (
+    PROPORTIONAL,
+    SHORT_DELIVERY_RULES,
+    ItemTerms,
+    Order,
+    line_value,
+    rebill,
+    settle,
+    share_short_delivery,
+    still_needed,
+)
 from config.content import load_default_pack
 from gromada.commands import Command
 from gromada.durations import parse_duration
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotFound
-from gromada.guild_config import Claim, Purpose, declare_duration, declare_purpose
+from gromada.guild_config import Claim, Purpose, declare_choice, declare_duration, declare_purpose
 from gromada.i18n import LANGUAGES, N_, Plural
 from gromada.ids import id_in_text
 from models.core import BindingKind
@@ -59,6 +70,15 @@ DEFAULT_CURRENCY = "PLN"
 MAX_ITEMS = 50
 MAX_DEADLINE = timedelta(days=180)
 MIN_DEADLINE = timedelta(minutes=5)
+SHORT_DELIVERY_RULE = declare_choice(
+    "purchases_short_delivery",
+    PROPORTIONAL,
+    SHORT_DELIVERY_RULES,
+    N_(
+        "Who gets less when a delivery is short: proportional (everyone the same share of their order) "
+        "or first-come (the earliest orders are filled first)"
+    ),
+)
 
 # Who runs purchases (order coordinators) and keeps their books (treasurers), besides staff.
 # The role is the one an admin bound with /setup role; until then a role named like the
@@ -313,6 +333,11 @@ class CartLine:
     item: PurchaseItem
     quantity: Decimal
     value: int
+    received: Decimal | None = None  # less than `quantity` after a short delivery
+
+    @property
+    def short(self) -> bool:
+        return self.received is not None and self.received != self.quantity
 
 
 async def cart(purchase: Purchase, user_id: int) -> list[CartLine]:
@@ -322,6 +347,7 @@ async def cart(purchase: Purchase, user_id: int) -> list[CartLine]:
             line.item,
             line.quantity,
             line.amount if line.amount is not None else line_value(line.quantity, line.item.unit_price),
+            line.received,
         )
         for line in lines
     ]
@@ -599,11 +625,14 @@ async def set_paid(*, guild_id: int, purchase_id: int, user_id: int, paid: bool,
     if bill is None or bill.total == 0:
         raise NotFound(N_("That member has nothing to pay for purchase #{id}."), id=purchase.pk)
     if paid:
-        changed = await Bill.filter(id=bill.pk, paid_at=None).update(paid_at=now, paid_by=by)
+        # The total as it is when the payment is written (a short delivery may be lowering it).
+        changed = await Bill.filter(id=bill.pk, paid_at=None).update(paid_at=now, paid_by=by, paid_amount=F("total"))
         if not changed:
             raise InvalidInput(N_("That bill is already marked as paid."))
     else:
-        changed = await Bill.filter(id=bill.pk, paid_at__not_isnull=True).update(paid_at=None, paid_by=None)
+        changed = await Bill.filter(id=bill.pk, paid_at__not_isnull=True).update(
+            paid_at=None, paid_by=None, paid_amount=0
+        )
         if not changed:
             raise InvalidInput(N_("That bill is already marked as unpaid."))
     return await Bill.get(id=bill.pk)
@@ -627,7 +656,8 @@ class Ledger:
 
     @property
     def due_bills(self) -> list[Bill]:
-        return [bill for bill in self.bills if bill.total > 0]
+        """Bills with something to pay, or paid (a short delivery may have lowered them to nothing)."""
+        return [bill for bill in self.bills if bill.total > 0 or bill.paid_amount > 0]
 
     @property
     def delivery(self) -> int:
@@ -643,11 +673,17 @@ class Ledger:
 
     @property
     def paid(self) -> int:
-        return sum(bill.total for bill in self.bills if bill.paid_at is not None)
+        return sum(bill.paid_amount for bill in self.bills)
+
+    @property
+    def credit(self) -> int:
+        """Paid beyond bills lowered afterwards (a short delivery): owed back to members."""
+        return sum(credit_of(bill) for bill in self.bills)
 
     @property
     def outstanding(self) -> int:
-        return self.billed - self.paid
+        # billed = paid - credit + outstanding, bill by bill.
+        return sum(max(0, bill.total - bill.paid_amount) for bill in self.bills)
 
     @property
     def payers(self) -> int:
@@ -692,3 +728,137 @@ async def with_orders(purchase_id: int, item_ids: list[int]) -> list[ShortItem]:
         for item in await items_of(purchase_id)
         if item.pk in set(item_ids)
     ]
+
+
+# ---------------------------------------------------------------- short deliveries
+
+
+def credit_of(bill: Bill) -> int:
+    """Paid beyond the bill's total (it went down after the payment): carried to the member."""
+    return max(0, bill.paid_amount - bill.total)
+
+
+@dataclass(frozen=True)
+class BillChange:
+    """A member's bill after a short delivery; `ordered` and `received` of the short item
+    (None for a member who did not order it, whose share of the delivery fee moved)."""
+
+    user_id: int
+    ordered: Decimal | None
+    received: Decimal | None
+    before: int
+    after: int
+    paid: int
+
+    @property
+    def credit(self) -> int:
+        return max(0, self.paid - self.after)
+
+    @property
+    def still_due(self) -> int:
+        """Left to pay of a bill paid before it went up (a correction)."""
+        return max(0, self.after - self.paid) if self.paid else 0
+
+
+@dataclass(frozen=True)
+class Arrival:
+    purchase: Purchase
+    item: PurchaseItem
+    arrived: Decimal
+    bought: Decimal
+    rule: str
+    changes: list[BillChange]
+
+
+def _arrived_quantity(text: str) -> Decimal:
+    """What arrived: a quantity as members type them, or nothing at all ("0")."""
+    raw = (text or "").strip()
+    if raw.replace(",", ".").strip("0.") == "" and raw:
+        return Decimal(0)
+    return money.parse_quantity(raw)
+
+
+async def find_item(purchase: Purchase, name: str) -> PurchaseItem:
+    wanted = _text(name, 80).casefold()
+    item = next((item for item in await items_of(purchase.pk) if item.name.casefold() == wanted), None)
+    if item is None:
+        raise NotFound(N_("Purchase #{id} has no item called “{name}”."), id=purchase.pk, name=_text(name, 80))
+    return item
+
+
+async def record_arrival(
+    *, guild_id: int, purchase_id: int, item_name: str, quantity: str, rule: str, now: datetime
+) -> Arrival:
+    """Less arrived than was bought: who gets what (by `rule`), the bills again, exactly.
+
+    Recorded again for the same item, it starts over from the orders (a correction).
+    Members' orders are served before what the group bought anyway beyond them.
+    """
+    purchase = await get_purchase(guild_id, purchase_id)
+    if purchase.status != PurchaseStatus.CLOSED:
+        raise InvalidInput(
+            N_("Record what arrived once purchase #{id} is closed and its bills are written."), id=purchase.pk
+        )
+    item = await find_item(purchase, item_name)
+    arrived = _arrived_quantity(quantity)
+    async with in_transaction():
+        # One recording at a time per purchase: a second waits and starts from this one's result.
+        await Purchase.filter(id=purchase.pk, status=PurchaseStatus.CLOSED).update(changed_at=now)
+        item = await PurchaseItem.get(id=item.pk)
+        lines = await OrderLine.filter(item_id=item.pk).order_by("updated_at", "id")
+        ordered = sum((line.quantity for line in lines), Decimal(0))
+        bought = max(ordered, item.bulk_min or 0) if item.choice == ShortChoice.BUY else ordered
+        if item.dropped or not bought:
+            raise InvalidInput(N_("Nothing of {item} was bought in this purchase."), item=item.name)
+        if arrived > bought:
+            raise InvalidInput(
+                N_("Only {bought} {unit} of {item} were bought: record at most that much."),
+                bought=money.format_quantity(bought),
+                unit=item.unit,
+                item=item.name,
+            )
+        shares = share_short_delivery(min(arrived, ordered), [(line.pk, line.quantity) for line in lines], rule)
+        group_part = max(Decimal(0), arrived - ordered)
+        await PurchaseItem.filter(id=item.pk).update(
+            arrived=arrived,
+            group_cost=line_value(group_part, item.unit_price) if item.choice == ShortChoice.BUY else 0,
+        )
+        for line in lines:
+            received = shares[line.pk]
+            await OrderLine.filter(id=line.pk).update(
+                received=None if received == line.quantity else received,
+                amount=line_value(received, item.unit_price),
+            )
+        before = {bill.user_id: bill for bill in await bills_of(purchase.pk)}
+        goods: dict[int, int] = {}
+        for line in await OrderLine.filter(purchase_id=purchase.pk):
+            goods[line.user_id] = goods.get(line.user_id, 0) + (line.amount or 0)
+        changes = []
+        by_member = {line.user_id: line for line in lines}
+        for bill in rebill(goods, purchase.delivery_fee):
+            old = before[bill.user_id]
+            await Bill.filter(id=old.pk).update(goods=bill.goods, delivery_share=bill.delivery_share, total=bill.total)
+            if old.total == bill.total:
+                continue
+            line = by_member.get(bill.user_id)
+            changes.append(
+                BillChange(
+                    bill.user_id,
+                    line.quantity if line else None,
+                    shares[line.pk] if line else None,
+                    old.total,
+                    bill.total,
+                    old.paid_amount,
+                )
+            )
+    item = await PurchaseItem.get(id=item.pk)
+    return Arrival(purchase, item, arrived, bought, rule, changes)
+
+
+async def item_names(guild_id: int, purchase_id: int, search: str = "", limit: int = 25) -> list[str]:
+    """Names of a purchase's items containing `search`, for picking one (none from another server)."""
+    purchase = await Purchase.get_or_none(id=purchase_id, guild_id=guild_id)
+    if purchase is None:
+        return []
+    wanted = search.strip().casefold()
+    return [item.name for item in await items_of(purchase.pk) if wanted in item.name.casefold()][:limit]

@@ -16,8 +16,8 @@ import discord
 
 from cogs.purchases import service
 from cogs.purchases.money import format_money, format_quantity, plain_quantity, to_major
-from cogs.purchases.rules import still_needed
-from cogs.purchases.service import CartLine, Ledger, ShortItem
+from cogs.purchases.rules import FIRST_COME, still_needed
+from cogs.purchases.service import Arrival, BillChange, CartLine, Ledger, ShortItem, credit_of
 from gromada import csv_export
 from gromada.commands import mention
 from gromada.errors import NotFound
@@ -142,6 +142,16 @@ def card_description(
 
 def line_text(purchase: Purchase, line: CartLine) -> str:
     """One order line as carts and bills show it: quantity × price = value."""
+    if line.short:
+        return _(
+            "{item}: {received} of {quantity} {unit} arrived × {price} = {value}",
+            item=line.item.name,
+            received=format_quantity(line.received),
+            quantity=format_quantity(line.quantity),
+            unit=line.item.unit,
+            price=format_money(line.item.unit_price, purchase.currency),
+            value=format_money(line.value, purchase.currency),
+        )
     return _(
         "{item}: {quantity} {unit} × {price} = {value}",
         item=line.item.name,
@@ -180,13 +190,16 @@ def bill_text(purchase: Purchase, bill: Bill, lines: list[CartLine]) -> str:
             )
         else:
             body.append(line_text(purchase, line))
-    if bill.total == 0:
-        body.append(_("Nothing to pay: none of your items reached the supplier's minimum."))
+    if bill.total == 0 and not bill.paid_amount:
+        if any(line.short for line in lines):
+            body.append(_("Nothing to pay: none of your order arrived."))
+        else:
+            body.append(_("Nothing to pay: none of your items reached the supplier's minimum."))
         return head + "\n" + "\n".join(body)
     body.append(_("Share of delivery: {share}", share=format_money(bill.delivery_share, purchase.currency)))
     body.append(_("**Total to pay: {total}**", total=format_money(bill.total, purchase.currency)))
     if bill.paid_at is not None:
-        body.append(_("Paid. Thank you!"))
+        body.append(paid_state(purchase, bill) if bill.paid_amount != bill.total else _("Paid. Thank you!"))
     else:
         body.append(_("Please pay the treasurer; they will mark your bill as paid."))
     return head + "\n" + "\n".join(body)
@@ -225,6 +238,22 @@ def supplier_list(purchase: Purchase, items: list[PurchaseItem], ordered: dict[i
     return lines
 
 
+def paid_state(purchase: Purchase, bill: Bill) -> str:
+    """A paid bill whose total moved afterwards: the credit it left, or what is still to pay."""
+    credit = credit_of(bill)
+    if credit:
+        return _(
+            "Paid {paid}: {credit} of it is credit toward your next purchase.",
+            paid=format_money(bill.paid_amount, purchase.currency),
+            credit=format_money(credit, purchase.currency),
+        )
+    return _(
+        "Paid {paid}; {rest} is still to pay.",
+        paid=format_money(bill.paid_amount, purchase.currency),
+        rest=format_money(bill.total - bill.paid_amount, purchase.currency),
+    )
+
+
 def ledger_lines(ledger: Ledger, names: dict[int, str] | None) -> list[str]:
     """The open ledger; `names` only for the treasurer and coordinators (None hides them)."""
     purchase = ledger.purchase
@@ -235,9 +264,17 @@ def ledger_lines(ledger: Ledger, names: dict[int, str] | None) -> list[str]:
         if row.item.group_cost:
             status = " · " + _(
                 "bought anyway: {beyond} {unit} more at the group's cost, {cost}",
-                beyond=format_quantity(still_needed(row.item.bulk_min, row.quantity)),
+                beyond=format_quantity(
+                    still_needed(row.item.bulk_min, row.quantity)
+                    if row.item.arrived is None
+                    else max(Decimal(0), row.item.arrived - row.quantity)
+                ),
                 unit=row.item.unit,
                 cost=format_money(row.item.group_cost, currency),
+            )
+        if row.item.arrived is not None:
+            status += " · " + _(
+                "arrived: {arrived} {unit}", arrived=format_quantity(row.item.arrived), unit=row.item.unit
             )
         lines.append(
             f"- {row.item.name}: {format_quantity(row.quantity)} {row.item.unit} · "
@@ -260,10 +297,19 @@ def ledger_lines(ledger: Ledger, names: dict[int, str] | None) -> list[str]:
     lines.append(_("Billed: {amount}", amount=format_money(ledger.billed, currency)))
     lines.append(_("Paid: {amount}", amount=format_money(ledger.paid, currency)))
     lines.append(_("Outstanding: {amount}", amount=format_money(ledger.outstanding, currency)))
+    if ledger.credit:
+        lines.append(
+            _(
+                "Credit for members' next purchases (paid beyond bills lowered by a short delivery): {amount}",
+                amount=format_money(ledger.credit, currency),
+            )
+        )
     lines.append(_("Members who paid: {paid} of {total}", paid=ledger.payers, total=len(ledger.due_bills)))
     if names is not None:
         for bill in ledger.due_bills:
             state = _("paid") if bill.paid_at is not None else _("unpaid")
+            if bill.paid_at is not None and bill.paid_amount != bill.total:
+                state = paid_state(purchase, bill)
             if bill.delivery == DeliveryStatus.FAILED:
                 state += " · " + _("the bill could not be sent by DM")
             name = names.get(bill.user_id, str(bill.user_id))
@@ -452,6 +498,105 @@ def extension_notice(bot: discord.Client | None, purchase: Purchase, short: list
         )
     )
     return truncate("\n".join(lines), 2000)
+
+
+# ---------------------------------------------------------------- short deliveries
+
+
+def rule_explained(rule: str) -> str:
+    if rule == FIRST_COME:
+        return _("The earliest orders are filled in full first, until what arrived runs out.")
+    return _(
+        "Everyone gets the same share of their order; what the shares leave over (a whole unit, or a "
+        "thousandth of one) goes to the largest remainders, earlier orders first."
+    )
+
+
+def arrival_notice(purchase: Purchase, arrival: Arrival, change: BillChange, bill_lines: list[str]) -> list[str]:
+    """A member's DM after a short delivery: what they get, why, and how their bill moved."""
+    item, currency = arrival.item, purchase.currency
+    lines = [
+        _(
+            "**Purchase #{id} “{title}”: less arrived than was bought.** {item}: {arrived} of {total} {unit}.",
+            id=purchase.pk,
+            title=purchase.title,
+            item=item.name,
+            arrived=format_quantity(arrival.arrived),
+            total=format_quantity(arrival.bought),
+            unit=item.unit,
+        )
+    ]
+    if change.ordered is not None:
+        lines.append(
+            _(
+                "You get {received} {unit} of the {ordered} {unit} you ordered.",
+                received=format_quantity(change.received),
+                ordered=format_quantity(change.ordered),
+                unit=item.unit,
+            )
+        )
+        lines.append(rule_explained(arrival.rule))
+    else:
+        lines.append(_("The delivery fee is shared again by the new values of the orders."))
+    difference = change.after - change.before
+    lines.append(
+        _(
+            "Your bill goes from {before} to {after} ({difference}).",
+            before=format_money(change.before, currency),
+            after=format_money(change.after, currency),
+            difference=("+" if difference > 0 else "−") + format_money(abs(difference), currency),
+        )
+    )
+    if change.credit:
+        lines.append(
+            _(
+                "You already paid {paid}: {credit} is credit toward your next purchase.",
+                paid=format_money(change.paid, currency),
+                credit=format_money(change.credit, currency),
+            )
+        )
+    elif change.still_due:
+        lines.append(
+            _(
+                "You already paid {paid}; {rest} is still to pay.",
+                paid=format_money(change.paid, currency),
+                rest=format_money(change.still_due, currency),
+            )
+        )
+    return [*lines, "", *bill_lines]
+
+
+def arrival_summary(purchase: Purchase, arrival: Arrival, names: dict[int, str]) -> list[str]:
+    """The coordinator's answer: what was recorded and whose bill moved how."""
+    item, currency = arrival.item, purchase.currency
+    lines = [
+        _n(
+            "Recorded for purchase #{id}: {item}, {arrived} of {total} {unit} arrived. "
+            "{n} bill changed; the member was told by direct message.",
+            "Recorded for purchase #{id}: {item}, {arrived} of {total} {unit} arrived. "
+            "{n} bills changed; the members were told by direct message.",
+            len(arrival.changes),
+            id=purchase.pk,
+            item=item.name,
+            arrived=format_quantity(arrival.arrived),
+            total=format_quantity(arrival.bought),
+            unit=item.unit,
+        ),
+        rule_explained(arrival.rule),
+    ]
+    for change in arrival.changes:
+        received = ""
+        if change.ordered is not None:
+            received = f" · {format_quantity(change.received)}/{format_quantity(change.ordered)} {item.unit}"
+        lines.append(
+            f"- {names.get(change.user_id, str(change.user_id))}{received} · "
+            f"{format_money(change.before, currency)} → {format_money(change.after, currency)}"
+        )
+    if arrival.item.group_cost:
+        lines.append(
+            _("The group's cost for this item is now {cost}.", cost=format_money(arrival.item.group_cost, currency))
+        )
+    return lines
 
 
 CSV_HEADER = ("kind", "member_id", "member", "item", "unit", "quantity", "unit_price", "amount", "currency", "paid")
