@@ -167,3 +167,36 @@ class Bill(Model):
     class Meta:
         table = "purchase_bill"
         unique_together = (("purchase", "user_id"),)
+
+
+class PaymentKind(StrEnum):
+    PAYMENT = "payment"  # money the treasurer received
+    UNDO = "undo"  # payments recorded by mistake, taken back
+    REFUND = "refund"  # credit paid back to the member
+    CREDIT = "credit"  # credit moved from one of a member's bills to their next (a pair of rows)
+
+
+class Payment(Model):
+    """One movement of money on a bill: the bill's paid amount is the sum of its payments."""
+
+    id = fields.IntField(primary_key=True)
+    bill: fields.ForeignKeyRelation[Bill] = fields.ForeignKeyField(
+        "purchases.Bill", related_name="payments", on_delete=fields.CASCADE
+    )
+    user_id = fields.BigIntField()
+    # In minor units: positive when it adds to what was paid, negative when it takes away.
+    amount = fields.BigIntField()
+    kind = fields.CharEnumField(PaymentKind, max_length=10)
+    recorded_by = fields.BigIntField(null=True)
+    recorded_at = fields.DatetimeField()
+
+    # Amounts stay under a pseudonym, so every bill still adds up.
+    personal_data = PersonalData(
+        user_fields=("user_id", "recorded_by"),
+        guild="bill__purchase__guild_id",
+        export_with={"bill": ("purchase_id", "total")},
+    )
+
+    class Meta:
+        table = "purchase_payment"
+        indexes = (("user_id",),)

@@ -315,48 +315,110 @@ class PurchasesCog(FeatureCog):
     @app_commands.describe(purchase="The purchase's number")
     async def ledger(self, interaction: discord.Interaction, purchase: IdOption) -> None:
         book = await service.ledger(interaction.guild_id, purchase)
-        names = None
+        names = balances = None
         if await flows.sees_names(interaction.user):
             names = {bill.user_id: f"<@{bill.user_id}>" for bill in book.bills}
-        await Pager(paginate_lines(views.ledger_lines(book, names)), owner_id=interaction.user.id).send(interaction)
+            balances = await service.balances_in(interaction.guild_id, book.purchase.currency, list(names))
+        lines = views.ledger_lines(book, names, balances)
+        await Pager(paginate_lines(lines), owner_id=interaction.user.id).send(interaction)
 
     # ------------------------------------------------------------ treasurer
 
     # A discord.User, not a Member: someone who paid and then left the server is still recorded.
-    @purchase.command(name="paid", description="Record that a member paid their bill (treasurer)")
-    @app_commands.describe(purchase="The purchase's number", member="Who paid")
-    async def paid(self, interaction: discord.Interaction, purchase: IdOption, member: discord.User) -> None:
-        await self._set_paid(interaction, purchase, member, paid=True)
+    @purchase.command(name="paid", description="Record that a member paid their bill, or part of it (treasurer)")
+    @app_commands.describe(
+        purchase="The purchase's number", member="Who paid", amount="How much, if only part of the bill (e.g. 20,00)"
+    )
+    async def paid(
+        self,
+        interaction: discord.Interaction,
+        purchase: IdOption,
+        member: discord.User,
+        amount: app_commands.Range[str, 1, 20] | None = None,
+    ) -> None:
+        await self._set_paid(interaction, purchase, member, paid=True, amount=amount)
 
-    @purchase.command(name="unpaid", description="Undo a recorded payment (treasurer)")
+    @purchase.command(name="unpaid", description="Undo the payments recorded for a bill (treasurer)")
     @app_commands.describe(purchase="The purchase's number", member="Whose payment to undo")
     async def unpaid(self, interaction: discord.Interaction, purchase: IdOption, member: discord.User) -> None:
         await self._set_paid(interaction, purchase, member, paid=False)
 
     async def _set_paid(
-        self, interaction: discord.Interaction, purchase: int, member: discord.User, *, paid: bool
+        self,
+        interaction: discord.Interaction,
+        purchase: int,
+        member: discord.User,
+        *,
+        paid: bool,
+        amount: str | None = None,
     ) -> None:
         treasurer = await flows.require_treasurer(interaction)
-        bill = await service.set_paid(
+        moved = await service.set_paid(
             guild_id=interaction.guild_id,
             purchase_id=purchase,
             user_id=member.id,
             paid=paid,
             by=treasurer.id,
             now=now(),
+            amount=amount,
         )
-        row = await service.get_purchase(interaction.guild_id, purchase)
-        amount = format_money(bill.total, row.currency)
+        row, bill = await service.get_purchase(interaction.guild_id, purchase), moved.bill
         if paid:
+            amount = format_money(moved.amount, row.currency)
             text = _("{member} paid {amount} for purchase #{id}.", member=member.mention, amount=amount, id=purchase)
+            if bill.paid_amount < bill.total:
+                text += " " + views.paid_state(row, bill)
         else:
             text = _(
                 "{member}'s bill of {amount} for purchase #{id} is unpaid again.",
                 member=member.mention,
-                amount=amount,
+                amount=format_money(bill.total, row.currency),
                 id=purchase,
             )
         await reply(interaction, text)
+
+    @purchase.command(name="refund", description="Record that a member's credit was paid back (treasurer)")
+    @app_commands.describe(
+        purchase="The purchase whose bill holds the credit",
+        member="Who was paid back",
+        amount="How much, if not all of the credit (e.g. 5,00)",
+    )
+    async def refund(
+        self,
+        interaction: discord.Interaction,
+        purchase: IdOption,
+        member: discord.User,
+        amount: app_commands.Range[str, 1, 20] | None = None,
+    ) -> None:
+        treasurer = await flows.require_treasurer(interaction)
+        moved = await service.refund(
+            guild_id=interaction.guild_id,
+            purchase_id=purchase,
+            user_id=member.id,
+            by=treasurer.id,
+            now=now(),
+            amount=amount,
+        )
+        row = await service.get_purchase(interaction.guild_id, purchase)
+        await reply(
+            interaction,
+            _(
+                "Paid back to {member}: {amount} of the credit on purchase #{id}.",
+                member=member.mention,
+                amount=format_money(-moved.amount, row.currency),
+                id=purchase,
+            ),
+        )
+
+    @purchase.command(name="balance", description="What a member owes or has in credit across all purchases")
+    @app_commands.describe(member="Whose balance (yours if empty; others' for the treasurer and coordinators)")
+    async def balance(self, interaction: discord.Interaction, member: discord.User | None = None) -> None:
+        who = member or interaction.user
+        if who.id != interaction.user.id and not await flows.sees_names(interaction.user):
+            raise NotAllowed(N_("Only order coordinators, the treasurer or moderators can see others' balances."))
+        balances = await service.balances(interaction.guild_id, who.id)
+        lines = views.balance_lines(who.mention, balances, own=who.id == interaction.user.id)
+        await Pager(paginate_lines(lines), owner_id=interaction.user.id).send(interaction)
 
     @purchase.command(
         name="export", description="Download a purchase's orders and bills as CSV (coordinators, treasurer)"
@@ -386,6 +448,7 @@ class PurchasesCog(FeatureCog):
     @ledger.autocomplete("purchase")
     @paid.autocomplete("purchase")
     @unpaid.autocomplete("purchase")
+    @refund.autocomplete("purchase")
     @export.autocomplete("purchase")
     async def _purchases(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
         rows = await service.recent_purchases(interaction.guild_id, str(current or ""))

@@ -1,7 +1,7 @@
 """Demo walk: a coordinator runs a joint purchase; members order; a day before the deadline the
 channel hears which item is short and a member tops it up; at the deadline the coordinator
 buys the other short item anyway; bills go out; less than was bought arrives, and the bills are
-settled again; the books are open."""
+settled again; the books are open, and a member's credit shows in their balance."""
 
 from __future__ import annotations
 
@@ -69,3 +69,4 @@ async def walk(demo) -> None:
         for message in list(member.user.dm_channel.history())[seen[member.name] :]:
             demo.say(f"{member.name} gets a DM: {message.content}")
     demo.show(demo.members[1].name, await demo.members[1].slash(general, "purchase ledger", purchase=purchase.pk))
+    demo.show(demo.members[0].name, await demo.members[0].slash(general, "purchase balance"))

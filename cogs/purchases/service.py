@@ -21,7 +21,6 @@ from enum import StrEnum
 from functools import cache
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from cogs.purchases import money
@@ -48,6 +47,8 @@ from models.purchases import (
     Bill,
     DeliveryStatus,
     OrderLine,
+    Payment,
+    PaymentKind,
     Purchase,
     PurchaseItem,
     PurchaseStatus,
@@ -474,6 +475,7 @@ async def _close(purchase_id: int, now: datetime) -> bool:
             for bill in result.bills
         ]
     )
+    await carry_credit(purchase, now)
     return True
 
 
@@ -617,25 +619,142 @@ async def bill_of(purchase_id: int, user_id: int) -> Bill | None:
 # ---------------------------------------------------------------- treasurer
 
 
-async def set_paid(*, guild_id: int, purchase_id: int, user_id: int, paid: bool, by: int, now: datetime) -> Bill:
+async def _billed(guild_id: int, purchase_id: int, user_id: int) -> tuple[Purchase, Bill]:
     purchase = await get_purchase(guild_id, purchase_id)
     if purchase.status != PurchaseStatus.CLOSED:
         raise InvalidInput(N_("Purchase #{id} has no bills yet: it closes at its deadline."), id=purchase.pk)
     bill = await bill_of(purchase.pk, user_id)
-    if bill is None or bill.total == 0:
+    if bill is None or (bill.total == 0 and bill.paid_amount == 0):
         raise NotFound(N_("That member has nothing to pay for purchase #{id}."), id=purchase.pk)
-    if paid:
-        # The total as it is when the payment is written (a short delivery may be lowering it).
-        changed = await Bill.filter(id=bill.pk, paid_at=None).update(paid_at=now, paid_by=by, paid_amount=F("total"))
-        if not changed:
-            raise InvalidInput(N_("That bill is already marked as paid."))
-    else:
-        changed = await Bill.filter(id=bill.pk, paid_at__not_isnull=True).update(
-            paid_at=None, paid_by=None, paid_amount=0
-        )
-        if not changed:
-            raise InvalidInput(N_("That bill is already marked as unpaid."))
+    return purchase, bill
+
+
+@dataclass(frozen=True)
+class Moved:
+    bill: Bill  # as it is after the payment
+    amount: int  # what the payment added (negative: took away)
+
+
+async def _move(bill: Bill, amount: int, kind: PaymentKind, by: int | None, now: datetime) -> Bill:
+    """Inside a transaction: add `amount` to what was paid on the bill, if nobody changed it meanwhile."""
+    paid = bill.paid_amount + amount
+    settled = paid >= bill.total
+    changed = await Bill.filter(id=bill.pk, paid_amount=bill.paid_amount, total=bill.total).update(
+        paid_amount=paid,
+        paid_at=(bill.paid_at or now) if settled else None,
+        paid_by=(by if bill.paid_at is None else bill.paid_by) if settled else None,
+    )
+    if not changed:
+        raise Conflict()
+    await Payment.create(
+        bill_id=bill.pk, user_id=bill.user_id, amount=amount, kind=kind, recorded_by=by, recorded_at=now
+    )
     return await Bill.get(id=bill.pk)
+
+
+async def set_paid(
+    *, guild_id: int, purchase_id: int, user_id: int, paid: bool, by: int, now: datetime, amount: str | None = None
+) -> Moved:
+    """Record a payment (all that is due, or `amount` of it), or take back the payments recorded."""
+    purchase, bill = await _billed(guild_id, purchase_id, user_id)
+    async with in_transaction():
+        if paid:
+            due = bill.total - bill.paid_amount
+            if due <= 0:
+                raise InvalidInput(N_("That bill is already marked as paid."))
+            value = money.parse_amount(amount, purchase.currency, allow_zero=False) if amount else due
+            if value > due:
+                raise InvalidInput(
+                    N_("Only {due} is still to pay on that bill."), due=money.format_money(due, purchase.currency)
+                )
+            return Moved(await _move(bill, value, PaymentKind.PAYMENT, by, now), value)
+        received = sum(
+            await Payment.filter(bill_id=bill.pk, kind__in=(PaymentKind.PAYMENT, PaymentKind.UNDO)).values_list(
+                "amount", flat=True
+            )
+        )
+        if received <= 0:
+            raise InvalidInput(N_("That bill is already marked as unpaid."))
+        return Moved(await _move(bill, -received, PaymentKind.UNDO, by, now), -received)
+
+
+async def refund(
+    *, guild_id: int, purchase_id: int, user_id: int, by: int, now: datetime, amount: str | None = None
+) -> Bill:
+    """Pay back a member's credit on a bill (all of it, or `amount`)."""
+    purchase, bill = await _billed(guild_id, purchase_id, user_id)
+    credit = credit_of(bill)
+    if not credit:
+        raise InvalidInput(N_("That member has no credit on purchase #{id} to pay back."), id=purchase.pk)
+    value = money.parse_amount(amount, purchase.currency, allow_zero=False) if amount else credit
+    if value > credit:
+        raise InvalidInput(
+            N_("The credit on that bill is only {credit}."), credit=money.format_money(credit, purchase.currency)
+        )
+    async with in_transaction():
+        return Moved(await _move(bill, -value, PaymentKind.REFUND, by, now), -value)
+
+
+async def carry_credit(purchase: Purchase, now: datetime) -> None:
+    """Inside the close: credit members have on earlier bills (same server and currency) pays the new ones."""
+    for bill in await Bill.filter(purchase_id=purchase.pk, total__gt=0).order_by("user_id"):
+        earlier = await Bill.filter(
+            user_id=bill.user_id,
+            purchase__guild_id=purchase.guild_id,
+            purchase__currency=purchase.currency,
+            purchase_id__not=purchase.pk,
+        ).order_by("purchase_id")
+        for source in earlier:
+            due = bill.total - bill.paid_amount
+            moved = min(credit_of(source), due)
+            if moved <= 0:
+                continue
+            await _move(source, -moved, PaymentKind.CREDIT, None, now)
+            bill = await _move(bill, moved, PaymentKind.CREDIT, None, now)
+
+
+@dataclass(frozen=True)
+class Balance:
+    """A member's bills on a server, in one currency: paid minus billed (below zero: owed)."""
+
+    currency: str
+    bills: list[tuple[Purchase, Bill]]
+
+    @property
+    def billed(self) -> int:
+        return sum(bill.total for _purchase, bill in self.bills)
+
+    @property
+    def paid(self) -> int:
+        return sum(bill.paid_amount for _purchase, bill in self.bills)
+
+    @property
+    def amount(self) -> int:
+        return self.paid - self.billed
+
+
+async def balances_in(guild_id: int, currency: str, user_ids: list[int]) -> dict[int, int]:
+    """Members' balances across the server's purchases in one currency: paid minus billed."""
+    totals = {user_id: 0 for user_id in user_ids}
+    for user_id, paid, total in await Bill.filter(
+        user_id__in=user_ids, purchase__guild_id=guild_id, purchase__currency=currency
+    ).values_list("user_id", "paid_amount", "total"):
+        totals[user_id] += paid - total
+    return totals
+
+
+async def balances(guild_id: int, user_id: int) -> list[Balance]:
+    """What a member owes or has in credit across every purchase on the server, per currency."""
+    bills = (
+        await Bill.filter(user_id=user_id, purchase__guild_id=guild_id)
+        .prefetch_related("purchase")
+        .order_by("purchase_id")
+    )
+    by_currency: dict[str, list[tuple[Purchase, Bill]]] = {}
+    for bill in bills:
+        if bill.total or bill.paid_amount:
+            by_currency.setdefault(bill.purchase.currency, []).append((bill.purchase, bill))
+    return [Balance(currency, rows) for currency, rows in sorted(by_currency.items())]
 
 
 # ---------------------------------------------------------------- the open ledger

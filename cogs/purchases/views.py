@@ -17,7 +17,7 @@ import discord
 from cogs.purchases import service
 from cogs.purchases.money import format_money, format_quantity, plain_quantity, to_major
 from cogs.purchases.rules import FIRST_COME, still_needed
-from cogs.purchases.service import Arrival, BillChange, CartLine, Ledger, ShortItem, credit_of
+from cogs.purchases.service import Arrival, Balance, BillChange, CartLine, Ledger, ShortItem, credit_of
 from gromada import csv_export
 from gromada.commands import mention
 from gromada.errors import NotFound
@@ -198,8 +198,10 @@ def bill_text(purchase: Purchase, bill: Bill, lines: list[CartLine]) -> str:
         return head + "\n" + "\n".join(body)
     body.append(_("Share of delivery: {share}", share=format_money(bill.delivery_share, purchase.currency)))
     body.append(_("**Total to pay: {total}**", total=format_money(bill.total, purchase.currency)))
-    if bill.paid_at is not None:
-        body.append(paid_state(purchase, bill) if bill.paid_amount != bill.total else _("Paid. Thank you!"))
+    if bill.paid_amount and bill.paid_amount != bill.total:
+        body.append(paid_state(purchase, bill))
+    elif bill.paid_at is not None:
+        body.append(_("Paid. Thank you!"))
     else:
         body.append(_("Please pay the treasurer; they will mark your bill as paid."))
     return head + "\n" + "\n".join(body)
@@ -238,6 +240,46 @@ def supplier_list(purchase: Purchase, items: list[PurchaseItem], ordered: dict[i
     return lines
 
 
+def balance_state(amount: int, currency: str) -> str:
+    if amount < 0:
+        return _("across purchases: owes {amount}", amount=format_money(-amount, currency))
+    return _("across purchases: {amount} in credit", amount=format_money(amount, currency))
+
+
+def balance_lines(who: str, balances: list[Balance], *, own: bool) -> list[str]:
+    """A member's bills across purchases: per purchase what was billed and paid, then the balance."""
+    if own:
+        lines = [_("**Your balance in joint purchases**")]
+    else:
+        lines = [_("**Balance in joint purchases: {member}**", member=who)]
+    if not balances:
+        lines.append(_("No bills yet."))
+    for balance in balances:
+        currency = balance.currency
+        for purchase, bill in balance.bills:
+            lines.append(
+                _(
+                    "- #{id} {title}: billed {total} · paid {paid}",
+                    id=purchase.pk,
+                    title=purchase.title,
+                    total=format_money(bill.total, currency),
+                    paid=format_money(bill.paid_amount, currency),
+                )
+            )
+        if balance.amount < 0:
+            lines.append(_("**Still to pay: {amount}**", amount=format_money(-balance.amount, currency)))
+        elif balance.amount > 0:
+            lines.append(
+                _(
+                    "**Credit: {amount}**, taken off the next bill when a purchase closes.",
+                    amount=format_money(balance.amount, currency),
+                )
+            )
+        else:
+            lines.append(_("All settled in {currency}.", currency=currency))
+    return lines
+
+
 def paid_state(purchase: Purchase, bill: Bill) -> str:
     """A paid bill whose total moved afterwards: the credit it left, or what is still to pay."""
     credit = credit_of(bill)
@@ -254,8 +296,9 @@ def paid_state(purchase: Purchase, bill: Bill) -> str:
     )
 
 
-def ledger_lines(ledger: Ledger, names: dict[int, str] | None) -> list[str]:
-    """The open ledger; `names` only for the treasurer and coordinators (None hides them)."""
+def ledger_lines(ledger: Ledger, names: dict[int, str] | None, balances: dict[int, int] | None = None) -> list[str]:
+    """The open ledger; `names` only for the treasurer and coordinators (None hides them), with
+    each member's balance across purchases (paid minus billed) where it is not zero."""
     purchase = ledger.purchase
     currency = purchase.currency
     lines = [_("**Ledger of purchase #{id}: {title}**", id=purchase.pk, title=purchase.title)]
@@ -308,10 +351,13 @@ def ledger_lines(ledger: Ledger, names: dict[int, str] | None) -> list[str]:
     if names is not None:
         for bill in ledger.due_bills:
             state = _("paid") if bill.paid_at is not None else _("unpaid")
-            if bill.paid_at is not None and bill.paid_amount != bill.total:
+            if bill.paid_amount and bill.paid_amount != bill.total:
                 state = paid_state(purchase, bill)
             if bill.delivery == DeliveryStatus.FAILED:
                 state += " · " + _("the bill could not be sent by DM")
+            across = (balances or {}).get(bill.user_id, 0)
+            if across and across != bill.paid_amount - bill.total:  # other purchases count too
+                state += " · " + balance_state(across, currency)
             name = names.get(bill.user_id, str(bill.user_id))
             lines.append(f"- {name}: {format_money(bill.total, currency)} · {state}")
     return lines

@@ -39,6 +39,10 @@ async def test_purchases_from_before_the_order_cycle_keep_their_meaning(tmp_path
 
         rows = await connection.execute_query_dict("SELECT user_id, paid_amount FROM purchase_bill ORDER BY user_id")
         assert rows == [{"user_id": 10, "paid_amount": 1600}, {"user_id": 11, "paid_amount": 0}]
+        payments = await connection.execute_query_dict(
+            "SELECT user_id, amount, kind, recorded_by FROM purchase_payment"
+        )
+        assert payments == [{"user_id": 10, "amount": 1600, "kind": "payment", "recorded_by": 7}]
         # Columns added to rows that existed take their defaults.
         [purchase] = await connection.execute_query_dict("SELECT extended, reminder_at, decide_by FROM purchase")
         assert not purchase["extended"] and purchase["reminder_at"] is None and purchase["decide_by"] is None

@@ -7,7 +7,8 @@ import discord
 
 from cogs.purchases import service
 from cogs.purchases.rules import FIRST_COME, PROPORTIONAL
-from models.purchases import Bill, OrderLine, PurchaseItem
+from gromada.errors import Conflict
+from models.purchases import Bill, OrderLine, Payment, PurchaseItem
 from tests.cogs.purchases.helpers import coop_server
 from tests.helpers import dms, refusal, shown
 
@@ -213,7 +214,7 @@ async def test_a_payment_recorded_while_a_delivery_is_recorded_pays_the_total_it
     purchase, _potatoes, _apples = await closed_purchase(coop)
     now = discord.utils.utcnow()
 
-    await asyncio.gather(
+    outcomes = await asyncio.gather(
         service.record_arrival(
             guild_id=coop.guild.id,
             purchase_id=purchase.pk,
@@ -225,12 +226,18 @@ async def test_a_payment_recorded_while_a_delivery_is_recorded_pays_the_total_it
         service.set_paid(
             guild_id=coop.guild.id, purchase_id=purchase.pk, user_id=ania.id, paid=True, by=coop.treasurer.id, now=now
         ),
+        return_exceptions=True,
     )
 
     bill = await Bill.get(purchase_id=purchase.pk, user_id=ania.id)
-    # Either paid before the record (the old total: Ania's first-come 4 kg raise her share of the
-    # fee, so 1.85 is still to pay) or after it (the new total, in full).
+    # Paid before the record (the old total: Ania's first-come 4 kg raise her share of the fee, so
+    # 1.85 is still to pay), after it (the new total, in full), or refused while the total moved
+    # (the treasurer is asked to try again, and nothing was recorded).
     assert bill.total == 1488
-    assert bill.paid_amount in (1303, 1488)
+    if isinstance(outcomes[1], Conflict):
+        assert bill.paid_amount == 0 and not await Payment.exists()
+    else:
+        assert bill.paid_amount in (1303, 1488)
+        assert [payment.amount for payment in await Payment.all()] == [bill.paid_amount]
     book = await service.ledger(coop.guild.id, purchase.pk)
     assert book.billed == book.paid - book.credit + book.outstanding
