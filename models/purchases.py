@@ -200,3 +200,44 @@ class Payment(Model):
     class Meta:
         table = "purchase_payment"
         indexes = (("user_id",),)
+
+
+class PickupPoint(Model):
+    """Where and when members collect their part of a purchase."""
+
+    id = fields.IntField(primary_key=True)
+    purchase: fields.ForeignKeyRelation[Purchase] = fields.ForeignKeyField(
+        "purchases.Purchase", related_name="pickup_points", on_delete=fields.CASCADE
+    )
+    place = fields.CharField(max_length=100)
+    slot = fields.CharField(max_length=100)  # the time slot, as the coordinator wrote it
+
+    class Meta:
+        table = "purchase_pickup_point"
+        unique_together = (("purchase", "place", "slot"),)
+
+
+class PickupChoice(Model):
+    """The pickup point a member chose for a purchase, and whether their part was handed over."""
+
+    id = fields.IntField(primary_key=True)
+    purchase: fields.ForeignKeyRelation[Purchase] = fields.ForeignKeyField(
+        "purchases.Purchase", related_name="pickups", on_delete=fields.CASCADE
+    )
+    point: fields.ForeignKeyRelation[PickupPoint] = fields.ForeignKeyField(
+        "purchases.PickupPoint", related_name="choices", on_delete=fields.CASCADE
+    )
+    user_id = fields.BigIntField()
+    handed_over_at = fields.DatetimeField(null=True)
+    handed_over_by = fields.BigIntField(null=True)
+
+    personal_data = PersonalData(
+        user_fields=("user_id", "handed_over_by"),
+        delete_for=("user_id",),
+        guild="purchase__guild_id",
+        export_with={"purchase": ("title",), "point": ("place", "slot")},
+    )
+
+    class Meta:
+        table = "purchase_pickup_choice"
+        unique_together = (("purchase", "user_id"),)

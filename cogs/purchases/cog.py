@@ -32,6 +32,7 @@ class PurchasesCog(FeatureCog):
     purchase = app_commands.Group(
         name="purchase", description="Joint purchases: order together, pay exactly", guild_only=True
     )
+    pickup = app_commands.Group(name="pickup", description="Pickup points and who collects what", parent=purchase)
     persistent_items = (
         views.OrderButton,
         views.ItemPick,
@@ -40,6 +41,8 @@ class PurchasesCog(FeatureCog):
         views.DropButton,
         views.ExtendButton,
         views.BuyButton,
+        views.PickupSelect,
+        views.HandedOverButton,
     )
 
     def __init__(self, bot) -> None:
@@ -285,6 +288,67 @@ class PurchasesCog(FeatureCog):
         names = await service.item_names(interaction.guild_id, purchase_id, str(current or ""))
         return [app_commands.Choice(name=truncate(name, 100), value=name) for name in names]
 
+    # ------------------------------------------------------------ pickup
+
+    @pickup.command(name="add", description="Add a pickup point with its time slot (order coordinators)")
+    @app_commands.describe(
+        purchase="The purchase's number",
+        place="Where members collect their orders",
+        slot="When, e.g. Saturday 10:00–12:00",
+    )
+    async def pickup_add(
+        self,
+        interaction: discord.Interaction,
+        purchase: IdOption,
+        place: app_commands.Range[str, 1, 100],
+        slot: app_commands.Range[str, 1, 100],
+    ) -> None:
+        await flows.require_coordinator(interaction)
+        point = await service.add_pickup_point(
+            guild_id=interaction.guild_id, purchase_id=purchase, place=place, slot=slot
+        )
+        await reply(
+            interaction,
+            _("Pickup point added to purchase #{id}: {point}.", id=purchase, point=views.pickup_text(point)),
+        )
+
+    @pickup.command(name="choose", description="Choose where you pick up your order")
+    @app_commands.describe(purchase="The purchase's number", point="The pickup point")
+    async def pickup_choose(self, interaction: discord.Interaction, purchase: IdOption, point: IdOption) -> None:
+        chosen = await service.choose_pickup(
+            guild_id=interaction.guild_id, purchase_id=purchase, point_id=point, user_id=interaction.user.id
+        )
+        await reply(interaction, _("Purchase #{id}: {point}.", id=purchase, point=views.pickup_text(chosen)))
+
+    @pickup.command(name="list", description="Who collects what where, by direct message (coordinators, treasurer)")
+    @app_commands.describe(purchase="The purchase's number")
+    async def pickup_list(self, interaction: discord.Interaction, purchase: IdOption) -> None:
+        if not await flows.sees_names(interaction.user):
+            raise NotAllowed(N_("Only order coordinators, the treasurer or moderators can see who collects what."))
+        dist = await service.distribution(interaction.guild_id, purchase)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        sent = await flows.send_distribution(self.bot, interaction.user, dist)
+        head = (
+            _("The distribution lists are in your direct messages, with a button per member.")
+            if sent
+            else _("I could not send you a direct message: allow messages from this server and try again.")
+        )
+        for page in paginate_lines([head, "", *views.not_collected_lines(dist)]):
+            await reply(interaction, page)
+
+    @pickup_choose.autocomplete("point")
+    async def _points(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
+        purchase_id = getattr(interaction.namespace, "purchase", None)
+        if not isinstance(purchase_id, int):
+            return []
+        points = await service.pickup_points_of(interaction.guild_id, purchase_id)
+        wanted = str(current or "").casefold()
+        return [
+            app_commands.Choice(name=truncate(f"{point.place}, {point.slot}", 100), value=point.pk)
+            for point in points
+            if wanted in f"{point.place} {point.slot}".casefold()
+        ][:25]
+
     # ------------------------------------------------------------ members
 
     @purchase.command(name="mine", description="Your orders and bills")
@@ -442,6 +506,9 @@ class PurchasesCog(FeatureCog):
 
     @item.autocomplete("purchase")
     @delivered.autocomplete("purchase")
+    @pickup_add.autocomplete("purchase")
+    @pickup_choose.autocomplete("purchase")
+    @pickup_list.autocomplete("purchase")
     @publish.autocomplete("purchase")
     @close.autocomplete("purchase")
     @mine.autocomplete("purchase")

@@ -1,11 +1,12 @@
 """Demo walk: a coordinator runs a joint purchase; members order; a day before the deadline the
 channel hears which item is short and a member tops it up; at the deadline the coordinator
 buys the other short item anyway; bills go out; less than was bought arrives, and the bills are
-settled again; the books are open, and a member's credit shows in their balance."""
+settled again; the books are open, and a member's credit shows in their balance; on pickup day the
+volunteer hands a member's box over from the distribution list."""
 
 from __future__ import annotations
 
-from models.purchases import Purchase, PurchaseItem
+from models.purchases import PickupChoice, PickupPoint, Purchase, PurchaseItem
 
 ORDER = 70
 
@@ -22,6 +23,9 @@ async def walk(demo) -> None:
         await coordinator.slash(
             general, "purchase item", purchase=purchase.pk, name=name, unit=unit, price=price, bulk_min=minimum
         )
+    await coordinator.slash(
+        general, "purchase pickup add", purchase=purchase.pk, place="Library", slot="Saturday 10:00–12:00"
+    )
     demo.show("Ala", await coordinator.slash(general, "purchase publish", purchase=purchase.pk))
     await purchase.refresh_from_db()
     potatoes, honey = await PurchaseItem.filter(purchase_id=purchase.pk).order_by("position")
@@ -70,3 +74,15 @@ async def walk(demo) -> None:
             demo.say(f"{member.name} gets a DM: {message.content}")
     demo.show(demo.members[1].name, await demo.members[1].slash(general, "purchase ledger", purchase=purchase.pk))
     demo.show(demo.members[0].name, await demo.members[0].slash(general, "purchase balance"))
+
+    demo.say("… pickup day at the library …")
+    point = await PickupPoint.get(purchase_id=purchase.pk)
+    demo.show(
+        demo.members[0].name,
+        await demo.members[0].slash(general, "purchase pickup choose", purchase=purchase.pk, point=point.pk),
+    )
+    demo.show("Ala (volunteer on duty)", await coordinator.slash(general, "purchase pickup list", purchase=purchase.pk))
+    listed = next(m for m in reversed(list(coordinator.user.dm_channel.history())) if m.components)
+    choice = await PickupChoice.get(purchase_id=purchase.pk, user_id=demo.members[0].id)
+    handed = await coordinator.user.click(listed, custom_id=f"purchase:handed:{choice.pk}")
+    demo.say(f"Ala hands the box over; her list now reads: {handed.response.content}")

@@ -28,7 +28,7 @@ from gromada.errors import DiscordRefused, InvalidInput, NotAllowed
 from gromada.guild_config import Purpose, RoleShown
 from gromada.i18n import N_, use_locale
 from gromada.interactions import language_for_guild
-from gromada.messaging import dm
+from gromada.messaging import dm, member_of
 from gromada.replies import NO_MENTIONS
 from gromada.scheduler import now
 from gromada.ui import paginate_lines
@@ -393,3 +393,59 @@ async def record_arrival(
 
         await dm(bot, change.user_id, guild_id=guild_id, render=render)
     return arrival
+
+
+# ---------------------------------------------------------------- pickup
+
+
+async def member_names(bot: discord.Client, guild_id: int, user_ids) -> dict[int, str]:
+    guild = bot.get_guild(guild_id)
+    names = {}
+    for user_id in user_ids:
+        member = guild.get_member(user_id) if guild is not None else None
+        names[user_id] = member.display_name if member is not None else str(user_id)
+    return names
+
+
+async def send_distribution(bot: discord.Client, user: discord.abc.User, dist: service.Distribution) -> bool:
+    """The distribution lists by DM to the volunteer on duty, a page per point (more for long ones)."""
+    purchase = dist.purchase
+    ids = [handout.user_id for _point, handouts in dist.points for handout in handouts]
+    names = await member_names(bot, purchase.guild_id, ids)
+
+    def render() -> list[dict]:
+        pages = []
+        for point, handouts in dist.points:
+            for start in range(0, max(len(handouts), 1), views.HANDOUTS_PER_MESSAGE):
+                text, view = views.handout_page(
+                    purchase, point, handouts[start : start + views.HANDOUTS_PER_MESSAGE], names
+                )
+                pages.append({"content": text, "view": view})
+        pages += [{"content": page} for page in paginate_lines(views.not_collected_lines(dist))]
+        return pages
+
+    return await dm(bot, user.id, guild_id=purchase.guild_id, render=render) is not None
+
+
+async def hand_over(interaction: discord.Interaction, choice_id: int) -> None:
+    """A button on a distribution list (in a DM): the volunteer handed a member their part."""
+    choice = await service.pickup_choice(choice_id)
+    purchase = choice.purchase
+    # Clicked in a DM: the clicker's roles are looked up on the purchase's server.
+    member = await member_of(interaction.client.get_guild(purchase.guild_id), interaction.user.id)
+    if member is None or not await sees_names(member):
+        raise NotAllowed(N_("Only order coordinators, the treasurer or moderators can hand orders over."))
+    await service.hand_over(choice_id=choice_id, by=interaction.user.id, now=now())
+    dist = await service.distribution(purchase.guild_id, purchase.pk)
+    on_page = set(views.handouts_on_page(interaction.message))
+    point = choice.point
+    handouts = [
+        handout
+        for listed, point_handouts in dist.points
+        if listed.pk == point.pk
+        for handout in point_handouts
+        if handout.choice.pk in on_page
+    ]
+    names = await member_names(interaction.client, purchase.guild_id, [handout.user_id for handout in handouts])
+    text, view = views.handout_page(purchase, point, handouts, names)
+    await interaction.response.edit_message(content=text, view=view)

@@ -49,6 +49,8 @@ from models.purchases import (
     OrderLine,
     Payment,
     PaymentKind,
+    PickupChoice,
+    PickupPoint,
     Purchase,
     PurchaseItem,
     PurchaseStatus,
@@ -981,3 +983,132 @@ async def item_names(guild_id: int, purchase_id: int, search: str = "", limit: i
         return []
     wanted = search.strip().casefold()
     return [item.name for item in await items_of(purchase.pk) if wanted in item.name.casefold()][:limit]
+
+
+# ---------------------------------------------------------------- pickup points
+
+MAX_PICKUP_POINTS = 20  # one select offers them all, with room to spare
+
+
+async def add_pickup_point(*, guild_id: int, purchase_id: int, place: str, slot: str) -> PickupPoint:
+    purchase = await get_purchase(guild_id, purchase_id)
+    where, when_text = _text(place, 100), _text(slot, 100)
+    if not where or not when_text:
+        raise InvalidInput(N_("A pickup point needs a place and a time slot."))
+    if await PickupPoint.filter(purchase_id=purchase.pk).count() >= MAX_PICKUP_POINTS:
+        raise LimitReached(
+            Plural(
+                "A purchase can have at most {n} pickup point.",
+                "A purchase can have at most {n} pickup points.",
+                MAX_PICKUP_POINTS,
+            )
+        )
+    try:
+        return await PickupPoint.create(purchase_id=purchase.pk, place=where, slot=when_text)
+    except IntegrityError:
+        raise InvalidInput(N_("Purchase #{id} already has that pickup point."), id=purchase.pk) from None
+
+
+async def pickup_points(purchase_id: int) -> list[PickupPoint]:
+    return await PickupPoint.filter(purchase_id=purchase_id).order_by("id")
+
+
+async def pickup_points_of(guild_id: int, purchase_id: int) -> list[PickupPoint]:
+    """A purchase's pickup points for picking one (none from another server)."""
+    if not await Purchase.exists(id=purchase_id, guild_id=guild_id):
+        return []
+    return await pickup_points(purchase_id)
+
+
+async def pickup_of(purchase_id: int, user_id: int) -> PickupChoice | None:
+    return await PickupChoice.get_or_none(purchase_id=purchase_id, user_id=user_id).prefetch_related("point")
+
+
+async def choose_pickup(*, guild_id: int, purchase_id: int, point_id: int, user_id: int) -> PickupPoint:
+    """A member picks (or changes) where they collect their order, until it is handed over."""
+    purchase = await get_purchase(guild_id, purchase_id)
+    point = await PickupPoint.get_or_none(id=point_id, purchase_id=purchase.pk)
+    if point is None:
+        raise NotFound(N_("That pickup point is not part of purchase #{id}."), id=purchase.pk)
+    if not await OrderLine.filter(purchase_id=purchase.pk, user_id=user_id).exists():
+        raise InvalidInput(
+            N_("Order something in purchase #{id} first, then choose where to pick it up."), id=purchase.pk
+        )
+    handed = InvalidInput(N_("Your order in purchase #{id} was already handed over."), id=purchase.pk)
+    # Change the choice, or make the first one; two at once: the one created first is changed.
+    for _attempt in range(2):
+        if await PickupChoice.filter(purchase_id=purchase.pk, user_id=user_id, handed_over_at__isnull=True).update(
+            point_id=point.pk
+        ):
+            return point
+        if await PickupChoice.exists(purchase_id=purchase.pk, user_id=user_id, handed_over_at__isnull=False):
+            raise handed
+        try:
+            await PickupChoice.create(purchase_id=purchase.pk, point_id=point.pk, user_id=user_id)
+            return point
+        except IntegrityError:
+            continue
+    raise Conflict()
+
+
+@dataclass(frozen=True)
+class Handout:
+    """One member's part at a pickup point: what to hand them."""
+
+    user_id: int
+    choice: PickupChoice | None
+    lines: list[CartLine]
+
+
+@dataclass(frozen=True)
+class Distribution:
+    purchase: Purchase
+    points: list[tuple[PickupPoint, list[Handout]]]
+    unassigned: list[Handout]  # members who chose no point
+
+    @property
+    def not_collected(self) -> list[tuple[PickupPoint | None, Handout]]:
+        waiting = [
+            (point, handout)
+            for point, handouts in self.points
+            for handout in handouts
+            if handout.choice.handed_over_at is None
+        ]
+        return waiting + [(None, handout) for handout in self.unassigned]
+
+
+async def distribution(guild_id: int, purchase_id: int) -> Distribution:
+    """Who gets what where: per pickup point, each member's lines (dropped items left out)."""
+    purchase = await get_purchase(guild_id, purchase_id)
+    choices = {choice.user_id: choice for choice in await PickupChoice.filter(purchase_id=purchase.pk)}
+    by_point: dict[int, list[Handout]] = {}
+    unassigned = []
+    for user_id in await buyers(purchase.pk):
+        lines = [line for line in await cart(purchase, user_id) if not line.item.dropped]
+        if not lines:
+            continue
+        choice = choices.get(user_id)
+        handout = Handout(user_id, choice, lines)
+        if choice is None:
+            unassigned.append(handout)
+        else:
+            by_point.setdefault(choice.point_id, []).append(handout)
+    points = [(point, by_point.get(point.pk, [])) for point in await pickup_points(purchase.pk)]
+    return Distribution(purchase, points, unassigned)
+
+
+async def hand_over(*, choice_id: int, by: int, now: datetime) -> PickupChoice:
+    """The volunteer on duty handed a member their part: once."""
+    handed = await PickupChoice.filter(id=choice_id, handed_over_at__isnull=True).update(
+        handed_over_at=now, handed_over_by=by
+    )
+    if not handed:
+        raise Conflict(N_("That order was already handed over."))
+    return await PickupChoice.get(id=choice_id).prefetch_related("point")
+
+
+async def pickup_choice(choice_id: int) -> PickupChoice:
+    choice = await PickupChoice.get_or_none(id=choice_id).prefetch_related("purchase", "point")
+    if choice is None:
+        raise NotFound(N_("That pickup is no longer recorded."))
+    return choice

@@ -17,14 +17,33 @@ import discord
 from cogs.purchases import service
 from cogs.purchases.money import format_money, format_quantity, plain_quantity, to_major
 from cogs.purchases.rules import FIRST_COME, still_needed
-from cogs.purchases.service import Arrival, Balance, BillChange, CartLine, Ledger, ShortItem, credit_of
+from cogs.purchases.service import (
+    Arrival,
+    Balance,
+    BillChange,
+    CartLine,
+    Distribution,
+    Handout,
+    Ledger,
+    ShortItem,
+    credit_of,
+)
 from gromada import csv_export
 from gromada.commands import mention
 from gromada.errors import NotFound
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
 from gromada.ui import BaseModal, IdButton, PersistentItem, reply, truncate
-from models.purchases import Bill, DeliveryStatus, OrderLine, Purchase, PurchaseItem, PurchaseStatus, ShortChoice
+from models.purchases import (
+    Bill,
+    DeliveryStatus,
+    OrderLine,
+    PickupPoint,
+    Purchase,
+    PurchaseItem,
+    PurchaseStatus,
+    ShortChoice,
+)
 
 # ---------------------------------------------------------------- texts
 
@@ -645,6 +664,115 @@ def arrival_summary(purchase: Purchase, arrival: Arrival, names: dict[int, str])
     return lines
 
 
+# ---------------------------------------------------------------- pickup
+
+
+def pickup_text(point: PickupPoint) -> str:
+    return _("Pickup: {place}, {slot}", place=point.place, slot=point.slot)
+
+
+HANDOUTS_PER_MESSAGE = 25  # a button each: five rows of five
+
+
+def handout_line(handout: Handout, name: str) -> str:
+    goods = ", ".join(
+        f"{line.item.name} {format_quantity(line.received if line.received is not None else line.quantity)} "
+        f"{line.item.unit}"
+        for line in handout.lines
+    )
+    done = ""
+    if handout.choice is not None and handout.choice.handed_over_at is not None:
+        done = " · " + _("handed over")
+    return f"- {name}: {goods}{done}"
+
+
+def handout_page(
+    purchase: Purchase, point: PickupPoint, handouts: list[Handout], names: dict[int, str]
+) -> tuple[str, discord.ui.View]:
+    """Part of a pickup point's list for the volunteer on duty, with a button per member."""
+    lines = [
+        _(
+            "**Pickup at {place}, {slot}: purchase #{id} “{title}”**",
+            place=point.place,
+            slot=point.slot,
+            id=purchase.pk,
+            title=purchase.title,
+        )
+    ]
+    view = discord.ui.View(timeout=None)
+    for handout in handouts:
+        name = names.get(handout.user_id, str(handout.user_id))
+        lines.append(handout_line(handout, f"<@{handout.user_id}>"))
+        button = HandedOverButton(handout.choice.pk, name)
+        button.item.disabled = handout.choice.handed_over_at is not None
+        view.add_item(button)
+    if not handouts:
+        lines.append(_("Nobody chose this pickup point."))
+    return truncate("\n".join(lines), 2000), view
+
+
+def not_collected_lines(dist: Distribution) -> list[str]:
+    waiting = dist.not_collected
+    if not waiting:
+        return [_("Everything was handed over.")]
+    lines = [_n("Not collected yet: {n} member.", "Not collected yet: {n} members.", len(waiting))]
+    for point, handout in waiting:
+        where = f"{point.place}, {point.slot}" if point is not None else _("no pickup point chosen")
+        lines.append(f"{handout_line(handout, f'<@{handout.user_id}>')} · {where}")
+    return lines
+
+
+_HANDED_ID = re.compile(r"^purchase:handed:(\d+)$")
+
+
+def handouts_on_page(message: discord.Message | None) -> list[int]:
+    """The pickups a list message holds, read from its buttons (kept, disabled, once handed over)."""
+    found: list[int] = []
+    for row in message.components if message is not None else []:
+        for child in getattr(row, "children", []):
+            match = _HANDED_ID.match(getattr(child, "custom_id", None) or "")
+            if match:
+                found.append(int(match[1]))
+    return found
+
+
+class HandedOverButton(IdButton, action="purchase:handed"):
+    style = discord.ButtonStyle.success
+    label_text = N_("Handed over: {member}")
+
+    def __init__(self, ref_id: int, member_name: str = "") -> None:
+        self.member_name = member_name
+        super().__init__(ref_id)
+
+    def label(self) -> str:
+        return truncate(_(self.label_text, member=self.member_name), 80)
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        from cogs.purchases import flows
+
+        await flows.hand_over(interaction, self.ref_id)
+
+
+class PickupSelect(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], template=r"purchase:pickup:(?P<id>\d+)"):
+    def __init__(self, purchase_id: int) -> None:
+        super().__init__(discord.ui.Select(custom_id=f"purchase:pickup:{purchase_id}"))
+        self.purchase_id = purchase_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):
+        return cls(int(match["id"]))
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        await service.choose_pickup(
+            guild_id=interaction.guild_id,
+            purchase_id=self.purchase_id,
+            point_id=int(self.item.values[0]),
+            user_id=interaction.user.id,
+        )
+        purchase = await service.get_purchase(interaction.guild_id, self.purchase_id)
+        await edit_cart(interaction, purchase, 0)
+
+
 CSV_HEADER = ("kind", "member_id", "member", "item", "unit", "quantity", "unit_price", "amount", "currency", "paid")
 
 
@@ -759,6 +887,22 @@ async def cart_message(purchase: Purchase, user_id: int, page: int) -> tuple[str
             )
         view.add_item(remove)
     text = cart_text(purchase, lines)
+    points = await service.pickup_points(purchase.pk)
+    if points and lines:
+        choice = await service.pickup_of(purchase.pk, user_id)
+        pick = PickupSelect(purchase.pk)
+        pick.item.placeholder = _("Where you pick it up…")
+        for point in points:
+            pick.item.add_option(
+                label=truncate(point.place, 100),
+                value=str(point.pk),
+                description=truncate(point.slot, 100),
+                default=choice is not None and choice.point_id == point.pk,
+            )
+        view.add_item(pick)
+        text += "\n" + (
+            pickup_text(choice.point) if choice is not None else _("Choose below where you pick up your order.")
+        )
     if pages > 1:
         text += "\n" + _(
             "Items {first}–{last} of {total}.",

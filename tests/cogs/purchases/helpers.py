@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import discord
+from simcord.components import walk_components
 
 from models.purchases import Purchase
 from tests.helpers import Server, quickstarted, shown
@@ -47,6 +48,11 @@ class CoopServer(Server):
 
     def buttons(self, message) -> list[str]:
         """The custom_ids of the buttons on a message that can still be pressed."""
+        if message.components and isinstance(message.components[0], dict):  # an interaction's response
+            found = walk_components(message.components)
+            return [
+                c["custom_id"] for c in found if c.get("type") == 2 and c.get("custom_id") and not c.get("disabled")
+            ]
         return [
             child.custom_id
             for row in message.components
