@@ -84,6 +84,8 @@ class PurchaseItem(Model):
     bulk_min = fields.DecimalField(max_digits=14, decimal_places=3, null=True)
     # The most one member may order of this item.
     max_per_member = fields.DecimalField(max_digits=14, decimal_places=3, null=True)
+    # What a unit costs in a shop, when a coordinator recorded it: the savings are measured against it.
+    shop_price = fields.BigIntField(null=True)
     dropped = fields.BooleanField(default=False)
     # The coordinator's choice when the item missed its minimum at the deadline.
     choice = fields.CharEnumField(ShortChoice, max_length=10, null=True)

@@ -160,6 +160,7 @@ class PurchasesCog(FeatureCog):
         price="Price per unit, e.g. 4,50",
         bulk_min="Total quantity the supplier needs for this item",
         max_per_member="The most one member may order",
+        shop_price="What a unit costs in a shop, to show what buying together saves",
     )
     async def item(
         self,
@@ -170,6 +171,7 @@ class PurchasesCog(FeatureCog):
         price: str,
         bulk_min: str | None = None,
         max_per_member: str | None = None,
+        shop_price: str | None = None,
     ) -> None:
         await flows.require_coordinator(interaction)
         item = await service.add_item(
@@ -180,6 +182,7 @@ class PurchasesCog(FeatureCog):
             price=price,
             bulk_min=bulk_min,
             max_per_member=max_per_member,
+            shop_price=shop_price,
         )
         row = await service.get_purchase(interaction.guild_id, purchase)
         await reply(

@@ -19,9 +19,19 @@ async def walk(demo) -> None:
     )
     demo.show("Ala (coordinator)", opened)
     purchase = await Purchase.all().order_by("-id").first()
-    for name, unit, price, minimum in (("Potatoes", "kg", "2,50", "10"), ("Honey", "jar", "30", "5")):
+    for name, unit, price, minimum, shop in (
+        ("Potatoes", "kg", "2,50", "10", "3,20"),
+        ("Honey", "jar", "30", "5", "38"),
+    ):
         await coordinator.slash(
-            general, "purchase item", purchase=purchase.pk, name=name, unit=unit, price=price, bulk_min=minimum
+            general,
+            "purchase item",
+            purchase=purchase.pk,
+            name=name,
+            unit=unit,
+            price=price,
+            bulk_min=minimum,
+            shop_price=shop,
         )
     await coordinator.slash(
         general, "purchase pickup add", purchase=purchase.pk, place="Library", slot="Saturday 10:00–12:00"

@@ -175,3 +175,17 @@ def rebill(goods: dict[int, int], delivery_fee: int) -> list[MemberBill]:
     payers = [user_id for user_id in members if goods[user_id] > 0]
     shares = dict(zip(payers, split(delivery_fee, [goods[u] for u in payers]) if payers else [], strict=True))
     return [MemberBill(user_id, goods[user_id], shares.get(user_id, 0)) for user_id in members]
+
+
+# ---------------------------------------------------------------- savings
+
+
+def saving(quantity: Decimal, unit_price: int, shop_price: int | None) -> int:
+    """What buying `quantity` together saved against the shop (negative: the shop was cheaper).
+
+    Both values are rounded as a bill rounds a line, so a saving is the difference of two
+    amounts people can check; without a shop price nothing is claimed.
+    """
+    if shop_price is None:
+        return 0
+    return line_value(quantity, shop_price) - line_value(quantity, unit_price)

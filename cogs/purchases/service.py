@@ -31,6 +31,7 @@ from cogs.purchases.rules import (
     Order,
     line_value,
     rebill,
+    saving,
     settle,
     share_short_delivery,
     still_needed,
@@ -191,6 +192,7 @@ async def add_item(
     price: str,
     bulk_min: str | None = None,
     max_per_member: str | None = None,
+    shop_price: str | None = None,
 ) -> PurchaseItem:
     purchase = await get_purchase(guild_id, purchase_id)
     if purchase.status == PurchaseStatus.CLOSED:
@@ -198,6 +200,7 @@ async def add_item(
     unit_price = money.parse_amount(price, purchase.currency, allow_zero=False)
     minimum = money.parse_quantity(bulk_min) if bulk_min else None
     maximum = money.parse_quantity(max_per_member) if max_per_member else None
+    shop = money.parse_amount(shop_price, purchase.currency, allow_zero=False) if shop_price else None
     label, unit_label = _text(name, 80), _text(unit, 20)
     if not label or not unit_label:
         raise InvalidInput(N_("An item needs a name and a unit (kg, piece, litre…)."))
@@ -217,6 +220,7 @@ async def add_item(
             unit_price=unit_price,
             bulk_min=minimum,
             max_per_member=maximum,
+            shop_price=shop,
         )
     except IntegrityError:  # another item was added at the same moment
         raise Conflict() from None
@@ -767,6 +771,7 @@ class LedgerItem:
     item: PurchaseItem
     quantity: Decimal
     value: int
+    saved: int = 0  # against the shop price, on what members got
 
 
 @dataclass(frozen=True)
@@ -787,6 +792,15 @@ class Ledger:
     @property
     def group_cost(self) -> int:
         return sum(row.item.group_cost for row in self.items)
+
+    @property
+    def saved(self) -> int:
+        return sum(row.saved for row in self.items)
+
+    @property
+    def compared(self) -> bool:
+        """Some item has a shop price to compare with."""
+        return any(row.item.shop_price is not None for row in self.items)
 
     @property
     def billed(self) -> int:
@@ -817,11 +831,19 @@ async def ledger(guild_id: int, purchase_id: int) -> Ledger:
     quantities = await ordered_quantities(purchase.pk)
     lines = await OrderLine.filter(purchase_id=purchase.pk)
     values: dict[int, int] = {}
+    saved: dict[int, int] = {}
+    by_id = {item.pk: item for item in items}
     for line in lines:
-        price = next(item.unit_price for item in items if item.pk == line.item_id)
-        value = line.amount if line.amount is not None else line_value(line.quantity, price)
+        item = by_id[line.item_id]
+        value = line.amount if line.amount is not None else line_value(line.quantity, item.unit_price)
         values[line.item_id] = values.get(line.item_id, 0) + value
-    rows = [LedgerItem(item, quantities.get(item.pk, Decimal(0)), values.get(item.pk, 0)) for item in items]
+        if not item.dropped:
+            got = line.received if line.received is not None else line.quantity
+            saved[item.pk] = saved.get(item.pk, 0) + saving(got, item.unit_price, item.shop_price)
+    rows = [
+        LedgerItem(item, quantities.get(item.pk, Decimal(0)), values.get(item.pk, 0), saved.get(item.pk, 0))
+        for item in items
+    ]
     return Ledger(purchase, rows, await bills_of(purchase.pk))
 
 

@@ -16,7 +16,7 @@ import discord
 
 from cogs.purchases import service
 from cogs.purchases.money import format_money, format_quantity, plain_quantity, to_major
-from cogs.purchases.rules import FIRST_COME, still_needed
+from cogs.purchases.rules import FIRST_COME, saving, still_needed
 from cogs.purchases.service import (
     Arrival,
     Balance,
@@ -215,6 +215,17 @@ def bill_text(purchase: Purchase, bill: Bill, lines: list[CartLine]) -> str:
         else:
             body.append(_("Nothing to pay: none of your items reached the supplier's minimum."))
         return head + "\n" + "\n".join(body)
+    compared = [line for line in lines if line.item.shop_price is not None and not line.item.dropped]
+    if compared:
+        saved = sum(
+            saving(
+                line.received if line.received is not None else line.quantity,
+                line.item.unit_price,
+                line.item.shop_price,
+            )
+            for line in compared
+        )
+        body.append(_("Saved against shop prices: {saved}", saved=format_money(saved, purchase.currency)))
     body.append(_("Share of delivery: {share}", share=format_money(bill.delivery_share, purchase.currency)))
     body.append(_("**Total to pay: {total}**", total=format_money(bill.total, purchase.currency)))
     if bill.paid_amount and bill.paid_amount != bill.total:
@@ -334,6 +345,12 @@ def ledger_lines(ledger: Ledger, names: dict[int, str] | None, balances: dict[in
                 unit=row.item.unit,
                 cost=format_money(row.item.group_cost, currency),
             )
+        if row.item.shop_price is not None and not row.item.dropped:
+            status += " · " + _(
+                "shop price {price}, saved {saved}",
+                price=format_money(row.item.shop_price, currency),
+                saved=format_money(row.saved, currency),
+            )
         if row.item.arrived is not None:
             status += " · " + _(
                 "arrived: {arrived} {unit}", arrived=format_quantity(row.item.arrived), unit=row.item.unit
@@ -341,6 +358,13 @@ def ledger_lines(ledger: Ledger, names: dict[int, str] | None, balances: dict[in
         lines.append(
             f"- {row.item.name}: {format_quantity(row.quantity)} {row.item.unit} · "
             f"{format_money(row.value, currency)}{status}"
+        )
+    if ledger.compared:
+        lines.append(
+            _(
+                "Saved against shop prices: {saved} (on the items with a shop price, before the delivery fee)",
+                saved=format_money(ledger.saved, currency),
+            )
         )
     if purchase.status != PurchaseStatus.CLOSED:
         lines.append(

@@ -12,6 +12,7 @@ from cogs.purchases.rules import (
     ItemTerms,
     Order,
     line_value,
+    saving,
     settle,
     share_short_delivery,
     split,
@@ -196,3 +197,17 @@ def test_a_short_delivery_is_shared_exactly_and_nobody_gets_more_than_ordered(or
         # Each within one step of the exact proportional share.
         for line, quantity in lines:
             assert abs(received[line] - arrived * quantity / total) < 1
+
+
+@pytest.mark.parametrize(
+    ("quantity", "unit_price", "shop_price", "saved"),
+    [
+        ("2", 250, None, 0),  # no shop price: no claim
+        ("2", 250, 320, 140),
+        ("1.5", 333, 400, 100),  # 600 - 499.5 rounded half up to 500
+        ("0.5", 45, 45, 0),
+        ("1", 500, 450, -50),  # the shop was cheaper: said so
+    ],
+)
+def test_saving_is_the_difference_of_two_rounded_line_values(quantity, unit_price, shop_price, saved):
+    assert saving(Decimal(quantity), unit_price, shop_price) == saved
