@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from tortoise import fields
+from tortoise.expressions import F
 from tortoise.models import Model
 
 from models.privacy import PERSON, Keep, PersonalData
@@ -162,7 +163,11 @@ class Bill(Model):
     personal_data = PersonalData(
         user_fields=("user_id", "paid_by"),
         guild="purchase__guild_id",
-        keep=(Keep("unpaid_bill", {"paid_at__isnull": True, "total__gt": 0}, fields=("user_id",)),),
+        keep=(
+            Keep("unpaid_bill", {"paid_at__isnull": True, "total__gt": 0}, fields=("user_id",)),
+            # Credit is owed to the person: it stays theirs until it is used or paid back.
+            Keep("purchase_credit", {"paid_amount__gt": F("total")}, fields=("user_id",)),
+        ),
         export_with={"purchase": ("title", "currency", "status")},
     )
 

@@ -148,3 +148,24 @@ async def test_payments_at_once_never_pay_more_than_the_bill_on_postgres(simcord
     bill = await Bill.get(user_id=ania.id)
     assert 1 <= len(recorded) <= 2
     assert bill.paid_amount == 500 * len(recorded) == sum(await Payment.all().values_list("amount", flat=True))
+
+
+async def test_credit_stays_with_a_member_who_asks_to_be_forgotten_until_it_is_paid_back(simcord_env):
+    coop = await coop_server(simcord_env)
+    ania, celina, _ = coop.members
+    purchase = await billed(coop, {ania: "4", celina: "4"})
+    await pay(coop, purchase, ania)
+    await coop.coordinator.slash(
+        coop.general, "purchase delivered", purchase=purchase.pk, item="Potatoes", quantity="4"
+    )
+
+    preview = await ania.slash(coop.general, "privacy forget")
+    assert "You have credit from a joint purchase" in shown(preview)
+    await ania.click(preview.response, label="Forget me")
+    assert (await Bill.get(purchase_id=purchase.pk, user_id=ania.id)).paid_amount == 1000
+
+    await coop.treasurer.slash(coop.general, "purchase refund", purchase=purchase.pk, member=ania)
+    again = await ania.slash(coop.general, "privacy forget")
+    assert "You have credit" not in shown(again)
+    await ania.click(again.response, label="Forget me")
+    assert not await Bill.exists(user_id=ania.id)
