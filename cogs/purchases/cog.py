@@ -58,9 +58,18 @@ class PurchasesCog(FeatureCog):
         }
 
     async def ensure_deadlines(self) -> None:
-        # Every open purchase has its deadline (and its day-before reminder, if not sent)
-        # armed, even if the process stopped between publishing the card and writing the timer.
-        for purchase in await service.open_purchases():
+        for purchase in await service.purchases_with_deadlines():
+            if purchase.status == PurchaseStatus.DECIDING:
+                # Waiting for choices about short items: the time to choose runs out even after a stop.
+                await self.bot.timers.ensure(
+                    service.DECISION_TIMER,
+                    purchase.decide_by or now(),
+                    ref_id=purchase.pk,
+                    guild_id=purchase.guild_id,
+                )
+                continue
+            # Every open purchase has its deadline (and its day-before reminder, if not sent)
+            # armed, even if the process stopped between publishing the card and writing the timer.
             await self.bot.timers.ensure(
                 service.DEADLINE_TIMER, purchase.deadline, ref_id=purchase.pk, guild_id=purchase.guild_id
             )
@@ -68,11 +77,6 @@ class PurchasesCog(FeatureCog):
                 await self.bot.timers.ensure(
                     service.REMINDER_TIMER, purchase.reminder_at, ref_id=purchase.pk, guild_id=purchase.guild_id
                 )
-        # Waiting for choices about short items: the time to choose runs out even after a stop.
-        for purchase in await service.deciding_purchases():
-            await self.bot.timers.ensure(
-                service.DECISION_TIMER, purchase.decide_by or now(), ref_id=purchase.pk, guild_id=purchase.guild_id
-            )
         # Closed, but the process stopped before every bill went out: finish delivering now.
         for purchase_id in await service.purchases_with_unsent_bills():
             await self.bot.timers.ensure(service.DEADLINE_TIMER, now(), ref_id=purchase_id)

@@ -570,8 +570,9 @@ async def apply_choices(purchase_id: int, now: datetime, extension: timedelta) -
     return Applied(None, deadline, tuple(extended))
 
 
-async def deciding_purchases() -> list[Purchase]:
-    return await Purchase.filter(status=PurchaseStatus.DECIDING)
+async def purchases_with_deadlines() -> list[Purchase]:
+    """Every purchase taking orders or waiting for choices, on every server (one query at start)."""
+    return await Purchase.filter(status__in=(PurchaseStatus.OPEN, PurchaseStatus.DECIDING))
 
 
 async def claim_reminder(purchase_id: int, now: datetime) -> Purchase | None:
