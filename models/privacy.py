@@ -42,7 +42,10 @@ class Keep:
         return not self.fields or user_field in self.fields
 
     def condition(self, user_id: int) -> dict[str, Any]:
-        return {key: user_id if value == PERSON else value for key, value in self.where.items()}
+        # `is`-like: a value may be an expression (F("total")) whose == builds a query, not a bool.
+        return {
+            key: user_id if isinstance(value, str) and value == PERSON else value for key, value in self.where.items()
+        }
 
 
 @dataclass(frozen=True)
