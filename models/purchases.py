@@ -203,6 +203,8 @@ class Payment(Model):
     personal_data = PersonalData(
         user_fields=("user_id", "recorded_by"),
         guild="bill__purchase__guild_id",
+        # Part of its bill, itself part of the purchase: the person counts the purchase once.
+        part_of=("bill_id", "purchase_bill"),
         export_with={"bill": ("purchase_id", "total")},
     )
 
