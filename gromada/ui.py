@@ -20,6 +20,7 @@ from gromada.error_handler import report_error
 from gromada.errors import NotAllowed, NotFound
 from gromada.i18n import _
 from gromada.interactions import activate
+from gromada.messaging import member_of
 from gromada.replies import NO_MENTIONS, mention_only, reply  # noqa: F401 - features import them from here
 
 MESSAGE_LIMIT = 2000
@@ -148,6 +149,32 @@ class OfPerson(Owner):
         if await self.model.exists(id=ref_id):
             raise NotAllowed(self.not_theirs)
         raise NotFound(self.missing, id=ref_id)
+
+
+@dataclass(frozen=True)
+class ByItsMembers(Owner):
+    """A row of one server (`path` leads to the server's id), clicked by a member of that server
+    wherever they are: buttons sent by direct message to whoever serves the server (a list of
+    members' orders to hand over, which names other members' rows).
+
+    Neither InServer (a direct message has no server) nor OfPerson (the row is another
+    member's) fits such a button. The clicker must be on the row's server, and a click in a
+    server channel must come from that server; what the clicker may do there (their roles)
+    is for the feature's own check. A click by anyone else is told `missing`: to them the row
+    does not exist.
+    """
+
+    model: type[Model]
+    missing: str
+    path: str = "guild_id"
+
+    async def require(self, ref_id: int, interaction: discord.Interaction) -> None:
+        guild_id = await self.model.filter(id=ref_id).first().values_list(self.path, flat=True)
+        elsewhere = interaction.guild_id is not None and interaction.guild_id != guild_id
+        if guild_id is None or elsewhere:
+            raise NotFound(self.missing, id=ref_id)
+        if await member_of(interaction.client.get_guild(guild_id), interaction.user.id) is None:
+            raise NotFound(self.missing, id=ref_id)
 
 
 @dataclass(frozen=True)

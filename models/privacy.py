@@ -42,7 +42,10 @@ class Keep:
         return not self.fields or user_field in self.fields
 
     def condition(self, user_id: int) -> dict[str, Any]:
-        return {key: user_id if value == PERSON else value for key, value in self.where.items()}
+        # `is`-like: a value may be an expression (F("total")) whose == builds a query, not a bool.
+        return {
+            key: user_id if isinstance(value, str) and value == PERSON else value for key, value in self.where.items()
+        }
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ class PersonalData:
       the person counts it: an order line and a bill are parts of their purchase, a
       supporter's row part of the initiative. The export and forget summaries count each
       thing once (one initiative, not its two rows); None: the row is a thing of its own.
+      A thing that is itself part of another (a payment of a bill, part of a purchase)
+      counts as the whole it belongs to.
     - exported / export_only_if (a bool option key) / export_exclude (columns never
       exported) / export_only: user field -> the only columns exported when the person
       is in that field alone (a mediator sees the dates of tickets they handled, not

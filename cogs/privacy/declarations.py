@@ -7,7 +7,8 @@ declaring `personal_data` on its models; nothing here names another feature.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +52,35 @@ class Declared:
     def thing(self, part: Any) -> tuple[str, Any]:
         """The thing a row is part of, from its `part_column` value, as the person counts it."""
         return (self.personal.part_of[1] if self.personal.part_of else self.table, part)
+
+
+Thing = tuple[str, Any]  # (table, key)
+
+
+async def wholes(things: Iterable[Thing]) -> dict[Thing, Thing]:
+    """Each thing mapped to the whole it belongs to, as the person counts it.
+
+    A thing can itself be a row that is part of another (a payment is part of its bill, the
+    bill part of its purchase): its `part_of` is followed, a table at a time, until a thing
+    that is part of nothing. Rows that are gone stay the thing they were.
+    """
+    parts = {entry.table: entry for entry in declared() if entry.personal.part_of}
+    whole = {thing: thing for thing in things}
+    for _level in range(len(parts)):  # a chain is at most every such table long
+        nested: dict[str, set[Any]] = defaultdict(set)
+        for table, key in set(whole.values()):
+            if table in parts:
+                nested[table].add(key)
+        step: dict[Thing, Thing] = {}
+        for table, keys in nested.items():
+            entry = parts[table]
+            pk = entry.model._meta.pk_attr
+            rows = await entry.model.filter(**{f"{pk}__in": list(keys)}).values_list(pk, entry.part_column)
+            step.update({(table, key): entry.thing(part) for key, part in rows})
+        if not step:
+            break
+        whole = {thing: step.get(found, found) for thing, found in whole.items()}
+    return whole
 
 
 def all_models() -> list[type[Model]]:

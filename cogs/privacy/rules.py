@@ -29,6 +29,9 @@ REASONS: dict[str, str] = {
         "You have orders in a purchase that is still open: remove them, or ask again after it closes."
     ),
     "unpaid_bill": N_("You have a bill that is not paid yet: ask again once it is marked as paid."),
+    "purchase_credit": N_(
+        "You have credit from a joint purchase: ask the treasurer to pay it back, or ask again once it is used."
+    ),
     "open_mediation": N_("A mediation you take part in is still open: ask again after it is closed."),
     "moderation_record": N_(
         "Moderation records about you are kept for the server's safety until their retention period ends."

@@ -16,7 +16,7 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from cogs.privacy.declarations import Declared, declared, in_server
+from cogs.privacy.declarations import Declared, declared, in_server, wholes
 from cogs.privacy.rules import columns, new_pseudonym, plain, pseudonym_label, row_values, scrub
 from gromada.guild_config import declare_bool, declare_duration, get_option
 from gromada.i18n import N_
@@ -94,7 +94,8 @@ async def export(guild_id: int, user_id: int, now: datetime) -> Export:
             continue
         features[entry.app][entry.table] = [_export_row(entry, row, user_id) for row in rows]
         things[entry.app] |= {entry.thing(getattr(row, entry.part_column)) for row in rows}
-    result.counts.update({app: len(found) for app, found in things.items()})
+    whole = await wholes(set().union(*things.values()))
+    result.counts.update({app: len({whole[thing] for thing in found}) for app, found in things.items()})
     result.data = {
         "guild_id": str(guild_id),
         "user_id": str(user_id),
@@ -200,6 +201,8 @@ async def plan_forget(guild_id: int, user_id: int, apps: set[str] | None = None)
         ids -= {pk for table, pk in kept_rows if table == entry.table}
     for (entry, _name), ids in plan.pseudonymise.items():
         ids -= {pk for table, pk in kept_rows if table == entry.table}
+    whole = await wholes(set(plan.things.values()))
+    plan.things = {row: whole[thing] for row, thing in plan.things.items()}
     return plan
 
 

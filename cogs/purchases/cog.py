@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import logging
 from functools import partial
 
 import discord
 from discord import app_commands
+from discord.ext import commands, tasks
 
 from cogs.purchases import flows, service, views
 from cogs.purchases.money import format_money
@@ -20,6 +23,8 @@ from gromada.scheduler import TimerHandler, now
 from gromada.ui import Pager, paginate_lines, reply, truncate
 from models.purchases import DeliveryStatus, PurchaseStatus
 
+log = logging.getLogger(__name__)
+
 EXPORT_COOLDOWN = cooldowns.export("purchase_export")
 
 
@@ -27,20 +32,79 @@ class PurchasesCog(FeatureCog):
     purchase = app_commands.Group(
         name="purchase", description="Joint purchases: order together, pay exactly", guild_only=True
     )
-    persistent_items = (views.OrderButton, views.ItemPick, views.LineRemove, views.ItemsPage)
+    pickup = app_commands.Group(name="pickup", description="Pickup points and who collects what", parent=purchase)
+    persistent_items = (
+        views.OrderButton,
+        views.ItemPick,
+        views.LineRemove,
+        views.ItemsPage,
+        views.DropButton,
+        views.ExtendButton,
+        views.BuyButton,
+        views.PickupSelect,
+        views.HandedOverButton,
+    )
+
+    def __init__(self, bot) -> None:
+        super().__init__(bot)
+        # The bot's one coalescing refresher of order cards.
+        self.refresher = flows.CardRefresher(bot, on_dirty=self._flush_soon)
 
     def timer_handlers(self) -> dict[str, TimerHandler]:
-        return {service.DEADLINE_TIMER: partial(flows.on_deadline, self.bot)}
+        return {
+            service.DEADLINE_TIMER: partial(flows.on_deadline, self.bot),
+            service.REMINDER_TIMER: partial(flows.on_reminder, self.bot),
+            service.DECISION_TIMER: partial(flows.on_decision_deadline, self.bot),
+        }
 
     async def ensure_deadlines(self) -> None:
-        # Every open purchase has its deadline armed, even if the process stopped between
-        # publishing the card and writing the timer.
+        # Every open purchase has its deadline (and its day-before reminder, if not sent) armed,
+        # even if the process stopped between publishing the card and writing the timer.
         await self.bot.timers.ensure_all(
             service.DEADLINE_TIMER, service.open_purchases(), due=lambda purchase: purchase.deadline
+        )
+        await self.bot.timers.ensure_all(
+            service.REMINDER_TIMER, service.reminders_to_send(), due=lambda purchase: purchase.reminder_at
+        )
+        # Waiting for choices about short items: the time to choose runs out even after a stop.
+        await self.bot.timers.ensure_all(
+            service.DECISION_TIMER, service.deciding_purchases(), due=lambda purchase: purchase.decide_by or now()
         )
         # Closed, but the process stopped before every bill went out: finish delivering now.
         for purchase_id in await service.purchases_with_unsent_bills():
             await self.bot.timers.ensure(service.DEADLINE_TIMER, now(), ref_id=purchase_id)
+
+    async def cog_unload(self) -> None:
+        await super().cog_unload()
+        self.flush_cards.cancel()
+
+    def _flush_soon(self) -> None:
+        """Run the flush loop while some card has unshown orders, and only then (as polls do)."""
+        if not self.flush_cards.is_running():
+            self.flush_cards.start()
+
+    @tasks.loop(seconds=flows.REFRESH_INTERVAL.total_seconds())
+    async def flush_cards(self) -> None:
+        """The one place order cards are edited for members' orders (coalesced, see CardRefresher)."""
+        try:
+            await self.refresher.flush()
+        except Exception:
+            # A database hiccup must not stop refreshing for good; the next round tries again.
+            log.exception("refreshing order cards failed")
+        if not self.refresher.pending:
+            self.flush_cards.stop()
+
+    @flush_cards.after_loop
+    async def _resume_if_orders_arrived(self) -> None:
+        # An order that came while the loop was stopping found it still running: start anew.
+        if self.refresher.pending and not self.flush_cards.is_being_cancelled():
+            asyncio.get_running_loop().call_soon(self._flush_soon)
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        # Orders of the last seconds before a stop may not be on the card yet: redraw open cards once.
+        for purchase in await service.open_purchases():
+            self.refresher.poke(purchase.pk)
 
     # ------------------------------------------------------------ coordinators
 
@@ -93,6 +157,7 @@ class PurchasesCog(FeatureCog):
         price="Price per unit, e.g. 4,50",
         bulk_min="Total quantity the supplier needs for this item",
         max_per_member="The most one member may order",
+        shop_price="What a unit costs in a shop, to show what buying together saves",
     )
     async def item(
         self,
@@ -103,6 +168,7 @@ class PurchasesCog(FeatureCog):
         price: str,
         bulk_min: str | None = None,
         max_per_member: str | None = None,
+        shop_price: str | None = None,
     ) -> None:
         await flows.require_coordinator(interaction)
         item = await service.add_item(
@@ -113,6 +179,7 @@ class PurchasesCog(FeatureCog):
             price=price,
             bulk_min=bulk_min,
             max_per_member=max_per_member,
+            shop_price=shop_price,
         )
         row = await service.get_purchase(interaction.guild_id, purchase)
         await reply(
@@ -147,7 +214,25 @@ class PurchasesCog(FeatureCog):
         await flows.require_coordinator(interaction)
         row = await service.check_closable(interaction.guild_id, purchase)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await flows.close_now(self.bot, row.pk)
+        outcome = await flows.close_now(self.bot, row.pk)
+        if outcome == service.OrdersEnded.DECIDING:
+            short = await service.undecided(row.pk)
+            waiting = await service.get_purchase(row.guild_id, row.pk)
+            prompt_channel = f"<#{row.channel_id}>"
+            await reply(
+                interaction,
+                _n(
+                    "Orders for purchase #{id} are closed. {n} item is short of its minimum: "
+                    "choose for it in {channel} by {deadline}, or it is dropped.",
+                    "Orders for purchase #{id} are closed. {n} items are short of their minimum: "
+                    "choose for each in {channel} by {deadline}; those without a choice are dropped.",
+                    len(short),
+                    id=row.pk,
+                    channel=prompt_channel,
+                    deadline=views.when(waiting.decide_by),
+                ),
+            )
+            return
         bills = await service.bills_of(row.pk)
         failed = sum(1 for bill in bills if bill.delivery == DeliveryStatus.FAILED)
         lines = [
@@ -172,6 +257,97 @@ class PurchasesCog(FeatureCog):
         lines += ["", *views.supplier_list(row, items, await service.ordered_quantities(row.pk))]
         for page in paginate_lines(lines):
             await reply(interaction, page)
+
+    @purchase.command(name="delivered", description="Record that less of an item arrived (order coordinators)")
+    @app_commands.describe(
+        purchase="The purchase's number",
+        item="The item that arrived short",
+        quantity="How much of it arrived in total, e.g. 8 or 7,5 (0 if nothing)",
+    )
+    async def delivered(
+        self,
+        interaction: discord.Interaction,
+        purchase: IdOption,
+        item: app_commands.Range[str, 1, 80],
+        quantity: app_commands.Range[str, 1, 16],
+    ) -> None:
+        await flows.require_coordinator(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        arrival = await flows.record_arrival(
+            self.bot, guild_id=interaction.guild_id, purchase_id=purchase, item_name=item, quantity=quantity
+        )
+        names = {change.user_id: f"<@{change.user_id}>" for change in arrival.changes}
+        for page in paginate_lines(views.arrival_summary(arrival.purchase, arrival, names)):
+            await reply(interaction, page)
+
+    @delivered.autocomplete("item")
+    async def _items(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        purchase_id = getattr(interaction.namespace, "purchase", None)
+        if not isinstance(purchase_id, int):
+            return []
+        names = await service.item_names(interaction.guild_id, purchase_id, str(current or ""))
+        return [app_commands.Choice(name=truncate(name, 100), value=name) for name in names]
+
+    # ------------------------------------------------------------ pickup
+
+    @pickup.command(name="add", description="Add a pickup point with its time slot (order coordinators)")
+    @app_commands.describe(
+        purchase="The purchase's number",
+        place="Where members collect their orders",
+        slot="When, e.g. Saturday 10:00–12:00",
+    )
+    async def pickup_add(
+        self,
+        interaction: discord.Interaction,
+        purchase: IdOption,
+        place: app_commands.Range[str, 1, 100],
+        slot: app_commands.Range[str, 1, 100],
+    ) -> None:
+        await flows.require_coordinator(interaction)
+        point = await service.add_pickup_point(
+            guild_id=interaction.guild_id, purchase_id=purchase, place=place, slot=slot
+        )
+        await reply(
+            interaction,
+            _("Pickup point added to purchase #{id}: {point}.", id=purchase, point=views.pickup_text(point)),
+        )
+
+    @pickup.command(name="choose", description="Choose where you pick up your order")
+    @app_commands.describe(purchase="The purchase's number", point="The pickup point")
+    async def pickup_choose(self, interaction: discord.Interaction, purchase: IdOption, point: IdOption) -> None:
+        chosen = await service.choose_pickup(
+            guild_id=interaction.guild_id, purchase_id=purchase, point_id=point, user_id=interaction.user.id
+        )
+        await reply(interaction, _("Purchase #{id}: {point}.", id=purchase, point=views.pickup_text(chosen)))
+
+    @pickup.command(name="list", description="Who collects what where, by direct message (coordinators, treasurer)")
+    @app_commands.describe(purchase="The purchase's number")
+    async def pickup_list(self, interaction: discord.Interaction, purchase: IdOption) -> None:
+        if not await flows.sees_names(interaction.user):
+            raise NotAllowed(N_("Only order coordinators, the treasurer or moderators can see who collects what."))
+        dist = await service.distribution(interaction.guild_id, purchase)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        sent = await flows.send_distribution(self.bot, interaction.user, dist)
+        head = (
+            _("The distribution lists are in your direct messages, with a button per member.")
+            if sent
+            else _("I could not send you a direct message: allow messages from this server and try again.")
+        )
+        for page in paginate_lines([head, "", *views.not_collected_lines(dist)]):
+            await reply(interaction, page)
+
+    @pickup_choose.autocomplete("point")
+    async def _points(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
+        purchase_id = getattr(interaction.namespace, "purchase", None)
+        if not isinstance(purchase_id, int):
+            return []
+        points = await service.pickup_points_of(interaction.guild_id, purchase_id)
+        wanted = str(current or "").casefold()
+        return [
+            app_commands.Choice(name=truncate(f"{point.place}, {point.slot}", 100), value=point.pk)
+            for point in points
+            if wanted in f"{point.place} {point.slot}".casefold()
+        ][:25]
 
     # ------------------------------------------------------------ members
 
@@ -203,48 +379,110 @@ class PurchasesCog(FeatureCog):
     @app_commands.describe(purchase="The purchase's number")
     async def ledger(self, interaction: discord.Interaction, purchase: IdOption) -> None:
         book = await service.ledger(interaction.guild_id, purchase)
-        names = None
+        names = balances = None
         if await flows.sees_names(interaction.user):
             names = {bill.user_id: f"<@{bill.user_id}>" for bill in book.bills}
-        await Pager(paginate_lines(views.ledger_lines(book, names)), owner_id=interaction.user.id).send(interaction)
+            balances = await service.balances_in(interaction.guild_id, book.purchase.currency, list(names))
+        lines = views.ledger_lines(book, names, balances)
+        await Pager(paginate_lines(lines), owner_id=interaction.user.id).send(interaction)
 
     # ------------------------------------------------------------ treasurer
 
     # A discord.User, not a Member: someone who paid and then left the server is still recorded.
-    @purchase.command(name="paid", description="Record that a member paid their bill (treasurer)")
-    @app_commands.describe(purchase="The purchase's number", member="Who paid")
-    async def paid(self, interaction: discord.Interaction, purchase: IdOption, member: discord.User) -> None:
-        await self._set_paid(interaction, purchase, member, paid=True)
+    @purchase.command(name="paid", description="Record that a member paid their bill, or part of it (treasurer)")
+    @app_commands.describe(
+        purchase="The purchase's number", member="Who paid", amount="How much, if only part of the bill (e.g. 20,00)"
+    )
+    async def paid(
+        self,
+        interaction: discord.Interaction,
+        purchase: IdOption,
+        member: discord.User,
+        amount: app_commands.Range[str, 1, 20] | None = None,
+    ) -> None:
+        await self._set_paid(interaction, purchase, member, paid=True, amount=amount)
 
-    @purchase.command(name="unpaid", description="Undo a recorded payment (treasurer)")
+    @purchase.command(name="unpaid", description="Undo the payments recorded for a bill (treasurer)")
     @app_commands.describe(purchase="The purchase's number", member="Whose payment to undo")
     async def unpaid(self, interaction: discord.Interaction, purchase: IdOption, member: discord.User) -> None:
         await self._set_paid(interaction, purchase, member, paid=False)
 
     async def _set_paid(
-        self, interaction: discord.Interaction, purchase: int, member: discord.User, *, paid: bool
+        self,
+        interaction: discord.Interaction,
+        purchase: int,
+        member: discord.User,
+        *,
+        paid: bool,
+        amount: str | None = None,
     ) -> None:
         treasurer = await flows.require_treasurer(interaction)
-        bill = await service.set_paid(
+        moved = await service.set_paid(
             guild_id=interaction.guild_id,
             purchase_id=purchase,
             user_id=member.id,
             paid=paid,
             by=treasurer.id,
             now=now(),
+            amount=amount,
         )
-        row = await service.get_purchase(interaction.guild_id, purchase)
-        amount = format_money(bill.total, row.currency)
+        row, bill = await service.get_purchase(interaction.guild_id, purchase), moved.bill
         if paid:
+            amount = format_money(moved.amount, row.currency)
             text = _("{member} paid {amount} for purchase #{id}.", member=member.mention, amount=amount, id=purchase)
+            if bill.paid_amount < bill.total:
+                text += " " + views.paid_state(row, bill)
         else:
             text = _(
                 "{member}'s bill of {amount} for purchase #{id} is unpaid again.",
                 member=member.mention,
-                amount=amount,
+                amount=format_money(bill.total, row.currency),
                 id=purchase,
             )
         await reply(interaction, text)
+
+    @purchase.command(name="refund", description="Record that a member's credit was paid back (treasurer)")
+    @app_commands.describe(
+        purchase="The purchase whose bill holds the credit",
+        member="Who was paid back",
+        amount="How much, if not all of the credit (e.g. 5,00)",
+    )
+    async def refund(
+        self,
+        interaction: discord.Interaction,
+        purchase: IdOption,
+        member: discord.User,
+        amount: app_commands.Range[str, 1, 20] | None = None,
+    ) -> None:
+        treasurer = await flows.require_treasurer(interaction)
+        moved = await service.refund(
+            guild_id=interaction.guild_id,
+            purchase_id=purchase,
+            user_id=member.id,
+            by=treasurer.id,
+            now=now(),
+            amount=amount,
+        )
+        row = await service.get_purchase(interaction.guild_id, purchase)
+        await reply(
+            interaction,
+            _(
+                "Paid back to {member}: {amount} of the credit on purchase #{id}.",
+                member=member.mention,
+                amount=format_money(-moved.amount, row.currency),
+                id=purchase,
+            ),
+        )
+
+    @purchase.command(name="balance", description="What a member owes or has in credit across all purchases")
+    @app_commands.describe(member="Whose balance (yours if empty; others' for the treasurer and coordinators)")
+    async def balance(self, interaction: discord.Interaction, member: discord.User | None = None) -> None:
+        who = member or interaction.user
+        if who.id != interaction.user.id and not await flows.sees_names(interaction.user):
+            raise NotAllowed(N_("Only order coordinators, the treasurer or moderators can see others' balances."))
+        balances = await service.balances(interaction.guild_id, who.id)
+        lines = views.balance_lines(who.mention, balances, own=who.id == interaction.user.id)
+        await Pager(paginate_lines(lines), owner_id=interaction.user.id).send(interaction)
 
     @purchase.command(
         name="export", description="Download a purchase's orders and bills as CSV (coordinators, treasurer)"
@@ -267,12 +505,17 @@ class PurchasesCog(FeatureCog):
     # ------------------------------------------------------------ autocomplete
 
     @item.autocomplete("purchase")
+    @delivered.autocomplete("purchase")
+    @pickup_add.autocomplete("purchase")
+    @pickup_choose.autocomplete("purchase")
+    @pickup_list.autocomplete("purchase")
     @publish.autocomplete("purchase")
     @close.autocomplete("purchase")
     @mine.autocomplete("purchase")
     @ledger.autocomplete("purchase")
     @paid.autocomplete("purchase")
     @unpaid.autocomplete("purchase")
+    @refund.autocomplete("purchase")
     @export.autocomplete("purchase")
     async def _purchases(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
         rows = await service.recent_purchases(interaction.guild_id, str(current or ""))

@@ -235,6 +235,33 @@ async def forge_order(world: World) -> Forged:
     return Forged(f"purchase:order:{purchase.pk}")
 
 
+async def their_pickup_point(world: World):
+    purchase, _ = await their_purchase(world)
+    point = await purchases.add_pickup_point(
+        guild_id=world.theirs.guild.id, purchase_id=purchase.pk, place="Community hall", slot="Saturday 10-12"
+    )
+    return purchase, point
+
+
+async def forge_pickup(world: World) -> Forged:
+    purchase, point = await their_pickup_point(world)
+    return Forged(f"purchase:pickup:{purchase.pk}", (str(point.pk),))
+
+
+async def their_pickup_choice(world: World):
+    """A member's choice of where to collect their order, on their server's distribution list."""
+    purchase, point = await their_pickup_point(world)
+    await purchases.choose_pickup(
+        guild_id=world.theirs.guild.id, purchase_id=purchase.pk, point_id=point.pk, user_id=world.theirs.requester.id
+    )
+    return await purchases.pickup_of(purchase.pk, world.theirs.requester.id)
+
+
+async def their_item(world: World):
+    _, item = await their_purchase(world)
+    return item
+
+
 async def forge_role_pick(world: World) -> Forged:
     return Forged(f"volunteers:pick:{world.theirs.guild.id}", (str((await their_role(world)).pk),))
 
@@ -285,6 +312,11 @@ FORGERIES: dict[str, Forger | None] = {
     "cogs.purchases.views.ItemPick": forge_pick,
     "cogs.purchases.views.LineRemove": forge_remove,
     "cogs.purchases.views.ItemsPage": forge_items_page,
+    "cogs.purchases.views.PickupSelect": forge_pickup,
+    "cogs.purchases.views.HandedOverButton": named("purchase:handed", their_pickup_choice),
+    "cogs.purchases.views.DropButton": named("purchase:drop", their_item),
+    "cogs.purchases.views.ExtendButton": named("purchase:extend", their_item),
+    "cogs.purchases.views.BuyButton": named("purchase:buy", their_item),
     "cogs.volunteers.views.RolePicker": forge_role_pick,
     "cogs.volunteers.views.ClaimButton": named("volunteers:claim", their_role),
     "cogs.volunteers.views.ReleaseButton": named("volunteers:release", their_role),

@@ -18,7 +18,7 @@ async def test_export_sends_each_features_data_by_dm(simcord_env):
     assert result.ephemeral
     assert "by direct message" in shown(result)
     text, data = await exported_file(member)
-    # One purchase, though its order line and its bill are two rows.
+    # One purchase, though its order line, its bill and the payment on it are three rows.
     assert "Mediation: 1 record" in text and "Joint purchases: 1 record" in text
     assert data["user_id"] == str(member.id)
     features = data["features"]
@@ -29,6 +29,8 @@ async def test_export_sends_each_features_data_by_dm(simcord_env):
     [bill] = features["purchases"]["purchase_bill"]
     assert bill["user_id"] == str(member.id) and bill["paid_at"] is not None
     assert bill["purchase"]["title"] == "Apples"
+    [payment] = features["purchases"]["purchase_payment"]
+    assert payment["amount"] == bill["total"] and payment["kind"] == "payment"
     [line] = features["purchases"]["purchase_order_line"]
     assert line["quantity"] == "2.000" and line["item"]["name"] == "Apples"
     # Nothing of the other member's, and mediators' private notes never.

@@ -223,3 +223,17 @@ async def test_export_and_forget_stay_within_the_server(simcord_env):
     assert (await Bill.get(purchase_id=here.pk)).user_id < 0
     assert (await Bill.get(purchase_id=there.pk)).user_id == member.id
     assert await OrderLine.filter(purchase_id=there.pk, user_id=member.id).exists()
+
+
+async def test_a_paid_purchase_with_its_payment_is_one_record_in_the_report(simcord_env):
+    server = await mediation_server(simcord_env)
+    member = server.requester
+    paid = await purchase_with_orders(server, "Apples", {member.id: "2"})
+    await mark_paid(server, paid, member.id)
+
+    preview = await member.slash(server.general, "privacy forget")
+    done = await member.click(preview.response, label="Forget me")
+
+    # The order line, the bill and the payment on the bill are three rows of one purchase.
+    assert "1 record now shows “former member #" in shown(done)
+    assert await tables_holding(member.id) == {}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import discord
+from simcord.components import walk_components
+
 from models.purchases import Purchase
 from tests.helpers import Server, quickstarted, shown
 
@@ -42,6 +45,34 @@ class CoopServer(Server):
         modal = await actor.select(cart.response, [str(item_id)], custom_id=f"purchase:pick:{purchase.pk}:{page}")
         assert modal.modal is not None, shown(modal)
         return await actor.submit_modal(modal, {"quantity": quantity})
+
+    def buttons(self, message) -> list[str]:
+        """The custom_ids of the buttons on a message that can still be pressed."""
+        if message.components and isinstance(message.components[0], dict):  # an interaction's response
+            found = walk_components(message.components)
+            return [
+                c["custom_id"] for c in found if c.get("type") == 2 and c.get("custom_id") and not c.get("disabled")
+            ]
+        return [
+            child.custom_id
+            for row in message.components
+            for child in row.children
+            if isinstance(child, discord.Button) and child.custom_id and not child.disabled
+        ]
+
+    def prompt(self, item_id: int):
+        """The latest message in the channel asking coordinators about this short item."""
+        wanted = f"purchase:drop:{item_id}"
+        return next(
+            message
+            for message in reversed(list(self.general.history()))
+            if any(child.custom_id == wanted for row in message.components for child in row.children)
+        )
+
+    async def decide(self, item_id: int, choice: str, actor=None):
+        """A coordinator presses drop / extend / buy for a short item on the prompt in the channel."""
+        actor = actor or self.coordinator
+        return await actor.click(self.prompt(item_id), custom_id=f"purchase:{choice}:{item_id}")
 
 
 async def coop_server(env) -> CoopServer:

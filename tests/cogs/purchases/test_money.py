@@ -127,7 +127,13 @@ def test_a_card_with_many_long_items_counts_those_that_do_not_fit():
     purchase.currency = "PLN"
     items = [
         SimpleNamespace(
-            pk=n, name=f"Item {n:02} " + "x" * 70, unit="kg", unit_price=250, bulk_min=Decimal(10), dropped=False
+            pk=n,
+            name=f"Item {n:02} " + "x" * 70,
+            unit="kg",
+            unit_price=250,
+            bulk_min=Decimal(10),
+            dropped=False,
+            choice=None,
         )
         for n in range(50)
     ]

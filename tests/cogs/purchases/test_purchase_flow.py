@@ -34,13 +34,19 @@ async def test_whole_purchase_from_opening_to_the_ledger(simcord_env):
     await coop.order(ania, purchase, apples.pk, "2")
     assert await OrderLine.filter(purchase_id=purchase.pk).count() == 5
 
-    # Potatoes: 4 + 3.5 = 7.5 kg, under the 10 kg minimum, until Dmitrij adds 2.5 kg.
-    assert "⏳ ordered 7.5 of the minimum 10 kg" in coop.card(purchase).embeds[0].description
+    # Potatoes: 4 + 3.5 = 7.5 kg, under the 10 kg minimum, until Dmitrij adds 2.5 kg. The card
+    # is redrawn a few seconds after a burst of orders.
+    await simcord_env.advance_time(6)
+    assert "⏳ ordered 7.5 of the minimum 10 kg: 2.5 kg more to reach it" in coop.card(purchase).embeds[0].description
     await coop.order(dmitrij, purchase, potatoes.pk, "2,5")
+    await simcord_env.advance_time(6)
     assert "✅ ordered 10 of the minimum 10 kg" in coop.card(purchase).embeds[0].description
 
     # Short deadlines keep simulated time small: other features tick on the same clock.
     await simcord_env.advance_time(21 * 60)
+    # Honey is short (2 of 5 jars): the coordinator chooses to drop it, and the bills go out.
+    assert not await Bill.exists()
+    await coop.decide(honey.pk, "drop")
 
     await purchase.refresh_from_db()
     assert purchase.status == PurchaseStatus.CLOSED

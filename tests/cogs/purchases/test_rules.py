@@ -6,7 +6,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cogs.purchases.rules import ItemTerms, Order, line_value, settle, split
+from cogs.purchases.rules import (
+    FIRST_COME,
+    PROPORTIONAL,
+    ItemTerms,
+    Order,
+    line_value,
+    saving,
+    settle,
+    share_short_delivery,
+    split,
+    still_needed,
+)
 
 weights_lists = st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=40)
 totals = st.integers(min_value=0, max_value=10**11)
@@ -99,3 +110,104 @@ def test_item_below_its_minimum_is_dropped_and_its_buyers_pay_no_delivery_for_it
         (100, 2500, 1000),
         (200, 0, 0),
     ]
+
+
+@pytest.mark.parametrize(
+    ("minimum", "ordered", "needed"),
+    [(None, "3", "0"), ("10", "10", "0"), ("10", "10.001", "0"), ("10", "9.999", "0.001"), ("24", "18", "6")],
+)
+def test_still_needed_is_what_is_missing_up_to_the_minimum_and_never_negative(minimum, ordered, needed):
+    assert still_needed(Decimal(minimum) if minimum else None, Decimal(ordered)) == Decimal(needed)
+
+
+def test_an_item_bought_anyway_is_billed_to_its_buyers_and_the_rest_to_the_group():
+    items = [ItemTerms(1, 250, Decimal(10), buy_anyway=True), ItemTerms(2, 3000, Decimal(5), buy_anyway=True)]
+    result = settle(items, [Order(1, 100, 1, Decimal("6.8")), Order(2, 200, 2, Decimal(5))], 0)
+    assert result.dropped == set()
+    # 3.2 kg × 2.50 nobody ordered; honey reached its minimum, so nothing is the group's.
+    assert result.group_costs == {1: 800}
+    assert [(bill.user_id, bill.goods) for bill in result.bills] == [(100, 1700), (200, 15000)]
+
+
+def test_a_coordinators_drop_wins_over_an_item_that_reached_its_minimum():
+    result = settle([ItemTerms(1, 250, Decimal(1), drop=True)], [Order(1, 100, 1, Decimal(4))], 500)
+    assert result.dropped == {1} and result.line_amounts == {1: 0}
+    assert result.delivery_charged == 0
+
+
+def test_proportional_short_delivery_gives_each_the_same_fraction_and_the_left_over_to_the_largest_remainder():
+    # 7.5 of 10 kg: 4 → 3, 3 → 2.25, 3 → 2.25 exactly.
+    lines = [(1, Decimal(4)), (2, Decimal(3)), (3, Decimal(3))]
+    assert share_short_delivery(Decimal("7.5"), lines, PROPORTIONAL) == {
+        1: Decimal(3),
+        2: Decimal("2.25"),
+        3: Decimal("2.25"),
+    }
+    # Everything whole stays whole: 8 of 4 + 3 + 3 is 3.2, 2.4, 2.4 in whole units: the floors
+    # 3, 2, 2 and the one left over to the largest remainder (0.4 after 2.4, the earlier first).
+    assert share_short_delivery(Decimal(8), lines, PROPORTIONAL) == {1: Decimal(3), 2: Decimal(3), 3: Decimal(2)}
+    # Whole jars stay whole: 3 of 2 + 2 + 2 jars is one each, never 1.5. 2 jars of 1 + 1 + 1:
+    # equal remainders, so the earlier orders get them.
+    assert share_short_delivery(Decimal(3), [(1, Decimal(2)), (2, Decimal(2)), (3, Decimal(2))], PROPORTIONAL) == {
+        1: Decimal(1),
+        2: Decimal(1),
+        3: Decimal(1),
+    }
+    assert share_short_delivery(Decimal(2), [(7, Decimal(1)), (8, Decimal(1)), (9, Decimal(1))], PROPORTIONAL) == {
+        7: Decimal(1),
+        8: Decimal(1),
+        9: Decimal(0),
+    }
+    # One thousandth left over in kilograms goes to the largest remainder: 1 kg of 3 × 1 kg.
+    assert share_short_delivery(
+        Decimal(1), [(1, Decimal("1.5")), (2, Decimal(1)), (3, Decimal("0.5"))], PROPORTIONAL
+    ) == {1: Decimal("0.5"), 2: Decimal("0.333"), 3: Decimal("0.167")}
+
+
+def test_first_come_short_delivery_fills_the_earliest_orders_in_full():
+    lines = [(1, Decimal(4)), (2, Decimal(3)), (3, Decimal(3))]
+    assert share_short_delivery(Decimal(8), lines, FIRST_COME) == {1: Decimal(4), 2: Decimal(3), 3: Decimal(1)}
+    assert share_short_delivery(Decimal(4), lines, FIRST_COME) == {1: Decimal(4), 2: Decimal(0), 3: Decimal(0)}
+    assert share_short_delivery(Decimal(0), lines, FIRST_COME) == {1: 0, 2: 0, 3: 0}
+    assert share_short_delivery(Decimal(10), lines, PROPORTIONAL) == dict(lines)  # everything arrived
+
+
+def test_a_short_delivery_cannot_be_more_than_ordered_or_less_than_nothing():
+    with pytest.raises(ValueError):
+        share_short_delivery(Decimal("10.001"), [(1, Decimal(10))], PROPORTIONAL)
+    with pytest.raises(ValueError):
+        share_short_delivery(Decimal(-1), [(1, Decimal(10))], FIRST_COME)
+    with pytest.raises(ValueError):
+        share_short_delivery(Decimal(1), [(1, Decimal(10))], "loudest")
+
+
+@given(
+    st.lists(quantities, min_size=1, max_size=30),
+    st.data(),
+    st.sampled_from([PROPORTIONAL, FIRST_COME]),
+)
+def test_a_short_delivery_is_shared_exactly_and_nobody_gets_more_than_ordered(ordered, data, rule):
+    total = sum(ordered)
+    arrived = data.draw(st.decimals(min_value=Decimal(0), max_value=total, places=3))
+    lines = list(enumerate(ordered))
+    received = share_short_delivery(arrived, lines, rule)
+    assert sum(received.values()) == arrived
+    assert all(Decimal(0) <= received[line] <= quantity for line, quantity in lines)
+    if rule == PROPORTIONAL:
+        # Each within one step of the exact proportional share.
+        for line, quantity in lines:
+            assert abs(received[line] - arrived * quantity / total) < 1
+
+
+@pytest.mark.parametrize(
+    ("quantity", "unit_price", "shop_price", "saved"),
+    [
+        ("2", 250, None, 0),  # no shop price: no claim
+        ("2", 250, 320, 140),
+        ("1.5", 333, 400, 100),  # 600 - 499.5 rounded half up to 500
+        ("0.5", 45, 45, 0),
+        ("1", 500, 450, -50),  # the shop was cheaper: said so
+    ],
+)
+def test_saving_is_the_difference_of_two_rounded_line_values(quantity, unit_price, shop_price, saved):
+    assert saving(Decimal(quantity), unit_price, shop_price) == saved

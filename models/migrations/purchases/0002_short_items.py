@@ -1,0 +1,58 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from models.purchases import PurchaseStatus, ShortChoice
+from tortoise import fields
+
+
+
+class DescribeField(ops.AlterField):
+    """Only the column's description changes (an enum gained a member): the schema stays.
+
+    An AlterField on SQLite remakes the table, and dropping the old table deletes every row
+    that references it (foreign keys are on): the purchases' items, order lines and bills.
+    """
+
+    async def database_forward(self, *args, **kwargs) -> None:
+        return None
+
+    async def database_backward(self, *args, **kwargs) -> None:
+        return None
+
+
+class Migration(migrations.Migration):
+    dependencies = [('purchases', '0001_initial')]
+
+    initial = False
+
+    operations = [
+        DescribeField(
+            model_name='Purchase',
+            name='status',
+            field=fields.CharEnumField(default=PurchaseStatus.DRAFT, description='DRAFT: draft\nOPEN: open\nDECIDING: deciding\nCLOSED: closed', enum_type=PurchaseStatus, max_length=10),
+        ),
+        ops.AddField(
+            model_name='Purchase',
+            name='decide_by',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        ops.AddField(
+            model_name='Purchase',
+            name='extended',
+            field=fields.BooleanField(default=False, db_default=False),
+        ),
+        ops.AddField(
+            model_name='Purchase',
+            name='reminder_at',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        ops.AddField(
+            model_name='PurchaseItem',
+            name='choice',
+            field=fields.CharEnumField(null=True, description='DROP: drop\nEXTEND: extend\nBUY: buy', enum_type=ShortChoice, max_length=10),
+        ),
+        ops.AddField(
+            model_name='PurchaseItem',
+            name='group_cost',
+            field=fields.BigIntField(default=0, db_default=0),
+        ),
+    ]
