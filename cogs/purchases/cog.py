@@ -55,6 +55,7 @@ class PurchasesCog(FeatureCog):
             service.DEADLINE_TIMER: partial(flows.on_deadline, self.bot),
             service.REMINDER_TIMER: partial(flows.on_reminder, self.bot),
             service.DECISION_TIMER: partial(flows.on_decision_deadline, self.bot),
+            service.PAYMENT_TIMER: partial(flows.on_payment_reminder, self.bot),
         }
 
     async def ensure_deadlines(self) -> None:

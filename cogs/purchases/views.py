@@ -688,6 +688,21 @@ def arrival_summary(purchase: Purchase, arrival: Arrival, names: dict[int, str])
     return lines
 
 
+# ---------------------------------------------------------------- payment reminders
+
+
+def payment_reminder(bot: discord.Client | None, purchase: Purchase, bill: Bill, lines: list[CartLine]) -> list[str]:
+    head = _(
+        "**A reminder: {rest} is still to pay for purchase #{id} “{title}”.** Please pay the treasurer; "
+        "they will mark your bill as paid. Your balance across purchases: {command}.",
+        rest=format_money(bill.total - bill.paid_amount, purchase.currency),
+        id=purchase.pk,
+        title=purchase.title,
+        command=mention(bot, "purchase balance"),
+    )
+    return [head, "", *bill_text(purchase, bill, lines).split("\n")]
+
+
 # ---------------------------------------------------------------- pickup
 
 
