@@ -158,6 +158,8 @@ class Bill(Model):
     paid_by = fields.BigIntField(null=True)
     # What was paid: the total when marked paid. Beyond a total lowered later, it is credit.
     paid_amount = fields.BigIntField(default=0, db_default=0)
+    # When the member was last reminded by DM that something is still to pay.
+    reminded_at = fields.DatetimeField(null=True)
     delivery = fields.CharEnumField(DeliveryStatus, max_length=10, default=DeliveryStatus.PENDING)
 
     # Paid bills keep their amounts under a pseudonym, so the ledger's totals never change.

@@ -55,6 +55,7 @@ class PurchasesCog(FeatureCog):
             service.DEADLINE_TIMER: partial(flows.on_deadline, self.bot),
             service.REMINDER_TIMER: partial(flows.on_reminder, self.bot),
             service.DECISION_TIMER: partial(flows.on_decision_deadline, self.bot),
+            service.PAYMENT_TIMER: partial(flows.on_payment_reminder, self.bot),
         }
 
     async def ensure_deadlines(self) -> None:
@@ -498,7 +499,7 @@ class PurchasesCog(FeatureCog):
         for user_id in ids:
             member = interaction.guild.get_member(user_id)
             names[user_id] = member.display_name if member is not None else ""
-        data = views.csv_text(row, lines, bills, names).encode("utf-8")
+        data = views.csv_text(row, lines, bills, names, await service.items_of(row.pk)).encode("utf-8")
         file = discord.File(io.BytesIO(data), filename=f"purchase-{row.pk}.csv")
         await reply(interaction, _("Orders and bills of purchase #{id}.", id=row.pk), file=file)
 

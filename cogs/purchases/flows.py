@@ -355,6 +355,7 @@ async def deliver(bot: discord.Client, purchase_id: int) -> None:
         render = partial(_bill_pages, purchase, bill, lines)
         if await dm(bot, bill.user_id, guild_id=purchase.guild_id, render=render) is None:
             await service.delivery_failed(bill)
+    await plan_payment_reminders(bot, purchase)
     if await service.claim_supplier_list(purchase_id):
         items = await service.items_of(purchase_id)
         ordered = await service.ordered_quantities(purchase_id)
@@ -449,3 +450,35 @@ async def hand_over(interaction: discord.Interaction, choice_id: int) -> None:
     names = await member_names(interaction.client, purchase.guild_id, [handout.user_id for handout in handouts])
     text, view = views.handout_page(purchase, point, handouts, names)
     await interaction.response.edit_message(content=text, view=view)
+
+
+# ---------------------------------------------------------------- payment reminders
+
+
+async def plan_payment_reminders(bot: discord.Client, purchase: Purchase) -> None:
+    """Once bills are out, the first reminder for what is still unpaid (a server option; off at 0s)."""
+    first = service.first_payment_reminder(purchase, await service.PAYMENT_REMINDER_AFTER.get(purchase.guild_id))
+    if first is not None and await service.still_unpaid(purchase.pk):
+        await bot.timers.ensure(service.PAYMENT_TIMER, first, ref_id=purchase.pk, guild_id=purchase.guild_id)
+
+
+async def on_payment_reminder(bot: discord.Client, timer: Timer) -> None:
+    """The PAYMENT_TIMER handler: a DM to each member with something still to pay (at most weekly),
+    then the next round a week later while anything is unpaid."""
+    purchase = await Purchase.get_or_none(id=timer.ref_id)
+    if purchase is None:
+        return
+    for bill in await service.claim_payment_reminders(purchase.pk, now()):
+        lines = await service.cart(purchase, bill.user_id)
+
+        def render(bill=bill, lines=lines) -> list[str]:
+            return paginate_lines(views.payment_reminder(bot, purchase, bill, lines))
+
+        await dm(bot, bill.user_id, guild_id=purchase.guild_id, render=render)
+    if await service.still_unpaid(purchase.pk):
+        await bot.timers.schedule(
+            service.PAYMENT_TIMER,
+            now() + service.PAYMENT_REMINDER_EVERY,
+            ref_id=purchase.pk,
+            guild_id=purchase.guild_id,
+        )

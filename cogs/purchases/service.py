@@ -21,6 +21,7 @@ from enum import StrEnum
 from functools import cache
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -63,7 +64,9 @@ from models.purchases import (
 DEADLINE_TIMER = "purchases.deadline"  # ends orders: closes and bills, or asks about short items
 REMINDER_TIMER = "purchases.reminder"  # a day before the deadline: which items are still short
 DECISION_TIMER = "purchases.decision"  # drops the short items no coordinator chose for in time
+PAYMENT_TIMER = "purchases.payment"  # reminds members with something still to pay, at most weekly
 REMINDER_BEFORE = timedelta(hours=24)
+PAYMENT_REMINDER_EVERY = timedelta(days=7)
 DECISION_WINDOW = timedelta(hours=12)
 EXTENSION = declare_duration(
     "purchases_extension",
@@ -76,6 +79,13 @@ DEFAULT_CURRENCY = "PLN"
 MAX_ITEMS = 50
 MAX_DEADLINE = timedelta(days=180)
 MIN_DEADLINE = timedelta(minutes=5)
+PAYMENT_REMINDER_AFTER = declare_duration(
+    "purchases_payment_reminder",
+    timedelta(days=7),
+    N_("Days after a purchase closes before members with something still to pay are reminded (0s: never)"),
+    minimum=timedelta(0),
+    maximum=timedelta(days=90),
+)
 SHORT_DELIVERY_RULE = declare_choice(
     "purchases_short_delivery",
     PROPORTIONAL,
@@ -1147,3 +1157,28 @@ async def pickup_choice(choice_id: int) -> PickupChoice:
     if choice is None:
         raise NotFound(PICKUP_GONE)
     return choice
+
+
+# ---------------------------------------------------------------- payment reminders
+
+
+def first_payment_reminder(purchase: Purchase, after: timedelta) -> datetime | None:
+    """When members are first reminded of what they still owe; None when the server turned it off."""
+    if not after or purchase.closed_at is None:
+        return None
+    return purchase.closed_at + after
+
+
+async def claim_payment_reminders(purchase_id: int, now: datetime) -> list[Bill]:
+    """Bills with something still to pay whose member was not reminded this week: claimed, once."""
+    due = []
+    for bill in await Bill.filter(purchase_id=purchase_id, total__gt=F("paid_amount")):
+        if bill.reminded_at is not None and now - bill.reminded_at < PAYMENT_REMINDER_EVERY:
+            continue
+        if await Bill.filter(id=bill.pk, reminded_at=bill.reminded_at).update(reminded_at=now):
+            due.append(await Bill.get(id=bill.pk))
+    return due
+
+
+async def still_unpaid(purchase_id: int) -> bool:
+    return await Bill.exists(purchase_id=purchase_id, total__gt=F("paid_amount"))

@@ -697,6 +697,21 @@ def arrival_summary(purchase: Purchase, arrival: Arrival, names: dict[int, str])
     return lines
 
 
+# ---------------------------------------------------------------- payment reminders
+
+
+def payment_reminder(bot: discord.Client | None, purchase: Purchase, bill: Bill, lines: list[CartLine]) -> list[str]:
+    head = _(
+        "**A reminder: {rest} is still to pay for purchase #{id} “{title}”.** Please pay the treasurer; "
+        "they will mark your bill as paid. Your balance across purchases: {command}.",
+        rest=format_money(bill.total - bill.paid_amount, purchase.currency),
+        id=purchase.pk,
+        title=purchase.title,
+        command=mention(bot, "purchase balance"),
+    )
+    return [head, "", *bill_text(purchase, bill, lines).split("\n")]
+
+
 # ---------------------------------------------------------------- pickup
 
 
@@ -815,11 +830,34 @@ class PickupSelect(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], te
         await edit_cart(interaction, purchase, 0)
 
 
-CSV_HEADER = ("kind", "member_id", "member", "item", "unit", "quantity", "unit_price", "amount", "currency", "paid")
+CSV_HEADER = (
+    "kind",
+    "member_id",
+    "member",
+    "item",
+    "unit",
+    "quantity",
+    "unit_price",
+    "amount",
+    "currency",
+    "paid",
+    "received",
+    "paid_amount",
+)
 
 
-def csv_text(purchase: Purchase, lines: list[OrderLine], bills: list[Bill], names: dict[int, str]) -> str:
-    """One row per order line, then per member their delivery share and bill total (major units).
+def csv_text(
+    purchase: Purchase,
+    lines: list[OrderLine],
+    bills: list[Bill],
+    names: dict[int, str],
+    items: list[PurchaseItem] = (),
+) -> str:
+    """One row per order line, then per member their delivery share and bill total (major units),
+    then what the group paid for items bought anyway beyond the orders.
+
+    `received` is what a member got of a line after a short delivery (empty: all of it);
+    `paid_amount` what was paid on a bill (beyond its total: credit).
 
     Names, items and units are typed by members: the shared writer guards them against
     spreadsheet formulas.
@@ -844,13 +882,48 @@ def csv_text(purchase: Purchase, lines: list[OrderLine], bills: list[Bill], name
                 amount(line.amount),
                 currency,
                 "",
+                "" if line.received is None else line.received,
+                "",
             )
         )
     for bill in bills:
         name = names.get(bill.user_id, "")
-        rows.append(("delivery", bill.user_id, name, "", "", "", "", amount(bill.delivery_share), currency, ""))
+        rows.append(("delivery", bill.user_id, name, "", "", "", "", amount(bill.delivery_share), currency, "", "", ""))
         paid = "yes" if bill.paid_at is not None else "no"
-        rows.append(("total", bill.user_id, name, "", "", "", "", amount(bill.total), currency, paid))
+        rows.append(
+            (
+                "total",
+                bill.user_id,
+                name,
+                "",
+                "",
+                "",
+                "",
+                amount(bill.total),
+                currency,
+                paid,
+                "",
+                amount(bill.paid_amount),
+            )
+        )
+    for item in items:
+        if item.group_cost:
+            rows.append(
+                (
+                    "group_cost",
+                    "",
+                    "",
+                    item.name,
+                    item.unit,
+                    "",
+                    amount(item.unit_price),
+                    amount(item.group_cost),
+                    currency,
+                    "",
+                    "",
+                    "",
+                )
+            )
     return csv_export.csv_text(CSV_HEADER, rows)
 
 
@@ -895,7 +968,8 @@ PAGE_SIZE = 25  # Discord's limit of options in one select
 
 
 async def cart_message(purchase: Purchase, user_id: int, page: int) -> tuple[str, discord.ui.View]:
-    items = await service.items_of(purchase.pk)
+    # Items dropped while orders reopened for more time can no longer be chosen.
+    items = [item for item in await service.items_of(purchase.pk) if not item.dropped]
     lines = await service.cart(purchase, user_id)
     pages = max(1, -(-len(items) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)

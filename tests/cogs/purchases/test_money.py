@@ -109,7 +109,7 @@ def test_spreadsheet_formulas_typed_by_members_are_neutralised():
 
     purchase = SimpleNamespace(currency="PLN")
     item = SimpleNamespace(name="=HYPERLINK(1)", unit="kg", unit_price=250)
-    line = SimpleNamespace(user_id=1, item=item, quantity=Decimal("1.5"), amount=375)
+    line = SimpleNamespace(user_id=1, item=item, quantity=Decimal("1.5"), amount=375, received=None)
     text = csv_text(purchase, [line], [], {1: "@mallory"})
     assert "'=HYPERLINK(1)" in text and "'@mallory" in text and ",3.75,PLN," in text
 

@@ -1,6 +1,8 @@
 """Less arrived than was bought: who gets what, bills again to the grosz, members told, credit."""
 
 import asyncio
+import csv
+import io
 from decimal import Decimal
 
 import discord
@@ -199,7 +201,8 @@ async def test_two_records_of_one_item_at_once_leave_bills_that_match_one_of_the
 
     arrived = (await PurchaseItem.get(id=potatoes.pk)).arrived
     lines = await OrderLine.filter(item_id=potatoes.pk)
-    assert sum(line.received or line.quantity for line in lines) == arrived
+    # (received is None when a member got all of their line; 0 when nothing arrived)
+    assert sum(line.quantity if line.received is None else line.received for line in lines) == arrived
     bills = await Bill.filter(purchase_id=purchase.pk)
     goods = {bill.user_id: bill.goods for bill in bills}
     for line in await OrderLine.filter(purchase_id=purchase.pk):
@@ -241,3 +244,34 @@ async def test_a_payment_recorded_while_a_delivery_is_recorded_pays_the_total_it
         assert [payment.amount for payment in await Payment.all()] == [bill.paid_amount]
     book = await service.ledger(coop.guild.id, purchase.pk)
     assert book.billed == book.paid - book.credit + book.outstanding
+
+
+async def test_the_export_shows_what_arrived_what_was_paid_and_the_groups_cost(simcord_env):
+    coop = await coop_server(simcord_env)
+    ania, celina, _ = coop.members
+    purchase = await coop.open()
+    await coop.item(purchase, "Honey", "jar", "30", bulk_min="10")
+    await coop.publish(purchase)
+    [honey] = await PurchaseItem.filter(purchase_id=purchase.pk)
+    await coop.order(ania, purchase, honey.pk, "4")
+    await coop.order(celina, purchase, honey.pk, "3")
+    await simcord_env.advance_time(21 * 60)
+    await coop.decide(honey.pk, "buy")
+    await coop.treasurer.slash(coop.general, "purchase paid", purchase=purchase.pk, member=ania)  # 120.00
+    await coop.coordinator.slash(coop.general, "purchase delivered", purchase=purchase.pk, item="Honey", quantity="5")
+
+    export = await coop.coordinator.slash(coop.general, "purchase export", purchase=purchase.pk)
+
+    rows = list(csv.DictReader(io.StringIO((await export.response.attachments[0].read()).decode())))
+    lines = {row["member_id"]: row for row in rows if row["kind"] == "line"}
+    assert lines[str(ania.id)]["received"] == "3.000" and lines[str(ania.id)]["amount"] == "90.00"
+    totals = {row["member_id"]: row for row in rows if row["kind"] == "total"}
+    assert totals[str(ania.id)]["amount"] == "90.00" and totals[str(ania.id)]["paid_amount"] == "120.00"
+    assert totals[str(celina.id)]["paid_amount"] == "0.00"
+    assert [row for row in rows if row["kind"] == "group_cost"] == []  # 5 of 7 ordered: the group gets none
+    await coop.coordinator.slash(coop.general, "purchase delivered", purchase=purchase.pk, item="Honey", quantity="9")
+    await simcord_env.advance_time(150)  # the export cooldown
+    again = await coop.coordinator.slash(coop.general, "purchase export", purchase=purchase.pk)
+    rows = list(csv.DictReader(io.StringIO((await again.response.attachments[0].read()).decode())))
+    [group] = [row for row in rows if row["kind"] == "group_cost"]
+    assert group["item"] == "Honey" and group["amount"] == "60.00"

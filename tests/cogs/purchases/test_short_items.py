@@ -209,8 +209,23 @@ async def test_more_time_reopens_orders_once_and_tells_every_buyer(simcord_env):
     assert "open again until" in channel_messages(coop, "open again until")[0]
     honey = await PurchaseItem.get(id=honey.pk)
     assert honey.dropped
-    dropped_order = await coop.order(dmitrij, purchase, honey.pk, "5")
-    assert "can no longer be ordered" in refusal(simcord_env, dropped_order)
+    cart = await dmitrij.click(coop.card(purchase), custom_id=f"purchase:order:{purchase.pk}")
+    [options] = [
+        row["components"][0]["options"]
+        for row in cart.response.components
+        if row["components"][0].get("custom_id", "").startswith("purchase:pick:")
+    ]
+    assert [option["label"] for option in options] == ["Potatoes", "Apples"]  # honey is no longer offered
+    # A cart opened before the drop still offers it: ordering it is refused.
+    with pytest.raises(InvalidInput, match="can no longer be ordered"):
+        await service.set_quantity(
+            guild_id=coop.guild.id,
+            purchase_id=purchase.pk,
+            item_id=honey.pk,
+            user_id=dmitrij.id,
+            quantity="5",
+            now=discord.utils.utcnow(),
+        )
     assert (await Timer.get(kind=service.DEADLINE_TIMER, ref_id=purchase.pk, status=TimerStatus.PENDING)).due_at == (
         purchase.deadline
     )

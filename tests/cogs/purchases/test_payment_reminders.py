@@ -1,0 +1,59 @@
+"""Members with something still to pay are reminded by DM after a while, at most weekly, until paid."""
+
+from datetime import timedelta
+
+from cogs.purchases import service
+from gromada.bot import create_bot
+from models.core import Timer, TimerStatus
+from models.purchases import Bill
+from tests.cogs.purchases.helpers import coop_server
+from tests.cogs.purchases.test_payments import billed, pay
+from tests.helpers import dms
+
+DAY = 24 * 3600
+
+
+def reminders(actor) -> list[str]:
+    return [text for text in dms(actor) if "A reminder:" in text]
+
+
+async def test_unpaid_members_are_reminded_weekly_until_they_pay_even_across_a_restart(simcord_env, settings):
+    coop = await coop_server(simcord_env)
+    ania, celina, dmitrij = coop.members
+    purchase = await billed(coop, {ania: "4", celina: "2", dmitrij: "1"})  # 10.00, 5.00, 2.50
+    await pay(coop, purchase, dmitrij)
+    await pay(coop, purchase, celina, "2")
+    timer = await Timer.get(kind=service.PAYMENT_TIMER, ref_id=purchase.pk)
+    await purchase.refresh_from_db()
+    assert timer.due_at == purchase.closed_at + timedelta(days=7)  # the server's default
+
+    await simcord_env.advance_time(6 * DAY)
+    assert reminders(ania) == []
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(DAY + 60)
+
+    [first] = reminders(ania)
+    assert f"PLN10.00 is still to pay for purchase #{purchase.pk}" in first
+    assert "PLN3.00 is still to pay" in reminders(celina)[0]  # what is left after a part
+    assert reminders(dmitrij) == []  # paid
+    await pay(coop, purchase, ania)
+    await simcord_env.advance_time(7 * DAY + 60)
+
+    assert len(reminders(ania)) == 1 and len(reminders(celina)) == 2
+    await pay(coop, purchase, celina)
+    await simcord_env.advance_time(7 * DAY + 60)
+    assert len(reminders(celina)) == 2
+    assert not await Timer.exists(kind=service.PAYMENT_TIMER, ref_id=purchase.pk, status=TimerStatus.PENDING)
+
+
+async def test_a_server_can_turn_payment_reminders_off(simcord_env):
+    coop = await coop_server(simcord_env)
+    ania = coop.members[0]
+    await coop.admin.slash(coop.general, "setup option", key="purchases_payment_reminder", value="0s")
+    purchase = await billed(coop, {ania: "1"})
+
+    await simcord_env.advance_time(8 * DAY)
+
+    assert reminders(ania) == []
+    assert not await Timer.exists(kind=service.PAYMENT_TIMER, ref_id=purchase.pk)
+    assert (await Bill.get(user_id=ania.id)).reminded_at is None
