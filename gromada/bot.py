@@ -23,6 +23,7 @@ from gromada.error_handler import report_error
 from gromada.interactions import activate
 from gromada.metrics import Metrics
 from gromada.scheduler import Timers
+from gromada.shards import IdentifyBuckets
 from gromada.translator import GromadaTranslator
 from models.core import MemberLocale, Timer
 
@@ -53,6 +54,7 @@ class GromadaTree(app_commands.CommandTree):
 
 class Gromada(commands.Bot):
     def __init__(self, settings: Settings) -> None:
+        self.shards_held = settings.shards()
         intents = discord.Intents.default()
         intents.members = True  # joins, leaves and role holders (onboarding, polls' electorate)
         intents.message_content = True  # mediation transcripts and buddies' activity in threads
@@ -63,10 +65,11 @@ class Gromada(commands.Bot):
             tree_cls=GromadaTree,
             # Nothing pings anyone unless a message says so explicitly.
             allowed_mentions=discord.AllowedMentions.none(),
+            **self.shards_held.client_options(),
         )
         self.settings = settings
         self.metrics = Metrics()
-        self.timers = Timers(on_fired=lambda _timer, lag: self.metrics.scheduler_lag(lag))
+        self.timers = Timers(on_fired=lambda _timer, lag: self.metrics.scheduler_lag(lag), shards=self.shards_held)
         self.cooldowns = Cooldowns()
         self.quickstart_steps: list[QuickstartStep] = []
         self.content_importers: dict[str, ContentImporter] = {}
@@ -131,5 +134,25 @@ class Gromada(commands.Bot):
         self._known_locales[user_id] = language
 
 
+class ShardedGromada(Gromada, commands.AutoShardedBot):
+    """Gromada holding some or all of Discord's shards (SHARD_COUNT, SHARD_IDS): gromada.shards."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self._identify_buckets: IdentifyBuckets | None = None
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        # Discord's max_concurrency buckets instead of discord.py's fixed 5 s per shard.
+        if self._identify_buckets is None:
+            try:
+                limits = await self.fetch_session_start_limits()
+                concurrency = limits.max_concurrency
+            except (discord.HTTPException, discord.GatewayNotFound):
+                concurrency = 1  # the slowest pace Discord ever asks for
+            self._identify_buckets = IdentifyBuckets(concurrency)
+        await self._identify_buckets.identify(shard_id or 0)
+
+
 def create_bot(settings: Settings | None = None) -> Gromada:
-    return Gromada(settings or Settings())
+    settings = settings or Settings()
+    return ShardedGromada(settings) if settings.shards().sharded else Gromada(settings)
