@@ -14,7 +14,7 @@ from discord.utils import utcnow
 
 import cogs
 from config.settings import Settings
-from gromada import sql
+from gromada import cache_sync, sql
 from gromada.commands import mentions_of
 from gromada.content_import import ContentImporter
 from gromada.cooldowns import Cooldowns
@@ -84,6 +84,9 @@ class Gromada(commands.Bot):
         await self.tree.set_translator(GromadaTranslator())
         for extension in feature_extensions():
             await self.load_extension(extension)
+        if not self.settings.is_sqlite:
+            # Once every feature's caches exist: other processes on this database hear our writes.
+            await cache_sync.start(self.settings.database_url)
         armed = await self.timers.rearm()
         log.info("armed %s deadlines due soon (sweeps arm the later ones)", armed)
         await self._learn_commands()
