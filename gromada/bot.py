@@ -37,6 +37,20 @@ ON CONFLICT (user_id) DO UPDATE SET locale = excluded.locale, updated_at = exclu
 QuickstartStep = Callable[[discord.Guild, Any], Awaitable[None]]
 
 
+def _guild_of(args: tuple[Any, ...]) -> int | None:
+    """The server an event is about, when its first argument says (for the metrics' shard label)."""
+    if not args:
+        return None
+    subject = args[0]
+    if isinstance(subject, discord.Guild):
+        return subject.id
+    guild_id = getattr(subject, "guild_id", None)
+    if isinstance(guild_id, int):
+        return guild_id
+    guild = getattr(subject, "guild", None)
+    return guild.id if isinstance(guild, discord.Guild) else None
+
+
 def feature_extensions() -> list[str]:
     """Every package under cogs/, loaded as an extension (setup first: others build on it)."""
     names = sorted(info.name for info in pkgutil.iter_modules(cogs.__path__) if info.ispkg)
@@ -68,8 +82,10 @@ class Gromada(commands.Bot):
             **self.shards_held.client_options(),
         )
         self.settings = settings
-        self.metrics = Metrics()
-        self.timers = Timers(on_fired=lambda _timer, lag: self.metrics.scheduler_lag(lag), shards=self.shards_held)
+        self.metrics = Metrics(self.shards_held)
+        self.timers = Timers(
+            on_fired=lambda timer, lag: self.metrics.scheduler_lag(lag, timer.guild_id), shards=self.shards_held
+        )
         self.cooldowns = Cooldowns()
         self.quickstart_steps: list[QuickstartStep] = []
         self.content_importers: dict[str, ContentImporter] = {}
@@ -119,7 +135,7 @@ class Gromada(commands.Bot):
         await close_database()
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
-        self.metrics.event(event_name)
+        self.metrics.event(event_name, _guild_of(args))
         super().dispatch(event_name, *args, **kwargs)
 
     def add_timer_handler(self, kind: str, handler: Callable[[Timer], Awaitable[None]]) -> None:
