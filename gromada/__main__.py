@@ -70,12 +70,15 @@ def _run(settings: Settings, *, sync: bool) -> int:
             file=sys.stderr,
         )
         return 2
-    problem = sharding_problem(settings)
+    problem = sharding_problem(settings) or api_url_problem(settings)
     if problem is not None:
         print(problem, file=sys.stderr)
         return 2
     from gromada.bot import create_bot
-    from gromada.startup import run
+    from gromada.startup import run, use_api_url
+
+    if settings.discord_api_url:
+        use_api_url(settings.discord_api_url)
 
     if sync:
         settings = settings.model_copy(update={"sync_commands": True})
@@ -93,6 +96,16 @@ def sharding_problem(settings: Settings) -> str | None:
             f"This process would hold {shards.describe()}, so other processes hold the rest, and they must "
             "share one database: set DATABASE_URL to PostgreSQL (postgres://user:password@host/gromada). "
             "SQLite serves one process only."
+        )
+    return None
+
+
+def api_url_problem(settings: Settings) -> str | None:
+    url = settings.discord_api_url
+    if url and not url.startswith(("http://", "https://")):
+        return (
+            f"DISCORD_API_URL must be an http:// or https:// address ending in the API version, like "
+            f"http://nirn-proxy:8080/api/v10, not {url!r}."
         )
     return None
 

@@ -86,7 +86,8 @@ def test_shard_settings_come_from_the_environment_too(gromada_run, monkeypatch):
 
 def test_run_without_shards_is_one_plain_connection(gromada_run, monkeypatch):  # noqa: F811
     bots = _started_bots(monkeypatch)
-    monkeypatch.setenv("SHARD_IDS", "")  # as .env.example leaves it
+    for name in ("SHARD_COUNT", "SHARD_IDS", "DISCORD_API_URL"):
+        monkeypatch.setenv(name, "")  # as .env.example leaves them
 
     code, _, err = gromada_run()
 
@@ -226,3 +227,37 @@ def test_settings_name_the_shards(monkeypatch):
     monkeypatch.setenv("SHARD_COUNT", "4")
     monkeypatch.setenv("SHARD_IDS", "2-3")
     assert Settings(_env_file=None).shards() == Shards.of(4, [2, 3])
+
+
+# ---------------------------------------------------------------- REST through a shared rate-limit proxy
+
+
+def test_rest_calls_go_to_the_configured_api_address(gromada_run, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)  # put back after the test
+    seen: list[str] = []
+
+    async def login(self, *args, **kwargs):
+        seen.append(discord.http.Route("GET", "/users/@me").url)
+
+    async def connect(self, *args, **kwargs):
+        return None
+
+    monkeypatch.setattr(Gromada, "login", login)
+    monkeypatch.setattr(Gromada, "connect", connect)
+    monkeypatch.setenv("DISCORD_API_URL", "http://nirn-proxy:8080/api/v10/")
+
+    code, _, err = gromada_run()
+
+    assert code == 0, err
+    assert seen == ["http://nirn-proxy:8080/api/v10/users/@me"]
+
+
+def test_an_api_address_that_is_not_http_is_said_in_one_line(gromada_run, monkeypatch):  # noqa: F811
+    bots = _started_bots(monkeypatch)
+    monkeypatch.setenv("DISCORD_API_URL", "nirn-proxy:8080")
+
+    code, _, err = gromada_run()
+
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "DISCORD_API_URL" in err
+    assert bots == []
