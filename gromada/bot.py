@@ -84,7 +84,9 @@ class Gromada(commands.Bot):
         self.settings = settings
         self.metrics = Metrics(self.shards_held)
         self.timers = Timers(
-            on_fired=lambda timer, lag: self.metrics.scheduler_lag(lag, timer.guild_id), shards=self.shards_held
+            on_fired=lambda timer, lag: self.metrics.scheduler_lag(lag, timer.guild_id),
+            shards=self.shards_held,
+            ready=self.wait_until_ready,
         )
         self.cooldowns = Cooldowns()
         self.quickstart_steps: list[QuickstartStep] = []

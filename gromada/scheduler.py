@@ -104,10 +104,20 @@ def on_shards(rows: QuerySet[Any], shards: Shards) -> QuerySet[Any]:
 class Timers:
     """Schedule, cancel and fire deadlines. One instance per bot."""
 
-    def __init__(self, on_fired: Callable[[Timer, float], None] | None = None, *, shards: Shards | None = None) -> None:
+    def __init__(
+        self,
+        on_fired: Callable[[Timer, float], None] | None = None,
+        *,
+        shards: Shards | None = None,
+        ready: Callable[[], Awaitable[Any]] | None = None,
+    ) -> None:
         _follow_bot_clock()
         # The servers whose deadlines this process runs (see the module docstring).
         self.shards = shards or Shards()
+        # Awaited before a deadline runs: the bot's first connection. Overdue rows are found at
+        # start, before Discord has sent the servers (all of them, with several shards), and a
+        # handler would find its server missing from the cache.
+        self._ready = ready
         self._handlers: dict[str, TimerHandler] = {}
         self._scheduler: AsyncIOScheduler | None = None
         self._context: contextvars.Context | None = None
@@ -348,6 +358,8 @@ class Timers:
         await asyncio.gather(*(worker() for _ in range(CONCURRENT_HANDLERS)))
 
     async def _fire(self, timer_id: int) -> None:
+        if self._ready is not None:
+            await self._ready()
         async with self._slots:
             await self._claim_and_handle(timer_id)
 

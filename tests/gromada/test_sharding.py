@@ -261,3 +261,29 @@ def test_an_api_address_that_is_not_http_is_said_in_one_line(gromada_run, monkey
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and "DISCORD_API_URL" in err
     assert bots == []
+
+
+async def test_overdue_deadlines_wait_for_the_connection_to_discord(simcord_env):
+    # At start the overdue rows are found before Discord has sent the servers: their handlers
+    # run once the bot is connected, not before (they would find no server in the cache).
+    due = discord.utils.utcnow() - timedelta(hours=1)
+    await Timer.create(kind="test.partition", ref_id=1, guild_id=guild_on(0, 2), due_at=due, created_at=due)
+    connected = asyncio.Event()
+    ran: list[bool] = []
+    timers = Timers(shards=Shards.of(2, [0]), ready=connected.wait)
+
+    async def handler(timer: Timer) -> None:
+        ran.append(connected.is_set())
+
+    timers.register("test.partition", handler)
+    timers.start()
+    try:
+        await timers.rearm()
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert ran == []
+        connected.set()
+        await asyncio.gather(*timers._backlogs)
+    finally:
+        timers.shutdown()
+    assert ran == [True]
