@@ -104,7 +104,8 @@ class Gromada(commands.Bot):
             await self.load_extension(extension)
         if not self.settings.is_sqlite:
             # Once every feature's caches exist: other processes on this database hear our writes.
-            await cache_sync.start(self.settings.database_url)
+            await cache_sync.start(self.settings.database_url, on_deadline=self.timers.written_elsewhere)
+            self.timers.on_foreign = cache_sync.tell_owner
         armed = await self.timers.rearm()
         log.info("armed %s deadlines due soon (sweeps arm the later ones)", armed)
         await self._learn_commands()

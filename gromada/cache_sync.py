@@ -19,6 +19,11 @@ connection drops, every cache is emptied and keeps nothing (each read goes to th
 until a new connection listens again, so no value read before the gap survives it. Notices
 this process could not send (its connection down) are sent once it is back.
 
+The same connection carries one more kind of notice, on `gromada_deadlines`: a deadline
+written by a process for a server it does not hold (a direct message, which Discord sends to
+shard 0, setting a deadline on a server elsewhere), as `<timer id> <server id>`. The process
+holding that server arms it at once, instead of at its next sweep hours later.
+
 SQLite serves one process (gromada.__main__ refuses to share it), so nothing is sent there.
 """
 
@@ -27,7 +32,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import asyncpg
 
@@ -36,6 +41,7 @@ from gromada.cache import GuildCache, all_caches
 log = logging.getLogger(__name__)
 
 CHANNEL = "gromada_cache"
+DEADLINES = "gromada_deadlines"
 # Seconds between attempts to listen again after the connection dropped.
 RECONNECT_PAUSES = (1, 2, 5, 10, 30)
 
@@ -43,13 +49,20 @@ RECONNECT_PAUSES = (1, 2, 5, 10, 30)
 class CacheSync:
     """One process's link to the others: announces its forgets, hears theirs."""
 
-    def __init__(self, database_url: str, caches: Iterable[GuildCache]) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        caches: Iterable[GuildCache],
+        on_deadline: Callable[[int, int], None] | None = None,
+    ) -> None:
         self._dsn = database_url.replace("postgres://", "postgresql://", 1)
         self._caches = {cache.name: cache for cache in caches}
+        # Called with (timer id, server id) for a deadline another process wrote for a server.
+        self._on_deadline = on_deadline
         self.origin = uuid.uuid4().hex[:12]
         self._connection: asyncpg.Connection | None = None
         self._sending = asyncio.Lock()
-        self._unsent: list[str] = []
+        self._unsent: list[tuple[str, str]] = []
         self._tasks: set[asyncio.Task] = set()
         self._closed = False
 
@@ -74,14 +87,19 @@ class CacheSync:
 
     def announce(self, cache: str, guild_id: int) -> None:
         """Tell the other processes (soon, in order) that this server's `cache` values changed."""
-        self._unsent.append(f"{self.origin} {cache} {guild_id}")
+        self._unsent.append((CHANNEL, f"{self.origin} {cache} {guild_id}"))
+        self._spawn(self._send_unsent())
+
+    def tell_owner(self, timer_id: int, guild_id: int) -> None:
+        """Tell the process holding `guild_id` that a deadline of its server was written here."""
+        self._unsent.append((DEADLINES, f"{timer_id} {guild_id}"))
         self._spawn(self._send_unsent())
 
     async def _send_unsent(self) -> None:
         async with self._sending:
             while self._unsent and self._connection is not None and not self._connection.is_closed():
                 try:
-                    await self._connection.execute("SELECT pg_notify($1, $2)", CHANNEL, self._unsent[0])
+                    await self._connection.execute("SELECT pg_notify($1, $2)", *self._unsent[0])
                 except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
                     log.warning("could not tell the other processes of a change; sent when listening again")
                     return
@@ -100,9 +118,20 @@ class CacheSync:
         if origin != self.origin and cache is not None:
             cache.drop(server)
 
+    def _heard_deadline(self, _connection: object, _pid: int, _channel: str, payload: str) -> None:
+        try:
+            timer_id, guild_id = (int(word) for word in payload.split(" "))
+        except ValueError:
+            log.warning("ignored a malformed deadline notice %r", payload)
+            return
+        if self._on_deadline is not None:
+            self._on_deadline(timer_id, guild_id)
+
     async def _listen(self) -> None:
         connection = await asyncpg.connect(self._dsn)
         await connection.add_listener(CHANNEL, self._heard)
+        if self._on_deadline is not None:
+            await connection.add_listener(DEADLINES, self._heard_deadline)
         connection.add_termination_listener(self._lost)
         self._connection = connection
         # Whatever was written while we were not listening is unknown: read everything afresh.
@@ -142,12 +171,18 @@ class CacheSync:
 _sync: CacheSync | None = None
 
 
-async def start(database_url: str) -> None:
-    """Hear and tell the other processes on this PostgreSQL (at database open)."""
+async def start(database_url: str, on_deadline: Callable[[int, int], None] | None = None) -> None:
+    """Hear and tell the other processes on this PostgreSQL (once the features are loaded)."""
     global _sync
     await stop()
-    _sync = CacheSync(database_url, all_caches())
+    _sync = CacheSync(database_url, all_caches(), on_deadline)
     await _sync.start()
+
+
+def tell_owner(timer_id: int, guild_id: int) -> None:
+    """A deadline for a server another process holds was written here (nothing on SQLite)."""
+    if _sync is not None:
+        _sync.tell_owner(timer_id, guild_id)
 
 
 async def stop() -> None:

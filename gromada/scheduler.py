@@ -23,8 +23,8 @@ events arrive and its guild is cached. The claim above stays the guard: were two
 ever to arm the same row, one claim would win. A process that is down leaves its rows
 pending; when it starts again they are overdue and run once, late. A row written by another
 process for a server of ours (a rare case: a direct message handled on shard 0 that sets a
-deadline on a server elsewhere) is armed by our next sweep, so it may fire up to SWEEP_EVERY
-late when it is due sooner than that.
+deadline on a server elsewhere) is announced to its owner (`on_foreign`, which the bot points
+at gromada.cache_sync), which arms it at once; were the notice lost, its next sweep would.
 """
 
 from __future__ import annotations
@@ -118,6 +118,8 @@ class Timers:
         # start, before Discord has sent the servers (all of them, with several shards), and a
         # handler would find its server missing from the cache.
         self._ready = ready
+        # Told of a row due soon that another process must arm (see the module docstring).
+        self.on_foreign: Callable[[int, int], None] | None = None
         self._handlers: dict[str, TimerHandler] = {}
         self._scheduler: AsyncIOScheduler | None = None
         self._context: contextvars.Context | None = None
@@ -260,6 +262,20 @@ class Timers:
             status=TimerStatus.CANCELLED
         )
 
+    def written_elsewhere(self, timer_id: int, guild_id: int) -> None:
+        """Another process wrote a deadline due soon for a server: arm it if the server is ours."""
+        if self._scheduler is None or not self.shards.owns(guild_id):
+            return
+        # Not in the bot's context: _arm enters that one itself to add the job.
+        task = asyncio.get_running_loop().create_task(self._arm_written(timer_id))
+        self._backlogs.add(task)
+        task.add_done_callback(self._backlogs.discard)
+
+    async def _arm_written(self, timer_id: int) -> None:
+        timer = await Timer.filter(id=timer_id, status=TimerStatus.PENDING).first()
+        if timer is not None and not self._is_armed(timer.kind, timer.pk):
+            self._arm(timer)
+
     async def pending(self, kind: str, ref_id: int) -> Timer | None:
         return await Timer.filter(kind=kind, ref_id=ref_id, status=TimerStatus.PENDING).first()
 
@@ -268,7 +284,10 @@ class Timers:
             # Not started yet (rearm() picks the row up), or not due soon (a sweep will arm it).
             return
         if not self.shards.owns(timer.guild_id):
-            return  # another process's server: its sweeps arm the row
+            # Another process's server (so never None: rows without one are shard 0's).
+            if self.on_foreign is not None and timer.guild_id is not None:
+                self.on_foreign(timer.pk, timer.guild_id)
+            return
         self._arm_job(timer.pk, timer.kind, timer.due_at)
 
     def _arm_job(self, timer_id: int, kind: str, due_at: datetime) -> None:

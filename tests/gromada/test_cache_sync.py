@@ -9,17 +9,24 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import timedelta
 
 import asyncpg
 import pytest
+from discord.utils import utcnow
 
+from config.settings import Settings
 from gromada import cache_sync, guild_config
 from gromada.cache import GuildCache
 from gromada.cache_sync import CacheSync
-from models.core import GuildSettings
+from gromada.db import close_database, open_database
+from gromada.scheduler import Timers
+from gromada.shards import Shards
+from models.core import GuildSettings, Timer, TimerStatus
 from tests.cogs.setup.test_changes_take_effect import join, welcome_of
 from tests.conftest import POSTGRES_URL
 from tests.gromada.test_cache import Rows
+from tests.gromada.test_sharding import guild_on
 from tests.helpers import quickstarted
 
 pytestmark = pytest.mark.skipif(
@@ -130,3 +137,38 @@ async def test_a_language_set_through_another_process_speaks_to_the_next_newcome
 
     assert welcome_of(server, first).embeds[0].title == "We cooperate"
     assert welcome_of(server, second).embeds[0].title == "Współpracujemy"
+
+
+async def test_a_deadline_written_for_a_server_held_elsewhere_is_armed_there_at_once_on_postgres(database_url):
+    # Two processes, one shard each. The first writes a deadline due in a second for a server
+    # on the second's shard (as a direct message, which Discord sends to shard 0, may): the
+    # second arms it at once, not at its next sweep hours later, and only it runs it.
+    await open_database(Settings(_env_file=None, database_url=database_url))
+    ran: list[str] = []
+    processes = []
+    try:
+        for shard in (0, 1):
+            timers = Timers(shards=Shards.of(2, [shard]))
+
+            async def handler(timer: Timer, shard=shard) -> None:
+                ran.append(f"shard {shard}")
+
+            timers.register("test.elsewhere", handler)
+            timers.start()
+            await timers.rearm()
+            sync = CacheSync(database_url, [], on_deadline=timers.written_elsewhere)
+            await sync.start()
+            timers.on_foreign = sync.tell_owner
+            processes.append((timers, sync))
+        writer = processes[0][0]
+
+        await writer.schedule("test.elsewhere", utcnow() + timedelta(seconds=1), ref_id=1, guild_id=guild_on(1, 2))
+        await until(lambda: ran, within=10)
+
+        assert ran == ["shard 1"]
+        assert await Timer.filter(kind="test.elsewhere", status=TimerStatus.DONE).count() == 1
+    finally:
+        for timers, sync in processes:
+            timers.shutdown()
+            await sync.close()
+        await close_database()
