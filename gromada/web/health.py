@@ -15,7 +15,6 @@ import hmac
 import math
 from typing import TYPE_CHECKING, Any
 
-import discord
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
@@ -38,7 +37,7 @@ def _milliseconds(latency: float) -> float | None:
 
 def shard_states(bot: Gromada) -> list[dict[str, Any]]:
     """Each shard this process holds: connected, and its latency in milliseconds."""
-    if not isinstance(bot, discord.AutoShardedClient):
+    if not bot.shards_held.sharded:  # one plain connection (discord.py's Client, no shards)
         connected = bot.is_ready() and not bot.is_closed()
         return [{"shard": 0, "connected": connected, "latency_ms": _milliseconds(bot.latency) if connected else None}]
     live = bot.shards
