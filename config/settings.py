@@ -11,6 +11,8 @@ from typing import Literal
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from gromada.shards import Shards, parse_ids
+
 DEFAULT_DATABASE_URL = "sqlite://./data/gromada.sqlite3"
 
 
@@ -40,6 +42,13 @@ class Settings(BaseSettings):
     public_trusted_proxies: str = ""
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
+    # Discord sharding (gromada.shards): how many shards the bot has in all, and which of them
+    # this process holds (`0-3`, `4,5`); empty: one connection holding every server.
+    shard_count: int | None = None
+    shard_ids: str | None = None
+    # Discord's REST API address: point it at a rate-limit proxy (nirn-proxy) that several
+    # processes share, e.g. http://proxy:8080/api/v10; empty: Discord itself.
+    discord_api_url: str | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -49,6 +58,27 @@ class Settings(BaseSettings):
             if value.startswith(prefix):
                 return "postgres://" + value[len(prefix) :]
         return value
+
+    @field_validator("shard_count", "shard_ids", "discord_api_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # `SHARD_IDS=` in .env (as .env.example writes it) means "not set", not an error.
+        return None if isinstance(value, str) and not value.strip() else value
+
+    def shards(self) -> Shards:
+        """The shards this process holds; ValueError says in a sentence what is wrong with them."""
+        if self.shard_count is None:
+            if self.shard_ids is not None:
+                raise ValueError("SHARD_IDS is set without SHARD_COUNT (how many shards there are in all)")
+            return Shards()
+        if self.shard_count < 1:
+            raise ValueError(f"SHARD_COUNT must be at least 1, not {self.shard_count}")
+        ids = None if self.shard_ids is None else parse_ids(self.shard_ids)
+        if ids is not None and max(ids) >= self.shard_count:
+            raise ValueError(
+                f"shard {max(ids)} does not exist with SHARD_COUNT={self.shard_count} (0 to {self.shard_count - 1})"
+            )
+        return Shards.of(self.shard_count, ids)
 
     def public_base_url(self) -> str:
         return (self.public_url or f"http://{self.web_host}:{self.web_port}").rstrip("/")

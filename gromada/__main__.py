@@ -19,6 +19,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run the bot (needs DISCORD_TOKEN)")
     run.add_argument("--sync", action="store_true", help="push the slash commands to Discord on start")
+    run.add_argument("--shard-count", type=int, help="how many Discord shards the bot has in all (SHARD_COUNT)")
+    run.add_argument("--shard-ids", help="the shards this process holds, like 0-3 or 4,5 (SHARD_IDS)")
     demo = commands.add_parser("demo", help="run the bot offline in a simulated Discord")
     demo.add_argument("--script", action="store_true", help="walk the main flows and print a transcript")
     demo.add_argument("--port", type=int, default=None, help="port of the demo's page on 127.0.0.1")
@@ -49,6 +51,13 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     configure_logging(settings.log_level, "text" if args.command == "i18n" else settings.log_format)
     if args.command == "run":
+        if args.shard_count is not None or args.shard_ids is not None:
+            settings = settings.model_copy(
+                update={
+                    "shard_count": args.shard_count if args.shard_count is not None else settings.shard_count,
+                    "shard_ids": args.shard_ids if args.shard_ids is not None else settings.shard_ids,
+                }
+            )
         return _run(settings, sync=args.sync)
     if args.command == "migrate":
         return asyncio.run(_migrate(settings))
@@ -66,12 +75,44 @@ def _run(settings: Settings, *, sync: bool) -> int:
             file=sys.stderr,
         )
         return 2
+    problem = sharding_problem(settings) or api_url_problem(settings)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     from gromada.bot import create_bot
-    from gromada.startup import run
+    from gromada.startup import run, use_api_url
+
+    if settings.discord_api_url:
+        use_api_url(settings.discord_api_url)
 
     if sync:
         settings = settings.model_copy(update={"sync_commands": True})
     return run(lambda: create_bot(settings), settings.discord_token.get_secret_value())
+
+
+def sharding_problem(settings: Settings) -> str | None:
+    """Why these shard settings cannot run, in one line; None when they can."""
+    try:
+        shards = settings.shards()
+    except ValueError as error:
+        return f"The shard settings are wrong: {error}. Give SHARD_COUNT and SHARD_IDS like 4 and 0-1, or neither."
+    if not shards.holds_all and settings.is_sqlite:
+        return (
+            f"This process would hold {shards.describe()}, so other processes hold the rest, and they must "
+            "share one database: set DATABASE_URL to PostgreSQL (postgres://user:password@host/gromada). "
+            "SQLite serves one process only."
+        )
+    return None
+
+
+def api_url_problem(settings: Settings) -> str | None:
+    url = settings.discord_api_url
+    if url and not url.startswith(("http://", "https://")):
+        return (
+            f"DISCORD_API_URL must be an http:// or https:// address ending in the API version, like "
+            f"http://nirn-proxy:8080/api/v10, not {url!r}."
+        )
+    return None
 
 
 async def _migrate(settings: Settings) -> int:

@@ -14,7 +14,7 @@ from discord.utils import utcnow
 
 import cogs
 from config.settings import Settings
-from gromada import sql
+from gromada import cache_sync, sql
 from gromada.commands import mentions_of
 from gromada.content_import import ContentImporter
 from gromada.cooldowns import Cooldowns
@@ -23,6 +23,7 @@ from gromada.error_handler import report_error
 from gromada.interactions import activate
 from gromada.metrics import Metrics
 from gromada.scheduler import Timers
+from gromada.shards import IdentifyBuckets
 from gromada.translator import GromadaTranslator
 from models.core import MemberLocale, Timer
 
@@ -34,6 +35,20 @@ ON CONFLICT (user_id) DO UPDATE SET locale = excluded.locale, updated_at = exclu
 
 # A feature's contribution to /setup quickstart (posting its panel, say): (guild, report).
 QuickstartStep = Callable[[discord.Guild, Any], Awaitable[None]]
+
+
+def _guild_of(args: tuple[Any, ...]) -> int | None:
+    """The server an event is about, when its first argument says (for the metrics' shard label)."""
+    if not args:
+        return None
+    subject = args[0]
+    if isinstance(subject, discord.Guild):
+        return subject.id
+    guild_id = getattr(subject, "guild_id", None)
+    if isinstance(guild_id, int):
+        return guild_id
+    guild = getattr(subject, "guild", None)
+    return guild.id if isinstance(guild, discord.Guild) else None
 
 
 def feature_extensions() -> list[str]:
@@ -53,6 +68,7 @@ class GromadaTree(app_commands.CommandTree):
 
 class Gromada(commands.Bot):
     def __init__(self, settings: Settings) -> None:
+        self.shards_held = settings.shards()
         intents = discord.Intents.default()
         intents.members = True  # joins, leaves and role holders (onboarding, polls' electorate)
         intents.message_content = True  # mediation transcripts and buddies' activity in threads
@@ -63,10 +79,15 @@ class Gromada(commands.Bot):
             tree_cls=GromadaTree,
             # Nothing pings anyone unless a message says so explicitly.
             allowed_mentions=discord.AllowedMentions.none(),
+            **self.shards_held.client_options(),
         )
         self.settings = settings
-        self.metrics = Metrics()
-        self.timers = Timers(on_fired=lambda _timer, lag: self.metrics.scheduler_lag(lag))
+        self.metrics = Metrics(self.shards_held)
+        self.timers = Timers(
+            on_fired=lambda timer, lag: self.metrics.scheduler_lag(lag, timer.guild_id),
+            shards=self.shards_held,
+            ready=self.wait_until_ready,
+        )
         self.cooldowns = Cooldowns()
         self.quickstart_steps: list[QuickstartStep] = []
         self.content_importers: dict[str, ContentImporter] = {}
@@ -81,6 +102,10 @@ class Gromada(commands.Bot):
         await self.tree.set_translator(GromadaTranslator())
         for extension in feature_extensions():
             await self.load_extension(extension)
+        if not self.settings.is_sqlite:
+            # Once every feature's caches exist: other processes on this database hear our writes.
+            await cache_sync.start(self.settings.database_url, on_deadline=self.timers.written_elsewhere)
+            self.timers.on_foreign = cache_sync.tell_owner
         armed = await self.timers.rearm()
         log.info("armed %s deadlines due soon (sweeps arm the later ones)", armed)
         await self._learn_commands()
@@ -113,7 +138,7 @@ class Gromada(commands.Bot):
         await close_database()
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
-        self.metrics.event(event_name)
+        self.metrics.event(event_name, _guild_of(args))
         super().dispatch(event_name, *args, **kwargs)
 
     def add_timer_handler(self, kind: str, handler: Callable[[Timer], Awaitable[None]]) -> None:
@@ -131,5 +156,25 @@ class Gromada(commands.Bot):
         self._known_locales[user_id] = language
 
 
+class ShardedGromada(Gromada, commands.AutoShardedBot):
+    """Gromada holding some or all of Discord's shards (SHARD_COUNT, SHARD_IDS): gromada.shards."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self._identify_buckets: IdentifyBuckets | None = None
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        # Discord's max_concurrency buckets instead of discord.py's fixed 5 s per shard.
+        if self._identify_buckets is None:
+            try:
+                limits = await self.fetch_session_start_limits()
+                concurrency = limits.max_concurrency
+            except (discord.HTTPException, discord.GatewayNotFound):
+                concurrency = 1  # the slowest pace Discord ever asks for
+            self._identify_buckets = IdentifyBuckets(concurrency)
+        await self._identify_buckets.identify(shard_id or 0)
+
+
 def create_bot(settings: Settings | None = None) -> Gromada:
-    return Gromada(settings or Settings())
+    settings = settings or Settings()
+    return ShardedGromada(settings) if settings.shards().sharded else Gromada(settings)

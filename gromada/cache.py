@@ -7,8 +7,12 @@ writes it, which calls `forget(guild_id)` after every write: the next read loads
 
 Opening or closing the database empties every cache (the rows belong to that database).
 
-Limits, said plainly: several processes sharing one database do not tell each other of their
-writes yet, so a change made through another process is seen here only after a restart.
+Several processes sharing one PostgreSQL (a sharded bot) tell each other of their writes:
+on PostgreSQL every `forget` is also announced to the other processes, which forget the
+same server's values of the same cache (gromada.cache_sync). A cache is known across
+processes by its name, by default its loader's module and name. While a process cannot
+hear the others (its listening connection dropped), its caches keep nothing: every read
+goes to the database until it hears them again.
 """
 
 from __future__ import annotations
@@ -16,16 +20,25 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 T = TypeVar("T")
 
 _ALL: weakref.WeakSet[GuildCache] = weakref.WeakSet()
 
 
+class Announcer(Protocol):
+    def announce(self, cache: str, guild_id: int) -> None: ...
+
+
 class GuildCache(Generic[T]):
-    def __init__(self, load: Callable[[int], Awaitable[T]]) -> None:
+    def __init__(self, load: Callable[[int], Awaitable[T]], *, name: str | None = None) -> None:
         self._load = load
+        self.name = name or f"{load.__module__}.{load.__qualname__}"
+        # Who tells the other processes of our writes (gromada.cache_sync), when there are any.
+        self.announcer: Announcer | None = None
+        # False while other processes' writes could go unheard: nothing read is kept then.
+        self.keeping = True
         self._values: dict[int, T] = {}
         # Bumped by every forget (and every clear): a load that began before a write does not
         # keep what it read.
@@ -46,7 +59,7 @@ class GuildCache(Generic[T]):
                 return self._values[guild_id]
             stamp = self._stamp(guild_id)
             value = await self._load(guild_id)
-            if self._stamp(guild_id) == stamp:
+            if self._stamp(guild_id) == stamp and self.keeping:
                 self._values[guild_id] = value
             return value
 
@@ -54,7 +67,13 @@ class GuildCache(Generic[T]):
         return self._epoch, self._generation.get(guild_id, 0)
 
     def forget(self, guild_id: int) -> None:
-        """A write changed this server's rows: read them again next time."""
+        """A write changed this server's rows: read them again next time, here and in every process."""
+        self.drop(guild_id)
+        if self.announcer is not None:
+            self.announcer.announce(self.name, guild_id)
+
+    def drop(self, guild_id: int) -> None:
+        """Read this server's rows again next time, in this process only (another process wrote them)."""
         self._values.pop(guild_id, None)
         self._generation[guild_id] = self._generation.get(guild_id, 0) + 1
 
@@ -62,6 +81,10 @@ class GuildCache(Generic[T]):
         self._values.clear()
         self._loading.clear()
         self._epoch += 1
+
+
+def all_caches() -> list[GuildCache]:
+    return list(_ALL)
 
 
 def forget_everything() -> None:

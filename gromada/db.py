@@ -16,6 +16,7 @@ from tortoise.migrations.executor import MigrationExecutor
 
 import models
 from config.settings import Settings
+from gromada import cache_sync
 from gromada.cache import forget_everything
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ def _log_progress(event: str, app_label: str, migration: str) -> None:
 
 async def close_database() -> None:
     global _context
+    await cache_sync.stop()
     forget_everything()
     if _context is not None:
         await _context.close_connections()

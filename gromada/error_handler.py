@@ -106,7 +106,7 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
         cooldowns.give_back(interaction)
     metrics = getattr(interaction.client, "metrics", None)
     if metrics is not None:
-        metrics.error("expected" if expected else "unexpected")
+        metrics.error("expected" if expected else "unexpected", interaction.guild_id)
     if expected:
         if isinstance(_unwrap(error), discord.Forbidden):
             log.warning("Discord refused an action: %s", _unwrap(error))

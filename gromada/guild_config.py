@@ -6,9 +6,9 @@ and stored as validated text; reading one always yields its declared type. No di
 A server's configuration is read on every join and nearly every interaction, and changes only
 when an admin sets it up, so it is read from the database once and kept in memory
 (gromada.cache). Every write goes through this module (/setup, quickstart, import), and each
-drops what is kept for its server, so a change takes effect with the next read. A write made
-elsewhere (another process sharing the database, an operator's SQL) is seen after `forget`
-or a restart: processes do not tell each other yet.
+drops what is kept for its server, so a change takes effect with the next read. Another
+process of the bot on the same PostgreSQL hears of the change and drops it too
+(gromada.cache_sync); an operator's SQL is seen after `forget` or a restart.
 """
 
 from __future__ import annotations
@@ -140,8 +140,8 @@ _STORED: GuildCache[_Stored] = GuildCache(_load)
 
 
 def forget(guild_id: int) -> None:
-    """Read this server's configuration from the database next time: after every write here,
-    and after one made elsewhere (another process, an operator's SQL)."""
+    """Read this server's configuration from the database next time, in every process of the
+    bot: after every write here, and after an operator's SQL."""
     _STORED.forget(guild_id)
 
 

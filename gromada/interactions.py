@@ -31,7 +31,7 @@ async def activate(interaction: discord.Interaction) -> str:
     set_locale(language)
     metrics = getattr(client, "metrics", None)
     if metrics is not None:
-        metrics.interaction(interaction.type.name)
+        metrics.interaction(interaction.type.name, interaction.guild_id)
     return language
 
 

@@ -15,6 +15,16 @@ APScheduler reads `datetime.now()` itself (in apscheduler.schedulers.base and
 apscheduler.executors.base). The bot's one clock is `discord.utils.utcnow()`, which a
 simulated Discord moves forward in tests, so those two modules are pointed at a datetime
 whose `now()` reads the bot's clock. In production both clocks are the wall clock.
+
+Several processes sharing one database (gromada.shards) split the deadlines the way Discord
+splits the servers: a process reads, arms, re-runs and fires only the rows of servers on its
+shards (rows without a server belong to shard 0), so a server's deadlines run where its
+events arrive and its guild is cached. The claim above stays the guard: were two processes
+ever to arm the same row, one claim would win. A process that is down leaves its rows
+pending; when it starts again they are overdue and run once, late. A row written by another
+process for a server of ours (a rare case: a direct message handled on shard 0 that sets a
+deadline on a server elsewhere) is announced to its owner (`on_foreign`, which the bot points
+at gromada.cache_sync), which arms it at once; were the notice lost, its next sweep would.
 """
 
 from __future__ import annotations
@@ -31,9 +41,10 @@ import apscheduler.executors.base as _aps_executors
 import apscheduler.schedulers.base as _aps_schedulers
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from tortoise.expressions import F, Subquery
+from tortoise.expressions import F, RawSQL, Subquery
 from tortoise.queryset import QuerySet
 
+from gromada.shards import Shards
 from models.core import Timer, TimerStatus
 
 log = logging.getLogger(__name__)
@@ -83,11 +94,32 @@ def _live_rows():
     return Timer.filter(status__in=[TimerStatus.PENDING, TimerStatus.RUNNING])
 
 
+def on_shards(rows: QuerySet[Any], shards: Shards) -> QuerySet[Any]:
+    """The rows (of any table with a guild_id) of servers on these shards; all of them when not split."""
+    if shards.holds_all:
+        return rows
+    return rows.annotate(_shard=RawSQL(shards.sql_shard("guild_id"))).filter(_shard__in=sorted(shards.ids))
+
+
 class Timers:
     """Schedule, cancel and fire deadlines. One instance per bot."""
 
-    def __init__(self, on_fired: Callable[[Timer, float], None] | None = None) -> None:
+    def __init__(
+        self,
+        on_fired: Callable[[Timer, float], None] | None = None,
+        *,
+        shards: Shards | None = None,
+        ready: Callable[[], Awaitable[Any]] | None = None,
+    ) -> None:
         _follow_bot_clock()
+        # The servers whose deadlines this process runs (see the module docstring).
+        self.shards = shards or Shards()
+        # Awaited before a deadline runs: the bot's first connection. Overdue rows are found at
+        # start, before Discord has sent the servers (all of them, with several shards), and a
+        # handler would find its server missing from the cache.
+        self._ready = ready
+        # Told of a row due soon that another process must arm (see the module docstring).
+        self.on_foreign: Callable[[int, int], None] | None = None
         self._handlers: dict[str, TimerHandler] = {}
         self._scheduler: AsyncIOScheduler | None = None
         self._context: contextvars.Context | None = None
@@ -130,7 +162,8 @@ class Timers:
         """
         self._loading = False
         self._live_at_start.clear()
-        await Timer.filter(status=TimerStatus.RUNNING).update(status=TimerStatus.PENDING)
+        # Only our own: a row running elsewhere is another live process's, which finishes it.
+        await on_shards(Timer.filter(status=TimerStatus.RUNNING), self.shards).update(status=TimerStatus.PENDING)
         return await self.sweep()
 
     async def sweep(self) -> int:
@@ -189,6 +222,8 @@ class Timers:
         loaded, so arming another would run the deadline twice.
         """
         if self._loading:
+            if not self.shards.owns(guild_id):
+                return False  # the process holding that server ensures it at its own start
             if kind not in self._live_at_start:
                 self._live_at_start[kind] = set(await _live_rows().filter(kind=kind).values_list("ref_id", flat=True))
             armed = ref_id in self._live_at_start[kind]
@@ -206,6 +241,10 @@ class Timers:
         `due(row)`: a start with thousands of open rows reads none of them when nothing was
         lost. Returns how many were armed.
         """
+        if "guild_id" in rows.model._meta.fields_map:
+            # Each process ensures its own servers' deadlines: two starting at once never both
+            # find the same deadline lost and write it twice.
+            rows = on_shards(rows, self.shards)
         lost = await rows.exclude(pk__in=Subquery(_live_rows().filter(kind=kind).values("ref_id")))
         for row in lost:
             await self.schedule(kind, due(row), ref_id=row.pk, guild_id=getattr(row, "guild_id", None), replace=False)
@@ -223,12 +262,31 @@ class Timers:
             status=TimerStatus.CANCELLED
         )
 
+    def written_elsewhere(self, timer_id: int, guild_id: int) -> None:
+        """Another process wrote a deadline due soon for a server: arm it if the server is ours."""
+        if self._scheduler is None or not self.shards.owns(guild_id):
+            return
+        # Not in the bot's context: _arm enters that one itself to add the job.
+        task = asyncio.get_running_loop().create_task(self._arm_written(timer_id))
+        self._backlogs.add(task)
+        task.add_done_callback(self._backlogs.discard)
+
+    async def _arm_written(self, timer_id: int) -> None:
+        timer = await Timer.filter(id=timer_id, status=TimerStatus.PENDING).first()
+        if timer is not None and not self._is_armed(timer.kind, timer.pk):
+            self._arm(timer)
+
     async def pending(self, kind: str, ref_id: int) -> Timer | None:
         return await Timer.filter(kind=kind, ref_id=ref_id, status=TimerStatus.PENDING).first()
 
     def _arm(self, timer: Timer) -> None:
         if self._armed_until is None or timer.due_at > self._armed_until:
             # Not started yet (rearm() picks the row up), or not due soon (a sweep will arm it).
+            return
+        if not self.shards.owns(timer.guild_id):
+            # Another process's server (so never None: rows without one are shard 0's).
+            if self.on_foreign is not None and timer.guild_id is not None:
+                self.on_foreign(timer.pk, timer.guild_id)
             return
         self._arm_job(timer.pk, timer.kind, timer.due_at)
 
@@ -275,13 +333,12 @@ class Timers:
             # The next sweep is planned before the rows are read: it tries again.
             log.exception("the deadline sweep failed")
 
-    @staticmethod
-    async def _pending_rows(*, due_by: datetime) -> AsyncIterator[list[tuple[int, str, datetime]]]:
-        """Pending rows due by `due_by` as (id, kind, due_at), a page per query, in id order."""
+    async def _pending_rows(self, *, due_by: datetime) -> AsyncIterator[list[tuple[int, str, datetime]]]:
+        """Our pending rows due by `due_by` as (id, kind, due_at), a page per query, in id order."""
         after = 0
         while True:
             page = (
-                await Timer.filter(status=TimerStatus.PENDING, due_at__lte=due_by, id__gt=after)
+                await on_shards(Timer.filter(status=TimerStatus.PENDING, due_at__lte=due_by, id__gt=after), self.shards)
                 .order_by("id")
                 .limit(PAGE)
                 .values_list("id", "kind", "due_at")
@@ -320,6 +377,8 @@ class Timers:
         await asyncio.gather(*(worker() for _ in range(CONCURRENT_HANDLERS)))
 
     async def _fire(self, timer_id: int) -> None:
+        if self._ready is not None:
+            await self._ready()
         async with self._slots:
             await self._claim_and_handle(timer_id)
 

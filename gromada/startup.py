@@ -60,6 +60,17 @@ def unreachable(error: BaseException) -> BaseException | None:
     return None
 
 
+def use_api_url(url: str) -> None:
+    """Send Discord's REST calls to `url` (a rate-limit proxy shared by several processes).
+
+    discord.py has no option for it; its requests are built on `discord.http.Route.BASE`,
+    which nirn-proxy's README suggests changing ("changes to the library code"). The gateway
+    and interaction responses (webhook routes, limited per interaction) still go to Discord.
+    """
+    discord.http.Route.BASE = url.rstrip("/")
+    log.info("Discord's REST API is reached through %s", discord.http.Route.BASE)
+
+
 def run(make_bot: Callable[[], discord.Client], token: str) -> int:
     """Run the bot until it stops; the process's exit code."""
     try:

@@ -68,8 +68,8 @@ def gromada_run(monkeypatch, tmp_path, capsys):
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
 
-    def run() -> tuple[int, str, str]:
-        code = main(["run"])
+    def run(*options: str) -> tuple[int, str, str]:
+        code = main(["run", *options])
         seen = capsys.readouterr()
         return code, seen.out, seen.err
 

@@ -17,10 +17,15 @@ async def test_health_and_metrics(simcord_env):
     async with TestClient(TestServer(make_app(simcord_env.bot), host="127.0.0.1")) as client:
         health = await client.get("/healthz")
         assert health.status == 200
-        assert await health.json() == {"status": "ok", "database": True, "gateway": True}
+        assert await health.json() == {
+            "status": "ok",
+            "database": True,
+            "gateway": True,
+            "shards": [{"shard": 0, "connected": True, "latency_ms": 0.0}],
+        }
 
         metrics = await (await client.get("/metrics")).text()
-        assert 'gromada_interactions_total{type="application_command"} 1.0' in metrics
+        assert 'gromada_interactions_total{shard="0",type="application_command"} 1.0' in metrics
         assert "gromada_events_total" in metrics
         assert "gromada_scheduler_lag_seconds_count" in metrics
 
