@@ -1,0 +1,138 @@
+"""One initiative's change leaves every other initiative as it was.
+
+A person supports, joins and leads several initiatives at once, and a server runs many:
+withdrawing, leaving, handing over, archiving or reopening one must not reach the others.
+"""
+
+from gromada.bot import create_bot
+from models.core import Timer
+from models.initiatives import Initiative, InitiativeMember, InitiativeStatus
+from tests.cogs.initiatives.helpers import field, open_initiative
+from tests.helpers import refusal, shown
+
+DAY = 86400
+
+
+async def opened_by(server, proposer, supporters, title: str):
+    """A proposal by `proposer` that `supporters` took to its channel."""
+    _, initiative = await server.propose(actor=proposer, title=title)
+    for supporter in supporters:
+        await supporter.click(server.card(initiative), label="Support")
+    await initiative.refresh_from_db()
+    return initiative, server.guild.channels[initiative.slug]
+
+
+async def members(initiative) -> dict[int, bool]:
+    """Who is in the initiative, and whether they lead it."""
+    rows = await InitiativeMember.filter(initiative_id=initiative.pk).values_list("user_id", "is_lead")
+    return dict(rows)
+
+
+async def test_withdrawing_support_from_one_proposal_keeps_it_on_another(server):
+    fan = server.supporters[0]
+    _, garden = await server.propose(title="Community garden")
+    _, cafe = await server.propose(actor=server.supporters[2], title="Repair café")
+    for proposal in (garden, cafe):
+        await fan.click(server.card(proposal), label="Support")
+
+    await fan.click(server.card(garden), label="Withdraw support")
+
+    assert field(server.card(garden), "Supporters") == "1/3"
+    assert field(server.card(cafe), "Supporters") == "2/3"
+    assert await members(cafe) == {server.supporters[2].id: True, fan.id: False}
+
+
+async def test_withdrawing_one_proposal_leaves_the_others_gathering_support(server):
+    _, garden = await server.propose(title="Community garden")
+    _, cafe = await server.propose(actor=server.supporters[2], title="Repair café")
+
+    asked = await server.member.click(server.card(garden), label="Withdraw proposal")
+    await server.member.click(asked.response, label="Withdraw it")
+
+    assert (await Initiative.get(id=garden.pk)).status == InitiativeStatus.WITHDRAWN
+    assert (await Initiative.get(id=cafe.pk)).status == InitiativeStatus.PROPOSED
+    supported = await server.supporters[0].click(server.card(cafe), label="Support")
+    assert shown(supported) == "Thank you, your support counts."
+
+
+async def test_leaving_one_initiative_keeps_the_others(server):
+    garden, garden_channel = await open_initiative(server, title="Community garden")
+    cafe, _ = await opened_by(server, server.supporters[2], server.supporters[:2], "Repair café")
+    leaver = server.supporters[0]
+
+    await leaver.click(garden_channel.pinned_messages()[0], label="Leave")
+
+    assert leaver.id not in await members(garden)
+    assert leaver.id in await members(cafe)
+
+
+async def test_handing_one_initiative_over_changes_no_other_lead(server):
+    garden, garden_channel = await open_initiative(server, title="Community garden")
+    cafe, cafe_channel = await opened_by(
+        server, server.supporters[2], [server.member, server.supporters[0]], "Repair café"
+    )
+    tools, _ = await opened_by(server, server.supporters[1], [server.member, server.supporters[0]], "Tool library")
+    cafe_before, tools_before = await members(cafe), await members(tools)
+
+    await server.member.slash(garden_channel, "initiative handover", member=server.supporters[0])
+
+    assert (await members(garden))[server.supporters[0].id] is True
+    assert await members(cafe) == cafe_before
+    assert await members(tools) == tools_before
+    # The new lead of one initiative has no say over another.
+    refused = await server.supporters[0].slash(cafe_channel, "initiative archive")
+    assert refusal(server.env, refused) == "Only the initiative's lead can do that."
+
+
+async def test_a_refused_handover_restores_that_initiative_alone(server):
+    # The previous lead and the would-be lead are both plain members of another initiative.
+    garden, garden_channel = await open_initiative(server, title="Community garden")
+    cafe, _ = await opened_by(server, server.supporters[2], [server.member, server.supporters[0]], "Repair café")
+    garden_before, cafe_before = await members(garden), await members(cafe)
+    server.env.inject_error("PUT", f"/channels/{garden_channel.id}/permissions/*", status=500)
+
+    result = await server.member.slash(garden_channel, "initiative handover", member=server.supporters[0])
+
+    assert refusal(server.env, result) == (
+        "Discord refused to change the channel's permissions, so the lead did not change. Please try again later."
+    )
+    assert await members(garden) == garden_before, "the would-be lead is still a member, and nothing more"
+    assert await members(cafe) == cafe_before
+
+
+async def test_archiving_or_reopening_one_initiative_moves_no_other(server):
+    garden, garden_channel = await open_initiative(server, title="Community garden")
+    cafe, cafe_channel = await opened_by(server, server.supporters[2], server.supporters[:2], "Repair café")
+    await server.supporters[2].slash(cafe_channel, "initiative archive")
+
+    # Discord refuses the move: the garden stays active, the café stays archived.
+    server.env.inject_error("PATCH", f"/channels/{garden_channel.id}", status=500)
+    refused = await server.member.slash(garden_channel, "initiative archive")
+    assert "nothing changed" in refusal(server.env, refused)
+    assert (await Initiative.get(id=garden.pk)).status == InitiativeStatus.ACTIVE
+    assert (await Initiative.get(id=cafe.pk)).status == InitiativeStatus.ARCHIVED
+
+    await server.member.slash(garden_channel, "initiative archive")
+    await server.member.slash(garden_channel, "initiative reopen")
+
+    assert (await Initiative.get(id=garden.pk)).status == InitiativeStatus.ACTIVE
+    assert (await Initiative.get(id=cafe.pk)).status == InitiativeStatus.ARCHIVED
+    assert server.discord_guild().get_channel(cafe_channel.id).category.name == "Initiatives archive"
+
+
+async def test_a_reopened_initiative_gets_thirty_quiet_days_again(server, settings):
+    # Archived for silence, then reopened: the old silence does not count again, even when
+    # the bot stopped before arming the reopened channel's deadline.
+    initiative, channel = await open_initiative(server)
+    await server.env.advance_time(37 * DAY + 120)
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ARCHIVED
+
+    await server.member.slash(channel, "initiative reopen")
+    await Timer.filter(kind="initiatives.inactivity", ref_id=initiative.pk).delete()
+    await server.env.restart_bot(create_bot(settings))
+    await server.env.advance_time(29 * DAY)
+
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
+    assert "nobody has written here" not in (channel.last_message.content or "")
+    await server.env.advance_time(DAY + 60)
+    assert "nobody has written here for 30 days" in channel.last_message.content
