@@ -4,11 +4,13 @@ A person supports, joins and leads several initiatives at once, and a server run
 withdrawing, leaving, handing over, archiving or reopening one must not reach the others.
 """
 
+from cogs.initiatives import service
 from gromada.bot import create_bot
+from gromada.scheduler import now
 from models.core import Timer
 from models.initiatives import Initiative, InitiativeMember, InitiativeStatus
 from tests.cogs.initiatives.helpers import field, open_initiative
-from tests.helpers import refusal, shown
+from tests.helpers import refusal, shown, speaking
 
 DAY = 86400
 
@@ -136,3 +138,76 @@ async def test_a_reopened_initiative_gets_thirty_quiet_days_again(server, settin
     assert "nobody has written here" not in (channel.last_message.content or "")
     await server.env.advance_time(DAY + 60)
     assert "nobody has written here for 30 days" in channel.last_message.content
+
+
+async def test_each_proposal_expires_at_the_end_of_its_own_window(server):
+    _, garden = await server.propose(title="Community garden")
+    await server.env.advance_time(2 * DAY)
+    _, cafe = await server.propose(actor=server.supporters[2], title="Repair café")
+
+    await server.env.advance_time(12 * DAY + 60)
+
+    assert (await Initiative.get(id=garden.pk)).status == InitiativeStatus.EXPIRED
+    assert (await Initiative.get(id=cafe.pk)).status == InitiativeStatus.PROPOSED
+    assert field(server.card(cafe), "Status") == "gathering support"
+
+
+async def test_an_opened_initiative_whose_supporters_left_does_not_expire(server):
+    # The support window's deadline still fires after the channel opened: with fewer members
+    # than the threshold by then, the initiative is no proposal to expire.
+    initiative, channel = await open_initiative(server)
+    for supporter in server.supporters[:2]:
+        await supporter.click(channel.pinned_messages()[0], label="Leave")
+    messages_before = len(server.proposals.history())
+
+    await server.env.advance_time(15 * DAY)
+
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
+    assert len(server.proposals.history()) == messages_before, "nobody is told it expired"
+
+
+async def test_talk_in_one_channel_keeps_only_that_one_from_the_inactivity_warning(server):
+    _, garden_channel = await open_initiative(server, title="Community garden")
+    _, cafe_channel = await opened_by(server, server.supporters[2], server.supporters[:2], "Repair café")
+
+    for _ in range(3):
+        await server.env.advance_time(10 * DAY)
+        await server.member.send(garden_channel, "Watering again.")
+    await server.env.advance_time(60)
+
+    assert "nobody has written here for 30 days" in cafe_channel.last_message.content
+    assert garden_channel.last_message.content == "Watering again."
+
+
+async def test_retry_is_for_the_supporters_of_that_proposal(server, monkeypatch):
+    _, garden = await server.propose(title="Community garden")
+    await server.supporters[0].click(server.card(garden), label="Support")
+    server.env.inject_error("POST", "/guilds/*/channels", status=500)
+    refusal(server.env, await server.supporters[1].click(server.card(garden), label="Support"))
+    await server.propose(actor=server.supporters[2], title="Repair café")
+
+    # supporters[2] supports only their own café.
+    with speaking(monkeypatch, server.supporters[2], "pl"):
+        outsider = await server.supporters[2].click(server.card(garden), label="Retry opening the channel")
+
+    assert refusal(server.env, outsider) == "Ponowić otwarcie kanału mogą tylko popierający i moderacja."
+    assert (await Initiative.get(id=garden.pk)).status == InitiativeStatus.PROPOSED
+
+
+async def test_another_proposals_opening_leaves_an_interrupted_one_waiting_for_retry(server):
+    _, stuck = await server.propose(actor=server.supporters[2], title="Repair café")
+    for supporter in (server.member, server.supporters[0]):
+        await service.support(stuck.pk, supporter.id, now())
+    # The café's opening was claimed, then the bot stopped before creating anything.
+    assert await service.claim_opening(stuck.pk, now())
+    _, garden = await server.propose(title="Community garden")
+    await server.supporters[0].click(server.card(garden), label="Support")
+    server.env.inject_error("POST", "/guilds/*/channels", status=500)
+    refusal(server.env, await server.supporters[1].click(server.card(garden), label="Support"))
+
+    assert (await Initiative.get(id=stuck.pk)).status == InitiativeStatus.OPENING
+    await server.supporters[0].click(server.card(garden), label="Retry opening the channel")
+
+    row = await Initiative.get(id=stuck.pk)
+    assert (row.status, row.channel_id, row.open_error) == (InitiativeStatus.OPENING, None, None)
+    assert (await Initiative.get(id=garden.pk)).status == InitiativeStatus.ACTIVE
