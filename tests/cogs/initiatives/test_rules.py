@@ -5,7 +5,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from cogs.initiatives.rules import overflow_name, slugify, unique_name
-from cogs.initiatives.service import INACTIVITY_GRACE, INACTIVITY_WARNING, inactivity_step, validate_proposal
+from cogs.initiatives.service import (
+    ACTIVITY_RESOLUTION,
+    INACTIVITY_GRACE,
+    INACTIVITY_WARNING,
+    inactivity_step,
+    should_record_activity,
+    validate_proposal,
+)
 from gromada.errors import InvalidInput
 
 
@@ -120,3 +127,20 @@ def test_each_answer_may_have_1000_characters_and_not_one_more(answer):
     assert too_long.value.render("pl") == "Każda odpowiedź może mieć najwyżej 1000 znaków."
     assert empty.value.render("en") == "Fill in the goal, what is needed and the first step."
     assert empty.value.render("ru") == "Заполните цель, что нужно и первый шаг."
+
+
+def test_a_check_during_the_grace_period_waits_for_its_end():
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    warned = start + INACTIVITY_WARNING
+
+    step = inactivity_step(start, warned, warned + timedelta(days=2))
+
+    assert (step.action, step.next_check) == ("wait", warned + INACTIVITY_GRACE)
+
+
+def test_activity_is_written_again_exactly_an_hour_later():
+    written = datetime(2026, 1, 1, 12, tzinfo=UTC)
+
+    assert not should_record_activity(written, written + ACTIVITY_RESOLUTION - timedelta(seconds=1))
+    assert should_record_activity(written, written + ACTIVITY_RESOLUTION)
+    assert should_record_activity(None, written)
