@@ -9,8 +9,8 @@ from gromada.bot import create_bot
 from gromada.scheduler import now
 from models.core import Timer
 from models.initiatives import Initiative, InitiativeMember, InitiativeStatus
-from tests.cogs.initiatives.helpers import field, open_initiative
-from tests.helpers import refusal, shown, speaking
+from tests.cogs.initiatives.helpers import InitiativeServer, field, open_initiative
+from tests.helpers import quickstarted, refusal, shown, speaking
 
 DAY = 86400
 
@@ -211,3 +211,23 @@ async def test_another_proposals_opening_leaves_an_interrupted_one_waiting_for_r
     row = await Initiative.get(id=stuck.pk)
     assert (row.status, row.channel_id, row.open_error) == (InitiativeStatus.OPENING, None, None)
     assert (await Initiative.get(id=garden.pk)).status == InitiativeStatus.ACTIVE
+
+
+async def test_one_proposal_opening_leaves_the_others_gathering_support(server):
+    _, cafe = await server.propose(actor=server.supporters[2], title="Repair café")
+
+    await open_initiative(server, title="Community garden")
+    supported = await server.supporters[0].click(server.card(cafe), label="Support")
+
+    assert shown(supported) == "Thank you, your support counts."
+    assert (await Initiative.get(id=cafe.pk)).status == InitiativeStatus.PROPOSED
+
+
+async def test_the_same_title_may_be_proposed_on_another_server(server, simcord_env):
+    other = await quickstarted(simcord_env, server_class=InitiativeServer)
+    await server.propose(title="Community garden")
+
+    result, there = await other.propose(title="Community garden")
+
+    assert "Your proposal is posted" in shown(result)
+    assert (there.guild_id, there.slug) == (other.guild.id, "community-garden")

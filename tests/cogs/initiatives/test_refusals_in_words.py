@@ -181,3 +181,29 @@ async def test_support_cannot_be_withdrawn_at_the_very_end_of_the_window(server)
 
     assert ended.value.render("ru") == "Срок поддержки этого предложения истёк."
     assert await InitiativeMember.filter(initiative_id=initiative.pk).count() == 2
+
+
+async def test_support_at_the_very_end_of_the_window_or_during_the_opening_is_refused(server):
+    _, initiative = await server.propose()
+    row = await Initiative.get(id=initiative.pk)
+
+    with pytest.raises(Conflict) as ended:
+        await service.support(initiative.pk, server.supporters[0].id, row.support_until)
+    assert await service.claim_opening(initiative.pk, row.support_until - timedelta(days=1))
+    with pytest.raises(Conflict) as opening:
+        await service.support(initiative.pk, server.supporters[1].id, row.support_until - timedelta(days=1))
+
+    assert ended.value.render("en") == "The support window for this proposal has ended."
+    assert opening.value.render("pl") == "Kanał tej inicjatywy właśnie się otwiera. Spróbuj za chwilę."
+    assert await InitiativeMember.filter(initiative_id=initiative.pk).count() == 1
+
+
+async def test_an_opened_initiative_cannot_be_withdrawn_long_after_its_opening(server):
+    # A card clicked long after the channel opened (a stale card, a slow connection).
+    initiative, _ = await open_initiative(server)
+    later = initiative.opened_at + timedelta(hours=1)
+
+    with pytest.raises(Conflict):
+        await service.withdraw_proposal(initiative.pk, server.member.id, later)
+
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
