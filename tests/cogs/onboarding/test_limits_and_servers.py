@@ -6,8 +6,10 @@ from cogs.onboarding import service
 from gromada.errors import Conflict, InvalidInput
 from gromada.scheduler import now
 from models.onboarding import BuddySlot, Journey, JourneyStatus
-from tests.cogs.onboarding.helpers import onboarding_server, ready_for_a_buddy, walk_values
+from tests.cogs.onboarding.helpers import introduce, onboarding_server, ready_for_a_buddy, walk_values
 from tests.helpers import refusal, shown, speaking
+
+HOUR = 3600
 
 
 async def test_a_buddy_on_two_servers_looks_after_each_servers_newcomers_separately(simcord_env):
@@ -105,3 +107,49 @@ async def test_a_welcome_signed_off_or_left_says_so(simcord_env, server):
     assert again.value.render("pl") == "To powitanie jest już zakończone."
     assert refusal(simcord_env, left) == "This newcomer is no longer on the server."
     assert (await Journey.get(user_id=gone.id)).status == JourneyStatus.LEFT
+
+
+async def test_a_buddy_turning_on_takes_only_their_own_servers_waiting_newcomers(simcord_env):
+    home = await onboarding_server(simcord_env, buddies=1)
+    away = await onboarding_server(simcord_env, buddies=0)
+    await home.buddies[0].slash(home.general, "buddy available", state="off")
+    waiting_away, _ = await ready_for_a_buddy(away, "czeka")
+
+    await home.buddies[0].slash(home.general, "buddy available", state="on")
+
+    journey = await Journey.get(guild_id=away.guild.id, user_id=waiting_away.id)
+    assert journey.buddy_id is None
+    assert not await BuddySlot.filter(buddy_id=home.buddies[0].id).exists()
+
+
+async def test_a_newcomer_back_after_leaving_is_reminded_again(simcord_env, server):
+    newcomer = await server.join("nowa")
+    thread = server.thread_of(newcomer)
+    await simcord_env.advance_time(25 * HOUR)
+    server.guild.remove_member(newcomer)
+    await simcord_env.settle()
+
+    back = server.guild.add_member(newcomer.user)
+    await simcord_env.settle()
+    await simcord_env.advance_time(25 * HOUR)
+
+    reminded = [message for message in thread.history() if "gentle reminder" in message.content]
+    assert len(reminded) == 2
+    assert (await Journey.get(user_id=back.id)).reminded_at is not None
+
+
+async def test_steps_and_introductions_are_refused_in_the_newcomers_words(simcord_env, server, monkeypatch):
+    newcomer = await server.join("nowa")
+    thread = server.thread_of(newcomer)
+    simcord_env.backend.add_thread_member(thread.id, server.admin.id)
+    await walk_values(newcomer, thread)
+
+    with speaking(monkeypatch, server.admin, "pl"):
+        someone_else = await server.admin.click(thread.history()[-1], label="Introduce yourself")
+    with speaking(monkeypatch, newcomer, "pl"):
+        empty = await introduce(newcomer, thread, about="  ")
+
+    assert (
+        refusal(simcord_env, someone_else) == "To powitanie należy do kogoś innego. Każda nowa osoba ma własne kroki."
+    )
+    assert refusal(simcord_env, empty) == "Napisz kilka słów o sobie: pole „O Tobie” jest puste."
