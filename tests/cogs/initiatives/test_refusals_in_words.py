@@ -4,11 +4,12 @@ from datetime import timedelta
 
 import pytest
 
-from cogs.initiatives import service
+from cogs.initiatives import flows, service
 from gromada.errors import Conflict
+from gromada.scheduler import now
 from models.initiatives import Initiative, InitiativeMember, InitiativeNeed, InitiativeStatus
-from tests.cogs.initiatives.helpers import open_initiative
-from tests.helpers import command_mention, refusal, shown, speaking
+from tests.cogs.initiatives.helpers import field, open_initiative
+from tests.helpers import command_mention, deadline_failures, refusal, shown, speaking
 
 DAY = 86400
 
@@ -206,4 +207,34 @@ async def test_an_opened_initiative_cannot_be_withdrawn_long_after_its_opening(s
     with pytest.raises(Conflict):
         await service.withdraw_proposal(initiative.pk, server.member.id, later)
 
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
+
+
+async def test_a_failed_opening_asks_on_the_card_to_press_retry(server):
+    _, initiative = await server.propose()
+    await server.supporters[0].click(server.card(initiative), label="Support")
+    server.env.inject_error("POST", "/guilds/*/channels", status=500)
+
+    refusal(server.env, await server.supporters[1].click(server.card(initiative), label="Support"))
+
+    card = server.card(initiative)
+    assert field(card, "The channel could not be opened") == "Press Retry to try again. Staff have been told why."
+    await server.supporters[1].click(card, label="Retry opening the channel")
+    assert "The channel could not be opened" not in {item.name for item in server.card(initiative).embeds[0].fields}
+
+
+async def test_the_window_ending_during_an_interrupted_opening_waits_for_retry(server, caplog):
+    _, initiative = await server.propose()
+    for supporter in server.supporters[:2]:
+        await service.support(initiative.pk, supporter.id, now())
+    await server.env.advance_time(13 * DAY)
+    # The opening was claimed, then the bot stopped before creating anything.
+    assert await service.claim_opening(initiative.pk, now())
+
+    await server.env.advance_time(DAY + 60)
+
+    assert deadline_failures(caplog) == []
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.OPENING
+    await flows.refresh_card(server.env.bot, initiative.pk)  # as the restart after the stop does
+    await server.supporters[0].click(server.card(initiative), label="Retry opening the channel")
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
