@@ -153,3 +153,28 @@ async def test_steps_and_introductions_are_refused_in_the_newcomers_words(simcor
         refusal(simcord_env, someone_else) == "To powitanie należy do kogoś innego. Każda nowa osoba ma własne kroki."
     )
     assert refusal(simcord_env, empty) == "Napisz kilka słów o sobie: pole „O Tobie” jest puste."
+
+
+async def test_a_newcomer_on_two_servers_has_a_welcome_on_each(simcord_env):
+    home = await onboarding_server(simcord_env, buddies=1)
+    away = await onboarding_server(simcord_env, buddies=1)
+    newcomer, _ = await ready_for_a_buddy(home, "nowa")
+    there = away.guild.add_member(newcomer.user)
+    await simcord_env.settle()
+    away_thread = away.thread_of(there)
+
+    away.guild.remove_member(there)
+    await simcord_env.settle()
+
+    at_home = await Journey.get(guild_id=home.guild.id, user_id=newcomer.id)
+    assert (at_home.status, at_home.buddy_id) == (JourneyStatus.ACTIVE, home.buddies[0].id)
+    assert await BuddySlot.filter(guild_id=home.guild.id, journey_id=at_home.pk).exists()
+    assert (await Journey.get(guild_id=away.guild.id, user_id=newcomer.id)).status == JourneyStatus.LEFT
+
+    back = away.guild.add_member(newcomer.user)
+    await simcord_env.settle()
+
+    assert (await Journey.get(guild_id=away.guild.id, user_id=back.id)).status == JourneyStatus.ACTIVE
+    assert "Welcome back!" in "\n".join(message.content for message in away_thread.history())
+    funnel = shown(await away.admin.slash(away.general, "onboarding funnel", days=7))
+    assert "Joined: 1" in funnel and "Got a buddy: 0" in funnel
