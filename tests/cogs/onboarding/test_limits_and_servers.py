@@ -5,7 +5,7 @@ import pytest
 from cogs.onboarding import service
 from gromada.errors import Conflict, InvalidInput
 from gromada.scheduler import now
-from models.onboarding import BuddySlot, Journey, JourneyStatus
+from models.onboarding import BuddySlot, Journey, JourneyStatus, Step
 from tests.cogs.onboarding.helpers import introduce, onboarding_server, ready_for_a_buddy, walk_values
 from tests.helpers import refusal, shown, speaking
 
@@ -178,3 +178,22 @@ async def test_a_newcomer_on_two_servers_has_a_welcome_on_each(simcord_env):
     assert "Welcome back!" in "\n".join(message.content for message in away_thread.history())
     funnel = shown(await away.admin.slash(away.general, "onboarding funnel", days=7))
     assert "Joined: 1" in funnel and "Got a buddy: 0" in funnel
+
+
+async def test_the_values_are_shared_only_after_the_last_card_and_before_the_introduction(server):
+    # A step message clicked out of order (an old message, a slow connection) reaches the service.
+    newcomer = await server.join("nowa")
+    journey = await Journey.get(user_id=newcomer.id)
+    cards = 3
+
+    with pytest.raises(InvalidInput) as introduced_early:
+        await service.check_introduction(journey, "I bake bread.", "gardening", "Polish", now(), fallback_language="en")
+    await service.view_card(journey, cards - 2, cards, now())
+    with pytest.raises(InvalidInput) as unread:
+        await service.accept_values(journey, cards, now())
+    await service.view_card(journey, cards - 1, cards, now())
+    await service.accept_values(journey, cards, now())
+
+    assert introduced_early.value.render("ru") == "Сначала пройдите ценности."
+    assert unread.value.render("ru") == "Сначала прочитайте все карточки ценностей (кнопка «Далее»)."
+    assert (await Journey.get(user_id=newcomer.id)).step == Step.VALUES
