@@ -6,7 +6,7 @@ import logging
 from gromada.bot import create_bot
 from models.core import Timer, TimerStatus
 from models.moderation import CaseAction, CaseStatus
-from tests.cogs.moderation.helpers import cases, field
+from tests.cogs.moderation.helpers import cases, field, moderation_server
 from tests.helpers import dms, refusal, shown
 
 
@@ -219,3 +219,95 @@ async def test_a_start_queries_the_database_as_often_with_30_temporary_bans_as_w
 
     assert with_30 == with_3
     assert await Timer.filter(kind="moderation.unban", status=TimerStatus.PENDING).count() == 30
+
+
+async def test_each_temporary_ban_is_lifted_at_its_own_time(server, simcord_env):
+    await server.moderator.slash(server.general, "mod ban", member=server.member, reason="x", duration="1h")
+    await server.moderator.slash(server.general, "mod ban", member=server.buddy, reason="y", duration="2h")
+
+    await simcord_env.advance_time(3600 + 60)
+
+    assert server.guild.get_ban(server.member) is None
+    assert server.guild.get_ban(server.buddy) is not None
+    statuses = [(case.target_id, case.action, case.status) for case in await cases(server.guild.id)]
+    assert statuses == [
+        (server.member.id, CaseAction.BAN, CaseStatus.ENDED),
+        (server.buddy.id, CaseAction.BAN, CaseStatus.ACTIVE),
+        (server.member.id, CaseAction.UNBAN, CaseStatus.RECORDED),
+    ]
+
+    await simcord_env.advance_time(3600)
+
+    assert server.guild.get_ban(server.buddy) is None
+    *_, last = await cases(server.guild.id)
+    assert (last.action, last.target_id, last.related_number) == (CaseAction.UNBAN, server.buddy.id, 2)
+
+
+async def test_an_unban_ends_only_that_persons_ban_on_that_server(server, simcord_env):
+    other = await moderation_server(simcord_env)
+    there = other.guild.add_member(server.member.user)
+    await simcord_env.settle()
+    await server.moderator.slash(server.general, "mod ban", member=server.member, reason="x", duration="1d")
+    await server.moderator.slash(server.general, "mod ban", member=server.buddy, reason="x", duration="1d")
+    await other.moderator.slash(other.general, "mod ban", member=there, reason="x", duration="1d")
+
+    await server.moderator.slash(server.general, "mod unban", user=server.member.user, reason="Forgiven")
+
+    [ban_there] = await cases(other.guild.id)
+    assert ban_there.status == CaseStatus.ACTIVE
+    assert other.guild.get_ban(there) is not None
+    buddy_ban = (await cases(server.guild.id))[1]
+    assert (buddy_ban.target_id, buddy_ban.status) == (server.buddy.id, CaseStatus.ACTIVE)
+
+    await simcord_env.advance_time(86400 + 60)
+
+    # Both bans still in force ended at their expiry, each with its unban on record.
+    assert other.guild.get_ban(there) is None
+    assert server.guild.get_ban(server.buddy) is None
+    assert [(case.action, case.related_number) for case in await cases(other.guild.id)] == [
+        (CaseAction.BAN, None),
+        (CaseAction.UNBAN, 1),
+    ]
+    assert [(case.action, case.target_id) for case in await cases(server.guild.id)][-1] == (
+        CaseAction.UNBAN,
+        server.buddy.id,
+    )
+
+
+async def test_a_ban_made_permanent_as_its_timer_fires_stays(server, simcord_env):
+    from cogs.moderation import flows
+
+    await server.moderator.slash(server.general, "mod ban", member=server.member, reason="x", duration="1d")
+    await server.moderator.slash(server.general, "mod ban", member=server.member.user, reason="For good now")
+    first, _ = await cases(server.guild.id)
+
+    # The first ban's timer was already running when the moderator replaced the ban.
+    await flows.lift_expired_ban(simcord_env.bot, first.pk)
+
+    assert server.guild.get_ban(server.member) is not None
+    assert [(case.action, case.status) for case in await cases(server.guild.id)] == [
+        (CaseAction.BAN, CaseStatus.ENDED),
+        (CaseAction.BAN, CaseStatus.ACTIVE),
+    ]
+
+
+async def test_a_restart_arms_only_temporary_bans_still_in_force(server, simcord_env, settings):
+    forever, lifted = server.member, server.buddy
+    lost = server.add_member("lost_timer")
+    await simcord_env.settle()
+    await server.moderator.slash(server.general, "mod ban", member=forever, reason="x")
+    await server.moderator.slash(server.general, "mod ban", member=lifted, reason="x", duration="1d")
+    await server.moderator.slash(server.general, "mod unban", user=lifted.user, reason="Forgiven")
+    await server.moderator.slash(server.general, "mod ban", member=lost, reason="x", duration="2d")
+    await Timer.filter(kind="moderation.unban", ref_id=(await cases(server.guild.id))[-1].pk).update(
+        status=TimerStatus.FAILED
+    )
+
+    await simcord_env.restart_bot(create_bot(settings))
+
+    [armed] = await Timer.filter(kind="moderation.unban", status=TimerStatus.PENDING)
+    assert armed.ref_id == (await cases(server.guild.id))[-1].pk
+    await simcord_env.advance_time(2 * 86400 + 60)
+    assert server.guild.get_ban(lost) is None
+    assert server.guild.get_ban(forever) is not None
+    assert server.guild.get_ban(lifted) is None

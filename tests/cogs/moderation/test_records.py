@@ -4,9 +4,9 @@ import asyncio
 
 import discord
 
-from cogs.moderation import service
-from models.moderation import CaseAction
-from tests.cogs.moderation.helpers import cases, field
+from cogs.moderation import flows, service
+from models.moderation import CaseAction, CaseStatus
+from tests.cogs.moderation.helpers import cases, field, moderation_server
 from tests.helpers import dms, refusal, shown, speaking
 
 
@@ -138,3 +138,81 @@ async def test_history_names_the_month_of_each_date(server, monkeypatch):
     opened, until = int(case.created_at.timestamp()), int(case.expires_at.timestamp())
     assert f"<t:{opened}:D>" in result.response.content
     assert f"do <t:{until}:D>" in result.response.content
+
+
+async def test_each_server_sees_only_its_own_cases(server, simcord_env, monkeypatch):
+    # The same person on two servers: one server's cases are no business of the other's.
+    other = await moderation_server(simcord_env)
+    there = other.guild.add_member(server.member.user)
+    await simcord_env.settle()
+    await server.moderator.slash(server.general, "mod warn", member=server.member, reason="Spam here")
+
+    with speaking(monkeypatch, other.moderator, "pl"):
+        missing = await other.moderator.slash(other.general, "mod case", number=1)
+    history_there = await other.moderator.slash(other.general, "mod history", member=there)
+    edit_there = await other.moderator.slash(other.general, "mod reason", number=1, text="Rewritten elsewhere")
+
+    assert refusal(simcord_env, missing) == "Na tym serwerze nie ma sprawy #1."
+    assert shown(history_there) == f"{server.member.mention} has no moderation cases."
+    assert refusal(simcord_env, edit_there) == "There is no case #1 on this server."
+    [case] = await cases(server.guild.id)
+    assert (case.reason, case.reason_edited_by) == ("Spam here", None)
+
+
+async def test_history_shows_only_the_member_asked_about(server):
+    await server.moderator.slash(server.general, "mod warn", member=server.member, reason="Spam")
+
+    result = await server.moderator.slash(server.general, "mod history", member=server.buddy)
+
+    assert shown(result) == f"{server.buddy.mention} has no moderation cases."
+
+
+async def test_escalation_follows_the_servers_own_threshold_and_window(server, simcord_env):
+    await server.admin.slash(server.general, "setup option", key="moderation_escalation_warnings", value="2")
+    await server.admin.slash(server.general, "setup option", key="moderation_escalation_window", value="2d")
+    await server.moderator.slash(server.general, "mod warn", member=server.member, reason="first")
+    await simcord_env.advance_time(3 * 86400)  # beyond this server's window of two days
+    second = await server.moderator.slash(server.general, "mod warn", member=server.member, reason="second")
+
+    third = await server.moderator.slash(server.general, "mod warn", member=server.member, reason="third")
+
+    assert "warning number" not in shown(second)
+    assert f"This is warning number 2 for {server.member.mention} within 2 days." in shown(third)
+
+
+async def test_escalation_counts_only_this_members_warnings_on_this_server(server, simcord_env):
+    other = await moderation_server(simcord_env)
+    there = other.guild.add_member(server.member.user)
+    await simcord_env.settle()
+    for reason in ("elsewhere 1", "elsewhere 2"):
+        await other.moderator.slash(other.general, "mod warn", member=there, reason=reason)
+    for reason in ("note 1", "note 2"):  # notes are not warnings
+        await server.moderator.slash(server.general, "mod note", member=server.buddy, text=reason)
+    await server.moderator.slash(server.general, "mod warn", member=server.member, reason="the buddy's neighbour")
+    await server.moderator.slash(server.general, "mod warn", member=server.member, reason="again")
+
+    buddy_warned = await server.moderator.slash(server.general, "mod warn", member=server.buddy, reason="one")
+    member_warned = await server.moderator.slash(server.general, "mod warn", member=server.member, reason="third here")
+
+    assert "warning number" not in shown(buddy_warned)
+    assert "This is warning number 3" in shown(member_warned)
+    assert "elsewhere" not in shown(member_warned)
+
+
+async def test_a_reason_edited_while_the_ban_ends_leaves_the_ban_ended(server, simcord_env, monkeypatch):
+    # Editing a reason writes the reason, not the whole case read a moment before: the
+    # expiry that ends the ban in between must not be undone.
+    await server.moderator.slash(server.general, "mod ban", member=server.member, reason="x", duration="1d")
+    read_case = service.get_case
+
+    async def case_read_just_before_the_expiry(guild_id, number):
+        case = await read_case(guild_id, number)
+        await flows.lift_expired_ban(simcord_env.bot, case.pk)  # the ban's timer, firing now
+        return case
+
+    monkeypatch.setattr(service, "get_case", case_read_just_before_the_expiry)
+    await server.moderator.slash(server.general, "mod reason", number=1, text="Threats")
+
+    ban, unban = await cases(server.guild.id)
+    assert (ban.status, ban.reason, unban.action) == (CaseStatus.ENDED, "Threats", CaseAction.UNBAN)
+    assert server.guild.get_ban(server.member) is None

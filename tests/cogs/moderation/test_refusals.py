@@ -4,8 +4,8 @@ import discord
 import pytest
 from simcord.interactions import OptionError
 
-from tests.cogs.moderation.helpers import cases
-from tests.helpers import refusal, speaking
+from tests.cogs.moderation.helpers import cases, field
+from tests.helpers import dms, refusal, shown, speaking
 
 
 async def test_plain_member_cannot_moderate(server, simcord_env):
@@ -172,3 +172,31 @@ async def test_someone_not_on_the_server_is_named_as_such(server, simcord_env, m
     }[language]
     assert refusal(simcord_env, result) == expected
     assert await cases(server.guild.id) == []
+
+
+async def test_a_reason_that_shows_nothing_is_asked_for(server, simcord_env, monkeypatch):
+    blank = await server.moderator.slash(server.general, "mod warn", member=server.member, reason=" \u200b ")
+    with speaking(monkeypatch, server.moderator, "pl"):
+        blank_pl = await server.moderator.slash(server.general, "mod kick", member=server.member, reason="   ")
+
+    assert refusal(simcord_env, blank) == "Please give a reason."
+    assert refusal(simcord_env, blank_pl) == "Podaj powód."
+    assert server.member.id in server.guild.member_ids()
+    assert await cases(server.guild.id) == []
+    assert dms(server.member) == []
+
+
+async def test_a_reason_may_fill_the_log_field_but_not_one_character_more(server, simcord_env, monkeypatch):
+    # The mod-log embed field holds 1,024 characters: 1,000 is the most a reason may have.
+    longest = "Spam " * 199 + "Spam!"
+    assert len(longest) == 1000
+    kept = await server.moderator.slash(server.general, "mod warn", member=server.member, reason=longest)
+    too_long = await server.moderator.slash(server.general, "mod warn", member=server.member, reason=longest + "!")
+    with speaking(monkeypatch, server.moderator, "ru"):
+        too_long_ru = await server.moderator.slash(server.general, "mod reason", number=1, text=longest + "!")
+
+    assert "Case #1" in shown(kept)
+    assert refusal(simcord_env, too_long) == "The reason is too long (at most 1000 characters)."
+    assert refusal(simcord_env, too_long_ru) == "Причина слишком длинная (не больше 1000 символов)."
+    assert [case.reason for case in await cases(server.guild.id)] == [longest]
+    assert field(server.log_embeds()[0], "Reason") == longest
