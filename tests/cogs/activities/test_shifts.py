@@ -2,6 +2,8 @@
 
 import asyncio
 
+from cogs.activities import flows
+from gromada.errors import Conflict
 from models.activities import ActivityOccurrence, ActivitySeries, ActivitySignup
 from tests.cogs.activities.helpers import card_of, cards, days_ahead, events, plan, seats_field
 from tests.helpers import quickstarted, refusal, shown
@@ -39,3 +41,91 @@ async def test_a_coordinator_plans_an_activity_and_members_fill_its_seats(simcor
     assert event.name == "Distribution day"
     assert event.entity_metadata == {"location": "Community hall"}
     assert (await ActivityOccurrence.get(id=occurrence.pk)).event_id == event.id
+
+
+async def test_two_members_racing_for_the_last_seat_end_with_one_in_it(simcord_env):
+    server = await quickstarted(simcord_env)
+    first, second = server.add_member("ada"), server.add_member("bea")
+    await simcord_env.settle()
+    await plan(server, "Watering", days_ahead(simcord_env, 3), seats=1)
+    occurrence = await ActivityOccurrence.get(title="Watering")
+
+    # Both press Join at the same moment (SimCord runs one click at a time, so the two joins
+    # race through what the button runs).
+    outcomes = await asyncio.gather(
+        *(flows.join_for(simcord_env.bot, server.discord_member(actor), occurrence.pk) for actor in (first, second)),
+        return_exceptions=True,
+    )
+
+    assert sum(isinstance(outcome, str) and "You joined" in outcome for outcome in outcomes) == 1
+    (refused,) = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+    assert isinstance(refused, Conflict) and "Every seat" in str(refused)
+    assert await ActivitySignup.filter(occurrence_id=occurrence.pk).count() == 1
+    await simcord_env.advance_time(5)
+    assert seats_field(card_of(server, occurrence)) == "1 of 1"
+
+
+async def test_only_coordinators_plan_and_a_coordinator_role_can(simcord_env):
+    server = await quickstarted(simcord_env)
+    coordinators = server.guild.create_role("Shift leads")
+    lead = server.add_member("lena", coordinators)
+    await simcord_env.settle()
+
+    refused = await server.member.slash(
+        server.general, "activity create", title="Tidy-up", start=days_ahead(simcord_env, 2), duration="1h", seats=2
+    )
+    assert "Only activity coordinators" in refusal(simcord_env, refused)
+    await server.admin.slash(server.general, "setup role", purpose="activity_coordinator", role=coordinators)
+    allowed = await lead.slash(
+        server.general, "activity create", title="Tidy-up", start=days_ahead(simcord_env, 2), duration="1h", seats=2
+    )
+
+    assert "**Tidy-up** is planned" in shown(allowed)
+    assert await ActivitySeries.filter(title="Tidy-up").count() == 1
+
+
+async def test_bad_input_is_refused_and_nothing_is_created(simcord_env):
+    server = await quickstarted(simcord_env)
+
+    cases = {
+        "not a date and time": {"start": "next saturday"},
+        "The start has passed": {"start": "2025-12-31 10:00"},
+        "needs the date it repeats until": {"repeat": "weekly"},
+        "is not a date": {"repeat": "weekly", "until": "soon"},
+        "between 15 minutes and 24 hours": {"duration": "5m"},
+    }
+    for expected, changes in cases.items():
+        options = {"title": "Bake sale", "start": days_ahead(simcord_env, 2), "duration": "2h", "seats": 2} | changes
+        result = await server.admin.slash(server.general, "activity create", **options)
+        assert expected in refusal(simcord_env, result), expected
+    assert not await ActivitySeries.exists()
+    assert cards(server) == []
+
+
+async def test_a_required_role_is_needed_to_join(simcord_env):
+    server = await quickstarted(simcord_env)
+    drivers = server.guild.create_role("Drivers")
+    driver = server.add_member("dora", drivers)
+    await simcord_env.settle()
+    await plan(server, "Van run", days_ahead(simcord_env, 2), seats=2, required_role=drivers)
+    card = cards(server)[-1]
+
+    refused = await server.member.click(card, label="Join")
+    joined = await driver.click(card, label="Join")
+
+    assert "you need the role" in refusal(simcord_env, refused)
+    assert "You joined **Van run**" in shown(joined)
+
+
+async def test_leaving_frees_the_seat(simcord_env):
+    server = await quickstarted(simcord_env)
+    await plan(server, "Soup kitchen", days_ahead(simcord_env, 2), seats=1)
+    card = cards(server)[-1]
+    await server.member.click(card, label="Join")
+
+    left = await server.member.click(card, label="Leave")
+    again = await server.member.click(card, label="Leave")
+
+    assert "You left **Soup kitchen**" in shown(left)
+    assert "You have not joined" in refusal(simcord_env, again)
+    assert "You joined" in shown(await server.admin.click(card, label="Join"))
