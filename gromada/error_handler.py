@@ -37,6 +37,7 @@ PERMISSION_LABELS = {
     "kick_members": N_("Kick Members"),
     "ban_members": N_("Ban Members"),
     "mention_everyone": N_("Mention @everyone, @here and All Roles"),
+    "manage_events": N_("Manage Events"),
 }
 
 

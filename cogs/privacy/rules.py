@@ -47,6 +47,7 @@ FEATURES: dict[str, str] = {
     "moderation": N_("Moderation"),
     "purchases": N_("Joint purchases"),
     "privacy": N_("Privacy"),
+    "activities": N_("Activities"),
 }
 
 

@@ -41,15 +41,22 @@ def _find_by_name(items, name: str):
     return discord.utils.find(lambda item: item.name.casefold() == wanted, items)
 
 
-async def run_quickstart(bot: discord.Client, guild: discord.Guild, language: str) -> QuickstartReport:
-    report = QuickstartReport()
-    await guild_config.set_language(guild.id, language)
+def missing_bot_permissions(guild: discord.Guild) -> list[str]:
+    """What the bot lacks server-wide, one line each, in the reader's language."""
     me = guild.me
     granted = {name for name, value in me.guild_permissions if value}
     if me.guild_permissions.administrator:
         granted = {name for name, _value in discord.Permissions.all()}
-    for name in missing_permissions(granted):
-        report.problems.append(_("I am missing the {permission} permission.", permission=permission_label(name)))
+    return [
+        _("I am missing the {permission} permission.", permission=permission_label(name))
+        for name in missing_permissions(granted)
+    ]
+
+
+async def run_quickstart(bot: discord.Client, guild: discord.Guild, language: str) -> QuickstartReport:
+    report = QuickstartReport()
+    await guild_config.set_language(guild.id, language)
+    report.problems.extend(missing_bot_permissions(guild))
     bound = await guild_config.bindings(guild.id)
 
     roles = {

@@ -30,6 +30,8 @@ REQUIRED_BOT_PERMISSIONS = (
     "moderate_members",
     "kick_members",
     "ban_members",
+    # Activities and meetings are mirrored as Discord Scheduled Events (they work without).
+    "manage_events",
 )
 
 # Highest first: Moderator stands above Mediator, Buddy, Member and Newcomer.

@@ -31,7 +31,9 @@ def cards(server: Server) -> list:
 
 
 def card_of(server: Server, occurrence: ActivityOccurrence):
-    return next(message for message in server.guild.channels["activities"].history() if message.id == occurrence.message_id)
+    return next(
+        message for message in server.guild.channels["activities"].history() if message.id == occurrence.message_id
+    )
 
 
 def seats_field(message) -> str:

@@ -2,6 +2,8 @@
 
 import asyncio
 
+import discord
+
 from cogs.activities import flows
 from gromada.errors import Conflict
 from models.activities import ActivityOccurrence, ActivitySeries, ActivitySignup
@@ -129,3 +131,85 @@ async def test_leaving_frees_the_seat(simcord_env):
     assert "You left **Soup kitchen**" in shown(left)
     assert "You have not joined" in refusal(simcord_env, again)
     assert "You joined" in shown(await server.admin.click(card, label="Join"))
+
+
+async def test_without_manage_events_the_activity_works_and_setup_says_what_is_missing(simcord_env):
+    server = await quickstarted(simcord_env)
+    permissions = discord.Permissions.all()
+    permissions.administrator = False
+    permissions.manage_events = False
+    server.set_bot_permissions(permissions)
+    await simcord_env.settle()
+
+    created = await plan(server, "Leaflets", days_ahead(simcord_env, 4), seats=2)
+
+    assert "give me the Manage Events permission" in shown(created)
+    assert events(server) == []
+    occurrence = await ActivityOccurrence.get(title="Leaflets")
+    assert occurrence.event_id is None
+    assert "You joined" in shown(await server.member.click(cards(server)[-1], label="Join"))
+    setup = await server.admin.slash(server.general, "setup show")
+    attention = next(field for field in setup.response.embeds[0].fields if field.name == "Needs your attention")
+    assert "I am missing the Manage Events permission." in attention.value
+
+
+async def test_a_card_that_cannot_be_posted_leaves_no_activity(simcord_env):
+    server = await quickstarted(simcord_env)
+    channel = server.guild.channels["activities"]
+    simcord_env.inject_error("POST", f"/channels/{channel.id}/messages", status=500)
+
+    result = await plan(server, "Cleanup", days_ahead(simcord_env, 4), seats=2)
+
+    assert "could not post the activity" in refusal(simcord_env, result)
+    assert not await ActivitySeries.exists()
+    assert not await ActivityOccurrence.exists()
+    assert events(server) == []
+
+
+async def test_a_refused_discord_event_does_not_stop_the_activity(simcord_env):
+    server = await quickstarted(simcord_env)
+    simcord_env.inject_error("POST", f"/guilds/{server.guild.id}/scheduled-events", status=500)
+
+    created = await plan(server, "Bike repair", days_ahead(simcord_env, 4), seats=2)
+
+    assert "**Bike repair** is planned" in shown(created)
+    assert (await ActivityOccurrence.get(title="Bike repair")).event_id is None
+    assert "You joined" in shown(await server.member.click(cards(server)[-1], label="Join"))
+
+
+async def test_editing_a_date_moves_its_card_and_discord_event(simcord_env):
+    server = await quickstarted(simcord_env)
+    await plan(server, "Pantry", "2026-01-10 10:00", seats=2, place="Shed")
+    occurrence = await ActivityOccurrence.get(title="Pantry")
+
+    edited = await server.admin.slash(
+        server.general, "activity edit", activity=str(occurrence.pk), start="2026-01-11 12:00", place="Hall"
+    )
+
+    assert "now starts" in shown(edited)
+    (event,) = events(server)
+    assert event.scheduled_start_time.startswith("2026-01-11T12:00")
+    assert event.entity_metadata == {"location": "Hall"}
+    await simcord_env.advance_time(5)
+    card = card_of(server, occurrence)
+    assert "<t:1768132800:F>" in card.embeds[0].fields[0].value
+    assert next(f.value for f in card.embeds[0].fields if f.name == "Place") == "Hall"
+
+
+async def test_the_list_pages_through_upcoming_activities(simcord_env):
+    server = await quickstarted(simcord_env)
+    for number in range(30):
+        await plan(
+            server,
+            f"Shift number {number:02d} with a long enough title to fill pages",
+            days_ahead(simcord_env, 2 + number),
+            seats=2,
+        )
+
+    result = await server.member.slash(server.general, "activity list")
+
+    first = result.response
+    assert "Shift number 00" in first.content and "0 of 2" in first.content
+    assert "Page 1 of" in first.content
+    following = await server.member.click(first, label="Next")
+    assert "Page 2 of" in shown(following)
