@@ -19,7 +19,7 @@ from cogs.activities import rules
 from gromada.commands import Command
 from gromada.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from gromada.guild_config import Purpose, declare_purpose
-from gromada.i18n import N_, Plural, _n
+from gromada.i18n import N_, _n
 from models.activities import (
     ActivityOccurrence,
     ActivitySeries,
@@ -543,4 +543,3 @@ async def certificate_line(guild_id: int, user_id: int, now: datetime) -> str | 
 COORDINATORS_ONLY = N_("Only activity coordinators can do that ({role} or Manage Server).")
 NO_CHANNEL = N_("Activities are posted in a channel that is not set up. An admin can run {command}.")
 NO_CHANNEL_COMMAND = Command("setup channel")
-TOO_MANY_SEATS = Plural("An activity has at most {n} seat.", "An activity has at most {n} seats.", rules.MAX_SEATS)

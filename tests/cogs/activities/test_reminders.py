@@ -99,3 +99,16 @@ async def test_afterwards_participants_say_whether_it_happened_and_it_counts(sim
     monkeypatch.setattr(volunteers_cog, "render", lambda text: drawn.append(text) or original(text))
     await server.admin.slash(server.general, "volunteer certificate", member=server.member)
     assert "Took part in 1 activity (3 h)" in drawn[-1].lines
+
+
+async def test_a_polish_server_reads_its_card_and_call_in_polish(simcord_env):
+    server = await quickstarted(simcord_env, "pl")
+    await plan(server, "Dyżur w spiżarni", "2026-01-10 10:00", seats=5)
+
+    card = cards(server)[-1]
+    fields = {field.name: field.value for field in card.embeds[0].fields}
+    assert fields["Miejsca"] == "0 z 5" and fields["Czas trwania"] == "2 godziny"
+    await advance_to(simcord_env, START - timedelta(hours=47))
+
+    call = next(m for m in server.guild.channels["activities"].history() if "potrzebuje" in (m.content or ""))
+    assert "potrzebuje jeszcze 5 osób" in call.content
