@@ -5,6 +5,7 @@ import asyncio
 import discord
 
 from cogs.activities import flows
+from gromada import guild_config
 from gromada.errors import Conflict
 from models.activities import ActivityOccurrence, ActivitySeries, ActivitySignup
 from tests.cogs.activities.helpers import card_of, cards, days_ahead, events, plan, seats_field
@@ -213,3 +214,25 @@ async def test_the_list_pages_through_upcoming_activities(simcord_env):
     assert "Page 1 of" in first.content
     following = await server.member.click(first, label="Next")
     assert "Page 2 of" in shown(following)
+
+
+async def test_the_time_zone_must_be_a_real_one(simcord_env):
+    server = await quickstarted(simcord_env)
+
+    refused = await server.admin.slash(server.general, "setup option", key="timezone", value="Mars/Olympus")
+
+    assert "is not a time zone" in refusal(simcord_env, refused)
+    assert await guild_config.TIMEZONE.get(server.guild.id) == "UTC"
+
+
+async def test_an_activity_in_a_voice_channel_makes_a_voice_event(simcord_env):
+    server = await quickstarted(simcord_env)
+    voice = server.guild.create_voice_channel("Meeting room")
+    await simcord_env.settle()
+
+    await plan(server, "Call with the farm", days_ahead(simcord_env, 3), seats=5, place_channel=voice)
+
+    (event,) = events(server)
+    assert event.channel_id == voice.id and event.entity_type == 2
+    card = cards(server)[-1]
+    assert next(f.value for f in card.embeds[0].fields if f.name == "Place") == f"<#{voice.id}>"
