@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 
 from cogs.activities import flows, rules, service, views
-from gromada import guild_config
+from gromada import guild_config, scheduled_events
 from gromada.checks import require_guild
 from gromada.durations import parse_duration
 from gromada.errors import InvalidInput
@@ -110,7 +110,7 @@ class ActivitiesCog(FeatureCog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         series = await flows.create_activity(self.bot, interaction.guild, planned, member.id)
         text = _("**{title}** is planned for {date}.", title=series.title, date=views.when(planned.first_start))
-        if not flows.may_manage_events(interaction.guild):
+        if not scheduled_events.may_manage_events(interaction.guild):
             text += "\n" + _(
                 "I cannot add it to the server's Events: "
                 "give me the Manage Events permission to mirror activities there."

@@ -14,7 +14,7 @@ import logging
 import discord
 
 from cogs.activities import rules, service, views
-from gromada import guild_config, messaging
+from gromada import guild_config, messaging, scheduled_events
 from gromada.checks import is_admin
 from gromada.errors import DiscordRefused, NotAllowed, NotConfigured
 from gromada.i18n import N_, _, _n, use_locale
@@ -24,8 +24,6 @@ from models.activities import ActivityOccurrence, ActivitySeries, OccurrenceStat
 from models.core import BindingKind, Timer
 
 log = logging.getLogger(__name__)
-
-REASON = "Gromada activities"
 
 
 def _cog(bot):
@@ -98,76 +96,31 @@ async def refresh_card(bot, occurrence_id: int) -> None:
 # ---------------------------------------------------------------- Discord Scheduled Events
 
 
-def may_manage_events(guild: discord.Guild) -> bool:
-    return guild.me.guild_permissions.manage_events
-
-
-def _event_fields(guild: discord.Guild, occurrence: ActivityOccurrence) -> dict:
+def _event_spec(occurrence: ActivityOccurrence) -> scheduled_events.EventSpec:
     series = occurrence.series
-    place_channel = guild.get_channel(series.place_channel_id) if series.place_channel_id else None
-    fields = {
-        "name": occurrence.title[:100],
-        "description": series.description[:1000],
-        "start_time": occurrence.starts_at,
-        "end_time": occurrence.ends_at,
-        "privacy_level": discord.PrivacyLevel.guild_only,
-    }
-    if isinstance(place_channel, discord.StageChannel):
-        return fields | {"entity_type": discord.EntityType.stage_instance, "channel": place_channel}
-    if isinstance(place_channel, discord.VoiceChannel):
-        return fields | {"entity_type": discord.EntityType.voice, "channel": place_channel}
-    return fields | {"entity_type": discord.EntityType.external, "location": (occurrence.place or guild.name)[:100]}
+    return scheduled_events.EventSpec(
+        name=occurrence.title,
+        start=occurrence.starts_at,
+        end=occurrence.ends_at,
+        description=series.description,
+        place=occurrence.place,
+        channel_id=series.place_channel_id,
+    )
 
 
 async def create_event(guild: discord.Guild, occurrence: ActivityOccurrence) -> None:
     """Mirror a date as a Discord Scheduled Event; without the permission the date has none."""
-    if not may_manage_events(guild):
-        return
-    try:
-        event = await guild.create_scheduled_event(**_event_fields(guild, occurrence), reason=REASON)
-    except discord.HTTPException:
-        log.warning("could not create the Discord event of activity date %s", occurrence.pk, exc_info=True)
-        return
-    await service.attach_event(occurrence.pk, event.id)
-    occurrence.event_id = event.id
-
-
-async def _event(guild: discord.Guild, occurrence: ActivityOccurrence) -> discord.ScheduledEvent | None:
-    if occurrence.event_id is None:
-        return None
-    event = guild.get_scheduled_event(occurrence.event_id)
-    if event is not None:
-        return event
-    try:
-        return await guild.fetch_scheduled_event(occurrence.event_id)
-    except discord.HTTPException:
-        return None
-
-
-async def cancel_event(guild: discord.Guild, occurrence: ActivityOccurrence) -> None:
-    event = await _event(guild, occurrence)
-    if event is None:
-        return
-    try:
-        if event.status == discord.EventStatus.scheduled:
-            await event.cancel(reason=REASON)
-        else:
-            await event.delete(reason=REASON)
-    except discord.HTTPException:
-        log.warning("could not cancel the Discord event of activity date %s", occurrence.pk, exc_info=True)
+    event_id = await scheduled_events.create(guild, _event_spec(occurrence))
+    if event_id is not None:
+        await service.attach_event(occurrence.pk, event_id)
+        occurrence.event_id = event_id
 
 
 async def update_event(guild: discord.Guild, occurrence: ActivityOccurrence) -> None:
-    event = await _event(guild, occurrence)
-    if event is None:
-        await create_event(guild, occurrence)
-        return
-    fields = _event_fields(guild, occurrence)
-    fields.pop("privacy_level")
-    try:
-        await event.edit(**fields, reason=REASON)
-    except discord.HTTPException:
-        log.warning("could not edit the Discord event of activity date %s", occurrence.pk, exc_info=True)
+    event_id = await scheduled_events.update(guild, occurrence.event_id, _event_spec(occurrence))
+    if event_id != occurrence.event_id:
+        await service.attach_event(occurrence.pk, event_id)
+        occurrence.event_id = event_id
 
 
 # ---------------------------------------------------------------- creating and extending
@@ -301,7 +254,7 @@ async def _cancel_date(bot, guild: discord.Guild, occurrence: ActivityOccurrence
         await bot.timers.cancel(kind, occurrence.pk)
     occurrence.status = OccurrenceStatus.CANCELLED
     mark_dirty(bot, occurrence.pk)
-    await cancel_event(guild, occurrence)
+    await scheduled_events.cancel(guild, occurrence.event_id)
     for signup in await service.participants(occurrence.pk):
         await messaging.dm(
             bot,
