@@ -8,11 +8,11 @@ come from dateutil's rrule over naive local times, each then placed in the zone 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule
 
+from gromada.localtime import SkippedTime, local_of, to_utc
 from models.activities import Repeat, Report
 
 MAX_SEATS = 50
@@ -26,56 +26,7 @@ MAX_SERIES = timedelta(days=731)
 DAY_REMINDER = timedelta(hours=24)
 HOUR_REMINDER = timedelta(hours=1)
 EMPTY_SEATS_CALL = timedelta(hours=48)
-LOCAL_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M")
 STORED_LOCAL = "%Y-%m-%dT%H:%M"
-
-
-class NotALocalTime(ValueError):
-    """The text is not a date and time we read."""
-
-
-class SkippedTime(ValueError):
-    """The local time does not exist that day (the hour skipped when clocks go forward)."""
-
-
-def parse_local(text: str) -> datetime:
-    """A naive local date and time from "2026-12-05 10:00" (or 05.12.2026 10:00)."""
-    cleaned = " ".join(text.strip().split())
-    for pattern in LOCAL_FORMATS:
-        try:
-            return datetime.strptime(cleaned, pattern)
-        except ValueError:
-            continue
-    raise NotALocalTime(text)
-
-
-def parse_date(text: str) -> date:
-    cleaned = text.strip()
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(cleaned, pattern).date()
-        except ValueError:
-            continue
-    raise NotALocalTime(text)
-
-
-def to_utc(local: datetime, zone: str) -> datetime:
-    """A wall-clock time in `zone` as an aware UTC moment.
-
-    A time skipped by the clocks going forward does not exist and is refused; a time that
-    happens twice (clocks going back) is the first of the two.
-    """
-    tz = ZoneInfo(zone)
-    aware = local.replace(tzinfo=tz, fold=0)
-    back = aware.astimezone(UTC).astimezone(tz)
-    if back.replace(tzinfo=None) != local:
-        raise SkippedTime(local.isoformat())
-    return aware.astimezone(UTC)
-
-
-def local_of(moment: datetime, zone: str) -> datetime:
-    """An aware moment as naive wall-clock time in `zone`."""
-    return moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
 
 
 def _rule(first_local: datetime, repeat: Repeat, until: date | None):

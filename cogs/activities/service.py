@@ -20,6 +20,7 @@ from gromada.commands import Command
 from gromada.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from gromada.guild_config import Purpose, declare_purpose
 from gromada.i18n import N_, _n
+from gromada.localtime import parse_day, parse_start, to_utc
 from models.activities import (
     ActivityOccurrence,
     ActivitySeries,
@@ -77,27 +78,6 @@ class Planned:
     until: date | None
 
 
-def _start(text: str, zone: str, now: datetime) -> tuple[datetime, datetime]:
-    """A start typed in the server's clock: (its local time, its UTC moment), ahead of now."""
-    try:
-        local = rules.parse_local(text)
-    except rules.NotALocalTime:
-        raise InvalidInput(
-            N_("“{text}” is not a date and time. Write it like 2026-12-05 10:00."), text=text[:40]
-        ) from None
-    try:
-        moment = rules.to_utc(local, zone)
-    except rules.SkippedTime:
-        raise InvalidInput(
-            N_("{text} does not exist in {zone}: the clocks skip that hour. Choose another time."),
-            text=text[:40],
-            zone=zone,
-        ) from None
-    if moment <= now:
-        raise InvalidInput(N_("The start has passed. Choose a time ahead."))
-    return local, moment
-
-
 def plan(values: ActivityFields, now: datetime) -> Planned:
     """Check what a coordinator typed; the refusal says what to fix."""
     if not values.title.strip():
@@ -106,19 +86,14 @@ def plan(values: ActivityFields, now: datetime) -> Planned:
         raise InvalidInput(N_("Seats must be between 1 and {n}."), n=rules.MAX_SEATS)
     if not rules.MIN_DURATION <= values.duration <= rules.MAX_DURATION:
         raise InvalidInput(N_("An activity lasts between 15 minutes and 24 hours."))
-    first_local, first_start = _start(values.start_local, values.timezone, now)
+    first_local, first_start = parse_start(values.start_local, values.timezone, now)
     if first_start > now + rules.MAX_AHEAD:
         raise InvalidInput(N_("An activity can be planned up to a year ahead."))
     until = None
     if values.repeat != Repeat.NONE:
         if not values.until:
             raise InvalidInput(N_("A repeating activity needs the date it repeats until."))
-        try:
-            until = rules.parse_date(values.until)
-        except rules.NotALocalTime:
-            raise InvalidInput(
-                N_("“{text}” is not a date. Write it like 2027-03-31."), text=values.until[:40]
-            ) from None
+        until = parse_day(values.until)
         if until < first_local.date():
             raise InvalidInput(N_("The series must end after its first date."))
         if until - first_local.date() > rules.MAX_SERIES:
@@ -164,7 +139,7 @@ async def extend(series: ActivitySeries, now: datetime) -> list[ActivityOccurren
     latest = series.created_through
     through = rules.window_end(now)
     if latest is None:  # the first date is created however far ahead it is
-        through = max(through, rules.to_utc(_first_local(series), series.timezone))
+        through = max(through, to_utc(_first_local(series), series.timezone))
     for starts_at in _starts(series, latest, through):
         try:
             occurrence = await ActivityOccurrence.create(
@@ -386,7 +361,7 @@ async def edit_occurrence(occurrence: ActivityOccurrence, changes: dict, now: da
     if changes.get("place"):
         updates["place"] = changes["place"].strip()[:200]
     if changes.get("start"):
-        _local, starts_at = _start(changes["start"], occurrence.series.timezone, now)
+        _local, starts_at = parse_start(changes["start"], occurrence.series.timezone, now)
         updates["starts_at"] = starts_at
         updates["ends_at"] = starts_at + (occurrence.ends_at - occurrence.starts_at)
         # The reminders of the new time are still to send.

@@ -11,9 +11,10 @@ from datetime import datetime
 
 import discord
 
-from cogs.activities import rules, service
+from cogs.activities import service
 from gromada.checks import require_guild
 from gromada.i18n import N_, _, _n
+from gromada.localtime import local_of
 from gromada.ui import IdButton, reply, truncate
 from models.activities import ActivityOccurrence, ActivitySeries, ActivitySignup, OccurrenceStatus, Repeat, Report
 
@@ -242,7 +243,7 @@ def cancelled_text(occurrence: ActivityOccurrence, server: str) -> str:
 
 def occurrence_choice(occurrence: ActivityOccurrence) -> str:
     """An activity's date as an autocomplete choice names it, in the server's clock."""
-    local = rules.local_of(occurrence.starts_at, occurrence.series.timezone)
+    local = local_of(occurrence.starts_at, occurrence.series.timezone)
     return truncate(f"{occurrence.title} · {local:%Y-%m-%d %H:%M}", 100)
 
 

@@ -5,14 +5,15 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from cogs.activities import rules
+from gromada.localtime import SkippedTime, to_utc
 from models.activities import Repeat, Report
 
 
 def test_a_skipped_local_time_is_refused_and_a_repeated_one_is_the_first():
-    with pytest.raises(rules.SkippedTime):
-        rules.to_utc(datetime(2026, 3, 29, 2, 30), "Europe/Warsaw")
+    with pytest.raises(SkippedTime):
+        to_utc(datetime(2026, 3, 29, 2, 30), "Europe/Warsaw")
     # 02:30 happens twice on 25 October 2026 in Warsaw: the first is still summer time.
-    assert rules.to_utc(datetime(2026, 10, 25, 2, 30), "Europe/Warsaw") == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    assert to_utc(datetime(2026, 10, 25, 2, 30), "Europe/Warsaw") == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
 
 
 def test_weekly_dates_keep_their_local_time_in_autumn_too():
