@@ -48,6 +48,7 @@ FEATURES: dict[str, str] = {
     "purchases": N_("Joint purchases"),
     "privacy": N_("Privacy"),
     "activities": N_("Activities"),
+    "meetings": N_("Meetings"),
 }
 
 
