@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     web_enabled: bool = True
     web_host: str = "127.0.0.1"
     web_port: int = 8080
+    # Where people reach the web server from outside (https://gromada.example.org): links to
+    # calendar feeds start with it. Empty: http://WEB_HOST:WEB_PORT.
+    public_url: str = ""
     # When set, /metrics answers only requests with `Authorization: Bearer <token>`.
     metrics_token: SecretStr | None = None
     log_level: str = "INFO"
@@ -41,6 +44,10 @@ class Settings(BaseSettings):
             if value.startswith(prefix):
                 return "postgres://" + value[len(prefix) :]
         return value
+
+    @property
+    def web_address(self) -> str:
+        return (self.public_url or f"http://{self.web_host}:{self.web_port}").rstrip("/")
 
     @property
     def is_sqlite(self) -> bool:

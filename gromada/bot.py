@@ -71,6 +71,8 @@ class Gromada(commands.Bot):
         self.cooldowns = Cooldowns()
         self.quickstart_steps: list[QuickstartStep] = []
         self.content_importers: dict[str, ContentImporter] = {}
+        # Routes features serve on the web server (aiohttp RouteDefs), added by their cogs.
+        self.web_routes: list = []
         self._web = None
         self._known_locales: dict[int, str] = {}
         # Qualified command name -> its mention, learnt from Discord at start (gromada.commands).

@@ -44,6 +44,7 @@ def make_app(bot: Gromada) -> web.Application:
     app = web.Application()
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
+    app.add_routes(bot.web_routes)  # what features serve (calendar feeds)
     return app
 
 

@@ -135,3 +135,23 @@ class ActivitySubscription(Model):
     class Meta:
         table = "activity_subscription"
         unique_together = (("series", "user_id"),)
+
+
+class CalendarFeed(Model):
+    """The secret address of an iCalendar feed: a server's (no user) or one member's own.
+
+    The token is the only key to the feed, so it is long and random, and rotating it makes the
+    old address stop working.
+    """
+
+    id = fields.IntField(primary_key=True)
+    guild_id = fields.BigIntField(db_index=True)
+    user_id = fields.BigIntField(null=True)
+    token = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField()
+
+    personal_data = PersonalData(user_fields=("user_id",), delete_for=("user_id",), export_exclude=("token",))
+
+    class Meta:
+        table = "activity_calendar_feed"
+        unique_together = (("guild_id", "user_id"),)

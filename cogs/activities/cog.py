@@ -44,6 +44,7 @@ class ActivitiesCog(FeatureCog):
     def __init__(self, bot: Gromada) -> None:
         super().__init__(bot)
         self.cards = Coalescer(functools.partial(flows.refresh_card, bot), CARD_REFRESH_PERIOD)
+        bot.web_routes.extend(flows.calendar_routes(bot))
 
     def timer_handlers(self) -> dict[str, TimerHandler]:
         return {
@@ -209,3 +210,32 @@ class ActivitiesCog(FeatureCog):
     cancel.autocomplete("activity")(_dates)
     edit.autocomplete("activity")(_dates)
     absent.autocomplete("activity")(_dates)
+
+    # ------------------------------------------------------------ calendar feeds
+
+    @activity.command(name="calendar", description="The address of a calendar feed to subscribe to")
+    @app_commands.describe(
+        feed="Your own activities and meetings, or the whole server's (coordinators)",
+        rotate="Make a new address; the old one stops working",
+    )
+    async def calendar(
+        self, interaction: discord.Interaction, feed: Literal["mine", "server"] = "mine", rotate: bool = False
+    ) -> None:
+        member = require_guild(interaction)
+        if feed == "server":
+            await flows.require_coordinator(member)
+        link = await flows.feed_link(
+            self.bot, interaction.guild, None if feed == "server" else member.id, rotate=rotate
+        )
+        text = (
+            _("The server's calendar: {link}", link=link)
+            if feed == "server"
+            else _("Your calendar of what you joined: {link}", link=link)
+        )
+        text += "\n" + _(
+            "Add it to your calendar app as a subscription by address. Anyone with the address can read it: "
+            "if it leaks, make a new one with rotate."
+        )
+        if rotate:
+            text += "\n" + _("The old address no longer works.")
+        await reply(interaction, text)

@@ -12,8 +12,9 @@ from __future__ import annotations
 import logging
 
 import discord
+from aiohttp import web
 
-from cogs.activities import rules, service, views
+from cogs.activities import calendar, rules, service, views
 from gromada import guild_config, messaging, scheduled_events
 from gromada.checks import is_admin
 from gromada.errors import DiscordRefused, NotAllowed, NotConfigured
@@ -375,3 +376,32 @@ async def ensure_deadlines(bot) -> None:
             kind = service.OCCURRENCE_TIMERS[name]
             if not getattr(occurrence, service.FLAGS[kind]):
                 await bot.timers.ensure(kind, moment, ref_id=occurrence.pk, guild_id=occurrence.guild_id)
+
+
+# ---------------------------------------------------------------- calendar feeds
+
+FEED_PATH = "/calendar/{token}.ics"
+
+
+def feed_url(bot, token: str) -> str:
+    return bot.settings.web_address + FEED_PATH.format(token=token)
+
+
+async def feed_link(bot, guild: discord.Guild, user_id: int | None, *, rotate: bool) -> str:
+    return feed_url(bot, await service.feed_token(guild.id, user_id, now(), rotate=rotate))
+
+
+def calendar_routes(bot) -> list[web.RouteDef]:
+    """The feeds on the bot's web server: anyone with the secret address may read that feed."""
+
+    async def feed(request: web.Request) -> web.Response:
+        found = await service.feed_by_token(request.match_info["token"])
+        if found is None:
+            raise web.HTTPNotFound()
+        guild = bot.get_guild(found.guild_id)
+        name = guild.name if guild is not None else "Gromada"
+        zone = await guild_config.TIMEZONE.get(found.guild_id)
+        body = calendar.build(name, zone, await service.feed_entries(found, now()), now())
+        return web.Response(body=body, content_type="text/calendar", charset="utf-8")
+
+    return [web.get(FEED_PATH, feed)]

@@ -9,13 +9,14 @@ timers) lives in cogs/activities/flows.py.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from cogs.activities import rules
+from cogs.activities import calendar, rules
 from gromada.commands import Command
 from gromada.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from gromada.guild_config import Purpose, declare_purpose
@@ -26,11 +27,13 @@ from models.activities import (
     ActivitySeries,
     ActivitySignup,
     ActivitySubscription,
+    CalendarFeed,
     OccurrenceStatus,
     Repeat,
     Report,
 )
 from models.core import BindingKind
+from models.meetings import Answer, Meeting, MeetingStatus
 
 # Deadlines. The window timer's ref_id is a series; the others' an occurrence.
 WINDOW_TIMER = "activities.window"
@@ -513,6 +516,67 @@ async def certificate_line(guild_id: int, user_id: int, now: datetime) -> str | 
         len(mine.done),
         hours=f"{mine.hours:g}",
     )
+
+
+# ---------------------------------------------------------------- calendar feeds
+
+# Dates this old still show in a feed (a calendar app keeps what it saw; recent ones stay).
+FEED_PAST = timedelta(days=30)
+
+
+async def feed_token(guild_id: int, user_id: int | None, now: datetime, *, rotate: bool = False) -> str:
+    """The secret token of a server's feed (user None) or a member's; a new one when rotating."""
+    existing = await CalendarFeed.filter(guild_id=guild_id, user_id=user_id).order_by("id").first()
+    if existing is not None and not rotate:
+        return existing.token
+    token = secrets.token_urlsafe(32)
+    if existing is None:
+        await CalendarFeed.create(guild_id=guild_id, user_id=user_id, token=token, created_at=now)
+    else:
+        await CalendarFeed.filter(id=existing.pk).update(token=token, created_at=now)
+    return token
+
+
+async def feed_by_token(token: str) -> CalendarFeed | None:
+    if not token or len(token) > 64:
+        return None
+    return await CalendarFeed.get_or_none(token=token)
+
+
+async def feed_entries(feed: CalendarFeed, now: datetime) -> list[calendar.Entry]:
+    """What a feed shows: the server's dates and meetings, or those the member joined or is coming to."""
+    since = now - FEED_PAST
+    dates = ActivityOccurrence.filter(
+        guild_id=feed.guild_id, status=OccurrenceStatus.SCHEDULED, ends_at__gt=since
+    ).prefetch_related("series")
+    meetings = Meeting.filter(guild_id=feed.guild_id, status=MeetingStatus.PLANNED, ends_at__gt=since)
+    if feed.user_id is not None:
+        dates = dates.filter(signups__user_id=feed.user_id)
+        meetings = meetings.filter(rsvps__user_id=feed.user_id, rsvps__answer__in=[Answer.COMING, Answer.MAYBE])
+    entries = [
+        calendar.Entry(
+            uid=f"activity-{date_.pk}@gromada",
+            title=date_.title,
+            start=date_.starts_at,
+            end=date_.ends_at,
+            place=date_.place,
+            description=date_.series.description,
+            stamp=date_.series.created_at,
+        )
+        for date_ in await dates.order_by("starts_at")
+    ]
+    entries += [
+        calendar.Entry(
+            uid=f"meeting-{meeting.pk}@gromada",
+            title=meeting.title,
+            start=meeting.starts_at,
+            end=meeting.ends_at,
+            place=meeting.place,
+            stamp=meeting.created_at,
+        )
+        for meeting in await meetings.order_by("starts_at")
+    ]
+    return sorted(entries, key=lambda entry: entry.start)
 
 
 COORDINATORS_ONLY = N_("Only activity coordinators can do that ({role} or Manage Server).")
