@@ -40,7 +40,7 @@ def duration_text(minutes: int) -> str:
         return _n("{n} hour", "{n} hours", hours)
     if not hours:
         return _n("{n} minute", "{n} minutes", rest)
-    return _("{hours} h {minutes} min", hours=hours, minutes=rest)
+    return _n("{n} hour", "{n} hours", hours) + " " + _n("{n} minute", "{n} minutes", rest)
 
 
 def place_text(occurrence: ActivityOccurrence, series: ActivitySeries) -> str:

@@ -17,7 +17,7 @@ from tortoise.exceptions import IntegrityError
 
 from cogs.meetings import rules
 from gromada.errors import Conflict, InvalidInput, NotFound
-from gromada.i18n import N_
+from gromada.i18n import N_, Plural
 from gromada.localtime import parse_start
 from models.initiatives import Initiative, InitiativeStatus
 from models.meetings import AgendaItem, Answer, ItemSource, Meeting, MeetingStatus, Rsvp
@@ -80,7 +80,13 @@ async def plan(values: MeetingFields, guild_id: int, now: datetime) -> PlannedMe
     items = await open_items(guild_id) if values.include_open else []
     items += [(text, ItemSource.FREE, None) for text in rules.free_items(values.agenda)]
     if len(items) > rules.MAX_AGENDA:
-        raise InvalidInput(N_("An agenda has at most {n} items. Keep the most important ones."), n=rules.MAX_AGENDA)
+        raise InvalidInput(
+            Plural(
+                "An agenda has at most {n} item. Keep the most important one.",
+                "An agenda has at most {n} items. Keep the most important ones.",
+                rules.MAX_AGENDA,
+            )
+        )
     return PlannedMeeting(values, starts_at, items)
 
 
