@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
+from discord.ext import commands
 
 from cogs.activities import flows, rules, service, views
 from gromada import guild_config, scheduled_events
@@ -177,6 +178,7 @@ class ActivitiesCog(FeatureCog):
         title="A new title",
         place="A new place",
         start="A new start in the server's time zone, like 2026-12-05 10:00",
+        scope="This date only, or every date to come (title and place)",
     )
     async def edit(
         self,
@@ -185,9 +187,23 @@ class ActivitiesCog(FeatureCog):
         title: app_commands.Range[str, 1, 100] | None = None,
         place: app_commands.Range[str, 1, 200] | None = None,
         start: app_commands.Range[str, 1, 40] | None = None,
+        scope: Literal["this", "series"] = "this",
     ) -> None:
         occurrence = await self._coordinated(interaction, activity)
-        await flows.edit_date(self.bot, interaction.guild, occurrence, {"title": title, "place": place, "start": start})
+        changes = {"title": title, "place": place, "start": start}
+        if scope == "series":
+            count = await flows.edit_series(self.bot, interaction.guild, occurrence, changes)
+            await reply(
+                interaction,
+                _n(
+                    "Changed {n} date to come of **{title}**.",
+                    "Changed {n} dates to come of **{title}**.",
+                    count,
+                    title=title or occurrence.title,
+                ),
+            )
+            return
+        await flows.edit_date(self.bot, interaction.guild, occurrence, changes)
         await reply(
             interaction,
             _("**{title}** now starts {date}.", title=occurrence.title, date=views.when(occurrence.starts_at)),
@@ -239,3 +255,7 @@ class ActivitiesCog(FeatureCog):
         if rotate:
             text += "\n" + _("The old address no longer works.")
         await reply(interaction, text)
+
+    @commands.Cog.listener()
+    async def on_member_remove(self, member: discord.Member) -> None:
+        await flows.member_left(self.bot, member)

@@ -289,6 +289,20 @@ async def edit_date(bot, guild: discord.Guild, occurrence: ActivityOccurrence, c
         await arm_date(bot, occurrence)
 
 
+async def edit_series(bot, guild: discord.Guild, occurrence: ActivityOccurrence, changes: dict) -> int:
+    """Change every date to come of the occurrence's series; their cards and events follow."""
+    dates = await service.edit_series(occurrence.series, changes, now())
+    for date_ in dates:
+        mark_dirty(bot, date_.pk)
+        await update_event(guild, date_)
+    return len(dates)
+
+
+async def member_left(bot, member: discord.Member) -> None:
+    for occurrence_id in await service.forget_member(member.guild.id, member.id, now()):
+        mark_dirty(bot, occurrence_id)
+
+
 async def mark_no_show(bot, occurrence: ActivityOccurrence, member_id: int, coordinator_id: int) -> None:
     await service.mark_no_show(occurrence, member_id, coordinator_id, now())
 

@@ -332,6 +332,20 @@ async def is_subscribed(series_id: int, user_id: int) -> bool:
     return await ActivitySubscription.exists(series_id=series_id, user_id=user_id)
 
 
+async def forget_member(guild_id: int, user_id: int, now: datetime) -> list[int]:
+    """Someone left the server: they leave every series and free their seats in dates to come
+    (what they did stays for their certificate if they come back). The dates freed are returned."""
+    await ActivitySubscription.filter(guild_id=guild_id, user_id=user_id).delete()
+    freed = await ActivitySignup.filter(
+        guild_id=guild_id,
+        user_id=user_id,
+        occurrence__starts_at__gt=now,
+        occurrence__status=OccurrenceStatus.SCHEDULED,
+    ).values_list("occurrence_id", flat=True)
+    await ActivitySignup.filter(guild_id=guild_id, user_id=user_id, occurrence_id__in=list(freed)).delete()
+    return list(freed)
+
+
 # ---------------------------------------------------------------- cancelling and editing
 
 
@@ -377,6 +391,33 @@ async def edit_occurrence(occurrence: ActivityOccurrence, changes: dict, now: da
         raise Conflict(N_("The series already has a date at that time.")) from None
     for key, value in updates.items():
         setattr(occurrence, key, value)
+
+
+async def edit_series(series: ActivitySeries, changes: dict, now: datetime) -> list[ActivityOccurrence]:
+    """Rename or move every date to come of a series to another place; those dates are returned.
+
+    A new start moves one date only: a series' rhythm is changed by planning it anew.
+    """
+    if series.cancelled_at is not None:
+        raise Conflict(N_("**{title}** is cancelled."), title=series.title)
+    if changes.get("start"):
+        raise InvalidInput(
+            N_("A new start changes one date. To change the rhythm, cancel the series and plan it again.")
+        )
+    updates = {}
+    if changes.get("title"):
+        updates["title"] = changes["title"].strip()[:100]
+    if changes.get("place"):
+        updates["place"] = changes["place"].strip()[:200]
+    if not updates:
+        raise InvalidInput(N_("Say what to change: a title, a place or a start."))
+    await ActivitySeries.filter(id=series.pk).update(**updates)
+    dates = await future_occurrences(series.pk, now)
+    await ActivityOccurrence.filter(id__in=[date_.pk for date_ in dates]).update(**updates)
+    for date_ in dates:
+        for key, value in updates.items():
+            setattr(date_, key, value)
+    return dates
 
 
 # ---------------------------------------------------------------- deadlines

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from models.activities import ActivityOccurrence, ActivitySeries, ActivitySignup, ActivitySubscription, OccurrenceStatus
 from tests.cogs.activities.helpers import card_of, cards, events, plan, seats_field
-from tests.helpers import quickstarted, shown
+from tests.helpers import quickstarted, refusal, shown
 
 
 async def advance_to(env, moment: datetime) -> None:
@@ -105,3 +105,43 @@ async def test_cancelling_one_date_or_the_series(simcord_env):
     assert (await ActivitySeries.get(title="Repair café")).cancelled_at is not None
     await advance_to(simcord_env, datetime(2026, 2, 20, tzinfo=UTC))
     assert await ActivityOccurrence.filter(title="Repair café").count() == len(dates)
+
+
+async def test_renaming_the_series_changes_every_date_to_come_and_their_events(simcord_env):
+    server = await quickstarted(simcord_env)
+    await plan(server, "Pantry", "2026-01-10 10:00", seats=2, repeat="weekly", until="2026-01-24", place="Shed")
+    dates = await ActivityOccurrence.filter(title="Pantry").order_by("starts_at")
+
+    edited = await server.admin.slash(
+        server.general, "activity edit", activity=str(dates[0].pk), place="Hall", title="Food pantry", scope="series"
+    )
+    moving = await server.admin.slash(
+        server.general, "activity edit", activity=str(dates[0].pk), start="2026-01-11 10:00", scope="series"
+    )
+
+    assert f"Changed {len(dates)} dates to come of **Food pantry**" in shown(edited)
+    assert "A new start changes one date" in refusal(simcord_env, moving)
+    assert {(o.title, o.place) for o in await ActivityOccurrence.filter(series_id=dates[0].series_id)} == {
+        ("Food pantry", "Hall")
+    }
+    assert {(e.name, e.entity_metadata["location"]) for e in events(server)} == {("Food pantry", "Hall")}
+    await simcord_env.advance_time(5)
+    assert card_of(server, dates[-1]).embeds[0].title == "Food pantry"
+
+
+async def test_someone_leaving_the_server_frees_their_seats_to_come(simcord_env):
+    server = await quickstarted(simcord_env)
+    leaving = server.add_member("wanda")
+    await simcord_env.settle()
+    await plan(server, "Van run", "2026-01-10 10:00", seats=1, repeat="weekly", until="2026-01-24")
+    await leaving.click(cards(server)[0], label="Join every date")
+    series = await ActivitySeries.get(title="Van run")
+
+    server.guild.remove_member(leaving)
+    await simcord_env.settle()
+    await simcord_env.advance_time(5)
+
+    assert not await ActivitySignup.filter(user_id=leaving.id).exists()
+    assert not await ActivitySubscription.filter(series_id=series.pk).exists()
+    assert seats_field(cards(server)[0]) == "0 of 1"
+    assert "You joined" in shown(await server.member.click(cards(server)[0], label="Join"))
