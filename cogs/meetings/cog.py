@@ -97,16 +97,29 @@ class MeetingsCog(FeatureCog):
                 choices.append(app_commands.Choice(name=name, value=str(meeting.pk)))
         return choices[:25]
 
-    @meeting.command(name="minutes", description="Write the minutes of a meeting; they are posted under its card")
-    @app_commands.describe(meeting="The meeting")
-    async def minutes(self, interaction: discord.Interaction, meeting: str) -> None:
+    async def _coordinated(self, interaction: discord.Interaction, meeting: str):
         await flows.require_coordinator(require_guild(interaction))
         if not meeting.isdigit():
             raise InvalidInput(N_("Choose a meeting from the list."))
-        found = await service.meeting_by_id(int(meeting), interaction.guild_id)
+        return await service.meeting_by_id(int(meeting), interaction.guild_id)
+
+    @meeting.command(name="minutes", description="Write the minutes of a meeting; they are posted under its card")
+    @app_commands.describe(meeting="The meeting")
+    async def minutes(self, interaction: discord.Interaction, meeting: str) -> None:
+        found = await self._coordinated(interaction, meeting)
         await interaction.response.send_modal(views.MinutesModal(found.pk, found.title, found.minutes))
 
+    @meeting.command(name="cancel", description="Cancel a meeting to come")
+    @app_commands.describe(meeting="The meeting")
+    async def cancel(self, interaction: discord.Interaction, meeting: str) -> None:
+        found = await self._coordinated(interaction, meeting)
+        if await flows.cancel_meeting(self.bot, interaction.guild, found):
+            await reply(interaction, _("**{title}** is cancelled. Those coming were told.", title=found.title))
+        else:
+            await reply(interaction, _("**{title}** was already cancelled.", title=found.title))
+
     minutes.autocomplete("meeting")(_meetings)
+    cancel.autocomplete("meeting")(_meetings)
 
     @meeting.command(name="list", description="Meetings to come and past ones")
     async def list_(self, interaction: discord.Interaction) -> None:

@@ -215,6 +215,19 @@ async def decide_by_poll(
     )
 
 
+async def cancel_meeting(bot, guild: discord.Guild, meeting: Meeting) -> bool:
+    """Cancel a meeting: its reminders and Discord event go, those coming are told."""
+    if not await service.cancel_meeting(meeting, now()):
+        return False
+    for kind in service.REMINDER_TIMERS.values():
+        await bot.timers.cancel(kind, meeting.pk)
+    await scheduled_events.cancel(guild, meeting.event_id)
+    mark_dirty(bot, meeting.pk)
+    for user_id in await service.coming(meeting.pk):
+        await messaging.dm(bot, user_id, guild_id=guild.id, render=lambda: views.cancelled_text(meeting, guild.name))
+    return True
+
+
 # ---------------------------------------------------------------- deadlines
 
 

@@ -208,6 +208,15 @@ async def decision_polls(poll_ids: list[int]) -> dict[int, Poll]:
     return {poll.pk: poll for poll in await Poll.filter(id__in=poll_ids)}
 
 
+async def cancel_meeting(meeting: Meeting, now: datetime) -> bool:
+    """Cancel a meeting to come; False when it was cancelled already."""
+    if meeting.ends_at <= now:
+        raise Conflict(N_("**{title}** is over."), title=meeting.title)
+    cancelled = await Meeting.filter(id=meeting.pk, status=MeetingStatus.PLANNED).update(status=MeetingStatus.CANCELLED)
+    meeting.status = MeetingStatus.CANCELLED
+    return bool(cancelled)
+
+
 # ---------------------------------------------------------------- reading
 
 

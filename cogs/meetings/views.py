@@ -214,6 +214,15 @@ def reminder_text(meeting: Meeting, server: str, *, soon: bool) -> str:
     )
 
 
+def cancelled_text(meeting: Meeting, server: str) -> str:
+    return _(
+        "**{title}** on {server}, {date}, is cancelled.",
+        title=meeting.title,
+        server=server,
+        date=discord.utils.format_dt(meeting.starts_at, "F"),
+    )
+
+
 def minutes_post(meeting: Meeting, text: str, author: str) -> str:
     return truncate(_("**Minutes of {title}** (by {author})", title=meeting.title, author=author) + "\n" + text, 2000)
 

@@ -165,3 +165,57 @@ async def test_rsvps_are_exported_and_forgotten_and_the_minutes_stay(simcord_env
     await server.member.click(preview.response, label="Forget me")
     assert await tables_holding(server.member.id) == {}
     assert await Meeting.exists(id=meeting.pk)
+
+
+def scheduled(server) -> list:
+    return list(server.env.backend.get_guild(server.guild.id).scheduled_events.values())
+
+
+async def test_a_meeting_is_a_discord_event_and_cancelling_tells_those_coming(simcord_env):
+    server = await quickstarted(simcord_env)
+    await plan(server)
+    meeting = await Meeting.get(title="Monthly animation meeting")
+    (event,) = scheduled(server)
+    assert event.name == "Monthly animation meeting" and event.scheduled_start_time.startswith("2026-01-15T18:00")
+    await server.member.click(meeting_card(server, meeting), custom_id=f"meetings:coming:{meeting.pk}")
+
+    refused = await server.member.slash(server.general, "meeting cancel", meeting=str(meeting.pk))
+    cancelled = await server.admin.slash(server.general, "meeting cancel", meeting=str(meeting.pk))
+
+    assert "Only meeting coordinators" in refusal(simcord_env, refused)
+    assert "is cancelled. Those coming were told." in shown(cancelled)
+    assert "is cancelled" in server.member.user.dm_channel.last_message.content
+    assert scheduled(server)[0].status == 4
+    await simcord_env.advance_time(5)
+    card = meeting_card(server, meeting)
+    assert card.embeds[0].title == "Cancelled: Monthly animation meeting" and not card.components
+    await advance_to(simcord_env, START)
+    assert not [text for text in dms(server.member) if "Reminder:" in text]
+
+
+async def test_a_reminder_after_a_restart_reaches_those_coming_once(simcord_env, settings):
+    from gromada.bot import create_bot
+
+    server = await quickstarted(simcord_env)
+    await plan(server)
+    meeting = await Meeting.get(title="Monthly animation meeting")
+    await server.member.click(meeting_card(server, meeting), custom_id=f"meetings:coming:{meeting.pk}")
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await advance_to(simcord_env, START - timedelta(hours=20))
+    await simcord_env.restart_bot(create_bot(settings))
+    await advance_to(simcord_env, START - timedelta(hours=2))
+
+    assert len([text for text in dms(server.member) if "Reminder: **Monthly animation meeting**" in text]) == 1
+
+
+async def test_a_card_that_cannot_be_posted_leaves_no_meeting(simcord_env):
+    server = await quickstarted(simcord_env)
+    channel = server.guild.channels["activities"]
+    simcord_env.inject_error("POST", f"/channels/{channel.id}/messages", status=500)
+
+    result = await plan(server)
+
+    assert "could not post the meeting" in refusal(simcord_env, result)
+    assert not await Meeting.exists()
+    assert scheduled(server) == []
