@@ -64,7 +64,10 @@ async def require_coordinator(member: discord.Member) -> None:
 async def _render(bot, occurrence: ActivityOccurrence) -> dict:
     signups = await service.participants(occurrence.pk)
     with use_locale(await language_for_guild(bot, occurrence.guild_id)):
-        return {"embed": views.card_embed(occurrence, signups), "view": views.card_view(occurrence)}
+        return {
+            "embed": views.card_embed(occurrence, signups),
+            "view": views.card_view(occurrence, ended=occurrence.ends_at <= now()),
+        }
 
 
 async def _post_card(bot, channel: discord.abc.Messageable, occurrence: ActivityOccurrence) -> discord.Message:
@@ -367,6 +370,7 @@ async def follow_up(bot, timer: Timer) -> None:
     occurrence = await _claimed(timer)
     if occurrence is None:
         return
+    mark_dirty(bot, occurrence.pk)  # its card loses Join and Leave
     server = _server_name(bot, occurrence.guild_id)
     await _dm_participants(
         bot,

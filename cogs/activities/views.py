@@ -131,8 +131,9 @@ class LeaveSeriesButton(_CardButton, action="activities:leave_series"):
         return await flows.leave_series_for(interaction.client, interaction.user, self.ref_id)
 
 
-def card_view(occurrence: ActivityOccurrence) -> discord.ui.View | None:
-    if occurrence.status == OccurrenceStatus.CANCELLED:
+def card_view(occurrence: ActivityOccurrence, *, ended: bool = False) -> discord.ui.View | None:
+    """Join and Leave (and the series' buttons) while the date is ahead; nothing once it is over."""
+    if occurrence.status == OccurrenceStatus.CANCELLED or ended:
         return None
     view = discord.ui.View(timeout=None)
     view.add_item(JoinButton(occurrence.pk))

@@ -6,7 +6,7 @@ import cogs.volunteers.cog as volunteers_cog
 from gromada.bot import create_bot
 from models.activities import ActivityOccurrence, ActivitySignup, Report
 from models.core import Timer, TimerStatus
-from tests.cogs.activities.helpers import cards, plan
+from tests.cogs.activities.helpers import card_of, cards, plan
 from tests.helpers import dms, quickstarted, refusal, shown
 
 
@@ -82,6 +82,8 @@ async def test_afterwards_participants_say_whether_it_happened_and_it_counts(sim
 
     question = server.member.user.dm_channel.last_message
     assert "**Garden day**" in question.content and "Did it happen?" in question.content
+    await simcord_env.advance_time(5)
+    assert not card_of(server, occurrence).components  # nothing left to join
     answered = await server.member.user.click(question, label="It happened")
     assert "counts in your activities" in shown(answered)
     signup = await ActivitySignup.get(occurrence_id=occurrence.pk, user_id=server.member.id)
@@ -112,3 +114,21 @@ async def test_a_polish_server_reads_its_card_and_call_in_polish(simcord_env):
 
     call = next(m for m in server.guild.channels["activities"].history() if "potrzebuje" in (m.content or ""))
     assert "potrzebuje jeszcze 5 osób" in call.content
+
+
+async def test_a_date_most_participants_say_did_not_happen_does_not_count(simcord_env):
+    server = await quickstarted(simcord_env)
+    others = [server.add_member("olek"), server.add_member("pola")]
+    await simcord_env.settle()
+    await plan(server, "Rained off", "2026-01-10 10:00", seats=3)
+    for person in (server.member, *others):
+        await person.click(cards(server)[-1], label="Join")
+    await advance_to(simcord_env, START + timedelta(hours=2, minutes=1))
+
+    await server.member.user.click(server.member.user.dm_channel.last_message, label="It happened")
+    for person in others:
+        answered = await person.user.click(person.user.dm_channel.last_message, label="It did not happen")
+        assert "did not happen" in shown(answered)
+
+    # Two of the three who answered say it did not happen: it counts for nobody.
+    assert "**Done**: 0 activities, 0 h" in shown(await server.member.slash(server.general, "activity mine"))
