@@ -213,7 +213,7 @@ class ActivitiesCog(FeatureCog):
     @app_commands.describe(activity="The activity's date", member="Who did not come")
     async def absent(self, interaction: discord.Interaction, activity: str, member: discord.Member) -> None:
         occurrence = await self._coordinated(interaction, activity)
-        await flows.mark_no_show(self.bot, occurrence, member.id, interaction.user.id)
+        await service.mark_no_show(occurrence, member.id, interaction.user.id, now())
         await reply(
             interaction,
             _(

@@ -17,7 +17,7 @@ from aiohttp import web
 from cogs.activities import calendar, rules, service, views
 from gromada import guild_config, messaging, scheduled_events
 from gromada.checks import is_admin
-from gromada.errors import DiscordRefused, NotAllowed, NotConfigured
+from gromada.errors import DiscordRefused, NotAllowed, NotConfigured, NotFound
 from gromada.i18n import N_, _, _n, use_locale
 from gromada.interactions import language_for_guild
 from gromada.scheduler import now
@@ -152,17 +152,17 @@ async def create_activity(bot, guild: discord.Guild, planned: service.Planned, c
             channel=getattr(channel, "mention", "#activities"),
         ) from None
     for index, date_ in enumerate(dates):
-        await _open_date(bot, guild, channel, date_, card_posted=index == 0)
+        await _open_date(bot, guild, channel, date_, post_card=index > 0)
     await arm_window(bot, series)
     return series
 
 
-async def _open_date(bot, guild: discord.Guild, channel, occurrence: ActivityOccurrence, *, card_posted: bool) -> None:
+async def _open_date(bot, guild: discord.Guild, channel, occurrence: ActivityOccurrence, *, post_card: bool) -> None:
     """A new date: its card, its Discord event, its deadlines and its series' regulars."""
     occurrence = await service.occurrence(occurrence.pk)
     if await service.seat_subscribers(occurrence, now()):
         mark_dirty(bot, occurrence.pk)
-    if not card_posted:
+    if post_card:
         try:
             await _post_card(bot, channel, occurrence)
         except discord.HTTPException:
@@ -194,7 +194,8 @@ async def window_due(bot, timer: Timer) -> None:
         return
     channel = await messaging.purpose_channel(guild, service.CHANNEL_PURPOSE.key)
     for date_ in await service.extend(series, now()):
-        await _open_date(bot, guild, channel, date_, card_posted=channel is None)
+        # Without the channel (deleted since), the date still has its event and reminders.
+        await _open_date(bot, guild, channel, date_, post_card=channel is not None)
     await arm_window(bot, series)
 
 
@@ -226,7 +227,7 @@ async def leave_for(bot, member: discord.Member, occurrence_id: int) -> str:
 async def join_series_for(bot, member: discord.Member, series_id: int) -> str:
     series = await service.series_by_id(series_id)
     if series is None or series.guild_id != member.guild.id:
-        raise NotAllowed(service.GONE)
+        raise NotFound(service.GONE)
     result = await service.join_series(series, member.id, _role_ids(member), now())
     for date_ in result.joined:
         mark_dirty(bot, date_.pk)
@@ -244,7 +245,7 @@ async def join_series_for(bot, member: discord.Member, series_id: int) -> str:
 async def leave_series_for(bot, member: discord.Member, series_id: int) -> str:
     series = await service.series_by_id(series_id)
     if series is None or series.guild_id != member.guild.id:
-        raise NotAllowed(service.GONE)
+        raise NotFound(service.GONE)
     for date_ in await service.leave_series(series, member.id, now()):
         mark_dirty(bot, date_.pk)
     return _("You left every date to come of **{title}**.", title=series.title)
@@ -304,10 +305,6 @@ async def edit_series(bot, guild: discord.Guild, occurrence: ActivityOccurrence,
 async def member_left(bot, member: discord.Member) -> None:
     for occurrence_id in await service.forget_member(member.guild.id, member.id, now()):
         mark_dirty(bot, occurrence_id)
-
-
-async def mark_no_show(bot, occurrence: ActivityOccurrence, member_id: int, coordinator_id: int) -> None:
-    await service.mark_no_show(occurrence, member_id, coordinator_id, now())
 
 
 # ---------------------------------------------------------------- deadlines due
@@ -389,7 +386,7 @@ async def ensure_deadlines(bot) -> None:
         due = service.next_window_check(series, current)
         if due is not None:
             await bot.timers.ensure(service.WINDOW_TIMER, due, ref_id=series.pk, guild_id=series.guild_id)
-    for occurrence in await service.scheduled_with_pending_deadlines(current):
+    for occurrence in await service.scheduled_with_pending_deadlines():
         for name, moment in rules.reminder_moments(occurrence.starts_at, occurrence.ends_at, current).items():
             kind = service.OCCURRENCE_TIMERS[name]
             if not getattr(occurrence, service.FLAGS[kind]):

@@ -328,10 +328,6 @@ async def participants(occurrence_id: int) -> list[ActivitySignup]:
     return await ActivitySignup.filter(occurrence_id=occurrence_id).order_by("slot")
 
 
-async def is_subscribed(series_id: int, user_id: int) -> bool:
-    return await ActivitySubscription.exists(series_id=series_id, user_id=user_id)
-
-
 async def forget_member(guild_id: int, user_id: int, now: datetime) -> list[int]:
     """Someone left the server: they leave every series and free their seats in dates to come
     (what they did stays for their certificate if they come back). The dates freed are returned."""
@@ -439,7 +435,7 @@ async def release(occurrence_id: int, kind: str) -> None:
     await ActivityOccurrence.filter(id=occurrence_id).update(**{FLAGS[kind]: False})
 
 
-async def scheduled_with_pending_deadlines(now: datetime) -> list[ActivityOccurrence]:
+async def scheduled_with_pending_deadlines() -> list[ActivityOccurrence]:
     """Dates whose follow-up has not been sent (their deadlines may need arming again)."""
     return await ActivityOccurrence.filter(status=OccurrenceStatus.SCHEDULED, followed_up=False)
 
