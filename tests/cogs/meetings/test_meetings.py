@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from models.meetings import AgendaItem, Answer, ItemSource, Meeting, Rsvp
 from models.polls import Poll
+from tests.cogs.initiatives.helpers import InitiativeServer
 from tests.helpers import dms, quickstarted, refusal, shown
 
 START = datetime(2026, 1, 15, 18, tzinfo=UTC)
@@ -38,8 +39,9 @@ async def plan(server, **options):
     return await server.admin.slash(server.general, "meeting plan", **(defaults | options))
 
 
-async def test_a_meeting_with_an_agenda_from_open_polls_and_free_items(simcord_env):
-    server = await quickstarted(simcord_env)
+async def test_a_meeting_with_an_agenda_from_open_initiatives_polls_and_free_items(simcord_env):
+    server = await quickstarted(simcord_env, server_class=InitiativeServer)
+    _result, garden = await server.propose(title="Community garden")
     await server.admin.slash(
         server.general, "poll create", question="Buy a second freezer?", options="yes; no", duration="7d"
     )
@@ -49,14 +51,19 @@ async def test_a_meeting_with_an_agenda_from_open_polls_and_free_items(simcord_e
     assert "**Monthly animation meeting** is planned" in shown(planned)
     meeting = await Meeting.get(title="Monthly animation meeting")
     items = await AgendaItem.filter(meeting_id=meeting.pk).order_by("position")
-    assert [(item.text, item.source) for item in items] == [
+    assert [(item.text, item.source, item.source_ref) for item in items][:2] == [
+        ("Community garden", ItemSource.INITIATIVE, garden.pk),
+        ("Buy a second freezer?", ItemSource.POLL, (await Poll.get(question="Buy a second freezer?")).pk),
+    ]
+    assert [(item.text, item.source) for item in items][1:] == [
         ("Buy a second freezer?", ItemSource.POLL),
         ("Garden rota", ItemSource.FREE),
         ("Summer fair", ItemSource.FREE),
     ]
     card = meeting_card(server, meeting)
     agenda = next(field.value for field in card.embeds[0].fields if field.name == "Agenda")
-    assert "1. Buy a second freezer? (open poll)" in agenda and "3. Summer fair" in agenda
+    assert "1. Community garden (initiative)" in agenda and "2. Buy a second freezer? (open poll)" in agenda
+    assert "4. Summer fair" in agenda
     refused = await server.member.slash(server.general, "meeting plan", title="Mine", start="2026-01-20 18:00")
     assert "Only meeting coordinators" in refusal(simcord_env, refused)
 
