@@ -43,3 +43,10 @@ def seats_field(message) -> str:
 def events(server: Server) -> list:
     """The server's Discord Scheduled Events, as the backend holds them."""
     return list(server.env.backend.get_guild(server.guild.id).scheduled_events.values())
+
+
+async def advance_to(env, moment: datetime, *, step: timedelta = timedelta(days=7)) -> None:
+    """Move the clock to `moment` a week at a time: each step's deadlines (window checks,
+    reminders, the daily sweeps of other features) settle before the next, on PostgreSQL too."""
+    while env.now() < moment:
+        await env.advance_time(min(step, moment - env.now()).total_seconds())

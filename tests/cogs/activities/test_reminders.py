@@ -6,13 +6,8 @@ import cogs.volunteers.cog as volunteers_cog
 from gromada.bot import create_bot
 from models.activities import ActivityOccurrence, ActivitySignup, Report
 from models.core import Timer, TimerStatus
-from tests.cogs.activities.helpers import card_of, cards, plan
+from tests.cogs.activities.helpers import advance_to, card_of, cards, plan
 from tests.helpers import dms, quickstarted, refusal, shown
-
-
-async def advance_to(env, moment: datetime) -> None:
-    await env.advance_time((moment - env.now()).total_seconds())
-
 
 START = datetime(2026, 1, 10, 10, tzinfo=UTC)
 

@@ -3,12 +3,8 @@
 from datetime import UTC, datetime
 
 from models.activities import ActivityOccurrence, ActivitySeries, ActivitySignup, ActivitySubscription, OccurrenceStatus
-from tests.cogs.activities.helpers import card_of, cards, events, plan, seats_field
+from tests.cogs.activities.helpers import advance_to, card_of, cards, events, plan, seats_field
 from tests.helpers import quickstarted, refusal, shown
-
-
-async def advance_to(env, moment: datetime) -> None:
-    await env.advance_time((moment - env.now()).total_seconds())
 
 
 async def starts(title: str) -> list[datetime]:

@@ -64,8 +64,8 @@ async def test_two_members_racing_for_the_last_seat_end_with_one_in_it(simcord_e
     (refused,) = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
     assert isinstance(refused, Conflict) and "Every seat" in str(refused)
     assert await ActivitySignup.filter(occurrence_id=occurrence.pk).count() == 1
-    await simcord_env.advance_time(5)
-    assert seats_field(card_of(server, occurrence)) == "1 of 1"
+    late = await server.member.click(cards(server)[-1], label="Join")
+    assert "Every seat of **Watering**" in refusal(simcord_env, late)
 
 
 async def test_only_coordinators_plan_and_a_coordinator_role_can(simcord_env):
