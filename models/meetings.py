@@ -66,6 +66,8 @@ class AgendaItem(Model):
     source_ref = fields.IntField(null=True)
     # The poll that decides the item, once put to a vote from the meeting.
     decision_poll = fields.IntField(null=True)
+    # The initiative proposed from the item, once proposed from the meeting.
+    proposed_initiative = fields.IntField(null=True)
 
     class Meta:
         table = "meeting_agenda_item"

@@ -25,7 +25,13 @@ if TYPE_CHECKING:
 
 
 class MeetingsCog(FeatureCog):
-    persistent_items = (views.ComingButton, views.MaybeButton, views.NotComingButton, views.DecideSelect)
+    persistent_items = (
+        views.ComingButton,
+        views.MaybeButton,
+        views.NotComingButton,
+        views.DecideSelect,
+        views.ProposeSelect,
+    )
 
     meeting = app_commands.Group(name="meeting", description="Meetings that end in decisions", guild_only=True)
 

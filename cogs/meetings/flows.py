@@ -12,6 +12,8 @@ import logging
 
 import discord
 
+from cogs.initiatives import flows as initiatives_flows
+from cogs.initiatives import service as initiatives_service
 from cogs.meetings import rules, service, views
 from cogs.polls import flows as polls_flows
 from cogs.polls import service as polls_service
@@ -67,13 +69,30 @@ async def _decisions(guild_id: int, items) -> dict[int, views.Decision]:
     return decisions
 
 
+async def _proposals(items) -> dict[int, str]:
+    """Initiatives proposed from agenda items, as the card names them: their channel, else their card."""
+    found = await service.initiatives([item.proposed_initiative for item in items if item.proposed_initiative])
+    named = {}
+    for initiative_id, initiative in found.items():
+        link = views.message_link(initiative.guild_id, initiative.card_channel_id, initiative.card_message_id)
+        named[initiative_id] = (
+            f"<#{initiative.channel_id}>"
+            if initiative.channel_id
+            else f"[{initiative.title}]({link})"
+            if link
+            else initiative.title
+        )
+    return named
+
+
 async def _render(bot, meeting: Meeting) -> dict:
     items = await service.agenda(meeting.pk)
     counts = await service.counts(meeting.pk)
     decisions = await _decisions(meeting.guild_id, items)
+    proposals = await _proposals(items)
     with use_locale(await language_for_guild(bot, meeting.guild_id)):
         return {
-            "embed": views.card_embed(meeting, items, decisions),
+            "embed": views.card_embed(meeting, items, decisions, proposals),
             "view": views.card_view(meeting, counts, items),
         }
 
@@ -226,6 +245,29 @@ async def cancel_meeting(bot, guild: discord.Guild, meeting: Meeting) -> bool:
     for user_id in await service.coming(meeting.pk):
         await messaging.dm(bot, user_id, guild_id=guild.id, render=lambda: views.cancelled_text(meeting, guild.name))
     return True
+
+
+async def unproposed_item(guild_id: int, item_id: int):
+    item = await service.item_by_id(item_id, guild_id)
+    service.require_not_proposed(item)
+    return item
+
+
+async def propose_initiative(
+    interaction: discord.Interaction, item_id: int, title: str, goal: str, needs: str, first_step: str
+) -> None:
+    """Propose an agenda item as an initiative (the initiatives feature posts its card), linked back."""
+    bot, guild, member = interaction.client, interaction.guild, interaction.user
+    await require_coordinator(member)
+    item = await unproposed_item(guild.id, item_id)
+    proposal = initiatives_service.validate_proposal(title, goal, needs, first_step)
+    initiative, _channel = await initiatives_flows.propose(bot, guild, member, proposal)
+    await service.link_initiative(item, initiative.pk)
+    mark_dirty(bot, item.meeting_id)
+    await reply(
+        interaction,
+        _("“{item}” is proposed as an initiative; the meeting card links to it.", item=item.text),
+    )
 
 
 # ---------------------------------------------------------------- deadlines

@@ -204,6 +204,22 @@ async def link_poll(item: AgendaItem, poll_id: int) -> bool:
     return bool(await AgendaItem.filter(id=item.pk, decision_poll=None).update(decision_poll=poll_id))
 
 
+def require_not_proposed(item: AgendaItem) -> None:
+    if item.source == ItemSource.INITIATIVE:
+        raise Conflict(N_("That agenda item is an initiative already."))
+    if item.proposed_initiative is not None:
+        raise Conflict(N_("That agenda item is already proposed as an initiative."))
+
+
+async def link_initiative(item: AgendaItem, initiative_id: int) -> bool:
+    """Link the item to the initiative proposed from it; False if another was linked meanwhile."""
+    return bool(await AgendaItem.filter(id=item.pk, proposed_initiative=None).update(proposed_initiative=initiative_id))
+
+
+async def initiatives(initiative_ids: list[int]) -> dict[int, Initiative]:
+    return {row.pk: row for row in await Initiative.filter(id__in=initiative_ids)}
+
+
 async def decision_polls(poll_ids: list[int]) -> dict[int, Poll]:
     return {poll.pk: poll for poll in await Poll.filter(id__in=poll_ids)}
 

@@ -41,7 +41,11 @@ class Decision:
 SOURCE_LABELS = {ItemSource.INITIATIVE: N_("initiative"), ItemSource.POLL: N_("open poll")}
 
 
-def agenda_lines(items: list[AgendaItem], decisions: dict[int, Decision]) -> list[str]:
+def agenda_lines(
+    items: list[AgendaItem], decisions: dict[int, Decision], proposals: dict[int, str] | None = None
+) -> list[str]:
+    """The numbered agenda; under an item, the poll deciding it or the initiative proposed from it."""
+    proposals = proposals or {}
     lines = []
     for item in items:
         line = f"{item.position}. {item.text}"
@@ -54,11 +58,17 @@ def agenda_lines(items: list[AgendaItem], decisions: dict[int, Decision]) -> lis
                 line += "\n   " + _("→ decided by poll {poll}: {outcome}", poll=poll, outcome=decision.outcome)
             else:
                 line += "\n   " + _("→ put to poll {poll}, voting is open", poll=poll)
+        if item.proposed_initiative in proposals:
+            line += "\n   " + _(
+                "→ proposed as an initiative: {initiative}", initiative=proposals[item.proposed_initiative]
+            )
         lines.append(line)
     return lines
 
 
-def card_embed(meeting: Meeting, items: list[AgendaItem], decisions: dict[int, Decision]) -> discord.Embed:
+def card_embed(
+    meeting: Meeting, items: list[AgendaItem], decisions: dict[int, Decision], proposals: dict[int, str]
+) -> discord.Embed:
     cancelled = meeting.status == MeetingStatus.CANCELLED
     embed = discord.Embed(
         title=truncate(meeting.title if not cancelled else _("Cancelled: {title}", title=meeting.title), 256),
@@ -68,7 +78,9 @@ def card_embed(meeting: Meeting, items: list[AgendaItem], decisions: dict[int, D
     place = f"<#{meeting.place_channel_id}>" if meeting.place_channel_id else (meeting.place or "—")
     embed.add_field(name=_("Place"), value=truncate(place, 1024), inline=False)
     embed.add_field(
-        name=_("Agenda"), value=truncate("\n".join(agenda_lines(items, decisions)) or "—", 1024), inline=False
+        name=_("Agenda"),
+        value=truncate("\n".join(agenda_lines(items, decisions, proposals)) or "—", 1024),
+        inline=False,
     )
     if meeting.minutes_message_id:
         link = message_link(meeting.guild_id, meeting.channel_id, meeting.minutes_message_id)
@@ -161,6 +173,63 @@ class DecideModal(BaseModal):
         )
 
 
+PROPOSE = "meetings:propose"
+
+
+class ProposeSelect(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], template=rf"{PROPOSE}:(?P<id>\d+)"):
+    """“Propose as an initiative”: a coordinator picks an agenda item and gets the proposal form."""
+
+    def __init__(self, meeting_id: int, options: list[discord.SelectOption] | None = None) -> None:
+        self.meeting_id = meeting_id
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"{PROPOSE}:{meeting_id}",
+                placeholder=_("Propose as an initiative…"),
+                options=options or [discord.SelectOption(label="-", value="0")],
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):
+        return cls(int(match["id"]))
+
+    async def check(self, interaction: discord.Interaction) -> None:
+        from cogs.meetings import flows
+
+        await flows.require_coordinator(require_guild(interaction))
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        from cogs.meetings import flows
+
+        item = await flows.unproposed_item(interaction.guild_id, int(self.item.values[0]))
+        await interaction.response.send_modal(ProposeModal(item.pk, item.text))
+
+
+class ProposeModal(BaseModal):
+    def __init__(self, item_id: int, title: str) -> None:
+        super().__init__(title=_("Propose as an initiative"))
+        self.item_id = item_id
+        self.name = discord.ui.TextInput(label=_("Title"), custom_id="title", default=title[:100], max_length=100)
+        self.goal = discord.ui.TextInput(
+            label=_("Goal"), custom_id="goal", style=discord.TextStyle.paragraph, max_length=1000
+        )
+        self.needs = discord.ui.TextInput(
+            label=_("What is needed"), custom_id="needs", style=discord.TextStyle.paragraph, max_length=1000
+        )
+        self.first_step = discord.ui.TextInput(
+            label=_("First step"), custom_id="first_step", style=discord.TextStyle.paragraph, max_length=1000
+        )
+        for field in (self.name, self.goal, self.needs, self.first_step):
+            self.add_item(field)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        from cogs.meetings import flows
+
+        await flows.propose_initiative(
+            interaction, self.item_id, self.name.value, self.goal.value, self.needs.value, self.first_step.value
+        )
+
+
 class MinutesModal(BaseModal):
     def __init__(self, meeting_id: int, title: str, current: str | None) -> None:
         super().__init__(title=truncate(_("Minutes: {title}", title=title), 45))
@@ -195,6 +264,13 @@ def card_view(meeting: Meeting, counts: Counter[Answer], items: list[AgendaItem]
             for item in undecided[:25]
         ]
         view.add_item(DecideSelect(meeting.pk, options))
+    proposable = [item for item in items if item.proposed_initiative is None and item.source != ItemSource.INITIATIVE]
+    if proposable:
+        options = [
+            discord.SelectOption(label=truncate(f"{item.position}. {item.text}", 100), value=str(item.pk))
+            for item in proposable[:25]
+        ]
+        view.add_item(ProposeSelect(meeting.pk, options))
     return view
 
 

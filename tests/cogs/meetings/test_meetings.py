@@ -226,3 +226,34 @@ async def test_a_card_that_cannot_be_posted_leaves_no_meeting(simcord_env):
     assert "could not post the meeting" in refusal(simcord_env, result)
     assert not await Meeting.exists()
     assert scheduled(server) == []
+
+
+async def test_an_agenda_item_becomes_an_initiative_proposal_linked_back(simcord_env):
+    from models.initiatives import Initiative
+
+    server = await quickstarted(simcord_env)
+    await plan(server, agenda="Tool library; Summer fair")
+    meeting = await Meeting.get(title="Monthly animation meeting")
+    tools = await AgendaItem.get(meeting_id=meeting.pk, text="Tool library")
+    card = meeting_card(server, meeting)
+
+    form = await server.admin.select(card, [str(tools.pk)], custom_id=f"meetings:propose:{meeting.pk}")
+    assert modal_defaults(form)["title"] == "Tool library"
+    done = await server.admin.submit_modal(
+        form,
+        {
+            "title": "Tool library",
+            "goal": "Lend drills and ladders to neighbours.",
+            "needs": "A shelf and a sign-out sheet.",
+            "first_step": "Ask who has tools to give.",
+        },
+    )
+
+    assert "is proposed as an initiative" in shown(done)
+    initiative = await Initiative.get(title="Tool library")
+    assert initiative.proposer_id == server.admin.id
+    assert (await AgendaItem.get(id=tools.pk)).proposed_initiative == initiative.pk
+    assert any(m.id == initiative.card_message_id for m in server.guild.channels["initiatives"].history())
+    await simcord_env.advance_time(5)
+    agenda = next(f.value for f in meeting_card(server, meeting).embeds[0].fields if f.name == "Agenda")
+    assert "→ proposed as an initiative: [Tool library](" in agenda
