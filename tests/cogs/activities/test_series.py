@@ -141,3 +141,21 @@ async def test_someone_leaving_the_server_frees_their_seats_to_come(simcord_env)
     assert not await ActivitySubscription.filter(series_id=series.pk).exists()
     assert seats_field(cards(server)[0]) == "0 of 1"
     assert "You joined" in shown(await server.member.click(cards(server)[0], label="Join"))
+
+
+async def test_the_window_keeps_moving_after_a_restart(simcord_env, settings):
+    from gromada.bot import create_bot
+
+    server = await quickstarted(simcord_env)
+    await plan(server, "Sunday soup", "2026-01-04 12:00", seats=4, repeat="weekly", until="2026-03-29")
+    before = await starts("Sunday soup")
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await advance_to(simcord_env, datetime(2026, 2, 15, tzinfo=UTC))
+
+    after = await starts("Sunday soup")
+    assert after[: len(before)] == before
+    # The window reaches four weeks past midnight on 15 February: 15 March at noon is beyond it.
+    assert after[-1] == datetime(2026, 3, 8, 12, tzinfo=UTC)
+    assert len(after) == len(set(after))
+    assert len(cards(server)) == len(after)
