@@ -1,0 +1,26 @@
+"""Pure rules of meetings: the agenda people type, durations, when to remind (no I/O)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+MAX_AGENDA = 10
+MAX_ITEM = 200
+MIN_DURATION = timedelta(minutes=15)
+MAX_DURATION = timedelta(hours=12)
+MAX_AHEAD = timedelta(days=366)
+DAY_REMINDER = timedelta(hours=24)
+HOUR_REMINDER = timedelta(hours=1)
+# A decision poll's result is read onto the meeting card a moment after the poll closes.
+RESULT_DELAY = timedelta(minutes=1)
+
+
+def free_items(text: str | None) -> list[str]:
+    """Agenda items typed as one line, separated by “;” (empty ones dropped)."""
+    return [part.strip()[:MAX_ITEM] for part in (text or "").split(";") if part.strip()]
+
+
+def reminder_moments(starts_at: datetime, now: datetime) -> dict[str, datetime]:
+    """The reminders still ahead, by name ("day", "hour"); one already past is skipped."""
+    moments = {"day": starts_at - DAY_REMINDER, "hour": starts_at - HOUR_REMINDER}
+    return {name: moment for name, moment in moments.items() if moment > now}
