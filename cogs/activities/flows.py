@@ -394,10 +394,10 @@ async def ensure_deadlines(bot) -> None:
 
 # ---------------------------------------------------------------- calendar feeds
 
+
 def feed_url(bot, token: str) -> str:
     return bot.settings.public_base_url() + calendar.FEED_PATH.format(token=token)
 
 
 async def feed_link(bot, guild: discord.Guild, user_id: int | None, *, rotate: bool) -> str:
     return feed_url(bot, await service.feed_token(guild.id, user_id, now(), rotate=rotate))
-

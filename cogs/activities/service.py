@@ -10,7 +10,7 @@ timers) lives in cogs/activities/flows.py.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
@@ -22,6 +22,7 @@ from gromada.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from gromada.guild_config import Purpose, declare_purpose
 from gromada.i18n import N_, _n
 from gromada.localtime import parse_day, parse_start, to_utc
+from gromada.text import clean
 from models.activities import (
     ActivityOccurrence,
     ActivitySeries,
@@ -54,6 +55,7 @@ COORDINATOR_PURPOSE = declare_purpose(
 )
 
 GONE = N_("That activity no longer exists.")
+QUESTION_NOT_THEIRS = N_("This question is for someone else.")
 
 
 @dataclass
@@ -82,8 +84,14 @@ class Planned:
 
 
 def plan(values: ActivityFields, now: datetime) -> Planned:
-    """Check what a coordinator typed; the refusal says what to fix."""
-    if not values.title.strip():
+    """Check what a coordinator typed (cleaned first); the refusal says what to fix."""
+    values = replace(
+        values,
+        title=clean(values.title, one_line=True),
+        description=clean(values.description),
+        place=clean(values.place, one_line=True),
+    )
+    if not values.title:
         raise InvalidInput(N_("The activity needs a title."))
     if not 1 <= values.seats <= rules.MAX_SEATS:
         raise InvalidInput(N_("Seats must be between 1 and {n}."), n=rules.MAX_SEATS)
@@ -108,9 +116,9 @@ async def create_series(guild_id: int, planned: Planned, creator_id: int, now: d
     values = planned.fields
     return await ActivitySeries.create(
         guild_id=guild_id,
-        title=values.title.strip()[:100],
-        description=values.description.strip()[:1000],
-        place=values.place.strip()[:200],
+        title=values.title[:100],
+        description=values.description[:1000],
+        place=values.place[:200],
         place_channel_id=values.place_channel_id,
         seats=values.seats,
         duration_minutes=int(values.duration.total_seconds() // 60),
@@ -365,14 +373,21 @@ async def cancel_series(series: ActivitySeries, now: datetime) -> list[ActivityO
     return cancelled
 
 
+def _renamed(changes: dict) -> dict:
+    """The new title and place among `changes`, cleaned; one left empty is no change."""
+    updates = {}
+    title, place = clean(changes.get("title"), one_line=True), clean(changes.get("place"), one_line=True)
+    if title:
+        updates["title"] = title[:100]
+    if place:
+        updates["place"] = place[:200]
+    return updates
+
+
 async def edit_occurrence(occurrence: ActivityOccurrence, changes: dict, now: datetime) -> None:
     """Change one date: its title, place or start (a local time in the series' zone)."""
     _require_open(occurrence, now)
-    updates = {}
-    if changes.get("title"):
-        updates["title"] = changes["title"].strip()[:100]
-    if changes.get("place"):
-        updates["place"] = changes["place"].strip()[:200]
+    updates = _renamed(changes)
     if changes.get("start"):
         _local, starts_at = parse_start(changes["start"], occurrence.series.timezone, now)
         updates["starts_at"] = starts_at
@@ -400,11 +415,7 @@ async def edit_series(series: ActivitySeries, changes: dict, now: datetime) -> l
         raise InvalidInput(
             N_("A new start changes one date. To change the rhythm, cancel the series and plan it again.")
         )
-    updates = {}
-    if changes.get("title"):
-        updates["title"] = changes["title"].strip()[:100]
-    if changes.get("place"):
-        updates["place"] = changes["place"].strip()[:200]
+    updates = _renamed(changes)
     if not updates:
         raise InvalidInput(N_("Say what to change: a title, a place or a start."))
     await ActivitySeries.filter(id=series.pk).update(**updates)
@@ -453,7 +464,7 @@ async def signup_by_id(signup_id: int) -> ActivitySignup:
 async def record_report(signup_id: int, user_id: int, report: Report) -> ActivitySignup:
     signup = await signup_by_id(signup_id)
     if signup.user_id != user_id:
-        raise NotAllowed(N_("This question is for someone else."))
+        raise NotAllowed(QUESTION_NOT_THEIRS)
     await ActivitySignup.filter(id=signup.pk).update(report=report)
     signup.report = report
     return signup

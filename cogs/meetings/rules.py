@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from gromada.text import clean
+
 MAX_AGENDA = 10
 MAX_ITEM = 200
 MIN_DURATION = timedelta(minutes=15)
@@ -17,7 +19,8 @@ RESULT_DELAY = timedelta(minutes=1)
 
 def free_items(text: str | None) -> list[str]:
     """Agenda items typed as one line, separated by “;” (empty ones dropped)."""
-    return [part.strip()[:MAX_ITEM] for part in (text or "").split(";") if part.strip()]
+    items = (clean(part, one_line=True) for part in (text or "").split(";"))
+    return [item[:MAX_ITEM] for item in items if item]
 
 
 def reminder_moments(starts_at: datetime, now: datetime) -> dict[str, datetime]:

@@ -10,7 +10,7 @@ cogs/meetings/flows.py; the poll itself is created by cogs/polls.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
@@ -19,6 +19,7 @@ from cogs.meetings import rules
 from gromada.errors import Conflict, InvalidInput, NotFound
 from gromada.i18n import N_, Plural
 from gromada.localtime import parse_start
+from gromada.text import clean
 from models.initiatives import Initiative, InitiativeStatus
 from models.meetings import AgendaItem, Answer, ItemSource, Meeting, MeetingStatus, Rsvp
 from models.polls import Poll, PollStatus
@@ -69,8 +70,9 @@ async def open_items(guild_id: int) -> list[tuple[str, ItemSource, int | None]]:
 
 
 async def plan(values: MeetingFields, guild_id: int, now: datetime) -> PlannedMeeting:
-    """Check what a coordinator typed and build the agenda; the refusal says what to fix."""
-    if not values.title.strip():
+    """Check what a coordinator typed (cleaned first) and build the agenda; the refusal says what to fix."""
+    values = replace(values, title=clean(values.title, one_line=True), place=clean(values.place, one_line=True))
+    if not values.title:
         raise InvalidInput(N_("The meeting needs a title."))
     if not rules.MIN_DURATION <= values.duration <= rules.MAX_DURATION:
         raise InvalidInput(N_("A meeting lasts between 15 minutes and 12 hours."))
@@ -94,8 +96,8 @@ async def create_meeting(guild_id: int, planned: PlannedMeeting, creator_id: int
     values = planned.fields
     meeting = await Meeting.create(
         guild_id=guild_id,
-        title=values.title.strip()[:100],
-        place=values.place.strip()[:200],
+        title=values.title[:100],
+        place=values.place[:200],
         place_channel_id=values.place_channel_id,
         starts_at=planned.starts_at,
         ends_at=planned.starts_at + values.duration,
@@ -176,7 +178,7 @@ async def claim(meeting_id: int, kind: str) -> Meeting | None:
 
 
 async def save_minutes(meeting: Meeting, text: str, user_id: int) -> None:
-    cleaned = text.strip()
+    cleaned = clean(text)
     if not cleaned:
         raise InvalidInput(N_("Write the minutes first."))
     await Meeting.filter(id=meeting.pk).update(minutes=cleaned, minutes_by=user_id)

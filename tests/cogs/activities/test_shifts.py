@@ -236,3 +236,28 @@ async def test_an_activity_in_a_voice_channel_makes_a_voice_event(simcord_env):
     assert event.channel_id == voice.id and event.entity_type == 2
     card = cards(server)[-1]
     assert next(f.value for f in card.embeds[0].fields if f.name == "Place") == f"<#{voice.id}>"
+
+
+async def test_typed_text_is_cleaned_before_it_is_checked_and_stored(simcord_env):
+    server = await quickstarted(simcord_env)
+    invisible = "\u200b\u2060 \ufeff"
+
+    refused = await plan(server, invisible, days_ahead(simcord_env, 2))
+    assert "needs a title" in refusal(simcord_env, refused)
+    assert not await ActivitySeries.exists()
+
+    await plan(
+        server,
+        f"{invisible}Soup  kitchen{invisible}",
+        days_ahead(simcord_env, 2),
+        place=f"{invisible}Hall\u200b",
+        description=f"{invisible}Bring an apron.{invisible}",
+    )
+    series = await ActivitySeries.get()
+    assert (series.title, series.place, series.description) == ("Soup kitchen", "Hall", "Bring an apron.")
+    occurrence = await ActivityOccurrence.get()
+    await server.admin.slash(
+        server.general, "activity edit", activity=str(occurrence.pk), title=invisible, place=" Yard\u200b"
+    )
+    occurrence = await ActivityOccurrence.get()
+    assert (occurrence.title, occurrence.place) == ("Soup kitchen", "Yard")

@@ -257,3 +257,31 @@ async def test_an_agenda_item_becomes_an_initiative_proposal_linked_back(simcord
     await simcord_env.advance_time(5)
     agenda = next(f.value for f in meeting_card(server, meeting).embeds[0].fields if f.name == "Agenda")
     assert "→ proposed as an initiative: [Tool library](" in agenda
+
+
+async def test_typed_text_is_cleaned_before_it_is_checked_and_stored(simcord_env):
+    server = await quickstarted(simcord_env)
+    invisible = "\u200b\u2060 \ufeff"
+
+    refused = await plan(server, title=invisible)
+    assert "needs a title" in refusal(simcord_env, refused)
+    assert not await Meeting.exists()
+
+    await plan(
+        server,
+        title=f"{invisible}Animation{invisible}",
+        place=f"\u200bLibrary ",
+        agenda=f"Rota; {invisible}; \u200bFair",
+    )
+    meeting = await Meeting.get()
+    assert (meeting.title, meeting.place) == ("Animation", "Library")
+    items = await AgendaItem.filter(meeting_id=meeting.pk).order_by("position")
+    assert [item.text for item in items] == ["Rota", "Fair"]
+
+    await advance_to(simcord_env, START + timedelta(hours=1))
+    form = await server.admin.slash(server.general, "meeting minutes", meeting=str(meeting.pk))
+    empty = await server.admin.submit_modal(form, {"minutes": invisible})
+    assert "Write the minutes first" in refusal(simcord_env, empty)
+    form = await server.admin.slash(server.general, "meeting minutes", meeting=str(meeting.pk))
+    await server.admin.submit_modal(form, {"minutes": f"{invisible}We agreed.\u200b"})
+    assert (await Meeting.get()).minutes == "We agreed."
