@@ -15,7 +15,7 @@ from cogs.activities import service
 from gromada.checks import require_guild
 from gromada.i18n import N_, _, _n
 from gromada.localtime import local_of
-from gromada.ui import IdButton, reply, truncate
+from gromada.ui import IdButton, InServer, OfPerson, reply, truncate
 from models.activities import ActivityOccurrence, ActivitySeries, ActivitySignup, OccurrenceStatus, Repeat, Report
 
 REPEAT_LABELS = {
@@ -81,6 +81,8 @@ def card_embed(occurrence: ActivityOccurrence, signups: list[ActivitySignup]) ->
 class _CardButton(IdButton):
     """A button on a date's card: `act` for the person clicking, who gets an ephemeral answer."""
 
+    owner = InServer(ActivityOccurrence, service.GONE)
+
     async def check(self, interaction: discord.Interaction) -> None:
         require_guild(interaction)
 
@@ -112,6 +114,7 @@ class LeaveButton(_CardButton, action="activities:leave"):
 
 
 class JoinSeriesButton(_CardButton, action="activities:join_series"):
+    owner = InServer(ActivitySeries, service.GONE)  # the id is the series'
     style = discord.ButtonStyle.primary
     label_text = N_("Join every date")
 
@@ -122,6 +125,7 @@ class JoinSeriesButton(_CardButton, action="activities:join_series"):
 
 
 class LeaveSeriesButton(_CardButton, action="activities:leave_series"):
+    owner = InServer(ActivitySeries, service.GONE)  # the id is the series'
     style = discord.ButtonStyle.secondary
     label_text = N_("Leave every date")
 
@@ -148,6 +152,9 @@ def card_view(occurrence: ActivityOccurrence, *, ended: bool = False) -> discord
 
 
 class _ReportButton(IdButton):
+    """“Did it happen?” in the participant's direct messages: the id is their seat."""
+
+    owner = OfPerson(ActivitySignup, service.GONE, service.QUESTION_NOT_THEIRS)
     report = Report.DONE
 
     async def run(self, interaction: discord.Interaction) -> None:

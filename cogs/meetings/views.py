@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import discord
 
+from cogs.meetings.service import GONE
 from gromada.checks import require_guild
 from gromada.i18n import N_, _
-from gromada.ui import BaseModal, IdButton, PersistentItem, reply, truncate
+from gromada.ui import BaseModal, IdButton, InServer, PersistentItem, reply, truncate
 from models.meetings import AgendaItem, Answer, ItemSource, Meeting, MeetingStatus
 
 
@@ -88,7 +89,12 @@ def card_embed(
     return embed
 
 
+# Every persistent item of a meeting names the meeting: clicks in its own server only.
+MEETING = InServer(Meeting, GONE)
+
+
 class _Rsvp(IdButton):
+    owner = MEETING
     answer = Answer.COMING
 
     async def check(self, interaction: discord.Interaction) -> None:
@@ -122,6 +128,8 @@ DECIDE = "meetings:decide"
 
 class DecideSelect(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], template=rf"{DECIDE}:(?P<id>\d+)"):
     """“Decide by poll”: a coordinator picks an agenda item and gets the poll form, filled in."""
+
+    owner = MEETING
 
     def __init__(self, meeting_id: int, options: list[discord.SelectOption] | None = None) -> None:
         self.meeting_id = meeting_id
@@ -178,6 +186,8 @@ PROPOSE = "meetings:propose"
 
 class ProposeSelect(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], template=rf"{PROPOSE}:(?P<id>\d+)"):
     """“Propose as an initiative”: a coordinator picks an agenda item and gets the proposal form."""
+
+    owner = MEETING
 
     def __init__(self, meeting_id: int, options: list[discord.SelectOption] | None = None) -> None:
         self.meeting_id = meeting_id
