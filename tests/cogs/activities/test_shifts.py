@@ -3,6 +3,7 @@
 import asyncio
 
 import discord
+import pytest
 
 from cogs.activities import flows
 from gromada import guild_config
@@ -134,24 +135,27 @@ async def test_leaving_frees_the_seat(simcord_env):
     assert "You joined" in shown(await server.admin.click(card, label="Join"))
 
 
-async def test_without_manage_events_the_activity_works_and_setup_says_what_is_missing(simcord_env):
+@pytest.mark.parametrize(("missing", "label"), [("manage_events", "Manage Events"), ("create_events", "Create Events")])
+async def test_without_an_events_permission_the_activity_works_and_setup_says_what_is_missing(
+    simcord_env, missing, label
+):
     server = await quickstarted(simcord_env)
     permissions = discord.Permissions.all()
     permissions.administrator = False
-    permissions.manage_events = False
+    setattr(permissions, missing, False)
     server.set_bot_permissions(permissions)
     await simcord_env.settle()
 
     created = await plan(server, "Leaflets", days_ahead(simcord_env, 4), seats=2)
 
-    assert "give me the Manage Events permission" in shown(created)
+    assert "give me the Create Events and Manage Events permissions" in shown(created)
     assert events(server) == []
     occurrence = await ActivityOccurrence.get(title="Leaflets")
     assert occurrence.event_id is None
     assert "You joined" in shown(await server.member.click(cards(server)[-1], label="Join"))
     setup = await server.admin.slash(server.general, "setup show")
     attention = next(field for field in setup.response.embeds[0].fields if field.name == "Needs your attention")
-    assert "I am missing the Manage Events permission." in attention.value
+    assert attention.value == f"I am missing the {label} permission."
 
 
 async def test_a_card_that_cannot_be_posted_leaves_no_activity(simcord_env):
