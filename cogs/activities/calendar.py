@@ -16,8 +16,6 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 PRODUCT = "-//Gromada//Activities and meetings//EN"
-# Where the web server serves a feed (gromada/web/calendar.py); the token is its secret.
-FEED_PATH = "/calendar/{token}.ics"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import logging
 
 import discord
 
-from cogs.activities import calendar, rules, service, views
+from cogs.activities import rules, service, views
 from gromada import guild_config, messaging, scheduled_events
 from gromada.checks import is_admin
 from gromada.errors import DiscordRefused, NotAllowed, NotConfigured, NotFound
@@ -396,7 +396,7 @@ async def ensure_deadlines(bot) -> None:
 
 
 def feed_url(bot, token: str) -> str:
-    return bot.settings.public_base_url() + calendar.FEED_PATH.format(token=token)
+    return bot.settings.public_base_url() + service.FEED_PATH.format(token=token)
 
 
 async def feed_link(bot, guild: discord.Guild, user_id: int | None, *, rotate: bool) -> str:

@@ -17,6 +17,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from cogs.activities import calendar, rules
+from gromada import guild_config
 from gromada.commands import Command
 from gromada.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from gromada.guild_config import Purpose, declare_purpose
@@ -570,6 +571,8 @@ async def certificate_line(guild_id: int, user_id: int, now: datetime) -> str | 
 
 # Dates this old still show in a feed (a calendar app keeps what it saw; recent ones stay).
 FEED_PAST = timedelta(days=30)
+# Where the web server serves a feed (gromada/web/calendar.py); the token is its secret.
+FEED_PATH = "/calendar/{token}.ics"
 
 
 async def feed_token(guild_id: int, user_id: int | None, now: datetime, *, rotate: bool = False) -> str:
@@ -625,6 +628,12 @@ async def feed_entries(feed: CalendarFeed, now: datetime) -> list[calendar.Entry
         for meeting in await meetings.order_by("starts_at")
     ]
     return sorted(entries, key=lambda entry: entry.start)
+
+
+async def feed_file(feed: CalendarFeed, calendar_name: str, now: datetime) -> bytes:
+    """The feed as an iCalendar file, its times in the server's time zone."""
+    zone = await guild_config.TIMEZONE.get(feed.guild_id)
+    return calendar.build(calendar_name, zone, await feed_entries(feed, now), now)
 
 
 COORDINATORS_ONLY = N_("Only activity coordinators can do that ({role} or Manage Server).")

@@ -1,8 +1,8 @@
 """Calendar feeds: a server's or a member's activities and meetings as an iCalendar file.
 
 Anyone with the secret address may read that feed (calendar apps subscribe without logging
-in); an unknown or rotated token is a plain 404. The entries come from
-cogs/activities/service.py and the file from cogs/activities/calendar.py.
+in); an unknown or rotated token is a plain 404. The activities service reads the entries
+and builds the file.
 """
 
 from __future__ import annotations
@@ -11,9 +11,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from cogs.activities import calendar
 from cogs.activities import service as activities
-from gromada import guild_config
 from gromada.scheduler import now
 
 if TYPE_CHECKING:
@@ -27,9 +25,7 @@ def add_routes(app: web.Application, bot: Gromada) -> None:
             raise web.HTTPNotFound()
         guild = bot.get_guild(found.guild_id)
         name = guild.name if guild is not None else "Gromada"
-        zone = await guild_config.TIMEZONE.get(found.guild_id)
-        current = now()
-        body = calendar.build(name, zone, await activities.feed_entries(found, current), current)
+        body = await activities.feed_file(found, name, now())
         return web.Response(body=body, content_type="text/calendar", charset="utf-8")
 
-    app.router.add_get(calendar.FEED_PATH, feed)
+    app.router.add_get(activities.FEED_PATH, feed)
