@@ -24,8 +24,8 @@ from tortoise import Tortoise
 import gromada.ui
 from cogs.activities import service as activities
 from cogs.initiatives import service as initiatives
-from cogs.meetings import service as meetings
 from cogs.mediation import service as mediation
+from cogs.meetings import service as meetings
 from cogs.polls import service as polls
 from cogs.purchases import service as purchases
 from cogs.volunteers import service as volunteers

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from models.meetings import AgendaItem, Answer, ItemSource, Meeting, Rsvp
 from models.polls import Poll
 from tests.cogs.initiatives.helpers import InitiativeServer
-from tests.helpers import dms, quickstarted, refusal, shown
+from tests.helpers import dms, quickstarted, refusal, shown, speaking
 
 START = datetime(2026, 1, 15, 18, tzinfo=UTC)
 
@@ -270,7 +270,7 @@ async def test_typed_text_is_cleaned_before_it_is_checked_and_stored(simcord_env
     await plan(
         server,
         title=f"{invisible}Animation{invisible}",
-        place=f"\u200bLibrary ",
+        place="\u200bLibrary ",
         agenda=f"Rota; {invisible}; \u200bFair",
     )
     meeting = await Meeting.get()
@@ -285,3 +285,13 @@ async def test_typed_text_is_cleaned_before_it_is_checked_and_stored(simcord_env
     form = await server.admin.slash(server.general, "meeting minutes", meeting=str(meeting.pk))
     await server.admin.submit_modal(form, {"minutes": f"{invisible}We agreed.\u200b"})
     assert (await Meeting.get()).minutes == "We agreed."
+
+
+async def test_the_meeting_picker_names_the_month(simcord_env, monkeypatch):
+    server = await quickstarted(simcord_env)
+    await plan(server)
+
+    with speaking(monkeypatch, server.admin, "ru"):
+        offered = await server.admin.autocomplete(server.general, "meeting minutes", "meeting", "")
+
+    assert [choice["name"] for choice in offered] == ["Monthly animation meeting · 15 января 2026\u202fг. 18:00"]
