@@ -8,14 +8,15 @@ twice when they go back is the first of the two. No discord import.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from gromada.errors import InvalidInput
-from gromada.i18n import N_
+from gromada.i18n import N_, format_day
 
-LOCAL_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M")
-DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
+# Year first only: 05.12.2026 is December to some readers and May to others.
+LOCAL_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M")
+DATE_FORMATS = ("%Y-%m-%d",)
 
 
 class NotALocalTime(ValueError):
@@ -27,7 +28,7 @@ class SkippedTime(ValueError):
 
 
 def parse_local(text: str) -> datetime:
-    """A naive local date and time from "2026-12-05 10:00" (or 05.12.2026 10:00)."""
+    """A naive local date and time from "2026-12-05 10:00" (or 2026-12-05T10:00)."""
     cleaned = " ".join(text.strip().split())
     for pattern in LOCAL_FORMATS:
         try:
@@ -60,6 +61,18 @@ def to_utc(local: datetime, zone: str) -> datetime:
 def local_of(moment: datetime, zone: str) -> datetime:
     """An aware moment as naive wall-clock time in `zone`."""
     return moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+
+
+def local_label(moment: datetime, zone: str) -> str:
+    """A moment in the server's clock as plain text, where Discord renders no timestamp (an
+    autocomplete choice): the month named in the reader's language, then the time."""
+    local = local_of(moment, zone)
+    return f"{format_day(local.date())} {local:%H:%M}"
+
+
+def midday_of(day: date, zone: str) -> datetime:
+    """Noon of a calendar day in `zone`: shown as a date, it is that day for readers anywhere."""
+    return to_utc(datetime.combine(day, time(12)), zone)
 
 
 def parse_start(text: str, zone: str, now: datetime) -> tuple[datetime, datetime]:

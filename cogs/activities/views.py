@@ -14,8 +14,8 @@ import discord
 from cogs.activities import service
 from gromada.checks import require_guild
 from gromada.i18n import N_, _, _n
-from gromada.localtime import local_of
-from gromada.ui import IdButton, InServer, OfPerson, reply, truncate
+from gromada.localtime import local_label, midday_of
+from gromada.ui import IdButton, InServer, OfPerson, date_named, reply, truncate
 from models.activities import ActivityOccurrence, ActivitySeries, ActivitySignup, OccurrenceStatus, Repeat, Report
 
 REPEAT_LABELS = {
@@ -68,7 +68,9 @@ def card_embed(occurrence: ActivityOccurrence, signups: list[ActivitySignup]) ->
     if series.repeat != Repeat.NONE and series.until_date:
         embed.add_field(
             name=_("Repeats"),
-            value=_(REPEAT_LABELS[Repeat(series.repeat)], date=series.until_date.isoformat()),
+            value=_(
+                REPEAT_LABELS[Repeat(series.repeat)], date=date_named(midday_of(series.until_date, series.timezone))
+            ),
             inline=False,
         )
     if series.required_role_id:
@@ -251,8 +253,7 @@ def cancelled_text(occurrence: ActivityOccurrence, server: str) -> str:
 
 def occurrence_choice(occurrence: ActivityOccurrence) -> str:
     """An activity's date as an autocomplete choice names it, in the server's clock."""
-    local = local_of(occurrence.starts_at, occurrence.series.timezone)
-    return truncate(f"{occurrence.title} · {local:%Y-%m-%d %H:%M}", 100)
+    return truncate(f"{occurrence.title} · {local_label(occurrence.starts_at, occurrence.series.timezone)}", 100)
 
 
 def list_lines(occurrences: list[ActivityOccurrence], counts: dict[int, int]) -> list[str]:

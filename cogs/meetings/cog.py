@@ -15,7 +15,7 @@ from gromada.durations import parse_duration
 from gromada.errors import InvalidInput
 from gromada.feature import FeatureCog
 from gromada.i18n import N_, _
-from gromada.localtime import local_of
+from gromada.localtime import local_label
 from gromada.refresh import Coalescer
 from gromada.scheduler import TimerHandler, now
 from gromada.ui import Pager, paginate_lines, reply, truncate
@@ -98,7 +98,7 @@ class MeetingsCog(FeatureCog):
         zone = await guild_config.TIMEZONE.get(interaction.guild_id)
         choices = []
         for meeting in await service.listing(interaction.guild_id, now()):
-            name = truncate(f"{meeting.title} · {local_of(meeting.starts_at, zone):%Y-%m-%d %H:%M}", 100)
+            name = truncate(f"{meeting.title} · {local_label(meeting.starts_at, zone)}", 100)
             if current.casefold() in name.casefold():
                 choices.append(app_commands.Choice(name=name, value=str(meeting.pk)))
         return choices[:25]

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from models.activities import ActivityOccurrence, ActivitySeries, ActivitySignup, ActivitySubscription, OccurrenceStatus
 from tests.cogs.activities.helpers import advance_to, card_of, cards, events, plan, seats_field
-from tests.helpers import quickstarted, refusal, shown
+from tests.helpers import quickstarted, refusal, shown, speaking
 
 
 async def starts(title: str) -> list[datetime]:
@@ -159,3 +159,21 @@ async def test_the_window_keeps_moving_after_a_restart(simcord_env, settings):
     assert after[-1] == datetime(2026, 3, 8, 12, tzinfo=UTC)
     assert len(after) == len(set(after))
     assert len(cards(server)) == len(after)
+
+
+async def test_a_series_card_and_the_date_picker_name_the_month(simcord_env, monkeypatch):
+    server = await quickstarted(simcord_env)
+    await server.admin.slash(server.general, "setup option", key="timezone", value="Europe/Warsaw")
+    await plan(server, "Pantry", "2026-01-10 10:00", seats=2, repeat="weekly", until="2026-01-24")
+
+    repeats = next(field.value for field in cards(server)[0].embeds[0].fields if field.name == "Repeats")
+    # Noon of the last day in Warsaw, shown as each reader's long date.
+    noon = int(datetime(2026, 1, 24, 11, tzinfo=UTC).timestamp())
+    assert repeats == f"every week until <t:{noon}:D>"
+
+    with speaking(monkeypatch, server.admin, "pl"):
+        offered = await server.admin.autocomplete(server.general, "activity cancel", "activity", "")
+    assert [choice["name"] for choice in offered][:2] == [
+        "Pantry · 10 stycznia 2026 10:00",
+        "Pantry · 17 stycznia 2026 10:00",
+    ]
