@@ -108,9 +108,12 @@ class ActivitySignup(Model):
     no_show = fields.BooleanField(default=False)
     marked_by = fields.BigIntField(null=True)
 
+    # Each seat is part of its date: a coordinator who marked three no-shows on one date
+    # marked one date.
     personal_data = PersonalData(
         user_fields=("user_id", "marked_by"),
         delete_for=("user_id",),
+        part_of=("occurrence_id", "activity_occurrence"),
         export_with={"occurrence": ("title", "starts_at", "ends_at")},
     )
 
@@ -130,7 +133,14 @@ class ActivitySubscription(Model):
     user_id = fields.BigIntField(db_index=True)
     joined_at = fields.DatetimeField()
 
-    personal_data = PersonalData(user_fields=("user_id",), delete_for=("user_id",), export_with={"series": ("title",)})
+    # Part of its series: a coordinator who joins every date of the activity they planned has
+    # one activity, not a series and a subscription.
+    personal_data = PersonalData(
+        user_fields=("user_id",),
+        delete_for=("user_id",),
+        part_of=("series_id", "activity_series"),
+        export_with={"series": ("title",)},
+    )
 
     class Meta:
         table = "activity_subscription"

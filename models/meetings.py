@@ -90,8 +90,12 @@ class Rsvp(Model):
     answer = fields.CharEnumField(Answer, max_length=12)
     answered_at = fields.DatetimeField()
 
+    # Part of its meeting: whoever planned a meeting and is coming to it has one meeting.
     personal_data = PersonalData(
-        user_fields=("user_id",), delete_for=("user_id",), export_with={"meeting": ("title", "starts_at")}
+        user_fields=("user_id",),
+        delete_for=("user_id",),
+        part_of=("meeting_id", "meeting"),
+        export_with={"meeting": ("title", "starts_at")},
     )
 
     class Meta:

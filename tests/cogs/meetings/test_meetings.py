@@ -295,3 +295,18 @@ async def test_the_meeting_picker_names_the_month(simcord_env, monkeypatch):
         offered = await server.admin.autocomplete(server.general, "meeting minutes", "meeting", "")
 
     assert [choice["name"] for choice in offered] == ["Monthly animation meeting · 15 января 2026\u202fг. 18:00"]
+
+
+async def test_the_summary_counts_a_meeting_once_for_whoever_planned_it_and_is_coming(simcord_env):
+    from tests.cogs.privacy.helpers import exported_file
+
+    server = await quickstarted(simcord_env)
+    await plan(server)
+    meeting = await Meeting.get(title="Monthly animation meeting")
+    await server.admin.click(meeting_card(server, meeting), custom_id=f"meetings:coming:{meeting.pk}")
+
+    await server.admin.slash(server.general, "privacy export")
+    text, data = await exported_file(server.admin)
+
+    assert len(data["features"]["meetings"]["meeting"]) == 1 and len(data["features"]["meetings"]["meeting_rsvp"]) == 1
+    assert "Meetings: 1 record" in text
