@@ -385,11 +385,11 @@ async def ensure_deadlines(bot) -> None:
         due = service.next_window_check(series, current)
         if due is not None:
             await bot.timers.ensure(service.WINDOW_TIMER, due, ref_id=series.pk, guild_id=series.guild_id)
-    for occurrence in await service.scheduled_with_pending_deadlines():
-        for name, moment in rules.reminder_moments(occurrence.starts_at, occurrence.ends_at, current).items():
-            kind = service.OCCURRENCE_TIMERS[name]
-            if not getattr(occurrence, service.FLAGS[kind]):
-                await bot.timers.ensure(kind, moment, ref_id=occurrence.pk, guild_id=occurrence.guild_id)
+    # One query per kind of deadline: only the dates whose timer was lost are read.
+    for name, kind in service.OCCURRENCE_TIMERS.items():
+        await bot.timers.ensure_all(
+            kind, service.awaiting(name, current), due=lambda date_, name=name: service.deadline(name, date_, current)
+        )
 
 
 # ---------------------------------------------------------------- calendar feeds

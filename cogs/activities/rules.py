@@ -26,6 +26,8 @@ MAX_SERIES = timedelta(days=731)
 DAY_REMINDER = timedelta(hours=24)
 HOUR_REMINDER = timedelta(hours=1)
 EMPTY_SEATS_CALL = timedelta(hours=48)
+# How long before a date's start each of its reminders goes (the follow-up goes at its end).
+REMINDER_LEADS = {"call": EMPTY_SEATS_CALL, "day": DAY_REMINDER, "hour": HOUR_REMINDER}
 STORED_LOCAL = "%Y-%m-%dT%H:%M"
 
 
@@ -80,11 +82,7 @@ def free_slots(seats: int, taken: Iterable[int]) -> list[int]:
 
 def reminder_moments(starts_at: datetime, ends_at: datetime, now: datetime) -> dict[str, datetime]:
     """Which of a date's deadlines are still ahead, by name: a reminder already past is skipped."""
-    moments = {
-        "call": starts_at - EMPTY_SEATS_CALL,
-        "day": starts_at - DAY_REMINDER,
-        "hour": starts_at - HOUR_REMINDER,
-    }
+    moments = {name: starts_at - lead for name, lead in REMINDER_LEADS.items()}
     ahead = {name: moment for name, moment in moments.items() if moment > now}
     ahead["followup"] = max(ends_at, now)
     return ahead

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from cogs.activities import calendar, rules
@@ -447,9 +448,18 @@ async def release(occurrence_id: int, kind: str) -> None:
     await ActivityOccurrence.filter(id=occurrence_id).update(**{FLAGS[kind]: False})
 
 
-async def scheduled_with_pending_deadlines() -> list[ActivityOccurrence]:
-    """Dates whose follow-up has not been sent (their deadlines may need arming again)."""
-    return await ActivityOccurrence.filter(status=OccurrenceStatus.SCHEDULED, followed_up=False)
+def awaiting(name: str, now: datetime) -> QuerySet[ActivityOccurrence]:
+    """Dates whose deadline `name` (as rules.reminder_moments names it) is still to act: not
+    claimed yet, and for a reminder not already past."""
+    dates = ActivityOccurrence.filter(status=OccurrenceStatus.SCHEDULED, **{FLAGS[OCCURRENCE_TIMERS[name]]: False})
+    if name in rules.REMINDER_LEADS:
+        return dates.filter(starts_at__gt=now + rules.REMINDER_LEADS[name])
+    return dates
+
+
+def deadline(name: str, occurrence: ActivityOccurrence, now: datetime) -> datetime:
+    """When a date's deadline `name` is due (what rules.reminder_moments gives, for one date)."""
+    return rules.reminder_moments(occurrence.starts_at, occurrence.ends_at, now)[name]
 
 
 # ---------------------------------------------------------------- afterwards

@@ -306,11 +306,13 @@ async def result_due(bot, timer: Timer) -> None:
 
 async def ensure_deadlines(bot) -> None:
     current = now()
-    for meeting in await service.upcoming_planned():
-        for name, moment in rules.reminder_moments(meeting.starts_at, current).items():
-            kind = service.REMINDER_TIMERS[name]
-            if not getattr(meeting, service.FLAGS[kind]):
-                await bot.timers.ensure(kind, moment, ref_id=meeting.pk, guild_id=meeting.guild_id)
+    # One query per reminder: only the meetings whose timer was lost are read.
+    for name, lead in rules.REMINDER_LEADS.items():
+        await bot.timers.ensure_all(
+            service.REMINDER_TIMERS[name],
+            service.awaiting_reminder(name, current),
+            due=lambda meeting, lead=lead: meeting.starts_at - lead,
+        )
     for item, closes_at in await service.items_awaiting_results():
         await bot.timers.ensure(
             service.RESULT_TIMER, closes_at + rules.RESULT_DELAY, ref_id=item.pk, guild_id=item.meeting.guild_id

@@ -13,6 +13,7 @@ MAX_DURATION = timedelta(hours=12)
 MAX_AHEAD = timedelta(days=366)
 DAY_REMINDER = timedelta(hours=24)
 HOUR_REMINDER = timedelta(hours=1)
+REMINDER_LEADS = {"day": DAY_REMINDER, "hour": HOUR_REMINDER}
 # A decision poll's result is read onto the meeting card a moment after the poll closes.
 RESULT_DELAY = timedelta(minutes=1)
 
@@ -25,5 +26,5 @@ def free_items(text: str | None) -> list[str]:
 
 def reminder_moments(starts_at: datetime, now: datetime) -> dict[str, datetime]:
     """The reminders still ahead, by name ("day", "hour"); one already past is skipped."""
-    moments = {"day": starts_at - DAY_REMINDER, "hour": starts_at - HOUR_REMINDER}
+    moments = {name: starts_at - lead for name, lead in REMINDER_LEADS.items()}
     return {name: moment for name, moment in moments.items() if moment > now}

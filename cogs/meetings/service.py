@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 
 from cogs.meetings import rules
 from gromada.errors import Conflict, InvalidInput, NotFound
@@ -246,8 +247,13 @@ async def listing(guild_id: int, now: datetime, *, past: timedelta = timedelta(d
     return upcoming + list(reversed(done))
 
 
-async def upcoming_planned() -> list[Meeting]:
-    return await Meeting.filter(status=MeetingStatus.PLANNED)
+def awaiting_reminder(name: str, now: datetime) -> QuerySet[Meeting]:
+    """Planned meetings whose reminder `name` ("day", "hour") is ahead and not sent yet."""
+    return Meeting.filter(
+        status=MeetingStatus.PLANNED,
+        starts_at__gt=now + rules.REMINDER_LEADS[name],
+        **{FLAGS[REMINDER_TIMERS[name]]: False},
+    )
 
 
 async def items_awaiting_results() -> list[tuple[AgendaItem, datetime]]:

@@ -127,3 +127,29 @@ async def test_a_date_most_participants_say_did_not_happen_does_not_count(simcor
 
     # Two of the three who answered say it did not happen: it counts for nobody.
     assert "**Done**: 0 activities, 0 h" in shown(await server.member.slash(server.general, "activity mine"))
+
+
+async def test_deadlines_lost_before_a_restart_are_armed_again_at_their_moments(simcord_env, settings):
+    server = await quickstarted(simcord_env)
+    await plan(server, "Distribution day", "2026-01-10 10:00", seats=3, duration="2h")
+    await server.member.click(cards(server)[-1], label="Join")
+    occurrence = await ActivityOccurrence.get(title="Distribution day")
+    # As if the process stopped between saving the date and arming its timers.
+    await Timer.filter(ref_id=occurrence.pk, kind__startswith="activities.").delete()
+
+    await simcord_env.restart_bot(create_bot(settings))
+
+    armed = {
+        timer.kind: timer.due_at
+        for timer in await Timer.filter(
+            ref_id=occurrence.pk, kind__startswith="activities.", status=TimerStatus.PENDING
+        )
+    }
+    assert armed == {
+        "activities.call": START - timedelta(hours=48),
+        "activities.remind_day": START - timedelta(hours=24),
+        "activities.remind_hour": START - timedelta(hours=1),
+        "activities.followup": START + timedelta(hours=2),
+    }
+    await advance_to(simcord_env, START - timedelta(minutes=30))
+    assert len([text for text in dms(server.member) if "Reminder: you joined **Distribution day**" in text]) == 1

@@ -310,3 +310,25 @@ async def test_the_summary_counts_a_meeting_once_for_whoever_planned_it_and_is_c
 
     assert len(data["features"]["meetings"]["meeting"]) == 1 and len(data["features"]["meetings"]["meeting_rsvp"]) == 1
     assert "Meetings: 1 record" in text
+
+
+async def test_reminders_lost_before_a_restart_are_armed_again_and_a_sent_one_is_not(simcord_env, settings):
+    from gromada.bot import create_bot
+    from models.core import Timer, TimerStatus
+
+    server = await quickstarted(simcord_env)
+    await plan(server)
+    meeting = await Meeting.get(title="Monthly animation meeting")
+    await server.member.click(meeting_card(server, meeting), custom_id=f"meetings:coming:{meeting.pk}")
+    await advance_to(simcord_env, START - timedelta(hours=20))
+    # The day's reminder went; then the hour's timer is lost (the process stopped before arming it).
+    await Timer.filter(ref_id=meeting.pk, kind__startswith="meetings.", status=TimerStatus.PENDING).delete()
+
+    await simcord_env.restart_bot(create_bot(settings))
+
+    pending = await Timer.filter(ref_id=meeting.pk, kind__startswith="meetings.", status=TimerStatus.PENDING)
+    assert [(timer.due_at) for timer in pending] == [START - timedelta(hours=1)]
+    await advance_to(simcord_env, START - timedelta(minutes=30))
+    texts = dms(server.member)
+    assert len([text for text in texts if "Reminder: **Monthly animation meeting**" in text]) == 1
+    assert len([text for text in texts if "**Monthly animation meeting** on" in text and "starts <t:" in text]) == 1
