@@ -33,7 +33,8 @@ class Settings(BaseSettings):
     # When set, /metrics answers only requests with `Authorization: Bearer <token>`.
     metrics_token: SecretStr | None = None
     # The address people reach the web server at (https://gromada.example.org), for the links
-    # to the public pages that /setup public shows; by default the address it listens on.
+    # to the public pages that /setup public shows and to calendar feeds; by default the
+    # address it listens on.
     public_url: str | None = None
     # Requests one address may make to the public pages per minute (then 429 with Retry-After).
     public_requests_per_minute: int = 60

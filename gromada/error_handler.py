@@ -39,6 +39,8 @@ PERMISSION_LABELS = {
     "kick_members": N_("Kick Members"),
     "ban_members": N_("Ban Members"),
     "mention_everyone": N_("Mention @everyone, @here and All Roles"),
+    "create_events": N_("Create Events"),
+    "manage_events": N_("Manage Events"),
 }
 
 

@@ -19,6 +19,7 @@ from datetime import timedelta
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tortoise.exceptions import IntegrityError
 
@@ -233,6 +234,28 @@ def declare_choice(key: str, default: str, choices: tuple[str, ...], description
     option = Option(key, default, parse, str, description)
     OPTIONS[key] = option
     return option
+
+
+def _parse_timezone(raw: str) -> str:
+    name = raw.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(
+            N_("“{value}” is not a time zone. Write its IANA name, like Europe/Warsaw or UTC."), value=raw[:60]
+        ) from None
+    return name
+
+
+def declare_timezone(key: str, default: str, description: str) -> Option:
+    """An option naming an IANA time zone (stored as its name, checked with zoneinfo)."""
+    option = Option(key, default, _parse_timezone, str, description)
+    OPTIONS[key] = option
+    return option
+
+
+# The server's clock: dates people type and see for activities and meetings are in it.
+TIMEZONE = declare_timezone("timezone", "UTC", N_("The server's time zone, like Europe/Warsaw"))
 
 
 def _option(key: str) -> Option:

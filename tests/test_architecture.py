@@ -117,6 +117,7 @@ DOCUMENTED_EXCEPTIONS = {
     "volunteers/certificate.py": "drawing the PNG certificate with Pillow, run in a thread",
     "purchases/money.py": "exact money in minor units and its formatting, shared by service and views",
     "privacy/declarations.py": "what every feature's models declare as personal data",
+    "activities/calendar.py": "the iCalendar file of activities and meetings, built with the icalendar library",
 }
 
 

@@ -27,8 +27,8 @@ PERSON_FIELD = re.compile(
 )
 
 
-# BigIntFields that name a Discord object or a row, never a person.
-OBJECT_FIELD = re.compile(r"^(?:.*_)?(?:guild|channel|message|role|thread|category)_id$|^(?:discord_id|ref_id)$")
+# BigIntFields that name a Discord object (a scheduled event too) or a row, never a person.
+OBJECT_FIELD = re.compile(r"^(?:.*_)?(?:guild|channel|message|role|thread|category|event)_id$|^(?:discord_id|ref_id)$")
 
 
 @dataclass(frozen=True)

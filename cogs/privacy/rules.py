@@ -63,6 +63,8 @@ FEATURES: dict[str, str] = {
     "purchases": N_("Joint purchases"),
     "privacy": N_("Privacy"),
     "public": N_("Public pages"),
+    "activities": N_("Activities"),
+    "meetings": N_("Meetings"),
 }
 
 

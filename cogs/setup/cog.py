@@ -90,6 +90,9 @@ class SetupCog(FeatureCog):
         options = await guild_config.all_options(guild.id)
         option_lines = [f"{key}: {guild_config.OPTIONS[key].show(value)}" for key, value in sorted(options.items())]
         embed.add_field(name=_("Options"), value=truncate("\n".join(option_lines) or "-", 1024), inline=False)
+        missing = flows.missing_bot_permissions(guild)
+        if missing:
+            embed.add_field(name=_("Needs your attention"), value=truncate("\n".join(missing), 1024), inline=False)
         await reply(interaction, embed=embed)
 
     @staticmethod

@@ -42,12 +42,19 @@ def _find_by_name(items, name: str):
     return discord.utils.find(lambda item: item.name.casefold() == wanted, items)
 
 
+def missing_bot_permissions(guild: discord.Guild) -> list[str]:
+    """What the bot lacks server-wide, one line each, in the reader's language."""
+    # discord.py counts the owner and administrators as holding every permission.
+    return [
+        _("I am missing the {permission} permission.", permission=permission_label(name))
+        for name in missing_permissions(guild.me.guild_permissions)
+    ]
+
+
 async def run_quickstart(bot: discord.Client, guild: discord.Guild, language: str) -> QuickstartReport:
     report = QuickstartReport()
     await guild_config.set_language(guild.id, language)
-    # discord.py counts the owner and administrators as holding every permission.
-    for name in missing_permissions(guild.me.guild_permissions):
-        report.problems.append(_("I am missing the {permission} permission.", permission=permission_label(name)))
+    report.problems.extend(missing_bot_permissions(guild))
     bound = await guild_config.bindings(guild.id)
 
     roles = {

@@ -40,6 +40,10 @@ REQUIRED_BOT_PERMISSIONS = (
     # them not mentionable (so members cannot ping them), and Discord then delivers the bot's
     # ping only with this permission. Each message still names the one role it may ping.
     "mention_everyone",
+    # Activities and meetings are mirrored as Discord Scheduled Events (they work without):
+    # creating one needs Create Events, editing and cancelling it Manage Events.
+    "create_events",
+    "manage_events",
 )
 
 # Highest first: Moderator stands above Mediator, Buddy, Member and Newcomer.

@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.activities import service as activities_service
 from cogs.volunteers import flows, service, views
 from cogs.volunteers.certificate import render
 from gromada import cooldowns
@@ -257,7 +258,9 @@ class VolunteersCog(FeatureCog):
     async def certificate(self, interaction: discord.Interaction, member: discord.Member) -> None:
         await interaction.response.defer(thinking=True)
         mine = await service.member_volunteering(interaction.guild_id, member.id)
-        text = views.certificate_text(interaction.guild.name, member.display_name, mine, now().date())
+        activities = await activities_service.certificate_line(interaction.guild_id, member.id, now())
+        more = [activities] if activities else []
+        text = views.certificate_text(interaction.guild.name, member.display_name, mine, now().date(), more)
         png = await asyncio.to_thread(render, text)
         file = discord.File(io.BytesIO(png), filename="certificate.png")
         await reply(

@@ -7,7 +7,7 @@ off to cogs/volunteers/flows.py, imported inside the handler (flows builds these
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import discord
@@ -380,9 +380,10 @@ def member_lines(mine: service.MemberVolunteering) -> list[str]:
 
 
 def certificate_text(
-    server_name: str, member_name: str, mine: service.MemberVolunteering, today: date
+    server_name: str, member_name: str, mine: service.MemberVolunteering, today: date, more: Sequence[str] = ()
 ) -> CertificateText:
-    """What the certificate of appreciation says: seats held, past terms, thanks received."""
+    """What the certificate of appreciation says: seats held, past terms, `more` (other features'
+    lines, such as activities taken part in), thanks received."""
     lines = []
     for seat in mine.seats:
         if seat.status == SeatStatus.ACTIVE:
@@ -406,6 +407,7 @@ def certificate_text(
                 end=format_day(term.ended_at.date()),
             )
         )
+    lines.extend(more)
     if not lines:
         lines.append(_("A valued member of our community"))
     lines.append(_n("Thanked {n} time by fellow members", "Thanked {n} times by fellow members", len(mine.thanks)))

@@ -1,8 +1,10 @@
-"""The bot's web server (aiohttp): /healthz and /metrics for operators, and the public pages.
+"""The bot's web server (aiohttp): /healthz and /metrics for operators, calendar feeds and the
+public pages.
 
-Each family of routes lives in its own module: `health` (probes and Prometheus), and the
-public community pages under /s/<token>/ (`site` and one module per page family). This
-module only puts them together and starts the server.
+Each family of routes lives in its own module: `health` (probes and Prometheus), `calendar`
+(the secret iCalendar feeds of activities and meetings), and the public community pages under
+/s/<token>/ (`site` and one module per page family). This module only puts them together and
+starts the server.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from gromada.web import decisions, health, initiatives, ledger, overview, site, volunteers
+from gromada.web import calendar, decisions, health, initiatives, ledger, overview, site, volunteers
 
 if TYPE_CHECKING:
     from gromada.bot import Gromada
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 def make_app(bot: Gromada) -> web.Application:
     app = web.Application()
     health.add_routes(app, bot)
+    calendar.add_routes(app, bot)
     site.setup_rendering(app, bot)
     for family in (overview, decisions, ledger, initiatives, volunteers):
         family.add_routes(app)

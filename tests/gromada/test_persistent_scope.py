@@ -22,14 +22,17 @@ import pytest
 from tortoise import Tortoise
 
 import gromada.ui
+from cogs.activities import service as activities
 from cogs.initiatives import service as initiatives
 from cogs.mediation import service as mediation
+from cogs.meetings import service as meetings
 from cogs.polls import service as polls
 from cogs.purchases import service as purchases
 from cogs.volunteers import service as volunteers
 from gromada.error_handler import _unwrap
 from gromada.errors import GromadaError
 from gromada.scheduler import now
+from models.activities import Repeat
 from models.onboarding import Journey
 from models.polls import PollKind
 from models.volunteers import ApprovalRequest, SeatStatus, VolunteerSeat
@@ -182,6 +185,48 @@ async def their_request(world: World) -> ApprovalRequest:
     )
 
 
+async def their_series(world: World):
+    """A weekly activity of their server, its first dates created."""
+    theirs, moment = world.theirs, now()
+    start = (moment + timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
+    until = (moment + timedelta(days=30)).strftime("%Y-%m-%d")
+    fields = activities.ActivityFields(
+        "Soup kitchen", start, timedelta(hours=2), 3, "UTC", repeat=Repeat.WEEKLY, until=until
+    )
+    series = await activities.create_series(theirs.guild.id, activities.plan(fields, moment), theirs.admin.id, moment)
+    await activities.extend(series, moment)
+    return series
+
+
+async def their_date(world: World):
+    series = await their_series(world)
+    return (await activities.future_occurrences(series.pk, now()))[0]
+
+
+async def their_signup(world: World):
+    """Someone else's seat in a date of their server (the follow-up question in DMs names it)."""
+    return await activities.join(await their_date(world), world.theirs.requester.id, set(), now())
+
+
+async def their_meeting(world: World):
+    theirs, moment = world.theirs, now()
+    start = (moment + timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
+    fields = meetings.MeetingFields("Animation meeting", start, timedelta(hours=1), "UTC", agenda="Garden rota")
+    planned = await meetings.plan(fields, theirs.guild.id, moment)
+    return await meetings.create_meeting(theirs.guild.id, planned, theirs.admin.id, moment)
+
+
+def agenda_pick(action: str) -> Forger:
+    """A pick of their meeting's agenda item from its card's select."""
+
+    async def forge(world: World) -> Forged:
+        meeting = await their_meeting(world)
+        [item] = await meetings.agenda(meeting.pk)
+        return Forged(f"{action}:{meeting.pk}", (str(item.pk),))
+
+    return forge
+
+
 def named(action: str, make) -> Forger:
     """A forger for `<action>:<id of the row make() builds>`."""
 
@@ -287,6 +332,17 @@ NO_ROW = None  # the custom_id names no row: nothing to forge
 
 # How to forge a click naming another server's row (or another person's), per item, by name.
 FORGERIES: dict[str, Forger | None] = {
+    "cogs.activities.views.JoinButton": named("activities:join", their_date),
+    "cogs.activities.views.LeaveButton": named("activities:leave", their_date),
+    "cogs.activities.views.JoinSeriesButton": named("activities:join_series", their_series),
+    "cogs.activities.views.LeaveSeriesButton": named("activities:leave_series", their_series),
+    "cogs.activities.views.DoneButton": named("activities:done", their_signup),
+    "cogs.activities.views.NotHappenedButton": named("activities:not_happened", their_signup),
+    "cogs.meetings.views.ComingButton": named("meetings:coming", their_meeting),
+    "cogs.meetings.views.MaybeButton": named("meetings:maybe", their_meeting),
+    "cogs.meetings.views.NotComingButton": named("meetings:not_coming", their_meeting),
+    "cogs.meetings.views.DecideSelect": agenda_pick("meetings:decide"),
+    "cogs.meetings.views.ProposeSelect": agenda_pick("meetings:propose"),
     "cogs.initiatives.views.SupportButton": named("initiatives:support", their_proposal),
     "cogs.initiatives.views.WithdrawButton": named("initiatives:withdraw", their_proposal),
     "cogs.initiatives.views.RetryButton": named("initiatives:retry", their_proposal),

@@ -1,0 +1,267 @@
+"""Planning an activity, joining it from its card, seats, the Discord event and refusals."""
+
+import asyncio
+
+import discord
+import pytest
+
+from cogs.activities import flows
+from gromada import guild_config
+from gromada.errors import Conflict
+from models.activities import ActivityOccurrence, ActivitySeries, ActivitySignup
+from tests.cogs.activities.helpers import card_of, cards, days_ahead, events, plan, seats_field
+from tests.helpers import quickstarted, refusal, shown
+
+
+async def test_a_coordinator_plans_an_activity_and_members_fill_its_seats(simcord_env):
+    server = await quickstarted(simcord_env)
+    people = [server.add_member(name) for name in ("ola", "piotr")]
+    await simcord_env.settle()
+
+    created = await plan(server, "Distribution day", days_ahead(simcord_env, 5), seats=2, place="Community hall")
+
+    assert "**Distribution day** is planned" in shown(created)
+    card = cards(server)[-1]
+    assert card.embeds[0].title == "Distribution day"
+    assert seats_field(card) == "0 of 2"
+    occurrence = await ActivityOccurrence.get(title="Distribution day")
+    assert card.id == occurrence.message_id
+
+    joined = await people[0].click(card, label="Join")
+    assert "You joined **Distribution day**" in shown(joined)
+    await people[1].click(card, label="Join")
+    await simcord_env.advance_time(5)
+
+    card = card_of(server, occurrence)
+    assert seats_field(card) == "2 of 2"
+    assert {signup.user_id for signup in await ActivitySignup.filter(occurrence_id=occurrence.pk)} == {
+        people[0].id,
+        people[1].id,
+    }
+    late = await server.member.click(card, label="Join")
+    assert "Every seat of **Distribution day**" in refusal(simcord_env, late)
+    # The date is mirrored as a Discord Scheduled Event at the same time and place.
+    (event,) = events(server)
+    assert event.name == "Distribution day"
+    assert event.entity_metadata == {"location": "Community hall"}
+    assert (await ActivityOccurrence.get(id=occurrence.pk)).event_id == event.id
+
+
+async def test_two_members_racing_for_the_last_seat_end_with_one_in_it(simcord_env):
+    server = await quickstarted(simcord_env)
+    first, second = server.add_member("ada"), server.add_member("bea")
+    await simcord_env.settle()
+    await plan(server, "Watering", days_ahead(simcord_env, 3), seats=1)
+    occurrence = await ActivityOccurrence.get(title="Watering")
+
+    # Both press Join at the same moment (SimCord runs one click at a time, so the two joins
+    # race through what the button runs).
+    outcomes = await asyncio.gather(
+        *(flows.join_for(simcord_env.bot, server.discord_member(actor), occurrence.pk) for actor in (first, second)),
+        return_exceptions=True,
+    )
+
+    assert sum(isinstance(outcome, str) and "You joined" in outcome for outcome in outcomes) == 1
+    (refused,) = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+    assert isinstance(refused, Conflict) and "Every seat" in str(refused)
+    assert await ActivitySignup.filter(occurrence_id=occurrence.pk).count() == 1
+    late = await server.member.click(cards(server)[-1], label="Join")
+    assert "Every seat of **Watering**" in refusal(simcord_env, late)
+
+
+async def test_only_coordinators_plan_and_a_coordinator_role_can(simcord_env):
+    server = await quickstarted(simcord_env)
+    coordinators = server.guild.create_role("Shift leads")
+    lead = server.add_member("lena", coordinators)
+    await simcord_env.settle()
+
+    refused = await server.member.slash(
+        server.general, "activity create", title="Tidy-up", start=days_ahead(simcord_env, 2), duration="1h", seats=2
+    )
+    assert "Only activity coordinators" in refusal(simcord_env, refused)
+    await server.admin.slash(server.general, "setup role", purpose="activity_coordinator", role=coordinators)
+    allowed = await lead.slash(
+        server.general, "activity create", title="Tidy-up", start=days_ahead(simcord_env, 2), duration="1h", seats=2
+    )
+
+    assert "**Tidy-up** is planned" in shown(allowed)
+    assert await ActivitySeries.filter(title="Tidy-up").count() == 1
+
+
+async def test_bad_input_is_refused_and_nothing_is_created(simcord_env):
+    server = await quickstarted(simcord_env)
+
+    cases = {
+        "not a date and time": {"start": "next saturday"},
+        "The start has passed": {"start": "2025-12-31 10:00"},
+        "needs the date it repeats until": {"repeat": "weekly"},
+        "is not a date": {"repeat": "weekly", "until": "soon"},
+        "between 15 minutes and 24 hours": {"duration": "5m"},
+    }
+    for expected, changes in cases.items():
+        options = {"title": "Bake sale", "start": days_ahead(simcord_env, 2), "duration": "2h", "seats": 2} | changes
+        result = await server.admin.slash(server.general, "activity create", **options)
+        assert expected in refusal(simcord_env, result), expected
+    assert not await ActivitySeries.exists()
+    assert cards(server) == []
+
+
+async def test_a_required_role_is_needed_to_join(simcord_env):
+    server = await quickstarted(simcord_env)
+    drivers = server.guild.create_role("Drivers")
+    driver = server.add_member("dora", drivers)
+    await simcord_env.settle()
+    await plan(server, "Van run", days_ahead(simcord_env, 2), seats=2, required_role=drivers)
+    card = cards(server)[-1]
+
+    refused = await server.member.click(card, label="Join")
+    joined = await driver.click(card, label="Join")
+
+    assert "you need the role" in refusal(simcord_env, refused)
+    assert "You joined **Van run**" in shown(joined)
+
+
+async def test_leaving_frees_the_seat(simcord_env):
+    server = await quickstarted(simcord_env)
+    await plan(server, "Soup kitchen", days_ahead(simcord_env, 2), seats=1)
+    card = cards(server)[-1]
+    await server.member.click(card, label="Join")
+
+    left = await server.member.click(card, label="Leave")
+    again = await server.member.click(card, label="Leave")
+
+    assert "You left **Soup kitchen**" in shown(left)
+    assert "You have not joined" in refusal(simcord_env, again)
+    assert "You joined" in shown(await server.admin.click(card, label="Join"))
+
+
+@pytest.mark.parametrize(("missing", "label"), [("manage_events", "Manage Events"), ("create_events", "Create Events")])
+async def test_without_an_events_permission_the_activity_works_and_setup_says_what_is_missing(
+    simcord_env, missing, label
+):
+    server = await quickstarted(simcord_env)
+    permissions = discord.Permissions.all()
+    permissions.administrator = False
+    setattr(permissions, missing, False)
+    server.set_bot_permissions(permissions)
+    await simcord_env.settle()
+
+    created = await plan(server, "Leaflets", days_ahead(simcord_env, 4), seats=2)
+
+    assert "give me the Create Events and Manage Events permissions" in shown(created)
+    assert events(server) == []
+    occurrence = await ActivityOccurrence.get(title="Leaflets")
+    assert occurrence.event_id is None
+    assert "You joined" in shown(await server.member.click(cards(server)[-1], label="Join"))
+    setup = await server.admin.slash(server.general, "setup show")
+    attention = next(field for field in setup.response.embeds[0].fields if field.name == "Needs your attention")
+    assert attention.value == f"I am missing the {label} permission."
+
+
+async def test_a_card_that_cannot_be_posted_leaves_no_activity(simcord_env):
+    server = await quickstarted(simcord_env)
+    channel = server.guild.channels["activities"]
+    simcord_env.inject_error("POST", f"/channels/{channel.id}/messages", status=500)
+
+    result = await plan(server, "Cleanup", days_ahead(simcord_env, 4), seats=2)
+
+    assert "could not post the activity" in refusal(simcord_env, result)
+    assert not await ActivitySeries.exists()
+    assert not await ActivityOccurrence.exists()
+    assert events(server) == []
+
+
+async def test_a_refused_discord_event_does_not_stop_the_activity(simcord_env):
+    server = await quickstarted(simcord_env)
+    simcord_env.inject_error("POST", f"/guilds/{server.guild.id}/scheduled-events", status=500)
+
+    created = await plan(server, "Bike repair", days_ahead(simcord_env, 4), seats=2)
+
+    assert "**Bike repair** is planned" in shown(created)
+    assert (await ActivityOccurrence.get(title="Bike repair")).event_id is None
+    assert "You joined" in shown(await server.member.click(cards(server)[-1], label="Join"))
+
+
+async def test_editing_a_date_moves_its_card_and_discord_event(simcord_env):
+    server = await quickstarted(simcord_env)
+    await plan(server, "Pantry", "2026-01-10 10:00", seats=2, place="Shed")
+    occurrence = await ActivityOccurrence.get(title="Pantry")
+
+    edited = await server.admin.slash(
+        server.general, "activity edit", activity=str(occurrence.pk), start="2026-01-11 12:00", place="Hall"
+    )
+
+    assert "now starts" in shown(edited)
+    (event,) = events(server)
+    assert event.scheduled_start_time.startswith("2026-01-11T12:00")
+    assert event.entity_metadata == {"location": "Hall"}
+    await simcord_env.advance_time(5)
+    card = card_of(server, occurrence)
+    assert "<t:1768132800:F>" in card.embeds[0].fields[0].value
+    assert next(f.value for f in card.embeds[0].fields if f.name == "Place") == "Hall"
+
+
+async def test_the_list_pages_through_upcoming_activities(simcord_env):
+    server = await quickstarted(simcord_env)
+    for number in range(30):
+        await plan(
+            server,
+            f"Shift number {number:02d} with a long enough title to fill pages",
+            days_ahead(simcord_env, 2 + number),
+            seats=2,
+        )
+
+    result = await server.member.slash(server.general, "activity list")
+
+    first = result.response
+    assert "Shift number 00" in first.content and "0 of 2" in first.content
+    assert "Page 1 of" in first.content
+    following = await server.member.click(first, label="Next")
+    assert "Page 2 of" in shown(following)
+
+
+async def test_the_time_zone_must_be_a_real_one(simcord_env):
+    server = await quickstarted(simcord_env)
+
+    refused = await server.admin.slash(server.general, "setup option", key="timezone", value="Mars/Olympus")
+
+    assert "is not a time zone" in refusal(simcord_env, refused)
+    assert await guild_config.TIMEZONE.get(server.guild.id) == "UTC"
+
+
+async def test_an_activity_in_a_voice_channel_makes_a_voice_event(simcord_env):
+    server = await quickstarted(simcord_env)
+    voice = server.guild.create_voice_channel("Meeting room")
+    await simcord_env.settle()
+
+    await plan(server, "Call with the farm", days_ahead(simcord_env, 3), seats=5, place_channel=voice)
+
+    (event,) = events(server)
+    assert event.channel_id == voice.id and event.entity_type == 2
+    card = cards(server)[-1]
+    assert next(f.value for f in card.embeds[0].fields if f.name == "Place") == f"<#{voice.id}>"
+
+
+async def test_typed_text_is_cleaned_before_it_is_checked_and_stored(simcord_env):
+    server = await quickstarted(simcord_env)
+    invisible = "\u200b\u2060 \ufeff"
+
+    refused = await plan(server, invisible, days_ahead(simcord_env, 2))
+    assert "needs a title" in refusal(simcord_env, refused)
+    assert not await ActivitySeries.exists()
+
+    await plan(
+        server,
+        f"{invisible}Soup  kitchen{invisible}",
+        days_ahead(simcord_env, 2),
+        place=f"{invisible}Hall\u200b",
+        description=f"{invisible}Bring an apron.{invisible}",
+    )
+    series = await ActivitySeries.get()
+    assert (series.title, series.place, series.description) == ("Soup kitchen", "Hall", "Bring an apron.")
+    occurrence = await ActivityOccurrence.get()
+    await server.admin.slash(
+        server.general, "activity edit", activity=str(occurrence.pk), title=invisible, place=" Yard\u200b"
+    )
+    occurrence = await ActivityOccurrence.get()
+    assert (occurrence.title, occurrence.place) == ("Soup kitchen", "Yard")
