@@ -140,7 +140,9 @@ class CacheSync:
             self._on_deadline(timer_id, guild_id)
 
     async def _listen(self) -> None:
-        connection = await asyncpg.connect(**self._connect_with)
+        # One short statement, sent now and then: no cache of prepared statements, so none of
+        # asyncpg's timers that expire them after five minutes.
+        connection = await asyncpg.connect(**self._connect_with, statement_cache_size=0)
         await connection.add_listener(CHANNEL, self._heard)
         if self._on_deadline is not None:
             await connection.add_listener(DEADLINES, self._heard_deadline)
