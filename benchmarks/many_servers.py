@@ -58,7 +58,7 @@ from models.polls import Poll, PollKind
 SIZES = (10, 50, 200)
 ADMINS = discord.Permissions(manage_guild=True)
 # SimCord fails a start that does not settle within 5 s by default; 200 servers take longer.
-START_LIMIT = 600.0
+START_LIMIT = 120.0
 
 
 def _world(env, servers: int, members: int):

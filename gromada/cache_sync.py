@@ -35,6 +35,7 @@ import uuid
 from collections.abc import Callable, Iterable
 
 import asyncpg
+from tortoise.backends.base.config_generator import expand_db_url
 
 from gromada.cache import GuildCache, all_caches
 
@@ -46,6 +47,17 @@ DEADLINES = "gromada_deadlines"
 RECONNECT_PAUSES = (1, 2, 5, 10, 30)
 
 
+# What asyncpg.connect takes from DATABASE_URL: the URL's other options are the pool's
+# (maxsize, max_inactive_connection_lifetime…), which PostgreSQL would refuse as settings.
+CONNECTION_KEYS = ("host", "port", "user", "password", "database", "ssl")
+
+
+def connection_arguments(database_url: str) -> dict[str, object]:
+    """The listening connection's arguments, read from the URL the way Tortoise reads it."""
+    credentials = expand_db_url(database_url)["credentials"]
+    return {key: credentials[key] for key in CONNECTION_KEYS if credentials.get(key) is not None}
+
+
 class CacheSync:
     """One process's link to the others: announces its forgets, hears theirs."""
 
@@ -55,7 +67,7 @@ class CacheSync:
         caches: Iterable[GuildCache],
         on_deadline: Callable[[int, int], None] | None = None,
     ) -> None:
-        self._dsn = database_url.replace("postgres://", "postgresql://", 1)
+        self._connect_with = connection_arguments(database_url)
         self._caches = {cache.name: cache for cache in caches}
         # Called with (timer id, server id) for a deadline another process wrote for a server.
         self._on_deadline = on_deadline
@@ -128,7 +140,9 @@ class CacheSync:
             self._on_deadline(timer_id, guild_id)
 
     async def _listen(self) -> None:
-        connection = await asyncpg.connect(self._dsn)
+        # One short statement, sent now and then: no cache of prepared statements, so none of
+        # asyncpg's timers that expire them after five minutes.
+        connection = await asyncpg.connect(**self._connect_with, statement_cache_size=0)
         await connection.add_listener(CHANNEL, self._heard)
         if self._on_deadline is not None:
             await connection.add_listener(DEADLINES, self._heard_deadline)

@@ -57,7 +57,9 @@ class Process:
 @pytest.fixture
 async def two_processes(database_url):
     rows = Rows()
-    first, second = Process(rows, database_url), Process(rows, database_url)
+    # DATABASE_URL may carry the pool's options: the listening connection leaves them out.
+    first = Process(rows, f"{database_url}?maxsize=3&max_inactive_connection_lifetime=0")
+    second = Process(rows, database_url)
     await first.sync.start()
     await second.sync.start()
     yield rows, first, second
