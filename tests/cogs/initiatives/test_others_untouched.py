@@ -5,12 +5,13 @@ withdrawing, leaving, handing over, archiving or reopening one must not reach th
 """
 
 from cogs.initiatives import service
+from cogs.initiatives.views import PROPOSE_COOLDOWN
 from gromada.bot import create_bot
 from gromada.scheduler import now
 from models.core import Timer
 from models.initiatives import Initiative, InitiativeMember, InitiativeStatus
 from tests.cogs.initiatives.helpers import InitiativeServer, field, open_initiative
-from tests.helpers import quickstarted, refusal, shown, speaking
+from tests.helpers import quickstarted, refusal, shown, speaking, wait_out
 
 DAY = 86400
 
@@ -74,13 +75,16 @@ async def test_handing_one_initiative_over_changes_no_other_lead(server):
         server, server.supporters[2], [server.member, server.supporters[0]], "Repair café"
     )
     tools, _ = await opened_by(server, server.supporters[1], [server.member, server.supporters[0]], "Tool library")
-    cafe_before, tools_before = await members(cafe), await members(tools)
+    await wait_out(server.env, PROPOSE_COOLDOWN)
+    seeds, _ = await open_initiative(server, title="Seed library")  # led by the same person as the garden
+    cafe_before, tools_before, seeds_before = await members(cafe), await members(tools), await members(seeds)
 
     await server.member.slash(garden_channel, "initiative handover", member=server.supporters[0])
 
     assert (await members(garden))[server.supporters[0].id] is True
     assert await members(cafe) == cafe_before
     assert await members(tools) == tools_before
+    assert await members(seeds) == seeds_before
     # The new lead of one initiative has no say over another.
     refused = await server.supporters[0].slash(cafe_channel, "initiative archive")
     assert refusal(server.env, refused) == "Only the initiative's lead can do that."
