@@ -1,7 +1,8 @@
 """The open ledger: each joint purchase with its items, totals, delivery fee, paid and
-outstanding sums. Members' names only where the server shows names; counts otherwise.
-Read through cogs/purchases/service.py (amounts are exact minor units, formatted with the
-feature's own money helpers)."""
+outstanding sums, and what the group saved against shop prices where they were recorded.
+Members' names only where the server shows names; counts otherwise. Read through
+cogs/purchases/service.py (amounts are exact minor units, formatted with the feature's own
+money helpers)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,11 @@ from gromada.i18n import N_
 from gromada.web.site import Page, gettext, json_route, page_route
 
 RECENT = 25
-STATUSES = {"open": N_("Taking orders"), "closed": N_("Closed")}
+STATUSES = {
+    "open": N_("Taking orders"),
+    "deciding": N_("Orders closed: deciding about items short of their minimum"),
+    "closed": N_("Closed"),
+}
 
 
 async def collect(page: Page) -> dict[str, Any]:
@@ -38,10 +43,13 @@ async def collect(page: Page) -> dict[str, Any]:
                 "ordered": format_quantity(row.quantity, page.language),
                 "bulk_minimum": format_quantity(row.item.bulk_min, page.language) if row.item.bulk_min else None,
                 "value": money(row.value),
+                # Against the shop price, where the coordinator recorded one.
+                "saved": money(row.saved) if row.item.shop_price is not None else None,
                 "dropped": row.item.dropped,
             }
             for row in ledger.items
         ]
+        priced = [row for row in ledger.items if row.item.shop_price is not None]
         due = ledger.due_bills
         bills = []
         if page.names:
@@ -61,6 +69,7 @@ async def collect(page: Page) -> dict[str, Any]:
                 "closed": purchase.closed_at.isoformat() if purchase.closed_at else None,
                 "items": items,
                 "goods": money(sum(row.value for row in ledger.items)),
+                "saved": money(sum(row.saved for row in priced)) if priced else None,
                 "delivery_fee": money(purchase.delivery_fee),
                 "billed": money(ledger.billed),
                 "paid": money(ledger.paid),

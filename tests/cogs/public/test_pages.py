@@ -6,6 +6,7 @@ from xml.etree import ElementTree
 from aiohttp.test_utils import TestClient, TestServer
 
 from gromada.web import make_app
+from models.purchases import PurchaseItem
 from tests.cogs.public.helpers import community
 
 PAGES = ("", "decisions", "ledger", "initiatives", "volunteers")
@@ -169,3 +170,19 @@ async def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(simcord_env):
         ]
 
     assert answers == [200, 200, 429]
+
+
+async def test_the_ledger_shows_what_the_group_saved_against_shop_prices(simcord_env):
+    seeded = await community(simcord_env)
+    # Winter apples: 2 + 3 units ordered; the coordinator had noted the shop's price per unit.
+    [apples] = await PurchaseItem.filter(purchase__title="Winter apples")
+    await PurchaseItem.filter(id=apples.pk).update(shop_price=apples.unit_price + 150)
+
+    async with client_for(simcord_env) as client:
+        page = await (await client.get(f"/s/{seeded.token}/ledger?lang=pl")).text()
+        data = await (await client.get(f"/s/{seeded.token}/ledger.json")).json()
+
+    [purchase] = [shown for shown in data["purchases"] if shown["title"] == "Winter apples"]
+    # 5 units, each 1.50 cheaper than in the shop.
+    assert purchase["saved"] == purchase["items"][0]["saved"] == "PLN7.50"
+    assert "Oszczędność względem sklepu" in page and "7,50\xa0zł" in page
