@@ -65,7 +65,7 @@ class VolunteersCog(FeatureCog):
     def __init__(self, bot: Gromada) -> None:
         super().__init__(bot)
         # The bot's one coalescing refresher of panels (flows.mark_dirty reaches it through the cog).
-        self.panels = flows.PanelRefresher(bot)
+        self.panels = flows.panel_refresher(bot)
         bot.quickstart_steps.append(functools.partial(flows.quickstart, bot))
         bot.content_importers["volunteer_roles"] = functools.partial(flows.import_roles, bot)
 

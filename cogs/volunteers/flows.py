@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import discord
-from discord.ext import tasks
 
 from cogs.volunteers import rules, service, views
 from config.content import VolunteerRoleSpec, load_default_pack
@@ -22,6 +21,7 @@ from gromada.content_import import PreparedImport
 from gromada.errors import Conflict, DiscordRefused, GromadaError, InvalidInput, NotConfigured, NotFound
 from gromada.i18n import N_, _, _n, use_locale
 from gromada.interactions import language_for_guild
+from gromada.refresh import Coalescer
 from gromada.scheduler import now
 from gromada.ui import NO_MENTIONS
 from models.core import BindingKind, Timer
@@ -42,7 +42,7 @@ PANEL_REFRESH_DELAY = 3.0
 
 
 def mark_dirty(bot, guild_id: int) -> None:
-    """The server's panels are out of date (the cog owns the bot's one PanelRefresher)."""
+    """The server's panels are out of date (the cog owns the bot's one panel refresher)."""
     cog = bot.get_cog("VolunteersCog")
     if cog is not None:
         cog.panels.mark_dirty(guild_id)
@@ -94,51 +94,10 @@ async def refresh_panels(bot, guild_id: int) -> int:
     return edited
 
 
-class PanelRefresher:
-    """Servers whose panels are out of date, refreshed together at most every few seconds.
-
-    A change adds the server to a set and wakes a discord.ext.tasks loop: its first round
-    edits at once, later rounds pick up whatever changed meanwhile, and the loop stops
-    after a quiet round. However many people click, a panel is edited at most once per
-    period, and an idle bot runs no loop at all.
-    """
-
-    def __init__(self, bot, period: float = PANEL_REFRESH_DELAY) -> None:
-        self.bot = bot
-        self._dirty: set[int] = set()
-        self._stopping = False
-        self._closed = False
-        self._loop = tasks.loop(seconds=period)(self._tick)
-
-    def stop(self) -> None:
-        self._closed = True
-        self._loop.cancel()
-
-    def mark_dirty(self, guild_id: int) -> None:
-        self._dirty.add(guild_id)
-        self._wake()
-
-    def _wake(self) -> None:
-        if self._closed:
-            return
-        if not self._loop.is_running():
-            self._stopping = False
-            self._loop.start()
-        elif self._stopping:
-            # The loop is winding down after a quiet round: start again once it has ended.
-            self._loop.get_task().add_done_callback(lambda _task: self._wake() if self._dirty else None)
-
-    async def _tick(self) -> None:
-        dirty, self._dirty = self._dirty, set()
-        if not dirty:
-            self._stopping = True
-            self._loop.stop()
-            return
-        for guild_id in dirty:
-            try:
-                await refresh_panels(self.bot, guild_id)
-            except Exception:
-                log.exception("volunteer panel refresh failed for guild %s", guild_id)
+def panel_refresher(bot) -> Coalescer:
+    """Servers whose panels are out of date, refreshed together at most every few seconds:
+    however many people click, a panel is edited at most once per period (gromada.refresh)."""
+    return Coalescer(lambda guild_id: refresh_panels(bot, guild_id), period=PANEL_REFRESH_DELAY)
 
 
 # ---------------------------------------------------------------- Discord roles
