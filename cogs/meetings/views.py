@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import ClassVar
 
 import discord
 
@@ -123,20 +124,24 @@ class NotComingButton(_Rsvp, action="meetings:not_coming"):
 
 RSVP_BUTTONS = {Answer.COMING: ComingButton, Answer.MAYBE: MaybeButton, Answer.NOT_COMING: NotComingButton}
 
-DECIDE = "meetings:decide"
 
+class AgendaPick(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], template=r"(?!)"):
+    """A coordinator picks an agenda item of a meeting and gets a form for it, filled in.
 
-class DecideSelect(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], template=rf"{DECIDE}:(?P<id>\d+)"):
-    """“Decide by poll”: a coordinator picks an agenda item and gets the poll form, filled in."""
+    A subclass names its custom_id prefix (`action`, its template says the same), its
+    placeholder, and `open_form` for the item picked.
+    """
 
     owner = MEETING
+    action: ClassVar[str] = ""
+    placeholder_text: ClassVar[str] = ""
 
     def __init__(self, meeting_id: int, options: list[discord.SelectOption] | None = None) -> None:
         self.meeting_id = meeting_id
         super().__init__(
             discord.ui.Select(
-                custom_id=f"{DECIDE}:{meeting_id}",
-                placeholder=_("Decide by poll…"),
+                custom_id=f"{self.action}:{meeting_id}",
+                placeholder=_(self.placeholder_text),
                 options=options or [discord.SelectOption(label="-", value="0")],
             )
         )
@@ -151,9 +156,25 @@ class DecideSelect(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], te
         await flows.require_coordinator(require_guild(interaction))
 
     async def run(self, interaction: discord.Interaction) -> None:
+        await self.open_form(interaction, int(self.item.values[0]))
+
+    async def open_form(self, interaction: discord.Interaction, item_id: int) -> None:
+        raise NotImplementedError
+
+
+DECIDE = "meetings:decide"
+
+
+class DecideSelect(AgendaPick, template=rf"{DECIDE}:(?P<id>\d+)"):
+    """“Decide by poll”: the item becomes a poll's question."""
+
+    action = DECIDE
+    placeholder_text = N_("Decide by poll…")
+
+    async def open_form(self, interaction: discord.Interaction, item_id: int) -> None:
         from cogs.meetings import flows
 
-        item = await flows.undecided_item(interaction.guild_id, int(self.item.values[0]))
+        item = await flows.undecided_item(interaction.guild_id, item_id)
         await interaction.response.send_modal(DecideModal(item.pk, item.text))
 
 
@@ -184,34 +205,16 @@ class DecideModal(BaseModal):
 PROPOSE = "meetings:propose"
 
 
-class ProposeSelect(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], template=rf"{PROPOSE}:(?P<id>\d+)"):
-    """“Propose as an initiative”: a coordinator picks an agenda item and gets the proposal form."""
+class ProposeSelect(AgendaPick, template=rf"{PROPOSE}:(?P<id>\d+)"):
+    """“Propose as an initiative”: the item becomes an initiative proposal's title."""
 
-    owner = MEETING
+    action = PROPOSE
+    placeholder_text = N_("Propose as an initiative…")
 
-    def __init__(self, meeting_id: int, options: list[discord.SelectOption] | None = None) -> None:
-        self.meeting_id = meeting_id
-        super().__init__(
-            discord.ui.Select(
-                custom_id=f"{PROPOSE}:{meeting_id}",
-                placeholder=_("Propose as an initiative…"),
-                options=options or [discord.SelectOption(label="-", value="0")],
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match):
-        return cls(int(match["id"]))
-
-    async def check(self, interaction: discord.Interaction) -> None:
+    async def open_form(self, interaction: discord.Interaction, item_id: int) -> None:
         from cogs.meetings import flows
 
-        await flows.require_coordinator(require_guild(interaction))
-
-    async def run(self, interaction: discord.Interaction) -> None:
-        from cogs.meetings import flows
-
-        item = await flows.unproposed_item(interaction.guild_id, int(self.item.values[0]))
+        item = await flows.unproposed_item(interaction.guild_id, item_id)
         await interaction.response.send_modal(ProposeModal(item.pk, item.text))
 
 
