@@ -23,9 +23,9 @@ GATHERING = ("proposed", "opening")
 async def _lead(page: Page, initiative_id: int) -> str | None:
     if not page.names:
         return None
-    members = await initiatives.member_ids(initiative_id)
-    # The proposer leads (the first member); a forgotten one is a pseudonym and has no name.
-    return page.name_of(members[0]) if members else None
+    lead = await initiatives.lead_of(initiative_id)
+    # The proposer, or whoever it was handed over to; a forgotten one is a pseudonym and has no name.
+    return page.name_of(lead) if lead is not None else None
 
 
 async def collect(page: Page) -> dict[str, Any]:

@@ -5,7 +5,10 @@ from xml.etree import ElementTree
 
 from aiohttp.test_utils import TestClient, TestServer
 
+from cogs.initiatives import service as initiatives
+from gromada.scheduler import now
 from gromada.web import make_app
+from models.initiatives import Initiative
 from models.purchases import PurchaseItem
 from tests.cogs.public.helpers import community
 
@@ -186,3 +189,18 @@ async def test_the_ledger_shows_what_the_group_saved_against_shop_prices(simcord
     # 5 units, each 1.50 cheaper than in the shop.
     assert purchase["saved"] == purchase["items"][0]["saved"] == "PLN7.50"
     assert "Oszczędność względem sklepu" in page and "7,50\xa0zł" in page
+
+
+async def test_the_initiatives_page_names_the_lead_after_a_handover(simcord_env):
+    seeded = await community(simcord_env)
+    server = seeded.server
+    shed = await initiatives.get((await Initiative.get(title="Tool shed")).pk)
+    await initiatives.hand_over(shed, new_lead_id=server.admin.id, by_id=server.other_party.id, now=now())
+    await server.admin.slash(server.general, "setup option", key="public_names", value="on")
+
+    async with client_for(simcord_env) as client:
+        page = await (await client.get(f"/s/{seeded.token}/initiatives")).text()
+
+    admin = server.discord_member(server.admin).display_name
+    proposer = server.discord_member(server.other_party).display_name
+    assert f"led by {admin}" in page and f"led by {proposer}" not in page
