@@ -75,11 +75,6 @@ def next_window_check(next_start: datetime, now: datetime) -> datetime:
     return max(next_start - WINDOW, now)
 
 
-def free_slots(seats: int, taken: Iterable[int]) -> list[int]:
-    occupied = set(taken)
-    return [slot for slot in range(seats) if slot not in occupied]
-
-
 def reminder_moments(starts_at: datetime, ends_at: datetime, now: datetime) -> dict[str, datetime]:
     """Which of a date's deadlines are still ahead, by name: a reminder already past is skipped."""
     moments = {name: starts_at - lead for name, lead in REMINDER_LEADS.items()}

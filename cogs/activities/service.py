@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
-from tortoise.transactions import in_transaction
 
 from cogs.activities import calendar, rules
 from gromada import guild_config
@@ -24,6 +23,7 @@ from gromada.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from gromada.guild_config import Purpose, declare_purpose
 from gromada.i18n import N_, _n
 from gromada.localtime import parse_day, parse_start, to_utc
+from gromada.seats import take_free_slot
 from gromada.text import clean
 from models.activities import (
     ActivityOccurrence,
@@ -230,25 +230,15 @@ def _require_role(series: ActivitySeries, member_role_ids: set[int]) -> None:
 
 async def _take_seat(occurrence: ActivityOccurrence, user_id: int, now: datetime) -> ActivitySignup | None:
     """Insert a signup into a free slot; None when every seat is taken."""
-    while True:
-        taken = await ActivitySignup.filter(occurrence_id=occurrence.pk).values_list("slot", flat=True)
-        free = rules.free_slots(occurrence.seats, taken)
-        if not free:
-            return None
-        for slot in free:
-            try:
-                async with in_transaction():
-                    return await ActivitySignup.create(
-                        occurrence_id=occurrence.pk,
-                        guild_id=occurrence.guild_id,
-                        slot=slot,
-                        user_id=user_id,
-                        joined_at=now,
-                    )
-            except IntegrityError:
-                if await ActivitySignup.exists(occurrence_id=occurrence.pk, user_id=user_id):
-                    raise Conflict(N_("You already joined **{title}** on that date."), title=occurrence.title) from None
-                # Someone took this slot a moment ago: try the next one.
+    return await take_free_slot(
+        ActivitySignup,
+        {"occurrence_id": occurrence.pk},
+        occurrence.seats,
+        user_id,
+        Conflict(N_("You already joined **{title}** on that date."), title=occurrence.title),
+        guild_id=occurrence.guild_id,
+        joined_at=now,
+    )
 
 
 async def join(

@@ -26,12 +26,6 @@ def named(items: Iterable[NamedT], name: str) -> NamedT | None:
     return next((item for item in items if item.name.casefold() == wanted), None)
 
 
-def free_slots(seats: int, taken: Iterable[int]) -> list[int]:
-    """Slots a new holder may take, lowest first (slots above `seats` after a shrink stay closed)."""
-    occupied = set(taken)
-    return [slot for slot in range(seats) if slot not in occupied]
-
-
 def term_end(start: datetime, term_days: int | None) -> datetime | None:
     return None if term_days is None else start + timedelta(days=term_days)
 

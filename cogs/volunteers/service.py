@@ -25,6 +25,7 @@ from gromada.commands import Command
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
 from gromada.guild_config import Claim, Purpose, RoleShown
 from gromada.i18n import N_, Plural
+from gromada.seats import take_free_slot
 from gromada.text import clean
 from models.core import BindingKind
 from models.volunteers import (
@@ -287,28 +288,19 @@ async def _take_seat(
     offer_expires_at: datetime | None = None,
 ) -> VolunteerSeat | None:
     """Insert a seat into a free slot; None when every slot is taken."""
-    while True:
-        taken = await VolunteerSeat.filter(role_id=role.pk).values_list("slot", flat=True)
-        free = rules.free_slots(role.seats, taken)
-        if not free:
-            return None
-        for slot in free:
-            try:
-                async with in_transaction():
-                    return await VolunteerSeat.create(
-                        role_id=role.pk,
-                        guild_id=role.guild_id,
-                        slot=slot,
-                        user_id=user_id,
-                        status=status,
-                        started_at=now if status == SeatStatus.ACTIVE else None,
-                        term_ends_at=rules.term_end(now, role.term_days) if status == SeatStatus.ACTIVE else None,
-                        offer_expires_at=offer_expires_at,
-                    )
-            except IntegrityError:
-                if await VolunteerSeat.exists(role_id=role.pk, user_id=user_id):
-                    raise Conflict(ALREADY_HOLDS, role=role.name) from None
-                # Someone else took this slot a moment ago: try the next one.
+    active = status == SeatStatus.ACTIVE
+    return await take_free_slot(
+        VolunteerSeat,
+        {"role_id": role.pk},
+        role.seats,
+        user_id,
+        Conflict(ALREADY_HOLDS, role=role.name),
+        guild_id=role.guild_id,
+        status=status,
+        started_at=now if active else None,
+        term_ends_at=rules.term_end(now, role.term_days) if active else None,
+        offer_expires_at=offer_expires_at,
+    )
 
 
 async def seated_user_ids(role: VolunteerRole) -> set[int]:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from cogs.volunteers import rules, service
+from gromada import seats
 from gromada.errors import Conflict, InvalidInput, LimitReached
 from models.volunteers import SeatStatus, Thanks, VolunteerSeat, WaitlistEntry
 
@@ -117,7 +118,7 @@ async def test_thanks_rules(database):
 
 
 def test_pure_rules():
-    assert rules.free_slots(4, [1, 3, 7]) == [0, 2]
+    assert seats.free_slots(4, [1, 3, 7]) == [0, 2]
     end = NOW + timedelta(days=30)
     assert rules.renewal_prompt_at(end, NOW) == end - timedelta(days=7)
     assert rules.renewal_prompt_at(NOW + timedelta(days=2), NOW) == NOW
