@@ -80,6 +80,17 @@ async def _insert_numbered(connection: Any, guild_id: int, fields: dict[str, Any
     return await ModCase.create(using_db=connection, guild_id=guild_id, number=number[0], **fields)
 
 
+async def _raise_counter_past_stored(guild_id: int) -> None:
+    """Move the counter to the largest stored number, for numbers taken outside it (a restored backup, an import).
+
+    A conditional update that only ever raises it, so a concurrent action is never given a
+    number twice.
+    """
+    largest = await ModCase.filter(guild_id=guild_id).order_by("-number").first().values_list("number", flat=True)
+    if largest is not None:
+        await CaseCounter.filter(guild_id=guild_id, last_number__lt=largest).update(last_number=largest)
+
+
 async def record_case(
     guild_id: int,
     action: CaseAction,
@@ -111,7 +122,9 @@ async def record_case(
             async with in_transaction() as connection:
                 return await _insert_numbered(connection, guild_id, fields)
         except IntegrityError:
-            continue  # a number taken outside the counter: the next attempt takes the one after
+            # The rollback undid this attempt's increment too, so without this the next
+            # attempt would collide with the same number again.
+            await _raise_counter_past_stored(guild_id)
     raise Conflict()
 
 

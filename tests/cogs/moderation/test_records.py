@@ -5,7 +5,7 @@ import asyncio
 import discord
 
 from cogs.moderation import flows, service
-from models.moderation import CaseAction, CaseStatus
+from models.moderation import CaseAction, CaseCounter, CaseStatus, ModCase
 from tests.cogs.moderation.helpers import cases, field, moderation_server
 from tests.helpers import dms, refusal, shown, speaking
 
@@ -216,3 +216,28 @@ async def test_a_reason_edited_while_the_ban_ends_leaves_the_ban_ended(server, s
     ban, unban = await cases(server.guild.id)
     assert (ban.status, ban.reason, unban.action) == (CaseStatus.ENDED, "Threats", CaseAction.UNBAN)
     assert server.guild.get_ban(server.member) is None
+
+
+async def test_a_number_taken_outside_the_counter_does_not_block_new_cases(server):
+    # A restored backup or an import can hold the number the counter would give out next.
+    await server.moderator.slash(server.general, "mod warn", member=server.member, reason="first")
+    for number in (2, 3):
+        await ModCase.create(
+            guild_id=server.guild.id,
+            number=number,
+            action=CaseAction.NOTE,
+            target_id=server.buddy.id,
+            reason=f"imported {number}",
+            created_at=discord.utils.utcnow(),
+        )
+
+    result = await server.moderator.slash(server.general, "mod warn", member=server.member, reason="second")
+
+    assert f"Case #4: {server.member.mention} was warned." in shown(result)
+    assert [(case.number, case.reason) for case in await cases(server.guild.id)] == [
+        (1, "first"),
+        (2, "imported 2"),
+        (3, "imported 3"),
+        (4, "second"),
+    ]
+    assert await CaseCounter.get(guild_id=server.guild.id).values_list("last_number", flat=True) == 4
