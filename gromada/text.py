@@ -25,11 +25,13 @@ one character are stored, counted and compared alike.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Letters that Unicode counts as visible but fonts draw as nothing.
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 _TAGS = range(0xE0020, 0xE0080)
+_WORD_BREAKS = re.compile(r"[\s_\-]+")
 
 
 def invisible(char: str) -> bool:
@@ -57,3 +59,15 @@ def clean(text: str | None, *, one_line: bool = False) -> str:
 def comparable(text: str) -> str:
     """The text as a reader tells it apart from another: case and invisible characters aside."""
     return "".join(char for char in clean(text).casefold() if not invisible(char))
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search as a person types it: case aside, underscores and hyphens as spaces."""
+    words = (comparable(word) for word in _WORD_BREAKS.split(text))
+    return [word for word in words if word]
+
+
+def matches_search(typed: str, *texts: str) -> bool:
+    """Whether every word typed is found in one of the texts, in any order, as a whole word or a part."""
+    found_in = " ".join(" ".join(search_words(text)) for text in texts)
+    return all(word in found_in for word in search_words(typed))

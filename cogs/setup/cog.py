@@ -17,6 +17,7 @@ from gromada.content_import import import_sections
 from gromada.errors import InvalidInput
 from gromada.feature import FeatureCog
 from gromada.i18n import N_, _, _n
+from gromada.text import matches_search
 from gromada.ui import paginate_lines, reply, truncate
 from models.core import BindingKind
 
@@ -141,7 +142,7 @@ class SetupCog(FeatureCog):
     @staticmethod
     def _purpose_choices(kinds: tuple[BindingKind, ...], current: str) -> list[app_commands.Choice[str]]:
         keys = sorted({key for kind, key in guild_config.PURPOSES if kind in kinds})
-        return [app_commands.Choice(name=key, value=key) for key in keys if current.lower() in key][:25]
+        return [app_commands.Choice(name=key, value=key) for key in keys if matches_search(current, key)][:25]
 
     @setup.command(name="language", description="Set the server's language")
     @app_commands.describe(language="The server's language")
@@ -159,11 +160,13 @@ class SetupCog(FeatureCog):
 
     @option.autocomplete("key")
     async def _option_keys(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return [
-            app_commands.Choice(name=truncate(f"{key} — {_(option.description)}", 100), value=key)
-            for key, option in sorted(guild_config.OPTIONS.items())
-            if current.lower() in key
-        ][:25]
+        # There are more options than the 25 Discord shows, so what is typed narrows them,
+        # by name or by the label in the reader's language; those matched by name come first.
+        labelled = [(key, _(option.description)) for key, option in sorted(guild_config.OPTIONS.items())]
+        by_name = [(key, label) for key, label in labelled if matches_search(current, key)]
+        by_label = [(key, label) for key, label in labelled if matches_search(current, key, label)]
+        found = by_name + [pair for pair in by_label if pair not in by_name]
+        return [app_commands.Choice(name=truncate(f"{key} — {label}", 100), value=key) for key, label in found][:25]
 
     @setup.command(name="import", description="Import a content pack (values cards, volunteer roles) in TOML or YAML")
     @app_commands.describe(file="A .toml, .yaml or .yml file")

@@ -8,7 +8,7 @@ from gromada import guild_config
 from gromada.guild_config import declare_int
 from gromada.i18n import N_
 from models.core import BindingKind, ValueCard
-from tests.helpers import Server, quickstarted, refusal, shown
+from tests.helpers import Server, quickstarted, refusal, shown, speaking
 
 
 @pytest.fixture(autouse=True)
@@ -87,6 +87,34 @@ async def test_option_is_validated_and_stored(simcord_env):
     assert "There is no option called “nope”." in shown(unknown)
     refusal(simcord_env, unknown)
     assert await guild_config.get_option(server.guild.id, "test_threshold") == 5
+
+
+async def offered_options(server, typed: str) -> list[str]:
+    return [choice["value"] for choice in await server.admin.autocomplete(server.general, "setup option", "key", typed)]
+
+
+async def test_option_autocomplete_reaches_every_option_by_what_is_typed(simcord_env, monkeypatch):
+    server = await quickstarted(simcord_env)
+    assert len(guild_config.OPTIONS) > 25  # more than Discord shows at once
+
+    assert len(await offered_options(server, "")) == 25
+    for key in guild_config.OPTIONS:
+        # The last words of its name, as a person types them ("escalation window").
+        typed = " ".join(key.split("_")[-2:])
+        offered = await offered_options(server, typed)
+        assert key in offered, f"{key} is not offered for {typed!r}"
+        assert len(offered) <= 25
+    # Matched by name first, then by label (the warnings' label speaks of the escalation window).
+    by_words = ["moderation_escalation_window", "moderation_escalation_warnings"]
+    assert await offered_options(server, "Escalation_WINDOW") == by_words
+    assert await offered_options(server, "window escalation") == by_words
+    assert await offered_options(server, "kitchen") == []
+
+    # By its label in the admin's language, too.
+    with speaking(monkeypatch, server.admin, "pl"):
+        assert await offered_options(server, "strefa czasowa") == ["timezone"]
+    with speaking(monkeypatch, server.admin, "ru"):
+        assert await offered_options(server, "часовой пояс") == ["timezone"]
 
 
 async def test_import_replaces_the_values_cards(simcord_env):
