@@ -70,7 +70,9 @@ class InitiativesCog(FeatureCog):
         # opens, and every quiet channel is warned and archived, as promised.
         moment = now()
         proposals, active = service.awaiting_deadlines()
-        await self.bot.timers.ensure_all(service.EXPIRE_TIMER, proposals, due=lambda proposal: proposal.support_until)
+        await self.bot.timers.ensure_all(
+            service.EXPIRE_TIMER, proposals, due=lambda proposal: service.expiry_due(proposal, moment)
+        )
         await self.bot.timers.ensure_all(
             service.INACTIVITY_TIMER, active, due=lambda initiative: service.inactivity_due(initiative, moment)
         )

@@ -55,6 +55,8 @@ READ_ONLY = discord.PermissionOverwrite(
 
 _card_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
+CARD_NOT_POSTED = N_("Discord refused to post the proposal's card, so the proposal was not saved. Please try again.")
+
 
 class ServerFull(LimitReached):
     default_message = N_(
@@ -109,8 +111,12 @@ async def _post_proposal(
         view = views.proposal_view(initiative, 1)
     try:
         message = await channel.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
-    except discord.HTTPException:
+    except Exception as error:
+        # Whatever stopped the card (Discord refusing, the connection dropping), nobody has
+        # seen the proposal: it must not stay behind holding its title.
         await service.discard(initiative.pk)
+        if isinstance(error, discord.HTTPException):
+            raise DiscordRefused(CARD_NOT_POSTED) from error
         raise
     await service.set_card(initiative.pk, message.id)
     initiative.card_message_id = message.id
@@ -176,7 +182,9 @@ async def expire(bot: discord.Client, timer: Timer) -> None:
     if initiative is None:
         return
     channel = bot.get_channel(initiative.card_channel_id)
-    if channel is not None:
+    # A proposal whose card was never posted (the bot stopped in between) was seen by nobody:
+    # it expires without a notice.
+    if channel is not None and initiative.card_message_id is not None:
         supporters = await service.member_ids(initiative_id)
         with use_locale(await language_for_guild(bot, initiative.guild_id)):
             text = _n(

@@ -340,6 +340,8 @@ async def expiring(initiative_id: int, now: datetime) -> Initiative | None:
     initiative = await Initiative.get_or_none(id=initiative_id)
     if initiative is None or not gathering(initiative, now):
         return None
+    if initiative.card_message_id is None and initiative.status == InitiativeStatus.PROPOSED:
+        return initiative  # never posted, so nobody can support it: its window is over already
     if await count_members(initiative_id) >= initiative.threshold:
         return None
     return initiative
@@ -565,11 +567,19 @@ def inactivity_due(initiative: Initiative, now: datetime) -> datetime:
 
 
 def awaiting_deadlines() -> tuple[QuerySet[Initiative], QuerySet[Initiative]]:
-    """Proposals whose support window is running, and active initiatives (checked at start)."""
-    proposals = Initiative.filter(
-        status__in=(InitiativeStatus.PROPOSED, InitiativeStatus.OPENING), card_message_id__isnull=False
-    )
+    """Proposals waiting for their expiry, and active initiatives (checked at start).
+
+    A proposal whose card was never posted (the bot stopped between storing it and posting
+    the card) is among them: without an expiry it would hold its title for ever.
+    """
+    proposals = Initiative.filter(status__in=(InitiativeStatus.PROPOSED, InitiativeStatus.OPENING))
     return proposals, Initiative.filter(status=InitiativeStatus.ACTIVE)
+
+
+def expiry_due(proposal: Initiative, now: datetime) -> datetime:
+    """When a proposal's lost expiry should run: at the end of its window, or at once when its
+    card was never posted (nobody can see or support it, and it holds its title)."""
+    return proposal.support_until if proposal.card_message_id is not None else now
 
 
 async def mark_warned(initiative_id: int, now: datetime) -> None:

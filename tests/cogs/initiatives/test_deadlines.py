@@ -4,8 +4,10 @@ from datetime import timedelta
 
 import discord
 
+from cogs.initiatives import service
 from cogs.initiatives.views import PROPOSE_COOLDOWN
 from gromada.bot import create_bot
+from gromada.scheduler import now
 from models.core import Timer
 from models.initiatives import Initiative, InitiativeStatus
 from tests.cogs.initiatives.helpers import field, open_initiative
@@ -192,3 +194,36 @@ async def test_supporters_are_told_of_the_expiry_even_when_discord_first_refuses
     [failure] = deadline_failures(caplog)
     assert isinstance(failure, discord.HTTPException) and failure.status == 500
     assert server.env.errors == []
+
+
+async def test_a_proposal_whose_card_was_never_posted_expires_and_frees_its_title(server, settings):
+    # The bot stopped after storing the proposal and before its card was posted: nobody can
+    # see or support it, and it held its title, so proposing it again was refused.
+    proposal = service.validate_proposal("Community garden", "Grow vegetables.", "Seeds.", "Ask the landlord.")
+    stored = await service.create_proposal(server.guild.id, server.member.id, proposal, server.proposals.id, now())
+    messages_before = len(server.proposals.history())
+
+    await server.env.restart_bot(create_bot(settings))
+    await server.env.advance_time(1)
+
+    assert (await Initiative.get(id=stored.pk)).status == InitiativeStatus.EXPIRED
+    # Nobody saw it, so nobody is thanked for supporting it.
+    assert len(server.proposals.history()) == messages_before
+    await wait_out(server.env, PROPOSE_COOLDOWN)
+    _, again = await server.propose(title="Community garden")
+    assert again.pk != stored.pk and again.status == InitiativeStatus.PROPOSED
+    assert server.card(again) is not None
+    assert server.env.errors == []
+
+
+async def test_a_failed_card_post_leaves_no_proposal_behind(server):
+    server.env.inject_error("POST", f"/channels/{server.proposals.id}/messages", status=500)
+
+    result, _ = await server.propose()
+    await server.env.advance_time(15 * DAY)
+
+    assert "Discord refused" in refusal(server.env, result)
+    assert await Initiative.all().count() == 0
+    assert await Timer.filter(kind=service.EXPIRE_TIMER).count() == 0
+    _, again = await server.propose()
+    assert server.card(again) is not None
