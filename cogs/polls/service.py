@@ -552,7 +552,9 @@ def summarise(poll: Poll, ballots: Counter[tuple[int, ...]], voters: int, reason
         quorum_percent=poll.quorum_percent,
         quorum_met=met,
         outcome=outcome,
-        winners=winners if poll.kind != PollKind.CONSENT else (),
+        # Only a decision has winners: the leader of a poll that missed its quorum (or a consent
+        # poll's most chosen answer) was not chosen, and the decision log must not say it was.
+        winners=winners if outcome in (DecisionOutcome.WINNER, DecisionOutcome.TIE) else (),
         runoff=runoff,
         reasons=tuple(reasons),
         seed=poll.seed,

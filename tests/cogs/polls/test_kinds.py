@@ -146,6 +146,21 @@ async def test_quorum_not_reached_is_no_decision(simcord_env):
     assert (await Decision.get(poll_id=poll.pk)).outcome == DecisionOutcome.NO_QUORUM
 
 
+async def test_a_missed_quorum_stores_no_winner_and_the_log_names_none(simcord_env):
+    server = await quickstarted(simcord_env)
+    poll, message = await open_poll(server, quorum=60)
+    await server.member.click(message, label="Park")
+    await server.admin.slash(server.general, "poll close", poll_id=poll.pk)
+
+    decision = await Decision.get(poll_id=poll.pk)
+    assert (decision.outcome, decision.winners) == (DecisionOutcome.NO_QUORUM, "")
+    log = await server.admin.slash(server.general, "decisions")
+    assert "**Where do we meet?** — no quorum (1/3)" in shown(log)
+    # The option that led is not what was decided, so searching for it finds nothing.
+    searched = await server.admin.slash(server.general, "decisions", search="Park")
+    assert "No decision matches “Park”." in refusal(simcord_env, searched)
+
+
 @pytest.mark.parametrize(
     ("quorum", "voters", "reached"),
     [
