@@ -27,6 +27,14 @@ Payload = str | dict[str, Any]
 Render = Callable[[], Payload | Sequence[Payload]]
 
 
+async def with_all_members(guild: discord.Guild) -> discord.Guild:
+    """The guild with its member cache filled: after a restart it holds nobody until chunked,
+    so role holders read from it then (an electorate, buddies, volunteers) would be none."""
+    if not guild.chunked:
+        await guild.chunk()
+    return guild
+
+
 async def member_of(guild: discord.Guild | None, user_id: int) -> discord.Member | None:
     """A member from the cache, else from Discord (the cache may be cold after a restart)."""
     if guild is None:

@@ -21,7 +21,7 @@ from gromada.checks import is_moderator, require_guild
 from gromada.errors import DiscordRefused, NotConfigured
 from gromada.i18n import N_, _, use_locale
 from gromada.interactions import language_for_guild, language_for_member
-from gromada.messaging import dm, member_of, post_to, purpose_channel
+from gromada.messaging import dm, member_of, post_to, purpose_channel, with_all_members
 from gromada.scheduler import now
 from gromada.ui import NO_MENTIONS, mention_only, truncate
 from models.core import BindingKind, Timer
@@ -270,8 +270,7 @@ async def introduce(
 
 
 async def _buddy_holders(guild: discord.Guild) -> list[int]:
-    if not guild.chunked:
-        await guild.chunk()  # role holders come from the member cache, which is empty until then
+    await with_all_members(guild)
     role_id = await guild_config.binding(guild.id, BindingKind.ROLE, "buddy")
     role = guild.get_role(role_id) if role_id else None
     return [member.id for member in role.members if not member.bot] if role else []

@@ -73,17 +73,9 @@ async def _is_member(member: discord.Member) -> bool:
     )
 
 
-async def with_all_members(guild: discord.Guild) -> discord.Guild:
-    """The guild with its member cache filled: after a restart it holds nobody until chunked,
-    and an electorate or a list of non-voters read from it then would be empty."""
-    if not guild.chunked:
-        await guild.chunk()
-    return guild
-
-
 async def electorate(guild: discord.Guild, eligible_role: discord.Role | None) -> list[discord.Member]:
     """The people who may vote: holders of the role, or everyone; never bots."""
-    await with_all_members(guild)
+    await messaging.with_all_members(guild)
     holders = eligible_role.members if eligible_role is not None else guild.members
     return [person for person in holders if not person.bot]
 
@@ -370,7 +362,7 @@ async def _log_decision(bot: discord.Client, poll: Poll, results: discord.Messag
 
 async def not_voted_yet(guild: discord.Guild, poll: Poll) -> list[int]:
     """Electors still on the server who have not voted yet."""
-    guild = await with_all_members(guild)
+    guild = await messaging.with_all_members(guild)
     return [user_id for user_id in await service.non_voters(poll) if guild.get_member(user_id) is not None]
 
 

@@ -222,8 +222,9 @@ class VolunteersCog(FeatureCog):
 
     @volunteer.command(name="roster", description="Who holds which volunteer role, since and until when")
     async def roster(self, interaction: discord.Interaction) -> None:
+        # Only reads: seats follow Discord where they change (role edits, joins, releases) and
+        # at each connect, so a look at the roster never hands out a seat.
         guild = require_guild(interaction).guild
-        await flows.adopt_all_holders(self.bot, guild)
         states = await service.catalogue_state(guild.id)
         lines = views.roster_lines(states, flows.unseated_holders(guild, states))
         await Pager(paginate_lines(lines), owner_id=interaction.user.id, title=_("Volunteer roster")).send(interaction)

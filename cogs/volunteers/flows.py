@@ -306,6 +306,7 @@ async def adopt_holders(bot, guild: discord.Guild, role: VolunteerRole, discord_
 async def adopt_all_holders(bot, guild: discord.Guild) -> None:
     """Everyone holding a volunteer role's Discord role without a seat gets one while seats are
     free: the role may have come with a join, or while the bot was away."""
+    await messaging.with_all_members(guild)
     adopted = 0
     for role in await service.roles(guild.id):
         discord_role = guild.get_role(role.discord_role_id)

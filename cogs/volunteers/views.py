@@ -333,11 +333,21 @@ def roster_lines(states: list[service.RoleState], unseated: Mapping[int, int] | 
                         end=day(seat.term_ends_at),
                     )
                 )
-        if unseated.get(state.role.pk):
+        if unseated.get(state.role.pk) and state.filled >= state.role.seats:
             lines.append(
                 _n(
                     "- {n} more person has the role <@&{role}> but no seat: every seat is taken",
                     "- {n} more people have the role <@&{role}> but no seat: every seat is taken",
+                    unseated[state.role.pk],
+                    role=state.role.discord_role_id,
+                )
+            )
+        elif unseated.get(state.role.pk):
+            # A seat freed while they held the role: the next start gives it to them.
+            lines.append(
+                _n(
+                    "- {n} more person has the role <@&{role}> but no seat yet",
+                    "- {n} more people have the role <@&{role}> but no seat yet",
                     unseated[state.role.pk],
                     role=state.role.discord_role_id,
                 )

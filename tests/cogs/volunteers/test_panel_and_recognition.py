@@ -7,8 +7,9 @@ from PIL import Image, ImageChops
 from cogs.volunteers import certificate
 from cogs.volunteers import cog as volunteers_cog
 from gromada import guild_config
-from models.core import BindingKind
-from models.volunteers import Thanks, VolunteerPanel, VolunteerRole, VolunteerSeat
+from gromada.bot import create_bot
+from models.core import BindingKind, Timer
+from models.volunteers import SeatStatus, Thanks, VolunteerPanel, VolunteerRole, VolunteerSeat
 from tests.cogs.volunteers.helpers import create_role, holders, panel_message
 from tests.helpers import quickstarted, refusal, shown, speaking
 
@@ -268,3 +269,33 @@ async def test_the_roster_says_who_has_the_role_without_a_seat(simcord_env):
 
     assert "**Gardener** · 1/1" in roster
     assert f"- 1 more person has the role <@&{gardener.id}> but no seat: every seat is taken" in roster
+
+
+async def test_the_roster_only_reads_and_the_next_start_seats_a_holder_left_without_one(simcord_env, settings):
+    server = await quickstarted(simcord_env)
+    await create_role(server, "Gardener", 1)
+    gardener = server.role("Gardener")
+    first = server.add_member("jan")
+    second = server.add_member("kasia")
+    await simcord_env.settle()
+    for person in (first, second):
+        await server.discord_member(person).add_roles(gardener)
+    await simcord_env.settle()
+    # The seat frees with nobody waiting: Kasia has the role, and now a seat is free.
+    await first.slash(server.general, "volunteer release", role="Gardener")
+    await simcord_env.settle()
+    seats_before = await VolunteerSeat.all().order_by("id").values()
+    timers_before = await Timer.all().order_by("id").values()
+
+    roster = shown(await server.admin.slash(server.general, "volunteer roster"))
+
+    assert await VolunteerSeat.all().order_by("id").values() == seats_before
+    assert await Timer.all().order_by("id").values() == timers_before
+    assert "**Gardener** · 0/1" in roster
+    assert f"- 1 more person has the role <@&{gardener.id}> but no seat yet" in roster
+    # Catching up with Discord is the start's job: then Kasia gets the free seat.
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.settle()
+    role = await VolunteerRole.get(guild_id=server.guild.id, name="Gardener")
+    seated = await VolunteerSeat.filter(role_id=role.pk, status=SeatStatus.ACTIVE).values_list("user_id", flat=True)
+    assert seated == [second.id]
