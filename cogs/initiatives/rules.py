@@ -17,15 +17,21 @@ TITLE_LIMIT = 100
 SLUG_LIMIT = 90
 
 
+# Unicode's non-spacing and spacing combining marks; enclosing marks (Me) only decorate.
+COMBINING_MARKS = frozenset({"Mn", "Mc"})
+
+
 def slugify(title: str) -> str:
     """The channel name for a title, or "" when the title has no letters or digits."""
     text = unicodedata.normalize("NFKC", title).lower()
     out: list[str] = []
     for char in text:
         if char.isalnum():
-            # Combining marks keep their letter (NFKC already composed most of them).
             out.append(char)
-        elif unicodedata.category(char) == "Mn" and out and out[-1] != "-":
+        elif unicodedata.category(char) in COMBINING_MARKS and out and out[-1] != "-":
+            # A mark stays with its letter: NFKC composes Latin and Cyrillic accents, but Indic
+            # vowel signs (spacing, Mc), viramas and Thai or Hebrew vowels (Mn) have no
+            # precomposed letter, and "हिंदी" would otherwise become "ह-द".
             out.append(char)
         elif out and out[-1] != "-":
             out.append("-")

@@ -3,6 +3,7 @@
 import asyncio
 
 import discord
+import pytest
 
 from cogs.initiatives import flows, service
 from cogs.initiatives.views import PROPOSE_COOLDOWN
@@ -202,3 +203,20 @@ async def test_an_opening_interrupted_by_a_restart_can_be_retried_later(server, 
     assert "now has its channel" in shown(late)
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
     assert len([c for c in server.discord_guild().text_channels if c.name.startswith(initiative.slug)]) == 1
+
+
+@pytest.mark.parametrize(
+    ("title", "channel_name"),
+    [
+        ("हिंदी क्लब", "हिंदी-क्लब"),
+        ("Ogród Społeczny", "ogród-społeczny"),
+        ("Общий сад", "общий-сад"),
+    ],
+)
+async def test_the_channel_is_named_after_the_title_in_its_own_script(server, title, channel_name):
+    _, initiative = await server.propose(title=title)
+    for supporter in server.supporters[:2]:
+        await supporter.click(server.card(initiative), label="Support")
+
+    assert (await Initiative.get(id=initiative.pk)).slug == channel_name
+    assert server.text_channel(channel_name) is not None

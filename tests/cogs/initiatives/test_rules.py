@@ -82,8 +82,12 @@ def test_inactivity_waits_then_warns_then_archives():
         # Thai and Hebrew write vowels as combining marks that have no precomposed letter.
         ("สวัสดี ชุมชน", "สวัสดี-ชุมชน"),
         ("שָׁלוֹם", "שָׁלוֹם"),
+        # Devanagari vowel signs are spacing marks (Mc) and the anusvara a non-spacing one (Mn).
+        ("हिंदी क्लब", "हिंदी-क्लब"),
+        ("सामुदायिक बाग़", "सामुदायिक-बाग़"),
         # A mark with no letter before it (or after a gap) cannot stand alone in a name.
         ("\u0301garden", "garden"),
+        ("seed \u093fswap", "seed-swap"),
         ("seed \u0301swap", "seed-swap"),
     ],
 )
