@@ -2,21 +2,8 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 from models.purchases import PurchaseStatus, ShortChoice
 from tortoise import fields
+from models.migrations.schema_kept import DescribeField
 
-
-
-class DescribeField(ops.AlterField):
-    """Only the column's description changes (an enum gained a member): the schema stays.
-
-    An AlterField on SQLite remakes the table, and dropping the old table deletes every row
-    that references it (foreign keys are on): the purchases' items, order lines and bills.
-    """
-
-    async def database_forward(self, *args, **kwargs) -> None:
-        return None
-
-    async def database_backward(self, *args, **kwargs) -> None:
-        return None
 
 
 class Migration(migrations.Migration):
