@@ -76,6 +76,16 @@ class VolunteersCog(FeatureCog):
             service.TERM_END_TIMER: functools.partial(flows.term_ended, self.bot),
         }
 
+    async def ensure_deadlines(self) -> None:
+        # A deadline lost between a seat's change and arming its timer (a stop at that moment,
+        # or a handler that failed through every retry) is armed again: an offer nobody answers
+        # passes on, and a term nobody renews ends, so a seat is never held for ever. The
+        # renewal prompt is not: one already sent leaves no timer behind, and arming it again
+        # would ask twice; the term still ends without it.
+        offers, terms = service.awaiting_deadlines()
+        await self.bot.timers.ensure_all(service.OFFER_EXPIRY_TIMER, offers, due=lambda seat: seat.offer_expires_at)
+        await self.bot.timers.ensure_all(service.TERM_END_TIMER, terms, due=lambda seat: seat.term_ends_at)
+
     async def cog_unload(self) -> None:
         await super().cog_unload()
         self.panels.stop()

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from cogs.volunteers import rules
@@ -653,3 +654,10 @@ async def check_pack_purposes(guild_id: int, specs: list[VolunteerRoleSpec]) -> 
         if purpose is None:
             raise InvalidInput(UNKNOWN_PURPOSE, role=spec.name, purpose=spec.role_purpose[:40])
         check_claim(purpose, spec.name, Approval(spec.approval), bound.get((BindingKind.ROLE, purpose.key)))
+
+
+def awaiting_deadlines() -> tuple[QuerySet[VolunteerSeat], QuerySet[VolunteerSeat]]:
+    """Seats offered and waiting for an answer, and seats held for a term (checked at start)."""
+    offers = VolunteerSeat.filter(status=SeatStatus.OFFERED, offer_expires_at__isnull=False)
+    terms = VolunteerSeat.filter(status=SeatStatus.ACTIVE, term_ends_at__isnull=False)
+    return offers, terms

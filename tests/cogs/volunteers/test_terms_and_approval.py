@@ -4,8 +4,15 @@ from datetime import timedelta
 
 from gromada import guild_config
 from gromada.bot import create_bot
-from models.core import BindingKind, GuildBinding
-from models.volunteers import ApprovalRequest, RequestStatus, VolunteerRole, VolunteerSeat, VolunteerTerm
+from models.core import BindingKind, GuildBinding, Timer
+from models.volunteers import (
+    ApprovalRequest,
+    RequestStatus,
+    SeatStatus,
+    VolunteerRole,
+    VolunteerSeat,
+    VolunteerTerm,
+)
 from tests.cogs.volunteers.helpers import create_role, holders, panel_message
 from tests.helpers import quickstarted, refusal, shown
 
@@ -163,3 +170,34 @@ async def test_a_request_without_a_staff_log_is_refused_and_not_kept(simcord_env
 
     assert "staff log, which is not set up" in refusal(simcord_env, refused)
     assert not await ApprovalRequest.exists(user_id=server.member.id)
+
+
+async def test_a_term_and_an_offer_whose_deadlines_were_lost_still_end_after_a_restart(simcord_env, settings):
+    server = await quickstarted(simcord_env)
+    await create_role(server, "Warden", 1, term_days=30)
+    holder, waiting, next_in_line = server.add_member("ola"), server.add_member("piotr"), server.add_member("rysiek")
+    await simcord_env.settle()
+    for person in (holder, waiting, next_in_line):
+        await person.slash(server.general, "volunteer claim", role="Warden")
+    await holder.slash(server.general, "volunteer release", role="Warden")
+    await holder.slash(server.general, "volunteer claim", role="Warden")  # back on the waitlist
+    offer = await VolunteerSeat.get(user_id=waiting.id)
+    assert offer.status == SeatStatus.OFFERED
+    # The bot stopped between storing the offer and writing its deadline.
+    await Timer.filter(ref_id=offer.pk).delete()
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(49 * 3600)
+
+    assert "passed to the next person" in waiting.user.dm_channel.last_message.content
+    accepted = await next_in_line.user.click(next_in_line.user.dm_channel.last_message, label="Accept")
+    assert "you are now **Warden**" in shown(accepted)
+    seat = await VolunteerSeat.get(user_id=next_in_line.id, status=SeatStatus.ACTIVE)
+    # Again the bot stopped, now between the seat and its term's deadlines.
+    await Timer.filter(ref_id=seat.pk).delete()
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(timedelta(days=30, hours=1).total_seconds())
+
+    assert next_in_line.id not in holders(server, "Warden")
+    assert not await VolunteerSeat.filter(user_id=next_in_line.id, status=SeatStatus.ACTIVE).exists()
