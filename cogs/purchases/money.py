@@ -8,10 +8,21 @@ a bill (line values, exact splits) is in rules.py.
 
 from __future__ import annotations
 
+import copy
 import re
+import unicodedata
 from decimal import Decimal
+from functools import cache
 
-from babel.numbers import format_currency, format_decimal, get_currency_precision, is_currency
+from babel import Locale
+from babel.numbers import (
+    NumberPattern,
+    format_currency,
+    format_decimal,
+    get_currency_precision,
+    get_currency_symbol,
+    is_currency,
+)
 
 from gromada.errors import InvalidInput
 from gromada.i18n import N_, Plural, current_locale
@@ -21,6 +32,11 @@ _NUMBER = re.compile(r"\d{1,12}(?:[.,]\d+)?")
 QUANTITY_DECIMALS = 3
 MAX_AMOUNT_UNITS = 10**9  # a billion in major units: well beyond any joint purchase
 MAX_QUANTITY = Decimal(1_000_000)
+# CLDR's currencySpacing, which Babel does not apply: where the currency symbol touches the
+# number and the symbol's touching character is neither a symbol (S*) nor a space (Z*),
+# a no-break space goes between them, so "PLN2.50" reads "PLN 2.50" while "$2.50" stays.
+# Every locale in CLDR (en, pl and ru among them) inherits root's values.
+CURRENCY_SPACE = "\u00a0"
 
 
 def currency_code(text: str) -> str:
@@ -84,9 +100,26 @@ def to_major(amount: int, currency: str) -> Decimal:
     return Decimal(amount).scaleb(-decimals(currency))
 
 
+def _needs_space(symbol_char: str) -> bool:
+    return unicodedata.category(symbol_char)[0] not in "SZ"
+
+
+@cache
+def _currency_pattern(currency: str, locale: str) -> NumberPattern:
+    """The locale's currency pattern, with CLDR's currency spacing added where it applies."""
+    pattern = copy.copy(Locale.parse(locale).currency_formats["standard"])
+    symbol = get_currency_symbol(currency, locale)
+    if _needs_space(symbol[-1]):
+        pattern.prefix = tuple(p + CURRENCY_SPACE if p.endswith("¤") else p for p in pattern.prefix)
+    if _needs_space(symbol[0]):
+        pattern.suffix = tuple(CURRENCY_SPACE + s if s.startswith("¤") else s for s in pattern.suffix)
+    return pattern
+
+
 def format_money(amount: int, currency: str, locale: str | None = None) -> str:
-    """450 PLN → "4,50 zł" for Polish readers, "PLN4.50" for English ones."""
-    return format_currency(to_major(amount, currency), currency, locale=locale or current_locale())
+    """450 PLN → "4,50 zł" for Polish readers, "PLN 4.50" for English ones (a no-break space)."""
+    locale = locale or current_locale()
+    return format_currency(to_major(amount, currency), currency, _currency_pattern(currency, locale), locale=locale)
 
 
 def plain_quantity(quantity: Decimal) -> str:
