@@ -4,6 +4,14 @@ Amounts are integers in the currency's minor unit (1 PLN = 100 groszy); how many
 decimals a currency has, and how it is written in each language, comes from Babel's CLDR
 data. Quantities are Decimals (3.5 kg), never floats, so nothing drifts. The arithmetic of
 a bill (line values, exact splits) is in rules.py.
+
+Units: a coordinator types an item's unit freely ("kg", "jar", "słoik"), and it is stored as
+typed. When it is shown, a unit we know is written in the reader's language with the right
+plural form: measures (kg, g, l, ml) by CLDR's unit patterns through Babel, counted things
+(piece, jar, bottle…) by gettext plurals in the purchases catalogs. A unit we do not know
+cannot be declined, so it is written the way a receipt writes it, "2 × bunch", which reads in
+every language. Part of a counted thing ("1.5 jar") takes a form gettext's integer plurals do
+not have in Polish, so it is written the receipt way too.
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ from __future__ import annotations
 import copy
 import re
 import unicodedata
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 
@@ -23,9 +32,10 @@ from babel.numbers import (
     get_currency_symbol,
     is_currency,
 )
+from babel.units import format_unit
 
 from gromada.errors import InvalidInput
-from gromada.i18n import N_, Plural, current_locale
+from gromada.i18n import N_, Plural, current_locale, translate
 
 # "4", "4,50", "4.50", "1000.5": digits with an optional decimal comma or point.
 _NUMBER = re.compile(r"\d{1,12}(?:[.,]\d+)?")
@@ -130,3 +140,104 @@ def plain_quantity(quantity: Decimal) -> str:
 
 def format_quantity(quantity: Decimal, locale: str | None = None) -> str:
     return format_decimal(quantity, locale=locale or current_locale())
+
+
+# ---------------------------------------------------------------- units
+
+
+@dataclass(frozen=True)
+class Counted:
+    name: str  # the unit on its own, as a label ("jar": "W jednostkach: słoik")
+    amount: Plural  # "{n} jar" / "{n} jars", with Polish and Russian forms
+
+
+# What people type for each measure, in any of our languages, lower case, without a final dot.
+MEASURES: dict[str, str] = {
+    **dict.fromkeys(
+        ("kg", "kilo", "kilogram", "kilograms", "kilogramy", "kilogramów", "кг", "килограмм"), "mass-kilogram"
+    ),
+    **dict.fromkeys(("g", "gram", "grams", "gramy", "gramów", "г", "гр", "грамм"), "mass-gram"),
+    **dict.fromkeys(
+        ("l", "litre", "litres", "liter", "liters", "litr", "litry", "litrów", "л", "литр"), "volume-liter"
+    ),
+    **dict.fromkeys(("ml", "millilitre", "milliliter", "mililitr", "мл"), "volume-milliliter"),
+}
+
+COUNTED: dict[str, Counted] = {
+    "piece": Counted(N_("piece"), Plural("{n} piece", "{n} pieces", 1)),
+    "jar": Counted(N_("jar"), Plural("{n} jar", "{n} jars", 1)),
+    "bottle": Counted(N_("bottle"), Plural("{n} bottle", "{n} bottles", 1)),
+    "pack": Counted(N_("pack"), Plural("{n} pack", "{n} packs", 1)),
+    "box": Counted(N_("box"), Plural("{n} box", "{n} boxes", 1)),
+    "bag": Counted(N_("bag"), Plural("{n} bag", "{n} bags", 1)),
+    "can": Counted(N_("can"), Plural("{n} can", "{n} cans", 1)),
+}
+COUNTED_NAMES: dict[str, str] = {
+    **dict.fromkeys(
+        ("piece", "pieces", "pc", "pcs", "sztuka", "sztuki", "sztuk", "szt", "штука", "штуки", "штук", "шт"), "piece"
+    ),
+    **dict.fromkeys(("jar", "jars", "słoik", "słoiki", "słoików", "банка", "банки", "банок"), "jar"),
+    **dict.fromkeys(("bottle", "bottles", "butelka", "butelki", "butelek", "бутылка", "бутылки", "бутылок"), "bottle"),
+    **dict.fromkeys(
+        (
+            "pack",
+            "packs",
+            "packet",
+            "packets",
+            "opakowanie",
+            "opakowania",
+            "opakowań",
+            "op",
+            "opak",
+            "упаковка",
+            "упаковки",
+            "упаковок",
+            "уп",
+            "пачка",
+            "пачки",
+            "пачек",
+        ),
+        "pack",
+    ),
+    **dict.fromkeys(("box", "boxes", "pudełko", "pudełka", "pudełek", "коробка", "коробки", "коробок"), "box"),
+    **dict.fromkeys(("bag", "bags", "worek", "worki", "worków", "torba", "torby", "мешок", "мешка", "мешков"), "bag"),
+    **dict.fromkeys(("can", "cans", "tin", "tins", "puszka", "puszki", "puszek"), "can"),
+}
+
+
+def _key(unit: str) -> str:
+    return unit.strip().rstrip(".").casefold()
+
+
+def _measure_symbol(measure: str, locale: str) -> str:
+    """A measure's short symbol in the reader's language ("kg", "кг"), from CLDR's pattern."""
+    pattern = Locale.parse(locale)._data["unit_patterns"][measure]["short"]["other"]
+    return pattern.replace("{0}", "").strip()
+
+
+# A receipt's way of writing a quantity of something that does not decline.
+AS_ON_A_RECEIPT = N_("{quantity} × {unit}")
+
+
+def amount_of(quantity: Decimal, unit: str, locale: str | None = None) -> str:
+    """A quantity with its unit as one phrase: "2 jars", "2 słoiki", "1,5 kg", "2 × bunch"."""
+    locale = locale or current_locale()
+    key = _key(unit)
+    if key in MEASURES:
+        return format_unit(quantity, MEASURES[key], length="short", locale=locale)
+    counted = COUNTED.get(COUNTED_NAMES.get(key, ""))
+    if counted is not None and quantity == quantity.to_integral_value():
+        number = format_quantity(quantity, locale)
+        return translate(replace(counted.amount, n=int(quantity)), locale=locale, n=number)
+    shown = translate(counted.name, locale=locale) if counted is not None else unit.strip()
+    return translate(AS_ON_A_RECEIPT, locale=locale, quantity=format_quantity(quantity, locale), unit=shown)
+
+
+def unit_label(unit: str, locale: str | None = None) -> str:
+    """The unit on its own, as a label ("per jar", "In kg"), in the reader's language when known."""
+    locale = locale or current_locale()
+    key = _key(unit)
+    if key in MEASURES:
+        return _measure_symbol(MEASURES[key], locale)
+    counted = COUNTED.get(COUNTED_NAMES.get(key, ""))
+    return translate(counted.name, locale=locale) if counted is not None else unit.strip()

@@ -66,7 +66,7 @@ async def test_whole_purchase_from_opening_to_the_ledger(simcord_env):
     assert all(bill.delivery == DeliveryStatus.SENT for bill in bills.values())
 
     celina_bill = "\n".join(dms(celina))
-    assert "Honey: 2 jar — dropped" in celina_bill
+    assert "Honey: 2 jars — dropped" in celina_bill
     assert "Total to pay: PLN\xa010.95" in celina_bill
     assert "Total to pay: PLN\xa023.04" in "\n".join(dms(ania))
     supplier_list = "\n".join(dms(coop.coordinator))

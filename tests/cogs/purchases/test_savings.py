@@ -34,7 +34,7 @@ async def test_the_ledger_and_the_bill_show_what_buying_together_saved(simcord_e
     after = shown(await ania.slash(coop.general, "purchase ledger", purchase=purchase.pk))
     # Ania gets 3.636 kg, Celina 1.364 kg: 11.64 - 9.09 and 4.36 - 3.41 saved.
     assert "Saved against shop prices: PLN\xa03.50" in after
-    assert "Honey: 2 jar · PLN\xa00.00 (dropped)" in after
+    assert "Honey: 2 jars · PLN\xa00.00 (dropped)" in after
     assert "Saved against shop prices: PLN\xa02.55" in dms(ania)[-1]
 
 

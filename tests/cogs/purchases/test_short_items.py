@@ -52,7 +52,7 @@ async def test_the_card_shows_what_each_item_still_needs_redrawn_once_for_a_burs
     assert card_edits(simcord_env, purchase) == before + 1
     card = coop.card(purchase).embeds[0].description
     assert "⏳ ordered 7 of the minimum 10 kg: 3 kg more to reach it" in card
-    assert "✅ ordered 5 of the minimum 5 jar" in card and "more to reach it" not in card.split("Honey")[1]
+    assert "✅ ordered 5 of the minimum 5 jars" in card and "more to reach it" not in card.split("Honey")[1]
     assert "ordered: 1 kg" in card
     cog = simcord_env.bot.get_cog("PurchasesCog")
     assert not cog.flush_cards.is_running()  # nothing left to show: the loop rests
@@ -123,7 +123,7 @@ async def test_at_the_deadline_short_items_wait_for_the_coordinator_who_drops_on
     assert f"<@{coop.coordinator.id}>" in prompt.content
     assert "**Potatoes** · ⏳ ordered 4 of the minimum 10 kg: 6 kg more to reach it" in prompt.content
     assert "buying anyway costs the group PLN\xa015.00" in prompt.content  # 6 kg × 2.50
-    assert "buying anyway costs the group PLN\xa090.00" in prompt.content  # 3 jar × 30.00
+    assert "buying anyway costs the group PLN\xa090.00" in prompt.content  # 3 jars × 30.00
     assert "a coordinator chooses" in coop.card(purchase).embeds[0].description
     assert (await Timer.get(kind=service.DECISION_TIMER, ref_id=purchase.pk)).due_at == purchase.decide_by
     # Orders stay closed while the coordinator chooses.
