@@ -159,6 +159,12 @@ class Demo:
             self.say(f"{who} sees{' (only them)' if result.ephemeral else ''}: {text.strip()}")
 
     def channel(self, name: str):
+        """A channel by name; a purpose's (decisions, mod-log…) by its English name, found under
+        the name quickstart gave it in the demo's language."""
+        for kind in (BindingKind.CHANNEL, BindingKind.CATEGORY):
+            for purpose in guild_config.purposes(kind):
+                if purpose.default_name == name:
+                    return self.guild.channels[purpose.name_in(self.language)]
         return self.guild.channels[name]
 
 

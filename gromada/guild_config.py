@@ -45,8 +45,9 @@ class Claim(StrEnum):
 class Purpose:
     """A job a channel, category or role does in the community (its default name in English).
 
-    A role's default name is marked for translation: quickstart creates the role in the
-    server's language, and messages name it that way where the server has none.
+    The default name is marked for translation: quickstart creates the channel or role in the
+    server's language, and messages name a role that way where the server has none. A
+    channel's name is written as Discord keeps it (lower case, hyphens for spaces).
     """
 
     key: str
@@ -62,8 +63,8 @@ class Purpose:
     claim: Claim = Claim.NEVER
 
     def name_in(self, language: str) -> str:
-        """The name quickstart gives what it creates: a role's in the server's language."""
-        return translate(self.default_name, locale=language) if self.kind == BindingKind.ROLE else self.default_name
+        """The name quickstart gives what it creates, in the server's language."""
+        return translate(self.default_name, locale=language)
 
     def names(self) -> set[str]:
         """Its default name in every language, as a server may already have it (casefolded)."""
@@ -98,15 +99,17 @@ def purposes(kind: BindingKind) -> list[Purpose]:
 
 # The purposes of PRODUCT.md's quickstart; features may declare more.
 for _purpose in (
-    Purpose("welcome", BindingKind.CHANNEL, "welcome", description=N_("Newcomers' private threads")),
-    Purpose("introductions", BindingKind.CHANNEL, "introductions", description=N_("Introductions")),
-    Purpose("volunteers", BindingKind.CHANNEL, "volunteers", description=N_("Volunteer roles panel")),
-    Purpose("initiatives", BindingKind.CHANNEL, "initiatives", description=N_("Initiative proposals")),
-    Purpose("decisions", BindingKind.CHANNEL, "decisions", description=N_("Polls and the decision log")),
-    Purpose("mediation", BindingKind.CHANNEL, "mediation", description=N_("Mediation requests")),
-    Purpose("mod_log", BindingKind.CHANNEL, "mod-log", staff_only=True, description=N_("Staff log")),
-    Purpose("initiatives", BindingKind.CATEGORY, "Initiatives", description=N_("Initiative channels")),
-    Purpose("initiatives_archive", BindingKind.CATEGORY, "Initiatives archive", description=N_("Archived initiatives")),
+    Purpose("welcome", BindingKind.CHANNEL, N_("welcome"), description=N_("Newcomers' private threads")),
+    Purpose("introductions", BindingKind.CHANNEL, N_("introductions"), description=N_("Introductions")),
+    Purpose("volunteers", BindingKind.CHANNEL, N_("volunteers"), description=N_("Volunteer roles panel")),
+    Purpose("initiatives", BindingKind.CHANNEL, N_("initiatives"), description=N_("Initiative proposals")),
+    Purpose("decisions", BindingKind.CHANNEL, N_("decisions"), description=N_("Polls and the decision log")),
+    Purpose("mediation", BindingKind.CHANNEL, N_("mediation"), description=N_("Mediation requests")),
+    Purpose("mod_log", BindingKind.CHANNEL, N_("mod-log"), staff_only=True, description=N_("Staff log")),
+    Purpose("initiatives", BindingKind.CATEGORY, N_("Initiatives"), description=N_("Initiative channels")),
+    Purpose(
+        "initiatives_archive", BindingKind.CATEGORY, N_("Initiatives archive"), description=N_("Archived initiatives")
+    ),
     Purpose("newcomer", BindingKind.ROLE, N_("Newcomer")),
     Purpose("member", BindingKind.ROLE, N_("Member")),
     Purpose("buddy", BindingKind.ROLE, N_("Buddy"), claim=Claim.OPEN),

@@ -94,6 +94,17 @@ def read_catalog(language: str, domain: str) -> Catalog | None:
         return read_po(handle, locale=language, domain=domain)
 
 
+def _carried_over(previous: str | tuple[str, ...] | None, message_id, num_plurals: int) -> str | tuple[str, ...]:
+    """The translation an entry keeps. A message that gains a plural keeps its old translation as
+    the singular form, the other forms left empty for a translator to fill."""
+    if isinstance(message_id, tuple):
+        if isinstance(previous, tuple):
+            return previous
+        return (previous or "",) + ("",) * (num_plurals - 1)
+    # A message that lost its plural is translated afresh: its forms may say {n}.
+    return "" if isinstance(previous, tuple) else previous or ""
+
+
 def update_catalogs(messages: dict[str, set[Message]]) -> list[Path]:
     written: list[Path] = []
     for domain, entries in sorted(messages.items()):
@@ -104,12 +115,8 @@ def update_catalogs(messages: dict[str, set[Message]]) -> list[Path]:
             catalog = Catalog(locale=language, domain=domain, project="Gromada", fuzzy=False, creation_date=created)
             for message_id, context in sorted(entries, key=lambda entry: (str(entry[0]), entry[1] or "")):
                 previous = existing.get(message_id, context=context) if existing else None
-                if previous is not None:
-                    string = previous.string
-                elif isinstance(message_id, tuple):
-                    string = ("",) * catalog.num_plurals
-                else:
-                    string = ""
+                translated = previous.string if previous is not None else None
+                string = _carried_over(translated, message_id, catalog.num_plurals)
                 catalog.add(message_id, string, context=context)
             path = catalog_path(language, domain)
             path.parent.mkdir(parents=True, exist_ok=True)

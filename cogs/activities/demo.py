@@ -33,9 +33,10 @@ async def walk(demo) -> None:
     demo.show(second.name, await second.click(card, label=demo.label(N_("Join"))))
     demo.show(regular.name, await regular.click(card, label=demo.label(N_("Join every date"))))
     await env.advance_time(5)
-    card = next(message for message in demo.channel("activities").history() if message.id == card.id)
+    activities = demo.channel("activities")
+    card = next(message for message in activities.history() if message.id == card.id)
     seats = [field for field in card.embeds[0].fields][3]
-    demo.say(f"The first card in #activities now reads: {seats.name}: {seats.value}")
+    demo.say(f"The first card in #{activities.name} now reads: {seats.name}: {seats.value}")
 
     await env.advance_time((start - timedelta(hours=24) - env.now()).total_seconds() + 60)
     demo.say(f"A day before, {first.name} gets a DM: {first.user.dm_channel.last_message.content}")

@@ -50,7 +50,7 @@ OCCURRENCE_TIMERS = {"call": CALL_TIMER, "day": DAY_TIMER, "hour": HOUR_TIMER, "
 FLAGS = {CALL_TIMER: "called", DAY_TIMER: "reminded_day", HOUR_TIMER: "reminded_hour", FOLLOWUP_TIMER: "followed_up"}
 
 CHANNEL_PURPOSE = declare_purpose(
-    Purpose("activities", BindingKind.CHANNEL, "activities", description=N_("Activities and meetings"))
+    Purpose("activities", BindingKind.CHANNEL, N_("activities"), description=N_("Activities and meetings"))
 )
 COORDINATOR_PURPOSE = declare_purpose(
     Purpose("activity_coordinator", BindingKind.ROLE, N_("Activity coordinator"), create=False)

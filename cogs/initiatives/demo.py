@@ -25,7 +25,7 @@ async def walk(demo) -> None:
     )
     demo.show(lead.name, posted)
     card = proposals.last_message
-    demo.say(f"The card in #initiatives shows supporters {_field(card, demo.label(N_('Supporters')))}.")
+    demo.say(f"The card in #{proposals.name} shows supporters {_field(card, demo.label(N_('Supporters')))}.")
 
     for supporter in (first, second):
         result = await supporter.click(card, label=demo.label(N_("Support")))

@@ -12,10 +12,10 @@ async def walk(demo) -> None:
     celina, dmitrij = demo.members[0], demo.members[1]
     mira = guild.add_member(env.create_user("mira_mediator"), roles=[await demo.role("mediator")])
     await env.settle()
-    mediation = guild.channels["mediation"]
+    mediation = demo.channel("mediation")
     panel = next(message for message in mediation.history() if message.components)
 
-    demo.say("Celina clicks “Request mediation” in #mediation and fills in the form.")
+    demo.say(f"Celina clicks “Request mediation” in #{mediation.name} and fills in the form.")
     form = await celina.click(panel, label=demo.label(N_("Request mediation")))
     opened = await celina.submit_modal(
         form,
@@ -27,9 +27,9 @@ async def walk(demo) -> None:
     )
     demo.show("Celina", opened)
 
-    log = guild.channels["mediation-log"]
+    log = demo.channel("mediation-log")
     alert = log.last_message
-    demo.say(f"Mediators see in #mediation-log: {alert.content} [{alert.embeds[0].title}]")
+    demo.say(f"Mediators see in #{log.name}: {alert.content} [{alert.embeds[0].title}]")
     demo.show("Mira", await mira.click(alert, label=demo.label(N_("Claim"))))
     space = next(
         channel for name, channel in guild.channels.items() if name.startswith("mediation-") and name[-1].isdigit()
@@ -48,7 +48,7 @@ async def walk(demo) -> None:
     closed = await mira.submit_modal(close_form, {"outcome": "A key box by the shed; code shared with both."})
     demo.show("Mira", closed)
     posted = log.last_message
-    demo.say(f"#mediation-log gets: {posted.content.splitlines()[0]} + {posted.attachments[0].filename}")
+    demo.say(f"#{log.name} gets: {posted.content.splitlines()[0]} + {posted.attachments[0].filename}")
     *_, rating = demo.new_dms(celina)
     demo.say_dm("Celina", rating)
     demo.show("Celina", await celina.user.click(rating, label="★★★★★"))

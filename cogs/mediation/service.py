@@ -29,13 +29,15 @@ LOG_PURPOSE = declare_purpose(
     Purpose(
         "mediation_log",
         BindingKind.CHANNEL,
-        "mediation-log",
+        N_("mediation-log"),
         staff_only=True,
         description=N_("Mediators' alerts and transcripts"),
     )
 )
 CATEGORY_PURPOSE = declare_purpose(
-    Purpose("mediation", BindingKind.CATEGORY, "Mediation", staff_only=True, description=N_("Private mediation spaces"))
+    Purpose(
+        "mediation", BindingKind.CATEGORY, N_("Mediation"), staff_only=True, description=N_("Private mediation spaces")
+    )
 )
 
 MAX_OPEN = declare_int("mediation_max_open", 1, 1, 5, N_("How many mediation tickets a member may have open at once"))

@@ -10,7 +10,7 @@ ORDER = 90
 async def walk(demo) -> None:
     env, guild = demo.env, demo.guild
     general = guild.channels["general"]
-    mod_log = guild.channels["mod-log"]
+    mod_log = demo.channel("mod-log")
     moderator = guild.add_member(env.create_user("marta_mod"), roles=[await demo.role("moderator")])
     spammer = guild.add_member(env.create_user("spam_bot_3000"))
     await env.settle()
@@ -38,7 +38,7 @@ async def walk(demo) -> None:
 def _show_log(demo, mod_log) -> None:
     embed = mod_log.last_message.embeds[0]
     details = "; ".join(f"{field.name}: {field.value.rstrip('.')}" for field in embed.fields)
-    demo.say(f"#mod-log: [{embed.title}] {details}")
+    demo.say(f"#{mod_log.name}: [{embed.title}] {details}")
 
 
 async def furnish(demo) -> None:

@@ -9,8 +9,7 @@ ORDER = 10
 
 
 def _channel(demo, name: str):
-    # Demo.channel reads `guild.text_channels`, which SimCord's GuildHandle does not have.
-    return demo.guild.channels[name]
+    return demo.channel(name)
 
 
 def _last(thread, button: str = ""):
@@ -43,9 +42,10 @@ async def walk(demo) -> None:
     modal = await newcomer.click(_last(thread), label=demo.label(N_("Introduce yourself")))
     answers = {"about": "I teach maths and love the allotment.", "interests": "seeds, bikes", "languages": "polski"}
     await newcomer.submit_modal(modal, answers)
-    introduction = _channel(demo, "introductions").last_message
+    introductions = _channel(demo, "introductions")
+    introduction = introductions.last_message
     embed = introduction.embeds[0]
-    demo.say(f"#introductions: {introduction.content} [{embed.title}] {embed.description}")
+    demo.say(f"#{introductions.name}: {introduction.content} [{embed.title}] {embed.description}")
     complete = demo.label(N_("Welcome complete"))
     ping = _last(thread, complete)
     demo.say(f"In the thread: {ping.content}")

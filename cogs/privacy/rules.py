@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -18,33 +19,63 @@ from tortoise.fields import BigIntField
 from tortoise.models import Model
 
 from gromada.commands import Command
-from gromada.i18n import N_, translate
+from gromada.i18n import N_, Plural, translate
 from models.privacy import PSEUDONYM_LIMIT, pseudonym_tag
 
 # ---------------------------------------------------------------- why something stays, and feature names
 
-REASONS: dict[str, str] = {
-    "open_purchase_coordinated": N_("You coordinate a purchase that is still open: close it first."),
-    "open_purchase_orders": N_(
-        "You have orders in a purchase that is still open: remove them, or ask again after it closes."
+# Each reason in the singular and the plural: the person may have one unpaid bill or three.
+REASONS: dict[str, Plural] = {
+    "open_purchase_coordinated": Plural(
+        "You coordinate a purchase that is still open: close it first.",
+        "You coordinate purchases that are still open: close them first.",
+        1,
     ),
-    "unpaid_bill": N_("You have a bill that is not paid yet: ask again once it is marked as paid."),
-    "purchase_credit": N_(
-        "You have credit from a joint purchase: ask the treasurer to pay it back, or ask again once it is used."
+    "open_purchase_orders": Plural(
+        "You have orders in a purchase that is still open: remove them, or ask again after it closes.",
+        "You have orders in purchases that are still open: remove them, or ask again after they close.",
+        1,
     ),
-    "open_mediation": N_("A mediation you take part in is still open: ask again after it is closed."),
-    "moderation_record": N_(
-        "Moderation records about you are kept for the server's safety until their retention period ends."
+    "unpaid_bill": Plural(
+        "You have a bill that is not paid yet: ask again once it is marked as paid.",
+        "You have bills that are not paid yet: ask again once they are marked as paid.",
+        1,
     ),
-    "volunteer_seat": N_("You hold or are offered a volunteer role: step down first."),
-    "open_proposal": N_(
+    "purchase_credit": Plural(
+        "You have credit from a joint purchase: ask the treasurer to pay it back, or ask again once it is used.",
+        "You have credit from joint purchases: ask the treasurer to pay it back, or ask again once it is used.",
+        1,
+    ),
+    "open_mediation": Plural(
+        "A mediation you take part in is still open: ask again after it is closed.",
+        "Mediations you take part in are still open: ask again after they are closed.",
+        1,
+    ),
+    "moderation_record": Plural(
+        "A moderation record about you is kept for the server's safety until its retention period ends.",
+        "Moderation records about you are kept for the server's safety until their retention period ends.",
+        1,
+    ),
+    "volunteer_seat": Plural(
+        "You hold or are offered a volunteer role: step down first.",
+        "You hold or are offered volunteer roles: step down first.",
+        1,
+    ),
+    "open_proposal": Plural(
         "You proposed an initiative that is still gathering support: withdraw it with Withdraw proposal on its card "
-        "({list} links to it), or ask again after its support window ends."
+        "({list} links to it), or ask again after its support window ends.",
+        "You proposed initiatives that are still gathering support: withdraw them with Withdraw proposal on their "
+        "cards ({list} links to them), or ask again after their support windows end.",
+        1,
     ),
-    "open_initiative": N_(
-        "You lead an active initiative: in its channel, hand it over with {handover} or archive it with {archive}."
+    "open_initiative": Plural(
+        "You lead an active initiative: in its channel, hand it over with {handover} or archive it with {archive}.",
+        "You lead active initiatives: in the channel of each, hand it over with {handover} or archive it with "
+        "{archive}.",
+        1,
     ),
 }
+SOME_RECORDS = Plural("A record must be kept for now.", "Some records must be kept for now.", 1)
 # The commands a reason names, shown as mentions in the reader's language (gromada.commands).
 REASON_COMMANDS: dict[str, dict[str, Command]] = {
     "open_proposal": {"list": Command("initiative list")},
@@ -68,8 +99,9 @@ FEATURES: dict[str, str] = {
 }
 
 
-def reason_text(key: str) -> str:
-    return REASONS.get(key, N_("Some records must be kept for now."))
+def reason_text(key: str, count: int) -> Plural:
+    """Why `count` things stay, in the singular or the plural as the count asks."""
+    return replace(REASONS.get(key, SOME_RECORDS), n=count)
 
 
 def reason_commands(key: str) -> dict[str, Command]:

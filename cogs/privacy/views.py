@@ -12,7 +12,7 @@ from cogs.privacy.rules import feature_name, pseudonym_label, reason_commands, r
 from cogs.privacy.service import Export, ForgetPlan, ForgetReport
 from gromada.checks import require_guild
 from gromada.commands import with_mentions
-from gromada.i18n import N_, _, _n
+from gromada.i18n import N_, _, _n, translate
 from gromada.ui import IdButton, ThePerson
 
 # ---------------------------------------------------------------- what people read
@@ -38,7 +38,7 @@ def kept_lines(kept: dict[str, int], bot: discord.Client | None) -> list[str]:
             "- {n} record: {reason}",
             "- {n} records: {reason}",
             count,
-            reason=_(reason_text(key), **with_mentions(bot, reason_commands(key))),
+            reason=translate(reason_text(key, count), **with_mentions(bot, reason_commands(key))),
         )
         for key, count in sorted(kept.items())
     ]

@@ -330,9 +330,8 @@ async def set_quantity(
     amount = money.parse_quantity(quantity)
     if item.max_per_member is not None and amount > item.max_per_member:
         raise LimitReached(
-            N_("You can order at most {max} {unit} of {item}."),
-            max=money.format_quantity(item.max_per_member),
-            unit=item.unit,
+            N_("You can order at most {max} of {item}."),
+            max=money.amount_of(item.max_per_member, item.unit),
             item=item.name,
         )
     async with in_transaction():
@@ -978,9 +977,8 @@ async def record_arrival(
             raise InvalidInput(N_("Nothing of {item} was bought in this purchase."), item=item.name)
         if arrived > bought:
             raise InvalidInput(
-                N_("Only {bought} {unit} of {item} were bought: record at most that much."),
-                bought=money.format_quantity(bought),
-                unit=item.unit,
+                N_("Only {bought} of {item} were bought: record at most that much."),
+                bought=money.amount_of(bought, item.unit),
                 item=item.name,
             )
         shares = share_short_delivery(min(arrived, ordered), [(line.pk, line.quantity) for line in lines], rule)

@@ -15,7 +15,7 @@ from decimal import Decimal
 import discord
 
 from cogs.purchases import service
-from cogs.purchases.money import format_money, format_quantity, plain_quantity, to_major
+from cogs.purchases.money import amount_of, format_money, format_quantity, plain_quantity, to_major, unit_label
 from cogs.purchases.rules import FIRST_COME, saving, still_needed
 from cogs.purchases.service import (
     Arrival,
@@ -63,28 +63,26 @@ when = moment_with_distance
 
 
 def price(purchase: Purchase, item: PurchaseItem) -> str:
-    return _("{price} per {unit}", price=format_money(item.unit_price, purchase.currency), unit=item.unit)
+    return _("{price} per {unit}", price=format_money(item.unit_price, purchase.currency), unit=unit_label(item.unit))
 
 
 def progress(item: PurchaseItem, ordered: Decimal) -> str:
     if item.bulk_min is None:
-        return _("ordered: {ordered} {unit}", ordered=format_quantity(ordered), unit=item.unit)
+        return _("ordered: {ordered}", ordered=amount_of(ordered, item.unit))
     missing = still_needed(item.bulk_min, ordered)
     if not missing:
         return _(
-            "{mark} ordered {ordered} of the minimum {minimum} {unit}",
+            "{mark} ordered {ordered} of the minimum {minimum}",
             mark="✅",
             ordered=format_quantity(ordered),
-            minimum=format_quantity(item.bulk_min),
-            unit=item.unit,
+            minimum=amount_of(item.bulk_min, item.unit),
         )
     return _(
-        "{mark} ordered {ordered} of the minimum {minimum} {unit}: {missing} {unit} more to reach it",
+        "{mark} ordered {ordered} of the minimum {minimum}: {missing} more to reach it",
         mark="⏳",
         ordered=format_quantity(ordered),
-        minimum=format_quantity(item.bulk_min),
-        missing=format_quantity(missing),
-        unit=item.unit,
+        minimum=amount_of(item.bulk_min, item.unit),
+        missing=amount_of(missing, item.unit),
     )
 
 
@@ -172,19 +170,17 @@ def line_text(purchase: Purchase, line: CartLine) -> str:
     """One order line as carts and bills show it: quantity × price = value."""
     if line.short:
         return _(
-            "{item}: {received} of {quantity} {unit} arrived × {price} = {value}",
+            "{item}: {received} of {amount} arrived × {price} = {value}",
             item=line.item.name,
             received=format_quantity(line.received),
-            quantity=format_quantity(line.quantity),
-            unit=line.item.unit,
+            amount=amount_of(line.quantity, line.item.unit),
             price=format_money(line.item.unit_price, purchase.currency),
             value=format_money(line.value, purchase.currency),
         )
     return _(
-        "{item}: {quantity} {unit} × {price} = {value}",
+        "{item}: {quantity} × {price} = {value}",
         item=line.item.name,
-        quantity=format_quantity(line.quantity),
-        unit=line.item.unit,
+        quantity=amount_of(line.quantity, line.item.unit),
         price=format_money(line.item.unit_price, purchase.currency),
         value=format_money(line.value, purchase.currency),
     )
@@ -209,11 +205,10 @@ def bill_text(purchase: Purchase, bill: Bill, lines: list[CartLine]) -> str:
         if line.item.dropped:
             body.append(
                 _(
-                    "{item}: {quantity} {unit} — dropped, the order did not reach the supplier's minimum. "
+                    "{item}: {quantity} — dropped, the order did not reach the supplier's minimum. "
                     "You pay nothing for it.",
                     item=line.item.name,
-                    quantity=format_quantity(line.quantity),
-                    unit=line.item.unit,
+                    quantity=amount_of(line.quantity, line.item.unit),
                 )
             )
         else:
@@ -261,16 +256,14 @@ def supplier_list(purchase: Purchase, items: list[PurchaseItem], ordered: dict[i
         if beyond:
             lines.append(
                 _(
-                    "- {item}: {quantity} {unit} (the minimum: {beyond} {unit} beyond members' orders, "
-                    "the group's cost)",
+                    "- {item}: {quantity} (the minimum: {beyond} beyond members' orders, the group's cost)",
                     item=item.name,
-                    quantity=format_quantity(item.bulk_min),
-                    beyond=format_quantity(beyond),
-                    unit=item.unit,
+                    quantity=amount_of(item.bulk_min, item.unit),
+                    beyond=amount_of(beyond, item.unit),
                 )
             )
         else:
-            lines.append(f"- {item.name}: {format_quantity(ordered[item.pk])} {item.unit}")
+            lines.append(f"- {item.name}: {amount_of(ordered[item.pk], item.unit)}")
     if not kept:
         lines.append(_("Nothing to order: no item reached its minimum."))
     dropped = [item for item in items if item.dropped]
@@ -345,13 +338,13 @@ def ledger_lines(ledger: Ledger, names: dict[int, str] | None, balances: dict[in
         status = _(" (dropped)") if row.item.dropped else ""
         if row.item.group_cost:
             status = " · " + _(
-                "bought anyway: {beyond} {unit} more at the group's cost, {cost}",
-                beyond=format_quantity(
+                "bought anyway: {beyond} more at the group's cost, {cost}",
+                beyond=amount_of(
                     still_needed(row.item.bulk_min, row.quantity)
                     if row.item.arrived is None
-                    else max(Decimal(0), row.item.arrived - row.quantity)
+                    else max(Decimal(0), row.item.arrived - row.quantity),
+                    row.item.unit,
                 ),
-                unit=row.item.unit,
                 cost=format_money(row.item.group_cost, currency),
             )
         if row.item.shop_price is not None and not row.item.dropped:
@@ -361,12 +354,9 @@ def ledger_lines(ledger: Ledger, names: dict[int, str] | None, balances: dict[in
                 saved=format_money(row.saved, currency),
             )
         if row.item.arrived is not None:
-            status += " · " + _(
-                "arrived: {arrived} {unit}", arrived=format_quantity(row.item.arrived), unit=row.item.unit
-            )
+            status += " · " + _("arrived: {arrived}", arrived=amount_of(row.item.arrived, row.item.unit))
         lines.append(
-            f"- {row.item.name}: {format_quantity(row.quantity)} {row.item.unit} · "
-            f"{format_money(row.value, currency)}{status}"
+            f"- {row.item.name}: {amount_of(row.quantity, row.item.unit)} · {format_money(row.value, currency)}{status}"
         )
     if ledger.compared:
         lines.append(
@@ -561,10 +551,9 @@ def choices_applied(
         if item.choice == ShortChoice.BUY and item.group_cost:
             lines.append(
                 _(
-                    "- {item}: bought anyway; {beyond} {unit} beyond members' orders cost the group {cost}.",
+                    "- {item}: bought anyway; {beyond} beyond members' orders cost the group {cost}.",
                     item=item.name,
-                    beyond=format_quantity(still_needed(item.bulk_min, ordered.get(item.pk, Decimal(0)))),
-                    unit=item.unit,
+                    beyond=amount_of(still_needed(item.bulk_min, ordered.get(item.pk, Decimal(0))), item.unit),
                     cost=format_money(item.group_cost, purchase.currency),
                 )
             )
@@ -615,22 +604,20 @@ def arrival_notice(purchase: Purchase, arrival: Arrival, change: BillChange, bil
     item, currency = arrival.item, purchase.currency
     lines = [
         _(
-            "**Purchase #{id} “{title}”: less arrived than was bought.** {item}: {arrived} of {total} {unit}.",
+            "**Purchase #{id} “{title}”: less arrived than was bought.** {item}: {arrived} of {total}.",
             id=purchase.pk,
             title=purchase.title,
             item=item.name,
             arrived=format_quantity(arrival.arrived),
-            total=format_quantity(arrival.bought),
-            unit=item.unit,
+            total=amount_of(arrival.bought, item.unit),
         )
     ]
     if change.ordered is not None:
         lines.append(
             _(
-                "You get {received} {unit} of the {ordered} {unit} you ordered.",
-                received=format_quantity(change.received),
-                ordered=format_quantity(change.ordered),
-                unit=item.unit,
+                "You get {received} of the {amount} you ordered.",
+                received=amount_of(change.received, item.unit),
+                amount=amount_of(change.ordered, item.unit),
             )
         )
         lines.append(rule_explained(arrival.rule))
@@ -669,23 +656,22 @@ def arrival_summary(purchase: Purchase, arrival: Arrival, names: dict[int, str])
     item, currency = arrival.item, purchase.currency
     lines = [
         _n(
-            "Recorded for purchase #{id}: {item}, {arrived} of {total} {unit} arrived. "
+            "Recorded for purchase #{id}: {item}, {arrived} of {total} arrived. "
             "{n} bill changed; the member was told by direct message.",
-            "Recorded for purchase #{id}: {item}, {arrived} of {total} {unit} arrived. "
+            "Recorded for purchase #{id}: {item}, {arrived} of {total} arrived. "
             "{n} bills changed; the members were told by direct message.",
             len(arrival.changes),
             id=purchase.pk,
             item=item.name,
             arrived=format_quantity(arrival.arrived),
-            total=format_quantity(arrival.bought),
-            unit=item.unit,
+            total=amount_of(arrival.bought, item.unit),
         ),
         rule_explained(arrival.rule),
     ]
     for change in arrival.changes:
         received = ""
         if change.ordered is not None:
-            received = f" · {format_quantity(change.received)}/{format_quantity(change.ordered)} {item.unit}"
+            received = f" · {format_quantity(change.received)}/{amount_of(change.ordered, item.unit)}"
         lines.append(
             f"- {names.get(change.user_id, str(change.user_id))}{received} · "
             f"{format_money(change.before, currency)} → {format_money(change.after, currency)}"
@@ -724,8 +710,7 @@ HANDOUTS_PER_MESSAGE = 25  # a button each: five rows of five
 
 def handout_line(handout: Handout, name: str) -> str:
     goods = ", ".join(
-        f"{line.item.name} {format_quantity(line.received if line.received is not None else line.quantity)} "
-        f"{line.item.unit}"
+        f"{line.item.name} {amount_of(line.received if line.received is not None else line.quantity, line.item.unit)}"
         for line in handout.lines
     )
     done = ""
@@ -1031,7 +1016,7 @@ async def cart_message(purchase: Purchase, user_id: int, page: int) -> tuple[str
 
 
 def _line_summary(purchase: Purchase, line: CartLine) -> str:
-    return f"{format_quantity(line.quantity)} {line.item.unit} · {format_money(line.value, purchase.currency)}"
+    return f"{amount_of(line.quantity, line.item.unit)} · {format_money(line.value, purchase.currency)}"
 
 
 async def send_cart(interaction: discord.Interaction, purchase: Purchase, page: int) -> None:
@@ -1077,9 +1062,9 @@ class QuantityModal(BaseModal):
         self.purchase_id = purchase.pk
         self.item_id = item.pk
         self.page = page
-        hint = _("In {unit}, e.g. 2 or 1,5", unit=item.unit)
+        hint = _("In {unit}, e.g. 2 or 1,5", unit=unit_label(item.unit))
         if item.max_per_member is not None:
-            hint = _("In {unit}, at most {max}", unit=item.unit, max=format_quantity(item.max_per_member))
+            hint = _("In {unit}, at most {max}", unit=unit_label(item.unit), max=format_quantity(item.max_per_member))
         self.quantity = discord.ui.TextInput(
             custom_id="quantity",
             label=truncate(_("Quantity"), 45),

@@ -65,7 +65,7 @@ async def run_quickstart(bot: discord.Client, guild: discord.Guild, language: st
     for kind in (BindingKind.CATEGORY, BindingKind.CHANNEL):
         for purpose in purposes(kind):
             if purpose.create:
-                await _ensure_channel(guild, purpose, bound, report, roles)
+                await _ensure_channel(guild, purpose, bound, report, roles, language)
     _check_hierarchy(guild, [role for role in roles.values() if role is not None] + volunteer_roles, report)
 
     for step in getattr(bot, "quickstart_steps", []):
@@ -147,11 +147,18 @@ async def _order_roles(guild: discord.Guild, roles: dict[str, discord.Role], rep
 
 
 async def _ensure_channel(
-    guild: discord.Guild, purpose: Purpose, bound: Mapping, report: QuickstartReport, roles: dict
+    guild: discord.Guild, purpose: Purpose, bound: Mapping, report: QuickstartReport, roles: dict, language: str
 ) -> None:
+    """The purpose's channel or category: the one bound to it, else one of its name in any of
+    our languages (kept as it is named), else a new one named in the server's language."""
     is_category = purpose.kind == BindingKind.CATEGORY
     pool = guild.categories if is_category else guild.text_channels
-    existing = guild.get_channel(bound.get((purpose.kind, purpose.key), 0)) or _find_by_name(pool, purpose.default_name)
+    name = purpose.name_in(language)
+    existing = (
+        guild.get_channel(bound.get((purpose.kind, purpose.key), 0))
+        or _find_by_name(pool, name)
+        or discord.utils.find(lambda channel: channel.name.casefold() in purpose.names(), pool)
+    )
     if existing is not None:
         report.reused.append(existing.name if is_category else f"#{existing.name}")
         await guild_config.bind(guild.id, purpose.kind, purpose.key, existing.id)
@@ -168,13 +175,11 @@ async def _ensure_channel(
         overwrites[guild.default_role] = discord.PermissionOverwrite(send_messages=False, send_messages_in_threads=True)
     try:
         if is_category:
-            channel = await guild.create_category(purpose.default_name, overwrites=overwrites, reason=REASON)
+            channel = await guild.create_category(name, overwrites=overwrites, reason=REASON)
         else:
-            channel = await guild.create_text_channel(purpose.default_name, overwrites=overwrites, reason=REASON)
+            channel = await guild.create_text_channel(name, overwrites=overwrites, reason=REASON)
     except discord.HTTPException as error:
-        report.problems.append(
-            _("I could not create {channel}: {error}", channel=purpose.default_name, error=error.text)
-        )
+        report.problems.append(_("I could not create {channel}: {error}", channel=name, error=error.text))
         return
     report.created.append(channel.name if is_category else f"#{channel.name}")
     await guild_config.bind(guild.id, purpose.kind, purpose.key, channel.id)

@@ -21,9 +21,10 @@ async def walk(demo) -> None:
     result = await demo.admin.slash(general, "volunteer certificate", member=second)
     demo.show("Everyone", result)
     await demo.env.advance_time(5)
-    panel = demo.guild.channels["volunteers"].last_message
+    volunteers = demo.channel("volunteers")
+    panel = volunteers.last_message
     fields = [field.name for field in panel.embeds[0].fields] if panel and panel.embeds else []
-    demo.say("The panel in #volunteers now reads: " + "; ".join(fields))
+    demo.say(f"The panel in #{volunteers.name} now reads: " + "; ".join(fields))
 
 
 async def furnish(demo) -> None:

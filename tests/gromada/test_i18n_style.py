@@ -37,6 +37,19 @@ PAST_NEXT_TO_PERSON = {
     "pl": re.compile(rf"{PERSON}\s+[^\W\d_]+ł\b|\b[^\W\d_]+ł\s+{PERSON}"),
     "ru": re.compile(rf"{PERSON}\s+[^\W\d_]+л\b|\b[^\W\d_]+л\s+{PERSON}"),
 }
+# English says “they” of a person whose gender it does not know (“pay the treasurer; they will
+# mark your bill”); a translation naming that person by role must not go on with “he” or “she”.
+SINGULAR_THEY = re.compile(r"\bthey\b")
+ROLE_THEN_PRONOUN = {
+    "pl": re.compile(
+        r"\b(?:skarbnik|członk|uczestni|koordynator|moderator|mediator|osob|nowicjusz)\w*\b[^.!?]*?\b(?:on|ona)\b",
+        re.IGNORECASE,
+    ),
+    "ru": re.compile(
+        r"\b(?:казначе|участни|координатор|модератор|медиатор|новичо?к|человек)\w*\b[^.!?]*?\b(?:он|она)\b",
+        re.IGNORECASE,
+    ),
+}
 
 # Polish messages speak to one reader and write Ty, Twój, Ci, Cię… with a capital, as Polish
 # letters and messages to one person do. “ci” is left out: it is also “those” (ci, którzy).
@@ -110,6 +123,16 @@ def test_polish_never_says_you_in_a_gendered_past_tense():
 def test_a_persons_name_never_stands_next_to_a_gendered_past_tense(language):
     found = offending(language, PAST_NEXT_TO_PERSON[language])
     assert not found, f"say it in the present tense or with a noun: {found}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_a_person_named_by_role_is_not_then_called_he_or_she(language):
+    found = [
+        str(t)
+        for t in translations(language)
+        if SINGULAR_THEY.search(t.english) and ROLE_THEN_PRONOUN[language].search(t.text)
+    ]
+    assert not found, f"rephrase without “he” or “she”, as the English says “they”: {found}"
 
 
 def test_polish_addresses_the_reader_with_capitals():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from cogs.activities.service import CHANNEL_PURPOSE
 from models.activities import ActivityOccurrence
 from tests.helpers import Server
 
@@ -25,15 +26,18 @@ async def plan(server: Server, title: str, start: str, seats: int = 3, duration:
     )
 
 
+def activities_channel(server: Server):
+    """#activities, under the name quickstart gave it in the server's language (#działania…)."""
+    return next(channel for name, channel in server.guild.channels.items() if name in CHANNEL_PURPOSE.names())
+
+
 def cards(server: Server) -> list:
     """The activity cards in #activities, oldest first."""
-    return [message for message in server.guild.channels["activities"].history() if message.embeds]
+    return [message for message in activities_channel(server).history() if message.embeds]
 
 
 def card_of(server: Server, occurrence: ActivityOccurrence):
-    return next(
-        message for message in server.guild.channels["activities"].history() if message.id == occurrence.message_id
-    )
+    return next(message for message in activities_channel(server).history() if message.id == occurrence.message_id)
 
 
 def seats_field(message) -> str:

@@ -107,7 +107,7 @@ async def test_a_polish_server_reads_its_card_and_call_in_polish(simcord_env):
     assert fields["Miejsca"] == "0 z 5" and fields["Czas trwania"] == "2 godziny"
     await advance_to(simcord_env, START - timedelta(hours=47))
 
-    call = next(m for m in server.guild.channels["activities"].history() if "potrzebuje" in (m.content or ""))
+    call = next(m for m in server.guild.channels["działania"].history() if "potrzebuje" in (m.content or ""))
     assert "potrzebuje jeszcze 5 osób" in call.content
 
 

@@ -122,7 +122,7 @@ async def test_moderation_records_and_a_volunteer_seat_stay_and_are_explained(si
     preview = await member.slash(server.general, "privacy forget")
     done = await member.click(preview.response, label="Forget me")
 
-    assert "Moderation records about you are kept" in shown(done)
+    assert "- 1 record: A moderation record about you is kept for the server's safety" in shown(done)
     assert "volunteer role: step down first" in shown(done)
     assert set(await tables_holding(member.id)) == {"moderation_case", "volunteer_seat"}
 

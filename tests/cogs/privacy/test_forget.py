@@ -237,3 +237,21 @@ async def test_a_paid_purchase_with_its_payment_is_one_record_in_the_report(simc
     # The order line, the bill and the payment on the bill are three rows of one purchase.
     assert "1 record now shows “former member #" in shown(done)
     assert await tables_holding(member.id) == {}
+
+
+async def test_reasons_kept_for_several_things_are_said_in_the_plural(simcord_env, monkeypatch):
+    server = await mediation_server(simcord_env)
+    member = server.requester
+    for title in ("Pears", "Plums"):
+        await purchase_with_orders(server, title, {member.id: "1"})
+
+    preview = shown(await member.slash(server.general, "privacy forget"))
+    assert "- 2 records: You have bills that are not paid yet: ask again once they are marked as paid." in preview
+
+    with speaking(monkeypatch, member, "pl"):
+        polish = shown(await member.slash(server.general, "privacy forget"))
+    assert "- 2 wpisy: Masz nieopłacone rachunki: poproś ponownie, gdy zostaną oznaczone jako opłacone." in polish
+
+    with speaking(monkeypatch, member, "ru"):
+        russian = shown(await member.slash(server.general, "privacy forget"))
+    assert "У вас есть неоплаченные счета: попросите снова, когда они будут отмечены как оплаченные." in russian

@@ -187,7 +187,7 @@ async def test_the_ledger_shows_what_the_group_saved_against_shop_prices(simcord
 
     [purchase] = [shown for shown in data["purchases"] if shown["title"] == "Winter apples"]
     # 5 units, each 1.50 cheaper than in the shop.
-    assert purchase["saved"] == purchase["items"][0]["saved"] == "PLN7.50"
+    assert purchase["saved"] == purchase["items"][0]["saved"] == "PLN\xa07.50"
     assert "Oszczędność względem sklepu" in page and "7,50\xa0zł" in page
 
 

@@ -62,8 +62,19 @@ def test_a_plain_written_amount_parses_back(amount, currency):
 
 def test_amounts_are_written_in_the_readers_language():
     assert format_money(1234_50, "PLN", "pl") == "1\xa0234,50\xa0zł"
-    assert format_money(450, "PLN", "en") == "PLN4.50"
+    assert format_money(450, "PLN", "en") == "PLN\xa04.50"
     assert format_money(450, "EUR", "ru") == "4,50\xa0€"
+
+
+def test_a_currency_code_is_spaced_from_the_number_as_cldr_says():
+    # CLDR's currency spacing: letters next to digits get a no-break space, symbols do not.
+    assert format_money(250, "PLN", "en") == "PLN\xa02.50"
+    assert format_money(-12345, "CHF", "en") == "-CHF\xa0123.45"
+    assert format_money(250, "USD", "en") == "$2.50"
+    assert format_money(250, "EUR", "en") == "€2.50"
+    assert format_money(250, "PLN", "pl") == "2,50\xa0zł"
+    assert format_money(250, "PLN", "ru") == "2,50\xa0PLN"
+    assert format_money(250, "UAH", "ru") == "2,50\xa0₴"
 
 
 def test_quantities_may_be_decimal_but_positive():

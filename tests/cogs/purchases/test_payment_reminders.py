@@ -33,8 +33,8 @@ async def test_unpaid_members_are_reminded_weekly_until_they_pay_even_across_a_r
     await simcord_env.advance_time(DAY + 60)
 
     [first] = reminders(ania)
-    assert f"PLN10.00 is still to pay for purchase #{purchase.pk}" in first
-    assert "PLN3.00 is still to pay" in reminders(celina)[0]  # what is left after a part
+    assert f"PLN\xa010.00 is still to pay for purchase #{purchase.pk}" in first
+    assert "PLN\xa03.00 is still to pay" in reminders(celina)[0]  # what is left after a part
     assert reminders(dmitrij) == []  # paid
     await pay(coop, purchase, ania)
     await simcord_env.advance_time(7 * DAY + 60)

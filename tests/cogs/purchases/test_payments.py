@@ -35,25 +35,24 @@ async def test_a_bill_is_paid_in_parts_and_the_rest_is_shown_until_it_is_paid(si
     purchase = await billed(coop, {ania: "5"})  # 12.50
 
     first = await pay(coop, purchase, ania, "5")
-    assert f"<@{ania.id}> paid PLN5.00 for purchase #{purchase.pk}. Paid PLN5.00; PLN7.50 is still to pay." in shown(
-        first
-    )
+    paid = f"<@{ania.id}> paid PLN\xa05.00 for purchase #{purchase.pk}. Paid PLN\xa05.00; PLN\xa07.50 is still to pay."
+    assert paid in shown(first)
     bill = await Bill.get(user_id=ania.id)
     assert bill.paid_amount == 500 and bill.paid_at is None
     too_much = await pay(coop, purchase, ania, "8")
-    assert "Only PLN7.50 is still to pay on that bill." in refusal(simcord_env, too_much)
+    assert "Only PLN\xa07.50 is still to pay on that bill." in refusal(simcord_env, too_much)
     for amount, message in (("0", "more than zero"), ("-2", "cannot be negative"), ("1,234", "decimal places")):
         assert message in refusal(simcord_env, await pay(coop, purchase, ania, amount))
     member_try = await ania.slash(coop.general, "purchase paid", purchase=purchase.pk, member=ania, amount="7,50")
     assert "Only the treasurer" in refusal(simcord_env, member_try)
     mine = shown(await ania.slash(coop.general, "purchase mine", purchase=purchase.pk))
-    assert "Paid PLN5.00; PLN7.50 is still to pay." in mine
+    assert "Paid PLN\xa05.00; PLN\xa07.50 is still to pay." in mine
     books = shown(await coop.treasurer.slash(coop.general, "purchase ledger", purchase=purchase.pk))
-    assert "Paid: PLN5.00" in books and "Outstanding: PLN7.50" in books and "Members who paid: 0 of 1" in books
+    assert "Paid: PLN\xa05.00" in books and "Outstanding: PLN\xa07.50" in books and "Members who paid: 0 of 1" in books
 
     rest = await pay(coop, purchase, ania)
 
-    assert f"paid PLN7.50 for purchase #{purchase.pk}." in shown(rest) and "still to pay" not in shown(rest)
+    assert f"paid PLN\xa07.50 for purchase #{purchase.pk}." in shown(rest) and "still to pay" not in shown(rest)
     bill = await Bill.get(user_id=ania.id)
     assert bill.paid_amount == 1250 and bill.paid_at is not None and bill.paid_by == coop.treasurer.id
     assert [(p.amount, p.kind) for p in await Payment.filter(bill_id=bill.pk).order_by("id")] == [
@@ -79,8 +78,8 @@ async def test_credit_from_a_short_delivery_pays_the_next_purchase_and_the_rest_
     assert service.credit_of(await Bill.get(purchase_id=first.pk, user_id=ania.id)) == 500  # 2 of 4 kg: 5.00
 
     balance = shown(await ania.slash(coop.general, "purchase balance"))
-    assert f"- #{first.pk} Autumn: billed PLN5.00 · paid PLN10.00" in balance
-    assert "**Credit: PLN5.00**, taken off the next bill when a purchase closes." in balance
+    assert f"- #{first.pk} Autumn: billed PLN\xa05.00 · paid PLN\xa010.00" in balance
+    assert "**Credit: PLN\xa05.00**, taken off the next bill when a purchase closes." in balance
 
     second = await billed(coop, {ania: "1", celina: "2"}, title="Winter")  # Ania 2.50: all paid by her credit
 
@@ -93,12 +92,12 @@ async def test_credit_from_a_short_delivery_pays_the_next_purchase_and_the_rest_
     assert "Paid. Thank you!" in [text for text in dms(ania) if "Winter" in text][-1]
     assert await Bill.get(purchase_id=second.pk, user_id=celina.id).values_list("paid_amount", flat=True) == 0
     books = shown(await coop.treasurer.slash(coop.general, "purchase ledger", purchase=second.pk))
-    assert f"<@{ania.id}>: PLN2.50 · paid · across purchases: PLN2.50 in credit" in books
+    assert f"<@{ania.id}>: PLN\xa02.50 · paid · across purchases: PLN\xa02.50 in credit" in books
 
     too_much = await coop.treasurer.slash(coop.general, "purchase refund", purchase=first.pk, member=ania, amount="3")
-    assert "The credit on that bill is only PLN2.50." in refusal(simcord_env, too_much)
+    assert "The credit on that bill is only PLN\xa02.50." in refusal(simcord_env, too_much)
     refunded = await coop.treasurer.slash(coop.general, "purchase refund", purchase=first.pk, member=ania)
-    assert f"Paid back to <@{ania.id}>: PLN2.50 of the credit on purchase #{first.pk}." in shown(refunded)
+    assert f"Paid back to <@{ania.id}>: PLN\xa02.50 of the credit on purchase #{first.pk}." in shown(refunded)
     assert "All settled in PLN." in shown(await ania.slash(coop.general, "purchase balance"))
     nothing = await coop.treasurer.slash(coop.general, "purchase refund", purchase=first.pk, member=ania)
     assert "no credit on purchase" in refusal(simcord_env, nothing)
@@ -112,11 +111,11 @@ async def test_balances_are_private_to_the_member_and_the_treasurer(simcord_env)
     await pay(coop, first, ania)
 
     own = shown(await ania.slash(coop.general, "purchase balance"))
-    assert "**Your balance in joint purchases**" in own and "**Still to pay: PLN2.50**" in own
+    assert "**Your balance in joint purchases**" in own and "**Still to pay: PLN\xa02.50**" in own
     nosy = await celina.slash(coop.general, "purchase balance", member=ania)
     assert "can see others' balances" in refusal(simcord_env, nosy)
     seen = shown(await coop.treasurer.slash(coop.general, "purchase balance", member=ania))
-    assert f"**Balance in joint purchases: <@{ania.id}>**" in seen and "Still to pay: PLN2.50" in seen
+    assert f"**Balance in joint purchases: <@{ania.id}>**" in seen and "Still to pay: PLN\xa02.50" in seen
     assert "No bills yet." in shown(await coop.coordinator.slash(coop.general, "purchase balance"))
 
 

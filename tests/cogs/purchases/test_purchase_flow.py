@@ -66,28 +66,28 @@ async def test_whole_purchase_from_opening_to_the_ledger(simcord_env):
     assert all(bill.delivery == DeliveryStatus.SENT for bill in bills.values())
 
     celina_bill = "\n".join(dms(celina))
-    assert "Honey: 2 jar — dropped" in celina_bill
-    assert "Total to pay: PLN10.95" in celina_bill
-    assert "Total to pay: PLN23.04" in "\n".join(dms(ania))
+    assert "Honey: 2 jars — dropped" in celina_bill
+    assert "Total to pay: PLN\xa010.95" in celina_bill
+    assert "Total to pay: PLN\xa023.04" in "\n".join(dms(ania))
     supplier_list = "\n".join(dms(coop.coordinator))
     assert "Potatoes: 10 kg" in supplier_list and "Apples: 3.5 kg" in supplier_list
     assert "Honey" in supplier_list and "Dropped" in supplier_list
     assert "Orders are closed" in coop.card(purchase).embeds[0].description
 
     paid = await coop.treasurer.slash(coop.general, "purchase paid", purchase=purchase.pk, member=ania)
-    assert "paid PLN23.04" in shown(paid)
+    assert "paid PLN\xa023.04" in shown(paid)
     await coop.treasurer.slash(coop.general, "purchase paid", purchase=purchase.pk, member=celina)
     await coop.treasurer.slash(coop.general, "purchase unpaid", purchase=purchase.pk, member=celina)
 
     public = shown(await dmitrij.slash(coop.general, "purchase ledger", purchase=purchase.pk))
-    assert "Billed: PLN49.70" in public and "Paid: PLN23.04" in public and "Outstanding: PLN26.66" in public
+    assert "Billed: PLN\xa049.70" in public and "Paid: PLN\xa023.04" in public and "Outstanding: PLN\xa026.66" in public
     assert "Members who paid: 1 of 3" in public
     assert f"<@{ania.id}>" not in public  # members see the books, not who owes what
     books = shown(await coop.treasurer.slash(coop.general, "purchase ledger", purchase=purchase.pk))
-    assert f"<@{ania.id}>: PLN23.04 · paid" in books and f"<@{celina.id}>: PLN10.95 · unpaid" in books
+    assert f"<@{ania.id}>: PLN\xa023.04 · paid" in books and f"<@{celina.id}>: PLN\xa010.95 · unpaid" in books
 
     mine = shown(await dmitrij.slash(coop.general, "purchase mine"))
-    assert "Bill for joint purchase" in mine and "PLN15.71" in mine
+    assert "Bill for joint purchase" in mine and "PLN\xa015.71" in mine
 
     export = await coop.coordinator.slash(coop.general, "purchase export", purchase=purchase.pk)
     csv_text = (await export.response.attachments[0].read()).decode()
@@ -106,9 +106,9 @@ async def test_a_line_worth_an_exact_half_grosz_is_billed_rounded_up(simcord_env
 
     # 0.5 g at 0.45 a gram is 22.5 groszy: half up makes 23, never 22.
     cart = await coop.order(member, purchase, saffron.pk, "0,5")
-    assert "Saffron: 0.5 g" in shown(cart) and "PLN0.23" in shown(cart)
+    assert "Saffron: 0.5 g" in shown(cart) and "PLN\xa00.23" in shown(cart)
     await simcord_env.advance_time(21 * 60)
 
     assert (await OrderLine.get(purchase_id=purchase.pk)).amount == 23
     assert (await Bill.get(purchase_id=purchase.pk, user_id=member.id)).total == 23
-    assert "Total to pay: PLN0.23" in "\n".join(dms(member))
+    assert "Total to pay: PLN\xa00.23" in "\n".join(dms(member))

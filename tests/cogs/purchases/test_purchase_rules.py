@@ -47,7 +47,7 @@ async def test_only_coordinators_open_and_only_treasurers_record_payments(simcor
 
     # A moderator (staff) may act as treasurer.
     paid = await coop.admin.slash(coop.general, "purchase paid", purchase=purchase.pk, member=member)
-    assert "paid PLN35.00" in shown(paid)
+    assert "paid PLN\xa035.00" in shown(paid)
     again = await coop.admin.slash(coop.general, "purchase paid", purchase=purchase.pk, member=member)
     assert "already marked as paid" in refusal(simcord_env, again)
 
@@ -63,7 +63,7 @@ async def test_a_member_who_left_after_ordering_can_still_be_recorded_as_paid(si
 
     paid = await coop.treasurer.slash(coop.general, "purchase paid", purchase=purchase.pk, member=member.user)
 
-    assert "paid PLN30.00" in shown(paid)
+    assert "paid PLN\xa030.00" in shown(paid)
     assert (await Bill.get(user_id=member.id)).paid_by == coop.treasurer.id
 
 
@@ -168,10 +168,10 @@ async def test_member_changes_and_removes_lines_in_the_cart(simcord_env):
 
     await coop.order(member, purchase, potatoes.pk, "3")
     cart = await coop.order(member, purchase, honey.pk, "1")
-    assert "Total before delivery: **PLN37.50**" in shown(cart)
+    assert "Total before delivery: **PLN\xa037.50**" in shown(cart)
 
     removed = await member.select(cart.response, [str(potatoes.pk)], custom_id=f"purchase:remove:{purchase.pk}:0")
-    assert "Potatoes" not in removed.response.content and "PLN30.00" in removed.response.content
+    assert "Potatoes" not in removed.response.content and "PLN\xa030.00" in removed.response.content
     assert await OrderLine.filter(user_id=member.id).count() == 1
     mine = await member.slash(coop.general, "purchase mine", purchase=purchase.pk)
     assert "Honey: 1 jar" in shown(mine)
@@ -237,9 +237,9 @@ async def test_failed_dm_keeps_the_bill_readable(simcord_env):
     assert (await Bill.get(user_id=member.id)).delivery == DeliveryStatus.FAILED
     assert (await Bill.get(user_id=other.id)).delivery == DeliveryStatus.SENT
     mine = shown(await member.slash(coop.general, "purchase mine"))
-    assert "Total to pay: PLN12.50" in mine
+    assert "Total to pay: PLN\xa012.50" in mine
     books = shown(await coop.treasurer.slash(coop.general, "purchase ledger", purchase=purchase.pk))
-    assert f"<@{member.id}>: PLN12.50 · unpaid · the bill could not be sent by DM" in books
+    assert f"<@{member.id}>: PLN\xa012.50 · unpaid · the bill could not be sent by DM" in books
 
 
 async def test_a_card_goes_only_where_the_coordinator_may_post(simcord_env):
@@ -420,8 +420,8 @@ async def test_ledger_of_an_open_purchase_shows_progress_and_the_fee_to_share(si
 
     ledger = shown(await coop.members[1].slash(coop.general, "purchase ledger", purchase=purchase.pk))
 
-    assert "- Potatoes: 1.5 kg · PLN3.75" in ledger
-    assert "Delivery fee: PLN7.50" in ledger and "Bills are written when orders close" in ledger
+    assert "- Potatoes: 1.5 kg · PLN\xa03.75" in ledger
+    assert "Delivery fee: PLN\xa07.50" in ledger and "Bills are written when orders close" in ledger
     missing = await member.slash(coop.general, "purchase ledger", purchase=purchase.pk + 100)
     assert "There is no purchase" in refusal(simcord_env, missing)
 

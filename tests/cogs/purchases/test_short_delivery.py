@@ -49,7 +49,7 @@ async def test_a_short_delivery_is_shared_in_proportion_and_every_bill_follows_e
     )
 
     assert "Potatoes, 7.5 of 10 kg arrived. 4 bills changed" in shown(recorded)
-    assert f"<@{ania.id}> · 3/4 kg · PLN13.03 → PLN10.30" in shown(recorded)
+    assert f"<@{ania.id}> · 3/4 kg · PLN\xa013.03 → PLN\xa010.30" in shown(recorded)
     received = {line.user_id: line.received for line in await OrderLine.filter(item_id=potatoes.pk)}
     assert received == {ania.id: Decimal(3), celina.id: Decimal("2.25"), dmitrij.id: Decimal("2.25")}
     # Goods 7.50, 5.63 (5.625 half up), 5.63, 8.00 (of 26.76): the fee is 2.80 (2.8027), 2.10 (2.1039),
@@ -69,20 +69,22 @@ async def test_a_short_delivery_is_shared_in_proportion_and_every_bill_follows_e
     assert "less arrived than was bought.** Potatoes: 7.5 of 10 kg." in ania_dm
     assert "You get 3 kg of the 4 kg you ordered." in ania_dm
     assert "Everyone gets the same share of their order" in ania_dm
-    assert "Your bill goes from PLN13.03 to PLN10.30 (−PLN2.73)." in ania_dm
-    assert "You already paid PLN13.03: PLN2.73 is credit toward your next purchase." in ania_dm
-    assert "Potatoes: 3 of 4 kg arrived × PLN2.50 = PLN7.50" in ania_dm
+    assert "Your bill goes from PLN\xa013.03 to PLN\xa010.30 (−PLN\xa02.73)." in ania_dm
+    assert "You already paid PLN\xa013.03: PLN\xa02.73 is credit toward your next purchase." in ania_dm
+    assert "Potatoes: 3 of 4 kg arrived × PLN\xa02.50 = PLN\xa07.50" in ania_dm
     # Tomasz ordered no potatoes, but the fee is shared again: he is told too.
     tomasz_dm = "\n".join(dms(coop.treasurer))
-    assert "The delivery fee is shared again" in tomasz_dm and "from PLN10.43 to PLN10.99 (+PLN0.56)" in tomasz_dm
+    assert "The delivery fee is shared again" in tomasz_dm
+    assert "from PLN\xa010.43 to PLN\xa010.99 (+PLN\xa00.56)" in tomasz_dm
 
     books = shown(await coop.treasurer.slash(coop.general, "purchase ledger", purchase=purchase.pk))
-    assert "- Potatoes: 10 kg · PLN18.76 · arrived: 7.5 kg" in books
-    assert "Billed: PLN36.76" in books and "Paid: PLN13.03" in books and "Outstanding: PLN26.46" in books
-    assert "Credit for members' next purchases (paid beyond bills lowered by a short delivery): PLN2.73" in books
-    assert f"<@{ania.id}>: PLN10.30 · Paid PLN13.03: PLN2.73 of it is credit toward your next purchase." in books
+    assert "- Potatoes: 10 kg · PLN\xa018.76 · arrived: 7.5 kg" in books
+    assert "Billed: PLN\xa036.76" in books and "Paid: PLN\xa013.03" in books and "Outstanding: PLN\xa026.46" in books
+    assert "Credit for members' next purchases (paid beyond bills lowered by a short delivery): PLN\xa02.73" in books
+    credit = "PLN\xa02.73 of it is credit toward your next purchase."
+    assert f"<@{ania.id}>: PLN\xa010.30 · Paid PLN\xa013.03: {credit}" in books
     mine = shown(await ania.slash(coop.general, "purchase mine", purchase=purchase.pk))
-    assert "Total to pay: PLN10.30" in mine and "PLN2.73 of it is credit" in mine
+    assert "Total to pay: PLN\xa010.30" in mine and "PLN\xa02.73 of it is credit" in mine
 
 
 async def test_first_come_fills_the_earliest_orders_when_the_server_chooses_it(simcord_env):

@@ -52,7 +52,7 @@ async def test_the_card_shows_what_each_item_still_needs_redrawn_once_for_a_burs
     assert card_edits(simcord_env, purchase) == before + 1
     card = coop.card(purchase).embeds[0].description
     assert "⏳ ordered 7 of the minimum 10 kg: 3 kg more to reach it" in card
-    assert "✅ ordered 5 of the minimum 5 jar" in card and "more to reach it" not in card.split("Honey")[1]
+    assert "✅ ordered 5 of the minimum 5 jars" in card and "more to reach it" not in card.split("Honey")[1]
     assert "ordered: 1 kg" in card
     cog = simcord_env.bot.get_cog("PurchasesCog")
     assert not cog.flush_cards.is_running()  # nothing left to show: the loop rests
@@ -122,8 +122,8 @@ async def test_at_the_deadline_short_items_wait_for_the_coordinator_who_drops_on
     assert prompt.id == coop.prompt(honey.pk).id  # one message asks about both
     assert f"<@{coop.coordinator.id}>" in prompt.content
     assert "**Potatoes** · ⏳ ordered 4 of the minimum 10 kg: 6 kg more to reach it" in prompt.content
-    assert "buying anyway costs the group PLN15.00" in prompt.content  # 6 kg × 2.50
-    assert "buying anyway costs the group PLN90.00" in prompt.content  # 3 jar × 30.00
+    assert "buying anyway costs the group PLN\xa015.00" in prompt.content  # 6 kg × 2.50
+    assert "buying anyway costs the group PLN\xa090.00" in prompt.content  # 3 jars × 30.00
     assert "a coordinator chooses" in coop.card(purchase).embeds[0].description
     assert (await Timer.get(kind=service.DECISION_TIMER, ref_id=purchase.pk)).due_at == purchase.decide_by
     # Orders stay closed while the coordinator chooses.
@@ -179,11 +179,11 @@ async def test_bought_anyway_members_pay_their_orders_and_the_group_the_rest(sim
     supplier = "\n".join(dms(coop.coordinator))
     assert "- Potatoes: 10 kg (the minimum: 3.2 kg beyond members' orders, the group's cost)" in supplier
     books = shown(await coop.treasurer.slash(coop.general, "purchase ledger", purchase=purchase.pk))
-    assert "- Potatoes: 6.8 kg · PLN17.00 · bought anyway: 3.2 kg more at the group's cost, PLN8.00" in books
-    assert "The group's cost (items bought anyway beyond members' orders): PLN8.00" in books
-    assert "Billed: PLN167.00" in books  # members pay their own orders only
+    assert "- Potatoes: 6.8 kg · PLN\xa017.00 · bought anyway: 3.2 kg more at the group's cost, PLN\xa08.00" in books
+    assert "The group's cost (items bought anyway beyond members' orders): PLN\xa08.00" in books
+    assert "Billed: PLN\xa0167.00" in books  # members pay their own orders only
     [announcement] = channel_messages(coop, "is closed**")
-    assert "- Potatoes: bought anyway; 3.2 kg beyond members' orders cost the group PLN8.00." in announcement
+    assert "- Potatoes: bought anyway; 3.2 kg beyond members' orders cost the group PLN\xa08.00." in announcement
 
 
 async def test_more_time_reopens_orders_once_and_tells_every_buyer(simcord_env):

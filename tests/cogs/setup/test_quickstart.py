@@ -193,3 +193,54 @@ def test_a_role_not_set_up_is_named_in_the_readers_language():
     with use_locale("ru"):
         assert str(guild_config.RoleShown(member)) == "@Участник"
     assert str(guild_config.RoleShown(member, 42)) == "<@&42>"
+
+
+CHANNELS_IN = {
+    "pl": {"powitanie", "prezentacje", "wolontariat", "inicjatywy", "decyzje", "mediacje", "dziennik-moderacji"},
+    "ru": {"добро-пожаловать", "о-себе", "волонтёры", "инициативы", "решения", "медиация", "журнал-модерации"},
+}
+CATEGORIES_IN = {"pl": {"Inicjatywy", "Archiwum inicjatyw"}, "ru": {"Инициативы", "Архив инициатив"}}
+
+
+@pytest.mark.parametrize("language", ["pl", "ru"])
+async def test_quickstart_names_the_channels_in_the_servers_language(simcord_env, language):
+    server = Server(simcord_env)
+    await simcord_env.settle()
+
+    result = await server.admin.slash(server.general, "setup quickstart", language=language)
+
+    guild = server.guild.me.guild
+    channels = {channel.name for channel in guild.text_channels}
+    assert CHANNELS_IN[language] <= channels
+    assert not CHANNELS & channels
+    assert CATEGORIES_IN[language] <= {category.name for category in guild.categories}
+    staff_log = await guild_config.binding(guild.id, BindingKind.CHANNEL, "mod_log")
+    assert guild.get_channel(staff_log).name == {"pl": "dziennik-moderacji", "ru": "журнал-модерации"}[language]
+    assert not guild.get_channel(staff_log).permissions_for(guild.get_member(server.member.id)).view_channel
+    assert f"#{guild.get_channel(staff_log).name}" in shown(result)
+
+
+async def test_a_polish_quickstart_keeps_the_channels_an_english_one_made(simcord_env):
+    server = await quickstarted(simcord_env)
+    guild = server.guild.me.guild
+    bound_before = await guild_config.bindings(guild.id)
+    channels_before = sorted((channel.id, channel.name) for channel in guild.channels)
+
+    result = await server.admin.slash(server.general, "setup quickstart", language="pl")
+
+    assert await guild_config.bindings(guild.id) == bound_before
+    assert sorted((channel.id, channel.name) for channel in guild.channels) == channels_before
+    assert "#welcome" in shown(result) and "#mod-log" in shown(result)
+
+
+async def test_a_polish_quickstart_adopts_an_unbound_channel_named_in_english(simcord_env):
+    server = Server(simcord_env)
+    decisions = server.guild.create_text_channel("decisions")
+    await simcord_env.settle()
+
+    await server.admin.slash(server.general, "setup quickstart", language="pl")
+
+    guild = server.guild.me.guild
+    assert await guild_config.binding(guild.id, BindingKind.CHANNEL, "decisions") == decisions.id
+    assert "decyzje" not in {channel.name for channel in guild.text_channels}
+    assert "powitanie" in {channel.name for channel in guild.text_channels}

@@ -1,0 +1,63 @@
+"""Quantities read as phrases in each language: "2 jars", "5 słoików", "2 × bunch"."""
+
+from decimal import Decimal
+
+import pytest
+
+from cogs.purchases.money import amount_of, unit_label
+from models.purchases import PurchaseItem
+from tests.cogs.purchases.helpers import coop_server
+from tests.helpers import shown, speaking
+
+
+async def test_a_member_sees_counted_units_in_the_plural_of_their_language(simcord_env, monkeypatch):
+    coop = await coop_server(simcord_env)
+    purchase = await coop.open()
+    await coop.item(purchase, "Honey", "jar", "30", bulk_min="10")
+    await coop.item(purchase, "Dill", "bunch", "3")
+    await coop.publish(purchase)
+    honey, dill = await PurchaseItem.filter(purchase_id=purchase.pk).order_by("position")
+    ania, celina = coop.members[0], coop.members[1]
+
+    cart = shown(await coop.order(ania, purchase, honey.pk, "2"))
+    assert "Honey: 2 jars × PLN\xa030.00 = PLN\xa060.00" in cart
+    cart = shown(await coop.order(ania, purchase, dill.pk, "2"))
+    assert "Dill: 2 × bunch × PLN\xa03.00 = PLN\xa06.00" in cart
+
+    with speaking(monkeypatch, celina, "pl"):
+        polish = shown(await coop.order(celina, purchase, honey.pk, "5"))
+    assert "Honey: 5 słoików × 30,00\xa0zł = 150,00\xa0zł" in polish
+
+    await simcord_env.advance_time(6)  # the card is redrawn a few seconds after a burst of orders
+    card = coop.card(purchase).embeds[0].description
+    assert "PLN\xa030.00 per jar · ⏳ ordered 7 of the minimum 10 jars: 3 jars more to reach it" in card
+    assert "ordered: 2 × bunch" in card
+
+
+@pytest.mark.parametrize(
+    ("quantity", "unit", "language", "expected"),
+    [
+        ("1", "jar", "en", "1 jar"),
+        ("1", "słoik", "pl", "1 słoik"),
+        ("3", "słoiki", "pl", "3 słoiki"),
+        ("22", "jar", "pl", "22 słoiki"),
+        ("12", "jar", "pl", "12 słoików"),
+        ("21", "банка", "ru", "21 банка"),
+        ("3", "jar", "ru", "3 банки"),
+        ("11", "jar", "ru", "11 банок"),
+        ("5", "szt.", "en", "5 pieces"),
+        ("2", "bottle", "ru", "2 бутылки"),
+        ("1.5", "kg", "pl", "1,5 kg"),
+        ("1.5", "kg", "ru", "1,5 кг"),
+        ("1.5", "jar", "pl", "1,5 × słoik"),
+        ("2", "pęczek", "ru", "2 × pęczek"),
+    ],
+)
+def test_known_units_decline_and_unknown_ones_are_written_as_on_a_receipt(quantity, unit, language, expected):
+    assert amount_of(Decimal(quantity), unit, language) == expected
+
+
+def test_a_unit_on_its_own_is_named_in_the_readers_language():
+    assert unit_label("jar", "pl") == "słoik"
+    assert unit_label("kilogram", "ru") == "кг"
+    assert unit_label("bunch", "pl") == "bunch"
