@@ -53,6 +53,8 @@ from models.purchases import (
     PurchaseItem,
     PurchaseStatus,
     ShortChoice,
+    Supplier,
+    SupplierItem,
 )
 
 # ---------------------------------------------------------------- texts
@@ -412,6 +414,21 @@ def ledger_lines(ledger: Ledger, names: dict[int, str] | None, balances: dict[in
                 state += " · " + balance_state(across, currency)
             name = names.get(bill.user_id, str(bill.user_id))
             lines.append(f"- {name}: {format_money(bill.total, currency)} · {state}")
+    return lines
+
+
+def catalogue_lines(supplier: Supplier, items: list[SupplierItem]) -> list[str]:
+    """A supplier's catalogue as coordinators read it before opening a purchase from it."""
+    lines = [_("**Catalogue of {supplier}** ({currency})", supplier=supplier.name, currency=supplier.currency)]
+    if not items:
+        lines.append(_("No items yet."))
+    for item in items:
+        details = [_("{price} per {unit}", price=format_money(item.unit_price, supplier.currency), unit=item.unit)]
+        if item.bulk_min is not None:
+            details.append(_("minimum {minimum} {unit}", minimum=format_quantity(item.bulk_min), unit=item.unit))
+        if item.shop_price is not None:
+            details.append(_("shop price {price}", price=format_money(item.shop_price, supplier.currency)))
+        lines.append(f"- {item.name}: " + " · ".join(details))
     return lines
 
 
