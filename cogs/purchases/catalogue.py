@@ -4,7 +4,8 @@ A supplier is named once per server and sells in one currency; its catalogue hol
 a unit, a price, an optional bulk minimum and an optional shop price, typed one by one or
 imported from a CSV file. An import is all or nothing: any bad line refuses the whole file,
 and the refusal lists every bad line by its number, so a coordinator fixes the file once.
-Amounts are read exactly as a purchase reads them (cogs/purchases/money.py).
+Amounts are read exactly as a purchase reads them (cogs/purchases/money.py). A purchase is
+opened again from an earlier one or from a catalogue: its items copied, its orders not.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from cogs.purchases import money
+from cogs.purchases import money, service
 from gromada.errors import Conflict, GromadaError, InvalidInput, LimitReached, NotFound
 from gromada.i18n import N_, Plural, translate
 from gromada.text import clean
-from models.purchases import Supplier, SupplierItem
+from models.purchases import Purchase, PurchaseItem, Supplier, SupplierItem
 
 # As many as a purchase may hold, so a purchase opened from a catalogue takes all of it.
 MAX_CATALOGUE_ITEMS = 50
@@ -315,3 +316,74 @@ async def import_csv(*, guild_id: int, supplier_name: str, raw: bytes) -> tuple[
     except IntegrityError:
         raise Conflict() from None
     return supplier, added, changed
+
+
+# ---------------------------------------------------------------- opening a purchase again
+
+
+@dataclass(frozen=True)
+class Repeated:
+    purchase: Purchase
+    items: int
+    source: str  # what it was opened from: "#12 Vegetables", or the supplier's name
+
+
+async def repeat_purchase(
+    *,
+    guild_id: int,
+    user_id: int,
+    deadline: str,
+    now: datetime,
+    purchase_id: int | None = None,
+    supplier_name: str | None = None,
+    title: str | None = None,
+) -> Repeated:
+    """A new draft purchase with the items of an earlier purchase or of a supplier's catalogue.
+
+    Items are copied as they are offered (price, minimum, shop price), never what became of them
+    (dropped, bought anyway, arrived); members' orders are not copied.
+    """
+    if (purchase_id is None) == (supplier_name is None):
+        raise InvalidInput(N_("Name either an earlier purchase or a supplier to open the purchase from."))
+    if purchase_id is not None:
+        earlier = await service.get_purchase(guild_id, purchase_id)
+        items = [
+            {
+                "name": item.name,
+                "unit": item.unit,
+                "unit_price": item.unit_price,
+                "bulk_min": item.bulk_min,
+                "max_per_member": item.max_per_member,
+                "shop_price": item.shop_price,
+            }
+            for item in await service.items_of(earlier.pk)
+        ]
+        terms = {"supplier": earlier.supplier, "currency": earlier.currency}
+        fee, name, source = earlier.delivery_fee, earlier.title, f"#{earlier.pk} {earlier.title}"
+    else:
+        supplier = await get_supplier(guild_id, supplier_name)
+        items = [
+            {
+                "name": item.name,
+                "unit": item.unit,
+                "unit_price": item.unit_price,
+                "bulk_min": item.bulk_min,
+                "shop_price": item.shop_price,
+            }
+            for item in await catalogue(supplier.pk)
+        ]
+        if not items:
+            raise InvalidInput(N_("The catalogue of {supplier} has no items yet."), supplier=supplier.name)
+        terms = {"supplier": supplier.name, "currency": supplier.currency}
+        fee, name, source = 0, supplier.name, supplier.name
+    async with in_transaction():
+        purchase = await service.open_purchase(
+            guild_id=guild_id, user_id=user_id, title=title or name, deadline=deadline, now=now, **terms
+        )
+        if fee:
+            purchase.delivery_fee = fee
+            await purchase.save(update_fields=["delivery_fee"])
+        await PurchaseItem.bulk_create(
+            [PurchaseItem(purchase_id=purchase.pk, position=position, **item) for position, item in enumerate(items)]
+        )
+    return Repeated(purchase, len(items), source)

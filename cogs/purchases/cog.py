@@ -151,6 +151,51 @@ class PurchasesCog(FeatureCog):
             ),
         )
 
+    @purchase.command(
+        name="repeat", description="Open a purchase again from an earlier one or a supplier (order coordinators)"
+    )
+    @app_commands.describe(
+        deadline="When orders close: 3d, 36h, or a UTC date like 2026-12-01 18:00",
+        purchase="The earlier purchase whose items to offer again",
+        supplier="Or the supplier whose catalogue to offer",
+        title="A new title (the earlier one, or the supplier's name, if empty)",
+    )
+    async def repeat(
+        self,
+        interaction: discord.Interaction,
+        deadline: str,
+        purchase: IdOption | None = None,
+        supplier: app_commands.Range[str, 1, 100] | None = None,
+        title: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        member = await flows.require_coordinator(interaction)
+        repeated = await catalogue.repeat_purchase(
+            guild_id=interaction.guild_id,
+            user_id=member.id,
+            deadline=deadline,
+            now=now(),
+            purchase_id=purchase,
+            supplier_name=supplier,
+            title=title,
+        )
+        row = repeated.purchase
+        await reply(
+            interaction,
+            _n(
+                "Draft purchase **#{id}** “{title}” opened from {source} with {n} item; orders close {deadline}. "
+                "Add more with {add_item}, then {publish}.",
+                "Draft purchase **#{id}** “{title}” opened from {source} with {n} items; orders close {deadline}. "
+                "Add more with {add_item}, then {publish}.",
+                repeated.items,
+                id=row.pk,
+                title=row.title,
+                source=repeated.source,
+                deadline=views.when(row.deadline),
+                add_item=mention(self.bot, "purchase item"),
+                publish=mention(self.bot, "purchase publish"),
+            ),
+        )
+
     @purchase.command(name="item", description="Add an item to a purchase (order coordinators)")
     @app_commands.describe(
         purchase="The purchase's number",
@@ -466,6 +511,7 @@ class PurchasesCog(FeatureCog):
         lines = views.catalogue_lines(row, await catalogue.catalogue(row.pk))
         await Pager(paginate_lines(lines), owner_id=interaction.user.id).send(interaction)
 
+    @repeat.autocomplete("supplier")
     @supplier_item.autocomplete("supplier")
     @supplier_remove_item.autocomplete("supplier")
     @supplier_import.autocomplete("supplier")
@@ -638,6 +684,7 @@ class PurchasesCog(FeatureCog):
     # ------------------------------------------------------------ autocomplete
 
     @item.autocomplete("purchase")
+    @repeat.autocomplete("purchase")
     @delivered.autocomplete("purchase")
     @pickup_add.autocomplete("purchase")
     @pickup_choose.autocomplete("purchase")
