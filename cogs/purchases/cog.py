@@ -72,9 +72,15 @@ class PurchasesCog(FeatureCog):
         await self.bot.timers.ensure_all(
             service.DECISION_TIMER, service.deciding_purchases(), due=lambda purchase: purchase.decide_by or now()
         )
-        # Closed, but the process stopped before every bill went out: finish delivering now.
-        for purchase_id in await service.purchases_with_unsent_bills():
-            await self.bot.timers.ensure(service.DEADLINE_TIMER, now(), ref_id=purchase_id)
+        # Closed, but the process stopped before every bill went out: finish delivering now
+        # (each process its own servers', so the deadline runs where the server's DMs are sent).
+        await self.bot.timers.ensure_all(
+            service.DEADLINE_TIMER, service.purchases_with_unsent_bills(), due=lambda purchase: now()
+        )
+        # Something unpaid: the reminders go on after a stop. The handler waits for the first one's time.
+        await self.bot.timers.ensure_all(
+            service.PAYMENT_TIMER, service.payment_reminders_to_plan(), due=lambda purchase: purchase.closed_at
+        )
 
     async def cog_unload(self) -> None:
         await super().cog_unload()

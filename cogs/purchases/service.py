@@ -21,7 +21,7 @@ from enum import StrEnum
 from functools import cache
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.expressions import F, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -42,7 +42,14 @@ from config.content import load_default_pack
 from gromada.commands import Command
 from gromada.durations import parse_duration
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotFound
-from gromada.guild_config import Claim, Purpose, declare_choice, declare_duration, declare_purpose
+from gromada.guild_config import (
+    Claim,
+    Purpose,
+    declare_choice,
+    declare_duration,
+    declare_purpose,
+    servers_with,
+)
 from gromada.i18n import LANGUAGES, N_, Plural
 from gromada.ids import id_in_text
 from gromada.text import clean
@@ -558,6 +565,7 @@ class Applied:
     outcome: OrdersEnded | None  # None: orders reopened until `deadline`
     deadline: datetime | None = None
     extended: tuple[PurchaseItem, ...] = ()
+    reminder_at: datetime | None = None  # the day-before reminder for the new deadline
 
 
 async def apply_choices(purchase_id: int, now: datetime, extension: timedelta) -> Applied | None:
@@ -576,15 +584,21 @@ async def apply_choices(purchase_id: int, now: datetime, extension: timedelta) -
         if not extended:
             return Applied(OrdersEnded.CLOSED) if await close_purchase(purchase_id, now) else None
         deadline = now + extension
+        # The channel hears again a day before the new deadline which items are still short.
         reopened = await Purchase.filter(id=purchase_id, status=PurchaseStatus.DECIDING).update(
-            status=PurchaseStatus.OPEN, deadline=deadline, decide_by=None, extended=True, changed_at=now
+            status=PurchaseStatus.OPEN,
+            deadline=deadline,
+            decide_by=None,
+            extended=True,
+            changed_at=now,
+            reminder_at=reminder_time(deadline, now),
         )
         if not reopened:
             return None
         # Extended items are short again if still short at the new deadline; dropped ones go now.
         await PurchaseItem.filter(purchase_id=purchase_id, choice=ShortChoice.EXTEND).update(choice=None)
         await PurchaseItem.filter(purchase_id=purchase_id, choice=ShortChoice.DROP).update(dropped=True)
-    return Applied(None, deadline, tuple(extended))
+    return Applied(None, deadline, tuple(extended), reminder_time(deadline, now))
 
 
 def deciding_purchases() -> QuerySet[Purchase]:
@@ -619,9 +633,18 @@ def open_purchases() -> QuerySet[Purchase]:
     return Purchase.filter(status=PurchaseStatus.OPEN)
 
 
-async def purchases_with_unsent_bills() -> set[int]:
+def purchases_with_unsent_bills() -> QuerySet[Purchase]:
     """Closed purchases whose bills were written but not all sent (the process stopped meanwhile)."""
-    return set(await Bill.filter(delivery=DeliveryStatus.PENDING).values_list("purchase_id", flat=True))
+    pending = Bill.filter(delivery=DeliveryStatus.PENDING).values("purchase_id")
+    return Purchase.filter(status=PurchaseStatus.CLOSED, id__in=Subquery(pending))
+
+
+def payment_reminders_to_plan() -> QuerySet[Purchase]:
+    """Closed purchases with something unpaid on servers that remind (their payment timer must be armed)."""
+    unpaid = Bill.filter(total__gt=F("paid_amount")).values("purchase_id")
+    return Purchase.filter(status=PurchaseStatus.CLOSED, id__in=Subquery(unpaid)).exclude(
+        guild_id__in=Subquery(servers_with(PAYMENT_REMINDER_AFTER, timedelta(0)))
+    )
 
 
 async def claim_delivery(bill: Bill) -> bool:
