@@ -217,6 +217,14 @@ def declare_duration(
     return option
 
 
+def declare_parsed(key: str, default: Any, parse: Callable[[str], Any], description: str) -> Option:
+    """An option of a feature's own kind: `parse` reads what an admin typed (or what was stored:
+    the value's str()), refusing with InvalidInput; the value is shown as its str()."""
+    option = Option(key, default, parse, str, description)
+    OPTIONS[key] = option
+    return option
+
+
 def declare_bool(key: str, default: bool, description: str) -> Option:
     option = Option(key, default, _parse_bool, lambda value: "on" if value else "off", description)
     OPTIONS[key] = option

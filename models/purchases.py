@@ -153,6 +153,8 @@ class Bill(Model):
     user_id = fields.BigIntField()
     goods = fields.BigIntField()
     delivery_share = fields.BigIntField()
+    # The community fund's part (a server's option), included in the total and shown apart.
+    fund_share = fields.BigIntField(default=0, db_default=0)
     total = fields.BigIntField()
     paid_at = fields.DatetimeField(null=True)
     paid_by = fields.BigIntField(null=True)

@@ -29,8 +29,10 @@ from cogs.purchases import money
 from cogs.purchases.rules import (
     PROPORTIONAL,
     SHORT_DELIVERY_RULES,
+    FundShare,
     ItemTerms,
     Order,
+    fund_shares,
     line_value,
     rebill,
     saving,
@@ -47,6 +49,7 @@ from gromada.guild_config import (
     Purpose,
     declare_choice,
     declare_duration,
+    declare_parsed,
     declare_purpose,
     servers_with,
 )
@@ -100,6 +103,30 @@ SHORT_DELIVERY_RULE = declare_choice(
     N_(
         "Who gets less when a delivery is short: proportional (everyone the same share of their order) "
         "or first-come (the earliest orders are filled first)"
+    ),
+)
+
+
+def _fund_share(raw: str) -> FundShare:
+    """ "10%" of each member's savings, "2,50" per bill, or "off"."""
+    text = clean(raw).replace(" ", "")
+    if text.casefold() in ("off", "0", "0%"):
+        return FundShare()
+    if match := re.fullmatch(r"(\d{1,3})%", text):
+        percent = int(match.group(1))
+        if not 0 < percent <= 100:
+            raise InvalidInput(N_("A percent of the savings is between 1% and 100%."))
+        return FundShare(percent=percent)
+    return FundShare(amount=money.parse_quantity(text))
+
+
+FUND_SHARE = declare_parsed(
+    "purchases_fund_share",
+    FundShare(),
+    _fund_share,
+    N_(
+        "What each bill gives the community fund: a percent of what the member saved against shop prices "
+        "(10%), a fixed amount per bill (2,50), or off"
     ),
 )
 
@@ -481,11 +508,14 @@ async def _close(purchase_id: int, now: datetime) -> bool:
                 item.bulk_min,
                 buy_anyway=item.choice == ShortChoice.BUY,
                 drop=item.dropped or item.choice == ShortChoice.DROP,
+                shop_price=item.shop_price,
             )
             for item in items
         ],
         [Order(line.pk, line.user_id, line.item_id, line.quantity) for line in lines],
         purchase.delivery_fee,
+        await FUND_SHARE.get(purchase.guild_id),
+        money.decimals(purchase.currency),
     )
     if result.dropped:
         await PurchaseItem.filter(id__in=list(result.dropped)).update(dropped=True)
@@ -500,6 +530,7 @@ async def _close(purchase_id: int, now: datetime) -> bool:
                 user_id=bill.user_id,
                 goods=bill.goods,
                 delivery_share=bill.delivery_share,
+                fund_share=bill.fund_share,
                 total=bill.total,
             )
             for bill in result.bills
@@ -840,6 +871,11 @@ class Ledger:
         return sum(row.item.group_cost for row in self.items)
 
     @property
+    def fund(self) -> int:
+        """What the bills give the community fund (included in what is billed)."""
+        return sum(bill.fund_share for bill in self.bills)
+
+    @property
     def saved(self) -> int:
         return sum(row.saved for row in self.items)
 
@@ -1020,13 +1056,22 @@ async def record_arrival(
             )
         before = {bill.user_id: bill for bill in await bills_of(purchase.pk)}
         goods: dict[int, int] = {}
+        saved: dict[int, int] = {}
+        terms = {row.pk: row for row in await items_of(purchase.pk)}
         for line in await OrderLine.filter(purchase_id=purchase.pk):
             goods[line.user_id] = goods.get(line.user_id, 0) + (line.amount or 0)
+            of_line = terms[line.item_id]
+            if not of_line.dropped:
+                got = line.received if line.received is not None else line.quantity
+                saved[line.user_id] = saved.get(line.user_id, 0) + saving(got, of_line.unit_price, of_line.shop_price)
+        fund = fund_shares(await FUND_SHARE.get(purchase.guild_id), goods, saved, money.decimals(purchase.currency))
         changes = []
         by_member = {line.user_id: line for line in lines}
-        for bill in rebill(goods, purchase.delivery_fee):
+        for bill in rebill(goods, purchase.delivery_fee, fund):
             old = before[bill.user_id]
-            await Bill.filter(id=old.pk).update(goods=bill.goods, delivery_share=bill.delivery_share, total=bill.total)
+            await Bill.filter(id=old.pk).update(
+                goods=bill.goods, delivery_share=bill.delivery_share, fund_share=bill.fund_share, total=bill.total
+            )
             if old.total == bill.total:
                 continue
             line = by_member.get(bill.user_id)

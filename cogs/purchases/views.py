@@ -238,6 +238,8 @@ def bill_text(purchase: Purchase, bill: Bill, lines: list[CartLine]) -> str:
         )
         body.append(_("Saved against shop prices: {saved}", saved=format_money(saved, purchase.currency)))
     body.append(_("Share of delivery: {share}", share=format_money(bill.delivery_share, purchase.currency)))
+    if bill.fund_share:
+        body.append(_("For the community fund: {share}", share=format_money(bill.fund_share, purchase.currency)))
     body.append(_("**Total to pay: {total}**", total=format_money(bill.total, purchase.currency)))
     if bill.paid_amount and bill.paid_amount != bill.total:
         body.append(paid_state(purchase, bill))
@@ -389,6 +391,13 @@ def ledger_lines(ledger: Ledger, names: dict[int, str] | None, balances: dict[in
             _(
                 "The group's cost (items bought anyway beyond members' orders): {amount}",
                 amount=format_money(ledger.group_cost, currency),
+            )
+        )
+    if ledger.fund:
+        lines.append(
+            _(
+                "For the community fund (included in the bills): {amount}",
+                amount=format_money(ledger.fund, currency),
             )
         )
     lines.append(_("Billed: {amount}", amount=format_money(ledger.billed, currency)))
@@ -906,6 +915,8 @@ def csv_text(
     for bill in bills:
         name = names.get(bill.user_id, "")
         rows.append(("delivery", bill.user_id, name, "", "", "", "", amount(bill.delivery_share), currency, "", "", ""))
+        if bill.fund_share:
+            rows.append(("fund", bill.user_id, name, "", "", "", "", amount(bill.fund_share), currency, "", "", ""))
         paid = "yes" if bill.paid_at is not None else "no"
         rows.append(
             (
