@@ -560,6 +560,15 @@ class PurchasesCog(FeatureCog):
             return
         await Pager(paginate_lines(lines), owner_id=interaction.user.id).send(interaction)
 
+    @purchase.command(name="savings", description="What buying together saved over the season")
+    @app_commands.describe(since="From a UTC date like 2026-03-01 (every purchase if empty)")
+    async def savings(
+        self, interaction: discord.Interaction, since: app_commands.Range[str, 1, 20] | None = None
+    ) -> None:
+        start = service.parse_since(since) if since else None
+        rows = await service.season_savings(interaction.guild_id, start)
+        await Pager(paginate_lines(views.season_lines(rows, start)), owner_id=interaction.user.id).send(interaction)
+
     @purchase.command(name="ledger", description="The open books of a purchase")
     @app_commands.describe(purchase="The purchase's number")
     async def ledger(self, interaction: discord.Interaction, purchase: IdOption) -> None:

@@ -1250,3 +1250,42 @@ async def claim_payment_reminders(purchase_id: int, now: datetime) -> list[Bill]
 
 async def still_unpaid(purchase_id: int) -> bool:
     return await Bill.exists(purchase_id=purchase_id, total__gt=F("paid_amount"))
+
+
+# ---------------------------------------------------------------- the season's savings
+
+
+@dataclass(frozen=True)
+class SeasonSavings:
+    """What the closed purchases of a period saved against shop prices, in one currency."""
+
+    currency: str
+    purchases: int  # closed in the period, with some item priced against the shop
+    saved: int
+    fund: int  # given to the community fund by their bills
+
+
+def parse_since(text: str) -> datetime:
+    """A UTC date "2026-03-01": the start of that day."""
+    match = _DATE.fullmatch(clean(text))
+    if match is None or match.group(4) is not None:
+        raise InvalidInput(N_("“{text}” is not a date. Write it like 2026-03-01."), text=clean(text)[:40])
+    try:
+        return datetime(int(match.group(1)), int(match.group(2)), int(match.group(3)), tzinfo=UTC)
+    except ValueError:
+        raise InvalidInput(N_("“{text}” is not a valid date."), text=clean(text)[:40]) from None
+
+
+async def season_savings(guild_id: int, since: datetime | None = None) -> list[SeasonSavings]:
+    """The server's closed purchases (closed since `since`, if given), their savings per currency."""
+    query = Purchase.filter(guild_id=guild_id, status=PurchaseStatus.CLOSED)
+    if since is not None:
+        query = query.filter(closed_at__gte=since)
+    totals: dict[str, list[int]] = {}
+    for purchase in await query.order_by("id"):
+        book = await ledger(guild_id, purchase.pk)
+        row = totals.setdefault(purchase.currency, [0, 0, 0])
+        row[0] += 1 if book.compared else 0
+        row[1] += book.saved
+        row[2] += book.fund
+    return [SeasonSavings(currency, *row) for currency, row in sorted(totals.items()) if row[0] or row[2]]

@@ -39,6 +39,7 @@ from gromada.ui import (
     IdButton,
     InServer,
     PersistentItem,
+    date_named,
     moment_with_distance,
     reply,
     truncate,
@@ -438,6 +439,28 @@ def catalogue_lines(supplier: Supplier, items: list[SupplierItem]) -> list[str]:
         if item.shop_price is not None:
             details.append(_("shop price {price}", price=format_money(item.shop_price, supplier.currency)))
         lines.append(f"- {item.name}: " + " · ".join(details))
+    return lines
+
+
+def season_lines(rows: list[service.SeasonSavings], since) -> list[str]:
+    """What buying together saved over a period, per currency."""
+    if since is None:
+        lines = [_("**What buying together saved so far**")]
+    else:
+        lines = [_("**What buying together saved since {date}**", date=date_named(since))]
+    if not rows:
+        lines.append(_("No closed purchase with shop prices to compare yet."))
+    for row in rows:
+        lines.append(
+            _n(
+                "- {saved} against shop prices, over {n} purchase",
+                "- {saved} against shop prices, over {n} purchases",
+                row.purchases,
+                saved=format_money(row.saved, row.currency),
+            )
+        )
+        if row.fund:
+            lines.append(_("  of which the community fund got {fund}", fund=format_money(row.fund, row.currency)))
     return lines
 
 

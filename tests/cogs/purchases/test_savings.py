@@ -45,3 +45,47 @@ async def test_a_shop_price_that_is_not_an_amount_is_refused(simcord_env):
         refused = await coop.item(purchase, "Potatoes", "kg", "2,50", shop_price=price)
         assert message in refusal(simcord_env, refused)
     assert not await PurchaseItem.exists()
+
+
+async def test_the_season_shows_what_every_closed_purchase_saved_since_a_date(simcord_env):
+    from datetime import timedelta
+
+    import discord
+
+    from cogs.purchases.money import format_money
+    from models.purchases import Purchase
+
+    coop = await coop_server(simcord_env)
+    ania, celina, _ = coop.members
+    await coop.admin.slash(coop.general, "setup option", key="purchases_fund_share", value="10%")
+    saved = []
+    for title, quantity in (("Spring box", "4"), ("Summer box", "2")):
+        purchase = await coop.open(title=title)
+        await coop.item(purchase, "Potatoes", "kg", "2,50", shop_price="3,20")
+        await coop.publish(purchase)
+        [potatoes] = await PurchaseItem.filter(purchase_id=purchase.pk)
+        await coop.order(ania, purchase, potatoes.pk, quantity)
+        await coop.coordinator.slash(coop.general, "purchase close", purchase=purchase.pk)
+        saved.append(int(quantity) * 70)
+        await simcord_env.advance_time(3 * 24 * 3600)
+    open_one = await coop.open(title="Autumn box")  # not closed: not counted
+    await coop.item(open_one, "Potatoes", "kg", "2,50", shop_price="3,20")
+
+    everything = shown(await celina.slash(coop.general, "purchase savings"))
+    assert "What buying together saved so far" in everything
+    assert f"- {format_money(sum(saved), 'PLN', 'en')} against shop prices, over 2 purchases" in everything
+    assert f"of which the community fund got {format_money(28 + 14, 'PLN', 'en')}" in everything
+
+    summer = await Purchase.get(title="Summer box")
+    since = (summer.closed_at - timedelta(days=1)).date().isoformat()
+    recent = shown(await celina.slash(coop.general, "purchase savings", since=since))
+    assert f"- {format_money(saved[1], 'PLN', 'en')} against shop prices, over 1 purchase" in recent
+    assert (
+        discord.utils.format_dt(
+            summer.closed_at.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=1), "D"
+        )
+        in recent
+    )
+
+    for bad in ("yesterday", "2026-02-30", "2026-03-01 10:00"):
+        assert "date" in refusal(simcord_env, await celina.slash(coop.general, "purchase savings", since=bad))
