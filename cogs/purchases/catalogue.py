@@ -337,11 +337,13 @@ async def repeat_purchase(
     purchase_id: int | None = None,
     supplier_name: str | None = None,
     title: str | None = None,
+    delivery_fee: str | None = None,
 ) -> Repeated:
     """A new draft purchase with the items of an earlier purchase or of a supplier's catalogue.
 
     Items are copied as they are offered (price, minimum, shop price), never what became of them
-    (dropped, bought anyway, arrived); members' orders are not copied.
+    (dropped, bought anyway, arrived); members' orders are not copied. The delivery fee is the
+    earlier purchase's unless `delivery_fee` is given (a catalogue has none: deliveries differ).
     """
     if (purchase_id is None) == (supplier_name is None):
         raise InvalidInput(N_("Name either an earlier purchase or a supplier to open the purchase from."))
@@ -378,9 +380,15 @@ async def repeat_purchase(
         fee, name, source = 0, supplier.name, supplier.name
     async with in_transaction():
         purchase = await service.open_purchase(
-            guild_id=guild_id, user_id=user_id, title=title or name, deadline=deadline, now=now, **terms
+            guild_id=guild_id,
+            user_id=user_id,
+            title=title or name,
+            deadline=deadline,
+            now=now,
+            delivery_fee=delivery_fee,
+            **terms,
         )
-        if fee:
+        if fee and delivery_fee is None:
             purchase.delivery_fee = fee
             await purchase.save(update_fields=["delivery_fee"])
         await PurchaseItem.bulk_create(

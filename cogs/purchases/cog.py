@@ -165,6 +165,7 @@ class PurchasesCog(FeatureCog):
         purchase="The earlier purchase whose items to offer again",
         supplier="Or the supplier whose catalogue to offer",
         title="A new title (the earlier one, or the supplier's name, if empty)",
+        delivery_fee="Delivery cost to share, e.g. 25,00 (the earlier purchase's, or none, if empty)",
     )
     async def repeat(
         self,
@@ -173,6 +174,7 @@ class PurchasesCog(FeatureCog):
         purchase: IdOption | None = None,
         supplier: app_commands.Range[str, 1, 100] | None = None,
         title: app_commands.Range[str, 1, 100] | None = None,
+        delivery_fee: app_commands.Range[str, 1, 20] | None = None,
     ) -> None:
         member = await flows.require_coordinator(interaction)
         repeated = await catalogue.repeat_purchase(
@@ -183,6 +185,7 @@ class PurchasesCog(FeatureCog):
             purchase_id=purchase,
             supplier_name=supplier,
             title=title,
+            delivery_fee=delivery_fee,
         )
         row = repeated.purchase
         await reply(

@@ -88,6 +88,29 @@ async def test_a_purchase_is_opened_from_a_suppliers_catalogue(simcord_env):
     assert offered(items) == [(0, "Milk", "l", 110, Decimal(40), None, 160), (1, "Cheese", "kg", 950, None, None, None)]
 
 
+async def test_a_repeated_purchase_takes_its_own_delivery_fee(simcord_env):
+    coop = await coop_server(simcord_env)
+    earlier = await coop.open(title="Autumn box", delivery_fee="12")
+    await coop.item(earlier, "Potatoes", "kg", "2,50")
+    await coop.coordinator.slash(coop.general, "purchase supplier add", name="Farma Zielona")
+    await coop.coordinator.slash(
+        coop.general, "purchase supplier item", supplier="Farma Zielona", name="Honey", unit="jar", price="30"
+    )
+
+    await coop.coordinator.slash(
+        coop.general, "purchase repeat", supplier="Farma Zielona", deadline="2d", title="Honey", delivery_fee="15,00"
+    )
+    await coop.coordinator.slash(
+        coop.general, "purchase repeat", purchase=earlier.pk, deadline="2d", title="Winter box", delivery_fee="8"
+    )
+    await coop.coordinator.slash(
+        coop.general, "purchase repeat", purchase=earlier.pk, deadline="2d", title="Spring box"
+    )
+
+    fees = {purchase.title: purchase.delivery_fee for purchase in await Purchase.all()}
+    assert fees == {"Autumn box": 1200, "Honey": 1500, "Winter box": 800, "Spring box": 1200}
+
+
 async def test_repeat_refuses_what_it_cannot_open_and_opens_nothing(simcord_env):
     coop = await coop_server(simcord_env)
     earlier = await coop.open(title="Autumn box")
@@ -103,6 +126,7 @@ async def test_repeat_refuses_what_it_cannot_open_and_opens_nothing(simcord_env)
         ({"deadline": "3d", "supplier": "Empty farm"}, "The catalogue of Empty farm has no items yet."),
         ({"deadline": "yesterday", "purchase": earlier.pk}, "yesterday"),
         ({"deadline": "2020-01-01", "purchase": earlier.pk}, "The deadline must be in the future."),
+        ({"deadline": "3d", "purchase": earlier.pk, "delivery_fee": "lots"}, "is not a number"),
     )
     for options, message in cases:
         said = refusal(simcord_env, await coop.coordinator.slash(coop.general, "purchase repeat", **options))
