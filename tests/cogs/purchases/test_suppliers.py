@@ -197,3 +197,35 @@ async def test_files_that_are_not_a_catalogue_are_refused(simcord_env, monkeypat
         polish = await upload(coop, "name,unit,price\nMiód,słoik,drogo\n")
     said = refusal(simcord_env, polish)
     assert said.startswith("Nic nie zaimportowano") and "Wiersz 2:" in said and "„drogo”" in said
+
+
+async def test_a_file_discord_cannot_hand_over_is_refused_and_nothing_is_imported(simcord_env, monkeypatch):
+    coop = await coop_server(simcord_env)
+    await supplier(coop)
+    await coop.coordinator.slash(
+        coop.general, "purchase supplier item", supplier="Farma Zielona", name="Honey", unit="jar", price="30"
+    )
+    # Discord's file store answers "not found" for the uploaded files (gone, or failing): reading
+    # an attachment is the bot's call to Discord that fails here.
+    cdn = simcord_env.backend.cdn
+    serve = cdn.get
+    monkeypatch.setattr(cdn, "get", lambda url: None if "/attachments/" in url else serve(url))
+    catalogue = "name,unit,price\nPotatoes,kg,2.50\nHoney,jar,28\n"
+
+    said = {"en": refusal(simcord_env, await upload(coop, catalogue))}
+    for language in ("pl", "ru"):
+        with speaking(monkeypatch, coop.coordinator, language):
+            said[language] = refusal(simcord_env, await upload(coop, catalogue))
+
+    assert said == {
+        "en": "I could not download the file from Discord. Nothing was imported; try again.",
+        "pl": "Nie udało się pobrać pliku z Discorda. Nic nie zaimportowano; spróbuj ponownie.",
+        "ru": "Не удалось скачать файл из Discord. Ничего не импортировано; попробуйте ещё раз.",
+    }
+    assert await stored_catalogue() == [("Honey", "jar", 3000, None, None)]
+
+    # Once Discord hands the file over again, the same upload goes through.
+    monkeypatch.setattr(cdn, "get", serve)
+    imported = shown(await upload(coop, catalogue))
+    assert "Imported into the catalogue of Farma Zielona: 1 item added, 1 changed." in imported
+    assert await stored_catalogue() == [("Honey", "jar", 2800, None, None), ("Potatoes", "kg", 250, None, None)]
