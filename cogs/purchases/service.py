@@ -22,6 +22,7 @@ from functools import cache
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Subquery
+from tortoise.functions import Sum
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -843,6 +844,15 @@ async def balances(guild_id: int, user_id: int) -> list[Balance]:
 # ---------------------------------------------------------------- the open ledger
 
 
+def saved_on(item: PurchaseItem, quantity: Decimal, received: Decimal | None) -> int:
+    """What one order line saved against the shop: on what the member got (what arrived for
+    them after a short delivery), nothing on an item dropped under its minimum. The one rule the
+    ledger, the bills, the fund's share and the season's savings all count by."""
+    if item.dropped:
+        return 0
+    return saving(received if received is not None else quantity, item.unit_price, item.shop_price)
+
+
 @dataclass(frozen=True)
 class LedgerItem:
     item: PurchaseItem
@@ -919,9 +929,7 @@ async def ledger(guild_id: int, purchase_id: int) -> Ledger:
         item = by_id[line.item_id]
         value = line.amount if line.amount is not None else line_value(line.quantity, item.unit_price)
         values[line.item_id] = values.get(line.item_id, 0) + value
-        if not item.dropped:
-            got = line.received if line.received is not None else line.quantity
-            saved[item.pk] = saved.get(item.pk, 0) + saving(got, item.unit_price, item.shop_price)
+        saved[item.pk] = saved.get(item.pk, 0) + saved_on(item, line.quantity, line.received)
     rows = [
         LedgerItem(item, quantities.get(item.pk, Decimal(0)), values.get(item.pk, 0), saved.get(item.pk, 0))
         for item in items
@@ -1060,10 +1068,9 @@ async def record_arrival(
         terms = {row.pk: row for row in await items_of(purchase.pk)}
         for line in await OrderLine.filter(purchase_id=purchase.pk):
             goods[line.user_id] = goods.get(line.user_id, 0) + (line.amount or 0)
-            of_line = terms[line.item_id]
-            if not of_line.dropped:
-                got = line.received if line.received is not None else line.quantity
-                saved[line.user_id] = saved.get(line.user_id, 0) + saving(got, of_line.unit_price, of_line.shop_price)
+            saved[line.user_id] = saved.get(line.user_id, 0) + saved_on(
+                terms[line.item_id], line.quantity, line.received
+            )
         fund = fund_shares(await FUND_SHARE.get(purchase.guild_id), goods, saved, money.decimals(purchase.currency))
         changes = []
         by_member = {line.user_id: line for line in lines}
@@ -1277,15 +1284,41 @@ def parse_since(text: str) -> datetime:
 
 
 async def season_savings(guild_id: int, since: datetime | None = None) -> list[SeasonSavings]:
-    """The server's closed purchases (closed since `since`, if given), their savings per currency."""
-    query = Purchase.filter(guild_id=guild_id, status=PurchaseStatus.CLOSED)
+    """The server's closed purchases (closed since `since`, if given), their savings per currency.
+
+    Four queries however many purchases the season had: the purchases, their items with a shop
+    price, those items' order lines, and the fund's part summed per purchase. Each line's saving
+    is still worked out by `saved_on`, as the ledger does (it is rounded line by line, so it
+    cannot be a sum in SQL without writing the rule twice).
+    """
+    closed = Purchase.filter(guild_id=guild_id, status=PurchaseStatus.CLOSED)
     if since is not None:
-        query = query.filter(closed_at__gte=since)
+        closed = closed.filter(closed_at__gte=since)
+    currencies = dict(await closed.values_list("id", "currency"))
+    if not currencies:
+        return []
+    in_season = Subquery(closed.values("id"))
+    priced_items = PurchaseItem.filter(purchase_id__in=in_season, shop_price__isnull=False)
+    priced = {item.pk: item for item in await priced_items}
+    lines = await OrderLine.filter(item_id__in=Subquery(priced_items.values("id")))
+    funds = (
+        await Bill.filter(purchase_id__in=in_season, fund_share__gt=0)
+        .annotate(fund=Sum("fund_share"))
+        .group_by("purchase_id")
+        .values_list("purchase_id", "fund")
+    )
     totals: dict[str, list[int]] = {}
-    for purchase in await query.order_by("id"):
-        book = await ledger(guild_id, purchase.pk)
-        row = totals.setdefault(purchase.currency, [0, 0, 0])
-        row[0] += 1 if book.compared else 0
-        row[1] += book.saved
-        row[2] += book.fund
+
+    def add(purchase_id: int, column: int, amount: int) -> None:
+        if purchase_id in currencies:  # not one closed after the first read: it counts next time
+            totals.setdefault(currencies[purchase_id], [0, 0, 0])[column] += amount
+
+    for purchase_id in {item.purchase_id for item in priced.values()}:  # compared: some item has a shop price
+        add(purchase_id, 0, 1)
+    for line in lines:
+        item = priced.get(line.item_id)
+        if item is not None:
+            add(item.purchase_id, 1, saved_on(item, line.quantity, line.received))
+    for purchase_id, fund in funds:
+        add(purchase_id, 2, int(fund))
     return [SeasonSavings(currency, *row) for currency, row in sorted(totals.items()) if row[0] or row[2]]

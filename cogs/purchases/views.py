@@ -16,7 +16,7 @@ import discord
 
 from cogs.purchases import service
 from cogs.purchases.money import format_money, format_quantity, plain_quantity, to_major
-from cogs.purchases.rules import FIRST_COME, saving, still_needed
+from cogs.purchases.rules import FIRST_COME, still_needed
 from cogs.purchases.service import (
     Arrival,
     Balance,
@@ -229,14 +229,7 @@ def bill_text(purchase: Purchase, bill: Bill, lines: list[CartLine]) -> str:
         return head + "\n" + "\n".join(body)
     compared = [line for line in lines if line.item.shop_price is not None and not line.item.dropped]
     if compared:
-        saved = sum(
-            saving(
-                line.received if line.received is not None else line.quantity,
-                line.item.unit_price,
-                line.item.shop_price,
-            )
-            for line in compared
-        )
+        saved = sum(service.saved_on(line.item, line.quantity, line.received) for line in compared)
         body.append(_("Saved against shop prices: {saved}", saved=format_money(saved, purchase.currency)))
     body.append(_("Share of delivery: {share}", share=format_money(bill.delivery_share, purchase.currency)))
     if bill.fund_share:
