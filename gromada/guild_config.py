@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import ValuesQuery
 
 from gromada.cache import GuildCache
 from gromada.durations import format_duration, parse_duration
@@ -219,6 +220,14 @@ def declare_duration(
     return option
 
 
+def declare_parsed(key: str, default: Any, parse: Callable[[str], Any], description: str) -> Option:
+    """An option of a feature's own kind: `parse` reads what an admin typed (or what was stored:
+    the value's str()), refusing with InvalidInput; the value is shown as its str()."""
+    option = Option(key, default, parse, str, description)
+    OPTIONS[key] = option
+    return option
+
+
 def declare_bool(key: str, default: bool, description: str) -> Option:
     option = Option(key, default, _parse_bool, lambda value: "on" if value else "off", description)
     OPTIONS[key] = option
@@ -274,6 +283,12 @@ def _stored_text(option: Option, value: Any) -> str:
     if isinstance(value, bool):
         return "on" if value else "off"
     return str(value)
+
+
+def servers_with(option: Option, value: Any) -> ValuesQuery:
+    """The servers that set `option` to `value` (ids, for a subquery): a feature's start skips
+    the rows of servers that turned something off, without reading each server's options."""
+    return GuildOption.filter(key=option.key, value=_stored_text(option, value)).values("guild_id")
 
 
 async def get_option(guild_id: int, key: str) -> Any:

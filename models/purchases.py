@@ -153,6 +153,8 @@ class Bill(Model):
     user_id = fields.BigIntField()
     goods = fields.BigIntField()
     delivery_share = fields.BigIntField()
+    # The community fund's part (a server's option), included in the total and shown apart.
+    fund_share = fields.BigIntField(default=0, db_default=0)
     total = fields.BigIntField()
     paid_at = fields.DatetimeField(null=True)
     paid_by = fields.BigIntField(null=True)
@@ -254,3 +256,41 @@ class PickupChoice(Model):
     class Meta:
         table = "purchase_pickup_choice"
         unique_together = (("purchase", "user_id"),)
+
+
+class Supplier(Model):
+    """A supplier the group buys from again, with its catalogue: a purchase can be opened from it."""
+
+    id = fields.IntField(primary_key=True)
+    guild_id = fields.BigIntField(db_index=True)
+    name = fields.CharField(max_length=100)
+    currency = fields.CharField(max_length=3)
+    created_by = fields.BigIntField()
+    created_at = fields.DatetimeField()
+
+    items: fields.ReverseRelation[SupplierItem]
+
+    personal_data = PersonalData(user_fields=("created_by",))
+
+    class Meta:
+        table = "purchase_supplier"
+        unique_together = (("guild_id", "name"),)
+
+
+class SupplierItem(Model):
+    """One item of a supplier's catalogue: what a purchase opened from the supplier starts with."""
+
+    id = fields.IntField(primary_key=True)
+    supplier: fields.ForeignKeyRelation[Supplier] = fields.ForeignKeyField(
+        "purchases.Supplier", related_name="items", on_delete=fields.CASCADE
+    )
+    position = fields.IntField()
+    name = fields.CharField(max_length=80)
+    unit = fields.CharField(max_length=20)
+    unit_price = fields.BigIntField()
+    bulk_min = fields.DecimalField(max_digits=14, decimal_places=3, null=True)
+    shop_price = fields.BigIntField(null=True)
+
+    class Meta:
+        table = "purchase_supplier_item"
+        unique_together = (("supplier", "name"),)

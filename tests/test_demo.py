@@ -34,7 +34,8 @@ def test_demo_script_walks_every_feature(tmp_path):
         assert f"== {feature} ==" in result.stdout
     assert "Ala (admin) runs /setup show and sees (only them)" in result.stdout
     # Command and role mentions read as Discord shows them.
-    assert "Add items with /purchase item, then /purchase publish." in result.stdout
+    assert "Add more with /purchase item, then /purchase publish." in result.stdout
+    assert "Add items with /purchase supplier item or /purchase supplier import." in result.stdout
     # The public pages are served and read over HTTP, with the decisions the walk took.
     assert re.search(r"decisions \(200\): Decisions \| .*Where do we meet next\?", result.stdout)
     assert "</" not in result.stdout and "<@&" not in result.stdout
@@ -49,6 +50,15 @@ def test_demo_script_walks_every_feature(tmp_path):
     purchases = result.stdout.split("== purchases ==")[1].split("== moderation ==")[0]
     assert "mediation" not in purchases and "Tidy-up crew" not in purchases
     assert purchases.count("gets a DM: Bill for joint purchase #1: Farm box") == 3
+    # A supplier's catalogue, imported from a file, opens the purchase; next week's repeats it.
+    assert "Imported into the catalogue of Farma Zielona: 2 items added, 0 changed." in purchases
+    assert "Draft purchase #1 “Farm box” opened from Farma Zielona with 2 items" in purchases
+    assert "Draft purchase #2 “Farm box” opened from #1 Farm box with 2 items" in purchases
+    # A short item topped up before the deadline, a short delivery settled after it.
+    topped_up = purchases.split("a day before the deadline")[1].split("the day passes")[0]
+    assert "Honey: 3 jar" in topped_up
+    assert "Potatoes, 7 of 10 kg arrived. 3 bills changed" in purchases
+    assert "What buying together saved so far" in purchases
     assert result.stdout.rstrip().endswith("Demo finished.")
 
 

@@ -16,7 +16,7 @@ from models.initiatives import Initiative, InitiativeMember
 from models.mediation import Ticket
 from models.onboarding import Journey
 from models.polls import Poll, PollBallot, PollStatus
-from models.purchases import OrderLine, Purchase, PurchaseStatus
+from models.purchases import OrderLine, Purchase, PurchaseItem, PurchaseStatus, Supplier, SupplierItem
 from models.volunteers import VolunteerRole, VolunteerSeat, WaitlistEntry
 from tests.helpers import dms
 
@@ -61,6 +61,16 @@ async def test_every_feature_has_something_under_way(simcord_env, speaking):
     purchase = await Purchase.get(guild_id=guild_id)
     assert purchase.status == PurchaseStatus.OPEN
     assert await OrderLine.filter(purchase_id=purchase.pk).count() == 2
+    # Opened from a supplier's catalogue, which a coordinator can open again.
+    farm = await Supplier.get(guild_id=guild_id)
+    catalogue = [
+        (item.name, item.shop_price) for item in await SupplierItem.filter(supplier_id=farm.pk).order_by("position")
+    ]
+    assert (purchase.supplier, purchase.delivery_fee) == (farm.name, 1200)
+    assert [
+        (item.name, item.shop_price) for item in await PurchaseItem.filter(purchase_id=purchase.pk).order_by("position")
+    ] == catalogue
+    assert [name for name, _shop in catalogue] == ["Potatoes", "Honey"]
     ticket = await Ticket.get(guild_id=guild_id)
     assert ticket.mediator_id is None
     role = await VolunteerRole.get(guild_id=guild_id, name="Tidy-up crew")

@@ -11,11 +11,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from cogs.purchases import flows, service, views
+from cogs.purchases import catalogue, flows, service, views
 from cogs.purchases.money import format_money
 from gromada import cooldowns
 from gromada.commands import mention
-from gromada.errors import NotAllowed
+from gromada.errors import DiscordRefused, InvalidInput, NotAllowed
 from gromada.feature import FeatureCog
 from gromada.i18n import N_, _, _n
 from gromada.ids import IdOption
@@ -33,6 +33,7 @@ class PurchasesCog(FeatureCog):
         name="purchase", description="Joint purchases: order together, pay exactly", guild_only=True
     )
     pickup = app_commands.Group(name="pickup", description="Pickup points and who collects what", parent=purchase)
+    supplier = app_commands.Group(name="supplier", description="Suppliers and their catalogues", parent=purchase)
     persistent_items = (
         views.OrderButton,
         views.ItemPick,
@@ -71,9 +72,15 @@ class PurchasesCog(FeatureCog):
         await self.bot.timers.ensure_all(
             service.DECISION_TIMER, service.deciding_purchases(), due=lambda purchase: purchase.decide_by or now()
         )
-        # Closed, but the process stopped before every bill went out: finish delivering now.
-        for purchase_id in await service.purchases_with_unsent_bills():
-            await self.bot.timers.ensure(service.DEADLINE_TIMER, now(), ref_id=purchase_id)
+        # Closed, but the process stopped before every bill went out: finish delivering now
+        # (each process its own servers', so the deadline runs where the server's DMs are sent).
+        await self.bot.timers.ensure_all(
+            service.DEADLINE_TIMER, service.purchases_with_unsent_bills(), due=lambda purchase: now()
+        )
+        # Something unpaid: the reminders go on after a stop. The handler waits for the first one's time.
+        await self.bot.timers.ensure_all(
+            service.PAYMENT_TIMER, service.payment_reminders_to_plan(), due=lambda purchase: purchase.closed_at
+        )
 
     async def cog_unload(self) -> None:
         await super().cog_unload()
@@ -147,6 +154,54 @@ class PurchasesCog(FeatureCog):
                 publish=mention(self.bot, "purchase publish"),
                 title=purchase.title,
                 deadline=views.when(purchase.deadline),
+            ),
+        )
+
+    @purchase.command(
+        name="repeat", description="Open a purchase again from an earlier one or a supplier (order coordinators)"
+    )
+    @app_commands.describe(
+        deadline="When orders close: 3d, 36h, or a UTC date like 2026-12-01 18:00",
+        purchase="The earlier purchase whose items to offer again",
+        supplier="Or the supplier whose catalogue to offer",
+        title="A new title (the earlier one, or the supplier's name, if empty)",
+        delivery_fee="Delivery cost to share, e.g. 25,00 (the earlier purchase's, or none, if empty)",
+    )
+    async def repeat(
+        self,
+        interaction: discord.Interaction,
+        deadline: str,
+        purchase: IdOption | None = None,
+        supplier: app_commands.Range[str, 1, 100] | None = None,
+        title: app_commands.Range[str, 1, 100] | None = None,
+        delivery_fee: app_commands.Range[str, 1, 20] | None = None,
+    ) -> None:
+        member = await flows.require_coordinator(interaction)
+        repeated = await catalogue.repeat_purchase(
+            guild_id=interaction.guild_id,
+            user_id=member.id,
+            deadline=deadline,
+            now=now(),
+            purchase_id=purchase,
+            supplier_name=supplier,
+            title=title,
+            delivery_fee=delivery_fee,
+        )
+        row = repeated.purchase
+        await reply(
+            interaction,
+            _n(
+                "Draft purchase **#{id}** “{title}” opened from {source} with {n} item; orders close {deadline}. "
+                "Add more with {add_item}, then {publish}.",
+                "Draft purchase **#{id}** “{title}” opened from {source} with {n} items; orders close {deadline}. "
+                "Add more with {add_item}, then {publish}.",
+                repeated.items,
+                id=row.pk,
+                title=row.title,
+                source=repeated.source,
+                deadline=views.when(row.deadline),
+                add_item=mention(self.bot, "purchase item"),
+                publish=mention(self.bot, "purchase publish"),
             ),
         )
 
@@ -350,6 +405,138 @@ class PurchasesCog(FeatureCog):
             if wanted in f"{point.place} {point.slot}".casefold()
         ][:25]
 
+    # ------------------------------------------------------------ suppliers
+
+    @supplier.command(name="add", description="Add a supplier the group buys from again (order coordinators)")
+    @app_commands.describe(name="The supplier's name", currency="Three-letter currency code (PLN if empty)")
+    async def supplier_add(
+        self,
+        interaction: discord.Interaction,
+        name: app_commands.Range[str, 1, 100],
+        currency: str = service.DEFAULT_CURRENCY,
+    ) -> None:
+        member = await flows.require_coordinator(interaction)
+        row = await catalogue.add_supplier(
+            guild_id=interaction.guild_id, user_id=member.id, name=name, currency=currency, now=now()
+        )
+        await reply(
+            interaction,
+            _(
+                "Supplier “{name}” added ({currency}). Add items with {item} or {import_}.",
+                name=row.name,
+                currency=row.currency,
+                item=mention(self.bot, "purchase supplier item"),
+                import_=mention(self.bot, "purchase supplier import"),
+            ),
+        )
+
+    @supplier.command(
+        name="item", description="Add an item to a supplier's catalogue, or change it (order coordinators)"
+    )
+    @app_commands.describe(
+        supplier="The supplier",
+        name="The item (an item of the same name is changed)",
+        unit="Its unit: kg, piece, litre…",
+        price="Price per unit, e.g. 4,50",
+        bulk_min="Total quantity the supplier needs for this item",
+        shop_price="What a unit costs in a shop, to show what buying together saves",
+    )
+    async def supplier_item(
+        self,
+        interaction: discord.Interaction,
+        supplier: app_commands.Range[str, 1, 100],
+        name: app_commands.Range[str, 1, 80],
+        unit: app_commands.Range[str, 1, 20],
+        price: app_commands.Range[str, 1, 20],
+        bulk_min: app_commands.Range[str, 1, 20] | None = None,
+        shop_price: app_commands.Range[str, 1, 20] | None = None,
+    ) -> None:
+        await flows.require_coordinator(interaction)
+        row, entry, added = await catalogue.set_item(
+            guild_id=interaction.guild_id,
+            supplier_name=supplier,
+            name=name,
+            unit=unit,
+            price=price,
+            bulk_min=bulk_min,
+            shop_price=shop_price,
+        )
+        shown = dict(supplier=row.name, item=entry.name, price=format_money(entry.unit_price, row.currency))
+        text = (
+            _("Added to the catalogue of {supplier}: {item}, {price}.", **shown)
+            if added
+            else _("Changed in the catalogue of {supplier}: {item}, now {price}.", **shown)
+        )
+        await reply(interaction, text)
+
+    @supplier.command(name="remove-item", description="Remove an item from a supplier's catalogue (order coordinators)")
+    @app_commands.describe(supplier="The supplier", item="The item to remove")
+    async def supplier_remove_item(
+        self,
+        interaction: discord.Interaction,
+        supplier: app_commands.Range[str, 1, 100],
+        item: app_commands.Range[str, 1, 80],
+    ) -> None:
+        await flows.require_coordinator(interaction)
+        row, name = await catalogue.remove_item(guild_id=interaction.guild_id, supplier_name=supplier, name=item)
+        await reply(interaction, _("Removed from the catalogue of {supplier}: {item}.", supplier=row.name, item=name))
+
+    @supplier.command(name="import", description="Import a supplier's items from a CSV file (order coordinators)")
+    @app_commands.describe(
+        supplier="The supplier",
+        file="A .csv file whose first line is: name,unit,price,bulk_min,shop_price (the last two may be left out)",
+    )
+    async def supplier_import(
+        self, interaction: discord.Interaction, supplier: app_commands.Range[str, 1, 100], file: discord.Attachment
+    ) -> None:
+        await flows.require_coordinator(interaction)
+        if not file.filename.lower().endswith(".csv"):
+            raise InvalidInput(N_("The file must be a .csv file."))
+        if file.size > catalogue.MAX_CSV_BYTES:
+            raise catalogue.too_large()
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            raw = await file.read()
+        except discord.HTTPException:
+            raise DiscordRefused(
+                N_("I could not download the file from Discord. Nothing was imported; try again.")
+            ) from None
+        row, added, changed = await catalogue.import_csv(guild_id=interaction.guild_id, supplier_name=supplier, raw=raw)
+        await reply(
+            interaction,
+            _n(
+                "Imported into the catalogue of {supplier}: {n} item added, {changed} changed.",
+                "Imported into the catalogue of {supplier}: {n} items added, {changed} changed.",
+                added,
+                supplier=row.name,
+                changed=changed,
+            ),
+        )
+
+    @supplier.command(name="show", description="A supplier's catalogue")
+    @app_commands.describe(supplier="The supplier")
+    async def supplier_show(self, interaction: discord.Interaction, supplier: app_commands.Range[str, 1, 100]) -> None:
+        row = await catalogue.get_supplier(interaction.guild_id, supplier)
+        lines = views.catalogue_lines(row, await catalogue.catalogue(row.pk))
+        await Pager(paginate_lines(lines), owner_id=interaction.user.id).send(interaction)
+
+    @repeat.autocomplete("supplier")
+    @supplier_item.autocomplete("supplier")
+    @supplier_remove_item.autocomplete("supplier")
+    @supplier_import.autocomplete("supplier")
+    @supplier_show.autocomplete("supplier")
+    async def _suppliers(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        names = await catalogue.supplier_names(interaction.guild_id, str(current or ""))
+        return [app_commands.Choice(name=truncate(name, 100), value=name) for name in names]
+
+    @supplier_remove_item.autocomplete("item")
+    async def _catalogue_items(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        supplier = getattr(interaction.namespace, "supplier", None)
+        if not isinstance(supplier, str):
+            return []
+        names = await catalogue.item_names(interaction.guild_id, supplier, str(current or ""))
+        return [app_commands.Choice(name=truncate(name, 100), value=name) for name in names]
+
     # ------------------------------------------------------------ members
 
     @purchase.command(name="mine", description="Your orders and bills")
@@ -375,6 +562,15 @@ class PurchasesCog(FeatureCog):
             await reply(interaction, _("You have not ordered anything in a joint purchase yet."))
             return
         await Pager(paginate_lines(lines), owner_id=interaction.user.id).send(interaction)
+
+    @purchase.command(name="savings", description="What buying together saved over the season")
+    @app_commands.describe(since="From a UTC date like 2026-03-01 (every purchase if empty)")
+    async def savings(
+        self, interaction: discord.Interaction, since: app_commands.Range[str, 1, 20] | None = None
+    ) -> None:
+        start = service.parse_since(since) if since else None
+        rows = await service.season_savings(interaction.guild_id, start)
+        await Pager(paginate_lines(views.season_lines(rows, start)), owner_id=interaction.user.id).send(interaction)
 
     @purchase.command(name="ledger", description="The open books of a purchase")
     @app_commands.describe(purchase="The purchase's number")
@@ -506,6 +702,7 @@ class PurchasesCog(FeatureCog):
     # ------------------------------------------------------------ autocomplete
 
     @item.autocomplete("purchase")
+    @repeat.autocomplete("purchase")
     @delivered.autocomplete("purchase")
     @pickup_add.autocomplete("purchase")
     @pickup_choose.autocomplete("purchase")

@@ -1,8 +1,10 @@
-"""Demo walk: a coordinator runs a joint purchase; members order; a day before the deadline the
-channel hears which item is short and a member tops it up; at the deadline the coordinator
-buys the other short item anyway; bills go out; less than was bought arrives, and the bills are
-settled again; the books are open, and a member's credit shows in their balance; on pickup day the
-volunteer hands a member's box over from the distribution list."""
+"""Demo walk: a coordinator keeps a supplier's catalogue (imported from a CSV file) and opens a
+joint purchase from it with /purchase repeat; members order; a day before the deadline the
+channel hears which item is short and a member tops it up; at the deadline the coordinator buys
+the other short item anyway; bills go out; less than was bought arrives, and the bills are settled
+again; the books are open, and a member's credit shows in their balance; on pickup day the
+volunteer hands a member's box over from the distribution list; the season's savings are summed,
+and next week's purchase is opened again from this one."""
 
 from __future__ import annotations
 
@@ -10,30 +12,33 @@ from gromada.i18n import N_
 from models.purchases import PickupChoice, PickupPoint, Purchase, PurchaseItem
 
 ORDER = 70
+# The supplier's price list as a Polish spreadsheet exports it: semicolons and decimal commas.
+CATALOGUE = b"name;unit;price;bulk_min;shop_price\nPotatoes;kg;2,50;10;3,20\nHoney;jar;30;5;38\n"
 
 
 async def walk(demo) -> None:
     coordinator = demo.admin  # staff may coordinate and keep the books
     general = demo.guild.channels["general"]  # Demo.channel() reads an attribute SimCord's guild lacks
+    demo.show("Ala (coordinator)", await coordinator.slash(general, "purchase supplier add", name="Farma Zielona"))
+    demo.show(
+        "Ala (coordinator)",
+        await coordinator.slash(
+            general, "purchase supplier import", supplier="Farma Zielona", file=("farma-zielona.csv", CATALOGUE)
+        ),
+    )
+    demo.show(
+        demo.members[1].name, await demo.members[1].slash(general, "purchase supplier show", supplier="Farma Zielona")
+    )
     opened = await coordinator.slash(
-        general, "purchase open", title="Farm box", deadline="25h", supplier="Farma Zielona", delivery_fee="12,00"
+        general,
+        "purchase repeat",
+        supplier="Farma Zielona",
+        title="Farm box",
+        deadline="25h",
+        delivery_fee="12,00",
     )
     demo.show("Ala (coordinator)", opened)
     purchase = await Purchase.all().order_by("-id").first()
-    for name, unit, price, minimum, shop in (
-        ("Potatoes", "kg", "2,50", "10", "3,20"),
-        ("Honey", "jar", "30", "5", "38"),
-    ):
-        await coordinator.slash(
-            general,
-            "purchase item",
-            purchase=purchase.pk,
-            name=name,
-            unit=unit,
-            price=price,
-            bulk_min=minimum,
-            shop_price=shop,
-        )
     await coordinator.slash(
         general, "purchase pickup add", purchase=purchase.pk, place="Library", slot="Saturday 10:00–12:00"
     )
@@ -97,34 +102,44 @@ async def walk(demo) -> None:
     handed = await coordinator.user.click(listed, custom_id=f"purchase:handed:{choice.pk}")
     demo.say(f"Ala hands the box over; her list now reads: {handed.response.content}")
 
+    demo.show(demo.members[2].name, await demo.members[2].slash(general, "purchase savings"))
+    demo.say("… next week's box: the same items from the same farm …")
+    demo.show(
+        "Ala (coordinator)",
+        await coordinator.slash(general, "purchase repeat", purchase=purchase.pk, deadline="7d"),
+    )
 
-ITEMS = ((N_("Potatoes"), "kg", "2,50", "10"), (N_("Honey"), N_("jar"), "30", "5"))
+
+ITEMS = ((N_("Potatoes"), "kg", "2,50", "10", "3,20"), (N_("Honey"), N_("jar"), "30", "5", "38"))
 
 
 async def furnish(demo) -> None:
-    """A purchase in #purchases taking orders for two more days, with two members' orders."""
+    """A supplier with its catalogue, and a purchase opened from it in #purchases, taking orders
+    for two more days, with two members' orders."""
     coordinator = demo.people["coordinator"]
     channel = demo.guild.create_text_channel("purchases")
     await demo.env.settle()
-    await coordinator.slash(
-        channel,
-        "purchase open",
-        title=demo.label(N_("Farm box")),
-        deadline="2d",
-        supplier="Farma Zielona",
-        delivery_fee="12,00",
-    )
-    purchase = await Purchase.filter(guild_id=demo.guild.id).order_by("-id").first()
-    for name, unit, price, minimum in ITEMS:
+    await coordinator.slash(channel, "purchase supplier add", name="Farma Zielona")
+    for name, unit, price, minimum, shop in ITEMS:
         await coordinator.slash(
             channel,
-            "purchase item",
-            purchase=purchase.pk,
+            "purchase supplier item",
+            supplier="Farma Zielona",
             name=demo.label(name),
             unit=demo.label(unit),
             price=price,
             bulk_min=minimum,
+            shop_price=shop,
         )
+    await coordinator.slash(
+        channel,
+        "purchase repeat",
+        supplier="Farma Zielona",
+        title=demo.label(N_("Farm box")),
+        deadline="2d",
+        delivery_fee="12,00",
+    )
+    purchase = await Purchase.filter(guild_id=demo.guild.id).order_by("-id").first()
     await coordinator.slash(channel, "purchase publish", purchase=purchase.pk)
     await purchase.refresh_from_db()
     potatoes, honey = await PurchaseItem.filter(purchase_id=purchase.pk).order_by("position")

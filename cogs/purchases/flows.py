@@ -302,6 +302,10 @@ async def _apply(bot: discord.Client, purchase_id: int) -> service.Applied | Non
             await bot.timers.schedule(
                 service.DEADLINE_TIMER, applied.deadline, ref_id=purchase_id, guild_id=purchase.guild_id
             )
+        if applied.reminder_at is not None:
+            await bot.timers.schedule(
+                service.REMINDER_TIMER, applied.reminder_at, ref_id=purchase_id, guild_id=purchase.guild_id
+            )
     return applied
 
 
@@ -467,6 +471,13 @@ async def on_payment_reminder(bot: discord.Client, timer: Timer) -> None:
     then the next round a week later while anything is unpaid."""
     purchase = await Purchase.get_or_none(id=timer.ref_id)
     if purchase is None:
+        return
+    # Armed at start for a timer lost in a stop: the first reminder still waits for its time.
+    first = service.first_payment_reminder(purchase, await service.PAYMENT_REMINDER_AFTER.get(purchase.guild_id))
+    if first is None:
+        return  # the server turned reminders off
+    if now() < first:
+        await bot.timers.schedule(service.PAYMENT_TIMER, first, ref_id=purchase.pk, guild_id=purchase.guild_id)
         return
     for bill in await service.claim_payment_reminders(purchase.pk, now()):
         lines = await service.cart(purchase, bill.user_id)

@@ -52,6 +52,7 @@ class ItemTerms:
     # A coordinator's choice for an item short of its minimum (neither: short items are dropped).
     buy_anyway: bool = False
     drop: bool = False
+    shop_price: int | None = None  # what the savings (and a fund share of them) are measured against
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,11 @@ class MemberBill:
     user_id: int
     goods: int
     delivery_share: int
+    fund_share: int = 0  # the community fund's part, shown apart
 
     @property
     def total(self) -> int:
-        return self.goods + self.delivery_share
+        return self.goods + self.delivery_share + self.fund_share
 
 
 @dataclass
@@ -104,7 +106,9 @@ def still_needed(bulk_min: Decimal | None, ordered: Decimal) -> Decimal:
     return bulk_min - ordered
 
 
-def settle(items: list[ItemTerms], orders: list[Order], delivery_fee: int) -> Settlement:
+def settle(
+    items: list[ItemTerms], orders: list[Order], delivery_fee: int, fund: FundShare | None = None, places: int = 2
+) -> Settlement:
     prices = {item.item_id: item.unit_price for item in items}
     totals = item_totals(items, orders)
     short = below_minimum(items, totals)
@@ -120,9 +124,14 @@ def settle(items: list[ItemTerms], orders: list[Order], delivery_fee: int) -> Se
         for order in orders
     }
     goods: dict[int, int] = defaultdict(int)
+    saved: dict[int, int] = defaultdict(int)
+    shop = {item.item_id: item.shop_price for item in items}
     for order in orders:
         goods[order.user_id] += amounts[order.line_id]
-    bills = rebill(goods, delivery_fee)
+        if order.item_id not in dropped:
+            saved[order.user_id] += saving(order.quantity, prices[order.item_id], shop[order.item_id])
+    shares = fund_shares(fund or FundShare(), goods, saved, places)
+    bills = rebill(goods, delivery_fee, shares)
     return Settlement(quantities=totals, dropped=dropped, line_amounts=amounts, bills=bills, group_costs=group_costs)
 
 
@@ -165,8 +174,9 @@ def share_short_delivery(arrived: Decimal, lines: Sequence[tuple[int, Decimal]],
     return {line_id: part * step for (line_id, _quantity), part in zip(lines, parts, strict=True)}
 
 
-def rebill(goods: dict[int, int], delivery_fee: int) -> list[MemberBill]:
-    """A bill per member from their goods: the fee split among those with goods, in proportion.
+def rebill(goods: dict[int, int], delivery_fee: int, fund: dict[int, int] | None = None) -> list[MemberBill]:
+    """A bill per member from their goods: the fee split among those with goods, in proportion,
+    and the community fund's share (`fund`, see fund_shares) added apart.
 
     Members in a stable order, so the same goods always give the same shares; with nobody
     left to deliver to there is no delivery and nothing to share.
@@ -174,7 +184,43 @@ def rebill(goods: dict[int, int], delivery_fee: int) -> list[MemberBill]:
     members = sorted(goods)
     payers = [user_id for user_id in members if goods[user_id] > 0]
     shares = dict(zip(payers, split(delivery_fee, [goods[u] for u in payers]) if payers else [], strict=True))
-    return [MemberBill(user_id, goods[user_id], shares.get(user_id, 0)) for user_id in members]
+    fund = fund or {}
+    return [
+        MemberBill(user_id, goods[user_id], shares.get(user_id, 0), fund.get(user_id, 0) if goods[user_id] > 0 else 0)
+        for user_id in members
+    ]
+
+
+# ---------------------------------------------------------------- the community fund
+
+
+@dataclass(frozen=True)
+class FundShare:
+    """What each bill gives the community fund (a server's option): a percent of what the member
+    saved against shop prices, or a fixed amount per bill (in major units of the purchase's
+    currency, so one setting serves purchases in any currency). Neither: nothing."""
+
+    percent: int = 0
+    amount: Decimal = Decimal(0)
+
+    def __str__(self) -> str:  # as stored and shown by /setup option
+        if self.percent:
+            return f"{self.percent}%"
+        if self.amount:
+            return format(self.amount, "f")
+        return "off"
+
+    def of(self, goods: int, saved: int, places: int) -> int:
+        """The share of one bill, in minor units: only bills with goods give, and never below zero."""
+        if goods <= 0:
+            return 0
+        if self.percent:
+            return max(0, int((Decimal(saved) * self.percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+        return int(self.amount.scaleb(places).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def fund_shares(fund: FundShare, goods: dict[int, int], saved: dict[int, int], places: int) -> dict[int, int]:
+    return {user_id: fund.of(value, saved.get(user_id, 0), places) for user_id, value in goods.items()}
 
 
 # ---------------------------------------------------------------- savings

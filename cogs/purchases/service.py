@@ -21,7 +21,8 @@ from enum import StrEnum
 from functools import cache
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.expressions import F, Subquery
+from tortoise.functions import Sum
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -29,8 +30,10 @@ from cogs.purchases import money
 from cogs.purchases.rules import (
     PROPORTIONAL,
     SHORT_DELIVERY_RULES,
+    FundShare,
     ItemTerms,
     Order,
+    fund_shares,
     line_value,
     rebill,
     saving,
@@ -42,7 +45,15 @@ from config.content import load_default_pack
 from gromada.commands import Command
 from gromada.durations import parse_duration
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotFound
-from gromada.guild_config import Claim, Purpose, declare_choice, declare_duration, declare_purpose
+from gromada.guild_config import (
+    Claim,
+    Purpose,
+    declare_choice,
+    declare_duration,
+    declare_parsed,
+    declare_purpose,
+    servers_with,
+)
 from gromada.i18n import LANGUAGES, N_, Plural
 from gromada.ids import id_in_text
 from gromada.text import clean
@@ -93,6 +104,30 @@ SHORT_DELIVERY_RULE = declare_choice(
     N_(
         "Who gets less when a delivery is short: proportional (everyone the same share of their order) "
         "or first-come (the earliest orders are filled first)"
+    ),
+)
+
+
+def _fund_share(raw: str) -> FundShare:
+    """ "10%" of each member's savings, "2,50" per bill, or "off"."""
+    text = clean(raw).replace(" ", "")
+    if text.casefold() in ("off", "0", "0%"):
+        return FundShare()
+    if match := re.fullmatch(r"(\d{1,3})%", text):
+        percent = int(match.group(1))
+        if not 0 < percent <= 100:
+            raise InvalidInput(N_("A percent of the savings is between 1% and 100%."))
+        return FundShare(percent=percent)
+    return FundShare(amount=money.parse_quantity(text))
+
+
+FUND_SHARE = declare_parsed(
+    "purchases_fund_share",
+    FundShare(),
+    _fund_share,
+    N_(
+        "What each bill gives the community fund: a percent of what the member saved against shop prices "
+        "(10%), a fixed amount per bill (2,50), or off"
     ),
 )
 
@@ -473,11 +508,14 @@ async def _close(purchase_id: int, now: datetime) -> bool:
                 item.bulk_min,
                 buy_anyway=item.choice == ShortChoice.BUY,
                 drop=item.dropped or item.choice == ShortChoice.DROP,
+                shop_price=item.shop_price,
             )
             for item in items
         ],
         [Order(line.pk, line.user_id, line.item_id, line.quantity) for line in lines],
         purchase.delivery_fee,
+        await FUND_SHARE.get(purchase.guild_id),
+        money.decimals(purchase.currency),
     )
     if result.dropped:
         await PurchaseItem.filter(id__in=list(result.dropped)).update(dropped=True)
@@ -492,6 +530,7 @@ async def _close(purchase_id: int, now: datetime) -> bool:
                 user_id=bill.user_id,
                 goods=bill.goods,
                 delivery_share=bill.delivery_share,
+                fund_share=bill.fund_share,
                 total=bill.total,
             )
             for bill in result.bills
@@ -557,6 +596,7 @@ class Applied:
     outcome: OrdersEnded | None  # None: orders reopened until `deadline`
     deadline: datetime | None = None
     extended: tuple[PurchaseItem, ...] = ()
+    reminder_at: datetime | None = None  # the day-before reminder for the new deadline
 
 
 async def apply_choices(purchase_id: int, now: datetime, extension: timedelta) -> Applied | None:
@@ -575,15 +615,21 @@ async def apply_choices(purchase_id: int, now: datetime, extension: timedelta) -
         if not extended:
             return Applied(OrdersEnded.CLOSED) if await close_purchase(purchase_id, now) else None
         deadline = now + extension
+        # The channel hears again a day before the new deadline which items are still short.
         reopened = await Purchase.filter(id=purchase_id, status=PurchaseStatus.DECIDING).update(
-            status=PurchaseStatus.OPEN, deadline=deadline, decide_by=None, extended=True, changed_at=now
+            status=PurchaseStatus.OPEN,
+            deadline=deadline,
+            decide_by=None,
+            extended=True,
+            changed_at=now,
+            reminder_at=reminder_time(deadline, now),
         )
         if not reopened:
             return None
         # Extended items are short again if still short at the new deadline; dropped ones go now.
         await PurchaseItem.filter(purchase_id=purchase_id, choice=ShortChoice.EXTEND).update(choice=None)
         await PurchaseItem.filter(purchase_id=purchase_id, choice=ShortChoice.DROP).update(dropped=True)
-    return Applied(None, deadline, tuple(extended))
+    return Applied(None, deadline, tuple(extended), reminder_time(deadline, now))
 
 
 def deciding_purchases() -> QuerySet[Purchase]:
@@ -618,9 +664,18 @@ def open_purchases() -> QuerySet[Purchase]:
     return Purchase.filter(status=PurchaseStatus.OPEN)
 
 
-async def purchases_with_unsent_bills() -> set[int]:
+def purchases_with_unsent_bills() -> QuerySet[Purchase]:
     """Closed purchases whose bills were written but not all sent (the process stopped meanwhile)."""
-    return set(await Bill.filter(delivery=DeliveryStatus.PENDING).values_list("purchase_id", flat=True))
+    pending = Bill.filter(delivery=DeliveryStatus.PENDING).values("purchase_id")
+    return Purchase.filter(status=PurchaseStatus.CLOSED, id__in=Subquery(pending))
+
+
+def payment_reminders_to_plan() -> QuerySet[Purchase]:
+    """Closed purchases with something unpaid on servers that remind (their payment timer must be armed)."""
+    unpaid = Bill.filter(total__gt=F("paid_amount")).values("purchase_id")
+    return Purchase.filter(status=PurchaseStatus.CLOSED, id__in=Subquery(unpaid)).exclude(
+        guild_id__in=Subquery(servers_with(PAYMENT_REMINDER_AFTER, timedelta(0)))
+    )
 
 
 async def claim_delivery(bill: Bill) -> bool:
@@ -788,6 +843,15 @@ async def balances(guild_id: int, user_id: int) -> list[Balance]:
 # ---------------------------------------------------------------- the open ledger
 
 
+def saved_on(item: PurchaseItem, quantity: Decimal, received: Decimal | None) -> int:
+    """What one order line saved against the shop: on what the member got (what arrived for
+    them after a short delivery), nothing on an item dropped under its minimum. The one rule the
+    ledger, the bills, the fund's share and the season's savings all count by."""
+    if item.dropped:
+        return 0
+    return saving(received if received is not None else quantity, item.unit_price, item.shop_price)
+
+
 @dataclass(frozen=True)
 class LedgerItem:
     item: PurchaseItem
@@ -814,6 +878,11 @@ class Ledger:
     @property
     def group_cost(self) -> int:
         return sum(row.item.group_cost for row in self.items)
+
+    @property
+    def fund(self) -> int:
+        """What the bills give the community fund (included in what is billed)."""
+        return sum(bill.fund_share for bill in self.bills)
 
     @property
     def saved(self) -> int:
@@ -859,9 +928,7 @@ async def ledger(guild_id: int, purchase_id: int) -> Ledger:
         item = by_id[line.item_id]
         value = line.amount if line.amount is not None else line_value(line.quantity, item.unit_price)
         values[line.item_id] = values.get(line.item_id, 0) + value
-        if not item.dropped:
-            got = line.received if line.received is not None else line.quantity
-            saved[item.pk] = saved.get(item.pk, 0) + saving(got, item.unit_price, item.shop_price)
+        saved[item.pk] = saved.get(item.pk, 0) + saved_on(item, line.quantity, line.received)
     rows = [
         LedgerItem(item, quantities.get(item.pk, Decimal(0)), values.get(item.pk, 0), saved.get(item.pk, 0))
         for item in items
@@ -995,13 +1062,21 @@ async def record_arrival(
             )
         before = {bill.user_id: bill for bill in await bills_of(purchase.pk)}
         goods: dict[int, int] = {}
+        saved: dict[int, int] = {}
+        terms = {row.pk: row for row in await items_of(purchase.pk)}
         for line in await OrderLine.filter(purchase_id=purchase.pk):
             goods[line.user_id] = goods.get(line.user_id, 0) + (line.amount or 0)
+            saved[line.user_id] = saved.get(line.user_id, 0) + saved_on(
+                terms[line.item_id], line.quantity, line.received
+            )
+        fund = fund_shares(await FUND_SHARE.get(purchase.guild_id), goods, saved, money.decimals(purchase.currency))
         changes = []
         by_member = {line.user_id: line for line in lines}
-        for bill in rebill(goods, purchase.delivery_fee):
+        for bill in rebill(goods, purchase.delivery_fee, fund):
             old = before[bill.user_id]
-            await Bill.filter(id=old.pk).update(goods=bill.goods, delivery_share=bill.delivery_share, total=bill.total)
+            await Bill.filter(id=old.pk).update(
+                goods=bill.goods, delivery_share=bill.delivery_share, fund_share=bill.fund_share, total=bill.total
+            )
             if old.total == bill.total:
                 continue
             line = by_member.get(bill.user_id)
@@ -1180,3 +1255,68 @@ async def claim_payment_reminders(purchase_id: int, now: datetime) -> list[Bill]
 
 async def still_unpaid(purchase_id: int) -> bool:
     return await Bill.exists(purchase_id=purchase_id, total__gt=F("paid_amount"))
+
+
+# ---------------------------------------------------------------- the season's savings
+
+
+@dataclass(frozen=True)
+class SeasonSavings:
+    """What the closed purchases of a period saved against shop prices, in one currency."""
+
+    currency: str
+    purchases: int  # closed in the period, with some item priced against the shop
+    saved: int
+    fund: int  # given to the community fund by their bills
+
+
+def parse_since(text: str) -> datetime:
+    """A UTC date "2026-03-01": the start of that day."""
+    match = _DATE.fullmatch(clean(text))
+    if match is None or match.group(4) is not None:
+        raise InvalidInput(N_("“{text}” is not a date. Write it like 2026-03-01."), text=clean(text)[:40])
+    try:
+        return datetime(int(match.group(1)), int(match.group(2)), int(match.group(3)), tzinfo=UTC)
+    except ValueError:
+        raise InvalidInput(N_("“{text}” is not a valid date."), text=clean(text)[:40]) from None
+
+
+async def season_savings(guild_id: int, since: datetime | None = None) -> list[SeasonSavings]:
+    """The server's closed purchases (closed since `since`, if given), their savings per currency.
+
+    Four queries however many purchases the season had: the purchases, their items with a shop
+    price, those items' order lines, and the fund's part summed per purchase. Each line's saving
+    is still worked out by `saved_on`, as the ledger does (it is rounded line by line, so it
+    cannot be a sum in SQL without writing the rule twice).
+    """
+    closed = Purchase.filter(guild_id=guild_id, status=PurchaseStatus.CLOSED)
+    if since is not None:
+        closed = closed.filter(closed_at__gte=since)
+    currencies = dict(await closed.values_list("id", "currency"))
+    if not currencies:
+        return []
+    in_season = Subquery(closed.values("id"))
+    priced_items = PurchaseItem.filter(purchase_id__in=in_season, shop_price__isnull=False)
+    priced = {item.pk: item for item in await priced_items}
+    lines = await OrderLine.filter(item_id__in=Subquery(priced_items.values("id")))
+    funds = (
+        await Bill.filter(purchase_id__in=in_season, fund_share__gt=0)
+        .annotate(fund=Sum("fund_share"))
+        .group_by("purchase_id")
+        .values_list("purchase_id", "fund")
+    )
+    totals: dict[str, list[int]] = {}
+
+    def add(purchase_id: int, column: int, amount: int) -> None:
+        if purchase_id in currencies:  # not one closed after the first read: it counts next time
+            totals.setdefault(currencies[purchase_id], [0, 0, 0])[column] += amount
+
+    for purchase_id in {item.purchase_id for item in priced.values()}:  # compared: some item has a shop price
+        add(purchase_id, 0, 1)
+    for line in lines:
+        item = priced.get(line.item_id)
+        if item is not None:
+            add(item.purchase_id, 1, saved_on(item, line.quantity, line.received))
+    for purchase_id, fund in funds:
+        add(purchase_id, 2, int(fund))
+    return [SeasonSavings(currency, *row) for currency, row in sorted(totals.items()) if row[0] or row[2]]

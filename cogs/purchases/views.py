@@ -16,7 +16,7 @@ import discord
 
 from cogs.purchases import service
 from cogs.purchases.money import amount_of, format_money, format_quantity, plain_quantity, to_major, unit_label
-from cogs.purchases.rules import FIRST_COME, saving, still_needed
+from cogs.purchases.rules import FIRST_COME, still_needed
 from cogs.purchases.service import (
     Arrival,
     Balance,
@@ -39,6 +39,7 @@ from gromada.ui import (
     IdButton,
     InServer,
     PersistentItem,
+    date_named,
     moment_with_distance,
     reply,
     truncate,
@@ -53,6 +54,8 @@ from models.purchases import (
     PurchaseItem,
     PurchaseStatus,
     ShortChoice,
+    Supplier,
+    SupplierItem,
 )
 
 # ---------------------------------------------------------------- texts
@@ -221,16 +224,11 @@ def bill_text(purchase: Purchase, bill: Bill, lines: list[CartLine]) -> str:
         return head + "\n" + "\n".join(body)
     compared = [line for line in lines if line.item.shop_price is not None and not line.item.dropped]
     if compared:
-        saved = sum(
-            saving(
-                line.received if line.received is not None else line.quantity,
-                line.item.unit_price,
-                line.item.shop_price,
-            )
-            for line in compared
-        )
+        saved = sum(service.saved_on(line.item, line.quantity, line.received) for line in compared)
         body.append(_("Saved against shop prices: {saved}", saved=format_money(saved, purchase.currency)))
     body.append(_("Share of delivery: {share}", share=format_money(bill.delivery_share, purchase.currency)))
+    if bill.fund_share:
+        body.append(_("For the community fund: {share}", share=format_money(bill.fund_share, purchase.currency)))
     body.append(_("**Total to pay: {total}**", total=format_money(bill.total, purchase.currency)))
     if bill.paid_amount and bill.paid_amount != bill.total:
         body.append(paid_state(purchase, bill))
@@ -379,6 +377,13 @@ def ledger_lines(ledger: Ledger, names: dict[int, str] | None, balances: dict[in
                 amount=format_money(ledger.group_cost, currency),
             )
         )
+    if ledger.fund:
+        lines.append(
+            _(
+                "For the community fund (included in the bills): {amount}",
+                amount=format_money(ledger.fund, currency),
+            )
+        )
     lines.append(_("Billed: {amount}", amount=format_money(ledger.billed, currency)))
     lines.append(_("Paid: {amount}", amount=format_money(ledger.paid, currency)))
     lines.append(_("Outstanding: {amount}", amount=format_money(ledger.outstanding, currency)))
@@ -402,6 +407,43 @@ def ledger_lines(ledger: Ledger, names: dict[int, str] | None, balances: dict[in
                 state += " · " + balance_state(across, currency)
             name = names.get(bill.user_id, str(bill.user_id))
             lines.append(f"- {name}: {format_money(bill.total, currency)} · {state}")
+    return lines
+
+
+def catalogue_lines(supplier: Supplier, items: list[SupplierItem]) -> list[str]:
+    """A supplier's catalogue as coordinators read it before opening a purchase from it."""
+    lines = [_("**Catalogue of {supplier}** ({currency})", supplier=supplier.name, currency=supplier.currency)]
+    if not items:
+        lines.append(_("No items yet."))
+    for item in items:
+        details = [_("{price} per {unit}", price=format_money(item.unit_price, supplier.currency), unit=item.unit)]
+        if item.bulk_min is not None:
+            details.append(_("minimum {minimum} {unit}", minimum=format_quantity(item.bulk_min), unit=item.unit))
+        if item.shop_price is not None:
+            details.append(_("shop price {price}", price=format_money(item.shop_price, supplier.currency)))
+        lines.append(f"- {item.name}: " + " · ".join(details))
+    return lines
+
+
+def season_lines(rows: list[service.SeasonSavings], since) -> list[str]:
+    """What buying together saved over a period, per currency."""
+    if since is None:
+        lines = [_("**What buying together saved so far**")]
+    else:
+        lines = [_("**What buying together saved since {date}**", date=date_named(since))]
+    if not rows:
+        lines.append(_("No closed purchase with shop prices to compare yet."))
+    for row in rows:
+        lines.append(
+            _n(
+                "- {saved} against shop prices, over {n} purchase",
+                "- {saved} against shop prices, over {n} purchases",
+                row.purchases,
+                saved=format_money(row.saved, row.currency),
+            )
+        )
+        if row.fund:
+            lines.append(_("  of which the community fund got {fund}", fund=format_money(row.fund, row.currency)))
     return lines
 
 
@@ -874,6 +916,8 @@ def csv_text(
     for bill in bills:
         name = names.get(bill.user_id, "")
         rows.append(("delivery", bill.user_id, name, "", "", "", "", amount(bill.delivery_share), currency, "", "", ""))
+        if bill.fund_share:
+            rows.append(("fund", bill.user_id, name, "", "", "", "", amount(bill.fund_share), currency, "", "", ""))
         paid = "yes" if bill.paid_at is not None else "no"
         rows.append(
             (

@@ -1,5 +1,7 @@
 """The open ledger: each joint purchase with its items, totals, delivery fee, paid and
-outstanding sums, and what the group saved against shop prices where they were recorded.
+outstanding sums, what the group saved against shop prices where they were recorded and the
+community fund's part of the bills (shown apart, as on the bills), and what every closed
+purchase saved together so far.
 Members' names only where the server shows names; counts otherwise. Read through
 cogs/purchases/service.py (amounts are exact minor units, formatted with the feature's own
 money helpers)."""
@@ -54,7 +56,12 @@ async def collect(page: Page) -> dict[str, Any]:
         bills = []
         if page.names:
             bills = [
-                {"name": page.name_of(bill.user_id), "total": money(bill.total), "paid": bill.paid_at is not None}
+                {
+                    "name": page.name_of(bill.user_id),
+                    "total": money(bill.total),
+                    "fund": money(bill.fund_share) if bill.fund_share else None,
+                    "paid": bill.paid_at is not None,
+                }
                 for bill in due
             ]
         shown.append(
@@ -71,6 +78,8 @@ async def collect(page: Page) -> dict[str, Any]:
                 "goods": money(sum(row.value for row in ledger.items)),
                 "saved": money(sum(row.saved for row in priced)) if priced else None,
                 "delivery_fee": money(purchase.delivery_fee),
+                # The community fund's part, included in what is billed.
+                "fund": money(ledger.fund) if ledger.fund else None,
                 "billed": money(ledger.billed),
                 "paid": money(ledger.paid),
                 "outstanding": money(ledger.outstanding),
@@ -80,7 +89,16 @@ async def collect(page: Page) -> dict[str, Any]:
                 "members": bills,
             }
         )
-    return {"purchases": shown}
+    season = [
+        {
+            "currency": row.currency,
+            "purchases": row.purchases,
+            "saved": format_money(row.saved, row.currency, page.language),
+            "fund": format_money(row.fund, row.currency, page.language) if row.fund else None,
+        }
+        for row in await purchases.season_savings(page.guild_id)
+    ]
+    return {"season": season, "purchases": shown}
 
 
 def add_routes(app: web.Application) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from cogs.initiatives import service as initiatives
+from cogs.purchases import service as purchases
 from cogs.volunteers import service as volunteers
 from gromada.scheduler import now
 from models.polls import Poll
@@ -125,6 +127,42 @@ async def community(env) -> Community:
 
     seeded.token = address_of(await admin.slash(server.general, "setup public enable"))
     return seeded
+
+
+@dataclass(frozen=True)
+class Saving:
+    """What a purchase with shop prices and a community-fund share leaves in the books."""
+
+    saved: int  # against the shop, by the whole purchase
+    fund: int  # the bills' part for the community fund
+    member_fund: int  # the member's own part of it
+
+
+async def purchase_with_savings(seeded: Community) -> Saving:
+    """The server gives 10% of the savings to its fund; a second closed purchase, priced against
+    the shop: 2 + 3 kg of pears at 6.00 that cost 7.20 in a shop."""
+    server = seeded.server
+    await server.admin.slash(server.general, "setup option", key="purchases_fund_share", value="10%")
+    moment = now()
+    row = await purchases.open_purchase(
+        guild_id=server.guild.id, user_id=server.admin.id, title="Autumn pears", deadline="3d", now=moment
+    )
+    pears = await purchases.add_item(
+        guild_id=server.guild.id, purchase_id=row.pk, name="Pears", unit="kg", price="6", shop_price="7.20"
+    )
+    await purchases.mark_published(row.pk, server.general.id, 1)
+    for member, quantity in ((server.member, "2"), (server.other_party, "3")):
+        await purchases.set_quantity(
+            guild_id=server.guild.id,
+            purchase_id=row.pk,
+            item_id=pears.pk,
+            user_id=member.id,
+            quantity=quantity,
+            now=moment,
+        )
+    assert await purchases.close_purchase(row.pk, moment + timedelta(seconds=1))
+    # Saved 2.40 and 3.60: 0.24 and 0.36 to the fund.
+    return Saving(saved=600, fund=60, member_fund=24)
 
 
 async def _rank(server, poll: Poll, rankings: dict) -> None:

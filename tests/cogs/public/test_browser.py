@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cogs.public.helpers import community
+from cogs.purchases.money import format_money
+from tests.cogs.public.helpers import community, purchase_with_savings
 
 CHROMIUM = Path("/usr/bin/chromium")
 playwright_api = pytest.importorskip("playwright.async_api", reason="the browser extra is not installed (.[browser])")
@@ -37,13 +38,21 @@ def settings(settings):
 
 async def test_a_visitor_on_a_phone_reads_every_page_in_polish(simcord_env, tmp_path):
     seeded = await community(simcord_env)
+    pears = await purchase_with_savings(seeded)
     await seeded.server.admin.slash(seeded.server.general, "setup language", language="pl")
     origin = f"http://127.0.0.1:{simcord_env.bot.settings.web_port}"
     base = f"{origin}/s/{seeded.token}/"
     expected = {
         "": ("Gromada", "Najnowsze decyzje"),
         "decisions": ("Decyzje", "Rundy głosowania preferencyjnego"),
-        "ledger": ("Rozliczenia", "Winter apples"),
+        "ledger": (
+            "Rozliczenia",
+            "Winter apples",
+            # The season's savings and the community fund's part, apart.
+            "Ile dotąd zaoszczędziły wspólne zakupy",
+            f"{format_money(pears.saved, 'PLN', 'pl')} (w 1 zamkniętym zakupie)",
+            f"Na fundusz wspólnoty\n{format_money(pears.fund, 'PLN', 'pl')} (wliczone w rachunki)",
+        ),
         "initiatives": ("Inicjatywy", "potrzeba jeszcze 2 osób"),
         "volunteers": ("Role wolontariuszy", "Zajęte miejsca: 1 z"),
     }
@@ -63,12 +72,14 @@ async def test_a_visitor_on_a_phone_reads_every_page_in_polish(simcord_env, tmp_
                     elsewhere.append(request.url)
 
             page.on("request", note_elsewhere)
-            for name, (heading, text) in expected.items():
+            for name, (heading, *texts) in expected.items():
                 response = await page.goto(base + name)
                 assert response is not None and response.status == 200, name
                 assert await page.locator("html").get_attribute("lang") == "pl"
                 assert heading in await page.locator("h1").first.inner_text(), name
-                assert text in await page.locator("main").inner_text(), name
+                shown = await page.locator("main").inner_text()
+                for text in texts:
+                    assert text in shown, (name, text)
                 # Usable on a phone: nothing is wider than the screen.
                 overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
                 assert overflow <= 0, f"{name or 'overview'} is {overflow}px wider than a phone"

@@ -6,11 +6,12 @@ from xml.etree import ElementTree
 from aiohttp.test_utils import TestClient, TestServer
 
 from cogs.initiatives import service as initiatives
+from cogs.purchases.money import format_money
 from gromada.scheduler import now
 from gromada.web import make_app
 from models.initiatives import Initiative
 from models.purchases import PurchaseItem
-from tests.cogs.public.helpers import community
+from tests.cogs.public.helpers import community, purchase_with_savings
 
 PAGES = ("", "decisions", "ledger", "initiatives", "volunteers")
 DATA = ("overview.json", "decisions.json", "ledger.json", "initiatives.json", "volunteers.json", "decisions.atom")
@@ -189,6 +190,47 @@ async def test_the_ledger_shows_what_the_group_saved_against_shop_prices(simcord
     # 5 units, each 1.50 cheaper than in the shop.
     assert purchase["saved"] == purchase["items"][0]["saved"] == "PLN\xa07.50"
     assert "Oszczędność względem sklepu" in page and "7,50\xa0zł" in page
+
+
+async def test_the_ledger_shows_the_funds_part_apart_and_what_the_season_saved(simcord_env):
+    seeded = await community(simcord_env)
+    pears = await purchase_with_savings(seeded)
+    await seeded.server.admin.slash(seeded.server.general, "setup option", key="public_names", value="on")
+    # In each language: the heading of the season, the fund's part and what was saved.
+    words = {
+        "en": ("What buying together saved so far", "For the community fund", "over 1 closed purchase"),
+        "pl": ("Ile dotąd zaoszczędziły wspólne zakupy", "Na fundusz wspólnoty", "w 1 zamkniętym zakupie"),
+        "ru": ("Сколько совместные закупки сэкономили до сих пор", "В общий фонд", "за 1 закрытую закупку"),
+    }
+
+    async with client_for(simcord_env) as client:
+        pages = {
+            language: await (await client.get(f"/s/{seeded.token}/ledger?lang={language}")).text() for language in words
+        }
+        data = await (await client.get(f"/s/{seeded.token}/ledger.json")).json()
+
+    for language, (heading, fund, season) in words.items():
+        page = pages[language]
+        assert heading in page and season in page, language
+        # Once for the season, once for the purchase.
+        assert page.count(f"<dd>{format_money(pears.fund, 'PLN', language)} (") == 2, language
+        assert f"<dd>{format_money(pears.saved, 'PLN', language)} (" in page, language
+        assert page.count(f"<dt>{fund}</dt>") == 2, language  # the season, the purchase
+        # And each member's part, in a column of its own beside the bill.
+        assert f"<td>{format_money(pears.member_fund, 'PLN', language)}</td>" in page, language
+    [season] = data["season"]
+    assert season == {
+        "currency": "PLN",
+        "purchases": 1,
+        "saved": format_money(pears.saved, "PLN", "en"),
+        "fund": format_money(pears.fund, "PLN", "en"),
+    }
+    shown = {purchase["title"]: purchase for purchase in data["purchases"]}
+    assert shown["Autumn pears"]["fund"] == format_money(pears.fund, "PLN", "en")
+    assert shown["Winter apples"]["fund"] is None  # closed before the server gave to its fund
+    member = seeded.server.discord_member(seeded.server.member).display_name
+    [bill] = [bill for bill in shown["Autumn pears"]["members"] if bill["name"] == member]
+    assert bill["fund"] == format_money(pears.member_fund, "PLN", "en")
 
 
 async def test_the_initiatives_page_names_the_lead_after_a_handover(simcord_env):

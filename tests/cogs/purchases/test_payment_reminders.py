@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from cogs.purchases import service
+from cogs.purchases.money import format_money
 from gromada.bot import create_bot
 from models.core import Timer, TimerStatus
 from models.purchases import Bill
@@ -57,3 +58,37 @@ async def test_a_server_can_turn_payment_reminders_off(simcord_env):
     assert reminders(ania) == []
     assert not await Timer.exists(kind=service.PAYMENT_TIMER, ref_id=purchase.pk)
     assert (await Bill.get(user_id=ania.id)).reminded_at is None
+
+
+async def test_a_reminder_timer_lost_in_a_stop_is_armed_again_at_start_and_waits_for_its_time(simcord_env, settings):
+    coop = await coop_server(simcord_env)
+    ania, celina, _ = coop.members
+    purchase = await billed(coop, {ania: "4", celina: "2"})  # 10.00, 5.00
+    await pay(coop, purchase, celina)
+    # As if the process had stopped after the bills went out, before the reminder was written.
+    await simcord_env.bot.timers.cancel(service.PAYMENT_TIMER, purchase.pk)
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(DAY)
+
+    assert reminders(ania) == []  # the server's seven days are not over
+    [timer] = await Timer.filter(kind=service.PAYMENT_TIMER, ref_id=purchase.pk, status=TimerStatus.PENDING)
+    await purchase.refresh_from_db()
+    assert timer.due_at == purchase.closed_at + timedelta(days=7) and timer.guild_id == coop.guild.id
+    await simcord_env.advance_time(6 * DAY + 60)
+    [first] = reminders(ania)
+    assert f"{format_money(1000, 'PLN', 'en')} is still to pay for purchase #{purchase.pk}" in first
+    assert reminders(celina) == []  # paid
+
+
+async def test_a_server_without_reminders_gets_no_timer_at_start(simcord_env, settings):
+    coop = await coop_server(simcord_env)
+    ania = coop.members[0]
+    await coop.admin.slash(coop.general, "setup option", key="purchases_payment_reminder", value="0s")
+    purchase = await billed(coop, {ania: "1"})
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(8 * DAY)
+
+    assert not await Timer.exists(kind=service.PAYMENT_TIMER, ref_id=purchase.pk)
+    assert reminders(ania) == []

@@ -507,3 +507,6 @@ async def test_bills_written_before_a_crash_are_sent_at_start(simcord_env, setti
 
     assert len([text for text in dms(member) if "Bill for joint purchase" in text]) == 1
     assert (await Bill.get(user_id=member.id)).delivery == DeliveryStatus.SENT
+    # Written for the purchase's server, so with several processes the one holding it sends them.
+    [finish] = await Timer.filter(kind=service.DEADLINE_TIMER, ref_id=purchase.pk, status=TimerStatus.DONE)
+    assert finish.guild_id == coop.guild.id

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from cogs.purchases.rules import (
     FIRST_COME,
     PROPORTIONAL,
+    FundShare,
     ItemTerms,
     Order,
     line_value,
@@ -92,6 +93,7 @@ def test_settlement_charges_exactly_the_fee_among_remaining_orders(orders, fee):
     items = [ItemTerms(0, 250, Decimal(10)), ItemTerms(1, 3000, None), ItemTerms(2, 420, Decimal(3))]
     lines = [Order(index, user, item, quantity) for index, (user, item, quantity) in enumerate(orders)]
     result = settle(items, lines, fee)
+    assert all(bill.fund_share == 0 for bill in result.bills)  # no fund unless the server asks for one
     paying = [bill for bill in result.bills if bill.goods > 0]
     assert result.delivery_charged == (fee if paying else 0)
     assert all(bill.delivery_share == 0 for bill in result.bills if bill.goods == 0)
@@ -211,3 +213,61 @@ def test_a_short_delivery_is_shared_exactly_and_nobody_gets_more_than_ordered(or
 )
 def test_saving_is_the_difference_of_two_rounded_line_values(quantity, unit_price, shop_price, saved):
     assert saving(Decimal(quantity), unit_price, shop_price) == saved
+
+
+funds = st.one_of(
+    st.just(FundShare()),
+    st.builds(FundShare, percent=st.integers(1, 100)),
+    st.builds(FundShare, amount=st.decimals(min_value=Decimal("0.01"), max_value=Decimal(1000), places=2)),
+)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 4), st.integers(0, 2), quantities),
+        min_size=1,
+        max_size=30,
+        unique_by=lambda order: (order[0], order[1]),
+    ),
+    st.integers(0, 10**6),
+    funds,
+)
+def test_a_bills_parts_with_the_fund_add_up_to_its_total_and_the_fee_stays_exact(orders, fee, fund):
+    items = [
+        ItemTerms(0, 250, Decimal(10), shop_price=320),
+        ItemTerms(1, 3000, None, shop_price=2900),  # dearer than the shop: nothing saved, nothing given
+        ItemTerms(2, 420, Decimal(3)),
+    ]
+    lines = [Order(index, user, item, quantity) for index, (user, item, quantity) in enumerate(orders)]
+    result = settle(items, lines, fee, fund)
+    assert result.delivery_charged == (fee if any(bill.goods for bill in result.bills) else 0)
+    for bill in result.bills:
+        assert bill.total == bill.goods + bill.delivery_share + bill.fund_share
+        assert bill.fund_share >= 0 and (bill.goods > 0 or bill.fund_share == 0)
+        if fund.amount:
+            assert bill.fund_share == (int(fund.amount * 100) if bill.goods else 0)
+        if fund.percent:
+            saved = sum(
+                saving(order.quantity, items[order.item_id].unit_price, items[order.item_id].shop_price)
+                for order in lines
+                if order.user_id == bill.user_id and order.item_id not in result.dropped
+            )
+            exact = Decimal(saved) * fund.percent / 100
+            assert abs(bill.fund_share - max(exact, 0)) <= Decimal("0.5")
+    assert sum(bill.total for bill in result.bills) == (
+        sum(result.line_amounts.values()) + result.delivery_charged + sum(bill.fund_share for bill in result.bills)
+    )
+
+
+@pytest.mark.parametrize(
+    ("fund", "goods", "saved", "share"),
+    [
+        (FundShare(percent=10), 1000, 385, 39),  # 38.5 rounds half up
+        (FundShare(percent=10), 1000, -50, 0),  # the shop was cheaper: nothing to share
+        (FundShare(amount=Decimal("2.5")), 1000, 0, 250),
+        (FundShare(amount=Decimal("2.5")), 0, 0, 0),  # nothing bought: nothing given
+        (FundShare(), 1000, 385, 0),
+    ],
+)
+def test_a_fund_share_is_a_rounded_percent_of_the_savings_or_a_fixed_amount(fund, goods, saved, share):
+    assert fund.of(goods, saved, 2) == share

@@ -1,5 +1,10 @@
 """Savings against shop prices, where a coordinator recorded them: on the ledger and the bill."""
 
+from contextlib import contextmanager
+
+from tortoise import connections
+
+from cogs.purchases import service
 from models.purchases import PurchaseItem
 from tests.cogs.purchases.helpers import coop_server
 from tests.helpers import dms, refusal, shown
@@ -45,3 +50,119 @@ async def test_a_shop_price_that_is_not_an_amount_is_refused(simcord_env):
         refused = await coop.item(purchase, "Potatoes", "kg", "2,50", shop_price=price)
         assert message in refusal(simcord_env, refused)
     assert not await PurchaseItem.exists()
+
+
+async def test_the_season_shows_what_every_closed_purchase_saved_since_a_date(simcord_env):
+    from datetime import timedelta
+
+    import discord
+
+    from cogs.purchases.money import format_money
+    from models.purchases import Purchase
+
+    coop = await coop_server(simcord_env)
+    ania, celina, _ = coop.members
+    await coop.admin.slash(coop.general, "setup option", key="purchases_fund_share", value="10%")
+    saved = []
+    for title, quantity in (("Spring box", "4"), ("Summer box", "2")):
+        purchase = await coop.open(title=title)
+        await coop.item(purchase, "Potatoes", "kg", "2,50", shop_price="3,20")
+        await coop.publish(purchase)
+        [potatoes] = await PurchaseItem.filter(purchase_id=purchase.pk)
+        await coop.order(ania, purchase, potatoes.pk, quantity)
+        await coop.coordinator.slash(coop.general, "purchase close", purchase=purchase.pk)
+        saved.append(int(quantity) * 70)
+        await simcord_env.advance_time(3 * 24 * 3600)
+    open_one = await coop.open(title="Autumn box")  # not closed: not counted
+    await coop.item(open_one, "Potatoes", "kg", "2,50", shop_price="3,20")
+
+    everything = shown(await celina.slash(coop.general, "purchase savings"))
+    assert "What buying together saved so far" in everything
+    assert f"- {format_money(sum(saved), 'PLN', 'en')} against shop prices, over 2 purchases" in everything
+    assert f"of which the community fund got {format_money(28 + 14, 'PLN', 'en')}" in everything
+
+    summer = await Purchase.get(title="Summer box")
+    since = (summer.closed_at - timedelta(days=1)).date().isoformat()
+    recent = shown(await celina.slash(coop.general, "purchase savings", since=since))
+    assert f"- {format_money(saved[1], 'PLN', 'en')} against shop prices, over 1 purchase" in recent
+    assert (
+        discord.utils.format_dt(
+            summer.closed_at.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=1), "D"
+        )
+        in recent
+    )
+
+    for bad in ("yesterday", "2026-02-30", "2026-03-01 10:00"):
+        assert "date" in refusal(simcord_env, await celina.slash(coop.general, "purchase savings", since=bad))
+
+
+@contextmanager
+def counting_queries(counted: list[str]):
+    """Every SQL statement the database is sent meanwhile, as its text."""
+    connection = connections.get("default")
+    originals = {name: getattr(connection, name) for name in ("execute_query", "execute_query_dict")}
+
+    def counting(original):
+        async def run(query, values=None):
+            counted.append(query)
+            return await original(query, values)
+
+        return run
+
+    for name, original in originals.items():
+        setattr(connection, name, counting(original))
+    try:
+        yield counted
+    finally:
+        for name, original in originals.items():
+            setattr(connection, name, original)
+
+
+async def test_the_season_adds_up_every_ledger_in_the_same_few_queries_however_many_purchases(simcord_env):
+    coop = await coop_server(simcord_env)
+    ania, celina, _ = coop.members
+    await coop.admin.slash(coop.general, "setup option", key="purchases_fund_share", value="10%")
+
+    async def closed(title, currency="PLN", short_delivery=None):
+        purchase = await coop.open(title=title, currency=currency)
+        await coop.item(purchase, "Potatoes", "kg", "2,50", shop_price="3,20")
+        await coop.item(purchase, "Honey", "jar", "30", bulk_min="10", shop_price="38")
+        await coop.item(purchase, "Apples", "kg", "4")
+        await coop.publish(purchase)
+        potatoes, honey, apples = await PurchaseItem.filter(purchase_id=purchase.pk).order_by("position")
+        await coop.order(ania, purchase, potatoes.pk, "4,5")
+        await coop.order(celina, purchase, potatoes.pk, "1,25")
+        await coop.order(celina, purchase, honey.pk, "2")  # short of its minimum: dropped, nothing saved
+        await coop.order(ania, purchase, apples.pk, "1")  # no shop price: nothing claimed
+        await simcord_env.advance_time(21 * 60)
+        await coop.decide(honey.pk, "drop")
+        if short_delivery:
+            await coop.coordinator.slash(
+                coop.general, "purchase delivered", purchase=purchase.pk, item="Potatoes", quantity=short_delivery
+            )
+        return purchase
+
+    async def season():
+        counted = []
+        with counting_queries(counted):
+            rows = await service.season_savings(coop.guild.id)
+        return rows, len(counted)
+
+    purchases = [await closed("Spring box", short_delivery="4")]
+    one, queries_for_one = await season()
+    purchases += [await closed("Summer box"), await closed("Dairy", currency="EUR", short_delivery="5,5")]
+    rows, queries_for_three = await season()
+
+    assert 0 < queries_for_one == queries_for_three <= 5
+    books = [await service.ledger(coop.guild.id, purchase.pk) for purchase in purchases]
+    assert rows == [
+        service.SeasonSavings(
+            currency,
+            sum(1 for book in books if book.purchase.currency == currency and book.compared),
+            sum(book.saved for book in books if book.purchase.currency == currency),
+            sum(book.fund for book in books if book.purchase.currency == currency),
+        )
+        for currency in ("EUR", "PLN")
+    ]
+    assert one == [service.SeasonSavings("PLN", 1, books[0].saved, books[0].fund)]
+    assert books[0].saved != books[1].saved and books[0].fund > 0  # the short delivery counted less

@@ -435,3 +435,25 @@ async def test_the_decision_deadline_and_a_click_at_once_apply_once(simcord_env)
     assert len(channel_messages(coop, "is closed**")) == 1
     assert await Bill.filter(purchase_id=purchase.pk).count() == 1
     assert len([text for text in dms(coop.members[0]) if "Bill for joint purchase" in text]) == 1
+
+
+async def test_after_more_time_the_channel_hears_again_a_day_before_the_new_deadline(simcord_env, settings):
+    coop = await coop_server(simcord_env)
+    ania = coop.members[0]
+    purchase, (potatoes, _honey, _apples) = await short_purchase(coop, deadline="25h")
+    await coop.order(ania, purchase, potatoes.pk, "4")
+    await simcord_env.advance_time(61 * 60)
+    assert len(channel_messages(coop, "reached the supplier's minimum yet")) == 1  # the first day before
+    await simcord_env.advance_time(24 * 3600)
+    await coop.decide(potatoes.pk, "extend")  # two days more, by default
+    await purchase.refresh_from_db()
+    timer = await Timer.get(kind=service.REMINDER_TIMER, ref_id=purchase.pk, status=TimerStatus.PENDING)
+    assert timer.due_at == purchase.deadline - timedelta(hours=24) and timer.guild_id == coop.guild.id
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(24 * 3600 + 60)
+
+    _first, second = channel_messages(coop, "reached the supplier's minimum yet")
+    assert "ordered 4 of the minimum 10 kg: 6 kg more to reach it" in second
+    await simcord_env.advance_time(12 * 3600)
+    assert len(channel_messages(coop, "reached the supplier's minimum yet")) == 2  # once per deadline
