@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -50,6 +51,8 @@ from models.core import Timer, TimerStatus
 log = logging.getLogger(__name__)
 
 TimerHandler = Callable[[Timer], Awaitable[None]]
+# When a lost deadline is due (see Timers.ensure_all): a time, None for none, or either awaited.
+DueAt = datetime | None | Awaitable[datetime | None]
 # A failing handler is retried after these delays, then the timer is marked failed.
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=10), timedelta(hours=1))
 # Rows due within ARM_AHEAD are armed in memory; a sweep every SWEEP_EVERY arms the rows that
@@ -234,21 +237,30 @@ class Timers:
         await self.schedule(kind, due_at, ref_id=ref_id, guild_id=guild_id, replace=False)
         return True
 
-    async def ensure_all(self, kind: str, rows: QuerySet[Any], *, due: Callable[[Any], datetime]) -> int:
+    async def ensure_all(self, kind: str, rows: QuerySet[Any], *, due: Callable[[Any], DueAt]) -> int:
         """ensure() for every row of `rows` (a feature's open rows, keyed as their timers' ref_id), in one query.
 
         Only the rows whose deadline has no pending or running timer are read and armed, at
         `due(row)`: a start with thousands of open rows reads none of them when nothing was
-        lost. Returns how many were armed.
+        lost. `due` may be a coroutine (a server's own setting decides the time), and may
+        answer None for a row that, once read, needs no deadline after all (a limit reached).
+        Returns how many were armed.
         """
         if "guild_id" in rows.model._meta.fields_map:
             # Each process ensures its own servers' deadlines: two starting at once never both
             # find the same deadline lost and write it twice.
             rows = on_shards(rows, self.shards)
         lost = await rows.exclude(pk__in=Subquery(_live_rows().filter(kind=kind).values("ref_id")))
+        armed = 0
         for row in lost:
-            await self.schedule(kind, due(row), ref_id=row.pk, guild_id=getattr(row, "guild_id", None), replace=False)
-        return len(lost)
+            due_at = due(row)
+            if inspect.isawaitable(due_at):
+                due_at = await due_at
+            if due_at is None:
+                continue
+            await self.schedule(kind, due_at, ref_id=row.pk, guild_id=getattr(row, "guild_id", None), replace=False)
+            armed += 1
+        return armed
 
     async def cancel(self, kind: str, ref_id: int) -> int:
         pending = await Timer.filter(kind=kind, ref_id=ref_id, status=TimerStatus.PENDING)

@@ -40,6 +40,9 @@ class Ticket(Model):
     alert_channel_id = fields.BigIntField(null=True)
     alert_message_id = fields.BigIntField(null=True)
     reminders_sent = fields.IntField(default=0)
+    # When it last began waiting for a mediator (opened, reopened, or its mediator left), from
+    # which its reminders are counted. Tickets from before it was kept count from created_at.
+    waiting_since = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()
     claimed_at = fields.DatetimeField(null=True)
     closed_at = fields.DatetimeField(null=True)

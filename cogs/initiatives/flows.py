@@ -55,6 +55,8 @@ READ_ONLY = discord.PermissionOverwrite(
 
 _card_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
+# How far back a card whose post failed is looked for (the proposals channel is not a chat).
+CARD_LOOKBACK = 50
 CARD_NOT_POSTED = N_("Discord refused to post the proposal's card, so the proposal was not saved. Please try again.")
 
 
@@ -112,12 +114,16 @@ async def _post_proposal(
     try:
         message = await channel.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
     except Exception as error:
-        # Whatever stopped the card (Discord refusing, the connection dropping), nobody has
-        # seen the proposal: it must not stay behind holding its title.
-        await service.discard(initiative.pk)
-        if isinstance(error, discord.HTTPException):
-            raise DiscordRefused(CARD_NOT_POSTED) from error
-        raise
+        # A failed call may still have posted the card (Discord's answer lost on the way
+        # back): discarding the proposal then would leave a card whose buttons lead nowhere.
+        message = await _posted_card(channel, initiative.pk)
+        if message is None:
+            # Not posted: nobody has seen the proposal, so it must not stay behind holding its title.
+            await service.discard(initiative.pk)
+            if isinstance(error, discord.HTTPException):
+                raise DiscordRefused(CARD_NOT_POSTED) from error
+            raise
+        log.warning("initiatives: the card of %s was posted though the call failed: %s", initiative.pk, error)
     await service.set_card(initiative.pk, message.id)
     initiative.card_message_id = message.id
     await bot.timers.schedule(service.EXPIRE_TIMER, initiative.support_until, ref_id=initiative.pk, guild_id=guild.id)
@@ -149,6 +155,21 @@ async def withdraw_proposal(bot: discord.Client, initiative_id: int, user_id: in
     await bot.timers.cancel(service.EXPIRE_TIMER, initiative_id)
     await refresh_card(bot, initiative_id)
     return initiative
+
+
+async def _posted_card(channel: discord.TextChannel, initiative_id: int) -> discord.Message | None:
+    """The proposal's card if Discord posted it, among the channel's latest messages; None if not
+    found (or if Discord cannot be asked either)."""
+    support = views.SupportButton.custom_id_for(initiative_id)
+    try:
+        async for message in channel.history(limit=CARD_LOOKBACK):
+            if message.author.id != channel.guild.me.id:
+                continue
+            if any(getattr(item, "custom_id", None) == support for row in message.components for item in row.children):
+                return message
+    except discord.HTTPException:
+        log.warning("initiatives: could not look for the card of %s", initiative_id, exc_info=True)
+    return None
 
 
 async def refresh_card(bot: discord.Client, initiative_id: int) -> None:

@@ -56,6 +56,16 @@ class MediationCog(FeatureCog):
             service.CHECKIN_TIMER: partial(flows.on_checkin, self.bot),
         }
 
+    async def ensure_deadlines(self) -> None:
+        # A ticket's deadline is written after its row, with Discord calls in between (the
+        # space, the alert, the lock); a stop there, or a handler that failed through every
+        # retry, lost it. Armed again from the rows: the next reminder of a ticket still
+        # waiting (none past the server's limit), and the check-in of a closed one not asked
+        # yet (one asked or answered is never asked again).
+        waiting, checkins = service.awaiting_deadlines()
+        await self.bot.timers.ensure_all(service.UNCLAIMED_TIMER, waiting, due=service.reminder_due)
+        await self.bot.timers.ensure_all(service.CHECKIN_TIMER, checkins, due=service.checkin_due)
+
     # ------------------------------------------------------------ setup
 
     async def quickstart_step(self, guild: discord.Guild, report) -> None:

@@ -342,7 +342,7 @@ async def wait_for_mediator(bot: discord.Client, ticket: Ticket) -> None:
 
 async def release(bot: discord.Client, guild_id: int, mediator_id: int, reason: str) -> None:
     """A mediator is gone: their tickets wait for someone else, and the requester knows."""
-    for ticket in await service.release_mediator(guild_id, mediator_id):
+    for ticket in await service.release_mediator(guild_id, mediator_id, now()):
         await post_in_space(bot, ticket, lambda: _(reason) + " " + _("Another mediator will take over soon."))
         if bot.get_guild(guild_id) is not None:
             await wait_for_mediator(bot, ticket)
@@ -616,7 +616,7 @@ async def post_transcript(bot: discord.Client, ticket: Ticket, closed_by: discor
 
 async def reopen_ticket(bot: discord.Client, ticket_id: int, user_id: int) -> Ticket:
     """The requester says the agreement did not hold: the space opens again and waits for a mediator."""
-    ticket = await service.reopen(ticket_id, user_id)
+    ticket = await service.reopen(ticket_id, user_id, now())
     try:
         await unlock_space(bot, ticket, await service.people_in_space(ticket))
     except Exception:

@@ -13,6 +13,7 @@ from enum import Enum
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from cogs.mediation.rules import Stats, TicketFacts, compute_stats
@@ -164,6 +165,7 @@ async def open_ticket(
                 parties_text=form.parties,
                 hoped_outcome=form.hoped_outcome,
                 created_at=now,
+                waiting_since=now,
             )
             for user_id in named:
                 if user_id != requester_id:
@@ -279,13 +281,13 @@ async def hand_over(ticket_id: int, from_id: int, to_id: int) -> Ticket:
     return await get_ticket(ticket_id)
 
 
-async def release_mediator(guild_id: int, mediator_id: int) -> list[Ticket]:
+async def release_mediator(guild_id: int, mediator_id: int, now: datetime) -> list[Ticket]:
     """A mediator left the server: their tickets wait for a new mediator again."""
     tickets = await Ticket.filter(guild_id=guild_id, mediator_id=mediator_id, status=TicketStatus.CLAIMED)
     released = []
     for ticket in tickets:
         if await Ticket.filter(id=ticket.pk, status=TicketStatus.CLAIMED, mediator_id=mediator_id).update(
-            status=TicketStatus.OPEN, mediator_id=None, reminders_sent=0
+            status=TicketStatus.OPEN, mediator_id=None, reminders_sent=0, waiting_since=now
         ):
             released.append(await get_ticket(ticket.pk))
     return released
@@ -447,7 +449,7 @@ async def record_checkin(ticket_id: int, user_id: int, answer: str) -> Ticket:
     return await get_ticket(ticket_id)
 
 
-async def reopen(ticket_id: int, user_id: int) -> Ticket:
+async def reopen(ticket_id: int, user_id: int, now: datetime) -> Ticket:
     """Back to waiting for a mediator (any mediator; the last one may have moved on)."""
     ticket = await get_ticket(ticket_id)
     if ticket.requester_id != user_id:
@@ -460,6 +462,7 @@ async def reopen(ticket_id: int, user_id: int) -> Ticket:
             mediator_id=None,
             claimed_at=None,
             reminders_sent=0,
+            waiting_since=now,
             checkin_answer="reopened",
             reopened_count=ticket.reopened_count + 1,
         )
@@ -497,3 +500,28 @@ async def stats(guild_id: int, since: datetime) -> Stats:
         "created_at", "claimed_at", "closed_at", "status", "rating"
     )
     return compute_stats([TicketFacts(**row) for row in rows])
+
+
+# ---------------------------------------------------------------- deadlines checked at start
+
+
+def awaiting_deadlines() -> tuple[QuerySet[Ticket], QuerySet[Ticket]]:
+    """Tickets waiting for a mediator, and closed ones whose check-in was not asked yet."""
+    waiting = Ticket.filter(status=TicketStatus.OPEN)
+    checkins = Ticket.filter(status=TicketStatus.CLOSED, closed_at__isnull=False, checkin_answer__isnull=True)
+    return waiting, checkins
+
+
+async def reminder_due(ticket: Ticket) -> datetime | None:
+    """When the next reminder about a waiting ticket is due; None once the server's limit is reached.
+
+    The first comes the server's delay after it began waiting, each next one a day later.
+    """
+    if ticket.reminders_sent >= await REMINDER_LIMIT.get(ticket.guild_id):
+        return None
+    since = ticket.waiting_since or ticket.created_at
+    return since + await CLAIM_REMINDER.get(ticket.guild_id) + REMINDER_INTERVAL * ticket.reminders_sent
+
+
+async def checkin_due(ticket: Ticket) -> datetime:
+    return ticket.closed_at + await CHECKIN_AFTER.get(ticket.guild_id)

@@ -3,7 +3,8 @@
 The order matters. The member is told by DM before a kick or ban (afterwards the bot
 shares no server with them). Discord acts before the case is recorded, so a refused
 call leaves no case claiming an action that did not happen; the DM already sent is then
-deleted. A DM or a mod-log post that fails never fails the case: the reply says so.
+deleted. A warning is only a case, so its DM follows the recorded case. A DM or a mod-log
+post that fails never fails the case: the reply says so.
 """
 
 from __future__ import annotations
@@ -165,7 +166,8 @@ async def _finish(bot: discord.Client, guild: discord.Guild, case: ModCase) -> O
 
 
 async def warn(bot, moderator: discord.Member, member: discord.Member, reason: str) -> Outcome:
-    dm = await tell(bot, moderator.guild, member, CaseAction.WARN, reason, None)
+    # The warning is the case itself: the member hears of it only once it is recorded, so a
+    # refused case (a conflict) tells nobody of a warning that does not exist.
     moment = now()
     case = await service.record_case(
         moderator.guild.id,
@@ -174,8 +176,9 @@ async def warn(bot, moderator: discord.Member, member: discord.Member, reason: s
         moderator_id=moderator.id,
         reason=reason,
         now=moment,
-        dm_delivered=dm is not None,
     )
+    dm = await tell(bot, moderator.guild, member, CaseAction.WARN, reason, None)
+    await service.record_dm(case, delivered=dm is not None)
     outcome = await _finish(bot, moderator.guild, case)
     outcome.escalation = await service.escalation(moderator.guild.id, member.id, moment)
     return outcome

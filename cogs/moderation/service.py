@@ -128,6 +128,12 @@ async def record_case(
     raise Conflict()
 
 
+async def record_dm(case: ModCase, *, delivered: bool) -> None:
+    """Whether the member was told of a case recorded before its DM (a warning)."""
+    case.dm_delivered = delivered
+    await ModCase.filter(id=case.pk).update(dm_delivered=delivered)
+
+
 async def attach_log(case_id: int, channel_id: int, message_id: int) -> None:
     await ModCase.filter(id=case_id).update(log_channel_id=channel_id, log_message_id=message_id)
 

@@ -42,6 +42,20 @@ class OnboardingCog(FeatureCog):
             service.MATCH_TIMER: partial(flows.on_match_due, self.bot),
         }
 
+    async def ensure_deadlines(self) -> None:
+        # A deadline is written after the journey or slot it belongs to, often with Discord
+        # calls in between; a stop there (or a handler that failed through every retry) lost
+        # it. Each is armed again from the rows: the idle reminder (not one already sent),
+        # the check on a buddy who has not written, and the retries of a thread or a match
+        # that never finished, which run at once and do nothing if all is in place meanwhile.
+        moment = now()
+        lost = service.awaiting_deadlines()
+        timers = self.bot.timers
+        await timers.ensure_all(service.REMIND_TIMER, lost.reminders, due=service.reminder_due)
+        await timers.ensure_all(service.OPEN_THREAD_TIMER, lost.threads, due=lambda journey: moment)
+        await timers.ensure_all(service.MATCH_TIMER, lost.matches, due=lambda journey: moment)
+        await timers.ensure_all(service.BUDDY_CHECK_TIMER, lost.buddy_checks, due=service.buddy_check_due)
+
     # ------------------------------------------------------------ listeners
 
     @commands.Cog.listener()

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q, Subquery
+from tortoise.queryset import QuerySet
 
 from cogs.onboarding.rules import (
     MILESTONES,
@@ -416,3 +418,38 @@ async def leave(guild_id: int, user_id: int, now: datetime) -> tuple[Journey | N
 async def funnel_since(guild_id: int, since: datetime) -> list[StageFigures]:
     rows = await Journey.filter(guild_id=guild_id, joined_at__gte=since).values(*MILESTONES)
     return funnel(rows)
+
+
+# ---------------------------------------------------------------- deadlines checked at start
+
+
+@dataclass(frozen=True)
+class AwaitingDeadlines:
+    """The rows whose deadline must exist (see OnboardingCog.ensure_deadlines)."""
+
+    reminders: QuerySet[Journey]  # under way and not reminded yet
+    threads: QuerySet[Journey]  # under way without a thread, or without the step posted in it
+    matches: QuerySet[Journey]  # introduced, with no buddy, no slot held and the team not told
+    buddy_checks: QuerySet[BuddySlot]  # buddies who have not written yet
+
+
+def awaiting_deadlines() -> AwaitingDeadlines:
+    under_way = Journey.filter(status=JourneyStatus.ACTIVE)
+    return AwaitingDeadlines(
+        reminders=under_way.filter(reminded_at=None),
+        threads=under_way.filter(Q(thread_id=None) | Q(step_message_id=None)),
+        # A held slot is a match under way (its buddy check follows it); a told team means
+        # the search ended with nobody free, and the next free buddy takes the newcomer.
+        matches=under_way.filter(step__gte=Step.INTRODUCED, buddy_id=None, team_notified_at=None).exclude(
+            id__in=Subquery(BuddySlot.all().values("journey_id"))
+        ),
+        buddy_checks=BuddySlot.filter(spoke_at=None),
+    )
+
+
+async def reminder_due(journey: Journey) -> datetime:
+    return journey.last_active_at + await REMINDER_AFTER.get(journey.guild_id)
+
+
+async def buddy_check_due(slot: BuddySlot) -> datetime:
+    return slot.assigned_at + await BUDDY_RESPONSE.get(slot.guild_id)

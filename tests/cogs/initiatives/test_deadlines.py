@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import discord
+from simcord.backend.errors import BackendError
+from simcord.http import router
 
 from cogs.initiatives import service
 from cogs.initiatives.views import PROPOSE_COOLDOWN
@@ -11,7 +13,7 @@ from gromada.scheduler import now
 from models.core import Timer
 from models.initiatives import Initiative, InitiativeStatus
 from tests.cogs.initiatives.helpers import field, open_initiative
-from tests.helpers import deadline_failures, refusal, wait_out
+from tests.helpers import deadline_failures, refusal, shown, wait_out
 
 DAY = 86400
 
@@ -227,3 +229,36 @@ async def test_a_failed_card_post_leaves_no_proposal_behind(server):
     assert await Timer.filter(kind=service.EXPIRE_TIMER).count() == 0
     _, again = await server.propose()
     assert server.card(again) is not None
+
+
+def answer_lost_after_posting(monkeypatch, channel_id: int) -> None:
+    """Discord posts the next message in the channel, but the call fails on the way back (a
+    gateway's 5xx, a dropped connection). SimCord's inject_error fails a call before its
+    effect only, so the test wraps its router: the message is stored, then the call raises."""
+    original = router.dispatch
+    left = [1]
+
+    def dispatch(backend, method, path, **kwargs):
+        answer = original(backend, method, path, **kwargs)
+        if method == "POST" and path == f"/channels/{channel_id}/messages" and left[0]:
+            left[0] -= 1
+            raise BackendError(502, 0, "Bad Gateway")
+        return answer
+
+    monkeypatch.setattr(router, "dispatch", dispatch)
+
+
+async def test_a_card_posted_though_the_call_failed_keeps_its_proposal(server, monkeypatch):
+    answer_lost_after_posting(monkeypatch, server.proposals.id)
+
+    result, initiative = await server.propose()
+
+    assert "Your proposal is posted" in shown(result)
+    [card] = [message for message in server.proposals.history() if message.embeds]
+    assert initiative is not None and initiative.card_message_id == card.id
+    assert await Timer.filter(kind=service.EXPIRE_TIMER, ref_id=initiative.pk).count() == 1
+    # Its buttons lead to the proposal, not to "no longer exists".
+    supported = await server.supporters[0].click(card, label="Support")
+    assert "no longer exists" not in shown(supported)
+    assert server.supporters[0].id in await service.member_ids(initiative.pk)
+    assert server.env.errors == []

@@ -3,7 +3,9 @@
 import discord
 import pytest
 from simcord.interactions import OptionError
+from tortoise.exceptions import IntegrityError
 
+from cogs.moderation import service
 from tests.cogs.moderation.helpers import cases, field
 from tests.helpers import dms, refusal, shown, speaking
 
@@ -200,3 +202,28 @@ async def test_a_reason_may_fill_the_log_field_but_not_one_character_more(server
     assert refusal(simcord_env, too_long_ru) == "Причина слишком длинная (не больше 1000 символов)."
     assert [case.reason for case in await cases(server.guild.id)] == [longest]
     assert field(server.log_embeds()[0], "Reason") == longest
+
+
+async def test_a_warning_whose_case_is_refused_sends_no_dm(server, simcord_env, monkeypatch):
+    recorded = service._insert_numbered
+
+    async def numbering_always_taken(*args, **kwargs):
+        raise IntegrityError("case number taken")
+
+    monkeypatch.setattr(service, "_insert_numbered", numbering_always_taken)
+    refused = await server.moderator.slash(server.general, "mod warn", member=server.member, reason="Spam")
+
+    assert "changed by someone else in the meantime" in refusal(simcord_env, refused)
+    assert await cases(server.guild.id) == []
+    assert dms(server.member) == []
+
+    # Recorded on the next try: now the member is told, and the case says so.
+    monkeypatch.setattr(service, "_insert_numbered", recorded)
+    result = await server.moderator.slash(server.general, "mod warn", member=server.member, reason="Spam")
+
+    assert "Case #1" in shown(result)
+    [case] = await cases(server.guild.id)
+    assert case.dm_delivered is True
+    [dm] = dms(server.member)
+    assert "Reason: Spam" in dm
+    assert field(server.log_embeds()[-1], "Told by DM") == "yes"

@@ -1,0 +1,108 @@
+"""Deadlines lost when the bot stopped between a journey's change and writing its timer.
+
+Each test deletes the timer row the stop would have left unwritten, restarts the bot and
+checks the deadline still happens, once.
+"""
+
+from cogs.onboarding import service
+from gromada.bot import create_bot
+from models.core import Timer
+from models.onboarding import BuddySlot, Journey, Step
+from tests.cogs.onboarding.helpers import introduce, ready_for_a_buddy, walk_values
+
+MINUTE, HOUR = 60, 3600
+
+
+def reminders(thread) -> list[str]:
+    return [message.content for message in thread.history() if "gentle reminder" in message.content]
+
+
+async def test_a_lost_reminder_is_sent_once_after_a_restart(simcord_env, server, settings):
+    newcomer = await server.join("nowa")
+    thread = server.thread_of(newcomer)
+    journey = await Journey.get(user_id=newcomer.id)
+    # The bot stopped between opening the thread and writing the reminder.
+    await Timer.filter(kind=service.REMIND_TIMER, ref_id=journey.pk).delete()
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(23 * HOUR)
+    assert reminders(thread) == []
+    await simcord_env.advance_time(2 * HOUR)
+    assert len(reminders(thread)) == 1
+
+    # Sent: another start arms nothing, and the newcomer is not reminded twice.
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(48 * HOUR)
+    assert len(reminders(thread)) == 1
+
+
+async def test_a_lost_buddy_check_still_replaces_a_silent_buddy(simcord_env, server, settings):
+    newcomer, thread = await ready_for_a_buddy(server, "nowa")
+    journey = await Journey.get(user_id=newcomer.id)
+    first = journey.buddy_id
+    slot = await BuddySlot.get(journey_id=journey.pk)
+    # The bot stopped between bringing the buddy in and writing the check on them.
+    await Timer.filter(kind=service.BUDDY_CHECK_TIMER, ref_id=slot.pk).delete()
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(47 * HOUR)
+    assert (await Journey.get(user_id=newcomer.id)).buddy_id == first
+    await simcord_env.advance_time(2 * HOUR)
+
+    journey = await Journey.get(user_id=newcomer.id)
+    assert journey.buddy_id not in (None, first)
+    assert f"<@{journey.buddy_id}>, you are the buddy" in thread.history()[-1].content
+
+
+async def test_a_buddy_who_wrote_is_not_checked_again_after_a_restart(simcord_env, server, settings):
+    newcomer, thread = await ready_for_a_buddy(server, "nowa")
+    journey = await Journey.get(user_id=newcomer.id)
+    buddy = next(buddy for buddy in server.buddies if buddy.id == journey.buddy_id)
+    await buddy.send(thread, "Hello there!")
+    slot = await BuddySlot.get(journey_id=journey.pk)
+    await Timer.filter(kind=service.BUDDY_CHECK_TIMER, ref_id=slot.pk).delete()
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(72 * HOUR)
+
+    assert (await Journey.get(user_id=newcomer.id)).buddy_id == buddy.id
+    assert not await Timer.filter(kind=service.BUDDY_CHECK_TIMER, ref_id=slot.pk).exists()
+
+
+async def test_a_lost_match_retry_still_brings_a_buddy_after_a_restart(simcord_env, server, settings):
+    newcomer = await server.join("nowa")
+    thread = server.thread_of(newcomer)
+    await walk_values(newcomer, thread)
+    simcord_env.inject_error("POST", f"/channels/{thread.id}/messages", status=403, code=50013)
+    await introduce(newcomer, thread)
+    journey = await Journey.get(user_id=newcomer.id)
+    assert journey.step == Step.INTRODUCED and journey.buddy_id is None
+    # The bot stopped between giving the buddy's slot back and writing the retry.
+    await Timer.filter(kind=service.MATCH_TIMER, ref_id=journey.pk).delete()
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(2 * MINUTE)
+
+    journey = await Journey.get(user_id=newcomer.id)
+    assert journey.step == Step.MATCHED and await BuddySlot.filter(journey_id=journey.pk).count() == 1
+    assert f"<@{journey.buddy_id}>, you are the buddy" in thread.history()[-1].content
+
+
+async def test_a_lost_thread_retry_still_opens_the_thread_after_a_restart(simcord_env, server, settings):
+    simcord_env.inject_error("POST", "/channels/*/threads", status=403, code=50013, message="Missing Permissions")
+    newcomer = await server.join("nowa")
+    journey = await Journey.get(user_id=newcomer.id)
+    assert journey.thread_id is None
+    # The bot stopped before the retry of the refused thread was written.
+    await Timer.filter(kind=service.OPEN_THREAD_TIMER, ref_id=journey.pk).delete()
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(2 * MINUTE)
+
+    thread = server.thread_of(newcomer)
+    assert f"<@{newcomer.id}>" in thread.history()[-1].content
+    assert len(server.channel("welcome").threads) == 1
+    # In place: another start opens no second thread.
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(2 * MINUTE)
+    assert len(server.channel("welcome").threads) == 1
