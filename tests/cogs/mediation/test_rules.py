@@ -62,3 +62,15 @@ def test_stats_hide_small_numbers_and_compute_medians():
 def test_stats_with_few_tickets_give_no_medians_or_average():
     stats = compute_stats([TicketFacts(T0, T0 + timedelta(hours=1), T0 + timedelta(hours=2), "closed", 1)])
     assert stats.median_to_claim is None and stats.median_to_close is None and stats.average_rating is None
+
+
+def test_a_nickname_that_ends_in_punctuation_is_found_as_typed():
+    # "Borys K." and "Ola (Aleksandra)" are whole nicknames: typed exactly, or without the
+    # final dot, they name that member, even when no single word of them is a name.
+    people = [Person(666666666666666666, ("Borys K.",)), Person(777777777777777777, ("Ola (Aleksandra)",))]
+
+    assert resolve_parties("Borys K.", people) == [666666666666666666]
+    assert resolve_parties("Borys K and Ola (Aleksandra)", people) == [666666666666666666, 777777777777777777]
+    assert resolve_parties("@Ola (Aleksandra)!", people) == [777777777777777777]
+    # A name made of punctuation only names nobody.
+    assert resolve_parties("...", [Person(888888888888888888, ("...",))]) == []
