@@ -38,8 +38,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / ".mutation"
-# What the tests import besides the mutated cogs/ (mutmut copies tests/ and pyproject.toml itself).
-ALSO_COPY = ("gromada", "models", "config")
+# What the tests import besides the mutated cogs/ (mutmut copies tests/ and pyproject.toml itself):
+# the polls and onboarding tests count SQL statements with benchmarks/sql_count.py.
+ALSO_COPY = ("gromada", "models", "config", "benchmarks")
 MODULE_NAMES = ("rules.py", "service.py")
 # A mutant counts as caught when the tests failed, or hung until mutmut stopped them.
 CAUGHT = {"killed", "timeout"}
