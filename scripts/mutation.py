@@ -11,6 +11,7 @@ its mutants that were killed.
     .venv/bin/python scripts/mutation.py cogs/polls/rules.py  # one module
     .venv/bin/python scripts/mutation.py --changed-since HEAD~1 --otherwise-rotate 1
     .venv/bin/python scripts/mutation.py purchases --show-survivors
+    .venv/bin/python scripts/mutation.py cogs/polls/rules.py --tests tests/cogs/polls/test_rules.py
 
 Each feature runs in its own folder, .mutation/<feature>/, because mutmut takes its settings
 from the pyproject.toml of the folder it runs in: that file is the project's own plus a
@@ -37,8 +38,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / ".mutation"
-# What the tests import besides the mutated cogs/ (mutmut copies tests/ and pyproject.toml itself).
-ALSO_COPY = ("gromada", "models", "config")
+# What the tests import besides the mutated cogs/ (mutmut copies tests/ and pyproject.toml itself):
+# the polls and onboarding tests count SQL statements with benchmarks/sql_count.py.
+ALSO_COPY = ("gromada", "models", "config", "benchmarks")
 MODULE_NAMES = ("rules.py", "service.py")
 # A mutant counts as caught when the tests failed, or hung until mutmut stopped them.
 CAUGHT = {"killed", "timeout"}
@@ -100,21 +102,22 @@ def rotation(count: int, day: dt.date) -> list[str]:
     return [known[(start + offset) % len(known)] for offset in range(min(count, len(known)))]
 
 
-def mutmut_settings(feature: str, modules: list[str]) -> str:
+def mutmut_settings(feature: str, modules: list[str], tests: list[str] | None = None) -> str:
     # A JSON list of strings is also a TOML array.
+    selection = tests or [f"tests/cogs/{feature}"]
     return (
         "\n\n[tool.mutmut]\n"
         'source_paths = ["cogs"]\n'
         f"only_mutate = {json.dumps(modules)}\n"
         f"also_copy = {json.dumps(list(ALSO_COPY))}\n"
-        f'pytest_add_cli_args_test_selection = ["tests/cogs/{feature}"]\n'
+        f"pytest_add_cli_args_test_selection = {json.dumps(selection)}\n"
         # Property tests draw the same examples for every mutant and every run, so that a score
         # does not move because Hypothesis happened to try a rare case this time.
         'pytest_add_cli_args = ["--hypothesis-seed=0"]\n'
     )
 
 
-def lay_out(feature: str, modules: list[str]) -> Path:
+def lay_out(feature: str, modules: list[str], tests: list[str] | None = None) -> Path:
     folder = WORK / feature
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -123,7 +126,7 @@ def lay_out(feature: str, modules: list[str]) -> Path:
     settings = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     if "[tool.mutmut]" in settings:
         raise SystemExit("pyproject.toml has its own [tool.mutmut]; this script writes that section per feature")
-    (folder / "pyproject.toml").write_text(settings + mutmut_settings(feature, modules), encoding="utf-8")
+    (folder / "pyproject.toml").write_text(settings + mutmut_settings(feature, modules, tests), encoding="utf-8")
     return folder
 
 
@@ -181,9 +184,11 @@ def scores(folder: Path, modules: list[str]) -> list[Score]:
     return list(by_module.values())
 
 
-def run_feature(feature: str, modules: list[str], jobs: int, deadline: float | None) -> tuple[str, Path]:
+def run_feature(
+    feature: str, modules: list[str], jobs: int, deadline: float | None, tests: list[str] | None = None
+) -> tuple[str, Path]:
     """Runs mutmut on one feature's modules: "done", "stopped" at the deadline, or "failed"; and its log."""
-    folder = lay_out(feature, modules)
+    folder = lay_out(feature, modules, tests)
     log_path = folder / "mutmut.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
@@ -228,6 +233,13 @@ def main() -> int:
         "--fail-under", type=float, metavar="PERCENT", help="exit 1 when a fully checked module scores below PERCENT"
     )
     parser.add_argument("--show-survivors", action="store_true", help="print the diff of every surviving mutant")
+    parser.add_argument(
+        "--tests",
+        nargs="+",
+        metavar="PATH",
+        help="run only these test files or folders instead of all of tests/cogs/<feature> (one feature at a time:"
+        " a pure rules.py is covered by its rules tests in seconds, where the feature's bot tests take minutes)",
+    )
     options = parser.parse_args()
     # Each feature takes minutes: show its line when it is done, also when stdout is a CI log.
     sys.stdout.reconfigure(line_buffering=True)
@@ -251,6 +263,8 @@ def main() -> int:
     if not modules:
         print("mutation: nothing to test")
         return 0
+    if options.tests and len({feature_of(module) for module in modules}) > 1:
+        raise SystemExit("--tests narrows the tests of one feature; name modules of a single feature")
 
     started = time.monotonic()
     deadline = None if options.time_limit is None else started + options.time_limit
@@ -267,7 +281,7 @@ def main() -> int:
         share = (
             None if deadline is None else feature_started + (deadline - feature_started) / (len(by_feature) - position)
         )
-        outcome, log = run_feature(feature, of_feature, options.jobs, share)
+        outcome, log = run_feature(feature, of_feature, options.jobs, share, options.tests)
         elapsed = time.monotonic() - feature_started
         try:
             feature_scores = scores(WORK / feature, of_feature)

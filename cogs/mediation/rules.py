@@ -13,6 +13,8 @@ MENTION = re.compile(r"<@!?(\d{15,21})>")
 # Below this, a count could point at a person, so statistics show "<5" instead.
 SMALL_COUNT = 5
 SEPARATORS = re.compile(r"[,;\n]+| and | i | и ", re.IGNORECASE)
+# Punctuation around a typed name ("Celina.", "(dmitrij)") is not part of it.
+AROUND_A_NAME = " .!?()\"'"
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,9 @@ def resolve_parties(text: str, people: Iterable[Person]) -> list[int]:
     by_name: dict[str, int] = {}
     for person in people:
         for name in person.names:
-            if name:
-                by_name.setdefault(name.casefold(), person.id)
+            # Trimmed like what is typed, so that a nickname ending in "." or ")" can match.
+            if key := _name_key(name):
+                by_name.setdefault(key, person.id)
     leftover = MENTION.sub(" ", text)
     candidates: list[str] = []
     for chunk in SEPARATORS.split(leftover):
@@ -52,11 +55,14 @@ def resolve_parties(text: str, people: Iterable[Person]) -> list[int]:
         candidates.append(chunk)
         candidates.extend(chunk.split())
     for candidate in candidates:
-        key = candidate.strip(" .!?()\"'").lstrip("@").casefold()
-        user_id = by_name.get(key)
+        user_id = by_name.get(_name_key(candidate))
         if user_id is not None and user_id not in found:
             found.append(user_id)
     return found
+
+
+def _name_key(text: str) -> str:
+    return text.strip(AROUND_A_NAME).lstrip("@").casefold()
 
 
 @dataclass(frozen=True)

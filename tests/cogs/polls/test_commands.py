@@ -202,6 +202,29 @@ async def test_export_is_for_staff_and_has_no_identities_when_anonymous(simcord_
     assert str(server.member.id) not in anonymous_csv
 
 
+async def test_export_writes_a_multiple_choice_as_a_list_and_a_ranking_in_order(simcord_env):
+    server = await quickstarted(simcord_env)
+    multi, multi_message = await open_poll(server, kind="multi", options="Soup; Salad; Cake", max_choices=2)
+    ranked, ranked_message = await open_poll(server, question="Which first?", kind="ranked")
+    await server.member.select(multi_message, ["0", "2"], custom_id=f"poll:multi:{multi.pk}")
+    flow = await server.member.click(ranked_message, label="Rank the options")
+    for label in ("Park", "Library"):
+        flow = await server.member.select(
+            flow.response, [str(ranked.options.index(label))], custom_id="poll:ranking:choose"
+        )
+    await server.member.click(flow.response, label="Submit ranking")
+
+    async def exported(poll) -> list[list[str]]:
+        result = await server.admin.slash(server.general, "poll export", poll_id=poll.pk)
+        data = await result.response.attachments[0].read()
+        return list(csv.reader(io.StringIO(data.decode("utf-8"))))
+
+    (_header, multi_row), (_header, ranked_row) = await exported(multi), await exported(ranked)
+    # A multiple-choice ballot is a list of its choices; a ranking reads from first to last.
+    assert multi_row[:3] == [str(multi.pk), str(server.member.id), "Soup; Cake"]
+    assert ranked_row[:3] == [str(ranked.pk), str(server.member.id), "Park > Library"]
+
+
 async def test_export_shows_typed_formulas_as_text_in_a_spreadsheet(simcord_env):
     # A reason or an option label starting with "=" would run as a formula when staff open
     # the file in a spreadsheet; the export must carry it as text (a leading apostrophe).

@@ -217,6 +217,74 @@ def test_no_ballots_means_no_winner():
     assert result.winners == ()
 
 
+def test_every_ending_reports_the_seed_and_who_left_in_order():
+    # The seed is printed under the rounds so anyone can redo the count; the elimination order
+    # is the rounds' story in one line. Both must come back whichever way the count ends.
+    nobody = rules.instant_runoff({}, 3, seed=42)
+    assert nobody.rounds == (rules.Round({0: 0, 1: 0, 2: 0}, 0),)
+    assert (nobody.seed, nobody.elimination_order) == (42, ())
+
+    majority = rules.instant_runoff(TENNESSEE, 4, seed=9)
+    assert majority.winners == (3,)
+    assert (majority.seed, majority.elimination_order) == (9, (2, 1))
+
+    honest_tie = rules.instant_runoff({(0,): 3, (1,): 3, (2,): 3, (3,): 1}, 4, seed=17)
+    assert honest_tie.winners == (0, 1, 2)
+    assert (honest_tie.seed, honest_tie.elimination_order) == (17, (3,))
+
+
+def test_a_transfer_goes_to_the_next_preference_still_standing_each_time():
+    # One ballot ranks A > B > C > D. A goes first (its ballot to B), then B goes: that ballot
+    # must move on to C, its third choice, not skip to D. C then beats D 8 to 6.
+    a, b, c, d = range(4)
+    ballots = {(a, b, c, d): 1, (b, c): 2, (c,): 5, (d,): 6}
+
+    result = rules.instant_runoff(ballots, 4, seed=1)
+
+    assert [r.votes for r in result.rounds] == [
+        {a: 1, b: 2, c: 5, d: 6},
+        {b: 3, c: 5, d: 6},
+        {c: 8, d: 6},
+    ]
+    assert [r.eliminated for r in result.rounds] == [a, b, None]
+    assert result.winners == (c,)
+
+
+def test_repeated_and_unknown_preferences_are_dropped_before_counting():
+    # Options A, B, C (0-2). A repeated preference counts once, so "A A B" and "A B" are the
+    # same ballot; a preference for an option the poll does not have (3, 5) is skipped, and a
+    # ballot with nothing else on it is exhausted from the start.
+    a, b, c = range(3)
+    ballots = {(a, a, b): 2, (a, b): 1, (3, b): 1, (3,): 1, (5, 5): 1, (c,): 2}
+
+    result = rules.instant_runoff(ballots, 3, seed=1)
+
+    assert result.ballots == 8
+    assert [(r.votes, r.exhausted, r.eliminated) for r in result.rounds] == [
+        ({a: 3, b: 1, c: 2}, 2, b),
+        ({a: 3, c: 2}, 3, None),
+    ]
+    assert result.winners == (a,)
+
+
+def test_plurality_with_one_vote_or_none():
+    one = rules.plurality({(2,): 1}, 3)
+    assert (one.votes, one.ballots, one.winners) == ((0, 0, 1), 1, (2,))
+    assert not one.tie
+
+    none = rules.plurality({}, 3)
+    assert (none.votes, none.ballots, none.winners) == ((0, 0, 0), 0, ())
+    assert not none.tie
+
+
+def test_percent_of_a_whole_and_of_nothing():
+    assert rules.percent(1, 4) == 25.0
+    assert rules.percent(1, 3) == pytest.approx(33.3333333)
+    assert rules.percent(4, 4) == 100.0
+    assert rules.percent(0, 0) == 0.0
+    assert rules.percent(3, 0) == 0.0
+
+
 def test_plurality_tie_and_multi_choice():
     count = rules.plurality({(0,): 2, (1,): 2, (2,): 1}, 3)
     assert count.winners == (0, 1) and count.tie

@@ -11,8 +11,10 @@ from cogs.purchases.rules import (
     PROPORTIONAL,
     FundShare,
     ItemTerms,
+    MemberBill,
     Order,
     line_value,
+    rebill,
     saving,
     settle,
     share_short_delivery,
@@ -52,6 +54,16 @@ def test_split_leftover_goes_to_the_largest_remainders_first():
     assert split(100, [1, 1, 1]) == [34, 33, 33]
     assert split(1000, [1840, 875, 1255]) == [464, 220, 316]
     assert split(0, [5, 7]) == [0, 0]
+
+
+def test_split_refuses_a_negative_total_or_weight():
+    with pytest.raises(ValueError):
+        split(-1, [1, 1])
+    with pytest.raises(ValueError):
+        split(5, [3, -1])
+    with pytest.raises(ValueError):
+        split(5, [])
+    assert split(0, []) == []
 
 
 def test_line_value_rounds_half_up_to_a_minor_unit():
@@ -112,6 +124,33 @@ def test_item_below_its_minimum_is_dropped_and_its_buyers_pay_no_delivery_for_it
         (100, 2500, 1000),
         (200, 0, 0),
     ]
+
+
+def test_orders_of_several_members_reach_a_minimum_together():
+    # 6 kg and 4 kg of potatoes make the 10 kg minimum between them: nothing is dropped, and
+    # the 500 delivery is split 3 to 2 like their goods.
+    items = [ItemTerms(1, 250, Decimal(10)), ItemTerms(2, 3000, Decimal(5))]
+    orders = [Order(1, 100, 1, Decimal(6)), Order(2, 200, 1, Decimal(4)), Order(3, 200, 2, Decimal(1))]
+
+    result = settle(items, orders, 500)
+
+    assert result.quantities == {1: Decimal(10), 2: Decimal(1)}
+    assert result.dropped == {2}
+    assert result.line_amounts == {1: 1500, 2: 1000, 3: 0}
+    assert [(bill.user_id, bill.goods, bill.delivery_share) for bill in result.bills] == [
+        (100, 1500, 300),
+        (200, 1000, 200),
+    ]
+
+
+def test_the_smallest_order_still_carries_its_share_of_the_delivery():
+    # Goods worth one minor unit are goods: that member shares the fee like anyone else.
+    assert rebill({200: 3, 100: 1, 300: 0}, 4) == [
+        MemberBill(100, 1, 1),
+        MemberBill(200, 3, 3),
+        MemberBill(300, 0, 0),
+    ]
+    assert rebill({100: 0}, 400) == [MemberBill(100, 0, 0)]
 
 
 @pytest.mark.parametrize(
