@@ -58,6 +58,7 @@ FEATURES: dict[str, str] = {
     "volunteers": N_("Volunteer roles"),
     "initiatives": N_("Initiatives"),
     "polls": N_("Polls"),
+    "surveys": N_("Surveys"),
     "mediation": N_("Mediation"),
     "moderation": N_("Moderation"),
     "purchases": N_("Joint purchases"),
