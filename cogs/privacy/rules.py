@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
+from uuid import UUID
 
 from tortoise.fields import BigIntField
 from tortoise.models import Model
@@ -89,7 +90,7 @@ def plain(value: Any) -> Any:
         return value.value
     if isinstance(value, datetime | date):
         return value.isoformat()
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal | UUID):
         return str(value)
     if isinstance(value, list | tuple):
         return [plain(item) for item in value]
