@@ -16,6 +16,7 @@ from gromada.errors import Conflict
 from gromada.feature import FeatureCog
 from gromada.i18n import N_, _
 from gromada.ids import IdOption as SurveyId
+from gromada.interactions import language_for_guild
 from gromada.scheduler import TimerHandler, now
 from gromada.ui import reply
 from models.surveys import SurveyStatus
@@ -24,6 +25,8 @@ CREATE_COOLDOWN = cooldowns.declare(
     "survey_create", timedelta(minutes=2), N_("Time a member waits between starting two surveys")
 )
 EXPORT_COOLDOWN = cooldowns.export("survey_export")
+TEMPLATE_LABELS = {"neighbourhood": N_("Neighbourhood needs diagnosis"), "purchase": N_("Joint purchase needs")}
+TEMPLATE_CHOICES = [app_commands.Choice(name=str(label), value=key) for key, label in TEMPLATE_LABELS.items()]
 
 
 class SurveysCog(FeatureCog):
@@ -58,32 +61,40 @@ class SurveysCog(FeatureCog):
         audience="Only members holding this role may answer (default: everyone)",
         anonymous="Answers are stored with nobody's name (they cannot be changed once submitted)",
         duration="How long it stays open once published, like 3d or 2w (default 7d)",
+        template="Start from a ready survey, in the server's language",
     )
+    @app_commands.choices(template=TEMPLATE_CHOICES)
     @cooldowns.limited(CREATE_COOLDOWN)
     async def create(
         self,
         interaction: discord.Interaction,
-        title: str,
+        title: str | None = None,
         introduction: str | None = None,
         audience: discord.Role | None = None,
         anonymous: bool = False,
         duration: str | None = None,
+        template: str | None = None,
     ) -> None:
         member = require_guild(interaction)
         await flows.require_author(member)
+        chosen = (
+            service.template_of(await language_for_guild(self.bot, interaction.guild_id), template)
+            if template
+            else service.Template(title or "", introduction or "", ())
+        )
         if audience is not None and audience.is_default():
             audience = None
         request = service.SurveyRequest(
             guild_id=interaction.guild_id,
             channel_id=interaction.channel_id,
             author_id=member.id,
-            title=title,
-            introduction=introduction or "",
+            title=title or chosen.title,
+            introduction=introduction or chosen.introduction,
             audience_role_id=audience.id if audience else None,
             anonymous=anonymous,
             duration=duration,
         )
-        survey = await service.create_draft(request, [], now())
+        survey = await service.create_draft(request, chosen.questions, now())
         await flows.show_builder(interaction, survey, edit=False)
 
     @survey.command(name="close", description="Close a survey now and post its results (its author or a moderator)")

@@ -36,6 +36,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from cogs.surveys import rules
+from config.content import load_default_pack
 from gromada.csv_export import csv_text
 from gromada.durations import parse_duration
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
@@ -131,6 +132,28 @@ def question_spec(kind: QuestionKind | str, text: str, options_raw: str = "", re
             )
         )
     return QuestionSpec(kind, text, tuple(labels), required)
+
+
+TEMPLATES = ("neighbourhood", "purchase")
+
+
+@dataclass(frozen=True)
+class Template:
+    title: str
+    introduction: str
+    questions: tuple[QuestionSpec, ...]
+
+
+def template_of(language: str, key: str) -> Template:
+    """A shipped survey template (config/content/<language>.toml) in the server's language."""
+    spec = next((template for template in load_default_pack(language).survey_templates if template.key == key), None)
+    if spec is None:
+        raise NotFound(N_("There is no survey template “{key}”."), key=key)
+    questions = tuple(
+        question_spec(question.kind, question.text, "\n".join(question.choices), question.required)
+        for question in spec.questions
+    )
+    return Template(spec.title, spec.introduction, questions)
 
 
 @dataclass(frozen=True)
