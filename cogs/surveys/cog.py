@@ -41,6 +41,10 @@ class SurveysCog(FeatureCog):
         views.AnswerButton,
         views.StepButton,
         views.SubmitButton,
+        views.ActionButton,
+        views.ActionQuestionSelect,
+        views.PollFromSelect,
+        views.InitiativeFromSelect,
     )
 
     def timer_handlers(self) -> dict[str, TimerHandler]:
@@ -130,3 +134,9 @@ class SurveysCog(FeatureCog):
             else _("One row per response.")
         )
         await reply(interaction, note, file=discord.File(io.BytesIO(data.encode()), filename=f"survey-{survey.pk}.csv"))
+
+    @survey.command(name="action", description="Start a poll or an initiative from a closed survey's answers")
+    @app_commands.describe(survey_id="The survey's number")
+    async def action(self, interaction: discord.Interaction, survey_id: SurveyId) -> None:
+        require_guild(interaction)
+        await flows.show_action_picker(interaction, survey_id)

@@ -268,20 +268,62 @@ async def _announce(bot: discord.Client, survey: Survey) -> None:
 
 
 # ---------------------------------------------------------------- turning answers into action
+#
+# From a closed survey's results (its "Turn into action" button or /survey action), its author
+# or a moderator picks a question, then the question itself or one of its options or answers
+# to start a poll or an initiative proposal from; a form opens filled from it, to adjust. The
+# poll or the proposal carries a line linking back to the survey's results.
 
 
-async def closed_question(interaction: discord.Interaction, survey_id: int, number: int):
+async def require_action_taker(interaction: discord.Interaction, survey_id: int) -> Survey:
     survey = await service.get_survey(survey_id, interaction.guild_id)
+    await require_manager(interaction.user, survey)
     service.require_closed(survey)
-    return survey, await service.question_of(survey, number)
+    return survey
+
+
+async def show_action_picker(interaction: discord.Interaction, survey_id: int) -> None:
+    survey = await require_action_taker(interaction, survey_id)
+    questions = await service.questions_of(survey.pk)
+    await reply(interaction, views.action_text(survey), view=views.action_question_view(survey, questions))
+
+
+async def pick_action_question(interaction: discord.Interaction, survey_id: int, question_id: int) -> None:
+    survey = await require_action_taker(interaction, survey_id)
+    question = await service.question_by_id(survey, question_id)
+    answers = await service.action_answers(survey, question)
+    await interaction.response.edit_message(
+        content=views.action_sources_text(survey, question, answers),
+        view=views.action_sources_view(survey, question, answers),
+    )
+
+
+async def open_action_form(interaction: discord.Interaction, survey_id: int, kind: str, picked: str) -> None:
+    """The form of a poll or a proposal, filled from what was picked (`<question id>[:<answer index>]`)."""
+    survey = await require_action_taker(interaction, survey_id)
+    question_id, _sep, index = picked.partition(":")
+    if not question_id.isdigit() or not (index.isdigit() or index == ""):
+        raise NotAllowed(N_("This question is no longer in the survey."))
+    source = await service.action_source(survey, int(question_id), int(index) if index else None)
+    form = views.PollFromSurveyModal if kind == "poll" else views.ProposalFromSurveyModal
+    modal = form(survey, source)
+    await interaction.response.send_modal(modal)
+
+
+async def _origin(bot: discord.Client, survey: Survey) -> str:
+    """The line on the poll or proposal linking back to the survey, in the server's language."""
+    with use_locale(await language_for_guild(bot, survey.guild_id)):
+        return views.origin_line(survey)
 
 
 async def start_poll(
-    interaction: discord.Interaction, survey_id: int, number: int, question: str, options: str, duration: str
+    interaction: discord.Interaction, survey_id: int, question_id: int, question: str, options: str, duration: str
 ) -> None:
-    """A poll prefilled from a question's answers (the polls feature creates and posts it), linked back."""
-    survey, source = await closed_question(interaction, survey_id, number)
+    """A poll prefilled from a question or an answer (the polls feature creates and posts it), linked back."""
+    survey = await require_action_taker(interaction, survey_id)
+    source = await service.question_by_id(survey, question_id)
     guild, member = interaction.guild, interaction.user
+    await polls_flows.require_creator(member)
     channel = await messaging.purpose_channel(guild, "decisions") or interaction.channel
     electors = await polls_flows.electorate(guild, None)
     await polls_flows.require_readable(channel, electors)
@@ -292,10 +334,11 @@ async def start_poll(
         question=question,
         options=options,
         kind=PollKind.SINGLE,
-        duration=duration,
+        duration=duration or None,
     )
     poll = await polls_service.create_poll(request, [person.id for person in electors], now())
-    await polls_flows.post_poll(interaction.client, channel, poll)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    await polls_flows.post_poll(interaction.client, channel, poll, origin=await _origin(interaction.client, survey))
     await service.link_action(survey, source, "poll", poll.pk, member.id, now())
     await reply(
         interaction,
@@ -309,13 +352,26 @@ async def start_poll(
 
 
 async def start_initiative(
-    interaction: discord.Interaction, survey_id: int, number: int, title: str, goal: str, needs: str, first_step: str
+    interaction: discord.Interaction,
+    survey_id: int,
+    question_id: int,
+    title: str,
+    goal: str,
+    needs: str,
+    first_step: str,
 ) -> None:
-    """An initiative proposal prefilled from an answer (the initiatives feature posts it), linked back."""
-    survey, source = await closed_question(interaction, survey_id, number)
+    """An initiative proposal prefilled from a question or an answer (the initiatives feature posts it), linked back."""
+    survey = await require_action_taker(interaction, survey_id)
+    source = await service.question_by_id(survey, question_id)
     proposal = initiatives_service.validate_proposal(title, goal, needs, first_step)
+    await initiatives_flows.proposals_channel(interaction.guild)  # not set up: say so before anything
+    await interaction.response.defer(ephemeral=True, thinking=True)
     initiative, _channel = await initiatives_flows.propose(
-        interaction.client, interaction.guild, interaction.user, proposal
+        interaction.client,
+        interaction.guild,
+        interaction.user,
+        proposal,
+        origin=await _origin(interaction.client, survey),
     )
     await service.link_action(survey, source, "initiative", initiative.pk, interaction.user.id, now())
     await reply(

@@ -599,11 +599,49 @@ def require_closed(survey: Survey) -> None:
         raise Conflict(N_("Survey #{id} is still open: turn its answers into action once it is closed."), id=survey.pk)
 
 
-async def question_of(survey: Survey, number: int) -> SurveyQuestion:
-    question = await SurveyQuestion.filter(survey_id=survey.pk, position=number - 1).first()
+async def question_by_id(survey: Survey, question_id: int) -> SurveyQuestion:
+    question = await SurveyQuestion.filter(id=question_id, survey_id=survey.pk).first()
     if question is None:
-        raise NotFound(N_("Survey #{id} has no question {number}."), id=survey.pk, number=number)
+        raise NotFound(N_("This question is no longer in the survey."))
     return question
+
+
+@dataclass(frozen=True)
+class ActionSource:
+    """What an action starts from: a question, and one of its options or answers (None: the question itself)."""
+
+    question: SurveyQuestion
+    answer: str | None = None
+
+
+async def action_answers(survey: Survey, question: SurveyQuestion) -> list[str]:
+    """The options or answers of a question an action can start from: a choice question's
+    options; a text question's answers as the results list them (none when the results hide
+    them, fewer than SMALL_GROUP), each text once."""
+    if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTI):
+        return list(question.options)
+    if question.kind not in rules.TEXT_KINDS:
+        return []
+    [summary] = await summary_of(survey, [question])
+    if summary.too_few:
+        return []
+    seen: set[str] = set()
+    texts = []
+    for _respondent, text in summary.texts:
+        if text.casefold() not in seen:
+            seen.add(text.casefold())
+            texts.append(text)
+    return texts
+
+
+async def action_source(survey: Survey, question_id: int, answer_index: int | None) -> ActionSource:
+    question = await question_by_id(survey, question_id)
+    if answer_index is None:
+        return ActionSource(question)
+    answers = await action_answers(survey, question)
+    if not 0 <= answer_index < len(answers):
+        raise NotFound(N_("This answer is no longer in the survey's results."))
+    return ActionSource(question, answers[answer_index])
 
 
 async def link_action(survey: Survey, question: SurveyQuestion, kind: str, ref_id: int, by: int, now: datetime) -> None:

@@ -141,7 +141,9 @@ class DiscardButton(_AuthorOnly, IdButton, action="surveys:discard"):
         await flows.discard(interaction, self.ref_id)
 
 
-class _QuestionPick(_AuthorOnly, PersistentItem, discord.ui.DynamicItem[discord.ui.Select], template=r"(?!)"):
+class _SurveySelect(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], template=r"(?!)"):
+    """A persistent select of a survey, custom_id `<action>:<survey id>`; `pick` gets the value chosen."""
+
     action = ""
     placeholder_text = ""
 
@@ -160,10 +162,18 @@ class _QuestionPick(_AuthorOnly, PersistentItem, discord.ui.DynamicItem[discord.
         return cls(int(match["id"]))
 
     async def run(self, interaction: discord.Interaction) -> None:
+        values = (interaction.data or {}).get("values", [])
+        await self.pick(interaction, values[0])
+
+    async def pick(self, interaction: discord.Interaction, value: str) -> None:
+        raise NotImplementedError
+
+
+class _QuestionPick(_AuthorOnly, _SurveySelect, template=r"(?!)"):
+    async def pick(self, interaction: discord.Interaction, value: str) -> None:
         from cogs.surveys import flows
 
-        values = (interaction.data or {}).get("values", [])
-        await flows.change_questions(interaction, self.ref_id, self.action, int(values[0]))
+        await flows.change_questions(interaction, self.ref_id, self.action, int(value))
 
 
 class MoveUpSelect(_QuestionPick, template=r"surveys:up:(?P<id>\d+)"):
@@ -543,7 +553,7 @@ async def results_messages(
         colour=discord.Colour.green(),
     )
     embed.set_footer(text=_("Survey #{id}", id=survey.pk))
-    messages: list[dict] = [{"embed": embed, "files": []}]
+    messages: list[dict] = [{"embed": embed, "files": [], "view": results_view(survey)}]
     messages += [{"content": truncate(page, MESSAGE_LIMIT), "files": []} for page in pages[1:]]
     for start in range(0, len(files), CHARTS_PER_MESSAGE):
         batch = [
@@ -554,3 +564,223 @@ async def results_messages(
         else:
             messages.append({"files": batch})
     return messages
+
+
+# ---------------------------------------------------------------- turning answers into action
+
+
+def results_view(survey: Survey) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ActionButton(survey.pk))
+    return view
+
+
+def message_link(survey: Survey) -> str | None:
+    """The survey's results message, or its card when the results could not be posted."""
+    message_id = survey.results_message_id or survey.message_id
+    if not message_id:
+        return None
+    return f"https://discord.com/channels/{survey.guild_id}/{survey.channel_id}/{message_id}"
+
+
+def origin_line(survey: Survey) -> str:
+    link = message_link(survey)
+    if link is None:
+        return _("From survey #{id} “{title}”.", id=survey.pk, title=truncate(survey.title, 200))
+    return _("From survey #{id} “{title}”: {link}", id=survey.pk, title=truncate(survey.title, 200), link=link)
+
+
+def action_text(survey: Survey) -> str:
+    return _(
+        "**Turn survey #{id} into action: {title}**\n"
+        "Choose the question to start from; then a poll or an initiative proposal, filled from it.",
+        id=survey.pk,
+        title=survey.title,
+    )
+
+
+def action_question_view(survey: Survey, questions: list[SurveyQuestion]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    options = [
+        discord.SelectOption(label=truncate(f"{q.position + 1}. {q.text}", 100), value=str(q.pk)) for q in questions
+    ]
+    view.add_item(ActionQuestionSelect(survey.pk, options))
+    return view
+
+
+def action_sources_text(survey: Survey, question: SurveyQuestion, answers: list[str]) -> str:
+    lines = [
+        _("**Turn survey #{id} into action: {title}**", id=survey.pk, title=survey.title),
+        question_line(question),
+        "",
+        _("Start a poll or propose an initiative from the question itself or from one of its answers:")
+        if answers
+        else _("Start a poll or propose an initiative from this question:"),
+    ]
+    return truncate("\n".join(lines), MESSAGE_LIMIT)
+
+
+def _source_options(question: SurveyQuestion, answers: list[str]) -> list[discord.SelectOption]:
+    """The question itself, then its options or answers (value `<question id>:<index>`), within a select's 25."""
+    options = [
+        discord.SelectOption(label=truncate(_("The question: {text}", text=question.text), 100), value=str(question.pk))
+    ]
+    options += [
+        discord.SelectOption(label=truncate(answer, 100), value=f"{question.pk}:{index}")
+        for index, answer in enumerate(answers[:24])
+    ]
+    return options
+
+
+def action_sources_view(survey: Survey, question: SurveyQuestion, answers: list[str]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    options = _source_options(question, answers)
+    view.add_item(PollFromSelect(survey.pk, options))
+    view.add_item(InitiativeFromSelect(survey.pk, options))
+    return view
+
+
+class _ManagersOfClosed:
+    """Only the survey's author or a moderator, and only once the survey is closed."""
+
+    async def check(self, interaction: discord.Interaction) -> None:
+        from cogs.surveys import flows
+
+        await flows.require_action_taker(interaction, self.ref_id)
+
+
+class ActionButton(_ManagersOfClosed, IdButton, action="surveys:act"):
+    owner = SURVEY
+    style = discord.ButtonStyle.primary
+    label_text = N_("Turn into action")
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        from cogs.surveys import flows
+
+        await flows.show_action_picker(interaction, self.ref_id)
+
+
+class ActionQuestionSelect(_ManagersOfClosed, _SurveySelect, template=r"surveys:actq:(?P<id>\d+)"):
+    owner = SURVEY
+    action = "surveys:actq"
+    placeholder_text = N_("The question to start from…")
+
+    async def pick(self, interaction: discord.Interaction, value: str) -> None:
+        from cogs.surveys import flows
+
+        await flows.pick_action_question(interaction, self.ref_id, int(value))
+
+
+class PollFromSelect(_ManagersOfClosed, _SurveySelect, template=r"surveys:topoll:(?P<id>\d+)"):
+    owner = SURVEY
+    action = "surveys:topoll"
+    placeholder_text = N_("Start a poll from…")
+
+    async def pick(self, interaction: discord.Interaction, value: str) -> None:
+        from cogs.surveys import flows
+
+        await flows.open_action_form(interaction, self.ref_id, "poll", value)
+
+
+class InitiativeFromSelect(_ManagersOfClosed, _SurveySelect, template=r"surveys:toinit:(?P<id>\d+)"):
+    owner = SURVEY
+    action = "surveys:toinit"
+    placeholder_text = N_("Propose an initiative from…")
+
+    async def pick(self, interaction: discord.Interaction, value: str) -> None:
+        from cogs.surveys import flows
+
+        await flows.open_action_form(interaction, self.ref_id, "initiative", value)
+
+
+class PollFromSurveyModal(BaseModal):
+    """A poll's question, options and duration, filled from the survey; adjusted before it opens."""
+
+    def __init__(self, survey: Survey, source: service.ActionSource) -> None:
+        super().__init__(title=_("Start a poll"), timeout=1800)
+        self.survey_id, self.question_id = survey.pk, source.question.pk
+        question = source.question
+        if source.answer is not None:
+            text = _("Shall we take up “{answer}”?", answer=source.answer)
+            choices = [_("Yes"), _("No")]
+        else:
+            text = question.text
+            choices = list(question.options) if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTI) else []
+        self.question = discord.ui.TextInput(
+            label=_("Question"), custom_id="question", max_length=300, default=truncate(text, 300)
+        )
+        self.options = discord.ui.TextInput(
+            label=_("Options, separated by ;"),
+            custom_id="options",
+            max_length=1000,
+            default=truncate("; ".join(choices), 1000) or None,
+        )
+        self.duration = discord.ui.TextInput(
+            label=_("Open for (like 36h or 3d)"), custom_id="duration", max_length=20, default="3d"
+        )
+        for item in (self.question, self.options, self.duration):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        from cogs.surveys import flows
+
+        await flows.start_poll(
+            interaction,
+            self.survey_id,
+            self.question_id,
+            self.question.value,
+            self.options.value,
+            self.duration.value,
+        )
+
+
+class ProposalFromSurveyModal(BaseModal):
+    """An initiative proposal's fields, its title and goal filled from the survey."""
+
+    def __init__(self, survey: Survey, source: service.ActionSource) -> None:
+        super().__init__(title=_("Propose an initiative"), timeout=1800)
+        self.survey_id, self.question_id = survey.pk, source.question.pk
+        question = source.question
+        if source.answer is not None:
+            goal = _(
+                "Survey #{id} “{title}” asked: {question}\nAnswer: {answer}",
+                id=survey.pk,
+                title=survey.title,
+                question=question.text,
+                answer=source.answer,
+            )
+        else:
+            goal = _(
+                "Survey #{id} “{title}” asked: {question}", id=survey.pk, title=survey.title, question=question.text
+            )
+        self.title_input = discord.ui.TextInput(
+            label=_("Title"), custom_id="title", max_length=100, default=truncate(source.answer or question.text, 100)
+        )
+        self.goal = discord.ui.TextInput(
+            label=_("Goal"),
+            custom_id="goal",
+            style=discord.TextStyle.paragraph,
+            max_length=1000,
+            default=truncate(goal, 1000),
+        )
+        self.needs = discord.ui.TextInput(
+            label=_("What is needed"), custom_id="needs", style=discord.TextStyle.paragraph, max_length=1000
+        )
+        self.first_step = discord.ui.TextInput(
+            label=_("First step"), custom_id="first_step", style=discord.TextStyle.paragraph, max_length=1000
+        )
+        for item in (self.title_input, self.goal, self.needs, self.first_step):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        from cogs.surveys import flows
+
+        await flows.start_initiative(
+            interaction,
+            self.survey_id,
+            self.question_id,
+            self.title_input.value,
+            self.goal.value,
+            self.needs.value,
+            self.first_step.value,
+        )

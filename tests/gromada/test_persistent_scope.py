@@ -233,6 +233,25 @@ async def their_draft_survey(world: World):
     return await their_survey(world, published=False)
 
 
+async def their_closed_survey(world: World):
+    """A survey of their server, closed with its results posted (what "Turn into action" acts on)."""
+    survey = await their_survey(world)
+    await surveys.close_survey(survey.pk, now())
+    await surveys.mark_announced(survey.pk, world.theirs.general.id)
+    return survey
+
+
+def survey_action_pick(action: str, answer: str = "") -> Forger:
+    """A pick, in a closed survey of theirs, of its question (and of an answer of it)."""
+
+    async def forge(world: World) -> Forged:
+        survey = await their_closed_survey(world)
+        [question] = await surveys.questions_of(survey.pk)
+        return Forged(f"{action}:{survey.pk}", (f"{question.pk}{answer}",))
+
+    return forge
+
+
 def survey_step(action: str, suffix: str = "") -> Forger:
     async def forge(world: World) -> Forged:
         return Forged(f"{action}:{(await their_survey(world)).pk}:0{suffix}")
@@ -415,6 +434,10 @@ FORGERIES: dict[str, Forger | None] = {
     "cogs.surveys.views.AnswerButton": survey_step("surveys:answer"),
     "cogs.surveys.views.StepButton": survey_step("surveys:step", ":next"),
     "cogs.surveys.views.SubmitButton": named("surveys:submit", their_survey),
+    "cogs.surveys.views.ActionButton": named("surveys:act", their_closed_survey),
+    "cogs.surveys.views.ActionQuestionSelect": survey_action_pick("surveys:actq"),
+    "cogs.surveys.views.PollFromSelect": survey_action_pick("surveys:topoll", ":0"),
+    "cogs.surveys.views.InitiativeFromSelect": survey_action_pick("surveys:toinit"),
     "cogs.volunteers.views.RolePicker": forge_role_pick,
     "cogs.volunteers.views.ClaimButton": named("volunteers:claim", their_role),
     "cogs.volunteers.views.ReleaseButton": named("volunteers:release", their_role),

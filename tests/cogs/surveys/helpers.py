@@ -61,6 +61,21 @@ async def answer_all(person, card, answers):
     return await person.click(step.response, label="Submit my answers")
 
 
+async def four_answers(server, card):
+    """Four new members answer the survey of QUESTIONS; returns them."""
+    people = [server.add_member(f"person{i}") for i in range(4)]
+    await server.env.settle()
+    answers = [
+        [["0"], ["0", "1"], ["4"], "100", "A tool library"],
+        [["0"], ["1"], ["5"], "200", "Benches"],
+        [["0"], ["1", "2"], ["4"], "300", None],
+        [["1"], ["1"], ["2"], None, None],
+    ]
+    for person, given in zip(people, answers, strict=True):
+        await answer_all(person, card, given)
+    return people
+
+
 def _answer_id(message) -> str:
     for row in message.components:
         children = row["components"] if isinstance(row, dict) else row.children

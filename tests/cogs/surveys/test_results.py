@@ -5,22 +5,8 @@ from __future__ import annotations
 from models.core import Timer
 from models.surveys import Survey, SurveyDraft, SurveyParticipation, SurveyResponse, SurveyStatus
 from tests.cogs.polls.test_anonymous import all_rows
-from tests.cogs.surveys.helpers import answer_all, build_survey, published_survey
+from tests.cogs.surveys.helpers import build_survey, four_answers, published_survey
 from tests.helpers import quickstarted, refusal, shown
-
-
-async def four_answers(server, card):
-    people = [server.add_member(f"person{i}") for i in range(4)]
-    await server.env.settle()
-    answers = [
-        [["0"], ["0", "1"], ["4"], "100", "A tool library"],
-        [["0"], ["1"], ["5"], "200", "Benches"],
-        [["0"], ["1", "2"], ["4"], "300", None],
-        [["1"], ["1"], ["2"], None, None],
-    ]
-    for person, given in zip(people, answers, strict=True):
-        await answer_all(person, card, given)
-    return people
 
 
 async def test_the_deadline_posts_results_with_charts_medians_and_small_groups_hidden(simcord_env):
