@@ -48,6 +48,9 @@ class Survey(Model):
     status = fields.CharEnumField(SurveyStatus, max_length=10, default=SurveyStatus.DRAFT)
     created_at = fields.DatetimeField()
     closes_at = fields.DatetimeField()
+    # True: closes_at is the date the author chose. False: it is counted again from the publishing
+    # (the author gave how long it stays open).
+    close_date_fixed = fields.BooleanField(default=False)
     closed_at = fields.DatetimeField(null=True)
     results_message_id = fields.BigIntField(null=True)
 

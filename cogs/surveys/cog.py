@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 
 from cogs.surveys import flows, service, views
-from gromada import cooldowns
+from gromada import cooldowns, guild_config
 from gromada.checks import require_guild, require_moderator
 from gromada.errors import Conflict
 from gromada.feature import FeatureCog
@@ -64,7 +64,8 @@ class SurveysCog(FeatureCog):
         introduction="A few words shown above the questions",
         audience="Only members holding this role may answer (default: everyone)",
         anonymous="Answers are stored with nobody's name (they cannot be changed once submitted)",
-        duration="How long it stays open once published, like 3d or 2w (default 7d)",
+        closes="When it closes, in the server's time: 2026-12-05 18:00, or a date alone (closes at its end)",
+        duration="Or how long it stays open once published, like 3d or 2w (default 7d)",
         template="Start from a ready survey, in the server's language",
     )
     @app_commands.choices(template=TEMPLATE_CHOICES)
@@ -76,6 +77,7 @@ class SurveysCog(FeatureCog):
         introduction: str | None = None,
         audience: discord.Role | None = None,
         anonymous: bool = False,
+        closes: str | None = None,
         duration: str | None = None,
         template: str | None = None,
     ) -> None:
@@ -97,6 +99,8 @@ class SurveysCog(FeatureCog):
             audience_role_id=audience.id if audience else None,
             anonymous=anonymous,
             duration=duration,
+            closes=closes,
+            timezone=await guild_config.TIMEZONE.get(interaction.guild_id),
         )
         survey = await service.create_draft(request, chosen.questions, now())
         await flows.show_builder(interaction, survey, edit=False)

@@ -30,7 +30,7 @@ import random
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -42,6 +42,7 @@ from gromada.durations import parse_duration
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
 from gromada.guild_config import Purpose, declare_purpose
 from gromada.i18n import N_, Plural
+from gromada.localtime import NotALocalTime, parse_date, parse_moment, to_utc
 from gromada.text import clean
 from models.core import BindingKind
 from models.surveys import (
@@ -166,6 +167,31 @@ class SurveyRequest:
     audience_role_id: int | None = None
     anonymous: bool = False
     duration: str | None = None
+    # A close date and time in the server's clock (`timezone`), instead of a duration.
+    closes: str | None = None
+    timezone: str = "UTC"
+
+
+def close_moment(text: str, zone: str, now: datetime) -> datetime:
+    """The close typed in the server's clock: "2026-12-05 18:00", or a date alone (it closes
+    at the end of that day, 23:59); at least MIN_DURATION and at most MAX_DURATION ahead."""
+    try:
+        moment = to_utc(datetime.combine(parse_date(text), time(23, 59)), zone)
+    except NotALocalTime:
+        _local, moment = parse_moment(text, zone)
+    if moment <= now:
+        raise InvalidInput(N_("That close date has passed. Choose a date ahead."))
+    if moment - now < MIN_DURATION:
+        raise InvalidInput(N_("A survey stays open at least an hour. Choose a later close."))
+    if moment - now > MAX_DURATION:
+        raise InvalidInput(
+            Plural(
+                "A survey can close at most {n} day from now. Choose an earlier date.",
+                "A survey can close at most {n} days from now. Choose an earlier date.",
+                MAX_DURATION.days,
+            )
+        )
+    return moment
 
 
 async def create_draft(request: SurveyRequest, questions: Sequence[QuestionSpec], now: datetime) -> Survey:
@@ -187,11 +213,18 @@ async def create_draft(request: SurveyRequest, questions: Sequence[QuestionSpec]
                 INTRODUCTION_LIMIT,
             )
         )
-    duration = (
-        parse_duration(request.duration, minimum=MIN_DURATION, maximum=MAX_DURATION)
-        if request.duration
-        else DEFAULT_DURATION
-    )
+    if request.closes and request.duration:
+        raise InvalidInput(N_("Give either a close date or a duration, not both."))
+    if request.closes:
+        closes_at = close_moment(request.closes, request.timezone, now)
+    else:
+        duration = (
+            parse_duration(request.duration, minimum=MIN_DURATION, maximum=MAX_DURATION)
+            if request.duration
+            else DEFAULT_DURATION
+        )
+        # Counted again from the publishing (see publish): the builder may take a while.
+        closes_at = now + duration
     async with in_transaction():
         survey = await Survey.create(
             guild_id=request.guild_id,
@@ -202,8 +235,8 @@ async def create_draft(request: SurveyRequest, questions: Sequence[QuestionSpec]
             audience_role_id=request.audience_role_id,
             anonymous=request.anonymous,
             created_at=now,
-            # Counted again from the publishing (see publish): the builder may take a while.
-            closes_at=now + duration,
+            closes_at=closes_at,
+            close_date_fixed=bool(request.closes),
         )
         await SurveyQuestion.bulk_create(
             [
@@ -297,13 +330,17 @@ async def move_up(survey: Survey, question_id: int) -> None:
 
 
 async def publish(survey: Survey, duration: timedelta, now: datetime) -> Survey:
-    """From draft to open, once; closes `duration` after now."""
+    """From draft to open, once; closes `duration` after now, or at the date the author chose."""
     require_draft(survey)
     if not await SurveyQuestion.exists(survey_id=survey.pk):
         raise InvalidInput(N_("Add at least one question before publishing."))
+    if survey.close_date_fixed and survey.closes_at - now < MIN_DURATION:
+        raise InvalidInput(
+            N_("The close date of this draft has passed or is too near. Discard it and create the survey again.")
+        )
     claimed = await Survey.filter(id=survey.pk, status=SurveyStatus.DRAFT).update(
         status=SurveyStatus.OPEN,
-        closes_at=now + duration,
+        closes_at=survey.closes_at if survey.close_date_fixed else now + duration,
         secret=new_secret() if survey.anonymous else None,
     )
     if not claimed:

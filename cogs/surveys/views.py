@@ -68,6 +68,8 @@ def builder_text(survey: Survey, questions: list[SurveyQuestion]) -> str:
         if survey.anonymous
         else _("Named: staff see who answered what.")
     )
+    if survey.close_date_fixed:
+        lines.append(_("Closes {when}.", when=moment_with_distance(survey.closes_at)))
     lines.append("")
     if questions:
         lines.extend(question_line(question) for question in questions)
