@@ -46,10 +46,30 @@ class VolunteerRoleSpec(BaseModel):
     role_purpose: str | None = None
 
 
+class SurveyQuestionSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["single", "multi", "scale", "number", "short", "long"]
+    text: Text = Field(min_length=1, max_length=300)
+    # Choices, or a scale's two end labels.
+    choices: list[Text] = Field(default_factory=list, max_length=20)
+    required: bool = True
+
+
+class SurveyTemplateSpec(BaseModel):
+    """A survey to start from with /survey create template: (needs diagnosis, joint purchase)."""
+
+    model_config = ConfigDict(extra="forbid")
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    title: Text = Field(min_length=1, max_length=200)
+    introduction: Text = Field(default="", max_length=1500)
+    questions: list[SurveyQuestionSpec] = Field(min_length=1, max_length=15)
+
+
 class ContentPack(BaseModel):
     model_config = ConfigDict(extra="forbid")
     values: list[ValueCardSpec] = Field(default_factory=list, max_length=25)
     volunteer_roles: list[VolunteerRoleSpec] = Field(default_factory=list, max_length=25)
+    survey_templates: list[SurveyTemplateSpec] = Field(default_factory=list, max_length=10)
 
 
 class ContentError(ValueError):

@@ -5,8 +5,8 @@
 that feature's history the way people make it, through the real bot: slash commands, clicks
 and forms. A visitor then finds an open poll with votes, a proposal one supporter short, an
 initiative with its own channel, a purchase taking orders, a ticket waiting for a mediator, a
-full volunteer role with a waitlist, a moderation case, and a newcomer half-way through their
-welcome with a buddy beside them.
+full volunteer role with a waitlist, a moderation case, a joint-purchase needs survey four
+people answered, and a newcomer half-way through their welcome with a buddy beside them.
 """
 
 from __future__ import annotations

@@ -75,8 +75,8 @@ def midday_of(day: date, zone: str) -> datetime:
     return to_utc(datetime.combine(day, time(12)), zone)
 
 
-def parse_start(text: str, zone: str, now: datetime) -> tuple[datetime, datetime]:
-    """A start typed in the server's clock: (its local time, its UTC moment), ahead of `now`.
+def parse_moment(text: str, zone: str) -> tuple[datetime, datetime]:
+    """A date and time typed in the server's clock: (its local time, its UTC moment).
 
     Raises InvalidInput saying what to fix, for the person who typed it.
     """
@@ -87,13 +87,18 @@ def parse_start(text: str, zone: str, now: datetime) -> tuple[datetime, datetime
             N_("“{text}” is not a date and time. Write it like 2026-12-05 10:00."), text=text[:40]
         ) from None
     try:
-        moment = to_utc(local, zone)
+        return local, to_utc(local, zone)
     except SkippedTime:
         raise InvalidInput(
             N_("{text} does not exist in {zone}: the clocks skip that hour. Choose another time."),
             text=text[:40],
             zone=zone,
         ) from None
+
+
+def parse_start(text: str, zone: str, now: datetime) -> tuple[datetime, datetime]:
+    """A start typed in the server's clock: (its local time, its UTC moment), ahead of `now`."""
+    local, moment = parse_moment(text, zone)
     if moment <= now:
         raise InvalidInput(N_("The start has passed. Choose a time ahead."))
     return local, moment

@@ -17,6 +17,7 @@ from models.mediation import Ticket
 from models.onboarding import Journey
 from models.polls import Poll, PollBallot, PollStatus
 from models.purchases import OrderLine, Purchase, PurchaseItem, PurchaseStatus, Supplier, SupplierItem
+from models.surveys import Survey, SurveyResponse, SurveyStatus
 from models.volunteers import VolunteerRole, VolunteerSeat, WaitlistEntry
 from tests.helpers import dms
 
@@ -78,6 +79,8 @@ async def test_every_feature_has_something_under_way(simcord_env, speaking):
     assert await WaitlistEntry.filter(role_id=role.pk).count() == 1
     journeys = await Journey.filter(guild_id=guild_id).order_by("id")
     assert [journey.buddy_id is not None for journey in journeys] == [True, False]
+    survey = await Survey.get(guild_id=guild_id)
+    assert survey.status == SurveyStatus.OPEN and await SurveyResponse.filter(survey_id=survey.pk).count() == 4
 
 
 async def test_a_member_sees_the_staff_channels_locked_and_cannot_open_them(simcord_env, speaking):

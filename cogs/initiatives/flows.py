@@ -92,18 +92,30 @@ async def proposals_channel(guild: discord.Guild) -> discord.TextChannel:
 
 
 async def propose(
-    bot: discord.Client, guild: discord.Guild, proposer: discord.abc.User, proposal: service.Proposal
+    bot: discord.Client,
+    guild: discord.Guild,
+    proposer: discord.abc.User,
+    proposal: service.Proposal,
+    *,
+    origin: str | None = None,
 ) -> tuple[Initiative, discord.TextChannel | None]:
     """Post the proposal's card and arm its support window; with a threshold of one (the proposer
-    alone is enough) open its channel at once. The channel is None while support is gathered."""
-    initiative = await _post_proposal(bot, guild, proposer, proposal)
+    alone is enough) open its channel at once. The channel is None while support is gathered.
+
+    `origin` is a line above the card saying where the proposal comes from (a survey's results);
+    the card is redrawn through its embed only, so the line stays."""
+    initiative = await _post_proposal(bot, guild, proposer, proposal, origin)
     if await service.ready_to_open(initiative.pk, now()):
         return initiative, await open_space(bot, initiative.pk)
     return initiative, None
 
 
 async def _post_proposal(
-    bot: discord.Client, guild: discord.Guild, proposer: discord.abc.User, proposal: service.Proposal
+    bot: discord.Client,
+    guild: discord.Guild,
+    proposer: discord.abc.User,
+    proposal: service.Proposal,
+    origin: str | None = None,
 ) -> Initiative:
     channel = await proposals_channel(guild)
     await _initiative_category(guild)  # refuse now rather than when the threshold is reached
@@ -112,7 +124,7 @@ async def _post_proposal(
         embed = views.proposal_embed(initiative, 1)
         view = views.proposal_view(initiative, 1)
     try:
-        message = await channel.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+        message = await channel.send(content=origin, embed=embed, view=view, allowed_mentions=NO_MENTIONS)
     except Exception as error:
         # A failed call may still have posted the card (Discord's answer lost on the way
         # back): discarding the proposal then would leave a card whose buttons lead nowhere.

@@ -146,12 +146,17 @@ async def current_embed(bot: discord.Client, poll: Poll) -> discord.Embed:
         return views.poll_embed(poll, votes, turnout)
 
 
-async def post_poll(bot: discord.Client, channel: discord.abc.Messageable, poll: Poll) -> None:
-    """Post the new poll's message and arm its deadline; a poll nobody can see is discarded."""
+async def post_poll(
+    bot: discord.Client, channel: discord.abc.Messageable, poll: Poll, *, origin: str | None = None
+) -> None:
+    """Post the new poll's message and arm its deadline; a poll nobody can see is discarded.
+
+    `origin` is a line above the poll saying where it comes from (a survey's results); the
+    poll is redrawn through its embed only, so the line stays."""
     try:
         with use_locale(await language_for_guild(bot, poll.guild_id)):
             view = views.poll_components(poll)
-        message = await channel.send(embed=await current_embed(bot, poll), view=view)
+        message = await channel.send(content=origin, embed=await current_embed(bot, poll), view=view)
     except discord.HTTPException:
         # Compensate: a poll nobody can see must not stay open in the database.
         await service.discard_poll(poll.pk)

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
+from uuid import UUID
 
 from tortoise.fields import BigIntField
 from tortoise.models import Model
@@ -89,6 +90,7 @@ FEATURES: dict[str, str] = {
     "volunteers": N_("Volunteer roles"),
     "initiatives": N_("Initiatives"),
     "polls": N_("Polls"),
+    "surveys": N_("Surveys"),
     "mediation": N_("Mediation"),
     "moderation": N_("Moderation"),
     "purchases": N_("Joint purchases"),
@@ -120,7 +122,7 @@ def plain(value: Any) -> Any:
         return value.value
     if isinstance(value, datetime | date):
         return value.isoformat()
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal | UUID):
         return str(value)
     if isinstance(value, list | tuple):
         return [plain(item) for item in value]

@@ -28,6 +28,7 @@ from cogs.mediation import service as mediation
 from cogs.meetings import service as meetings
 from cogs.polls import service as polls
 from cogs.purchases import service as purchases
+from cogs.surveys import service as surveys
 from cogs.volunteers import service as volunteers
 from gromada.error_handler import _unwrap
 from gromada.errors import GromadaError
@@ -216,6 +217,57 @@ async def their_meeting(world: World):
     return await meetings.create_meeting(theirs.guild.id, planned, theirs.admin.id, moment)
 
 
+async def their_survey(world: World, *, published: bool = True):
+    """A survey of their server (open, or a draft in its builder) with one choice question."""
+    theirs, moment = world.theirs, now()
+    request = surveys.SurveyRequest(theirs.guild.id, theirs.general.id, world.intruder.id, "Neighbourhood needs")
+    question = surveys.question_spec("single", "What do you need?", "Childcare\nRepairs")
+    survey = await surveys.create_draft(request, [question], moment)
+    if published:
+        survey = await surveys.publish(survey, timedelta(days=3), moment)
+        await surveys.attach_message(survey.pk, theirs.general.id)
+    return survey
+
+
+async def their_draft_survey(world: World):
+    return await their_survey(world, published=False)
+
+
+async def their_closed_survey(world: World):
+    """A survey of their server, closed with its results posted (what "Turn into action" acts on)."""
+    survey = await their_survey(world)
+    await surveys.close_survey(survey.pk, now())
+    await surveys.mark_announced(survey.pk, world.theirs.general.id)
+    return survey
+
+
+def survey_action_pick(action: str, answer: str = "") -> Forger:
+    """A pick, in a closed survey of theirs, of its question (and of an answer of it)."""
+
+    async def forge(world: World) -> Forged:
+        survey = await their_closed_survey(world)
+        [question] = await surveys.questions_of(survey.pk)
+        return Forged(f"{action}:{survey.pk}", (f"{question.pk}{answer}",))
+
+    return forge
+
+
+def survey_step(action: str, suffix: str = "") -> Forger:
+    async def forge(world: World) -> Forged:
+        return Forged(f"{action}:{(await their_survey(world)).pk}:0{suffix}")
+
+    return forge
+
+
+def survey_question_pick(action: str) -> Forger:
+    async def forge(world: World) -> Forged:
+        survey = await their_draft_survey(world)
+        [question] = await surveys.questions_of(survey.pk)
+        return Forged(f"{action}:{survey.pk}", (str(question.pk),))
+
+    return forge
+
+
 def agenda_pick(action: str) -> Forger:
     """A pick of their meeting's agenda item from its card's select."""
 
@@ -373,6 +425,19 @@ FORGERIES: dict[str, Forger | None] = {
     "cogs.purchases.views.DropButton": named("purchase:drop", their_item),
     "cogs.purchases.views.ExtendButton": named("purchase:extend", their_item),
     "cogs.purchases.views.BuyButton": named("purchase:buy", their_item),
+    "cogs.surveys.views.AddQuestionButton": named("surveys:add", their_draft_survey),
+    "cogs.surveys.views.PublishButton": named("surveys:publish", their_draft_survey),
+    "cogs.surveys.views.DiscardButton": named("surveys:discard", their_draft_survey),
+    "cogs.surveys.views.MoveUpSelect": survey_question_pick("surveys:up"),
+    "cogs.surveys.views.RemoveSelect": survey_question_pick("surveys:remove"),
+    "cogs.surveys.views.TakeButton": named("surveys:take", their_survey),
+    "cogs.surveys.views.AnswerButton": survey_step("surveys:answer"),
+    "cogs.surveys.views.StepButton": survey_step("surveys:step", ":next"),
+    "cogs.surveys.views.SubmitButton": named("surveys:submit", their_survey),
+    "cogs.surveys.views.ActionButton": named("surveys:act", their_closed_survey),
+    "cogs.surveys.views.ActionQuestionSelect": survey_action_pick("surveys:actq"),
+    "cogs.surveys.views.PollFromSelect": survey_action_pick("surveys:topoll", ":0"),
+    "cogs.surveys.views.InitiativeFromSelect": survey_action_pick("surveys:toinit"),
     "cogs.volunteers.views.RolePicker": forge_role_pick,
     "cogs.volunteers.views.ClaimButton": named("volunteers:claim", their_role),
     "cogs.volunteers.views.ReleaseButton": named("volunteers:release", their_role),
