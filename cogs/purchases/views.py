@@ -416,9 +416,11 @@ def catalogue_lines(supplier: Supplier, items: list[SupplierItem]) -> list[str]:
     if not items:
         lines.append(_("No items yet."))
     for item in items:
-        details = [_("{price} per {unit}", price=format_money(item.unit_price, supplier.currency), unit=item.unit)]
+        details = [
+            _("{price} per {unit}", price=format_money(item.unit_price, supplier.currency), unit=unit_label(item.unit))
+        ]
         if item.bulk_min is not None:
-            details.append(_("minimum {minimum} {unit}", minimum=format_quantity(item.bulk_min), unit=item.unit))
+            details.append(_("minimum {minimum}", minimum=amount_of(item.bulk_min, item.unit)))
         if item.shop_price is not None:
             details.append(_("shop price {price}", price=format_money(item.shop_price, supplier.currency)))
         lines.append(f"- {item.name}: " + " · ".join(details))

@@ -73,6 +73,22 @@ async def test_a_coordinator_keeps_a_catalogue_item_by_item(simcord_env):
     assert "Honey" not in listing
 
 
+async def test_the_catalogue_reads_minimums_as_phrases_in_the_readers_language(simcord_env):
+    coop = await coop_server(simcord_env)
+    await supplier(coop)
+    await coop.coordinator.slash(
+        coop.general,
+        "purchase supplier item",
+        supplier="Farma Zielona",
+        name="Honey",
+        unit="jar",
+        price="30",
+        bulk_min="5",
+    )
+    listing = shown(await coop.members[0].slash(coop.general, "purchase supplier show", supplier="Farma Zielona"))
+    assert f"- Honey: {pln(3000)} per jar · minimum 5 jars" in listing
+
+
 async def test_members_cannot_change_catalogues_and_bad_input_is_refused(simcord_env):
     coop = await coop_server(simcord_env)
     ania = coop.members[0]
