@@ -513,7 +513,7 @@ async def submit(survey: Survey, user_id: int, now: datetime) -> bool:
         [question.required for question in questions], [draft.answers.get(str(question.pk)) for question in questions]
     )
     if missing:
-        raise InvalidInput(N_("Question {number} needs an answer before you submit."), number=missing[0] + 1)
+        raise InvalidInput(N_("Please answer question {number}: it is required."), number=missing[0] + 1)
     async with in_transaction():
         # The claim: of two submits at once, only the one that deletes the draft goes on.
         if not await SurveyDraft.filter(id=draft.pk).delete():
