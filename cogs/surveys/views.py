@@ -164,8 +164,10 @@ class _SurveySelect(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], t
         return cls(int(match["id"]))
 
     async def run(self, interaction: discord.Interaction) -> None:
-        values = (interaction.data or {}).get("values", [])
-        await self.pick(interaction, values[0])
+        # The values are whatever the client sends: anything but one value is passed on as
+        # nothing, which every pick refuses.
+        values = (interaction.data or {}).get("values") or []
+        await self.pick(interaction, values[0] if len(values) == 1 and isinstance(values[0], str) else "")
 
     async def pick(self, interaction: discord.Interaction, value: str) -> None:
         raise NotImplementedError
@@ -175,7 +177,7 @@ class _QuestionPick(_AuthorOnly, _SurveySelect, template=r"(?!)"):
     async def pick(self, interaction: discord.Interaction, value: str) -> None:
         from cogs.surveys import flows
 
-        await flows.change_questions(interaction, self.ref_id, self.action, int(value))
+        await flows.change_questions(interaction, self.ref_id, self.action, value)
 
 
 class MoveUpSelect(_QuestionPick, template=r"surveys:up:(?P<id>\d+)"):
@@ -224,7 +226,10 @@ class QuestionModal(BaseModal):
         from cogs.surveys import flows
 
         spec = service.question_spec(
-            self.kind.values[0], self.text.value, self.options.value, (self.required.values or ["yes"])[0] == "yes"
+            (self.kind.values or [""])[0],
+            self.text.value,
+            self.options.value,
+            (self.required.values or ["yes"])[0] == "yes",
         )
         await flows.add_question(interaction, self.survey_id, spec)
 
@@ -670,7 +675,7 @@ class ActionQuestionSelect(_ManagersOfClosed, _SurveySelect, template=r"surveys:
     async def pick(self, interaction: discord.Interaction, value: str) -> None:
         from cogs.surveys import flows
 
-        await flows.pick_action_question(interaction, self.ref_id, int(value))
+        await flows.pick_action_question(interaction, self.ref_id, value)
 
 
 class PollFromSelect(_ManagersOfClosed, _SurveySelect, template=r"surveys:topoll:(?P<id>\d+)"):
