@@ -515,6 +515,8 @@ def summary_lines(survey: Survey, questions: list[SurveyQuestion], summaries: li
                 lines.append(f"- {label}: {count}")
             if shown.left_out:
                 lines.append(_("(answers chosen by fewer than 3 people are not shown)"))
+            elif shown.grouped:
+                lines.append(_("(fewer than 3 each, shown together: {options})", options=", ".join(shown.grouped)))
         if question.kind in rules.TEXT_KINDS:
             for respondent, text in summary.texts:
                 who = f" — <@{respondent}>" if respondent is not None and not survey.anonymous else ""
@@ -531,6 +533,11 @@ def shown_counts(question: SurveyQuestion, summary: rules.QuestionSummary) -> ru
             labels[-1] = f"5 {question.options[1]}"
     else:
         labels = list(question.options)
+    if question.kind == QuestionKind.MULTI:
+        # A person may tick several of the small options: the group counts people, and says so.
+        return rules.hide_small_groups(
+            labels, summary.counts, _("Fewer than 3 each: people who chose any"), chosen=summary.chosen
+        )
     return rules.hide_small_groups(labels, summary.counts, _("Fewer than 3 each, together"))
 
 
