@@ -520,9 +520,15 @@ def summary_lines(survey: Survey, questions: list[SurveyQuestion], summaries: li
         if question.kind in rules.TEXT_KINDS:
             for respondent, text in summary.texts:
                 who = f" — <@{respondent}>" if respondent is not None and not survey.anonymous else ""
-                lines.append(f"> {truncate(text, 300)}{who}")
+                lines.append(quoted(truncate(text, 300)) + who)
         lines.append("")
     return lines
+
+
+def quoted(text: str) -> str:
+    """A member's text as a quote, every line of it, its markdown shown as typed: a line of an
+    answer cannot pass for a line of the results ("- Childcare: 99") or restyle what follows."""
+    return "\n".join(f"> {discord.utils.escape_markdown(line)}" for line in text.splitlines() or [""])
 
 
 def shown_counts(question: SurveyQuestion, summary: rules.QuestionSummary) -> rules.Shown:

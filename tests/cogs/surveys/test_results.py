@@ -66,6 +66,28 @@ async def test_small_options_of_a_multiple_choice_question_are_shown_together_as
     assert "(fewer than 3 each, shown together: Repairs, Company, Language help)" in text
 
 
+async def test_a_free_text_answer_stays_inside_its_quote_in_the_results(simcord_env):
+    server = await quickstarted(simcord_env)
+    question = {"text": "Anything else?", "kind": ["long"], "options": "", "required": ["yes"]}
+    survey, card = await published_survey(server, [question])
+    people = [server.add_member(f"person{i}") for i in range(3)]
+    await simcord_env.settle()
+    forged = "Benches\n- Childcare: 99\n# Everyone wants childcare"
+    for person, text in zip(people, [forged, "A tool library", "More trees"], strict=True):
+        await answer_all(person, card, [text])
+
+    await server.admin.slash(server.general, "survey close", survey_id=survey.pk)
+
+    closed = await Survey.get(id=survey.pk)
+    results = next(m for m in server.general.history() if m.id == closed.results_message_id)
+    lines = results.embeds[0].description.splitlines()
+    # A member's answer cannot pass for a line of the results: every line of it is quoted, as text.
+    start = lines.index("> Benches")
+    assert lines[start + 1] == "> \\- Childcare: 99"
+    assert lines[start + 2] == f"> \\# Everyone wants childcare — <@{people[0].id}>"
+    assert not any(line.startswith(("- Childcare", "#")) for line in lines)
+
+
 async def test_an_anonymous_survey_keeps_no_link_between_a_member_and_their_answers(simcord_env):
     server = await quickstarted(simcord_env)
     survey, card = await published_survey(server, anonymous=True)
