@@ -17,9 +17,11 @@ and it is deleted when they submit. At close the secret is erased, every draft i
 the responses are written again in shuffled order: from then on nothing stored can tell whose
 answers are whose, nor in which order they came. Said plainly, as for polls: while the survey
 is open a reader of the database who also has the secret can tell who has answered or is
-answering (not what a submitted response says), and the answers of a draft in progress until
-it is submitted. Submitted anonymous answers cannot be edited: that would need the very link
-the scheme refuses to keep; the member is told before submitting.
+answering, and the answers of a draft in progress until it is submitted. They can also tell
+what a submitted response says: participation and response rows are written together, so
+until the close reshuffles the responses the physical order of the two tables (SQLite's rowid,
+PostgreSQL's heap) pairs them up. Submitted anonymous answers cannot be edited: that would need
+the very link the scheme refuses to keep; the member is told before submitting.
 """
 
 from __future__ import annotations
