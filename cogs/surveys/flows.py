@@ -86,8 +86,9 @@ async def add_question(interaction: discord.Interaction, survey_id: int, spec: s
     await show_builder(interaction, survey, edit=True)
 
 
-async def change_questions(interaction: discord.Interaction, survey_id: int, action: str, question_id: int) -> None:
+async def change_questions(interaction: discord.Interaction, survey_id: int, action: str, picked: str) -> None:
     survey = await require_builder(interaction, survey_id)
+    question_id = service.picked_question(picked)
     if action == "surveys:up":
         await service.move_up(survey, question_id)
     else:
@@ -173,7 +174,7 @@ async def answer(interaction: discord.Interaction, survey_id: int, question_id: 
     survey = await _answerable(interaction, survey_id)
     question = next((q for q in await service.questions_of(survey.pk) if q.pk == question_id), None)
     if question is None:
-        raise NotAllowed(N_("This question is no longer in the survey."))
+        raise NotAllowed(service.QUESTION_GONE)
     value = service.read_answer(question, raw)
     step = await service.record_answer(survey, interaction.user.id, question, value, now())
     draft = await service.require_draft_of(survey, interaction.user.id, now())
@@ -288,9 +289,9 @@ async def show_action_picker(interaction: discord.Interaction, survey_id: int) -
     await reply(interaction, views.action_text(survey), view=views.action_question_view(survey, questions))
 
 
-async def pick_action_question(interaction: discord.Interaction, survey_id: int, question_id: int) -> None:
+async def pick_action_question(interaction: discord.Interaction, survey_id: int, picked: str) -> None:
     survey = await require_action_taker(interaction, survey_id)
-    question = await service.question_by_id(survey, question_id)
+    question = await service.question_by_id(survey, service.picked_question(picked))
     answers = await service.action_answers(survey, question)
     await interaction.response.edit_message(
         content=views.action_sources_text(survey, question, answers),
@@ -301,10 +302,7 @@ async def pick_action_question(interaction: discord.Interaction, survey_id: int,
 async def open_action_form(interaction: discord.Interaction, survey_id: int, kind: str, picked: str) -> None:
     """The form of a poll or a proposal, filled from what was picked (`<question id>[:<answer index>]`)."""
     survey = await require_action_taker(interaction, survey_id)
-    question_id, _sep, index = picked.partition(":")
-    if not question_id.isdigit() or not (index.isdigit() or index == ""):
-        raise NotAllowed(N_("This question is no longer in the survey."))
-    source = await service.action_source(survey, int(question_id), int(index) if index else None)
+    source = await service.action_source(survey, picked)
     form = views.PollFromSurveyModal if kind == "poll" else views.ProposalFromSurveyModal
     modal = form(survey, source)
     await interaction.response.send_modal(modal)

@@ -81,29 +81,37 @@ def choice_counts(kind: str, options: Sequence[str], values: Iterable[object]) -
 
 @dataclass(frozen=True)
 class Shown:
-    """Counts as the results show them: groups under SMALL_GROUP merged into one, or left out."""
+    """Counts as the results show them: options under SMALL_GROUP shown together, or left out."""
 
     labels: list[str]
     counts: list[int]
-    merged: int = 0  # how many small groups went into the merged bar (0: none, or none shown)
-    left_out: bool = False  # small groups whose total is small too: not shown at all
+    grouped: list[str] = field(default_factory=list)  # the options not shown one by one
+    left_out: bool = False  # what they gathered is small too: not shown at all
 
 
-def hide_small_groups(labels: Sequence[str], counts: Sequence[int], merged_label: str) -> Shown:
-    """Options chosen by 1 or 2 people are not shown one by one: together when they reach
-    SMALL_GROUP, else not at all (a lone answer could be told apart by whoever knows who answered)."""
-    kept_labels, kept_counts, small = [], [], []
-    for label, count in zip(labels, counts, strict=True):
-        if 0 < count < SMALL_GROUP:
-            small.append(count)
-        else:
-            kept_labels.append(label)
-            kept_counts.append(count)
-    if not small:
-        return Shown(kept_labels, kept_counts)
-    if sum(small) >= SMALL_GROUP:
-        return Shown([*kept_labels, merged_label], [*kept_counts, sum(small)], merged=len(small))
-    return Shown(kept_labels, kept_counts, left_out=True)
+def hide_small_groups(
+    labels: Sequence[str], counts: Sequence[int], merged_label: str, chosen: Iterable[Sequence[int]] | None = None
+) -> Shown:
+    """Options chosen by 1 or 2 people are not shown one by one (a lone answer could be told
+    apart by whoever knows who answered). When there are any, every option under SMALL_GROUP,
+    those nobody chose included, goes into one group: shown together when it gathers SMALL_GROUP
+    people, else not at all. The zeros go with them: listed apart, they would tell exactly which
+    options the group is made of. `chosen` (what each answer of a multiple-choice question
+    chose) makes the group count people: one person who ticked two of its options counts once.
+    With no option at 1 or 2, every option is listed, at zero too."""
+    if not any(0 < count < SMALL_GROUP for count in counts):
+        return Shown(list(labels), list(counts))
+    small = {index for index, count in enumerate(counts) if count < SMALL_GROUP}
+    kept = [index for index in range(len(counts)) if index not in small]
+    if chosen is None:
+        together = sum(counts[index] for index in small)
+    else:
+        together = sum(1 for answer in chosen if small.intersection(answer))
+    kept_labels, kept_counts = [labels[index] for index in kept], [counts[index] for index in kept]
+    grouped = [labels[index] for index in sorted(small)]
+    if together >= SMALL_GROUP:
+        return Shown([*kept_labels, merged_label], [*kept_counts, together], grouped=grouped)
+    return Shown(kept_labels, kept_counts, grouped=grouped, left_out=True)
 
 
 @dataclass(frozen=True)
@@ -129,6 +137,7 @@ class QuestionSummary:
     text: str
     answers: int
     counts: list[int] = field(default_factory=list)  # all of them, for staff (live counts, export)
+    chosen: list[list[int]] = field(default_factory=list)  # multiple choice: what each answer chose
     figures: Figures | None = None
     texts: list[tuple[int | None, str]] = field(default_factory=list)  # (respondent or None, text)
 
@@ -154,7 +163,11 @@ def summarise(
         values = [value for _respondent, value in given]
         summary = QuestionSummary(position, kind, text, len(given))
         if kind in CHARTED_KINDS:
-            summary = QuestionSummary(position, kind, text, len(given), counts=choice_counts(kind, options, values))
+            # In no particular order: it feeds the count of people in a group, never a list.
+            chosen = sorted(sorted(value) for value in values if isinstance(value, list)) if kind == "multi" else []
+            summary = QuestionSummary(
+                position, kind, text, len(given), counts=choice_counts(kind, options, values), chosen=chosen
+            )
         if kind in ("scale", "number"):
             summary = QuestionSummary(position, kind, text, len(given), counts=summary.counts, figures=figures(values))
         if kind in TEXT_KINDS:

@@ -17,9 +17,11 @@ and it is deleted when they submit. At close the secret is erased, every draft i
 the responses are written again in shuffled order: from then on nothing stored can tell whose
 answers are whose, nor in which order they came. Said plainly, as for polls: while the survey
 is open a reader of the database who also has the secret can tell who has answered or is
-answering (not what a submitted response says), and the answers of a draft in progress until
-it is submitted. Submitted anonymous answers cannot be edited: that would need the very link
-the scheme refuses to keep; the member is told before submitting.
+answering, and the answers of a draft in progress until it is submitted. They can also tell
+what a submitted response says: participation and response rows are written together, so
+until the close reshuffles the responses the physical order of the two tables (SQLite's rowid,
+PostgreSQL's heap) pairs them up. Submitted anonymous answers cannot be edited: that would need
+the very link the scheme refuses to keep; the member is told before submitting.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from gromada.durations import parse_duration
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
 from gromada.guild_config import Purpose, declare_purpose
 from gromada.i18n import N_, Plural
+from gromada.ids import id_in_text
 from gromada.localtime import NotALocalTime, parse_date, parse_moment, to_utc
 from gromada.text import clean
 from models.core import BindingKind
@@ -72,6 +75,8 @@ AUTHORS_ONLY = N_("Only moderators, initiative leads and holders of the {role} r
 MANAGERS_ONLY = N_("Only the survey's author or a moderator can do that.")
 ALREADY_SUBMITTED = N_("Your answers to this survey are already in.")
 ANONYMOUS_FINAL = N_("You have already answered this anonymous survey. Anonymous answers cannot be changed.")
+QUESTION_GONE = N_("This question is no longer in the survey.")
+ANSWER_GONE = N_("This answer is no longer in the survey's results.")
 
 
 class SurveyClosed(Conflict):
@@ -95,7 +100,11 @@ class QuestionSpec:
 
 def question_spec(kind: QuestionKind | str, text: str, options_raw: str = "", required: bool = True) -> QuestionSpec:
     """A question as typed in the builder: its text, and its choices or a scale's two end labels."""
-    kind = QuestionKind(kind)
+    try:
+        kind = QuestionKind(kind)
+    except ValueError:
+        # The type comes from a select, whose value is whatever the client sends.
+        raise InvalidInput(N_("Choose the type of answer from the list.")) from None
     text = clean(text, one_line=True)
     if not text:
         raise InvalidInput(N_("The question cannot be empty."))
@@ -307,10 +316,20 @@ async def _renumber(survey_id: int, ordered: list[SurveyQuestion]) -> None:
             await SurveyQuestion.filter(id=question.pk, survey_id=survey_id).update(position=position)
 
 
+def picked_question(value: str) -> int:
+    """The question a select's value names. The value is whatever the client sends: anything
+    that cannot be a question's id is refused like a question that is gone."""
+    question_id = id_in_text(value)
+    if question_id is None:
+        raise NotFound(QUESTION_GONE)
+    return question_id
+
+
 async def remove_question(survey: Survey, question_id: int) -> None:
     require_draft(survey)
     async with in_transaction():
-        await SurveyQuestion.filter(id=question_id, survey_id=survey.pk).delete()
+        if not await SurveyQuestion.filter(id=question_id, survey_id=survey.pk).delete():
+            raise NotFound(QUESTION_GONE)
         await _renumber(survey.pk, await questions_of(survey.pk))
 
 
@@ -321,7 +340,7 @@ async def move_up(survey: Survey, question_id: int) -> None:
         ordered = await questions_of(survey.pk)
         index = next((i for i, question in enumerate(ordered) if question.pk == question_id), None)
         if index is None:
-            return
+            raise NotFound(QUESTION_GONE)
         if index == 0:
             ordered.append(ordered.pop(0))
         else:
@@ -639,7 +658,7 @@ def require_closed(survey: Survey) -> None:
 async def question_by_id(survey: Survey, question_id: int) -> SurveyQuestion:
     question = await SurveyQuestion.filter(id=question_id, survey_id=survey.pk).first()
     if question is None:
-        raise NotFound(N_("This question is no longer in the survey."))
+        raise NotFound(QUESTION_GONE)
     return question
 
 
@@ -671,14 +690,19 @@ async def action_answers(survey: Survey, question: SurveyQuestion) -> list[str]:
     return texts
 
 
-async def action_source(survey: Survey, question_id: int, answer_index: int | None) -> ActionSource:
-    question = await question_by_id(survey, question_id)
-    if answer_index is None:
+async def action_source(survey: Survey, picked: str) -> ActionSource:
+    """What a select's value `<question id>[:<answer index>]` names (whatever the client sent)."""
+    question_value, separator, index = picked.partition(":")
+    question = await question_by_id(survey, picked_question(question_value))
+    if not separator:
         return ActionSource(question)
+    # At most 2 digits: a select lists 24 answers.
+    if not (index.isascii() and index.isdigit() and len(index) <= 2):
+        raise NotFound(ANSWER_GONE)
     answers = await action_answers(survey, question)
-    if not 0 <= answer_index < len(answers):
-        raise NotFound(N_("This answer is no longer in the survey's results."))
-    return ActionSource(question, answers[answer_index])
+    if not int(index) < len(answers):
+        raise NotFound(ANSWER_GONE)
+    return ActionSource(question, answers[int(index)])
 
 
 async def link_action(survey: Survey, question: SurveyQuestion, kind: str, ref_id: int, by: int, now: datetime) -> None:

@@ -164,8 +164,10 @@ class _SurveySelect(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], t
         return cls(int(match["id"]))
 
     async def run(self, interaction: discord.Interaction) -> None:
-        values = (interaction.data or {}).get("values", [])
-        await self.pick(interaction, values[0])
+        # The values are whatever the client sends: anything but one value is passed on as
+        # nothing, which every pick refuses.
+        values = (interaction.data or {}).get("values") or []
+        await self.pick(interaction, values[0] if len(values) == 1 and isinstance(values[0], str) else "")
 
     async def pick(self, interaction: discord.Interaction, value: str) -> None:
         raise NotImplementedError
@@ -175,7 +177,7 @@ class _QuestionPick(_AuthorOnly, _SurveySelect, template=r"(?!)"):
     async def pick(self, interaction: discord.Interaction, value: str) -> None:
         from cogs.surveys import flows
 
-        await flows.change_questions(interaction, self.ref_id, self.action, int(value))
+        await flows.change_questions(interaction, self.ref_id, self.action, value)
 
 
 class MoveUpSelect(_QuestionPick, template=r"surveys:up:(?P<id>\d+)"):
@@ -224,7 +226,10 @@ class QuestionModal(BaseModal):
         from cogs.surveys import flows
 
         spec = service.question_spec(
-            self.kind.values[0], self.text.value, self.options.value, (self.required.values or ["yes"])[0] == "yes"
+            (self.kind.values or [""])[0],
+            self.text.value,
+            self.options.value,
+            (self.required.values or ["yes"])[0] == "yes",
         )
         await flows.add_question(interaction, self.survey_id, spec)
 
@@ -510,12 +515,20 @@ def summary_lines(survey: Survey, questions: list[SurveyQuestion], summaries: li
                 lines.append(f"- {label}: {count}")
             if shown.left_out:
                 lines.append(_("(answers chosen by fewer than 3 people are not shown)"))
+            elif shown.grouped:
+                lines.append(_("(fewer than 3 each, shown together: {options})", options=", ".join(shown.grouped)))
         if question.kind in rules.TEXT_KINDS:
             for respondent, text in summary.texts:
                 who = f" — <@{respondent}>" if respondent is not None and not survey.anonymous else ""
-                lines.append(f"> {truncate(text, 300)}{who}")
+                lines.append(quoted(truncate(text, 300)) + who)
         lines.append("")
     return lines
+
+
+def quoted(text: str) -> str:
+    """A member's text as a quote, every line of it, its markdown shown as typed: a line of an
+    answer cannot pass for a line of the results ("- Childcare: 99") or restyle what follows."""
+    return "\n".join(f"> {discord.utils.escape_markdown(line)}" for line in text.splitlines() or [""])
 
 
 def shown_counts(question: SurveyQuestion, summary: rules.QuestionSummary) -> rules.Shown:
@@ -526,6 +539,11 @@ def shown_counts(question: SurveyQuestion, summary: rules.QuestionSummary) -> ru
             labels[-1] = f"5 {question.options[1]}"
     else:
         labels = list(question.options)
+    if question.kind == QuestionKind.MULTI:
+        # A person may tick several of the small options: the group counts people, and says so.
+        return rules.hide_small_groups(
+            labels, summary.counts, _("Fewer than 3 each: people who chose any"), chosen=summary.chosen
+        )
     return rules.hide_small_groups(labels, summary.counts, _("Fewer than 3 each, together"))
 
 
@@ -670,7 +688,7 @@ class ActionQuestionSelect(_ManagersOfClosed, _SurveySelect, template=r"surveys:
     async def pick(self, interaction: discord.Interaction, value: str) -> None:
         from cogs.surveys import flows
 
-        await flows.pick_action_question(interaction, self.ref_id, int(value))
+        await flows.pick_action_question(interaction, self.ref_id, value)
 
 
 class PollFromSelect(_ManagersOfClosed, _SurveySelect, template=r"surveys:topoll:(?P<id>\d+)"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from models.core import Timer
 from models.surveys import Survey, SurveyDraft, SurveyParticipation, SurveyResponse, SurveyStatus
 from tests.cogs.polls.test_anonymous import all_rows
-from tests.cogs.surveys.helpers import build_survey, four_answers, published_survey
+from tests.cogs.surveys.helpers import answer_all, build_survey, four_answers, published_survey
 from tests.helpers import quickstarted, refusal, shown
 
 
@@ -39,6 +39,53 @@ async def test_the_deadline_posts_results_with_charts_medians_and_small_groups_h
     card = next(m for m in server.general.history() if m.id == survey.message_id)
     assert "Closed." in card.embeds[0].description and "4 responses so far." in card.embeds[0].description
     assert len(people) == 4
+
+
+async def test_small_options_of_a_multiple_choice_question_are_shown_together_as_people(simcord_env):
+    server = await quickstarted(simcord_env)
+    question = {
+        "text": "What is missing most?",
+        "kind": ["multi"],
+        "options": "Childcare\nRepairs\nCompany\nLanguage help",
+        "required": ["yes"],
+    }
+    survey, card = await published_survey(server, [question])
+    people = [server.add_member(f"person{i}") for i in range(4)]
+    await simcord_env.settle()
+    # Childcare by all four; Repairs and Company by two each (4 ticks, from 3 people); Language help by nobody.
+    for person, chosen in zip(people, [["0", "1", "2"], ["0", "1"], ["0", "2"], ["0"]], strict=True):
+        await answer_all(person, card, [chosen])
+
+    await server.admin.slash(server.general, "survey close", survey_id=survey.pk)
+
+    closed = await Survey.get(id=survey.pk)
+    results = next(m for m in server.general.history() if m.id == closed.results_message_id)
+    text = results.embeds[0].description
+    bars = [line for line in text.splitlines() if line.startswith("- ")]
+    assert bars == ["- Childcare: 4", "- Fewer than 3 each: people who chose any: 3"]
+    assert "(fewer than 3 each, shown together: Repairs, Company, Language help)" in text
+
+
+async def test_a_free_text_answer_stays_inside_its_quote_in_the_results(simcord_env):
+    server = await quickstarted(simcord_env)
+    question = {"text": "Anything else?", "kind": ["long"], "options": "", "required": ["yes"]}
+    survey, card = await published_survey(server, [question])
+    people = [server.add_member(f"person{i}") for i in range(3)]
+    await simcord_env.settle()
+    forged = "Benches\n- Childcare: 99\n# Everyone wants childcare"
+    for person, text in zip(people, [forged, "A tool library", "More trees"], strict=True):
+        await answer_all(person, card, [text])
+
+    await server.admin.slash(server.general, "survey close", survey_id=survey.pk)
+
+    closed = await Survey.get(id=survey.pk)
+    results = next(m for m in server.general.history() if m.id == closed.results_message_id)
+    lines = results.embeds[0].description.splitlines()
+    # A member's answer cannot pass for a line of the results: every line of it is quoted, as text.
+    start = lines.index("> Benches")
+    assert lines[start + 1] == "> \\- Childcare: 99"
+    assert lines[start + 2] == f"> \\# Everyone wants childcare — <@{people[0].id}>"
+    assert not any(line.startswith(("- Childcare", "#")) for line in lines)
 
 
 async def test_an_anonymous_survey_keeps_no_link_between_a_member_and_their_answers(simcord_env):
