@@ -99,6 +99,8 @@ def hide_small_groups(
     options the group is made of. `chosen` (what each answer of a multiple-choice question
     chose) makes the group count people: one person who ticked two of its options counts once.
     With no option at 1 or 2, every option is listed, at zero too."""
+    if len(labels) != len(counts):
+        raise ValueError("every option needs its count")
     if not any(0 < count < SMALL_GROUP for count in counts):
         return Shown(list(labels), list(counts))
     small = {index for index, count in enumerate(counts) if count < SMALL_GROUP}

@@ -77,3 +77,94 @@ def test_reminders_already_past_are_skipped_but_the_follow_up_always_comes():
     assert set(moments) == {"day", "hour", "followup"}
     late = rules.reminder_moments(start, start + timedelta(hours=2), start + timedelta(hours=3))
     assert late == {"followup": start + timedelta(hours=3)}
+
+
+def starts_in_utc(first: datetime, repeat: Repeat, until: date | None, *, after=None, through: datetime):
+    return list(rules.starts(first, "UTC", repeat, until, after=after, through=through))
+
+
+def test_a_monthly_series_comes_every_month():
+    found = starts_in_utc(
+        datetime(2026, 1, 15, 9), Repeat.MONTHLY, date(2026, 4, 30), through=datetime(2027, 1, 1, tzinfo=UTC)
+    )
+
+    assert [moment.date() for moment in found] == [
+        date(2026, 1, 15),
+        date(2026, 2, 15),
+        date(2026, 3, 15),
+        date(2026, 4, 15),
+    ]
+
+
+def test_a_series_without_an_end_runs_up_to_the_window():
+    found = starts_in_utc(datetime(2026, 1, 5, 18), Repeat.WEEKLY, None, through=datetime(2026, 1, 20, tzinfo=UTC))
+
+    assert found == [
+        datetime(2026, 1, 5, 18, tzinfo=UTC),
+        datetime(2026, 1, 12, 18, tzinfo=UTC),
+        datetime(2026, 1, 19, 18, tzinfo=UTC),
+    ]
+
+
+def test_a_date_exactly_at_the_window_end_is_in_the_window():
+    through = datetime(2026, 1, 12, 18, tzinfo=UTC)
+
+    found = starts_in_utc(datetime(2026, 1, 5, 18), Repeat.WEEKLY, None, through=through)
+
+    assert found == [datetime(2026, 1, 5, 18, tzinfo=UTC), through]
+
+
+def test_a_single_date_is_given_once_and_not_again_after_it_was_created():
+    first = datetime(2026, 1, 5, 18)
+    created = datetime(2026, 1, 5, 18, tzinfo=UTC)
+    far = datetime(2027, 1, 1, tzinfo=UTC)
+
+    assert starts_in_utc(first, Repeat.NONE, None, through=far) == [created]
+    assert starts_in_utc(first, Repeat.NONE, None, after=created - timedelta(minutes=1), through=far) == [created]
+    assert starts_in_utc(first, Repeat.NONE, None, after=created, through=far) == []
+
+
+def test_a_date_skipped_by_the_clock_change_is_left_out_and_the_series_goes_on():
+    # Clocks in Warsaw jump from 02:00 to 03:00 on Sunday 29 March 2026: that Sunday has no 02:30.
+    found = list(
+        rules.starts(
+            datetime(2026, 3, 22, 2, 30),
+            "Europe/Warsaw",
+            Repeat.WEEKLY,
+            date(2026, 4, 12),
+            after=None,
+            through=datetime(2027, 1, 1, tzinfo=UTC),
+        )
+    )
+
+    assert found == [
+        datetime(2026, 3, 22, 1, 30, tzinfo=UTC),
+        datetime(2026, 4, 5, 0, 30, tzinfo=UTC),
+        datetime(2026, 4, 12, 0, 30, tzinfo=UTC),
+    ]
+
+
+def test_the_window_reaches_28_days_ahead_and_its_next_check_is_never_in_the_past():
+    now = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    far_date = now + timedelta(days=40)
+
+    assert rules.window_end(now) == datetime(2026, 1, 29, 12, tzinfo=UTC)
+    # The next date enters the window 28 days before it starts.
+    assert rules.next_window_check(far_date, now) == now + timedelta(days=12)
+    # One already inside the window (a check that came late) is created at once.
+    assert rules.next_window_check(now + timedelta(days=3), now) == now
+
+
+def test_a_reminder_due_this_very_instant_counts_as_past():
+    start = datetime(2026, 1, 10, 10, tzinfo=UTC)
+    end = start + timedelta(hours=2)
+
+    # Exactly 24 hours before the start: the day reminder is past, as service.awaiting counts it.
+    moments = rules.reminder_moments(start, end, start - timedelta(hours=24))
+
+    assert moments == {"hour": start - timedelta(hours=1), "followup": end}
+
+
+@pytest.mark.parametrize(("minutes", "shown"), [(0, 0.0), (30, 0.5), (90, 1.5), (100, 1.7), (125, 2.1)])
+def test_minutes_are_shown_as_hours_to_one_decimal_place(minutes, shown):
+    assert rules.hours(minutes) == shown

@@ -2,7 +2,15 @@
 
 from datetime import UTC, datetime, timedelta
 
-from cogs.onboarding.rules import Candidate, funnel, language_codes, rank_buddies
+from cogs.onboarding.rules import (
+    MILESTONES,
+    Candidate,
+    funnel,
+    join_codes,
+    language_codes,
+    rank_buddies,
+    split_codes,
+)
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -47,3 +55,30 @@ def test_funnel_counts_and_medians():
     assert figures["values_at"].median_from_previous == timedelta(hours=2)
     assert figures["introduced_at"].median_from_previous == timedelta(hours=1)
     assert figures["completed_at"].median_from_previous is None
+
+
+def test_languages_are_stored_as_codes_joined_by_commas_and_read_back():
+    assert join_codes(["pl", "en", "pl"]) == "pl,en"
+    assert join_codes([]) == ""
+    assert split_codes("pl,en") == {"pl", "en"}
+    # A profile that names no language is stored empty and reads back as no language at all.
+    assert split_codes("") == set()
+    assert split_codes(join_codes(["ru"])) == {"ru"}
+
+
+def test_joining_has_no_time_before_it_even_when_the_journey_is_complete():
+    completed = {milestone: T0 + timedelta(days=day) for day, milestone in enumerate(MILESTONES)}
+
+    figures = funnel([completed])
+
+    assert figures[0].median_from_previous is None
+    assert [stage.median_from_previous for stage in figures[1:]] == [timedelta(days=1)] * 4
+
+
+def test_a_step_taken_at_the_same_instant_as_the_previous_takes_no_time():
+    same_moment = {"joined_at": T0, "values_at": T0}
+    # Whatever the stored moments say, a step is never shown as taking negative time.
+    out_of_order = {"joined_at": T0, "values_at": T0 - timedelta(seconds=5)}
+
+    assert funnel([same_moment])[1].median_from_previous == timedelta(0)
+    assert funnel([out_of_order])[1].median_from_previous == timedelta(0)

@@ -23,3 +23,9 @@ def test_only_tokens_of_our_shape_are_looked_up():
 def test_the_address_joins_the_base_and_the_token_once():
     assert rules.site_address("https://gromada.example.org/", "abc") == "https://gromada.example.org/s/abc/"
     assert rules.site_address("http://127.0.0.1:8080", "abc") == "http://127.0.0.1:8080/s/abc/"
+
+
+def test_the_base_address_loses_only_its_final_slashes():
+    # A base with a path (a reverse proxy's prefix) keeps every character of it.
+    assert rules.site_address("https://example.org/pages/BOX//", "abc") == "https://example.org/pages/BOX/s/abc/"
+    assert rules.site_address("https://example.org/hub-X", "abc") == "https://example.org/hub-X/s/abc/"
