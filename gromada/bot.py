@@ -20,6 +20,7 @@ from gromada.content_import import ContentImporter
 from gromada.cooldowns import Cooldowns
 from gromada.db import close_database, open_database
 from gromada.error_handler import report_error
+from gromada.feature import wanted
 from gromada.interactions import activate
 from gromada.metrics import Metrics
 from gromada.scheduler import Timers
@@ -138,8 +139,16 @@ class Gromada(commands.Bot):
         await close_database()
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        """discord.py's own dispatch (commands.Bot's), but a feature's listener that declared when
+        it has something to do (gromada.feature.listener) is started only then: each started
+        listener is a task, whether or not it returns at once."""
         self.metrics.event(event_name, _guild_of(args))
-        super().dispatch(event_name, *args, **kwargs)
+        # Client's part: wait_for() waiters and the bot's own on_<event> method.
+        super(commands.bot.BotBase, self).dispatch(event_name, *args, **kwargs)
+        method = "on_" + event_name
+        for listener in self.extra_events.get(method, ()):
+            if wanted(listener, *args):
+                self._schedule_event(listener, method, *args, **kwargs)
 
     def add_timer_handler(self, kind: str, handler: Callable[[Timer], Awaitable[None]]) -> None:
         self.timers.register(kind, handler)

@@ -63,12 +63,29 @@ class GuildCache(Generic[T]):
                 self._values[guild_id] = value
             return value
 
+    def kept(self, guild_id: int) -> T | None:
+        """The server's value if it is in memory now, else None (nothing is read)."""
+        return self._values.get(guild_id)
+
     def _stamp(self, guild_id: int) -> tuple[int, int]:
         return self._epoch, self._generation.get(guild_id, 0)
 
     def forget(self, guild_id: int) -> None:
         """A write changed this server's rows: read them again next time, here and in every process."""
         self.drop(guild_id)
+        if self.announcer is not None:
+            self.announcer.announce(self.name, guild_id)
+
+    def update(self, guild_id: int, change: Callable[[T], None]) -> None:
+        """A write of this process changed the server's rows in a way `change` can apply to the value
+        in memory (adding one row to a set, say): keep it, changed, instead of reading every row
+        again. A load under way when the write was made keeps nothing, and other processes read
+        again, as after `forget`.
+        """
+        value = self._values.get(guild_id)
+        self._generation[guild_id] = self._generation.get(guild_id, 0) + 1
+        if value is not None:
+            change(value)
         if self.announcer is not None:
             self.announcer.announce(self.name, guild_id)
 

@@ -33,11 +33,14 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-import asyncpg
 from tortoise.backends.base.config_generator import expand_db_url
 
 from gromada.cache import GuildCache, all_caches
+
+if TYPE_CHECKING:
+    import asyncpg
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +111,8 @@ class CacheSync:
         self._spawn(self._send_unsent())
 
     async def _send_unsent(self) -> None:
+        import asyncpg  # loaded when connected (PostgreSQL only): a bot on SQLite never needs it
+
         async with self._sending:
             while self._unsent and self._connection is not None and not self._connection.is_closed():
                 try:
@@ -142,6 +147,8 @@ class CacheSync:
     async def _listen(self) -> None:
         # One short statement, sent now and then: no cache of prepared statements, so none of
         # asyncpg's timers that expire them after five minutes.
+        import asyncpg
+
         connection = await asyncpg.connect(**self._connect_with, statement_cache_size=0)
         await connection.add_listener(CHANNEL, self._heard)
         if self._on_deadline is not None:
@@ -165,6 +172,8 @@ class CacheSync:
         self._spawn(self._listen_again())
 
     async def _listen_again(self) -> None:
+        import asyncpg
+
         attempt = 0
         while not self._closed:
             await asyncio.sleep(RECONNECT_PAUSES[min(attempt, len(RECONNECT_PAUSES) - 1)])

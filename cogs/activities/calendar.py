@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
-
 PRODUCT = "-//Gromada//Activities and meetings//EN"
 
 
@@ -31,6 +29,9 @@ class Entry:
 
 
 def build(name: str, zone: str, entries: Iterable[Entry], now: datetime) -> bytes:
+    # icalendar (about 4 MB) is loaded by the first feed asked for, not by every running bot.
+    from icalendar import Calendar, Event
+
     tz = ZoneInfo(zone)
     calendar = Calendar()
     calendar.add("prodid", PRODUCT)

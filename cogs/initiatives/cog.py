@@ -21,7 +21,7 @@ from cogs.initiatives import flows, service, views
 from gromada import cooldowns
 from gromada.checks import require_guild
 from gromada.commands import mention
-from gromada.feature import FeatureCog
+from gromada.feature import FeatureCog, listener, said_by_a_person_in_a_server
 from gromada.i18n import _
 from gromada.scheduler import TimerHandler, now
 from gromada.ui import Pager, mention_only, paginate_lines, reply, truncate
@@ -177,7 +177,7 @@ class InitiativesCog(FeatureCog):
 
     # ------------------------------------------------------------ channel activity
 
-    @commands.Cog.listener()
+    @listener(when=said_by_a_person_in_a_server)  # a member's message in an initiative's channel
     async def on_message(self, message: discord.Message) -> None:
         if message.guild is None:
             return

@@ -27,7 +27,7 @@ from gromada import cooldowns, guild_config
 from gromada.checks import admin_only, is_moderator, require_guild
 from gromada.commands import Command, mention
 from gromada.errors import DiscordRefused, InvalidInput, NotAllowed
-from gromada.feature import FeatureCog
+from gromada.feature import FeatureCog, listener, roles_taken
 from gromada.i18n import N_, _
 from gromada.scheduler import TimerHandler, now
 from gromada.ui import Pager, paginate_lines, reply, truncate
@@ -190,7 +190,7 @@ class MediationCog(FeatureCog):
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
         await flows.release(self.bot, payload.guild_id, payload.user.id, N_("Your mediator left the server."))
 
-    @commands.Cog.listener()
+    @listener(when=roles_taken)  # the mediator role taken away
     async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
         role_id = await service.mediator_role_id(after.guild.id)
         if role_id and before.get_role(role_id) is not None and after.get_role(role_id) is None:

@@ -14,7 +14,7 @@ from cogs.onboarding import flows, service, views
 from gromada import guild_config
 from gromada.checks import moderator_only, require_guild, require_moderator
 from gromada.errors import NotAllowed, NotConfigured
-from gromada.feature import FeatureCog
+from gromada.feature import FeatureCog, listener, roles_taken, said_by_a_person_in_a_server
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import TimerHandler, now
 from gromada.ui import reply
@@ -58,20 +58,19 @@ class OnboardingCog(FeatureCog):
 
     # ------------------------------------------------------------ listeners
 
-    @commands.Cog.listener()
+    @listener(when=lambda member: not member.bot)
     async def on_member_join(self, member: discord.Member) -> None:
-        if not member.bot:
-            await flows.on_join(self.bot, member)
+        await flows.on_join(self.bot, member)
 
     @commands.Cog.listener()
     async def on_member_remove(self, member: discord.Member) -> None:
         await flows.on_leave(self.bot, member)
 
-    @commands.Cog.listener()
+    @listener(when=roles_taken)  # the Buddy role taken away
     async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
         await flows.on_roles_changed(self.bot, before, after)
 
-    @commands.Cog.listener()
+    @listener(when=said_by_a_person_in_a_server)  # a newcomer or their buddy in a welcome thread
     async def on_message(self, message: discord.Message) -> None:
         await flows.on_message(self.bot, message)
 

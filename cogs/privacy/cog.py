@@ -14,7 +14,7 @@ from cogs.privacy.views import ForgetButton, KeepButton, confirmation, forget_pr
 from gromada import cooldowns
 from gromada.checks import require_guild
 from gromada.commands import mention
-from gromada.feature import FeatureCog
+from gromada.feature import FeatureCog, listener
 from gromada.i18n import _
 from gromada.scheduler import TimerHandler, now
 from gromada.ui import reply
@@ -75,7 +75,7 @@ class PrivacyCog(FeatureCog):
         row, due = await service.record_departure(member.guild.id, member.id, now())
         await self.bot.timers.schedule(service.DEPARTURE_TIMER, due, ref_id=row.pk, guild_id=member.guild.id)
 
-    @commands.Cog.listener()
+    @listener(when=lambda member: service.may_have_departed(member.guild.id, member.id))
     async def on_member_join(self, member: discord.Member) -> None:
         departure_id = await service.cancel_departure(member.guild.id, member.id)
         if departure_id is not None:

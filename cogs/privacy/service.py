@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 
 from cogs.privacy.declarations import Declared, declared, in_server, wholes
 from cogs.privacy.rules import columns, new_pseudonym, plain, pseudonym_label, row_values, scrub
+from gromada.cache import GuildCache
 from gromada.guild_config import declare_bool, declare_duration, get_option
 from gromada.i18n import N_
 from models.privacy import Departure
@@ -320,18 +321,38 @@ async def purge_moderation_notes(now: datetime) -> int:
 # ---------------------------------------------------------------- people who left
 
 
+async def _departed(guild_id: int) -> set[int]:
+    return set(await Departure.filter(guild_id=guild_id).values_list("user_id", flat=True))
+
+
+# Who left each server within the grace period: checked on every join, which is mostly
+# someone new. Holds every member with a departure row (rows are written only by
+# record_departure below); it may hold a few more, which costs a look-up, never a miss.
+_DEPARTED: GuildCache[set[int]] = GuildCache(_departed)
+
+
+def may_have_departed(guild_id: int, user_id: int) -> bool:
+    """False only when it is known, without reading anything, that this member left no departure here."""
+    departed = _DEPARTED.kept(guild_id)
+    return departed is None or user_id in departed
+
+
 async def record_departure(guild_id: int, user_id: int, now: datetime) -> tuple[Departure, datetime]:
     """Remember that someone left; returns the row and when their onboarding data goes."""
     row, _created = await Departure.update_or_create(defaults={"left_at": now}, guild_id=guild_id, user_id=user_id)
+    _DEPARTED.update(guild_id, lambda departed: departed.add(user_id))
     return row, now + await DEPARTURE_GRACE.get(guild_id)
 
 
 async def cancel_departure(guild_id: int, user_id: int) -> int | None:
     """They came back: nothing is deleted. Returns the departure's id (for its deadline)."""
+    if user_id not in await _DEPARTED.get(guild_id):
+        return None
     row = await Departure.get_or_none(guild_id=guild_id, user_id=user_id)
     if row is None:
         return None
     await Departure.filter(id=row.pk).delete()
+    _DEPARTED.update(guild_id, lambda departed: departed.discard(user_id))
     return row.pk
 
 
@@ -347,4 +368,7 @@ async def erase_departed(departure_id: int, language: str | None = None) -> Forg
     async with in_transaction():
         if not await Departure.filter(id=departure_id).delete():
             return None
-        return await forget(row.guild_id, row.user_id, language=language, apps=DEPARTED_APPS)
+        report = await forget(row.guild_id, row.user_id, language=language, apps=DEPARTED_APPS)
+    # Only once the row is gone for good: a departure the cache lacks would never be cancelled.
+    _DEPARTED.update(row.guild_id, lambda departed: departed.discard(row.user_id))
+    return report

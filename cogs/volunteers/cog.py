@@ -18,7 +18,7 @@ from cogs.volunteers.certificate import render
 from gromada import cooldowns
 from gromada.checks import admin_only, require_guild
 from gromada.errors import DiscordRefused, InvalidInput
-from gromada.feature import FeatureCog
+from gromada.feature import FeatureCog, changed_roles, held_roles, listener
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import TimerHandler, now
 from gromada.ui import Pager, mention_only, paginate_lines, reply, truncate
@@ -283,16 +283,16 @@ class VolunteersCog(FeatureCog):
 
     # ------------------------------------------------------------ Discord changes made by people
 
-    @commands.Cog.listener()
+    @listener(when=lambda before, after: service.may_be_volunteer_role(after.guild.id, changed_roles(before, after)))
     async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
         old, new = {role.id for role in before.roles}, {role.id for role in after.roles}
         if old != new:
             await flows.role_changed_by_hand(self.bot, after, added=new - old, removed=old - new)
 
-    @commands.Cog.listener()
+    @listener(when=lambda member: service.may_be_volunteer_role(member.guild.id, held_roles(member)))
     async def on_member_join(self, member: discord.Member) -> None:
         # Someone may join holding a volunteer role already (given by another app, say).
-        given = {role.id for role in member.roles if not role.is_default()}
+        given = held_roles(member)
         if given:
             await flows.role_changed_by_hand(self.bot, member, added=given, removed=set())
 

@@ -134,6 +134,14 @@ async def discord_role_ids(guild_id: int) -> frozenset[int]:
     return await _DISCORD_ROLES.get(guild_id)
 
 
+def may_be_volunteer_role(guild_id: int, role_ids: set[int]) -> bool:
+    """False only when it is known, without reading anything, that none of these is a volunteer role."""
+    if not role_ids:
+        return False
+    known = _DISCORD_ROLES.kept(guild_id)
+    return known is None or not known.isdisjoint(role_ids)
+
+
 def catalogue_changed(guild_id: int) -> None:
     """Read the catalogue's Discord roles again (after a write, and after the transaction of an import)."""
     _DISCORD_ROLES.forget(guild_id)

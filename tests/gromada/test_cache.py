@@ -73,3 +73,58 @@ async def test_reopening_the_database_empties_every_cache():
     forget_everything()
 
     assert await cache.get(1) == "1:ru"
+
+
+class Members:
+    """A stand-in for a server's rows that are a set of members, counting how often they are read."""
+
+    def __init__(self) -> None:
+        self.rows: set[int] = set()
+        self.reads = 0
+        self.hold: asyncio.Event | None = None
+
+    async def load(self, guild_id: int) -> set[int]:
+        self.reads += 1
+        seen = set(self.rows)
+        if self.hold is not None:
+            await self.hold.wait()
+        return seen
+
+
+async def test_kept_says_what_is_in_memory_and_reads_nothing():
+    members = Members()
+    cache = GuildCache(members.load)
+
+    assert cache.kept(1) is None
+    await cache.get(1)
+
+    assert cache.kept(1) == set()
+    assert members.reads == 1
+
+
+async def test_an_update_changes_the_kept_value_without_reading_every_row_again():
+    members = Members()
+    cache = GuildCache(members.load)
+    await cache.get(1)
+
+    members.rows.add(7)
+    cache.update(1, lambda kept: kept.add(7))
+
+    assert await cache.get(1) == {7}
+    assert members.reads == 1
+
+
+async def test_a_read_under_way_when_an_update_lands_is_not_kept():
+    members = Members()
+    members.hold = asyncio.Event()
+    cache = GuildCache(members.load)
+    reading = asyncio.create_task(cache.get(1))
+    await asyncio.sleep(0)
+
+    members.rows.add(7)
+    cache.update(1, lambda kept: kept.add(7))
+    members.hold.set()
+
+    assert await reading == set()  # it began before the write
+    assert await cache.get(1) == {7}
+    assert members.reads == 2

@@ -3,10 +3,14 @@
 Every newcomer's join starts a journey (a role, a private thread, a first step), and giving
 the Newcomer role wakes every feature that follows role changes: on a busy server both
 happen often, so both stay cheap. The server's configuration is read once (the first join
-here) and then kept in memory.
+here) and then kept in memory. Features whose listeners have nothing to do with a join (the
+join of someone new, the Newcomer role given, the bot's own messages in the thread) are not
+even started: discord.py starts a task for each listener, whether or not it returns at once.
 """
 
 from __future__ import annotations
+
+from discord.ext import commands
 
 from benchmarks.sql_count import counting_statements
 from models.onboarding import Journey
@@ -37,3 +41,38 @@ async def test_a_role_change_no_feature_follows_reads_nothing(server, simcord_en
 
     assert "Gardeners" in {role.name for role in guild.get_member(server.member.id).roles}
     assert statements.statements == []
+
+
+def started_listeners(bot, monkeypatch) -> list[str]:
+    """The features' listeners the bot starts from now on, by name (its own methods aside)."""
+    started: list[str] = []
+    schedule = bot._schedule_event
+
+    def spy(coroutine, event_name, *args, **kwargs):
+        if isinstance(getattr(coroutine, "__self__", None), commands.Cog):
+            started.append(coroutine.__qualname__)
+        return schedule(coroutine, event_name, *args, **kwargs)
+
+    monkeypatch.setattr(bot, "_schedule_event", spy)
+    return started
+
+
+async def test_a_newcomers_join_starts_only_the_onboardings_listener(server, simcord_env, monkeypatch):
+    await server.join("first")  # the server's configuration is read once, here
+    started = started_listeners(simcord_env.bot, monkeypatch)
+
+    newcomer = await server.join("second")
+
+    member = server.guild.me.guild.get_member(newcomer.id)
+    assert "Newcomer" in {role.name for role in member.roles}
+    assert f"<@{newcomer.id}>" in server.thread_of(newcomer).history()[-1].content
+    assert started == ["OnboardingCog.on_member_join"]
+
+
+async def test_a_persons_message_in_a_welcome_thread_still_reaches_the_onboarding(server, simcord_env, monkeypatch):
+    newcomer = await server.join("newcomer")
+    started = started_listeners(simcord_env.bot, monkeypatch)
+
+    await newcomer.send(server.thread_of(newcomer), "Hello, thank you!")
+
+    assert sorted(started) == ["InitiativesCog.on_message", "OnboardingCog.on_message"]

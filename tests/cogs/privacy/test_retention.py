@@ -169,3 +169,20 @@ async def test_coming_back_within_the_grace_period_keeps_the_journey(simcord_env
     assert (await Journey.get(user_id=leaver.id)).pk == journey.pk
     assert not await Departure.all().exists()
     assert await Timer.filter(kind="privacy.departure", status=TimerStatus.CANCELLED).count() == 1
+
+
+async def test_coming_back_after_a_restart_keeps_the_journey(simcord_env, settings):
+    # Who left is kept in memory, checked on every join: a fresh start reads it again.
+    server = await mediation_server(simcord_env)
+    leaver = await newcomer(server, "ewa")
+    journey = await Journey.get(user_id=leaver.id)
+    server.guild.remove_member(leaver)
+    await simcord_env.settle()
+
+    await simcord_env.restart_bot(create_bot(settings))
+    server.guild.add_member(leaver.user)
+    await simcord_env.settle()
+
+    assert (await Journey.get(user_id=leaver.id)).pk == journey.pk
+    assert not await Departure.all().exists()
+    assert await Timer.filter(kind="privacy.departure", status=TimerStatus.CANCELLED).count() == 1
