@@ -723,7 +723,11 @@ def arrival_summary(purchase: Purchase, arrival: Arrival, names: dict[int, str])
     for change in arrival.changes:
         received = ""
         if change.ordered is not None:
-            received = f" · {format_quantity(change.received)}/{amount_of(change.ordered, item.unit)}"
+            received = " · " + _(
+                "gets {received} of the {amount} ordered",
+                received=amount_of(change.received, item.unit),
+                amount=amount_of(change.ordered, item.unit),
+            )
         lines.append(
             f"- {names.get(change.user_id, str(change.user_id))}{received} · "
             f"{format_money(change.before, currency)} → {format_money(change.after, currency)}"
