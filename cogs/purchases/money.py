@@ -233,6 +233,12 @@ def amount_of(quantity: Decimal, unit: str, locale: str | None = None) -> str:
     return translate(AS_ON_A_RECEIPT, locale=locale, quantity=format_quantity(quantity, locale), unit=shown)
 
 
+def is_measure(unit: str) -> bool:
+    """Whether a unit is a measure (kg, l…), ordered in parts as readily as whole ("1,5"), rather
+    than something counted (jars, or a unit we do not know)."""
+    return _key(unit) in MEASURES
+
+
 def unit_label(unit: str, locale: str | None = None) -> str:
     """The unit on its own, as a label ("per jar", "In kg"), in the reader's language when known."""
     locale = locale or current_locale()

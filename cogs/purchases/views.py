@@ -15,7 +15,15 @@ from decimal import Decimal
 import discord
 
 from cogs.purchases import service
-from cogs.purchases.money import amount_of, format_money, format_quantity, plain_quantity, to_major, unit_label
+from cogs.purchases.money import (
+    amount_of,
+    format_money,
+    format_quantity,
+    is_measure,
+    plain_quantity,
+    to_major,
+    unit_label,
+)
 from cogs.purchases.rules import FIRST_COME, still_needed
 from cogs.purchases.service import (
     Arrival,
@@ -715,7 +723,11 @@ def arrival_summary(purchase: Purchase, arrival: Arrival, names: dict[int, str])
     for change in arrival.changes:
         received = ""
         if change.ordered is not None:
-            received = f" · {format_quantity(change.received)}/{amount_of(change.ordered, item.unit)}"
+            received = " · " + _(
+                "gets {received} of the {amount} ordered",
+                received=amount_of(change.received, item.unit),
+                amount=amount_of(change.ordered, item.unit),
+            )
         lines.append(
             f"- {names.get(change.user_id, str(change.user_id))}{received} · "
             f"{format_money(change.before, currency)} → {format_money(change.after, currency)}"
@@ -1102,15 +1114,24 @@ class ItemPick(
         await interaction.response.send_modal(QuantityModal(purchase, item, current, self.page))
 
 
+def quantity_hint(item) -> str:
+    """What to type, with the item's unit named as a unit ("In jar" does not read): a measure
+    is ordered in parts as readily as whole ("1,5" kg), a counted thing whole ("2" jars)."""
+    unit = unit_label(item.unit)
+    if item.max_per_member is not None:
+        return _("Unit: {unit}, at most {max}", unit=unit, max=format_quantity(item.max_per_member))
+    if is_measure(item.unit):
+        return _("Unit: {unit}, e.g. 2 or {part}", unit=unit, part=format_quantity(Decimal("1.5")))
+    return _("Unit: {unit}, e.g. 2", unit=unit)
+
+
 class QuantityModal(BaseModal):
     def __init__(self, purchase: Purchase, item, current, page: int) -> None:
         super().__init__(title=truncate(_("How much {item}?", item=item.name), 45))
         self.purchase_id = purchase.pk
         self.item_id = item.pk
         self.page = page
-        hint = _("In {unit}, e.g. 2 or 1,5", unit=unit_label(item.unit))
-        if item.max_per_member is not None:
-            hint = _("In {unit}, at most {max}", unit=unit_label(item.unit), max=format_quantity(item.max_per_member))
+        hint = quantity_hint(item)
         self.quantity = discord.ui.TextInput(
             custom_id="quantity",
             label=truncate(_("Quantity"), 45),

@@ -8,12 +8,13 @@ money helpers)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from aiohttp import web
 
 from cogs.purchases import service as purchases
-from cogs.purchases.money import format_money, format_quantity
+from cogs.purchases.money import amount_of, format_money, unit_label
 from gromada.i18n import N_
 from gromada.web.site import Page, gettext, json_route, page_route
 
@@ -27,6 +28,10 @@ STATUSES = {
 
 async def collect(page: Page) -> dict[str, Any]:
     shown = []
+
+    def amount(quantity: Decimal, unit: str) -> str:
+        return amount_of(quantity, unit, page.language)
+
     for purchase in await purchases.recent_purchases(page.guild_id, limit=RECENT):
         status = str(purchase.status)
         if status == "draft":  # not published to members yet
@@ -40,10 +45,12 @@ async def collect(page: Page) -> dict[str, Any]:
         items = [
             {
                 "name": row.item.name,
-                "unit": row.item.unit,
+                # Quantities as phrases in the reader's language ("2 słoiki", "1,5 kg"), so that
+                # the unit agrees with its number.
+                "unit": unit_label(row.item.unit, page.language),
                 "unit_price": money(row.item.unit_price),
-                "ordered": format_quantity(row.quantity, page.language),
-                "bulk_minimum": format_quantity(row.item.bulk_min, page.language) if row.item.bulk_min else None,
+                "ordered": amount(row.quantity, row.item.unit),
+                "bulk_minimum": amount(row.item.bulk_min, row.item.unit) if row.item.bulk_min else None,
                 "value": money(row.value),
                 # Against the shop price, where the coordinator recorded one.
                 "saved": money(row.saved) if row.item.shop_price is not None else None,

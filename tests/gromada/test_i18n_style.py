@@ -50,6 +50,35 @@ ROLE_THEN_PRONOUN = {
         re.IGNORECASE,
     ),
 }
+# A person named by role, whose gender the bot does not know, is not given one by a past tense
+# that agrees with the role's grammatical gender: “Twój mediator opuścił serwer”, “Другой медиатор
+# только что взял обращение”. Say it with the thing as the subject (“to zgłoszenie trafiło do innego
+# mediatora”), in the present tense, or with «osoba» / «человек».
+ROLE_NOUN = {
+    "pl": r"(?:mediator|koordynator|opiekun|moderator|nowicjusz|skarbnik|lider|autor|uczestnik|wolontariusz)",
+    "ru": r"(?:медиатор|координатор|наставник|модератор|новичок|казначей|лидер|автор|участник|волонт[её]р)",
+}
+# Words that may stand between the role and its verb: “już”, “przed chwilą”, “не”, “только что”.
+ROLE_TO_VERB = {
+    "pl": r"(?:już|właśnie|przed chwilą|nie|się|nic|sam|sama)",
+    "ru": r"(?:уже|только что|не|ничего|сам|сама)",
+}
+# A third person past tense (nouns with the same endings are left out: kanał, тайм-аут дел…).
+PAST_TENSE = {
+    "pl": r"(?!(?:kanał|tytuł|udział|protokół|zespół|dział)\b)[^\W\d_]{2,}(?:ł|ła|ło)",
+    "ru": r"(?!(?:дел[аоу]?|канал|файл|журнал|сигнал|символ|предел|раздел)\b)[а-яё]{2,}(?:л|ла|ло|лся|лась|лось)",
+}
+ROLE_THEN_PAST = {
+    language: re.compile(
+        rf"\b{ROLE_NOUN[language]}\s+(?:{ROLE_TO_VERB[language]}\s+){{0,3}}{PAST_TENSE[language]}\b", re.IGNORECASE
+    )
+    for language in TRANSLATED
+}
+# “Sam poprosił”, “sama zgłosiła”, “сам попросил”: “by himself” or “by herself” says whose it was.
+BY_ONESELF_IN_THE_PAST = {
+    "pl": re.compile(rf"\b(?:sam|sama)\s+{PAST_TENSE['pl']}\b", re.IGNORECASE),
+    "ru": re.compile(rf"\b(?:сам|сама)\s+{PAST_TENSE['ru']}\b", re.IGNORECASE),
+}
 
 # Polish messages speak to one reader and write Ty, Twój, Ci, Cię… with a capital, as Polish
 # letters and messages to one person do. “ci” is left out: it is also “those” (ci, którzy).
@@ -133,6 +162,12 @@ def test_a_person_named_by_role_is_not_then_called_he_or_she(language):
         if SINGULAR_THEY.search(t.english) and ROLE_THEN_PRONOUN[language].search(t.text)
     ]
     assert not found, f"rephrase without “he” or “she”, as the English says “they”: {found}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_a_person_named_by_role_is_not_given_a_gender_by_a_past_tense(language):
+    found = offending(language, ROLE_THEN_PAST[language]) + offending(language, BY_ONESELF_IN_THE_PAST[language])
+    assert not found, f"make the thing the subject, or say it in the present tense or with «osoba»: {found}"
 
 
 def test_polish_addresses_the_reader_with_capitals():

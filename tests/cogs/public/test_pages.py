@@ -4,8 +4,10 @@ language, with names or counts, and what they never show."""
 from xml.etree import ElementTree
 
 from aiohttp.test_utils import TestClient, TestServer
+from babel.units import format_unit
 
 from cogs.initiatives import service as initiatives
+from cogs.purchases import service as purchases
 from cogs.purchases.money import format_money
 from gromada.scheduler import now
 from gromada.web import make_app
@@ -246,3 +248,41 @@ async def test_the_initiatives_page_names_the_lead_after_a_handover(simcord_env)
     admin = server.discord_member(server.admin).display_name
     proposer = server.discord_member(server.other_party).display_name
     assert f"led by {admin}" in page and f"led by {proposer}" not in page
+
+
+async def test_the_ledger_writes_quantities_with_their_unit_in_the_readers_language(simcord_env):
+    seeded = await community(simcord_env)
+    server = seeded.server
+    moment = now()
+    # An open purchase of honey in jars, with a minimum of 5: the members ordered 2 so far.
+    row = await purchases.open_purchase(
+        guild_id=server.guild.id, user_id=server.admin.id, title="Spring honey", deadline="3d", now=moment
+    )
+    honey = await purchases.add_item(
+        guild_id=server.guild.id, purchase_id=row.pk, name="Honey", unit="jar", price="20", bulk_min="5"
+    )
+    await purchases.mark_published(row.pk, server.general.id, 1)
+    for member in (server.member, server.other_party):
+        await purchases.set_quantity(
+            guild_id=server.guild.id, purchase_id=row.pk, item_id=honey.pk, user_id=member.id, quantity="1", now=moment
+        )
+    # Per item: its price per unit, what was ordered, the minimum.
+    cells = {
+        "en": (f"{format_money(2000, 'PLN', 'en')} / jar", "2 jars", "5 jars"),
+        "pl": (f"{format_money(2000, 'PLN', 'pl')} / słoik", "2 słoiki", "5 słoików"),
+        "ru": (f"{format_money(2000, 'PLN', 'ru')} / банка", "2 банки", "5 банок"),
+    }
+
+    async with client_for(simcord_env) as client:
+        pages = {
+            language: await (await client.get(f"/s/{seeded.token}/ledger?lang={language}")).text() for language in cells
+        }
+        data = await (await client.get(f"/s/{seeded.token}/ledger.json")).json()
+
+    for language, (price, ordered, minimum) in cells.items():
+        row_html = next(line for line in pages[language].splitlines() if '<th scope="row">Honey' in line)
+        assert f"<td>{price}</td><td>{ordered}</td><td>{minimum}</td>" in row_html, language
+        # The apples of the other purchase: a measure, written by CLDR.
+        assert f"<td>{format_unit(5, 'mass-kilogram', length='short', locale=language)}</td>" in pages[language]
+    [honey_row] = next(shown for shown in data["purchases"] if shown["title"] == "Spring honey")["items"]
+    assert (honey_row["unit"], honey_row["ordered"], honey_row["bulk_minimum"]) == ("jar", "2 jars", "5 jars")

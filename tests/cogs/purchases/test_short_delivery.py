@@ -12,7 +12,7 @@ from cogs.purchases.rules import FIRST_COME, PROPORTIONAL
 from gromada.errors import Conflict
 from models.purchases import Bill, OrderLine, Payment, PurchaseItem
 from tests.cogs.purchases.helpers import coop_server
-from tests.helpers import dms, refusal, shown
+from tests.helpers import dms, refusal, shown, speaking
 
 
 async def closed_purchase(coop, delivery_fee="10"):
@@ -49,7 +49,7 @@ async def test_a_short_delivery_is_shared_in_proportion_and_every_bill_follows_e
     )
 
     assert "Potatoes, 7.5 of 10 kg arrived. 4 bills changed" in shown(recorded)
-    assert f"<@{ania.id}> · 3/4 kg · PLN\xa013.03 → PLN\xa010.30" in shown(recorded)
+    assert f"<@{ania.id}> · gets 3 kg of the 4 kg ordered · PLN\xa013.03 → PLN\xa010.30" in shown(recorded)
     received = {line.user_id: line.received for line in await OrderLine.filter(item_id=potatoes.pk)}
     assert received == {ania.id: Decimal(3), celina.id: Decimal("2.25"), dmitrij.id: Decimal("2.25")}
     # Goods 7.50, 5.63 (5.625 half up), 5.63, 8.00 (of 26.76): the fee is 2.80 (2.8027), 2.10 (2.1039),
@@ -85,6 +85,36 @@ async def test_a_short_delivery_is_shared_in_proportion_and_every_bill_follows_e
     assert f"<@{ania.id}>: PLN\xa010.30 · Paid PLN\xa013.03: {credit}" in books
     mine = shown(await ania.slash(coop.general, "purchase mine", purchase=purchase.pk))
     assert "Total to pay: PLN\xa010.30" in mine and "PLN\xa02.73 of it is credit" in mine
+
+
+async def test_the_coordinator_reads_what_each_member_gets_of_counted_things_in_their_language(
+    simcord_env, monkeypatch
+):
+    coop = await coop_server(simcord_env)
+    ania, celina, _dmitrij = coop.members
+    expected = {
+        "en": ("gets 5 jars of the 10 jars ordered", "gets 1 jar of the 2 jars ordered"),
+        "pl": ("dostaje: 5 słoików (zamówiono: 10 słoików)", "dostaje: 1 słoik (zamówiono: 2 słoiki)"),
+        "ru": ("получает: 5 банок (заказано: 10 банок)", "получает: 1 банка (заказано: 2 банки)"),
+    }
+
+    for language, (ania_gets, celina_gets) in expected.items():
+        purchase = await coop.open(title=f"Honey ({language})", delivery_fee="0")
+        await coop.item(purchase, "Honey", "jar", "30")
+        await coop.publish(purchase)
+        [honey] = await PurchaseItem.filter(purchase_id=purchase.pk)
+        await coop.order(ania, purchase, honey.pk, "10")
+        await coop.order(celina, purchase, honey.pk, "2")
+        await coop.coordinator.slash(coop.general, "purchase close", purchase=purchase.pk)
+        # 6 of the 12 jars arrive: everyone gets half of their order.
+        with speaking(monkeypatch, coop.coordinator, language):
+            recorded = shown(
+                await coop.coordinator.slash(
+                    coop.general, "purchase delivered", purchase=purchase.pk, item="Honey", quantity="6"
+                )
+            )
+        assert f"<@{ania.id}> · {ania_gets} · " in recorded, language
+        assert f"<@{celina.id}> · {celina_gets} · " in recorded, language
 
 
 async def test_first_come_fills_the_earliest_orders_when_the_server_chooses_it(simcord_env):

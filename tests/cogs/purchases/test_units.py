@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from simcord.components import walk_components
 
 from cogs.purchases.money import amount_of, unit_label
 from models.purchases import PurchaseItem
@@ -61,3 +62,44 @@ def test_a_unit_on_its_own_is_named_in_the_readers_language():
     assert unit_label("jar", "pl") == "słoik"
     assert unit_label("kilogram", "ru") == "кг"
     assert unit_label("bunch", "pl") == "bunch"
+
+
+async def test_the_quantity_form_names_the_unit_and_suggests_parts_only_of_a_measure(simcord_env, monkeypatch):
+    coop = await coop_server(simcord_env)
+    purchase = await coop.open()
+    await coop.item(purchase, "Potatoes", "kg", "3")
+    await coop.item(purchase, "Honey", "jar", "30")
+    await coop.item(purchase, "Dill", "bunch", "3")
+    await coop.item(purchase, "Oil", "bottle", "20", max_per_member="4")
+    await coop.publish(purchase)
+    items = await PurchaseItem.filter(purchase_id=purchase.pk).order_by("position")
+    expected = {
+        "en": ["Unit: kg, e.g. 2 or 1.5", "Unit: jar, e.g. 2", "Unit: bunch, e.g. 2", "Unit: bottle, at most 4"],
+        "pl": [
+            "Jednostka: kg, np. 2 lub 1,5",
+            "Jednostka: słoik, np. 2",
+            "Jednostka: bunch, np. 2",
+            "Jednostka: butelka, najwyżej 4",
+        ],
+        "ru": [
+            "Единица: кг, например 2 или 1,5",
+            "Единица: банка, например 2",
+            "Единица: bunch, например 2",
+            "Единица: бутылка, не больше 4",
+        ],
+    }
+    ania = coop.members[0]
+
+    for language, hints in expected.items():
+        with speaking(monkeypatch, ania, language):
+            cart = await ania.click(coop.card(purchase), custom_id=f"purchase:order:{purchase.pk}")
+            shown_hints = []
+            for item in items:
+                form = await ania.select(cart.response, [str(item.pk)], custom_id=f"purchase:pick:{purchase.pk}:0")
+                [field] = [
+                    control
+                    for control in walk_components(form.modal["components"])
+                    if control.get("custom_id") == "quantity"
+                ]
+                shown_hints.append(field["placeholder"])
+        assert shown_hints == hints, language
