@@ -10,8 +10,9 @@ A figure worth quoting comes from `compare()` (or `repeat()`), which
 - runs each side once to warm up (imports, caches, the first database file) and drops it;
 - then runs each side several times, alternating, and reports the median and the spread
   (lowest to highest), per action and as a ratio of the two sides run next to each other;
-- measures nothing but CPU time and REST calls in those runs: memory is traced (tracemalloc,
-  which slows Python code 2-4x) in one more run of each side whose times are thrown away.
+- measures nothing but CPU time, REST calls and the count of full garbage collections (read
+  before and after, nothing hooked) in those runs: memory is traced (tracemalloc, which slows
+  Python code 2-4x) in one more run of each side whose times are thrown away.
 `measure()` is the single run it is built from.
 
 Gromada runs on a fresh SQLite file, or on a fresh PostgreSQL database when
@@ -58,6 +59,9 @@ class Measurement:
     rest_calls: int
     # Peak traced memory: only measured in a memory run (see `repeat`), else None.
     peak_bytes: int | None = None
+    # Python's full garbage collections during the run (read from gc.get_stats(), no hook):
+    # each walks every live object of the process, so one more on a side shows in its CPU.
+    full_collections: int = 0
 
     @property
     def cpu_per_action(self) -> float:
@@ -72,6 +76,7 @@ async def measure(label: str, env, actions: int, workload: Callable[[], Awaitabl
     """Run `workload` (which performs `actions` actions); CPU time and REST calls, memory only in a memory run."""
     gc.collect()
     rest_before = len(env.http_requests)
+    full_before = _full_collections()
     if _tracing_memory:
         tracemalloc.start()
     started = time.process_time()
@@ -81,7 +86,12 @@ async def measure(label: str, env, actions: int, workload: Callable[[], Awaitabl
     if _tracing_memory:
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-    return Measurement(label, actions, cpu, len(env.http_requests) - rest_before, peak)
+    full = _full_collections() - full_before
+    return Measurement(label, actions, cpu, len(env.http_requests) - rest_before, peak, full)
+
+
+def _full_collections() -> int:
+    return gc.get_stats()[-1]["collections"]
 
 
 # ---------------------------------------------------------------- repetitions
@@ -122,6 +132,10 @@ class Summary:
     @property
     def rest_per_action(self) -> Spread:
         return Spread.of([run.rest_per_action for run in self.runs])
+
+    @property
+    def full_collections(self) -> Spread:
+        return Spread.of([run.full_collections for run in self.runs])
 
 
 @dataclass
@@ -201,6 +215,10 @@ def print_comparison(comparison: Comparison) -> None:
     print(
         f"  REST calls per action: {gromada.rest_per_action.show(digits=3)} "
         f"(baseline {baseline.rest_per_action.show(digits=3)})"
+    )
+    print(
+        f"  full garbage collections per run: {gromada.full_collections.show(digits=0)} "
+        f"(baseline {baseline.full_collections.show(digits=0)})"
     )
     if gromada.peak_bytes is not None and baseline.peak_bytes is not None:
         print(
