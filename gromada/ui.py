@@ -19,6 +19,7 @@ from gromada.checks import require_guild
 from gromada.error_handler import report_error
 from gromada.errors import NotAllowed, NotFound
 from gromada.i18n import _
+from gromada.ids import MAX_ID, number_in
 from gromada.interactions import activate
 from gromada.messaging import member_of
 from gromada.replies import NO_MENTIONS, mention_only, reply  # noqa: F401 - features import them from here
@@ -96,7 +97,48 @@ class BaseModal(discord.ui.Modal):
         await report_error(interaction, error)
 
 
+# ---------------------------------------------------------------- what a select's values name
+
+
+def chosen_value(select: discord.ui.Select) -> str:
+    """The one value chosen in `select`, or "" when the client sent none, several, or not text.
+
+    A select's values are whatever the client sends, not necessarily one of its options.
+    """
+    values = select.values
+    return values[0] if len(values) == 1 and isinstance(values[0], str) else ""
+
+
+def chosen_numbers(
+    select: discord.ui.Select, missing: str, *, lowest: int = 1, highest: int = MAX_ID, at_most: int = 1, **params: Any
+) -> list[int]:
+    """The numbers (row ids, or positions from `lowest` to `highest`) chosen in `select`.
+
+    A forged choice (none, more than `at_most`, one twice, or a value that is not such a
+    number, like a number too large for the id column) is refused with `missing` (`params`
+    fill it in) before anything reads or changes a row. Whether an id names a row of this
+    server, and of the row the select belongs to, is for the feature to look up.
+    """
+    values = select.values
+    numbers = [number_in(value, lowest=lowest, highest=highest) for value in values]
+    if not 1 <= len(numbers) <= at_most or None in numbers or len(set(numbers)) != len(numbers):
+        raise NotFound(missing, **params)
+    return numbers
+
+
+def chosen_id(select: discord.ui.Select, missing: str, **params: Any) -> int:
+    """The id of the one row chosen in `select`; see `chosen_numbers`."""
+    [row_id] = chosen_numbers(select, missing, **params)
+    return row_id
+
+
 # ---------------------------------------------------------------- whose row a custom_id names
+
+
+def _fits_id_column(model: type[Model], ref_id: int) -> bool:
+    """Whether `ref_id` fits `model`'s id column: a custom_id's digits have no bound, the column has."""
+    limits = model._meta.pk.constraints
+    return limits.get("ge", 1) <= ref_id <= limits.get("le", MAX_ID)
 
 
 class Owner:
@@ -113,7 +155,29 @@ class Owner:
 
 
 @dataclass(frozen=True)
-class InServer(Owner):
+class RowOwner(Owner):
+    """An owner of rows of `model`: the id is first checked to fit the model's id column.
+
+    `missing` is what a click on a row that does not exist is told (it may name the id as
+    `{id}`); a number too large for the column is told the same before any query, where it
+    would overflow the column and fail as an incident instead. Subclasses look the row up
+    with where the click came from in `require_row`.
+    """
+
+    model: type[Model]
+    missing: str
+
+    async def require(self, ref_id: int, interaction: discord.Interaction) -> None:
+        if not _fits_id_column(self.model, ref_id):
+            raise NotFound(self.missing, id=ref_id)
+        await self.require_row(ref_id, interaction)
+
+    async def require_row(self, ref_id: int, interaction: discord.Interaction) -> None:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class InServer(RowOwner):
     """A row of one server (`path` leads to the server's id): clicks in that server only.
 
     `missing` is what a click on a row this server does not have (any more) is told; it may
@@ -121,29 +185,25 @@ class InServer(Owner):
     not exist.
     """
 
-    model: type[Model]
-    missing: str
     path: str = "guild_id"
 
-    async def require(self, ref_id: int, interaction: discord.Interaction) -> None:
+    async def require_row(self, ref_id: int, interaction: discord.Interaction) -> None:
         require_guild(interaction)
         if not await self.model.exists(id=ref_id, **{self.path: interaction.guild_id}):
             raise NotFound(self.missing, id=ref_id)
 
 
 @dataclass(frozen=True)
-class OfPerson(Owner):
+class OfPerson(RowOwner):
     """A row of one person (`path` leads to their id), wherever they click: buttons in direct messages.
 
     `missing` is told when there is no such row, `not_theirs` when it is someone else's.
     """
 
-    model: type[Model]
-    missing: str
     not_theirs: str
     path: str = "user_id"
 
-    async def require(self, ref_id: int, interaction: discord.Interaction) -> None:
+    async def require_row(self, ref_id: int, interaction: discord.Interaction) -> None:
         if await self.model.exists(id=ref_id, **{self.path: interaction.user.id}):
             return
         if await self.model.exists(id=ref_id):
@@ -152,7 +212,7 @@ class OfPerson(Owner):
 
 
 @dataclass(frozen=True)
-class ByItsMembers(Owner):
+class ByItsMembers(RowOwner):
     """A row of one server (`path` leads to the server's id), clicked by a member of that server
     wherever they are: buttons sent by direct message to whoever serves the server (a list of
     members' orders to hand over, which names other members' rows).
@@ -164,11 +224,9 @@ class ByItsMembers(Owner):
     does not exist.
     """
 
-    model: type[Model]
-    missing: str
     path: str = "guild_id"
 
-    async def require(self, ref_id: int, interaction: discord.Interaction) -> None:
+    async def require_row(self, ref_id: int, interaction: discord.Interaction) -> None:
         guild_id = await self.model.filter(id=ref_id).first().values_list(self.path, flat=True)
         elsewhere = interaction.guild_id is not None and interaction.guild_id != guild_id
         if guild_id is None or elsewhere:

@@ -37,6 +37,7 @@ CHANNEL_PURPOSE = "activities"
 COORDINATOR_PURPOSE = "activity_coordinator"
 
 GONE = N_("That meeting no longer exists.")
+ITEM_GONE = N_("That agenda item no longer exists.")
 
 
 @dataclass
@@ -193,7 +194,7 @@ async def set_minutes_message(meeting_id: int, message_id: int) -> None:
 async def item_by_id(item_id: int, guild_id: int) -> AgendaItem:
     item = await AgendaItem.get_or_none(id=item_id, meeting__guild_id=guild_id).prefetch_related("meeting")
     if item is None:
-        raise NotFound(N_("That agenda item no longer exists."))
+        raise NotFound(ITEM_GONE)
     return item
 
 

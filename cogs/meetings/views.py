@@ -13,10 +13,10 @@ from typing import ClassVar
 
 import discord
 
-from cogs.meetings.service import GONE
+from cogs.meetings.service import GONE, ITEM_GONE
 from gromada.checks import require_guild
 from gromada.i18n import N_, _
-from gromada.ui import BaseModal, IdButton, InServer, PersistentItem, reply, truncate
+from gromada.ui import BaseModal, IdButton, InServer, PersistentItem, chosen_id, reply, truncate
 from models.meetings import AgendaItem, Answer, ItemSource, Meeting, MeetingStatus
 
 
@@ -156,7 +156,7 @@ class AgendaPick(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], temp
         await flows.require_coordinator(require_guild(interaction))
 
     async def run(self, interaction: discord.Interaction) -> None:
-        await self.open_form(interaction, int(self.item.values[0]))
+        await self.open_form(interaction, chosen_id(self.item, ITEM_GONE))
 
     async def open_form(self, interaction: discord.Interaction, item_id: int) -> None:
         raise NotImplementedError

@@ -255,11 +255,14 @@ def require_manager(poll: Poll, user_id: int, is_staff: bool) -> None:
 # ---------------------------------------------------------------- voting
 
 
+NOT_AN_OPTION = N_("That choice is not one of this poll's options.")
+
+
 def validate_ballot(poll: Poll, choices: list[int], reason: str | None) -> tuple[tuple[int, ...], str | None]:
     count = len(poll.options)
     ballot = tuple(choices)
     if not ballot or any(not 0 <= option < count for option in ballot) or len(set(ballot)) != len(ballot):
-        raise InvalidInput(N_("That choice is not one of this poll's options."))
+        raise InvalidInput(NOT_AN_OPTION)
     if poll.kind in (PollKind.SINGLE, PollKind.CONSENT) and len(ballot) != 1:
         raise InvalidInput(N_("Choose exactly one option."))
     if poll.kind == PollKind.MULTI and len(ballot) > poll.max_choices:

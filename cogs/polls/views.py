@@ -27,8 +27,9 @@ from gromada.ui import (
     BaseModal,
     BaseView,
     IdButton,
-    Owner,
     PersistentItem,
+    RowOwner,
+    chosen_numbers,
     paginate_lines,
     reply,
     truncate,
@@ -344,18 +345,18 @@ def confirmation(poll: Poll, ballot: list[int], outcome: service.VoteOutcome) ->
     return _("Your vote is recorded: {choice}. You can change it until the poll closes.", choice=chosen)
 
 
-class _PollOfThisServer(Owner):
+class _PollOfThisServer(RowOwner):
     """A poll of the server clicked in, read from the open polls kept in memory, so that a vote
     stays a few statements (flows.poll_of)."""
 
-    async def require(self, ref_id: int, interaction: discord.Interaction) -> None:
+    async def require_row(self, ref_id: int, interaction: discord.Interaction) -> None:
         from cogs.polls import flows
 
         require_guild(interaction)
         await flows.poll_of(interaction.client, ref_id, interaction.guild_id)
 
 
-POLL = _PollOfThisServer()
+POLL = _PollOfThisServer(Poll, service.NOT_ON_THIS_SERVER)
 
 
 class VoteButton(
@@ -424,9 +425,10 @@ class MultiSelect(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], tem
     async def run(self, interaction: discord.Interaction) -> None:
         from cogs.polls import flows
 
-        values = (interaction.data or {}).get("values", [])
         poll = await flows.poll_of(interaction.client, self.poll_id, interaction.guild_id)
-        await flows.vote_and_confirm(interaction, poll, [int(value) for value in values])
+        options = len(poll.options)
+        ballot = chosen_numbers(self.item, service.NOT_AN_OPTION, lowest=0, highest=options - 1, at_most=options)
+        await flows.vote_and_confirm(interaction, poll, ballot)
 
 
 class RankButton(IdButton, action="poll:rank"):
@@ -481,8 +483,8 @@ class RankingFlow(BaseView):
         custom_id="poll:ranking:choose", min_values=1, max_values=1, options=[discord.SelectOption(label="-")]
     )
     async def choose(self, interaction: discord.Interaction, select: discord.ui.Select) -> None:
-        option = int(select.values[0])
-        if 0 <= option < len(self.poll.options) and option not in self.ranking:
+        [option] = chosen_numbers(select, service.NOT_AN_OPTION, lowest=0, highest=len(self.poll.options) - 1)
+        if option not in self.ranking:
             self.ranking.append(option)
         self._rebuild()
         await interaction.response.edit_message(content=self.render(), view=self)

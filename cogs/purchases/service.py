@@ -222,6 +222,8 @@ async def open_purchase(
 NOT_ON_THIS_SERVER = N_("There is no purchase #{id} on this server.")
 ITEM_GONE = N_("That item is no longer part of the purchase.")
 PICKUP_GONE = N_("That pickup is no longer recorded.")
+NOT_AN_ITEM_OF = N_("That item is no longer part of purchase #{id}.")
+NOT_A_POINT_OF = N_("That pickup point is not part of purchase #{id}.")
 
 
 async def get_purchase(guild_id: int, purchase_id: int) -> Purchase:
@@ -359,7 +361,7 @@ async def set_quantity(
     purchase = await get_purchase(guild_id, purchase_id)
     item = await PurchaseItem.get_or_none(id=item_id, purchase_id=purchase.pk)
     if item is None:
-        raise NotFound(N_("That item is no longer part of purchase #{id}."), id=purchase.pk)
+        raise NotFound(NOT_AN_ITEM_OF, id=purchase.pk)
     if item.dropped:
         raise InvalidInput(N_("{item} was dropped from this purchase: it can no longer be ordered."), item=item.name)
     amount = money.parse_quantity(quantity)
@@ -381,6 +383,9 @@ async def set_quantity(
 
 async def remove_line(*, guild_id: int, purchase_id: int, item_id: int, user_id: int, now: datetime) -> None:
     purchase = await get_purchase(guild_id, purchase_id)
+    # The item comes from a select, whose value is whatever the client sends.
+    if not await PurchaseItem.exists(id=item_id, purchase_id=purchase.pk):
+        raise NotFound(NOT_AN_ITEM_OF, id=purchase.pk)
     async with in_transaction():
         await _lock_open(purchase, now)
         await OrderLine.filter(purchase_id=purchase.pk, item_id=item_id, user_id=user_id).delete()
@@ -1147,7 +1152,7 @@ async def choose_pickup(*, guild_id: int, purchase_id: int, point_id: int, user_
     purchase = await get_purchase(guild_id, purchase_id)
     point = await PickupPoint.get_or_none(id=point_id, purchase_id=purchase.pk)
     if point is None:
-        raise NotFound(N_("That pickup point is not part of purchase #{id}."), id=purchase.pk)
+        raise NotFound(NOT_A_POINT_OF, id=purchase.pk)
     if not await OrderLine.filter(purchase_id=purchase.pk, user_id=user_id).exists():
         raise InvalidInput(
             N_("Order something in purchase #{id} first, then choose where to pick it up."), id=purchase.pk

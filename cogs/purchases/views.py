@@ -47,6 +47,7 @@ from gromada.ui import (
     IdButton,
     InServer,
     PersistentItem,
+    chosen_id,
     date_named,
     moment_with_distance,
     reply,
@@ -864,7 +865,7 @@ class PickupSelect(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], te
         await service.choose_pickup(
             guild_id=interaction.guild_id,
             purchase_id=self.purchase_id,
-            point_id=int(self.item.values[0]),
+            point_id=chosen_id(self.item, service.NOT_A_POINT_OF, id=self.purchase_id),
             user_id=interaction.user.id,
         )
         purchase = await service.get_purchase(interaction.guild_id, self.purchase_id)
@@ -1103,10 +1104,10 @@ class ItemPick(
 
     async def run(self, interaction: discord.Interaction) -> None:
         purchase = await _open_purchase(interaction, self.purchase_id)
-        item_id = int(self.item.values[0])
+        item_id = chosen_id(self.item, service.NOT_AN_ITEM_OF, id=purchase.pk)
         item = next((item for item in await service.items_of(purchase.pk) if item.pk == item_id), None)
         if item is None:
-            raise NotFound()
+            raise NotFound(service.NOT_AN_ITEM_OF, id=purchase.pk)
         current = next(
             (line.quantity for line in await service.cart(purchase, interaction.user.id) if line.item.pk == item_id),
             None,
@@ -1180,7 +1181,7 @@ class LineRemove(
         await service.remove_line(
             guild_id=interaction.guild_id,
             purchase_id=self.purchase_id,
-            item_id=int(self.item.values[0]),
+            item_id=chosen_id(self.item, service.NOT_AN_ITEM_OF, id=self.purchase_id),
             user_id=interaction.user.id,
             now=now(),
         )

@@ -23,6 +23,7 @@ from gromada.ui import (
     IdButton,
     InServer,
     PersistentItem,
+    chosen_value,
     moment_with_distance,
     paginate_lines,
     truncate,
@@ -164,10 +165,8 @@ class _SurveySelect(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], t
         return cls(int(match["id"]))
 
     async def run(self, interaction: discord.Interaction) -> None:
-        # The values are whatever the client sends: anything but one value is passed on as
-        # nothing, which every pick refuses.
-        values = (interaction.data or {}).get("values") or []
-        await self.pick(interaction, values[0] if len(values) == 1 and isinstance(values[0], str) else "")
+        # Anything but one value is passed on as nothing, which every pick refuses.
+        await self.pick(interaction, chosen_value(self.item))
 
     async def pick(self, interaction: discord.Interaction, value: str) -> None:
         raise NotImplementedError

@@ -17,7 +17,7 @@ from cogs.volunteers.certificate import CertificateText
 from gromada.checks import require_guild, require_moderator
 from gromada.commands import mention
 from gromada.i18n import N_, _, _n, format_day
-from gromada.ui import IdButton, InServer, OfPerson, PersistentItem, TheServer, date_named, reply, truncate
+from gromada.ui import IdButton, InServer, OfPerson, PersistentItem, TheServer, chosen_id, date_named, reply, truncate
 from models.volunteers import ApprovalRequest, SeatStatus, VolunteerRole, VolunteerSeat
 
 
@@ -82,7 +82,7 @@ class RolePicker(PersistentItem, discord.ui.DynamicItem[discord.ui.Select], temp
         require_guild(interaction)
 
     async def run(self, interaction: discord.Interaction) -> None:
-        role = await service.role_by_id(interaction.guild_id, int(self.item.values[0]))
+        role = await service.role_by_id(interaction.guild_id, chosen_id(self.item, service.ROLE_GONE))
         card = role_card(role, await service.catalogue_state(interaction.guild_id))
         # Answering with an (empty) update of the panel clears the member's choice in the menu.
         # A plain reply would leave the role selected, and Discord sends nothing when someone

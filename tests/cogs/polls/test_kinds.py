@@ -307,3 +307,25 @@ async def test_kinds_are_offered_and_shown_in_words_of_each_language(simcord_env
     assert "Rodzaj: wielokrotny wybór" in message.embeds[0].description
     refused = await server.admin.slash(server.general, "poll create", question="Tea?", options="Yes; No", max_choices=2)
     assert "max_choices only applies to multiple-choice polls." in refusal(simcord_env, refused)
+
+
+@pytest.mark.parametrize("forged", ["abc", "²", "99999999999999999999", "3", "-1"])
+async def test_a_forged_preference_is_refused_and_the_ranking_goes_on(simcord_env, forged):
+    # A select's values are whatever the client sends, not necessarily one of its options.
+    server = await quickstarted(simcord_env)
+    ranked, ranked_message = await open_poll(server, kind="ranked", options="Alpha; Beta; Gamma")
+    flow = await server.member.click(ranked_message, label="Rank the options")
+    flow_message = flow.response
+    # A modified client claims the flow's select offered one more option.
+    backend = simcord_env.backend
+    components = flow_message.components
+    components[0]["components"][0]["options"].append({"label": forged, "value": forged})
+    backend.edit_message(flow_message.channel_id, flow_message.id, {"components": components})
+
+    refused = await server.member.select(flow_message, [forged], custom_id="poll:ranking:choose")
+    chosen = await server.member.select(flow_message, ["1"], custom_id="poll:ranking:choose")
+    done = await server.member.click(chosen.response or flow_message, label="Submit ranking")
+
+    assert refusal(simcord_env, refused) == "That choice is not one of this poll's options."
+    assert "Your vote is recorded: **Beta**" in shown(done)
+    assert (await PollBallot.get(poll_id=ranked.pk, voter_id=server.member.id)).choices == [1]
