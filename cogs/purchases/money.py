@@ -19,7 +19,7 @@ from __future__ import annotations
 import copy
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 
@@ -231,6 +231,28 @@ def amount_of(quantity: Decimal, unit: str, locale: str | None = None) -> str:
         return translate(replace(counted.amount, n=int(quantity)), locale=locale, n=number)
     shown = translate(counted.name, locale=locale) if counted is not None else unit.strip()
     return translate(AS_ON_A_RECEIPT, locale=locale, quantity=format_quantity(quantity, locale), unit=shown)
+
+
+@dataclass(frozen=True)
+class PartOf:
+    """A quantity that a message sets beside a total of the same unit: “7.5 of 10 kg arrived”.
+
+    English names the unit once, after the total, so `{arrived}` is the bare number. Polish and
+    Russian put the two quantities in separate phrases (“dotarło: 7,5 kg, kupiono: 10 kg”), where a
+    bare number would not say what it counts, so their catalogs write `{arrived:unit}`: the
+    quantity with its unit, as amount_of says it. It is written in the language it was made in.
+    """
+
+    quantity: Decimal
+    unit: str
+    locale: str = field(default_factory=current_locale)
+
+    def __format__(self, spec: str) -> str:
+        if spec == "unit":
+            return amount_of(self.quantity, self.unit, self.locale)
+        if spec:
+            raise ValueError(f"a quantity is written bare or with “:unit”, not “:{spec}”")
+        return format_quantity(self.quantity, self.locale)
 
 
 def is_measure(unit: str) -> bool:

@@ -16,6 +16,7 @@ import discord
 
 from cogs.purchases import service
 from cogs.purchases.money import (
+    PartOf,
     amount_of,
     format_money,
     format_quantity,
@@ -86,13 +87,13 @@ def progress(item: PurchaseItem, ordered: Decimal) -> str:
         return _(
             "{mark} ordered {ordered} of the minimum {minimum}",
             mark="✅",
-            ordered=format_quantity(ordered),
+            ordered=PartOf(ordered, item.unit),
             minimum=amount_of(item.bulk_min, item.unit),
         )
     return _(
         "{mark} ordered {ordered} of the minimum {minimum}: {missing} more to reach it",
         mark="⏳",
-        ordered=format_quantity(ordered),
+        ordered=PartOf(ordered, item.unit),
         minimum=amount_of(item.bulk_min, item.unit),
         missing=amount_of(missing, item.unit),
     )
@@ -184,7 +185,7 @@ def line_text(purchase: Purchase, line: CartLine) -> str:
         return _(
             "{item}: {received} of {amount} arrived × {price} = {value}",
             item=line.item.name,
-            received=format_quantity(line.received),
+            received=PartOf(line.received, line.item.unit),
             amount=amount_of(line.quantity, line.item.unit),
             price=format_money(line.item.unit_price, purchase.currency),
             value=format_money(line.value, purchase.currency),
@@ -661,7 +662,7 @@ def arrival_notice(purchase: Purchase, arrival: Arrival, change: BillChange, bil
             id=purchase.pk,
             title=purchase.title,
             item=item.name,
-            arrived=format_quantity(arrival.arrived),
+            arrived=PartOf(arrival.arrived, item.unit),
             total=amount_of(arrival.bought, item.unit),
         )
     ]
@@ -716,7 +717,7 @@ def arrival_summary(purchase: Purchase, arrival: Arrival, names: dict[int, str])
             len(arrival.changes),
             id=purchase.pk,
             item=item.name,
-            arrived=format_quantity(arrival.arrived),
+            arrived=PartOf(arrival.arrived, item.unit),
             total=amount_of(arrival.bought, item.unit),
         ),
         rule_explained(arrival.rule),

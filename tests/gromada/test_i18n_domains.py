@@ -27,6 +27,14 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 TRANSLATED = [language for language in LANGUAGES if language != "en"]
 
 
+class Shown(str):
+    """A placeholder's stand-in value. Like cogs.purchases.money.PartOf, it may also be asked for
+    with its unit (`{arrived:unit}`); any other format spec is as invalid as on a plain string."""
+
+    def __format__(self, spec: str) -> str:
+        return f"{self} unit" if spec == "unit" else super().__format__(spec)
+
+
 def _entries(language: str):
     for path in domain_files(language):
         for entry in read_catalog(language, path.stem):
@@ -41,7 +49,7 @@ def test_every_message_renders_with_its_own_domains_translation(language):
         if entry.context == COMMAND_CONTEXT:
             continue
         source = entry.id if isinstance(entry.id, str) else entry.id[1]
-        params = {name: f"<{name}>" for name in PLACEHOLDER.findall(source)}
+        params = {name: Shown(f"<{name}>") for name in PLACEHOLDER.findall(source)}
         if isinstance(entry.id, tuple):
             params["n"] = 5
             rendered = translate(Plural(*entry.id, 5, domain), locale=language, **params)

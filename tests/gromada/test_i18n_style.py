@@ -80,6 +80,51 @@ BY_ONESELF_IN_THE_PAST = {
     "ru": re.compile(rf"\b(?:сам|сама)\s+{PAST_TENSE['ru']}\b", re.IGNORECASE),
 }
 
+# The bot has no gender, and neither does the reader speaking through a button: nobody says “I”
+# in a past tense, which chooses one. Polish: wysłałem, rozpoznałam, mógłbym, będę mógł, jestem
+# gotowy. Russian: я отправил, я не смогла, я бы хотел, я готов. Say it impersonally
+# (“Wysłano Ci…”, “Не удалось распознать…”) or in the present tense.
+FIRST_PERSON_PAST = {
+    "pl": re.compile(
+        r"\b[^\W\d_]+ł(?:em|am|bym|abym)\b"
+        r"|\bbędę\s+(?:nie\s+)?[^\W\d_]+ł[ao]?\b"
+        r"|\bjestem\s+(?:już\s+|nie\s+)?(?:gotow[ya]|pewien|pewna|pewny|zmuszon[ya]|zobowiązan[ya]|rad|rada|sam|sama)\b",
+        re.IGNORECASE,
+    ),
+    "ru": re.compile(
+        r"\bя\s+(?:(?:не|уже|ещё|только|что|бы|же|сам|сама|это|всё|вам|вас|тебе|тебя|его|её|их|им|снова|сейчас|здесь|тут)\s+){0,3}"
+        rf"(?:{PAST_TENSE['ru']}|[а-яё]*(?:мог|шёл|шел)|готова?|рада?|уверена?|должен|должна|вынуждена?|обязана?|согласна?)\b",
+        re.IGNORECASE,
+    ),
+}
+# Masculine nouns ending in -ł have an instrumental in -łem (z przedziałem czasu, tym kanałem); a word
+# ending so is a noun, not “I did”. Prefixed nouns (podkanałem, przedziałem) end the same way.
+POLISH_NOUNS_IN_LEM = (
+    "kanałem",  # kanał, a channel
+    "działem",  # dział, przedział: a section, a time slot
+    "udziałem",  # udział, a share
+    "tytułem",  # tytuł, a title
+    "protokołem",  # protokół, minutes
+    "zespołem",  # zespół, a team
+    "sygnałem",  # sygnał, a signal
+    "materiałem",  # materiał, material
+    "stołem",  # stół, a table
+)
+# “Samego siebie”, “samej sobie”, “самому себе”: oneself with a gendered “sam”; “siebie” / “себя” alone
+# says the same of anyone.
+GENDERED_ONESELF = {
+    "pl": re.compile(r"\bsam(?:ego|emu|ej|ą|ym|a)?\s+(?:siebie|sobie|sobą)\b", re.IGNORECASE),
+    "ru": re.compile(r"\bсам(?:ого|ому|ой|ую|им|а)?\s+(?:себя|себе|собой)\b", re.IGNORECASE),
+}
+
+
+def speaks_of_oneself_with_a_gender(language: str, text: str) -> bool:
+    if GENDERED_ONESELF[language].search(text):
+        return True
+    nouns = POLISH_NOUNS_IN_LEM if language == "pl" else ()
+    return any(not match.group().lower().endswith(nouns) for match in FIRST_PERSON_PAST[language].finditer(text))
+
+
 # Polish messages speak to one reader and write Ty, Twój, Ci, Cię… with a capital, as Polish
 # letters and messages to one person do. “ci” is left out: it is also “those” (ci, którzy).
 POLISH_LOWERCASE_ADDRESS = re.compile(
@@ -168,6 +213,51 @@ def test_a_person_named_by_role_is_not_then_called_he_or_she(language):
 def test_a_person_named_by_role_is_not_given_a_gender_by_a_past_tense(language):
     found = offending(language, ROLE_THEN_PAST[language]) + offending(language, BY_ONESELF_IN_THE_PAST[language])
     assert not found, f"make the thing the subject, or say it in the present tense or with «osoba»: {found}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_nobody_speaks_of_themselves_in_a_gendered_past_tense(language):
+    found = [str(t) for t in translations(language) if speaks_of_oneself_with_a_gender(language, t.text)]
+    assert not found, f"say it impersonally (Wysłano Ci…, Не удалось…) or in the present tense: {found}"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("pl", "Wysłałam Ci to w wiadomości prywatnej."),
+        ("pl", "Nie rozpoznałem żadnego języka."),
+        ("pl", "Chciałbym pomóc."),
+        ("pl", "Nie będę mógł tego zrobić."),
+        ("pl", "Jestem gotowy."),
+        ("pl", "Nie podejmę działań wobec samego siebie."),
+        ("ru", "Я отправил вам всё."),
+        ("ru", "Я не смогла это сделать."),
+        ("ru", "Я бы хотел помочь."),
+        ("ru", "Я не мог."),
+        ("ru", "Я готов."),
+        ("ru", "Благодарность самому себе не считается."),
+    ],
+)
+def test_the_gendered_first_person_check_catches_what_it_names(language, text):
+    assert speaks_of_oneself_with_a_gender(language, text)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("pl", "Dodaj punkt odbioru z przedziałem czasu."),
+        ("pl", "Wysłano Ci to tym kanałem."),
+        ("pl", "Nie będę"),
+        ("pl", "Czas płynie sam."),
+        ("pl", "Nie podejmuję działań wobec siebie."),
+        ("ru", "Поэтому я не могу открыть этот канал."),
+        ("ru", "Я разделяю эти ценности"),
+        ("ru", "Discord не дал мне выдать роль."),
+        ("ru", "Не удалось распознать ни одного языка."),
+    ],
+)
+def test_the_gendered_first_person_check_leaves_neutral_text_alone(language, text):
+    assert not speaks_of_oneself_with_a_gender(language, text)
 
 
 def test_polish_addresses_the_reader_with_capitals():

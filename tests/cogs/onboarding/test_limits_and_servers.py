@@ -81,7 +81,7 @@ async def test_languages_nobody_recognises_are_named_back(simcord_env, server, m
 
     assert (
         refusal(simcord_env, result)
-        == "Nie rozpoznałem żadnego języka w „Klingon, Elvish”. Spróbuj: polski, angielski."
+        == "Nie udało się rozpoznać żadnego języka w „Klingon, Elvish”. Spróbuj: polski, angielski."
     )
     assert (await service.buddy_profile(server.guild.id, buddy.id)).languages == ""
 

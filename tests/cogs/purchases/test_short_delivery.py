@@ -117,6 +117,51 @@ async def test_the_coordinator_reads_what_each_member_gets_of_counted_things_in_
         assert f"<@{celina.id}> · {celina_gets} · " in recorded, language
 
 
+async def test_what_arrived_is_named_with_its_unit_in_every_language(simcord_env, monkeypatch):
+    coop = await coop_server(simcord_env)
+    _ania, celina, _dmitrij = coop.members
+    # English says the unit once, after the total; Polish and Russian say what arrived in a phrase
+    # of its own, so it carries the unit too.
+    expected = {
+        "en": (
+            "Honey, 6 of 12 jars arrived.",
+            "less arrived than was bought.** Honey: 6 of 12 jars.",
+            "Honey: 1 of 2 jars arrived × ",
+        ),
+        "pl": (
+            "Honey, dotarło: 6 słoików, kupiono: 12 słoików.",
+            "dotarło mniej, niż kupiono.** Honey: dotarło: 6 słoików, kupiono: 12 słoików.",
+            "Honey: dotarło: 1 słoik (zamówiono: 2 słoiki) × ",
+        ),
+        "ru": (
+            "Honey, пришло: 6 банок, куплено: 12 банок.",
+            "пришло меньше, чем куплено.** Honey: пришло: 6 банок, куплено: 12 банок.",
+            "Honey: пришло: 1 банка (заказано: 2 банки) × ",
+        ),
+    }
+
+    for language, (summary, notice, line) in expected.items():
+        purchase = await coop.open(title=f"Honey ({language})", delivery_fee="0")
+        await coop.item(purchase, "Honey", "jar", "30")
+        await coop.publish(purchase)
+        [honey] = await PurchaseItem.filter(purchase_id=purchase.pk)
+        await coop.order(coop.members[0], purchase, honey.pk, "10")
+        with speaking(monkeypatch, celina, language):  # Celina is written to in the language she uses
+            await coop.order(celina, purchase, honey.pk, "2")
+        await coop.coordinator.slash(coop.general, "purchase close", purchase=purchase.pk)
+        with speaking(monkeypatch, coop.coordinator, language):
+            recorded = shown(
+                await coop.coordinator.slash(
+                    coop.general, "purchase delivered", purchase=purchase.pk, item="Honey", quantity="6"
+                )
+            )
+
+        assert summary in recorded, (language, recorded)
+        celina_dm = dms(celina)[-1]
+        assert notice in celina_dm, (language, celina_dm)
+        assert line in celina_dm, (language, celina_dm)
+
+
 async def test_first_come_fills_the_earliest_orders_when_the_server_chooses_it(simcord_env):
     coop = await coop_server(simcord_env)
     ania, celina, dmitrij = coop.members

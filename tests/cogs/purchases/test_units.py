@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from simcord.components import walk_components
 
-from cogs.purchases.money import amount_of, unit_label
+from cogs.purchases.money import PartOf, amount_of, unit_label
 from models.purchases import PurchaseItem
 from tests.cogs.purchases.helpers import coop_server
 from tests.helpers import shown, speaking
@@ -35,6 +35,34 @@ async def test_a_member_sees_counted_units_in_the_plural_of_their_language(simco
     assert "ordered: 2 × bunch" in card
 
 
+async def test_the_card_says_what_was_ordered_toward_the_minimum_with_its_unit_in_polish_and_russian(simcord_env):
+    coop = await coop_server(simcord_env)
+    expected = {
+        "pl": (
+            "⏳ zamówiono: 7 słoików, minimum: 10 słoików; brakuje jeszcze: 3 słoiki",
+            "✅ zamówiono: 1 butelka, minimum: 1 butelka",
+        ),
+        "ru": (
+            "⏳ заказано: 7 банок, минимум: 10 банок; не хватает ещё: 3 банки",
+            "✅ заказано: 1 бутылка, минимум: 1 бутылка",
+        ),
+    }
+    for language, (short_of_it, reached) in expected.items():
+        await coop.admin.slash(coop.general, "setup language", language=language)
+        purchase = await coop.open(title=f"Pantry ({language})")
+        await coop.item(purchase, "Honey", "jar", "30", bulk_min="10")
+        await coop.item(purchase, "Oil", "bottle", "20", bulk_min="1")
+        await coop.publish(purchase)
+        honey, oil = await PurchaseItem.filter(purchase_id=purchase.pk).order_by("position")
+        await coop.order(coop.members[0], purchase, honey.pk, "7")
+        await coop.order(coop.members[1], purchase, oil.pk, "1")
+
+        await simcord_env.advance_time(6)  # the card is redrawn a few seconds after a burst of orders
+        card = coop.card(purchase).embeds[0].description
+        assert short_of_it in card, (language, card)
+        assert reached in card, (language, card)
+
+
 @pytest.mark.parametrize(
     ("quantity", "unit", "language", "expected"),
     [
@@ -56,6 +84,28 @@ async def test_a_member_sees_counted_units_in_the_plural_of_their_language(simco
 )
 def test_known_units_decline_and_unknown_ones_are_written_as_on_a_receipt(quantity, unit, language, expected):
     assert amount_of(Decimal(quantity), unit, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("quantity", "unit", "language", "bare", "with_unit"),
+    [
+        ("6", "jar", "en", "6", "6 jars"),
+        ("1", "jar", "pl", "1", "1 słoik"),
+        ("6", "jar", "pl", "6", "6 słoików"),
+        ("7.5", "kg", "pl", "7,5", "7,5 kg"),
+        ("1", "jar", "ru", "1", "1 банка"),
+        ("6", "jar", "ru", "6", "6 банок"),
+        ("2", "pęczek", "ru", "2", "2 × pęczek"),
+    ],
+)
+def test_a_part_of_a_total_is_written_bare_or_with_its_unit_as_the_message_asks(
+    quantity, unit, language, bare, with_unit
+):
+    part = PartOf(Decimal(quantity), unit, language)
+    assert f"{part}" == bare
+    assert f"{part:unit}" == with_unit
+    with pytest.raises(ValueError):
+        f"{part:kg}"
 
 
 def test_a_unit_on_its_own_is_named_in_the_readers_language():
