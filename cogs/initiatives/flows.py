@@ -20,6 +20,7 @@ from gromada.checks import is_moderator
 from gromada.commands import mention
 from gromada.errors import Conflict, DiscordRefused, GromadaError, InvalidInput, LimitReached, NotConfigured, NotFound
 from gromada.i18n import N_, Plural, _, _n, use_locale
+from gromada.ids import MAX_ID
 from gromada.interactions import language_for_guild
 from gromada.messaging import member_of, post_to, purpose_channel
 from gromada.scheduler import now
@@ -169,19 +170,44 @@ async def withdraw_proposal(bot: discord.Client, initiative_id: int, user_id: in
     return initiative
 
 
+def _is_card_of(message: discord.Message, initiative_id: int) -> bool:
+    """Whether `message` is the bot's card of this proposal (it carries the proposal's Support button)."""
+    if message.guild is None or message.author.id != message.guild.me.id:
+        return False
+    support = views.SupportButton.custom_id_for(initiative_id)
+    return any(getattr(item, "custom_id", None) == support for row in message.components for item in row.children)
+
+
 async def _posted_card(channel: discord.TextChannel, initiative_id: int) -> discord.Message | None:
     """The proposal's card if Discord posted it, among the channel's latest messages; None if not
     found (or if Discord cannot be asked either)."""
-    support = views.SupportButton.custom_id_for(initiative_id)
     try:
         async for message in channel.history(limit=CARD_LOOKBACK):
-            if message.author.id != channel.guild.me.id:
-                continue
-            if any(getattr(item, "custom_id", None) == support for row in message.components for item in row.children):
+            if _is_card_of(message, initiative_id):
                 return message
     except discord.HTTPException:
         log.warning("initiatives: could not look for the card of %s", initiative_id, exc_info=True)
     return None
+
+
+async def remove_orphan_card(interaction: discord.Interaction, initiative_id: int) -> bool:
+    """Delete the clicked card when its proposal does not exist (anywhere); whether it was deleted.
+
+    Only the bot's own card of that very proposal is deleted: a click's custom_id is whatever
+    the client sends, but the message it comes with is Discord's, with its real buttons.
+    """
+    card = interaction.message
+    if card is None or not _is_card_of(card, initiative_id) or not 1 <= initiative_id <= MAX_ID:
+        return False  # not this proposal's card, or an id no proposal can have (forged)
+    if await Initiative.exists(id=initiative_id):
+        return False
+    try:
+        await card.delete()
+    except discord.HTTPException:
+        log.warning("initiatives: could not delete the card of the missing proposal %s", initiative_id, exc_info=True)
+        return False
+    log.info("initiatives: deleted the card of the missing proposal %s", initiative_id)
+    return True
 
 
 async def refresh_card(bot: discord.Client, initiative_id: int) -> None:

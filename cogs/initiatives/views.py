@@ -9,7 +9,7 @@ import discord
 from cogs.initiatives import service
 from gromada import cooldowns
 from gromada.checks import is_moderator, require_guild
-from gromada.errors import NotAllowed
+from gromada.errors import NotAllowed, NotFound
 from gromada.i18n import N_, _, _n
 from gromada.scheduler import now
 from gromada.ui import BaseModal, BaseView, IdButton, InServer, moment_with_distance, reply, truncate
@@ -114,7 +114,29 @@ class _InServer(IdButton):
         require_guild(interaction)
 
 
-class SupportButton(_InServer, action="initiatives:support"):
+CARD_REMOVED = N_("This proposal no longer exists, so I removed its card.")
+
+
+class _OnCard(_InServer):
+    """The buttons of a proposal card (never registered itself).
+
+    A card can outlive its proposal: posted although Discord's answer was lost, while the
+    search for it failed too, so the proposal was discarded. A click on such a card removes
+    it rather than leaving buttons that lead nowhere.
+    """
+
+    async def _admit(self, interaction: discord.Interaction) -> None:
+        try:
+            await super()._admit(interaction)
+        except NotFound:
+            from cogs.initiatives import flows
+
+            if await flows.remove_orphan_card(interaction, self.ref_id):
+                raise NotFound(CARD_REMOVED) from None
+            raise
+
+
+class SupportButton(_OnCard, action="initiatives:support"):
     style = discord.ButtonStyle.success
     label_text = N_("Support")
 
@@ -133,7 +155,7 @@ class SupportButton(_InServer, action="initiatives:support"):
             await reply(interaction, _("You already support this proposal; it counts once."))
 
 
-class WithdrawButton(_InServer, action="initiatives:withdraw"):
+class WithdrawButton(_OnCard, action="initiatives:withdraw"):
     label_text = N_("Withdraw support")
 
     async def run(self, interaction: discord.Interaction) -> None:
@@ -145,7 +167,7 @@ class WithdrawButton(_InServer, action="initiatives:withdraw"):
         await reply(interaction, _("Your support is withdrawn."))
 
 
-class WithdrawProposalButton(_InServer, action="initiatives:cancel"):
+class WithdrawProposalButton(_OnCard, action="initiatives:cancel"):
     """The proposer takes the proposal back (after confirming); supporters are not pinged."""
 
     style = discord.ButtonStyle.danger
@@ -196,7 +218,7 @@ class WithdrawalConfirmation(BaseView):
         await interaction.response.edit_message(content=_("Your proposal stays as it is."), view=None)
 
 
-class RetryButton(_InServer, action="initiatives:retry"):
+class RetryButton(_OnCard, action="initiatives:retry"):
     style = discord.ButtonStyle.primary
     label_text = N_("Retry opening the channel")
 

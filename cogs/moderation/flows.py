@@ -1,15 +1,18 @@
 """Moderation on Discord: who may act, telling the member, acting, recording, logging.
 
-The order matters. The member is told by DM before a kick or ban (afterwards the bot
-shares no server with them). Discord acts before the case is recorded, so a refused
-call leaves no case claiming an action that did not happen; the DM already sent is then
-deleted. A warning is only a case, so its DM follows the recorded case. A DM or a mod-log
-post that fails never fails the case: the reply says so.
+The order matters. The case is recorded before Discord acts, so an action never stands
+without its case (a refused case, such as a conflict, stops the action before it happens).
+When Discord then refuses the action, the case is withdrawn and the moderator told that
+nothing was recorded. The member is told by DM before a kick or ban (afterwards the bot
+shares no server with them), and that DM is deleted again when Discord refuses; a DM is
+only sent once the case is recorded. A DM or a mod-log post that fails never fails the
+case: the reply says so.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,7 +24,7 @@ from gromada import guild_config, messaging
 from gromada.checks import require_guild
 from gromada.commands import Command
 from gromada.error_handler import permission_label
-from gromada.errors import DiscordRefused, NotAllowed, NotConfigured
+from gromada.errors import DiscordRefused, GromadaError, NotAllowed, NotConfigured
 from gromada.i18n import N_, use_locale
 from gromada.interactions import language_for_guild
 from gromada.scheduler import now
@@ -191,33 +194,44 @@ async def note(bot, moderator: discord.Member, member: discord.Member | discord.
     return await _finish(bot, moderator.guild, case)
 
 
-async def timeout(bot, moderator: discord.Member, member: discord.Member, duration: timedelta, reason: str) -> Outcome:
-    until = now() + duration
+async def carry_out(
+    case: ModCase,
+    act: Awaitable[object],
+    dm: discord.Message | None = None,
+    *,
+    when_missing: GromadaError | None = None,
+) -> None:
+    """Act on Discord for a case just recorded; when Discord refuses, the case and its DM are
+    taken back. `when_missing` explains a refusal because what was acted on does not exist."""
     try:
-        await member.timeout(until, reason=audit_reason(moderator, reason))
+        await act
     except discord.HTTPException as error:
-        raise refused(error, CaseAction.TIMEOUT) from error
-    dm = await tell(bot, moderator.guild, member, CaseAction.TIMEOUT, reason, until)
+        await take_back(dm)
+        await service.withdraw_case(case)
+        if when_missing is not None and isinstance(error, discord.NotFound):
+            raise when_missing from None
+        raise refused(error, case.action) from error
+
+
+async def timeout(bot, moderator: discord.Member, member: discord.Member, duration: timedelta, reason: str) -> Outcome:
+    moment = now()
+    until = moment + duration
     case = await service.record_case(
         moderator.guild.id,
         CaseAction.TIMEOUT,
         target_id=member.id,
         moderator_id=moderator.id,
         reason=reason,
-        now=now(),
+        now=moment,
         expires_at=until,
-        dm_delivered=dm is not None,
     )
+    await carry_out(case, member.timeout(until, reason=audit_reason(moderator, reason)))
+    dm = await tell(bot, moderator.guild, member, CaseAction.TIMEOUT, reason, until)
+    await service.record_dm(case, delivered=dm is not None)
     return await _finish(bot, moderator.guild, case)
 
 
 async def kick(bot, moderator: discord.Member, member: discord.Member, reason: str) -> Outcome:
-    dm = await tell(bot, moderator.guild, member, CaseAction.KICK, reason, None)
-    try:
-        await member.kick(reason=audit_reason(moderator, reason))
-    except discord.HTTPException as error:
-        await take_back(dm)
-        raise refused(error, CaseAction.KICK) from error
     case = await service.record_case(
         moderator.guild.id,
         CaseAction.KICK,
@@ -225,8 +239,10 @@ async def kick(bot, moderator: discord.Member, member: discord.Member, reason: s
         moderator_id=moderator.id,
         reason=reason,
         now=now(),
-        dm_delivered=dm is not None,
     )
+    dm = await tell(bot, moderator.guild, member, CaseAction.KICK, reason, None)
+    await service.record_dm(case, delivered=dm is not None)
+    await carry_out(case, member.kick(reason=audit_reason(moderator, reason)), dm)
     return await _finish(bot, moderator.guild, case)
 
 
@@ -241,16 +257,6 @@ async def ban(
     guild = moderator.guild
     started = now()
     until = rules.expiry(started, duration)
-    # Only members can be told: a user outside the server shares no server with the bot.
-    dm = await tell(bot, guild, user, CaseAction.BAN, reason, until) if isinstance(user, discord.Member) else None
-    try:
-        await guild.ban(user, reason=audit_reason(moderator, reason), delete_message_seconds=delete_days * 86400)
-    except discord.HTTPException as error:
-        await take_back(dm)
-        raise refused(error, CaseAction.BAN) from error
-    # A new ban replaces an earlier one still in force (its timer must not lift the new one).
-    for earlier in await service.end_active_bans(guild.id, user.id):
-        await bot.timers.cancel(service.UNBAN_TIMER, earlier.pk)
     case = await service.record_case(
         guild.id,
         CaseAction.BAN,
@@ -260,8 +266,17 @@ async def ban(
         now=started,
         expires_at=until,
         status=CaseStatus.ACTIVE,
-        dm_delivered=(dm is not None) if isinstance(user, discord.Member) else None,
     )
+    # Only members can be told: a user outside the server shares no server with the bot.
+    dm = None
+    if isinstance(user, discord.Member):
+        dm = await tell(bot, guild, user, CaseAction.BAN, reason, until)
+        await service.record_dm(case, delivered=dm is not None)
+    ban_call = guild.ban(user, reason=audit_reason(moderator, reason), delete_message_seconds=delete_days * 86400)
+    await carry_out(case, ban_call, dm)
+    # The new ban replaces an earlier one still in force (its timer must not lift the new one).
+    for earlier in await service.end_active_bans(guild.id, user.id, keep=case):
+        await bot.timers.cancel(service.UNBAN_TIMER, earlier.pk)
     if until is not None:
         await bot.timers.schedule(service.UNBAN_TIMER, until, ref_id=case.pk, guild_id=guild.id)
     return await _finish(bot, guild, case)
@@ -271,15 +286,7 @@ async def unban(bot, moderator: discord.Member, user: discord.User, reason: str)
     # No DM: an unbanned user usually shares no server with the bot any more, so it would
     # not arrive (and a note, below, is for staff only).
     guild = moderator.guild
-    try:
-        await guild.unban(user, reason=audit_reason(moderator, reason))
-    except discord.NotFound:
-        raise NotAllowed(N_("{user} is not banned on this server."), user=user.name) from None
-    except discord.HTTPException as error:
-        raise refused(error, CaseAction.UNBAN) from error
-    ended = await service.end_active_bans(guild.id, user.id)
-    for earlier in ended:
-        await bot.timers.cancel(service.UNBAN_TIMER, earlier.pk)
+    lifted = await service.active_bans(guild.id, user.id)
     case = await service.record_case(
         guild.id,
         CaseAction.UNBAN,
@@ -287,8 +294,15 @@ async def unban(bot, moderator: discord.Member, user: discord.User, reason: str)
         moderator_id=moderator.id,
         reason=reason,
         now=now(),
-        related_number=max((earlier.number for earlier in ended), default=None),
+        related_number=max((earlier.number for earlier in lifted), default=None),
     )
+    await carry_out(
+        case,
+        guild.unban(user, reason=audit_reason(moderator, reason)),
+        when_missing=NotAllowed(N_("{user} is not banned on this server."), user=user.name),
+    )
+    for earlier in await service.end_active_bans(guild.id, user.id):
+        await bot.timers.cancel(service.UNBAN_TIMER, earlier.pk)
     return await _finish(bot, guild, case)
 
 

@@ -128,6 +128,22 @@ async def record_case(
     raise Conflict()
 
 
+async def withdraw_case(case: ModCase) -> None:
+    """Remove a case whose action Discord then refused: it did not happen.
+
+    The case is recorded before Discord acts, so that an action never stands without its
+    case. Its number is given back unless a later case took the next one already, so a
+    retry gets the same number and the numbers stay consecutive.
+    """
+    async with in_transaction() as connection:
+        await ModCase.filter(id=case.pk).using_db(connection).delete()
+        await (
+            CaseCounter.filter(guild_id=case.guild_id, last_number=case.number)
+            .using_db(connection)
+            .update(last_number=case.number - 1)
+        )
+
+
 async def record_dm(case: ModCase, *, delivered: bool) -> None:
     """Whether the member was told of a case recorded before its DM (a warning)."""
     case.dm_delivered = delivered
@@ -174,13 +190,18 @@ async def escalation(guild_id: int, target_id: int, now: datetime) -> Escalation
     return Escalation(warnings=count, window=window)
 
 
-async def end_active_bans(guild_id: int, target_id: int) -> list[ModCase]:
-    """Bans of this person still in force, now ended (an unban, or a new ban replacing them)."""
-    active = await ModCase.filter(
-        guild_id=guild_id, target_id=target_id, action=CaseAction.BAN, status=CaseStatus.ACTIVE
-    )
+def active_bans(guild_id: int, target_id: int) -> QuerySet[ModCase]:
+    """Bans of this person still in force."""
+    return ModCase.filter(guild_id=guild_id, target_id=target_id, action=CaseAction.BAN, status=CaseStatus.ACTIVE)
+
+
+async def end_active_bans(guild_id: int, target_id: int, *, keep: ModCase | None = None) -> list[ModCase]:
+    """Bans of this person still in force, now ended (an unban, or a new ban `keep` replacing them)."""
+    active = active_bans(guild_id, target_id)
+    if keep is not None:
+        active = active.exclude(id=keep.pk)
     ended = []
-    for case in active:
+    for case in await active:
         if await ModCase.filter(id=case.pk, status=CaseStatus.ACTIVE).update(status=CaseStatus.ENDED):
             ended.append(case)
     return ended

@@ -35,6 +35,8 @@ RETRY_SOON = timedelta(minutes=1)
 # Who joins holding one of these roles is already part of the community.
 ALREADY_IN = ("member", "buddy", "moderator", "mediator")
 THREAD_ARCHIVE_MINUTES = 10080  # a week: conversations with a buddy can pause for days
+# How many of a thread's first messages are searched for its step message (it is the first).
+STEP_LOOKBACK = 5
 
 
 class ThreadIndex:
@@ -86,7 +88,7 @@ async def on_join(bot: Gromada, member: discord.Member) -> None:
         await _give_role(member, bound.get((BindingKind.ROLE, "member")))
         return
     await _give_role(member, bound.get((BindingKind.ROLE, "newcomer")))
-    await open_thread(bot, journey, member, resumed=resumed, welcome_id=welcome_id)
+    await open_thread(bot, journey, member, resumed=resumed, welcome_id=welcome_id, tried_before=resumed)
     after = await service.REMINDER_AFTER.get(member.guild.id)
     # A new journey has no reminder to replace: skip the look-up (one query less per join).
     await bot.timers.schedule(
@@ -114,15 +116,17 @@ async def open_thread(
     resumed: bool,
     retry: bool = True,
     welcome_id: int | None = None,
+    tried_before: bool = True,
 ) -> None:
     """Make sure the newcomer has a thread showing their current step.
 
     A refusal from Discord leaves the journey as it is (the thread id is kept as soon as
     the thread exists) and arms a deadline that tries again; `retry=False` raises instead,
-    which lets the scheduler retry with its own back-off.
+    which lets the scheduler retry with its own back-off. `tried_before=False` (a journey
+    just started) skips looking for a thread an earlier attempt opened without keeping it.
     """
     try:
-        await _open_thread(bot, journey, member, resumed, welcome_id)
+        await _open_thread(bot, journey, member, resumed, welcome_id, tried_before)
     except discord.HTTPException as error:
         if not retry:
             raise
@@ -133,7 +137,7 @@ async def open_thread(
 
 
 async def _open_thread(
-    bot: Gromada, journey: Journey, member: discord.Member, resumed: bool, welcome_id: int | None
+    bot: Gromada, journey: Journey, member: discord.Member, resumed: bool, welcome_id: int | None, tried_before: bool
 ) -> None:
     guild = member.guild
     thread = await _existing_thread(guild, journey) if journey.thread_id else None
@@ -143,14 +147,21 @@ async def _open_thread(
         if not isinstance(channel, discord.TextChannel):
             log.warning("no welcome channel on %s: newcomer %s waits", guild.id, member.id)
             return
-        thread = await channel.create_thread(
-            name=truncate(f"👋 {member.display_name}", 100),
-            type=discord.ChannelType.private_thread,
-            invitable=False,
-            auto_archive_duration=THREAD_ARCHIVE_MINUTES,
-            reason="Gromada onboarding",
-        )
-        journey.thread_id, journey.step_message_id = thread.id, None
+        lost = await _lost_thread(member, channel) if tried_before else None
+        if lost is not None:
+            thread, step = lost
+            journey.thread_id, journey.step_message_id = thread.id, step.id if step else None
+            await service.set_thread(journey.pk, journey.thread_id, journey.step_message_id)
+            opened = False
+        else:
+            thread = await channel.create_thread(
+                name=_thread_name(member),
+                type=discord.ChannelType.private_thread,
+                invitable=False,
+                auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+                reason="Gromada onboarding",
+            )
+            journey.thread_id, journey.step_message_id = thread.id, None
         resumed = False
     await _threads(bot).add(thread.id, journey.pk, journey.user_id)
     if journey.step_message_id and not resumed:
@@ -167,6 +178,38 @@ async def _open_thread(
         await service.set_thread(journey.pk, thread.id, sent.id)
     else:
         await service.set_step_message(journey.pk, sent.id)
+
+
+def _thread_name(member: discord.Member) -> str:
+    return truncate(f"👋 {member.display_name}", 100)
+
+
+async def _lost_thread(
+    member: discord.Member, channel: discord.TextChannel
+) -> tuple[discord.Thread, discord.Message | None] | None:
+    """The thread an earlier attempt opened for the newcomer without storing its id, with its
+    step message if that was posted too; None when there is none.
+
+    Discord opened it, then the bot stopped (or Discord's answer was lost) before the id was
+    written: opening another would give the newcomer two threads. It is the bot's active
+    thread in the welcome channel with the newcomer's thread name that no journey holds; its
+    step message is the bot's first message there that pings the newcomer. When Discord
+    cannot be asked, the error goes to the caller's retry rather than risk a second thread.
+    """
+    me = member.guild.me
+    found = None
+    for thread in sorted(await member.guild.active_threads(), key=lambda thread: thread.id, reverse=True):
+        mine = thread.parent_id == channel.id and thread.owner_id == me.id and thread.name == _thread_name(member)
+        if mine and not await service.thread_held(thread.id):
+            found = thread
+            break
+    if found is None:
+        return None
+    log.info("kept the welcome thread %s of %s, opened earlier but never stored", found.id, member.id)
+    async for message in found.history(limit=STEP_LOOKBACK, oldest_first=True):
+        if message.author.id == me.id and member.id in message.raw_mentions:
+            return found, message
+    return found, None
 
 
 async def _post_step(

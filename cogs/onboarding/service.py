@@ -111,6 +111,11 @@ async def set_thread(journey_id: int, thread_id: int | None, step_message_id: in
     await Journey.filter(id=journey_id).update(thread_id=thread_id, step_message_id=step_message_id)
 
 
+async def thread_held(thread_id: int) -> bool:
+    """Whether any journey (under way or finished) has this thread."""
+    return await Journey.exists(thread_id=thread_id)
+
+
 async def set_step_message(journey_id: int, message_id: int) -> None:
     await Journey.filter(id=journey_id).update(step_message_id=message_id)
 

@@ -262,3 +262,28 @@ async def test_a_card_posted_though_the_call_failed_keeps_its_proposal(server, m
     assert "no longer exists" not in shown(supported)
     assert server.supporters[0].id in await service.member_ids(initiative.pk)
     assert server.env.errors == []
+
+
+async def test_a_card_left_behind_by_a_discarded_proposal_is_removed_at_the_first_click(server, monkeypatch):
+    # The card was posted though the call failed, and the search for it failed too: the
+    # proposal was discarded while its card stayed, with buttons that lead nowhere.
+    answer_lost_after_posting(monkeypatch, server.proposals.id)
+    server.env.inject_error("GET", f"/channels/{server.proposals.id}/messages*", status=500)
+
+    result, initiative = await server.propose()
+
+    assert "Discord refused to post the proposal's card" in refusal(server.env, result)
+    assert initiative is None
+    [orphan] = [message for message in server.proposals.history() if message.embeds]
+    assert orphan.components
+
+    clicked = await server.supporters[0].click(orphan, label="Support")
+
+    assert refusal(server.env, clicked) == "This proposal no longer exists, so I removed its card."
+    assert [message for message in server.proposals.history() if message.embeds] == []
+    assert await Initiative.all().count() == 0
+    # Proposing it again works, with a card whose buttons count.
+    await wait_out(server.env, PROPOSE_COOLDOWN)
+    _, again = await server.propose()
+    supported = await server.supporters[0].click(server.card(again), label="Support")
+    assert "your support counts" in shown(supported)

@@ -3,6 +3,10 @@
 import asyncio
 import logging
 
+import pytest
+from tortoise.exceptions import IntegrityError
+
+from cogs.moderation import service
 from gromada.bot import create_bot
 from models.core import Timer, TimerStatus
 from models.moderation import CaseAction, CaseStatus
@@ -311,3 +315,85 @@ async def test_a_restart_arms_only_temporary_bans_still_in_force(server, simcord
     assert server.guild.get_ban(lost) is None
     assert server.guild.get_ban(forever) is not None
     assert server.guild.get_ban(lifted) is None
+
+
+ACTIONS = {
+    "timeout": {"duration": "1h"},
+    "kick": {},
+    "ban": {"duration": "1d"},
+}
+
+
+def acted_on(server, member) -> list[str]:
+    """What Discord shows of a moderation action on the member."""
+    shown_actions = []
+    if member.id not in server.guild.member_ids():
+        shown_actions.append("removed")
+    elif server.guild.me.guild.get_member(member.id).is_timed_out():
+        shown_actions.append("timed out")
+    if server.guild.get_ban(member) is not None:
+        shown_actions.append("banned")
+    return shown_actions
+
+
+@pytest.mark.parametrize("command", list(ACTIONS))
+async def test_an_action_whose_case_is_refused_does_not_happen(server, simcord_env, monkeypatch, command):
+    # The case comes first: when it cannot be recorded (a conflict), Discord is never asked,
+    # so no action stands without its case.
+    recorded = service._insert_numbered
+
+    async def numbering_always_taken(*args, **kwargs):
+        raise IntegrityError("case number taken")
+
+    monkeypatch.setattr(service, "_insert_numbered", numbering_always_taken)
+    refused = await server.moderator.slash(
+        server.general, f"mod {command}", member=server.member, reason="Spam", **ACTIONS[command]
+    )
+
+    assert "changed by someone else in the meantime" in refusal(simcord_env, refused)
+    assert acted_on(server, server.member) == []
+    assert await cases(server.guild.id) == []
+    assert dms(server.member) == []
+    assert await Timer.filter(kind="moderation.unban").count() == 0
+
+    monkeypatch.setattr(service, "_insert_numbered", recorded)
+    result = await server.moderator.slash(
+        server.general, f"mod {command}", member=server.member, reason="Spam", **ACTIONS[command]
+    )
+    assert "Case #1" in shown(result)
+    assert acted_on(server, server.member) != []
+    [case] = await cases(server.guild.id)
+    assert case.dm_delivered is True
+
+
+REFUSED_CALLS = {
+    "timeout": ("PATCH", "/guilds/{guild}/members/{member}"),
+    "kick": ("DELETE", "/guilds/{guild}/members/{member}"),
+    "ban": ("PUT", "/guilds/{guild}/bans/{member}"),
+}
+
+
+@pytest.mark.parametrize("command", list(REFUSED_CALLS))
+async def test_an_action_discord_refuses_after_its_case_gives_the_case_back(server, simcord_env, command):
+    await server.moderator.slash(server.general, "mod warn", member=server.buddy, reason="Rude")
+    method, path = REFUSED_CALLS[command]
+    simcord_env.inject_error(method, path.format(guild=server.guild.id, member=server.member.id), status=500, times=1)
+
+    result = await server.moderator.slash(
+        server.general, f"mod {command}", member=server.member, reason="Spam", **ACTIONS[command]
+    )
+
+    assert "Nothing was recorded; you can try again." in refusal(simcord_env, result)
+    assert acted_on(server, server.member) == []
+    assert [case.target_id for case in await cases(server.guild.id)] == [server.buddy.id]
+    assert dms(server.member) == []
+    assert await Timer.filter(kind="moderation.unban").count() == 0
+    assert [embed.title for embed in server.log_embeds()] == ["Case #1 · Warning"]
+
+    # The number the refused action had reserved is given back: the retry takes it.
+    retry = await server.moderator.slash(
+        server.general, f"mod {command}", member=server.member, reason="Spam", **ACTIONS[command]
+    )
+    assert "Case #2" in shown(retry)
+    assert acted_on(server, server.member) != []
+    assert [case.number for case in await cases(server.guild.id)] == [1, 2]

@@ -4,10 +4,13 @@ Each test deletes the timer row the stop would have left unwritten, restarts the
 checks the deadline still happens, once.
 """
 
+from simcord.backend.errors import BackendError
+from simcord.http import router
+
 from cogs.onboarding import service
 from gromada.bot import create_bot
 from models.core import Timer
-from models.onboarding import BuddySlot, Journey, Step
+from models.onboarding import BuddySlot, Journey, JourneyStatus, Step
 from tests.cogs.onboarding.helpers import introduce, ready_for_a_buddy, walk_values
 
 MINUTE, HOUR = 60, 3600
@@ -106,3 +109,58 @@ async def test_a_lost_thread_retry_still_opens_the_thread_after_a_restart(simcor
     await simcord_env.restart_bot(create_bot(settings))
     await simcord_env.advance_time(2 * MINUTE)
     assert len(server.channel("welcome").threads) == 1
+
+
+async def test_a_thread_opened_before_a_stop_is_kept_after_the_restart(simcord_env, server, settings):
+    newcomer = await server.join("nowa")
+    thread = server.thread_of(newcomer)
+    [step] = thread.history()
+    # The bot stopped after Discord opened the thread and posted its step, before their ids were stored.
+    await Journey.filter(user_id=newcomer.id).update(thread_id=None, step_message_id=None)
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(2 * MINUTE)
+
+    assert [kept.id for kept in server.channel("welcome").threads] == [thread.id]
+    assert [message.id for message in thread.history()] == [step.id]
+    journey = await Journey.get(user_id=newcomer.id)
+    assert (journey.thread_id, journey.step_message_id) == (thread.id, step.id)
+    # The newcomer goes on in it.
+    await walk_values(newcomer, thread)
+    assert (await Journey.get(user_id=newcomer.id)).step > journey.step
+
+
+def thread_answer_lost(monkeypatch, channel_id: int) -> None:
+    """Discord opens the next thread in the channel, but its answer is lost on the way back.
+    SimCord's inject_error fails a call before its effect only, so the router is wrapped."""
+    original = router.dispatch
+    left = [1]
+
+    def dispatch(backend, method, path, **kwargs):
+        answer = original(backend, method, path, **kwargs)
+        if method == "POST" and path == f"/channels/{channel_id}/threads" and left[0]:
+            left[0] -= 1
+            raise BackendError(502, 0, "Bad Gateway")
+        return answer
+
+    monkeypatch.setattr(router, "dispatch", dispatch)
+
+
+async def test_a_thread_whose_opening_seemed_to_fail_is_used_by_the_retry_after_a_restart(
+    simcord_env, server, settings, monkeypatch
+):
+    thread_answer_lost(monkeypatch, server.channel("welcome").id)
+    newcomer = await server.join("nowa")
+    journey = await Journey.get(user_id=newcomer.id)
+    assert journey.thread_id is None
+    [empty] = server.channel("welcome").threads
+    assert empty.history() == []
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(2 * MINUTE)
+
+    assert [thread.id for thread in server.channel("welcome").threads] == [empty.id]
+    [step] = empty.history()
+    assert f"<@{newcomer.id}>" in step.content
+    journey = await Journey.get(user_id=newcomer.id)
+    assert (journey.status, journey.thread_id, journey.step_message_id) == (JourneyStatus.ACTIVE, empty.id, step.id)
