@@ -183,8 +183,10 @@ async def test_the_card_event_and_minutes_message_are_stored_on_their_meeting_on
 
 
 async def test_an_answer_is_one_row_per_person_changed_in_place_until_the_meeting_ends(database):
-    row = await meeting(NOW + HOUR)
+    row, other = await meeting(NOW + HOUR), await meeting(NOW + HOUR)
     later = NOW + timedelta(minutes=30)
+    await service.answer(other, 104, Answer.COMING, NOW)
+    await service.answer(other, 100, Answer.NOT_COMING, NOW)
 
     await service.answer(row, 100, Answer.COMING, NOW)
     await service.answer(row, 101, Answer.COMING, NOW)
@@ -200,13 +202,17 @@ async def test_an_answer_is_one_row_per_person_changed_in_place_until_the_meetin
     ]
     assert await service.counts(row.pk) == Counter({Answer.MAYBE: 1, Answer.COMING: 1, Answer.NOT_COMING: 1})
     assert await service.coming(row.pk) == [101]
+    # The same person's answer to another meeting is left as it was.
+    assert await service.counts(other.pk) == Counter({Answer.COMING: 1, Answer.NOT_COMING: 1})
 
     assert await refused(Conflict, service.answer(row, 103, Answer.COMING, row.ends_at)) == "**Animation** is over."
     assert not await Rsvp.exists(user_id=103)
 
 
 async def test_a_double_click_leaves_one_answer_the_later_one(database):
-    row = await meeting()
+    row, other = await meeting(), await meeting()
+    await service.answer(row, 101, Answer.NOT_COMING, NOW)
+    await service.answer(other, 100, Answer.NOT_COMING, NOW)
 
     await asyncio.gather(
         service.answer(row, 100, Answer.COMING, NOW), service.answer(row, 100, Answer.MAYBE, NOW + HOUR)
@@ -214,6 +220,9 @@ async def test_a_double_click_leaves_one_answer_the_later_one(database):
 
     (only,) = await Rsvp.filter(meeting_id=row.pk, user_id=100)
     assert (only.answer, only.answered_at) == (Answer.MAYBE, NOW + HOUR)
+    # The later answer changes that person's row on that meeting, and no other.
+    assert (await Rsvp.get(meeting_id=row.pk, user_id=101)).answer == Answer.NOT_COMING
+    assert (await Rsvp.get(meeting_id=other.pk, user_id=100)).answer == Answer.NOT_COMING
 
 
 async def test_a_cancelled_meeting_takes_no_answer_and_cannot_be_cancelled_twice(database):
