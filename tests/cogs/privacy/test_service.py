@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from cogs.privacy import service
 from gromada.guild_config import set_option
 from models.mediation import Ticket, TicketStatus
+from models.meetings import Answer, Meeting, Rsvp
 from models.moderation import CaseAction, ModCase
 from models.onboarding import Journey
 from models.privacy import Departure
@@ -50,11 +51,13 @@ async def test_closed_tickets_are_due_a_second_after_each_servers_own_period(dat
 
 async def test_a_ticket_reopened_before_its_purge_is_kept(database):
     closed, reopened = await ticket(GUILD, NOW - 2 * YEAR), await ticket(GUILD, NOW - 2 * YEAR)
+    recent = await ticket(GUILD, NOW - timedelta(days=1))
     await Ticket.filter(id=reopened.pk).update(status=TicketStatus.OPEN)
 
     assert await service.purge_ticket(closed.pk) is True
     assert await service.purge_ticket(reopened.pk) is False
-    assert [t.pk for t in await Ticket.all()] == [reopened.pk]
+    # Only the ticket named goes, not every closed one.
+    assert sorted(t.pk for t in await Ticket.all()) == sorted([reopened.pk, recent.pk])
 
 
 async def test_only_notes_past_each_servers_period_are_purged(database):
@@ -109,6 +112,10 @@ async def test_coming_back_cancels_only_ones_own_departure_on_that_server(databa
 async def test_the_grace_period_ending_erases_onboarding_data_once_and_only_on_that_server(database):
     await Journey.create(guild_id=GUILD, user_id=5, joined_at=NOW, last_active_at=NOW)
     await Journey.create(guild_id=OTHER, user_id=5, joined_at=NOW, last_active_at=NOW)
+    meeting = await Meeting.create(
+        guild_id=GUILD, title="Animation", starts_at=NOW, ends_at=NOW, creator_id=9, created_at=NOW
+    )
+    await Rsvp.create(meeting=meeting, guild_id=GUILD, user_id=5, answer=Answer.COMING, answered_at=NOW)
     row, _ = await service.record_departure(GUILD, 5, NOW)
     await service.cancel_departure(GUILD, 7)  # loads the server's departures into memory
 
@@ -116,6 +123,18 @@ async def test_the_grace_period_ending_erases_onboarding_data_once_and_only_on_t
 
     assert report is not None and report.deleted == 1
     assert [p.guild_id for p in await Journey.filter(user_id=5)] == [OTHER]
+    # Leaving erases the onboarding data only: their answer to a meeting stays theirs.
+    assert (await Rsvp.get(meeting_id=meeting.pk)).user_id == 5
     assert not await Departure.exists(id=row.pk)
     assert service.may_have_departed(GUILD, 5) is False
     assert await service.erase_departed(row.pk) is None
+
+
+async def test_a_departure_recorded_before_a_restart_is_cancelled_when_they_come_back(database):
+    row, _ = await service.record_departure(GUILD, 5, NOW)
+    # A restart: nothing about the server's departures is in memory any more.
+    service._DEPARTED.drop(GUILD)
+
+    assert service.may_have_departed(GUILD, 5) is True
+    assert await service.cancel_departure(GUILD, 5) == row.pk
+    assert not await Departure.exists()
