@@ -90,9 +90,12 @@ async def test_plan_accepts_a_start_exactly_a_year_ahead_and_refuses_a_minute_la
 
 
 async def test_plan_cleans_the_title_and_place_before_keeping_them(database):
-    planned = await service.plan(fields(title="\u200bAnimation ", place=" \u2060Library\u200b"), GUILD, NOW)
+    planned = await service.plan(
+        fields(title="\u200bAnimation\nmeeting ", place=" \u2060Library,\nfirst floor\u200b"), GUILD, NOW
+    )
 
-    assert (planned.fields.title, planned.fields.place) == ("Animation", "Library")
+    # Both are shown on one line (the card's title, the event's place).
+    assert (planned.fields.title, planned.fields.place) == ("Animation meeting", "Library, first floor")
     assert planned.starts_at == datetime(2026, 1, 15, 18, tzinfo=UTC)
 
 
