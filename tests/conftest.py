@@ -130,6 +130,14 @@ def settings(database_url) -> Settings:
 
 
 @pytest_asyncio.fixture
+async def database(settings):
+    """The migrated test database (SQLite, or PostgreSQL with GROMADA_TEST_DATABASE_URL), no bot."""
+    await open_database(settings)
+    yield
+    await close_database()
+
+
+@pytest_asyncio.fixture
 async def simcord_bot(settings):
     bot = create_bot(settings)
     yield bot
