@@ -40,21 +40,9 @@ Consequences, said plainly
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from collections.abc import Iterable
 
 from cogs.polls.rules import Ballot
-
-
-def new_secret() -> str:
-    return secrets.token_hex(32)
-
-
-def participation_token(secret: str, poll_id: int, user_id: int) -> str:
-    """The keyed hash that says "this member voted in this poll" and nothing more."""
-    return hmac.new(bytes.fromhex(secret), f"{poll_id}:{user_id}".encode(), hashlib.sha256).hexdigest()
 
 
 def choice_key(kind: str, ballot: Ballot) -> str:

@@ -24,6 +24,7 @@ from tortoise.transactions import in_transaction
 
 from cogs.polls import anonymity, rules
 from gromada import sql
+from gromada.anonymity import new_secret, participation_token
 from gromada.commands import Command
 from gromada.csv_export import csv_text
 from gromada.durations import parse_duration
@@ -203,7 +204,7 @@ async def create_poll(request: PollRequest, electorate: list[int], now: datetime
             eligible_role_id=request.eligible_role_id,
             electorate_size=len(voters),
             seed=secrets.randbelow(1_000_000),
-            secret=anonymity.new_secret() if request.anonymous else None,
+            secret=new_secret() if request.anonymous else None,
             created_at=now,
             closes_at=now + duration,
         )
@@ -445,7 +446,7 @@ async def _require_still_open(poll: Poll) -> None:
 
 async def _cast_anonymous(poll: Poll, user_id: int, ballot: tuple[int, ...], reason: str | None) -> VoteOutcome:
     """Participation, count and reason in one transaction: all of them or none."""
-    token = anonymity.participation_token(poll.secret, poll.pk, user_id)
+    token = participation_token(poll.secret, poll.pk, user_id)
     async with in_transaction():
         if await sql.fetch(_statement(_RECORD_PARTICIPATION), token, user_id, poll.pk):
             await sql.fetch(_COUNT_ANONYMOUS, poll.pk, anonymity.choice_key(poll.kind, ballot))
@@ -461,7 +462,7 @@ async def has_voted(poll: Poll, user_id: int) -> bool:
     if poll.anonymous:
         if poll.secret is None:
             return False  # closed: nobody can tell any more
-        return await PollParticipation.exists(token=anonymity.participation_token(poll.secret, poll.pk, user_id))
+        return await PollParticipation.exists(token=participation_token(poll.secret, poll.pk, user_id))
     return await PollBallot.exists(poll_id=poll.pk, voter_id=user_id)
 
 
@@ -640,11 +641,7 @@ async def non_voters(poll: Poll) -> list[int]:
         if poll.secret is None:
             return []
         tokens = set(await PollParticipation.filter(poll_id=poll.pk).values_list("token", flat=True))
-        return [
-            user_id
-            for user_id in electors
-            if anonymity.participation_token(poll.secret, poll.pk, user_id) not in tokens
-        ]
+        return [user_id for user_id in electors if participation_token(poll.secret, poll.pk, user_id) not in tokens]
     voted = set(await PollBallot.filter(poll_id=poll.pk).values_list("voter_id", flat=True))
     return [user_id for user_id in electors if user_id not in voted]
 

@@ -26,10 +26,7 @@ the very link the scheme refuses to keep; the member is told before submitting.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import random
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -39,6 +36,7 @@ from tortoise.transactions import in_transaction
 
 from cogs.surveys import rules
 from config.content import load_default_pack
+from gromada.anonymity import new_secret, participation_token
 from gromada.csv_export import csv_text
 from gromada.durations import parse_duration
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
@@ -391,14 +389,6 @@ def duration_of(survey: Survey) -> timedelta:
 
 
 # ---------------------------------------------------------------- answering
-
-
-def new_secret() -> str:
-    return secrets.token_hex(32)
-
-
-def participation_token(secret: str, survey_id: int, user_id: int) -> str:
-    return hmac.new(bytes.fromhex(secret), f"{survey_id}:{user_id}".encode(), hashlib.sha256).hexdigest()
 
 
 def require_open(survey: Survey, now: datetime) -> None:

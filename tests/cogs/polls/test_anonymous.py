@@ -7,7 +7,8 @@ import asyncio
 import discord
 from tortoise import connections
 
-from cogs.polls import anonymity, rules, service
+from cogs.polls import rules, service
+from gromada.anonymity import participation_token
 from gromada.error_handler import describe
 from models.polls import Poll, PollAnonymousReason, PollParticipation
 from tests.cogs.polls.helpers import open_poll, results_message
@@ -104,7 +105,7 @@ async def test_database_reader_cannot_find_who_voted_what(simcord_env):
     # The participation tokens are keyed by the poll's secret, and that key is stored
     # nowhere any more: nobody can recompute whose token is whose.
     tokens = set(await PollParticipation.filter(poll_id=poll.pk).values_list("token", flat=True))
-    assert tokens == {anonymity.participation_token(secret, poll.pk, voter.id) for voter in voters}
+    assert tokens == {participation_token(secret, poll.pk, voter.id) for voter in voters}
     for table, rows in await all_rows():
         for row in rows:
             assert not any(secret in str(cell) for cell in row), (table, row)
