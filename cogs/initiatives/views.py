@@ -336,14 +336,25 @@ class HelpButton(_InServer, action="initiatives:help"):
 # ---------------------------------------------------------------- the proposal modal
 
 
-class ProposalModal(BaseModal):
-    def __init__(self) -> None:
-        super().__init__(title=_("Propose an initiative"), timeout=1800)
+class ProposalFields(BaseModal):
+    """The four fields of an initiative proposal. Meetings and surveys open it pre-filled and
+    hand the values to their own flows; the proposal's rules stay in the initiatives service."""
+
+    def __init__(self, title: str, *, name: str | None = None, goal: str | None = None, timeout: float = 1800) -> None:
+        super().__init__(title=title, timeout=timeout)
         self.title_input = discord.ui.TextInput(
-            label=_("Title"), custom_id="title", max_length=100, placeholder=_("Community garden")
+            label=_("Title"),
+            custom_id="title",
+            max_length=100,
+            default=truncate(name, 100) if name else None,
+            placeholder=None if name else _("Community garden"),
         )
         self.goal = discord.ui.TextInput(
-            label=_("Goal"), custom_id="goal", style=discord.TextStyle.paragraph, max_length=1000
+            label=_("Goal"),
+            custom_id="goal",
+            style=discord.TextStyle.paragraph,
+            max_length=1000,
+            default=truncate(goal, 1000) if goal else None,
         )
         self.needs = discord.ui.TextInput(
             label=_("What is needed"), custom_id="needs", style=discord.TextStyle.paragraph, max_length=1000
@@ -353,6 +364,11 @@ class ProposalModal(BaseModal):
         )
         for item in (self.title_input, self.goal, self.needs, self.first_step):
             self.add_item(item)
+
+
+class ProposalModal(ProposalFields):
+    def __init__(self) -> None:
+        super().__init__(_("Propose an initiative"))
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         from cogs.initiatives import flows

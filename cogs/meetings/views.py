@@ -13,6 +13,7 @@ from typing import ClassVar
 
 import discord
 
+from cogs.initiatives.views import ProposalFields
 from cogs.meetings.service import GONE, ITEM_GONE
 from gromada.checks import require_guild
 from gromada.i18n import N_, _
@@ -218,28 +219,16 @@ class ProposeSelect(AgendaPick, template=rf"{PROPOSE}:(?P<id>\d+)"):
         await interaction.response.send_modal(ProposeModal(item.pk, item.text))
 
 
-class ProposeModal(BaseModal):
+class ProposeModal(ProposalFields):
     def __init__(self, item_id: int, title: str) -> None:
-        super().__init__(title=_("Propose as an initiative"))
+        super().__init__(_("Propose as an initiative"), name=title)
         self.item_id = item_id
-        self.name = discord.ui.TextInput(label=_("Title"), custom_id="title", default=title[:100], max_length=100)
-        self.goal = discord.ui.TextInput(
-            label=_("Goal"), custom_id="goal", style=discord.TextStyle.paragraph, max_length=1000
-        )
-        self.needs = discord.ui.TextInput(
-            label=_("What is needed"), custom_id="needs", style=discord.TextStyle.paragraph, max_length=1000
-        )
-        self.first_step = discord.ui.TextInput(
-            label=_("First step"), custom_id="first_step", style=discord.TextStyle.paragraph, max_length=1000
-        )
-        for field in (self.name, self.goal, self.needs, self.first_step):
-            self.add_item(field)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         from cogs.meetings import flows
 
         await flows.propose_initiative(
-            interaction, self.item_id, self.name.value, self.goal.value, self.needs.value, self.first_step.value
+            interaction, self.item_id, self.title_input.value, self.goal.value, self.needs.value, self.first_step.value
         )
 
 

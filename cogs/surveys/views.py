@@ -13,6 +13,7 @@ import re
 
 import discord
 
+from cogs.initiatives.views import ProposalFields
 from cogs.polls.chart import bar_chart
 from cogs.surveys import rules, service
 from gromada.i18n import N_, _, _n
@@ -753,12 +754,10 @@ class PollFromSurveyModal(BaseModal):
         )
 
 
-class ProposalFromSurveyModal(BaseModal):
+class ProposalFromSurveyModal(ProposalFields):
     """An initiative proposal's fields, its title and goal filled from the survey."""
 
     def __init__(self, survey: Survey, source: service.ActionSource) -> None:
-        super().__init__(title=_("Propose an initiative"), timeout=1800)
-        self.survey_id, self.question_id = survey.pk, source.question.pk
         question = source.question
         if source.answer is not None:
             goal = _(
@@ -772,24 +771,8 @@ class ProposalFromSurveyModal(BaseModal):
             goal = _(
                 "Survey #{id} “{title}” asked: {question}", id=survey.pk, title=survey.title, question=question.text
             )
-        self.title_input = discord.ui.TextInput(
-            label=_("Title"), custom_id="title", max_length=100, default=truncate(source.answer or question.text, 100)
-        )
-        self.goal = discord.ui.TextInput(
-            label=_("Goal"),
-            custom_id="goal",
-            style=discord.TextStyle.paragraph,
-            max_length=1000,
-            default=truncate(goal, 1000),
-        )
-        self.needs = discord.ui.TextInput(
-            label=_("What is needed"), custom_id="needs", style=discord.TextStyle.paragraph, max_length=1000
-        )
-        self.first_step = discord.ui.TextInput(
-            label=_("First step"), custom_id="first_step", style=discord.TextStyle.paragraph, max_length=1000
-        )
-        for item in (self.title_input, self.goal, self.needs, self.first_step):
-            self.add_item(item)
+        super().__init__(_("Propose an initiative"), name=source.answer or question.text, goal=goal)
+        self.survey_id, self.question_id = survey.pk, question.pk
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         from cogs.surveys import flows
