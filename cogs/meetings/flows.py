@@ -26,7 +26,7 @@ from gromada.scheduler import now
 from gromada.ui import reply
 from models.core import BindingKind, Timer
 from models.meetings import Answer, Meeting
-from models.polls import PollKind, PollStatus
+from models.polls import PollStatus
 
 log = logging.getLogger(__name__)
 
@@ -203,18 +203,7 @@ async def decide_by_poll(
     meeting = item.meeting
     decisions = await messaging.purpose_channel(guild, "decisions")
     channel = decisions or guild.get_channel(meeting.channel_id)
-    electors = await polls_flows.electorate(guild, None)
-    await polls_flows.require_readable(channel, electors)
-    request = polls_service.PollRequest(
-        guild_id=guild.id,
-        channel_id=channel.id,
-        creator_id=member.id,
-        question=question,
-        options=options,
-        kind=PollKind.SINGLE,
-        duration=duration,
-    )
-    poll = await polls_service.create_poll(request, [person.id for person in electors], now())
+    poll = await polls_flows.create_single_choice_poll(guild, channel, member, question, options, duration)
     if not await service.link_poll(item, poll.pk):
         await polls_service.discard_poll(poll.pk)
         service.require_undecided(await service.item_by_id(item.pk, guild.id))

@@ -25,7 +25,7 @@ from gromada.interactions import language_for_guild
 from gromada.scheduler import now
 from gromada.ui import mention_only, reply
 from models.core import BindingKind, Timer
-from models.polls import Poll
+from models.polls import Poll, PollKind
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +144,30 @@ async def current_embed(bot: discord.Client, poll: Poll) -> discord.Embed:
     votes = result.votes if not poll.hide_results or poll.status != "open" else None
     with use_locale(await language_for_guild(bot, poll.guild_id)):
         return views.poll_embed(poll, votes, turnout)
+
+
+async def create_single_choice_poll(
+    guild: discord.Guild,
+    channel: PollChannel,
+    creator: discord.Member,
+    question: str,
+    options: str,
+    duration: str | None,
+) -> Poll:
+    """A single-choice poll open to every member, for another feature that starts one from its
+    own item (a meeting's agenda, a survey's answer). Not posted yet: the caller links it first."""
+    electors = await electorate(guild, None)
+    await require_readable(channel, electors)
+    request = service.PollRequest(
+        guild_id=guild.id,
+        channel_id=channel.id,
+        creator_id=creator.id,
+        question=question,
+        options=options,
+        kind=PollKind.SINGLE,
+        duration=duration,
+    )
+    return await service.create_poll(request, [person.id for person in electors], now())
 
 
 async def post_poll(

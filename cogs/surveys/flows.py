@@ -14,7 +14,6 @@ import discord
 from cogs.initiatives import flows as initiatives_flows
 from cogs.initiatives import service as initiatives_service
 from cogs.polls import flows as polls_flows
-from cogs.polls import service as polls_service
 from cogs.surveys import service, views
 from gromada import guild_config, messaging
 from gromada.checks import is_moderator
@@ -25,7 +24,6 @@ from gromada.scheduler import now
 from gromada.ui import reply
 from models.core import BindingKind, Timer
 from models.initiatives import InitiativeMember
-from models.polls import PollKind
 from models.surveys import Survey
 
 log = logging.getLogger(__name__)
@@ -323,18 +321,7 @@ async def start_poll(
     guild, member = interaction.guild, interaction.user
     await polls_flows.require_creator(member)
     channel = await messaging.purpose_channel(guild, "decisions") or interaction.channel
-    electors = await polls_flows.electorate(guild, None)
-    await polls_flows.require_readable(channel, electors)
-    request = polls_service.PollRequest(
-        guild_id=guild.id,
-        channel_id=channel.id,
-        creator_id=member.id,
-        question=question,
-        options=options,
-        kind=PollKind.SINGLE,
-        duration=duration or None,
-    )
-    poll = await polls_service.create_poll(request, [person.id for person in electors], now())
+    poll = await polls_flows.create_single_choice_poll(guild, channel, member, question, options, duration or None)
     await interaction.response.defer(ephemeral=True, thinking=True)
     await polls_flows.post_poll(interaction.client, channel, poll, origin=await _origin(interaction.client, survey))
     await service.link_action(survey, source, "poll", poll.pk, member.id, now())
