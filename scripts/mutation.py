@@ -12,6 +12,7 @@ its mutants that were killed.
     .venv/bin/python scripts/mutation.py --changed-since HEAD~1 --otherwise-rotate 1
     .venv/bin/python scripts/mutation.py purchases --show-survivors
     .venv/bin/python scripts/mutation.py cogs/polls/rules.py --tests tests/cogs/polls/test_rules.py
+    .venv/bin/python scripts/mutation.py purchases --sample 120         # an estimate, with its interval
 
 Each feature runs in its own folder, .mutation/<feature>/, because mutmut takes its settings
 from the pyproject.toml of the folder it runs in: that file is the project's own plus a
@@ -19,6 +20,13 @@ from the pyproject.toml of the folder it runs in: that file is the project's own
 every run (mutmut's cache would keep survivors after a test that kills them was added) and
 kept afterwards, so `cd .mutation/<feature> && ../../.venv/bin/python -m mutmut show NAME`
 (or `browse`) explains a survivor.
+
+A large service has one to two thousand mutants, and a survivor costs a run of every test
+that reaches its function: hours on two cores. `--sample N` checks N of each module's mutants
+drawn at random, the same N on every run of the same code, and prints the score with its 95%
+interval (Wilson's), an honest estimate where the whole module does not fit the time. A run
+stopped by --time-limit gets no interval: mutmut checks the quickest mutants first, so what it
+reached is not a random draw.
 """
 
 from __future__ import annotations
@@ -26,7 +34,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -130,11 +140,42 @@ def lay_out(feature: str, modules: list[str], tests: list[str] | None = None) ->
     return folder
 
 
+def mutant_names(folder: Path, module: str) -> list[str]:
+    """Every mutant mutmut plants in `module`, named as `mutmut results` names them."""
+    # mutmut has no command that only lists mutants; its own generator, run in the laid-out
+    # folder so that it reads that folder's settings, names them the way `mutmut run` will.
+    probe = (
+        "import json, sys\n"
+        "from mutmut.mutation.file_mutation import mutate_file_contents\n"
+        "path = sys.argv[1]\n"
+        "with open(path, encoding='utf-8') as source:\n"
+        "    print(json.dumps(mutate_file_contents(path, source.read()).mutant_names))\n"
+    )
+    listing = subprocess.run(
+        [sys.executable, "-c", probe, module], cwd=folder, capture_output=True, text=True, check=True
+    )
+    return [f"{dotted(module)}.{name}" for name in json.loads(listing.stdout)]
+
+
+def sample(names: list[str], count: int, module: str) -> list[str]:
+    """`count` of `names` drawn at random, the same ones for the same module and names."""
+    return sorted(random.Random(module).sample(sorted(names), min(count, len(names))))
+
+
+def wilson_interval(caught: int, checked: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95% interval of a share estimated from `checked` draws (Wilson's score interval)."""
+    share = caught / checked
+    centre = (share + z * z / (2 * checked)) / (1 + z * z / checked)
+    spread = z * math.sqrt(share * (1 - share) / checked + z * z / (4 * checked * checked)) / (1 + z * z / checked)
+    return 100.0 * (centre - spread), 100.0 * (centre + spread)
+
+
 @dataclass
 class Score:
     module: str
     statuses: Counter = field(default_factory=Counter)
     survivors: list[str] = field(default_factory=list)
+    sampled: bool = False
 
     @property
     def total(self) -> int:
@@ -159,6 +200,9 @@ class Score:
             f"{count} {status}" for status, count in sorted(self.statuses.items()) if status not in CAUGHT | UNCHECKED
         )
         partial = "" if self.checked == self.total else f"  PARTIAL: {self.checked} of {self.total} checked"
+        if self.sampled and self.checked < self.total:
+            low, high = wilson_interval(self.caught, self.checked)
+            partial = f"  SAMPLE of {self.checked} of {self.total}: the module's score is {low:.0f}-{high:.0f}% (95%)"
         return (
             f"{self.module:32} killed {self.caught:4} / {self.checked:4}  {self.percent:5.1f}%"
             f"{'  (' + rest + ')' if rest else ''}{partial}"
@@ -169,11 +213,11 @@ def mutmut(folder: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "mutmut", *args], cwd=folder, capture_output=True, text=True, **kwargs)
 
 
-def scores(folder: Path, modules: list[str]) -> list[Score]:
+def scores(folder: Path, modules: list[str], sampled: bool = False) -> list[Score]:
     listing = mutmut(folder, "results", "--all", "true")
     if listing.returncode != 0:
         raise RuntimeError(listing.stdout + listing.stderr)
-    by_module = {module: Score(module) for module in modules}
+    by_module = {module: Score(module, sampled=sampled) for module in modules}
     for raw in listing.stdout.splitlines():
         name, _, status = raw.strip().rpartition(": ")
         for module, score in by_module.items():
@@ -185,14 +229,24 @@ def scores(folder: Path, modules: list[str]) -> list[Score]:
 
 
 def run_feature(
-    feature: str, modules: list[str], jobs: int, deadline: float | None, tests: list[str] | None = None
+    feature: str,
+    modules: list[str],
+    jobs: int,
+    deadline: float | None,
+    tests: list[str] | None = None,
+    sample_size: int | None = None,
 ) -> tuple[str, Path]:
     """Runs mutmut on one feature's modules: "done", "stopped" at the deadline, or "failed"; and its log."""
     folder = lay_out(feature, modules, tests)
     log_path = folder / "mutmut.log"
+    chosen = (
+        [name for module in modules for name in sample(mutant_names(folder, module), sample_size, module)]
+        if sample_size
+        else []
+    )
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs)],
+            [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs), *chosen],
             cwd=folder,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -233,6 +287,12 @@ def main() -> int:
         "--fail-under", type=float, metavar="PERCENT", help="exit 1 when a fully checked module scores below PERCENT"
     )
     parser.add_argument("--show-survivors", action="store_true", help="print the diff of every surviving mutant")
+    parser.add_argument(
+        "--sample",
+        type=int,
+        metavar="N",
+        help="check N mutants of each module drawn at random (the same ones each run) and print the score's interval",
+    )
     parser.add_argument(
         "--tests",
         nargs="+",
@@ -281,10 +341,11 @@ def main() -> int:
         share = (
             None if deadline is None else feature_started + (deadline - feature_started) / (len(by_feature) - position)
         )
-        outcome, log = run_feature(feature, of_feature, options.jobs, share, options.tests)
+        outcome, log = run_feature(feature, of_feature, options.jobs, share, options.tests, options.sample)
         elapsed = time.monotonic() - feature_started
         try:
-            feature_scores = scores(WORK / feature, of_feature)
+            # A sample stopped part-way holds its quickest mutants only: no longer a random draw.
+            feature_scores = scores(WORK / feature, of_feature, sampled=bool(options.sample) and outcome == "done")
         except RuntimeError as error:
             feature_scores = []
             print(f"mutation: {feature}: no results ({error}); see {log}")
