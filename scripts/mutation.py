@@ -13,6 +13,7 @@ its mutants that were killed.
     .venv/bin/python scripts/mutation.py purchases --show-survivors
     .venv/bin/python scripts/mutation.py cogs/polls/rules.py --tests tests/cogs/polls/test_rules.py
     .venv/bin/python scripts/mutation.py purchases --sample 120         # an estimate, with its interval
+    .venv/bin/python scripts/mutation.py purchases --sample 120 --seed 1  # another draw, to measure again
 
 Each feature runs in its own folder, .mutation/<feature>/, because mutmut takes its settings
 from the pyproject.toml of the folder it runs in: that file is the project's own plus a
@@ -157,9 +158,9 @@ def mutant_names(folder: Path, module: str) -> list[str]:
     return [f"{dotted(module)}.{name}" for name in json.loads(listing.stdout)]
 
 
-def sample(names: list[str], count: int, module: str) -> list[str]:
-    """`count` of `names` drawn at random, the same ones for the same module and names."""
-    return sorted(random.Random(module).sample(sorted(names), min(count, len(names))))
+def sample(names: list[str], count: int, module: str, seed: int = 0) -> list[str]:
+    """`count` of `names` drawn at random, the same ones for the same module, names and seed."""
+    return sorted(random.Random(f"{module}:{seed}").sample(sorted(names), min(count, len(names))))
 
 
 def wilson_interval(caught: int, checked: int, z: float = 1.96) -> tuple[float, float]:
@@ -235,12 +236,13 @@ def run_feature(
     deadline: float | None,
     tests: list[str] | None = None,
     sample_size: int | None = None,
+    seed: int = 0,
 ) -> tuple[str, Path]:
     """Runs mutmut on one feature's modules: "done", "stopped" at the deadline, or "failed"; and its log."""
     folder = lay_out(feature, modules, tests)
     log_path = folder / "mutmut.log"
     chosen = (
-        [name for module in modules for name in sample(mutant_names(folder, module), sample_size, module)]
+        [name for module in modules for name in sample(mutant_names(folder, module), sample_size, module, seed)]
         if sample_size
         else []
     )
@@ -285,6 +287,13 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="mutants tested at once")
     parser.add_argument(
         "--fail-under", type=float, metavar="PERCENT", help="exit 1 when a fully checked module scores below PERCENT"
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="with --sample: another draw; after adding tests against one sample's survivors, a fresh"
+        " seed measures the module without the bias of the mutants the tests were written against",
     )
     parser.add_argument("--show-survivors", action="store_true", help="print the diff of every surviving mutant")
     parser.add_argument(
@@ -341,7 +350,9 @@ def main() -> int:
         share = (
             None if deadline is None else feature_started + (deadline - feature_started) / (len(by_feature) - position)
         )
-        outcome, log = run_feature(feature, of_feature, options.jobs, share, options.tests, options.sample)
+        outcome, log = run_feature(
+            feature, of_feature, options.jobs, share, options.tests, options.sample, options.seed
+        )
         elapsed = time.monotonic() - feature_started
         try:
             # A sample stopped part-way holds its quickest mutants only: no longer a random draw.

@@ -32,6 +32,12 @@ def test_a_sample_is_the_same_draw_on_every_run_and_differs_between_modules(muta
     # The order mutmut lists names in must not change the draw.
     assert mutation.sample(list(reversed(names)), 40, "cogs/polls/service.py") == first
     assert mutation.sample(names, 40, "cogs/volunteers/service.py") != first
+    # Another seed, another draw: the way to measure again without the bias of the survivors
+    # that new tests were written against.
+    assert mutation.sample(names, 40, "cogs/polls/service.py", seed=1) != first
+    assert mutation.sample(names, 40, "cogs/polls/service.py", seed=1) == mutation.sample(
+        names, 40, "cogs/polls/service.py", seed=1
+    )
     # Not simply the first ones: a draw over the whole module.
     assert max(int(name.rsplit("_", 1)[1]) for name in first) > 100
 
