@@ -8,6 +8,7 @@ that the next action follows the change.
 from __future__ import annotations
 
 from cogs.polls.cog import CREATE_COOLDOWN
+from models.core import ValueCard
 from tests.cogs.setup.test_setup_commands import PACK_TOML
 from tests.helpers import Server, quickstarted, refusal, shown, wait_out
 
@@ -76,6 +77,34 @@ async def test_imported_values_are_shown_to_the_next_newcomer(simcord_env):
 
     assert welcome_of(server, first).embeds[0].title == "We cooperate"
     assert welcome_of(server, second).embeds[0].title == "Solidarność"
+
+
+SECOND_PACK_TOML = """
+[[values]]
+title = "Równość"
+body = "Każdy głos waży tyle samo."
+"""
+
+
+async def test_a_second_import_replaces_the_cards_and_leaves_another_servers_alone(simcord_env):
+    server = await quickstarted(simcord_env)
+    other = await quickstarted(simcord_env)
+    await other.admin.slash(other.general, "setup import", file=("wartosci.toml", PACK_TOML.encode("utf-8")))
+    await server.admin.slash(server.general, "setup import", file=("wartosci.toml", PACK_TOML.encode("utf-8")))
+
+    result = await server.admin.slash(server.general, "setup import", file=("nowe.toml", SECOND_PACK_TOML.encode()))
+    here = await join(server, "here")
+    there = await join(other, "there")
+
+    assert "values: 1 item imported." in shown(result)
+    card = welcome_of(server, here).embeds[0]
+    assert (card.title, card.footer.text) == ("Równość", "Value 1 of 1")
+    assert await ValueCard.filter(guild_id=server.guild.id).values_list("title", flat=True) == ["Równość"]
+    # The other server keeps the cards it imported.
+    card = welcome_of(other, there).embeds[0]
+    assert (card.title, card.footer.text) == ("Solidarność", "Value 1 of 2")
+    stored = ValueCard.filter(guild_id=other.guild.id).order_by("position").values_list("title", flat=True)
+    assert await stored == ["Solidarność", "Jawność"]
 
 
 async def test_an_option_changed_with_setup_decides_the_next_command(simcord_env):

@@ -1,11 +1,16 @@
 """/setup import with packs that are hostile, half wrong, or bind roles they must not."""
 
+import asyncio
 import threading
 
 import discord
 import pytest
 
 from cogs.setup import cog as setup_cog
+from cogs.setup import service as setup_service
+from config.content import ValueCardSpec
+from gromada.content_import import PreparedImport, import_sections
+from gromada.sql import is_postgres
 from models.core import ValueCard
 from models.volunteers import Approval, VolunteerRole
 from tests.helpers import Server, quickstarted, refusal, shown, speaking
@@ -232,3 +237,41 @@ async def test_an_unknown_purpose_is_refused(simcord_env):
         "The volunteer role Chef names the purpose “kitchen”, which is not a role purpose."
     )
     assert server.role("Chef") is None
+
+
+# ------------------------------------------------------------------ read while an import is written
+
+
+async def test_cards_read_while_an_import_is_written_are_not_kept_after_it_on_postgres(database):
+    # A newcomer joining while a pack is written is shown the cards still committed: the old ones
+    # on PostgreSQL, where the read does not wait (on SQLite it waits for the import's
+    # transaction). Once the import is committed the next newcomer must be shown the new cards,
+    # not the old ones that read kept in memory. SimCord runs one operation at a time, so the
+    # join during the import is its read of the cards here, outside the import's transaction.
+    guild_id = 4242
+    old = [ValueCardSpec(title="Solidarność", body="Pomagamy sobie nawzajem.")]
+    new = [ValueCardSpec(title="Równość", body="Każdy głos waży tyle samo.")]
+    await import_sections({"values": setup_service.values_importer}, guild_id, {"values": old})
+    assert await setup_service.values_cards(guild_id) == old
+
+    values_written, finish = asyncio.Event(), asyncio.Event()
+
+    async def rest_of_the_pack() -> int:  # a later section of the same pack, still being written
+        values_written.set()
+        await finish.wait()
+        return 0
+
+    async def later_section(guild_id: int, items: list) -> PreparedImport:
+        return PreparedImport(write=rest_of_the_pack)
+
+    importers = {"values": setup_service.values_importer, "later": later_section}
+    importing = asyncio.create_task(import_sections(importers, guild_id, {"values": new, "later": []}))
+    await values_written.wait()
+    joining = asyncio.create_task(setup_service.values_cards(guild_id))
+    if is_postgres():
+        assert await joining == old
+    finish.set()
+    await importing
+    assert await joining in (old, new)
+
+    assert await setup_service.values_cards(guild_id) == new
