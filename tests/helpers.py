@@ -113,6 +113,24 @@ async def quickstarted(env, language: str = "en", *, server_class: type[AnyServe
     return server
 
 
+async def forged_select(server, person, custom_id: str, values: list[str]):
+    """`person` chooses `values` in a select carrying `custom_id`, on a message of the bot in the
+    server's #general: a select's values are whatever a modified client sends, listed or not."""
+    env = server.env
+    component = {
+        "type": discord.ComponentType.string_select.value,
+        "custom_id": custom_id,
+        "min_values": 0,
+        "max_values": max(len(values), 1),
+        "options": [{"label": value, "value": value} for value in values] or [{"label": "-", "value": "-"}],
+    }
+    env.backend.create_message(
+        server.general.id, env.bot.user.id, "…", components=[{"type": 1, "components": [component]}]
+    )
+    await env.settle()
+    return await person.select(server.general.last_message, values, custom_id=custom_id)
+
+
 def dms(actor) -> list[str]:
     """Everything the bot wrote to this person by direct message, oldest first."""
     user = getattr(actor, "user", actor)

@@ -187,8 +187,8 @@ async def post_minutes(interaction: discord.Interaction, meeting_id: int, text: 
     await reply(interaction, _("The minutes of **{title}** are posted under its card.", title=meeting.title))
 
 
-async def undecided_item(guild_id: int, item_id: int):
-    item = await service.item_by_id(item_id, guild_id)
+async def undecided_item(guild_id: int, item_id: int, meeting_id: int | None = None):
+    item = await service.item_by_id(item_id, guild_id, meeting_id)
     service.require_undecided(item)
     return item
 
@@ -236,8 +236,8 @@ async def cancel_meeting(bot, guild: discord.Guild, meeting: Meeting) -> bool:
     return True
 
 
-async def unproposed_item(guild_id: int, item_id: int):
-    item = await service.item_by_id(item_id, guild_id)
+async def unproposed_item(guild_id: int, item_id: int, meeting_id: int | None = None):
+    item = await service.item_by_id(item_id, guild_id, meeting_id)
     service.require_not_proposed(item)
     return item
 

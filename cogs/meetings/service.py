@@ -191,8 +191,13 @@ async def set_minutes_message(meeting_id: int, message_id: int) -> None:
     await Meeting.filter(id=meeting_id).update(minutes_message_id=message_id)
 
 
-async def item_by_id(item_id: int, guild_id: int) -> AgendaItem:
-    item = await AgendaItem.get_or_none(id=item_id, meeting__guild_id=guild_id).prefetch_related("meeting")
+async def item_by_id(item_id: int, guild_id: int, meeting_id: int | None = None) -> AgendaItem:
+    """An agenda item of the server; of that meeting alone when `meeting_id` is given (a card's
+    select lists its own meeting's items, but a client can send any item's id)."""
+    found = AgendaItem.filter(id=item_id, meeting__guild_id=guild_id)
+    if meeting_id is not None:
+        found = found.filter(meeting_id=meeting_id)
+    item = await found.prefetch_related("meeting").first()
     if item is None:
         raise NotFound(ITEM_GONE)
     return item

@@ -175,7 +175,7 @@ class DecideSelect(AgendaPick, template=rf"{DECIDE}:(?P<id>\d+)"):
     async def open_form(self, interaction: discord.Interaction, item_id: int) -> None:
         from cogs.meetings import flows
 
-        item = await flows.undecided_item(interaction.guild_id, item_id)
+        item = await flows.undecided_item(interaction.guild_id, item_id, self.meeting_id)
         await interaction.response.send_modal(DecideModal(item.pk, item.text))
 
 
@@ -215,7 +215,7 @@ class ProposeSelect(AgendaPick, template=rf"{PROPOSE}:(?P<id>\d+)"):
     async def open_form(self, interaction: discord.Interaction, item_id: int) -> None:
         from cogs.meetings import flows
 
-        item = await flows.unproposed_item(interaction.guild_id, item_id)
+        item = await flows.unproposed_item(interaction.guild_id, item_id, self.meeting_id)
         await interaction.response.send_modal(ProposeModal(item.pk, item.text))
 
 

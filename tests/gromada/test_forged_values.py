@@ -36,7 +36,7 @@ from tests.gromada.test_persistent_scope import (
     registered_item_classes,
     two_servers,
 )
-from tests.helpers import shown, speaking
+from tests.helpers import forged_select, shown, speaking
 
 
 def is_select(item: type) -> bool:
@@ -86,18 +86,7 @@ async def member_of_theirs(world: World):
 async def forged_choice(world: World, actor, custom_id: str, values: list[str]):
     """`actor` chooses `values` in a select carrying `custom_id`, on a message of the bot in their
     server's #general, as a modified client could."""
-    env = world.env
-    component = {
-        "type": discord.ComponentType.string_select.value,
-        "custom_id": custom_id,
-        "min_values": 0,
-        "max_values": max(len(values), 1),
-        "options": [{"label": value, "value": value} for value in values] or [{"label": "-", "value": "-"}],
-    }
-    channel = world.theirs.general
-    env.backend.create_message(channel.id, env.bot.user.id, "…", components=[{"type": 1, "components": [component]}])
-    await env.settle()
-    return await actor.select(channel.last_message, values, custom_id=custom_id)
+    return await forged_select(world.theirs, actor, custom_id, values)
 
 
 def recording_refusals(monkeypatch) -> list[BaseException]:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from models.meetings import AgendaItem, Answer, ItemSource, Meeting, Rsvp
 from models.polls import Poll
 from tests.cogs.initiatives.helpers import InitiativeServer
-from tests.helpers import dms, quickstarted, refusal, shown, speaking
+from tests.helpers import dms, forged_select, quickstarted, refusal, shown, speaking
 
 START = datetime(2026, 1, 15, 18, tzinfo=UTC)
 
@@ -332,3 +332,23 @@ async def test_reminders_lost_before_a_restart_are_armed_again_and_a_sent_one_is
     texts = dms(server.member)
     assert len([text for text in texts if "Reminder: **Monthly animation meeting**" in text]) == 1
     assert len([text for text in texts if "**Monthly animation meeting** on" in text and "starts <t:" in text]) == 1
+
+
+async def test_a_card_picks_only_its_own_meetings_items(simcord_env):
+    """A card's select lists its meeting's items; a client may still send another meeting's."""
+    server = await quickstarted(simcord_env)
+    await plan(server, agenda="Garden rota")
+    await plan(server, title="Fair committee", start="2026-01-20 18:00", agenda="Summer fair")
+    rota_meeting = await Meeting.get(title="Monthly animation meeting")
+    fair = await AgendaItem.get(text="Summer fair")
+
+    for action in ("decide", "propose"):
+        forged = await forged_select(server, server.admin, f"meetings:{action}:{rota_meeting.pk}", [str(fair.pk)])
+        assert forged.modal is None, action
+        assert refusal(simcord_env, forged) == "That agenda item no longer exists.", action
+
+    # Through its own card the item opens its form as before.
+    fair_card = meeting_card(server, await Meeting.get(title="Fair committee"))
+    form = await server.admin.select(fair_card, [str(fair.pk)], custom_id=f"meetings:decide:{fair.meeting_id}")
+    assert modal_defaults(form)["question"] == "Summer fair"
+    assert (await AgendaItem.get(id=fair.pk)).decision_poll is None

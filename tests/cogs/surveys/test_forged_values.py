@@ -8,7 +8,6 @@ with the feature's custom_id and whatever options the client claims.
 
 from __future__ import annotations
 
-import discord
 import pytest
 
 from cogs.surveys import service
@@ -17,28 +16,11 @@ from gromada.scheduler import now
 from models.surveys import Survey, SurveyAction, SurveyQuestion
 from tests.cogs.surveys.helpers import QUESTIONS, build_survey
 from tests.cogs.surveys.test_action import closed_survey
-from tests.helpers import quickstarted, refusal, speaking
+from tests.helpers import forged_select, quickstarted, refusal, speaking
 
 GONE_EN = "This question is no longer in the survey."
 GONE_PL = "Tego pytania nie ma już w badaniu."
 ANSWER_GONE_PL = "Tej odpowiedzi nie ma już w wynikach badania."
-
-
-async def forged_select(server, person, custom_id: str, values: list[str]):
-    """`person` chooses `values` in a select carrying `custom_id`, on a message of the bot in #general."""
-    env = server.env
-    component = {
-        "type": discord.ComponentType.string_select.value,
-        "custom_id": custom_id,
-        "min_values": 0,
-        "max_values": max(len(values), 1),
-        "options": [{"label": value, "value": value} for value in values] or [{"label": "-", "value": "-"}],
-    }
-    env.backend.create_message(
-        server.general.id, env.bot.user.id, "…", components=[{"type": 1, "components": [component]}]
-    )
-    await env.settle()
-    return await person.select(server.general.last_message, values, custom_id=custom_id)
 
 
 async def another_survey(server) -> Survey:
