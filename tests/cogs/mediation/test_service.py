@@ -180,6 +180,32 @@ async def test_handing_over_and_unclaiming_change_only_this_ticket(database):
     assert (await Ticket.get(id=ticket.pk)).mediator_id == PARTY
 
 
+async def test_racing_hand_overs_and_a_close_leave_one_consistent_mediator(database):
+    ticket = await claimed()
+
+    results = await asyncio.gather(
+        service.hand_over(ticket.pk, MIRA, MAREK),
+        service.hand_over(ticket.pk, MIRA, PARTY),
+        return_exceptions=True,
+    )
+
+    assert sum(isinstance(r, Conflict) for r in results) == 1
+    winner = next(r for r in results if isinstance(r, Ticket))
+    assert (await Ticket.get(id=ticket.pk)).mediator_id == winner.mediator_id
+
+    results = await asyncio.gather(
+        service.close(ticket.pk, winner.mediator_id, "Agreed.", "", NOW + HOUR),
+        service.hand_over(ticket.pk, winner.mediator_id, MIRA),
+        return_exceptions=True,
+    )
+
+    stored = await Ticket.get(id=ticket.pk)
+    if stored.status == TicketStatus.CLOSED:  # the close came first: nobody takes a closed ticket over
+        assert stored.mediator_id == winner.mediator_id and isinstance(results[1], Conflict)
+    else:
+        assert stored.mediator_id == MIRA and isinstance(results[0], NotAllowed | Conflict)
+
+
 async def test_reminders_are_counted_on_their_own_ticket_only(database):
     first = await opened(REQUESTER)
     second = await opened(OTHER_REQUESTER)
