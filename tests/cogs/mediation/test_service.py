@@ -28,13 +28,13 @@ async def opened(requester=REQUESTER, *, guild=GUILD, named=(), now=NOW, channel
     return await service.open_ticket(guild, requester, channel, form(), list(named), now)
 
 
-async def claimed(requester=REQUESTER, *, guild=GUILD, named=()) -> Ticket:
-    ticket = await opened(requester, guild=guild, named=named)
+async def claimed(requester=REQUESTER, *, guild=GUILD, named=(), channel=None) -> Ticket:
+    ticket = await opened(requester, guild=guild, named=named, channel=channel)
     return await service.claim(ticket.pk, MIRA, NOW + HOUR)
 
 
-async def closed(requester=REQUESTER, *, guild=GUILD) -> Ticket:
-    ticket = await claimed(requester, guild=guild)
+async def closed(requester=REQUESTER, *, guild=GUILD, channel=None) -> Ticket:
+    ticket = await claimed(requester, guild=guild, channel=channel)
     return await service.close(ticket.pk, MIRA, "Mondays and Thursdays.", "the transcript", NOW + 2 * HOUR)
 
 
@@ -401,6 +401,36 @@ async def test_reopening_one_ticket_leaves_the_others_closed_and_marks_it_reopen
     with pytest.raises(NotAllowed) as stranger:
         await service.reopen(elsewhere.pk, OTHER_REQUESTER, NOW)
     assert str(stranger.value) == "Only the person who asked for this mediation can reopen it."
+
+
+async def test_a_reopened_ticket_waits_afresh_in_the_members_next_free_slot(database):
+    await guild_config.set_option(GUILD, "mediation_max_open", "2")
+    ticket = await opened()
+    assert await service.take_reminder(ticket)
+    await service.claim(ticket.pk, MIRA, NOW)
+    await service.close(ticket.pk, MIRA, "Agreed.", "", NOW + HOUR)
+    await opened(now=NOW + 2 * HOUR)  # the member's other matter holds slot 1
+
+    reopened = await service.reopen(ticket.pk, REQUESTER, NOW + 3 * HOUR)
+
+    assert (reopened.status, reopened.open_slot, reopened.reminders_sent) == (TicketStatus.OPEN, 2, 0)
+
+
+async def test_two_tickets_reopened_at_once_take_one_slot_only(database):
+    await guild_config.set_option(GUILD, "mediation_cooldown", "0s")
+    first = await closed()
+    second = await closed(channel=9001)
+
+    results = await asyncio.gather(
+        service.reopen(first.pk, REQUESTER, NOW + 3 * HOUR),
+        service.reopen(second.pk, REQUESTER, NOW + 3 * HOUR),
+        return_exceptions=True,
+    )
+
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(refused) == 1 and isinstance(refused[0], LimitReached)
+    assert str(refused[0]) == "You already have an open mediation ticket. Continue there, or wait until it is closed."
+    assert await Ticket.filter(status=TicketStatus.OPEN).count() == 1
 
 
 async def test_check_ins_wait_only_for_closed_tickets_not_asked_yet(database):
