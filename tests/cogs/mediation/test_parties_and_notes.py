@@ -1,5 +1,8 @@
 """Inviting the other party (with consent) and mediators' private notes."""
 
+import pytest
+from simcord.backend.errors import BackendError
+
 from models.mediation import PartyStatus, Ticket, TicketNote, TicketParty
 from tests.cogs.mediation.helpers import MediationServer, mediation_server
 from tests.helpers import dms, last_dm, refusal, shown
@@ -33,6 +36,12 @@ async def test_invited_party_sees_the_space_only_after_accepting(simcord_env):
     # Now a party: a conflict of interest for claiming and for notes.
     refused = await dmitrij.slash(space, "ticket note", text="hi")
     assert "Only mediators" in refusal(simcord_env, refused)
+    # At the close the space is locked for the party who joined as for the requester.
+    form = await server.mediators[0].slash(space, "ticket close")
+    await server.mediators[0].submit_modal(form, {"outcome": "A rota."})
+    assert server.can_read(dmitrij, ticket)
+    with pytest.raises(BackendError):
+        await dmitrij.send(space, "one more thing")
 
 
 async def test_declined_invitation_keeps_the_space_closed(simcord_env):
@@ -67,7 +76,7 @@ async def test_adding_requires_the_ticket_mediator_and_a_real_other_person(simco
     themselves = await mira.slash(space, "ticket add", member=mira)
     assert "You mediate this ticket; you cannot also be a party to it." in refusal(simcord_env, themselves)
     elsewhere = await mira.slash(server.general, "ticket add", member=server.other_party)
-    assert "inside a mediation ticket" in refusal(simcord_env, elsewhere)
+    assert "Use this inside a mediation ticket's private channel." in refusal(simcord_env, elsewhere)
     await mira.slash(space, "ticket add", member=server.other_party)
     twice = await mira.slash(space, "ticket add", member=server.other_party)
     assert "That member is already invited." in refusal(simcord_env, twice)

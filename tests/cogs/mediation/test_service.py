@@ -443,3 +443,76 @@ async def test_check_ins_wait_only_for_closed_tickets_not_asked_yet(database):
 
     assert [t.requester_id for t in await waiting] == [REQUESTER]
     assert [t.pk for t in await checkins] == [due.pk]
+
+
+async def test_a_check_in_is_answered_once_by_the_requester_asked_or_not(database):
+    asked = await closed()
+    await service.mark_checkin_asked(asked.pk)
+    early = await closed(OTHER_REQUESTER)  # the question was not sent yet (a restart, say)
+
+    with pytest.raises(NotAllowed) as stranger:
+        await service.record_checkin(asked.pk, OTHER_REQUESTER, "holds")
+    assert str(stranger.value) == "Only the person who asked for this mediation can answer."
+    assert (await service.record_checkin(asked.pk, REQUESTER, "holds")).checkin_answer == "holds"
+    assert (await service.record_checkin(early.pk, OTHER_REQUESTER, "holds")).checkin_answer == "holds"
+    with pytest.raises(Conflict) as twice:
+        await service.record_checkin(asked.pk, REQUESTER, "holds")
+    assert str(twice.value) == "You already answered, or the mediation was reopened."
+
+
+async def test_reminders_stop_at_the_servers_limit(database):
+    await guild_config.set_option(GUILD, "mediation_reminder_limit", "2")
+    ticket = await opened()
+
+    assert await service.reminder_due(ticket) == NOW + 12 * HOUR
+    ticket.reminders_sent = 1
+    assert await service.reminder_due(ticket) == NOW + 36 * HOUR
+    ticket.reminders_sent = 2
+    assert await service.reminder_due(ticket) is None
+
+
+async def test_a_mediator_who_leaves_frees_only_their_claimed_tickets_on_that_server(database):
+    mine = await claimed()
+    other_server = await claimed(guild=OTHER_GUILD)
+    others = await opened(OTHER_REQUESTER)
+    await service.claim(others.pk, MAREK, NOW)
+
+    released = await service.release_mediator(GUILD, MIRA, NOW + 5 * HOUR)
+
+    assert [t.pk for t in released] == [mine.pk]
+    stored = await Ticket.get(id=mine.pk)
+    assert (stored.status, stored.mediator_id, stored.waiting_since) == (TicketStatus.OPEN, None, NOW + 5 * HOUR)
+    assert (await Ticket.get(id=other_server.pk)).mediator_id == MIRA
+    assert (await Ticket.get(id=others.pk)).mediator_id == MAREK
+
+
+async def test_a_close_racing_a_departure_stays_closed(database):
+    ticket = await claimed()
+
+    await asyncio.gather(
+        service.close(ticket.pk, MIRA, "Agreed.", "", NOW + HOUR),
+        service.release_mediator(GUILD, MIRA, NOW + HOUR),
+        return_exceptions=True,
+    )
+
+    stored = await Ticket.get(id=ticket.pk)
+    assert stored.status in (TicketStatus.CLOSED, TicketStatus.OPEN)
+    if stored.status == TicketStatus.CLOSED:
+        assert (stored.mediator_id, stored.open_slot) == (MIRA, None)
+    else:
+        assert (stored.mediator_id, stored.closed_at) == (None, None)
+
+
+async def test_the_transcript_is_for_uninvolved_mediators_once_the_ticket_is_closed(database):
+    ticket = await claimed(named=[MAREK])
+    with pytest.raises(InvalidInput) as early:
+        await service.transcript_for(ticket, MIRA)
+    assert str(early.value) == "The transcript is kept when the ticket is closed."
+
+    ticket = await service.close(ticket.pk, MIRA, "Agreed.", "the whole talk", NOW + HOUR)
+
+    assert await service.transcript_for(ticket, MIRA) == "the whole talk"
+    for involved in (REQUESTER, MAREK):
+        with pytest.raises(NotAllowed) as refused:
+            await service.transcript_for(ticket, involved)
+        assert str(refused.value) == "Only mediators who are not parties to this conflict can read its transcript."
