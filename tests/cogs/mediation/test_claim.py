@@ -139,6 +139,8 @@ async def test_unclaim_and_hand_over(simcord_env):
 
     refused = await marek.slash(space, "ticket handover", mediator=server.mediators[0])
     assert "Only the mediator of this ticket" in refusal(simcord_env, refused)
+    to_herself = await mira.slash(space, "ticket handover", mediator=mira)
+    assert "You already mediate this ticket." in refusal(simcord_env, to_herself)
     handed = await mira.slash(space, "ticket handover", mediator=marek)
     assert "now mediates ticket" in shown(handed)
     assert (await Ticket.get()).mediator_id == marek.id

@@ -51,6 +51,8 @@ async def test_close_keeps_the_transcript_posts_it_to_the_log_and_locks_the_spac
     with pytest.raises(BackendError):
         await server.requester.send(server.space(ticket), "one more thing")
     assert not server.can_read(server.outsider, ticket)
+    late = await server.mediators[0].slash(server.space(ticket), "ticket add", member=server.other_party)
+    assert "This ticket is already closed." in refusal(simcord_env, late)
 
 
 async def test_requester_gets_the_outcome_and_rates_once(simcord_env):
@@ -216,3 +218,29 @@ async def test_transcript_stays_out_of_the_log_when_a_mediator_is_a_party(simcor
     fetched = await marek.slash(space, "ticket transcript")
     [file] = fetched.response.attachments
     assert simcord_env.backend.cdn.get(file.url).decode() == ticket.transcript
+
+
+async def test_reopen_that_discord_refuses_leaves_the_ticket_closed_to_try_again(simcord_env):
+    server = await mediation_server(simcord_env)
+    ticket = await close_ticket(server)
+    await simcord_env.advance_time(timedelta(days=14, seconds=1).total_seconds())
+    checkin = dm_containing(server.requester, "Does it still hold?")
+    # Unlocking the space for the mediators fails.
+    simcord_env.inject_error("PUT", f"/channels/{ticket.channel_id}/permissions/*", status=500)
+
+    failed = await server.requester.user.click(checkin, label="Reopen")
+
+    assert "Discord refused" in refusal(simcord_env, failed)
+    stored = await Ticket.get()
+    assert (stored.status, stored.open_slot, stored.checkin_answer, stored.reopened_count) == (
+        TicketStatus.CLOSED,
+        None,
+        "asked",
+        0,
+    )
+    with pytest.raises(BackendError):
+        await server.requester.send(server.space(ticket), "Still locked?")
+    retried = await server.requester.user.click(checkin, label="Reopen")
+    assert "The mediation is open again" in shown(retried)
+    stored = await Ticket.get()
+    assert (stored.status, stored.open_slot, stored.reopened_count) == (TicketStatus.OPEN, 1, 1)

@@ -1,5 +1,8 @@
 """Inviting the other party (with consent) and mediators' private notes."""
 
+import pytest
+from simcord.backend.errors import BackendError
+
 from models.mediation import PartyStatus, Ticket, TicketNote, TicketParty
 from tests.cogs.mediation.helpers import MediationServer, mediation_server
 from tests.helpers import dms, last_dm, refusal, shown
@@ -33,6 +36,12 @@ async def test_invited_party_sees_the_space_only_after_accepting(simcord_env):
     # Now a party: a conflict of interest for claiming and for notes.
     refused = await dmitrij.slash(space, "ticket note", text="hi")
     assert "Only mediators" in refusal(simcord_env, refused)
+    # At the close the space is locked for the party who joined as for the requester.
+    form = await server.mediators[0].slash(space, "ticket close")
+    await server.mediators[0].submit_modal(form, {"outcome": "A rota."})
+    assert server.can_read(dmitrij, ticket)
+    with pytest.raises(BackendError):
+        await dmitrij.send(space, "one more thing")
 
 
 async def test_declined_invitation_keeps_the_space_closed(simcord_env):
@@ -45,6 +54,13 @@ async def test_declined_invitation_keeps_the_space_closed(simcord_env):
     assert "You declined" in shown(result)
     assert not server.can_read(server.other_party, ticket)
     assert (await TicketParty.get(user_id=server.other_party.id)).status == PartyStatus.DECLINED
+    # The mediator may ask again later; the new invitation can be accepted.
+    again = await server.mediators[0].slash(server.space(ticket), "ticket add", member=server.other_party)
+    assert "was invited" in shown(again)
+    assert (await TicketParty.get(user_id=server.other_party.id)).status == PartyStatus.INVITED
+    accepted = await server.other_party.user.click(last_dm(server.other_party), label="Accept")
+    assert "You can now see the mediation space" in shown(accepted)
+    assert server.can_read(server.other_party, ticket)
 
 
 async def test_adding_requires_the_ticket_mediator_and_a_real_other_person(simcord_env):
@@ -56,12 +72,14 @@ async def test_adding_requires_the_ticket_mediator_and_a_real_other_person(simco
     not_theirs = await marek.slash(space, "ticket add", member=server.other_party)
     assert "Only the mediator of this ticket" in refusal(simcord_env, not_theirs)
     requester = await mira.slash(space, "ticket add", member=server.requester)
-    assert "already in the space" in refusal(simcord_env, requester)
+    assert "The person who asked for mediation is already in the space." in refusal(simcord_env, requester)
+    themselves = await mira.slash(space, "ticket add", member=mira)
+    assert "You mediate this ticket; you cannot also be a party to it." in refusal(simcord_env, themselves)
     elsewhere = await mira.slash(server.general, "ticket add", member=server.other_party)
-    assert "inside a mediation ticket" in refusal(simcord_env, elsewhere)
+    assert "Use this inside a mediation ticket's private channel." in refusal(simcord_env, elsewhere)
     await mira.slash(space, "ticket add", member=server.other_party)
     twice = await mira.slash(space, "ticket add", member=server.other_party)
-    assert "already invited" in refusal(simcord_env, twice)
+    assert "That member is already invited." in refusal(simcord_env, twice)
 
 
 async def test_invitation_that_cannot_be_delivered_is_withdrawn(simcord_env):

@@ -70,7 +70,9 @@ async def test_blank_answers_are_refused_and_nothing_is_opened(simcord_env):
 
     result = await server.request(what="   ", hoped="  ")
 
-    assert "cannot be empty" in refusal(simcord_env, result)
+    assert "Please describe what happened and what you hope for; those two cannot be empty." in refusal(
+        simcord_env, result
+    )
     assert await Ticket.all().count() == 0
 
 
