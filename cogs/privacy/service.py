@@ -169,7 +169,6 @@ class ForgetReport:
     pseudonym: int
     deleted: int
     pseudonymised: int
-    scrubbed: int
     kept: dict[str, int]
 
 
@@ -252,8 +251,8 @@ async def forget(
                 await entry.model.filter(**{name: user_id, f"{entry.model._meta.pk_attr}__in": list(ids)}).update(
                     **changes
                 )
-        scrubbed = await _scrub_quotes(guild_id, user_id, names, label, kept_rows, apps)
-    return ForgetReport(pseudonym, plan.deleted_count, plan.pseudonymised_count, scrubbed, plan.kept_counts)
+        await _scrub_quotes(guild_id, user_id, names, label, kept_rows, apps)
+    return ForgetReport(pseudonym, plan.deleted_count, plan.pseudonymised_count, plan.kept_counts)
 
 
 async def _scrub_quotes(
@@ -263,8 +262,7 @@ async def _scrub_quotes(
     label: str,
     kept_rows: set[tuple[str, Any]],
     apps: set[str] | None,
-) -> int:
-    changed = 0
+) -> None:
     for entry in declared(apps):
         pk = entry.model._meta.pk_attr
         for text in entry.personal.quoting_texts:
@@ -274,8 +272,6 @@ async def _scrub_quotes(
                     continue
                 value = getattr(row, text)
                 await entry.model.filter(**{pk: row.pk}).update(**{text: scrub(value, user_id, names, label)})
-                changed += 1
-    return changed
 
 
 # ---------------------------------------------------------------- retention

@@ -255,3 +255,20 @@ async def test_reasons_kept_for_several_things_are_said_in_the_plural(simcord_en
     with speaking(monkeypatch, member, "ru"):
         russian = shown(await member.slash(server.general, "privacy forget"))
     assert "У вас есть неоплаченные счета: попросите снова, когда они будут отмечены как оплаченные." in russian
+
+
+async def test_a_mediator_who_forgets_is_replaced_in_the_tickets_they_handled(simcord_env):
+    server = await mediation_server(simcord_env)
+    ticket = await closed_ticket(server)
+    mira = server.mediators[0]
+
+    preview = await mira.slash(server.general, "privacy forget")
+    done = await mira.click(preview.response, label="Forget me")
+
+    assert "instead of you" in shown(done)
+    # Only their mediator's seat stays, until they step down from it.
+    assert await tables_holding(mira.id) == {"volunteer_seat": ["user_id"]}
+    # The ticket stays the requester's, with what they wrote.
+    handled = await Ticket.get(id=ticket.pk)
+    assert handled.mediator_id < 0 and handled.requester_id == server.requester.id
+    assert handled.what_happened == "We argue about the garden shifts."

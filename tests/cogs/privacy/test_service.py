@@ -1,14 +1,17 @@
-"""Retention and departures against the database: each server's own period, to the second."""
+"""Export, forget, retention and departures against the database: rows no test through Discord
+can line up (the same key in two tables, a case about oneself), each server's own period."""
 
 from datetime import UTC, datetime, timedelta
 
 from cogs.privacy import service
+from cogs.privacy.rules import pseudonym_label
 from gromada.guild_config import set_option
 from models.mediation import Ticket, TicketStatus
 from models.meetings import Answer, Meeting, Rsvp
 from models.moderation import CaseAction, ModCase
 from models.onboarding import Journey
-from models.privacy import Departure
+from models.polls import Poll, PollBallot, PollKind
+from models.privacy import Departure, pseudonym_tag
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 GUILD, OTHER = 1, 2
@@ -30,9 +33,15 @@ async def ticket(guild, closed_at, status=TicketStatus.CLOSED) -> Ticket:
     )
 
 
-async def case(guild, created_at, action=CaseAction.NOTE, number=1) -> ModCase:
+async def case(guild, created_at, action=CaseAction.NOTE, number=1, *, target=5, moderator=None, reason="r") -> ModCase:
     return await ModCase.create(
-        guild_id=guild, number=number, action=action, target_id=5, reason="r", created_at=created_at
+        guild_id=guild,
+        number=number,
+        action=action,
+        target_id=target,
+        moderator_id=moderator,
+        reason=reason,
+        created_at=created_at,
     )
 
 
@@ -117,6 +126,7 @@ async def test_the_grace_period_ending_erases_onboarding_data_once_and_only_on_t
         guild_id=GUILD, title="Animation", starts_at=NOW, ends_at=NOW, creator_id=9, created_at=NOW
     )
     await Rsvp.create(meeting=meeting, guild_id=GUILD, user_id=5, answer=Answer.COMING, answered_at=NOW)
+    quoting = await case(GUILD, NOW, target=6, reason="Reported by <@5>.")
     row, _ = await service.record_departure(GUILD, 5, NOW)
     await service.cancel_departure(GUILD, 7)  # loads the server's departures into memory
 
@@ -126,6 +136,7 @@ async def test_the_grace_period_ending_erases_onboarding_data_once_and_only_on_t
     assert [p.guild_id for p in await Journey.filter(user_id=5)] == [OTHER]
     # Leaving erases the onboarding data only: their answer to a meeting stays theirs.
     assert (await Rsvp.get(meeting_id=meeting.pk)).user_id == 5
+    assert (await ModCase.get(id=quoting.pk)).reason == "Reported by <@5>."
     assert not await Departure.exists(id=row.pk)
     assert service.may_have_departed(GUILD, 5) is False
     assert await service.erase_departed(row.pk) is None
@@ -139,3 +150,88 @@ async def test_a_departure_recorded_before_a_restart_is_cancelled_when_they_come
     assert service.may_have_departed(GUILD, 5) is True
     assert await service.cancel_departure(GUILD, 5) == row.pk
     assert not await Departure.exists()
+
+
+async def test_an_export_names_its_server_and_moment_and_counts_meetings_from_both_tables(database):
+    made = await Meeting.create(
+        guild_id=GUILD, title="Garden day", starts_at=NOW, ends_at=NOW, creator_id=5, created_at=NOW
+    )
+    answered = await Meeting.create(
+        guild_id=GUILD, title="Animation", starts_at=NOW, ends_at=NOW, creator_id=9, created_at=NOW
+    )
+    await Rsvp.create(meeting=answered, guild_id=GUILD, user_id=5, answer=Answer.COMING, answered_at=NOW)
+
+    exported = await service.export(GUILD, 5, NOW)
+
+    data = exported.data
+    assert (data["guild_id"], data["user_id"], data["exported_at"]) == (str(GUILD), "5", NOW.isoformat())
+    # The meeting they made (one table) and the one they answered (another) are two meetings.
+    assert exported.counts["meetings"] == 2
+    assert [row["id"] for row in data["features"]["meetings"]["meeting"]] == [made.pk]
+
+
+async def test_a_kept_case_does_not_shield_other_tables_rows_with_the_same_key(database):
+    on_record = await case(GUILD, NOW)  # about them: stays on record
+    asked = await ticket(GUILD, NOW)  # a closed mediation they asked for: pseudonymised
+    meeting = await Meeting.create(
+        guild_id=GUILD, title="Animation", starts_at=NOW, ends_at=NOW, creator_id=9, created_at=NOW
+    )
+    answer = await Rsvp.create(meeting=meeting, guild_id=GUILD, user_id=5, answer=Answer.COMING, answered_at=NOW)
+    assert on_record.pk == asked.pk == answer.pk
+
+    report = await service.forget(GUILD, 5)
+
+    assert (await ModCase.get(id=on_record.pk)).target_id == 5
+    forgotten = await Ticket.get(id=asked.pk)
+    assert (forgotten.requester_id, forgotten.what_happened) == (report.pseudonym, "")
+    assert not await Rsvp.exists(id=answer.pk)
+
+
+async def test_a_case_a_moderator_recorded_about_themselves_is_kept_whole(database):
+    own = await case(GUILD, NOW, moderator=5)
+    about_another = await case(GUILD, NOW, number=2, target=6, moderator=5)
+
+    report = await service.forget(GUILD, 5)
+
+    assert (report.kept, report.pseudonymised) == ({"moderation_record": 1}, 1)
+    assert (await ModCase.get(id=own.pk)).moderator_id == 5
+    assert (await ModCase.get(id=about_another.pk)).moderator_id == report.pseudonym
+
+
+async def test_every_text_quoting_them_reads_the_servers_label_even_among_kept_cases(database):
+    member = 412345678901234567  # a real id's length: a short one could recur in the label's tag
+    # Cases about them stay on record, before and after a case about someone else quoting them.
+    await case(GUILD, NOW, number=1, target=member, reason=f"<@{member}> spammed")
+    quoting = await case(GUILD, NOW, number=2, target=6, reason=f"Reported by <@{member}>.")
+    await case(GUILD, NOW, number=3, target=member, reason=f"<@{member}> again")
+
+    report = await service.forget(GUILD, member, language="pl")
+
+    label = pseudonym_label(report.pseudonym, "pl")
+    assert label == f"osoba anonimowa #{pseudonym_tag(report.pseudonym)}"
+    assert (await ModCase.get(id=quoting.pk)).reason == f"Reported by {label}."
+    kept = await ModCase.filter(target_id=member).order_by("number").values_list("reason", flat=True)
+    assert kept == [f"<@{member}> spammed", f"<@{member}> again"]
+
+
+async def test_a_ballots_reason_is_erased_as_if_none_was_given_and_the_vote_stays(database):
+    poll = await Poll.create(
+        guild_id=GUILD,
+        channel_id=1,
+        creator_id=9,
+        question="Move the market to Sundays?",
+        options=["Agree", "Abstain", "Object", "Block"],
+        kind=PollKind.CONSENT,
+        seed=1,
+        created_at=NOW,
+        closes_at=NOW + YEAR,
+    )
+    ballot = await PollBallot.create(
+        poll_id=poll.pk, voter_id=5, choices=[2], reason="I work on Sundays.", cast_at=NOW, updated_at=NOW
+    )
+
+    report = await service.forget(GUILD, 5)
+
+    kept = await PollBallot.get(id=ballot.pk)
+    # A ballot cast without a reason holds None (polls store no empty reason).
+    assert (kept.voter_id, kept.choices, kept.reason) == (report.pseudonym, [2], None)
