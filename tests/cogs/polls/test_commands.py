@@ -245,6 +245,10 @@ async def test_export_shows_typed_formulas_as_text_in_a_spreadsheet(simcord_env)
 
     open_rows, anonymous_rows, labelled_rows = [await exported(poll) for poll in (consent, anonymous, labelled)]
 
+    # The headers name each column, for staff reading the file in a spreadsheet.
+    assert open_rows[0] == ["poll_id", "voter_id", "ballot", "reason", "cast_at", "updated_at"]
+    assert anonymous_rows[0] == ["poll_id", "ballot", "count"]
+    assert anonymous_rows[-3:-1] == [[], ["poll_id", "option", "reason"]]
     assert open_rows[1][2:4] == ["Object", "'" + formula]
     assert anonymous_rows[-1] == [str(anonymous.pk), "Object", "'" + formula]
     assert labelled_rows[1][2] == "'=1+1"
