@@ -57,6 +57,20 @@ async def test_fewest_newcomers_first_then_a_shared_language(simcord_env, server
     assert (await Journey.get(user_id=second.id)).buddy_id == server.buddies[0].id
 
 
+async def test_a_newcomer_who_names_no_language_is_matched_in_their_own(simcord_env, server, monkeypatch):
+    polish_speaker = server.buddies[1]
+    await polish_speaker.slash(server.general, "buddy available", state="on", languages="Polish")
+    newcomer = await server.join("nowa")
+    thread = server.thread_of(newcomer)
+
+    await walk_values(newcomer, thread)
+    with speaking(monkeypatch, newcomer, "pl"):
+        await introduce(newcomer, thread, languages="")
+
+    journey = await Journey.get(user_id=newcomer.id)
+    assert (journey.languages, journey.buddy_id) == ("pl", polish_speaker.id)
+
+
 async def test_capacity_is_never_exceeded(simcord_env):
     server = await onboarding_server(simcord_env, buddies=1)
     await server.buddies[0].slash(server.general, "buddy capacity", newcomers=1)

@@ -45,7 +45,7 @@ async def test_activity_pushes_the_reminder_back(simcord_env, server, settings):
 
 async def test_silent_buddy_is_replaced_after_48_hours(simcord_env, server):
     newcomer, thread = await ready_for_a_buddy(server, "nowa")
-    first = (await Journey.get(user_id=newcomer.id)).buddy_id
+    first, matched_at = await Journey.get(user_id=newcomer.id).values_list("buddy_id", "matched_at")
     first_buddy, second_buddy = sorted(server.buddies, key=lambda buddy: buddy.id != first)
 
     await simcord_env.advance_time(47 * HOUR)
@@ -54,6 +54,7 @@ async def test_silent_buddy_is_replaced_after_48_hours(simcord_env, server):
 
     journey = await Journey.get(user_id=newcomer.id)
     assert journey.buddy_id == second_buddy.id
+    assert journey.matched_at == matched_at  # the funnel counts the wait for the first buddy
     assert await BuddySlot.filter(buddy_id=first_buddy.id).count() == 0
     ping = next(m for m in reversed(thread.history()) if f"<@{second_buddy.id}>, you are the buddy" in m.content)
     assert simcord_env.backend.get_message(thread.id, ping.id).ping_user_ids == [second_buddy.id]
@@ -133,3 +134,16 @@ async def test_a_buddy_who_wrote_to_one_newcomer_is_still_checked_for_the_other(
     assert (await Journey.get(user_id=greeted.id)).buddy_id == buddy.id
     assert (await Journey.get(user_id=forgotten.id)).buddy_id is None
     assert f"<@{forgotten.id}>" in buddy.user.dm_channel.last_message.content
+
+
+async def test_a_newcomers_own_message_pushes_the_reminder_back(simcord_env, server):
+    newcomer = await server.join("nowa")
+    thread = server.thread_of(newcomer)
+
+    await simcord_env.advance_time(20 * HOUR)
+    await newcomer.send(thread, "Hello, I will be back tonight.")
+    await simcord_env.advance_time(10 * HOUR)
+    assert reminders(thread) == []
+
+    await simcord_env.advance_time(15 * HOUR)
+    assert len(reminders(thread)) == 1
