@@ -332,3 +332,22 @@ async def test_the_team_hears_once_of_each_newcomer_nobody_is_free_for(simcord_e
     notes = [message.content for message in server.channel("mod-log").history()]
     for person in (first, second):
         assert len([note for note in notes if f"No buddy is free to welcome <@{person.id}>" in note]) == 1
+
+
+async def test_a_buddy_who_leaves_hands_on_only_their_own_newcomers(simcord_env, server):
+    first, _ = await ready_for_a_buddy(server, "pierwsza")
+    second, second_thread = await ready_for_a_buddy(server, "druga")
+    buddies = {buddy.id: buddy for buddy in server.buddies}
+    leaving = buddies[(await Journey.get(user_id=first.id)).buddy_id]
+    staying = buddies[(await Journey.get(user_id=second.id)).buddy_id]
+    assert leaving is not staying  # fewest newcomers first
+    capacity = await staying.slash(server.general, "buddy capacity", newcomers=3)
+    kept = await BuddySlot.get(buddy_id=staying.id)
+
+    server.guild.remove_member(leaving)
+    await simcord_env.settle()
+
+    assert shown(capacity) == "You now look after at most 3 newcomers at once (now: 1)."
+    assert (await Journey.get(user_id=first.id)).buddy_id == staying.id
+    assert (await BuddySlot.get(journey_id=kept.journey_id)).pk == kept.pk
+    assert len([message for message in second_thread.history() if "you are the buddy" in message.content]) == 1

@@ -226,6 +226,7 @@ async def test_other_newcomers_keep_their_own_steps_while_one_goes_all_the_way(s
     await buddy.click(ping, label="Welcome complete")
 
     assert (await Journey.get(user_id=newcomer.id)).status == JourneyStatus.COMPLETED
+    assert "Welcome complete: 1" in shown(await home.admin.slash(home.general, "onboarding funnel", days=7))
     assert await Journey.filter(guild_id=away.guild.id).order_by("id").values() == others
     for person in (joined, shared, waiting):
         assert f"<@{buddy.id}>" not in shown(await person.slash(away.general, "onboarding status"))
