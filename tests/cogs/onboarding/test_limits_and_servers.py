@@ -62,6 +62,13 @@ async def test_introduction_fields_may_fill_their_limits_and_not_one_character_m
     assert refused["languages"].render("en") == (
         "Your introduction is too long: “Languages you speak” can have at most 200 characters."
     )
+    # Each refusal reaches a newcomer in their own language too.
+    assert refused["about"].render("ru") == (
+        "Рассказ слишком длинный: в поле «О себе» может быть не больше 4000 символов."
+    )
+    assert refused["languages"].render("pl") == (
+        "Twoja prezentacja jest za długa: pole „Języki, którymi mówisz” może mieć najwyżej 200 znaków."
+    )
 
 
 async def test_a_buddy_capacity_runs_from_1_to_25(server):
