@@ -1,5 +1,6 @@
 """Buddies' commands, nobody being free, leaving and coming back, status and funnel."""
 
+from gromada.scheduler import now
 from models.onboarding import BuddyProfile, BuddySlot, Journey, JourneyStatus, Step
 from tests.cogs.onboarding.helpers import introduce, onboarding_server, ready_for_a_buddy, walk_values
 from tests.helpers import refusal, shown, speaking
@@ -54,6 +55,20 @@ async def test_fewest_newcomers_first_then_a_shared_language(simcord_env, server
     # Equal load: the Polish speaker; then the other buddy, who has fewer newcomers.
     assert (await Journey.get(user_id=first.id)).buddy_id == polish_speaker.id
     assert (await Journey.get(user_id=second.id)).buddy_id == server.buddies[0].id
+
+
+async def test_a_newcomer_who_names_no_language_is_matched_in_their_own(simcord_env, server, monkeypatch):
+    polish_speaker = server.buddies[1]
+    await polish_speaker.slash(server.general, "buddy available", state="on", languages="Polish")
+    newcomer = await server.join("nowa")
+    thread = server.thread_of(newcomer)
+
+    await walk_values(newcomer, thread)
+    with speaking(monkeypatch, newcomer, "pl"):
+        await introduce(newcomer, thread, languages="")
+
+    journey = await Journey.get(user_id=newcomer.id)
+    assert (journey.languages, journey.buddy_id) == ("pl", polish_speaker.id)
 
 
 async def test_capacity_is_never_exceeded(simcord_env):
@@ -243,3 +258,96 @@ async def test_availability_is_described_and_answered_without_saying_new_newcome
     assert not [text for text in descriptions if "new newcomers" in text]
     assert russian.startswith("Пока вы снова это не включите, к вам не будут приходить новички.")
     assert polish.startswith("Dopóki znów tego nie włączysz, nie trafią do Ciebie kolejne nowe osoby.")
+
+
+async def test_the_newcomer_introduced_first_is_welcomed_first(simcord_env):
+    server = await onboarding_server(simcord_env, buddies=1)
+    (buddy,) = server.buddies
+    await buddy.slash(server.general, "buddy capacity", newcomers=1)
+    await buddy.slash(server.general, "buddy available", state="off")
+    not_introduced = await server.join("jeszcze")
+    joined_first = await server.join("pierwsza")
+    joined_second = await server.join("druga")
+    for person in (joined_second, joined_first):
+        await walk_values(person, server.thread_of(person))
+        await introduce(person, server.thread_of(person))
+        await simcord_env.advance_time(HOUR)
+
+    await buddy.slash(server.general, "buddy available", state="on")
+
+    assert (await Journey.get(user_id=joined_second.id)).buddy_id == buddy.id
+    assert (await Journey.get(user_id=joined_first.id)).buddy_id is None
+    assert (await Journey.get(user_id=not_introduced.id)).buddy_id is None
+    funnel = shown(await server.admin.slash(server.general, "onboarding funnel", days=7))
+    assert "Introduced themselves: 2" in funnel and "Got a buddy: 1" in funnel
+
+
+async def test_a_buddy_of_two_stays_with_the_one_who_stays(simcord_env):
+    server = await onboarding_server(simcord_env, buddies=1)
+    (buddy,) = server.buddies
+    leaving, _ = await ready_for_a_buddy(server, "odchodzi")
+    staying, _ = await ready_for_a_buddy(server, "zostaje")
+
+    server.guild.remove_member(leaving)
+    await simcord_env.settle()
+
+    assert (await Journey.get(user_id=staying.id)).buddy_id == buddy.id
+    assert f"Buddy: <@{buddy.id}>" in shown(await staying.slash(server.general, "onboarding status"))
+    assert await BuddySlot.filter(buddy_id=buddy.id).count() == 1
+
+
+async def test_one_newcomer_coming_back_brings_back_only_their_own_welcome(simcord_env, server):
+    back_soon = await server.join("wraca")
+    away_for_good = await server.join("odchodzi")
+    for person in (back_soon, away_for_good):
+        server.guild.remove_member(person)
+    await simcord_env.settle()
+    left_at = now()
+    await simcord_env.advance_time(HOUR)
+
+    server.guild.add_member(back_soon.user)
+    await simcord_env.settle()
+
+    back = await Journey.get(user_id=back_soon.id)
+    assert (back.status, back.left_at, back.last_active_at) == (JourneyStatus.ACTIVE, None, now())
+    gone = await Journey.get(user_id=away_for_good.id)
+    assert (gone.status, gone.left_at) == (JourneyStatus.LEFT, left_at)
+
+
+async def test_the_team_hears_once_of_each_newcomer_nobody_is_free_for(simcord_env, server):
+    for buddy in server.buddies:
+        await buddy.slash(server.general, "buddy available", state="off")
+    first = await server.join("pierwsza")
+    second = await server.join("druga")
+    for person in (first, second):
+        await walk_values(person, server.thread_of(person))
+        await introduce(person, server.thread_of(person))
+
+    # Back after leaving, still without a buddy: the team already knows.
+    server.guild.remove_member(first)
+    await simcord_env.settle()
+    server.guild.add_member(first.user)
+    await simcord_env.settle()
+
+    notes = [message.content for message in server.channel("mod-log").history()]
+    for person in (first, second):
+        assert len([note for note in notes if f"No buddy is free to welcome <@{person.id}>" in note]) == 1
+
+
+async def test_a_buddy_who_leaves_hands_on_only_their_own_newcomers(simcord_env, server):
+    first, _ = await ready_for_a_buddy(server, "pierwsza")
+    second, second_thread = await ready_for_a_buddy(server, "druga")
+    buddies = {buddy.id: buddy for buddy in server.buddies}
+    leaving = buddies[(await Journey.get(user_id=first.id)).buddy_id]
+    staying = buddies[(await Journey.get(user_id=second.id)).buddy_id]
+    assert leaving is not staying  # fewest newcomers first
+    capacity = await staying.slash(server.general, "buddy capacity", newcomers=3)
+    kept = await BuddySlot.get(buddy_id=staying.id)
+
+    server.guild.remove_member(leaving)
+    await simcord_env.settle()
+
+    assert shown(capacity) == "You now look after at most 3 newcomers at once (now: 1)."
+    assert (await Journey.get(user_id=first.id)).buddy_id == staying.id
+    assert (await BuddySlot.get(journey_id=kept.journey_id)).pk == kept.pk
+    assert len([message for message in second_thread.history() if "you are the buddy" in message.content]) == 1

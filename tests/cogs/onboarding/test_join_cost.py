@@ -76,3 +76,14 @@ async def test_a_persons_message_in_a_welcome_thread_still_reaches_the_onboardin
     await newcomer.send(server.thread_of(newcomer), "Hello, thank you!")
 
     assert sorted(started) == ["InitiativesCog.on_message", "OnboardingCog.on_message"]
+
+
+async def test_a_first_join_looks_for_no_earlier_reminder(server):
+    await server.join("first")
+
+    with counting_statements() as statements:
+        await server.join("second")
+
+    # Someone new has no reminder to replace: only a newcomer who comes back has one.
+    assert statements.shapes()["SELECT timer"] == 0
+    assert statements.shapes()["INSERT timer"] == 1

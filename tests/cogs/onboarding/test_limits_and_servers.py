@@ -1,9 +1,12 @@
 """Limits at their boundary, refusals in words, and a buddy who helps on two servers."""
 
+import asyncio
+from datetime import timedelta
+
 import pytest
 
 from cogs.onboarding import service
-from gromada.errors import Conflict, InvalidInput
+from gromada.errors import Conflict, InvalidInput, NotFound
 from gromada.scheduler import now
 from models.onboarding import BuddySlot, Journey, JourneyStatus, Step
 from tests.cogs.onboarding.helpers import introduce, onboarding_server, ready_for_a_buddy, walk_values
@@ -58,6 +61,13 @@ async def test_introduction_fields_may_fill_their_limits_and_not_one_character_m
     )
     assert refused["languages"].render("en") == (
         "Your introduction is too long: “Languages you speak” can have at most 200 characters."
+    )
+    # Each refusal reaches a newcomer in their own language too.
+    assert refused["about"].render("ru") == (
+        "Рассказ слишком длинный: в поле «О себе» может быть не больше 4000 символов."
+    )
+    assert refused["languages"].render("pl") == (
+        "Twoja prezentacja jest za długa: pole „Języki, którymi mówisz” może mieć najwyżej 200 znaków."
     )
 
 
@@ -197,3 +207,112 @@ async def test_the_values_are_shared_only_after_the_last_card_and_before_the_int
     assert introduced_early.value.render("ru") == "Сначала пройдите ценности."
     assert unread.value.render("ru") == "Сначала прочитайте все карточки ценностей (кнопка «Далее»)."
     assert (await Journey.get(user_id=newcomer.id)).step == Step.VALUES
+
+
+async def test_other_newcomers_keep_their_own_steps_while_one_goes_all_the_way(simcord_env):
+    # One newcomer at each step on a server without buddies, then another's whole journey elsewhere.
+    home = await onboarding_server(simcord_env, buddies=1)
+    away = await onboarding_server(simcord_env, buddies=0)
+    joined = await away.join("dopiero")
+    shared = await away.join("wartosci")
+    await walk_values(shared, away.thread_of(shared))
+    waiting, _ = await ready_for_a_buddy(away, "czeka")
+    others = await Journey.filter(guild_id=away.guild.id).order_by("id").values()
+    assert [row["step"] for row in others] == [Step.JOINED, Step.VALUES, Step.INTRODUCED]
+    await simcord_env.advance_time(HOUR)
+
+    newcomer = await home.join("nowa")
+    thread = home.thread_of(newcomer)
+    await newcomer.click(thread.history()[-1], label="Next")
+    await walk_values(newcomer, thread)
+    await introduce(newcomer, thread)
+    buddy = home.buddies[0]
+    await newcomer.send(thread, "Hello!")
+    await buddy.send(thread, "Welcome!")
+    ping = next(m for m in reversed(thread.history()) if "Welcome complete" in str(m.components))
+    await buddy.click(ping, label="Welcome complete")
+
+    assert (await Journey.get(user_id=newcomer.id)).status == JourneyStatus.COMPLETED
+    assert "Welcome complete: 1" in shown(await home.admin.slash(home.general, "onboarding funnel", days=7))
+    assert await Journey.filter(guild_id=away.guild.id).order_by("id").values() == others
+    for person in (joined, shared, waiting):
+        assert f"<@{buddy.id}>" not in shown(await person.slash(away.general, "onboarding status"))
+
+
+async def test_unrecognised_languages_are_named_back_up_to_60_characters(simcord_env, server):
+    text = "Klingon " * 10
+
+    result = await server.buddies[0].slash(server.general, "buddy available", state="on", languages=text)
+
+    assert refusal(simcord_env, result) == (
+        f"I did not recognise any language in “{text.strip()[:60]}”. Try: Polish, English."
+    )
+
+
+async def test_a_welcome_that_is_gone_or_ended_refuses_its_steps(simcord_env, server):
+    newcomer = await server.join("nowa")
+    thread = server.thread_of(newcomer)
+    await walk_values(newcomer, thread)
+    form = await newcomer.click(thread.history()[-1], label="Introduce yourself")
+    journey = await Journey.get(user_id=newcomer.id)
+    await service.complete(journey.pk, server.admin.id, True, now())
+
+    ended = await newcomer.submit_modal(form, {"about": "I bake bread.", "interests": "", "languages": ""})
+    await Journey.filter(id=journey.pk).delete()
+    gone = await newcomer.click(thread.history()[-1], label="Introduce yourself")
+    with pytest.raises(NotFound) as missing:  # a sign-off or hand-over reaching a journey that is gone
+        await service.get_journey(journey.pk)
+
+    assert refusal(simcord_env, ended) == "This welcome has already ended."
+    assert refusal(simcord_env, gone) == "This welcome no longer exists."
+    assert missing.value.render("en") == "This welcome no longer exists."
+    assert not server.channel("introductions").history()
+
+
+async def test_a_second_introduction_at_the_same_moment_keeps_the_first(server):
+    # Two submits of the form cross: the later one must not move the journey back.
+    newcomer, _ = await ready_for_a_buddy(server, "nowa")
+    journey = await Journey.get(user_id=newcomer.id)
+    first = journey.introduced_at
+    introduction = service.Introduction(about="I bake bread.", interests="", languages="German", codes=["de"])
+
+    await service.mark_introduced(journey, introduction, first + timedelta(minutes=1))
+
+    again = await Journey.get(user_id=newcomer.id)
+    assert (again.step, again.introduced_at, again.languages) == (Step.MATCHED, first, "de")
+
+
+async def test_the_buddys_first_word_is_kept_and_only_the_buddys(simcord_env, server):
+    newcomer, thread = await ready_for_a_buddy(server, "nowa")
+    journey = await Journey.get(user_id=newcomer.id)
+    buddy = next(buddy for buddy in server.buddies if buddy.id == journey.buddy_id)
+    other = next(person for person in server.buddies if person is not buddy)
+    simcord_env.backend.add_thread_member(thread.id, other.id)
+
+    await simcord_env.advance_time(HOUR)
+    await other.send(thread, "Hi from me too!")
+    assert (await BuddySlot.get(journey_id=journey.pk)).spoke_at is None
+    await buddy.send(thread, "Hi! Welcome.")
+    first = (await BuddySlot.get(journey_id=journey.pk)).spoke_at
+    await simcord_env.advance_time(HOUR)
+    await buddy.send(thread, "How is it going?")
+
+    assert first is not None
+    assert (await BuddySlot.get(journey_id=journey.pk)).spoke_at == first
+    assert not await service.buddy_spoke(journey.pk, buddy.id, now())
+
+
+async def test_two_sign_offs_at_once_complete_the_welcome_once(server):
+    newcomer, _ = await ready_for_a_buddy(server, "nowa")
+    journey = await Journey.get(user_id=newcomer.id)
+
+    results = await asyncio.gather(
+        service.complete(journey.pk, journey.buddy_id, False, now()),
+        service.complete(journey.pk, server.admin.id, True, now()),
+        return_exceptions=True,
+    )
+
+    refused = [result for result in results if isinstance(result, Exception)]
+    assert len(refused) == 1 and isinstance(refused[0], Conflict)
+    assert refused[0].render("en") == "This welcome is already complete."
+    assert (await Journey.get(id=journey.pk)).status == JourneyStatus.COMPLETED

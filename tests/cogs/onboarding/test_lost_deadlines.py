@@ -164,3 +164,22 @@ async def test_a_thread_whose_opening_seemed_to_fail_is_used_by_the_retry_after_
     assert f"<@{newcomer.id}>" in step.content
     journey = await Journey.get(user_id=newcomer.id)
     assert (journey.status, journey.thread_id, journey.step_message_id) == (JourneyStatus.ACTIVE, empty.id, step.id)
+
+
+async def test_a_lost_reminder_counts_from_the_newcomers_return(simcord_env, server, settings):
+    newcomer = await server.join("nowa")
+    thread = server.thread_of(newcomer)
+    server.guild.remove_member(newcomer)
+    await simcord_env.settle()
+    await simcord_env.advance_time(72 * HOUR)
+    back = server.guild.add_member(newcomer.user)
+    await simcord_env.settle()
+    journey = await Journey.get(user_id=back.id)
+    # The bot stopped between the return and writing the reminder.
+    await Timer.filter(kind=service.REMIND_TIMER, ref_id=journey.pk).delete()
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(23 * HOUR)
+    assert reminders(thread) == []
+    await simcord_env.advance_time(2 * HOUR)
+    assert len(reminders(thread)) == 1
