@@ -92,6 +92,11 @@ async def test_bad_input_is_refused_and_nothing_half_saved(simcord_env):
     assert "never published" in refusal(simcord_env, never)
 
     await coop.item(purchase, "Gouda", "kg", "42")
+    same_name = await coop.item(purchase, "Gouda", "kg", "40")
+    assert refusal(simcord_env, same_name) == f"Purchase #{purchase.pk} already has an item called “Gouda”."
+    assert [(item.name, item.unit_price) for item in await PurchaseItem.filter(purchase_id=purchase.pk)] == [
+        ("Gouda", 4200)
+    ]
     await coop.publish(purchase)
     twice = await coop.coordinator.slash(coop.general, "purchase publish", purchase=purchase.pk)
     assert "already published" in refusal(simcord_env, twice)
@@ -424,6 +429,43 @@ async def test_ledger_of_an_open_purchase_shows_progress_and_the_fee_to_share(si
     assert "Delivery fee: PLN\xa07.50" in ledger and "Bills are written when orders close" in ledger
     missing = await member.slash(coop.general, "purchase ledger", purchase=purchase.pk + 100)
     assert "There is no purchase" in refusal(simcord_env, missing)
+
+
+async def test_a_draft_takes_no_orders_until_it_is_published(simcord_env):
+    coop = await coop_server(simcord_env)
+    purchase = await coop.open(title="Cheese")
+    await coop.item(purchase, "Gouda", "kg", "42")
+    [gouda] = await PurchaseItem.filter(purchase_id=purchase.pk)
+
+    with pytest.raises(InvalidInput) as refused:
+        await service.set_quantity(
+            guild_id=coop.guild.id,
+            purchase_id=purchase.pk,
+            item_id=gouda.pk,
+            user_id=coop.members[0].id,
+            quantity="1",
+            now=discord.utils.utcnow(),
+        )
+
+    assert str(refused.value) == f"Purchase #{purchase.pk} is not open for orders yet."
+    assert not await OrderLine.exists()
+
+
+async def test_a_delivery_fee_is_read_in_the_purchases_own_currency(simcord_env):
+    coop = await coop_server(simcord_env)
+
+    yen = await coop.open(title="Tea", currency="JPY", delivery_fee="500")
+    dinar = await coop.open(title="Dates", currency="KWD", delivery_fee="1,250")
+    fractions = await coop.coordinator.slash(
+        coop.general, "purchase open", title="Rice", deadline="2d", currency="JPY", delivery_fee="1,5"
+    )
+
+    assert (yen.currency, yen.delivery_fee) == ("JPY", 500)
+    assert (dinar.currency, dinar.delivery_fee) == ("KWD", 1250)
+    assert refusal(simcord_env, fractions) == "JPY amounts have at most 0 decimal places."
+    assert not await Purchase.exists(title="Rice")
+    ledger = shown(await coop.coordinator.slash(coop.general, "purchase ledger", purchase=yen.pk))
+    assert "Delivery fee: ¥500" in ledger
 
 
 async def test_deadline_and_a_manual_close_at_the_same_moment_bill_once(simcord_env):

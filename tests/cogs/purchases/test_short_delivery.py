@@ -237,6 +237,10 @@ async def test_bad_records_are_refused_and_change_nothing(simcord_env):
     ):
         refused = await actor.slash(coop.general, "purchase delivered", purchase=purchase.pk, **options)
         assert message in refusal(simcord_env, refused), shown(refused)
+    too_much = await coop.coordinator.slash(
+        coop.general, "purchase delivered", purchase=purchase.pk, item="potatoes", quantity="11"
+    )
+    assert refusal(simcord_env, too_much) == "Only 10 kg of Potatoes were bought: record at most that much."
     not_closed = await coop.coordinator.slash(
         coop.general, "purchase delivered", purchase=open_one.pk, item="Bread", quantity="1"
     )
