@@ -191,7 +191,9 @@ async def test_a_member_whose_goods_never_arrived_is_paid_back_and_one_who_had_n
     assert refusal(simcord_env, zero) == "The amount must be more than zero."
     assert not await Payment.filter(kind=PaymentKind.REFUND).exists()
 
-    refunded = await coop.treasurer.slash(coop.general, "purchase refund", purchase=purchase.pk, member=ania)
+    refunded = await coop.treasurer.slash(
+        coop.general, "purchase refund", purchase=purchase.pk, member=ania, amount="10,00"
+    )
 
     assert f"Paid back to <@{ania.id}>: PLN\xa010.00 of the credit on purchase #{purchase.pk}." in shown(refunded)
     bill = await Bill.get(purchase_id=purchase.pk, user_id=ania.id)
@@ -227,3 +229,25 @@ async def test_taking_payments_back_reports_what_was_taken_and_leaves_other_bill
     last = await Payment.filter(bill_id=moved.bill.pk).order_by("-id").first()
     assert (last.amount, last.kind, last.recorded_by) == (-750, PaymentKind.UNDO, coop.treasurer.id)
     assert (await Bill.get(purchase_id=purchase.pk, user_id=celina.id)).paid_amount == 500
+
+
+async def test_amounts_typed_to_the_grosz_pay_and_take_back_exactly_that(simcord_env):
+    coop = await coop_server(simcord_env)
+    ania = coop.members[0]
+    purchase = await billed(coop, {ania: "5"})  # 12.50
+
+    await pay(coop, purchase, ania, "12,49")
+    last_grosz = await pay(coop, purchase, ania, "0,01")
+
+    assert f"<@{ania.id}> paid PLN\xa00.01 for purchase #{purchase.pk}." == shown(last_grosz)
+    bill = await Bill.get(user_id=ania.id)
+    assert (bill.paid_amount, bill.paid_by) == (1250, coop.treasurer.id) and bill.paid_at is not None
+    await coop.treasurer.slash(coop.general, "purchase unpaid", purchase=purchase.pk, member=ania)
+    twice = await coop.treasurer.slash(coop.general, "purchase unpaid", purchase=purchase.pk, member=ania)
+    assert refusal(simcord_env, twice) == "That bill is already marked as unpaid."
+    await pay(coop, purchase, ania, "0,01")
+    undone = await coop.treasurer.slash(coop.general, "purchase unpaid", purchase=purchase.pk, member=ania)
+
+    assert "is unpaid again" in shown(undone)
+    assert (await Bill.get(user_id=ania.id)).paid_amount == 0
+    assert [p.amount for p in await Payment.filter(bill_id=bill.pk).order_by("id")] == [1249, 1, -1250, 1, -1]
