@@ -86,7 +86,12 @@ async def test_pickup_refusals_lose_nothing(simcord_env):
     nothing_ordered = await celina.slash(coop.general, "purchase pickup choose", purchase=purchase.pk, point=library.pk)
     assert "Order something in purchase" in refusal(simcord_env, nothing_ordered)
     wrong_point = await ania.slash(coop.general, "purchase pickup choose", purchase=purchase.pk, point=elsewhere.pk)
-    assert "not part of purchase" in refusal(simcord_env, wrong_point)
+    assert refusal(simcord_env, wrong_point) == f"That pickup point is not part of purchase #{purchase.pk}."
+    for place, slot in (("Library", "  "), ("  ", "Saturday")):
+        blank = await coop.coordinator.slash(
+            coop.general, "purchase pickup add", purchase=purchase.pk, place=place, slot=slot
+        )
+        assert refusal(simcord_env, blank) == "A pickup point needs a place and a time slot."
     twice = await coop.coordinator.slash(
         coop.general, "purchase pickup add", purchase=purchase.pk, place="Library", slot="Saturday 10:00–12:00"
     )

@@ -100,6 +100,8 @@ async def test_bad_input_is_refused_and_nothing_half_saved(simcord_env):
     await coop.publish(purchase)
     twice = await coop.coordinator.slash(coop.general, "purchase publish", purchase=purchase.pk)
     assert "already published" in refusal(simcord_env, twice)
+    early = await coop.treasurer.slash(coop.general, "purchase paid", purchase=purchase.pk, member=coop.members[0])
+    assert refusal(simcord_env, early) == f"Purchase #{purchase.pk} has no bills yet: it closes at its deadline."
     cards = [message for message in coop.general.history() if message.embeds]
     assert len(cards) == 1
 

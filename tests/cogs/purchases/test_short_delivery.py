@@ -356,3 +356,16 @@ async def test_the_export_shows_what_arrived_what_was_paid_and_the_groups_cost(s
     rows = list(csv.DictReader(io.StringIO((await again.response.attachments[0].read()).decode())))
     [group] = [row for row in rows if row["kind"] == "group_cost"]
     assert group["item"] == "Honey" and group["amount"] == "60.00"
+
+
+async def test_the_item_picker_offers_at_most_twenty_five_items(simcord_env):
+    coop = await coop_server(simcord_env)
+    purchase = await coop.open()
+    for number in range(26):
+        await coop.item(purchase, f"Tea {number:02}", "box", "10")
+
+    offered = await coop.coordinator.autocomplete(
+        coop.general, "purchase delivered", "item", "tea", purchase=purchase.pk
+    )
+
+    assert [choice["value"] for choice in offered] == [f"Tea {number:02}" for number in range(25)]
