@@ -109,3 +109,8 @@ async def test_each_purchase_reminds_of_its_own_bill_at_its_own_time(simcord_env
     await simcord_env.advance_time(3 * DAY)
     assert len(reminders(ania)) == 2
     assert f"PLN\xa05.00 is still to pay for purchase #{winter.pk}" in reminders(ania)[1]
+    await pay(coop, autumn, ania)
+    await simcord_env.advance_time(4 * DAY + 60)  # autumn's second round finds it paid: no more rounds
+    assert not await Timer.exists(kind=service.PAYMENT_TIMER, ref_id=autumn.pk, status=TimerStatus.PENDING)
+    assert await Timer.exists(kind=service.PAYMENT_TIMER, ref_id=winter.pk, status=TimerStatus.PENDING)
+    assert len(reminders(ania)) == 2
