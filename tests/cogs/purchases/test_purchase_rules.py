@@ -470,6 +470,30 @@ async def test_a_delivery_fee_is_read_in_the_purchases_own_currency(simcord_env)
     assert "Delivery fee: ¥500" in ledger
 
 
+async def test_closing_a_purchase_leaves_the_other_open_purchases_taking_orders(simcord_env):
+    coop = await coop_server(simcord_env)
+    neighbours = await coop_server(simcord_env)
+    ania = coop.members[0]
+    opened = []
+    for server, title in ((coop, "Vegetables"), (coop, "Fruit"), (neighbours, "Bread")):
+        purchase = await server.open(title=title)
+        await server.item(purchase, "Potatoes", "kg", "2,50")
+        await server.publish(purchase)
+        opened.append((purchase, await PurchaseItem.get(purchase_id=purchase.pk)))
+    (closing, potatoes), (fruit, fruit_potatoes), (bread, _bread_potatoes) = opened
+    await coop.order(ania, closing, potatoes.pk, "2")
+
+    await coop.coordinator.slash(coop.general, "purchase close", purchase=closing.pk)
+
+    for purchase in (fruit, bread):
+        await purchase.refresh_from_db()
+        assert (purchase.status, purchase.closed_at) == (PurchaseStatus.OPEN, None)
+    cart = await coop.order(ania, fruit, fruit_potatoes.pk, "1")
+    assert "Potatoes: 1 kg" in shown(cart), shown(cart)
+    assert await OrderLine.filter(purchase_id=fruit.pk, user_id=ania.id).count() == 1
+    assert [bill.user_id for bill in await Bill.filter(purchase_id=closing.pk)] == [ania.id]
+
+
 async def test_deadline_and_a_manual_close_at_the_same_moment_bill_once(simcord_env):
     coop = await coop_server(simcord_env)
     member = coop.members[0]
