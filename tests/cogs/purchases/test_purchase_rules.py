@@ -494,6 +494,17 @@ async def test_closing_a_purchase_leaves_the_other_open_purchases_taking_orders(
     assert [bill.user_id for bill in await Bill.filter(purchase_id=closing.pk)] == [ania.id]
 
 
+async def test_an_item_name_that_grows_when_normalised_is_kept_within_its_length(simcord_env):
+    # U+0958 is written as two code points once normalised: 80 typed become 160.
+    coop = await coop_server(simcord_env)
+    purchase = await coop.open(title="Spices")
+
+    await coop.item(purchase, "\u0958" * 80, "bag", "5")
+
+    [item] = await PurchaseItem.filter(purchase_id=purchase.pk)
+    assert len(item.name) == 80
+
+
 async def test_deadline_and_a_manual_close_at_the_same_moment_bill_once(simcord_env):
     coop = await coop_server(simcord_env)
     member = coop.members[0]
