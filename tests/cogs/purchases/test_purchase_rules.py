@@ -494,13 +494,15 @@ async def test_closing_a_purchase_leaves_the_other_open_purchases_taking_orders(
     assert [bill.user_id for bill in await Bill.filter(purchase_id=closing.pk)] == [ania.id]
 
 
-async def test_an_item_name_that_grows_when_normalised_is_kept_within_its_length(simcord_env):
+async def test_a_title_and_item_name_that_grow_when_normalised_are_kept_within_their_length(simcord_env):
     # U+0958 is written as two code points once normalised: 80 typed become 160.
     coop = await coop_server(simcord_env)
-    purchase = await coop.open(title="Spices")
+    await coop.coordinator.slash(coop.general, "purchase open", title="\u0958" * 100, deadline="2d")
+    purchase = await Purchase.get(guild_id=coop.guild.id)
 
     await coop.item(purchase, "\u0958" * 80, "bag", "5")
 
+    assert len(purchase.title) == 100
     [item] = await PurchaseItem.filter(purchase_id=purchase.pk)
     assert len(item.name) == 80
 
