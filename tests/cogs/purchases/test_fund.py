@@ -72,3 +72,21 @@ async def test_a_fixed_amount_per_bill_and_a_setting_that_is_not_one(simcord_env
     bills = {bill.user_id: bill for bill in await Bill.filter(purchase_id=purchase.pk)}
     assert (bills[ania.id].fund_share, bills[ania.id].total) == (200, 1000 + 200)
     assert (bills[celina.id].fund_share, bills[celina.id].total) == (0, 0)
+
+
+async def test_a_fund_share_of_zero_turns_it_off(simcord_env):
+    coop = await coop_server(simcord_env)
+    ania = coop.members[0]
+    await coop.admin.slash(coop.general, "setup option", key="purchases_fund_share", value="2,50")
+
+    turned_off = await coop.admin.slash(coop.general, "setup option", key="purchases_fund_share", value="0")
+
+    assert shown(turned_off) == "purchases_fund_share is now off."
+    purchase = await coop.open()
+    await coop.item(purchase, "Potatoes", "kg", "2,50", shop_price="3,20")
+    await coop.publish(purchase)
+    [potatoes] = await PurchaseItem.filter(purchase_id=purchase.pk)
+    await coop.order(ania, purchase, potatoes.pk, "2")
+    await coop.coordinator.slash(coop.general, "purchase close", purchase=purchase.pk)
+    bill = await Bill.get(purchase_id=purchase.pk, user_id=ania.id)
+    assert (bill.fund_share, bill.total) == (0, 500)

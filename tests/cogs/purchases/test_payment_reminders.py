@@ -92,3 +92,25 @@ async def test_a_server_without_reminders_gets_no_timer_at_start(simcord_env, se
 
     assert not await Timer.exists(kind=service.PAYMENT_TIMER, ref_id=purchase.pk)
     assert reminders(ania) == []
+
+
+async def test_each_purchase_reminds_of_its_own_bill_at_its_own_time(simcord_env):
+    coop = await coop_server(simcord_env)
+    ania = coop.members[0]
+    autumn = await billed(coop, {ania: "4"}, title="Autumn")  # 10.00
+    await simcord_env.advance_time(3 * DAY)
+    winter = await billed(coop, {ania: "2"}, title="Winter")  # 5.00
+
+    await simcord_env.advance_time(4 * DAY + 60)
+
+    [first] = reminders(ania)
+    assert f"PLN\xa010.00 is still to pay for purchase #{autumn.pk}" in first
+    assert (await Bill.get(purchase_id=winter.pk, user_id=ania.id)).reminded_at is None
+    await simcord_env.advance_time(3 * DAY)
+    assert len(reminders(ania)) == 2
+    assert f"PLN\xa05.00 is still to pay for purchase #{winter.pk}" in reminders(ania)[1]
+    await pay(coop, autumn, ania)
+    await simcord_env.advance_time(4 * DAY + 60)  # autumn's second round finds it paid: no more rounds
+    assert not await Timer.exists(kind=service.PAYMENT_TIMER, ref_id=autumn.pk, status=TimerStatus.PENDING)
+    assert await Timer.exists(kind=service.PAYMENT_TIMER, ref_id=winter.pk, status=TimerStatus.PENDING)
+    assert len(reminders(ania)) == 2

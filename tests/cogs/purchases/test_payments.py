@@ -168,3 +168,86 @@ async def test_credit_stays_with_a_member_who_asks_to_be_forgotten_until_it_is_p
     assert "You have credit" not in shown(again)
     await ania.click(again.response, label="Forget me")
     assert not await Bill.exists(user_id=ania.id)
+
+
+async def test_a_member_whose_goods_never_arrived_is_paid_back_and_one_who_had_not_paid_owes_nothing(simcord_env):
+    coop = await coop_server(simcord_env)
+    ania, celina, _ = coop.members
+    purchase = await billed(coop, {ania: "4", celina: "2"})  # 10.00 and 5.00
+    await pay(coop, purchase, ania)
+
+    await coop.coordinator.slash(
+        coop.general, "purchase delivered", purchase=purchase.pk, item="Potatoes", quantity="0"
+    )
+
+    assert [(bill.user_id, bill.total, bill.paid_amount) for bill in await service.bills_of(purchase.pk)] == sorted(
+        [(ania.id, 0, 1000), (celina.id, 0, 0)]
+    )
+    nothing = f"That member has nothing to pay for purchase #{purchase.pk}."
+    for command in ("purchase paid", "purchase unpaid", "purchase refund"):
+        refused = await coop.treasurer.slash(coop.general, command, purchase=purchase.pk, member=celina)
+        assert refusal(simcord_env, refused) == nothing
+    zero = await coop.treasurer.slash(coop.general, "purchase refund", purchase=purchase.pk, member=ania, amount="0")
+    assert refusal(simcord_env, zero) == "The amount must be more than zero."
+    assert not await Payment.filter(kind=PaymentKind.REFUND).exists()
+
+    refunded = await coop.treasurer.slash(
+        coop.general, "purchase refund", purchase=purchase.pk, member=ania, amount="10,00"
+    )
+
+    assert f"Paid back to <@{ania.id}>: PLN\xa010.00 of the credit on purchase #{purchase.pk}." in shown(refunded)
+    bill = await Bill.get(purchase_id=purchase.pk, user_id=ania.id)
+    assert (bill.total, bill.paid_amount) == (0, 0)
+    assert [(p.amount, p.kind) for p in await Payment.filter(bill_id=bill.pk).order_by("id")] == [
+        (1000, PaymentKind.PAYMENT),
+        (-1000, PaymentKind.REFUND),
+    ]
+    balance = shown(await ania.slash(coop.general, "purchase balance"))
+    assert "Credit" not in balance and "Still to pay" not in balance
+    assert await Bill.get(purchase_id=purchase.pk, user_id=celina.id).values_list("paid_amount", flat=True) == 0
+
+
+async def test_taking_payments_back_reports_what_was_taken_and_leaves_other_bills_alone(simcord_env):
+    coop = await coop_server(simcord_env)
+    ania, celina, _ = coop.members
+    purchase = await billed(coop, {ania: "5", celina: "2"})  # 12.50 and 5.00
+    await pay(coop, purchase, ania, "5")
+    await pay(coop, purchase, ania, "2,50")
+    await pay(coop, purchase, celina)
+
+    moved = await service.set_paid(
+        guild_id=coop.guild.id,
+        purchase_id=purchase.pk,
+        user_id=ania.id,
+        paid=False,
+        by=coop.treasurer.id,
+        now=discord.utils.utcnow(),
+    )
+
+    assert moved.amount == -750
+    assert (moved.bill.user_id, moved.bill.paid_amount, moved.bill.paid_at) == (ania.id, 0, None)
+    last = await Payment.filter(bill_id=moved.bill.pk).order_by("-id").first()
+    assert (last.amount, last.kind, last.recorded_by) == (-750, PaymentKind.UNDO, coop.treasurer.id)
+    assert (await Bill.get(purchase_id=purchase.pk, user_id=celina.id)).paid_amount == 500
+
+
+async def test_amounts_typed_to_the_grosz_pay_and_take_back_exactly_that(simcord_env):
+    coop = await coop_server(simcord_env)
+    ania = coop.members[0]
+    purchase = await billed(coop, {ania: "5"})  # 12.50
+
+    await pay(coop, purchase, ania, "12,49")
+    last_grosz = await pay(coop, purchase, ania, "0,01")
+
+    assert f"<@{ania.id}> paid PLN\xa00.01 for purchase #{purchase.pk}." == shown(last_grosz)
+    bill = await Bill.get(user_id=ania.id)
+    assert (bill.paid_amount, bill.paid_by) == (1250, coop.treasurer.id) and bill.paid_at is not None
+    await coop.treasurer.slash(coop.general, "purchase unpaid", purchase=purchase.pk, member=ania)
+    twice = await coop.treasurer.slash(coop.general, "purchase unpaid", purchase=purchase.pk, member=ania)
+    assert refusal(simcord_env, twice) == "That bill is already marked as unpaid."
+    await pay(coop, purchase, ania, "0,01")
+    undone = await coop.treasurer.slash(coop.general, "purchase unpaid", purchase=purchase.pk, member=ania)
+
+    assert "is unpaid again" in shown(undone)
+    assert (await Bill.get(user_id=ania.id)).paid_amount == 0
+    assert [p.amount for p in await Payment.filter(bill_id=bill.pk).order_by("id")] == [1249, 1, -1250, 1, -1]

@@ -86,7 +86,12 @@ async def test_pickup_refusals_lose_nothing(simcord_env):
     nothing_ordered = await celina.slash(coop.general, "purchase pickup choose", purchase=purchase.pk, point=library.pk)
     assert "Order something in purchase" in refusal(simcord_env, nothing_ordered)
     wrong_point = await ania.slash(coop.general, "purchase pickup choose", purchase=purchase.pk, point=elsewhere.pk)
-    assert "not part of purchase" in refusal(simcord_env, wrong_point)
+    assert refusal(simcord_env, wrong_point) == f"That pickup point is not part of purchase #{purchase.pk}."
+    for place, slot in (("Library", "  "), ("  ", "Saturday")):
+        blank = await coop.coordinator.slash(
+            coop.general, "purchase pickup add", purchase=purchase.pk, place=place, slot=slot
+        )
+        assert refusal(simcord_env, blank) == "A pickup point needs a place and a time slot."
     twice = await coop.coordinator.slash(
         coop.general, "purchase pickup add", purchase=purchase.pk, place="Library", slot="Saturday 10:00–12:00"
     )
@@ -148,3 +153,23 @@ async def test_two_volunteers_handing_over_the_same_order_at_once_record_it_once
     with pytest.raises(Conflict):
         await service.hand_over(choice_id=choice.pk, by=4, now=discord.utils.utcnow())
     assert (await PickupChoice.get(id=choice.pk)).handed_over_by in (1, 2, 3)
+
+
+async def test_the_point_picker_offers_the_purchases_points_and_none_to_another_server(simcord_env):
+    coop = await coop_server(simcord_env)
+    ania = coop.members[0]
+    purchase, _items, (library, shed) = await with_points(coop)
+    other = await coop_server(simcord_env)
+
+    offered = await ania.autocomplete(coop.general, "purchase pickup choose", "point", "", purchase=purchase.pk)
+    typed = await ania.autocomplete(coop.general, "purchase pickup choose", "point", "SHED", purchase=purchase.pk)
+    elsewhere = await other.members[0].autocomplete(
+        other.general, "purchase pickup choose", "point", "", purchase=purchase.pk
+    )
+
+    assert [(choice["name"], choice["value"]) for choice in offered] == [
+        ("Library, Saturday 10:00–12:00", library.pk),
+        ("Garden shed, Sunday 16:00–17:00", shed.pk),
+    ]
+    assert [choice["value"] for choice in typed] == [shed.pk]
+    assert elsewhere == []

@@ -92,9 +92,16 @@ async def test_bad_input_is_refused_and_nothing_half_saved(simcord_env):
     assert "never published" in refusal(simcord_env, never)
 
     await coop.item(purchase, "Gouda", "kg", "42")
+    same_name = await coop.item(purchase, "Gouda", "kg", "40")
+    assert refusal(simcord_env, same_name) == f"Purchase #{purchase.pk} already has an item called “Gouda”."
+    assert [(item.name, item.unit_price) for item in await PurchaseItem.filter(purchase_id=purchase.pk)] == [
+        ("Gouda", 4200)
+    ]
     await coop.publish(purchase)
     twice = await coop.coordinator.slash(coop.general, "purchase publish", purchase=purchase.pk)
     assert "already published" in refusal(simcord_env, twice)
+    early = await coop.treasurer.slash(coop.general, "purchase paid", purchase=purchase.pk, member=coop.members[0])
+    assert refusal(simcord_env, early) == f"Purchase #{purchase.pk} has no bills yet: it closes at its deadline."
     cards = [message for message in coop.general.history() if message.embeds]
     assert len(cards) == 1
 
@@ -424,6 +431,80 @@ async def test_ledger_of_an_open_purchase_shows_progress_and_the_fee_to_share(si
     assert "Delivery fee: PLN\xa07.50" in ledger and "Bills are written when orders close" in ledger
     missing = await member.slash(coop.general, "purchase ledger", purchase=purchase.pk + 100)
     assert "There is no purchase" in refusal(simcord_env, missing)
+
+
+async def test_a_draft_takes_no_orders_until_it_is_published(simcord_env):
+    coop = await coop_server(simcord_env)
+    purchase = await coop.open(title="Cheese")
+    await coop.item(purchase, "Gouda", "kg", "42")
+    [gouda] = await PurchaseItem.filter(purchase_id=purchase.pk)
+
+    with pytest.raises(InvalidInput) as refused:
+        await service.set_quantity(
+            guild_id=coop.guild.id,
+            purchase_id=purchase.pk,
+            item_id=gouda.pk,
+            user_id=coop.members[0].id,
+            quantity="1",
+            now=discord.utils.utcnow(),
+        )
+
+    assert str(refused.value) == f"Purchase #{purchase.pk} is not open for orders yet."
+    assert not await OrderLine.exists()
+
+
+async def test_a_delivery_fee_is_read_in_the_purchases_own_currency(simcord_env):
+    coop = await coop_server(simcord_env)
+
+    yen = await coop.open(title="Tea", currency="JPY", delivery_fee="500")
+    dinar = await coop.open(title="Dates", currency="KWD", delivery_fee="1,250")
+    fractions = await coop.coordinator.slash(
+        coop.general, "purchase open", title="Rice", deadline="2d", currency="JPY", delivery_fee="1,5"
+    )
+
+    assert (yen.currency, yen.delivery_fee) == ("JPY", 500)
+    assert (dinar.currency, dinar.delivery_fee) == ("KWD", 1250)
+    assert refusal(simcord_env, fractions) == "JPY amounts have at most 0 decimal places."
+    assert not await Purchase.exists(title="Rice")
+    ledger = shown(await coop.coordinator.slash(coop.general, "purchase ledger", purchase=yen.pk))
+    assert "Delivery fee: ¥500" in ledger
+
+
+async def test_closing_a_purchase_leaves_the_other_open_purchases_taking_orders(simcord_env):
+    coop = await coop_server(simcord_env)
+    neighbours = await coop_server(simcord_env)
+    ania = coop.members[0]
+    opened = []
+    for server, title in ((coop, "Vegetables"), (coop, "Fruit"), (neighbours, "Bread")):
+        purchase = await server.open(title=title)
+        await server.item(purchase, "Potatoes", "kg", "2,50")
+        await server.publish(purchase)
+        opened.append((purchase, await PurchaseItem.get(purchase_id=purchase.pk)))
+    (closing, potatoes), (fruit, fruit_potatoes), (bread, _bread_potatoes) = opened
+    await coop.order(ania, closing, potatoes.pk, "2")
+
+    await coop.coordinator.slash(coop.general, "purchase close", purchase=closing.pk)
+
+    for purchase in (fruit, bread):
+        await purchase.refresh_from_db()
+        assert (purchase.status, purchase.closed_at) == (PurchaseStatus.OPEN, None)
+    cart = await coop.order(ania, fruit, fruit_potatoes.pk, "1")
+    assert "Potatoes: 1 kg" in shown(cart), shown(cart)
+    assert await OrderLine.filter(purchase_id=fruit.pk, user_id=ania.id).count() == 1
+    assert [bill.user_id for bill in await Bill.filter(purchase_id=closing.pk)] == [ania.id]
+
+
+async def test_a_title_and_item_name_that_grow_when_normalised_are_kept_within_their_length(simcord_env):
+    # U+0958 is written as two code points once normalised: 80 typed become 160.
+    coop = await coop_server(simcord_env)
+    await coop.coordinator.slash(coop.general, "purchase open", title="\u0958" * 100, deadline="2d")
+    purchase = await Purchase.get(guild_id=coop.guild.id)
+
+    await coop.item(purchase, "\u0958" * 80, "bag", "5")
+
+    assert len(purchase.title) == 100
+    [item] = await PurchaseItem.filter(purchase_id=purchase.pk)
+    assert len(item.name) == 80
 
 
 async def test_deadline_and_a_manual_close_at_the_same_moment_bill_once(simcord_env):

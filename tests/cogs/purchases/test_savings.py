@@ -166,3 +166,18 @@ async def test_the_season_adds_up_every_ledger_in_the_same_few_queries_however_m
     ]
     assert one == [service.SeasonSavings("PLN", 1, books[0].saved, books[0].fund)]
     assert books[0].saved != books[1].saved and books[0].fund > 0  # the short delivery counted less
+
+
+async def test_an_item_with_a_shop_price_that_nobody_ordered_saved_nothing_on_the_ledger(simcord_env):
+    coop = await coop_server(simcord_env)
+    purchase = await coop.open()
+    await coop.item(purchase, "Potatoes", "kg", "2,50", shop_price="3,20")
+    await coop.item(purchase, "Honey", "jar", "30", shop_price="38")
+    await coop.publish(purchase)
+    potatoes = await PurchaseItem.get(purchase_id=purchase.pk, name="Potatoes")
+    await coop.order(coop.members[0], purchase, potatoes.pk, "1")
+
+    ledger = shown(await coop.members[1].slash(coop.general, "purchase ledger", purchase=purchase.pk))
+
+    assert "- Honey: 0 jars · PLN\xa00.00 · shop price PLN\xa038.00, saved PLN\xa00.00" in ledger
+    assert "Saved against shop prices: PLN\xa00.70" in ledger

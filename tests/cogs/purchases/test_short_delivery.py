@@ -237,6 +237,10 @@ async def test_bad_records_are_refused_and_change_nothing(simcord_env):
     ):
         refused = await actor.slash(coop.general, "purchase delivered", purchase=purchase.pk, **options)
         assert message in refusal(simcord_env, refused), shown(refused)
+    too_much = await coop.coordinator.slash(
+        coop.general, "purchase delivered", purchase=purchase.pk, item="potatoes", quantity="11"
+    )
+    assert refusal(simcord_env, too_much) == "Only 10 kg of Potatoes were bought: record at most that much."
     not_closed = await coop.coordinator.slash(
         coop.general, "purchase delivered", purchase=open_one.pk, item="Bread", quantity="1"
     )
@@ -352,3 +356,16 @@ async def test_the_export_shows_what_arrived_what_was_paid_and_the_groups_cost(s
     rows = list(csv.DictReader(io.StringIO((await again.response.attachments[0].read()).decode())))
     [group] = [row for row in rows if row["kind"] == "group_cost"]
     assert group["item"] == "Honey" and group["amount"] == "60.00"
+
+
+async def test_the_item_picker_offers_at_most_twenty_five_items(simcord_env):
+    coop = await coop_server(simcord_env)
+    purchase = await coop.open()
+    for number in range(26):
+        await coop.item(purchase, f"Tea {number:02}", "box", "10")
+
+    offered = await coop.coordinator.autocomplete(
+        coop.general, "purchase delivered", "item", "tea", purchase=purchase.pk
+    )
+
+    assert [choice["value"] for choice in offered] == [f"Tea {number:02}" for number in range(25)]

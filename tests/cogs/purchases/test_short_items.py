@@ -457,3 +457,25 @@ async def test_after_more_time_the_channel_hears_again_a_day_before_the_new_dead
     assert "ordered 4 of the minimum 10 kg: 6 kg more to reach it" in second
     await simcord_env.advance_time(12 * 3600)
     assert len(channel_messages(coop, "reached the supplier's minimum yet")) == 2  # once per deadline
+
+
+async def test_more_time_for_one_purchase_leaves_another_purchases_choices_waiting(simcord_env):
+    coop = await coop_server(simcord_env)
+    ania, celina, _ = coop.members
+    first, (potatoes, honey, _apples) = await short_purchase(coop)
+    second, (other_potatoes, other_honey, _other_apples) = await short_purchase(coop, title="Fruit")
+    for purchase, items in ((first, (potatoes, honey)), (second, (other_potatoes, other_honey))):
+        await coop.order(ania, purchase, items[0].pk, "4")
+        await coop.order(celina, purchase, items[1].pk, "2")
+    await simcord_env.advance_time(21 * 60)
+    await coop.decide(other_honey.pk, "drop")  # the second purchase still waits for its potatoes
+
+    await coop.decide(honey.pk, "drop")
+    await coop.decide(potatoes.pk, "extend")
+
+    await first.refresh_from_db()
+    await second.refresh_from_db()
+    assert (first.status, second.status) == (PurchaseStatus.OPEN, PurchaseStatus.DECIDING)
+    assert (await PurchaseItem.get(id=honey.pk)).dropped
+    waiting = await PurchaseItem.get(id=other_honey.pk)
+    assert (waiting.choice, waiting.dropped) == (ShortChoice.DROP, False)
