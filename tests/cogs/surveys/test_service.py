@@ -125,24 +125,41 @@ def test_question_spec_without_choices_given_is_a_required_question_with_none():
     assert service.question_spec("short", "Name?").required is True
 
 
-def test_the_limits_read_in_polish_with_their_plural_forms():
-    errors = [
-        pytest.raises(InvalidInput),
-        pytest.raises(LimitReached),
-        pytest.raises(InvalidInput),
-    ]
-    calls = [
-        ("short", "x" * 301, ""),
-        ("single", "Q?", lines(*(str(i) for i in range(21)))),
-        ("single", "Q?", "a\n" + "b" * 101),
-    ]
-    rendered = []
-    for expectation, call in zip(errors, calls, strict=True):
-        with expectation as caught:
-            service.question_spec(*call)
-        rendered.append(caught.value.render("pl"))
-    assert all("{n}" not in text and text for text in rendered)
-    assert "300" in rendered[0] and "20" in rendered[1] and "100" in rendered[2]
+@pytest.mark.parametrize(
+    ("call", "args", "polish"),
+    [
+        (service.question_spec, ("short", "x" * 301), "Pytanie może mieć najwyżej 300 znaków."),
+        (
+            service.question_spec,
+            ("single", "Q?", lines(*(str(i) for i in range(21)))),
+            "Pytanie może mieć najwyżej 20 odpowiedzi do wyboru.",
+        ),
+        (
+            service.question_spec,
+            ("multi", "Q?", "a\n" + "b" * 101),
+            "Odpowiedź do wyboru może mieć najwyżej 100 znaków.",
+        ),
+        (
+            service.close_moment,
+            ("2026-06-01", "UTC", datetime(2026, 1, 10, 12, tzinfo=UTC)),
+            "Badanie może się zamknąć najpóźniej za 90 dni. Wybierz wcześniejszą datę.",
+        ),
+        (
+            service.read_answer,
+            (SurveyQuestion(kind=QuestionKind.SHORT), "s" * 201),
+            "Odpowiedź może mieć najwyżej 200 znaków.",
+        ),
+        (
+            service.read_answer,
+            (SurveyQuestion(kind=QuestionKind.LONG), "l" * 1501),
+            "Odpowiedź może mieć najwyżej 1500 znaków.",
+        ),
+    ],
+)
+def test_the_limits_read_in_polish_with_their_plural_forms(call, args, polish):
+    with pytest.raises((InvalidInput, LimitReached)) as caught:
+        call(*args)
+    assert caught.value.render("pl") == polish
 
 
 # ---------------------------------------------------------------- templates
@@ -218,12 +235,19 @@ async def test_create_draft_refuses_a_title_or_introduction_beyond_its_limit(dat
     for duration in ("59m", "91d"):
         with pytest.raises(InvalidInput):
             await service.create_draft(request(duration=duration), SPECS, NOW)
+    for too_long, polish in [
+        (request(title="t" * 201), "Tytuł może mieć najwyżej 200 znaków."),
+        (request(introduction="i" * 1501), "Wstęp może mieć najwyżej 1500 znaków."),
+    ]:
+        with pytest.raises(InvalidInput) as caught:
+            await service.create_draft(too_long, SPECS, NOW)
+        assert caught.value.render("pl") == polish
     assert not await Survey.exists() and not await SurveyQuestion.exists()
 
 
 async def test_create_draft_keeps_the_survey_its_questions_and_its_close(database):
     survey = await service.create_draft(
-        request(title=" Street  needs ", introduction="i" * 1500, anonymous=True, audience_role_id=5), SPECS, NOW
+        request(title=" Street \n needs ", introduction="i" * 1500, anonymous=True, audience_role_id=5), SPECS, NOW
     )
     stored = await Survey.get(id=survey.pk)
     assert (stored.guild_id, stored.channel_id, stored.author_id, stored.title) == (GUILD, 3, AUTHOR, "Street needs")
@@ -256,6 +280,9 @@ async def test_the_sixteenth_question_is_refused_and_a_published_survey_takes_no
     refused = await async_refusal(LimitReached, service.add_question(survey, SPECS[0]))
     assert refused == "A survey can have at most 15 questions."
     assert await SurveyQuestion.filter(survey_id=survey.pk).count() == 15
+    with pytest.raises(LimitReached) as caught:
+        await service.add_question(survey, SPECS[0])
+    assert caught.value.render("pl") == "Badanie może mieć najwyżej 15 pytań."
 
     other = await service.create_draft(request(), SPECS, NOW)
     choice = await service.add_question(other, SPECS[0])
@@ -275,6 +302,9 @@ async def test_publish_keeps_a_fixed_close_an_hour_ahead_and_refuses_a_nearer_on
     )
     assert (await Survey.get(id=fixed.pk)).status == SurveyStatus.DRAFT
     published = await service.publish(fixed, timedelta(days=7), NOW + timedelta(days=2, hours=-1))
+    # A second click on Publish, from the builder as it was, finds it published already.
+    with pytest.raises(service.NotDraft):
+        await service.publish(fixed, timedelta(days=7), NOW + timedelta(days=2, hours=-1))
     assert published.status == SurveyStatus.OPEN and published.closes_at == datetime(2026, 1, 12, 12, tzinfo=UTC)
     assert published.secret is None
 
@@ -336,6 +366,17 @@ async def test_discarding_a_draft_deletes_it_and_its_questions_only(database):
     with pytest.raises(service.NotDraft):
         await service.discard_draft_survey(published)
     assert await Survey.exists(id=kept.pk)
+
+
+async def test_a_discard_that_comes_after_the_publishing_leaves_the_survey_whole(database):
+    seen_by_discard = await service.create_draft(request(), SPECS, NOW)
+    await service.publish(await Survey.get(id=seen_by_discard.pk), timedelta(days=3), NOW)
+
+    with pytest.raises(service.NotDraft):
+        await service.discard_draft_survey(seen_by_discard)
+
+    assert (await Survey.get(id=seen_by_discard.pk)).status == SurveyStatus.OPEN
+    assert await SurveyQuestion.filter(survey_id=seen_by_discard.pk).count() == 2
 
 
 async def test_only_open_surveys_with_a_card_and_unannounced_closed_ones_are_finished_at_start(database):
@@ -497,15 +538,20 @@ async def test_a_named_export_lists_each_response_in_the_order_they_came(databas
     first, _second = await service.questions_of(survey.pk)
     await service.record_answer(survey, ALICE, first, 1, NOW)
     await service.submit(survey, ALICE, NOW + timedelta(minutes=5))
+    # Another member at the same moment comes after or before by their id.
+    await service.start_or_resume(survey, 10, NOW)
+    await service.record_answer(survey, 10, first, 0, NOW)
+    await service.submit(survey, 10, NOW + timedelta(minutes=5))
 
     header, *rows = list(csv.reader(io.StringIO(await service.export_csv(survey))))
 
     assert header == ["user_id", "submitted_at", "1. What do you need most?", "2. Your street?"]
     assert rows == [
         [str(BOB), NOW.isoformat(), "Company", "Zebra street"],
+        ["10", (NOW + timedelta(minutes=5)).isoformat(), "Childcare", ""],
         [str(ALICE), (NOW + timedelta(minutes=5)).isoformat(), "Repairs", ""],
     ]
-    assert await SurveyResponse.filter(survey_id=survey.pk).count() == 2
+    assert await SurveyResponse.filter(survey_id=survey.pk).count() == 3
 
 
 async def test_an_action_starts_from_any_of_twenty_choices_and_refuses_what_is_not_one(database):
@@ -521,7 +567,7 @@ async def test_an_action_starts_from_any_of_twenty_choices_and_refuses_what_is_n
     assert await service.action_source(survey, str(which.pk)) == service.ActionSource(which)
     for index in (0, 10, 19):
         assert await service.action_source(survey, f"{which.pk}:{index}") == service.ActionSource(which, labels[index])
-    for picked in ("20", "010", "-1", "x", "", "٣", "1 "):
+    for picked in ("20", "010", "-1", "x", "", "٣", "1 ", "1:2"):
         refused = await async_refusal(NotFound, service.action_source(survey, f"{which.pk}:{picked}"))
         assert refused == "This answer is no longer in the survey's results."
     for picked in (f"{which.pk + 1}", "x:0"):
