@@ -169,6 +169,10 @@ def test_an_unknown_template_is_refused_by_its_name():
     assert refusal(NotFound, service.template_of, "en", "picnic") == "There is no survey template “picnic”."
 
 
+def test_a_template_comes_in_the_language_asked_for():
+    assert service.template_of("pl", "purchase").title == "Potrzeby wspólnych zakupów"
+
+
 @pytest.mark.parametrize("key", service.TEMPLATES)
 def test_a_template_keeps_its_title_introduction_and_questions(key):
     [shipped] = [spec for spec in load_default_pack("en").survey_templates if spec.key == key]
