@@ -11,7 +11,7 @@ import pytest
 
 from cogs.surveys import rules, service
 from config.content import load_default_pack
-from gromada.errors import Conflict, InvalidInput, LimitReached, NotFound
+from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
 from models.surveys import QuestionKind, Survey, SurveyDraft, SurveyQuestion, SurveyResponse, SurveyStatus
 
 NOW = datetime(2026, 1, 10, 12, tzinfo=UTC)
@@ -581,3 +581,67 @@ async def test_an_action_starts_from_any_of_twenty_choices_and_refuses_what_is_n
 
 async def _require_closed(survey):
     service.require_closed(survey)
+
+
+async def test_a_text_questions_answers_are_actions_once_each_and_a_number_has_none(database):
+    specs = [
+        service.question_spec("short", "What should we build?", required=False),
+        service.question_spec("number", "Budget?", required=False),
+    ]
+    survey = await open_survey(specs=specs)
+    for member, text in enumerate(["Benches", "A tool library", "benches", "A Tool Library", "Benches"], start=20):
+        await answered(survey, member, text, 5)
+    await service.close_survey(survey.pk, NOW)
+    survey = await Survey.get(id=survey.pk)
+    build, budget = await service.questions_of(survey.pk)
+
+    texts = await service.action_answers(survey, build)
+    assert sorted(text.casefold() for text in texts) == ["a tool library", "benches"]
+    assert await service.action_source(survey, f"{build.pk}:1") == service.ActionSource(build, texts[1])
+    assert await service.action_answers(survey, budget) == []
+    refused = await async_refusal(NotFound, service.action_source(survey, f"{budget.pk}:0"))
+    assert refused == "This answer is no longer in the survey's results."
+
+
+async def test_fewer_than_three_text_answers_give_no_action_to_start_from(database):
+    survey = await open_survey(specs=[service.question_spec("long", "Anything else?")])
+    for member, text in enumerate(["Benches", "Trees"], start=20):
+        await answered(survey, member, text)
+    await service.close_survey(survey.pk, NOW)
+    [question] = await service.questions_of(survey.pk)
+
+    assert await service.action_answers(await Survey.get(id=survey.pk), question) == []
+
+
+async def test_only_the_author_or_a_moderator_manages_a_survey(database):
+    survey = await service.create_draft(request(), SPECS, NOW)
+
+    service.require_manager(survey, AUTHOR, is_staff=False)
+    service.require_manager(survey, ALICE, is_staff=True)
+    refused = refusal(NotAllowed, service.require_manager, survey, ALICE, False)
+    assert refused == "Only the survey's author or a moderator can do that."
+
+
+async def test_moving_up_swaps_with_the_question_before_and_the_first_goes_to_the_end(database):
+    texts = ["First?", "Second?", "Third?"]
+    survey = await service.create_draft(request(), [service.question_spec("short", text) for text in texts], NOW)
+    first, _second, third = await service.questions_of(survey.pk)
+
+    await service.move_up(survey, first.pk)
+    assert [q.text for q in await service.questions_of(survey.pk)] == ["Second?", "Third?", "First?"]
+    await service.move_up(survey, third.pk)
+    assert [q.text for q in await service.questions_of(survey.pk)] == ["Third?", "Second?", "First?"]
+    assert [q.position for q in await service.questions_of(survey.pk)] == [0, 1, 2]
+    refused = await async_refusal(NotFound, service.move_up(survey, first.pk + 100))
+    assert refused == "This question is no longer in the survey."
+
+
+async def test_once_an_anonymous_survey_closes_nobody_can_be_told_to_have_answered(database):
+    survey = await open_survey(anonymous=True)
+    await answered(survey, ALICE, 0, None)
+    assert await service.has_answered(survey, ALICE) and not await service.has_answered(survey, BOB)
+
+    await service.close_survey(survey.pk, NOW)
+
+    closed = await Survey.get(id=survey.pk)
+    assert not await service.has_answered(closed, ALICE)
