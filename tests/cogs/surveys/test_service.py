@@ -3,6 +3,7 @@ one survey or one member never touching another, and what the stored rows and th
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from datetime import UTC, datetime, timedelta
@@ -645,3 +646,22 @@ async def test_once_an_anonymous_survey_closes_nobody_can_be_told_to_have_answer
 
     closed = await Survey.get(id=survey.pk)
     assert not await service.has_answered(closed, ALICE)
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+async def test_two_clicks_at_once_on_take_the_survey_share_one_draft(database, anonymous):
+    survey = await open_survey(anonymous=anonymous)
+
+    drafts = await asyncio.gather(*(service.start_or_resume(survey, ALICE, NOW) for _ in range(3)))
+
+    assert len({draft.pk for draft in drafts}) == 1
+    assert await SurveyDraft.filter(survey_id=survey.pk).count() == 1
+
+
+async def test_a_survey_of_another_server_is_not_found_by_its_number(database):
+    survey = await service.create_draft(request(), SPECS, NOW)
+
+    assert (await service.get_survey(survey.pk, GUILD)).pk == survey.pk
+    for guild in (GUILD + 1, None):
+        refused = await async_refusal(NotFound, service.get_survey(survey.pk, guild))
+        assert refused == f"There is no survey #{survey.pk} on this server."
