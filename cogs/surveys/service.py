@@ -379,8 +379,11 @@ async def attach_message(survey_id: int, message_id: int) -> None:
 async def discard_draft_survey(survey: Survey) -> None:
     require_draft(survey)
     async with in_transaction():
+        # The claim comes first: a survey published meanwhile (Publish and Discard clicked at
+        # once) is no draft any more and keeps its questions.
+        if not await Survey.filter(id=survey.pk, status=SurveyStatus.DRAFT).delete():
+            raise NotDraft()
         await SurveyQuestion.filter(survey_id=survey.pk).delete()
-        await Survey.filter(id=survey.pk, status=SurveyStatus.DRAFT).delete()
 
 
 def duration_of(survey: Survey) -> timedelta:

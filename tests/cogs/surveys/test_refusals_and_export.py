@@ -109,3 +109,16 @@ async def test_the_builder_moves_a_question_up_and_removes_one(simcord_env):
     wrapped = await server.admin.select(removed.response, [str(third.pk)], custom_id=f"surveys:up:{survey.pk}")
     assert [q.text for q in await service.questions_of(survey.pk)] == [second.text, third.text]
     assert f"1. **{second.text}**" in wrapped.response.content
+
+
+async def test_the_author_discards_a_draft_and_only_that_draft_goes(simcord_env):
+    server = await quickstarted(simcord_env)
+    kept, _kept_builder = await build_survey(server, QUESTIONS[:1], title="Kept draft")
+    survey, builder = await build_survey(server, QUESTIONS[:2])
+
+    discarded = await server.admin.click(builder, label="Discard the draft")
+
+    assert "The draft is discarded." in shown(discarded)
+    assert [s.pk for s in await Survey.all()] == [kept.pk]
+    assert not await SurveyQuestion.exists(survey_id=survey.pk)
+    assert await SurveyQuestion.filter(survey_id=kept.pk).count() == 1
