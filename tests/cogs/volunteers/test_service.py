@@ -8,7 +8,7 @@ import pytest
 from cogs.volunteers import rules, service
 from gromada import seats
 from gromada.errors import Conflict, InvalidInput, LimitReached
-from models.volunteers import SeatStatus, Thanks, VolunteerSeat, WaitlistEntry
+from models.volunteers import SeatStatus, Thanks, VolunteerRole, VolunteerSeat, WaitlistEntry
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 GUILD = 1
@@ -106,13 +106,19 @@ async def test_catalogue_limits(database):
 
 
 async def test_thanks_rules(database):
-    with pytest.raises(InvalidInput):
-        await service.thank(GUILD, 1, 1, "me", NOW)
-    with pytest.raises(InvalidInput):
-        await service.thank(GUILD, 1, 2, "   ", NOW)
-    with pytest.raises(InvalidInput):
-        await service.thank(GUILD, 1, 3, "for the beeps", NOW, to_bot=True)
+    async def refusal(*args, **kwargs) -> InvalidInput:
+        with pytest.raises(InvalidInput) as caught:
+            await service.thank(GUILD, *args, NOW, **kwargs)
+        return caught.value
+
+    assert (await refusal(1, 1, "me")).render("en") == "Thank someone else: thanking yourself does not count."
+    assert (await refusal(1, 2, "   ")).render("en") == "Write a few words of thanks."
+    assert (await refusal(1, 3, "for the beeps", to_bot=True)).render("en") == "Thank a person, not a bot."
+    too_long = await refusal(1, 2, "x" * (service.THANKS_LIMIT + 1))
+    assert too_long.render("en") == f"Keep the thanks under {service.THANKS_LIMIT} characters."
+    assert too_long.render("pl") == f"Podziękowanie może mieć najwyżej {service.THANKS_LIMIT} znaków."
     assert not await Thanks.exists()
+    assert (await service.thank(GUILD, 1, 2, "x" * service.THANKS_LIMIT, NOW)).message == "x" * service.THANKS_LIMIT
     thanks = await service.thank(GUILD, 1, 2, " for the soup ", NOW)
     assert thanks.message == "for the soup"
 
@@ -144,3 +150,31 @@ async def test_panel_select_has_one_option_per_role():
     view = panel_view(5, lines, list(range(rules.MAX_ROLES)))
     (picker,) = view.children
     assert len(picker.item.options) == 25 and picker.item.custom_id == "volunteers:pick:5"
+
+
+async def test_importing_a_pack_again_updates_its_roles_in_place_on_that_server_only(database):
+    """A content pack's roles are matched by key, then by name: importing it again updates them,
+    and another server's role of the same key is a role of its own."""
+    kitchen = service.RoleFields(name="Kitchen lead", seats=2, key="kitchen", responsibilities="Plan the menu.")
+    first = await service.upsert_from_spec(GUILD, kitchen, discord_role_id=10, now=NOW)
+    elsewhere = await service.upsert_from_spec(GUILD + 1, kitchen, discord_role_id=20, now=NOW)
+    # Imported without a key first, then a pack names it: matched by its name.
+    unkeyed = await service.upsert_from_spec(GUILD, service.RoleFields(name="Gardener", seats=1), 11, NOW)
+
+    renamed = service.RoleFields(name="Kitchen coordinator", seats=3, key="kitchen", responsibilities="Cook.")
+    again = await service.upsert_from_spec(GUILD, renamed, discord_role_id=12, now=NOW)
+    keyed = await service.upsert_from_spec(
+        GUILD, service.RoleFields(name="Gardener", seats=2, key="garden"), discord_role_id=13, now=NOW
+    )
+
+    assert (again.pk, keyed.pk) == (first.pk, unkeyed.pk)
+    stored = {
+        (role.guild_id, role.key): (role.name, role.seats, role.responsibilities, role.discord_role_id)
+        for role in await VolunteerRole.all()
+    }
+    assert stored == {
+        (GUILD, "kitchen"): ("Kitchen coordinator", 3, "Cook.", 12),
+        (GUILD, "garden"): ("Gardener", 2, "", 13),
+        (GUILD + 1, "kitchen"): ("Kitchen lead", 2, "Plan the menu.", 20),
+    }
+    assert elsewhere.pk not in (first.pk, unkeyed.pk)
