@@ -15,6 +15,8 @@ from typing import TypeVar
 import discord
 import pytest
 import simcord.interactions as sim_interactions
+from simcord.backend.errors import BackendError
+from simcord.http import router
 
 from gromada import guild_config
 from models.core import BindingKind
@@ -129,6 +131,23 @@ async def forged_select(server, person, custom_id: str, values: list[str]):
     )
     await env.settle()
     return await person.select(server.general.last_message, values, custom_id=custom_id)
+
+
+def answer_lost(monkeypatch: pytest.MonkeyPatch, method: str, path: str) -> None:
+    """Discord carries out the next `method` call to `path`, but its answer is lost on the way back
+    (a gateway's 5xx, a dropped connection). SimCord's inject_error fails a call before its
+    effect only, so the router is wrapped: the effect is stored, then the call raises."""
+    original = router.dispatch
+    left = [1]
+
+    def dispatch(backend, method_sent, path_sent, **kwargs):
+        answer = original(backend, method_sent, path_sent, **kwargs)
+        if (method_sent, path_sent) == (method, path) and left[0]:
+            left[0] -= 1
+            raise BackendError(502, 0, "Bad Gateway")
+        return answer
+
+    monkeypatch.setattr(router, "dispatch", dispatch)
 
 
 def dms(actor) -> list[str]:

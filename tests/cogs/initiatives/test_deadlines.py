@@ -3,8 +3,6 @@
 from datetime import timedelta
 
 import discord
-from simcord.backend.errors import BackendError
-from simcord.http import router
 
 from cogs.initiatives import service
 from cogs.initiatives.views import PROPOSE_COOLDOWN
@@ -13,7 +11,7 @@ from gromada.scheduler import now
 from models.core import Timer
 from models.initiatives import Initiative, InitiativeStatus
 from tests.cogs.initiatives.helpers import field, open_initiative
-from tests.helpers import deadline_failures, refusal, shown, wait_out
+from tests.helpers import answer_lost, deadline_failures, refusal, shown, wait_out
 
 DAY = 86400
 
@@ -231,25 +229,8 @@ async def test_a_failed_card_post_leaves_no_proposal_behind(server):
     assert server.card(again) is not None
 
 
-def answer_lost_after_posting(monkeypatch, channel_id: int) -> None:
-    """Discord posts the next message in the channel, but the call fails on the way back (a
-    gateway's 5xx, a dropped connection). SimCord's inject_error fails a call before its
-    effect only, so the test wraps its router: the message is stored, then the call raises."""
-    original = router.dispatch
-    left = [1]
-
-    def dispatch(backend, method, path, **kwargs):
-        answer = original(backend, method, path, **kwargs)
-        if method == "POST" and path == f"/channels/{channel_id}/messages" and left[0]:
-            left[0] -= 1
-            raise BackendError(502, 0, "Bad Gateway")
-        return answer
-
-    monkeypatch.setattr(router, "dispatch", dispatch)
-
-
 async def test_a_card_posted_though_the_call_failed_keeps_its_proposal(server, monkeypatch):
-    answer_lost_after_posting(monkeypatch, server.proposals.id)
+    answer_lost(monkeypatch, "POST", f"/channels/{server.proposals.id}/messages")
 
     result, initiative = await server.propose()
 
@@ -267,7 +248,7 @@ async def test_a_card_posted_though_the_call_failed_keeps_its_proposal(server, m
 async def test_a_card_left_behind_by_a_discarded_proposal_is_removed_at_the_first_click(server, monkeypatch):
     # The card was posted though the call failed, and the search for it failed too: the
     # proposal was discarded while its card stayed, with buttons that lead nowhere.
-    answer_lost_after_posting(monkeypatch, server.proposals.id)
+    answer_lost(monkeypatch, "POST", f"/channels/{server.proposals.id}/messages")
     server.env.inject_error("GET", f"/channels/{server.proposals.id}/messages*", status=500)
 
     result, initiative = await server.propose()

@@ -4,14 +4,12 @@ Each test deletes the timer row the stop would have left unwritten, restarts the
 checks the deadline still happens, once.
 """
 
-from simcord.backend.errors import BackendError
-from simcord.http import router
-
 from cogs.onboarding import service
 from gromada.bot import create_bot
 from models.core import Timer
 from models.onboarding import BuddySlot, Journey, JourneyStatus, Step
 from tests.cogs.onboarding.helpers import introduce, ready_for_a_buddy, walk_values
+from tests.helpers import answer_lost
 
 MINUTE, HOUR = 60, 3600
 
@@ -135,26 +133,10 @@ async def test_a_thread_opened_before_a_stop_is_kept_after_the_restart(simcord_e
     assert (await Journey.get(user_id=newcomer.id)).step > journey.step
 
 
-def thread_answer_lost(monkeypatch, channel_id: int) -> None:
-    """Discord opens the next thread in the channel, but its answer is lost on the way back.
-    SimCord's inject_error fails a call before its effect only, so the router is wrapped."""
-    original = router.dispatch
-    left = [1]
-
-    def dispatch(backend, method, path, **kwargs):
-        answer = original(backend, method, path, **kwargs)
-        if method == "POST" and path == f"/channels/{channel_id}/threads" and left[0]:
-            left[0] -= 1
-            raise BackendError(502, 0, "Bad Gateway")
-        return answer
-
-    monkeypatch.setattr(router, "dispatch", dispatch)
-
-
 async def test_a_thread_whose_opening_seemed_to_fail_is_used_by_the_retry_after_a_restart(
     simcord_env, server, settings, monkeypatch
 ):
-    thread_answer_lost(monkeypatch, server.channel("welcome").id)
+    answer_lost(monkeypatch, "POST", f"/channels/{server.channel('welcome').id}/threads")
     newcomer = await server.join("nowa")
     journey = await Journey.get(user_id=newcomer.id)
     assert journey.thread_id is None
