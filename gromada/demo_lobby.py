@@ -32,7 +32,7 @@ from aiohttp import web
 from babel.dates import format_datetime
 from simcord.backend.access import can_access_channel
 
-from gromada.demo import DISCORD_LOCALES
+from gromada.demo import DISCORD_LOCALES, advance
 from gromada.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, translate, use_locale
 
 log = logging.getLogger(__name__)
@@ -174,7 +174,7 @@ class Lobby:
 
     async def _advance(self, seconds: float) -> None:
         before = len(self.env.backend.transcript)
-        await self.env.advance_time(seconds)
+        await advance(self.env, seconds)
         if len(self.env.backend.transcript) != before:
             await self._republish()
 

@@ -9,7 +9,7 @@ import socket
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from gromada.demo import count_only_crashes, everyone_speaking, seed
+from gromada.demo import JUMP_SETTLE_TIMEOUT, advance, count_only_crashes, everyone_speaking, seed
 from gromada.demo_community import furnish
 from gromada.demo_lobby import Lobby
 from models.initiatives import Initiative, InitiativeMember
@@ -20,8 +20,6 @@ from models.purchases import OrderLine, Purchase, PurchaseItem, PurchaseStatus, 
 from models.surveys import Survey, SurveyResponse, SurveyStatus
 from models.volunteers import VolunteerRole, VolunteerSeat, WaitlistEntry
 from tests.helpers import dms
-
-pytestmark = pytest.mark.simcord(settle_timeout=60)
 
 
 @pytest.fixture
@@ -236,3 +234,28 @@ async def test_the_lobby_answers_only_its_own_page(simcord_env, speaking):
         own = await visitor.post("/time", data={"seconds": "3600"}, headers={"Origin": origin}, allow_redirects=False)
         assert own.status == 303
     assert simcord_env.now().hour == 1  # only the page's own jump moved time
+
+
+async def test_a_jump_in_time_gets_a_long_settle_limit_and_clicks_keep_the_short_one(simcord_env, speaking):
+    # A click's limit also decides which timers it waits for in real time: a long one made a
+    # click beside a scheduler wake-up stand still for a minute, so only jumps get it.
+    lobby = await lobby_of(simcord_env, speaking)
+    ordinary = simcord_env.settle_timeout
+    limits_seen = []
+
+    async def jump(seconds):
+        limits_seen.append(simcord_env.settle_timeout)
+        raise TimeoutError("the jump did not settle")
+
+    simcord_env.advance_time = jump
+    with pytest.raises(TimeoutError):
+        await advance(simcord_env, 7 * 86400)
+
+    assert ordinary < JUMP_SETTLE_TIMEOUT
+    assert limits_seen == [JUMP_SETTLE_TIMEOUT]
+    assert simcord_env.settle_timeout == ordinary  # restored though the jump failed
+    del simcord_env.advance_time
+    before = lobby.demo.env.now()
+    await lobby._advance(3600)
+    assert (lobby.demo.env.now() - before).total_seconds() == 3600
+    assert simcord_env.settle_timeout == ordinary

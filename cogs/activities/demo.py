@@ -32,15 +32,15 @@ async def walk(demo) -> None:
     demo.show(first.name, await first.click(card, label=demo.label(N_("Join"))))
     demo.show(second.name, await second.click(card, label=demo.label(N_("Join"))))
     demo.show(regular.name, await regular.click(card, label=demo.label(N_("Join every date"))))
-    await env.advance_time(5)
+    await demo.advance(5)
     activities = demo.channel("activities")
     card = next(message for message in activities.history() if message.id == card.id)
     seats = [field for field in card.embeds[0].fields][3]
     demo.say(f"The first card in #{activities.name} now reads: {seats.name}: {seats.value}")
 
-    await env.advance_time((start - timedelta(hours=24) - env.now()).total_seconds() + 60)
+    await demo.advance((start - timedelta(hours=24) - env.now()).total_seconds() + 60)
     demo.say(f"A day before, {first.name} gets a DM: {first.user.dm_channel.last_message.content}")
-    await env.advance_time((start + timedelta(hours=2) - env.now()).total_seconds() + 60)
+    await demo.advance((start + timedelta(hours=2) - env.now()).total_seconds() + 60)
     question = first.user.dm_channel.last_message
     demo.say(f"After the end, {first.name} is asked: {question.content}")
     demo.show(first.name, await first.user.click(question, label=demo.label(N_("It happened"))))

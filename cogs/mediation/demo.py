@@ -54,7 +54,7 @@ async def walk(demo) -> None:
     demo.show("Celina", await celina.user.click(rating, label="★★★★★"))
 
     demo.say("Two weeks later…")
-    await env.advance_time(14 * 86400 + 1)
+    await demo.advance(14 * 86400 + 1)
     *_, checkin = demo.new_dms(celina)
     demo.say_dm("Celina", checkin)
     demo.show("Celina", await celina.user.click(checkin, label=demo.label(N_("Yes, it holds"))))

@@ -44,7 +44,7 @@ async def walk(demo) -> None:
             },
         ),
     )
-    await env.advance_time((start + timedelta(hours=2) - env.now()).total_seconds())
+    await demo.advance((start + timedelta(hours=2) - env.now()).total_seconds())
     form = await demo.admin.slash(general, "meeting minutes", meeting=str(meeting.pk))
     demo.show(
         "Admin", await demo.admin.submit_modal(form, {"minutes": "Garden rota agreed: Celina and Dmitrij start."})

@@ -28,7 +28,7 @@ async def walk(demo) -> None:
     _show_log(demo, mod_log)
 
     demo.say("A day passes; the scheduler lifts the temporary ban and logs it.")
-    await env.advance_time(86400 + 60)
+    await demo.advance(86400 + 60)
     _show_log(demo, mod_log)
 
     history = await moderator.slash(general, "mod history", member=spammer.user)

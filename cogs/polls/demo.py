@@ -40,13 +40,13 @@ async def walk(demo) -> None:
         done = await voter.click(flow.response, label=demo.label(N_("Submit ranking")))
         demo.show(voter.name, done)
 
-    await demo.env.advance_time(6)
+    await demo.advance(6)
     refreshed = next(m for m in general.history() if m.id == message.id)
     demo.say("A few seconds later the poll message shows the first preferences (one edit for all five votes):")
     demo.say(refreshed.embeds[0].description.split("\n\n")[0])
 
     demo.say("A day passes; the deadline closes the poll.")
-    await demo.env.advance_time(86400)
+    await demo.advance(86400)
     closed = await Poll.filter(question="Where do we meet next?").first()
     results = next(m for m in general.history() if m.id == closed.results_message_id)
     demo.say(f"Results posted with a chart ({results.attachments[0].filename}):")
@@ -80,4 +80,4 @@ async def furnish(demo) -> None:
     voters = [demo.people["buddy"], demo.members[1], demo.members[2], demo.people["coordinator"]]
     for voter, option in zip(voters, (0, 0, 1, 2), strict=True):
         await voter.click(card, custom_id=f"poll:vote:{poll.pk}:{option}")
-    await demo.env.advance_time(6)  # the card's tally refreshes a few seconds after the votes
+    await demo.advance(6)  # the card's tally refreshes a few seconds after the votes

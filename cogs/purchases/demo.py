@@ -57,16 +57,16 @@ async def walk(demo) -> None:
     for member, item, quantity in ((demo.members[0], potatoes, "6"), (demo.members[1], potatoes, "2,5")):
         await order(member, item, quantity)
     await order(demo.members[2], honey, "2")
-    await demo.env.advance_time(6)  # the card is redrawn once for the burst of orders
+    await demo.advance(6)  # the card is redrawn once for the burst of orders
     demo.say(f"The card now reads: {card().embeds[0].description}")
 
     demo.say("… an hour passes: a day before the deadline the channel hears what is short …")
-    await demo.env.advance_time(3600)
+    await demo.advance(3600)
     demo.say(f"Gromada in #general: {next(m for m in reversed(list(general.history())) if m.content).content}")
     await order(demo.members[0], honey, "3")  # topped up: honey reaches its 5 jars
 
     demo.say("… the day passes; at the deadline potatoes are still 1.5 kg short …")
-    await demo.env.advance_time(24 * 3600)
+    await demo.advance(24 * 3600)
     prompt = next(m for m in reversed(list(general.history())) if m.components and m.id != purchase.message_id)
     demo.say(f"Gromada in #general: {prompt.content}")
     chosen = await coordinator.click(prompt, custom_id=f"purchase:buy:{potatoes.pk}")

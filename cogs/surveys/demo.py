@@ -86,7 +86,7 @@ async def walk(demo) -> None:
     demo.say("Three more neighbours answer.")
     demo.show("Admin", await admin.slash(general, "survey status", survey_id=survey.pk))
 
-    await env.advance_time((survey.closes_at - env.now()).total_seconds() + 5)
+    await demo.advance((survey.closes_at - env.now()).total_seconds() + 5)
     survey = await Survey.get(id=survey.pk)
     results = next(message for message in general.history() if message.id == survey.results_message_id)
     demo.say(f"The close date comes; the results are posted with {len(results.attachments)} charts:")

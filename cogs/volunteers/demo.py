@@ -20,7 +20,7 @@ async def walk(demo) -> None:
     demo.show("Admin", await demo.admin.slash(general, "thanks", member=second, message="for tidying the storeroom"))
     result = await demo.admin.slash(general, "volunteer certificate", member=second)
     demo.show("Everyone", result)
-    await demo.env.advance_time(5)
+    await demo.advance(5)
     volunteers = demo.channel("volunteers")
     panel = volunteers.last_message
     fields = [field.name for field in panel.embeds[0].fields] if panel and panel.embeds else []
