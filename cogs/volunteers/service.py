@@ -457,25 +457,34 @@ async def leave_waitlist(role: VolunteerRole, user_id: int) -> bool:
 
 
 async def offer_next(role: VolunteerRole, now: datetime) -> VolunteerSeat | None:
-    """Reserve a free seat for the first person on the waitlist, valid for 48 hours."""
-    while True:
-        entry = await WaitlistEntry.filter(role_id=role.pk).order_by("id").first()
-        if entry is None:
-            return None
-        # Whoever removes the entry makes the offer: two releases never offer twice.
-        if not await WaitlistEntry.filter(id=entry.pk).delete():
-            continue
-        try:
-            seat = await _take_seat(
-                role, entry.user_id, now, status=SeatStatus.OFFERED, offer_expires_at=now + rules.OFFER_VALIDITY
-            )
-        except Conflict:
-            continue  # already holds it; the next person
-        if seat is None:
-            # No free seat after all: put them back at the front.
-            await WaitlistEntry.create(id=entry.pk, role_id=role.pk, user_id=entry.user_id, joined_at=entry.joined_at)
-            return None
-        return seat
+    """Reserve a free seat for the first person on the waitlist, valid for 48 hours.
+
+    A role's offers are made one at a time, its row locked for the offer: two at once let the
+    second person in line take the seat while the first was still being seated, and the first
+    then found none and went back to the front, passed over.
+    """
+    async with in_transaction():
+        await VolunteerRole.filter(id=role.pk).select_for_update().first()
+        while True:
+            entry = await WaitlistEntry.filter(role_id=role.pk).order_by("id").first()
+            if entry is None:
+                return None
+            # Whoever removes the entry makes the offer: two releases never offer twice.
+            if not await WaitlistEntry.filter(id=entry.pk).delete():
+                continue
+            try:
+                seat = await _take_seat(
+                    role, entry.user_id, now, status=SeatStatus.OFFERED, offer_expires_at=now + rules.OFFER_VALIDITY
+                )
+            except Conflict:
+                continue  # already holds it; the next person
+            if seat is None:
+                # No free seat after all: put them back at the front.
+                await WaitlistEntry.create(
+                    id=entry.pk, role_id=role.pk, user_id=entry.user_id, joined_at=entry.joined_at
+                )
+                return None
+            return seat
 
 
 async def seat_by_id(seat_id: int) -> VolunteerSeat | None:

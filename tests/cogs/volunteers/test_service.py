@@ -77,6 +77,36 @@ async def test_concurrent_offers_after_a_release_reserve_one_seat_each(database)
     assert [e.user_id for e in await WaitlistEntry.filter(role_id=role.pk).order_by("id")] == [3, 4]
 
 
+async def test_an_offer_made_while_another_is_seating_waits_and_never_skips_the_first_in_line(database, monkeypatch):
+    # Two releases at once: while the first person in line is being seated, the second offer
+    # must wait, not seat the second person and leave the first with no seat.
+    role = await make_role(seats=1)
+    first = (await service.claim(role, 1, set(), NOW)).seat
+    for user in (2, 3, 4):
+        await service.claim(role, user, set(), NOW)
+    await service.end_seat(first, role, NOW, "released")
+    seating, go_on = asyncio.Event(), asyncio.Event()
+    take_seat = service._take_seat
+
+    async def seat_slowly(role, user_id, *args, **kwargs):
+        if user_id == 2:
+            seating.set()
+            await go_on.wait()
+        return await take_seat(role, user_id, *args, **kwargs)
+
+    monkeypatch.setattr(service, "_take_seat", seat_slowly)
+    earlier = asyncio.create_task(service.offer_next(role, NOW))
+    await seating.wait()
+    later = asyncio.create_task(service.offer_next(role, NOW))
+    finished, _ = await asyncio.wait({later}, timeout=1)
+    go_on.set()
+
+    assert not finished  # it waited for the first offer
+    assert (await earlier).user_id == 2
+    assert await later is None
+    assert [e.user_id for e in await WaitlistEntry.filter(role_id=role.pk).order_by("id")] == [3, 4]
+
+
 async def test_accept_is_once_and_renewal_only_in_the_last_week(database):
     role = await make_role(seats=1, term_days=90)
     await service.claim(role, 1, set(), NOW)
