@@ -1,10 +1,15 @@
 """/initiative archive, reopen, update, need, list, and refusals of bad proposals."""
 
+import re
+
 import discord
+from aiohttp.test_utils import TestClient, TestServer
 
 from cogs.initiatives.views import PROPOSE_COOLDOWN
+from gromada.web import make_app
 from models.initiatives import Initiative, InitiativeStatus, NeedHelper
 from tests.cogs.initiatives.helpers import field, open_initiative
+from tests.cogs.public.helpers import address_of
 from tests.helpers import command_mention, refusal, shown, speaking, wait_out
 
 
@@ -129,6 +134,26 @@ async def test_call_for_help_collects_helpers_for_the_lead(server):
     assert helper.mention in server.proposals.last_message.content
     assert f"{helper.mention} offered to help" in channel.last_message.content
     assert await NeedHelper.filter(user_id=helper.id).count() == 1
+
+
+async def test_the_public_page_lists_calls_for_help_oldest_first_with_who_offered(server):
+    _, channel = await open_initiative(server)
+    # Posted in the same instant: the order they were posted in still holds.
+    await server.member.slash(channel, "initiative need", text="Someone with a van on Saturday")
+    van = server.proposals.last_message
+    await server.member.slash(channel, "initiative need", text="Two spades and a rake")
+    await server.supporters[2].click(van, label="I can help")
+    token = address_of(await server.admin.slash(server.general, "setup public enable"))
+
+    async with TestClient(TestServer(make_app(server.env.bot), host="127.0.0.1")) as client:
+        response = await client.get(f"/s/{token}/initiatives")
+        assert response.status == 200
+        page = await response.text()
+
+    calls = [re.sub(r"\s+", " ", item) for item in re.findall(r"<li>(.*?)</li>", page, re.S)]
+    van_call, spades_call = [call for call in calls if "Someone with a van" in call or "Two spades" in call]
+    assert van_call.startswith("Someone with a van on Saturday") and "1 person offered to help" in van_call
+    assert spades_call.startswith("Two spades and a rake") and "0 people offered to help" in spades_call
 
 
 async def test_list_shows_initiatives_by_status(server):
