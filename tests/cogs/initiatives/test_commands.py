@@ -176,8 +176,10 @@ async def test_bad_titles_get_a_clear_answer_and_post_nothing(server):
     await server.propose(title="Community garden")
     duplicate, _ = await server.propose(actor=server.supporters[0], title="community GARDEN")
 
-    assert "The title is empty" in refusal(server.env, empty)
-    assert "at least one letter or digit" in refusal(server.env, emoji)
+    assert refusal(server.env, empty) == "The title is empty. Give your initiative a short name."
+    assert refusal(server.env, emoji) == (
+        "The title needs at least one letter or digit (emoji alone cannot name a channel)."
+    )
     # The refusal names the proposal that holds the title, as it was written there.
     assert refusal(server.env, duplicate) == (
         "An initiative called “Community garden” already exists. Support it, or choose another title."
