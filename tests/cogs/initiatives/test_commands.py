@@ -1,11 +1,13 @@
 """/initiative archive, reopen, update, need, list, and refusals of bad proposals."""
 
 import re
+from datetime import datetime
 
 import discord
 from aiohttp.test_utils import TestClient, TestServer
 
 from cogs.initiatives.views import PROPOSE_COOLDOWN
+from gromada.scheduler import now
 from gromada.web import make_app
 from models.initiatives import Initiative, InitiativeStatus, NeedHelper
 from tests.cogs.initiatives.helpers import field, open_initiative
@@ -136,6 +138,18 @@ async def test_call_for_help_collects_helpers_for_the_lead(server):
     assert await NeedHelper.filter(user_id=helper.id).count() == 1
 
 
+async def public(server, *addresses: str) -> list:
+    """What a visitor reads at the server's public address: each page's text, or its data."""
+    token = address_of(await server.admin.slash(server.general, "setup public enable"))
+    read = []
+    async with TestClient(TestServer(make_app(server.env.bot), host="127.0.0.1")) as client:
+        for address in addresses:
+            response = await client.get(f"/s/{token}/{address}")
+            assert response.status == 200, address
+            read.append(await (response.json() if address.endswith(".json") else response.text()))
+    return read
+
+
 async def test_the_public_page_lists_calls_for_help_oldest_first_with_who_offered(server):
     _, channel = await open_initiative(server)
     # Posted in the same instant: the order they were posted in still holds.
@@ -143,17 +157,33 @@ async def test_the_public_page_lists_calls_for_help_oldest_first_with_who_offere
     van = server.proposals.last_message
     await server.member.slash(channel, "initiative need", text="Two spades and a rake")
     await server.supporters[2].click(van, label="I can help")
-    token = address_of(await server.admin.slash(server.general, "setup public enable"))
 
-    async with TestClient(TestServer(make_app(server.env.bot), host="127.0.0.1")) as client:
-        response = await client.get(f"/s/{token}/initiatives")
-        assert response.status == 200
-        page = await response.text()
+    [page] = await public(server, "initiatives")
 
     calls = [re.sub(r"\s+", " ", item) for item in re.findall(r"<li>(.*?)</li>", page, re.S)]
     van_call, spades_call = [call for call in calls if "Someone with a van" in call or "Two spades" in call]
     assert van_call.startswith("Someone with a van on Saturday") and "1 person offered to help" in van_call
     assert spades_call.startswith("Two spades and a rake") and "0 people offered to help" in spades_call
+
+
+async def test_the_public_page_dates_each_opening_and_archiving(server):
+    started = now()
+    await open_initiative(server, title="Community garden")
+    opened = now()
+    await wait_out(server.env, PROPOSE_COOLDOWN)
+    _, cafe_channel = await open_initiative(server, title="Repair café")
+    await server.env.advance_time(86400)
+    archiving = now()
+    await server.member.slash(cafe_channel, "initiative archive")
+
+    page, data = await public(server, "initiatives", "initiatives.json")
+
+    [garden] = data["active"]
+    [cafe] = data["archived"]
+    assert started <= datetime.fromisoformat(garden["opened"]) <= opened
+    assert archiving <= datetime.fromisoformat(cafe["archived"]) <= now()
+    archived_item = re.sub(r"\s+", " ", page.split("Archived initiatives")[1])
+    assert "Repair café" in archived_item and "archived on " in archived_item
 
 
 async def test_list_shows_initiatives_by_status(server):
