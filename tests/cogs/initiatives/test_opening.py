@@ -205,6 +205,40 @@ async def test_an_opening_interrupted_by_a_restart_can_be_retried_later(server, 
     assert len([c for c in server.discord_guild().text_channels if c.name.startswith(initiative.slug)]) == 1
 
 
+async def test_an_attempt_failing_after_a_retry_opened_the_channel_leaves_it_open(server):
+    # An attempt so slow that it counts as interrupted: Retry opens the channel meanwhile, then
+    # the slow attempt fails. SimCord answers at once, so the slow one is run at the level it uses.
+    _, initiative = await server.propose()
+    for supporter in server.supporters[:2]:
+        await service.support(initiative.pk, supporter.id, now())
+    assert await service.claim_opening(initiative.pk, now())
+    await server.env.advance_time(service.STALE_OPENING.total_seconds())
+    channel = await flows.open_space(server.env.bot, initiative.pk)
+
+    await service.release_opening(initiative.pk, "Discord took too long")
+    await flows.refresh_card(server.env.bot, initiative.pk)
+
+    assert field(server.card(initiative), "Status") == "active"
+    row = await Initiative.get(id=initiative.pk)
+    assert row.status == InitiativeStatus.ACTIVE and row.channel_id == channel.id and row.open_error is None
+
+
+async def test_a_slow_attempt_finishing_after_the_proposal_was_withdrawn_does_not_open_it(server):
+    _, initiative = await server.propose()
+    for supporter in server.supporters[:2]:
+        await service.support(initiative.pk, supporter.id, now())
+    started = now()
+    assert await service.claim_opening(initiative.pk, started)
+    # Ten minutes on, the attempt counts as interrupted and the proposer takes the proposal back.
+    later = started + service.STALE_OPENING
+    await service.withdraw_proposal(initiative.pk, server.member.id, later)
+
+    assert not await service.mark_open(initiative.pk, channel_id=1, welcome_message_id=2, now=later)
+
+    row = await Initiative.get(id=initiative.pk)
+    assert row.status == InitiativeStatus.WITHDRAWN and row.channel_id is None
+
+
 @pytest.mark.parametrize(
     ("title", "channel_name"),
     [
