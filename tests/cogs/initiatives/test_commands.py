@@ -1,12 +1,15 @@
 """/initiative archive, reopen, update, need, list, and refusals of bad proposals."""
 
+import asyncio
 import re
 from datetime import datetime
 
 import discord
 from aiohttp.test_utils import TestClient, TestServer
 
+from cogs.initiatives import flows
 from cogs.initiatives.views import PROPOSE_COOLDOWN
+from gromada.errors import Conflict
 from gromada.scheduler import now
 from gromada.web import make_app
 from models.initiatives import Initiative, InitiativeStatus, NeedHelper
@@ -65,6 +68,30 @@ async def test_failed_move_to_the_archive_leaves_the_initiative_active(server):
     assert "nothing changed" in refusal(server.env, result)
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
     assert server.discord_guild().get_channel(channel.id).category.name == "Initiatives"
+
+
+async def test_of_two_archivings_or_reopenings_at_once_the_second_is_refused(server):
+    # The lead and staff press at the same moment, after both saw the same state. SimCord runs
+    # one command at a time, so the race is run at the level the command uses.
+    initiative, _ = await open_initiative(server)
+    bot, guild = server.env.bot, server.discord_guild()
+
+    archive, reopen = flows.archive, flows.reopen
+    archivings = await asyncio.gather(
+        archive(bot, guild, initiative), archive(bot, guild, initiative), return_exceptions=True
+    )
+    archived = await Initiative.get(id=initiative.pk)
+    reopenings = await asyncio.gather(
+        reopen(bot, guild, archived), reopen(bot, guild, archived), return_exceptions=True
+    )
+
+    [late_archiving] = [outcome for outcome in archivings if isinstance(outcome, BaseException)]
+    [late_reopening] = [outcome for outcome in reopenings if isinstance(outcome, BaseException)]
+    assert isinstance(late_archiving, Conflict), late_archiving
+    assert late_archiving.render("en") == "This initiative is already archived."
+    assert isinstance(late_reopening, Conflict), late_reopening
+    assert late_reopening.render("en") == "This initiative is not archived."
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
 
 
 async def test_join_and_leave_change_who_can_write(server):
