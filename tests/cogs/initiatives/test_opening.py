@@ -223,6 +223,37 @@ async def test_an_attempt_failing_after_a_retry_opened_the_channel_leaves_it_ope
     assert row.status == InitiativeStatus.ACTIVE and row.channel_id == channel.id and row.open_error is None
 
 
+async def test_a_slow_attempt_ending_after_a_retry_opened_the_channel_leaves_one_channel(server, monkeypatch):
+    _, initiative = await server.propose()
+    for supporter in server.supporters[:2]:
+        await service.support(initiative.pk, supporter.id, now())
+    # Discord holds the first attempt's channel creation for over ten minutes.
+    holding, released = asyncio.Event(), asyncio.Event()
+    create_channel = flows._create_channel
+
+    async def held_the_first_time(guild, row):
+        if not holding.is_set():
+            holding.set()
+            await released.wait()
+        return await create_channel(guild, row)
+
+    monkeypatch.setattr(flows, "_create_channel", held_the_first_time)
+    slow = asyncio.create_task(flows.open_space(server.env.bot, initiative.pk))
+    await holding.wait()
+    await flows.refresh_card(server.env.bot, initiative.pk)
+    await server.env.advance_time(service.STALE_OPENING.total_seconds())
+    retried = await server.supporters[0].click(server.card(initiative), label="Retry opening the channel")
+    released.set()
+    surplus = await slow
+    await server.env.settle()
+
+    assert "now has its channel" in shown(retried)
+    assert surplus is None
+    row = await Initiative.get(id=initiative.pk)
+    named = [c for c in server.discord_guild().text_channels if c.name.startswith(initiative.slug)]
+    assert [channel.id for channel in named] == [row.channel_id]
+
+
 async def test_a_slow_attempt_finishing_after_the_proposal_was_withdrawn_does_not_open_it(server):
     _, initiative = await server.propose()
     for supporter in server.supporters[:2]:
