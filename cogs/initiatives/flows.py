@@ -387,7 +387,8 @@ async def _overwrites(guild: discord.Guild, initiative: Initiative, *, archived:
 
 
 async def open_space(bot: discord.Client, initiative_id: int) -> discord.TextChannel | None:
-    """Create the channel once the threshold is reached. None: another click is already opening it.
+    """Create the channel once the threshold is reached. None: another click is already opening it
+    (or, when this attempt was slow enough to count as interrupted, opened it meanwhile).
 
     On failure the proposal goes back to "proposed" with its supporters, the card shows
     Retry, staff are told, and the person who clicked sees why.
@@ -416,7 +417,11 @@ async def open_space(bot: discord.Client, initiative_id: int) -> discord.TextCha
     except (discord.HTTPException, GromadaError) as error:
         await _undo_opening(bot, guild, initiative, channel, error)
         raise _opening_refusal(error) from error
-    await service.mark_open(initiative_id, channel.id, welcome.id, now())
+    if not await service.mark_open(initiative_id, channel.id, welcome.id, now()):
+        # This attempt took so long that it counted as interrupted: a Retry opened the channel
+        # meanwhile, or the proposer withdrew. Its channel would be a second one nobody uses.
+        await _remove_half_opened(channel)
+        return None
     watch(bot, channel.id, initiative_id)
     # Armed before anything else can fail: the channel is open and must be watched for inactivity.
     await bot.timers.schedule(
@@ -445,12 +450,16 @@ async def _create_channel(guild: discord.Guild, initiative: Initiative) -> disco
     return created[0]
 
 
+async def _remove_half_opened(channel: discord.TextChannel) -> None:
+    try:
+        await channel.delete(reason=REASON)
+    except discord.HTTPException:
+        log.warning("initiatives: could not remove half-opened channel %s", channel.id, exc_info=True)
+
+
 async def _undo_opening(bot, guild, initiative: Initiative, channel, error: Exception) -> None:
     if channel is not None:
-        try:
-            await channel.delete(reason=REASON)
-        except discord.HTTPException:
-            log.warning("initiatives: could not remove half-opened channel %s", channel.id, exc_info=True)
+        await _remove_half_opened(channel)
     await service.release_opening(initiative.pk, str(error))
     await refresh_card(bot, initiative.pk)
     if guild is None:

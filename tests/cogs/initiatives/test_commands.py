@@ -1,10 +1,20 @@
 """/initiative archive, reopen, update, need, list, and refusals of bad proposals."""
 
-import discord
+import asyncio
+import re
+from datetime import datetime
 
+import discord
+from aiohttp.test_utils import TestClient, TestServer
+
+from cogs.initiatives import flows
 from cogs.initiatives.views import PROPOSE_COOLDOWN
+from gromada.errors import Conflict
+from gromada.scheduler import now
+from gromada.web import make_app
 from models.initiatives import Initiative, InitiativeStatus, NeedHelper
 from tests.cogs.initiatives.helpers import field, open_initiative
+from tests.cogs.public.helpers import address_of
 from tests.helpers import command_mention, refusal, shown, speaking, wait_out
 
 
@@ -58,6 +68,30 @@ async def test_failed_move_to_the_archive_leaves_the_initiative_active(server):
     assert "nothing changed" in refusal(server.env, result)
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
     assert server.discord_guild().get_channel(channel.id).category.name == "Initiatives"
+
+
+async def test_of_two_archivings_or_reopenings_at_once_the_second_is_refused(server):
+    # The lead and staff press at the same moment, after both saw the same state. SimCord runs
+    # one command at a time, so the race is run at the level the command uses.
+    initiative, _ = await open_initiative(server)
+    bot, guild = server.env.bot, server.discord_guild()
+
+    archive, reopen = flows.archive, flows.reopen
+    archivings = await asyncio.gather(
+        archive(bot, guild, initiative), archive(bot, guild, initiative), return_exceptions=True
+    )
+    archived = await Initiative.get(id=initiative.pk)
+    reopenings = await asyncio.gather(
+        reopen(bot, guild, archived), reopen(bot, guild, archived), return_exceptions=True
+    )
+
+    [late_archiving] = [outcome for outcome in archivings if isinstance(outcome, BaseException)]
+    [late_reopening] = [outcome for outcome in reopenings if isinstance(outcome, BaseException)]
+    assert isinstance(late_archiving, Conflict), late_archiving
+    assert late_archiving.render("en") == "This initiative is already archived."
+    assert isinstance(late_reopening, Conflict), late_reopening
+    assert late_reopening.render("en") == "This initiative is not archived."
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
 
 
 async def test_join_and_leave_change_who_can_write(server):
@@ -131,6 +165,54 @@ async def test_call_for_help_collects_helpers_for_the_lead(server):
     assert await NeedHelper.filter(user_id=helper.id).count() == 1
 
 
+async def public(server, *addresses: str) -> list:
+    """What a visitor reads at the server's public address: each page's text, or its data."""
+    token = address_of(await server.admin.slash(server.general, "setup public enable"))
+    read = []
+    async with TestClient(TestServer(make_app(server.env.bot), host="127.0.0.1")) as client:
+        for address in addresses:
+            response = await client.get(f"/s/{token}/{address}")
+            assert response.status == 200, address
+            read.append(await (response.json() if address.endswith(".json") else response.text()))
+    return read
+
+
+async def test_the_public_page_lists_calls_for_help_oldest_first_with_who_offered(server):
+    _, channel = await open_initiative(server)
+    # Posted in the same instant: the order they were posted in still holds.
+    await server.member.slash(channel, "initiative need", text="Someone with a van on Saturday")
+    van = server.proposals.last_message
+    await server.member.slash(channel, "initiative need", text="Two spades and a rake")
+    await server.supporters[2].click(van, label="I can help")
+
+    [page] = await public(server, "initiatives")
+
+    calls = [re.sub(r"\s+", " ", item) for item in re.findall(r"<li>(.*?)</li>", page, re.S)]
+    van_call, spades_call = [call for call in calls if "Someone with a van" in call or "Two spades" in call]
+    assert van_call.startswith("Someone with a van on Saturday") and "1 person offered to help" in van_call
+    assert spades_call.startswith("Two spades and a rake") and "0 people offered to help" in spades_call
+
+
+async def test_the_public_page_dates_each_opening_and_archiving(server):
+    started = now()
+    await open_initiative(server, title="Community garden")
+    opened = now()
+    await wait_out(server.env, PROPOSE_COOLDOWN)
+    _, cafe_channel = await open_initiative(server, title="Repair café")
+    await server.env.advance_time(86400)
+    archiving = now()
+    await server.member.slash(cafe_channel, "initiative archive")
+
+    page, data = await public(server, "initiatives", "initiatives.json")
+
+    [garden] = data["active"]
+    [cafe] = data["archived"]
+    assert started <= datetime.fromisoformat(garden["opened"]) <= opened
+    assert archiving <= datetime.fromisoformat(cafe["archived"]) <= now()
+    archived_item = re.sub(r"\s+", " ", page.split("Archived initiatives")[1])
+    assert "Repair café" in archived_item and "archived on " in archived_item
+
+
 async def test_list_shows_initiatives_by_status(server):
     await open_initiative(server, title="Community garden")
     await wait_out(server.env, PROPOSE_COOLDOWN)
@@ -151,9 +233,14 @@ async def test_bad_titles_get_a_clear_answer_and_post_nothing(server):
     await server.propose(title="Community garden")
     duplicate, _ = await server.propose(actor=server.supporters[0], title="community GARDEN")
 
-    assert "The title is empty" in refusal(server.env, empty)
-    assert "at least one letter or digit" in refusal(server.env, emoji)
-    assert "already exists" in refusal(server.env, duplicate)
+    assert refusal(server.env, empty) == "The title is empty. Give your initiative a short name."
+    assert refusal(server.env, emoji) == (
+        "The title needs at least one letter or digit (emoji alone cannot name a channel)."
+    )
+    # The refusal names the proposal that holds the title, as it was written there.
+    assert refusal(server.env, duplicate) == (
+        "An initiative called “Community garden” already exists. Support it, or choose another title."
+    )
     assert len(server.proposals.history()) == before + 1
     assert await Initiative.all().count() == 1
 

@@ -183,26 +183,91 @@ async def test_retry_is_for_supporters_and_staff_only(server):
 
 
 async def test_an_opening_interrupted_by_a_restart_can_be_retried_later(server, settings):
-    from datetime import timedelta
-
     from gromada.bot import create_bot
 
     _, initiative = await server.propose()
     for supporter in server.supporters[:2]:
         await service.support(initiative.pk, supporter.id, now())
     # The bot stopped right after claiming the opening, before creating anything.
-    assert await service.claim_opening(initiative.pk, now())
+    claimed = now()
+    assert await service.claim_opening(initiative.pk, claimed)
     await server.env.restart_bot(create_bot(settings))
     await flows.refresh_card(server.env.bot, initiative.pk)
 
     early = await server.supporters[0].click(server.card(initiative), label="Retry opening the channel")
     assert "Someone else is opening" in shown(early)
-    await server.env.advance_time((service.STALE_OPENING + timedelta(seconds=1)).total_seconds())
+    # Exactly ten minutes on, the attempt counts as interrupted: Retry picks it up.
+    await server.env.advance_time((claimed + service.STALE_OPENING - now()).total_seconds())
     late = await server.supporters[0].click(server.card(initiative), label="Retry opening the channel")
 
     assert "now has its channel" in shown(late)
     assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ACTIVE
     assert len([c for c in server.discord_guild().text_channels if c.name.startswith(initiative.slug)]) == 1
+
+
+async def test_an_attempt_failing_after_a_retry_opened_the_channel_leaves_it_open(server):
+    # An attempt so slow that it counts as interrupted: Retry opens the channel meanwhile, then
+    # the slow attempt fails. SimCord answers at once, so the slow one is run at the level it uses.
+    _, initiative = await server.propose()
+    for supporter in server.supporters[:2]:
+        await service.support(initiative.pk, supporter.id, now())
+    assert await service.claim_opening(initiative.pk, now())
+    await server.env.advance_time(service.STALE_OPENING.total_seconds())
+    channel = await flows.open_space(server.env.bot, initiative.pk)
+
+    await service.release_opening(initiative.pk, "Discord took too long")
+    await flows.refresh_card(server.env.bot, initiative.pk)
+
+    assert field(server.card(initiative), "Status") == "active"
+    row = await Initiative.get(id=initiative.pk)
+    assert row.status == InitiativeStatus.ACTIVE and row.channel_id == channel.id and row.open_error is None
+
+
+async def test_a_slow_attempt_ending_after_a_retry_opened_the_channel_leaves_one_channel(server, monkeypatch):
+    _, initiative = await server.propose()
+    for supporter in server.supporters[:2]:
+        await service.support(initiative.pk, supporter.id, now())
+    # Discord holds the first attempt's channel creation for over ten minutes.
+    holding, released = asyncio.Event(), asyncio.Event()
+    create_channel = flows._create_channel
+
+    async def held_the_first_time(guild, row):
+        if not holding.is_set():
+            holding.set()
+            await released.wait()
+        return await create_channel(guild, row)
+
+    monkeypatch.setattr(flows, "_create_channel", held_the_first_time)
+    slow = asyncio.create_task(flows.open_space(server.env.bot, initiative.pk))
+    await holding.wait()
+    await flows.refresh_card(server.env.bot, initiative.pk)
+    await server.env.advance_time(service.STALE_OPENING.total_seconds())
+    retried = await server.supporters[0].click(server.card(initiative), label="Retry opening the channel")
+    released.set()
+    surplus = await slow
+    await server.env.settle()
+
+    assert "now has its channel" in shown(retried)
+    assert surplus is None
+    row = await Initiative.get(id=initiative.pk)
+    named = [c for c in server.discord_guild().text_channels if c.name.startswith(initiative.slug)]
+    assert [channel.id for channel in named] == [row.channel_id]
+
+
+async def test_a_slow_attempt_finishing_after_the_proposal_was_withdrawn_does_not_open_it(server):
+    _, initiative = await server.propose()
+    for supporter in server.supporters[:2]:
+        await service.support(initiative.pk, supporter.id, now())
+    started = now()
+    assert await service.claim_opening(initiative.pk, started)
+    # Ten minutes on, the attempt counts as interrupted and the proposer takes the proposal back.
+    later = started + service.STALE_OPENING
+    await service.withdraw_proposal(initiative.pk, server.member.id, later)
+
+    assert not await service.mark_open(initiative.pk, channel_id=1, welcome_message_id=2, now=later)
+
+    row = await Initiative.get(id=initiative.pk)
+    assert row.status == InitiativeStatus.WITHDRAWN and row.channel_id is None
 
 
 @pytest.mark.parametrize(

@@ -126,6 +126,25 @@ async def test_archiving_or_reopening_one_initiative_moves_no_other(server):
     assert server.discord_guild().get_channel(cafe_channel.id).category.name == "Initiatives archive"
 
 
+async def test_a_refused_reopening_leaves_that_initiative_archived_and_the_others_open(server):
+    garden, garden_channel = await open_initiative(server, title="Community garden")
+    cafe, cafe_channel = await opened_by(server, server.supporters[2], server.supporters[:2], "Repair café")
+    await server.supporters[2].slash(cafe_channel, "initiative archive")
+    archived_at = (await Initiative.get(id=cafe.pk)).archived_at
+    server.env.inject_error("PATCH", f"/channels/{cafe_channel.id}", status=500)
+
+    refused = await server.supporters[2].slash(cafe_channel, "initiative reopen")
+
+    assert "nothing changed" in refusal(server.env, refused)
+    cafe_row = await Initiative.get(id=cafe.pk)
+    assert cafe_row.status == InitiativeStatus.ARCHIVED and cafe_row.archived_at == archived_at
+    # The garden's lead still works in an open channel.
+    updated = await server.member.slash(garden_channel, "initiative update", status="in_progress", note="Digging.")
+    assert "Digging." in shown(updated)
+    assert (await Initiative.get(id=garden.pk)).status == InitiativeStatus.ACTIVE
+    assert field(server.card(garden), "Status") == "active"
+
+
 async def test_a_reopened_initiative_gets_thirty_quiet_days_again(server, settings):
     # Archived for silence, then reopened: the old silence does not count again, even when
     # the bot stopped before arming the reopened channel's deadline.

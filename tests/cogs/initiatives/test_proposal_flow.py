@@ -1,5 +1,10 @@
 """Proposal → support → channel, withdraw, double support, and bad titles."""
 
+import asyncio
+
+from cogs.initiatives import service
+from gromada.errors import Conflict
+from gromada.scheduler import now
 from models.initiatives import Initiative, InitiativeMember, InitiativeStatus
 from tests.cogs.initiatives.helpers import field
 from tests.helpers import refusal, shown
@@ -91,3 +96,22 @@ async def test_the_card_says_until_which_date_support_is_gathered(server):
 
     deadline = int(initiative.support_until.timestamp())
     assert field(server.card(initiative), "Poparcie do") == f"<t:{deadline}:f> (<t:{deadline}:R>)"
+
+
+async def test_two_people_proposing_the_same_title_at_once_get_one_proposal_and_a_clear_refusal(server):
+    # Both send the form at the same moment. SimCord runs one modal at a time, so the race is
+    # run at the level the modal uses: both pass the title check, the database lets one in.
+    proposal = service.validate_proposal("Community garden", "Grow vegetables.", "Seeds and tools.", "Ask for a plot.")
+    people = server.supporters[:2]
+
+    outcomes = await asyncio.gather(
+        *(service.create_proposal(server.guild.id, p.id, proposal, server.proposals.id, now()) for p in people),
+        return_exceptions=True,
+    )
+
+    [refused] = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+    assert isinstance(refused, Conflict), refused
+    assert refused.render("en") == (
+        "An initiative called “Community garden” already exists. Support it, or choose another title."
+    )
+    assert await Initiative.filter(guild_id=server.guild.id).count() == 1

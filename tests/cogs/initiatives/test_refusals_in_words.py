@@ -61,17 +61,20 @@ async def test_a_progress_note_fills_at_most_1500_characters(server, monkeypatch
     assert (await Initiative.get(id=initiative.pk)).last_note == longest
 
 
-async def test_a_call_for_help_fills_at_most_1000_characters(server):
+async def test_a_call_for_help_fills_at_most_1000_characters(server, monkeypatch):
     initiative, channel = await open_initiative(server)
     longest = "A van on Saturday. " * 52 + "Twelve to go"
     assert len(longest) == 1000
 
     blank = await server.member.slash(channel, "initiative need", text=" \u200b ")
     too_long = await server.member.slash(channel, "initiative need", text=longest + "!")
+    with speaking(monkeypatch, server.member, "pl"):
+        too_long_in_polish = await server.member.slash(channel, "initiative need", text=longest + "!")
     posted = await server.member.slash(channel, "initiative need", text=longest)
 
     assert refusal(server.env, blank) == "Say what help you need."
     assert refusal(server.env, too_long) == "The call for help must stay within 1000 characters."
+    assert refusal(server.env, too_long_in_polish) == "Prośba o pomoc może mieć najwyżej 1000 znaków."
     assert "call for help is posted" in shown(posted)
     assert [need.text for need in await InitiativeNeed.filter(initiative_id=initiative.pk)] == [longest]
 
@@ -164,11 +167,15 @@ async def test_withdrawing_support_from_a_proposal_no_longer_gathering_names_its
     await Initiative.filter(id=initiative.pk).update(status=InitiativeStatus.WITHDRAWN)
     with pytest.raises(Conflict) as withdrawn:
         await service.withdraw(initiative.pk, server.supporters[0].id, moment)
+    await Initiative.filter(id=initiative.pk).update(status=InitiativeStatus.ACTIVE)
+    with pytest.raises(Conflict) as opened:
+        await service.withdraw(initiative.pk, server.supporters[0].id, moment)
 
     assert opening.value.render("en") == (
         "The channel for this initiative is being opened right now. Try again in a moment."
     )
     assert withdrawn.value.render("pl") == "Osoba, która zgłosiła tę propozycję, wycofała ją."
+    assert opened.value.render("en") == "This initiative already has its channel; use Join there."
     assert await InitiativeMember.filter(initiative_id=initiative.pk).count() == 2
 
 

@@ -1,7 +1,12 @@
 """Stepping back: the proposer withdraws a proposal, the lead (or staff) hands an initiative over."""
 
+import asyncio
+
 import discord
 
+from cogs.initiatives import service
+from gromada.errors import Conflict
+from gromada.scheduler import now
 from models.core import Timer
 from models.initiatives import Initiative, InitiativeMember, InitiativeStatus
 from tests.cogs.initiatives.helpers import field, open_initiative
@@ -178,3 +183,24 @@ async def test_when_discord_stops_a_handover_half_way_the_new_lead_gets_no_lead_
     assert text_channel.permissions_for(guild.get_member(old.id)).pin_messages
     assert text_channel.permissions_for(guild.get_member(new.id)).send_messages, "still a member"
     assert not text_channel.permissions_for(guild.get_member(new.id)).pin_messages
+
+
+async def test_of_two_handovers_at_once_the_second_changes_nothing(server):
+    # The lead and staff hand the lead to two different people at the same moment. SimCord runs
+    # one command at a time, so the race is run at the level the command uses.
+    initiative, _ = await open_initiative(server)
+    by_lead, by_staff = server.supporters[0], server.supporters[2]
+
+    outcomes = await asyncio.gather(
+        service.hand_over(initiative, by_lead.id, server.member.id, now()),
+        service.hand_over(initiative, by_staff.id, server.admin.id, now()),
+        return_exceptions=True,
+    )
+
+    [won] = [outcome for outcome in outcomes if isinstance(outcome, service.Handover)]
+    [lost] = [outcome for outcome in outcomes if not isinstance(outcome, service.Handover)]
+    assert isinstance(lost, Conflict), lost
+    assert lost.render("en") == "That was changed by someone else in the meantime. Please try again."
+    leads = await InitiativeMember.filter(initiative_id=initiative.pk, is_lead=True).values_list("user_id", flat=True)
+    assert leads == [won.lead], "one lead, the first handover's"
+    assert won.previous == server.member.id
