@@ -73,6 +73,8 @@ async def test_joining_the_whole_series_takes_a_seat_in_dates_to_come(simcord_en
     assert "You left every date to come" in shown(left)
     assert not await ActivitySignup.exists(occurrence_id=newest.pk, user_id=regular.id)
     assert not await ActivitySubscription.exists(series_id=series.pk, user_id=regular.id)
+    again = await regular.click(card_of(server, newest), label="Leave every date")
+    assert refusal(simcord_env, again) == "You have not joined any date of **Storeroom shift**."
 
 
 async def test_cancelling_one_date_or_the_series(simcord_env):
@@ -103,6 +105,26 @@ async def test_cancelling_one_date_or_the_series(simcord_env):
     assert await ActivityOccurrence.filter(title="Repair café").count() == len(dates)
 
 
+async def test_a_cancelled_series_cannot_be_joined_or_renamed_from_a_date_under_way(simcord_env):
+    server = await quickstarted(simcord_env)
+    await plan(server, "Repair café", "2026-01-10 16:00", seats=3, repeat="weekly", until="2026-02-28", duration="3h")
+    dates = await ActivityOccurrence.filter(title="Repair café").order_by("starts_at")
+    await advance_to(simcord_env, datetime(2026, 1, 10, 17, tzinfo=UTC))
+    await server.admin.slash(server.general, "activity cancel", activity=str(dates[1].pk), scope="series")
+    await simcord_env.advance_time(5)
+
+    # The date under way is not cancelled, so its card still has its buttons.
+    joining = await server.member.click(card_of(server, dates[0]), label="Join every date")
+    renaming = await server.admin.slash(
+        server.general, "activity edit", activity=str(dates[0].pk), title="Repair evening", scope="series"
+    )
+
+    assert refusal(simcord_env, joining) == "**Repair café** is cancelled."
+    assert refusal(simcord_env, renaming) == "**Repair café** is cancelled."
+    assert not await ActivitySubscription.exists()
+    assert not await ActivityOccurrence.filter(title="Repair evening").exists()
+
+
 async def test_renaming_the_series_changes_every_date_to_come_and_their_events(simcord_env):
     server = await quickstarted(simcord_env)
     await plan(server, "Pantry", "2026-01-10 10:00", seats=2, repeat="weekly", until="2026-01-24", place="Shed")
@@ -115,8 +137,13 @@ async def test_renaming_the_series_changes_every_date_to_come_and_their_events(s
         server.general, "activity edit", activity=str(dates[0].pk), start="2026-01-11 10:00", scope="series"
     )
 
+    nothing = await server.admin.slash(
+        server.general, "activity edit", activity=str(dates[0].pk), title="\u200b", scope="series"
+    )
+
     assert f"Changed {len(dates)} dates to come of **Food pantry**" in shown(edited)
     assert "A new start changes one date" in refusal(simcord_env, moving)
+    assert refusal(simcord_env, nothing) == "Say what to change: a title, a place or a start."
     assert {(o.title, o.place) for o in await ActivityOccurrence.filter(series_id=dates[0].series_id)} == {
         ("Food pantry", "Hall")
     }
