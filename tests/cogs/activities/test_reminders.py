@@ -153,3 +153,31 @@ async def test_deadlines_lost_before_a_restart_are_armed_again_at_their_moments(
     }
     await advance_to(simcord_env, START - timedelta(minutes=30))
     assert len([text for text in dms(server.member) if "Reminder: you joined **Distribution day**" in text]) == 1
+
+
+async def test_a_moved_date_reminds_and_asks_afterwards_at_its_new_time(simcord_env):
+    server = await quickstarted(simcord_env)
+    await plan(server, "Distribution day", "2026-01-10 10:00", seats=3, duration="2h")
+    await server.member.click(cards(server)[-1], label="Join")
+    occurrence = await ActivityOccurrence.get(title="Distribution day")
+    await advance_to(simcord_env, START - timedelta(minutes=30))
+    assert len([text for text in dms(server.member) if "Reminder: you joined" in text]) == 1
+    assert len([text for text in dms(server.member) if "starts <t:" in text]) == 1
+
+    # Half an hour before, it is put off by two days.
+    moved = await server.admin.slash(
+        server.general, "activity edit", activity=str(occurrence.pk), start="2026-01-12 10:00"
+    )
+    assert "now starts" in shown(moved)
+    await advance_to(simcord_env, START + timedelta(hours=23))
+
+    # Nothing comes at the old moments: no question whether it happened after the old end.
+    assert not [text for text in dms(server.member) if "Did it happen?" in text]
+    assert len([text for text in dms(server.member) if "Reminder: you joined" in text]) == 1
+    await advance_to(simcord_env, START + timedelta(days=2, minutes=-30))
+
+    # Both reminders come again before the new start, and the question after the new end.
+    assert len([text for text in dms(server.member) if "Reminder: you joined" in text]) == 2
+    assert len([text for text in dms(server.member) if "starts <t:" in text]) == 2
+    await advance_to(simcord_env, START + timedelta(days=2, hours=2, minutes=1))
+    assert len([text for text in dms(server.member) if "Did it happen?" in text]) == 1
