@@ -107,6 +107,7 @@ async def test_bad_input_is_refused_and_nothing_is_created(simcord_env):
         "A repeating activity needs the date it repeats until.": {},
         "The series must end after its first date.": {"until": "2026-01-09"},
         "A series can run for at most two years.": {"until": "2028-01-12"},
+        "An activity can be planned up to a year ahead.": {"start": "2027-01-10 10:00", "repeat": "none"},
     }
     for expected, changes in series_cases.items():
         options = {"title": "Bake sale", "start": "2026-01-10 10:00", "duration": "2h", "seats": 2, "repeat": "weekly"}
@@ -324,3 +325,8 @@ async def test_typed_text_is_cleaned_before_it_is_checked_and_stored(simcord_env
     )
     occurrence = await ActivityOccurrence.get()
     assert (occurrence.title, occurrence.place) == ("Soup kitchen", "Yard")
+    await server.admin.slash(server.general, "activity edit", activity=str(occurrence.pk), title="Soup  kitchen  two")
+    assert (await ActivityOccurrence.get()).title == "Soup kitchen two"
+    # 60 letters typed that normalise to 120 characters (क़ is written as क and a dot): cut at 100.
+    await server.admin.slash(server.general, "activity edit", activity=str(occurrence.pk), title="\u0958" * 60)
+    assert (await ActivityOccurrence.get()).title == "\u0915\u093c" * 50
