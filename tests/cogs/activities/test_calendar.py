@@ -32,7 +32,7 @@ def events(body: bytes) -> dict[str, object]:
 async def test_the_server_feed_lists_activities_and_meetings_in_the_server_zone(simcord_env):
     server = await quickstarted(simcord_env)
     await server.admin.slash(server.general, "setup option", key="timezone", value="Europe/Warsaw")
-    await plan(server, "Garden watering", "2026-01-10 10:00", seats=2, place="Garden")
+    await plan(server, "Garden watering", "2026-01-10 10:00", seats=2, place="Garden", description="Bring a can.")
     await server.admin.slash(server.general, "meeting plan", title="Animation meeting", start="2026-01-12 18:00")
 
     shown_link = shown(await server.admin.slash(server.general, "activity calendar", feed="server"))
@@ -47,6 +47,7 @@ async def test_the_server_feed_lists_activities_and_meetings_in_the_server_zone(
     assert start.params["TZID"] == "Europe/Warsaw"
     assert start.dt.tzinfo == ZoneInfo("Europe/Warsaw") and (start.dt.hour, start.dt.minute) == (10, 0)
     assert str(found["Garden watering"]["location"]) == "Garden"
+    assert str(found["Garden watering"]["description"]) == "Bring a can."
 
 
 async def test_a_member_feed_holds_only_what_they_joined_and_a_rotated_address_stops_working(simcord_env):

@@ -1,5 +1,6 @@
 """The activities service against the database, where no click reaches the case."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -50,3 +51,37 @@ async def test_a_one_off_activity_cannot_be_joined_as_a_series(database):
         await service.join_series(series, 5, set(), NOW)
 
     assert refused.value.render("en") == "**Bake sale** does not repeat: join its date."
+
+
+@pytest.mark.parametrize(
+    ("changes", "refused"),
+    [
+        ({"seats": 0}, "Seats must be between 1 and 50."),
+        ({"seats": 51}, "Seats must be between 1 and 50."),
+        ({"duration": timedelta(minutes=14)}, "An activity lasts between 15 minutes and 24 hours."),
+        ({"duration": timedelta(hours=24, minutes=1)}, "An activity lasts between 15 minutes and 24 hours."),
+    ],
+)
+def test_seats_and_length_out_of_bounds_are_refused(changes, refused):
+    # The command's own limits come first; the service refuses what gets past them anyway.
+    fields = service.ActivityFields(
+        title="Bake sale", start_local="2026-01-03 10:00", duration=timedelta(hours=2), seats=2, timezone="UTC"
+    )
+
+    with pytest.raises(InvalidInput) as error:
+        service.plan(replace(fields, **changes), NOW)
+
+    assert error.value.render("en") == refused
+
+
+async def test_a_deadline_acts_once_and_only_for_its_own_date(database):
+    series = await make_series("Storeroom shift")
+    first, second = (await service.extend(series, NOW))[:2]
+
+    claimed = await service.claim(first.pk, service.DAY_TIMER)
+    again = await service.claim(first.pk, service.DAY_TIMER)
+
+    assert claimed is not None and claimed.pk == first.pk
+    assert again is None
+    assert (await ActivityOccurrence.get(id=second.pk)).reminded_day is False
+    assert (await service.claim(second.pk, service.DAY_TIMER)).pk == second.pk
