@@ -283,10 +283,11 @@ async def cancel(bot, guild: discord.Guild, occurrence: ActivityOccurrence, *, w
 
 async def edit_date(bot, guild: discord.Guild, occurrence: ActivityOccurrence, changes: dict) -> None:
     """Change one date (title, place, start): the card, the Discord event and the reminders follow."""
+    starts_at = occurrence.starts_at
     await service.edit_occurrence(occurrence, changes, now())
     mark_dirty(bot, occurrence.pk)
     await update_event(guild, occurrence)
-    if "starts_at" in changes:
+    if occurrence.starts_at != starts_at:  # its deadlines move with it
         for kind in service.OCCURRENCE_TIMERS.values():
             await bot.timers.cancel(kind, occurrence.pk)
         await arm_date(bot, occurrence)

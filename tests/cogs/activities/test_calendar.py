@@ -1,13 +1,14 @@
 """Calendar feeds: the server's and a member's, valid iCalendar with time zones, rotated by staff."""
 
 import re
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from aiohttp.test_utils import TestClient, TestServer
 from icalendar import Calendar
 
 from gromada.web import make_app
-from tests.cogs.activities.helpers import cards, plan
+from tests.cogs.activities.helpers import advance_to, cards, plan
 from tests.helpers import quickstarted, refusal, shown
 
 FEED = re.compile(r"(/calendar/[A-Za-z0-9_-]+\.ics)")
@@ -31,7 +32,7 @@ def events(body: bytes) -> dict[str, object]:
 async def test_the_server_feed_lists_activities_and_meetings_in_the_server_zone(simcord_env):
     server = await quickstarted(simcord_env)
     await server.admin.slash(server.general, "setup option", key="timezone", value="Europe/Warsaw")
-    await plan(server, "Garden watering", "2026-01-10 10:00", seats=2, place="Garden")
+    await plan(server, "Garden watering", "2026-01-10 10:00", seats=2, place="Garden", description="Bring a can.")
     await server.admin.slash(server.general, "meeting plan", title="Animation meeting", start="2026-01-12 18:00")
 
     shown_link = shown(await server.admin.slash(server.general, "activity calendar", feed="server"))
@@ -46,6 +47,7 @@ async def test_the_server_feed_lists_activities_and_meetings_in_the_server_zone(
     assert start.params["TZID"] == "Europe/Warsaw"
     assert start.dt.tzinfo == ZoneInfo("Europe/Warsaw") and (start.dt.hour, start.dt.minute) == (10, 0)
     assert str(found["Garden watering"]["location"]) == "Garden"
+    assert str(found["Garden watering"]["description"]) == "Bring a can."
 
 
 async def test_a_member_feed_holds_only_what_they_joined_and_a_rotated_address_stops_working(simcord_env):
@@ -68,3 +70,22 @@ async def test_a_member_feed_holds_only_what_they_joined_and_a_rotated_address_s
     assert (await fetch(simcord_env, old))[0] == 404
     assert (await fetch(simcord_env, new))[0] == 200
     assert (await fetch(simcord_env, "/calendar/guessed.ics"))[0] == 404
+
+
+async def test_the_server_feed_leaves_out_other_servers_and_dates_ended_over_a_month_ago(simcord_env):
+    server = await quickstarted(simcord_env)
+    other = await quickstarted(simcord_env)
+    await plan(server, "Soup kitchen", "2026-01-03 10:00", seats=2)
+    await plan(server, "Leaflets", "2026-01-10 10:00", seats=2)
+    await plan(other, "Their bake sale", "2026-02-20 10:00", seats=2)
+    feed = path_in(shown(await server.admin.slash(server.general, "activity calendar", feed="server")))
+    _status, body, _type = await fetch(simcord_env, feed)
+    assert set(events(body)) == {"Soup kitchen", "Leaflets"}
+
+    # The soup kitchen ended on 3 January at noon: 30 days later it still shows, then not.
+    await advance_to(simcord_env, datetime(2026, 2, 2, 11, tzinfo=UTC))
+    _status, body, _type = await fetch(simcord_env, feed)
+    assert set(events(body)) == {"Soup kitchen", "Leaflets"}
+    await advance_to(simcord_env, datetime(2026, 2, 2, 13, tzinfo=UTC))
+    _status, body, _type = await fetch(simcord_env, feed)
+    assert set(events(body)) == {"Leaflets"}

@@ -1,5 +1,7 @@
 """What activities keep about a member goes into /privacy export and goes with /privacy forget."""
 
+from datetime import datetime
+
 from models.activities import ActivitySeries, ActivitySignup, ActivitySubscription
 from tests.cogs.activities.helpers import cards, plan
 from tests.cogs.privacy.helpers import exported_file, tables_holding
@@ -47,3 +49,18 @@ async def test_the_summary_counts_an_activity_once_for_its_coordinator(simcord_e
     assert len(data["features"]["activities"]["activity_series"]) == 1
     assert len(data["features"]["activities"]["activity_subscription"]) == 1
     assert "Activities: 4 records" in text
+
+
+async def test_the_export_dates_a_calendar_address_from_its_last_rotation(simcord_env):
+    server = await quickstarted(simcord_env)
+    await server.member.slash(server.general, "activity calendar")
+    await simcord_env.advance_time(2 * 24 * 3600)
+    rotated_at = simcord_env.now()
+    await server.member.slash(server.general, "activity calendar", rotate=True)
+
+    await server.member.slash(server.general, "privacy export")
+
+    _text, data = await exported_file(server.member)
+    (feed,) = data["features"]["activities"]["activity_calendar_feed"]
+    assert "token" not in feed
+    assert datetime.fromisoformat(feed["created_at"]) == rotated_at

@@ -72,7 +72,7 @@ async def test_afterwards_participants_say_whether_it_happened_and_it_counts(sim
     occurrence = await ActivityOccurrence.get(title="Garden day")
 
     early = await server.admin.slash(server.general, "activity absent", activity=str(occurrence.pk), member=absentee)
-    assert "once the activity has started" in refusal(simcord_env, early)
+    assert refusal(simcord_env, early) == "You can mark who did not come once the activity has started."
     await advance_to(simcord_env, START + timedelta(hours=3, minutes=1))
 
     question = server.member.user.dm_channel.last_message
@@ -153,3 +153,56 @@ async def test_deadlines_lost_before_a_restart_are_armed_again_at_their_moments(
     }
     await advance_to(simcord_env, START - timedelta(minutes=30))
     assert len([text for text in dms(server.member) if "Reminder: you joined **Distribution day**" in text]) == 1
+
+
+async def test_a_moved_date_reminds_and_asks_afterwards_at_its_new_time(simcord_env):
+    server = await quickstarted(simcord_env)
+    await plan(server, "Distribution day", "2026-01-10 10:00", seats=3, duration="2h")
+    await server.member.click(cards(server)[-1], label="Join")
+    occurrence = await ActivityOccurrence.get(title="Distribution day")
+    await advance_to(simcord_env, START - timedelta(minutes=30))
+    assert len([text for text in dms(server.member) if "Reminder: you joined" in text]) == 1
+    assert len([text for text in dms(server.member) if "starts <t:" in text]) == 1
+
+    # Half an hour before, it is put off by two days.
+    moved = await server.admin.slash(
+        server.general, "activity edit", activity=str(occurrence.pk), start="2026-01-12 10:00"
+    )
+    assert "now starts" in shown(moved)
+    await advance_to(simcord_env, START + timedelta(hours=23))
+
+    # Nothing comes at the old moments: no question whether it happened after the old end.
+    assert not [text for text in dms(server.member) if "Did it happen?" in text]
+    assert len([text for text in dms(server.member) if "Reminder: you joined" in text]) == 1
+    await advance_to(simcord_env, START + timedelta(days=2, minutes=-30))
+
+    # Both reminders come again before the new start, and the question after the new end.
+    assert len([text for text in dms(server.member) if "Reminder: you joined" in text]) == 2
+    assert len([text for text in dms(server.member) if "starts <t:" in text]) == 2
+    await advance_to(simcord_env, START + timedelta(days=2, hours=2, minutes=1))
+    assert len([text for text in dms(server.member) if "Did it happen?" in text]) == 1
+
+
+async def test_each_date_gets_its_own_reminders(simcord_env):
+    server = await quickstarted(simcord_env)
+    await plan(server, "Distribution day", "2026-01-10 10:00", seats=3)
+    await plan(server, "Leaflets", "2026-01-11 10:00", seats=3)
+    for card in cards(server):
+        await server.member.click(card, label="Join")
+
+    await advance_to(simcord_env, START + timedelta(days=1, minutes=-30))
+
+    for title in ("Distribution day", "Leaflets"):
+        assert len([text for text in dms(server.member) if f"Reminder: you joined **{title}**" in text]) == 1
+        assert len([text for text in dms(server.member) if f"**{title}**" in text and "starts <t:" in text]) == 1
+
+
+async def test_a_short_activity_counts_its_minutes_to_the_tenth_of_an_hour(simcord_env):
+    server = await quickstarted(simcord_env)
+    await plan(server, "Quick sort", "2026-01-10 10:00", seats=3, duration="26m")
+    await server.member.click(cards(server)[-1], label="Join")
+    await advance_to(simcord_env, START + timedelta(hours=1))
+
+    mine = shown(await server.member.slash(server.general, "activity mine"))
+
+    assert "**Done**: 1 activity, 0.4 h" in mine

@@ -1,7 +1,10 @@
 """Repeating activities: dates on a rolling window in the server's clock, across a DST change."""
 
+import asyncio
 from datetime import UTC, datetime
 
+from cogs.activities import flows
+from gromada.errors import Conflict
 from models.activities import ActivityOccurrence, ActivitySeries, ActivitySignup, ActivitySubscription, OccurrenceStatus
 from tests.cogs.activities.helpers import advance_to, card_of, cards, events, plan, seats_field
 from tests.helpers import quickstarted, refusal, shown, speaking
@@ -52,6 +55,11 @@ async def test_joining_the_whole_series_takes_a_seat_in_dates_to_come(simcord_en
     taken_first = server.add_member("tomek")
     await simcord_env.settle()
     await taken_first.click(first_card, label="Join")
+    # The second date they joined already; a one-off activity of the same week too.
+    await regular.click(cards(server)[1], label="Join")
+    await plan(server, "Bake sale", "2026-01-04 10:00", seats=2)
+    await regular.click(cards(server)[-1], label="Join")
+    bake_sale = await ActivityOccurrence.get(title="Bake sale")
 
     joined = await regular.click(first_card, label="Join every date")
 
@@ -73,6 +81,9 @@ async def test_joining_the_whole_series_takes_a_seat_in_dates_to_come(simcord_en
     assert "You left every date to come" in shown(left)
     assert not await ActivitySignup.exists(occurrence_id=newest.pk, user_id=regular.id)
     assert not await ActivitySubscription.exists(series_id=series.pk, user_id=regular.id)
+    assert await ActivitySignup.exists(occurrence_id=bake_sale.pk, user_id=regular.id)
+    again = await regular.click(card_of(server, newest), label="Leave every date")
+    assert refusal(simcord_env, again) == "You have not joined any date of **Storeroom shift**."
 
 
 async def test_cancelling_one_date_or_the_series(simcord_env):
@@ -84,6 +95,8 @@ async def test_cancelling_one_date_or_the_series(simcord_env):
     one = await server.admin.slash(server.general, "activity cancel", activity=str(dates[0].pk))
 
     assert "Cancelled 1 date of **Repair café**" in shown(one)
+    editing = await server.admin.slash(server.general, "activity edit", activity=str(dates[0].pk), place="Hall")
+    assert refusal(simcord_env, editing) == "This date of **Repair café** is cancelled."
     assert (await ActivityOccurrence.get(id=dates[0].pk)).status == OccurrenceStatus.CANCELLED
     assert "is cancelled" in server.member.user.dm_channel.last_message.content
     await simcord_env.advance_time(5)
@@ -103,6 +116,26 @@ async def test_cancelling_one_date_or_the_series(simcord_env):
     assert await ActivityOccurrence.filter(title="Repair café").count() == len(dates)
 
 
+async def test_a_cancelled_series_cannot_be_joined_or_renamed_from_a_date_under_way(simcord_env):
+    server = await quickstarted(simcord_env)
+    await plan(server, "Repair café", "2026-01-10 16:00", seats=3, repeat="weekly", until="2026-02-28", duration="3h")
+    dates = await ActivityOccurrence.filter(title="Repair café").order_by("starts_at")
+    await advance_to(simcord_env, datetime(2026, 1, 10, 17, tzinfo=UTC))
+    await server.admin.slash(server.general, "activity cancel", activity=str(dates[1].pk), scope="series")
+    await simcord_env.advance_time(5)
+
+    # The date under way is not cancelled, so its card still has its buttons.
+    joining = await server.member.click(card_of(server, dates[0]), label="Join every date")
+    renaming = await server.admin.slash(
+        server.general, "activity edit", activity=str(dates[0].pk), title="Repair evening", scope="series"
+    )
+
+    assert refusal(simcord_env, joining) == "**Repair café** is cancelled."
+    assert refusal(simcord_env, renaming) == "**Repair café** is cancelled."
+    assert not await ActivitySubscription.exists()
+    assert not await ActivityOccurrence.filter(title="Repair evening").exists()
+
+
 async def test_renaming_the_series_changes_every_date_to_come_and_their_events(simcord_env):
     server = await quickstarted(simcord_env)
     await plan(server, "Pantry", "2026-01-10 10:00", seats=2, repeat="weekly", until="2026-01-24", place="Shed")
@@ -115,8 +148,13 @@ async def test_renaming_the_series_changes_every_date_to_come_and_their_events(s
         server.general, "activity edit", activity=str(dates[0].pk), start="2026-01-11 10:00", scope="series"
     )
 
+    nothing = await server.admin.slash(
+        server.general, "activity edit", activity=str(dates[0].pk), title="\u200b", scope="series"
+    )
+
     assert f"Changed {len(dates)} dates to come of **Food pantry**" in shown(edited)
     assert "A new start changes one date" in refusal(simcord_env, moving)
+    assert refusal(simcord_env, nothing) == "Say what to change: a title, a place or a start."
     assert {(o.title, o.place) for o in await ActivityOccurrence.filter(series_id=dates[0].series_id)} == {
         ("Food pantry", "Hall")
     }
@@ -177,3 +215,25 @@ async def test_a_series_card_and_the_date_picker_name_the_month(simcord_env, mon
         "Pantry · 10 stycznia 2026 10:00",
         "Pantry · 17 stycznia 2026 10:00",
     ]
+
+
+async def test_joining_a_date_and_every_date_at_once_lists_no_date_as_full(simcord_env):
+    server = await quickstarted(simcord_env)
+    await plan(server, "Van run", "2026-01-10 10:00", seats=2, repeat="weekly", until="2026-01-24")
+    dates = await ActivityOccurrence.filter(title="Van run").order_by("starts_at")
+    member = server.discord_member(server.member)
+
+    # Join every date on one card and Join on another, pressed at the same moment: whichever
+    # seats them in the first date, that date is not "full" for them.
+    every, one = await asyncio.gather(
+        flows.join_series_for(simcord_env.bot, member, dates[0].series_id),
+        flows.join_for(simcord_env.bot, member, dates[0].pk),
+        return_exceptions=True,
+    )
+
+    assert every == "You joined every date of **Van run**, those to come included."
+    joined_first = isinstance(one, str) and "You joined **Van run**" in one
+    assert joined_first or (
+        isinstance(one, Conflict) and one.render("en") == "You already joined **Van run** on that date."
+    )
+    assert await ActivitySignup.filter(user_id=server.member.id).count() == len(dates)

@@ -1,6 +1,7 @@
 """Planning an activity, joining it from its card, seats, the Discord event and refusals."""
 
 import asyncio
+from datetime import UTC, datetime
 
 import discord
 import pytest
@@ -9,7 +10,7 @@ from cogs.activities import flows
 from gromada import guild_config
 from gromada.errors import Conflict
 from models.activities import ActivityOccurrence, ActivitySeries, ActivitySignup
-from tests.cogs.activities.helpers import card_of, cards, days_ahead, events, plan, seats_field
+from tests.cogs.activities.helpers import advance_to, card_of, cards, days_ahead, events, plan, seats_field
 from tests.helpers import quickstarted, refusal, shown
 
 
@@ -39,7 +40,7 @@ async def test_a_coordinator_plans_an_activity_and_members_fill_its_seats(simcor
         people[1].id,
     }
     late = await server.member.click(card, label="Join")
-    assert "Every seat of **Distribution day**" in refusal(simcord_env, late)
+    assert refusal(simcord_env, late) == "Every seat of **Distribution day** on that date is taken."
     # The date is mirrored as a Discord Scheduled Event at the same time and place.
     (event,) = events(server)
     assert event.name == "Distribution day"
@@ -94,7 +95,6 @@ async def test_bad_input_is_refused_and_nothing_is_created(simcord_env):
     cases = {
         "not a date and time": {"start": "next saturday"},
         "The start has passed": {"start": "2025-12-31 10:00"},
-        "needs the date it repeats until": {"repeat": "weekly"},
         "is not a date": {"repeat": "weekly", "until": "soon"},
         "between 15 minutes and 24 hours": {"duration": "5m"},
     }
@@ -102,6 +102,17 @@ async def test_bad_input_is_refused_and_nothing_is_created(simcord_env):
         options = {"title": "Bake sale", "start": days_ahead(simcord_env, 2), "duration": "2h", "seats": 2} | changes
         result = await server.admin.slash(server.general, "activity create", **options)
         assert expected in refusal(simcord_env, result), expected
+    # A series' end, word for word.
+    series_cases = {
+        "A repeating activity needs the date it repeats until.": {},
+        "The series must end after its first date.": {"until": "2026-01-09"},
+        "A series can run for at most two years.": {"until": "2028-01-12"},
+        "An activity can be planned up to a year ahead.": {"start": "2027-01-10 10:00", "repeat": "none"},
+    }
+    for expected, changes in series_cases.items():
+        options = {"title": "Bake sale", "start": "2026-01-10 10:00", "duration": "2h", "seats": 2, "repeat": "weekly"}
+        result = await server.admin.slash(server.general, "activity create", **(options | changes))
+        assert refusal(simcord_env, result) == expected
     assert not await ActivitySeries.exists()
     assert cards(server) == []
 
@@ -123,16 +134,56 @@ async def test_a_required_role_is_needed_to_join(simcord_env):
 
 async def test_leaving_frees_the_seat(simcord_env):
     server = await quickstarted(simcord_env)
-    await plan(server, "Soup kitchen", days_ahead(simcord_env, 2), seats=1)
+    staying = server.add_member("stasia")
+    await simcord_env.settle()
+    await plan(server, "Soup kitchen", days_ahead(simcord_env, 2), seats=2)
     card = cards(server)[-1]
+    await staying.click(card, label="Join")
     await server.member.click(card, label="Join")
 
     left = await server.member.click(card, label="Leave")
     again = await server.member.click(card, label="Leave")
 
     assert "You left **Soup kitchen**" in shown(left)
-    assert "You have not joined" in refusal(simcord_env, again)
+    assert refusal(simcord_env, again) == "You have not joined **Soup kitchen** on that date."
+    # The one who stays keeps their seat.
+    occurrence = await ActivityOccurrence.get(title="Soup kitchen")
+    assert [signup.user_id for signup in await ActivitySignup.filter(occurrence_id=occurrence.pk)] == [staying.id]
+    await simcord_env.advance_time(5)
+    assert seats_field(card_of(server, occurrence)) == "1 of 2"
     assert "You joined" in shown(await server.admin.click(card, label="Join"))
+
+
+async def test_joining_twice_is_refused_and_keeps_one_seat(simcord_env):
+    server = await quickstarted(simcord_env)
+    await plan(server, "Watering", days_ahead(simcord_env, 3), seats=2)
+    occurrence = await ActivityOccurrence.get(title="Watering")
+    member = server.discord_member(server.member)
+
+    # A double click: both presses race through what the button runs.
+    outcomes = await asyncio.gather(
+        *(flows.join_for(simcord_env.bot, member, occurrence.pk) for _ in range(2)), return_exceptions=True
+    )
+    again = await server.member.click(cards(server)[-1], label="Join")
+
+    (refused,) = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+    assert isinstance(refused, Conflict)
+    assert refused.render("en") == "You already joined **Watering** on that date."
+    assert refusal(simcord_env, again) == "You already joined **Watering** on that date."
+    assert await ActivitySignup.filter(occurrence_id=occurrence.pk).count() == 1
+
+
+async def test_leaving_once_the_activity_started_is_refused(simcord_env):
+    server = await quickstarted(simcord_env)
+    await plan(server, "Soup kitchen", "2026-01-10 10:00", seats=2, duration="3h")
+    occurrence = await ActivityOccurrence.get(title="Soup kitchen")
+    await server.member.click(card_of(server, occurrence), label="Join")
+    await advance_to(simcord_env, datetime(2026, 1, 10, 11, tzinfo=UTC))
+
+    late = await server.member.click(card_of(server, occurrence), label="Leave")
+
+    assert refusal(simcord_env, late) == "**Soup kitchen** has already started."
+    assert await ActivitySignup.exists(occurrence_id=occurrence.pk, user_id=server.member.id)
 
 
 @pytest.mark.parametrize(("missing", "label"), [("manage_events", "Manage Events"), ("create_events", "Create Events")])
@@ -194,6 +245,9 @@ async def test_editing_a_date_moves_its_card_and_discord_event(simcord_env):
     assert "now starts" in shown(edited)
     (event,) = events(server)
     assert event.scheduled_start_time.startswith("2026-01-11T12:00")
+    # It keeps its two hours.
+    assert event.scheduled_end_time.startswith("2026-01-11T14:00")
+    assert (await ActivityOccurrence.get(id=occurrence.pk)).ends_at == datetime(2026, 1, 11, 14, tzinfo=UTC)
     assert event.entity_metadata == {"location": "Hall"}
     await simcord_env.advance_time(5)
     card = card_of(server, occurrence)
@@ -210,11 +264,17 @@ async def test_the_list_pages_through_upcoming_activities(simcord_env):
             days_ahead(simcord_env, 2 + number),
             seats=2,
         )
+    await server.member.click(cards(server)[0], label="Join")
 
     result = await server.member.slash(server.general, "activity list")
 
     first = result.response
-    assert "Shift number 00" in first.content and "0 of 2" in first.content
+    lines = first.content.splitlines()
+    # Each line: title · date · seats taken · link to the card.
+    assert [line.split(" · ")[0::2] for line in lines[1:3]] == [
+        ["**Shift number 00 with a long enough title to fill pages**", "1 of 2"],
+        ["**Shift number 01 with a long enough title to fill pages**", "0 of 2"],
+    ]
     assert "Page 1 of" in first.content
     following = await server.member.click(first, label="Next")
     assert "Page 2 of" in shown(following)
@@ -254,14 +314,19 @@ async def test_typed_text_is_cleaned_before_it_is_checked_and_stored(simcord_env
         server,
         f"{invisible}Soup  kitchen{invisible}",
         days_ahead(simcord_env, 2),
-        place=f"{invisible}Hall\u200b",
+        place=f"{invisible}Community  hall\u200b",
         description=f"{invisible}Bring an apron.{invisible}",
     )
     series = await ActivitySeries.get()
-    assert (series.title, series.place, series.description) == ("Soup kitchen", "Hall", "Bring an apron.")
+    assert (series.title, series.place, series.description) == ("Soup kitchen", "Community hall", "Bring an apron.")
     occurrence = await ActivityOccurrence.get()
     await server.admin.slash(
         server.general, "activity edit", activity=str(occurrence.pk), title=invisible, place=" Yard\u200b"
     )
     occurrence = await ActivityOccurrence.get()
     assert (occurrence.title, occurrence.place) == ("Soup kitchen", "Yard")
+    await server.admin.slash(server.general, "activity edit", activity=str(occurrence.pk), title="Soup  kitchen  two")
+    assert (await ActivityOccurrence.get()).title == "Soup kitchen two"
+    # 60 letters typed that normalise to 120 characters (क़ is written as क and a dot): cut at 100.
+    await server.admin.slash(server.general, "activity edit", activity=str(occurrence.pk), title="\u0958" * 60)
+    assert (await ActivityOccurrence.get()).title == "\u0915\u093c" * 50
