@@ -145,6 +145,22 @@ async def test_import_updates_the_catalogue(simcord_env):
     assert keeper.prerequisite_role_id == server.role("Member").id
 
 
+async def test_renaming_a_role_to_another_roles_name_is_refused_whatever_its_capitals(simcord_env):
+    server = await quickstarted(simcord_env)
+    await create_role(server, "Runner", 1)
+    await create_role(server, "Gardener", 1)
+
+    same = await server.admin.slash(server.general, "volunteer role edit", role="Runner", name="Gardener")
+    capitals = await server.admin.slash(server.general, "volunteer role edit", role="Runner", name="gardener")
+    own = await server.admin.slash(server.general, "volunteer role edit", role="Runner", name="RUNNER")
+
+    assert refusal(simcord_env, same) == "A volunteer role called “Gardener” already exists."
+    assert refusal(simcord_env, capitals) == "A volunteer role called “gardener” already exists."
+    assert shown(own) == "Volunteer role **RUNNER** updated."
+    names = await VolunteerRole.filter(guild_id=server.guild.id).values_list("name", flat=True)
+    assert sorted(name for name in names if name.casefold() in ("runner", "gardener")) == ["Gardener", "RUNNER"]
+
+
 async def test_accept_that_cannot_be_granted_stays_an_open_offer(simcord_env):
     server = await quickstarted(simcord_env)
     await create_role(server, "Host", 1)

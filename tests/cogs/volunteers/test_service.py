@@ -77,6 +77,19 @@ async def test_concurrent_offers_after_a_release_reserve_one_seat_each(database)
     assert [e.user_id for e in await WaitlistEntry.filter(role_id=role.pk).order_by("id")] == [3, 4]
 
 
+async def test_two_renames_racing_to_one_name_leave_one_role_of_that_name(database):
+    cook, baker = await make_role(name="Cook"), await make_role(name="Baker")
+
+    results = await asyncio.gather(
+        service.edit_role(cook, {"name": "Chef"}), service.edit_role(baker, {"name": "Chef"}), return_exceptions=True
+    )
+
+    refused = [result for result in results if isinstance(result, Exception)]
+    assert [error.render("en") for error in refused] == ["A volunteer role called “Chef” already exists."]
+    names = sorted(await VolunteerRole.filter(guild_id=GUILD).values_list("name", flat=True))
+    assert names in (["Baker", "Chef"], ["Chef", "Cook"])
+
+
 async def test_accept_is_once_and_renewal_only_in_the_last_week(database):
     role = await make_role(seats=1, term_days=90)
     await service.claim(role, 1, set(), NOW)
