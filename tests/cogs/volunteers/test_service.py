@@ -77,6 +77,21 @@ async def test_concurrent_offers_after_a_release_reserve_one_seat_each(database)
     assert [e.user_id for e in await WaitlistEntry.filter(role_id=role.pk).order_by("id")] == [3, 4]
 
 
+async def test_two_seats_freed_at_once_are_offered_to_the_first_two_waiting(database):
+    """Two releases racing: the one that finds the first entry already taken offers to the next."""
+    role = await make_role(seats=2)
+    held = [(await service.claim(role, user, set(), NOW)).seat for user in (1, 2)]
+    for user in (3, 4, 5):
+        await service.claim(role, user, set(), NOW)
+    for seat in held:
+        await service.end_seat(seat, role, NOW, "released")
+
+    offers = await asyncio.gather(service.offer_next(role, NOW), service.offer_next(role, NOW))
+
+    assert sorted(offer.user_id for offer in offers if offer is not None) == [3, 4]
+    assert [e.user_id for e in await WaitlistEntry.filter(role_id=role.pk)] == [5]
+
+
 async def test_two_renames_racing_to_one_name_leave_one_role_of_that_name(database):
     cook, baker = await make_role(name="Cook"), await make_role(name="Baker")
 
@@ -97,12 +112,16 @@ async def test_accept_is_once_and_renewal_only_in_the_last_week(database):
     await service.end_seat(await service.seat_of(role, 1), role, NOW, "released")
     offer = await service.seat_by_id((await service.offer_next(role, NOW)).pk)
 
+    with pytest.raises(Conflict) as not_held:
+        await service.renew(offer, 2, NOW)  # an offer is no term yet
+    assert not_held.value.render("en") == "This term can no longer be renewed."
     accepted = await service.accept_offer(offer, 2, NOW)
     with pytest.raises(Conflict):
         await service.accept_offer(offer, 2, NOW)
     assert accepted.term_ends_at == NOW + timedelta(days=90)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as too_early:
         await service.renew(accepted, 2, NOW + timedelta(days=10))
+    assert too_early.value.render("en") == "You can renew in the last week of your term."
     renewed = await service.renew(accepted, 2, NOW + timedelta(days=85))
     assert renewed.term_ends_at == NOW + timedelta(days=180)
     assert renewed.terms == 2 and renewed.status == SeatStatus.ACTIVE
