@@ -218,7 +218,13 @@ async def create_role(guild_id: int, values: RoleFields, discord_role_id: int, n
 
 
 async def edit_role(role: VolunteerRole, changes: dict[str, Any]) -> VolunteerRole:
-    for key, value in cleaned_changes(changes).items():
+    changes = cleaned_changes(changes)
+    # The database tells names apart by case; people do not, so neither does the catalogue.
+    if "name" in changes:
+        others = [other for other in await roles(role.guild_id) if other.pk != role.pk]
+        if rules.named(others, changes["name"]) is not None:
+            raise Conflict(DUPLICATE_NAME, name=changes["name"][:100])
+    for key, value in changes.items():
         setattr(role, key, value)
     _validate(RoleFields(name=role.name, seats=role.seats, term_days=role.term_days, approval=role.approval))
     try:

@@ -1,9 +1,11 @@
 """The catalogue: create, edit, delete, import, and Discord's role hierarchy."""
 
 import discord
+import pytest
 
 from config.content import VolunteerRoleSpec
 from gromada.content_import import import_sections
+from gromada.errors import InvalidInput
 from models.volunteers import Approval, VolunteerRole, VolunteerSeat, VolunteerTerm
 from tests.cogs.volunteers.helpers import create_role, holders
 from tests.helpers import quickstarted, refusal, shown
@@ -145,6 +147,47 @@ async def test_import_updates_the_catalogue(simcord_env):
     assert keeper.prerequisite_role_id == server.role("Member").id
 
 
+async def test_renaming_a_role_to_another_roles_name_is_refused_whatever_its_capitals(simcord_env):
+    server = await quickstarted(simcord_env)
+    await create_role(server, "Runner", 1)
+    await create_role(server, "Gardener", 1)
+
+    same = await server.admin.slash(server.general, "volunteer role edit", role="Runner", name="Gardener")
+    capitals = await server.admin.slash(server.general, "volunteer role edit", role="Runner", name="gardener")
+    own = await server.admin.slash(server.general, "volunteer role edit", role="Runner", name="RUNNER")
+
+    assert refusal(simcord_env, same) == "A volunteer role called “Gardener” already exists."
+    assert refusal(simcord_env, capitals) == "A volunteer role called “gardener” already exists."
+    assert shown(own) == "Volunteer role **RUNNER** updated."
+    names = await VolunteerRole.filter(guild_id=server.guild.id).values_list("name", flat=True)
+    assert sorted(name for name in names if name.casefold() in ("runner", "gardener")) == ["Gardener", "RUNNER"]
+
+
+async def test_a_pack_naming_a_wrong_purpose_is_refused_whole_before_discord_changes(simcord_env):
+    server = await quickstarted(simcord_env)
+    kitchen = VolunteerRoleSpec(key="kitchen", name="Kitchen", seats=2)
+
+    async def refused(spec: VolunteerRoleSpec) -> str:
+        # The role without a purpose comes first: the one after it is checked all the same.
+        with pytest.raises(InvalidInput) as caught:
+            await import_sections(
+                simcord_env.bot.content_importers, server.guild.id, {"volunteer_roles": [kitchen, spec]}
+            )
+        await simcord_env.settle()
+        return caught.value.render("en")
+
+    unknown = await refused(VolunteerRoleSpec(key="chefs", name="Chefs", seats=2, role_purpose="cooking"))
+    never = await refused(VolunteerRoleSpec(key="greeters", name="Greeters", seats=3, role_purpose="member"))
+
+    assert unknown == "The volunteer role Chefs names the purpose “cooking”, which is not a role purpose."
+    assert never == (
+        f"The volunteer role Greeters would give the server's {server.role('Member').mention} role, which people "
+        "are given and never take themselves. Choose another role."
+    )
+    assert not await VolunteerRole.exists(key__in=["kitchen", "chefs", "greeters"])
+    assert (server.role("Kitchen"), server.role("Chefs"), server.role("Greeters")) == (None, None, None)
+
+
 async def test_accept_that_cannot_be_granted_stays_an_open_offer(simcord_env):
     server = await quickstarted(simcord_env)
     await create_role(server, "Host", 1)
@@ -155,10 +198,14 @@ async def test_accept_that_cannot_be_granted_stays_an_open_offer(simcord_env):
     await server.member.slash(server.general, "volunteer release", role="Host")
     offer = waiting.user.dm_channel.last_message
 
+    offered = await VolunteerSeat.get(user_id=waiting.id)
     simcord_env.inject_error("PUT", "/guilds/*/members/*/roles/*", status=500)
     failed = await waiting.user.click(offer, label="Accept")
     assert "Nothing was changed" in refusal(simcord_env, failed)
-    assert (await VolunteerSeat.get(user_id=waiting.id)).status == "offered"
+    # The offer as it was: no term started, the same deadline.
+    seat = await VolunteerSeat.get(user_id=waiting.id)
+    assert (seat.status, seat.started_at, seat.term_ends_at) == ("offered", None, None)
+    assert seat.offer_expires_at == offered.offer_expires_at
 
     accepted = await waiting.user.click(offer, label="Accept")
     assert "you are now **Host**" in shown(accepted)

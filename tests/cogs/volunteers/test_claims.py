@@ -79,6 +79,38 @@ async def test_release_offers_the_seat_and_an_unanswered_offer_passes_on(simcord
     assert "no longer open" in refusal(simcord_env, stale)
 
 
+async def test_someone_waiting_who_leaves_the_server_is_not_offered_the_seat(simcord_env):
+    server = await quickstarted(simcord_env)
+    await create_role(server, "Porter", 1)
+    holder, leaver, next_in_line = (server.add_member(name) for name in ("ewa", "filip", "gosia"))
+    await simcord_env.settle()
+    for person in (holder, leaver, next_in_line):
+        await person.slash(server.general, "volunteer claim", role="Porter")
+
+    server.guild.remove_member(leaver)
+    await simcord_env.advance_time(5)
+    field = next(f for f in panel_message(server).embeds[0].fields if f.name.startswith("Porter"))
+    assert "1 waiting" in field.name
+    await holder.slash(server.general, "volunteer release", role="Porter")
+
+    assert "Accept it within 48 hours" in next_in_line.user.dm_channel.last_message.content
+    assert (await VolunteerSeat.get(status=SeatStatus.OFFERED)).user_id == next_in_line.id
+    assert not await WaitlistEntry.exists(user_id=leaver.id)
+
+
+async def test_a_card_of_a_role_deleted_meanwhile_says_so(simcord_env):
+    server = await quickstarted(simcord_env)
+    await create_role(server, "Florist", 2)
+    await simcord_env.advance_time(5)
+    role, card = await pick(server.member, server, "Florist")
+    await server.admin.slash(server.general, "volunteer role delete", role="Florist")
+
+    late = await server.member.click(card, custom_id=f"volunteers:claim:{role.pk}")
+
+    assert refusal(simcord_env, late) == "That volunteer role no longer exists."
+    assert not await VolunteerSeat.exists(user_id=server.member.id)
+
+
 async def test_declining_an_offer_passes_it_on(simcord_env):
     server = await quickstarted(simcord_env)
     await create_role(server, "Cook", 1)

@@ -7,8 +7,18 @@ import pytest
 
 from cogs.volunteers import rules, service
 from gromada import seats
-from gromada.errors import Conflict, InvalidInput, LimitReached
-from models.volunteers import SeatStatus, Thanks, VolunteerRole, VolunteerSeat, WaitlistEntry
+from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
+from models.volunteers import (
+    Approval,
+    ApprovalRequest,
+    RequestStatus,
+    SeatStatus,
+    Thanks,
+    VolunteerRole,
+    VolunteerSeat,
+    VolunteerTerm,
+    WaitlistEntry,
+)
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 GUILD = 1
@@ -107,6 +117,90 @@ async def test_an_offer_made_while_another_is_seating_waits_and_never_skips_the_
     assert [e.user_id for e in await WaitlistEntry.filter(role_id=role.pk).order_by("id")] == [3, 4]
 
 
+async def test_two_seats_freed_at_once_are_offered_to_the_first_two_waiting(database):
+    """Two releases racing: the one that finds the first entry already taken offers to the next."""
+    role = await make_role(seats=2)
+    held = [(await service.claim(role, user, set(), NOW)).seat for user in (1, 2)]
+    for user in (3, 4, 5):
+        await service.claim(role, user, set(), NOW)
+    for seat in held:
+        await service.end_seat(seat, role, NOW, "released")
+
+    offers = await asyncio.gather(service.offer_next(role, NOW), service.offer_next(role, NOW))
+
+    assert sorted(offer.user_id for offer in offers if offer is not None) == [3, 4]
+    assert [e.user_id for e in await WaitlistEntry.filter(role_id=role.pk)] == [5]
+
+
+async def test_someone_waiting_who_got_a_seat_meanwhile_is_passed_over(database):
+    """Given the role by hand while a seat was free, they hold it and are still on the waitlist."""
+    role = await make_role(seats=2)
+    held = [(await service.claim(role, user, set(), NOW)).seat for user in (1, 2)]
+    for user in (3, 4):
+        await service.claim(role, user, set(), NOW)
+    await service.end_seat(held[0], role, NOW, "released")
+    assert (await service.adopt(role, 3, NOW)).status == SeatStatus.ACTIVE
+    await service.end_seat(held[1], role, NOW, "released")
+
+    offer = await service.offer_next(role, NOW)
+
+    assert (offer.user_id, offer.status) == (4, SeatStatus.OFFERED)
+    assert not await WaitlistEntry.filter(role_id=role.pk).exists()
+
+
+async def test_deleting_a_role_keeps_the_history_of_its_holders_only(database):
+    role = await make_role(seats=2)
+    for user in (1, 2, 3):
+        await service.claim(role, user, set(), NOW)
+    await service.end_seat(await service.seat_of(role, 2), role, NOW, "released")
+    offer = await service.offer_next(role, NOW)
+    assert offer.user_id == 3
+    # An offer is no seat held: ending it as if it were changes nothing.
+    assert not await service.end_seat(offer, role, NOW, "removed")
+    assert (await VolunteerSeat.get(id=offer.pk)).status == SeatStatus.OFFERED
+
+    ended = await service.delete_role(role, NOW + timedelta(days=1))
+
+    assert sorted(seat.user_id for seat in ended) == [1, 3]
+    history = {term.user_id: term.reason for term in await VolunteerTerm.all()}
+    assert history == {1: "deleted", 2: "released"}
+
+
+async def test_a_role_is_found_by_its_id_on_its_own_server_only(database):
+    role = await make_role()
+
+    assert (await service.role_by_id(GUILD, role.pk)).name == "Treasurer"
+    with pytest.raises(NotFound) as elsewhere:
+        await service.role_by_id(GUILD + 1, role.pk)
+    assert elsewhere.value.render("en") == "That volunteer role no longer exists."
+
+
+async def test_a_request_is_decided_once(database):
+    role = await make_role(approval=Approval.COORDINATOR)
+    request = (await service.claim(role, 5, set(), NOW)).request
+    await service.decide_request(request, approve=False, coordinator_id=8, now=NOW)
+
+    with pytest.raises(Conflict) as again:
+        await service.decide_request(request, approve=True, coordinator_id=9, now=NOW)
+
+    assert again.value.render("en") == "Another coordinator has already decided this request."
+    stored = await ApprovalRequest.get(id=request.pk)
+    assert (stored.status, stored.decided_by) == (RequestStatus.DECLINED, 8)
+
+
+async def test_two_renames_racing_to_one_name_leave_one_role_of_that_name(database):
+    cook, baker = await make_role(name="Cook"), await make_role(name="Baker")
+
+    results = await asyncio.gather(
+        service.edit_role(cook, {"name": "Chef"}), service.edit_role(baker, {"name": "Chef"}), return_exceptions=True
+    )
+
+    refused = [result for result in results if isinstance(result, Exception)]
+    assert [error.render("en") for error in refused] == ["A volunteer role called “Chef” already exists."]
+    names = sorted(await VolunteerRole.filter(guild_id=GUILD).values_list("name", flat=True))
+    assert names in (["Baker", "Chef"], ["Chef", "Cook"])
+
+
 async def test_accept_is_once_and_renewal_only_in_the_last_week(database):
     role = await make_role(seats=1, term_days=90)
     await service.claim(role, 1, set(), NOW)
@@ -114,12 +208,19 @@ async def test_accept_is_once_and_renewal_only_in_the_last_week(database):
     await service.end_seat(await service.seat_of(role, 1), role, NOW, "released")
     offer = await service.seat_by_id((await service.offer_next(role, NOW)).pk)
 
+    with pytest.raises(Conflict) as not_held:
+        await service.renew(offer, 2, NOW)  # an offer is no term yet
+    assert not_held.value.render("en") == "This term can no longer be renewed."
+    with pytest.raises(NotAllowed) as not_theirs:
+        await service.accept_offer(offer, 3, NOW)
+    assert not_theirs.value.render("en") == "This offer is for someone else."
     accepted = await service.accept_offer(offer, 2, NOW)
     with pytest.raises(Conflict):
         await service.accept_offer(offer, 2, NOW)
     assert accepted.term_ends_at == NOW + timedelta(days=90)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as too_early:
         await service.renew(accepted, 2, NOW + timedelta(days=10))
+    assert too_early.value.render("en") == "You can renew in the last week of your term."
     renewed = await service.renew(accepted, 2, NOW + timedelta(days=85))
     assert renewed.term_ends_at == NOW + timedelta(days=180)
     assert renewed.terms == 2 and renewed.status == SeatStatus.ACTIVE
@@ -191,7 +292,14 @@ async def test_importing_a_pack_again_updates_its_roles_in_place_on_that_server_
     # Imported without a key first, then a pack names it: matched by its name.
     unkeyed = await service.upsert_from_spec(GUILD, service.RoleFields(name="Gardener", seats=1), 11, NOW)
 
-    renamed = service.RoleFields(name="Kitchen coordinator", seats=3, key="kitchen", responsibilities="Cook.")
+    renamed = service.RoleFields(
+        name="Kitchen coordinator",
+        seats=3,
+        key="kitchen",
+        responsibilities="Cook.",
+        prerequisite_role_id=30,
+        purpose="buddy",
+    )
     again = await service.upsert_from_spec(GUILD, renamed, discord_role_id=12, now=NOW)
     keyed = await service.upsert_from_spec(
         GUILD, service.RoleFields(name="Gardener", seats=2, key="garden"), discord_role_id=13, now=NOW
@@ -199,12 +307,19 @@ async def test_importing_a_pack_again_updates_its_roles_in_place_on_that_server_
 
     assert (again.pk, keyed.pk) == (first.pk, unkeyed.pk)
     stored = {
-        (role.guild_id, role.key): (role.name, role.seats, role.responsibilities, role.discord_role_id)
+        (role.guild_id, role.key): (
+            role.name,
+            role.seats,
+            role.responsibilities,
+            role.discord_role_id,
+            role.prerequisite_role_id,
+            role.purpose,
+        )
         for role in await VolunteerRole.all()
     }
     assert stored == {
-        (GUILD, "kitchen"): ("Kitchen coordinator", 3, "Cook.", 12),
-        (GUILD, "garden"): ("Gardener", 2, "", 13),
-        (GUILD + 1, "kitchen"): ("Kitchen lead", 2, "Plan the menu.", 20),
+        (GUILD, "kitchen"): ("Kitchen coordinator", 3, "Cook.", 12, 30, "buddy"),
+        (GUILD, "garden"): ("Gardener", 2, "", 13, None, None),
+        (GUILD + 1, "kitchen"): ("Kitchen lead", 2, "Plan the menu.", 20, None, None),
     }
     assert elsewhere.pk not in (first.pk, unkeyed.pk)

@@ -31,6 +31,8 @@ async def test_coordinator_approves_a_request(simcord_env):
     assert holders(server, "Keeper") == set()
     request_message = staff_log(server).last_message
     assert "asks to become **Keeper**" in request_message.content
+    stored = await ApprovalRequest.get(user_id=server.member.id)
+    assert (stored.channel_id, stored.message_id) == (staff_log(server).id, request_message.id)
     moderator = server.add_member("mod", await server.role_for("moderator"))
     await simcord_env.settle()
 
@@ -63,6 +65,24 @@ async def test_non_coordinator_cannot_approve_and_decline_tells_the_member(simco
     assert "declined by" in shown(declined)
     assert "was declined" in server.member.user.dm_channel.last_message.content
     assert holders(server, "Auditor") == set()
+
+
+async def test_a_member_who_left_with_a_request_waiting_can_ask_again_on_return(simcord_env):
+    server = await quickstarted(simcord_env)
+    await create_role(server, "Keeper", 1, approval="coordinator")
+    await server.member.slash(server.general, "volunteer claim", role="Keeper")
+
+    server.guild.remove_member(server.member)
+    await simcord_env.settle()
+    back = server.guild.add_member(server.member.user)
+    await simcord_env.settle()
+    asked = await back.slash(server.general, "volunteer claim", role="Keeper")
+
+    assert shown(asked) == (
+        "Your request to become **Keeper** went to the coordinators. I will write to you when they decide."
+    )
+    requests = await ApprovalRequest.filter(user_id=back.id).order_by("id")
+    assert [request.status for request in requests] == [RequestStatus.DECLINED, RequestStatus.PENDING]
 
 
 async def test_term_ends_unless_renewed(simcord_env):
