@@ -339,7 +339,8 @@ async def find_buddy(
         log.warning("could not bring buddy %s to journey %s: %s", slot.buddy_id, journey.pk, error)
         await bot.timers.schedule(service.MATCH_TIMER, now() + RETRY_SOON, ref_id=journey.pk, guild_id=guild.id)
         return None
-    await service.confirm_buddy(journey, slot, now())
+    if not await service.confirm_buddy(journey, slot, now()):
+        return None  # handed on while being brought in: the one who took over is checked instead
     response = await service.BUDDY_RESPONSE.get(guild.id)
     await bot.timers.schedule(service.BUDDY_CHECK_TIMER, slot.assigned_at + response, ref_id=slot.pk, guild_id=guild.id)
     return slot

@@ -322,12 +322,20 @@ async def assign_buddy(
     return None
 
 
-async def confirm_buddy(journey: Journey, slot: BuddySlot, now: datetime) -> None:
-    """The buddy was brought into the thread: the journey now has them."""
-    await Journey.filter(id=journey.pk).update(buddy_id=slot.buddy_id, team_notified_at=None)
+async def confirm_buddy(journey: Journey, slot: BuddySlot, now: datetime) -> bool:
+    """The buddy was brought into the thread: the journey now has them (False if not).
+
+    Their slot may have been freed while they were brought in (they left, or lost the Buddy
+    role, and the newcomer was handed on): then the journey keeps whoever has it now.
+    """
+    still_held = Subquery(BuddySlot.filter(id=slot.pk).values("journey_id"))
+    if not await Journey.filter(id=journey.pk, id__in=still_held).update(buddy_id=slot.buddy_id, team_notified_at=None):
+        await journey.refresh_from_db()
+        return False
     await Journey.filter(id=journey.pk, matched_at=None).update(matched_at=now)
     await Journey.filter(id=journey.pk, step=Step.INTRODUCED).update(step=Step.MATCHED)
     await journey.refresh_from_db()
+    return True
 
 
 async def has_buddy_slot(journey_id: int) -> bool:

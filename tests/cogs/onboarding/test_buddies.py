@@ -159,6 +159,16 @@ async def test_funnel_counts_steps_and_median_times(simcord_env, server):
     assert "Only moderators" in refusal(simcord_env, result)
 
 
+async def test_the_funnel_counts_only_those_who_joined_in_its_days(simcord_env, server):
+    await ready_for_a_buddy(server, "dawno")
+    await simcord_env.advance_time(8 * 24 * HOUR)
+    await server.join("niedawno")
+
+    text = shown(await server.admin.slash(server.general, "onboarding funnel", days=7))
+
+    assert "Joined: 1" in text and "Got a buddy: 0" in text
+
+
 async def test_the_funnel_agrees_with_its_number_of_days_in_russian(simcord_env, server, monkeypatch):
     await server.join("pierwsza")
 

@@ -45,8 +45,8 @@ async def test_introduction_fields_may_fill_their_limits_and_not_one_character_m
         values = {"about": "I bake bread.", "interests": "gardening", "languages": "Polish"} | fields
         return await service.check_introduction(journey, **values, now=now(), fallback_language="en")
 
-    fullest = await introduce(about="a" * 4000, interests="i" * 1000, languages="Polish, " * 24 + "English")
-    assert (len(fullest.about), len(fullest.interests), len(fullest.languages)) == (4000, 1000, 199)
+    fullest = await introduce(about="a" * 4000, interests="i" * 1000, languages="Polish, " * 24 + "Japanese")
+    assert (len(fullest.about), len(fullest.interests), len(fullest.languages)) == (4000, 1000, 200)
     refused = {}
     for name, text in {"about": "a" * 4001, "interests": "i" * 1001, "languages": "p" * 201}.items():
         with pytest.raises(InvalidInput) as error:
@@ -207,6 +207,32 @@ async def test_the_values_are_shared_only_after_the_last_card_and_before_the_int
     assert introduced_early.value.render("ru") == "Сначала пройдите ценности."
     assert unread.value.render("ru") == "Сначала прочитайте все карточки ценностей (кнопка «Далее»)."
     assert (await Journey.get(user_id=newcomer.id)).step == Step.VALUES
+
+
+async def test_values_shared_again_after_the_introduction_keep_the_step_and_its_time(server):
+    # A late "I share these values" (a second delivery, an old message) after the introduction.
+    newcomer, _ = await ready_for_a_buddy(server, "nowa")
+    journey = await Journey.get(user_id=newcomer.id)
+    shared = journey.values_at
+
+    await service.accept_values(journey, 1, shared + timedelta(minutes=5))
+
+    again = await Journey.get(user_id=newcomer.id)
+    assert (again.step, again.values_at) == (Step.MATCHED, shared)
+
+
+async def test_each_server_shows_its_own_welcome_of_a_newcomer_on_both(simcord_env):
+    home = await onboarding_server(simcord_env, buddies=1)
+    away = await onboarding_server(simcord_env, buddies=1)
+    newcomer, _ = await ready_for_a_buddy(home, "nowa")
+    there = away.guild.add_member(newcomer.user)
+    await simcord_env.settle()
+
+    at_home = shown(await newcomer.slash(home.general, "onboarding status"))
+    at_away = shown(await there.slash(away.general, "onboarding status"))
+
+    assert "✅ Buddy assigned" in at_home and f"Buddy: <@{home.buddies[0].id}>" in at_home
+    assert "⬜ Values shared" in at_away and "Buddy:" not in at_away
 
 
 async def test_other_newcomers_keep_their_own_steps_while_one_goes_all_the_way(simcord_env):

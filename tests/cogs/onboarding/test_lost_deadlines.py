@@ -163,3 +163,20 @@ async def test_a_lost_reminder_counts_from_the_newcomers_return(simcord_env, ser
     await simcord_env.settle()
     # The bot stopped between the return and writing the reminder.
     await reminder_lost_then_restart(simcord_env, settings, back.id, thread)
+
+
+async def test_a_lost_buddy_check_keeps_the_servers_own_response_time(simcord_env, server, settings):
+    await server.admin.slash(server.general, "setup option", key="onboarding_buddy_response", value="12h")
+    newcomer, thread = await ready_for_a_buddy(server, "nowa")
+    first = (await Journey.get(user_id=newcomer.id)).buddy_id
+    slot = await BuddySlot.get(buddy_id=first)
+    await Timer.filter(kind=service.BUDDY_CHECK_TIMER, ref_id=slot.pk).delete()
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(11 * HOUR)
+    assert (await Journey.get(user_id=newcomer.id)).buddy_id == first
+    await simcord_env.advance_time(2 * HOUR)
+
+    replacement = (await Journey.get(user_id=newcomer.id)).buddy_id
+    assert replacement not in (None, first)
+    assert f"<@{replacement}>, you are the buddy" in thread.history()[-1].content

@@ -7,7 +7,7 @@ import discord
 from cogs.onboarding import flows, service
 from gromada.bot import create_bot
 from models.core import Timer, TimerStatus
-from models.onboarding import BuddySlot, Journey, Step
+from models.onboarding import BuddySlot, Journey, JourneyStatus, Step
 from tests.cogs.onboarding.helpers import introduce, walk_values
 from tests.helpers import shown
 
@@ -118,6 +118,58 @@ async def test_two_newcomers_at_once_get_different_buddies(simcord_env, server):
     assert sorted(buddies) == sorted(buddy.id for buddy in server.buddies)
     for buddy in server.buddies:
         assert await BuddySlot.filter(buddy_id=buddy.id).count() == 1
+
+
+async def test_two_searches_for_one_newcomer_at_once_bring_one_buddy_and_no_alarm(simcord_env, server):
+    newcomer = await server.join("nowa")
+    thread = server.thread_of(newcomer)
+    await walk_values(newcomer, thread)
+    journey = await Journey.get(user_id=newcomer.id)
+    introduction = await service.check_introduction(
+        journey, "I bake bread.", "", "Polish", discord.utils.utcnow(), fallback_language="en"
+    )
+    await service.mark_introduced(journey, introduction, discord.utils.utcnow())
+
+    # The introduction's own search and a buddy turning on reach the same newcomer at once.
+    guild = simcord_env.bot.get_guild(server.guild.id)
+    searches = [await Journey.get(id=journey.pk) for _ in range(2)]
+    await asyncio.gather(*(flows.find_buddy(simcord_env.bot, search, guild) for search in searches))
+    await simcord_env.settle()
+
+    said = [message.content for message in thread.history()]
+    assert sum("you are the buddy of" in text for text in said) == 1
+    assert not any("All our buddies are busy" in text for text in said)
+    assert not any("No buddy is free" in message.content for message in server.channel("mod-log").history())
+    assert await BuddySlot.filter(journey_id=journey.pk).count() == 1
+
+
+async def test_a_buddy_who_leaves_as_they_are_brought_in_leaves_the_newcomer_to_the_next(
+    simcord_env, server, monkeypatch
+):
+    bring_in = flows._introduce_buddy
+    left = []
+
+    async def leaving_at_once(bot, journey, guild, slot):
+        await bring_in(bot, journey, guild, slot)
+        if not left:  # the first buddy's leave arrives before their coming is recorded
+            left.append(slot.buddy_id)
+            await flows.on_leave(bot, guild.get_member(slot.buddy_id))
+
+    monkeypatch.setattr(flows, "_introduce_buddy", leaving_at_once)
+    newcomer = await server.join("nowa")
+    thread = server.thread_of(newcomer)
+    await walk_values(newcomer, thread)
+    await introduce(newcomer, thread)
+
+    journey = await Journey.get(user_id=newcomer.id)
+    (gone,) = left
+    staying = next(buddy for buddy in server.buddies if buddy.id != gone)
+    assert journey.buddy_id == staying.id
+    shown_status = shown(await newcomer.slash(server.general, "onboarding status"))
+    assert f"Buddy: <@{staying.id}>" in shown_status and f"<@{gone}>" not in shown_status
+    ping = next(m for m in reversed(thread.history()) if f"<@{staying.id}>, you are the buddy" in m.content)
+    await staying.click(ping, label="Welcome complete")
+    assert (await Journey.get(user_id=newcomer.id)).status == JourneyStatus.COMPLETED
 
 
 async def test_concurrent_matching_never_overbooks(simcord_env, server):

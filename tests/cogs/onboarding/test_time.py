@@ -147,3 +147,21 @@ async def test_a_newcomers_own_message_pushes_the_reminder_back(simcord_env, ser
 
     await simcord_env.advance_time(15 * HOUR)
     assert len(reminders(thread)) == 1
+
+
+async def test_a_silent_buddy_who_came_after_the_team_was_told_brings_the_team_back(simcord_env):
+    server = await onboarding_server(simcord_env, buddies=1)
+    (buddy,) = server.buddies
+    await buddy.slash(server.general, "buddy available", state="off")
+    newcomer, thread = await ready_for_a_buddy(server, "nowa")
+    await buddy.slash(server.general, "buddy available", state="on")
+    assert (await Journey.get(user_id=newcomer.id)).buddy_id == buddy.id
+
+    await simcord_env.advance_time(49 * HOUR)
+
+    # The team was told when nobody was free; the buddy who came since is gone, so it is told again.
+    calls = [
+        m for m in server.channel("mod-log").history() if f"No buddy is free to welcome <@{newcomer.id}>" in m.content
+    ]
+    assert len(calls) == 2
+    assert "Someone from the team will come to you soon" in thread.history()[-1].content
