@@ -100,7 +100,28 @@ async def test_credit_from_a_short_delivery_pays_the_next_purchase_and_the_rest_
     assert f"Paid back to <@{ania.id}>: PLN\xa02.50 of the credit on purchase #{first.pk}." in shown(refunded)
     assert "All settled in PLN." in shown(await ania.slash(coop.general, "purchase balance"))
     nothing = await coop.treasurer.slash(coop.general, "purchase refund", purchase=first.pk, member=ania)
-    assert "no credit on purchase" in refusal(simcord_env, nothing)
+    assert refusal(simcord_env, nothing) == f"That member has no credit on purchase #{first.pk} to pay back."
+
+
+async def test_credit_on_two_earlier_purchases_pays_only_what_the_new_bill_still_owes(simcord_env):
+    coop = await coop_server(simcord_env)
+    ania, celina, _ = coop.members
+    sources = [await billed(coop, {ania: "2", celina: "2"}, title=title) for title in ("Autumn", "Spring")]
+    for earlier in sources:  # 5.00 each, paid, then half arrives: 2.50 of credit on each
+        await pay(coop, earlier, ania)
+        await coop.coordinator.slash(
+            coop.general, "purchase delivered", purchase=earlier.pk, item="Potatoes", quantity="2"
+        )
+        assert service.credit_of(await Bill.get(purchase_id=earlier.pk, user_id=ania.id)) == 250
+
+    winter = await billed(coop, {ania: "1,2", celina: "1"}, title="Winter")  # Ania 3.00
+
+    bill = await Bill.get(purchase_id=winter.pk, user_id=ania.id)
+    assert bill.total == 300 and bill.paid_amount == 300 and bill.paid_at is not None
+    autumn, spring = [await Bill.get(purchase_id=source.pk, user_id=ania.id) for source in sources]
+    assert service.credit_of(autumn) == 0 and service.credit_of(spring) == 200
+    mine = shown(await ania.slash(coop.general, "purchase balance"))
+    assert "**Credit: PLN\xa02.00**" in mine, mine
 
 
 async def test_balances_are_private_to_the_member_and_the_treasurer(simcord_env):

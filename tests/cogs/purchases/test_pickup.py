@@ -173,3 +173,19 @@ async def test_the_point_picker_offers_the_purchases_points_and_none_to_another_
     ]
     assert [choice["value"] for choice in typed] == [shed.pk]
     assert elsewhere == []
+
+
+async def test_a_purchase_holds_at_most_twenty_pickup_points(simcord_env):
+    coop = await coop_server(simcord_env)
+    purchase = await coop.open()
+    for hour in range(20):
+        await coop.coordinator.slash(
+            coop.general, "purchase pickup add", purchase=purchase.pk, place="Hall", slot=f"Sunday {hour}:00"
+        )
+
+    one_more = await coop.coordinator.slash(
+        coop.general, "purchase pickup add", purchase=purchase.pk, place="Hall", slot="Monday"
+    )
+
+    assert refusal(simcord_env, one_more) == "A purchase can have at most 20 pickup points."
+    assert await PickupPoint.filter(purchase_id=purchase.pk).count() == 20

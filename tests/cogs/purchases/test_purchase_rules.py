@@ -11,7 +11,7 @@ from cogs.purchases import flows, service
 from cogs.purchases.flows import close_and_notify
 from gromada.bot import create_bot
 from gromada.error_handler import describe
-from gromada.errors import InvalidInput
+from gromada.errors import InvalidInput, NotFound
 from models.core import Timer, TimerStatus
 from models.purchases import Bill, DeliveryStatus, OrderLine, Purchase, PurchaseItem, PurchaseStatus
 from tests.cogs.purchases.helpers import coop_server
@@ -184,6 +184,27 @@ async def test_member_changes_and_removes_lines_in_the_cart(simcord_env):
     assert "Honey: 1 jar" in shown(mine)
 
 
+async def test_an_item_of_another_purchase_cannot_be_removed_from_the_cart(simcord_env):
+    coop = await coop_server(simcord_env)
+    member = coop.members[0]
+    purchase, (potatoes, _honey) = await published(coop)
+    other, (other_potatoes, _other_honey) = await published(coop, title="Other")
+    await coop.order(member, purchase, potatoes.pk, "3")
+    await coop.order(member, other, other_potatoes.pk, "2")
+
+    # A select's value is whatever the client sends: an item of the other purchase is refused.
+    with pytest.raises(NotFound) as refused:
+        await service.remove_line(
+            guild_id=purchase.guild_id,
+            purchase_id=purchase.pk,
+            item_id=other_potatoes.pk,
+            user_id=member.id,
+            now=discord.utils.utcnow(),
+        )
+    assert describe(refused.value) == (f"That item is no longer part of purchase #{purchase.pk}.", True)
+    assert await OrderLine.filter(user_id=member.id).count() == 2
+
+
 async def test_closing_twice_sends_each_bill_once(simcord_env):
     coop = await coop_server(simcord_env)
     member = coop.members[0]
@@ -195,7 +216,10 @@ async def test_closing_twice_sends_each_bill_once(simcord_env):
     assert "2 bills written" in shown(closed)
     assert "Order list for the supplier" in shown(closed) and "- Potatoes: 10 kg" in shown(closed)
     again = await coop.coordinator.slash(coop.general, "purchase close", purchase=purchase.pk)
-    assert "already closed" in refusal(simcord_env, again)
+    assert refusal(simcord_env, again) == f"Purchase #{purchase.pk} is already closed."
+    late_item = await coop.item(purchase, "Honey", "jar", "30")
+    assert refusal(simcord_env, late_item) == f"Purchase #{purchase.pk} is closed; items can no longer be added."
+    assert await PurchaseItem.filter(purchase_id=purchase.pk).count() == 2
     # The deadline passes later: its timer was cancelled, and closing is idempotent anyway.
     await simcord_env.advance_time(30 * 60)
 
@@ -591,3 +615,18 @@ async def test_bills_written_before_a_crash_are_sent_at_start(simcord_env, setti
     # Written for the purchase's server, so with several processes the one holding it sends them.
     [finish] = await Timer.filter(kind=service.DEADLINE_TIMER, ref_id=purchase.pk, status=TimerStatus.DONE)
     assert finish.guild_id == coop.guild.id
+
+
+async def test_an_item_name_is_kept_on_one_line_and_a_blank_one_is_refused(simcord_env):
+    coop = await coop_server(simcord_env)
+    purchase = await coop.open()
+
+    for name, unit in (("  ", "kg"), ("Beans", "\u200b ")):
+        blank = await coop.item(purchase, name, unit, "3")
+        assert refusal(simcord_env, blank) == "An item needs a name and a unit (kg, piece, litre…)."
+    assert not await PurchaseItem.exists()
+    added = await coop.item(purchase, "Green\n  beans", "big\tbag", "3")
+
+    assert "Green beans" in shown(added), shown(added)
+    item = await PurchaseItem.get(purchase_id=purchase.pk)
+    assert (item.name, item.unit) == ("Green beans", "big bag")

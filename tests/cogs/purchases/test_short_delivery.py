@@ -241,6 +241,10 @@ async def test_bad_records_are_refused_and_change_nothing(simcord_env):
         coop.general, "purchase delivered", purchase=purchase.pk, item="potatoes", quantity="11"
     )
     assert refusal(simcord_env, too_much) == "Only 10 kg of Potatoes were bought: record at most that much."
+    missing = await coop.coordinator.slash(
+        coop.general, "purchase delivered", purchase=purchase.pk, item=" Tomatoes ", quantity="1"
+    )
+    assert refusal(simcord_env, missing) == f"Purchase #{purchase.pk} has no item called “Tomatoes”."
     not_closed = await coop.coordinator.slash(
         coop.general, "purchase delivered", purchase=open_one.pk, item="Bread", quantity="1"
     )

@@ -90,6 +90,20 @@ async def test_a_day_before_the_deadline_the_channel_hears_once_which_items_are_
     assert (await Timer.get(kind=service.REMINDER_TIMER, ref_id=purchase.pk)).status == TimerStatus.DONE
 
 
+async def test_the_reminder_names_a_short_item_nobody_has_ordered_yet(simcord_env):
+    coop = await coop_server(simcord_env)
+    ania = coop.members[0]
+    purchase, (potatoes, _honey, _apples) = await short_purchase(coop, deadline="25h")
+    await coop.order(ania, purchase, potatoes.pk, "6")
+
+    await simcord_env.advance_time(61 * 60)
+
+    [reminder] = channel_messages(coop, "reached the supplier's minimum")
+    assert "These items have not reached the supplier's minimum yet:" in reminder
+    assert "**Potatoes** · ⏳ ordered 6 of the minimum 10 kg" in reminder
+    assert "**Honey**" in reminder and "Apples" not in reminder
+
+
 async def test_no_reminder_when_the_deadline_is_less_than_a_day_away_or_nothing_is_short(simcord_env):
     coop = await coop_server(simcord_env)
     near, _items = await short_purchase(coop, deadline="20h")
