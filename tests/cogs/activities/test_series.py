@@ -151,10 +151,14 @@ async def test_renaming_the_series_changes_every_date_to_come_and_their_events(s
     nothing = await server.admin.slash(
         server.general, "activity edit", activity=str(dates[0].pk), title="\u200b", scope="series"
     )
+    nothing_for_one = await server.admin.slash(
+        server.general, "activity edit", activity=str(dates[1].pk), place="\u200b \u2060"
+    )
 
     assert f"Changed {len(dates)} dates to come of **Food pantry**" in shown(edited)
     assert "A new start changes one date" in refusal(simcord_env, moving)
     assert refusal(simcord_env, nothing) == "Say what to change: a title, a place or a start."
+    assert refusal(simcord_env, nothing_for_one) == "Say what to change: a title, a place or a start."
     assert {(o.title, o.place) for o in await ActivityOccurrence.filter(series_id=dates[0].series_id)} == {
         ("Food pantry", "Hall")
     }

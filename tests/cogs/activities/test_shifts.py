@@ -307,7 +307,7 @@ async def test_typed_text_is_cleaned_before_it_is_checked_and_stored(simcord_env
     invisible = "\u200b\u2060 \ufeff"
 
     refused = await plan(server, invisible, days_ahead(simcord_env, 2))
-    assert "needs a title" in refusal(simcord_env, refused)
+    assert refusal(simcord_env, refused) == "The activity needs a title."
     assert not await ActivitySeries.exists()
 
     await plan(
