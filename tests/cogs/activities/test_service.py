@@ -204,3 +204,14 @@ async def test_the_certificate_counts_several_activities_in_the_plural(database)
         await service.join(await service.occurrence(date_.pk), 5, set(), NOW)
 
     assert await service.certificate_line(GUILD, 5, second.ends_at) == "Took part in 2 activities (4 h)"
+
+
+async def test_a_member_who_leaves_drops_out_of_every_series_and_the_other_regulars_stay(database):
+    series = await make_series("Storeroom shift", seats=3)
+    await service.extend(series, NOW)
+    for regular in (5, 6):
+        await service.join_series(series, regular, set(), NOW)
+
+    await service.forget_member(GUILD, 5, NOW)
+
+    assert await ActivitySubscription.filter(series_id=series.pk).values_list("user_id", flat=True) == [6]
