@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from cogs.activities import service
-from gromada.errors import Conflict, InvalidInput
+from gromada.errors import Conflict, InvalidInput, NotAllowed
 from models.activities import (
     ActivityOccurrence,
     ActivitySeries,
@@ -215,3 +215,40 @@ async def test_a_member_who_leaves_drops_out_of_every_series_and_the_other_regul
     await service.forget_member(GUILD, 5, NOW)
 
     assert await ActivitySubscription.filter(series_id=series.pk).values_list("user_id", flat=True) == [6]
+
+
+async def test_a_date_cannot_be_joined_from_the_moment_it_starts(database):
+    series = await make_series("Storeroom shift")
+    date_ = await service.occurrence((await service.extend(series, NOW))[0].pk)
+
+    with pytest.raises(Conflict) as refused:
+        await service.join(date_, 5, set(), date_.starts_at)
+
+    assert refused.value.render("en") == "**Storeroom shift** has already started."
+    assert not await ActivitySignup.exists(occurrence_id=date_.pk)
+
+
+async def test_a_date_for_a_role_names_the_role_it_needs(database):
+    series = await make_series("Storeroom shift")
+    await ActivitySeries.filter(id=series.pk).update(required_role_id=4321)
+    date_ = await service.occurrence((await service.extend(series, NOW))[0].pk)
+
+    with pytest.raises(NotAllowed) as refused:
+        await service.join(date_, 5, {99}, NOW)
+
+    assert refused.value.render("en") == "To join **Storeroom shift** you need the role <@&4321>."
+
+
+async def test_a_moved_date_is_asked_about_again_and_cannot_land_on_another_date(database):
+    series = await make_series("Storeroom shift")
+    first, second = (await service.extend(series, NOW))[:2]
+    await ActivityOccurrence.filter(id=first.pk).update(reminded_day=True, reminded_hour=True, called=True)
+
+    await service.edit_occurrence(await service.occurrence(first.pk), {"start": "2026-01-04 10:00"}, NOW)
+
+    moved = await ActivityOccurrence.get(id=first.pk)
+    assert (moved.reminded_day, moved.reminded_hour, moved.called) == (False, False, False)
+    with pytest.raises(Conflict) as refused:
+        await service.edit_occurrence(await service.occurrence(first.pk), {"start": "2026-01-10 10:00"}, NOW)
+    assert refused.value.render("en") == "The series already has a date at that time."
+    assert (await ActivityOccurrence.get(id=second.pk)).starts_at == datetime(2026, 1, 10, 10, tzinfo=UTC)
