@@ -8,6 +8,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from icalendar import Calendar
 
 from gromada.web import make_app
+from models.meetings import Meeting
 from tests.cogs.activities.helpers import advance_to, cards, plan
 from tests.helpers import quickstarted, refusal, shown
 
@@ -89,3 +90,31 @@ async def test_the_server_feed_leaves_out_other_servers_and_dates_ended_over_a_m
     await advance_to(simcord_env, datetime(2026, 2, 2, 13, tzinfo=UTC))
     _status, body, _type = await fetch(simcord_env, feed)
     assert set(events(body)) == {"Leaflets"}
+
+
+async def test_a_member_feed_holds_the_meetings_they_may_come_to_and_no_feed_a_cancelled_one(simcord_env):
+    server = await quickstarted(simcord_env)
+    titles = {
+        "Animation meeting": "2026-01-12 18:00",
+        "Budget meeting": "2026-01-13 18:00",
+        "Fair planning": "2026-01-14 18:00",
+    }
+    for title, start in titles.items():
+        await server.admin.slash(server.general, "meeting plan", title=title, start=start)
+    animation, budget, fair = [await Meeting.get(title=title) for title in titles]
+
+    def card(meeting):
+        return next(m for m in server.guild.channels["activities"].history() if m.id == meeting.message_id)
+
+    await server.member.click(card(animation), custom_id=f"meetings:coming:{animation.pk}")
+    await server.member.click(card(fair), custom_id=f"meetings:maybe:{fair.pk}")
+    await server.member.click(card(budget), custom_id=f"meetings:not_coming:{budget.pk}")
+    await server.admin.click(card(budget), custom_id=f"meetings:coming:{budget.pk}")
+    mine = path_in(shown(await server.member.slash(server.general, "activity calendar")))
+    everyone = path_in(shown(await server.admin.slash(server.general, "activity calendar", feed="server")))
+    assert set(events((await fetch(simcord_env, mine))[1])) == {"Animation meeting", "Fair planning"}
+
+    await server.admin.slash(server.general, "meeting cancel", meeting=str(fair.pk))
+
+    assert set(events((await fetch(simcord_env, mine))[1])) == {"Animation meeting"}
+    assert set(events((await fetch(simcord_env, everyone))[1])) == {"Animation meeting", "Budget meeting"}

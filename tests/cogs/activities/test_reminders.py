@@ -7,7 +7,7 @@ from gromada.bot import create_bot
 from models.activities import ActivityOccurrence, ActivitySignup, Report
 from models.core import Timer, TimerStatus
 from tests.cogs.activities.helpers import advance_to, card_of, cards, plan
-from tests.helpers import dms, quickstarted, refusal, shown
+from tests.helpers import deadline_failures, dms, quickstarted, refusal, shown
 
 START = datetime(2026, 1, 10, 10, tzinfo=UTC)
 
@@ -206,3 +206,37 @@ async def test_a_short_activity_counts_its_minutes_to_the_tenth_of_an_hour(simco
     mine = shown(await server.member.slash(server.general, "activity mine"))
 
     assert "**Done**: 1 activity, 0.4 h" in mine
+
+
+async def test_a_call_the_channel_refused_is_posted_when_the_deadline_retries(simcord_env, caplog):
+    server = await quickstarted(simcord_env)
+    await plan(server, "Van run", "2026-01-10 10:00", seats=3)
+    channel = server.guild.channels["activities"]
+    await advance_to(simcord_env, START - timedelta(hours=48, minutes=1))
+    simcord_env.inject_error(
+        "POST", f"/channels/{channel.id}/messages", status=403, code=50013, message="Missing Permissions"
+    )
+
+    await advance_to(simcord_env, START - timedelta(hours=47, minutes=59, seconds=30))
+    assert not [m for m in channel.history() if "still needs" in (m.content or "")]
+    assert [str(error) for error in deadline_failures(caplog)] == ["I could not post in the activities channel."]
+
+    # The failed attempt gave its claim back, so the retry a minute later posts the call.
+    await advance_to(simcord_env, START - timedelta(hours=47, minutes=57))
+    calls = [m for m in channel.history() if "still needs" in (m.content or "")]
+    assert len(calls) == 1 and "still needs 3 people" in calls[0].content
+
+
+async def test_a_restart_after_the_follow_up_went_out_writes_no_second_one(simcord_env, settings):
+    server = await quickstarted(simcord_env)
+    await plan(server, "Garden day", "2026-01-10 10:00", seats=3, duration="2h")
+    await server.member.click(cards(server)[-1], label="Join")
+    occurrence = await ActivityOccurrence.get(title="Garden day")
+    await advance_to(simcord_env, START + timedelta(hours=2, minutes=1))
+    assert len([text for text in dms(server.member) if "Did it happen?" in text]) == 1
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await advance_to(simcord_env, START + timedelta(hours=3))
+
+    assert await Timer.filter(kind="activities.followup", ref_id=occurrence.pk).count() == 1
+    assert len([text for text in dms(server.member) if "Did it happen?" in text]) == 1
