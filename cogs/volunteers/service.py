@@ -623,7 +623,7 @@ async def thank(
         raise InvalidInput(N_("Write a few words of thanks."))
     if len(text) > THANKS_LIMIT:
         raise InvalidInput(
-            Plural("Keep the thanks under {n} character.", "Keep the thanks under {n} characters.", THANKS_LIMIT)
+            Plural("Thanks can have at most {n} character.", "Thanks can have at most {n} characters.", THANKS_LIMIT)
         )
     return await Thanks.create(
         guild_id=guild_id, from_user_id=from_user_id, to_user_id=to_user_id, message=text, created_at=now

@@ -246,8 +246,9 @@ async def test_thanks_rules(database):
     assert (await refusal(1, 2, "   ")).render("en") == "Write a few words of thanks."
     assert (await refusal(1, 3, "for the beeps", to_bot=True)).render("en") == "Thank a person, not a bot."
     too_long = await refusal(1, 2, "x" * (service.THANKS_LIMIT + 1))
-    assert too_long.render("en") == f"Keep the thanks under {service.THANKS_LIMIT} characters."
+    assert too_long.render("en") == f"Thanks can have at most {service.THANKS_LIMIT} characters."
     assert too_long.render("pl") == f"Podziękowanie może mieć najwyżej {service.THANKS_LIMIT} znaków."
+    assert too_long.render("ru") == f"Благодарность может быть не длиннее {service.THANKS_LIMIT} символов."
     assert not await Thanks.exists()
     assert (await service.thank(GUILD, 1, 2, "x" * service.THANKS_LIMIT, NOW)).message == "x" * service.THANKS_LIMIT
     thanks = await service.thank(GUILD, 1, 2, " for the soup ", NOW)
