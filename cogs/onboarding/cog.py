@@ -66,6 +66,10 @@ class OnboardingCog(FeatureCog):
     async def on_member_remove(self, member: discord.Member) -> None:
         await flows.on_leave(self.bot, member)
 
+    @commands.Cog.listener()  # dispatched by /privacy forget
+    async def on_member_forgotten(self, guild: discord.Guild, user_id: int, pseudonym: int) -> None:
+        await flows.on_forgotten(self.bot, guild, user_id, pseudonym)
+
     @listener(when=roles_taken)  # the Buddy role taken away
     async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
         await flows.on_roles_changed(self.bot, before, after)

@@ -497,6 +497,15 @@ async def hand_on(bot: Gromada, guild: discord.Guild, buddy_id: int) -> None:
         await find_buddy(bot, orphan, guild, exclude=(buddy_id,))
 
 
+async def on_forgotten(bot: Gromada, guild: discord.Guild, user_id: int, pseudonym: int) -> None:
+    """A buddy asked to be forgotten: forget took their slots, so their newcomers get someone else.
+
+    A stop before this ran leaves those newcomers to the match retried at start.
+    """
+    for journey in await service.newcomers_of_forgotten(guild.id, pseudonym):
+        await find_buddy(bot, journey, guild, exclude=(user_id,))
+
+
 async def on_roles_changed(bot: Gromada, before: discord.Member, after: discord.Member) -> None:
     if before.roles == after.roles:
         return
@@ -525,7 +534,10 @@ async def on_open_thread_due(bot: Gromada, timer: Timer) -> None:
 
 async def on_match_due(bot: Gromada, timer: Timer) -> None:
     journey, guild = await _journey_and_guild(bot, timer.ref_id)
-    if guild is None or journey.step < Step.INTRODUCED or journey.buddy_id is not None:
+    if guild is None:
+        return
+    await service.drop_forgotten_buddy(journey)
+    if journey.step < Step.INTRODUCED or journey.buddy_id is not None:
         return
     await find_buddy(bot, journey, guild, retry=False)
 

@@ -355,6 +355,26 @@ async def release_slot(journey_id: int, *, keep_buddy: bool = False) -> BuddySlo
     return slot
 
 
+# A buddy who asked to be forgotten is a pseudonym (a negative id) on their newcomers' journeys,
+# and forget deleted their slots: those newcomers are without a buddy again.
+WITHOUT_BUDDY = Q(buddy_id=None) | Q(buddy_id__lt=0)
+
+
+async def drop_forgotten_buddy(journey: Journey) -> None:
+    """Clear the journey's buddy if they were forgotten (see WITHOUT_BUDDY)."""
+    if journey.buddy_id is not None and journey.buddy_id < 0:
+        await Journey.filter(id=journey.pk, buddy_id=journey.buddy_id).update(buddy_id=None)
+        journey.buddy_id = None
+
+
+async def newcomers_of_forgotten(guild_id: int, pseudonym: int) -> list[Journey]:
+    """The newcomers under way whose buddy was just forgotten as `pseudonym`, now without a buddy."""
+    journeys = await Journey.filter(guild_id=guild_id, status=JourneyStatus.ACTIVE, buddy_id=pseudonym)
+    for journey in journeys:
+        await drop_forgotten_buddy(journey)
+    return journeys
+
+
 async def slots_of_buddy(guild_id: int, buddy_id: int) -> list[BuddySlot]:
     return await BuddySlot.filter(guild_id=guild_id, buddy_id=buddy_id).order_by("assigned_at")
 
@@ -442,7 +462,7 @@ class AwaitingDeadlines:
 
     reminders: QuerySet[Journey]  # under way and not reminded yet
     threads: QuerySet[Journey]  # under way without a thread, or without the step posted in it
-    matches: QuerySet[Journey]  # introduced, with no buddy, no slot held and the team not told
+    matches: QuerySet[Journey]  # introduced, with no buddy (or a forgotten one), no slot held, the team not told
     buddy_checks: QuerySet[BuddySlot]  # buddies who have not written yet
 
 
@@ -453,7 +473,7 @@ def awaiting_deadlines() -> AwaitingDeadlines:
         threads=under_way.filter(Q(thread_id=None) | Q(step_message_id=None)),
         # A held slot is a match under way (its buddy check follows it); a told team means
         # the search ended with nobody free, and the next free buddy takes the newcomer.
-        matches=under_way.filter(step__gte=Step.INTRODUCED, buddy_id=None, team_notified_at=None).exclude(
+        matches=under_way.filter(WITHOUT_BUDDY, step__gte=Step.INTRODUCED, team_notified_at=None).exclude(
             id__in=Subquery(BuddySlot.all().values("journey_id"))
         ),
         buddy_checks=BuddySlot.filter(spoke_at=None),

@@ -60,6 +60,8 @@ async def forget(bot: discord.Client, member: discord.Member) -> tuple[service.F
     # Pseudonyms written into shared text (transcripts) read in the server's language.
     language = await language_for_guild(bot, member.guild.id)
     report = await service.forget(member.guild.id, member.id, names=names, language=language)
+    # Features whose work depended on the person (a buddy's newcomers) carry on without them.
+    bot.dispatch("member_forgotten", member.guild, member.id, report.pseudonym)
     return report, channels_gone
 
 

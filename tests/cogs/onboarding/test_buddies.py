@@ -361,3 +361,38 @@ async def test_a_buddy_who_leaves_hands_on_only_their_own_newcomers(simcord_env,
     assert (await Journey.get(user_id=first.id)).buddy_id == staying.id
     assert (await BuddySlot.get(journey_id=kept.journey_id)).pk == kept.pk
     assert len([message for message in second_thread.history() if "you are the buddy" in message.content]) == 1
+
+
+async def test_a_buddy_who_asks_to_be_forgotten_hands_their_newcomers_on(simcord_env, server):
+    newcomer, thread = await ready_for_a_buddy(server, "nowa")
+    first = (await Journey.get(user_id=newcomer.id)).buddy_id
+    forgotten = next(buddy for buddy in server.buddies if buddy.id == first)
+    staying = next(buddy for buddy in server.buddies if buddy is not forgotten)
+
+    preview = await forgotten.slash(server.general, "privacy forget")
+    assert "Done." in shown(await forgotten.click(preview.response, label="Forget me"))
+
+    journey = await Journey.get(user_id=newcomer.id)
+    assert journey.buddy_id == staying.id and journey.status == JourneyStatus.ACTIVE
+    assert f"<@{staying.id}>, you are the buddy of <@{newcomer.id}>" in thread.history()[-1].content
+    assert await BuddySlot.filter(journey_id=journey.pk).values_list("buddy_id", flat=True) == [staying.id]
+
+
+async def test_newcomers_of_a_buddy_forgotten_just_before_a_stop_get_a_buddy_at_start(simcord_env, server, settings):
+    from cogs.privacy import service as privacy
+    from gromada.bot import create_bot
+
+    newcomer, thread = await ready_for_a_buddy(server, "nowa")
+    first = (await Journey.get(user_id=newcomer.id)).buddy_id
+    forgotten = next(buddy for buddy in server.buddies if buddy.id == first)
+    staying = next(buddy for buddy in server.buddies if buddy is not forgotten)
+    # The erasure was written, then the process stopped before the newcomers were handed on;
+    # the forgotten buddy has left meanwhile.
+    await privacy.forget(server.guild.id, forgotten.id, names=("buddy0", "buddy1"), language="en")
+    assert (await Journey.get(user_id=newcomer.id)).buddy_id < 0
+    server.guild.remove_member(forgotten)
+
+    await simcord_env.restart_bot(create_bot(settings))
+
+    assert (await Journey.get(user_id=newcomer.id)).buddy_id == staying.id
+    assert f"<@{staying.id}>, you are the buddy of <@{newcomer.id}>" in thread.history()[-1].content
