@@ -170,7 +170,17 @@ async def test_lost_deadlines_are_armed_again_at_a_restart(server, settings):
     await Timer.filter(ref_id__in=[initiative.pk, proposal.pk]).delete()
 
     await server.env.restart_bot(create_bot(settings))
-    await server.env.advance_time(15 * DAY)
+
+    # Each is armed at its own moment, not at once: the proposal keeps its window.
+    initiative, proposal = await Initiative.get(id=initiative.pk), await Initiative.get(id=proposal.pk)
+    armed = await Timer.filter(ref_id__in=[initiative.pk, proposal.pk]).order_by("kind")
+    assert [(timer.kind, timer.due_at) for timer in armed] == [
+        (service.EXPIRE_TIMER, proposal.support_until),
+        (service.INACTIVITY_TIMER, initiative.last_activity_at + service.INACTIVITY_WARNING),
+    ]
+    await server.env.advance_time(DAY)
+    assert (await Initiative.get(id=proposal.pk)).status == InitiativeStatus.PROPOSED
+    await server.env.advance_time(14 * DAY)
     assert (await Initiative.get(id=proposal.pk)).status == InitiativeStatus.EXPIRED
     await server.env.advance_time(16 * DAY)
 
@@ -268,3 +278,42 @@ async def test_a_card_left_behind_by_a_discarded_proposal_is_removed_at_the_firs
     _, again = await server.propose()
     supported = await server.supporters[0].click(server.card(again), label="Support")
     assert "your support counts" in shown(supported)
+
+
+async def test_a_never_posted_proposal_expires_even_where_its_proposer_alone_reaches_the_threshold(server, settings):
+    # With a threshold of 1 the proposer's own support would be enough, but nobody ever saw
+    # the proposal: it expires rather than hold its title, waiting for an opening nobody asks for.
+    await server.admin.slash(server.general, "setup option", key="initiatives_threshold", value="1")
+    proposal = service.validate_proposal("Tool library", "Lend tools.", "A shelf.", "Ask the school.")
+    stored = await service.create_proposal(server.guild.id, server.member.id, proposal, server.proposals.id, now())
+
+    await server.env.restart_bot(create_bot(settings))
+    await server.env.advance_time(1)
+
+    assert (await Initiative.get(id=stored.pk)).status == InitiativeStatus.EXPIRED
+    assert server.text_channel(stored.slug) is None
+
+
+async def test_a_lost_inactivity_deadline_is_armed_again_from_the_last_message_and_the_warning(server, settings):
+    initiative, channel = await open_initiative(server)
+    await server.env.advance_time(2 * DAY)
+    await server.member.send(channel, "Seeds are ordered.")
+    spoken = (await Initiative.get(id=initiative.pk)).last_activity_at
+    assert spoken > initiative.last_activity_at
+    # The bot stopped before arming the deadline, once after the message and once after the warning.
+    await Timer.filter(ref_id=initiative.pk, kind=service.INACTIVITY_TIMER).delete()
+
+    await server.env.restart_bot(create_bot(settings))
+    [armed] = await Timer.filter(ref_id=initiative.pk, kind=service.INACTIVITY_TIMER)
+    assert armed.due_at == spoken + service.INACTIVITY_WARNING
+
+    await server.env.advance_time(31 * DAY)
+    warned_at = (await Initiative.get(id=initiative.pk)).inactivity_warned_at
+    assert "nobody has written here for 30 days" in channel.last_message.content
+    await Timer.filter(ref_id=initiative.pk, kind=service.INACTIVITY_TIMER).delete()
+    await server.env.restart_bot(create_bot(settings))
+
+    [armed] = await Timer.filter(ref_id=initiative.pk, kind=service.INACTIVITY_TIMER)
+    assert armed.due_at == warned_at + service.INACTIVITY_GRACE
+    await server.env.advance_time(7 * DAY + 60)
+    assert (await Initiative.get(id=initiative.pk)).status == InitiativeStatus.ARCHIVED
