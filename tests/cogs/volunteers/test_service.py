@@ -178,7 +178,9 @@ async def test_a_role_is_found_by_its_id_on_its_own_server_only(database):
 async def test_a_request_is_decided_once(database):
     role = await make_role(approval=Approval.COORDINATOR)
     request = (await service.claim(role, 5, set(), NOW)).request
+    other = (await service.claim(role, 6, set(), NOW)).request
     await service.decide_request(request, approve=False, coordinator_id=8, now=NOW)
+    assert (await ApprovalRequest.get(id=other.pk)).status == RequestStatus.PENDING  # decided one by one
 
     with pytest.raises(Conflict) as again:
         await service.decide_request(request, approve=True, coordinator_id=9, now=NOW)
@@ -224,6 +226,40 @@ async def test_accept_is_once_and_renewal_only_in_the_last_week(database):
     renewed = await service.renew(accepted, 2, NOW + timedelta(days=85))
     assert renewed.term_ends_at == NOW + timedelta(days=180)
     assert renewed.terms == 2 and renewed.status == SeatStatus.ACTIVE
+
+
+async def test_an_offer_accepted_later_starts_its_term_then_and_can_no_longer_be_withdrawn(database):
+    role = await make_role(seats=1, term_days=90)
+    await service.claim(role, 1, set(), NOW)
+    await service.claim(role, 2, set(), NOW)
+    await service.end_seat(await service.seat_of(role, 1), role, NOW, "released")
+    offer = await service.seat_by_id((await service.offer_next(role, NOW)).pk)
+    later = NOW + timedelta(hours=30)
+
+    accepted = await service.accept_offer(offer, 2, later)
+
+    assert (accepted.started_at, accepted.term_ends_at) == (later, later + timedelta(days=90))
+    with pytest.raises(Conflict) as again:
+        await service.accept_offer(offer, 2, later)
+    assert again.value.render("en") == "This offer is no longer open."
+    # The offer's deadline or a Decline arriving after the acceptance leaves the seat alone.
+    assert await service.withdraw_offer(offer) is False
+    assert (await VolunteerSeat.get(id=offer.pk)).status == SeatStatus.ACTIVE
+
+
+async def test_leaving_one_waitlist_keeps_the_others_and_a_missing_request_is_named(database):
+    cook, baker = await make_role(name="Cook"), await make_role(name="Baker")
+    for role in (cook, baker):
+        await service.claim(role, 1, set(), NOW)
+        await service.claim(role, 2, set(), NOW)
+
+    assert await service.leave_waitlist(cook, 2) is True
+
+    waiting = await WaitlistEntry.filter(user_id=2).prefetch_related("role")
+    assert [entry.role.name for entry in waiting] == ["Baker"]
+    with pytest.raises(NotFound) as gone:
+        await service.request_by_id(12345, GUILD)
+    assert gone.value.render("en") == "That request no longer exists."
 
 
 async def test_catalogue_limits(database):

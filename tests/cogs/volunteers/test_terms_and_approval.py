@@ -72,8 +72,11 @@ async def test_a_member_who_left_with_a_request_waiting_can_ask_again_on_return(
     await create_role(server, "Keeper", 1, approval="coordinator")
     await server.member.slash(server.general, "volunteer claim", role="Keeper")
 
+    left_at = simcord_env.now()
     server.guild.remove_member(server.member)
     await simcord_env.settle()
+    closed = await ApprovalRequest.get(user_id=server.member.id)
+    assert closed.status == RequestStatus.DECLINED and left_at <= closed.decided_at <= simcord_env.now()
     back = server.guild.add_member(server.member.user)
     await simcord_env.settle()
     asked = await back.slash(server.general, "volunteer claim", role="Keeper")
@@ -83,6 +86,22 @@ async def test_a_member_who_left_with_a_request_waiting_can_ask_again_on_return(
     )
     requests = await ApprovalRequest.filter(user_id=back.id).order_by("id")
     assert [request.status for request in requests] == [RequestStatus.DECLINED, RequestStatus.PENDING]
+
+
+async def test_approving_the_request_of_someone_since_forgotten_says_it_is_gone(simcord_env):
+    server = await quickstarted(simcord_env)
+    await create_role(server, "Keeper", 1, approval="coordinator")
+    await server.member.slash(server.general, "volunteer claim", role="Keeper")
+    request_message = staff_log(server).last_message
+    moderator = server.add_member("mod", await server.role_for("moderator"))
+    await simcord_env.settle()
+    preview = await server.member.slash(server.general, "privacy forget")
+    await server.member.click(preview.response, label="Forget me")
+
+    late = await moderator.click(request_message, label="Approve")
+
+    assert refusal(simcord_env, late) == "That request no longer exists."
+    assert holders(server, "Keeper") == set()
 
 
 async def test_term_ends_unless_renewed(simcord_env):
