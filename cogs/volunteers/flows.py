@@ -743,9 +743,26 @@ async def member_left(bot, member: discord.Member) -> None:
     seats = await service.seats_of_member(member.guild.id, member.id)
     for seat in seats:
         await cancel_seat_timers(bot, seat.pk)
+    requests = await service.pending_requests_of(member.guild.id, member.id)
     for role in await service.forget_member(member.guild.id, member.id, now()):
         await offer_free_seats(bot, member.guild, role)
     mark_dirty(bot, member.guild.id)
+    await _close_request_messages(bot, member.guild, requests)
+
+
+async def _close_request_messages(bot, guild: discord.Guild, requests: list[ApprovalRequest]) -> None:
+    """The staff log's requests of someone who left lose their buttons and say why."""
+    with use_locale(await language_for_guild(bot, guild.id)):
+        for request in requests:
+            channel = guild.get_channel(request.channel_id) if request.channel_id else None
+            if not isinstance(channel, discord.TextChannel) or request.message_id is None:
+                continue
+            try:
+                await channel.get_partial_message(request.message_id).edit(
+                    content=views.request_closed_text(request, request.role), view=None, allowed_mentions=NO_MENTIONS
+                )
+            except discord.HTTPException:  # deleted by hand, or the bot lost access: a click still explains
+                log.warning("could not close request %s in the staff log", request.pk, exc_info=True)
 
 
 # ---------------------------------------------------------------- deadlines due

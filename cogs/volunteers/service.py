@@ -380,6 +380,12 @@ async def forget_member(guild_id: int, user_id: int, now: datetime) -> list[Volu
     return freed
 
 
+async def pending_requests_of(guild_id: int, user_id: int) -> list[ApprovalRequest]:
+    return await ApprovalRequest.filter(
+        guild_id=guild_id, user_id=user_id, status=RequestStatus.PENDING
+    ).prefetch_related("role")
+
+
 async def claim(role: VolunteerRole, user_id: int, member_role_ids: set[int], now: datetime) -> ClaimResult:
     if role.prerequisite_role_id is not None and role.prerequisite_role_id not in member_role_ids:
         raise NotAllowed(
@@ -421,6 +427,9 @@ async def decide_request(request: ApprovalRequest, *, approve: bool, coordinator
         status=status, decided_by=coordinator_id, decided_at=now
     )
     if not changed:
+        # A request declined by nobody was closed when its member left the server.
+        if await ApprovalRequest.exists(id=request.pk, decided_by=None, status=RequestStatus.DECLINED):
+            raise Conflict(N_("This request was closed: that member left the server."))
         raise Conflict(N_("Another coordinator has already decided this request."))
 
 

@@ -262,6 +262,12 @@ def request_decided_text(
     )
 
 
+def request_closed_text(request: ApprovalRequest, role: VolunteerRole) -> str:
+    return _(
+        "<@{user}> asked to become **{role}**: closed, they left the server.", user=request.user_id, role=role.name
+    )
+
+
 class _Decision(IdButton):
     """A coordinator's Approve or Decline on a request (staff only, re-checked on every click)."""
 

@@ -186,6 +186,10 @@ async def test_a_request_is_decided_once(database):
         await service.decide_request(request, approve=True, coordinator_id=9, now=NOW)
 
     assert again.value.render("en") == "Another coordinator has already decided this request."
+    await service.forget_member(GUILD, 6, NOW)  # the other one left the server
+    with pytest.raises(Conflict) as left:
+        await service.decide_request(other, approve=True, coordinator_id=9, now=NOW)
+    assert left.value.render("en") == "This request was closed: that member left the server."
     stored = await ApprovalRequest.get(id=request.pk)
     assert (stored.status, stored.decided_by) == (RequestStatus.DECLINED, 8)
 

@@ -72,11 +72,18 @@ async def test_a_member_who_left_with_a_request_waiting_can_ask_again_on_return(
     await create_role(server, "Keeper", 1, approval="coordinator")
     await server.member.slash(server.general, "volunteer claim", role="Keeper")
 
+    request_message = staff_log(server).last_message
     left_at = simcord_env.now()
     server.guild.remove_member(server.member)
     await simcord_env.settle()
     closed = await ApprovalRequest.get(user_id=server.member.id)
     assert closed.status == RequestStatus.DECLINED and left_at <= closed.decided_at <= simcord_env.now()
+    # The staff log says so, and nothing is left to approve there.
+    request_message = next(m for m in staff_log(server).history() if m.id == request_message.id)
+    assert request_message.content == (
+        f"<@{server.member.id}> asked to become **Keeper**: closed, they left the server."
+    )
+    assert not request_message.components
     back = server.guild.add_member(server.member.user)
     await simcord_env.settle()
     asked = await back.slash(server.general, "volunteer claim", role="Keeper")
