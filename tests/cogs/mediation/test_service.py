@@ -223,6 +223,56 @@ async def test_reminders_are_counted_on_their_own_ticket_only(database):
     assert [t.reminders_sent for t in await Ticket.all().order_by("id")] == [1, 1]
 
 
+async def test_a_reminder_that_failed_gives_back_only_its_own_count(database):
+    ticket = await opened()
+    assert await service.take_reminder(ticket)  # the first reminder: 0 -> 1, then its post hangs
+    assert await service.take_reminder(await Ticket.get(id=ticket.pk))  # the next one counted: 2
+
+    await service.give_back_reminder(ticket)  # the first post fails at last
+
+    assert (await Ticket.get(id=ticket.pk)).reminders_sent == 2
+
+
+async def test_unclaiming_is_for_the_mediator_and_frees_only_that_ticket(database):
+    ticket = await claimed()
+    other = await claimed(OTHER_REQUESTER)
+
+    with pytest.raises(NotAllowed) as not_theirs:
+        await service.unclaim(ticket.pk, MAREK)
+    assert str(not_theirs.value) == "Only the mediator of this ticket can do that."
+    assert (await Ticket.get(id=ticket.pk)).mediator_id == MIRA
+
+    released = await service.unclaim(ticket.pk, MIRA)
+
+    assert (released.status, released.mediator_id) == (TicketStatus.OPEN, None)
+    kept = await Ticket.get(id=other.pk)
+    assert (kept.status, kept.mediator_id) == (TicketStatus.CLAIMED, MIRA)
+
+
+async def test_two_requests_that_both_saw_a_free_slot_open_one_ticket_and_the_other_is_told_why(database, monkeypatch):
+    await guild_config.set_option(GUILD, "mediation_cooldown", "0s")
+    read_free_slot = service.free_slot
+    both_read = asyncio.Barrier(2)
+
+    async def read_then_wait(*args):
+        # Both requests find slot 1 free before either writes: the unique slot decides.
+        slot = await read_free_slot(*args)
+        await both_read.wait()
+        return slot
+
+    monkeypatch.setattr(service, "free_slot", read_then_wait)
+    results = await asyncio.gather(
+        *(service.open_ticket(GUILD, REQUESTER, channel, form(), [], NOW) for channel in (1, 2)),
+        return_exceptions=True,
+    )
+
+    refused = [result for result in results if isinstance(result, Exception)]
+    assert [(type(error), str(error)) for error in refused] == [
+        (LimitReached, "You already have an open mediation ticket. Continue there, or wait until it is closed.")
+    ]
+    assert await Ticket.filter(requester_id=REQUESTER).count() == 1
+
+
 # ---------------------------------------------------------------- parties and notes
 
 
