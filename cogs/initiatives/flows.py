@@ -393,7 +393,8 @@ async def open_space(bot: discord.Client, initiative_id: int) -> discord.TextCha
     On failure the proposal goes back to "proposed" with its supporters, the card shows
     Retry, staff are told, and the person who clicked sees why.
     """
-    if not await service.claim_opening(initiative_id, now()):
+    claimed_at = now()
+    if not await service.claim_opening(initiative_id, claimed_at):
         return None
     initiative = await service.get(initiative_id)
     guild = bot.get_guild(initiative.guild_id)
@@ -402,6 +403,11 @@ async def open_space(bot: discord.Client, initiative_id: int) -> discord.TextCha
         if guild is None:
             raise NotConfigured()
         channel = await _create_channel(guild, initiative)
+        if not await service.holds_opening(initiative_id, claimed_at):
+            # Overtaken while Discord held the creation: nobody is welcomed (pinged) into a
+            # channel that is about to go.
+            await _remove_half_opened(channel)
+            return None
         members = await service.member_ids(initiative_id)
         lead = await service.lead_of(initiative_id)
         with use_locale(await language_for_guild(bot, guild.id)):

@@ -312,6 +312,12 @@ async def claim_opening(initiative_id: int, now: datetime) -> bool:
     )
 
 
+async def holds_opening(initiative_id: int, claimed_at: datetime) -> bool:
+    """Whether the attempt that claimed the opening at `claimed_at` still holds it: one slow
+    enough to count as interrupted may have been overtaken by a Retry, or the proposal withdrawn."""
+    return await Initiative.exists(id=initiative_id, status=InitiativeStatus.OPENING, opening_since=claimed_at)
+
+
 async def release_opening(initiative_id: int, error: str) -> None:
     """Opening failed: back to proposed (supporters kept), so it can be retried."""
     await Initiative.filter(id=initiative_id, status=InitiativeStatus.OPENING).update(

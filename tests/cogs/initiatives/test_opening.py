@@ -252,6 +252,15 @@ async def test_a_slow_attempt_ending_after_a_retry_opened_the_channel_leaves_one
     row = await Initiative.get(id=initiative.pk)
     named = [c for c in server.discord_guild().text_channels if c.name.startswith(initiative.slug)]
     assert [channel.id for channel in named] == [row.channel_id]
+    # The slow attempt's channel went without a welcome: nobody was pinged into it.
+    requests = server.env.http_requests
+    removed = {
+        entry.path.split("/")[2] for entry in requests if entry.method == "DELETE" and entry.path.count("/") == 2
+    }
+    posted_in = {
+        entry.path.split("/")[2] for entry in requests if entry.method == "POST" and entry.path.endswith("/messages")
+    }
+    assert removed and removed.isdisjoint(posted_in) and str(row.channel_id) in posted_in
 
 
 async def test_a_slow_attempt_finishing_after_the_proposal_was_withdrawn_does_not_open_it(server):
