@@ -222,10 +222,8 @@ async def mark_introduced(journey: Journey, introduction: Introduction, now: dat
 
 
 async def buddy_profile(guild_id: int, user_id: int) -> BuddyProfile:
-    try:
-        profile, _created = await BuddyProfile.get_or_create(guild_id=guild_id, user_id=user_id)
-    except IntegrityError:
-        profile = await BuddyProfile.get(guild_id=guild_id, user_id=user_id)
+    # get_or_create reads the row again itself when a concurrent first click inserted it.
+    profile, _created = await BuddyProfile.get_or_create(guild_id=guild_id, user_id=user_id)
     return profile
 
 
