@@ -424,7 +424,9 @@ async def close(ticket_id: int, mediator_id: int, outcome: str, transcript: str,
         checkin_answer=None,
     )
     if not changed:
-        raise Conflict(N_("This ticket is already closed."))
+        # Closed, handed over or given back since the check above: say which.
+        require_mediator_of(await get_ticket(ticket_id), mediator_id)
+        raise Conflict()
     return await get_ticket(ticket_id)
 
 

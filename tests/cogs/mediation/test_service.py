@@ -223,6 +223,25 @@ async def test_reminders_are_counted_on_their_own_ticket_only(database):
     assert [t.reminders_sent for t in await Ticket.all().order_by("id")] == [1, 1]
 
 
+async def test_a_close_overtaken_by_a_hand_over_says_the_ticket_changed_hands(database, monkeypatch):
+    ticket = await claimed()
+    read_ticket = service.get_ticket
+
+    async def read_then_handed_over(ticket_id):
+        read = await read_ticket(ticket_id)
+        monkeypatch.setattr(service, "get_ticket", read_ticket)
+        await service.hand_over(ticket_id, MIRA, MAREK)  # between the close's check and its update
+        return read
+
+    monkeypatch.setattr(service, "get_ticket", read_then_handed_over)
+    with pytest.raises(NotAllowed) as overtaken:
+        await service.close(ticket.pk, MIRA, "Agreed.", "", NOW + HOUR)
+
+    assert str(overtaken.value) == "Only the mediator of this ticket can do that."
+    stored = await Ticket.get(id=ticket.pk)
+    assert (stored.status, stored.mediator_id) == (TicketStatus.CLAIMED, MAREK)
+
+
 async def test_a_reminder_that_failed_gives_back_only_its_own_count(database):
     ticket = await opened()
     assert await service.take_reminder(ticket)  # the first reminder: 0 -> 1, then its post hangs
