@@ -54,7 +54,9 @@ class OnboardingCog(FeatureCog):
         await timers.ensure_all(service.REMIND_TIMER, lost.reminders, due=service.reminder_due)
         await timers.ensure_all(service.OPEN_THREAD_TIMER, lost.threads, due=lambda journey: moment)
         await timers.ensure_all(service.MATCH_TIMER, lost.matches, due=lambda journey: moment)
-        await timers.ensure_all(service.BUDDY_CHECK_TIMER, lost.buddy_checks, due=service.buddy_check_due)
+        await timers.ensure_all(
+            service.BUDDY_CHECK_TIMER, lost.buddy_checks, due=lambda slot: service.buddy_check_due(slot, moment)
+        )
 
     # ------------------------------------------------------------ listeners
 

@@ -576,11 +576,15 @@ async def on_buddy_check_due(bot: Gromada, timer: Timer) -> None:
     journey, guild = await _journey_and_guild(bot, slot.journey_id)
     if guild is None:
         return
+    # A slot the journey does not name was reserved and never confirmed: its buddy was never
+    # told (the bot stopped in between), so they are neither passed over nor thanked.
+    told = journey.buddy_id == slot.buddy_id
     if await service.release_slot(journey.pk) is None:
         return  # freed meanwhile (sign-off, leave)
     journey.buddy_id = None
-    replacement = await find_buddy(bot, journey, guild, exclude=(slot.buddy_id,))
-    await _thank_replaced(bot, guild, slot.buddy_id, journey.user_id, replaced=replacement is not None)
+    replacement = await find_buddy(bot, journey, guild, exclude=(slot.buddy_id,) if told else ())
+    if told:
+        await _thank_replaced(bot, guild, slot.buddy_id, journey.user_id, replaced=replacement is not None)
 
 
 async def _thank_replaced(

@@ -9,7 +9,7 @@ from gromada.bot import create_bot
 from models.core import Timer
 from models.onboarding import BuddySlot, Journey, JourneyStatus, Step
 from tests.cogs.onboarding.helpers import introduce, ready_for_a_buddy, walk_values
-from tests.helpers import answer_lost
+from tests.helpers import answer_lost, dms
 
 MINUTE, HOUR = 60, 3600
 
@@ -92,6 +92,31 @@ async def test_a_lost_match_retry_still_brings_a_buddy_after_a_restart(simcord_e
     journey = await Journey.get(user_id=newcomer.id)
     assert journey.step == Step.MATCHED and await BuddySlot.filter(journey_id=journey.pk).count() == 1
     assert f"<@{journey.buddy_id}>, you are the buddy" in thread.history()[-1].content
+
+
+async def test_a_buddy_reserved_but_never_told_before_a_stop_is_brought_in_at_start(simcord_env, server, settings):
+    from gromada.scheduler import now
+
+    newcomer = await server.join("nowa")
+    thread = server.thread_of(newcomer)
+    await walk_values(newcomer, thread)
+    simcord_env.inject_error("POST", f"/channels/{thread.id}/messages", status=403, code=50013)
+    await introduce(newcomer, thread)
+    journey = await Journey.get(user_id=newcomer.id)
+    await Timer.filter(kind=service.MATCH_TIMER, ref_id=journey.pk).delete()
+    # The bot reserved a buddy's slot, then stopped before telling them in the thread.
+    slot = await service.assign_buddy(journey, [buddy.id for buddy in server.buddies], 3, now())
+    assert slot is not None and (await Journey.get(id=journey.pk)).buddy_id is None
+
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(2 * MINUTE)
+
+    journey = await Journey.get(id=journey.pk)
+    assert journey.step == Step.MATCHED and journey.buddy_id is not None
+    assert f"<@{journey.buddy_id}>, you are the buddy of <@{newcomer.id}>" in thread.history()[-1].content
+    assert await BuddySlot.filter(journey_id=journey.pk).values_list("buddy_id", flat=True) == [journey.buddy_id]
+    # Nobody is thanked for stepping aside: the reserved buddy never knew.
+    assert not [text for buddy in server.buddies for text in dms(buddy) if "thank you for being a buddy" in text]
 
 
 async def test_a_lost_thread_retry_still_opens_the_thread_after_a_restart(simcord_env, server, settings):
