@@ -90,3 +90,22 @@ async def test_a_fund_share_of_zero_turns_it_off(simcord_env):
     await coop.coordinator.slash(coop.general, "purchase close", purchase=purchase.pk)
     bill = await Bill.get(purchase_id=purchase.pk, user_id=ania.id)
     assert (bill.fund_share, bill.total) == (0, 500)
+
+
+async def test_a_percent_of_zero_written_with_more_digits_is_refused_and_the_share_kept(simcord_env):
+    coop = await coop_server(simcord_env)
+    ania = coop.members[0]
+    await coop.admin.slash(coop.general, "setup option", key="purchases_fund_share", value="10%")
+
+    for value in ("00%", "000%"):  # only "0%" (or "0", "off") turns the share off
+        said = await coop.admin.slash(coop.general, "setup option", key="purchases_fund_share", value=value)
+        assert refusal(simcord_env, said) == "A percent of the savings is between 1% and 100%."
+
+    purchase = await coop.open()
+    await coop.item(purchase, "Potatoes", "kg", "2,50", shop_price="3,20")
+    await coop.publish(purchase)
+    [potatoes] = await PurchaseItem.filter(purchase_id=purchase.pk)
+    await coop.order(ania, purchase, potatoes.pk, "4")  # saved 2.80: still 10% to the fund
+    await coop.coordinator.slash(coop.general, "purchase close", purchase=purchase.pk)
+    bill = await Bill.get(purchase_id=purchase.pk, user_id=ania.id)
+    assert (bill.fund_share, bill.total) == (28, 1000 + 28)

@@ -124,6 +124,28 @@ async def test_credit_on_two_earlier_purchases_pays_only_what_the_new_bill_still
     assert "**Credit: PLN\xa02.00**" in mine, mine
 
 
+async def test_credit_on_one_server_pays_no_bill_on_another(simcord_env):
+    coop = await coop_server(simcord_env)
+    neighbours = await coop_server(simcord_env)
+    ania, celina, _ = coop.members
+    there = neighbours.guild.add_member(ania.user)  # the same person, a member of both cooperatives
+    await simcord_env.settle()
+    autumn = await billed(coop, {ania: "4", celina: "4"}, title="Autumn")
+    await pay(coop, autumn, ania)  # 10.00, then half arrives: 5.00 of credit here
+    await coop.coordinator.slash(coop.general, "purchase delivered", purchase=autumn.pk, item="Potatoes", quantity="4")
+
+    bread = await billed(neighbours, {there: "2"}, title="Bread")  # 5.00 there, in the same currency
+
+    assert bread.currency == autumn.currency
+    bill = await Bill.get(purchase_id=bread.pk, user_id=ania.id)
+    assert (bill.total, bill.paid_amount, bill.paid_at) == (500, 0, None)
+    assert service.credit_of(await Bill.get(purchase_id=autumn.pk, user_id=ania.id)) == 500
+    assert not await Payment.filter(kind=PaymentKind.CREDIT).exists()
+    bread_bill = [text for text in dms(ania) if "Bread" in text][-1]
+    assert "Total to pay: PLN\xa05.00" in bread_bill and "Paid. Thank you!" not in bread_bill
+    assert "**Credit: PLN\xa05.00**" in shown(await ania.slash(coop.general, "purchase balance"))
+
+
 async def test_balances_are_private_to_the_member_and_the_treasurer(simcord_env):
     coop = await coop_server(simcord_env)
     ania, celina, _ = coop.members

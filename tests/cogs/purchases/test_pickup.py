@@ -73,6 +73,45 @@ async def test_members_choose_a_pickup_point_and_the_volunteer_hands_orders_over
     assert "already handed over" in refusal(simcord_env, moved)
 
 
+async def test_a_pickup_point_chosen_in_one_purchase_is_not_shown_as_chosen_in_the_next(simcord_env):
+    coop = await coop_server(simcord_env)
+    ania = coop.members[0]
+    first, (potatoes, _honey), (library, _shed) = await with_points(coop)
+    await coop.order(ania, first, potatoes.pk, "1")
+    await ania.slash(coop.general, "purchase pickup choose", purchase=first.pk, point=library.pk)
+    second = await coop.open(title="Bread")
+    await coop.item(second, "Rye bread", "piece", "8")
+    await coop.coordinator.slash(coop.general, "purchase pickup add", purchase=second.pk, place="Café", slot="Monday")
+    await coop.publish(second)
+    [bread] = await PurchaseItem.filter(purchase_id=second.pk)
+
+    cart = await coop.order(ania, second, bread.pk, "2")
+
+    assert "Choose below where you pick up your order." in shown(cart)
+    assert "Pickup:" not in shown(cart) and "Library" not in shown(cart)
+    again = await ania.click(coop.card(first), custom_id=f"purchase:order:{first.pk}")
+    assert "Pickup: Library, Saturday 10:00–12:00" in shown(again)
+
+
+async def test_after_one_members_order_is_handed_over_the_others_still_choose_their_point(simcord_env):
+    coop = await coop_server(simcord_env)
+    ania, celina, _ = coop.members
+    purchase, (potatoes, honey), (library, shed) = await with_points(coop)
+    await coop.order(ania, purchase, potatoes.pk, "3")
+    await coop.order(celina, purchase, honey.pk, "1")
+    await ania.slash(coop.general, "purchase pickup choose", purchase=purchase.pk, point=library.pk)
+    await coop.coordinator.slash(coop.general, "purchase close", purchase=purchase.pk)
+    await coop.coordinator.slash(coop.general, "purchase pickup list", purchase=purchase.pk)
+    ania_choice = await PickupChoice.get(user_id=ania.id)
+    await coop.coordinator.user.click(_library_list(coop), custom_id=f"purchase:handed:{ania_choice.pk}")
+    assert (await PickupChoice.get(id=ania_choice.pk)).handed_over_at is not None
+
+    chosen = await celina.slash(coop.general, "purchase pickup choose", purchase=purchase.pk, point=shed.pk)
+
+    assert "Pickup: Garden shed, Sunday 16:00–17:00" in shown(chosen)
+    assert {c.user_id: c.point_id for c in await PickupChoice.all()} == {ania.id: library.pk, celina.id: shed.pk}
+
+
 async def test_pickup_refusals_lose_nothing(simcord_env):
     coop = await coop_server(simcord_env)
     ania, celina, _ = coop.members

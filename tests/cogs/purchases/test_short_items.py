@@ -13,7 +13,7 @@ from gromada.errors import Conflict, InvalidInput, NotFound
 from models.core import Timer, TimerStatus
 from models.purchases import Bill, OrderLine, PurchaseItem, PurchaseStatus, ShortChoice
 from tests.cogs.purchases.helpers import coop_server
-from tests.helpers import dms, refusal, shown
+from tests.helpers import deadline_failures, dms, refusal, shown
 
 
 async def short_purchase(coop, deadline="20m", **options):
@@ -87,6 +87,28 @@ async def test_a_day_before_the_deadline_the_channel_hears_once_which_items_are_
     await simcord_env.restart_bot(create_bot(settings))
     await simcord_env.advance_time(60 * 60)
     assert len(channel_messages(coop, "has not reached")) == 1
+    assert (await Timer.get(kind=service.REMINDER_TIMER, ref_id=purchase.pk)).status == TimerStatus.DONE
+
+
+async def test_a_reminder_discord_refused_goes_out_once_on_the_retry(simcord_env, caplog):
+    coop = await coop_server(simcord_env)
+    ania = coop.members[0]
+    purchase, (potatoes, _honey, _apples) = await short_purchase(coop, deadline="25h")
+    await coop.order(ania, purchase, potatoes.pk, "6")
+    # The bot may not post there for a while (discord.py itself would retry a 5xx at once).
+    simcord_env.inject_error(
+        "POST", f"/channels/{coop.general.id}/messages", status=403, code=50013, message="Missing Permissions"
+    )
+
+    await simcord_env.advance_time(60 * 60 + 20)  # due, refused: the retry comes a minute later
+    assert channel_messages(coop, "reached the supplier's minimum") == []
+    assert [type(error) for error in deadline_failures(caplog)] == [discord.Forbidden]
+    await simcord_env.advance_time(2 * 60)
+
+    [reminder] = channel_messages(coop, "reached the supplier's minimum")
+    assert "**Potatoes** · ⏳ ordered 6 of the minimum 10 kg: 4 kg more to reach it" in reminder
+    await simcord_env.advance_time(2 * 3600)
+    assert len(channel_messages(coop, "reached the supplier's minimum")) == 1
     assert (await Timer.get(kind=service.REMINDER_TIMER, ref_id=purchase.pk)).status == TimerStatus.DONE
 
 
