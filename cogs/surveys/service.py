@@ -702,7 +702,3 @@ async def link_action(survey: Survey, question: SurveyQuestion, kind: str, ref_i
     await SurveyAction.create(
         survey_id=survey.pk, question_id=question.pk, kind=kind, ref_id=ref_id, created_by=by, created_at=now
     )
-
-
-async def actions_of(survey_id: int) -> list[SurveyAction]:
-    return await SurveyAction.filter(survey_id=survey_id).order_by("id")

@@ -665,3 +665,51 @@ async def test_a_survey_of_another_server_is_not_found_by_its_number(database):
     for guild in (GUILD + 1, None):
         refused = await async_refusal(NotFound, service.get_survey(survey.pk, guild))
         assert refused == f"There is no survey #{survey.pk} on this server."
+
+
+async def test_answers_are_refused_from_the_closing_instant_on(database):
+    survey = await open_survey()
+    first, _second = await service.questions_of(survey.pk)
+    await service.start_or_resume(survey, ALICE, NOW)
+    await service.record_answer(survey, ALICE, first, 0, NOW)
+    just_before = survey.closes_at - timedelta(microseconds=1)
+    assert await service.go_to_step(survey, ALICE, 2, just_before) == 2
+
+    for answering in (
+        service.start_or_resume(survey, BOB, survey.closes_at),
+        service.record_answer(survey, ALICE, first, 1, survey.closes_at),
+        service.submit(survey, ALICE, survey.closes_at),
+    ):
+        refused = await async_refusal(Conflict, answering)
+        assert refused == "This survey is closed. Answers are no longer accepted."
+    assert not await SurveyResponse.exists()
+    assert [draft.user_id for draft in await SurveyDraft.all()] == [ALICE]
+
+
+async def test_a_late_take_the_survey_cannot_submit_anonymous_answers_twice(database, monkeypatch):
+    # A slow click on "Take the survey" checks "already answered?" before the member's other
+    # submission is written and makes its draft after: its submit meets the participation row.
+    survey = await open_survey(anonymous=True)
+    checked, release = asyncio.Event(), asyncio.Event()
+    real_has_answered = service.has_answered
+
+    async def held(survey, user_id):
+        answered_yet = await real_has_answered(survey, user_id)
+        if not checked.is_set():
+            checked.set()
+            await release.wait()
+        return answered_yet
+
+    monkeypatch.setattr(service, "has_answered", held)
+    late = asyncio.create_task(service.start_or_resume(survey, ALICE, NOW))
+    await checked.wait()
+    await answered(survey, ALICE, 0, None)
+    release.set()
+    assert (await late).answers == {}
+    first, _second = await service.questions_of(survey.pk)
+    await service.record_answer(survey, ALICE, first, 1, NOW)
+
+    refused = await async_refusal(Conflict, service.submit(survey, ALICE, NOW))
+
+    assert refused == "You have already answered this anonymous survey. Anonymous answers cannot be changed."
+    assert await SurveyResponse.filter(survey_id=survey.pk).count() == 1
