@@ -75,16 +75,22 @@ async def test_a_buddy_who_wrote_is_not_checked_again_after_a_restart(simcord_en
     assert not await Timer.filter(kind=service.BUDDY_CHECK_TIMER, ref_id=slot.pk).exists()
 
 
-async def test_a_lost_match_retry_still_brings_a_buddy_after_a_restart(simcord_env, server, settings):
+async def introduced_and_never_matched(env, server):
+    """A newcomer whose buddy could not be brought in (Discord refused the thread post), and
+    the bot stopped between giving the buddy's slot back and writing the retry."""
     newcomer = await server.join("nowa")
     thread = server.thread_of(newcomer)
     await walk_values(newcomer, thread)
-    simcord_env.inject_error("POST", f"/channels/{thread.id}/messages", status=403, code=50013)
+    env.inject_error("POST", f"/channels/{thread.id}/messages", status=403, code=50013)
     await introduce(newcomer, thread)
     journey = await Journey.get(user_id=newcomer.id)
     assert journey.step == Step.INTRODUCED and journey.buddy_id is None
-    # The bot stopped between giving the buddy's slot back and writing the retry.
     await Timer.filter(kind=service.MATCH_TIMER, ref_id=journey.pk).delete()
+    return newcomer, thread, journey
+
+
+async def test_a_lost_match_retry_still_brings_a_buddy_after_a_restart(simcord_env, server, settings):
+    newcomer, thread, journey = await introduced_and_never_matched(simcord_env, server)
 
     await simcord_env.restart_bot(create_bot(settings))
     await simcord_env.advance_time(2 * MINUTE)
@@ -97,14 +103,8 @@ async def test_a_lost_match_retry_still_brings_a_buddy_after_a_restart(simcord_e
 async def test_a_buddy_reserved_but_never_told_before_a_stop_is_brought_in_at_start(simcord_env, server, settings):
     from gromada.scheduler import now
 
-    newcomer = await server.join("nowa")
-    thread = server.thread_of(newcomer)
-    await walk_values(newcomer, thread)
-    simcord_env.inject_error("POST", f"/channels/{thread.id}/messages", status=403, code=50013)
-    await introduce(newcomer, thread)
-    journey = await Journey.get(user_id=newcomer.id)
-    await Timer.filter(kind=service.MATCH_TIMER, ref_id=journey.pk).delete()
-    # The bot reserved a buddy's slot, then stopped before telling them in the thread.
+    newcomer, thread, journey = await introduced_and_never_matched(simcord_env, server)
+    # A later try reserved a buddy's slot, then the bot stopped before telling them in the thread.
     slot = await service.assign_buddy(journey, [buddy.id for buddy in server.buddies], 3, now())
     assert slot is not None and (await Journey.get(id=journey.pk)).buddy_id is None
 

@@ -49,15 +49,20 @@ async def published_survey(server, questions=QUESTIONS, **options):
     return survey, card
 
 
-async def answer_all(person, card, answers):
-    """A person takes the survey and answers each step in turn, then submits; returns the last result."""
-    step = await person.click(card, label="Take the survey")
+async def answer_steps(person, step, answers):
+    """From a step message, answer each step in turn (None: Next without answering); returns the last step."""
     for value in answers:
         if value is None:
             step = await person.click(step.response, label="Next")
             continue
         modal = await person.click(step.response, custom_id=_answer_id(step.response))
         step = await person.submit_modal(modal, {"answer": value})
+    return step
+
+
+async def answer_all(person, card, answers):
+    """A person takes the survey and answers each step in turn, then submits; returns the last result."""
+    step = await answer_steps(person, await person.click(card, label="Take the survey"), answers)
     return await person.click(step.response, label="Submit my answers")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import discord
 
 from models.surveys import SurveyDraft, SurveyResponse
-from tests.cogs.surveys.helpers import _answer_id, published_survey
+from tests.cogs.surveys.helpers import _answer_id, answer_steps, published_survey
 from tests.helpers import quickstarted, refusal, shown
 
 ALL_ANSWERS = [["1"], ["0", "2"], ["4"], None, None]
@@ -15,12 +15,7 @@ ALL_ANSWERS = [["1"], ["0", "2"], ["4"], None, None]
 
 async def at_submit(person, step, answers):
     """From a step message at the first question, answer each step in turn; returns the Submit step."""
-    for value in answers:
-        if value is None:
-            step = await person.click(step.response, label="Next")
-            continue
-        modal = await person.click(step.response, custom_id=_answer_id(step.response))
-        step = await person.submit_modal(modal, {"answer": value})
+    step = await answer_steps(person, step, answers)
     assert "Submit my answers" in str(step.response.components)
     return step
 

@@ -207,12 +207,17 @@ async def test_two_renames_racing_to_one_name_leave_one_role_of_that_name(databa
     assert names in (["Baker", "Chef"], ["Chef", "Cook"])
 
 
-async def test_accept_is_once_and_renewal_only_in_the_last_week(database):
+async def offered_to_the_one_waiting():
+    """A 90-day role's only seat, released by member 1 and offered to member 2, who waited."""
     role = await make_role(seats=1, term_days=90)
     await service.claim(role, 1, set(), NOW)
     await service.claim(role, 2, set(), NOW)
     await service.end_seat(await service.seat_of(role, 1), role, NOW, "released")
-    offer = await service.seat_by_id((await service.offer_next(role, NOW)).pk)
+    return await service.seat_by_id((await service.offer_next(role, NOW)).pk)
+
+
+async def test_accept_is_once_and_renewal_only_in_the_last_week(database):
+    offer = await offered_to_the_one_waiting()
 
     with pytest.raises(Conflict) as not_held:
         await service.renew(offer, 2, NOW)  # an offer is no term yet
@@ -233,11 +238,7 @@ async def test_accept_is_once_and_renewal_only_in_the_last_week(database):
 
 
 async def test_an_offer_accepted_later_starts_its_term_then_and_can_no_longer_be_withdrawn(database):
-    role = await make_role(seats=1, term_days=90)
-    await service.claim(role, 1, set(), NOW)
-    await service.claim(role, 2, set(), NOW)
-    await service.end_seat(await service.seat_of(role, 1), role, NOW, "released")
-    offer = await service.seat_by_id((await service.offer_next(role, NOW)).pk)
+    offer = await offered_to_the_one_waiting()
     later = NOW + timedelta(hours=30)
 
     accepted = await service.accept_offer(offer, 2, later)
