@@ -573,8 +573,8 @@ async def live_counts(survey: Survey) -> LiveCounts:
     )
 
 
-async def summary_of(survey: Survey, questions: list[SurveyQuestion] | None = None) -> list[rules.QuestionSummary]:
-    questions = questions if questions is not None else await questions_of(survey.pk)
+async def summary_of(survey: Survey, questions: list[SurveyQuestion]) -> list[rules.QuestionSummary]:
+    """Each question's summary over the survey's responses (the caller has the questions read already)."""
     rows = await SurveyResponse.filter(survey_id=survey.pk).values_list("user_id", "answers")
     return rules.summarise([(q.pk, q.kind.value, q.text, q.options) for q in questions], rows)
 

@@ -713,3 +713,63 @@ async def test_a_late_take_the_survey_cannot_submit_anonymous_answers_twice(data
 
     assert refused == "You have already answered this anonymous survey. Anonymous answers cannot be changed."
     assert await SurveyResponse.filter(survey_id=survey.pk).count() == 1
+
+
+async def test_an_anonymous_export_sorts_numbers_and_skipped_answers_as_text(database):
+    survey = await open_survey(anonymous=True, specs=[service.question_spec("number", "How many?", required=False)])
+    [question] = await service.questions_of(survey.pk)
+    for member, typed in enumerate(["9", "", "10"], start=20):
+        await answered(survey, member, service.read_answer(question, typed))  # stored as numbers, or nothing
+
+    _header, *rows = list(csv.reader(io.StringIO(await service.export_csv(survey))))
+
+    assert rows == [[""], ["10"], ["9"]]
+
+
+async def test_a_member_starting_a_second_survey_starts_it_blank(database):
+    first_survey = await open_survey()
+    await answered(first_survey, ALICE, 1, "Oak street")
+    second_survey = await open_survey()
+
+    draft = await service.start_or_resume(second_survey, ALICE, NOW)
+
+    assert draft.answers == {}
+
+
+async def test_an_edited_named_answer_is_dated_by_its_edit(database):
+    survey = await open_survey()
+    await answered(survey, ALICE, 1, "Oak street")
+    first, _second = await service.questions_of(survey.pk)
+    await service.start_or_resume(survey, ALICE, NOW)
+    await service.record_answer(survey, ALICE, first, 2, NOW)
+
+    assert await service.submit(survey, ALICE, NOW + timedelta(hours=1)) is False
+
+    _header, *rows = list(csv.reader(io.StringIO(await service.export_csv(survey))))
+    assert rows == [[str(ALICE), (NOW + timedelta(hours=1)).isoformat(), "Company", "Oak street"]]
+
+
+async def test_of_two_submits_at_once_the_second_is_told_the_answers_are_in(database, monkeypatch):
+    survey = await open_survey()
+    await service.start_or_resume(survey, ALICE, NOW)
+    first, _second = await service.questions_of(survey.pk)
+    await service.record_answer(survey, ALICE, first, 0, NOW)
+    read_draft = service.draft_of
+    both_read = asyncio.Barrier(2)
+
+    async def read_then_wait(*args):
+        # Both submits find the draft before either takes it: the delete decides.
+        draft = await read_draft(*args)
+        await both_read.wait()
+        return draft
+
+    monkeypatch.setattr(service, "draft_of", read_then_wait)
+    results = await asyncio.gather(
+        service.submit(survey, ALICE, NOW), service.submit(survey, ALICE, NOW), return_exceptions=True
+    )
+
+    refused = [result for result in results if isinstance(result, Exception)]
+    assert [(type(error), str(error)) for error in refused] == [
+        (Conflict, "Your answers to this survey are already in.")
+    ]
+    assert await SurveyResponse.filter(survey_id=survey.pk, user_id=ALICE).count() == 1
