@@ -404,8 +404,9 @@ async def open_space(bot: discord.Client, initiative_id: int) -> discord.TextCha
             raise NotConfigured()
         channel = await _create_channel(guild, initiative)
         if not await service.holds_opening(initiative_id, claimed_at):
-            # Overtaken while Discord held the creation: nobody is welcomed (pinged) into a
-            # channel that is about to go.
+            # Overtaken while Discord held the creation: the welcome, which pings every
+            # supporter, is not posted into a channel that is about to go. (An overtaking in
+            # the moment after this check still posts it; mark_open below removes the channel.)
             await _remove_half_opened(channel)
             return None
         members = await service.member_ids(initiative_id)

@@ -576,8 +576,9 @@ async def on_buddy_check_due(bot: Gromada, timer: Timer) -> None:
     journey, guild = await _journey_and_guild(bot, slot.journey_id)
     if guild is None:
         return
-    # A slot the journey does not name was reserved and never confirmed: its buddy was never
-    # told (the bot stopped in between), so they are neither passed over nor thanked.
+    # A slot the journey does not name was reserved and never confirmed: the bot stopped before
+    # its buddy was told (or, rarely, after the ping and before the confirmation), so they are
+    # neither passed over nor thanked.
     told = journey.buddy_id == slot.buddy_id
     if await service.release_slot(journey.pk) is None:
         return  # freed meanwhile (sign-off, leave)

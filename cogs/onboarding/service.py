@@ -484,7 +484,8 @@ async def reminder_due(journey: Journey) -> datetime:
 
 async def buddy_check_due(slot: BuddySlot, now: datetime) -> datetime:
     """When to check that the buddy wrote. At once for a slot reserved but never confirmed: the
-    bot stopped before the buddy was told, so the newcomer gets a buddy who knows, not a wait."""
+    bot stopped, most likely before the buddy was told, and the newcomer should not wait for
+    someone who may not know."""
     if not await Journey.exists(id=slot.journey_id, buddy_id=slot.buddy_id):
         return now
     return slot.assigned_at + await BUDDY_RESPONSE.get(slot.guild_id)

@@ -743,11 +743,12 @@ async def member_left(bot, member: discord.Member) -> None:
     seats = await service.seats_of_member(member.guild.id, member.id)
     for seat in seats:
         await cancel_seat_timers(bot, seat.pk)
-    requests = await service.pending_requests_of(member.guild.id, member.id)
+    pending = await service.pending_requests_of(member.guild.id, member.id)
     for role in await service.forget_member(member.guild.id, member.id, now()):
         await offer_free_seats(bot, member.guild, role)
     mark_dirty(bot, member.guild.id)
-    await _close_request_messages(bot, member.guild, requests)
+    # Only those the leave closed: one a coordinator decided meanwhile keeps its decision's words.
+    await _close_request_messages(bot, member.guild, await service.closed_by_leaving(pending))
 
 
 async def _close_request_messages(bot, guild: discord.Guild, requests: list[ApprovalRequest]) -> None:

@@ -380,9 +380,16 @@ async def forget_member(guild_id: int, user_id: int, now: datetime) -> list[Volu
     return freed
 
 
-async def pending_requests_of(guild_id: int, user_id: int) -> list[ApprovalRequest]:
+async def pending_requests_of(guild_id: int, user_id: int) -> list[int]:
+    return await ApprovalRequest.filter(guild_id=guild_id, user_id=user_id, status=RequestStatus.PENDING).values_list(
+        "id", flat=True
+    )
+
+
+async def closed_by_leaving(request_ids: list[int]) -> list[ApprovalRequest]:
+    """Of these requests, those forget_member declined (a coordinator's decision names them)."""
     return await ApprovalRequest.filter(
-        guild_id=guild_id, user_id=user_id, status=RequestStatus.PENDING
+        id__in=request_ids, status=RequestStatus.DECLINED, decided_by=None
     ).prefetch_related("role")
 
 

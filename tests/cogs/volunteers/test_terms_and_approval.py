@@ -247,3 +247,28 @@ async def test_a_term_and_an_offer_whose_deadlines_were_lost_still_end_after_a_r
 
     assert next_in_line.id not in holders(server, "Warden")
     assert not await VolunteerSeat.filter(user_id=next_in_line.id, status=SeatStatus.ACTIVE).exists()
+
+
+async def test_a_request_decided_while_its_member_leaves_keeps_the_decision_in_the_staff_log(simcord_env, monkeypatch):
+    import cogs.volunteers.service as volunteers
+
+    server = await quickstarted(simcord_env)
+    await create_role(server, "Keeper", 1, approval="coordinator")
+    await server.member.slash(server.general, "volunteer claim", role="Keeper")
+    request_message = staff_log(server).last_message
+    request = await ApprovalRequest.get(user_id=server.member.id)
+    forget_member = volunteers.forget_member
+
+    async def decided_first(guild_id, user_id, now):
+        # A coordinator's Decline lands between the leave reading the requests and closing them.
+        await volunteers.decide_request(request, approve=False, coordinator_id=server.admin.id, now=now)
+        return await forget_member(guild_id, user_id, now)
+
+    monkeypatch.setattr(volunteers, "forget_member", decided_first)
+    server.guild.remove_member(server.member)
+    await simcord_env.settle()
+
+    stored = await ApprovalRequest.get(id=request.pk)
+    assert (stored.status, stored.decided_by) == (RequestStatus.DECLINED, server.admin.id)
+    message = next(m for m in staff_log(server).history() if m.id == request_message.id)
+    assert "left the server" not in message.content
