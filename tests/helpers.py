@@ -8,6 +8,7 @@ as functions or a thin subclass of `Server` named for that feature.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -237,3 +238,20 @@ def deadline_failures(caplog: pytest.LogCaptureFixture) -> list[BaseException]:
         for record in caplog.records
         if record.name == "gromada.scheduler" and record.exc_info and record.exc_info[1] is not None
     ]
+
+
+def all_read_before_any_writes(monkeypatch: pytest.MonkeyPatch, owner: object, name: str, sides: int = 2) -> None:
+    """Make the coroutine function `owner.name` wait, after its read, until `sides` calls have read.
+
+    The interleaving of a race where every side reads before any writes, on SQLite too (where
+    Tortoise runs transactions one after another, so `asyncio.gather` alone may never show it).
+    """
+    read = getattr(owner, name)
+    everyone_read = asyncio.Barrier(sides)
+
+    async def read_then_wait(*args, **kwargs):
+        result = await read(*args, **kwargs)
+        await everyone_read.wait()
+        return result
+
+    monkeypatch.setattr(owner, name, read_then_wait)

@@ -10,6 +10,7 @@ from cogs.mediation import service
 from gromada import guild_config
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
 from models.mediation import PartyStatus, Ticket, TicketNote, TicketParty, TicketStatus
+from tests.helpers import all_read_before_any_writes
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 GUILD, OTHER_GUILD = 1, 2
@@ -270,16 +271,8 @@ async def test_unclaiming_is_for_the_mediator_and_frees_only_that_ticket(databas
 
 async def test_two_requests_that_both_saw_a_free_slot_open_one_ticket_and_the_other_is_told_why(database, monkeypatch):
     await guild_config.set_option(GUILD, "mediation_cooldown", "0s")
-    read_free_slot = service.free_slot
-    both_read = asyncio.Barrier(2)
-
-    async def read_then_wait(*args):
-        # Both requests find slot 1 free before either writes: the unique slot decides.
-        slot = await read_free_slot(*args)
-        await both_read.wait()
-        return slot
-
-    monkeypatch.setattr(service, "free_slot", read_then_wait)
+    # Both requests find slot 1 free before either writes: the unique slot decides.
+    all_read_before_any_writes(monkeypatch, service, "free_slot")
     results = await asyncio.gather(
         *(service.open_ticket(GUILD, REQUESTER, channel, form(), [], NOW) for channel in (1, 2)),
         return_exceptions=True,

@@ -14,6 +14,7 @@ from cogs.surveys import rules, service
 from config.content import load_default_pack
 from gromada.errors import Conflict, InvalidInput, LimitReached, NotAllowed, NotFound
 from models.surveys import QuestionKind, Survey, SurveyDraft, SurveyQuestion, SurveyResponse, SurveyStatus
+from tests.helpers import all_read_before_any_writes
 
 NOW = datetime(2026, 1, 10, 12, tzinfo=UTC)
 GUILD = 1
@@ -754,16 +755,8 @@ async def test_of_two_submits_at_once_the_second_is_told_the_answers_are_in(data
     await service.start_or_resume(survey, ALICE, NOW)
     first, _second = await service.questions_of(survey.pk)
     await service.record_answer(survey, ALICE, first, 0, NOW)
-    read_draft = service.draft_of
-    both_read = asyncio.Barrier(2)
-
-    async def read_then_wait(*args):
-        # Both submits find the draft before either takes it: the delete decides.
-        draft = await read_draft(*args)
-        await both_read.wait()
-        return draft
-
-    monkeypatch.setattr(service, "draft_of", read_then_wait)
+    # Both submits find the draft before either takes it: the delete decides.
+    all_read_before_any_writes(monkeypatch, service, "draft_of")
     results = await asyncio.gather(
         service.submit(survey, ALICE, NOW), service.submit(survey, ALICE, NOW), return_exceptions=True
     )
