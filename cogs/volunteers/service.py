@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -386,11 +387,12 @@ async def pending_requests_of(guild_id: int, user_id: int) -> list[int]:
     )
 
 
+# A request forget_member declined when its member left: a coordinator's decision names them.
+CLOSED_BY_LEAVING = Q(status=RequestStatus.DECLINED, decided_by=None)
+
+
 async def closed_by_leaving(request_ids: list[int]) -> list[ApprovalRequest]:
-    """Of these requests, those forget_member declined (a coordinator's decision names them)."""
-    return await ApprovalRequest.filter(
-        id__in=request_ids, status=RequestStatus.DECLINED, decided_by=None
-    ).prefetch_related("role")
+    return await ApprovalRequest.filter(CLOSED_BY_LEAVING, id__in=request_ids).prefetch_related("role")
 
 
 async def claim(role: VolunteerRole, user_id: int, member_role_ids: set[int], now: datetime) -> ClaimResult:
@@ -434,8 +436,7 @@ async def decide_request(request: ApprovalRequest, *, approve: bool, coordinator
         status=status, decided_by=coordinator_id, decided_at=now
     )
     if not changed:
-        # A request declined by nobody was closed when its member left the server.
-        if await ApprovalRequest.exists(id=request.pk, decided_by=None, status=RequestStatus.DECLINED):
+        if await ApprovalRequest.exists(CLOSED_BY_LEAVING, id=request.pk):
             raise Conflict(N_("This request was closed: that member left the server."))
         raise Conflict(N_("Another coordinator has already decided this request."))
 
