@@ -21,6 +21,13 @@ def staff_log(server):
     return server.guild.channels["mod-log"]
 
 
+async def requested(server, role: str):
+    """The member claims `role`, which needs a coordinator's approval: the request in the staff log."""
+    await create_role(server, role, 1, approval="coordinator")
+    await server.member.slash(server.general, "volunteer claim", role=role)
+    return staff_log(server).last_message
+
+
 async def test_coordinator_approves_a_request(simcord_env):
     server = await quickstarted(simcord_env)
     await create_role(server, "Keeper", 1, approval="coordinator")
@@ -46,9 +53,7 @@ async def test_coordinator_approves_a_request(simcord_env):
 
 async def test_non_coordinator_cannot_approve_and_decline_tells_the_member(simcord_env):
     server = await quickstarted(simcord_env)
-    await create_role(server, "Auditor", 1, approval="coordinator")
-    await server.member.slash(server.general, "volunteer claim", role="Auditor")
-    request_message = staff_log(server).last_message
+    request_message = await requested(server, "Auditor")
     moderator = server.add_member("mod", await server.role_for("moderator"))
     outsider = server.add_member("nosy")
     await simcord_env.settle()
@@ -97,9 +102,7 @@ async def test_a_member_who_left_with_a_request_waiting_can_ask_again_on_return(
 
 async def test_approving_the_request_of_someone_since_forgotten_says_it_is_gone(simcord_env):
     server = await quickstarted(simcord_env)
-    await create_role(server, "Keeper", 1, approval="coordinator")
-    await server.member.slash(server.general, "volunteer claim", role="Keeper")
-    request_message = staff_log(server).last_message
+    request_message = await requested(server, "Keeper")
     moderator = server.add_member("mod", await server.role_for("moderator"))
     await simcord_env.settle()
     preview = await server.member.slash(server.general, "privacy forget")
@@ -253,9 +256,7 @@ async def test_a_request_decided_while_its_member_leaves_keeps_the_decision_in_t
     import cogs.volunteers.service as volunteers
 
     server = await quickstarted(simcord_env)
-    await create_role(server, "Keeper", 1, approval="coordinator")
-    await server.member.slash(server.general, "volunteer claim", role="Keeper")
-    request_message = staff_log(server).last_message
+    request_message = await requested(server, "Keeper")
     request = await ApprovalRequest.get(user_id=server.member.id)
     forget_member = volunteers.forget_member
 
